@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what advisord needs to build, run and test, from Debian's packages (and npm ci for
+# the contract tests when asked with --test). Safe to run again: it installs only what is missing.
+set -euo pipefail
+
+packages=(build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
+          libcurl4-openssl-dev uuid-dev libssl-dev sqlite3 curl)
+if [ "${1:-}" = "--test" ]; then
+  packages+=(python3-aiosmtpd nodejs npm)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# Node.js may come from outside Debian (as on the build machines): accept any node >= 20 on PATH.
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+  tmp=()
+  for p in "${missing[@]}"; do [ "$p" = nodejs ] || [ "$p" = npm ] || tmp+=("$p"); done
+  missing=("${tmp[@]+"${tmp[@]}"}")
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "deps: installing ${missing[*]}" >&2
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "deps: not root; cannot apt-get install. Run as root, or install: ${missing[*]}" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ "${1:-}" = "--test" ]; then
+  here=$(cd "$(dirname "$0")/.." && pwd)
+  if [ -f "$here/package-lock.json" ]; then
+    (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
