@@ -1,0 +1,13 @@
+/* app.h - what every handler can reach: the settings and the store. Owned by main.c. */
+#ifndef ADVISORD_APP_H
+#define ADVISORD_APP_H
+
+#include "config.h"
+#include "store.h"
+
+struct app {
+  const struct config *cfg;
+  struct store *store;
+};
+
+#endif

@@ -1,0 +1,45 @@
+/* config.h - the server's settings, from flags and environment variables (a flag wins).
+ * Every setting is listed once in config.c's table, which also drives --help. */
+#ifndef ADVISORD_CONFIG_H
+#define ADVISORD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct config {
+  char *bind;             /* address to listen on */
+  long port;              /* 0 picks a free port */
+  char *db;               /* SQLite database file */
+  long threads;           /* HTTP worker threads */
+  long conn_timeout;      /* seconds of inactivity before a connection is closed */
+  long body_max;          /* request body cap in bytes */
+  long url_max;           /* longest accepted request URI in bytes */
+  long drain_timeout;     /* seconds to let requests finish on shutdown */
+  char *cors_origins;     /* comma-separated allow-list of origins ("*" for any) */
+  char *log_level;        /* debug|info|warn|error */
+  char *secret_file;      /* server secret (derives invitation tokens; never in the database) */
+  long invitation_ttl;    /* seconds an invitation stays open */
+  char *smtp_url;         /* smtp://, smtps://; empty: write .eml files to the spool */
+  char *smtp_user;
+  char *smtp_password;
+  char *mail_from;
+  char *public_url;       /* base of links in e-mails */
+  char *mail_spool;
+  long mail_retry_min;    /* seconds */
+  long mail_retry_max;    /* seconds */
+  long mail_max_attempts; /* permanent failures stop after this many tries */
+};
+
+enum config_result { CONFIG_OK, CONFIG_EXIT_OK, CONFIG_ERROR };
+
+/* Fills cfg from the environment and argv[*argi ...], stopping at the first argument that is
+ * not a flag (the subcommand); *argi is left there. Prints --help/--version itself
+ * (CONFIG_EXIT_OK) and a clear message on a bad flag or value (CONFIG_ERROR).
+ * Strings in cfg are owned by cfg: release with config_free(). */
+enum config_result config_load(struct config *cfg, int argc, char **argv, int *argi);
+void config_free(struct config *cfg);
+/* Prints the usage text listing every flag and variable with its default. */
+void config_usage(FILE *out);
+
+#endif

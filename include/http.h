@@ -1,0 +1,115 @@
+/* http.h - the HTTP layer on libmicrohttpd: the per-request context, the route table type,
+ * the reply helpers and the server's start/stop. Handlers in api/ see only this header. */
+#ifndef ADVISORD_HTTP_H
+#define ADVISORD_HTTP_H
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "errors.h"
+#include "principal.h"
+
+struct request;
+struct app;
+
+typedef enum MHD_Result (*route_handler)(struct request *req);
+
+enum route_flags {
+  ROUTE_JSON_BODY = 1u << 0,     /* a JSON object body is required */
+  ROUTE_OPTIONAL_BODY = 1u << 1, /* a JSON object body may be sent (empty is fine) */
+};
+
+/* One row of the route table: api/routes.c owns the table. */
+struct route {
+  const char *method;  /* "GET", "POST", "PATCH", "DELETE" (HEAD follows GET) */
+  const char *pattern; /* "/v1/variants/{code}": {name} matches one path segment */
+  route_handler handler;
+  unsigned principals; /* bitmask of enum principal_kind allowed; 0: public, no token needed */
+  unsigned flags;      /* enum route_flags */
+};
+
+#define HTTP_MAX_PARAMS 4
+#define HTTP_MAX_EXTRA_HEADERS 8
+
+/* Authenticates the request from its headers, filling req->principal.
+ * Returns ERR_NONE, or ERR_UNAUTHENTICATED for a missing or invalid credential. */
+typedef enum err_code (*http_authenticator)(struct request *req);
+
+/* One request's state, created on libmicrohttpd's first call and freed in the completion
+ * callback. Strings here are owned by the context unless noted. */
+struct request {
+  struct MHD_Connection *conn;
+  struct app *app;
+  const char *method;              /* libmicrohttpd's storage */
+  char *path;                      /* decoded path, no query */
+  const struct route *route;
+  const char *param_names[HTTP_MAX_PARAMS];
+  char *param_values[HTTP_MAX_PARAMS]; /* point into param_buf */
+  char *param_buf;
+  char request_id[65];
+  char *body;
+  size_t body_len, body_cap;
+  bool body_too_large;
+  bool answered;                   /* a response was queued */
+  json_t *json;                    /* parsed body, NULL when none */
+  struct principal principal;
+  unsigned status;                 /* status sent, for the access log */
+  int64_t started_ms;
+  const char *extra_names[HTTP_MAX_EXTRA_HEADERS];
+  char *extra_values[HTTP_MAX_EXTRA_HEADERS];
+  size_t n_extra;
+  char *cors_origin;               /* echoed in Access-Control-Allow-Origin when allowed */
+  char allow[96];                  /* methods the matched path takes */
+};
+
+struct http_options {
+  const char *bind;
+  uint16_t port;
+  unsigned threads;
+  unsigned conn_timeout_s;
+  size_t body_max;
+  size_t url_max;
+  const char *cors_origins;
+  const struct route *routes;
+  size_t n_routes;
+  http_authenticator authenticate;
+  struct app *app;
+};
+
+struct http_server;
+
+/* Starts listening; returns NULL with a logged reason on failure. */
+struct http_server *http_start(const struct http_options *opts);
+/* The port actually bound (useful with port 0). */
+uint16_t http_port(const struct http_server *srv);
+/* Stops accepting, waits up to drain_s seconds for requests in flight, then stops and frees. */
+void http_stop(struct http_server *srv, unsigned drain_s);
+
+/* ---- request accessors ---- */
+/* A path parameter by name, NULL when the route has none of that name. */
+const char *http_param(const struct request *req, const char *name);
+/* A query-string argument, NULL when absent. libmicrohttpd's storage. */
+const char *http_query(const struct request *req, const char *name);
+/* A request header (case-insensitive), NULL when absent. libmicrohttpd's storage. */
+const char *http_header(const struct request *req, const char *name);
+
+/* ---- replies: each queues exactly one response and returns libmicrohttpd's result ---- */
+/* Adds a header to the coming reply (the value is copied). */
+void http_add_header(struct request *req, const char *name, const char *value);
+/* Sends body (reference stolen) as application/json. etag may be NULL. */
+enum MHD_Result reply_json(struct request *req, unsigned status, json_t *body);
+enum MHD_Result reply_json_etag(struct request *req, unsigned status, json_t *body,
+                                const char *etag);
+/* Sends an empty reply (204, 304 ...). */
+enum MHD_Result reply_empty(struct request *req, unsigned status);
+/* Sends an RFC 9457 problem for the catalogue entry, with a printf-style detail. */
+enum MHD_Result reply_problem(struct request *req, enum err_code err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* As reply_problem, merging the members of extra (reference stolen; may be NULL). */
+enum MHD_Result reply_problem_extra(struct request *req, enum err_code err, json_t *extra,
+                                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+#endif

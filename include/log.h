@@ -1,0 +1,16 @@
+/* log.h - structured logging: one JSON object per line on stderr. */
+#ifndef ADVISORD_LOG_H
+#define ADVISORD_LOG_H
+
+#include <jansson.h>
+
+enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
+
+void log_set_level(enum log_level min);
+/* Writes {"ts","level","event", ...fields}. Steals the reference to fields (may be NULL). */
+void log_json(enum log_level level, const char *event, json_t *fields);
+/* Writes {"ts","level","event","msg"} with a printf-style message. */
+void log_msg(enum log_level level, const char *event, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif

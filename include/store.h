@@ -1,0 +1,50 @@
+/* store.h - the storage interface: opening, migrations, the transaction runner and the status
+ * every store call returns. The SQLite engine (src/store/) implements it; no SQL or sqlite3
+ * type crosses this line, so that another engine can be added without touching api/ or domain/.
+ * Resource-specific calls live in their own headers (store_variants.h, ...). */
+#ifndef ADVISORD_STORE_H
+#define ADVISORD_STORE_H
+
+#include <stdbool.h>
+
+enum store_status {
+  STORE_OK = 0,    /* done; for a lookup: one row */
+  STORE_NOT_FOUND, /* no row */
+  STORE_CONFLICT,  /* a uniqueness or foreign-key rule refused the write */
+  STORE_BUSY,      /* the database stayed locked; the caller may retry later */
+  STORE_ERROR,     /* anything else: a bug or a broken database, logged where it happened */
+  STORE_ABORT,     /* a transaction callback decided to roll back (the callback's own reason) */
+};
+
+struct store;      /* one database; shared by all threads */
+struct store_conn; /* one thread's connection to it */
+
+/* Opens the database at path, creating the file if needed; migrates it to the schema this
+ * binary knows when migrate is true, and otherwise only checks that it is current.
+ * A database newer than the binary is refused. On failure returns NULL and writes the reason
+ * into why. */
+struct store *store_open(const char *path, bool migrate, char *why, unsigned why_len);
+/* Closes the calling thread's connection and frees the store (after all worker threads ended). */
+void store_close(struct store *st);
+
+/* The calling thread's connection, opened on first use and closed when the thread exits.
+ * NULL when the database cannot be opened (logged). */
+struct store_conn *store_conn(struct store *st);
+/* Closes the calling thread's connection now (it is reopened on next use). */
+void store_conn_release(struct store *st);
+
+typedef enum store_status (*store_tx_fn)(struct store_conn *c, void *arg);
+/* Runs fn inside BEGIN IMMEDIATE ... COMMIT on the calling thread's connection; rolls back when
+ * fn returns anything but STORE_OK; retries the whole transaction a bounded number of times on
+ * STORE_BUSY. Every write of a request goes through here. */
+enum store_status store_write(struct store *st, store_tx_fn fn, void *arg);
+/* Runs fn inside a read transaction (one consistent snapshot). */
+enum store_status store_read(struct store *st, store_tx_fn fn, void *arg);
+
+/* True when the database answers a trivial query. */
+bool store_ping(struct store *st);
+/* Schema versions: the newest this binary carries, and the one recorded in the database. */
+int store_schema_version_known(void);
+int store_schema_version(struct store *st);
+
+#endif

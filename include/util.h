@@ -1,0 +1,34 @@
+/* util.h - small helpers with no dependency on the other layers: time, ids, random tokens,
+ * hashing, constant-time comparison. */
+#ifndef ADVISORD_UTIL_H
+#define ADVISORD_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/* Current UTC time as "2026-11-27T10:00:00.123Z" into buf (>= 32 bytes). */
+void util_now_iso8601(char *buf, size_t len);
+/* Formats t (seconds since the epoch, UTC) as "2026-11-27T10:00:00Z" into buf (>= 21 bytes). */
+void util_time_iso8601(time_t t, char *buf, size_t len);
+/* Parses "YYYY-MM-DD" (a real calendar date) into *out as midnight UTC. */
+bool util_parse_date(const char *s, time_t *out);
+/* Current time in milliseconds since the epoch (wall clock) and a monotonic clock in ms. */
+int64_t util_now_ms(void);
+int64_t util_mono_ms(void);
+
+/* A new random UUID in lower-case text form into buf (>= 37 bytes). */
+void util_uuid(char *buf);
+/* True when s is a UUID in canonical text form. */
+bool util_is_uuid(const char *s);
+
+/* Fills buf with a URL-safe random token carrying `bytes` random bytes (base64url, no padding).
+ * buf needs at least 4 * bytes / 3 + 2 bytes. Returns false if the random source fails. */
+bool util_random_token(char *buf, size_t buflen, size_t bytes);
+/* SHA-256 of s as 64 lower-case hex digits into out (>= 65 bytes). */
+void util_sha256_hex(const char *s, char *out);
+/* Compares two NUL-terminated strings in time independent of where they differ. */
+bool util_const_eq(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,57 @@
+/* validate.h - declarative validation of JSON bodies and query strings. A handler lists its
+ * fields once; one call checks them all and collects every problem, so that a 400 names every
+ * bad field at once. */
+#ifndef ADVISORD_VALIDATE_H
+#define ADVISORD_VALIDATE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "http.h"
+
+enum field_type { FIELD_STRING, FIELD_INT, FIELD_BOOL, FIELD_OBJECT, FIELD_ENUM };
+
+/* A custom check on a string value; returns NULL when fine, else why it is not (static). */
+typedef const char *(*field_check)(const char *value);
+
+struct field_spec {
+  const char *name;
+  enum field_type type;
+  bool required;
+  bool nullable;                   /* JSON null accepted (means "clear") */
+  size_t min_len, max_len;         /* FIELD_STRING: in characters; max 0 means 1000 */
+  long long min, max;              /* FIELD_INT: bounds (both 0: any) */
+  const char *const *allowed;      /* FIELD_ENUM (strings) and FIELD_INT: NULL-terminated */
+  field_check check;               /* FIELD_STRING: extra rule */
+  const struct field_spec *fields; /* FIELD_OBJECT: its fields, ended by {0} */
+};
+
+/* Checks obj against specs (ended by an entry with name NULL). Unknown members are errors.
+ * Appends {"field","message"} objects to errors for each problem; prefix names the parent
+ * ("administrator.") or is "". Returns true when nothing was wrong. */
+bool validate_object(json_t *obj, const struct field_spec *specs, const char *prefix,
+                     json_t *errors);
+
+/* Checks req->json against specs; on any problem queues a 400 naming every bad field and
+ * returns false (*result holds libmicrohttpd's answer). A missing body counts as {}. */
+bool validate_body(struct request *req, const struct field_spec *specs,
+                   enum MHD_Result *result);
+
+/* Checks the query string: every argument must be listed in specs and well-formed
+ * (FIELD_STRING, FIELD_INT, FIELD_BOOL as true/false, FIELD_ENUM). On a problem queues a 400
+ * and returns false. */
+bool validate_query(struct request *req, const struct field_spec *specs,
+                    enum MHD_Result *result);
+
+/* Sends 400 validation_failed with errors (reference stolen). */
+enum MHD_Result reply_validation(struct request *req, json_t *errors);
+
+/* Number of UTF-8 characters in s, or -1 when s is not valid UTF-8. */
+long utf8_length(const char *s);
+
+/* Helpers to read validated members: NULL/def when absent or null. */
+const char *json_str_member(json_t *obj, const char *name);
+long long json_int_member(json_t *obj, const char *name, long long def);
+
+#endif

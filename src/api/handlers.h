@@ -1,0 +1,19 @@
+/* handlers.h - every handler named in the route table (api/routes.c), one group per file. */
+#ifndef ADVISORD_API_HANDLERS_H
+#define ADVISORD_API_HANDLERS_H
+
+#include "api.h"
+#include "domain/variant.h"
+
+/* health.c */
+enum MHD_Result api_healthz(struct request *req);
+enum MHD_Result api_readyz(struct request *req);
+
+/* variants.c */
+enum MHD_Result api_variants_list(struct request *req);
+enum MHD_Result api_variants_get(struct request *req);
+enum MHD_Result api_variant_change_preview(struct request *req);
+/* A variant as served by the API (new reference). */
+json_t *api_variant_json(const struct variant *v);
+
+#endif

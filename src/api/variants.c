@@ -1,0 +1,93 @@
+/* variants.c - GET /v1/variants, GET /v1/variants/{code}, POST /v1/variant-changes/preview. */
+#include "app.h"
+#include "handlers.h"
+#include "store_variants.h"
+#include "validate.h"
+
+static json_t *strings_json(const char *const *items, size_t n)
+{
+  json_t *a = json_array();
+  for (size_t i = 0; i < n; i++)
+    json_array_append_new(a, json_string(items[i]));
+  return a;
+}
+
+json_t *api_variant_json(const struct variant *v)
+{
+  const char *features[VARIANT_MAX_FEATURES];
+  for (size_t i = 0; i < v->n_features; i++)
+    features[i] = v->features[i];
+  return json_pack("{s:s, s:s, s:s, s:i, s:o}", "code", v->code, "name", v->name,
+                   "description", v->description, "rank", v->rank, "features",
+                   strings_json(features, v->n_features));
+}
+
+enum MHD_Result api_variants_list(struct request *req)
+{
+  struct store_conn *c = store_conn(req->app->store);
+  struct variant vs[STORE_MAX_VARIANTS];
+  size_t n = 0;
+  enum store_status st = c ? store_variants_list(c, vs, STORE_MAX_VARIANTS, &n) : STORE_ERROR;
+  if (st != STORE_OK)
+    return api_store_failure(req, st, "variant");
+  json_t *items = json_array();
+  for (size_t i = 0; i < n; i++)
+    json_array_append_new(items, api_variant_json(&vs[i]));
+  return reply_json(req, 200, json_pack("{s:o}", "items", items));
+}
+
+enum MHD_Result api_variants_get(struct request *req)
+{
+  struct store_conn *c = store_conn(req->app->store);
+  struct variant v;
+  const char *code = http_param(req, "code");
+  enum store_status st = c ? store_variant_get(c, code, &v) : STORE_ERROR;
+  if (st == STORE_NOT_FOUND)
+    return reply_problem(req, ERR_NOT_FOUND,
+                         "No variant '%.40s'; the codes are start, bokforing, fakturering, "
+                         "smart and pro", code);
+  if (st != STORE_OK)
+    return api_store_failure(req, st, "variant");
+  return reply_json(req, 200, api_variant_json(&v));
+}
+
+static const struct field_spec preview_fields[] = {
+    {.name = "from", .type = FIELD_STRING, .required = true, .min_len = 1, .max_len = 32},
+    {.name = "to", .type = FIELD_STRING, .required = true, .min_len = 1, .max_len = 32},
+    {0},
+};
+
+enum MHD_Result api_variant_change_preview(struct request *req)
+{
+  enum MHD_Result r;
+  if (!validate_body(req, preview_fields, &r))
+    return r;
+  struct store_conn *c = store_conn(req->app->store);
+  if (!c)
+    return api_store_failure(req, STORE_ERROR, "variant");
+  const char *names[] = {"from", "to"};
+  struct variant v[2];
+  json_t *errors = json_array();
+  for (int i = 0; i < 2; i++) {
+    enum store_status st = store_variant_get(c, json_str_member(req->json, names[i]), &v[i]);
+    if (st == STORE_NOT_FOUND)
+      json_array_append_new(errors, json_pack("{s:s, s:s}", "field", names[i], "message",
+                                              "must be one of start, bokforing, fakturering, "
+                                              "smart, pro"));
+    else if (st != STORE_OK) {
+      json_decref(errors);
+      return api_store_failure(req, st, "variant");
+    }
+  }
+  if (json_array_size(errors) > 0)
+    return reply_validation(req, errors);
+  json_decref(errors);
+  struct variant_change ch;
+  variant_compare(&v[0], &v[1], &ch);
+  return reply_json(req, 200,
+                    json_pack("{s:s, s:s, s:s, s:o, s:o, s:b}", "from", v[0].code, "to",
+                              v[1].code, "kind", variant_change_kind_str(ch.kind),
+                              "gained_features", strings_json(ch.gained, ch.n_gained),
+                              "lost_features", strings_json(ch.lost, ch.n_lost),
+                              "requires_support", ch.requires_support));
+}

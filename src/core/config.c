@@ -1,0 +1,185 @@
+/* config.c - one table of settings: flag, environment variable, type, default, help.
+ * Defaults are applied first, then the environment, then flags. */
+#include "config.h"
+#include "version.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum opt_type { OPT_STR, OPT_LONG };
+
+struct option_def {
+  const char *flag;
+  const char *env;
+  enum opt_type type;
+  size_t offset;
+  const char *def;
+  long min, max;
+  const char *help;
+};
+
+#define STR(field, flag, env, def, help) \
+  {flag, env, OPT_STR, offsetof(struct config, field), def, 0, 0, help}
+#define NUM(field, flag, env, def, lo, hi, help) \
+  {flag, env, OPT_LONG, offsetof(struct config, field), def, lo, hi, help}
+
+static const struct option_def options[] = {
+    STR(bind, "--bind", "ADVISORD_BIND", "127.0.0.1", "IPv4 or IPv6 address to listen on"),
+    NUM(port, "--port", "ADVISORD_PORT", "8080", 0, 65535, "TCP port (0 picks a free one)"),
+    STR(db, "--db", "ADVISORD_DB", "var/advisor.db", "SQLite database file"),
+    NUM(threads, "--threads", "ADVISORD_THREADS", "0", 0, 256,
+        "HTTP worker threads (0: one per CPU core)"),
+    NUM(conn_timeout, "--conn-timeout", "ADVISORD_CONN_TIMEOUT", "30", 1, 3600,
+        "seconds an idle connection is kept open"),
+    NUM(body_max, "--body-max", "ADVISORD_BODY_MAX", "1048576", 1024, 67108864,
+        "largest request body in bytes (larger: 413)"),
+    NUM(url_max, "--url-max", "ADVISORD_URL_MAX", "8192", 256, 32768,
+        "longest request URI in bytes (longer: 414)"),
+    NUM(drain_timeout, "--drain-timeout", "ADVISORD_DRAIN_TIMEOUT", "10", 0, 600,
+        "seconds requests in flight may take to finish at shutdown"),
+    STR(cors_origins, "--cors-origins", "ADVISORD_CORS_ORIGINS", "",
+        "comma-separated origins allowed by CORS (\"*\" for any; empty: none)"),
+    STR(log_level, "--log-level", "ADVISORD_LOG_LEVEL", "info", "debug, info, warn or error"),
+    STR(secret_file, "--secret-file", "ADVISORD_SECRET_FILE", "var/secret.key",
+        "file with the server's secret key (made on first start; keep it out of backups of "
+        "the database)"),
+    NUM(invitation_ttl, "--invitation-ttl", "ADVISORD_INVITATION_TTL", "2592000", 1, 315360000,
+        "seconds an invitation stays open before it expires"),
+    STR(smtp_url, "--smtp-url", "ADVISORD_SMTP_URL", "",
+        "SMTP server (smtp://host:port, smtps://...); empty: write .eml files to the spool"),
+    STR(smtp_user, "--smtp-user", "ADVISORD_SMTP_USER", "", "SMTP login user (optional)"),
+    STR(smtp_password, "--smtp-password", "ADVISORD_SMTP_PASSWORD", "",
+        "SMTP login password (optional; never logged)"),
+    STR(mail_from, "--mail-from", "ADVISORD_MAIL_FROM", "advisord <no-reply@advisord.local>",
+        "From address of e-mails"),
+    STR(public_url, "--public-url", "ADVISORD_PUBLIC_URL", "http://127.0.0.1:8080",
+        "base URL of links in e-mails"),
+    STR(mail_spool, "--mail-spool", "ADVISORD_MAIL_SPOOL", "var/mail",
+        "folder for .eml files when no SMTP server is set"),
+    NUM(mail_retry_min, "--mail-retry-min", "ADVISORD_MAIL_RETRY_MIN", "5", 1, 86400,
+        "seconds before the first retry of a failed delivery"),
+    NUM(mail_retry_max, "--mail-retry-max", "ADVISORD_MAIL_RETRY_MAX", "3600", 1, 604800,
+        "longest wait between retries, in seconds"),
+    NUM(mail_max_attempts, "--mail-max-attempts", "ADVISORD_MAIL_MAX_ATTEMPTS", "5", 1, 1000,
+        "tries before a permanently refused e-mail is marked failed"),
+};
+#define N_OPTIONS (sizeof options / sizeof options[0])
+
+static int set_value(struct config *cfg, const struct option_def *o, const char *value,
+                     const char *source)
+{
+  void *field = (char *)cfg + o->offset;
+  if (o->type == OPT_STR) {
+    char **s = field;
+    free(*s);
+    *s = strdup(value);
+    return *s ? 0 : -1;
+  }
+  char *end = NULL;
+  errno = 0;
+  long v = strtol(value, &end, 10);
+  if (errno || end == value || *end != '\0' || v < o->min || v > o->max) {
+    fprintf(stderr, "advisord: %s: invalid value '%s' for %s (a whole number from %ld to %ld)\n",
+            source, value, o->flag, o->min, o->max);
+    return -1;
+  }
+  *(long *)field = v;
+  return 0;
+}
+
+void config_usage(FILE *out)
+{
+  fprintf(out,
+          "Usage: advisord [flags] [command]\n\n"
+          "Commands:\n"
+          "  serve      run the HTTP server (the default)\n"
+          "  migrate    apply database migrations and exit\n"
+          "  admin ...  create offices, users, companies, customer administrators, support\n"
+          "             (advisord admin --help lists them)\n\n"
+          "Flags (each also read from its environment variable; a flag wins):\n");
+  for (size_t i = 0; i < N_OPTIONS; i++) {
+    const struct option_def *o = &options[i];
+    fprintf(out, "  %-20s %-26s %s (default: \"%s\")\n", o->flag, o->env, o->help, o->def);
+  }
+  fprintf(out, "  %-20s %-26s %s\n", "--help", "", "show this text and exit");
+  fprintf(out, "  %-20s %-26s %s\n", "--version", "", "show the version and exit");
+}
+
+static const struct option_def *find_flag(const char *arg, const char **inline_value)
+{
+  for (size_t i = 0; i < N_OPTIONS; i++) {
+    size_t n = strlen(options[i].flag);
+    if (strncmp(arg, options[i].flag, n) == 0 && (arg[n] == '\0' || arg[n] == '=')) {
+      *inline_value = arg[n] == '=' ? arg + n + 1 : NULL;
+      return &options[i];
+    }
+  }
+  return NULL;
+}
+
+enum config_result config_load(struct config *cfg, int argc, char **argv, int *argi)
+{
+  memset(cfg, 0, sizeof *cfg);
+  for (size_t i = 0; i < N_OPTIONS; i++)
+    if (set_value(cfg, &options[i], options[i].def, "default") != 0)
+      return CONFIG_ERROR;
+  for (size_t i = 0; i < N_OPTIONS; i++) {
+    const char *v = getenv(options[i].env);
+    if (v && set_value(cfg, &options[i], v, options[i].env) != 0)
+      return CONFIG_ERROR;
+  }
+  int i = *argi;
+  for (; i < argc; i++) {
+    const char *arg = argv[i];
+    if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+      config_usage(stdout);
+      return CONFIG_EXIT_OK;
+    }
+    if (strcmp(arg, "--version") == 0) {
+      printf("advisord %s\n", ADVISORD_VERSION);
+      return CONFIG_EXIT_OK;
+    }
+    if (strncmp(arg, "--", 2) != 0)
+      break;
+    const char *value = NULL;
+    const struct option_def *o = find_flag(arg, &value);
+    if (!o) {
+      fprintf(stderr, "advisord: unknown flag '%s' (see advisord --help)\n", arg);
+      return CONFIG_ERROR;
+    }
+    if (!value) {
+      if (i + 1 >= argc) {
+        fprintf(stderr, "advisord: %s needs a value (see advisord --help)\n", arg);
+        return CONFIG_ERROR;
+      }
+      value = argv[++i];
+    }
+    if (set_value(cfg, o, value, o->flag) != 0)
+      return CONFIG_ERROR;
+  }
+  if (strcmp(cfg->log_level, "debug") && strcmp(cfg->log_level, "info") &&
+      strcmp(cfg->log_level, "warn") && strcmp(cfg->log_level, "error")) {
+    fprintf(stderr, "advisord: --log-level must be debug, info, warn or error, not '%s'\n",
+            cfg->log_level);
+    return CONFIG_ERROR;
+  }
+  if (cfg->mail_retry_min > cfg->mail_retry_max) {
+    fprintf(stderr, "advisord: --mail-retry-min (%ld) exceeds --mail-retry-max (%ld)\n",
+            cfg->mail_retry_min, cfg->mail_retry_max);
+    return CONFIG_ERROR;
+  }
+  *argi = i;
+  return CONFIG_OK;
+}
+
+void config_free(struct config *cfg)
+{
+  for (size_t i = 0; i < N_OPTIONS; i++)
+    if (options[i].type == OPT_STR) {
+      char **s = (char **)((char *)cfg + options[i].offset);
+      free(*s);
+      *s = NULL;
+    }
+}

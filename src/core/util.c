@@ -1,0 +1,116 @@
+/* util.c - time, ids, random tokens and hashing used by every layer. */
+#include "util.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+#include <uuid/uuid.h>
+
+void util_now_iso8601(char *buf, size_t len)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  struct tm tm;
+  gmtime_r(&ts.tv_sec, &tm);
+  char base[24];
+  strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf(buf, len, "%s.%03ldZ", base, ts.tv_nsec / 1000000L);
+}
+
+void util_time_iso8601(time_t t, char *buf, size_t len)
+{
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+bool util_parse_date(const char *s, time_t *out)
+{
+  int y, m, d;
+  char tail;
+  if (!s || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+    return false;
+  if (s[4] != '-' || s[7] != '-' || y < 1900 || m < 1 || m > 12 || d < 1)
+    return false;
+  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (d > days[m - 1] + (m == 2 && leap))
+    return false;
+  struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d};
+  *out = timegm(&tm);
+  return true;
+}
+
+int64_t util_now_ms(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t util_mono_ms(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void util_uuid(char *buf)
+{
+  uuid_t u;
+  uuid_generate_random(u);
+  uuid_unparse_lower(u, buf);
+}
+
+bool util_is_uuid(const char *s)
+{
+  uuid_t u;
+  return s && strlen(s) == 36 && uuid_parse(s, u) == 0;
+}
+
+bool util_random_token(char *buf, size_t buflen, size_t bytes)
+{
+  static const char alphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  unsigned char raw[64];
+  if (bytes > sizeof raw || buflen < (bytes * 4 + 2) / 3 + 1)
+    return false;
+  if (RAND_bytes(raw, (int)bytes) != 1)
+    return false;
+  size_t o = 0;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (size_t i = 0; i < bytes; i++) {
+    acc = (acc << 8) | raw[i];
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      buf[o++] = alphabet[(acc >> bits) & 63];
+    }
+  }
+  if (bits > 0)
+    buf[o++] = alphabet[(acc << (6 - bits)) & 63];
+  buf[o] = '\0';
+  OPENSSL_cleanse(raw, sizeof raw);
+  return true;
+}
+
+void util_sha256_hex(const char *s, char *out)
+{
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_Digest(s, strlen(s), md, &n, EVP_sha256(), NULL);
+  for (unsigned int i = 0; i < n; i++)
+    snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+bool util_const_eq(const char *a, const char *b)
+{
+  size_t la = strlen(a), lb = strlen(b);
+  if (la != lb)
+    return false;
+  return CRYPTO_memcmp(a, b, la) == 0;
+}

@@ -1,0 +1,123 @@
+/* reply.c - the one way responses leave the server: serialize, set the common headers
+ * (Content-Type, X-Request-Id, CORS, ETag, extras), queue, release. */
+#include "http.h"
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void http_add_header(struct request *req, const char *name, const char *value)
+{
+  if (req->n_extra >= HTTP_MAX_EXTRA_HEADERS)
+    return;
+  char *copy = strdup(value);
+  if (!copy)
+    return;
+  req->extra_names[req->n_extra] = name;
+  req->extra_values[req->n_extra] = copy;
+  req->n_extra++;
+}
+
+static enum MHD_Result queue(struct request *req, unsigned status, char *text, size_t len,
+                             const char *content_type, const char *etag)
+{
+  struct MHD_Response *resp =
+      MHD_create_response_from_buffer(len, text, text ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+  if (!resp) {
+    free(text);
+    return MHD_NO;
+  }
+  if (content_type)
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+  MHD_add_response_header(resp, "X-Request-Id", req->request_id);
+  MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+  if (etag)
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
+  if (req->cors_origin) {
+    MHD_add_response_header(resp, "Access-Control-Allow-Origin", req->cors_origin);
+    MHD_add_response_header(resp, "Access-Control-Expose-Headers",
+                            "ETag, Location, X-Request-Id, Retry-After, Idempotency-Replayed");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Origin");
+  }
+  for (size_t i = 0; i < req->n_extra; i++)
+    MHD_add_response_header(resp, req->extra_names[i], req->extra_values[i]);
+  req->status = status;
+  req->answered = true;
+  enum MHD_Result r = MHD_queue_response(req->conn, status, resp);
+  MHD_destroy_response(resp);
+  return r;
+}
+
+static enum MHD_Result send_json(struct request *req, unsigned status, json_t *body,
+                                 const char *content_type, const char *etag)
+{
+  char *text = json_dumps(body, JSON_COMPACT | JSON_ENSURE_ASCII);
+  json_decref(body);
+  if (!text) {
+    log_msg(LOG_ERROR, "reply_failed", "could not serialize a reply (request %s)",
+            req->request_id);
+    return queue(req, 500, NULL, 0, NULL, NULL);
+  }
+  return queue(req, status, text, strlen(text), content_type, etag);
+}
+
+enum MHD_Result reply_json_etag(struct request *req, unsigned status, json_t *body,
+                                const char *etag)
+{
+  return send_json(req, status, body, "application/json", etag);
+}
+
+enum MHD_Result reply_json(struct request *req, unsigned status, json_t *body)
+{
+  return send_json(req, status, body, "application/json", NULL);
+}
+
+enum MHD_Result reply_empty(struct request *req, unsigned status)
+{
+  return queue(req, status, NULL, 0, NULL, NULL);
+}
+
+static enum MHD_Result problem(struct request *req, enum err_code err, json_t *extra,
+                               const char *fmt, va_list ap)
+{
+  char detail[1024];
+  vsnprintf(detail, sizeof detail, fmt, ap);
+  char type[128];
+  snprintf(type, sizeof type, "urn:advisord:problem:%s", err_code_str(err));
+  unsigned status = err_status(err);
+  json_t *body = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:s}", "type", type, "title",
+                           err_title(err), "status", (int)status, "detail", detail, "code",
+                           err_code_str(err), "instance", req->path ? req->path : "/",
+                           "request_id", req->request_id);
+  if (body && extra)
+    json_object_update(body, extra);
+  json_decref(extra);
+  if (!body)
+    return queue(req, 500, NULL, 0, NULL, NULL);
+  if (status >= 500)
+    log_json(LOG_ERROR, "server_error",
+             json_pack("{s:s, s:s, s:s}", "code", err_code_str(err), "detail", detail,
+                       "request_id", req->request_id));
+  return send_json(req, status, body, "application/problem+json", NULL);
+}
+
+enum MHD_Result reply_problem(struct request *req, enum err_code err, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  enum MHD_Result r = problem(req, err, NULL, fmt, ap);
+  va_end(ap);
+  return r;
+}
+
+enum MHD_Result reply_problem_extra(struct request *req, enum err_code err, json_t *extra,
+                                    const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  enum MHD_Result r = problem(req, err, extra, fmt, ap);
+  va_end(ap);
+  return r;
+}

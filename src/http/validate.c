@@ -1,0 +1,275 @@
+/* validate.c - one checker for every handler's declared fields (bodies and query strings). */
+#include "validate.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+long utf8_length(const char *s)
+{
+  long n = 0;
+  for (const unsigned char *p = (const unsigned char *)s; *p; n++) {
+    int extra = *p < 0x80 ? 0 : (*p >> 5) == 6 ? 1 : (*p >> 4) == 14 ? 2 : (*p >> 3) == 30 ? 3 : -1;
+    if (extra < 0)
+      return -1;
+    p++;
+    for (int i = 0; i < extra; i++, p++)
+      if ((*p & 0xC0) != 0x80)
+        return -1;
+  }
+  return n;
+}
+
+static void add_error(json_t *errors, const char *prefix, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void add_error(json_t *errors, const char *prefix, const char *name, const char *fmt, ...)
+{
+  char field[128], msg[256];
+  snprintf(field, sizeof field, "%s%s", prefix, name);
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  json_array_append_new(errors, json_pack("{s:s, s:s}", "field", field, "message", msg));
+}
+
+static void list_allowed(const char *const *allowed, char *buf, size_t len)
+{
+  buf[0] = '\0';
+  for (size_t i = 0; allowed[i]; i++) {
+    if (i)
+      strncat(buf, ", ", len - strlen(buf) - 1);
+    strncat(buf, allowed[i], len - strlen(buf) - 1);
+  }
+}
+
+static bool in_list(const char *const *allowed, const char *v)
+{
+  for (size_t i = 0; allowed[i]; i++)
+    if (strcmp(allowed[i], v) == 0)
+      return true;
+  return false;
+}
+
+static void check_string(const struct field_spec *f, const char *v, const char *prefix,
+                         json_t *errors)
+{
+  long n = utf8_length(v);
+  size_t max = f->max_len ? f->max_len : 1000;
+  if (n < 0) {
+    add_error(errors, prefix, f->name, "must be valid UTF-8");
+  } else if ((size_t)n < f->min_len) {
+    add_error(errors, prefix, f->name, "must have at least %zu characters", f->min_len);
+  } else if ((size_t)n > max) {
+    add_error(errors, prefix, f->name, "must have at most %zu characters", max);
+  } else if (f->check) {
+    const char *why = f->check(v);
+    if (why)
+      add_error(errors, prefix, f->name, "%s", why);
+  }
+}
+
+static void check_int(const struct field_spec *f, long long v, const char *prefix,
+                      json_t *errors)
+{
+  if (f->allowed) {
+    char num[32];
+    snprintf(num, sizeof num, "%lld", v);
+    if (!in_list(f->allowed, num)) {
+      char list[256];
+      list_allowed(f->allowed, list, sizeof list);
+      add_error(errors, prefix, f->name, "must be one of %s", list);
+    }
+  } else if ((f->min || f->max) && (v < f->min || v > f->max)) {
+    add_error(errors, prefix, f->name, "must be from %lld to %lld", f->min, f->max);
+  }
+}
+
+static void check_enum(const struct field_spec *f, const char *v, const char *prefix,
+                       json_t *errors)
+{
+  if (!in_list(f->allowed, v)) {
+    char list[256];
+    list_allowed(f->allowed, list, sizeof list);
+    add_error(errors, prefix, f->name, "must be one of %s", list);
+  }
+}
+
+static const char *type_name(enum field_type t)
+{
+  switch (t) {
+  case FIELD_INT:
+    return "an integer";
+  case FIELD_BOOL:
+    return "true or false";
+  case FIELD_OBJECT:
+    return "an object";
+  default:
+    return "a string";
+  }
+}
+
+static void check_member(const struct field_spec *f, json_t *v, const char *prefix,
+                         json_t *errors)
+{
+  if (json_is_null(v)) {
+    if (!f->nullable)
+      add_error(errors, prefix, f->name, "must not be null");
+    return;
+  }
+  switch (f->type) {
+  case FIELD_STRING:
+  case FIELD_ENUM:
+    if (!json_is_string(v))
+      add_error(errors, prefix, f->name, "must be %s", type_name(f->type));
+    else if (f->type == FIELD_ENUM)
+      check_enum(f, json_string_value(v), prefix, errors);
+    else if (strlen(json_string_value(v)) != json_string_length(v))
+      add_error(errors, prefix, f->name, "must not contain NUL characters");
+    else
+      check_string(f, json_string_value(v), prefix, errors);
+    break;
+  case FIELD_INT:
+    if (!json_is_integer(v))
+      add_error(errors, prefix, f->name, "must be an integer");
+    else
+      check_int(f, json_integer_value(v), prefix, errors);
+    break;
+  case FIELD_BOOL:
+    if (!json_is_boolean(v))
+      add_error(errors, prefix, f->name, "must be true or false");
+    break;
+  case FIELD_OBJECT:
+    if (!json_is_object(v)) {
+      add_error(errors, prefix, f->name, "must be an object");
+    } else {
+      char sub[128];
+      snprintf(sub, sizeof sub, "%s%s.", prefix, f->name);
+      validate_object(v, f->fields, sub, errors);
+    }
+    break;
+  }
+}
+
+bool validate_object(json_t *obj, const struct field_spec *specs, const char *prefix,
+                     json_t *errors)
+{
+  size_t before = json_array_size(errors);
+  const char *key;
+  json_t *value;
+  json_object_foreach(obj, key, value) {
+    const struct field_spec *f = specs;
+    while (f->name && strcmp(f->name, key) != 0)
+      f++;
+    if (!f->name)
+      add_error(errors, prefix, key, "is not a known field");
+  }
+  for (const struct field_spec *f = specs; f->name; f++) {
+    json_t *v = json_object_get(obj, f->name);
+    if (!v) {
+      if (f->required)
+        add_error(errors, prefix, f->name, "is required");
+      continue;
+    }
+    check_member(f, v, prefix, errors);
+  }
+  return json_array_size(errors) == before;
+}
+
+enum MHD_Result reply_validation(struct request *req, json_t *errors)
+{
+  size_t n = json_array_size(errors);
+  char names[512] = "";
+  for (size_t i = 0; i < n; i++) {
+    const char *f = json_string_value(json_object_get(json_array_get(errors, i), "field"));
+    if (i)
+      strncat(names, ", ", sizeof names - strlen(names) - 1);
+    strncat(names, f ? f : "?", sizeof names - strlen(names) - 1);
+  }
+  return reply_problem_extra(req, ERR_VALIDATION, json_pack("{s:o}", "errors", errors),
+                             "Invalid field%s: %s", n == 1 ? "" : "s", names);
+}
+
+bool validate_body(struct request *req, const struct field_spec *specs,
+                   enum MHD_Result *result)
+{
+  json_t *errors = json_array();
+  json_t *body = req->json ? json_incref(req->json) : json_object();
+  bool ok = validate_object(body, specs, "", errors);
+  json_decref(body);
+  if (ok) {
+    json_decref(errors);
+    return true;
+  }
+  *result = reply_validation(req, errors);
+  return false;
+}
+
+struct query_walk {
+  const struct field_spec *specs;
+  json_t *errors;
+};
+
+static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *value)
+{
+  (void)kind;
+  struct query_walk *w = cls;
+  const struct field_spec *f = w->specs;
+  while (f->name && strcmp(f->name, key) != 0)
+    f++;
+  if (!f->name) {
+    add_error(w->errors, "", key, "is not a known query parameter");
+    return MHD_YES;
+  }
+  const char *v = value ? value : "";
+  switch (f->type) {
+  case FIELD_INT: {
+    char *end;
+    errno = 0;
+    long long n = strtoll(v, &end, 10);
+    if (!*v || *end || errno)
+      add_error(w->errors, "", key, "must be an integer");
+    else
+      check_int(f, n, "", w->errors);
+    break;
+  }
+  case FIELD_BOOL:
+    if (strcmp(v, "true") && strcmp(v, "false"))
+      add_error(w->errors, "", key, "must be true or false");
+    break;
+  case FIELD_ENUM:
+    check_enum(f, v, "", w->errors);
+    break;
+  default:
+    check_string(f, v, "", w->errors);
+  }
+  return MHD_YES;
+}
+
+bool validate_query(struct request *req, const struct field_spec *specs,
+                    enum MHD_Result *result)
+{
+  struct query_walk w = {specs, json_array()};
+  MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, query_arg, &w);
+  if (json_array_size(w.errors) == 0) {
+    json_decref(w.errors);
+    return true;
+  }
+  *result = reply_validation(req, w.errors);
+  return false;
+}
+
+const char *json_str_member(json_t *obj, const char *name)
+{
+  return json_string_value(json_object_get(obj, name));
+}
+
+long long json_int_member(json_t *obj, const char *name, long long def)
+{
+  json_t *v = json_object_get(obj, name);
+  return json_is_integer(v) ? json_integer_value(v) : def;
+}

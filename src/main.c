@@ -1,0 +1,157 @@
+/* main.c - configuration, logging, subcommands (serve, migrate), signals and the orderly
+ * start and stop of the server's parts. */
+#include "api.h"
+#include "app.h"
+#include "config.h"
+#include "http.h"
+#include "log.h"
+#include "store.h"
+#include "version.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static enum log_level parse_level(const char *s)
+{
+  return strcmp(s, "debug") == 0 ? LOG_DEBUG
+         : strcmp(s, "warn") == 0 ? LOG_WARN
+         : strcmp(s, "error") == 0 ? LOG_ERROR
+                                  : LOG_INFO;
+}
+
+/* Creates dir and its parents (mode 0750) when missing. */
+static int make_dirs(const char *dir)
+{
+  char buf[4096];
+  if (snprintf(buf, sizeof buf, "%s", dir) >= (int)sizeof buf)
+    return -1;
+  for (char *p = buf + 1; *p; p++)
+    if (*p == '/') {
+      *p = '\0';
+      if (mkdir(buf, 0750) != 0 && errno != EEXIST)
+        return -1;
+      *p = '/';
+    }
+  return mkdir(buf, 0750) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+/* Opens (and migrates) the database named by the settings, creating its folder. */
+static struct store *open_store(const struct config *cfg)
+{
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s", cfg->db);
+  if (make_dirs(dirname(dir)) != 0) {
+    fprintf(stderr, "advisord: cannot create the folder of %s: %s\n", cfg->db, strerror(errno));
+    return NULL;
+  }
+  char why[512];
+  struct store *st = store_open(cfg->db, true, why, sizeof why);
+  if (!st)
+    fprintf(stderr, "advisord: %s: %s\n", cfg->db, why);
+  return st;
+}
+
+static int cmd_migrate(const struct config *cfg, int argc, char **argv)
+{
+  (void)argc;
+  (void)argv;
+  struct store *st = open_store(cfg);
+  if (!st)
+    return 1;
+  printf("schema version %d\n", store_schema_version(st));
+  store_close(st);
+  return 0;
+}
+
+static int cmd_serve(const struct config *cfg, int argc, char **argv)
+{
+  if (argc > 0) {
+    fprintf(stderr, "advisord: serve takes no arguments, got '%s'\n", argv[0]);
+    return 2;
+  }
+  /* Block the stop signals in every thread; main waits for them with sigwait. */
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop, NULL);
+  signal(SIGPIPE, SIG_IGN);
+
+  struct store *st = open_store(cfg);
+  if (!st)
+    return 1;
+  struct app app = {.cfg = cfg, .store = st};
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  struct http_options opts = {
+      .bind = cfg->bind,
+      .port = (uint16_t)cfg->port,
+      .threads = cfg->threads > 0 ? (unsigned)cfg->threads : (unsigned)(cores > 0 ? cores : 2),
+      .conn_timeout_s = (unsigned)cfg->conn_timeout,
+      .body_max = (size_t)cfg->body_max,
+      .url_max = (size_t)cfg->url_max,
+      .cors_origins = cfg->cors_origins,
+      .routes = api_routes,
+      .n_routes = api_routes_count,
+      .authenticate = NULL,
+      .app = &app,
+  };
+  struct http_server *srv = http_start(&opts);
+  if (!srv) {
+    store_close(st);
+    return 1;
+  }
+  log_json(LOG_INFO, "listening",
+           json_pack("{s:s, s:i, s:i, s:s, s:s}", "bind", cfg->bind, "port",
+                     (int)http_port(srv), "threads", (int)opts.threads, "db", cfg->db,
+                     "version", ADVISORD_VERSION));
+  int sig = 0;
+  sigwait(&stop, &sig);
+  log_json(LOG_INFO, "stopping", json_pack("{s:s, s:i}", "signal", strsignal(sig),
+                                           "drain_timeout_s", (int)cfg->drain_timeout));
+  http_stop(srv, (unsigned)cfg->drain_timeout);
+  store_close(st);
+  log_json(LOG_INFO, "stopped", NULL);
+  return 0;
+}
+
+struct command {
+  const char *name;
+  int (*run)(const struct config *cfg, int argc, char **argv);
+};
+
+static const struct command commands[] = {
+    {"serve", cmd_serve},
+    {"migrate", cmd_migrate},
+};
+
+int main(int argc, char **argv)
+{
+  struct config cfg;
+  int argi = 1;
+  enum config_result cr = config_load(&cfg, argc, argv, &argi);
+  if (cr != CONFIG_OK) {
+    config_free(&cfg);
+    return cr == CONFIG_EXIT_OK ? 0 : 2;
+  }
+  log_set_level(parse_level(cfg.log_level));
+  const char *name = argi < argc ? argv[argi] : "serve";
+  int sub_argc = argi < argc ? argc - argi - 1 : 0;
+  char **sub_argv = argi < argc ? argv + argi + 1 : argv + argc;
+  int rc = -1;
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    if (strcmp(name, commands[i].name) == 0)
+      rc = commands[i].run(&cfg, sub_argc, sub_argv);
+  if (rc == -1) {
+    fprintf(stderr, "advisord: unknown command '%s' (see advisord --help)\n", name);
+    rc = 2;
+  }
+  config_free(&cfg);
+  return rc;
+}

@@ -1,0 +1,50 @@
+/* sqlite.h - internals shared by the SQLite engine's files: the connection, the cached
+ * prepared statements and the helpers that map SQLite's result codes to store_status. */
+#ifndef ADVISORD_STORE_SQLITE_H
+#define ADVISORD_STORE_SQLITE_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+
+struct stmt_slot {
+  const char *sql; /* the static SQL text; its address is the cache key */
+  sqlite3_stmt *stmt;
+};
+
+struct store_conn {
+  sqlite3 *db;
+  struct store *owner;
+  struct stmt_slot *slots;
+  size_t n_slots, cap_slots;
+  struct store_conn *next; /* the store's list of open connections */
+};
+
+/* The statement for sql (a string literal: its address is the key), prepared once per
+ * connection, returned reset with no bindings. NULL on a prepare error (logged). */
+sqlite3_stmt *db_stmt(struct store_conn *c, const char *sql);
+/* Steps a statement that returns no rows (INSERT/UPDATE/DELETE), then resets it. */
+enum store_status db_exec_stmt(struct store_conn *c, sqlite3_stmt *st);
+/* Steps once: STORE_OK with a row, STORE_NOT_FOUND when done, else an error (logged).
+ * The caller reads the row, then calls db_reset(). */
+enum store_status db_step_row(struct store_conn *c, sqlite3_stmt *st);
+void db_reset(sqlite3_stmt *st);
+/* Maps a SQLite result code to a store status, logging hard errors with what. */
+enum store_status db_status(struct store_conn *c, int rc, const char *what);
+/* Runs SQL text with no parameters (pragmas, BEGIN/COMMIT, migrations). */
+enum store_status db_exec(struct store_conn *c, const char *sql);
+
+/* Binds text (NULL binds NULL) / integer to a named parameter (":name"). */
+void db_bind_text(sqlite3_stmt *st, const char *name, const char *value);
+void db_bind_int(sqlite3_stmt *st, const char *name, int64_t value);
+/* Copies column col as text into buf (empty for NULL). */
+void db_col_text(sqlite3_stmt *st, int col, char *buf, size_t len);
+/* Rows changed by the last statement on c. */
+int db_changes(struct store_conn *c);
+
+/* migrate.c: brings the schema of c's database up to date (or only checks it). */
+enum store_status store_migrate_conn(struct store_conn *c, bool apply, char *why, unsigned len);
+
+#endif

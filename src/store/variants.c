@@ -1,0 +1,62 @@
+/* variants.c - SQL for the variants and their features. */
+#include "sqlite.h"
+#include "store_variants.h"
+
+#include <string.h>
+
+static enum store_status load_features(struct store_conn *c, struct variant *v)
+{
+  sqlite3_stmt *s = db_stmt(c, "SELECT feature FROM variant_features WHERE variant_code = :code "
+                               "ORDER BY feature");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text(s, ":code", v->code);
+  v->n_features = 0;
+  enum store_status st;
+  while ((st = db_step_row(c, s)) == STORE_OK && v->n_features < VARIANT_MAX_FEATURES)
+    db_col_text(s, 0, v->features[v->n_features++], sizeof v->features[0]);
+  db_reset(s);
+  return st == STORE_NOT_FOUND || st == STORE_OK ? STORE_OK : st;
+}
+
+static void read_row(sqlite3_stmt *s, struct variant *v)
+{
+  memset(v, 0, sizeof *v);
+  db_col_text(s, 0, v->code, sizeof v->code);
+  db_col_text(s, 1, v->name, sizeof v->name);
+  db_col_text(s, 2, v->description, sizeof v->description);
+  v->rank = sqlite3_column_int(s, 3);
+}
+
+enum store_status store_variants_list(struct store_conn *c, struct variant *out, size_t max,
+                                      size_t *n)
+{
+  sqlite3_stmt *s = db_stmt(c, "SELECT code, name, description, rank FROM variants ORDER BY rank");
+  if (!s)
+    return STORE_ERROR;
+  *n = 0;
+  enum store_status st;
+  while ((st = db_step_row(c, s)) == STORE_OK && *n < max)
+    read_row(s, &out[(*n)++]);
+  db_reset(s);
+  if (st != STORE_OK && st != STORE_NOT_FOUND)
+    return st;
+  for (size_t i = 0; i < *n; i++)
+    if ((st = load_features(c, &out[i])) != STORE_OK)
+      return st;
+  return STORE_OK;
+}
+
+enum store_status store_variant_get(struct store_conn *c, const char *code, struct variant *out)
+{
+  sqlite3_stmt *s =
+      db_stmt(c, "SELECT code, name, description, rank FROM variants WHERE code = :code");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text(s, ":code", code);
+  enum store_status st = db_step_row(c, s);
+  if (st == STORE_OK)
+    read_row(s, out);
+  db_reset(s);
+  return st == STORE_OK ? load_features(c, out) : st;
+}

@@ -1,0 +1,370 @@
+/* harness.c - see harness.h. */
+#include "harness.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef ADVISORD_BIN
+#define ADVISORD_BIN "advisord"
+#endif
+
+static void die(const char *what, const char *detail)
+{
+  fprintf(stderr, "harness: %s: %s\n", what, detail);
+  exit(2);
+}
+
+static void sleep_ms(long ms)
+{
+  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+  nanosleep(&ts, NULL);
+}
+
+static char *slurp(const char *path)
+{
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *buf = malloc((size_t)n + 1);
+  size_t got = buf ? fread(buf, 1, (size_t)n, f) : 0;
+  fclose(f);
+  if (buf)
+    buf[got] = '\0';
+  return buf;
+}
+
+void server_start(struct server *s, const char *const *args, const char *const *env)
+{
+  memset(s, 0, sizeof *s);
+  snprintf(s->dir, sizeof s->dir, "/tmp/advisord-test-XXXXXX");
+  if (!mkdtemp(s->dir))
+    die("mkdtemp failed", strerror(errno));
+  snprintf(s->db, sizeof s->db, "%s/advisor.db", s->dir);
+  snprintf(s->log, sizeof s->log, "%s/server.log", s->dir);
+  char spool[300], secret[300];
+  snprintf(spool, sizeof spool, "%s/mail", s->dir);
+  snprintf(secret, sizeof secret, "%s/secret.key", s->dir);
+
+  const char *argv[64];
+  int n = 0;
+  argv[n++] = ADVISORD_BIN;
+  const char *fixed[] = {"--db", s->db, "--port", "0", "--bind", "127.0.0.1", "--threads", "4",
+                         "--mail-spool", spool, "--secret-file", secret};
+  for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+    argv[n++] = fixed[i];
+  for (size_t i = 0; args && args[i] && n < 60; i++)
+    argv[n++] = args[i];
+  argv[n++] = "serve";
+  argv[n] = NULL;
+
+  pid_t pid = fork();
+  if (pid < 0)
+    die("fork failed", strerror(errno));
+  if (pid == 0) {
+    int fd = open(s->log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(fd, 2);
+    int null = open("/dev/null", O_WRONLY);
+    dup2(null, 1);
+    for (size_t i = 0; env && env[i]; i++)
+      putenv((char *)env[i]);
+    execv(ADVISORD_BIN, (char *const *)argv);
+    _exit(127);
+  }
+  s->pid = pid;
+  for (int tries = 0; tries < 400; tries++) {
+    char *log = slurp(s->log);
+    const char *at = log ? strstr(log, "\"event\":\"listening\"") : NULL;
+    const char *p = at ? strstr(at, "\"port\":") : NULL;
+    if (p) {
+      s->port = atoi(p + 7);
+      free(log);
+      snprintf(s->base, sizeof s->base, "http://127.0.0.1:%d", s->port);
+      return;
+    }
+    free(log);
+    int status;
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      char *l = slurp(s->log);
+      fprintf(stderr, "%s\n", l ? l : "");
+      free(l);
+      die("advisord exited at start (log above)", s->dir);
+    }
+    sleep_ms(25);
+  }
+  die("advisord did not start listening within 10 s", s->log);
+}
+
+int server_stop(struct server *s, bool keep)
+{
+  int status = -1;
+  if (s->pid > 0) {
+    kill(s->pid, SIGTERM);
+    if (waitpid(s->pid, &status, 0) != s->pid)
+      status = -1;
+    s->pid = 0;
+  }
+  int rc = status >= 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  if (rc != 0) {
+    char *l = slurp(s->log);
+    fprintf(stderr, "advisord exited with %d; its log:\n%s\n", rc, l ? l : "");
+    free(l);
+  }
+  if (!keep) {
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", s->dir);
+    if (system(cmd) != 0)
+      fprintf(stderr, "harness: could not remove %s\n", s->dir);
+  }
+  return rc;
+}
+
+struct buf {
+  char *data;
+  size_t len;
+};
+
+static size_t on_data(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+  struct buf *b = userdata;
+  size_t n = size * nmemb;
+  char *nd = realloc(b->data, b->len + n + 1);
+  if (!nd)
+    return 0;
+  b->data = nd;
+  for (size_t i = 0; i < n; i++) /* header names compared lower-case; values untouched */
+    nd[b->len + i] = ptr[i];
+  b->len += n;
+  nd[b->len] = '\0';
+  return n;
+}
+
+/* Appends one exchange to $ADVISORD_TRACE_DIR/trace-<pid>.jsonl for the contract check. */
+static void trace(const char *method, const char *path, const char *const *headers,
+                  const char *body, const struct resp *r)
+{
+  const char *dir = getenv("ADVISORD_TRACE_DIR");
+  if (!dir || !*dir)
+    return;
+  json_t *req_h = json_object(), *resp_h = json_object();
+  for (size_t i = 0; headers && headers[i]; i++) {
+    const char *colon = strchr(headers[i], ':');
+    if (!colon)
+      continue;
+    char name[128];
+    size_t nl = (size_t)(colon - headers[i]) < sizeof name - 1 ? (size_t)(colon - headers[i])
+                                                                : sizeof name - 1;
+    for (size_t k = 0; k < nl; k++)
+      name[k] = (char)(headers[i][k] >= 'A' && headers[i][k] <= 'Z' ? headers[i][k] + 32
+                                                                       : headers[i][k]);
+    name[nl] = '\0';
+    const char *v = colon + 1;
+    while (*v == ' ')
+      v++;
+    json_object_set_new(req_h, name, json_string(v));
+  }
+  for (const char *line = r->headers; line && *line;) {
+    const char *end = strstr(line, "\r\n");
+    size_t len = end ? (size_t)(end - line) : strlen(line);
+    const char *colon = memchr(line, ':', len);
+    if (colon) {
+      char name[128], value[1024];
+      size_t nl = (size_t)(colon - line) < sizeof name - 1 ? (size_t)(colon - line) : sizeof name - 1;
+      for (size_t k = 0; k < nl; k++)
+        name[k] = (char)(line[k] >= 'A' && line[k] <= 'Z' ? line[k] + 32 : line[k]);
+      name[nl] = '\0';
+      const char *v = colon + 1;
+      while (*v == ' ')
+        v++;
+      size_t vl = (size_t)(line + len - v) < sizeof value - 1 ? (size_t)(line + len - v)
+                                                               : sizeof value - 1;
+      memcpy(value, v, vl);
+      value[vl] = '\0';
+      json_object_set_new(resp_h, name, json_string(value));
+    }
+    line = end ? end + 2 : line + len;
+  }
+  size_t blen = body ? strlen(body) : 0;
+  json_t *rec = json_pack("{s:s, s:s, s:o, s:o?, s:i, s:o, s:o?}", "method", method, "path",
+                          path, "request_headers", req_h, "request_body",
+                          blen > 0 && blen < 65536 ? json_string(body) : NULL, "status",
+                          (int)r->status, "response_headers", resp_h, "response_body",
+                          r->body && r->body_len ? json_stringn(r->body, r->body_len) : NULL);
+  char file[512];
+  snprintf(file, sizeof file, "%s/trace-%d.jsonl", dir, (int)getpid());
+  FILE *f = fopen(file, "a");
+  if (f && rec) {
+    char *line = json_dumps(rec, JSON_COMPACT);
+    if (line)
+      fprintf(f, "%s\n", line);
+    free(line);
+  }
+  if (f)
+    fclose(f);
+  json_decref(rec);
+}
+
+bool http(struct server *s, const char *method, const char *path, const char *const *headers,
+          const char *body, struct resp *r)
+{
+  memset(r, 0, sizeof *r);
+  CURL *c = curl_easy_init();
+  if (!c)
+    return false;
+  char url[65536];
+  snprintf(url, sizeof url, "%s%s", s->base, path);
+  struct buf b = {0}, h = {0};
+  struct curl_slist *hl = NULL;
+  for (size_t i = 0; headers && headers[i]; i++)
+    hl = curl_slist_append(hl, headers[i]);
+  hl = curl_slist_append(hl, "Expect:");
+  curl_easy_setopt(c, CURLOPT_URL, url);
+  curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+  if (strcmp(method, "HEAD") == 0)
+    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+  if (body) {
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+  }
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_data);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &h);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  CURLcode rc = curl_easy_perform(c);
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+  curl_slist_free_all(hl);
+  curl_easy_cleanup(c);
+  r->body = b.data ? b.data : calloc(1, 1);
+  r->body_len = b.len;
+  r->headers = h.data ? h.data : calloc(1, 1);
+  if (r->body_len)
+    r->json = json_loadb(r->body, r->body_len, 0, NULL);
+  if (rc != CURLE_OK) {
+    fprintf(stderr, "harness: %s %s: %s\n", method, path, curl_easy_strerror(rc));
+    return false;
+  }
+  trace(method, path, headers, body, r);
+  return true;
+}
+
+bool api(struct server *s, const char *method, const char *path, const char *token,
+         const char *body, struct resp *r)
+{
+  char auth[512];
+  const char *headers[4];
+  int n = 0;
+  if (token) {
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+    headers[n++] = auth;
+  }
+  if (body)
+    headers[n++] = "Content-Type: application/json";
+  headers[n] = NULL;
+  return http(s, method, path, headers, body, r);
+}
+
+void resp_free(struct resp *r)
+{
+  free(r->body);
+  free(r->headers);
+  json_decref(r->json);
+  memset(r, 0, sizeof *r);
+}
+
+bool resp_header(const struct resp *r, const char *name, char *buf, size_t len)
+{
+  size_t nl = strlen(name);
+  for (const char *line = r->headers; line && *line;) {
+    const char *end = strstr(line, "\r\n");
+    if (strncasecmp(line, name, nl) == 0 && line[nl] == ':') {
+      const char *v = line + nl + 1;
+      while (*v == ' ')
+        v++;
+      size_t vl = end ? (size_t)(end - v) : strlen(v);
+      if (vl >= len)
+        vl = len - 1;
+      memcpy(buf, v, vl);
+      buf[vl] = '\0';
+      return true;
+    }
+    if (!end)
+      break;
+    line = end + 2;
+  }
+  return false;
+}
+
+const char *resp_str(const struct resp *r, const char *path)
+{
+  json_t *cur = r->json;
+  char part[128];
+  const char *p = path;
+  while (cur && *p) {
+    size_t n = strcspn(p, ".");
+    if (n >= sizeof part)
+      return NULL;
+    memcpy(part, p, n);
+    part[n] = '\0';
+    cur = json_object_get(cur, part);
+    p += n + (p[n] == '.');
+  }
+  return json_string_value(cur);
+}
+
+int run_cli(struct server *s, const char *const *args, char **out)
+{
+  char outfile[400];
+  snprintf(outfile, sizeof outfile, "%s/cli.out", s->dir);
+  const char *argv[64];
+  int n = 0;
+  argv[n++] = ADVISORD_BIN;
+  argv[n++] = "--db";
+  argv[n++] = s->db;
+  for (size_t i = 0; args && args[i] && n < 62; i++)
+    argv[n++] = args[i];
+  argv[n] = NULL;
+  pid_t pid = fork();
+  if (pid == 0) {
+    int fd = open(outfile, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(fd, 1);
+    execv(ADVISORD_BIN, (char *const *)argv);
+    _exit(127);
+  }
+  int status = -1;
+  waitpid(pid, &status, 0);
+  if (out)
+    *out = slurp(outfile);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+bool cli_value(const char *text, const char *key, char *buf, size_t len)
+{
+  bool found = false;
+  size_t kl = strlen(key);
+  for (const char *line = text; line && *line;) {
+    const char *end = strchr(line, '\n');
+    size_t ll = end ? (size_t)(end - line) : strlen(line);
+    if (ll > kl + 1 && strncmp(line, key, kl) == 0 && line[kl] == ':' && line[kl + 1] == ' ') {
+      size_t vl = ll - kl - 2 < len - 1 ? ll - kl - 2 : len - 1;
+      memcpy(buf, line + kl + 2, vl);
+      buf[vl] = '\0';
+      found = true;
+    }
+    line = end ? end + 1 : NULL;
+  }
+  return found;
+}

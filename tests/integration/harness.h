@@ -1,0 +1,54 @@
+/* harness.h - integration tests: start the real advisord on an ephemeral port with a temporary
+ * database, talk HTTP to it with libcurl, run its admin commands. When ADVISORD_TRACE_DIR is
+ * set, every exchange is appended to a JSON-lines file there for the contract check. */
+#ifndef ADVISORD_TEST_HARNESS_H
+#define ADVISORD_TEST_HARNESS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct server {
+  pid_t pid;
+  int port;
+  char dir[256];     /* temporary folder holding the database and the log */
+  char db[300];
+  char log[300];
+  char base[64];     /* http://127.0.0.1:PORT */
+};
+
+struct resp {
+  long status;
+  char *body;        /* NUL-terminated */
+  size_t body_len;
+  char *headers;     /* raw header block, lower-cased names */
+  json_t *json;      /* parsed body or NULL */
+};
+
+/* Starts advisord with the given extra arguments (NULL-terminated, may be NULL) placed before
+ * "serve"; extra environment "NAME=value" entries (NULL-terminated, may be NULL). Aborts the
+ * test on failure. */
+void server_start(struct server *s, const char *const *args, const char *const *env);
+/* Sends SIGTERM and waits; returns the exit status (or -1). Removes the folder unless keep. */
+int server_stop(struct server *s, bool keep);
+
+/* One HTTP exchange. headers: NULL-terminated "Name: value" list or NULL. body may be NULL.
+ * Returns false when the connection failed. Free r with resp_free. */
+bool http(struct server *s, const char *method, const char *path, const char *const *headers,
+          const char *body, struct resp *r);
+/* Shorthand with an optional bearer token and a JSON body. */
+bool api(struct server *s, const char *method, const char *path, const char *token,
+         const char *body, struct resp *r);
+void resp_free(struct resp *r);
+/* The value of a response header (lower-case name) copied into buf; false when absent. */
+bool resp_header(const struct resp *r, const char *name, char *buf, size_t len);
+/* A string member of the JSON body by dotted path ("company.corporate_id"), NULL when absent. */
+const char *resp_str(const struct resp *r, const char *path);
+
+/* Runs "advisord --db <db> <args...>", capturing standard output (malloc'd, caller frees).
+ * Returns the exit status. */
+int run_cli(struct server *s, const char *const *args, char **out);
+/* The value of the last line "key: value" in text, copied into buf; false when absent. */
+bool cli_value(const char *text, const char *key, char *buf, size_t len);
+
+#endif
