@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Builds advisord and runs every test: unit and integration tests through ctest, first in a
+# normal build (warnings are errors), then again under AddressSanitizer and
+# UndefinedBehaviorSanitizer; then the contract tests (lint, response check, property test).
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+bash scripts/deps.sh --test
+
+jobs=$(nproc 2>/dev/null || echo 2)
+trace_dir="$here/build/trace"
+
+echo "== build (Debug, -Werror)"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Debug >/dev/null
+cmake --build build -j"$jobs"
+rm -rf "$trace_dir" && mkdir -p "$trace_dir"
+echo "== tests"
+ADVISORD_TRACE_DIR="$trace_dir" ctest --test-dir build --output-on-failure -j"$jobs"
+
+echo "== build (ASan + UBSan)"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DADVISORD_SANITIZE=ON >/dev/null
+cmake --build build-asan -j"$jobs"
+echo "== tests under ASan + UBSan"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --test-dir build-asan --output-on-failure -j"$jobs"
+
+if [ -f package.json ] && [ -f tests/contract/run.sh ]; then
+  echo "== contract tests"
+  ADVISORD_TRACE_DIR="$trace_dir" bash tests/contract/run.sh
+fi
+echo "== all tests passed"
