@@ -3,11 +3,13 @@
 #define ADVISORD_APP_H
 
 #include "config.h"
+#include "secret.h"
 #include "store.h"
 
 struct app {
   const struct config *cfg;
   struct store *store;
+  struct secret secret; /* loaded at start from cfg->secret_file */
 };
 
 #endif

@@ -88,6 +88,12 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
   if (!st)
     return 1;
   struct app app = {.cfg = cfg, .store = st};
+  char why[512];
+  if (!secret_load(cfg->secret_file, &app.secret, why, sizeof why)) {
+    fprintf(stderr, "advisord: %s\n", why);
+    store_close(st);
+    return 1;
+  }
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   struct http_options opts = {
       .bind = cfg->bind,

@@ -1,0 +1,72 @@
+/* secret.c - loading or creating the server secret, and deriving tokens from it. */
+#include "secret.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static bool read_key(const char *path, struct secret *out, char *why, size_t len)
+{
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    snprintf(why, len, "cannot read %s: %s", path, strerror(errno));
+    return false;
+  }
+  ssize_t n = read(fd, out->key, SECRET_BYTES);
+  close(fd);
+  if (n != SECRET_BYTES) {
+    snprintf(why, len, "%s does not hold a %d-byte key", path, SECRET_BYTES);
+    return false;
+  }
+  return true;
+}
+
+bool secret_load(const char *path, struct secret *out, char *why, size_t len)
+{
+  int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return errno == EEXIST ? read_key(path, out, why, len)
+                           : (snprintf(why, len, "cannot create %s: %s", path, strerror(errno)),
+                              false);
+  bool ok = RAND_bytes(out->key, SECRET_BYTES) == 1 &&
+            write(fd, out->key, SECRET_BYTES) == SECRET_BYTES && fsync(fd) == 0;
+  close(fd);
+  if (!ok) {
+    unlink(path);
+    snprintf(why, len, "cannot write a new key to %s", path);
+  }
+  return ok;
+}
+
+void secret_token(const struct secret *s, const char *purpose, const char *nonce, char *out)
+{
+  static const char alphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  char msg[256];
+  int ml = snprintf(msg, sizeof msg, "%s:%s", purpose, nonce);
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  HMAC(EVP_sha256(), s->key, SECRET_BYTES, (const unsigned char *)msg,
+       (size_t)(ml < (int)sizeof msg ? ml : (int)sizeof msg - 1), mac, &n);
+  size_t o = 0;
+  unsigned acc = 0;
+  int bits = 0;
+  for (unsigned int i = 0; i < n; i++) {
+    acc = (acc << 8) | mac[i];
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out[o++] = alphabet[(acc >> bits) & 63];
+    }
+  }
+  if (bits > 0)
+    out[o++] = alphabet[(acc << (6 - bits)) & 63];
+  out[o] = '\0';
+  OPENSSL_cleanse(mac, sizeof mac);
+}

@@ -1,0 +1,35 @@
+/* outbox_enqueue.c - SQL that adds a message to the outbox (called inside a transaction). */
+#include "sqlite.h"
+#include "store_outbox.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum store_status store_outbox_enqueue(struct store_conn *c, const struct outbox_message *m,
+                                       char *id_out)
+{
+  char id[37], message_id[64], now[40];
+  util_uuid(id);
+  snprintf(message_id, sizeof message_id, "<%s@advisord>", id);
+  util_now_iso8601(now, sizeof now);
+  sqlite3_stmt *s = db_stmt(
+      c, "INSERT INTO outbox (id, message_id, recipient, template, language, data, "
+         "collaboration_id, status, attempts, next_attempt_at, created_at, updated_at) "
+         "VALUES (:id, :mid, :to, :tpl, :lang, :data, :collab, 'pending', 0, :due, :now, :now)");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text(s, ":id", id);
+  db_bind_text(s, ":mid", message_id);
+  db_bind_text(s, ":to", m->recipient);
+  db_bind_text(s, ":tpl", m->template_name);
+  db_bind_text(s, ":lang", m->language);
+  db_bind_text(s, ":data", m->data_json ? m->data_json : "{}");
+  db_bind_text(s, ":collab", m->collaboration_id);
+  db_bind_int(s, ":due", util_now_ms());
+  db_bind_text(s, ":now", now);
+  enum store_status st = db_exec_stmt(c, s);
+  if (st == STORE_OK && id_out)
+    memcpy(id_out, id, sizeof id);
+  return st;
+}
