@@ -1,4 +1,4 @@
-/* migrate.c - applies the embedded migrations in order, inside one IMMEDIATE transaction so
+/* migrate.c - applies every embedded migration not yet recorded, in order, inside one IMMEDIATE transaction so
  * that two processes starting at once cannot both apply them, and records each one. */
 #include "log.h"
 #include "migrations.h"
@@ -26,6 +26,16 @@ int store_schema_version(struct store *st)
 {
   struct store_conn *c = store_conn(st);
   return c ? current_version(c) : -1;
+}
+
+/* True when the migration with this version is recorded as applied. */
+static bool applied(struct store_conn *c, int version)
+{
+  sqlite3_stmt *s = db_stmt(c, "SELECT 1 FROM schema_migrations WHERE version = :v");
+  db_bind_int(s, ":v", version);
+  bool found = db_step_row(c, s) == STORE_OK;
+  db_reset(s);
+  return found;
 }
 
 static enum store_status apply(struct store_conn *c, const struct store_migration *m)
@@ -65,13 +75,14 @@ enum store_status store_migrate_conn(struct store_conn *c, bool do_apply, char *
              "run a newer advisord",
              have, known);
     s = STORE_ERROR;
-  } else if (have < known && !do_apply) {
+  } else if (!do_apply && have < known) {
     snprintf(why, len, "the database is at schema version %d and needs %d: run advisord migrate",
              have, known);
     s = STORE_ERROR;
   }
   for (unsigned i = 0; s == STORE_OK && i < store_migrations_count; i++)
-    if (store_migrations[i].version > have && (s = apply(c, &store_migrations[i])) != STORE_OK)
+    if (!applied(c, store_migrations[i].version) &&
+        (s = apply(c, &store_migrations[i])) != STORE_OK)
       snprintf(why, len, "migration %s failed", store_migrations[i].name);
   if (s == STORE_OK && db_exec(c, "COMMIT") == STORE_OK)
     return STORE_OK;
