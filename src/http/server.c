@@ -361,13 +361,13 @@ struct http_server *http_start(const struct http_options *opts)
     flags |= MHD_USE_IPv6;
   srv->daemon = MHD_start_daemon(
       flags, opts->port, NULL, NULL, on_request, srv,
+      MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
       MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
       MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)opts->threads,
       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)opts->conn_timeout_s,
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
       MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1024,
       MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-      MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
       MHD_OPTION_END);
   if (!srv->daemon) {
     log_msg(LOG_ERROR, "listen_failed", "could not listen on %s port %u", opts->bind,

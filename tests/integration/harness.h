@@ -45,6 +45,9 @@ bool resp_header(const struct resp *r, const char *name, char *buf, size_t len);
 /* A string member of the JSON body by dotted path ("company.corporate_id"), NULL when absent. */
 const char *resp_str(const struct resp *r, const char *path);
 
+/* The path of the advisord binary under test. */
+const char *harness_bin(void);
+
 /* Runs "advisord --db <db> <args...>", capturing standard output (malloc'd, caller frees).
  * Returns the exit status. */
 int run_cli(struct server *s, const char *const *args, char **out);

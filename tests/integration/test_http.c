@@ -1,0 +1,265 @@
+/* Integration tests of the HTTP core over real HTTP: variants, the preview, and every kind of
+ * bad request the foundation answers (413, 400, 415, 404, 405, 414), CORS, HEAD and request ids;
+ * the server must keep serving after each. */
+#include "harness.h"
+#include "testlib.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+TEST_MAIN_DEFS
+
+static const char *const JSON_CT[] = {"Content-Type: application/json", NULL};
+
+static void check_problem(const struct resp *r, long status, const char *code)
+{
+  char ct[128] = "";
+  CHECK_INT(r->status, status);
+  CHECK(resp_header(r, "content-type", ct, sizeof ct));
+  CHECK_STR(ct, "application/problem+json");
+  CHECK_STR(resp_str(r, "code"), code);
+  CHECK_INT(json_integer_value(json_object_get(r->json, "status")), status);
+  CHECK(resp_str(r, "title") != NULL);
+  CHECK(resp_str(r, "request_id") != NULL);
+}
+
+static void check_alive(struct server *s)
+{
+  struct resp r;
+  CHECK(http(s, "GET", "/healthz", NULL, NULL, &r));
+  CHECK_INT(r.status, 200);
+  resp_free(&r);
+}
+
+/* Sends raw bytes on a new connection and returns the status code of the reply (0: none). */
+static int raw_exchange(struct server *s, const char *data, size_t len)
+{
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s->port)};
+  inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+  if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+    close(fd);
+    return 0;
+  }
+  size_t off = 0;
+  while (off < len) {
+    ssize_t n = send(fd, data + off, len - off, MSG_NOSIGNAL);
+    if (n <= 0)
+      break;
+    off += (size_t)n;
+  }
+  char buf[512] = "";
+  ssize_t got = recv(fd, buf, sizeof buf - 1, 0);
+  close(fd);
+  int status = 0;
+  if (got > 12)
+    sscanf(buf, "HTTP/1.1 %d", &status);
+  return status;
+}
+
+static void test_variants(struct server *s)
+{
+  struct resp r;
+  CHECK(http(s, "GET", "/v1/variants", NULL, NULL, &r));
+  CHECK_INT(r.status, 200);
+  json_t *items = json_object_get(r.json, "items");
+  CHECK_INT(json_array_size(items), 5);
+  const char *codes[] = {"start", "bokforing", "fakturering", "smart", "pro"};
+  for (size_t i = 0; i < 5 && i < json_array_size(items); i++)
+    CHECK_STR(json_string_value(json_object_get(json_array_get(items, i), "code")), codes[i]);
+  json_t *pro = json_array_get(items, 4);
+  CHECK_INT(json_array_size(json_object_get(pro, "features")), 7);
+  resp_free(&r);
+
+  CHECK(http(s, "GET", "/v1/variants/bokforing", NULL, NULL, &r));
+  CHECK_INT(r.status, 200);
+  CHECK_STR(resp_str(&r, "name"), "Visma eEkonomi Bokf\xc3\xb6ring");
+  resp_free(&r);
+
+  CHECK(http(s, "GET", "/v1/variants/gold", NULL, NULL, &r));
+  check_problem(&r, 404, "not_found");
+  resp_free(&r);
+
+  CHECK(http(s, "HEAD", "/v1/variants", NULL, NULL, &r));
+  CHECK_INT(r.status, 200);
+  CHECK_INT(r.body_len, 0);
+  resp_free(&r);
+}
+
+static void preview(struct server *s, const char *from, const char *to, const char *kind,
+                    bool support, size_t gained, size_t lost)
+{
+  char body[128];
+  snprintf(body, sizeof body, "{\"from\":\"%s\",\"to\":\"%s\"}", from, to);
+  struct resp r;
+  CHECK(http(s, "POST", "/v1/variant-changes/preview", JSON_CT, body, &r));
+  CHECK_INT(r.status, 200);
+  CHECK_STR(resp_str(&r, "kind"), kind);
+  CHECK(json_is_true(json_object_get(r.json, "requires_support")) == support);
+  CHECK_INT(json_array_size(json_object_get(r.json, "gained_features")), gained);
+  CHECK_INT(json_array_size(json_object_get(r.json, "lost_features")), lost);
+  resp_free(&r);
+}
+
+static void test_preview(struct server *s)
+{
+  preview(s, "start", "pro", "upgrade", false, 5, 0);
+  preview(s, "bokforing", "smart", "upgrade", false, 1, 0);
+  preview(s, "bokforing", "fakturering", "downgrade", true, 1, 1);
+  preview(s, "pro", "start", "downgrade", true, 0, 5);
+  preview(s, "smart", "smart", "same", false, 0, 0);
+
+  struct resp r;
+  CHECK(http(s, "POST", "/v1/variant-changes/preview", JSON_CT, "{\"from\":\"start\",\"to\":\"gold\"}", &r));
+  check_problem(&r, 400, "validation_failed");
+  json_t *errs = json_object_get(r.json, "errors");
+  CHECK_INT(json_array_size(errs), 1);
+  CHECK_STR(json_string_value(json_object_get(json_array_get(errs, 0), "field")), "to");
+  resp_free(&r);
+
+  CHECK(http(s, "POST", "/v1/variant-changes/preview", JSON_CT, "{\"from\":1,\"extra\":true}", &r));
+  check_problem(&r, 400, "validation_failed");
+  CHECK_INT(json_array_size(json_object_get(r.json, "errors")), 3); /* extra, from, to */
+  CHECK(strstr(resp_str(&r, "detail"), "extra") != NULL);
+  resp_free(&r);
+
+  CHECK(http(s, "POST", "/v1/variant-changes/preview", JSON_CT, "{\"a\":1,\"a\":2}", &r));
+  check_problem(&r, 400, "malformed_json");
+  resp_free(&r);
+  check_alive(s);
+
+  CHECK(http(s, "POST", "/v1/variant-changes/preview", JSON_CT, "[1,2]", &r));
+  check_problem(&r, 400, "malformed_json");
+  resp_free(&r);
+
+  CHECK(http(s, "POST", "/v1/variant-changes/preview", JSON_CT, "{\"from\":", &r));
+  check_problem(&r, 400, "malformed_json");
+  resp_free(&r);
+
+  CHECK(http(s, "POST", "/v1/variant-changes/preview", NULL, NULL, &r));
+  check_problem(&r, 400, "body_required");
+  resp_free(&r);
+
+  const char *text[] = {"Content-Type: text/plain", NULL};
+  CHECK(http(s, "POST", "/v1/variant-changes/preview", text, "from=start", &r));
+  check_problem(&r, 415, "unsupported_media_type");
+  resp_free(&r);
+  check_alive(s);
+
+  size_t big = 2u << 20;
+  char *body = malloc(big + 1);
+  memset(body, ' ', big);
+  body[0] = '{';
+  body[big - 1] = '}';
+  body[big] = '\0';
+  CHECK(http(s, "POST", "/v1/variant-changes/preview", JSON_CT, body, &r));
+  check_problem(&r, 413, "body_too_large");
+  resp_free(&r);
+  free(body);
+  check_alive(s);
+
+  /* No Content-Length: the cap is enforced while reading a chunked body. */
+  char head[] = "POST /v1/variant-changes/preview HTTP/1.1\r\nHost: x\r\n"
+                "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+  size_t chunk = 64 * 1024, n_chunks = 20;
+  size_t len = strlen(head) + n_chunks * (chunk + 16) + 8;
+  char *raw = malloc(len);
+  size_t off = (size_t)snprintf(raw, len, "%s", head);
+  for (size_t i = 0; i < n_chunks; i++) {
+    off += (size_t)snprintf(raw + off, len - off, "%zx\r\n", chunk);
+    memset(raw + off, ' ', chunk);
+    off += chunk;
+    off += (size_t)snprintf(raw + off, len - off, "\r\n");
+  }
+  off += (size_t)snprintf(raw + off, len - off, "0\r\n\r\n");
+  CHECK_INT(raw_exchange(s, raw, off), 413);
+  free(raw);
+  check_alive(s);
+}
+
+static void test_routing(struct server *s)
+{
+  struct resp r;
+  CHECK(http(s, "GET", "/v1/nothing-here", NULL, NULL, &r));
+  check_problem(&r, 404, "route_not_found");
+  resp_free(&r);
+
+  CHECK(http(s, "DELETE", "/v1/variants", NULL, NULL, &r));
+  check_problem(&r, 405, "method_not_allowed");
+  char allow[128] = "";
+  CHECK(resp_header(&r, "allow", allow, sizeof allow));
+  CHECK(strstr(allow, "GET") != NULL);
+  CHECK(strstr(allow, "HEAD") != NULL);
+  resp_free(&r);
+  check_alive(s);
+
+  size_t n = 10000;
+  char *path = malloc(n + 32);
+  strcpy(path, "/v1/variants?q=");
+  memset(path + strlen(path), 'x', n);
+  path[n + 15] = '\0';
+  CHECK(http(s, "GET", path, NULL, NULL, &r));
+  check_problem(&r, 414, "uri_too_long");
+  resp_free(&r);
+  free(path);
+  check_alive(s);
+}
+
+static void test_headers(struct server *s)
+{
+  struct resp r;
+  const char *rid[] = {"X-Request-Id: trace-123.abc", NULL};
+  char got[128] = "";
+  CHECK(http(s, "GET", "/healthz", rid, NULL, &r));
+  CHECK(resp_header(&r, "x-request-id", got, sizeof got));
+  CHECK_STR(got, "trace-123.abc");
+  resp_free(&r);
+
+  const char *bad_rid[] = {"X-Request-Id: <script>", NULL};
+  CHECK(http(s, "GET", "/healthz", bad_rid, NULL, &r));
+  CHECK(resp_header(&r, "x-request-id", got, sizeof got));
+  CHECK(strcmp(got, "<script>") != 0 && strlen(got) == 36);
+  resp_free(&r);
+
+  const char *pre[] = {"Origin: https://app.example", "Access-Control-Request-Method: POST",
+                       "Access-Control-Request-Headers: content-type", NULL};
+  CHECK(http(s, "OPTIONS", "/v1/variant-changes/preview", pre, NULL, &r));
+  CHECK_INT(r.status, 204);
+  CHECK(resp_header(&r, "access-control-allow-origin", got, sizeof got));
+  CHECK_STR(got, "https://app.example");
+  CHECK(resp_header(&r, "access-control-allow-methods", got, sizeof got));
+  CHECK(strstr(got, "POST") != NULL);
+  resp_free(&r);
+
+  const char *other[] = {"Origin: https://evil.example", NULL};
+  CHECK(http(s, "GET", "/v1/variants", other, NULL, &r));
+  CHECK_INT(r.status, 200);
+  CHECK(!resp_header(&r, "access-control-allow-origin", got, sizeof got));
+  resp_free(&r);
+
+  const char *ok[] = {"Origin: https://app.example", NULL};
+  CHECK(http(s, "GET", "/v1/variants", ok, NULL, &r));
+  CHECK(resp_header(&r, "access-control-allow-origin", got, sizeof got));
+  resp_free(&r);
+}
+
+int main(void)
+{
+  struct server s;
+  const char *args[] = {"--cors-origins", "https://app.example, https://other.example", NULL};
+  server_start(&s, args, NULL);
+  check_alive(&s);
+  struct resp r;
+  CHECK(http(&s, "GET", "/readyz", NULL, NULL, &r));
+  CHECK_INT(r.status, 200);
+  resp_free(&r);
+  test_variants(&s);
+  test_preview(&s);
+  test_routing(&s);
+  test_headers(&s);
+  CHECK_INT(server_stop(&s, false), 0);
+  return TEST_REPORT();
+}

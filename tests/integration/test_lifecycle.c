@@ -1,0 +1,151 @@
+/* Integration tests of the process: --help and bad flags, a database newer than the binary,
+ * and graceful shutdown on SIGTERM while a slow client is mid-request (exit 0 within the drain
+ * bound, database intact). */
+#include "harness.h"
+#include "testlib.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+TEST_MAIN_DEFS
+
+static double now_s(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Runs the binary with args, capturing stdout+stderr; returns the exit status. */
+static int run(const char *const *args, char **out)
+{
+  char cmd[2048];
+  snprintf(cmd, sizeof cmd, "'%s'", harness_bin());
+  for (size_t i = 0; args[i]; i++) {
+    strcat(cmd, " '");
+    strcat(cmd, args[i]);
+    strcat(cmd, "'");
+  }
+  strcat(cmd, " 2>&1");
+  FILE *p = popen(cmd, "r");
+  size_t cap = 65536, len = 0;
+  *out = calloc(1, cap);
+  size_t n;
+  while ((n = fread(*out + len, 1, cap - len - 1, p)) > 0)
+    len += n;
+  int status = pclose(p);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void test_cli(void)
+{
+  char *out = NULL;
+  CHECK_INT(run((const char *[]){"--help", NULL}, &out), 0);
+  const char *must[] = {"--bind", "ADVISORD_BIND", "--port", "ADVISORD_PORT", "--db",
+                        "ADVISORD_DB", "--threads", "ADVISORD_THREADS", "--conn-timeout",
+                        "--body-max", "--drain-timeout", "--cors-origins", "--invitation-ttl",
+                        "--smtp-url", "--mail-spool", "--mail-retry-min", "--mail-retry-max",
+                        "--mail-from", "--public-url", "--version", "default"};
+  for (size_t i = 0; i < sizeof must / sizeof must[0]; i++)
+    CHECK_MSG(strstr(out, must[i]) != NULL, "--help lacks %s", must[i]);
+  free(out);
+
+  CHECK_INT(run((const char *[]){"--version", NULL}, &out), 0);
+  CHECK(strncmp(out, "advisord ", 9) == 0);
+  free(out);
+
+  CHECK_INT(run((const char *[]){"--no-such-flag", NULL}, &out), 2);
+  CHECK(strstr(out, "unknown flag '--no-such-flag'") != NULL);
+  free(out);
+
+  CHECK_INT(run((const char *[]){"--port", "70000", NULL}, &out), 2);
+  CHECK(strstr(out, "--port") != NULL && strstr(out, "70000") != NULL);
+  free(out);
+
+  CHECK_INT(run((const char *[]){"--threads", NULL}, &out), 2);
+  CHECK(strstr(out, "needs a value") != NULL);
+  free(out);
+
+  CHECK_INT(run((const char *[]){"frobnicate", NULL}, &out), 2);
+  CHECK(strstr(out, "unknown command") != NULL);
+  free(out);
+}
+
+static void test_newer_database(void)
+{
+  char dir[] = "/tmp/advisord-newer-XXXXXX";
+  CHECK(mkdtemp(dir) != NULL);
+  char db[128];
+  snprintf(db, sizeof db, "%s/a.db", dir);
+  char *out = NULL;
+  CHECK_INT(run((const char *[]){"--db", db, "migrate", NULL}, &out), 0);
+  free(out);
+  sqlite3 *h;
+  CHECK(sqlite3_open(db, &h) == SQLITE_OK);
+  CHECK(sqlite3_exec(h, "INSERT INTO schema_migrations VALUES (9999, '9999_future.sql', 'x')",
+                     NULL, NULL, NULL) == SQLITE_OK);
+  sqlite3_close(h);
+  CHECK_INT(run((const char *[]){"--db", db, "--port", "0", "serve", NULL}, &out), 1);
+  CHECK_MSG(strstr(out, "newer than this advisord") != NULL, "got: %s", out);
+  free(out);
+  char cmd[160];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  CHECK(system(cmd) == 0);
+}
+
+static void test_drain(void)
+{
+  struct server s;
+  const char *args[] = {"--drain-timeout", "2", NULL};
+  server_start(&s, args, NULL);
+  struct resp r;
+  CHECK(api(&s, "POST", "/v1/variant-changes/preview", NULL, "{\"from\":\"start\",\"to\":\"pro\"}", &r));
+  CHECK_INT(r.status, 200);
+  resp_free(&r);
+
+  /* A slow client: headers and part of the body, then silence. */
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s.port)};
+  inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+  CHECK(connect(fd, (struct sockaddr *)&a, sizeof a) == 0);
+  const char *part = "POST /v1/variant-changes/preview HTTP/1.1\r\nHost: x\r\n"
+                     "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"from\":";
+  CHECK(send(fd, part, strlen(part), MSG_NOSIGNAL) == (ssize_t)strlen(part));
+  usleep(200 * 1000);
+
+  double t0 = now_s();
+  kill(s.pid, SIGTERM);
+  int status = -1;
+  CHECK(waitpid(s.pid, &status, 0) == s.pid);
+  double took = now_s() - t0;
+  s.pid = 0;
+  CHECK_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit status %d", status);
+  CHECK_MSG(took < 2.0 + 1.5, "took %.2f s to stop with a 2 s drain bound", took);
+  CHECK_MSG(took > 1.5, "stopped after %.2f s without waiting for the request in flight", took);
+  close(fd);
+
+  sqlite3 *h;
+  CHECK(sqlite3_open(s.db, &h) == SQLITE_OK);
+  sqlite3_stmt *st;
+  CHECK(sqlite3_prepare_v2(h, "PRAGMA integrity_check", -1, &st, NULL) == SQLITE_OK);
+  CHECK(sqlite3_step(st) == SQLITE_ROW);
+  CHECK_STR((const char *)sqlite3_column_text(st, 0), "ok");
+  sqlite3_finalize(st);
+  sqlite3_close(h);
+  server_stop(&s, false);
+}
+
+int main(void)
+{
+  test_cli();
+  test_newer_database();
+  test_drain();
+  return TEST_REPORT();
+}
