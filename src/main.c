@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <libgen.h>
+#include <stdbool.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -42,15 +43,22 @@ static int make_dirs(const char *dir)
   return mkdir(buf, 0750) != 0 && errno != EEXIST ? -1 : 0;
 }
 
+/* Creates the folder that will hold file; false (with a message) when it cannot. */
+static bool make_parent(const char *file)
+{
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s", file);
+  if (make_dirs(dirname(dir)) == 0)
+    return true;
+  fprintf(stderr, "advisord: cannot create the folder of %s: %s\n", file, strerror(errno));
+  return false;
+}
+
 /* Opens (and migrates) the database named by the settings, creating its folder. */
 static struct store *open_store(const struct config *cfg)
 {
-  char dir[4096];
-  snprintf(dir, sizeof dir, "%s", cfg->db);
-  if (make_dirs(dirname(dir)) != 0) {
-    fprintf(stderr, "advisord: cannot create the folder of %s: %s\n", cfg->db, strerror(errno));
+  if (!make_parent(cfg->db))
     return NULL;
-  }
   char why[512];
   struct store *st = store_open(cfg->db, true, why, sizeof why);
   if (!st)
@@ -88,7 +96,11 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
   if (!st)
     return 1;
   struct app app = {.cfg = cfg, .store = st};
-  char why[512];
+  char why[512] = "";
+  if (!make_parent(cfg->secret_file)) {
+    store_close(st);
+    return 1;
+  }
   if (!secret_load(cfg->secret_file, &app.secret, why, sizeof why)) {
     fprintf(stderr, "advisord: %s\n", why);
     store_close(st);
