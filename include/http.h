@@ -54,6 +54,7 @@ struct request {
   size_t body_len, body_cap;
   bool body_too_large;
   bool answered;                   /* a response was queued */
+  bool checks_deferred;            /* bodyless request: route/auth checks run on 2nd call */
   json_t *json;                    /* parsed body, NULL when none */
   struct principal principal;
   unsigned status;                 /* status sent, for the access log */

@@ -119,6 +119,13 @@ static size_t uri_length(struct MHD_Connection *conn, const char *url)
   return n;
 }
 
+/* True when the request announces a body (a non-zero Content-Length or chunked encoding). */
+static bool request_has_body(const struct request *req)
+{
+  const char *cl = http_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
+  return (cl && strcmp(cl, "0") != 0) || http_header(req, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+}
+
 /* Checks done before any body byte is read: URI, route, method, preflight, authentication,
  * declared length and type. Returns true when a reply was queued. */
 static bool precheck(struct request *req, const struct http_options *o, const char *url,
@@ -170,8 +177,7 @@ static bool precheck(struct request *req, const struct http_options *o, const ch
       return true;
     }
   }
-  const char *te = http_header(req, MHD_HTTP_HEADER_TRANSFER_ENCODING);
-  bool has_body = (cl && strcmp(cl, "0") != 0) || te;
+  bool has_body = request_has_body(req);
   if (has_body && !is_json_type(http_header(req, MHD_HTTP_HEADER_CONTENT_TYPE))) {
     *result = reply_problem(req, ERR_UNSUPPORTED_MEDIA_TYPE,
                             "Send the body as Content-Type: application/json");
@@ -254,8 +260,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
       return MHD_NO;
     set_request_id(req);
     set_cors(req, &srv->opts);
+    /* libmicrohttpd closes the connection after a reply queued on this first call (it will
+     * not read a body then). That is right for a body we refuse unread, but a request without
+     * a body gets its checks on the next call so that keep-alive survives an error reply. */
+    req->checks_deferred = !request_has_body(req);
     enum MHD_Result result;
-    if (precheck(req, &srv->opts, url, &result))
+    if (!req->checks_deferred && precheck(req, &srv->opts, url, &result))
       return result;
     return MHD_YES;
   }
@@ -267,6 +277,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     body_append(req, upload_data, *upload_data_size, srv->opts.body_max);
     *upload_data_size = 0;
     return MHD_YES;
+  }
+  if (req->checks_deferred) {
+    req->checks_deferred = false;
+    enum MHD_Result result;
+    if (precheck(req, &srv->opts, url, &result))
+      return result;
   }
   return dispatch(req, &srv->opts);
 }
