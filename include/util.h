@@ -23,6 +23,9 @@ void util_uuid(char *buf);
 /* True when s is a UUID in canonical text form. */
 bool util_is_uuid(const char *s);
 
+/* Writes data as base64url without padding into out (>= 4 * len / 3 + 2 bytes); returns the
+ * number of characters written (before the NUL). */
+size_t util_base64url(const unsigned char *data, size_t len, char *out);
 /* Fills buf with a URL-safe random token carrying `bytes` random bytes (base64url, no padding).
  * buf needs at least 4 * bytes / 3 + 2 bytes. Returns false if the random source fails. */
 bool util_random_token(char *buf, size_t buflen, size_t bytes);

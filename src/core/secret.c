@@ -1,5 +1,6 @@
 /* secret.c - loading or creating the server secret, and deriving tokens from it. */
 #include "secret.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -46,27 +47,12 @@ bool secret_load(const char *path, struct secret *out, char *why, size_t len)
 
 void secret_token(const struct secret *s, const char *purpose, const char *nonce, char *out)
 {
-  static const char alphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   char msg[256];
   int ml = snprintf(msg, sizeof msg, "%s:%s", purpose, nonce);
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
   HMAC(EVP_sha256(), s->key, SECRET_BYTES, (const unsigned char *)msg,
        (size_t)(ml < (int)sizeof msg ? ml : (int)sizeof msg - 1), mac, &n);
-  size_t o = 0;
-  unsigned acc = 0;
-  int bits = 0;
-  for (unsigned int i = 0; i < n; i++) {
-    acc = (acc << 8) | mac[i];
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out[o++] = alphabet[(acc >> bits) & 63];
-    }
-  }
-  if (bits > 0)
-    out[o++] = alphabet[(acc << (6 - bits)) & 63];
-  out[o] = '\0';
+  util_base64url(mac, n, out);
   OPENSSL_cleanse(mac, sizeof mac);
 }

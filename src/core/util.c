@@ -71,29 +71,35 @@ bool util_is_uuid(const char *s)
   return s && strlen(s) == 36 && uuid_parse(s, u) == 0;
 }
 
-bool util_random_token(char *buf, size_t buflen, size_t bytes)
+size_t util_base64url(const unsigned char *data, size_t len, char *out)
 {
   static const char alphabet[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  size_t o = 0;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (size_t i = 0; i < len; i++) {
+    acc = (acc << 8) | data[i];
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out[o++] = alphabet[(acc >> bits) & 63];
+    }
+  }
+  if (bits > 0)
+    out[o++] = alphabet[(acc << (6 - bits)) & 63];
+  out[o] = '\0';
+  return o;
+}
+
+bool util_random_token(char *buf, size_t buflen, size_t bytes)
+{
   unsigned char raw[64];
   if (bytes > sizeof raw || buflen < (bytes * 4 + 2) / 3 + 1)
     return false;
   if (RAND_bytes(raw, (int)bytes) != 1)
     return false;
-  size_t o = 0;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (size_t i = 0; i < bytes; i++) {
-    acc = (acc << 8) | raw[i];
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      buf[o++] = alphabet[(acc >> bits) & 63];
-    }
-  }
-  if (bits > 0)
-    buf[o++] = alphabet[(acc << (6 - bits)) & 63];
-  buf[o] = '\0';
+  util_base64url(raw, bytes, buf);
   OPENSSL_cleanse(raw, sizeof raw);
   return true;
 }

@@ -1,0 +1,72 @@
+/* Unit tests of the small utilities: base64url, random tokens, SHA-256, constant-time compare,
+ * dates, UUIDs, and token derivation from the server secret. */
+#include "secret.h"
+#include "testlib.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+TEST_MAIN_DEFS
+
+int main(void)
+{
+  char out[128];
+  CHECK_INT(util_base64url((const unsigned char *)"", 0, out), 0);
+  util_base64url((const unsigned char *)"f", 1, out);
+  CHECK_STR(out, "Zg");
+  util_base64url((const unsigned char *)"foob", 4, out);
+  CHECK_STR(out, "Zm9vYg");
+  util_base64url((const unsigned char *)"\xfb\xff", 2, out);
+  CHECK_STR(out, "-_8");
+
+  char a[64], b[64];
+  CHECK(util_random_token(a, sizeof a, 32));
+  CHECK(util_random_token(b, sizeof b, 32));
+  CHECK_INT(strlen(a), 43);
+  CHECK(strcmp(a, b) != 0);
+  CHECK(!util_random_token(a, 10, 32)); /* buffer too small */
+
+  char hex[65];
+  util_sha256_hex("abc", hex);
+  CHECK_STR(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+
+  CHECK(util_const_eq("token", "token"));
+  CHECK(!util_const_eq("token", "tokem"));
+  CHECK(!util_const_eq("token", "token2"));
+
+  time_t t;
+  CHECK(util_parse_date("2028-02-29", &t));
+  util_time_iso8601(t, out, sizeof out);
+  CHECK_STR(out, "2028-02-29T00:00:00Z");
+  CHECK(!util_parse_date("2027-02-29", &t));
+  CHECK(!util_parse_date("2027-13-01", &t));
+  CHECK(!util_parse_date("2027-1-01", &t));
+  CHECK(!util_parse_date("2027-01-01x", &t));
+
+  char id[37];
+  util_uuid(id);
+  CHECK(util_is_uuid(id));
+  CHECK(!util_is_uuid("not-a-uuid"));
+
+  char path[] = "/tmp/advisord-secret-XXXXXX";
+  int fd = mkstemp(path);
+  close(fd);
+  unlink(path);
+  struct secret s1, s2;
+  char why[256];
+  CHECK(secret_load(path, &s1, why, sizeof why)); /* creates */
+  CHECK(secret_load(path, &s2, why, sizeof why)); /* reads back */
+  CHECK(memcmp(s1.key, s2.key, SECRET_BYTES) == 0);
+  char t1[SECRET_TOKEN_LEN], t2[SECRET_TOKEN_LEN], t3[SECRET_TOKEN_LEN];
+  secret_token(&s1, "invitation", "nonce-1", t1);
+  secret_token(&s2, "invitation", "nonce-1", t2);
+  secret_token(&s1, "invitation", "nonce-2", t3);
+  CHECK_STR(t1, t2);
+  CHECK(strcmp(t1, t3) != 0);
+  CHECK_INT(strlen(t1), 43);
+  unlink(path);
+  CHECK(!secret_load("/nonexistent-dir/x/secret.key", &s1, why, sizeof why));
+  CHECK(strstr(why, "cannot create") != NULL);
+  return TEST_REPORT();
+}
