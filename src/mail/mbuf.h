@@ -1,0 +1,25 @@
+/* mbuf.h - a growable text buffer for building e-mails (internal to src/mail/). Appends never
+ * fail loudly: an allocation failure sets oom, and mbuf_take() then returns NULL. */
+#ifndef ADVISORD_MAIL_MBUF_H
+#define ADVISORD_MAIL_MBUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct mbuf {
+  char *p;     /* NUL-terminated when len > 0 */
+  size_t len, cap;
+  bool oom;
+};
+
+void mbuf_addn(struct mbuf *b, const char *s, size_t n);
+void mbuf_add(struct mbuf *b, const char *s);
+void mbuf_addc(struct mbuf *b, char c);
+void mbuf_addf(struct mbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The text built so far (malloc'd, caller frees), or NULL after an allocation failure.
+ * The buffer is left empty either way. */
+char *mbuf_take(struct mbuf *b);
+/* Frees the contents without returning them. */
+void mbuf_free(struct mbuf *b);
+
+#endif

@@ -1,0 +1,270 @@
+/* mime.c - builds the MIME message of an e-mail (see mail_mime.h). */
+#include "mail_mime.h"
+#include "mbuf.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define WORD_BYTES 39 /* raw bytes per encoded word: 52 base64 chars, 64 with the wrapper */
+#define PLAIN_MAX 68  /* longest header text sent unencoded (fits "Subject: " on one line) */
+#define QP_LINE 76
+
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 when it is not valid. */
+static size_t utf8_seq(const unsigned char *s)
+{
+  if (s[0] < 0x80)
+    return 1;
+  size_t n = (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
+  if (n == 0 || (n == 2 && s[0] < 0xC2) || s[0] > 0xF4)
+    return 0;
+  for (size_t i = 1; i < n; i++)
+    if ((s[i] & 0xC0) != 0x80)
+      return 0;
+  if (n == 3 && ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0)))
+    return 0; /* overlong or a UTF-16 surrogate */
+  if (n == 4 && ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90)))
+    return 0;
+  return n;
+}
+
+static bool utf8_valid(const char *s)
+{
+  for (const unsigned char *p = (const unsigned char *)s; *p;) {
+    size_t n = utf8_seq(p);
+    if (!n)
+      return false;
+    p += n;
+  }
+  return true;
+}
+
+static void base64(struct mbuf *b, const unsigned char *in, size_t n)
+{
+  static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (size_t i = 0; i < n; i += 3) {
+    uint32_t v = (uint32_t)in[i] << 16;
+    if (i + 1 < n)
+      v |= (uint32_t)in[i + 1] << 8;
+    if (i + 2 < n)
+      v |= in[i + 2];
+    char q[4] = {tab[(v >> 18) & 63], tab[(v >> 12) & 63], i + 1 < n ? tab[(v >> 6) & 63] : '=',
+                 i + 2 < n ? tab[v & 63] : '='};
+    mbuf_addn(b, q, 4);
+  }
+}
+
+/* Printable ASCII with nothing that could be read as an encoded word. */
+static bool plain_ascii(const char *s)
+{
+  for (const char *p = s; *p; p++)
+    if (*p < 0x20 || *p > 0x7E)
+      return false;
+  return strstr(s, "=?") == NULL;
+}
+
+static void encoded_words(struct mbuf *b, const char *text)
+{
+  const unsigned char *p = (const unsigned char *)text;
+  bool first = true;
+  while (*p) {
+    size_t n = 0;
+    while (p[n]) {
+      size_t k = utf8_seq(p + n);
+      if (n + k > WORD_BYTES)
+        break;
+      n += k;
+    }
+    if (!first)
+      mbuf_add(b, "\r\n ");
+    mbuf_add(b, "=?UTF-8?B?");
+    base64(b, p, n);
+    mbuf_add(b, "?=");
+    first = false;
+    p += n;
+  }
+}
+
+char *mail_mime_header_text(const char *text)
+{
+  if (!utf8_valid(text))
+    return NULL;
+  struct mbuf b = {0};
+  if (plain_ascii(text) && strlen(text) <= PLAIN_MAX)
+    mbuf_add(&b, text);
+  else
+    encoded_words(&b, text);
+  return mbuf_take(&b);
+}
+
+static void qp_token(struct mbuf *b, size_t *col, const char *tok, size_t n)
+{
+  if (*col + n > QP_LINE - 1) { /* room for the soft break's "=" */
+    mbuf_add(b, "=\r\n");
+    *col = 0;
+  }
+  mbuf_addn(b, tok, n);
+  *col += n;
+}
+
+/* One line (without its line end) in quoted-printable. */
+static void qp_line(struct mbuf *b, const unsigned char *s, size_t n)
+{
+  size_t col = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = s[i];
+    bool last = i + 1 == n;
+    bool literal = (c >= 33 && c <= 126 && c != '=') || ((c == ' ' || c == '\t') && !last);
+    if (col == 0 && (c == '.' || (c == 'F' && n - i >= 5 && memcmp(s + i, "From ", 5) == 0)))
+      literal = false; /* a leading dot or "From " survives no transport unharmed */
+    if (literal) {
+      qp_token(b, &col, (const char *)&s[i], 1);
+    } else {
+      char hex[4];
+      snprintf(hex, sizeof hex, "=%02X", c);
+      qp_token(b, &col, hex, 3);
+    }
+  }
+  mbuf_add(b, "\r\n");
+}
+
+char *mail_mime_qp(const char *text)
+{
+  struct mbuf b = {0};
+  const unsigned char *p = (const unsigned char *)text;
+  while (*p) {
+    size_t n = strcspn((const char *)p, "\n");
+    size_t len = n > 0 && p[n - 1] == '\r' ? n - 1 : n;
+    qp_line(&b, p, len);
+    p += n + (p[n] == '\n');
+  }
+  return mbuf_take(&b);
+}
+
+void mail_mime_date(time_t t, char *buf, size_t len)
+{
+  static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  snprintf(buf, len, "%s, %02d %s %04d %02d:%02d:%02d +0000", days[tm.tm_wday], tm.tm_mday,
+           months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+bool mail_mime_address_ok(const char *addr)
+{
+  if (!addr)
+    return false;
+  size_t n = strlen(addr);
+  const char *at = strchr(addr, '@');
+  if (n == 0 || n > 254 || !at || at == addr || at[1] == '\0' || strchr(at + 1, '@'))
+    return false;
+  for (const char *p = addr; *p; p++)
+    if (*p <= 0x20 || *p >= 0x7F || strchr("\"(),:;<>[\\]", *p))
+      return false;
+  return true;
+}
+
+bool mail_mime_from_address(const char *from, char *out, size_t len)
+{
+  const char *lt = strrchr(from, '<');
+  const char *start = lt ? lt + 1 : from;
+  const char *end = lt ? strchr(start, '>') : start + strlen(start);
+  if (!end || (lt && end[1] != '\0') || (size_t)(end - start) >= len)
+    return false;
+  memcpy(out, start, (size_t)(end - start));
+  out[end - start] = '\0';
+  return mail_mime_address_ok(out);
+}
+
+/* "Name <addr>" with the name as a quoted string or encoded words, or the bare address. */
+static bool from_header(struct mbuf *b, const char *from)
+{
+  char addr[256];
+  if (!mail_mime_from_address(from, addr, sizeof addr))
+    return false;
+  const char *lt = strrchr(from, '<');
+  size_t name_len = lt ? (size_t)(lt - from) : 0;
+  while (name_len > 0 && from[name_len - 1] == ' ')
+    name_len--;
+  if (name_len == 0) {
+    mbuf_add(b, addr);
+    return true;
+  }
+  char *name = strndup(from, name_len);
+  if (!name || !utf8_valid(name)) {
+    free(name);
+    return false;
+  }
+  if (plain_ascii(name) && !strpbrk(name, "\"\\")) {
+    mbuf_addf(b, "\"%s\"", name);
+  } else {
+    encoded_words(b, name);
+  }
+  mbuf_addf(b, " <%s>", addr);
+  free(name);
+  return true;
+}
+
+static bool message_id_ok(const char *id)
+{
+  size_t n = id ? strlen(id) : 0;
+  if (n < 5 || n > 250 || id[0] != '<' || id[n - 1] != '>' || !strchr(id, '@'))
+    return false;
+  for (size_t i = 1; i + 1 < n; i++)
+    if (id[i] <= 0x20 || id[i] >= 0x7F || id[i] == '<' || id[i] == '>')
+      return false;
+  return true;
+}
+
+char *mail_mime_build(const struct mail_message *m, char *why, size_t why_len)
+{
+  struct mbuf b = {0};
+  char *subject = NULL, *body = NULL, *out = NULL;
+  if (!mail_mime_address_ok(m->to)) {
+    snprintf(why, why_len, "the recipient '%.80s' is not a usable e-mail address",
+             m->to ? m->to : "");
+    goto cleanup;
+  }
+  if (!message_id_ok(m->message_id)) {
+    snprintf(why, why_len, "the Message-ID '%.80s' is malformed", m->message_id ? m->message_id : "");
+    goto cleanup;
+  }
+  if (!m->subject || !m->body || !utf8_valid(m->body)) {
+    snprintf(why, why_len, "the body is missing or not valid UTF-8");
+    goto cleanup;
+  }
+  if (!(subject = mail_mime_header_text(m->subject))) {
+    snprintf(why, why_len, "the subject is not valid UTF-8");
+    goto cleanup;
+  }
+  if (!(body = mail_mime_qp(m->body))) {
+    snprintf(why, why_len, "out of memory");
+    goto cleanup;
+  }
+  const char *lang = m->language && strcmp(m->language, "en") == 0 ? "en" : "sv";
+  char date[40];
+  mail_mime_date(m->date, date, sizeof date);
+  mbuf_addf(&b, "Date: %s\r\nFrom: ", date);
+  if (!from_header(&b, m->from ? m->from : "")) {
+    snprintf(why, why_len, "the sender '%.80s' (mail_from) is not a usable address",
+             m->from ? m->from : "");
+    goto cleanup;
+  }
+  mbuf_addf(&b,
+            "\r\nTo: %s\r\nSubject: %s\r\nMessage-ID: %s\r\nMIME-Version: 1.0\r\n"
+            "Content-Type: text/plain; charset=utf-8\r\n"
+            "Content-Transfer-Encoding: quoted-printable\r\n"
+            "Content-Language: %s\r\nAuto-Submitted: auto-generated\r\n\r\n",
+            m->to, subject, m->message_id, lang);
+  mbuf_add(&b, body);
+  if (!(out = mbuf_take(&b)))
+    snprintf(why, why_len, "out of memory");
+cleanup:
+  mbuf_free(&b);
+  free(subject);
+  free(body);
+  return out;
+}
