@@ -132,6 +132,7 @@ struct collab_activation_request {
   const char *invoice_recipient;      /* "office" | "customer" | NULL */
   int period_months;                  /* 3 | 12 | 0 */
   bool has_administrator;             /* an administrator object was sent */
+  bool full_rights;                   /* the office user has full rights */
 };
 
 /* What the activation becomes. */
@@ -149,10 +150,13 @@ enum collab_activation_result {
   COLLAB_ACTIVATION_OK = 0,
   COLLAB_ACTIVATION_INVALID,   /* fields are missing or not allowed in this way: see errors */
   COLLAB_ACTIVATION_DOWNGRADE, /* subscriber: a lower variant than the current one */
+  COLLAB_ACTIVATION_NEEDS_FULL_RIGHTS, /* a limited user chose terms (variant, payer, period) */
 };
 
 /* Decides the way and the terms of an office's activation, or which fields are wrong
- * (errors[0..*n_errors)) or that it is a downgrade (only support can do those). */
+ * (errors[0..*n_errors)), or that it is a downgrade (only support can do those), or that a
+ * limited user chose terms: only full rights choose the variant, payer and period, so a limited
+ * user can activate only a subscriber in its current variant. */
 enum collab_activation_result collab_activation_plan(const struct collab_activation_request *rq,
                                                      struct collab_activation *out,
                                                      struct collab_field_error *errors,

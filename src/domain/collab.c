@@ -29,7 +29,9 @@ struct rule {
 };
 
 static const struct rule rules[COLLAB_EVENT__COUNT] = {
-    [COLLAB_EV_INVITE] = {BIT(COLLAB_NONE), BIT(COLLAB_NONE), COLLAB_INVITED, PARTY_INVITER, true,
+    /* a limited office user may activate only where it chooses no terms (see
+     * collab_activation_plan) */
+    [COLLAB_EV_INVITE] = {BIT(COLLAB_NONE), BIT(COLLAB_NONE), COLLAB_INVITED, PARTY_INVITER, false,
                           false},
     [COLLAB_EV_APPROVE] = {BIT(COLLAB_INVITED), 0, COLLAB_APPROVED, PARTY_INVITEE, true, true},
     [COLLAB_EV_ACCEPT] = {0, BIT(COLLAB_INVITED), COLLAB_APPROVED, PARTY_INVITEE, true, true},

@@ -106,9 +106,13 @@ enum collab_activation_result collab_activation_plan(const struct collab_activat
   memset(out, 0, sizeof *out);
   *n_errors = 0;
   out->way = collab_way_for_relation(rq->relation);
-  if (out->way == COLLAB_WAY_SUBSCRIBER)
-    return plan_subscriber(rq, out, errors, n_errors);
-  return plan_new_terms(rq, out, errors, n_errors);
+  enum collab_activation_result r = out->way == COLLAB_WAY_SUBSCRIBER
+                                        ? plan_subscriber(rq, out, errors, n_errors)
+                                        : plan_new_terms(rq, out, errors, n_errors);
+  if (r == COLLAB_ACTIVATION_OK && !rq->full_rights &&
+      (out->way != COLLAB_WAY_SUBSCRIBER || out->upgrade))
+    return COLLAB_ACTIVATION_NEEDS_FULL_RIGHTS;
+  return r;
 }
 
 enum collab_variant_verdict collab_variant_change(const struct variant_change *ch,

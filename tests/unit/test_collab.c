@@ -28,7 +28,7 @@ struct expect {
 
 static const struct expect table[] = {
     /* the office invites (ways 1-3) */
-    {O, COLLAB_EV_INVITE, "N", "F", "I", NULL},
+    {O, COLLAB_EV_INVITE, "N", "FL", "I", NULL},
     {O, COLLAB_EV_APPROVE, "I", "CK", "P", NULL},
     {O, COLLAB_EV_ACCEPT, "", "", "", "CK"},
     {O, COLLAB_EV_PROVISION, "P", "Y", "A", NULL},
@@ -233,7 +233,8 @@ static void test_subscriber_way(void)
                                              .current = &vs[f],
                                              .sub_invoice_recipient = "customer",
                                              .sub_period_months = 12,
-                                             .requested = t < 0 ? NULL : &vs[t]};
+                                             .requested = t < 0 ? NULL : &vs[t],
+                                             .full_rights = true};
       struct collab_activation out;
       struct collab_field_error errs[COLLAB_MAX_FIELD_ERRORS];
       size_t n;
@@ -251,12 +252,17 @@ static void test_subscriber_way(void)
       CHECK_INT(out.period_months, 12);
       CHECK(out.agreement_continues);
       CHECK(!out.creates_administrator);
+      /* a limited user may propose the current variant, not an upgrade */
+      rq.full_rights = false;
+      r = collab_activation_plan(&rq, &out, errs, &n);
+      CHECK(r == (k == 'U' ? COLLAB_ACTIVATION_NEEDS_FULL_RIGHTS : COLLAB_ACTIVATION_OK));
     }
   /* the office may not change who pays, the period, or name an administrator */
   struct collab_activation_request rq = {.relation = RELATION_SUBSCRIBER, .current = &vs[1],
                                          .sub_invoice_recipient = "customer",
                                          .sub_period_months = 12, .invoice_recipient = "office",
-                                         .period_months = 3, .has_administrator = true};
+                                         .period_months = 3, .has_administrator = true,
+                                         .full_rights = true};
   struct collab_activation out;
   struct collab_field_error errs[COLLAB_MAX_FIELD_ERRORS];
   size_t n;
@@ -283,7 +289,8 @@ static void test_account_and_new_customer_ways(void)
     struct collab_field_error errs[COLLAB_MAX_FIELD_ERRORS];
     size_t n;
     /* nothing given: every required field is named */
-    struct collab_activation_request rq = {.relation = (enum company_relation)rel};
+    struct collab_activation_request rq = {.relation = (enum company_relation)rel,
+                                           .full_rights = true};
     CHECK(collab_activation_plan(&rq, &out, errs, &n) == COLLAB_ACTIVATION_INVALID);
     CHECK_INT(n, none ? 4 : 3);
     CHECK(has_error(errs, n, "variant"));
@@ -320,6 +327,11 @@ static void test_account_and_new_customer_ways(void)
           CHECK_INT(out.period_months, periods[m]);
           CHECK(out.creates_administrator == none);
           CHECK(!out.agreement_continues && !out.upgrade);
+          /* choosing these terms needs full rights */
+          rq.full_rights = false;
+          CHECK(collab_activation_plan(&rq, &out, errs, &n) ==
+                COLLAB_ACTIVATION_NEEDS_FULL_RIGHTS);
+          rq.full_rights = true;
         }
   }
   CHECK(collab_way_for_relation(RELATION_SUBSCRIBER) == COLLAB_WAY_SUBSCRIBER);
