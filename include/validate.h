@@ -12,7 +12,9 @@
 
 enum field_type { FIELD_STRING, FIELD_INT, FIELD_BOOL, FIELD_OBJECT, FIELD_ENUM };
 
-/* A custom check on a string value; returns NULL when fine, else why it is not (static). */
+/* A custom check on a string value; returns NULL when fine, else why it is not (static).
+ * Ready-made ones: corporate_id_check (domain/corporate_id.h), contact_email_check and
+ * contact_phone_check (domain/contact.h). */
 typedef const char *(*field_check)(const char *value);
 
 struct field_spec {

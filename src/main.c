@@ -1,5 +1,6 @@
-/* main.c - configuration, logging, subcommands (serve, migrate), signals and the orderly
+/* main.c - configuration, logging, subcommands (serve, migrate, admin), signals and the orderly
  * start and stop of the server's parts. */
+#include "admin.h"
 #include "api.h"
 #include "app.h"
 #include "config.h"
@@ -117,7 +118,7 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
       .cors_origins = cfg->cors_origins,
       .routes = api_routes,
       .n_routes = api_routes_count,
-      .authenticate = NULL,
+      .authenticate = api_authenticate,
       .app = &app,
   };
   struct http_server *srv = http_start(&opts);
@@ -139,6 +140,11 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
   return 0;
 }
 
+static int cmd_admin(const struct config *cfg, int argc, char **argv)
+{
+  return admin_main(cfg, argc, argv, open_store);
+}
+
 struct command {
   const char *name;
   int (*run)(const struct config *cfg, int argc, char **argv);
@@ -147,6 +153,7 @@ struct command {
 static const struct command commands[] = {
     {"serve", cmd_serve},
     {"migrate", cmd_migrate},
+    {"admin", cmd_admin},
 };
 
 int main(int argc, char **argv)

@@ -16,4 +16,7 @@ enum MHD_Result api_variant_change_preview(struct request *req);
 /* A variant as served by the API (new reference). */
 json_t *api_variant_json(const struct variant *v);
 
+/* me.c */
+enum MHD_Result api_me_get(struct request *req);
+
 #endif

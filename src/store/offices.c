@@ -1,0 +1,120 @@
+/* offices.c - SQL for offices and their users. */
+#include "sqlite.h"
+#include "store_identity.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define OFFICE_COLS "id, corporate_id, name, email, created_at"
+#define USER_COLS "id, office_id, email, role, created_at"
+
+static void read_office(sqlite3_stmt *s, struct office *o)
+{
+  memset(o, 0, sizeof *o);
+  db_col_text(s, 0, o->id, sizeof o->id);
+  db_col_text(s, 1, o->corporate_id, sizeof o->corporate_id);
+  db_col_text(s, 2, o->name, sizeof o->name);
+  db_col_text(s, 3, o->email, sizeof o->email);
+  db_col_text(s, 4, o->created_at, sizeof o->created_at);
+}
+
+static enum store_status one_office(struct store_conn *c, sqlite3_stmt *s, struct office *out)
+{
+  enum store_status st = db_step_row(c, s);
+  if (st == STORE_OK)
+    read_office(s, out);
+  db_reset(s);
+  return st;
+}
+
+enum store_status store_office_create(struct store_conn *c, const char *corporate_id,
+                                      const char *name, const char *email, struct office *out)
+{
+  sqlite3_stmt *s = db_stmt(c, "INSERT INTO offices (id, corporate_id, name, email, created_at) "
+                               "VALUES (:id, :cid, :name, :email, :now)");
+  if (!s)
+    return STORE_ERROR;
+  memset(out, 0, sizeof *out);
+  util_uuid(out->id);
+  util_now_iso8601(out->created_at, sizeof out->created_at);
+  snprintf(out->corporate_id, sizeof out->corporate_id, "%s", corporate_id);
+  snprintf(out->name, sizeof out->name, "%s", name);
+  snprintf(out->email, sizeof out->email, "%s", email);
+  db_bind_text(s, ":id", out->id);
+  db_bind_text(s, ":cid", corporate_id);
+  db_bind_text(s, ":name", name);
+  db_bind_text(s, ":email", email);
+  db_bind_text(s, ":now", out->created_at);
+  return db_exec_stmt(c, s);
+}
+
+enum store_status store_office_get(struct store_conn *c, const char *id, struct office *out)
+{
+  sqlite3_stmt *s = db_stmt(c, "SELECT " OFFICE_COLS " FROM offices WHERE id = :id");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text(s, ":id", id);
+  return one_office(c, s, out);
+}
+
+enum store_status store_office_get_by_corporate_id(struct store_conn *c,
+                                                   const char *corporate_id,
+                                                   struct office *out)
+{
+  sqlite3_stmt *s = db_stmt(c, "SELECT " OFFICE_COLS " FROM offices WHERE corporate_id = :cid");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text(s, ":cid", corporate_id);
+  return one_office(c, s, out);
+}
+
+enum store_status store_office_user_create(struct store_conn *c, const char *office_id,
+                                           const char *email, enum office_role role,
+                                           struct office_user *out)
+{
+  struct office o;
+  enum store_status st = store_office_get(c, office_id, &o);
+  if (st != STORE_OK)
+    return st;
+  sqlite3_stmt *s = db_stmt(c, "INSERT INTO office_users (id, office_id, email, role, "
+                               "created_at) VALUES (:id, :office, :email, :role, :now)");
+  if (!s)
+    return STORE_ERROR;
+  memset(out, 0, sizeof *out);
+  util_uuid(out->id);
+  util_now_iso8601(out->created_at, sizeof out->created_at);
+  snprintf(out->office_id, sizeof out->office_id, "%s", office_id);
+  snprintf(out->email, sizeof out->email, "%s", email);
+  out->role = role;
+  db_bind_text(s, ":id", out->id);
+  db_bind_text(s, ":office", office_id);
+  db_bind_text(s, ":email", email);
+  db_bind_text(s, ":role", role == OFFICE_ROLE_FULL ? "full" : "limited");
+  db_bind_text(s, ":now", out->created_at);
+  return db_exec_stmt(c, s);
+}
+
+enum store_status store_office_user_get(struct store_conn *c, const char *office_id,
+                                        const char *id, struct office_user *out)
+{
+  sqlite3_stmt *s = db_stmt(c, "SELECT " USER_COLS " FROM office_users WHERE id = :id "
+                               "AND (:office IS NULL OR office_id = :office)");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text(s, ":id", id);
+  db_bind_text(s, ":office", office_id);
+  enum store_status st = db_step_row(c, s);
+  if (st == STORE_OK) {
+    char role[16];
+    memset(out, 0, sizeof *out);
+    db_col_text(s, 0, out->id, sizeof out->id);
+    db_col_text(s, 1, out->office_id, sizeof out->office_id);
+    db_col_text(s, 2, out->email, sizeof out->email);
+    db_col_text(s, 3, role, sizeof role);
+    db_col_text(s, 4, out->created_at, sizeof out->created_at);
+    out->role = strcmp(role, "full") == 0 ? OFFICE_ROLE_FULL : OFFICE_ROLE_LIMITED;
+  }
+  db_reset(s);
+  return st;
+}

@@ -1,0 +1,127 @@
+/* people.c - SQL for customer administrators, support users and administrators. */
+#include "sqlite.h"
+#include "store_identity.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define ADMIN_COLS "id, company_id, name, email, phone, is_main_contact, created_at"
+
+static enum store_status one_admin(struct store_conn *c, sqlite3_stmt *s,
+                                   struct customer_admin *out)
+{
+  enum store_status st = db_step_row(c, s);
+  if (st == STORE_OK) {
+    memset(out, 0, sizeof *out);
+    db_col_text(s, 0, out->id, sizeof out->id);
+    db_col_text(s, 1, out->company_id, sizeof out->company_id);
+    db_col_text(s, 2, out->name, sizeof out->name);
+    db_col_text(s, 3, out->email, sizeof out->email);
+    db_col_text(s, 4, out->phone, sizeof out->phone);
+    out->is_main_contact = sqlite3_column_int(s, 5) != 0;
+    db_col_text(s, 6, out->created_at, sizeof out->created_at);
+  }
+  db_reset(s);
+  return st;
+}
+
+enum store_status store_customer_admin_create(struct store_conn *c, const char *company_id,
+                                              const char *name, const char *email,
+                                              const char *phone, bool is_main_contact,
+                                              struct customer_admin *out)
+{
+  struct company co;
+  enum store_status st = store_company_get(c, company_id, &co);
+  if (st != STORE_OK)
+    return st;
+  sqlite3_stmt *s = db_stmt(c, "INSERT INTO customer_admins (id, company_id, name, email, "
+                               "phone, is_main_contact, created_at) VALUES (:id, :company, "
+                               ":name, :email, :phone, :main, :now)");
+  if (!s)
+    return STORE_ERROR;
+  memset(out, 0, sizeof *out);
+  util_uuid(out->id);
+  util_now_iso8601(out->created_at, sizeof out->created_at);
+  snprintf(out->company_id, sizeof out->company_id, "%s", company_id);
+  snprintf(out->name, sizeof out->name, "%s", name);
+  snprintf(out->email, sizeof out->email, "%s", email);
+  snprintf(out->phone, sizeof out->phone, "%s", phone ? phone : "");
+  out->is_main_contact = is_main_contact;
+  db_bind_text(s, ":id", out->id);
+  db_bind_text(s, ":company", company_id);
+  db_bind_text(s, ":name", name);
+  db_bind_text(s, ":email", email);
+  db_bind_text(s, ":phone", phone && *phone ? phone : NULL);
+  db_bind_int(s, ":main", is_main_contact ? 1 : 0);
+  db_bind_text(s, ":now", out->created_at);
+  return db_exec_stmt(c, s);
+}
+
+enum store_status store_customer_admin_get(struct store_conn *c, const char *id,
+                                           struct customer_admin *out)
+{
+  sqlite3_stmt *s = db_stmt(c, "SELECT " ADMIN_COLS " FROM customer_admins WHERE id = :id");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text(s, ":id", id);
+  return one_admin(c, s, out);
+}
+
+enum store_status store_customer_admin_get_by_email(struct store_conn *c,
+                                                    const char *company_id,
+                                                    const char *email,
+                                                    struct customer_admin *out)
+{
+  sqlite3_stmt *s = db_stmt(c, "SELECT " ADMIN_COLS " FROM customer_admins "
+                               "WHERE company_id = :company AND email = :email");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text(s, ":company", company_id);
+  db_bind_text(s, ":email", email);
+  return one_admin(c, s, out);
+}
+
+enum store_status store_customer_admin_main_contact(struct store_conn *c,
+                                                    const char *company_id,
+                                                    struct customer_admin *out)
+{
+  sqlite3_stmt *s = db_stmt(c, "SELECT " ADMIN_COLS " FROM customer_admins "
+                               "WHERE company_id = :company AND is_main_contact = 1 "
+                               "ORDER BY created_at LIMIT 1");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text(s, ":company", company_id);
+  return one_admin(c, s, out);
+}
+
+static enum store_status insert_person(struct store_conn *c, sqlite3_stmt *s, const char *email,
+                                       char *id_out)
+{
+  if (!s)
+    return STORE_ERROR;
+  char id[STORE_ID_LEN], now[STORE_TIME_LEN];
+  util_uuid(id);
+  util_now_iso8601(now, sizeof now);
+  db_bind_text(s, ":id", id);
+  db_bind_text(s, ":email", email);
+  db_bind_text(s, ":now", now);
+  enum store_status st = db_exec_stmt(c, s);
+  if (st == STORE_OK)
+    memcpy(id_out, id, sizeof id);
+  return st;
+}
+
+enum store_status store_support_create(struct store_conn *c, const char *email, char *id_out)
+{
+  return insert_person(c, db_stmt(c, "INSERT INTO support_users (id, email, created_at) "
+                                     "VALUES (:id, :email, :now)"),
+                       email, id_out);
+}
+
+enum store_status store_admin_create(struct store_conn *c, const char *email, char *id_out)
+{
+  return insert_person(c, db_stmt(c, "INSERT INTO admins (id, email, created_at) "
+                                     "VALUES (:id, :email, :now)"),
+                       email, id_out);
+}

@@ -1,0 +1,156 @@
+/* tokens.c - SQL for bearer tokens: issue (store only the SHA-256), authenticate, revoke. */
+#include "sqlite.h"
+#include "store_identity.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#define TOKEN_PREFIX "adv_"
+#define TOKEN_RANDOM_BYTES 32
+
+const char *store_principal_kind_str(enum principal_kind kind)
+{
+  switch (kind) {
+  case PRINCIPAL_OFFICE_USER:
+    return "office_user";
+  case PRINCIPAL_CUSTOMER_ADMIN:
+    return "customer_admin";
+  case PRINCIPAL_SUPPORT:
+    return "support";
+  case PRINCIPAL_ADMIN:
+    return "admin";
+  default:
+    return NULL;
+  }
+}
+
+static enum principal_kind kind_parse(const char *s)
+{
+  return strcmp(s, "office_user") == 0      ? PRINCIPAL_OFFICE_USER
+         : strcmp(s, "customer_admin") == 0 ? PRINCIPAL_CUSTOMER_ADMIN
+         : strcmp(s, "support") == 0        ? PRINCIPAL_SUPPORT
+         : strcmp(s, "admin") == 0          ? PRINCIPAL_ADMIN
+                                            : PRINCIPAL_NONE;
+}
+
+enum store_status store_token_issue(struct store_conn *c, enum principal_kind kind,
+                                    const char *principal_id, const char *expires_at,
+                                    char *token_out, char *id_out)
+{
+  const char *kind_str = store_principal_kind_str(kind);
+  if (!kind_str)
+    return STORE_ERROR;
+  char random[48], hash[65], id[STORE_ID_LEN], now[STORE_TIME_LEN];
+  if (!util_random_token(random, sizeof random, TOKEN_RANDOM_BYTES))
+    return STORE_ERROR;
+  snprintf(token_out, STORE_TOKEN_LEN, TOKEN_PREFIX "%s", random);
+  util_sha256_hex(token_out, hash);
+  util_uuid(id);
+  util_now_iso8601(now, sizeof now);
+  sqlite3_stmt *s = db_stmt(c, "INSERT INTO tokens (id, token_hash, principal_kind, "
+                               "principal_id, created_at, expires_at) VALUES (:id, :hash, "
+                               ":kind, :pid, :now, :exp)");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text(s, ":id", id);
+  db_bind_text(s, ":hash", hash);
+  db_bind_text(s, ":kind", kind_str);
+  db_bind_text(s, ":pid", principal_id);
+  db_bind_text(s, ":now", now);
+  db_bind_text(s, ":exp", expires_at);
+  enum store_status st = db_exec_stmt(c, s);
+  if (st == STORE_OK && id_out)
+    memcpy(id_out, id, sizeof id);
+  if (st != STORE_OK)
+    memset(token_out, 0, STORE_TOKEN_LEN);
+  return st;
+}
+
+enum store_status store_token_authenticate(struct store_conn *c, const char *token,
+                                           struct principal *out)
+{
+  char hash[65], stored[65], kind[24], role[16], now[STORE_TIME_LEN];
+  util_sha256_hex(token, hash);
+  util_time_iso8601(time(NULL), now, sizeof now);
+  sqlite3_stmt *s = db_stmt(
+      c, "SELECT t.id, t.token_hash, t.principal_kind, t.principal_id, "
+         "coalesce(u.office_id, ''), coalesce(u.role, ''), coalesce(a.company_id, ''), "
+         "coalesce(u.email, a.email, su.email, ad.email) "
+         "FROM tokens t "
+         "LEFT JOIN office_users u ON t.principal_kind = 'office_user' AND u.id = t.principal_id "
+         "LEFT JOIN customer_admins a ON t.principal_kind = 'customer_admin' "
+         "  AND a.id = t.principal_id "
+         "LEFT JOIN support_users su ON t.principal_kind = 'support' AND su.id = t.principal_id "
+         "LEFT JOIN admins ad ON t.principal_kind = 'admin' AND ad.id = t.principal_id "
+         "WHERE t.token_hash = :hash AND t.revoked_at IS NULL "
+         "AND (t.expires_at IS NULL OR t.expires_at > :now)");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text(s, ":hash", hash);
+  db_bind_text(s, ":now", now);
+  enum store_status st = db_step_row(c, s);
+  if (st != STORE_OK)
+    return st;
+  memset(out, 0, sizeof *out);
+  db_col_text(s, 0, out->token_id, sizeof out->token_id);
+  db_col_text(s, 1, stored, sizeof stored);
+  db_col_text(s, 2, kind, sizeof kind);
+  db_col_text(s, 3, out->id, sizeof out->id);
+  db_col_text(s, 4, out->office_id, sizeof out->office_id);
+  db_col_text(s, 5, role, sizeof role);
+  db_col_text(s, 6, out->company_id, sizeof out->company_id);
+  bool has_email = sqlite3_column_type(s, 7) != SQLITE_NULL;
+  db_col_text(s, 7, out->email, sizeof out->email);
+  db_reset(s);
+  out->kind = kind_parse(kind);
+  out->role = strcmp(role, "full") == 0      ? OFFICE_ROLE_FULL
+              : strcmp(role, "limited") == 0 ? OFFICE_ROLE_LIMITED
+                                             : OFFICE_ROLE_NONE;
+  /* The principal must still exist (has_email) and the hash match in constant time. */
+  if (!util_const_eq(stored, hash) || !has_email || out->kind == PRINCIPAL_NONE) {
+    memset(out, 0, sizeof *out);
+    return STORE_NOT_FOUND;
+  }
+  return STORE_OK;
+}
+
+enum store_status store_token_revoke(struct store_conn *c, const char *token_or_id)
+{
+  char hash[65], now[STORE_TIME_LEN];
+  util_sha256_hex(token_or_id, hash);
+  util_now_iso8601(now, sizeof now);
+  sqlite3_stmt *s = db_stmt(c, "UPDATE tokens SET revoked_at = :now WHERE revoked_at IS NULL "
+                               "AND (token_hash = :hash OR id = :id)");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text(s, ":now", now);
+  db_bind_text(s, ":hash", hash);
+  db_bind_text(s, ":id", token_or_id);
+  enum store_status st = db_exec_stmt(c, s);
+  if (st == STORE_OK && db_changes(c) == 0)
+    return STORE_NOT_FOUND;
+  return st;
+}
+
+enum store_status store_principal_kind_of(struct store_conn *c, const char *id,
+                                          enum principal_kind *kind)
+{
+  sqlite3_stmt *s = db_stmt(
+      c, "SELECT 'office_user' FROM office_users WHERE id = :id UNION ALL "
+         "SELECT 'customer_admin' FROM customer_admins WHERE id = :id UNION ALL "
+         "SELECT 'support' FROM support_users WHERE id = :id UNION ALL "
+         "SELECT 'admin' FROM admins WHERE id = :id");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text(s, ":id", id);
+  enum store_status st = db_step_row(c, s);
+  if (st == STORE_OK) {
+    char k[24];
+    db_col_text(s, 0, k, sizeof k);
+    *kind = kind_parse(k);
+  }
+  db_reset(s);
+  return st;
+}

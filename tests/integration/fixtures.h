@@ -1,0 +1,96 @@
+/* fixtures.h - integration-test helpers that create principals with `advisord admin` and
+ * read back their id and token (header-only: each test binary includes it once). */
+#ifndef ADVISORD_TEST_FIXTURES_H
+#define ADVISORD_TEST_FIXTURES_H
+
+#include "harness.h"
+#include "testlib.h"
+
+#include <stdlib.h>
+
+#define FX_ID_LEN 37
+#define FX_TOKEN_LEN 64
+
+/* Runs an admin command; fills id and token (either may be NULL) from its output. Returns
+ * the exit code. */
+static inline int fx_admin(struct server *s, const char *const *args, char *id, char *token)
+{
+  char *out = NULL;
+  int rc = run_cli(s, args, &out);
+  if (id && !cli_value(out ? out : "", "id", id, FX_ID_LEN))
+    id[0] = '\0';
+  if (token && !cli_value(out ? out : "", "token", token, FX_TOKEN_LEN))
+    token[0] = '\0';
+  free(out);
+  return rc;
+}
+
+/* An office and its first user (role full). */
+static inline void fx_office(struct server *s, const char *name, const char *corporate_id,
+                             const char *email, char *office_id, char *token)
+{
+  const char *args[] = {"admin", "create-office", "--name", name, "--corporate-id",
+                        corporate_id, "--email", email, NULL};
+  CHECK_INT(fx_admin(s, args, office_id, token), 0);
+}
+
+/* Another user of an office: role "full" or "limited". */
+static inline void fx_user(struct server *s, const char *office_id, const char *email,
+                           const char *role, char *user_id, char *token)
+{
+  const char *args[] = {"admin", "create-user", "--office", office_id, "--email", email,
+                        "--role", role, NULL};
+  CHECK_INT(fx_admin(s, args, user_id, token), 0);
+}
+
+/* A company with relation none or account (subscribers: call fx_admin with the flags). */
+static inline void fx_company(struct server *s, const char *corporate_id, const char *name,
+                              const char *relation, char *company_id)
+{
+  const char *args[] = {"admin", "create-company", "--corporate-id", corporate_id, "--name",
+                        name, "--relation", relation, NULL};
+  CHECK_INT(fx_admin(s, args, company_id, NULL), 0);
+}
+
+static inline void fx_customer_admin(struct server *s, const char *corporate_id,
+                                     const char *name, const char *email, char *admin_id,
+                                     char *token)
+{
+  const char *args[] = {"admin", "create-customer-admin", "--corporate-id", corporate_id,
+                        "--name", name, "--email", email, NULL};
+  CHECK_INT(fx_admin(s, args, admin_id, token), 0);
+}
+
+static inline void fx_support(struct server *s, const char *email, char *id, char *token)
+{
+  const char *args[] = {"admin", "create-support", "--email", email, NULL};
+  CHECK_INT(fx_admin(s, args, id, token), 0);
+}
+
+/* True when needle occurs anywhere in the bytes of the file (database, WAL, log). */
+static inline bool fx_file_contains(const char *path, const char *needle)
+{
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return false;
+  size_t n = strlen(needle), cap = 1 << 16, len = 0;
+  char *buf = malloc(cap);
+  bool found = false;
+  size_t got;
+  while (buf && (got = fread(buf + len, 1, cap - len, f)) > 0) {
+    len += got;
+    if (len == cap) {
+      char *nb = realloc(buf, cap *= 2);
+      if (!nb)
+        break;
+      buf = nb;
+    }
+  }
+  fclose(f);
+  for (size_t i = 0; buf && n && i + n <= len && !found; i++)
+    found = memcmp(buf + i, needle, n) == 0;
+  free(buf);
+  return found;
+}
+
+#endif

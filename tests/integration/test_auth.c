@@ -1,0 +1,176 @@
+/* Integration tests of authentication and the admin commands: tokens from `advisord admin`,
+ * GET /v1/me for every kind of principal, 401 with WWW-Authenticate, revocation, bad CLI
+ * input writes nothing, and no token in clear in the database or the log. */
+#include "fixtures.h"
+
+#include <sqlite3.h>
+
+TEST_MAIN_DEFS
+
+static long count_rows(struct server *s, const char *table_sql)
+{
+  sqlite3 *db = NULL;
+  long n = -1;
+  if (sqlite3_open_v2(s->db, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, table_sql, -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+      n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  return n;
+}
+
+static void expect_401(struct server *s, const char *const *headers)
+{
+  struct resp r;
+  CHECK(http(s, "GET", "/v1/me", headers, NULL, &r));
+  CHECK_INT(r.status, 401);
+  char www[128];
+  CHECK(resp_header(&r, "www-authenticate", www, sizeof www) && strstr(www, "Bearer"));
+  CHECK_STR(resp_str(&r, "code"), "unauthenticated");
+  resp_free(&r);
+}
+
+int main(void)
+{
+  struct server s;
+  server_start(&s, NULL, NULL);
+  char office[FX_ID_LEN], tok_full[FX_TOKEN_LEN], user[FX_ID_LEN], tok_limited[FX_TOKEN_LEN];
+  char company[FX_ID_LEN], cadmin[FX_ID_LEN], tok_cadmin[FX_TOKEN_LEN];
+  char support[FX_ID_LEN], tok_support[FX_TOKEN_LEN];
+  fx_office(&s, "Byrå Ett AB", "5560360793", "info@byra-ett.se", office, tok_full);
+  CHECK(strncmp(tok_full, "adv_", 4) == 0 && strlen(tok_full) >= 40);
+  fx_user(&s, office, "limited@byra-ett.se", "limited", user, tok_limited);
+  fx_company(&s, "802002-4280", "Kund AB", "account", company);
+  fx_customer_admin(&s, "8020024280", "Kim Kund", "kim@kund.se", cadmin, tok_cadmin);
+  fx_support(&s, "support@vendor.se", support, tok_support);
+
+  struct resp r;
+  /* Office user, role full. */
+  CHECK(api(&s, "GET", "/v1/me", tok_full, NULL, &r));
+  CHECK_INT(r.status, 200);
+  CHECK_STR(resp_str(&r, "kind"), "office_user");
+  CHECK_STR(resp_str(&r, "role"), "full");
+  CHECK_STR(resp_str(&r, "office.id"), office);
+  CHECK_STR(resp_str(&r, "office.corporate_id"), "556036-0793");
+  CHECK_STR(resp_str(&r, "email"), "info@byra-ett.se");
+  CHECK(strstr(r.body, "\"customers.delete\"") != NULL);
+  resp_free(&r);
+  /* Limited user: same office, no full-rights capabilities. */
+  CHECK(api(&s, "GET", "/v1/me", tok_limited, NULL, &r));
+  CHECK_INT(r.status, 200);
+  CHECK_STR(resp_str(&r, "role"), "limited");
+  CHECK_STR(resp_str(&r, "id"), user);
+  CHECK(strstr(r.body, "\"customers.write\"") != NULL);
+  CHECK(strstr(r.body, "\"customers.delete\"") == NULL);
+  CHECK(strstr(r.body, "\"collaborations.change_terms\"") == NULL);
+  resp_free(&r);
+  /* Customer administrator: their company, no office. */
+  CHECK(api(&s, "GET", "/v1/me", tok_cadmin, NULL, &r));
+  CHECK_INT(r.status, 200);
+  CHECK_STR(resp_str(&r, "kind"), "customer_admin");
+  CHECK_STR(resp_str(&r, "company.id"), company);
+  CHECK_STR(resp_str(&r, "company.corporate_id"), "802002-4280");
+  CHECK(json_object_get(r.json, "office") == NULL);
+  resp_free(&r);
+  CHECK(api(&s, "GET", "/v1/me", tok_support, NULL, &r));
+  CHECK_INT(r.status, 200);
+  CHECK_STR(resp_str(&r, "kind"), "support");
+  CHECK(strstr(r.body, "\"companies.write\"") != NULL);
+  resp_free(&r);
+
+  /* Missing, malformed, unknown tokens: 401 with WWW-Authenticate. */
+  expect_401(&s, NULL);
+  const char *basic[] = {"Authorization: Basic dXNlcjpwYXNz", NULL};
+  expect_401(&s, basic);
+  const char *unknown[] = {"Authorization: Bearer adv_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", NULL};
+  expect_401(&s, unknown);
+  const char *junk[] = {"Authorization: Bearer not a token", NULL};
+  expect_401(&s, junk);
+  char almost[128];
+  snprintf(almost, sizeof almost, "Authorization: Bearer %.*sX", (int)strlen(tok_full) - 1,
+           tok_full);
+  const char *near[] = {almost, NULL};
+  expect_401(&s, near);
+  char lower[128];
+  snprintf(lower, sizeof lower, "Authorization: bearer %s", tok_full);
+  const char *lc[] = {lower, NULL};
+  CHECK(http(&s, "GET", "/v1/me", lc, NULL, &r));
+  CHECK_INT(r.status, 200); /* the scheme is case-insensitive */
+  resp_free(&r);
+
+  /* Revocation: the limited user's token stops working at once; a new one can be issued. */
+  const char *revoke[] = {"admin", "revoke-token", "--token", tok_limited, NULL};
+  CHECK_INT(fx_admin(&s, revoke, NULL, NULL), 0);
+  CHECK(api(&s, "GET", "/v1/me", tok_limited, NULL, &r));
+  CHECK_INT(r.status, 401);
+  resp_free(&r);
+  CHECK_INT(fx_admin(&s, revoke, NULL, NULL), 2); /* revoked already */
+  char tok_new[FX_TOKEN_LEN], id_again[FX_ID_LEN];
+  const char *reissue[] = {"admin", "create-token", "--principal", user, "--token-days", "1", NULL};
+  CHECK_INT(fx_admin(&s, reissue, id_again, tok_new), 0);
+  CHECK_STR(id_again, user);
+  CHECK(api(&s, "GET", "/v1/me", tok_new, NULL, &r));
+  CHECK_INT(r.status, 200);
+  CHECK_STR(resp_str(&r, "id"), user);
+  resp_free(&r);
+
+  /* Bad CLI input: exit 2, nothing written. */
+  long offices = count_rows(&s, "SELECT count(*) FROM offices");
+  long tokens = count_rows(&s, "SELECT count(*) FROM tokens");
+  const char *bad[][16] = {
+      {"admin", "create-office", "--name", "X", "--corporate-id", "556036-0794", "--email",
+       "x@x.se", NULL},                                    /* check digit */
+      {"admin", "create-office", "--name", "X", "--corporate-id", "5560360793", "--email",
+       "x@x.se", NULL},                                    /* taken */
+      {"admin", "create-office", "--name", "X", "--corporate-id", "212000-0142", "--email",
+       "not-an-address", NULL},
+      {"admin", "create-office", "--name", "X", "--corporate-id", "212000-0142", NULL},
+      {"admin", "create-office", "--name", "X", "--corporate-id", "212000-0142", "--email",
+       "x@x.se", "--colour", "red", NULL},                 /* unknown flag */
+      {"admin", "create-user", "--office", office, "--email", "u@x.se", "--role", "boss", NULL},
+      {"admin", "create-user", "--office", "00000000-0000-4000-8000-000000000000", "--email",
+       "u@x.se", "--role", "full", NULL},                  /* no such office */
+      {"admin", "create-company", "--corporate-id", "212000-0142", "--name", "Y", "--relation",
+       "subscriber", NULL},                                /* subscription missing */
+      {"admin", "create-company", "--corporate-id", "212000-0142", "--name", "Y", "--relation",
+       "subscriber", "--variant", "gold", "--invoice-recipient", "office", NULL},
+      {"admin", "create-customer-admin", "--corporate-id", "212000-0142", "--name", "Z",
+       "--email", "z@z.se", NULL},                         /* no such company */
+      {"admin", "no-such-command", NULL},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    CHECK_MSG(fx_admin(&s, bad[i], NULL, NULL) == 2, "bad command %zu did not exit 2", i);
+  CHECK_INT(count_rows(&s, "SELECT count(*) FROM offices"), offices);
+  CHECK_INT(count_rows(&s, "SELECT count(*) FROM tokens"), tokens);
+  CHECK_INT(count_rows(&s, "SELECT count(*) FROM companies"), 1);
+
+  /* A subscriber company with its subscription. */
+  const char *sub[] = {"admin", "create-company", "--corporate-id", "212000-0142", "--name",
+                       "Prenumerant AB", "--relation", "subscriber", "--variant", "smart",
+                       "--invoice-recipient", "customer", "--period", "12", "--renews-on",
+                       "2027-03-01", NULL};
+  CHECK_INT(fx_admin(&s, sub, NULL, NULL), 0);
+  CHECK_INT(count_rows(&s, "SELECT count(*) FROM companies WHERE sub_variant = 'smart' AND "
+                           "sub_starts_on = '2026-03-01'"), 1);
+
+  /* No token in clear in the database files or the server log. */
+  int stop = server_stop(&s, true);
+  CHECK_INT(stop, 0);
+  const char *toks[] = {tok_full, tok_limited, tok_cadmin, tok_support, tok_new};
+  char wal[320];
+  snprintf(wal, sizeof wal, "%s-wal", s.db);
+  for (size_t i = 0; i < 5; i++) {
+    CHECK(toks[i][0] != '\0');
+    CHECK_MSG(!fx_file_contains(s.db, toks[i]), "token %zu in the database", i);
+    CHECK_MSG(!fx_file_contains(wal, toks[i]), "token %zu in the WAL", i);
+    CHECK_MSG(!fx_file_contains(s.log, toks[i]), "token %zu in the log", i);
+    CHECK_MSG(!fx_file_contains(s.db, toks[i] + 4), "token %zu body in the database", i);
+  }
+  char rm[400];
+  snprintf(rm, sizeof rm, "rm -rf '%s'", s.dir);
+  CHECK_INT(system(rm), 0);
+  return TEST_REPORT();
+}
