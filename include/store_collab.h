@@ -1,0 +1,137 @@
+/* store_collab.h - collaborations and their history in the store. Every call takes the calling
+ * thread's connection; writes are meant to run inside store_write() so that a transition, its
+ * event and its outbox rows commit together. Records are plain structs with fixed buffers:
+ * nothing to free. The rules themselves are in domain/collab.h. */
+#ifndef ADVISORD_STORE_COLLAB_H
+#define ADVISORD_STORE_COLLAB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domain/collab.h"
+#include "store.h"
+
+#define COLLAB_ID_LEN 37
+#define COLLAB_TEXT_LEN 801   /* names: 200 characters of UTF-8 */
+#define COLLAB_EMAIL_LEN 255
+#define COLLAB_NONCE_LEN 64
+#define COLLAB_REASON_LEN 2001 /* 500 characters of UTF-8 */
+#define COLLAB_DETAILS_LEN 2048
+
+struct collab {
+  char id[COLLAB_ID_LEN];
+  char office_id[COLLAB_ID_LEN];
+  char company_id[COLLAB_ID_LEN];
+  char customer_id[COLLAB_ID_LEN]; /* empty: none yet (way 4 before a task is connected) */
+  char task_id[COLLAB_ID_LEN];     /* empty: none */
+  char variant[16];
+  char invoice_recipient[16];
+  int agreement_period_months;
+  bool agreement_continues;        /* way 1: the subscription's agreement goes on */
+  char starts_on[11], renews_on[11];
+  enum collab_initiator initiated_by;
+  enum collab_way way;
+  enum collab_state state;         /* as stored; see collab_effective_state() */
+  char language[3];
+  char inviter_kind[24];
+  char inviter_id[COLLAB_ID_LEN];
+  char administrator_id[COLLAB_ID_LEN];
+  char approved_by_kind[24];
+  char approved_by_id[COLLAB_ID_LEN];
+  int keep_service;                /* -1: not ended by the customer's choice, else 0/1 */
+  int64_t expires_at_ms;
+  char token_nonce[COLLAB_NONCE_LEN];
+  int accept_attempts;
+  int reminder_count;
+  int64_t last_reminder_ms;        /* 0: never */
+  int64_t version;
+  char created_at[32], updated_at[32];
+  /* read-only, joined in by the getters */
+  char corporate_id[16];
+  char company_name[COLLAB_TEXT_LEN];
+  char office_name[COLLAB_TEXT_LEN];
+  char customer_name[COLLAB_TEXT_LEN];
+};
+
+struct collab_event_rec {
+  int64_t seq;
+  char collaboration_id[COLLAB_ID_LEN];
+  char at[32];
+  char actor_kind[24];
+  char actor_id[COLLAB_ID_LEN];   /* empty for the system and the link */
+  char event[24];
+  char from_state[16];            /* empty for the first event */
+  char to_state[16];
+  char reason[COLLAB_REASON_LEN]; /* empty: none */
+  char details[COLLAB_DETAILS_LEN]; /* a JSON object */
+};
+
+/* Inserts co (id, terms, state, token nonce, expiry and inviter filled in by the caller) with
+ * the SHA-256 of its link token; sets version 1 and the times. CONFLICT: an open collaboration
+ * of that office and company exists (or a reference is dangling). */
+enum store_status store_collab_insert(struct store_conn *c, struct collab *co,
+                                      const char *token_hash);
+/* One collaboration by id, with the joined names. */
+enum store_status store_collab_get(struct store_conn *c, const char *id, struct collab *out);
+/* The collaboration whose live link token hashes to token_hash. */
+enum store_status store_collab_get_by_token_hash(struct store_conn *c, const char *token_hash,
+                                                 struct collab *out);
+/* The open (stored as invited, approved or active) collaboration of office and company. */
+enum store_status store_collab_get_open(struct store_conn *c, const char *office_id,
+                                        const char *company_id, struct collab *out);
+/* Writes every mutable field of co when the stored version is still co->version, then bumps
+ * it (co->version and updated_at refreshed). token_hash: the new link's hash, "" to consume
+ * the link, NULL to leave it. CONFLICT: the version moved on (a racing write won) or another
+ * open collaboration exists; NOT_FOUND. */
+enum store_status store_collab_update(struct store_conn *c, struct collab *co,
+                                      const char *token_hash);
+
+/* Appends an event (seq and, when empty, at are filled in). */
+enum store_status store_collab_event_add(struct store_conn *c, struct collab_event_rec *e);
+typedef void (*store_collab_event_fn)(const struct collab_event_rec *e, void *arg);
+/* The events of a collaboration with seq > after_seq, oldest first, at most limit; calls fn
+ * for each. *more tells whether there are further ones. */
+enum store_status store_collab_events_list(struct store_conn *c, const char *collab_id,
+                                           int64_t after_seq, int limit,
+                                           store_collab_event_fn fn, void *arg, bool *more);
+
+/* Filters for a list. office_id or company_id scopes it to one party (both empty: all). Other
+ * empty strings: no filter. state filters the effective state (expiry counted at now_ms). */
+struct collab_filter {
+  const char *office_id;
+  const char *company_id;
+  const char *state;
+  const char *variant;
+  const char *customer_id;
+  const char *task_id;
+  const char *initiated_by;
+  int64_t now_ms;
+  /* the keyset cursor: rows after (created_at, id) in newest-first order; empty: start */
+  const char *after_created_at;
+  const char *after_id;
+};
+typedef void (*store_collab_fn)(const struct collab *co, void *arg);
+/* Newest first, at most limit; *more tells whether there are further ones. */
+enum store_status store_collab_list(struct store_conn *c, const struct collab_filter *f,
+                                    int limit, store_collab_fn fn, void *arg, bool *more);
+
+/* Ids of invitations (stored as invited) that expired at or before now_ms, at most max, into
+ * ids[0..*n). For the sweep that records their expiry. */
+enum store_status store_collab_due_expiries(struct store_conn *c, int64_t now_ms,
+                                            char (*ids)[COLLAB_ID_LEN], size_t max, size_t *n);
+
+/* The delivery state of the latest invitation e-mail of a collaboration. */
+struct collab_mail_state {
+  char outbox_id[COLLAB_ID_LEN];
+  char template_name[32];
+  char status[16]; /* pending, sent, failed */
+  int attempts;
+  char last_error[512]; /* empty: none */
+  char created_at[32];
+  char sent_at[32];     /* empty: not sent */
+};
+enum store_status store_collab_invitation_mail(struct store_conn *c, const char *collab_id,
+                                               struct collab_mail_state *out);
+
+#endif

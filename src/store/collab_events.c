@@ -1,0 +1,103 @@
+/* collab_events.c - SQL for a collaboration's shared history and for the delivery state of
+ * its latest invitation e-mail (read from the outbox). */
+#include "sqlite.h"
+#include "store_collab.h"
+#include "util.h"
+
+#include <string.h>
+
+static const char *opt(const char *s)
+{
+  return s && s[0] ? s : NULL;
+}
+
+enum store_status store_collab_event_add(struct store_conn *c, struct collab_event_rec *e)
+{
+  sqlite3_stmt *s = db_stmt(
+      c, "INSERT INTO collaboration_events (collaboration_id, at, actor_kind, actor_id, event, "
+         "from_state, to_state, reason, details) VALUES (:collab, :at, :kind, :actor, :event, "
+         ":from, :to, :reason, :details)");
+  if (!s)
+    return STORE_ERROR;
+  if (!e->at[0])
+    util_now_iso8601(e->at, sizeof e->at);
+  db_bind_text(s, ":collab", e->collaboration_id);
+  db_bind_text(s, ":at", e->at);
+  db_bind_text(s, ":kind", e->actor_kind);
+  db_bind_text(s, ":actor", opt(e->actor_id));
+  db_bind_text(s, ":event", e->event);
+  db_bind_text(s, ":from", opt(e->from_state));
+  db_bind_text(s, ":to", e->to_state);
+  db_bind_text(s, ":reason", opt(e->reason));
+  db_bind_text(s, ":details", e->details[0] ? e->details : "{}");
+  enum store_status st = db_exec_stmt(c, s);
+  if (st == STORE_OK)
+    e->seq = sqlite3_last_insert_rowid(c->db);
+  return st;
+}
+
+enum store_status store_collab_events_list(struct store_conn *c, const char *collab_id,
+                                           int64_t after_seq, int limit,
+                                           store_collab_event_fn fn, void *arg, bool *more)
+{
+  sqlite3_stmt *s = db_stmt(
+      c, "SELECT seq, collaboration_id, at, actor_kind, actor_id, event, from_state, to_state, "
+         "reason, details FROM collaboration_events WHERE collaboration_id = :collab "
+         "AND seq > :after ORDER BY seq LIMIT :limit");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text(s, ":collab", collab_id);
+  db_bind_int(s, ":after", after_seq);
+  db_bind_int(s, ":limit", limit + 1);
+  *more = false;
+  int n = 0;
+  enum store_status st;
+  struct collab_event_rec e;
+  while ((st = db_step_row(c, s)) == STORE_OK) {
+    if (n == limit) {
+      *more = true;
+      break;
+    }
+    memset(&e, 0, sizeof e);
+    e.seq = sqlite3_column_int64(s, 0);
+    db_col_text(s, 1, e.collaboration_id, sizeof e.collaboration_id);
+    db_col_text(s, 2, e.at, sizeof e.at);
+    db_col_text(s, 3, e.actor_kind, sizeof e.actor_kind);
+    db_col_text(s, 4, e.actor_id, sizeof e.actor_id);
+    db_col_text(s, 5, e.event, sizeof e.event);
+    db_col_text(s, 6, e.from_state, sizeof e.from_state);
+    db_col_text(s, 7, e.to_state, sizeof e.to_state);
+    db_col_text(s, 8, e.reason, sizeof e.reason);
+    db_col_text(s, 9, e.details, sizeof e.details);
+    fn(&e, arg);
+    n++;
+  }
+  db_reset(s);
+  return st == STORE_NOT_FOUND || st == STORE_OK ? STORE_OK : st;
+}
+
+enum store_status store_collab_invitation_mail(struct store_conn *c, const char *collab_id,
+                                               struct collab_mail_state *out)
+{
+  sqlite3_stmt *s = db_stmt(
+      c, "SELECT id, template, status, attempts, last_error, created_at, sent_at FROM outbox "
+         "WHERE collaboration_id = :collab AND template IN ('invitation_customer', "
+         "'activation_new_admin', 'invitation_office') "
+         "ORDER BY created_at DESC, rowid DESC LIMIT 1");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text(s, ":collab", collab_id);
+  enum store_status st = db_step_row(c, s);
+  if (st == STORE_OK) {
+    memset(out, 0, sizeof *out);
+    db_col_text(s, 0, out->outbox_id, sizeof out->outbox_id);
+    db_col_text(s, 1, out->template_name, sizeof out->template_name);
+    db_col_text(s, 2, out->status, sizeof out->status);
+    out->attempts = sqlite3_column_int(s, 3);
+    db_col_text(s, 4, out->last_error, sizeof out->last_error);
+    db_col_text(s, 5, out->created_at, sizeof out->created_at);
+    db_col_text(s, 6, out->sent_at, sizeof out->sent_at);
+  }
+  db_reset(s);
+  return st;
+}

@@ -1,0 +1,290 @@
+/* collaborations.c - SQL for the collaborations table: insert, read (with the names of the
+ * office, company and register entry joined in), versioned update, lists and due expiries. */
+#include "sqlite.h"
+#include "store_collab.h"
+#include "util.h"
+
+#include <string.h>
+
+#define COLLAB_COLUMNS                                                                       \
+  "SELECT co.id, co.office_id, co.company_id, co.customer_id, co.task_id, co.variant, "     \
+  "co.invoice_recipient, co.agreement_period_months, co.agreement_continues, co.starts_on, " \
+  "co.renews_on, co.initiated_by, co.way, co.state, co.language, co.inviter_kind, "          \
+  "co.inviter_id, co.administrator_id, co.approved_by_kind, co.approved_by_id, "             \
+  "co.keep_service, co.expires_at_ms, co.token_nonce, co.accept_attempts, "                  \
+  "co.reminder_count, co.last_reminder_ms, co.version, co.created_at, co.updated_at, "       \
+  "cp.corporate_id, cp.name, o.name, cu.name "                                               \
+  "FROM collaborations co JOIN companies cp ON cp.id = co.company_id "                       \
+  "JOIN offices o ON o.id = co.office_id "                                                   \
+  "LEFT JOIN customers cu ON cu.office_id = co.office_id AND cu.company_id = co.company_id "
+
+static void read_row(sqlite3_stmt *s, struct collab *co)
+{
+  memset(co, 0, sizeof *co);
+  int i = 0;
+  db_col_text(s, i++, co->id, sizeof co->id);
+  db_col_text(s, i++, co->office_id, sizeof co->office_id);
+  db_col_text(s, i++, co->company_id, sizeof co->company_id);
+  db_col_text(s, i++, co->customer_id, sizeof co->customer_id);
+  db_col_text(s, i++, co->task_id, sizeof co->task_id);
+  db_col_text(s, i++, co->variant, sizeof co->variant);
+  db_col_text(s, i++, co->invoice_recipient, sizeof co->invoice_recipient);
+  co->agreement_period_months = sqlite3_column_int(s, i++);
+  co->agreement_continues = sqlite3_column_int(s, i++) != 0;
+  db_col_text(s, i++, co->starts_on, sizeof co->starts_on);
+  db_col_text(s, i++, co->renews_on, sizeof co->renews_on);
+  char text[32];
+  db_col_text(s, i++, text, sizeof text);
+  collab_initiator_parse(text, &co->initiated_by);
+  db_col_text(s, i++, text, sizeof text);
+  collab_way_parse(text, &co->way);
+  db_col_text(s, i++, text, sizeof text);
+  collab_state_parse(text, &co->state);
+  db_col_text(s, i++, co->language, sizeof co->language);
+  db_col_text(s, i++, co->inviter_kind, sizeof co->inviter_kind);
+  db_col_text(s, i++, co->inviter_id, sizeof co->inviter_id);
+  db_col_text(s, i++, co->administrator_id, sizeof co->administrator_id);
+  db_col_text(s, i++, co->approved_by_kind, sizeof co->approved_by_kind);
+  db_col_text(s, i++, co->approved_by_id, sizeof co->approved_by_id);
+  co->keep_service = sqlite3_column_type(s, i) == SQLITE_NULL ? -1 : sqlite3_column_int(s, i);
+  i++;
+  co->expires_at_ms = sqlite3_column_int64(s, i++);
+  db_col_text(s, i++, co->token_nonce, sizeof co->token_nonce);
+  co->accept_attempts = sqlite3_column_int(s, i++);
+  co->reminder_count = sqlite3_column_int(s, i++);
+  co->last_reminder_ms = sqlite3_column_int64(s, i++);
+  co->version = sqlite3_column_int64(s, i++);
+  db_col_text(s, i++, co->created_at, sizeof co->created_at);
+  db_col_text(s, i++, co->updated_at, sizeof co->updated_at);
+  db_col_text(s, i++, co->corporate_id, sizeof co->corporate_id);
+  db_col_text(s, i++, co->company_name, sizeof co->company_name);
+  db_col_text(s, i++, co->office_name, sizeof co->office_name);
+  db_col_text(s, i++, co->customer_name, sizeof co->customer_name);
+}
+
+/* NULL for an empty string: optional references are NULL in the table. */
+static const char *opt(const char *s)
+{
+  return s && s[0] ? s : NULL;
+}
+
+static void bind_keep_service(sqlite3_stmt *s, int keep)
+{
+  if (keep < 0)
+    db_bind_text(s, ":keep", NULL);
+  else
+    db_bind_int(s, ":keep", keep);
+}
+
+enum store_status store_collab_insert(struct store_conn *c, struct collab *co,
+                                      const char *token_hash)
+{
+  sqlite3_stmt *s = db_stmt(
+      c, "INSERT INTO collaborations (id, office_id, company_id, customer_id, task_id, variant, "
+         "invoice_recipient, agreement_period_months, agreement_continues, starts_on, renews_on, "
+         "initiated_by, way, state, language, inviter_kind, inviter_id, administrator_id, "
+         "approved_by_kind, approved_by_id, keep_service, expires_at_ms, token_hash, "
+         "token_nonce, accept_attempts, reminder_count, last_reminder_ms, version, created_at, "
+         "updated_at) VALUES (:id, :office, :company, :customer, :task, :variant, :recipient, "
+         ":period, :continues, :starts, :renews, :by, :way, :state, :lang, :ikind, :iid, :admin, "
+         ":akind, :aid, :keep, :expires, :hash, :nonce, 0, 0, NULL, 1, :now, :now)");
+  if (!s)
+    return STORE_ERROR;
+  char now[32];
+  util_now_iso8601(now, sizeof now);
+  db_bind_text(s, ":id", co->id);
+  db_bind_text(s, ":office", co->office_id);
+  db_bind_text(s, ":company", co->company_id);
+  db_bind_text(s, ":customer", opt(co->customer_id));
+  db_bind_text(s, ":task", opt(co->task_id));
+  db_bind_text(s, ":variant", co->variant);
+  db_bind_text(s, ":recipient", co->invoice_recipient);
+  db_bind_int(s, ":period", co->agreement_period_months);
+  db_bind_int(s, ":continues", co->agreement_continues);
+  db_bind_text(s, ":starts", opt(co->starts_on));
+  db_bind_text(s, ":renews", opt(co->renews_on));
+  db_bind_text(s, ":by", collab_initiator_str(co->initiated_by));
+  db_bind_text(s, ":way", collab_way_str(co->way));
+  db_bind_text(s, ":state", collab_state_str(co->state));
+  db_bind_text(s, ":lang", co->language);
+  db_bind_text(s, ":ikind", co->inviter_kind);
+  db_bind_text(s, ":iid", co->inviter_id);
+  db_bind_text(s, ":admin", opt(co->administrator_id));
+  db_bind_text(s, ":akind", opt(co->approved_by_kind));
+  db_bind_text(s, ":aid", opt(co->approved_by_id));
+  bind_keep_service(s, co->keep_service);
+  db_bind_int(s, ":expires", co->expires_at_ms);
+  db_bind_text(s, ":hash", opt(token_hash));
+  db_bind_text(s, ":nonce", co->token_nonce);
+  db_bind_text(s, ":now", now);
+  enum store_status st = db_exec_stmt(c, s);
+  if (st == STORE_OK) {
+    co->version = 1;
+    co->accept_attempts = co->reminder_count = 0;
+    co->last_reminder_ms = 0;
+    memcpy(co->created_at, now, sizeof co->created_at);
+    memcpy(co->updated_at, now, sizeof co->updated_at);
+  }
+  return st;
+}
+
+static enum store_status get_one(struct store_conn *c, sqlite3_stmt *s, struct collab *out)
+{
+  enum store_status st = db_step_row(c, s);
+  if (st == STORE_OK)
+    read_row(s, out);
+  db_reset(s);
+  return st;
+}
+
+enum store_status store_collab_get(struct store_conn *c, const char *id, struct collab *out)
+{
+  sqlite3_stmt *s = db_stmt(c, COLLAB_COLUMNS "WHERE co.id = :id");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text(s, ":id", id);
+  return get_one(c, s, out);
+}
+
+enum store_status store_collab_get_by_token_hash(struct store_conn *c, const char *token_hash,
+                                                 struct collab *out)
+{
+  sqlite3_stmt *s = db_stmt(c, COLLAB_COLUMNS "WHERE co.token_hash = :hash");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text(s, ":hash", token_hash);
+  return get_one(c, s, out);
+}
+
+enum store_status store_collab_get_open(struct store_conn *c, const char *office_id,
+                                        const char *company_id, struct collab *out)
+{
+  sqlite3_stmt *s =
+      db_stmt(c, COLLAB_COLUMNS "WHERE co.office_id = :office AND co.company_id = :company "
+                                "AND co.state IN ('invited', 'approved', 'active')");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text(s, ":office", office_id);
+  db_bind_text(s, ":company", company_id);
+  return get_one(c, s, out);
+}
+
+enum store_status store_collab_update(struct store_conn *c, struct collab *co,
+                                      const char *token_hash)
+{
+  sqlite3_stmt *s = db_stmt(
+      c, "UPDATE collaborations SET customer_id = :customer, task_id = :task, "
+         "variant = :variant, invoice_recipient = :recipient, agreement_period_months = :period, "
+         "agreement_continues = :continues, starts_on = :starts, renews_on = :renews, "
+         "state = :state, administrator_id = :admin, approved_by_kind = :akind, "
+         "approved_by_id = :aid, keep_service = :keep, expires_at_ms = :expires, "
+         "token_nonce = :nonce, accept_attempts = :attempts, reminder_count = :reminders, "
+         "last_reminder_ms = :reminded, "
+         "token_hash = CASE WHEN :keephash THEN token_hash ELSE :hash END, "
+         "version = version + 1, updated_at = :now WHERE id = :id AND version = :version");
+  if (!s)
+    return STORE_ERROR;
+  char now[32];
+  util_now_iso8601(now, sizeof now);
+  db_bind_text(s, ":customer", opt(co->customer_id));
+  db_bind_text(s, ":task", opt(co->task_id));
+  db_bind_text(s, ":variant", co->variant);
+  db_bind_text(s, ":recipient", co->invoice_recipient);
+  db_bind_int(s, ":period", co->agreement_period_months);
+  db_bind_int(s, ":continues", co->agreement_continues);
+  db_bind_text(s, ":starts", opt(co->starts_on));
+  db_bind_text(s, ":renews", opt(co->renews_on));
+  db_bind_text(s, ":state", collab_state_str(co->state));
+  db_bind_text(s, ":admin", opt(co->administrator_id));
+  db_bind_text(s, ":akind", opt(co->approved_by_kind));
+  db_bind_text(s, ":aid", opt(co->approved_by_id));
+  bind_keep_service(s, co->keep_service);
+  db_bind_int(s, ":expires", co->expires_at_ms);
+  db_bind_text(s, ":nonce", co->token_nonce);
+  db_bind_int(s, ":attempts", co->accept_attempts);
+  db_bind_int(s, ":reminders", co->reminder_count);
+  if (co->last_reminder_ms)
+    db_bind_int(s, ":reminded", co->last_reminder_ms);
+  else
+    db_bind_text(s, ":reminded", NULL);
+  db_bind_int(s, ":keephash", token_hash == NULL);
+  db_bind_text(s, ":hash", opt(token_hash));
+  db_bind_text(s, ":now", now);
+  db_bind_text(s, ":id", co->id);
+  db_bind_int(s, ":version", co->version);
+  enum store_status st = db_exec_stmt(c, s);
+  if (st != STORE_OK)
+    return st;
+  if (db_changes(c) == 0) {
+    /* either gone or a racing write moved the version on */
+    struct collab cur;
+    enum store_status g = store_collab_get(c, co->id, &cur);
+    return g == STORE_OK ? STORE_CONFLICT : g;
+  }
+  co->version++;
+  memcpy(co->updated_at, now, sizeof co->updated_at);
+  return STORE_OK;
+}
+
+enum store_status store_collab_list(struct store_conn *c, const struct collab_filter *f,
+                                    int limit, store_collab_fn fn, void *arg, bool *more)
+{
+  sqlite3_stmt *s = db_stmt(
+      c, COLLAB_COLUMNS
+      "WHERE (:office IS NULL OR co.office_id = :office) "
+      "AND (:company IS NULL OR co.company_id = :company) "
+      "AND (:state IS NULL OR (CASE WHEN co.state = 'invited' AND co.expires_at_ms <= :now "
+      "THEN 'expired' ELSE co.state END) = :state) "
+      "AND (:variant IS NULL OR co.variant = :variant) "
+      "AND (:customer IS NULL OR co.customer_id = :customer) "
+      "AND (:task IS NULL OR co.task_id = :task) "
+      "AND (:by IS NULL OR co.initiated_by = :by) "
+      "AND (:after_at IS NULL OR co.created_at < :after_at "
+      "OR (co.created_at = :after_at AND co.id < :after_id)) "
+      "ORDER BY co.created_at DESC, co.id DESC LIMIT :limit");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text(s, ":office", opt(f->office_id));
+  db_bind_text(s, ":company", opt(f->company_id));
+  db_bind_text(s, ":state", opt(f->state));
+  db_bind_int(s, ":now", f->now_ms);
+  db_bind_text(s, ":variant", opt(f->variant));
+  db_bind_text(s, ":customer", opt(f->customer_id));
+  db_bind_text(s, ":task", opt(f->task_id));
+  db_bind_text(s, ":by", opt(f->initiated_by));
+  db_bind_text(s, ":after_at", opt(f->after_created_at));
+  db_bind_text(s, ":after_id", f->after_id ? f->after_id : "");
+  db_bind_int(s, ":limit", limit + 1);
+  enum store_status st;
+  int n = 0;
+  *more = false;
+  struct collab co;
+  while ((st = db_step_row(c, s)) == STORE_OK) {
+    if (n == limit) {
+      *more = true;
+      break;
+    }
+    read_row(s, &co);
+    fn(&co, arg);
+    n++;
+  }
+  db_reset(s);
+  return st == STORE_NOT_FOUND || st == STORE_OK ? STORE_OK : st;
+}
+
+enum store_status store_collab_due_expiries(struct store_conn *c, int64_t now_ms,
+                                            char (*ids)[COLLAB_ID_LEN], size_t max, size_t *n)
+{
+  sqlite3_stmt *s = db_stmt(c, "SELECT id FROM collaborations WHERE state = 'invited' AND "
+                               "expires_at_ms <= :now ORDER BY expires_at_ms LIMIT :max");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_int(s, ":now", now_ms);
+  db_bind_int(s, ":max", (int64_t)max);
+  *n = 0;
+  enum store_status st;
+  while ((st = db_step_row(c, s)) == STORE_OK && *n < max)
+    db_col_text(s, 0, ids[(*n)++], COLLAB_ID_LEN);
+  db_reset(s);
+  return st == STORE_NOT_FOUND || st == STORE_OK ? STORE_OK : st;
+}
