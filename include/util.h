@@ -34,4 +34,10 @@ void util_sha256_hex(const char *s, char *out);
 /* Compares two NUL-terminated strings in time independent of where they differ. */
 bool util_const_eq(const char *a, const char *b);
 
+/* Makes s valid UTF-8 in place: every byte that does not belong to a well-formed sequence
+ * (stray continuation bytes, truncated, overlong or surrogate sequences, code points above
+ * U+10FFFF) becomes '?'. Returns the number of bytes replaced. For text echoed in JSON, which
+ * must be UTF-8 (a path, a truncated message). */
+size_t util_utf8_sanitize(char *s);
+
 #endif

@@ -120,3 +120,49 @@ bool util_const_eq(const char *a, const char *b)
     return false;
   return CRYPTO_memcmp(a, b, la) == 0;
 }
+
+/* Length of the well-formed UTF-8 sequence at p (1-4), or 0 when it is not one. */
+static size_t utf8_seq_len(const unsigned char *p)
+{
+  if (p[0] < 0x80)
+    return 1;
+  size_t n;
+  unsigned cp;
+  if (p[0] >= 0xC2 && p[0] <= 0xDF) {
+    n = 2;
+    cp = p[0] & 0x1Fu;
+  } else if ((p[0] & 0xF0) == 0xE0) {
+    n = 3;
+    cp = p[0] & 0x0Fu;
+  } else if (p[0] >= 0xF0 && p[0] <= 0xF4) {
+    n = 4;
+    cp = p[0] & 0x07u;
+  } else {
+    return 0;
+  }
+  for (size_t i = 1; i < n; i++) {
+    if ((p[i] & 0xC0) != 0x80) /* also stops at the terminating NUL */
+      return 0;
+    cp = (cp << 6) | (p[i] & 0x3Fu);
+  }
+  if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+      (cp >= 0xD800 && cp <= 0xDFFF))
+    return 0;
+  return n;
+}
+
+size_t util_utf8_sanitize(char *s)
+{
+  size_t replaced = 0;
+  unsigned char *p = (unsigned char *)s;
+  while (*p) {
+    size_t n = utf8_seq_len(p);
+    if (n == 0) {
+      *p++ = '?';
+      replaced++;
+    } else {
+      p += n;
+    }
+  }
+  return replaced;
+}

@@ -2,6 +2,7 @@
  * (Content-Type, X-Request-Id, CORS, ETag, extras), queue, release. */
 #include "http.h"
 #include "log.h"
+#include "util.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -82,14 +83,20 @@ enum MHD_Result reply_empty(struct request *req, unsigned status)
 static enum MHD_Result problem(struct request *req, enum err_code err, json_t *extra,
                                const char *fmt, va_list ap)
 {
+  /* detail and instance may carry client bytes (a path parameter, a truncated message):
+   * JSON needs UTF-8, so stray bytes become '?' rather than failing the whole reply. */
   char detail[1024];
   vsnprintf(detail, sizeof detail, fmt, ap);
+  util_utf8_sanitize(detail);
+  char instance[2048];
+  snprintf(instance, sizeof instance, "%s", req->path ? req->path : "/");
+  util_utf8_sanitize(instance);
   char type[128];
   snprintf(type, sizeof type, "urn:advisord:problem:%s", err_code_str(err));
   unsigned status = err_status(err);
   json_t *body = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:s}", "type", type, "title",
                            err_title(err), "status", (int)status, "detail", detail, "code",
-                           err_code_str(err), "instance", req->path ? req->path : "/",
+                           err_code_str(err), "instance", instance,
                            "request_id", req->request_id);
   if (body && extra)
     json_object_update(body, extra);

@@ -1,5 +1,6 @@
 /* validate.c - one checker for every handler's declared fields (bodies and query strings). */
 #include "validate.h"
+#include "util.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -33,6 +34,8 @@ static void add_error(json_t *errors, const char *prefix, const char *name, cons
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
+  util_utf8_sanitize(field); /* a client's (query) name, maybe cut inside a character */
+  util_utf8_sanitize(msg);
   json_array_append_new(errors, json_pack("{s:s, s:s}", "field", field, "message", msg));
 }
 
