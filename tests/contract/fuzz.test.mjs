@@ -141,7 +141,7 @@ test('every operation of openapi.yaml, fuzzed against the real server', { timeou
     await pool(operations, concurrency, async (o) => {
       const s = stats.get(o.id);
       if (s.failure) return;
-      const arb = requestArb(spec, o, { tokens: principals.tokens, pools });
+      const arb = requestArb(spec, o, { tokens: principals.tokens, revoked: principals.revoked, pools });
       let last = null;
       const details = await fc.check(fc.asyncProperty(arb, async (r) => {
         const { res, v } = await send(o, r, false);

@@ -333,12 +333,14 @@ function authArb(ctx, needsAuth) {
       .map((h) => ({ header: h, valid: false, what: 'bad token' })),
     fc.string({ minLength: 1, maxLength: 64 }).map((s) => ({ header: `Bearer ${s.replace(/[^\x21-\x7e]/g, 'x')}`, valid: false, what: 'bad token' })),
   );
-  if (kinds.length === 0) return bad;
+  const revoked = (ctx.revoked ?? []).map((tok) => fc.constant({ header: `Bearer ${tok}`, valid: false, what: 'revoked token' }));
+  if (kinds.length === 0) return revoked.length ? fc.oneof(bad, ...revoked) : bad;
   const good = fc.constantFrom(...kinds).map((k) => ({ header: `Bearer ${ctx.tokens[k]}`, valid: true, what: k }));
   if (ctx.validOnly) return good;
   const tampered = fc.constantFrom(...kinds).map((k) => ({ header: `Bearer ${ctx.tokens[k].slice(0, -1)}${ctx.tokens[k].endsWith('A') ? 'B' : 'A'}`, valid: false, what: 'tampered token' }));
   return needsAuth
-    ? fc.oneof({ weight: 6, arbitrary: good }, { weight: 3, arbitrary: bad }, { weight: 1, arbitrary: tampered })
+    ? fc.oneof({ weight: 6, arbitrary: good }, { weight: 3, arbitrary: bad }, { weight: 1, arbitrary: tampered },
+      ...revoked.map((a) => ({ weight: 1, arbitrary: a })))
     : fc.oneof({ weight: 1, arbitrary: good }, { weight: 1, arbitrary: bad });
 }
 

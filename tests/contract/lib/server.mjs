@@ -143,11 +143,13 @@ export class Server {
 }
 
 // Creates one principal of every kind with the admin CLI. Returns {tokens: {kind: token},
-// facts: [[poolKey, value]], missing: [why]}. Kinds the CLI cannot make are left out.
+// facts: [[poolKey, value]], revoked: [token], missing: [why]}. Kinds the CLI cannot make are
+// left out.
 export function createPrincipals(server) {
   const tokens = {};
   const facts = [];
   const missing = [];
+  const revoked = [];
   const value = (out, key) => {
     const lines = out.split('\n').map((l) => l.trim()).filter((l) => l.startsWith(`${key}:`));
     return lines.length ? lines[lines.length - 1].slice(key.length + 1).trim() : undefined;
@@ -164,27 +166,34 @@ export function createPrincipals(server) {
   };
   const probe = server.cli(['admin', '--help']);
   if (probe.status !== 0 && /unknown command/.test(probe.stderr + probe.stdout)) {
-    return { tokens, facts, missing: ['the binary has no `admin` command yet'], noAdmin: true };
+    return { tokens, facts, revoked, missing: ['the binary has no `admin` command yet'], noAdmin: true };
   }
   const office = run('office_user_full', ['create-office', '--name', 'Contract Office AB', '--corporate-id', '556036-0793', '--email', 'full@office.example']);
   if (office?.id) {
     facts.push(['offices', office.id], ['prop:office_id', office.id], ['prop:office_corporate_id', '556036-0793'], ['prop:corporate_id', '556036-0793']);
     run('office_user_limited', ['create-user', '--office', office.id, '--email', 'limited@office.example', '--role', 'limited']);
   }
-  const company = server.cli(['admin', 'create-company', '--corporate-id', '559999-0001', '--name', 'Kund AB', '--relation', 'subscriber',
+  const company = server.cli(['admin', 'create-company', '--corporate-id', '559999-0008', '--name', 'Kund AB', '--relation', 'subscriber',
     '--variant', 'smart', '--invoice-recipient', 'customer', '--period', '12', '--renews-on', '2030-01-01']);
   if (company.status === 0) {
-    facts.push(['prop:corporate_id', '559999-0001']);
+    facts.push(['prop:corporate_id', '559999-0008']);
     const cid = value(company.stdout, 'id');
     if (cid) facts.push(['companies', cid], ['prop:company_id', cid]);
   } else {
     missing.push(`company: \`advisord admin create-company\` failed (${company.status})`);
   }
-  run('customer_admin', ['create-customer-admin', '--corporate-id', '559999-0001', '--name', 'Kim Kund', '--email', 'kim@kund.example']);
-  run('support', ['create-support', '--email', 'support@vendor.example']);
+  run('customer_admin', ['create-customer-admin', '--corporate-id', '559999-0008', '--name', 'Kim Kund', '--email', 'kim@kund.example']);
+  const support = run('support', ['create-support', '--email', 'support@vendor.example']);
+  // A token that was valid and is revoked: must be refused like any bad one.
+  if (support?.id) {
+    const extra = server.cli(['admin', 'create-token', '--principal', support.id]);
+    const t = value(extra.stdout, 'token');
+    if (extra.status === 0 && t && server.cli(['admin', 'revoke-token', '--token', t]).status === 0) revoked.push(t);
+    else missing.push('revoked token: `advisord admin create-token`/`revoke-token` failed');
+  }
   const admin = server.cli(['admin', 'create-admin', '--email', 'admin@vendor.example']);
   const adminToken = value(admin.stdout, 'token');
   if (admin.status === 0 && adminToken) tokens.admin = adminToken;
   else missing.push('admin: `advisord admin create-admin` is not available');
-  return { tokens, facts, missing };
+  return { tokens, facts, revoked, missing };
 }
