@@ -132,7 +132,7 @@ test('every operation of openapi.yaml, fuzzed against the real server', { timeou
       for (const r of fc.sample(arb, { numRuns: SEED_REQUESTS, seed: seed + 1 })) {
         const { res, v } = await send(o, r, true);
         if (v.length > 0 && !stats.get(o.id).failure) {
-          stats.get(o.id).failure = `${show(r)}\n      -> ${res.status ?? ''} ${res.headers?.['content-type'] ?? ''} ${(res.body ?? '').slice(0, 400)}\n      ${v.join('\n      ')}`;
+          stats.get(o.id).failure = `(while seeding with valid requests) ${show(r)}\n      -> ${res.status ?? ''} ${res.headers?.['content-type'] ?? ''} ${(res.body ?? '').slice(0, 400)}\n      ${v.join('\n      ')}`;
         }
       }
     }
