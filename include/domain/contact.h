@@ -10,4 +10,8 @@ const char *contact_email_check(const char *s);
  * hyphens and parentheses allowed between them; else why not (static). */
 const char *contact_phone_check(const char *s);
 
+/* NULL when s is a one-line display name: not only spaces, no control characters; else why
+ * not (static). Lengths are checked by the caller. */
+const char *contact_name_check(const char *s);
+
 #endif

@@ -19,4 +19,22 @@ json_t *api_variant_json(const struct variant *v);
 /* me.c */
 enum MHD_Result api_me_get(struct request *req);
 
+/* customers.c */
+enum MHD_Result api_customers_create(struct request *req);
+enum MHD_Result api_customers_list(struct request *req);
+enum MHD_Result api_customers_get(struct request *req);
+enum MHD_Result api_customers_patch(struct request *req);
+enum MHD_Result api_customers_delete(struct request *req);
+
+/* tasks.c */
+enum MHD_Result api_tasks_create(struct request *req);
+enum MHD_Result api_tasks_list(struct request *req);
+enum MHD_Result api_tasks_get(struct request *req);
+enum MHD_Result api_tasks_patch(struct request *req);
+
+/* companies.c */
+enum MHD_Result api_companies_create(struct request *req);
+enum MHD_Result api_companies_get(struct request *req);
+enum MHD_Result api_companies_patch(struct request *req);
+
 #endif

@@ -1,6 +1,7 @@
 /* contact.c - e-mail address and phone number shape checks. */
 #include "domain/contact.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -37,4 +38,16 @@ const char *contact_phone_check(const char *s)
   if (digits < 6 || digits > 20)
     return "must be a phone number with 6 to 20 digits";
   return NULL;
+}
+
+const char *contact_name_check(const char *s)
+{
+  bool blank = true;
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if (*p < 0x20 || *p == 0x7f)
+      return "must not contain control characters or line breaks";
+    if (*p != ' ')
+      blank = false;
+  }
+  return blank ? "must not be blank" : NULL;
 }

@@ -1,0 +1,341 @@
+/* customers.c - an office's customer register: POST/GET /v1/customers,
+ * GET/PATCH/DELETE /v1/customers/{id}. Every lookup is scoped to the caller's office, so
+ * another office's customer is 404 like a missing one. */
+#include "app.h"
+#include "domain/authz.h"
+#include "domain/contact.h"
+#include "domain/corporate_id.h"
+#include "handlers.h"
+#include "register_json.h"
+#include "resource.h"
+#include "util.h"
+#include "validate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct field_spec create_fields[] = {
+    {.name = "corporate_id", .type = FIELD_STRING, .required = true, .min_len = 1,
+     .max_len = 20, .check = corporate_id_check},
+    {.name = "name", .type = FIELD_STRING, .required = true, .min_len = 1, .max_len = 200,
+     .check = contact_name_check},
+    {.name = "email", .type = FIELD_STRING, .required = true, .min_len = 3, .max_len = 254,
+     .check = contact_email_check},
+    {.name = "notes", .type = FIELD_STRING, .nullable = true, .max_len = 2000},
+    {0},
+};
+
+static const struct field_spec patch_fields[] = {
+    {.name = "name", .type = FIELD_STRING, .min_len = 1, .max_len = 200,
+     .check = contact_name_check},
+    {.name = "email", .type = FIELD_STRING, .min_len = 3, .max_len = 254,
+     .check = contact_email_check},
+    {.name = "notes", .type = FIELD_STRING, .nullable = true, .max_len = 2000},
+    {0},
+};
+
+static const char *const task_statuses[] = {"open", "closed", NULL};
+
+static const struct field_spec list_query[] = {
+    {.name = "q", .type = FIELD_STRING, .min_len = 1, .max_len = 200},
+    {.name = "has_open_collaboration", .type = FIELD_BOOL},
+    {.name = "task_status", .type = FIELD_ENUM, .allowed = task_statuses},
+    {.name = "cursor", .type = FIELD_STRING, .min_len = 1, .max_len = API_CURSOR_MAX},
+    {.name = "limit", .type = FIELD_INT, .min = 1, .max = API_LIST_MAX_LIMIT},
+    {0},
+};
+
+/* Sets the customer's fields present in body (name, email, notes). */
+static void apply_fields(struct customer *cu, json_t *body)
+{
+  const char *v;
+  if ((v = json_str_member(body, "name")))
+    snprintf(cu->name, sizeof cu->name, "%s", v);
+  if ((v = json_str_member(body, "email")))
+    snprintf(cu->email, sizeof cu->email, "%s", v);
+  json_t *notes = json_object_get(body, "notes");
+  if (notes) {
+    cu->has_notes = json_is_string(notes);
+    snprintf(cu->notes, sizeof cu->notes, "%s", cu->has_notes ? json_string_value(notes) : "");
+  }
+}
+
+/* Renders cu with its collaboration flag, and its Location and ETag. */
+static enum store_status render(struct store_conn *c, const struct customer *cu, json_t **body,
+                                char *etag, size_t etag_len)
+{
+  bool open = false;
+  enum store_status st = store_customer_has_open_collaboration(c, cu->id, &open);
+  if (st != STORE_OK)
+    return st;
+  *body = api_customer_json(cu, open);
+  api_etag(cu->version, etag, etag_len);
+  return *body ? STORE_OK : STORE_ERROR;
+}
+
+struct write_ctx {
+  struct request *req;
+  const struct idem *ik;
+  struct tx_error err;
+  struct customer cu;
+  json_t *body;
+  char location[96];
+  char etag[32];
+};
+
+static enum store_status create_tx(struct store_conn *c, void *arg)
+{
+  struct write_ctx *w = arg;
+  json_decref(w->body);
+  w->body = NULL;
+  tx_error_clear(&w->err);
+  json_t *in = w->req->json;
+  char cid[CORPORATE_ID_LEN];
+  corporate_id_normalize(json_str_member(in, "corporate_id"), cid, NULL);
+  struct company co;
+  enum store_status st = store_company_get_by_corporate_id(c, cid, &co);
+  if (st == STORE_NOT_FOUND) { /* unknown to the vendor: a company with no relation */
+    memset(&co, 0, sizeof co);
+    memcpy(co.corporate_id, cid, sizeof cid);
+    snprintf(co.name, sizeof co.name, "%s", json_str_member(in, "name"));
+    snprintf(co.relation, sizeof co.relation, "none");
+    st = store_company_create(c, &co);
+  }
+  if (st != STORE_OK)
+    return st;
+  memset(&w->cu, 0, sizeof w->cu);
+  snprintf(w->cu.office_id, sizeof w->cu.office_id, "%s", w->req->principal.office_id);
+  memcpy(w->cu.company_id, co.id, sizeof co.id);
+  apply_fields(&w->cu, in);
+  st = store_customer_create(c, &w->cu);
+  if (st == STORE_CONFLICT)
+    return tx_fail(&w->err, ERR_DUPLICATE,
+                   "Your register already has a customer with corporate ID %s", cid);
+  if (st == STORE_OK)
+    st = render(c, &w->cu, &w->body, w->etag, sizeof w->etag);
+  if (st != STORE_OK)
+    return st;
+  snprintf(w->location, sizeof w->location, "/v1/customers/%s", w->cu.id);
+  return api_idem_finish(c, w->req, w->ik, 201, w->body, w->location, w->etag);
+}
+
+enum MHD_Result api_customers_create(struct request *req)
+{
+  enum MHD_Result r;
+  if (!validate_body(req, create_fields, &r))
+    return r;
+  struct idem ik;
+  if (api_idem_begin(req, &ik, &r))
+    return r;
+  struct write_ctx *w = calloc(1, sizeof *w);
+  if (!w) {
+    api_idem_abandon(req, &ik);
+    return api_store_failure(req, STORE_ERROR, "customer");
+  }
+  w->req = req;
+  w->ik = &ik;
+  enum store_status st = store_write(req->app->store, create_tx, w);
+  if (st != STORE_OK) {
+    api_idem_abandon(req, &ik);
+    json_decref(w->body);
+    r = tx_reply(req, &w->err, st, "customer");
+  } else {
+    http_add_header(req, "Location", w->location);
+    r = reply_json_etag(req, 201, w->body, w->etag);
+  }
+  free(w);
+  return r;
+}
+
+struct list_ctx {
+  struct store_conn *c;
+  json_t *items;
+  int limit, seen;
+  char last_name[STORE_NAME_LEN], last_id[STORE_ID_LEN];
+  bool more;
+  enum store_status st;
+};
+
+static bool list_row(const struct customer *cu, void *arg)
+{
+  struct list_ctx *l = arg;
+  if (l->seen == l->limit) { /* the extra row: there is a next page */
+    l->more = true;
+    return false;
+  }
+  l->seen++;
+  bool open = false;
+  l->st = store_customer_has_open_collaboration(l->c, cu->id, &open);
+  if (l->st != STORE_OK)
+    return false;
+  json_array_append_new(l->items, api_customer_json(cu, open));
+  memcpy(l->last_name, cu->name, sizeof l->last_name);
+  memcpy(l->last_id, cu->id, sizeof l->last_id);
+  return true;
+}
+
+enum MHD_Result api_customers_list(struct request *req)
+{
+  enum MHD_Result r;
+  if (!validate_query(req, list_query, &r))
+    return r;
+  struct customer_filter f = {.office_id = req->principal.office_id,
+                              .q = http_query(req, "q"),
+                              .has_open_collaboration = -1,
+                              .task_status = http_query(req, "task_status"),
+                              .limit = API_LIST_DEFAULT_LIMIT};
+  const char *open = http_query(req, "has_open_collaboration");
+  if (open)
+    f.has_open_collaboration = strcmp(open, "true") == 0;
+  const char *limit = http_query(req, "limit");
+  if (limit)
+    f.limit = atoi(limit);
+  const char *cursor = http_query(req, "cursor");
+  char (*parts)[1024] = malloc(2 * sizeof *parts); /* the cursor's (name, id) */
+  if (!parts)
+    return api_store_failure(req, STORE_ERROR, "customer");
+  if (cursor) {
+    if (!api_cursor_decode(cursor, 2, parts)) {
+      free(parts);
+      return reply_problem_extra(req, ERR_BAD_QUERY,
+                                 json_pack("{s:[{s:s, s:s}]}", "errors", "field", "cursor",
+                                           "message", "is not a cursor this server gave out"),
+                                 "Invalid query parameter: cursor");
+    }
+    f.after_name = parts[0];
+    f.after_id = parts[1];
+  }
+  struct list_ctx l = {.c = store_conn(req->app->store), .items = json_array(),
+                       .limit = f.limit, .st = STORE_OK};
+  enum store_status st = l.c ? STORE_OK : STORE_ERROR;
+  f.limit += 1;
+  if (st == STORE_OK)
+    st = store_customers_list(l.c, &f, list_row, &l);
+  free(parts);
+  if (st == STORE_OK)
+    st = l.st;
+  if (st != STORE_OK) {
+    json_decref(l.items);
+    return api_store_failure(req, st, "customer");
+  }
+  json_t *next = json_null();
+  if (l.more) {
+    const char *p[] = {l.last_name, l.last_id};
+    char *text = api_cursor_encode(p, 2);
+    if (text)
+      next = json_string(text);
+    free(text);
+  }
+  return reply_json(req, 200, json_pack("{s:o, s:o}", "items", l.items, "next_cursor", next));
+}
+
+enum MHD_Result api_customers_get(struct request *req)
+{
+  struct store_conn *c = store_conn(req->app->store);
+  struct customer *cu = malloc(sizeof *cu);
+  enum store_status st = c && cu ? store_customer_get(c, req->principal.office_id,
+                                                      http_param(req, "id"), cu)
+                                 : STORE_ERROR;
+  json_t *body = NULL;
+  char etag[32];
+  if (st == STORE_OK)
+    st = render(c, cu, &body, etag, sizeof etag);
+  free(cu);
+  if (st != STORE_OK)
+    return api_store_failure(req, st, "customer in your register");
+  return reply_json_etag(req, 200, body, etag);
+}
+
+static enum store_status patch_tx(struct store_conn *c, void *arg)
+{
+  struct write_ctx *w = arg;
+  json_decref(w->body);
+  w->body = NULL;
+  enum store_status st =
+      store_customer_get(c, w->req->principal.office_id, http_param(w->req, "id"), &w->cu);
+  if (st == STORE_NOT_FOUND)
+    return tx_fail(&w->err, ERR_NOT_FOUND, "No such customer in your register");
+  if (st != STORE_OK)
+    return st;
+  if (api_if_match(w->req, w->cu.version) != IF_MATCH_OK)
+    return tx_fail(&w->err, ERR_PRECONDITION_FAILED,
+                   "The customer has changed: its current ETag is \"%lld\"; GET it again",
+                   (long long)w->cu.version);
+  apply_fields(&w->cu, w->req->json);
+  st = store_customer_update(c, &w->cu, w->cu.version);
+  if (st == STORE_OK)
+    st = render(c, &w->cu, &w->body, w->etag, sizeof w->etag);
+  return st;
+}
+
+/* 400 for an empty PATCH body: it would change nothing. */
+static bool reject_empty(struct request *req, const char *fields, enum MHD_Result *r)
+{
+  if (req->json && json_object_size(req->json) > 0)
+    return false;
+  *r = reply_problem(req, ERR_VALIDATION, "Send at least one of %s", fields);
+  return true;
+}
+
+enum MHD_Result api_customers_patch(struct request *req)
+{
+  enum MHD_Result r;
+  if (!validate_body(req, patch_fields, &r) || reject_empty(req, "name, email, notes", &r) ||
+      api_require_if_match(req, &r))
+    return r;
+  struct write_ctx *w = calloc(1, sizeof *w);
+  if (!w)
+    return api_store_failure(req, STORE_ERROR, "customer");
+  w->req = req;
+  enum store_status st = store_write(req->app->store, patch_tx, w);
+  if (st != STORE_OK) {
+    json_decref(w->body);
+    r = tx_reply(req, &w->err, st, "customer");
+  } else {
+    r = reply_json_etag(req, 200, w->body, w->etag);
+  }
+  free(w);
+  return r;
+}
+
+static enum store_status delete_tx(struct store_conn *c, void *arg)
+{
+  struct write_ctx *w = arg;
+  const char *id = http_param(w->req, "id");
+  enum store_status st = store_customer_get(c, w->req->principal.office_id, id, &w->cu);
+  if (st == STORE_NOT_FOUND)
+    return tx_fail(&w->err, ERR_NOT_FOUND, "No such customer in your register");
+  if (st != STORE_OK)
+    return st;
+  if (api_if_match(w->req, w->cu.version) == IF_MATCH_FAILED)
+    return tx_fail(&w->err, ERR_PRECONDITION_FAILED,
+                   "The customer has changed: its current ETag is \"%lld\"",
+                   (long long)w->cu.version);
+  bool open = false;
+  if ((st = store_customer_has_open_collaboration(c, id, &open)) != STORE_OK)
+    return st;
+  if (open)
+    return tx_fail(&w->err, ERR_OPEN_COLLABORATION,
+                   "The customer has an open collaboration; end or withdraw it first");
+  st = store_customer_delete(c, w->req->principal.office_id, id);
+  if (st == STORE_CONFLICT)
+    return tx_fail(&w->err, ERR_CONFLICT,
+                   "The customer has collaboration history that refers to it");
+  return st;
+}
+
+enum MHD_Result api_customers_delete(struct request *req)
+{
+  if (!authz_may(&req->principal, CAP_CUSTOMERS_DELETE))
+    return reply_problem(req, ERR_FORBIDDEN,
+                         "Deleting a customer needs an office user with full rights");
+  struct write_ctx *w = calloc(1, sizeof *w);
+  if (!w)
+    return api_store_failure(req, STORE_ERROR, "customer");
+  w->req = req;
+  enum store_status st = store_write(req->app->store, delete_tx, w);
+  enum MHD_Result r = st == STORE_OK ? reply_empty(req, 204) : tx_reply(req, &w->err, st, "customer");
+  free(w);
+  return r;
+}

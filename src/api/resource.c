@@ -1,0 +1,154 @@
+/* resource.c - ETags and If-Match, opaque cursors, and transaction errors for the register
+ * handlers. */
+#include "resource.h"
+#include "util.h"
+#include "validate.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void api_etag(int64_t version, char *out, size_t len)
+{
+  snprintf(out, len, "\"%" PRId64 "\"", version);
+}
+
+enum if_match api_if_match(const struct request *req, int64_t version)
+{
+  const char *h = http_header(req, "If-Match");
+  if (!h)
+    return IF_MATCH_ABSENT;
+  char want[32];
+  api_etag(version, want, sizeof want);
+  size_t wl = strlen(want);
+  for (const char *p = h; *p;) {
+    while (*p == ' ' || *p == ',' || *p == '\t')
+      p++;
+    if (*p == '*')
+      return IF_MATCH_OK;
+    const char *e = p;
+    while (*e && *e != ',')
+      e++;
+    const char *t = e;
+    while (t > p && (t[-1] == ' ' || t[-1] == '\t'))
+      t--;
+    /* If-Match uses the strong comparison: a weak tag never matches. */
+    if ((size_t)(t - p) == wl && strncmp(p, want, wl) == 0)
+      return IF_MATCH_OK;
+    p = e;
+  }
+  return IF_MATCH_FAILED;
+}
+
+bool api_require_if_match(struct request *req, enum MHD_Result *r)
+{
+  if (http_header(req, "If-Match"))
+    return false;
+  *r = reply_problem(req, ERR_PRECONDITION_REQUIRED,
+                     "Send If-Match with the ETag of the version you are changing "
+                     "(from a GET of %s)", req->path);
+  return true;
+}
+
+char *api_cursor_encode(const char *const *parts, size_t n)
+{
+  json_t *a = json_array();
+  for (size_t i = 0; i < n; i++)
+    json_array_append_new(a, json_string(parts[i]));
+  char *text = json_dumps(a, JSON_COMPACT);
+  json_decref(a);
+  if (!text)
+    return NULL;
+  size_t len = strlen(text);
+  char *out = malloc(4 * len / 3 + 4);
+  if (out)
+    util_base64url((const unsigned char *)text, len, out);
+  free(text);
+  return out;
+}
+
+static int b64_value(char ch)
+{
+  if (ch >= 'A' && ch <= 'Z')
+    return ch - 'A';
+  if (ch >= 'a' && ch <= 'z')
+    return ch - 'a' + 26;
+  if (ch >= '0' && ch <= '9')
+    return ch - '0' + 52;
+  return ch == '-' ? 62 : ch == '_' ? 63 : -1;
+}
+
+bool api_cursor_decode(const char *cursor, size_t n, char bufs[][1024])
+{
+  size_t len = strlen(cursor);
+  if (len == 0 || len > API_CURSOR_MAX)
+    return false;
+  unsigned char raw[API_CURSOR_MAX];
+  size_t o = 0;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (size_t i = 0; i < len; i++) {
+    int v = b64_value(cursor[i]);
+    if (v < 0)
+      return false;
+    acc = (acc << 6) | (uint32_t)v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      raw[o++] = (unsigned char)((acc >> bits) & 0xff);
+    }
+  }
+  json_t *a = json_loadb((const char *)raw, o, 0, NULL);
+  bool ok = json_is_array(a) && json_array_size(a) == n;
+  for (size_t i = 0; ok && i < n; i++) {
+    const char *s = json_string_value(json_array_get(a, i));
+    ok = s && strlen(s) < 1024;
+    if (ok)
+      memcpy(bufs[i], s, strlen(s) + 1);
+  }
+  json_decref(a);
+  return ok;
+}
+
+enum store_status tx_fail(struct tx_error *e, enum err_code code, const char *fmt, ...)
+{
+  e->code = code;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(e->detail, sizeof e->detail, fmt, ap);
+  va_end(ap);
+  return STORE_ABORT;
+}
+
+enum store_status tx_fail_field(struct tx_error *e, const char *field, const char *message)
+{
+  e->code = ERR_VALIDATION;
+  if (!e->errors)
+    e->errors = json_array();
+  json_array_append_new(e->errors, json_pack("{s:s, s:s}", "field", field, "message", message));
+  return STORE_ABORT;
+}
+
+void tx_error_clear(struct tx_error *e)
+{
+  json_decref(e->errors);
+  e->errors = NULL;
+  e->code = ERR_NONE;
+}
+
+enum MHD_Result tx_reply(struct request *req, struct tx_error *e, enum store_status st,
+                         const char *what)
+{
+  if (e->code == ERR_VALIDATION && e->errors) {
+    json_t *errors = e->errors;
+    e->errors = NULL;
+    return reply_validation(req, errors);
+  }
+  enum err_code code = e->code;
+  tx_error_clear(e);
+  if (st == STORE_ABORT && code != ERR_NONE)
+    return reply_problem(req, code, "%s", e->detail);
+  return api_store_failure(req, st == STORE_ABORT ? STORE_ERROR : st, what);
+}

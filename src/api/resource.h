@@ -1,0 +1,66 @@
+/* resource.h - what the register handlers share: ETags and If-Match, opaque list cursors,
+ * Idempotency-Key handling for creating POSTs, and errors decided inside a transaction. */
+#ifndef ADVISORD_API_RESOURCE_H
+#define ADVISORD_API_RESOURCE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "api.h"
+
+#define API_LIST_DEFAULT_LIMIT 50
+#define API_LIST_MAX_LIMIT 200
+#define API_CURSOR_MAX 2048
+
+/* ---- ETag / If-Match ---- */
+/* The strong ETag of a version: "\"<version>\"" into out (>= 32 bytes). */
+void api_etag(int64_t version, char *out, size_t len);
+
+enum if_match { IF_MATCH_ABSENT, IF_MATCH_OK, IF_MATCH_FAILED };
+/* Compares the request's If-Match (a list of entity tags, or "*") with version. */
+enum if_match api_if_match(const struct request *req, int64_t version);
+/* Answers 428 when the request has no If-Match; returns true when it answered. */
+bool api_require_if_match(struct request *req, enum MHD_Result *r);
+
+/* ---- cursors: base64url of a JSON array of strings, opaque to clients ---- */
+/* A cursor holding the strings parts[0..n). Caller frees. NULL on failure. */
+char *api_cursor_encode(const char *const *parts, size_t n);
+/* Decodes cursor into n strings (copied into bufs[i], each of len bytes). False when it is not
+ * a cursor of this shape. */
+bool api_cursor_decode(const char *cursor, size_t n, char bufs[][1024]);
+
+/* ---- errors decided inside a transaction callback ---- */
+struct tx_error {
+  enum err_code code; /* ERR_NONE: none */
+  char detail[512];
+  json_t *errors;     /* for ERR_VALIDATION: [{field, message}], owned */
+};
+/* Records an error and returns STORE_ABORT (the transaction rolls back). */
+enum store_status tx_fail(struct tx_error *e, enum err_code code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Records a validation error for one field and returns STORE_ABORT. */
+enum store_status tx_fail_field(struct tx_error *e, const char *field, const char *message);
+/* Answers the recorded error, or api_store_failure(st) when none; frees e's members. */
+enum MHD_Result tx_reply(struct request *req, struct tx_error *e, enum store_status st,
+                         const char *what);
+/* Frees e's members (when no reply is made from it). */
+void tx_error_clear(struct tx_error *e);
+
+/* ---- Idempotency-Key ---- */
+struct idem {
+  bool active; /* the request carried a key, now reserved for it */
+  char key[256];
+  char fingerprint[65];
+};
+/* Reads Idempotency-Key (quoted `"..."` or bare). Without one: returns false, ik inactive.
+ * With one: reserves it, or answers the replay (same request), 422 (other request), 409
+ * (still running), 400 (malformed key); returns true when it answered. */
+bool api_idem_begin(struct request *req, struct idem *ik, enum MHD_Result *r);
+/* Inside the creating transaction: stores the response to replay (no-op when inactive). */
+enum store_status api_idem_finish(struct store_conn *c, const struct request *req,
+                                  const struct idem *ik, unsigned status, json_t *body,
+                                  const char *location, const char *etag);
+/* After a failure: releases the key (no-op when inactive). */
+void api_idem_abandon(struct request *req, const struct idem *ik);
+
+#endif

@@ -1,0 +1,254 @@
+/* tasks.c - an office's tasks (engagements) per customer: POST/GET
+ * /v1/customers/{id}/tasks, GET/PATCH /v1/tasks/{id}. Scoped to the caller's office. */
+#include "app.h"
+#include "domain/contact.h"
+#include "handlers.h"
+#include "register_json.h"
+#include "resource.h"
+#include "util.h"
+#include "validate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const statuses[] = {"open", "closed", NULL};
+
+static const char *user_id_check(const char *v)
+{
+  return util_is_uuid(v) ? NULL : "must be the id (a UUID) of a user of your office";
+}
+
+static const struct field_spec create_fields[] = {
+    {.name = "name", .type = FIELD_STRING, .required = true, .min_len = 1, .max_len = 200,
+     .check = contact_name_check},
+    {.name = "assignee_id", .type = FIELD_STRING, .nullable = true, .max_len = 36,
+     .check = user_id_check},
+    {.name = "status", .type = FIELD_ENUM, .allowed = statuses},
+    {0},
+};
+
+static const struct field_spec patch_fields[] = {
+    {.name = "name", .type = FIELD_STRING, .min_len = 1, .max_len = 200,
+     .check = contact_name_check},
+    {.name = "assignee_id", .type = FIELD_STRING, .nullable = true, .max_len = 36,
+     .check = user_id_check},
+    {.name = "status", .type = FIELD_ENUM, .allowed = statuses},
+    {0},
+};
+
+static const struct field_spec list_query[] = {
+    {.name = "status", .type = FIELD_ENUM, .allowed = statuses},
+    {.name = "cursor", .type = FIELD_STRING, .min_len = 1, .max_len = API_CURSOR_MAX},
+    {.name = "limit", .type = FIELD_INT, .min = 1, .max = API_LIST_MAX_LIMIT},
+    {0},
+};
+
+struct write_ctx {
+  struct request *req;
+  const struct idem *ik;
+  struct tx_error err;
+  struct task t;
+  json_t *body;
+  char location[96];
+  char etag[32];
+};
+
+/* Applies name, assignee_id and status from body; checks that the assignee is a user of the
+ * office (a validation error naming assignee_id otherwise). */
+static enum store_status apply_fields(struct store_conn *c, struct write_ctx *w, json_t *body)
+{
+  const char *v;
+  if ((v = json_str_member(body, "name")))
+    snprintf(w->t.name, sizeof w->t.name, "%s", v);
+  if ((v = json_str_member(body, "status")))
+    snprintf(w->t.status, sizeof w->t.status, "%s", v);
+  json_t *a = json_object_get(body, "assignee_id");
+  if (json_is_null(a))
+    w->t.assignee_id[0] = '\0';
+  if (json_is_string(a)) {
+    struct office_user u;
+    enum store_status st =
+        store_office_user_get(c, w->req->principal.office_id, json_string_value(a), &u);
+    if (st == STORE_NOT_FOUND)
+      return tx_fail_field(&w->err, "assignee_id", "is not a user of your office");
+    if (st != STORE_OK)
+      return st;
+    memcpy(w->t.assignee_id, u.id, sizeof u.id);
+  }
+  return STORE_OK;
+}
+
+static enum store_status create_tx(struct store_conn *c, void *arg)
+{
+  struct write_ctx *w = arg;
+  json_decref(w->body);
+  w->body = NULL;
+  tx_error_clear(&w->err);
+  struct customer *cu = malloc(sizeof *cu);
+  if (!cu)
+    return STORE_ERROR;
+  enum store_status st =
+      store_customer_get(c, w->req->principal.office_id, http_param(w->req, "id"), cu);
+  free(cu);
+  if (st == STORE_NOT_FOUND)
+    return tx_fail(&w->err, ERR_NOT_FOUND, "No such customer in your register");
+  if (st != STORE_OK)
+    return st;
+  memset(&w->t, 0, sizeof w->t);
+  snprintf(w->t.office_id, sizeof w->t.office_id, "%s", w->req->principal.office_id);
+  snprintf(w->t.customer_id, sizeof w->t.customer_id, "%s", http_param(w->req, "id"));
+  snprintf(w->t.status, sizeof w->t.status, "open");
+  if ((st = apply_fields(c, w, w->req->json)) != STORE_OK)
+    return st;
+  if ((st = store_task_create(c, &w->t)) != STORE_OK)
+    return st;
+  w->body = api_task_json(&w->t);
+  api_etag(w->t.version, w->etag, sizeof w->etag);
+  snprintf(w->location, sizeof w->location, "/v1/tasks/%s", w->t.id);
+  return api_idem_finish(c, w->req, w->ik, 201, w->body, w->location, w->etag);
+}
+
+enum MHD_Result api_tasks_create(struct request *req)
+{
+  enum MHD_Result r;
+  if (!validate_body(req, create_fields, &r))
+    return r;
+  struct idem ik;
+  if (api_idem_begin(req, &ik, &r))
+    return r;
+  struct write_ctx w = {.req = req, .ik = &ik};
+  enum store_status st = store_write(req->app->store, create_tx, &w);
+  if (st != STORE_OK) {
+    api_idem_abandon(req, &ik);
+    json_decref(w.body);
+    return tx_reply(req, &w.err, st, "task");
+  }
+  http_add_header(req, "Location", w.location);
+  return reply_json_etag(req, 201, w.body, w.etag);
+}
+
+struct list_ctx {
+  json_t *items;
+  int limit, seen;
+  char last_created[STORE_TIME_LEN], last_id[STORE_ID_LEN];
+  bool more;
+};
+
+static bool list_row(const struct task *t, void *arg)
+{
+  struct list_ctx *l = arg;
+  if (l->seen == l->limit) {
+    l->more = true;
+    return false;
+  }
+  l->seen++;
+  json_array_append_new(l->items, api_task_json(t));
+  memcpy(l->last_created, t->created_at, sizeof l->last_created);
+  memcpy(l->last_id, t->id, sizeof l->last_id);
+  return true;
+}
+
+enum MHD_Result api_tasks_list(struct request *req)
+{
+  enum MHD_Result r;
+  if (!validate_query(req, list_query, &r))
+    return r;
+  struct task_filter f = {.office_id = req->principal.office_id,
+                          .customer_id = http_param(req, "id"),
+                          .status = http_query(req, "status"),
+                          .limit = API_LIST_DEFAULT_LIMIT};
+  const char *limit = http_query(req, "limit");
+  if (limit)
+    f.limit = atoi(limit);
+  char parts[2][1024];
+  const char *cursor = http_query(req, "cursor");
+  if (cursor) {
+    if (!api_cursor_decode(cursor, 2, parts))
+      return reply_problem_extra(req, ERR_BAD_QUERY,
+                                 json_pack("{s:[{s:s, s:s}]}", "errors", "field", "cursor",
+                                           "message", "is not a cursor this server gave out"),
+                                 "Invalid query parameter: cursor");
+    f.after_created = parts[0];
+    f.after_id = parts[1];
+  }
+  struct store_conn *c = store_conn(req->app->store);
+  struct customer *cu = malloc(sizeof *cu);
+  enum store_status st = c && cu ? store_customer_get(c, f.office_id, f.customer_id, cu)
+                                 : STORE_ERROR;
+  free(cu);
+  if (st != STORE_OK)
+    return api_store_failure(req, st, "customer in your register");
+  struct list_ctx l = {.items = json_array(), .limit = f.limit};
+  f.limit += 1;
+  st = store_tasks_list(c, &f, list_row, &l);
+  if (st != STORE_OK) {
+    json_decref(l.items);
+    return api_store_failure(req, st, "task");
+  }
+  json_t *next = json_null();
+  if (l.more) {
+    const char *p[] = {l.last_created, l.last_id};
+    char *text = api_cursor_encode(p, 2);
+    if (text)
+      next = json_string(text);
+    free(text);
+  }
+  return reply_json(req, 200, json_pack("{s:o, s:o}", "items", l.items, "next_cursor", next));
+}
+
+enum MHD_Result api_tasks_get(struct request *req)
+{
+  struct store_conn *c = store_conn(req->app->store);
+  struct task t;
+  enum store_status st =
+      c ? store_task_get(c, req->principal.office_id, http_param(req, "id"), &t) : STORE_ERROR;
+  if (st != STORE_OK)
+    return api_store_failure(req, st, "task in your office");
+  char etag[32];
+  api_etag(t.version, etag, sizeof etag);
+  return reply_json_etag(req, 200, api_task_json(&t), etag);
+}
+
+static enum store_status patch_tx(struct store_conn *c, void *arg)
+{
+  struct write_ctx *w = arg;
+  json_decref(w->body);
+  w->body = NULL;
+  tx_error_clear(&w->err);
+  enum store_status st =
+      store_task_get(c, w->req->principal.office_id, http_param(w->req, "id"), &w->t);
+  if (st == STORE_NOT_FOUND)
+    return tx_fail(&w->err, ERR_NOT_FOUND, "No such task in your office");
+  if (st != STORE_OK)
+    return st;
+  if (api_if_match(w->req, w->t.version) != IF_MATCH_OK)
+    return tx_fail(&w->err, ERR_PRECONDITION_FAILED,
+                   "The task has changed: its current ETag is \"%lld\"; GET it again",
+                   (long long)w->t.version);
+  if ((st = apply_fields(c, w, w->req->json)) != STORE_OK)
+    return st;
+  if ((st = store_task_update(c, &w->t, w->t.version)) != STORE_OK)
+    return st;
+  w->body = api_task_json(&w->t);
+  api_etag(w->t.version, w->etag, sizeof w->etag);
+  return STORE_OK;
+}
+
+enum MHD_Result api_tasks_patch(struct request *req)
+{
+  enum MHD_Result r;
+  if (!validate_body(req, patch_fields, &r))
+    return r;
+  if (!req->json || json_object_size(req->json) == 0)
+    return reply_problem(req, ERR_VALIDATION, "Send at least one of name, assignee_id, status");
+  if (api_require_if_match(req, &r))
+    return r;
+  struct write_ctx w = {.req = req};
+  enum store_status st = store_write(req->app->store, patch_tx, &w);
+  if (st != STORE_OK) {
+    json_decref(w.body);
+    return tx_reply(req, &w.err, st, "task");
+  }
+  return reply_json_etag(req, 200, w.body, w.etag);
+}
