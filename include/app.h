@@ -6,10 +6,13 @@
 #include "secret.h"
 #include "store.h"
 
+struct mailer; /* mailer.h */
+
 struct app {
   const struct config *cfg;
   struct store *store;
   struct secret secret; /* loaded at start from cfg->secret_file */
+  struct mailer *mailer; /* delivers the outbox; mailer_wake(app->mailer) after enqueueing */
 };
 
 #endif

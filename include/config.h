@@ -23,6 +23,8 @@ struct config {
   char *smtp_url;         /* smtp://, smtps://; empty: write .eml files to the spool */
   char *smtp_user;
   char *smtp_password;
+  char *smtp_starttls;    /* off|try|required: STARTTLS on smtp:// (smtps:// is TLS anyway) */
+  long smtp_timeout;      /* seconds one SMTP delivery may take */
   char *mail_from;
   char *public_url;       /* base of links in e-mails */
   char *mail_spool;

@@ -1,21 +1,86 @@
-/* store_outbox.h - writing e-mails to the outbox inside the transaction of the state change
- * that causes them (the mailer delivers them afterwards). */
+/* store_outbox.h - the mail outbox: writing e-mails inside the transaction of the state change
+ * that causes them, the mailer's claim/finish cycle, and support's view (list, get, retry).
+ * Nothing is ever deleted. */
 #ifndef ADVISORD_STORE_OUTBOX_H
 #define ADVISORD_STORE_OUTBOX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "store.h"
 
 struct outbox_message {
   const char *recipient;        /* e-mail address */
-  const char *template_name;    /* e.g. "invitation_customer" (see mail/ for the list) */
+  const char *template_name;    /* e.g. "invitation_customer" (see mail_template.h) */
   const char *language;         /* "sv" or "en" */
   const char *data_json;        /* JSON object for the template; never a clear token */
   const char *collaboration_id; /* may be NULL */
 };
 
 /* Adds a pending message due now; its id (36 chars + NUL) into id_out when non-NULL.
- * The Message-ID, "<id@advisord>", stays the same across retries. */
+ * The Message-ID, "<id@advisord>", stays the same across retries. After the transaction
+ * commits, mailer_wake() (mailer.h) gets it out at once; otherwise within the poll interval. */
 enum store_status store_outbox_enqueue(struct store_conn *c, const struct outbox_message *m,
                                        char *id_out);
+
+#define OUTBOX_ERROR_MAX 400
+
+/* One outbox row as the mailer and support see it. */
+struct outbox_row {
+  char id[37];
+  char message_id[64];
+  char recipient[256];
+  char template_name[64];
+  char language[8];
+  char collaboration_id[37]; /* empty when none */
+  char status[12];           /* pending | sent | failed */
+  int attempts;              /* delivery tries made so far */
+  int64_t next_attempt_at;   /* unix ms: when a pending row is due */
+  bool in_flight;            /* a mailer holds it right now */
+  char last_error[OUTBOX_ERROR_MAX]; /* why the last try failed; empty when none */
+  char created_at[40], updated_at[40];
+  char sent_at[40];          /* empty until sent */
+  char *data;                /* the template data (JSON text): filled by store_outbox_claim
+                                only; free with outbox_row_clear() */
+};
+
+void outbox_row_clear(struct outbox_row *r);
+
+/* ---- the mailer (each call inside store_write) ---- */
+/* Takes the oldest due pending row nobody holds: leases it until now + lease_ms (and moves
+ * its next_attempt_at there) and fills out, data included. STORE_NOT_FOUND when none is due. */
+enum store_status store_outbox_claim(struct store_conn *c, int64_t now_ms, int64_t lease_ms,
+                                     struct outbox_row *out);
+/* Ends a try on a held row: counts the attempt and drops the lease. */
+enum store_status store_outbox_mark_sent(struct store_conn *c, const char *id);
+enum store_status store_outbox_schedule_retry(struct store_conn *c, const char *id,
+                                              int64_t next_attempt_ms, const char *error);
+enum store_status store_outbox_mark_failed(struct store_conn *c, const char *id,
+                                           const char *error);
+/* Gives a held row back untouched, due at due_ms (a try abandoned at shutdown). */
+enum store_status store_outbox_release(struct store_conn *c, const char *id, int64_t due_ms);
+/* When the next pending row is due (unix ms); STORE_NOT_FOUND when nothing is pending. */
+enum store_status store_outbox_next_due(struct store_conn *c, int64_t *due_ms);
+
+/* ---- support and the collaborations ---- */
+/* Rows newest first, only those with status when non-NULL, starting after the row with id
+ * after_id when non-NULL (STORE_NOT_FOUND when that row does not exist). Fills up to max rows
+ * into out (data not filled) and sets *n; *more tells whether further rows follow. */
+enum store_status store_outbox_list(struct store_conn *c, const char *status,
+                                    const char *after_id, struct outbox_row *out, size_t max,
+                                    size_t *n, bool *more);
+/* One row by id (data not filled): STORE_OK or STORE_NOT_FOUND. */
+enum store_status store_outbox_get(struct store_conn *c, const char *id, struct outbox_row *out);
+/* Puts a failed row back to pending, due at now_ms (inside store_write). STORE_NOT_FOUND when
+ * there is no such row, STORE_CONFLICT when it is not failed; out gets the row either way
+ * when it exists. */
+enum store_status store_outbox_retry(struct store_conn *c, const char *id, int64_t now_ms,
+                                     struct outbox_row *out);
+/* The newest row of a collaboration whose template is one of `templates` (comma-separated,
+ * e.g. "invitation_customer,activation_new_admin,invitation_office"; NULL: any), e.g. to show
+ * whether its latest invitation e-mail went out. STORE_NOT_FOUND when there is none. */
+enum store_status store_outbox_latest(struct store_conn *c, const char *collaboration_id,
+                                      const char *templates, struct outbox_row *out);
 
 #endif

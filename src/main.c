@@ -6,6 +6,7 @@
 #include "config.h"
 #include "http.h"
 #include "log.h"
+#include "mailer.h"
 #include "store.h"
 #include "version.h"
 
@@ -121,8 +122,13 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
       .authenticate = api_authenticate,
       .app = &app,
   };
+  if (!(app.mailer = mailer_start(&app))) {
+    store_close(st);
+    return 1;
+  }
   struct http_server *srv = http_start(&opts);
   if (!srv) {
+    mailer_stop(app.mailer);
     store_close(st);
     return 1;
   }
@@ -135,6 +141,7 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
   log_json(LOG_INFO, "stopping", json_pack("{s:s, s:i}", "signal", strsignal(sig),
                                            "drain_timeout_s", (int)cfg->drain_timeout));
   http_stop(srv, (unsigned)cfg->drain_timeout);
+  mailer_stop(app.mailer);
   store_close(st);
   log_json(LOG_INFO, "stopped", NULL);
   return 0;

@@ -52,6 +52,11 @@ static const struct option_def options[] = {
     STR(smtp_user, "--smtp-user", "ADVISORD_SMTP_USER", "", "SMTP login user (optional)"),
     STR(smtp_password, "--smtp-password", "ADVISORD_SMTP_PASSWORD", "",
         "SMTP login password (optional; never logged)"),
+    STR(smtp_starttls, "--smtp-starttls", "ADVISORD_SMTP_STARTTLS", "try",
+        "STARTTLS on smtp:// URLs: off, try (when the server offers it) or required "
+        "(smtps:// always uses TLS)"),
+    NUM(smtp_timeout, "--smtp-timeout", "ADVISORD_SMTP_TIMEOUT", "60", 5, 3600,
+        "seconds one SMTP delivery may take before it counts as a temporary failure"),
     STR(mail_from, "--mail-from", "ADVISORD_MAIL_FROM", "advisord <no-reply@advisord.local>",
         "From address of e-mails"),
     STR(public_url, "--public-url", "ADVISORD_PUBLIC_URL", "http://127.0.0.1:8080",
@@ -163,6 +168,12 @@ enum config_result config_load(struct config *cfg, int argc, char **argv, int *a
       strcmp(cfg->log_level, "warn") && strcmp(cfg->log_level, "error")) {
     fprintf(stderr, "advisord: --log-level must be debug, info, warn or error, not '%s'\n",
             cfg->log_level);
+    return CONFIG_ERROR;
+  }
+  if (strcmp(cfg->smtp_starttls, "off") && strcmp(cfg->smtp_starttls, "try") &&
+      strcmp(cfg->smtp_starttls, "required")) {
+    fprintf(stderr, "advisord: --smtp-starttls must be off, try or required, not '%s'\n",
+            cfg->smtp_starttls);
     return CONFIG_ERROR;
   }
   if (cfg->mail_retry_min > cfg->mail_retry_max) {

@@ -1,0 +1,258 @@
+/* outbox.c - SQL of the mail outbox after enqueueing: the mailer's claim/finish cycle and
+ * support's list, get and retry (see store_outbox.h). */
+#include "sqlite.h"
+#include "store_outbox.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The columns read_row() expects, in order. */
+#define ROW_COLS                                                                           \
+  "id, message_id, recipient, template, language, coalesce(collaboration_id, ''), status, " \
+  "attempts, next_attempt_at, coalesce(leased_until, 0), coalesce(last_error, ''), "        \
+  "created_at, updated_at, coalesce(sent_at, '')"
+#define ROW_NCOLS 14
+
+static void read_row(sqlite3_stmt *s, struct outbox_row *r)
+{
+  memset(r, 0, sizeof *r);
+  db_col_text(s, 0, r->id, sizeof r->id);
+  db_col_text(s, 1, r->message_id, sizeof r->message_id);
+  db_col_text(s, 2, r->recipient, sizeof r->recipient);
+  db_col_text(s, 3, r->template_name, sizeof r->template_name);
+  db_col_text(s, 4, r->language, sizeof r->language);
+  db_col_text(s, 5, r->collaboration_id, sizeof r->collaboration_id);
+  db_col_text(s, 6, r->status, sizeof r->status);
+  r->attempts = sqlite3_column_int(s, 7);
+  r->next_attempt_at = sqlite3_column_int64(s, 8);
+  r->in_flight = sqlite3_column_int64(s, 9) > util_now_ms();
+  db_col_text(s, 10, r->last_error, sizeof r->last_error);
+  db_col_text(s, 11, r->created_at, sizeof r->created_at);
+  db_col_text(s, 12, r->updated_at, sizeof r->updated_at);
+  db_col_text(s, 13, r->sent_at, sizeof r->sent_at);
+}
+
+void outbox_row_clear(struct outbox_row *r)
+{
+  free(r->data);
+  r->data = NULL;
+}
+
+enum store_status store_outbox_claim(struct store_conn *c, int64_t now_ms, int64_t lease_ms,
+                                     struct outbox_row *out)
+{
+  sqlite3_stmt *s = db_stmt(c, "SELECT " ROW_COLS ", data FROM outbox "
+                               "WHERE status = 'pending' AND next_attempt_at <= :now "
+                               "ORDER BY next_attempt_at, created_at LIMIT 1");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_int(s, ":now", now_ms);
+  enum store_status st = db_step_row(c, s);
+  if (st != STORE_OK)
+    return st;
+  read_row(s, out);
+  const unsigned char *data = sqlite3_column_text(s, ROW_NCOLS);
+  out->data = strdup(data ? (const char *)data : "{}");
+  db_reset(s);
+  if (!out->data)
+    return STORE_ERROR;
+  sqlite3_stmt *u = db_stmt(c, "UPDATE outbox SET leased_until = :until, next_attempt_at = :until "
+                               "WHERE id = :id");
+  if (!u) {
+    outbox_row_clear(out);
+    return STORE_ERROR;
+  }
+  db_bind_int(u, ":until", now_ms + lease_ms);
+  db_bind_text(u, ":id", out->id);
+  st = db_exec_stmt(c, u);
+  if (st != STORE_OK)
+    outbox_row_clear(out);
+  return st;
+}
+
+/* STORE_NOT_FOUND when the last UPDATE touched no row. */
+static enum store_status changed(struct store_conn *c, enum store_status st)
+{
+  return st == STORE_OK && db_changes(c) == 0 ? STORE_NOT_FOUND : st;
+}
+
+enum store_status store_outbox_mark_sent(struct store_conn *c, const char *id)
+{
+  char now[40];
+  util_now_iso8601(now, sizeof now);
+  sqlite3_stmt *s = db_stmt(c, "UPDATE outbox SET status = 'sent', attempts = attempts + 1, "
+                               "leased_until = NULL, sent_at = :now, updated_at = :now "
+                               "WHERE id = :id AND status = 'pending'");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text(s, ":now", now);
+  db_bind_text(s, ":id", id);
+  return changed(c, db_exec_stmt(c, s));
+}
+
+enum store_status store_outbox_schedule_retry(struct store_conn *c, const char *id,
+                                              int64_t next_attempt_ms, const char *error)
+{
+  char now[40];
+  util_now_iso8601(now, sizeof now);
+  sqlite3_stmt *s = db_stmt(c, "UPDATE outbox SET attempts = attempts + 1, leased_until = NULL, "
+                               "next_attempt_at = :next, last_error = :err, updated_at = :now "
+                               "WHERE id = :id AND status = 'pending'");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_int(s, ":next", next_attempt_ms);
+  db_bind_text(s, ":err", error);
+  db_bind_text(s, ":now", now);
+  db_bind_text(s, ":id", id);
+  return changed(c, db_exec_stmt(c, s));
+}
+
+enum store_status store_outbox_mark_failed(struct store_conn *c, const char *id,
+                                           const char *error)
+{
+  char now[40];
+  util_now_iso8601(now, sizeof now);
+  sqlite3_stmt *s = db_stmt(c, "UPDATE outbox SET status = 'failed', attempts = attempts + 1, "
+                               "leased_until = NULL, last_error = :err, updated_at = :now "
+                               "WHERE id = :id AND status = 'pending'");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text(s, ":err", error);
+  db_bind_text(s, ":now", now);
+  db_bind_text(s, ":id", id);
+  return changed(c, db_exec_stmt(c, s));
+}
+
+enum store_status store_outbox_release(struct store_conn *c, const char *id, int64_t due_ms)
+{
+  sqlite3_stmt *s = db_stmt(c, "UPDATE outbox SET leased_until = NULL, next_attempt_at = :due "
+                               "WHERE id = :id AND status = 'pending'");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_int(s, ":due", due_ms);
+  db_bind_text(s, ":id", id);
+  return changed(c, db_exec_stmt(c, s));
+}
+
+enum store_status store_outbox_next_due(struct store_conn *c, int64_t *due_ms)
+{
+  sqlite3_stmt *s =
+      db_stmt(c, "SELECT min(next_attempt_at) FROM outbox WHERE status = 'pending'");
+  if (!s)
+    return STORE_ERROR;
+  enum store_status st = db_step_row(c, s);
+  if (st == STORE_OK) {
+    if (sqlite3_column_type(s, 0) == SQLITE_NULL)
+      st = STORE_NOT_FOUND;
+    else
+      *due_ms = sqlite3_column_int64(s, 0);
+  }
+  db_reset(s);
+  return st;
+}
+
+/* Steps s into out[0..max), reading one more row only to learn whether there are more. */
+static enum store_status collect(struct store_conn *c, sqlite3_stmt *s, struct outbox_row *out,
+                                 size_t max, size_t *n, bool *more)
+{
+  enum store_status st;
+  *n = 0;
+  *more = false;
+  while ((st = db_step_row(c, s)) == STORE_OK) {
+    if (*n == max) {
+      *more = true;
+      break;
+    }
+    read_row(s, &out[(*n)++]);
+  }
+  db_reset(s);
+  return st == STORE_NOT_FOUND || st == STORE_OK ? STORE_OK : st;
+}
+
+enum store_status store_outbox_list(struct store_conn *c, const char *status,
+                                    const char *after_id, struct outbox_row *out, size_t max,
+                                    size_t *n, bool *more)
+{
+  char after_created[40] = "";
+  if (after_id) {
+    sqlite3_stmt *a = db_stmt(c, "SELECT created_at FROM outbox WHERE id = :id");
+    if (!a)
+      return STORE_ERROR;
+    db_bind_text(a, ":id", after_id);
+    enum store_status st = db_step_row(c, a);
+    if (st != STORE_OK)
+      return st;
+    db_col_text(a, 0, after_created, sizeof after_created);
+    db_reset(a);
+  }
+  sqlite3_stmt *s;
+  if (status)
+    s = db_stmt(c, "SELECT " ROW_COLS " FROM outbox WHERE status = :status AND "
+                   "(:after IS NULL OR created_at < :after OR (created_at = :after AND id < :id)) "
+                   "ORDER BY created_at DESC, id DESC LIMIT :lim");
+  else
+    s = db_stmt(c, "SELECT " ROW_COLS " FROM outbox WHERE "
+                   "(:after IS NULL OR created_at < :after OR (created_at = :after AND id < :id)) "
+                   "ORDER BY created_at DESC, id DESC LIMIT :lim");
+  if (!s)
+    return STORE_ERROR;
+  if (status)
+    db_bind_text(s, ":status", status);
+  db_bind_text(s, ":after", after_id ? after_created : NULL);
+  db_bind_text(s, ":id", after_id);
+  db_bind_int(s, ":lim", (int64_t)max + 1);
+  return collect(c, s, out, max, n, more);
+}
+
+enum store_status store_outbox_get(struct store_conn *c, const char *id, struct outbox_row *out)
+{
+  sqlite3_stmt *s = db_stmt(c, "SELECT " ROW_COLS " FROM outbox WHERE id = :id");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text(s, ":id", id);
+  enum store_status st = db_step_row(c, s);
+  if (st == STORE_OK)
+    read_row(s, out);
+  db_reset(s);
+  return st;
+}
+
+enum store_status store_outbox_retry(struct store_conn *c, const char *id, int64_t now_ms,
+                                     struct outbox_row *out)
+{
+  char now[40];
+  util_now_iso8601(now, sizeof now);
+  sqlite3_stmt *s = db_stmt(c, "UPDATE outbox SET status = 'pending', next_attempt_at = :due, "
+                               "leased_until = NULL, updated_at = :now "
+                               "WHERE id = :id AND status = 'failed'");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_int(s, ":due", now_ms);
+  db_bind_text(s, ":now", now);
+  db_bind_text(s, ":id", id);
+  enum store_status st = db_exec_stmt(c, s);
+  if (st != STORE_OK)
+    return st;
+  bool done = db_changes(c) > 0;
+  st = store_outbox_get(c, id, out);
+  return st == STORE_OK && !done ? STORE_CONFLICT : st;
+}
+
+enum store_status store_outbox_latest(struct store_conn *c, const char *collaboration_id,
+                                      const char *templates, struct outbox_row *out)
+{
+  sqlite3_stmt *s = db_stmt(
+      c, "SELECT " ROW_COLS " FROM outbox WHERE collaboration_id = :collab AND "
+         "(:tpls IS NULL OR instr(',' || :tpls || ',', ',' || template || ',') > 0) "
+         "ORDER BY created_at DESC, id DESC LIMIT 1");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text(s, ":collab", collaboration_id);
+  db_bind_text(s, ":tpls", templates);
+  enum store_status st = db_step_row(c, s);
+  if (st == STORE_OK)
+    read_row(s, out);
+  db_reset(s);
+  return st;
+}

@@ -1,0 +1,44 @@
+/* smtp_sink.h - integration tests: the real SMTP server of tests/mail/smtp_sink.py (aiosmtpd
+ * under /usr/bin/python3) run on loopback as a child process, stopped and restarted on the
+ * same port, and what it received read back as JSON. */
+#ifndef ADVISORD_TEST_SMTP_SINK_H
+#define ADVISORD_TEST_SMTP_SINK_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct smtp_sink {
+  pid_t pid;          /* 0 while stopped */
+  int port;
+  char dir[256];      /* where messages, received.jsonl and events.jsonl go */
+  char reject_file[300]; /* addresses listed here get 550 at RCPT TO */
+  char url[64];       /* smtp://127.0.0.1:PORT */
+};
+
+/* Starts a sink on a free port in a new temporary folder; the first fail_first messages get
+ * 451 after DATA; every answer to DATA waits delay_s seconds. Aborts the test on failure. */
+void sink_start(struct smtp_sink *k, int fail_first, int delay_s);
+/* Starts it again on the same port and folder (after sink_stop). */
+void sink_restart(struct smtp_sink *k, int fail_first, int delay_s);
+/* Stops it (SIGTERM, wait). */
+void sink_stop(struct smtp_sink *k);
+/* Stops it if running and removes its folder. */
+void sink_cleanup(struct smtp_sink *k);
+/* Writes the addresses (NULL-terminated) that are refused with 550 from now on. */
+void sink_reject(struct smtp_sink *k, const char *const *addresses);
+
+/* Every message received so far, in order: a JSON array (new reference) of objects with
+ * mail_from, rcpt_tos, message_id, to, from, subject (decoded), date, mime_version,
+ * content_type, charset, transfer_encoding, language, body (decoded), defects. */
+json_t *sink_received(const struct smtp_sink *k);
+/* Every refusal so far ({"event":"deferred","code":451,"message_id"} or
+ * {"event":"rejected","code":550,"rcpt"}): a JSON array (new reference). */
+json_t *sink_events(const struct smtp_sink *k);
+/* Waits up to timeout_ms until at least n messages were received; returns how many were. */
+size_t sink_wait(const struct smtp_sink *k, size_t n, int timeout_ms);
+/* The first received message with this Message-ID (borrowed from arr), or NULL. */
+json_t *sink_find(json_t *arr, const char *message_id);
+
+#endif

@@ -1,0 +1,125 @@
+#!/usr/bin/python3
+"""smtp_sink.py - a real SMTP server on loopback for advisord's mail tests (aiosmtpd).
+
+Every accepted message is saved as <dir>/<seq>.eml and described on one line of
+<dir>/received.jsonl (envelope, Message-ID, decoded subject and body, as Python's email parser
+reads them: an independent check of advisord's MIME). Refusals are logged to
+<dir>/events.jsonl. Faults on demand:
+  --fail-first N       answer 451 after DATA to the first N messages
+  --reject-file FILE   answer 550 to RCPT TO of any address listed in FILE (read at each
+                       RCPT, so a test "fixes" an address by rewriting the file)
+  --delay-data S       wait S seconds after the message's data before answering (a slow
+                       server: lets a test stop advisord in the middle of a delivery)
+The listening port is written to <dir>/port once the server listens. SIGTERM stops it.
+Run with Debian's /usr/bin/python3 (python3-aiosmtpd).
+"""
+import argparse
+import asyncio
+import email
+import email.policy
+import json
+import os
+import signal
+
+from aiosmtpd.smtp import SMTP
+
+
+def append_json(path, record):
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(json.dumps(record, ensure_ascii=False) + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+
+
+class Sink:
+    def __init__(self, folder, fail_first, reject_file, delay_data):
+        self.folder = folder
+        self.delay_data = delay_data
+        self.fail_left = fail_first
+        self.reject_file = reject_file
+        existing = [n for n in os.listdir(folder) if n.endswith(".eml")]
+        self.seq = len(existing)
+
+    def rejected(self, address):
+        if not self.reject_file or not os.path.exists(self.reject_file):
+            return False
+        with open(self.reject_file, encoding="utf-8") as f:
+            return address.lower() in {line.strip().lower() for line in f if line.strip()}
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.rejected(address):
+            append_json(os.path.join(self.folder, "events.jsonl"),
+                        {"event": "rejected", "code": 550, "rcpt": address})
+            return "550 5.1.1 <%s>: Recipient address rejected: no such mailbox" % address
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        raw = envelope.content if isinstance(envelope.content, bytes) else \
+            envelope.content.encode("utf-8")
+        msg = email.message_from_bytes(raw, policy=email.policy.default)
+        if self.delay_data > 0:
+            append_json(os.path.join(self.folder, "events.jsonl"),
+                        {"event": "delaying", "message_id": str(msg.get("Message-ID", ""))})
+            await asyncio.sleep(self.delay_data)
+        if self.fail_left > 0:
+            self.fail_left -= 1
+            append_json(os.path.join(self.folder, "events.jsonl"),
+                        {"event": "deferred", "code": 451,
+                         "message_id": str(msg.get("Message-ID", ""))})
+            return "451 4.3.0 Temporary failure, try again later"
+        self.seq += 1
+        name = "%04d.eml" % self.seq
+        with open(os.path.join(self.folder, name), "wb") as f:
+            f.write(raw)
+        body = msg.get_body(preferencelist=("plain",))
+        record = {
+            "seq": self.seq,
+            "file": name,
+            "mail_from": envelope.mail_from,
+            "rcpt_tos": list(envelope.rcpt_tos),
+            "message_id": str(msg.get("Message-ID", "")),
+            "to": str(msg.get("To", "")),
+            "from": str(msg.get("From", "")),
+            "subject": str(msg.get("Subject", "")),
+            "date": str(msg.get("Date", "")),
+            "mime_version": str(msg.get("MIME-Version", "")),
+            "content_type": msg.get_content_type(),
+            "charset": msg.get_content_charset() or "",
+            "transfer_encoding": str(msg.get("Content-Transfer-Encoding", "")),
+            "language": str(msg.get("Content-Language", "")),
+            "body": body.get_content().replace("\r\n", "\n") if body is not None else "",
+            "defects": [type(d).__name__ for d in msg.defects],
+        }
+        append_json(os.path.join(self.folder, "received.jsonl"), record)
+        return "250 OK: queued as %s" % name
+
+
+async def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dir", required=True)
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--fail-first", type=int, default=0)
+    ap.add_argument("--reject-file", default="")
+    ap.add_argument("--delay-data", type=float, default=0)
+    args = ap.parse_args()
+    sink = Sink(args.dir, args.fail_first, args.reject_file, args.delay_data)
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(
+        lambda: SMTP(sink, hostname="sink.test", ident="advisord-test-sink"),
+        host="127.0.0.1", port=args.port, reuse_address=True)
+    port = server.sockets[0].getsockname()[1]
+    tmp = os.path.join(args.dir, "port.tmp")
+    with open(tmp, "w") as f:
+        f.write("%d\n" % port)
+    os.rename(tmp, os.path.join(args.dir, "port"))
+    stop = asyncio.Event()
+    loop.add_signal_handler(signal.SIGTERM, stop.set)
+    loop.add_signal_handler(signal.SIGINT, stop.set)
+    await stop.wait()
+    server.close()
+    await server.wait_closed()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,163 @@
+/* Store tests of the outbox on a temporary database: enqueue, the mailer's claim/lease/finish
+ * cycle, support's list (paginated), get and retry, and the latest row of a collaboration. */
+#include "store_outbox.h"
+#include "testlib.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+TEST_MAIN_DEFS
+
+struct enq {
+  const char *to, *tpl, *collab;
+  char id[37];
+};
+
+static enum store_status enqueue_tx(struct store_conn *c, void *arg)
+{
+  struct enq *e = arg;
+  struct outbox_message m = {e->to, e->tpl, "sv", "{\"office_name\":\"Byrå\"}", e->collab};
+  return store_outbox_enqueue(c, &m, e->id);
+}
+
+struct claim {
+  int64_t now, lease;
+  struct outbox_row row;
+};
+
+static enum store_status claim_tx(struct store_conn *c, void *arg)
+{
+  struct claim *cl = arg;
+  outbox_row_clear(&cl->row);
+  return store_outbox_claim(c, cl->now, cl->lease, &cl->row);
+}
+
+static void enqueue(struct store *st, struct enq *e)
+{
+  CHECK_INT(store_write(st, enqueue_tx, e), STORE_OK);
+  usleep(2000); /* distinct created_at, so that "newest first" is well defined */
+}
+
+int main(void)
+{
+  char dir[] = "/tmp/advisord-outbox-XXXXXX", path[128], why[256];
+  if (!mkdtemp(dir))
+    return 2;
+  snprintf(path, sizeof path, "%s/t.db", dir);
+  struct store *st = store_open(path, true, why, sizeof why);
+  CHECK_MSG(st != NULL, "%s", why);
+  if (!st)
+    return TEST_REPORT();
+  struct store_conn *c = store_conn(st);
+
+  struct enq e[5] = {{"a@x.se", "invitation_customer", "col-1", ""},
+                     {"b@x.se", "approved_office", "col-1", ""},
+                     {"c@x.se", "invitation_office", "col-2", ""},
+                     {"d@x.se", "invitation_customer", "col-1", ""},
+                     {"e@x.se", "office_accepted", NULL, ""}};
+  for (int i = 0; i < 5; i++)
+    enqueue(st, &e[i]);
+
+  /* claims come oldest first; a held row is not claimed twice */
+  int64_t now = util_now_ms() + 10;
+  struct claim cl = {.now = now, .lease = 60000};
+  CHECK_INT(store_write(st, claim_tx, &cl), STORE_OK);
+  CHECK_STR(cl.row.id, e[0].id);
+  CHECK_STR(cl.row.recipient, "a@x.se");
+  CHECK_STR(cl.row.status, "pending");
+  CHECK(cl.row.data && strcmp(cl.row.data, "{\"office_name\":\"Byrå\"}") == 0);
+  char mid[64];
+  snprintf(mid, sizeof mid, "<%s@advisord>", e[0].id);
+  CHECK_STR(cl.row.message_id, mid);
+  struct outbox_row r;
+  CHECK_INT(store_outbox_get(c, e[0].id, &r), STORE_OK);
+  CHECK(r.in_flight);
+  CHECK_INT(r.next_attempt_at, now + 60000);
+  CHECK_INT(store_write(st, claim_tx, &cl), STORE_OK);
+  CHECK_STR(cl.row.id, e[1].id);
+
+  /* finish: sent, retry later, failed */
+  CHECK_INT(store_outbox_mark_sent(c, e[0].id), STORE_OK);
+  CHECK_INT(store_outbox_get(c, e[0].id, &r), STORE_OK);
+  CHECK_STR(r.status, "sent");
+  CHECK_INT(r.attempts, 1);
+  CHECK(!r.in_flight && r.sent_at[0] != '\0');
+  CHECK_INT(store_outbox_mark_sent(c, e[0].id), STORE_NOT_FOUND); /* only pending rows */
+  CHECK_INT(store_outbox_schedule_retry(c, e[1].id, now + 5000, "smtp 451: try later"),
+            STORE_OK);
+  CHECK_INT(store_outbox_get(c, e[1].id, &r), STORE_OK);
+  CHECK_STR(r.status, "pending");
+  CHECK_INT(r.attempts, 1);
+  CHECK_INT(r.next_attempt_at, now + 5000);
+  CHECK_STR(r.last_error, "smtp 451: try later");
+  CHECK(!r.in_flight);
+  CHECK_INT(store_write(st, claim_tx, &cl), STORE_OK);
+  CHECK_STR(cl.row.id, e[2].id);
+  CHECK_INT(store_outbox_mark_failed(c, e[2].id, "smtp 550: no such user"), STORE_OK);
+  /* release: the abandoned row is due again at once, its attempts unchanged */
+  CHECK_INT(store_write(st, claim_tx, &cl), STORE_OK);
+  CHECK_STR(cl.row.id, e[3].id);
+  CHECK_INT(store_outbox_release(c, e[3].id, now), STORE_OK);
+  CHECK_INT(store_outbox_get(c, e[3].id, &r), STORE_OK);
+  CHECK(!r.in_flight && r.attempts == 0 && r.next_attempt_at == now);
+  int64_t due = 0;
+  CHECK_INT(store_outbox_next_due(c, &due), STORE_OK);
+  CHECK_INT(store_outbox_get(c, e[4].id, &r), STORE_OK); /* never claimed: the earliest */
+  CHECK_INT(due, r.next_attempt_at);
+  CHECK(due < now);
+
+  /* list: newest first, by status, paginated with the last id as cursor */
+  struct outbox_row rows[5];
+  size_t n = 0;
+  bool more = true;
+  CHECK_INT(store_outbox_list(c, NULL, NULL, rows, 2, &n, &more), STORE_OK);
+  CHECK(n == 2 && more);
+  CHECK_STR(rows[0].id, e[4].id);
+  CHECK_STR(rows[1].id, e[3].id);
+  CHECK_INT(store_outbox_list(c, NULL, rows[1].id, rows, 2, &n, &more), STORE_OK);
+  CHECK(n == 2 && more);
+  CHECK_STR(rows[0].id, e[2].id);
+  CHECK_STR(rows[1].id, e[1].id);
+  CHECK_INT(store_outbox_list(c, NULL, rows[1].id, rows, 2, &n, &more), STORE_OK);
+  CHECK(n == 1 && !more);
+  CHECK_STR(rows[0].id, e[0].id);
+  CHECK_INT(store_outbox_list(c, "failed", NULL, rows, 5, &n, &more), STORE_OK);
+  CHECK(n == 1 && !more);
+  CHECK_STR(rows[0].id, e[2].id);
+  CHECK_STR(rows[0].last_error, "smtp 550: no such user");
+  CHECK_INT(store_outbox_list(c, "pending", NULL, rows, 5, &n, &more), STORE_OK);
+  CHECK_INT(n, 3);
+  CHECK_INT(store_outbox_list(c, NULL, "00000000-0000-4000-8000-000000000000", rows, 5, &n,
+                              &more),
+            STORE_NOT_FOUND);
+
+  /* retry: only a failed row; it becomes due at once */
+  CHECK_INT(store_outbox_retry(c, e[1].id, now, &r), STORE_CONFLICT);
+  CHECK_STR(r.status, "pending");
+  CHECK_INT(store_outbox_retry(c, "00000000-0000-4000-8000-000000000000", now, &r),
+            STORE_NOT_FOUND);
+  CHECK_INT(store_outbox_retry(c, e[2].id, now, &r), STORE_OK);
+  CHECK_STR(r.status, "pending");
+  CHECK_INT(r.next_attempt_at, now);
+  CHECK_INT(r.attempts, 1);
+  CHECK_STR(r.last_error, "smtp 550: no such user"); /* kept until the next try */
+
+  /* latest invitation e-mail of a collaboration */
+  CHECK_INT(store_outbox_latest(c, "col-1", "invitation_customer,activation_new_admin", &r),
+            STORE_OK);
+  CHECK_STR(r.id, e[3].id);
+  CHECK_INT(store_outbox_latest(c, "col-1", NULL, &r), STORE_OK);
+  CHECK_STR(r.id, e[3].id);
+  CHECK_INT(store_outbox_latest(c, "col-1", "approved_office", &r), STORE_OK);
+  CHECK_STR(r.id, e[1].id);
+  CHECK_INT(store_outbox_latest(c, "col-1", "invitation", &r), STORE_NOT_FOUND); /* whole names */
+  CHECK_INT(store_outbox_latest(c, "col-9", NULL, &r), STORE_NOT_FOUND);
+
+  outbox_row_clear(&cl.row);
+  store_close(st);
+  char cmd[200];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  CHECK(system(cmd) == 0);
+  return TEST_REPORT();
+}
