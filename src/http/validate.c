@@ -214,6 +214,7 @@ bool validate_body(struct request *req, const struct field_spec *specs,
 struct query_walk {
   const struct field_spec *specs;
   json_t *errors;
+  json_t *seen; /* names met so far: a repeated parameter is ambiguous, so refused */
 };
 
 static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -228,6 +229,11 @@ static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind, const char 
     add_error(w->errors, "", key, "is not a known query parameter");
     return MHD_YES;
   }
+  if (json_object_get(w->seen, key)) {
+    add_error(w->errors, "", key, "is given more than once");
+    return MHD_YES;
+  }
+  json_object_set_new(w->seen, key, json_true());
   const char *v = value ? value : "";
   switch (f->type) {
   case FIELD_INT: {
@@ -256,8 +262,9 @@ static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind, const char 
 bool validate_query(struct request *req, const struct field_spec *specs,
                     enum MHD_Result *result)
 {
-  struct query_walk w = {specs, json_array()};
+  struct query_walk w = {specs, json_array(), json_object()};
   MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, query_arg, &w);
+  json_decref(w.seen);
   if (json_array_size(w.errors) == 0) {
     json_decref(w.errors);
     return true;
