@@ -20,6 +20,7 @@
   X(ERR_CONFLICT, "conflict", 409, "The request conflicts with the current state") \
   X(ERR_ILLEGAL_TRANSITION, "illegal_transition", 409, "The collaboration cannot make this transition in its current state") \
   X(ERR_OPEN_COLLABORATION, "open_collaboration_exists", 409, "There is already an open collaboration") \
+  X(ERR_ATTEMPTS_EXHAUSTED, "accept_attempts_exhausted", 409, "Too many failed attempts to accept this invitation") \
   X(ERR_DUPLICATE, "already_exists", 409, "The resource already exists") \
   X(ERR_IDEMPOTENCY_IN_FLIGHT, "idempotency_key_in_use", 409, "A request with this Idempotency-Key is still being processed") \
   X(ERR_GONE, "gone", 410, "The resource is no longer available") \
@@ -30,6 +31,11 @@
   X(ERR_IDEMPOTENCY_MISMATCH, "idempotency_key_reused", 422, "This Idempotency-Key was used with another request") \
   X(ERR_UNPROCESSABLE, "unprocessable", 422, "The request cannot be carried out") \
   X(ERR_DOWNGRADE_REQUIRES_SUPPORT, "downgrade_requires_support", 422, "A downgrade can only be carried out by support") \
+  X(ERR_RESET_CONFIRMATION_REQUIRED, "company_reset_confirmation_required", 422, "A downgrade resets the company and must be confirmed") \
+  X(ERR_TASK_REQUIRED, "task_required", 422, "An open task of the office for this customer is required") \
+  X(ERR_IDENTITY_MISMATCH, "identity_mismatch", 422, "The corporate ID or e-mail address does not match") \
+  X(ERR_NOT_THIS_WAY, "not_for_this_way", 422, "This action does not apply to a collaboration started this way") \
+  X(ERR_MAIN_CONTACT_REQUIRED, "main_contact_required", 422, "The company needs a main contact") \
   X(ERR_PRECONDITION_REQUIRED, "precondition_required", 428, "This update needs an If-Match header") \
   X(ERR_RATE_LIMITED, "rate_limited", 429, "Too many requests") \
   X(ERR_INTERNAL, "internal_error", 500, "Internal server error") \

@@ -37,4 +37,30 @@ enum MHD_Result api_companies_create(struct request *req);
 enum MHD_Result api_companies_get(struct request *req);
 enum MHD_Result api_companies_patch(struct request *req);
 
+/* collaborations.c: how a collaboration starts */
+enum MHD_Result api_collab_create(struct request *req);
+enum MHD_Result api_office_invitation_create(struct request *req);
+/* collab_read.c */
+enum MHD_Result api_collabs_list(struct request *req);
+enum MHD_Result api_customer_collabs_list(struct request *req);
+enum MHD_Result api_collab_get(struct request *req);
+enum MHD_Result api_collab_events(struct request *req);
+enum MHD_Result api_invitation_get(struct request *req);
+/* collab_patch.c */
+enum MHD_Result api_collab_patch(struct request *req);
+/* collab_actions.c */
+enum MHD_Result api_collab_approve(struct request *req);
+enum MHD_Result api_collab_decline(struct request *req);
+enum MHD_Result api_collab_withdraw(struct request *req);
+enum MHD_Result api_collab_remind(struct request *req);
+enum MHD_Result api_collab_accept(struct request *req);
+enum MHD_Result api_collab_activate(struct request *req);
+enum MHD_Result api_collab_end(struct request *req);
+enum MHD_Result api_collab_renew(struct request *req);
+enum MHD_Result api_collab_change_variant(struct request *req);
+enum MHD_Result api_invitation_approve(struct request *req);
+enum MHD_Result api_invitation_decline(struct request *req);
+enum MHD_Result api_invitation_accept(struct request *req);
+enum MHD_Result api_invitation_renew(struct request *req);
+
 #endif

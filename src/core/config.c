@@ -47,6 +47,8 @@ static const struct option_def options[] = {
         "the database)"),
     NUM(invitation_ttl, "--invitation-ttl", "ADVISORD_INVITATION_TTL", "2592000", 1, 315360000,
         "seconds an invitation stays open before it expires"),
+    NUM(reminder_interval, "--reminder-interval", "ADVISORD_REMINDER_INTERVAL", "3600", 0,
+        31536000, "seconds an inviter must wait between two reminders of one invitation"),
     STR(smtp_url, "--smtp-url", "ADVISORD_SMTP_URL", "",
         "SMTP server (smtp://host:port, smtps://...); empty: write .eml files to the spool"),
     STR(smtp_user, "--smtp-user", "ADVISORD_SMTP_USER", "", "SMTP login user (optional)"),

@@ -1,0 +1,161 @@
+/* collab_patch.c - PATCH /v1/collaborations/{id} (If-Match required): the task (any office
+ * user), the invoice recipient and agreement period (full rights), the variant (full rights;
+ * the variant rule applies). Each change is checked by the state machine and recorded as its
+ * own event, all in one transaction. */
+#include "app.h"
+#include "collab_api.h"
+#include "handlers.h"
+#include "util.h"
+#include "validate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const recipients[] = {"office", "customer", NULL};
+static const char *const periods[] = {"3", "12", NULL};
+
+static const struct field_spec patch_fields[] = {
+    {.name = "task_id", .type = FIELD_STRING, .min_len = 36, .max_len = 36},
+    {.name = "invoice_recipient", .type = FIELD_ENUM, .allowed = recipients},
+    {.name = "agreement_period_months", .type = FIELD_INT, .allowed = periods},
+    {.name = "variant", .type = FIELD_STRING, .min_len = 1, .max_len = 32},
+    {0},
+};
+
+static enum store_status record(struct collab_op *op, struct store_conn *c, struct collab *co,
+                                enum collab_event ev, json_t *details)
+{
+  return collab_record(c, co, op->actor_kind, op->actor_id, collab_event_str(ev), op->from,
+                       co->state, NULL, details, NULL);
+}
+
+static enum store_status change_task(struct collab_op *op, struct store_conn *c,
+                                     struct collab *co, const char *task_id, bool *changed)
+{
+  if (!task_id || strcmp(task_id, co->task_id) == 0)
+    return STORE_OK;
+  if (!collab_op_allows(op, COLLAB_EV_CHANGE_TASK))
+    return STORE_OK;
+  char before[COLLAB_ID_LEN];
+  snprintf(before, sizeof before, "%s", co->task_id);
+  enum store_status st = collab_take_task(op, c, co, task_id);
+  if (st != STORE_OK || op->err != ERR_NONE)
+    return st;
+  *changed = true;
+  return record(op, c, co, COLLAB_EV_CHANGE_TASK,
+                json_pack("{s:{s:o, s:s}}", "task_id", "from",
+                          before[0] ? json_string(before) : json_null(), "to", co->task_id));
+}
+
+static enum store_status change_terms(struct collab_op *op, struct store_conn *c,
+                                      struct collab *co, bool *changed)
+{
+  const char *recipient = json_str_member(op->req->json, "invoice_recipient");
+  int period = (int)json_int_member(op->req->json, "agreement_period_months", 0);
+  bool new_recipient = recipient && strcmp(recipient, co->invoice_recipient) != 0;
+  bool new_period = period && period != co->agreement_period_months;
+  if (!new_recipient && !new_period)
+    return STORE_OK;
+  if (!collab_op_allows(op, COLLAB_EV_CHANGE_TERMS))
+    return STORE_OK;
+  json_t *details = json_object();
+  if (new_recipient) {
+    json_object_set_new(details, "invoice_recipient",
+                        json_pack("{s:s, s:s}", "from", co->invoice_recipient, "to", recipient));
+    snprintf(co->invoice_recipient, sizeof co->invoice_recipient, "%s", recipient);
+  }
+  if (new_period) {
+    json_object_set_new(details, "agreement_period_months",
+                        json_pack("{s:i, s:i}", "from", co->agreement_period_months, "to",
+                                  period));
+    co->agreement_period_months = period;
+    co->agreement_continues = false; /* a new period is a new agreement */
+    if (co->starts_on[0] &&
+        !collab_add_months(co->starts_on, period, co->renews_on, sizeof co->renews_on)) {
+      json_decref(details);
+      return STORE_ERROR;
+    }
+    if (co->renews_on[0])
+      json_object_set_new(details, "renews_on", json_string(co->renews_on));
+  }
+  *changed = true;
+  return record(op, c, co, COLLAB_EV_CHANGE_TERMS, details);
+}
+
+static enum store_status change_variant(struct collab_op *op, struct store_conn *c,
+                                        struct collab *co, bool *changed)
+{
+  const char *variant = json_str_member(op->req->json, "variant");
+  if (!variant || strcmp(variant, co->variant) == 0)
+    return STORE_OK;
+  if (!collab_op_allows(op, COLLAB_EV_CHANGE_VARIANT))
+    return STORE_OK;
+  enum store_status st = collab_change_variant(op, c, co, variant, false);
+  if (st != STORE_OK || op->err != ERR_NONE)
+    return st;
+  *changed = true;
+  json_t *details = op->details;
+  op->details = NULL;
+  return record(op, c, co, COLLAB_EV_CHANGE_VARIANT, details);
+}
+
+static enum store_status patch_apply(struct collab_op *op, struct store_conn *c,
+                                     struct collab *co)
+{
+  op->record_main_event = false;
+  bool changed = false;
+  enum store_status st =
+      change_task(op, c, co, json_str_member(op->req->json, "task_id"), &changed);
+  if (st == STORE_OK && op->err == ERR_NONE)
+    st = change_terms(op, c, co, &changed);
+  if (st == STORE_OK && op->err == ERR_NONE)
+    st = change_variant(op, c, co, &changed);
+  if (st == STORE_OK && op->err == ERR_NONE && !changed)
+    op->unchanged = true;
+  return st;
+}
+
+static enum store_status patch_after(struct collab_op *op, struct store_conn *c,
+                                     struct collab *co)
+{
+  (void)op;
+  return co->state == COLLAB_ACTIVE ? collab_sync_subscription(c, co) : STORE_OK;
+}
+
+enum MHD_Result api_collab_patch(struct request *req)
+{
+  enum MHD_Result r;
+  if (!validate_body(req, patch_fields, &r))
+    return r;
+  const char *id = http_param(req, "id");
+  if (!util_is_uuid(id))
+    return reply_problem(req, ERR_BAD_PATH_PARAM, "The collaboration id must be a UUID");
+  int64_t if_match = collab_if_match(req);
+  if (if_match == 0)
+    return reply_problem(req, ERR_PRECONDITION_REQUIRED,
+                         "Send If-Match with the collaboration's ETag (from GET "
+                         "/v1/collaborations/%s)",
+                         id);
+  struct collab_op *op = calloc(1, sizeof *op);
+  if (!op)
+    return reply_problem(req, ERR_INTERNAL, "Out of memory");
+  op->req = req;
+  op->id = id;
+  op->actor = collab_actor_of(&req->principal);
+  op->actor_kind = collab_actor_str(op->actor);
+  op->actor_id = req->principal.id;
+  op->if_match = if_match;
+  /* the state machine's first check: the most permissive change asked for */
+  json_t *b = req->json;
+  op->ev = json_object_get(b, "task_id")             ? COLLAB_EV_CHANGE_TASK
+           : json_object_get(b, "invoice_recipient") ? COLLAB_EV_CHANGE_TERMS
+           : json_object_get(b, "agreement_period_months") ? COLLAB_EV_CHANGE_TERMS
+           : json_object_get(b, "variant")                 ? COLLAB_EV_CHANGE_VARIANT
+                                                           : COLLAB_EV_CHANGE_TASK;
+  op->apply = patch_apply;
+  op->after = patch_after;
+  r = collab_op_run(op);
+  free(op);
+  return r;
+}

@@ -1,0 +1,334 @@
+/* collab_read.c - reading collaborations: GET /v1/collaborations (filtered, cursor-paginated,
+ * scoped to the caller's office or company), GET /v1/customers/{id}/collaborations,
+ * GET /v1/collaborations/{id}, its history GET /v1/collaborations/{id}/events, and what an
+ * invitation link shows, GET /v1/invitations/{token}. */
+#include "app.h"
+#include "collab_api.h"
+#include "handlers.h"
+#include "store_register.h"
+#include "util.h"
+#include "validate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LIST_DEFAULT 50
+#define LIST_MAX 100
+
+static const char *const state_names[] = {"invited", "approved", "active", "declined",
+                                          "cancelled", "expired", "ended", NULL};
+static const char *const initiators[] = {"office", "customer", NULL};
+
+static const char *uuid_check(const char *s)
+{
+  return util_is_uuid(s) ? NULL : "must be a UUID";
+}
+
+#define LIST_COMMON_FIELDS                                                                   \
+  {.name = "state", .type = FIELD_ENUM, .allowed = state_names},                             \
+      {.name = "variant", .type = FIELD_STRING, .min_len = 1, .max_len = 32},                \
+      {.name = "task_id", .type = FIELD_STRING, .min_len = 36, .max_len = 36,                \
+       .check = uuid_check},                                                                 \
+      {.name = "initiated_by", .type = FIELD_ENUM, .allowed = initiators},                   \
+      {.name = "cursor", .type = FIELD_STRING, .min_len = 1, .max_len = 256},                \
+      {.name = "limit", .type = FIELD_INT, .min = 1, .max = LIST_MAX}
+
+static const struct field_spec list_fields[] = {
+    LIST_COMMON_FIELDS,
+    {.name = "customer_id", .type = FIELD_STRING, .min_len = 36, .max_len = 36,
+     .check = uuid_check},
+    {0},
+};
+
+static const struct field_spec customer_list_fields[] = {LIST_COMMON_FIELDS, {0}};
+
+static const struct field_spec events_fields[] = {
+    {.name = "cursor", .type = FIELD_STRING, .min_len = 1, .max_len = 64},
+    {.name = "limit", .type = FIELD_INT, .min = 1, .max = LIST_MAX},
+    {0},
+};
+
+/* ---- opaque cursors: hex of the key's parts joined by a unit separator ---- */
+
+/* New malloc'd cursor for the parts; the caller frees. */
+static char *cursor_encode(const char *a, const char *b)
+{
+  size_t la = strlen(a), lb = b ? strlen(b) : 0, n = la + (b ? 1 + lb : 0);
+  char *out = malloc(2 * n + 1);
+  if (!out)
+    return NULL;
+  static const char hex[] = "0123456789abcdef";
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char ch = i < la ? (unsigned char)a[i] : i == la ? 0x1f : (unsigned char)b[i - la - 1];
+    out[k++] = hex[ch >> 4];
+    out[k++] = hex[ch & 15];
+  }
+  out[k] = '\0';
+  return out;
+}
+
+/* Splits a cursor into a (and b when b is non-NULL); false when it is not one of ours. */
+static bool cursor_decode(const char *cur, char *a, size_t alen, char *b, size_t blen)
+{
+  size_t n = strlen(cur);
+  if (n % 2 || n / 2 >= alen + blen)
+    return false;
+  char buf[256];
+  if (n / 2 >= sizeof buf)
+    return false;
+  for (size_t i = 0; i < n / 2; i++) {
+    unsigned v;
+    if (sscanf(cur + 2 * i, "%2x", &v) != 1 || !strchr("0123456789abcdef", cur[2 * i]) ||
+        !strchr("0123456789abcdef", cur[2 * i + 1]))
+      return false;
+    buf[i] = (char)v;
+  }
+  buf[n / 2] = '\0';
+  char *sep = strchr(buf, 0x1f);
+  if ((sep != NULL) != (b != NULL))
+    return false;
+  if (sep)
+    *sep = '\0';
+  if (strlen(buf) >= alen || (sep && strlen(sep + 1) >= blen))
+    return false;
+  snprintf(a, alen, "%s", buf);
+  if (sep)
+    snprintf(b, blen, "%s", sep + 1);
+  return true;
+}
+
+static enum MHD_Result bad_cursor(struct request *req)
+{
+  return reply_problem_extra(req, ERR_BAD_QUERY,
+                             json_pack("{s:[{s:s, s:s}]}", "errors", "field", "cursor",
+                                       "message", "is not a cursor this server gave out"),
+                             "Invalid query parameter: cursor");
+}
+
+/* ---- lists ---- */
+
+struct list_acc {
+  struct store_conn *c;
+  json_t *items;
+  int64_t now_ms;
+  char last_created[32];
+  char last_id[COLLAB_ID_LEN];
+  enum store_status st;
+};
+
+static void list_item(const struct collab *co, void *arg)
+{
+  struct list_acc *acc = arg;
+  struct collab_mail_state mail;
+  enum store_status st = store_collab_invitation_mail(acc->c, co->id, &mail);
+  if (st != STORE_OK && st != STORE_NOT_FOUND)
+    acc->st = st;
+  json_array_append_new(acc->items, collab_json(co, st == STORE_OK ? &mail : NULL, acc->now_ms));
+  snprintf(acc->last_created, sizeof acc->last_created, "%s", co->created_at);
+  snprintf(acc->last_id, sizeof acc->last_id, "%s", co->id);
+}
+
+static enum MHD_Result list_reply(struct request *req, struct collab_filter *f)
+{
+  const char *cursor = http_query(req, "cursor");
+  char after_at[32], after_id[COLLAB_ID_LEN];
+  if (cursor) {
+    if (!cursor_decode(cursor, after_at, sizeof after_at, after_id, sizeof after_id) ||
+        !util_is_uuid(after_id))
+      return bad_cursor(req);
+    f->after_created_at = after_at;
+    f->after_id = after_id;
+  }
+  const char *lim = http_query(req, "limit");
+  int limit = lim ? atoi(lim) : LIST_DEFAULT;
+  struct list_acc acc = {.c = store_conn(req->app->store), .items = json_array(),
+                         .now_ms = util_now_ms(), .st = STORE_OK};
+  f->now_ms = acc.now_ms;
+  bool more = false;
+  enum store_status st =
+      acc.c ? store_collab_list(acc.c, f, limit, list_item, &acc, &more) : STORE_ERROR;
+  if (st == STORE_OK)
+    st = acc.st;
+  if (st != STORE_OK) {
+    json_decref(acc.items);
+    return api_store_failure(req, st, "collaboration");
+  }
+  json_t *next = json_null();
+  if (more) {
+    char *text = cursor_encode(acc.last_created, acc.last_id);
+    if (text)
+      next = json_string(text);
+    free(text);
+  }
+  return reply_json(req, 200, json_pack("{s:o, s:o}", "items", acc.items, "next_cursor", next));
+}
+
+static void filter_from_query(struct request *req, struct collab_filter *f)
+{
+  f->state = http_query(req, "state");
+  f->variant = http_query(req, "variant");
+  f->task_id = http_query(req, "task_id");
+  f->initiated_by = http_query(req, "initiated_by");
+}
+
+enum MHD_Result api_collabs_list(struct request *req)
+{
+  enum MHD_Result r;
+  if (!validate_query(req, list_fields, &r))
+    return r;
+  struct collab_filter f = {0};
+  filter_from_query(req, &f);
+  f.customer_id = http_query(req, "customer_id");
+  const struct principal *p = &req->principal;
+  if (p->kind == PRINCIPAL_OFFICE_USER)
+    f.office_id = p->office_id;
+  else if (p->kind == PRINCIPAL_CUSTOMER_ADMIN)
+    f.company_id = p->company_id;
+  return list_reply(req, &f);
+}
+
+enum MHD_Result api_customer_collabs_list(struct request *req)
+{
+  enum MHD_Result r;
+  if (!validate_query(req, customer_list_fields, &r))
+    return r;
+  const char *id = http_param(req, "id");
+  if (!util_is_uuid(id))
+    return reply_problem(req, ERR_BAD_PATH_PARAM, "The customer id must be a UUID");
+  struct store_conn *c = store_conn(req->app->store);
+  struct customer *cu = malloc(sizeof *cu);
+  enum store_status st = c && cu ? store_customer_get(c, req->principal.office_id, id, cu)
+                                 : STORE_ERROR;
+  if (st != STORE_OK) {
+    free(cu);
+    if (st == STORE_NOT_FOUND)
+      return reply_problem(req, ERR_NOT_FOUND, "No customer %s in your register", id);
+    return api_store_failure(req, st, "customer");
+  }
+  /* by company, not customer_id: a customer's invitation may predate the register entry */
+  struct collab_filter f = {.office_id = req->principal.office_id, .company_id = cu->company_id};
+  filter_from_query(req, &f);
+  r = list_reply(req, &f);
+  free(cu);
+  return r;
+}
+
+/* ---- one collaboration, its history ---- */
+
+/* Loads the collaboration named by the path for the caller; false after answering. */
+static bool load_visible(struct request *req, struct collab *co, enum MHD_Result *r)
+{
+  const char *id = http_param(req, "id");
+  if (!util_is_uuid(id)) {
+    *r = reply_problem(req, ERR_BAD_PATH_PARAM, "The collaboration id must be a UUID");
+    return false;
+  }
+  struct store_conn *c = store_conn(req->app->store);
+  enum store_status st = c ? store_collab_get(c, id, co) : STORE_ERROR;
+  if (st == STORE_OK && !collab_visible_to(co, &req->principal))
+    st = STORE_NOT_FOUND;
+  if (st == STORE_NOT_FOUND) {
+    *r = reply_problem(req, ERR_NOT_FOUND, "No collaboration %s", id);
+    return false;
+  }
+  if (st != STORE_OK) {
+    *r = api_store_failure(req, st, "collaboration");
+    return false;
+  }
+  return true;
+}
+
+enum MHD_Result api_collab_get(struct request *req)
+{
+  enum MHD_Result r;
+  struct collab *co = malloc(sizeof *co);
+  if (!co)
+    return reply_problem(req, ERR_INTERNAL, "Out of memory");
+  if (load_visible(req, co, &r))
+    r = collab_reply(req, 200, co);
+  free(co);
+  return r;
+}
+
+struct events_acc {
+  json_t *items;
+  int64_t last_seq;
+};
+
+static void event_item(const struct collab_event_rec *e, void *arg)
+{
+  struct events_acc *acc = arg;
+  json_array_append_new(acc->items, collab_event_json(e));
+  acc->last_seq = e->seq;
+}
+
+enum MHD_Result api_collab_events(struct request *req)
+{
+  enum MHD_Result r;
+  if (!validate_query(req, events_fields, &r))
+    return r;
+  int64_t after = 0;
+  const char *cursor = http_query(req, "cursor");
+  if (cursor) {
+    char seq[24];
+    char *end;
+    if (!cursor_decode(cursor, seq, sizeof seq, NULL, 0) || !seq[0])
+      return bad_cursor(req);
+    after = strtoll(seq, &end, 10);
+    if (*end || after < 0)
+      return bad_cursor(req);
+  }
+  const char *lim = http_query(req, "limit");
+  int limit = lim ? atoi(lim) : LIST_MAX;
+  struct collab *co = malloc(sizeof *co);
+  if (!co)
+    return reply_problem(req, ERR_INTERNAL, "Out of memory");
+  if (!load_visible(req, co, &r)) {
+    free(co);
+    return r;
+  }
+  struct events_acc acc = {.items = json_array()};
+  bool more = false;
+  struct store_conn *c = store_conn(req->app->store);
+  enum store_status st =
+      c ? store_collab_events_list(c, co->id, after, limit, event_item, &acc, &more)
+        : STORE_ERROR;
+  free(co);
+  if (st != STORE_OK) {
+    json_decref(acc.items);
+    return api_store_failure(req, st, "collaboration");
+  }
+  json_t *next = json_null();
+  if (more) {
+    char seq[24];
+    snprintf(seq, sizeof seq, "%lld", (long long)acc.last_seq);
+    char *text = cursor_encode(seq, NULL);
+    if (text)
+      next = json_string(text);
+    free(text);
+  }
+  return reply_json(req, 200, json_pack("{s:o, s:o}", "items", acc.items, "next_cursor", next));
+}
+
+/* ---- the link ---- */
+
+enum MHD_Result api_invitation_get(struct request *req)
+{
+  char hash[COLLAB_TOKEN_HASH_LEN];
+  collab_token_hash(http_param(req, "token"), hash);
+  struct store_conn *c = store_conn(req->app->store);
+  struct collab *co = malloc(sizeof *co);
+  enum store_status st = c && co ? store_collab_get_by_token_hash(c, hash, co) : STORE_ERROR;
+  enum MHD_Result r;
+  if (st == STORE_NOT_FOUND)
+    r = reply_problem(req, ERR_NOT_FOUND, "No such invitation link: it has been used, replaced "
+                                          "by a newer one, or never existed");
+  else if (st != STORE_OK)
+    r = api_store_failure(req, st, "invitation");
+  else
+    r = reply_json(req, 200, collab_invitation_json(co, util_now_ms()));
+  free(co);
+  return r;
+}
