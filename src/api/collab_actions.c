@@ -408,7 +408,7 @@ static enum MHD_Result run(struct request *req, const struct field_spec *fields,
     op->actor = collab_actor_of(&req->principal);
     op->actor_kind = collab_actor_str(op->actor);
     op->actor_id = req->principal.id;
-    op->if_match = collab_if_match(req);
+    op->check_if_match = true;
   }
   r = collab_op_run(op);
   free(op);

@@ -30,10 +30,6 @@ json_t *collab_json(const struct collab *co, const struct collab_mail_state *mai
 json_t *collab_invitation_json(const struct collab *co, int64_t now_ms);
 /* The event as served (new reference). */
 json_t *collab_event_json(const struct collab_event_rec *e);
-/* The strong ETag for a version, "\"7\"", into buf (>= 24 bytes). */
-void collab_etag(int64_t version, char *buf, size_t len);
-/* Reads If-Match: 0 when absent, -1 for "*", -2 when malformed, else the version. */
-int64_t collab_if_match(struct request *req);
 /* Replies 200 (or status) with the collaboration re-read from the store, its ETag and, for a
  * 201, its Location. */
 enum MHD_Result collab_reply(struct request *req, unsigned status, const struct collab *co);
@@ -87,7 +83,7 @@ struct collab_op {
   enum collab_actor actor;
   const char *actor_kind; /* as recorded: "office_user", "invitation_link" ... */
   const char *actor_id;   /* NULL for the link */
-  int64_t if_match;       /* 0: none */
+  bool check_if_match;    /* a sent If-Match must name the current version (else 412) */
   bool link_view;         /* answer with the invitation as a link shows it */
   collab_apply_fn apply;  /* may be NULL; before the new version is written */
   collab_apply_fn after;  /* may be NULL; after it and the main event (a follow-on step) */

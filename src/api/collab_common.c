@@ -4,6 +4,7 @@
 #include "app.h"
 #include "collab_api.h"
 #include "log.h"
+#include "resource.h"
 #include "secret.h"
 #include "store_identity.h"
 #include "store_outbox.h"
@@ -145,31 +146,6 @@ json_t *collab_event_json(const struct collab_event_rec *e)
                    str_or_null(e->reason), "details", details);
 }
 
-void collab_etag(int64_t version, char *buf, size_t len)
-{
-  snprintf(buf, len, "\"%lld\"", (long long)version);
-}
-
-int64_t collab_if_match(struct request *req)
-{
-  const char *h = http_header(req, "If-Match");
-  if (!h)
-    return 0;
-  while (*h == ' ')
-    h++;
-  if (strcmp(h, "*") == 0)
-    return -1;
-  if (strncmp(h, "W/", 2) == 0)
-    h += 2;
-  if (*h != '"')
-    return -2;
-  char *end;
-  long long v = strtoll(h + 1, &end, 10);
-  if (end == h + 1 || *end != '"' || end[1] != '\0' || v < 1)
-    return -2;
-  return v;
-}
-
 enum MHD_Result collab_reply(struct request *req, unsigned status, const struct collab *co)
 {
   struct store_conn *c = store_conn(req->app->store);
@@ -179,8 +155,8 @@ enum MHD_Result collab_reply(struct request *req, unsigned status, const struct 
   enum store_status st = store_collab_invitation_mail(c, co->id, &mail);
   if (st != STORE_OK && st != STORE_NOT_FOUND)
     return api_store_failure(req, st, "collaboration");
-  char etag[24];
-  collab_etag(co->version, etag, sizeof etag);
+  char etag[32];
+  api_etag(co->version, etag, sizeof etag);
   if (status == 201) {
     char loc[80];
     snprintf(loc, sizeof loc, "/v1/collaborations/%s", co->id);

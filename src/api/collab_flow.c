@@ -51,7 +51,7 @@ enum store_status collab_provision(struct collab_op *op, struct store_conn *c, s
     st = store_collab_update(c, co, NULL);
   if (st != STORE_OK)
     return st;
-  json_t *details = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:b}", "variant", co->variant,
+  json_t *details = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:b}", "variant", co->variant,
                               "invoice_recipient", co->invoice_recipient,
                               "agreement_period_months", co->agreement_period_months,
                               "starts_on", co->starts_on, "renews_on", co->renews_on,

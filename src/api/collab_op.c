@@ -4,6 +4,7 @@
  * same BEGIN IMMEDIATE transaction. Of racing requests exactly one finds the state it needs. */
 #include "app.h"
 #include "collab_api.h"
+#include "resource.h"
 #include "util.h"
 
 #include <stdarg.h>
@@ -89,10 +90,11 @@ static enum store_status op_tx(struct store_conn *c, void *arg)
   }
   if (st != STORE_OK)
     return st;
-  if (op->if_match > 0 && op->if_match != co->version) {
+  if (op->check_if_match && api_if_match(op->req, co->version) == IF_MATCH_FAILED) {
     collab_op_refuse(op, ERR_PRECONDITION_FAILED,
-                     "If-Match names version %lld but the collaboration is at version %lld",
-                     (long long)op->if_match, (long long)co->version);
+                     "If-Match does not name the current version: the collaboration is at "
+                     "version %lld (ETag \"%lld\")",
+                     (long long)co->version, (long long)co->version);
     return STORE_OK;
   }
   if ((st = collab_settle_expiry(c, co, op->now_ms)) != STORE_OK)
@@ -135,10 +137,6 @@ enum MHD_Result collab_op_run(struct collab_op *op)
 {
   struct request *req = op->req;
   op->details = op->extra = NULL;
-  if (op->if_match == -2)
-    return reply_problem(req, ERR_PRECONDITION_FAILED,
-                         "If-Match must be an entity tag such as \"3\" (the collaboration's "
-                         "ETag) or *");
   enum store_status st = store_write(req->app->store, op_tx, op);
   json_decref(op->details);
   op->details = NULL;

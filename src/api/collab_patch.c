@@ -5,6 +5,7 @@
 #include "app.h"
 #include "collab_api.h"
 #include "handlers.h"
+#include "resource.h"
 #include "util.h"
 #include "validate.h"
 
@@ -128,15 +129,15 @@ enum MHD_Result api_collab_patch(struct request *req)
   enum MHD_Result r;
   if (!validate_body(req, patch_fields, &r))
     return r;
+  if (json_object_size(req->json) == 0)
+    return reply_validation(req, json_pack("[{s:s, s:s}]", "field", "body", "message",
+                                           "name at least one of task_id, invoice_recipient, "
+                                           "agreement_period_months, variant"));
   const char *id = http_param(req, "id");
   if (!util_is_uuid(id))
     return reply_problem(req, ERR_BAD_PATH_PARAM, "The collaboration id must be a UUID");
-  int64_t if_match = collab_if_match(req);
-  if (if_match == 0)
-    return reply_problem(req, ERR_PRECONDITION_REQUIRED,
-                         "Send If-Match with the collaboration's ETag (from GET "
-                         "/v1/collaborations/%s)",
-                         id);
+  if (api_require_if_match(req, &r))
+    return r;
   struct collab_op *op = calloc(1, sizeof *op);
   if (!op)
     return reply_problem(req, ERR_INTERNAL, "Out of memory");
@@ -145,7 +146,7 @@ enum MHD_Result api_collab_patch(struct request *req)
   op->actor = collab_actor_of(&req->principal);
   op->actor_kind = collab_actor_str(op->actor);
   op->actor_id = req->principal.id;
-  op->if_match = if_match;
+  op->check_if_match = true;
   /* the state machine's first check: the most permissive change asked for */
   json_t *b = req->json;
   op->ev = json_object_get(b, "task_id")             ? COLLAB_EV_CHANGE_TASK

@@ -5,6 +5,7 @@
 #include "app.h"
 #include "collab_api.h"
 #include "handlers.h"
+#include "resource.h"
 #include "store_register.h"
 #include "util.h"
 #include "validate.h"
@@ -13,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LIST_DEFAULT 50
-#define LIST_MAX 100
+#define LIST_DEFAULT API_LIST_DEFAULT_LIMIT
+#define LIST_MAX API_LIST_MAX_LIMIT
 
 static const char *const state_names[] = {"invited", "approved", "active", "declined",
                                           "cancelled", "expired", "ended", NULL};
@@ -31,7 +32,7 @@ static const char *uuid_check(const char *s)
       {.name = "task_id", .type = FIELD_STRING, .min_len = 36, .max_len = 36,                \
        .check = uuid_check},                                                                 \
       {.name = "initiated_by", .type = FIELD_ENUM, .allowed = initiators},                   \
-      {.name = "cursor", .type = FIELD_STRING, .min_len = 1, .max_len = 256},                \
+      {.name = "cursor", .type = FIELD_STRING, .min_len = 1, .max_len = API_CURSOR_MAX},                \
       {.name = "limit", .type = FIELD_INT, .min = 1, .max = LIST_MAX}
 
 static const struct field_spec list_fields[] = {
@@ -44,60 +45,10 @@ static const struct field_spec list_fields[] = {
 static const struct field_spec customer_list_fields[] = {LIST_COMMON_FIELDS, {0}};
 
 static const struct field_spec events_fields[] = {
-    {.name = "cursor", .type = FIELD_STRING, .min_len = 1, .max_len = 64},
+    {.name = "cursor", .type = FIELD_STRING, .min_len = 1, .max_len = API_CURSOR_MAX},
     {.name = "limit", .type = FIELD_INT, .min = 1, .max = LIST_MAX},
     {0},
 };
-
-/* ---- opaque cursors: hex of the key's parts joined by a unit separator ---- */
-
-/* New malloc'd cursor for the parts; the caller frees. */
-static char *cursor_encode(const char *a, const char *b)
-{
-  size_t la = strlen(a), lb = b ? strlen(b) : 0, n = la + (b ? 1 + lb : 0);
-  char *out = malloc(2 * n + 1);
-  if (!out)
-    return NULL;
-  static const char hex[] = "0123456789abcdef";
-  size_t k = 0;
-  for (size_t i = 0; i < n; i++) {
-    unsigned char ch = i < la ? (unsigned char)a[i] : i == la ? 0x1f : (unsigned char)b[i - la - 1];
-    out[k++] = hex[ch >> 4];
-    out[k++] = hex[ch & 15];
-  }
-  out[k] = '\0';
-  return out;
-}
-
-/* Splits a cursor into a (and b when b is non-NULL); false when it is not one of ours. */
-static bool cursor_decode(const char *cur, char *a, size_t alen, char *b, size_t blen)
-{
-  size_t n = strlen(cur);
-  if (n % 2 || n / 2 >= alen + blen)
-    return false;
-  char buf[256];
-  if (n / 2 >= sizeof buf)
-    return false;
-  for (size_t i = 0; i < n / 2; i++) {
-    unsigned v;
-    if (sscanf(cur + 2 * i, "%2x", &v) != 1 || !strchr("0123456789abcdef", cur[2 * i]) ||
-        !strchr("0123456789abcdef", cur[2 * i + 1]))
-      return false;
-    buf[i] = (char)v;
-  }
-  buf[n / 2] = '\0';
-  char *sep = strchr(buf, 0x1f);
-  if ((sep != NULL) != (b != NULL))
-    return false;
-  if (sep)
-    *sep = '\0';
-  if (strlen(buf) >= alen || (sep && strlen(sep + 1) >= blen))
-    return false;
-  snprintf(a, alen, "%s", buf);
-  if (sep)
-    snprintf(b, blen, "%s", sep + 1);
-  return true;
-}
 
 static enum MHD_Result bad_cursor(struct request *req)
 {
@@ -133,13 +84,12 @@ static void list_item(const struct collab *co, void *arg)
 static enum MHD_Result list_reply(struct request *req, struct collab_filter *f)
 {
   const char *cursor = http_query(req, "cursor");
-  char after_at[32], after_id[COLLAB_ID_LEN];
+  char key[2][1024];
   if (cursor) {
-    if (!cursor_decode(cursor, after_at, sizeof after_at, after_id, sizeof after_id) ||
-        !util_is_uuid(after_id))
+    if (!api_cursor_decode(cursor, 2, key) || !util_is_uuid(key[1]))
       return bad_cursor(req);
-    f->after_created_at = after_at;
-    f->after_id = after_id;
+    f->after_created_at = key[0];
+    f->after_id = key[1];
   }
   const char *lim = http_query(req, "limit");
   int limit = lim ? atoi(lim) : LIST_DEFAULT;
@@ -157,7 +107,8 @@ static enum MHD_Result list_reply(struct request *req, struct collab_filter *f)
   }
   json_t *next = json_null();
   if (more) {
-    char *text = cursor_encode(acc.last_created, acc.last_id);
+    const char *parts[] = {acc.last_created, acc.last_id};
+    char *text = api_cursor_encode(parts, 2);
     if (text)
       next = json_string(text);
     free(text);
@@ -272,11 +223,11 @@ enum MHD_Result api_collab_events(struct request *req)
   int64_t after = 0;
   const char *cursor = http_query(req, "cursor");
   if (cursor) {
-    char seq[24];
+    char seq[1][1024];
     char *end;
-    if (!cursor_decode(cursor, seq, sizeof seq, NULL, 0) || !seq[0])
+    if (!api_cursor_decode(cursor, 1, seq) || !seq[0][0])
       return bad_cursor(req);
-    after = strtoll(seq, &end, 10);
+    after = strtoll(seq[0], &end, 10);
     if (*end || after < 0)
       return bad_cursor(req);
   }
@@ -304,7 +255,8 @@ enum MHD_Result api_collab_events(struct request *req)
   if (more) {
     char seq[24];
     snprintf(seq, sizeof seq, "%lld", (long long)acc.last_seq);
-    char *text = cursor_encode(seq, NULL);
+    const char *parts[] = {seq};
+    char *text = api_cursor_encode(parts, 1);
     if (text)
       next = json_string(text);
     free(text);

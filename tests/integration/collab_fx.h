@@ -1,0 +1,198 @@
+/* collab_fx.h - helpers for the collaboration integration tests (header-only: each test binary
+ * includes it once): customers and tasks over HTTP, the outbox and the collaboration rows read
+ * straight from the SQLite file, an invitation link rebuilt from an outbox row's token_nonce
+ * with the server's secret, and checks of a collaboration's history. */
+#ifndef ADVISORD_TEST_COLLAB_FX_H
+#define ADVISORD_TEST_COLLAB_FX_H
+
+#include "fixtures.h"
+#include "secret.h"
+
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+/* POSTs path with a printf-made JSON body; the caller frees r. */
+static inline bool cx_post(struct server *s, const char *path, const char *token,
+                           struct resp *r, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static inline bool cx_post(struct server *s, const char *path, const char *token,
+                           struct resp *r, const char *fmt, ...)
+{
+  char body[4096];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(body, sizeof body, fmt, ap);
+  va_end(ap);
+  return api(s, "POST", path, token, body, r);
+}
+
+/* A customer of the office's register for corporate_id; its id into id. */
+static inline void cx_customer(struct server *s, const char *token, const char *corporate_id,
+                               const char *name, const char *email, char *id)
+{
+  struct resp r;
+  CHECK(cx_post(s, "/v1/customers", token, &r,
+                "{\"corporate_id\":\"%s\",\"name\":\"%s\",\"email\":\"%s\"}", corporate_id,
+                name, email));
+  CHECK_INT(r.status, 201);
+  snprintf(id, FX_ID_LEN, "%s", resp_str(&r, "id") ? resp_str(&r, "id") : "");
+  resp_free(&r);
+}
+
+/* An open task of the customer; its id into id. */
+static inline void cx_task(struct server *s, const char *token, const char *customer_id,
+                           const char *name, char *id)
+{
+  char path[128];
+  snprintf(path, sizeof path, "/v1/customers/%s/tasks", customer_id);
+  struct resp r;
+  CHECK(cx_post(s, path, token, &r, "{\"name\":\"%s\"}", name));
+  CHECK_INT(r.status, 201);
+  snprintf(id, FX_ID_LEN, "%s", resp_str(&r, "id") ? resp_str(&r, "id") : "");
+  resp_free(&r);
+}
+
+/* POST /v1/collaborations/{id}/{action} with a body (may be NULL). */
+static inline bool cx_action(struct server *s, const char *id, const char *action,
+                             const char *token, const char *body, struct resp *r)
+{
+  char path[160];
+  snprintf(path, sizeof path, "/v1/collaborations/%s/%s", id, action);
+  return api(s, "POST", path, token, body, r);
+}
+
+/* The state of the collaboration as GET shows it to token's holder ("" on failure). */
+static inline void cx_state(struct server *s, const char *id, const char *token, char *out,
+                            size_t len)
+{
+  char path[128];
+  snprintf(path, sizeof path, "/v1/collaborations/%s", id);
+  struct resp r;
+  out[0] = '\0';
+  if (api(s, "GET", path, token, NULL, &r) && r.status == 200 && resp_str(&r, "state"))
+    snprintf(out, len, "%s", resp_str(&r, "state"));
+  resp_free(&r);
+}
+
+/* ---- the database, read directly ---- */
+
+/* One outbox row. */
+struct cx_mail {
+  char template_name[40];
+  char recipient[256];
+  char language[4];
+  char status[16];
+  json_t *data; /* owned; free with cx_mails_free */
+};
+
+/* The outbox rows of a collaboration, oldest first, into out[0..return). */
+static inline int cx_mails(struct server *s, const char *collab_id, struct cx_mail *out, int max)
+{
+  sqlite3 *db = NULL;
+  int n = 0;
+  if (sqlite3_open_v2(s->db, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+    sqlite3_close(db);
+    return -1;
+  }
+  sqlite3_busy_timeout(db, 5000);
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(db,
+                         "SELECT template, recipient, language, status, data FROM outbox "
+                         "WHERE collaboration_id = ? ORDER BY created_at, rowid",
+                         -1, &st, NULL) == SQLITE_OK) {
+    sqlite3_bind_text(st, 1, collab_id, -1, SQLITE_TRANSIENT);
+    while (n < max && sqlite3_step(st) == SQLITE_ROW) {
+      struct cx_mail *m = &out[n++];
+      snprintf(m->template_name, sizeof m->template_name, "%s", sqlite3_column_text(st, 0));
+      snprintf(m->recipient, sizeof m->recipient, "%s", sqlite3_column_text(st, 1));
+      snprintf(m->language, sizeof m->language, "%s", sqlite3_column_text(st, 2));
+      snprintf(m->status, sizeof m->status, "%s", sqlite3_column_text(st, 3));
+      m->data = json_loads((const char *)sqlite3_column_text(st, 4), 0, NULL);
+    }
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return n;
+}
+
+static inline void cx_mails_free(struct cx_mail *m, int n)
+{
+  for (int i = 0; i < n; i++)
+    json_decref(m[i].data);
+}
+
+/* Checks that the mail's data has exactly the members named (NULL-terminated), all strings. */
+static inline void cx_check_data_keys(const struct cx_mail *m, const char *const *keys)
+{
+  size_t n = 0;
+  for (; keys[n]; n++)
+    CHECK_MSG(json_is_string(json_object_get(m->data, keys[n])), "%s: data.%s missing",
+              m->template_name, keys[n]);
+  CHECK_MSG(json_object_size(m->data) == n, "%s: data has %zu members, want %zu",
+            m->template_name, json_object_size(m->data), n);
+}
+
+/* A number from a single-value SQL query with one text parameter (-1 on failure). */
+static inline long cx_count(struct server *s, const char *sql, const char *param)
+{
+  sqlite3 *db = NULL;
+  long n = -1;
+  if (sqlite3_open_v2(s->db, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+    sqlite3_busy_timeout(db, 5000);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+      if (param)
+        sqlite3_bind_text(st, 1, param, -1, SQLITE_TRANSIENT);
+      if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  return n;
+}
+
+/* The invitation link's token for the nonce in a mail's data, from the server's secret. */
+static inline void cx_token(struct server *s, const struct cx_mail *m, char *token)
+{
+  char path[300], why[200];
+  snprintf(path, sizeof path, "%s/secret.key", s->dir);
+  struct secret sec;
+  token[0] = '\0';
+  const char *nonce = json_string_value(json_object_get(m->data, "token_nonce"));
+  CHECK(nonce != NULL);
+  if (!nonce || !secret_load(path, &sec, why, sizeof why))
+    return;
+  secret_token(&sec, "invitation", nonce, token);
+}
+
+/* ---- history ---- */
+
+/* Checks that the collaboration's events are exactly the "event:from>to" steps given
+ * (NULL-terminated; from is empty for the first), e.g. "invite:>invited". */
+static inline void cx_check_events(struct server *s, const char *id, const char *token,
+                                   const char *const *steps)
+{
+  char path[160];
+  snprintf(path, sizeof path, "/v1/collaborations/%s/events", id);
+  struct resp r;
+  CHECK(api(s, "GET", path, token, NULL, &r));
+  CHECK_INT(r.status, 200);
+  json_t *items = r.json ? json_object_get(r.json, "items") : NULL;
+  size_t n = 0;
+  for (; steps[n]; n++) {
+    json_t *e = json_array_get(items, n);
+    const char *from = json_string_value(json_object_get(e, "from"));
+    char got[96];
+    snprintf(got, sizeof got, "%s:%s>%s", json_string_value(json_object_get(e, "event")),
+             from ? from : "", json_string_value(json_object_get(e, "to")));
+    CHECK_MSG(e && strcmp(got, steps[n]) == 0, "event %zu of %s: '%s', want '%s'", n, id,
+              e ? got : "(none)", steps[n]);
+  }
+  CHECK_MSG(json_array_size(items) == n, "%s has %zu events, want %zu", id,
+            json_array_size(items), n);
+  resp_free(&r);
+}
+
+#endif

@@ -1,0 +1,415 @@
+/* Integration tests of the four ways a collaboration starts, end to end over HTTP, each ending
+ * in active: subscriber (way 1), account (way 2), no relation (way 3, an administrator is
+ * created), the customer inviting the office (way 4). Each step's events and outbox rows are
+ * checked, and the invitation links are rebuilt from the outbox with the server's secret. */
+#include "collab_fx.h"
+
+#include <time.h>
+
+TEST_MAIN_DEFS
+
+static struct server s;
+static char office[FX_ID_LEN], tok_office[FX_TOKEN_LEN];
+static char limited[FX_ID_LEN], tok_limited[FX_TOKEN_LEN];
+
+static const char *const customer_keys[] = {"office_name", "customer_name", "variant",
+                                            "collaboration_id", "token_nonce", NULL};
+
+static void today_plus_months(int months, char *out)
+{
+  time_t now = time(NULL);
+  struct tm tm;
+  gmtime_r(&now, &tm);
+  int m = tm.tm_mon + months, y = tm.tm_year + 1900 + m / 12;
+  m %= 12;
+  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  int dim = days[m] + (m == 1 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+  snprintf(out, 16, "%04d-%02d-%02d", y % 10000, (m + 1) % 100, (tm.tm_mday > dim ? dim : tm.tm_mday) % 100);
+}
+
+/* Way 2: a company with a portal account, no subscription. */
+static void way_account(void)
+{
+  char company[FX_ID_LEN], cadmin[FX_ID_LEN], tok_cadmin[FX_TOKEN_LEN], customer[FX_ID_LEN],
+      task[FX_ID_LEN], path[160];
+  fx_company(&s, "556100-0018", "Konto AB", "account", company);
+  fx_customer_admin(&s, "556100-0018", "Kim Konto", "kim@konto.se", cadmin, tok_cadmin);
+  cx_customer(&s, tok_office, "5561000018", "Konto (vår kund)", "kontakt@konto.se", customer);
+  snprintf(path, sizeof path, "/v1/customers/%s/collaborations", customer);
+  struct resp r;
+
+  /* no task: a clear refusal naming the way to create one */
+  CHECK(cx_post(&s, path, tok_office, &r, "{\"variant\":\"smart\",\"invoice_recipient\":"
+                                          "\"office\",\"agreement_period_months\":12}"));
+  CHECK_INT(r.status, 422);
+  CHECK_STR(resp_str(&r, "code"), "task_required");
+  CHECK(r.body && strstr(r.body, "no open task") != NULL);
+  resp_free(&r);
+  cx_task(&s, tok_office, customer, "Löpande bokföring 2027", task);
+
+  /* the terms of way 2 are required, each named */
+  CHECK(cx_post(&s, path, tok_office, &r, "{\"task_id\":\"%s\"}", task));
+  CHECK_INT(r.status, 400);
+  CHECK_STR(resp_str(&r, "code"), "validation_failed");
+  CHECK(r.body && strstr(r.body, "\"variant\"") && strstr(r.body, "\"invoice_recipient\"") &&
+        strstr(r.body, "\"agreement_period_months\""));
+  resp_free(&r);
+  /* a limited user may not choose terms */
+  CHECK(cx_post(&s, path, tok_limited, &r,
+                "{\"task_id\":\"%s\",\"variant\":\"smart\",\"invoice_recipient\":\"office\","
+                "\"agreement_period_months\":12}",
+                task));
+  CHECK_INT(r.status, 403);
+  resp_free(&r);
+  CHECK_INT(cx_count(&s, "SELECT count(*) FROM collaborations", NULL), 0);
+
+  CHECK(cx_post(&s, path, tok_office, &r,
+                "{\"task_id\":\"%s\",\"variant\":\"smart\",\"invoice_recipient\":\"office\","
+                "\"agreement_period_months\":12,\"language\":\"en\"}",
+                task));
+  CHECK_INT(r.status, 201);
+  char id[FX_ID_LEN], etag[32], loc[128];
+  snprintf(id, sizeof id, "%s", resp_str(&r, "id"));
+  CHECK_STR(resp_str(&r, "state"), "invited");
+  CHECK_STR(resp_str(&r, "way"), "account");
+  CHECK_STR(resp_str(&r, "initiated_by"), "office");
+  CHECK_STR(resp_str(&r, "invoice_recipient"), "office");
+  CHECK_STR(resp_str(&r, "task_id"), task);
+  CHECK_STR(resp_str(&r, "customer_id"), customer);
+  CHECK_STR(resp_str(&r, "company.corporate_id"), "556100-0018");
+  CHECK_STR(resp_str(&r, "invitation_email.template"), "invitation_customer");
+  CHECK(resp_header(&r, "etag", etag, sizeof etag) && strcmp(etag, "\"1\"") == 0);
+  CHECK(resp_header(&r, "location", loc, sizeof loc) && strstr(loc, id));
+  resp_free(&r);
+
+  /* one open collaboration per office and customer */
+  CHECK(cx_post(&s, path, tok_office, &r,
+                "{\"task_id\":\"%s\",\"variant\":\"pro\",\"invoice_recipient\":\"customer\","
+                "\"agreement_period_months\":3}",
+                task));
+  CHECK_INT(r.status, 409);
+  CHECK_STR(resp_str(&r, "code"), "open_collaboration_exists");
+  CHECK_STR(resp_str(&r, "collaboration_id"), id);
+  resp_free(&r);
+
+  struct cx_mail m[8];
+  int n = cx_mails(&s, id, m, 8);
+  CHECK_INT(n, 1);
+  CHECK_STR(m[0].template_name, "invitation_customer");
+  CHECK_STR(m[0].recipient, "kontakt@konto.se");
+  CHECK_STR(m[0].language, "en");
+  cx_check_data_keys(&m[0], customer_keys);
+  CHECK_STR(json_string_value(json_object_get(m[0].data, "variant")), "smart");
+  CHECK_STR(json_string_value(json_object_get(m[0].data, "customer_name")), "Konto (vår kund)");
+  char token[SECRET_TOKEN_LEN];
+  cx_token(&s, &m[0], token);
+  cx_mails_free(m, n);
+  const char *steps1[] = {"invite:>invited", NULL};
+  cx_check_events(&s, id, tok_office, steps1);
+  /* the customer sees the same history */
+  cx_check_events(&s, id, tok_cadmin, steps1);
+
+  /* the link shows the invitation without a login */
+  snprintf(path, sizeof path, "/v1/invitations/%s", token);
+  CHECK(api(&s, "GET", path, NULL, NULL, &r));
+  CHECK_INT(r.status, 200);
+  CHECK_STR(resp_str(&r, "state"), "invited");
+  CHECK_STR(resp_str(&r, "office.name"), "Byrå Ett AB");
+  CHECK(r.body && strstr(r.body, "\"answers\":[\"approve\",\"decline\"]"));
+  resp_free(&r);
+
+  /* the customer approves: approved, then straight on to active */
+  CHECK(cx_action(&s, id, "approve", tok_cadmin, NULL, &r));
+  CHECK_INT(r.status, 200);
+  CHECK_STR(resp_str(&r, "state"), "active");
+  char today[16], renews[16];
+  today_plus_months(0, today);
+  today_plus_months(12, renews);
+  CHECK_STR(resp_str(&r, "starts_on"), today);
+  CHECK_STR(resp_str(&r, "renews_on"), renews);
+  resp_free(&r);
+  const char *steps2[] = {"invite:>invited", "approve:invited>approved",
+                          "provision:approved>active", NULL};
+  cx_check_events(&s, id, tok_office, steps2);
+  n = cx_mails(&s, id, m, 8);
+  CHECK_INT(n, 2);
+  CHECK_STR(m[1].template_name, "approved_office");
+  CHECK_STR(m[1].recipient, "info@byra-ett.se");
+  CHECK_STR(m[1].language, "en");
+  const char *approved_keys[] = {"customer_name", "collaboration_id", NULL};
+  cx_check_data_keys(&m[1], approved_keys);
+  cx_mails_free(m, n);
+  /* the link is used up */
+  CHECK(api(&s, "GET", path, NULL, NULL, &r));
+  CHECK_INT(r.status, 404);
+  resp_free(&r);
+  /* the company now subscribes on the agreed terms */
+  CHECK(api(&s, "GET", "/v1/companies/556100-0018", tok_cadmin, NULL, &r));
+  CHECK_INT(r.status, 200);
+  CHECK_STR(resp_str(&r, "relation"), "subscriber");
+  CHECK_STR(resp_str(&r, "subscription.variant"), "smart");
+  CHECK_STR(resp_str(&r, "subscription.invoice_recipient"), "office");
+  resp_free(&r);
+  /* approving again: illegal, naming the current state */
+  CHECK(cx_action(&s, id, "approve", tok_cadmin, NULL, &r));
+  CHECK_INT(r.status, 409);
+  CHECK_STR(resp_str(&r, "code"), "illegal_transition");
+  CHECK_STR(resp_str(&r, "state"), "active");
+  CHECK(r.body && strstr(r.body, "is active"));
+  resp_free(&r);
+}
+
+/* Way 1: a subscriber; the proposal follows its subscription; a lower variant is refused. */
+static void way_subscriber(void)
+{
+  char company[FX_ID_LEN], cadmin[FX_ID_LEN], tok_cadmin[FX_TOKEN_LEN], customer[FX_ID_LEN],
+      task[FX_ID_LEN], path[160];
+  const char *args[] = {"admin", "create-company", "--corporate-id", "556100-0026", "--name",
+                        "Prenumerant AB", "--relation", "subscriber", "--variant", "bokforing",
+                        "--invoice-recipient", "customer", "--period", "12", "--renews-on",
+                        "2031-03-31", NULL};
+  CHECK_INT(fx_admin(&s, args, company, NULL), 0);
+  fx_customer_admin(&s, "556100-0026", "Pia Prenumerant", "pia@prenumerant.se", cadmin,
+                    tok_cadmin);
+  cx_customer(&s, tok_office, "556100-0026", "Prenumeranten", "info@prenumerant.se", customer);
+  cx_task(&s, tok_limited, customer, "Bokslut 2027", task);
+  snprintf(path, sizeof path, "/v1/customers/%s/collaborations", customer);
+  struct resp r;
+  /* lower than bokforing: a downgrade, only support can do that */
+  CHECK(cx_post(&s, path, tok_office, &r, "{\"task_id\":\"%s\",\"variant\":\"start\"}", task));
+  CHECK_INT(r.status, 422);
+  CHECK_STR(resp_str(&r, "code"), "downgrade_requires_support");
+  CHECK(r.body && strstr(r.body, "support") && strstr(r.body, "reset"));
+  resp_free(&r);
+  /* the existing agreement continues: the office may not change who pays or the period */
+  CHECK(cx_post(&s, path, tok_office, &r,
+                "{\"task_id\":\"%s\",\"invoice_recipient\":\"office\","
+                "\"agreement_period_months\":3}",
+                task));
+  CHECK_INT(r.status, 400);
+  CHECK(r.body && strstr(r.body, "invoice_recipient") && strstr(r.body, "agreement_period"));
+  resp_free(&r);
+  /* a limited user activates in the current variant: only a task is chosen */
+  CHECK(cx_post(&s, path, tok_limited, &r, "{\"task_id\":\"%s\"}", task));
+  CHECK_INT(r.status, 201);
+  char id[FX_ID_LEN];
+  snprintf(id, sizeof id, "%s", resp_str(&r, "id"));
+  CHECK_STR(resp_str(&r, "way"), "subscriber");
+  CHECK_STR(resp_str(&r, "variant"), "bokforing");
+  CHECK_STR(resp_str(&r, "invoice_recipient"), "customer");
+  CHECK(r.body && strstr(r.body, "\"agreement_continues\":true"));
+  resp_free(&r);
+  struct cx_mail m[8];
+  int n = cx_mails(&s, id, m, 8);
+  CHECK_INT(n, 1);
+  CHECK_STR(m[0].template_name, "invitation_customer");
+  CHECK_STR(m[0].recipient, "info@prenumerant.se");
+  CHECK_STR(m[0].language, "sv");
+  cx_check_data_keys(&m[0], customer_keys);
+  char token[SECRET_TOKEN_LEN];
+  cx_token(&s, &m[0], token);
+  cx_mails_free(m, n);
+  /* approved through the link: no login */
+  snprintf(path, sizeof path, "/v1/invitations/%s/approve", token);
+  CHECK(api(&s, "POST", path, NULL, NULL, &r));
+  CHECK_INT(r.status, 200);
+  CHECK_STR(resp_str(&r, "state"), "active");
+  resp_free(&r);
+  CHECK(api(&s, "POST", path, NULL, NULL, &r));
+  CHECK_INT(r.status, 404); /* single use */
+  resp_free(&r);
+  snprintf(path, sizeof path, "/v1/collaborations/%s", id);
+  CHECK(api(&s, "GET", path, tok_cadmin, NULL, &r));
+  CHECK_INT(r.status, 200);
+  CHECK_STR(resp_str(&r, "state"), "active");
+  /* the agreement continues: its dates, nothing charged until it renews */
+  CHECK_STR(resp_str(&r, "renews_on"), "2031-03-31");
+  resp_free(&r);
+  const char *steps[] = {"invite:>invited", "approve:invited>approved",
+                         "provision:approved>active", NULL};
+  cx_check_events(&s, id, tok_cadmin, steps);
+  snprintf(path, sizeof path, "/v1/collaborations/%s/events", id);
+  CHECK(api(&s, "GET", path, tok_office, NULL, &r));
+  CHECK(r.body && strstr(r.body, "\"charged_from\":\"2031-03-31\"") &&
+        strstr(r.body, "\"kind\":\"invitation_link\""));
+  resp_free(&r);
+  n = cx_mails(&s, id, m, 8);
+  CHECK_INT(n, 2);
+  CHECK_STR(m[1].template_name, "approved_office");
+  cx_mails_free(m, n);
+}
+
+/* Way 3: no relation; the office names the administrator, who is created. */
+static void way_new_customer(void)
+{
+  char customer[FX_ID_LEN], task[FX_ID_LEN], path[160];
+  cx_customer(&s, tok_office, "556100-0034", "Nystart", "hej@nystart.se", customer);
+  cx_task(&s, tok_office, customer, "Löpande 2027", task);
+  snprintf(path, sizeof path, "/v1/customers/%s/collaborations", customer);
+  struct resp r;
+  CHECK(cx_post(&s, path, tok_office, &r,
+                "{\"task_id\":\"%s\",\"variant\":\"start\",\"invoice_recipient\":\"customer\","
+                "\"agreement_period_months\":3}",
+                task));
+  CHECK_INT(r.status, 400);
+  CHECK(r.body && strstr(r.body, "\"administrator\""));
+  resp_free(&r);
+  CHECK(cx_post(&s, path, tok_office, &r,
+                "{\"task_id\":\"%s\",\"variant\":\"start\",\"invoice_recipient\":\"customer\","
+                "\"agreement_period_months\":3,\"administrator\":{\"name\":\"Nils Ny\","
+                "\"email\":\"nils@nystart.se\",\"phone\":\"+46 70 123 45 67\"}}",
+                task));
+  CHECK_INT(r.status, 201);
+  char id[FX_ID_LEN];
+  snprintf(id, sizeof id, "%s", resp_str(&r, "id"));
+  CHECK_STR(resp_str(&r, "way"), "new_customer");
+  CHECK(resp_str(&r, "administrator_id") != NULL);
+  resp_free(&r);
+  CHECK_INT(cx_count(&s, "SELECT count(*) FROM customer_admins WHERE email = ?",
+                     "nils@nystart.se"),
+            1);
+  struct cx_mail m[8];
+  int n = cx_mails(&s, id, m, 8);
+  CHECK_INT(n, 1);
+  CHECK_STR(m[0].template_name, "activation_new_admin");
+  CHECK_STR(m[0].recipient, "nils@nystart.se");
+  const char *keys[] = {"office_name", "customer_name", "variant", "collaboration_id",
+                        "token_nonce", "admin_name", NULL};
+  cx_check_data_keys(&m[0], keys);
+  CHECK_STR(json_string_value(json_object_get(m[0].data, "admin_name")), "Nils Ny");
+  char token[SECRET_TOKEN_LEN];
+  cx_token(&s, &m[0], token);
+  cx_mails_free(m, n);
+  snprintf(path, sizeof path, "/v1/invitations/%s/approve", token);
+  CHECK(api(&s, "POST", path, NULL, NULL, &r));
+  CHECK_INT(r.status, 200);
+  CHECK_STR(resp_str(&r, "state"), "active");
+  resp_free(&r);
+  const char *steps[] = {"invite:>invited", "approve:invited>approved",
+                         "provision:approved>active", NULL};
+  cx_check_events(&s, id, tok_office, steps);
+  n = cx_mails(&s, id, m, 8);
+  CHECK_INT(n, 2);
+  CHECK_STR(m[1].template_name, "approved_office");
+  cx_mails_free(m, n);
+}
+
+/* Way 4: the customer invites the office; it accepts with its corporate ID and e-mail, rests in
+ * approved, adds the customer to its register and connects a task: active. */
+static void way_customer_invite(void)
+{
+  char company[FX_ID_LEN], cadmin[FX_ID_LEN], tok_cadmin[FX_TOKEN_LEN], path[160];
+  const char *args[] = {"admin", "create-company", "--corporate-id", "556100-0042", "--name",
+                        "Inbjudare AB", "--relation", "subscriber", "--variant", "smart",
+                        "--invoice-recipient", "customer", "--period", "3", "--renews-on",
+                        "2030-06-30", NULL};
+  CHECK_INT(fx_admin(&s, args, company, NULL), 0);
+  fx_customer_admin(&s, "556100-0042", "Ida Inbjudare", "ida@inbjudare.se", cadmin, tok_cadmin);
+  struct resp r;
+  CHECK(cx_post(&s, "/v1/office-invitations", tok_cadmin, &r,
+                "{\"office_corporate_id\":\"556036-0793\"}"));
+  CHECK_INT(r.status, 201);
+  char id[FX_ID_LEN];
+  snprintf(id, sizeof id, "%s", resp_str(&r, "id"));
+  CHECK_STR(resp_str(&r, "way"), "customer_invite");
+  CHECK_STR(resp_str(&r, "initiated_by"), "customer");
+  CHECK_STR(resp_str(&r, "variant"), "smart");
+  CHECK(r.body && strstr(r.body, "\"customer_id\":null"));
+  resp_free(&r);
+  struct cx_mail m[8];
+  int n = cx_mails(&s, id, m, 8);
+  CHECK_INT(n, 1);
+  CHECK_STR(m[0].template_name, "invitation_office");
+  CHECK_STR(m[0].recipient, "info@byra-ett.se");
+  const char *keys[] = {"company_name", "corporate_id", "collaboration_id", "token_nonce", NULL};
+  cx_check_data_keys(&m[0], keys);
+  char token[SECRET_TOKEN_LEN];
+  cx_token(&s, &m[0], token);
+  cx_mails_free(m, n);
+
+  /* the link: approve is not how an office answers; a wrong e-mail is refused and counted */
+  snprintf(path, sizeof path, "/v1/invitations/%s", token);
+  CHECK(api(&s, "GET", path, NULL, NULL, &r));
+  CHECK(r.body && strstr(r.body, "\"answers\":[\"accept\",\"decline\"]"));
+  CHECK(r.body && !strstr(r.body, "556036-0793")); /* the office must know its own ID */
+  resp_free(&r);
+  snprintf(path, sizeof path, "/v1/invitations/%s/approve", token);
+  CHECK(api(&s, "POST", path, NULL, NULL, &r));
+  CHECK_INT(r.status, 422);
+  CHECK_STR(resp_str(&r, "code"), "not_for_this_way");
+  resp_free(&r);
+  snprintf(path, sizeof path, "/v1/invitations/%s/accept", token);
+  CHECK(cx_post(&s, path, NULL, &r,
+                "{\"corporate_id\":\"556036-0793\",\"email\":\"fel@byra-ett.se\"}"));
+  CHECK_INT(r.status, 422);
+  CHECK_STR(resp_str(&r, "code"), "identity_mismatch");
+  CHECK(r.body && strstr(r.body, "\"attempts_left\":4") && strstr(r.body, "\"email\""));
+  resp_free(&r);
+  CHECK_INT(cx_count(&s, "SELECT accept_attempts FROM collaborations WHERE id = ?", id), 1);
+  CHECK(cx_post(&s, path, NULL, &r,
+                "{\"corporate_id\":\"5560360793\",\"email\":\"INFO@byra-ett.se\"}"));
+  CHECK_INT(r.status, 200);
+  CHECK_STR(resp_str(&r, "state"), "approved");
+  resp_free(&r);
+  n = cx_mails(&s, id, m, 8);
+  CHECK_INT(n, 2);
+  CHECK_STR(m[1].template_name, "office_accepted");
+  CHECK_STR(m[1].recipient, "ida@inbjudare.se");
+  const char *acc_keys[] = {"office_name", "collaboration_id", NULL};
+  cx_check_data_keys(&m[1], acc_keys);
+  cx_mails_free(m, n);
+
+  /* it rests in approved until the office connects a task of a customer of that company */
+  char state[16];
+  cx_state(&s, id, tok_office, state, sizeof state);
+  CHECK_STR(state, "approved");
+  char other_task[FX_ID_LEN], other_customer[FX_ID_LEN];
+  cx_customer(&s, tok_office, "556100-0059", "Någon annan", "annan@example.se", other_customer);
+  cx_task(&s, tok_office, other_customer, "Annat uppdrag", other_task);
+  char body[128];
+  snprintf(body, sizeof body, "{\"task_id\":\"%s\"}", other_task);
+  CHECK(cx_action(&s, id, "activate", tok_limited, body, &r));
+  CHECK_INT(r.status, 422);
+  CHECK_STR(resp_str(&r, "code"), "task_required");
+  resp_free(&r);
+  char customer[FX_ID_LEN], task[FX_ID_LEN];
+  cx_customer(&s, tok_office, "556100-0042", "Inbjudaren", "ekonomi@inbjudare.se", customer);
+  cx_task(&s, tok_office, customer, "Löpande bokföring", task);
+  snprintf(body, sizeof body, "{\"task_id\":\"%s\"}", task);
+  CHECK(cx_action(&s, id, "activate", tok_limited, body, &r));
+  CHECK_INT(r.status, 200);
+  CHECK_STR(resp_str(&r, "state"), "active");
+  CHECK_STR(resp_str(&r, "customer_id"), customer);
+  CHECK_STR(resp_str(&r, "task_id"), task);
+  CHECK_STR(resp_str(&r, "renews_on"), "2030-06-30");
+  resp_free(&r);
+  const char *steps[] = {"invite:>invited", "accept:invited>approved",
+                         "connect_task:approved>active", NULL};
+  cx_check_events(&s, id, tok_cadmin, steps);
+  cx_check_events(&s, id, tok_office, steps);
+  /* the office's own list and the customer's list both show it */
+  snprintf(path, sizeof path, "/v1/customers/%s/collaborations", customer);
+  CHECK(api(&s, "GET", path, tok_office, NULL, &r));
+  CHECK_INT(r.status, 200);
+  CHECK(r.body && strstr(r.body, id));
+  resp_free(&r);
+  CHECK(api(&s, "GET", "/v1/collaborations?initiated_by=customer", tok_cadmin, NULL, &r));
+  CHECK_INT(r.status, 200);
+  CHECK(r.body && strstr(r.body, id));
+  CHECK_INT(json_array_size(json_object_get(r.json, "items")), 1);
+  resp_free(&r);
+}
+
+int main(void)
+{
+  const char *env[] = {"ADVISORD_SMTP_URL=", NULL};
+  server_start(&s, NULL, env);
+  fx_office(&s, "Byrå Ett AB", "5560360793", "info@byra-ett.se", office, tok_office);
+  fx_user(&s, office, "limited@byra-ett.se", "limited", limited, tok_limited);
+  way_account();
+  way_subscriber();
+  way_new_customer();
+  way_customer_invite();
+  CHECK_INT(server_stop(&s, false), 0);
+  return TEST_REPORT();
+}
