@@ -1,0 +1,75 @@
+/* Integration test of the register's view of collaborations: a customer with an open
+ * collaboration cannot be deleted (409 open_collaboration_exists), shows
+ * has_open_collaboration and matches the list filter; once the collaboration is withdrawn the
+ * customer can be deleted and the collaboration's history stays readable. */
+#include "collab_fx.h"
+
+TEST_MAIN_DEFS
+
+static long list_count(struct server *s, const char *path, const char *token)
+{
+  struct resp r;
+  CHECK(api(s, "GET", path, token, NULL, &r));
+  CHECK_INT(r.status, 200);
+  long n = (long)json_array_size(json_object_get(r.json, "items"));
+  resp_free(&r);
+  return n;
+}
+
+int main(void)
+{
+  struct server s;
+  server_start(&s, NULL, NULL);
+  char office[FX_ID_LEN], tok[FX_TOKEN_LEN], company[FX_ID_LEN];
+  char customer[FX_ID_LEN], other[FX_ID_LEN], task[FX_ID_LEN], path[160];
+  fx_office(&s, "Byrå AB", "556016-0680", "byra@byra.se", office, tok);
+  fx_company(&s, "802002-4280", "Konto AB", "account", company);
+  cx_customer(&s, tok, "802002-4280", "Konto AB", "kontakt@konto.se", customer);
+  cx_customer(&s, tok, "212000-0142", "Utan samarbete", "u@s.se", other);
+  cx_task(&s, tok, customer, "Löpande bokföring 2027", task);
+
+  snprintf(path, sizeof path, "/v1/customers/%s/collaborations", customer);
+  struct resp r;
+  CHECK(cx_post(&s, path, tok, &r,
+                "{\"task_id\":\"%s\",\"variant\":\"smart\",\"invoice_recipient\":\"office\","
+                "\"agreement_period_months\":12}",
+                task));
+  CHECK_INT(r.status, 201);
+  char collab[FX_ID_LEN];
+  snprintf(collab, sizeof collab, "%s", resp_str(&r, "id") ? resp_str(&r, "id") : "");
+  resp_free(&r);
+
+  /* Open: shown, filtered, and the customer cannot be deleted. */
+  snprintf(path, sizeof path, "/v1/customers/%s", customer);
+  CHECK(api(&s, "GET", path, tok, NULL, &r));
+  CHECK(json_is_true(json_object_get(r.json, "has_open_collaboration")));
+  resp_free(&r);
+  CHECK_INT(list_count(&s, "/v1/customers?has_open_collaboration=true", tok), 1);
+  CHECK_INT(list_count(&s, "/v1/customers?has_open_collaboration=false", tok), 1);
+  CHECK(api(&s, "DELETE", path, tok, NULL, &r));
+  CHECK_INT(r.status, 409);
+  CHECK_STR(resp_str(&r, "code"), "open_collaboration_exists");
+  resp_free(&r);
+  CHECK(api(&s, "GET", path, tok, NULL, &r));
+  CHECK_INT(r.status, 200);
+  resp_free(&r);
+
+  /* Withdrawn: no longer open; the customer can go, the history stays. */
+  CHECK(cx_action(&s, collab, "withdraw", tok, NULL, &r));
+  CHECK_MSG(r.status == 200 || r.status == 204, "withdraw: %ld %s", r.status, r.body);
+  resp_free(&r);
+  CHECK_INT(list_count(&s, "/v1/customers?has_open_collaboration=true", tok), 0);
+  CHECK(api(&s, "DELETE", path, tok, NULL, &r));
+  CHECK_INT(r.status, 204);
+  resp_free(&r);
+  CHECK(api(&s, "GET", path, tok, NULL, &r));
+  CHECK_INT(r.status, 404);
+  resp_free(&r);
+  snprintf(path, sizeof path, "/v1/collaborations/%s/events", collab);
+  CHECK(api(&s, "GET", path, tok, NULL, &r));
+  CHECK_INT(r.status, 200);
+  resp_free(&r);
+
+  CHECK_INT(server_stop(&s, false), 0);
+  return TEST_REPORT();
+}
