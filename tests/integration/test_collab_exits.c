@@ -1,0 +1,422 @@
+/* Integration tests of the ways out and the invitation's life: decline, withdraw, reminders
+ * (a new link each time, limited in rate), end by either party (the customer decides about the
+ * service; a main contact is needed), expiry with a short --invitation-ttl (read as expired
+ * before any sweep), a renewal request after expiry, and a way-4 invitation whose accept
+ * attempts run out. Each step's events and outbox rows are checked. */
+#include "collab_fx.h"
+
+#include <time.h>
+
+TEST_MAIN_DEFS
+
+static char office[FX_ID_LEN], tok_office[FX_TOKEN_LEN];
+static char limited[FX_ID_LEN], tok_limited[FX_TOKEN_LEN];
+
+struct invite {
+  char id[FX_ID_LEN];
+  char customer[FX_ID_LEN];
+  char task[FX_ID_LEN];
+  char tok_cadmin[FX_TOKEN_LEN]; /* empty when the company has no administrator */
+  char link[SECRET_TOKEN_LEN];   /* from the latest invitation e-mail */
+};
+
+static void sleep_ms(long ms)
+{
+  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+  nanosleep(&ts, NULL);
+}
+
+/* The link of the latest invitation e-mail of the collaboration. */
+static void latest_link(struct server *s, struct invite *in)
+{
+  struct cx_mail m[16];
+  int n = cx_mails(s, in->id, m, 16);
+  in->link[0] = '\0';
+  for (int i = n - 1; i >= 0; i--)
+    if (strncmp(m[i].template_name, "invitation_", 11) == 0) {
+      cx_token(s, &m[i], in->link);
+      break;
+    }
+  cx_mails_free(m, n);
+}
+
+/* A way-2 invitation of a fresh account company (with an administrator when admin_email). */
+static void invite_account(struct server *s, const char *cid, const char *name,
+                           const char *admin_email, struct invite *in)
+{
+  char company[FX_ID_LEN], cadmin[FX_ID_LEN], path[160];
+  memset(in, 0, sizeof *in);
+  fx_company(s, cid, name, "account", company);
+  if (admin_email)
+    fx_customer_admin(s, cid, "Admin", admin_email, cadmin, in->tok_cadmin);
+  cx_customer(s, tok_office, cid, name, "kontakt@example.se", in->customer);
+  cx_task(s, tok_office, in->customer, "Uppdrag", in->task);
+  snprintf(path, sizeof path, "/v1/customers/%s/collaborations", in->customer);
+  struct resp r;
+  CHECK(cx_post(s, path, tok_office, &r,
+                "{\"task_id\":\"%s\",\"variant\":\"fakturering\",\"invoice_recipient\":"
+                "\"customer\",\"agreement_period_months\":3}",
+                in->task));
+  CHECK_INT(r.status, 201);
+  snprintf(in->id, sizeof in->id, "%s", resp_str(&r, "id") ? resp_str(&r, "id") : "");
+  resp_free(&r);
+  latest_link(s, in);
+}
+
+static void expect_illegal(struct server *s, const char *id, const char *action,
+                           const char *token, const char *body, const char *state)
+{
+  struct resp r;
+  CHECK(cx_action(s, id, action, token, body, &r));
+  CHECK_MSG(r.status == 409, "%s: %ld", action, r.status);
+  CHECK_STR(resp_str(&r, "code"), "illegal_transition");
+  CHECK_STR(resp_str(&r, "state"), state);
+  resp_free(&r);
+}
+
+static void link_status(struct server *s, const char *link, long want)
+{
+  char path[128];
+  snprintf(path, sizeof path, "/v1/invitations/%s", link);
+  struct resp r;
+  CHECK(api(s, "GET", path, NULL, NULL, &r));
+  CHECK_MSG(r.status == want, "link: %ld, want %ld", r.status, want);
+  resp_free(&r);
+}
+
+static void test_decline(struct server *s)
+{
+  struct invite in;
+  invite_account(s, "556100-0067", "Avböjare AB", "a@avbojare.se", &in);
+  struct resp r;
+  /* only the invited customer answers */
+  CHECK(cx_action(s, in.id, "decline", tok_office, NULL, &r));
+  CHECK_INT(r.status, 403);
+  CHECK(r.body && strstr(r.body, "invited customer"));
+  resp_free(&r);
+  CHECK(cx_action(s, in.id, "decline", in.tok_cadmin, "{\"reason\":\"Vi sköter det själva\"}",
+                  &r));
+  CHECK_INT(r.status, 200);
+  CHECK_STR(resp_str(&r, "state"), "declined");
+  resp_free(&r);
+  const char *steps[] = {"invite:>invited", "decline:invited>declined", NULL};
+  cx_check_events(s, in.id, tok_office, steps);
+  char path[160];
+  snprintf(path, sizeof path, "/v1/collaborations/%s/events", in.id);
+  CHECK(api(s, "GET", path, in.tok_cadmin, NULL, &r));
+  json_t *decline = json_array_get(json_object_get(r.json, "items"), 1);
+  CHECK_STR(json_string_value(json_object_get(decline, "reason")), "Vi sköter det själva");
+  CHECK_STR(json_string_value(json_object_get(json_object_get(decline, "actor"), "kind")),
+            "customer_admin");
+  resp_free(&r);
+  link_status(s, in.link, 404);
+  expect_illegal(s, in.id, "withdraw", tok_office, NULL, "declined");
+  expect_illegal(s, in.id, "approve", in.tok_cadmin, NULL, "declined");
+  CHECK_INT(cx_count(s, "SELECT count(*) FROM outbox WHERE collaboration_id = ?", in.id), 1);
+  /* declined is not open: the office may invite again */
+  snprintf(path, sizeof path, "/v1/customers/%s/collaborations", in.customer);
+  CHECK(cx_post(s, path, tok_office, &r,
+                "{\"task_id\":\"%s\",\"variant\":\"start\",\"invoice_recipient\":\"office\","
+                "\"agreement_period_months\":12}",
+                in.task));
+  CHECK_INT(r.status, 201);
+  resp_free(&r);
+}
+
+static void test_withdraw(struct server *s)
+{
+  struct invite in;
+  invite_account(s, "556100-0075", "Tillbakadragen AB", "t@tillbaka.se", &in);
+  struct resp r;
+  CHECK(cx_action(s, in.id, "withdraw", tok_limited, NULL, &r));
+  CHECK_INT(r.status, 403);
+  CHECK(r.body && strstr(r.body, "full rights"));
+  resp_free(&r);
+  CHECK(cx_action(s, in.id, "withdraw", in.tok_cadmin, NULL, &r));
+  CHECK_INT(r.status, 403);
+  resp_free(&r);
+  /* a stale If-Match loses */
+  char path[160];
+  snprintf(path, sizeof path, "/v1/collaborations/%s/withdraw", in.id);
+  const char *stale[] = {"If-Match: \"7\"", NULL};
+  char auth[128];
+  snprintf(auth, sizeof auth, "Authorization: Bearer %s", tok_office);
+  const char *hdrs[] = {auth, stale[0], "Content-Type: application/json", NULL};
+  CHECK(http(s, "POST", path, hdrs, "{}", &r));
+  CHECK_INT(r.status, 412);
+  resp_free(&r);
+  const char *fresh[] = {auth, "If-Match: \"1\"", "Content-Type: application/json", NULL};
+  CHECK(http(s, "POST", path, fresh, "{\"reason\":\"fel kund\"}", &r));
+  CHECK_INT(r.status, 200);
+  CHECK_STR(resp_str(&r, "state"), "cancelled");
+  resp_free(&r);
+  const char *steps[] = {"invite:>invited", "withdraw:invited>cancelled", NULL};
+  cx_check_events(s, in.id, in.tok_cadmin, steps);
+  link_status(s, in.link, 404);
+  expect_illegal(s, in.id, "approve", in.tok_cadmin, NULL, "cancelled");
+  expect_illegal(s, in.id, "reminders", tok_office, NULL, "cancelled");
+}
+
+static void test_reminders(struct server *s)
+{
+  struct invite in;
+  invite_account(s, "556100-0083", "Påmind AB", "p@paminn.se", &in);
+  char first[SECRET_TOKEN_LEN];
+  snprintf(first, sizeof first, "%s", in.link);
+  struct resp r;
+  CHECK(cx_action(s, in.id, "reminders", in.tok_cadmin, NULL, &r));
+  CHECK_INT(r.status, 403); /* only the inviter resends */
+  resp_free(&r);
+  CHECK(cx_action(s, in.id, "reminders", tok_limited, NULL, &r));
+  CHECK_INT(r.status, 200);
+  CHECK_STR(resp_str(&r, "state"), "invited");
+  CHECK(r.body && strstr(r.body, "\"count\":1"));
+  resp_free(&r);
+  latest_link(s, &in);
+  CHECK(strcmp(first, in.link) != 0);
+  link_status(s, first, 404); /* the old link died */
+  link_status(s, in.link, 200);
+  /* limited in rate */
+  CHECK(cx_action(s, in.id, "reminders", tok_office, NULL, &r));
+  CHECK_INT(r.status, 429);
+  CHECK_STR(resp_str(&r, "code"), "rate_limited");
+  char retry[16];
+  CHECK(resp_header(&r, "retry-after", retry, sizeof retry) && atoi(retry) > 3500);
+  resp_free(&r);
+  struct cx_mail m[8];
+  int n = cx_mails(s, in.id, m, 8);
+  CHECK_INT(n, 2);
+  CHECK_STR(m[1].template_name, "invitation_customer");
+  CHECK(strcmp(json_string_value(json_object_get(m[0].data, "token_nonce")),
+               json_string_value(json_object_get(m[1].data, "token_nonce"))) != 0);
+  cx_mails_free(m, n);
+  const char *steps[] = {"invite:>invited", "remind:invited>invited", NULL};
+  cx_check_events(s, in.id, tok_office, steps);
+  /* the new link works */
+  char path[160];
+  snprintf(path, sizeof path, "/v1/invitations/%s/approve", in.link);
+  CHECK(api(s, "POST", path, NULL, NULL, &r));
+  CHECK_INT(r.status, 200);
+  CHECK_STR(resp_str(&r, "state"), "active");
+  resp_free(&r);
+}
+
+static void test_end(struct server *s)
+{
+  struct invite in;
+  invite_account(s, "556100-0091", "Avslutad AB", "e@avslutad.se", &in);
+  struct resp r;
+  CHECK(cx_action(s, in.id, "approve", in.tok_cadmin, NULL, &r));
+  CHECK_INT(r.status, 200);
+  resp_free(&r);
+  /* the customer must say whether it keeps the service; the office may not say it */
+  CHECK(cx_action(s, in.id, "end", in.tok_cadmin, "{}", &r));
+  CHECK_INT(r.status, 400);
+  CHECK(r.body && strstr(r.body, "keep_service"));
+  resp_free(&r);
+  CHECK(cx_action(s, in.id, "end", tok_office, "{\"keep_service\":true}", &r));
+  CHECK_INT(r.status, 400);
+  resp_free(&r);
+  CHECK(cx_action(s, in.id, "end", tok_limited, NULL, &r));
+  CHECK_INT(r.status, 403);
+  resp_free(&r);
+  CHECK(cx_action(s, in.id, "end", in.tok_cadmin,
+                  "{\"keep_service\":false,\"reason\":\"Vi byter byrå\"}", &r));
+  CHECK_INT(r.status, 200);
+  CHECK_STR(resp_str(&r, "state"), "ended");
+  CHECK(r.body && strstr(r.body, "\"keep_service\":false"));
+  resp_free(&r);
+  const char *steps[] = {"invite:>invited", "approve:invited>approved",
+                         "provision:approved>active", "end:active>ended", NULL};
+  cx_check_events(s, in.id, tok_office, steps);
+  /* the company deactivated the service: back to a portal account */
+  CHECK(api(s, "GET", "/v1/companies/556100-0091", in.tok_cadmin, NULL, &r));
+  CHECK_STR(resp_str(&r, "relation"), "account");
+  resp_free(&r);
+  expect_illegal(s, in.id, "end", tok_office, NULL, "ended");
+
+  /* the office ends; the company keeps the service and pays for it itself */
+  struct invite kept;
+  invite_account(s, "556100-0109", "Behåller AB", "b@behaller.se", &kept);
+  CHECK(cx_action(s, kept.id, "approve", kept.tok_cadmin, NULL, &r));
+  resp_free(&r);
+  CHECK(cx_action(s, kept.id, "end", tok_office, "{\"reason\":\"uppdraget avslutat\"}", &r));
+  CHECK_INT(r.status, 200);
+  CHECK_STR(resp_str(&r, "state"), "ended");
+  resp_free(&r);
+  CHECK(api(s, "GET", "/v1/companies/556100-0109", kept.tok_cadmin, NULL, &r));
+  CHECK_STR(resp_str(&r, "relation"), "subscriber");
+  CHECK_STR(resp_str(&r, "subscription.invoice_recipient"), "customer");
+  resp_free(&r);
+
+  /* ending needs the company to have a main contact */
+  struct invite orphan;
+  invite_account(s, "556100-0117", "Utan Kontakt AB", NULL, &orphan);
+  char path[160];
+  snprintf(path, sizeof path, "/v1/invitations/%s/approve", orphan.link);
+  CHECK(api(s, "POST", path, NULL, NULL, &r));
+  CHECK_INT(r.status, 200);
+  resp_free(&r);
+  CHECK(cx_action(s, orphan.id, "end", tok_office, NULL, &r));
+  CHECK_INT(r.status, 422);
+  CHECK_STR(resp_str(&r, "code"), "main_contact_required");
+  resp_free(&r);
+  char state[16];
+  cx_state(s, orphan.id, tok_office, state, sizeof state);
+  CHECK_STR(state, "active");
+}
+
+/* Way 4: wrong answers are counted; after the last one the link dies until a reminder. */
+static void test_accept_attempts(struct server *s)
+{
+  char company[FX_ID_LEN], cadmin[FX_ID_LEN], tok_cadmin[FX_TOKEN_LEN];
+  fx_company(s, "556100-0125", "Försökare AB", "account", company);
+  fx_customer_admin(s, "556100-0125", "Fia", "fia@forsokare.se", cadmin, tok_cadmin);
+  struct resp r;
+  CHECK(cx_post(s, "/v1/office-invitations", tok_cadmin, &r,
+                "{\"office_corporate_id\":\"556036-0793\",\"variant\":\"pro\"}"));
+  CHECK_INT(r.status, 201);
+  struct invite in = {0};
+  snprintf(in.id, sizeof in.id, "%s", resp_str(&r, "id"));
+  resp_free(&r);
+  latest_link(s, &in);
+  for (int i = 1; i <= 5; i++) {
+    CHECK(cx_action(s, in.id, "accept", tok_office,
+                    "{\"corporate_id\":\"556100-0018\",\"email\":\"info@byra-ett.se\"}", &r));
+    CHECK_INT(r.status, 422);
+    CHECK_STR(resp_str(&r, "code"), "identity_mismatch");
+    char want[32];
+    snprintf(want, sizeof want, "\"attempts_left\":%d", 5 - i);
+    CHECK(r.body && strstr(r.body, want) && strstr(r.body, "\"corporate_id\""));
+    resp_free(&r);
+  }
+  CHECK(cx_action(s, in.id, "accept", tok_office,
+                  "{\"corporate_id\":\"556036-0793\",\"email\":\"info@byra-ett.se\"}", &r));
+  CHECK_INT(r.status, 409);
+  CHECK_STR(resp_str(&r, "code"), "accept_attempts_exhausted");
+  resp_free(&r);
+  link_status(s, in.link, 404);
+  const char *steps[] = {"invite:>invited", NULL};
+  cx_check_events(s, in.id, tok_cadmin, steps);
+  /* the customer resends: a new link, the attempts start over */
+  CHECK(cx_action(s, in.id, "reminders", tok_cadmin, NULL, &r));
+  CHECK_INT(r.status, 200);
+  resp_free(&r);
+  latest_link(s, &in);
+  char path[160];
+  snprintf(path, sizeof path, "/v1/invitations/%s/accept", in.link);
+  CHECK(cx_post(s, path, NULL, &r,
+                "{\"corporate_id\":\"556036-0793\",\"email\":\"info@byra-ett.se\"}"));
+  CHECK_INT(r.status, 200);
+  CHECK_STR(resp_str(&r, "state"), "approved");
+  resp_free(&r);
+  /* the customer can end it while it waits for a task */
+  CHECK(cx_action(s, in.id, "end", tok_cadmin, "{\"keep_service\":true}", &r));
+  CHECK_INT(r.status, 200);
+  CHECK_STR(resp_str(&r, "state"), "ended");
+  resp_free(&r);
+  const char *steps2[] = {"invite:>invited", "remind:invited>invited", "accept:invited>approved",
+                          "end:approved>ended", NULL};
+  cx_check_events(s, in.id, tok_office, steps2);
+}
+
+/* A server whose invitations expire after a second. */
+static void test_expiry(void)
+{
+  struct server s;
+  const char *args[] = {"--invitation-ttl", "1", "--reminder-interval", "0", NULL};
+  server_start(&s, args, NULL);
+  char off[FX_ID_LEN];
+  fx_office(&s, "Byrå Ett AB", "5560360793", "info@byra-ett.se", off, tok_office);
+  struct invite in;
+  invite_account(&s, "556100-0018", "Sen AB", "s@sen.se", &in);
+  sleep_ms(1300);
+  /* read as expired before anything recorded it */
+  CHECK_INT(cx_count(&s, "SELECT count(*) FROM collaborations WHERE state = 'invited' AND id = ?",
+                     in.id),
+            1);
+  char state[16];
+  cx_state(&s, in.id, tok_office, state, sizeof state);
+  CHECK_STR(state, "expired");
+  struct resp r;
+  CHECK(api(&s, "GET", "/v1/collaborations?state=expired", tok_office, NULL, &r));
+  CHECK(r.body && strstr(r.body, in.id));
+  resp_free(&r);
+  CHECK(api(&s, "GET", "/v1/collaborations?state=invited", in.tok_cadmin, NULL, &r));
+  CHECK_INT(json_array_size(json_object_get(r.json, "items")), 0);
+  resp_free(&r);
+  char path[160];
+  snprintf(path, sizeof path, "/v1/invitations/%s", in.link);
+  CHECK(api(&s, "GET", path, NULL, NULL, &r));
+  CHECK_STR(resp_str(&r, "state"), "expired");
+  CHECK(r.body && strstr(r.body, "\"answers\":[\"renewal-requests\"]"));
+  resp_free(&r);
+  /* answering too late is refused, and the expiry is recorded by the system */
+  expect_illegal(&s, in.id, "approve", in.tok_cadmin, NULL, "expired");
+  const char *steps[] = {"invite:>invited", "expire:invited>expired", NULL};
+  cx_check_events(&s, in.id, tok_office, steps);
+  CHECK_INT(cx_count(&s, "SELECT count(*) FROM collaborations WHERE state = 'expired' AND id = ?",
+                     in.id),
+            1);
+  expect_illegal(&s, in.id, "withdraw", tok_office, NULL, "expired");
+  /* only the invitee asks for a new invitation */
+  CHECK(cx_action(&s, in.id, "renewal-requests", tok_office, NULL, &r));
+  CHECK_INT(r.status, 403);
+  resp_free(&r);
+  CHECK(cx_action(&s, in.id, "renewal-requests", in.tok_cadmin, "{\"reason\":\"missade den\"}",
+                  &r));
+  CHECK_INT(r.status, 200);
+  CHECK_STR(resp_str(&r, "state"), "invited");
+  resp_free(&r);
+  const char *steps2[] = {"invite:>invited", "expire:invited>expired",
+                          "request_renewal:expired>invited", NULL};
+  cx_check_events(&s, in.id, tok_office, steps2);
+  CHECK_INT(cx_count(&s, "SELECT count(*) FROM outbox WHERE collaboration_id = ? AND "
+                         "template = 'invitation_customer'",
+                     in.id),
+            2);
+  /* through the expired link, too: it lapses again, and the link asks for a new one */
+  char old_link[SECRET_TOKEN_LEN];
+  latest_link(&s, &in);
+  snprintf(old_link, sizeof old_link, "%s", in.link);
+  sleep_ms(1300);
+  snprintf(path, sizeof path, "/v1/invitations/%s/renewal-requests", old_link);
+  CHECK(api(&s, "POST", path, NULL, NULL, &r));
+  CHECK_INT(r.status, 200);
+  CHECK_STR(resp_str(&r, "state"), "invited");
+  resp_free(&r);
+  link_status(&s, old_link, 404);
+  /* a lapsed invitation does not block a new one */
+  sleep_ms(1300);
+  snprintf(path, sizeof path, "/v1/customers/%s/collaborations", in.customer);
+  CHECK(cx_post(&s, path, tok_office, &r,
+                "{\"task_id\":\"%s\",\"variant\":\"smart\",\"invoice_recipient\":\"office\","
+                "\"agreement_period_months\":12}",
+                in.task));
+  CHECK_INT(r.status, 201);
+  resp_free(&r);
+  cx_state(&s, in.id, tok_office, state, sizeof state);
+  CHECK_STR(state, "expired");
+  /* and the renewal of the old one is now refused: another one is open */
+  CHECK(cx_action(&s, in.id, "renewal-requests", in.tok_cadmin, NULL, &r));
+  CHECK_INT(r.status, 409);
+  CHECK_STR(resp_str(&r, "code"), "open_collaboration_exists");
+  resp_free(&r);
+  CHECK_INT(server_stop(&s, false), 0);
+}
+
+int main(void)
+{
+  struct server s;
+  server_start(&s, NULL, NULL);
+  fx_office(&s, "Byrå Ett AB", "5560360793", "info@byra-ett.se", office, tok_office);
+  fx_user(&s, office, "limited@byra-ett.se", "limited", limited, tok_limited);
+  test_decline(&s);
+  test_withdraw(&s);
+  test_reminders(&s);
+  test_end(&s);
+  test_accept_attempts(&s);
+  CHECK_INT(server_stop(&s, false), 0);
+  test_expiry();
+  return TEST_REPORT();
+}
