@@ -3,6 +3,7 @@
 #include "admin.h"
 #include "api.h"
 #include "app.h"
+#include "collab_sweep.h"
 #include "config.h"
 #include "http.h"
 #include "log.h"
@@ -126,8 +127,15 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
     store_close(st);
     return 1;
   }
+  struct collab_sweeper *sweeper = collab_sweeper_start(&app);
+  if (!sweeper) {
+    mailer_stop(app.mailer);
+    store_close(st);
+    return 1;
+  }
   struct http_server *srv = http_start(&opts);
   if (!srv) {
+    collab_sweeper_stop(sweeper);
     mailer_stop(app.mailer);
     store_close(st);
     return 1;
@@ -141,6 +149,7 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
   log_json(LOG_INFO, "stopping", json_pack("{s:s, s:i}", "signal", strsignal(sig),
                                            "drain_timeout_s", (int)cfg->drain_timeout));
   http_stop(srv, (unsigned)cfg->drain_timeout);
+  collab_sweeper_stop(sweeper);
   mailer_stop(app.mailer);
   store_close(st);
   log_json(LOG_INFO, "stopped", NULL);

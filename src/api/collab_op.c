@@ -4,6 +4,7 @@
  * same BEGIN IMMEDIATE transaction. Of racing requests exactly one finds the state it needs. */
 #include "app.h"
 #include "collab_api.h"
+#include "mailer.h"
 #include "resource.h"
 #include "util.h"
 
@@ -155,6 +156,7 @@ enum MHD_Result collab_op_run(struct collab_op *op)
   op->extra = NULL;
   if (st != STORE_OK)
     return api_store_failure(req, st, "collaboration");
+  mailer_wake(req->app->mailer);
   if (op->link_view)
     return reply_json(req, 200, collab_invitation_json(&op->co, util_now_ms()));
   return collab_reply(req, 200, &op->co);

@@ -7,6 +7,8 @@
 #include "domain/contact.h"
 #include "domain/corporate_id.h"
 #include "handlers.h"
+#include "mailer.h"
+#include "resource.h"
 #include "store_identity.h"
 #include "store_register.h"
 #include "store_variants.h"
@@ -47,7 +49,11 @@ struct start {
   const char *office_cid;     /* customer invitation: the office's corporate ID, normalised */
   struct variant requested;
   bool has_requested;
+  const struct idem *ik;      /* the Idempotency-Key reserved for this request */
   /* outputs */
+  json_t *body;               /* the 201's body, also stored for a replay */
+  char location[80];
+  char etag[32];
   enum err_code err;
   char detail[600];
   json_t *extra;
@@ -75,7 +81,22 @@ static void start_reset(struct start *s)
   s->detail[0] = '\0';
   json_decref(s->extra);
   s->extra = NULL;
+  json_decref(s->body);
+  s->body = NULL;
   memset(&s->co, 0, sizeof s->co);
+}
+
+/* The 201 the request answers, kept for a replay with the same Idempotency-Key. */
+static enum store_status finish_created(struct store_conn *c, struct start *s)
+{
+  struct collab_mail_state mail;
+  enum store_status st = store_collab_invitation_mail(c, s->co.id, &mail);
+  if (st != STORE_OK && st != STORE_NOT_FOUND)
+    return st;
+  s->body = collab_json(&s->co, st == STORE_OK ? &mail : NULL, util_now_ms());
+  snprintf(s->location, sizeof s->location, "/v1/collaborations/%s", s->co.id);
+  api_etag(s->co.version, s->etag, sizeof s->etag);
+  return api_idem_finish(c, s->req, s->ik, 201, s->body, s->location, s->etag);
 }
 
 /* Refuses when the office and the company already have an open collaboration (after
@@ -143,7 +164,9 @@ static enum store_status insert_invitation(struct store_conn *c, struct start *s
   const char *kind = collab_actor_str(collab_actor_of(&s->req->principal));
   st = collab_record(c, co, kind, s->req->principal.id, collab_event_str(COLLAB_EV_INVITE),
                      COLLAB_NONE, co->state, NULL, details, NULL);
-  return st == STORE_OK ? collab_mail_invitation(c, co) : st;
+  if (st == STORE_OK)
+    st = collab_mail_invitation(c, co);
+  return st == STORE_OK ? finish_created(c, s) : st;
 }
 
 /* ---- an office activates (ways 1-3) ---- */
@@ -321,17 +344,33 @@ static enum MHD_Result start_reply(struct start *s, enum store_status st)
 {
   struct request *req = s->req;
   enum MHD_Result r;
+  if (s->err != ERR_NONE || st != STORE_OK)
+    api_idem_abandon(req, s->ik);
   if (s->err != ERR_NONE) {
     r = reply_problem_extra(req, s->err, s->extra, "%s", s->detail);
     s->extra = NULL;
   } else if (st != STORE_OK) {
     r = api_store_failure(req, st, "collaboration");
   } else {
-    r = collab_reply(req, 201, &s->co);
+    mailer_wake(req->app->mailer);
+    http_add_header(req, "Location", s->location);
+    r = reply_json_etag(req, 201, s->body, s->etag);
+    s->body = NULL;
   }
   json_decref(s->extra);
+  json_decref(s->body);
   free(s);
   return r;
+}
+
+/* Reserves the request's Idempotency-Key; true after answering (a replay or a refusal). */
+static bool begin_idem(struct request *req, struct start *s, struct idem *ik, enum MHD_Result *r)
+{
+  s->ik = ik;
+  if (!api_idem_begin(req, ik, r))
+    return false;
+  free(s);
+  return true;
 }
 
 /* Checks the variant named in the body; false after answering 400. */
@@ -372,6 +411,9 @@ enum MHD_Result api_collab_create(struct request *req)
     free(s);
     return r;
   }
+  struct idem ik;
+  if (begin_idem(req, s, &ik, &r))
+    return r;
   enum store_status st = store_write(req->app->store, activate_tx, s);
   if (st == STORE_ABORT && s->err != ERR_NONE)
     st = STORE_OK;
@@ -505,6 +547,9 @@ enum MHD_Result api_office_invitation_create(struct request *req)
     free(s);
     return r;
   }
+  struct idem ik;
+  if (begin_idem(req, s, &ik, &r))
+    return r;
   enum store_status st = store_write(req->app->store, office_invite_tx, s);
   if (st == STORE_ABORT && s->err != ERR_NONE)
     st = STORE_OK;

@@ -49,6 +49,8 @@ static const struct option_def options[] = {
         "seconds an invitation stays open before it expires"),
     NUM(reminder_interval, "--reminder-interval", "ADVISORD_REMINDER_INTERVAL", "3600", 0,
         31536000, "seconds an inviter must wait between two reminders of one invitation"),
+    NUM(expiry_sweep_interval, "--expiry-sweep-interval", "ADVISORD_EXPIRY_SWEEP_INTERVAL", "60",
+        1, 86400, "seconds between sweeps that record lapsed invitations as expired"),
     STR(smtp_url, "--smtp-url", "ADVISORD_SMTP_URL", "",
         "SMTP server (smtp://host:port, smtps://...); empty: write .eml files to the spool"),
     STR(smtp_user, "--smtp-user", "ADVISORD_SMTP_USER", "", "SMTP login user (optional)"),

@@ -324,7 +324,9 @@ static void test_accept_attempts(struct server *s)
 static void test_expiry(void)
 {
   struct server s;
-  const char *args[] = {"--invitation-ttl", "1", "--reminder-interval", "0", NULL};
+  /* no sweep during the test: what a read shows before anything recorded the expiry */
+  const char *args[] = {"--invitation-ttl", "1", "--reminder-interval", "0",
+                        "--expiry-sweep-interval", "3600", NULL};
   server_start(&s, args, NULL);
   char off[FX_ID_LEN];
   fx_office(&s, "Byrå Ett AB", "5560360793", "info@byra-ett.se", off, tok_office);
@@ -405,6 +407,32 @@ static void test_expiry(void)
   CHECK_INT(server_stop(&s, false), 0);
 }
 
+/* The sweeper records a lapsed invitation without any request touching it. */
+static void test_sweep(void)
+{
+  struct server s;
+  const char *args[] = {"--invitation-ttl", "1", "--expiry-sweep-interval", "1", NULL};
+  server_start(&s, args, NULL);
+  char off[FX_ID_LEN];
+  fx_office(&s, "Byrå Ett AB", "5560360793", "info@byra-ett.se", off, tok_office);
+  struct invite in;
+  invite_account(&s, "556100-0018", "Sopad AB", "s@sopad.se", &in);
+  const char *sql = "SELECT count(*) FROM collaboration_events WHERE collaboration_id = ? AND "
+                    "event = 'expire' AND actor_kind = 'system' AND to_state = 'expired'";
+  long recorded = 0;
+  for (int i = 0; i < 100 && recorded == 0; i++) {
+    sleep_ms(100);
+    recorded = cx_count(&s, sql, in.id);
+  }
+  CHECK_INT(recorded, 1);
+  CHECK_INT(cx_count(&s, "SELECT count(*) FROM collaborations WHERE state = 'expired' AND id = ?",
+                     in.id),
+            1);
+  const char *steps[] = {"invite:>invited", "expire:invited>expired", NULL};
+  cx_check_events(&s, in.id, tok_office, steps);
+  CHECK_INT(server_stop(&s, false), 0);
+}
+
 int main(void)
 {
   struct server s;
@@ -418,5 +446,6 @@ int main(void)
   test_accept_attempts(&s);
   CHECK_INT(server_stop(&s, false), 0);
   test_expiry();
+  test_sweep();
   return TEST_REPORT();
 }

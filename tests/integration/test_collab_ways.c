@@ -254,16 +254,29 @@ static void way_new_customer(void)
   CHECK_INT(r.status, 400);
   CHECK(r.body && strstr(r.body, "\"administrator\""));
   resp_free(&r);
-  CHECK(cx_post(&s, path, tok_office, &r,
-                "{\"task_id\":\"%s\",\"variant\":\"start\",\"invoice_recipient\":\"customer\","
-                "\"agreement_period_months\":3,\"administrator\":{\"name\":\"Nils Ny\","
-                "\"email\":\"nils@nystart.se\",\"phone\":\"+46 70 123 45 67\"}}",
-                task));
+  /* with an Idempotency-Key: a retry replays the first answer and creates nothing more */
+  char body[512], auth[128];
+  snprintf(body, sizeof body,
+           "{\"task_id\":\"%s\",\"variant\":\"start\",\"invoice_recipient\":\"customer\","
+           "\"agreement_period_months\":3,\"administrator\":{\"name\":\"Nils Ny\","
+           "\"email\":\"nils@nystart.se\",\"phone\":\"+46 70 123 45 67\"}}",
+           task);
+  snprintf(auth, sizeof auth, "Authorization: Bearer %s", tok_office);
+  const char *hdrs[] = {auth, "Content-Type: application/json",
+                        "Idempotency-Key: \"nystart-activation-1\"", NULL};
+  CHECK(http(&s, "POST", path, hdrs, body, &r));
   CHECK_INT(r.status, 201);
   char id[FX_ID_LEN];
   snprintf(id, sizeof id, "%s", resp_str(&r, "id"));
   CHECK_STR(resp_str(&r, "way"), "new_customer");
   CHECK(resp_str(&r, "administrator_id") != NULL);
+  resp_free(&r);
+  CHECK(http(&s, "POST", path, hdrs, body, &r));
+  CHECK_INT(r.status, 201);
+  CHECK_STR(resp_str(&r, "id"), id);
+  char replayed[16];
+  CHECK(resp_header(&r, "idempotency-replayed", replayed, sizeof replayed) &&
+        strcmp(replayed, "true") == 0);
   resp_free(&r);
   CHECK_INT(cx_count(&s, "SELECT count(*) FROM customer_admins WHERE email = ?",
                      "nils@nystart.se"),

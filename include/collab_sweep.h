@@ -1,0 +1,19 @@
+/* collab_sweep.h - the thread that records lapsed invitations as expired. main.c starts it
+ * with the server and stops it before closing the store. */
+#ifndef ADVISORD_COLLAB_SWEEP_H
+#define ADVISORD_COLLAB_SWEEP_H
+
+#include <stddef.h>
+
+struct app;
+struct collab_sweeper;
+
+/* Starts the sweeper (every app->cfg->expiry_sweep_interval seconds). NULL when the thread
+ * cannot be started (logged). Free with collab_sweeper_stop(). */
+struct collab_sweeper *collab_sweeper_start(struct app *app);
+/* Stops and frees the sweeper; NULL is fine. */
+void collab_sweeper_stop(struct collab_sweeper *sw);
+/* Records every invitation that has lapsed by now; returns how many. */
+size_t collab_sweep_once(struct app *app);
+
+#endif
