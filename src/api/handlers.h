@@ -62,5 +62,12 @@ enum MHD_Result api_invitation_approve(struct request *req);
 enum MHD_Result api_invitation_decline(struct request *req);
 enum MHD_Result api_invitation_accept(struct request *req);
 enum MHD_Result api_invitation_renew(struct request *req);
+/* outbox.c (support) */
+enum MHD_Result api_outbox_list(struct request *req);
+enum MHD_Result api_outbox_get(struct request *req);
+enum MHD_Result api_outbox_retry(struct request *req);
+struct outbox_row;
+/* An outbox row as support sees it (new reference). */
+json_t *api_outbox_json(const struct outbox_row *r);
 
 #endif

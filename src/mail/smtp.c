@@ -1,6 +1,6 @@
-/* smtp.c - delivery of one message over SMTP with libcurl. The server's last reply line is
- * kept (only lines the server sent, never ours, so that an AUTH exchange cannot leak) to
- * explain a failure; the reply code decides temporary or permanent (mail_retry.h). */
+/* smtp.c - delivery of one message over SMTP with libcurl. The server's last refusal (a 4xx
+ * or 5xx line it sent; never a line of ours, so that an AUTH exchange cannot leak) explains a
+ * failure; the reply code decides temporary or permanent (mail_retry.h). */
 #include "mail_transport.h"
 
 #include <curl/curl.h>
@@ -28,7 +28,7 @@ static size_t read_msg(char *buf, size_t size, size_t nitems, void *arg)
 
 struct transfer {
   const atomic_bool *stop;
-  char last_reply[200]; /* the last line the server sent */
+  char last_refusal[200]; /* the last 4xx/5xx line the server sent (QUIT's 221 comes later) */
 };
 
 static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
@@ -41,16 +41,16 @@ static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off
 static int on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *arg)
 {
   struct transfer *t = arg;
-  if (type != CURLINFO_HEADER_IN || size < 4)
+  if (type != CURLINFO_HEADER_IN || size < 4 || (data[0] != '4' && data[0] != '5'))
     return 0;
   size_t n = size;
   while (n > 0 && (data[n - 1] == '\r' || data[n - 1] == '\n'))
     n--;
-  if (n >= sizeof t->last_reply)
-    n = sizeof t->last_reply - 1;
+  if (n >= sizeof t->last_refusal)
+    n = sizeof t->last_refusal - 1;
   for (size_t i = 0; i < n; i++) /* printable only: it ends up in logs and JSON */
-    t->last_reply[i] = data[i] >= 0x20 && data[i] < 0x7F ? data[i] : ' ';
-  t->last_reply[n] = '\0';
+    t->last_refusal[i] = data[i] >= 0x20 && data[i] < 0x7F ? data[i] : ' ';
+  t->last_refusal[n] = '\0';
   return 0;
 }
 
@@ -126,9 +126,9 @@ void mail_smtp_send(const struct mail_smtp_settings *s, const char *from, const 
       shutdown(sock, SHUT_RDWR);
   }
   if (rc == CURLE_OK)
-    snprintf(out->detail, sizeof out->detail, "smtp %ld: %s", code, t.last_reply);
-  else if (code >= 400 && t.last_reply[0])
-    snprintf(out->detail, sizeof out->detail, "smtp %ld: %s", code, t.last_reply);
+    snprintf(out->detail, sizeof out->detail, "accepted (smtp %ld)", code);
+  else if (code >= 400 && t.last_refusal[0])
+    snprintf(out->detail, sizeof out->detail, "smtp %s", t.last_refusal);
   else
     snprintf(out->detail, sizeof out->detail, "%s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
 cleanup:

@@ -1,0 +1,148 @@
+/* outbox.c - support's view of the mail outbox: GET /v1/outbox (by status, newest first,
+ * cursor pages), GET /v1/outbox/{id}, POST /v1/outbox/{id}/retry (a failed e-mail back to
+ * pending, due now). */
+#include "app.h"
+#include "handlers.h"
+#include "mailer.h"
+#include "resource.h"
+#include "store_outbox.h"
+#include "util.h"
+#include "validate.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const statuses[] = {"pending", "sent", "failed", NULL};
+
+static const struct field_spec list_query[] = {
+    {.name = "status", .type = FIELD_ENUM, .allowed = statuses},
+    {.name = "cursor", .type = FIELD_STRING, .min_len = 1, .max_len = API_CURSOR_MAX},
+    {.name = "limit", .type = FIELD_INT, .min = 1, .max = API_LIST_MAX_LIMIT},
+    {0},
+};
+
+static json_t *str_or_null(const char *s) { return s && *s ? json_string(s) : json_null(); }
+
+json_t *api_outbox_json(const struct outbox_row *r)
+{
+  char due[32] = "";
+  if (strcmp(r->status, "pending") == 0)
+    util_time_iso8601((time_t)(r->next_attempt_at / 1000), due, sizeof due);
+  return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:i, s:o, s:b, s:o, s:s, s:s, s:o}",
+                   "id", r->id, "message_id", r->message_id, "recipient", r->recipient,
+                   "template", r->template_name, "language", r->language, "collaboration_id",
+                   str_or_null(r->collaboration_id), "status", r->status, "attempts",
+                   r->attempts, "next_attempt_at", str_or_null(due), "in_flight", r->in_flight,
+                   "last_error", str_or_null(r->last_error), "created_at", r->created_at,
+                   "updated_at", r->updated_at, "sent_at", str_or_null(r->sent_at));
+}
+
+static enum MHD_Result bad_cursor(struct request *req)
+{
+  return reply_problem_extra(req, ERR_BAD_QUERY,
+                             json_pack("{s:[{s:s, s:s}]}", "errors", "field", "cursor",
+                                       "message", "is not a cursor this server gave out"),
+                             "Invalid query parameter: cursor");
+}
+
+struct list_arg {
+  const char *status, *after_id;
+  struct outbox_row *rows;
+  size_t max, n;
+  bool more;
+};
+
+static enum store_status list_tx(struct store_conn *c, void *arg)
+{
+  struct list_arg *a = arg;
+  return store_outbox_list(c, a->status, a->after_id, a->rows, a->max, &a->n, &a->more);
+}
+
+enum MHD_Result api_outbox_list(struct request *req)
+{
+  enum MHD_Result r;
+  if (!validate_query(req, list_query, &r))
+    return r;
+  struct list_arg a = {.status = http_query(req, "status"), .max = API_LIST_DEFAULT_LIMIT};
+  const char *limit = http_query(req, "limit");
+  if (limit)
+    a.max = (size_t)atoi(limit);
+  char (*parts)[1024] = NULL;
+  const char *cursor = http_query(req, "cursor");
+  if (cursor) {
+    if (!(parts = malloc(sizeof *parts)))
+      return api_store_failure(req, STORE_ERROR, "outbox message");
+    if (!api_cursor_decode(cursor, 1, parts) || !util_is_uuid(parts[0])) {
+      free(parts);
+      return bad_cursor(req);
+    }
+    a.after_id = parts[0];
+  }
+  a.rows = calloc(a.max, sizeof *a.rows);
+  enum store_status st = a.rows ? store_read(req->app->store, list_tx, &a) : STORE_ERROR;
+  if (st == STORE_NOT_FOUND) { /* the cursor's row does not exist */
+    free(a.rows);
+    free(parts);
+    return bad_cursor(req);
+  }
+  if (st != STORE_OK) {
+    free(a.rows);
+    free(parts);
+    return api_store_failure(req, st, "outbox message");
+  }
+  json_t *items = json_array();
+  for (size_t i = 0; i < a.n; i++)
+    json_array_append_new(items, api_outbox_json(&a.rows[i]));
+  json_t *next = json_null();
+  if (a.more && a.n > 0) {
+    const char *p[] = {a.rows[a.n - 1].id};
+    char *text = api_cursor_encode(p, 1);
+    if (text)
+      next = json_string(text);
+    free(text);
+  }
+  free(a.rows);
+  free(parts);
+  return reply_json(req, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor", next));
+}
+
+enum MHD_Result api_outbox_get(struct request *req)
+{
+  struct store_conn *c = store_conn(req->app->store);
+  struct outbox_row row;
+  const char *id = http_param(req, "id");
+  enum store_status st = c ? store_outbox_get(c, id, &row) : STORE_ERROR;
+  if (st == STORE_NOT_FOUND)
+    return reply_problem(req, ERR_NOT_FOUND, "No outbox message '%.40s'", id);
+  if (st != STORE_OK)
+    return api_store_failure(req, st, "outbox message");
+  return reply_json(req, 200, api_outbox_json(&row));
+}
+
+struct retry_arg {
+  const char *id;
+  struct outbox_row row;
+};
+
+static enum store_status retry_tx(struct store_conn *c, void *arg)
+{
+  struct retry_arg *a = arg;
+  return store_outbox_retry(c, a->id, util_now_ms(), &a->row);
+}
+
+enum MHD_Result api_outbox_retry(struct request *req)
+{
+  struct retry_arg a = {.id = http_param(req, "id")};
+  enum store_status st = store_write(req->app->store, retry_tx, &a);
+  if (st == STORE_NOT_FOUND)
+    return reply_problem(req, ERR_NOT_FOUND, "No outbox message '%.40s'", a.id);
+  if (st == STORE_CONFLICT)
+    return reply_problem_extra(req, ERR_CONFLICT,
+                               json_pack("{s:s}", "current_status", a.row.status),
+                               "Only a failed message can be retried; this one is %s",
+                               a.row.status);
+  if (st != STORE_OK)
+    return api_store_failure(req, st, "outbox message");
+  mailer_wake(req->app->mailer);
+  return reply_json(req, 200, api_outbox_json(&a.row));
+}
