@@ -57,6 +57,21 @@ export class Pools {
     return keys;
   }
 
+  // ETags by the path that answered them; etagFor(path) finds the one of the longest prefix
+  // (an action /v1/x/{id}/approve goes with the ETag of /v1/x/{id}).
+  setEtag(path, etag) {
+    if (!this.etags) this.etags = new Map();
+    if (typeof etag === 'string' && etag) this.etags.set(path, etag);
+  }
+
+  etagFor(path) {
+    for (let p = path; p.length > 1; p = p.slice(0, p.lastIndexOf('/'))) {
+      const e = this.etags?.get(p);
+      if (e) return e;
+    }
+    return undefined;
+  }
+
   pickFor(name, collection, i) {
     for (const k of this.keysFor(name, collection)) {
       const v = this.pick(k, i);
@@ -290,27 +305,25 @@ export function encodeComponent(v) {
 }
 const encodeSegment = encodeComponent;
 
-// Path parameter values: real ones, schema-valid ones, and bad ones (raw means: sent as is,
-// without percent-encoding, to probe the server's decoding).
-function pathParamArb(spec, operation, param, ctx) {
+// Path parameter values: {valid: real (pooled) or schema-valid ones, bad: others}. raw: sent
+// as is, without percent-encoding, to probe the server's decoding.
+function pathParamArbs(spec, operation, param, ctx) {
   const collection = collectionOf(operation.template, param.name);
-  const schema = param.schema;
-  const validArb = arbFromSchema(spec, schema, param.name, { pools: ctx.pools, collection })
+  const schemaValid = arbFromSchema(spec, param.schema, param.name, { pools: ctx.pools, collection })
     .map((v) => ({ text: encodeSegment(String(v)) }));
   const pooled = fc.integer().map((i) => ctx.pools.pickFor(param.name, collection, i))
     .map((v) => (v === undefined ? { text: 'no-such-thing' } : { text: encodeSegment(v) }));
   const bad = fc.oneof(
-    fc.constantFrom(...ODD_STRINGS.filter((s) => s !== '')).map((v) => ({ text: encodeSegment(v) })),
+    fc.constantFrom(...ODD_STRINGS.filter((v) => v !== '')).map((v) => ({ text: encodeSegment(v) })),
     fc.string({ minLength: 1, maxLength: 40, unit: 'binary' }).map((v) => ({ text: encodeSegment(v) })),
     fc.constantFrom('%ZZ', '%', '%0', '..', '.', '%2e%2e', '%2F', 'a%2Fb', '%00', 'a%00b', '%C3', '%FF%FE', '~', ';a=b', '0', '-1', '00000000-0000-0000-0000-000000000000')
       .map((v) => ({ text: v, raw: true })),
     fc.constantFrom(300, 9000, 20000).map((n) => ({ text: 'a'.repeat(n) })),
   );
-  if (ctx.validOnly) return fc.oneof({ weight: 4, arbitrary: pooled }, { weight: 1, arbitrary: validArb });
-  return fc.oneof({ weight: 4, arbitrary: pooled }, { weight: 3, arbitrary: validArb }, { weight: 3, arbitrary: bad });
+  return { valid: fc.oneof({ weight: 4, arbitrary: pooled }, { weight: 1, arbitrary: schemaValid }), bad };
 }
 
-function queryParamArb(spec, param, ctx) {
+function queryParamArbs(spec, param, ctx) {
   const valid = arbFromSchema(spec, param.schema, param.name, { pools: ctx.pools })
     .map((v) => (Array.isArray(v) ? v.map(String) : [typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)]));
   const bad = fc.oneof(
@@ -319,109 +332,152 @@ function queryParamArb(spec, param, ctx) {
     fc.constantFrom(['a', 'b'], ['1', '1']),
     fc.constantFrom(10000).map((n) => ['q'.repeat(n)]),
   );
-  if (ctx.validOnly) return fc.option(valid, { freq: 2 });
-  return fc.option(fc.oneof({ weight: 3, arbitrary: valid }, { weight: 2, arbitrary: bad }), { freq: 3 });
+  return { valid: fc.option(valid, { freq: 2 }), bad };
 }
 
-// The Authorization header: a real token of some kind, none, or a bad one.
-function authArb(ctx, needsAuth) {
+// The Authorization header: {valid: a real token of some kind (none when there are none),
+// bad: none, malformed, tampered or revoked}.
+function authArbs(ctx) {
   const kinds = Object.keys(ctx.tokens);
+  const revoked = (ctx.revoked ?? []).map((tok) => fc.constant({ header: `Bearer ${tok}`, valid: false, what: 'revoked token' }));
+  const tampered = kinds.length === 0 ? [] : [fc.constantFrom(...kinds).map((k) => ({
+    header: `Bearer ${ctx.tokens[k].slice(0, -1)}${ctx.tokens[k].endsWith('A') ? 'B' : 'A'}`, valid: false, what: 'tampered token' }))];
   const bad = fc.oneof(
     fc.constant({ header: undefined, valid: false, what: 'no token' }),
     fc.constantFrom('Bearer ', 'Bearer', 'Basic dXNlcjpwYXNz', 'Bearer x', 'Bearer  ', 'Token abc', 'Bearer ' + 'A'.repeat(5000),
       'Bearer \u00ff\u00fe', 'Bearer a b c', 'Bearer ../../../etc/passwd', "Bearer ' OR 1=1 --")
       .map((h) => ({ header: h, valid: false, what: 'bad token' })),
-    fc.string({ minLength: 1, maxLength: 64 }).map((s) => ({ header: `Bearer ${s.replace(/[^\x21-\x7e]/g, 'x')}`, valid: false, what: 'bad token' })),
+    fc.string({ minLength: 1, maxLength: 64 }).map((v) => ({ header: `Bearer ${v.replace(/[^\x21-\x7e]/g, 'x')}`, valid: false, what: 'bad token' })),
+    ...tampered,
+    ...revoked,
   );
-  const revoked = (ctx.revoked ?? []).map((tok) => fc.constant({ header: `Bearer ${tok}`, valid: false, what: 'revoked token' }));
-  if (kinds.length === 0) return revoked.length ? fc.oneof(bad, ...revoked) : bad;
-  const good = fc.constantFrom(...kinds).map((k) => ({ header: `Bearer ${ctx.tokens[k]}`, valid: true, what: k }));
-  if (ctx.validOnly) return good;
-  const tampered = fc.constantFrom(...kinds).map((k) => ({ header: `Bearer ${ctx.tokens[k].slice(0, -1)}${ctx.tokens[k].endsWith('A') ? 'B' : 'A'}`, valid: false, what: 'tampered token' }));
-  return needsAuth
-    ? fc.oneof({ weight: 6, arbitrary: good }, { weight: 3, arbitrary: bad }, { weight: 1, arbitrary: tampered },
-      ...revoked.map((a) => ({ weight: 1, arbitrary: a })))
-    : fc.oneof({ weight: 1, arbitrary: good }, { weight: 1, arbitrary: bad });
+  const token = (k) => ({ header: `Bearer ${ctx.tokens[k]}`, valid: true, what: k });
+  // Kinds that got past authorization while seeding are preferred, so that valid requests
+  // mostly reach the handler; the others still come (each must get a documented 403).
+  const allowed = (ctx.allowedKinds ?? []).filter((k) => kinds.includes(k));
+  let valid;
+  if (kinds.length === 0) valid = fc.constant({ header: undefined, valid: false, what: 'no token (none could be made)' });
+  else if (allowed.length === 0 || allowed.length === kinds.length) valid = fc.constantFrom(...kinds).map(token);
+  else valid = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...allowed).map(token) }, { weight: 1, arbitrary: fc.constantFrom(...kinds).map(token) });
+  return { valid, bad };
 }
 
 const requestIdArb = fc.option(fc.oneof(
   fc.constantFrom('abc-123', 'x'.repeat(64), 'x'.repeat(65), 'a b', 'ÅÄÖ', '', '<x>', '-_.:'),
-  fc.string({ maxLength: 80 }).map((s) => s.replace(/[^\x20-\x7e]/g, '')),
+  fc.string({ maxLength: 80 }).map((v) => v.replace(/[^\x20-\x7e]/g, '')),
 ), { freq: 4 });
 
+// Stands for "the ETag last seen for this resource" in generated If-Match headers.
+const ETAG = '\u0000etag';
+
+// Replaces element i of a tuple value.
+function withAt(values, i, v) {
+  const c = [...values];
+  c[i] = v;
+  return c;
+}
+
 // Whole requests for one operation: {method, path, headers, body (Buffer|undefined), meta}.
+// A request is built valid in every part (path and query parameters, header parameters,
+// token, body), then usually one part is broken: so each kind of bad input reaches the code
+// that must refuse it, rather than every request stopping at the first check (401). Some
+// requests stay valid, and some ("chaos") break any number of parts at once.
+// ctx: {tokens, revoked, pools, validOnly}.
 export function requestArb(spec, operation, ctx) {
   const params = spec.parameters(operation);
   const pathParams = params.filter((p) => p.param.in === 'path');
   const queryParams = params.filter((p) => p.param.in === 'query');
   const headerParams = params.filter((p) => p.param.in === 'header');
-  const security = operation.op.security ?? spec.doc.security ?? [];
-  const needsAuth = security.length > 0 && !security.some((s) => Object.keys(s).length === 0);
   const rb = spec.requestBody(operation);
 
-  const pathArb = fc.tuple(...pathParams.map(({ param }) => pathParamArb(spec, operation, param, ctx)));
-  const queryArb = fc.tuple(
-    fc.tuple(...queryParams.map(({ param }) => queryParamArb(spec, param, ctx))),
-    fc.option(fc.tuple(fc.constantFrom('unknown', 'limit', 'cursor', 'q', '', 'a[b]', 'Å'), fc.constantFrom('1', '', 'x', '%')), { freq: 6 }),
-  );
-  const headerArb = fc.tuple(...headerParams.map(({ param }) => fc.option(fc.oneof(
-    arbFromSchema(spec, param.schema, param.name, { pools: ctx.pools }).map((v) => String(v).replace(/[^\x20-\x7e]/g, '')),
-    fc.constantFrom('', '*', '"x"', 'W/"1"', '1', 'nonsense', 'x'.repeat(300)),
-  ), { freq: 4 })));
+  const paths = pathParams.map(({ param }) => pathParamArbs(spec, operation, param, ctx));
+  const queries = queryParams.map(({ param }) => queryParamArbs(spec, param, ctx));
+  const hdrs = headerParams.map(({ param }) => ({
+    valid: fc.option(fc.oneof(
+      ...(/^if-(none-)?match$/i.test(param.name) ? [{ weight: 3, arbitrary: fc.constant(ETAG) }] : []),
+      { weight: 1, arbitrary: arbFromSchema(spec, param.schema, param.name, { pools: ctx.pools }).map((v) => String(v).replace(/[^\x20-\x7e]/g, '')) },
+    ), { freq: 2 }),
+    bad: fc.constantFrom('', '*', '"x"', 'W/"1"', '1', 'nonsense', 'x'.repeat(300)),
+  }));
+  const auth = authArbs(ctx);
+  const unknownQuery = fc.option(fc.tuple(fc.constantFrom('unknown', 'limit', 'cursor', 'q', '', 'a[b]', 'Å'), fc.constantFrom('1', '', 'x', '%')), { freq: 8 });
 
-  let bodyArb = fc.constant({ body: undefined, contentType: undefined, what: 'no body' });
+  let body = { valid: fc.constant({ body: undefined, contentType: undefined, what: 'no body' }), bad: null };
   if (rb) {
     const media = Object.keys(rb.body.content ?? {});
     const jsonMedia = media.find((m) => /json/.test(m)) ?? media[0];
-    const schemaPtr = `${rb.pointer}/content/${escapePointer(jsonMedia)}/schema`;
-    const schema = spec.at(schemaPtr);
+    const schema = spec.at(`${rb.pointer}/content/${escapePointer(jsonMedia)}/schema`);
     const validValue = arbFromSchema(spec, schema, undefined, { pools: ctx.pools });
     const okType = fc.oneof({ weight: 6, arbitrary: fc.constant(jsonMedia) }, { weight: 1, arbitrary: fc.constantFrom(...CONTENT_TYPES_OK) });
     const json = (v) => Buffer.from(JSON.stringify(v));
-    bodyArb = ctx.validOnly
-      ? validValue.map((v) => ({ body: json(v), contentType: jsonMedia, what: 'valid body' }))
-      : fc.oneof(
-      { weight: 5, arbitrary: fc.tuple(validValue, okType).map(([v, ct]) => ({ body: json(v), contentType: ct, what: 'valid body' })) },
-      { weight: 4, arbitrary: fc.tuple(mutatedBodyArb(spec, schema, validValue), okType).map(([v, ct]) => ({ body: json(v), contentType: ct, what: 'mutated body' })) },
-      { weight: 1, arbitrary: fc.tuple(brokenBodyArb, okType).map(([b, ct]) => ({ body: b, contentType: ct, what: 'broken JSON' })) },
-      { weight: 1, arbitrary: fc.tuple(validValue, fc.constantFrom(...CONTENT_TYPES_BAD)).map(([v, ct]) => ({ body: json(v), contentType: ct || undefined, what: 'wrong content type' })) },
-      { weight: 1, arbitrary: okType.map((ct) => ({ body: undefined, contentType: ct, what: 'no body' })) },
-    );
+    body = {
+      valid: fc.tuple(validValue, okType).map(([v, ct]) => ({ body: json(v), contentType: ct, what: 'valid body' })),
+      bad: fc.oneof(
+        { weight: 6, arbitrary: fc.tuple(mutatedBodyArb(spec, schema, validValue), okType).map(([v, ct]) => ({ body: json(v), contentType: ct, what: 'mutated body' })) },
+        { weight: 2, arbitrary: fc.tuple(brokenBodyArb, okType).map(([b, ct]) => ({ body: b, contentType: ct, what: 'broken JSON' })) },
+        { weight: 2, arbitrary: fc.tuple(validValue, fc.constantFrom(...CONTENT_TYPES_BAD)).map(([v, ct]) => ({ body: json(v), contentType: ct || undefined, what: 'wrong content type' })) },
+        { weight: 1, arbitrary: okType.map((ct) => ({ body: undefined, contentType: ct, what: 'no body' })) },
+      ),
+    };
   }
-
-  // Now and then another method on the same path: an operation of its own or a 405.
   const otherMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'].filter((m) => m !== operation.method);
-  const methodArb = ctx.validOnly
-    ? fc.constant(operation.method)
-    : fc.oneof({ weight: 19, arbitrary: fc.constant(operation.method) }, { weight: 1, arbitrary: fc.constantFrom(...otherMethods) });
 
-  return fc.record({
-    method: methodArb,
-    pathValues: pathArb,
-    query: queryArb,
-    headerValues: headerArb,
-    auth: authArb(ctx, needsAuth),
-    body: bodyArb,
+  const base = fc.record({
+    method: fc.constant(operation.method),
+    pathValues: fc.tuple(...paths.map((a) => a.valid)),
+    queryValues: fc.tuple(...queries.map((a) => a.valid)),
+    unknownQuery,
+    headerValues: fc.tuple(...hdrs.map((a) => a.valid)),
+    auth: auth.valid,
+    body: body.valid,
     requestId: requestIdArb,
-  }).map((g) => {
+    broken: fc.constant('nothing'),
+  });
+
+  // One broken part, chosen among those the operation has.
+  const index = (n) => fc.nat({ max: n - 1 });
+  const mutations = [{ weight: 2, arbitrary: fc.constant((g) => g) }];
+  const add = (weight, arb) => mutations.push({ weight, arbitrary: arb });
+  add(2, auth.bad.map((a) => (g) => ({ ...g, auth: a, broken: a.what })));
+  if (paths.length) add(2, index(paths.length).chain((i) => paths[i].bad.map((v) => (g) => ({ ...g, pathValues: withAt(g.pathValues, i, v), broken: `path parameter ${pathParams[i].param.name}` }))));
+  if (queries.length) add(2, index(queries.length).chain((i) => queries[i].bad.map((v) => (g) => ({ ...g, queryValues: withAt(g.queryValues, i, v), broken: `query parameter ${queryParams[i].param.name}` }))));
+  if (hdrs.length) add(1, index(hdrs.length).chain((i) => hdrs[i].bad.map((v) => (g) => ({ ...g, headerValues: withAt(g.headerValues, i, v), broken: `header ${headerParams[i].param.name}` }))));
+  if (body.bad) add(4, body.bad.map((b) => (g) => ({ ...g, body: b, broken: b.what })));
+  add(1, fc.constantFrom(...otherMethods).map((m) => (g) => ({ ...g, method: m, broken: `method ${m}` })));
+  const chaos = fc.record({
+    method: fc.oneof({ weight: 9, arbitrary: fc.constant(operation.method) }, { weight: 1, arbitrary: fc.constantFrom(...otherMethods) }),
+    pathValues: fc.tuple(...paths.map((a) => fc.oneof(a.valid, a.bad))),
+    queryValues: fc.tuple(...queries.map((a) => fc.oneof(a.valid, a.bad.map((v) => v)))),
+    unknownQuery,
+    headerValues: fc.tuple(...hdrs.map((a) => fc.oneof(a.valid, a.bad))),
+    auth: fc.oneof(auth.valid, auth.bad),
+    body: body.bad ? fc.oneof(body.valid, body.bad) : body.valid,
+    requestId: requestIdArb,
+    broken: fc.constant('chaos'),
+  });
+  const generated = ctx.validOnly
+    ? base
+    : fc.oneof({ weight: 9, arbitrary: fc.tuple(base, fc.oneof(...mutations)).map(([g, f]) => f(g)) }, { weight: 1, arbitrary: chaos });
+
+  return generated.map((g) => {
     let path = operation.template;
-    const rawParams = {};
     pathParams.forEach(({ param }, i) => {
       path = path.replace(`{${param.name}}`, g.pathValues[i].text);
-      rawParams[param.name] = g.pathValues[i];
     });
     const q = [];
     queryParams.forEach(({ param }, i) => {
-      const vals = g.query[0][i];
+      const vals = g.queryValues[i];
       if (vals) for (const v of vals) q.push(`${encodeComponent(param.name)}=${encodeComponent(v)}`);
     });
-    if (g.query[1]) q.push(`${encodeComponent(g.query[1][0])}=${g.query[1][1] === '%' ? '%' : encodeComponent(g.query[1][1])}`);
+    if (g.unknownQuery) q.push(`${encodeComponent(g.unknownQuery[0])}=${g.unknownQuery[1] === '%' ? '%' : encodeComponent(g.unknownQuery[1])}`);
     if (q.length > 0) path += `?${q.join('&')}`;
     const headers = {};
     if (g.auth.header !== undefined) headers.authorization = g.auth.header;
     if (g.requestId !== null) headers['x-request-id'] = g.requestId;
     headerParams.forEach(({ param }, i) => {
-      if (g.headerValues[i] !== null) headers[param.name.toLowerCase()] = g.headerValues[i];
+      let v = g.headerValues[i];
+      if (v === ETAG) v = ctx.pools.etagFor(path.split('?')[0]) ?? '"none-seen"';
+      if (v !== null) headers[param.name.toLowerCase()] = v;
     });
     // A body goes only with the operation's own method (bodies on bodiless operations are
     // outside the contract: see README).
@@ -432,7 +488,7 @@ export function requestArb(spec, operation, ctx) {
       path,
       headers,
       body: own ? g.body.body : undefined,
-      meta: { auth: g.auth.what, authValid: g.auth.valid, body: g.body.what },
+      meta: { auth: g.auth.what, authValid: g.auth.valid, body: g.body.what, broken: g.broken },
     };
   });
 }
