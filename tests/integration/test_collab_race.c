@@ -165,6 +165,29 @@ int main(void)
   CHECK_INT(r.status, 200);
   CHECK_INT(json_array_size(json_object_get(r.json, "items")), 4);
   resp_free(&r);
+  /* page by page with the cursor: every collaboration once, newest first */
+  char path[2200] = "/v1/collaborations?limit=1", seen[4][FX_ID_LEN] = {{0}};
+  int pages = 0;
+  for (bool more = true; more && pages < 6; pages++) {
+    CHECK(api(&s, "GET", path, tok_office, NULL, &r));
+    CHECK_INT(r.status, 200);
+    json_t *items = json_object_get(r.json, "items");
+    CHECK_INT(json_array_size(items), 1);
+    const char *cid = json_string_value(json_object_get(json_array_get(items, 0), "id"));
+    for (int i = 0; cid && i < pages; i++)
+      CHECK(strcmp(seen[i], cid) != 0);
+    if (cid && pages < 4)
+      snprintf(seen[pages], FX_ID_LEN, "%s", cid);
+    const char *next = json_string_value(json_object_get(r.json, "next_cursor"));
+    more = next != NULL;
+    if (next)
+      snprintf(path, sizeof path, "/v1/collaborations?limit=1&cursor=%s", next);
+    resp_free(&r);
+  }
+  CHECK_INT(pages, 4);
+  CHECK(api(&s, "GET", "/v1/collaborations?cursor=bm90LWEtY3Vyc29y", tok_office, NULL, &r));
+  CHECK_INT(r.status, 400);
+  resp_free(&r);
   CHECK_INT(server_stop(&s, false), 0);
   curl_global_cleanup();
   return TEST_REPORT();

@@ -5,6 +5,7 @@
 #include "collab_fx.h"
 
 #include <time.h>
+#include <unistd.h>
 
 TEST_MAIN_DEFS
 
@@ -108,6 +109,25 @@ static void way_account(void)
   cx_check_events(&s, id, tok_office, steps1);
   /* the customer sees the same history */
   cx_check_events(&s, id, tok_cadmin, steps1);
+
+  /* only the e-mail holds the token: the database has its hash and nonce, never the token */
+  CHECK(!fx_file_contains(s.db, token));
+  char wal[320];
+  snprintf(wal, sizeof wal, "%s-wal", s.db);
+  CHECK(!fx_file_contains(wal, token));
+  /* the mailer delivers the invitation; the collaboration shows its delivery state */
+  char cpath[128];
+  snprintf(cpath, sizeof cpath, "/v1/collaborations/%s", id);
+  bool sent = false;
+  for (int i = 0; i < 100 && !sent; i++) {
+    CHECK(api(&s, "GET", cpath, tok_office, NULL, &r));
+    sent = resp_str(&r, "invitation_email.status") &&
+           strcmp(resp_str(&r, "invitation_email.status"), "sent") == 0;
+    resp_free(&r);
+    if (!sent)
+      usleep(50000);
+  }
+  CHECK(sent);
 
   /* the link shows the invitation without a login */
   snprintf(path, sizeof path, "/v1/invitations/%s", token);
