@@ -142,7 +142,9 @@ enum MHD_Result collab_op_run(struct collab_op *op)
   json_decref(op->details);
   op->details = NULL;
   enum MHD_Result r;
-  if (op->err != ERR_NONE) {
+  /* a refusal commits (STORE_OK) or rolls back (STORE_ABORT); anything else is the store's
+   * failure, whatever an earlier attempt of the transaction had decided */
+  if (op->err != ERR_NONE && (st == STORE_OK || st == STORE_ABORT)) {
     if (op->retry_after > 0) {
       char secs[24];
       snprintf(secs, sizeof secs, "%ld", op->retry_after);

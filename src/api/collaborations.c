@@ -415,6 +415,8 @@ enum MHD_Result api_collab_create(struct request *req)
   if (begin_idem(req, s, &ik, &r))
     return r;
   enum store_status st = store_write(req->app->store, activate_tx, s);
+  if (st != STORE_OK && st != STORE_ABORT)
+    s->err = ERR_NONE; /* the store failed, whatever an earlier attempt had decided */
   if (st == STORE_ABORT && s->err != ERR_NONE)
     st = STORE_OK;
   return start_reply(s, st);
@@ -551,6 +553,8 @@ enum MHD_Result api_office_invitation_create(struct request *req)
   if (begin_idem(req, s, &ik, &r))
     return r;
   enum store_status st = store_write(req->app->store, office_invite_tx, s);
+  if (st != STORE_OK && st != STORE_ABORT)
+    s->err = ERR_NONE; /* the store failed, whatever an earlier attempt had decided */
   if (st == STORE_ABORT && s->err != ERR_NONE)
     st = STORE_OK;
   return start_reply(s, st);

@@ -19,6 +19,7 @@ static pthread_barrier_t start_line;
 struct racer {
   char path[200];
   const char *token;
+  const char *if_match; /* NULL: none */
   long status;
   char code[40];
 };
@@ -26,9 +27,15 @@ struct racer {
 static void *race(void *arg)
 {
   struct racer *rc = arg;
+  char auth[128], im[64];
+  snprintf(auth, sizeof auth, "Authorization: Bearer %s", rc->token ? rc->token : "");
+  snprintf(im, sizeof im, "If-Match: %s", rc->if_match ? rc->if_match : "");
+  const char *hdrs[] = {auth, im, NULL};
   pthread_barrier_wait(&start_line);
   struct resp r;
-  rc->status = api(&s, "POST", rc->path, rc->token, NULL, &r) ? r.status : -1;
+  bool ok = rc->if_match ? http(&s, "POST", rc->path, hdrs, NULL, &r)
+                         : api(&s, "POST", rc->path, rc->token, NULL, &r);
+  rc->status = ok ? r.status : -1;
   snprintf(rc->code, sizeof rc->code, "%s", resp_str(&r, "code") ? resp_str(&r, "code") : "");
   resp_free(&r);
   return NULL;
@@ -147,6 +154,28 @@ static void link_race(void)
   fprintf(stderr, "link: %d of %d won\n", won, LINK_RACERS);
 }
 
+/* Racing requests that all name the same version: one wins, the others see a stale If-Match. */
+static void if_match_race(void)
+{
+  char id[FX_ID_LEN], tok_cadmin[FX_TOKEN_LEN], link[SECRET_TOKEN_LEN];
+  invite("556200-0058", "Versionsrace AB", id, tok_cadmin, link);
+  static struct racer racers[20];
+  for (int i = 0; i < 20; i++) {
+    bool remind = i % 2 == 1;
+    snprintf(racers[i].path, sizeof racers[i].path, "/v1/collaborations/%s/%s", id,
+             remind ? "reminders" : "withdraw");
+    racers[i].token = tok_office;
+    racers[i].if_match = "\"1\"";
+  }
+  int won = run_race(racers, 20, 412, "precondition_failed");
+  CHECK_INT(won, 1);
+  CHECK_INT(cx_count(&s, "SELECT version FROM collaborations WHERE id = ?", id), 2);
+  CHECK_INT(cx_count(&s, "SELECT count(*) FROM collaboration_events WHERE collaboration_id = ?",
+                     id),
+            2);
+  fprintf(stderr, "if-match: %d of 20 won\n", won);
+}
+
 int main(void)
 {
   curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -156,6 +185,7 @@ int main(void)
   approve_vs_withdraw("556200-0025", "Kapplöpning Två AB", true);
   approve_vs_withdraw("556200-0033", "Kapplöpning Tre AB", false);
   link_race();
+  if_match_race();
   /* the server keeps serving */
   struct resp r;
   CHECK(api(&s, "GET", "/healthz", NULL, NULL, &r));
@@ -163,12 +193,12 @@ int main(void)
   resp_free(&r);
   CHECK(api(&s, "GET", "/v1/collaborations?limit=10", tok_office, NULL, &r));
   CHECK_INT(r.status, 200);
-  CHECK_INT(json_array_size(json_object_get(r.json, "items")), 4);
+  CHECK_INT(json_array_size(json_object_get(r.json, "items")), 5);
   resp_free(&r);
   /* page by page with the cursor: every collaboration once, newest first */
-  char path[2200] = "/v1/collaborations?limit=1", seen[4][FX_ID_LEN] = {{0}};
+  char path[2200] = "/v1/collaborations?limit=1", seen[5][FX_ID_LEN] = {{0}};
   int pages = 0;
-  for (bool more = true; more && pages < 6; pages++) {
+  for (bool more = true; more && pages < 7; pages++) {
     CHECK(api(&s, "GET", path, tok_office, NULL, &r));
     CHECK_INT(r.status, 200);
     json_t *items = json_object_get(r.json, "items");
@@ -176,7 +206,7 @@ int main(void)
     const char *cid = json_string_value(json_object_get(json_array_get(items, 0), "id"));
     for (int i = 0; cid && i < pages; i++)
       CHECK(strcmp(seen[i], cid) != 0);
-    if (cid && pages < 4)
+    if (cid && pages < 5)
       snprintf(seen[pages], FX_ID_LEN, "%s", cid);
     const char *next = json_string_value(json_object_get(r.json, "next_cursor"));
     more = next != NULL;
@@ -184,7 +214,7 @@ int main(void)
       snprintf(path, sizeof path, "/v1/collaborations?limit=1&cursor=%s", next);
     resp_free(&r);
   }
-  CHECK_INT(pages, 4);
+  CHECK_INT(pages, 5);
   CHECK(api(&s, "GET", "/v1/collaborations?cursor=bm90LWEtY3Vyc29y", tok_office, NULL, &r));
   CHECK_INT(r.status, 400);
   resp_free(&r);
