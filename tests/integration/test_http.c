@@ -83,6 +83,15 @@ static void test_variants(struct server *s)
   check_problem(&r, 404, "not_found");
   resp_free(&r);
 
+  CHECK(http(s, "GET", "/v1/variants/%C3%A5%F0%9F%98%80", NULL, NULL, &r));
+  check_problem(&r, 404, "not_found");
+  resp_free(&r);
+
+  CHECK(http(s, "HEAD", "/healthz", NULL, NULL, &r));
+  CHECK_INT(r.status, 200);
+  CHECK_INT(r.body_len, 0);
+  resp_free(&r);
+
   CHECK(http(s, "HEAD", "/v1/variants", NULL, NULL, &r));
   CHECK_INT(r.status, 200);
   CHECK_INT(r.body_len, 0);
@@ -196,6 +205,19 @@ static void test_routing(struct server *s)
   resp_free(&r);
   check_alive(s);
 
+  CHECK(http(s, "OPTIONS", "/v1/variants", NULL, NULL, &r));
+  CHECK_INT(r.status, 204);
+  CHECK(resp_header(&r, "allow", allow, sizeof allow));
+  CHECK(strstr(allow, "GET") != NULL);
+  resp_free(&r);
+
+  char long_path[9000] = "/v1/variants/";
+  memset(long_path + strlen(long_path), 'x', sizeof long_path - strlen(long_path) - 1);
+  long_path[sizeof long_path - 1] = '\0';
+  CHECK(http(s, "GET", long_path, NULL, NULL, &r));
+  check_problem(&r, 414, "uri_too_long");
+  resp_free(&r);
+
   size_t n = 10000;
   char *path = malloc(n + 32);
   strcpy(path, "/v1/variants?q=");
@@ -255,6 +277,8 @@ int main(void)
   struct resp r;
   CHECK(http(&s, "GET", "/readyz", NULL, NULL, &r));
   CHECK_INT(r.status, 200);
+  CHECK_STR(resp_str(&r, "status"), "ready");
+  CHECK(json_integer_value(json_object_get(r.json, "schema_version")) >= 1);
   resp_free(&r);
   test_variants(&s);
   test_preview(&s);
