@@ -27,6 +27,7 @@ struct config {
   char *smtp_password;
   char *smtp_starttls;    /* off|try|required: STARTTLS on smtp:// (smtps:// is TLS anyway) */
   long smtp_timeout;      /* seconds one SMTP delivery may take */
+  char *smtp_ca_file;     /* CA certificates for the SMTP server's TLS ("": the system's) */
   char *mail_from;
   char *public_url;       /* base of links in e-mails */
   char *mail_spool;

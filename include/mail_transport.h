@@ -20,6 +20,7 @@ struct mail_smtp_settings {
   const char *user;     /* "" or NULL: none (or the URL's) */
   const char *password;
   const char *starttls; /* "off", "try" or "required" */
+  const char *ca_file;  /* "" or NULL: the system's CA store */
   long timeout_s;       /* the whole delivery */
 };
 

@@ -61,6 +61,9 @@ static const struct option_def options[] = {
         "(smtps:// always uses TLS)"),
     NUM(smtp_timeout, "--smtp-timeout", "ADVISORD_SMTP_TIMEOUT", "60", 5, 3600,
         "seconds one SMTP delivery may take before it counts as a temporary failure"),
+    STR(smtp_ca_file, "--smtp-ca-file", "ADVISORD_SMTP_CA_FILE", "",
+        "PEM file of CA certificates to check the SMTP server's TLS certificate against "
+        "(empty: the system's CA store)"),
     STR(mail_from, "--mail-from", "ADVISORD_MAIL_FROM", "advisord <no-reply@advisord.local>",
         "From address of e-mails"),
     STR(public_url, "--public-url", "ADVISORD_PUBLIC_URL", "http://127.0.0.1:8080",

@@ -234,8 +234,9 @@ struct mailer *mailer_start(struct app *app)
     return NULL;
   }
   if (cfg->smtp_url && *cfg->smtp_url) {
-    m->smtp = (struct mail_smtp_settings){cfg->smtp_url, cfg->smtp_user, cfg->smtp_password,
-                                          cfg->smtp_starttls, cfg->smtp_timeout};
+    m->smtp = (struct mail_smtp_settings){cfg->smtp_url,     cfg->smtp_user,
+                                          cfg->smtp_password, cfg->smtp_starttls,
+                                          cfg->smtp_ca_file, cfg->smtp_timeout};
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
       log_msg(LOG_ERROR, "mailer_not_started", "libcurl could not be initialised");
       free(m);

@@ -108,6 +108,8 @@ void mail_smtp_send(const struct mail_smtp_settings *s, const char *from, const 
              : strcmp(s->starttls, "try") == 0    ? (long)CURLUSESSL_TRY
                                                   : (long)CURLUSESSL_NONE;
   curl_easy_setopt(h, CURLOPT_USE_SSL, ssl);
+  if (s->ca_file && *s->ca_file)
+    curl_easy_setopt(h, CURLOPT_CAINFO, s->ca_file);
   if (s->user && *s->user) {
     curl_easy_setopt(h, CURLOPT_USERNAME, s->user);
     curl_easy_setopt(h, CURLOPT_PASSWORD, s->password ? s->password : "");

@@ -30,11 +30,28 @@ static void sleep_ms(long ms)
 static void spawn(struct smtp_sink *k, int fail_first, int delay_s)
 {
   char port_file[300], port[16], fail[16], delay[16];
+  const char *argv[20];
+  int n = 0;
   snprintf(port_file, sizeof port_file, "%s/port", k->dir);
   unlink(port_file);
   snprintf(port, sizeof port, "%d", k->port);
   snprintf(fail, sizeof fail, "%d", fail_first);
   snprintf(delay, sizeof delay, "%d", delay_s);
+  const char *fixed[] = {PYTHON,         ADVISORD_SOURCE_DIR "/tests/mail/smtp_sink.py",
+                         "--dir",        k->dir,
+                         "--port",       port,
+                         "--fail-first", fail,
+                         "--reject-file", k->reject_file,
+                         "--delay-data", delay};
+  for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+    argv[n++] = fixed[i];
+  if (k->tls)
+    argv[n++] = k->tls == SINK_IMPLICIT_TLS ? "--implicit-tls" : "--starttls";
+  if (k->auth[0]) {
+    argv[n++] = "--auth";
+    argv[n++] = k->auth;
+  }
+  argv[n] = NULL;
   pid_t pid = fork();
   if (pid < 0)
     die("fork failed", strerror(errno));
@@ -43,9 +60,7 @@ static void spawn(struct smtp_sink *k, int fail_first, int delay_s)
     snprintf(log, sizeof log, "%s/sink.log", k->dir);
     if (!freopen(log, "a", stderr) || !freopen("/dev/null", "w", stdout))
       _exit(126);
-    execl(PYTHON, PYTHON, ADVISORD_SOURCE_DIR "/tests/mail/smtp_sink.py", "--dir", k->dir,
-          "--port", port, "--fail-first", fail, "--reject-file", k->reject_file, "--delay-data",
-          delay, (char *)NULL);
+    execv(PYTHON, (char *const *)argv);
     _exit(127);
   }
   k->pid = pid;
@@ -57,7 +72,8 @@ static void spawn(struct smtp_sink *k, int fail_first, int delay_s)
       fclose(f);
       if (ok) {
         k->port = p;
-        snprintf(k->url, sizeof k->url, "smtp://127.0.0.1:%d", p);
+        snprintf(k->url, sizeof k->url, "%s://127.0.0.1:%d",
+                 k->tls == SINK_IMPLICIT_TLS ? "smtps" : "smtp", p);
         return;
       }
     }
@@ -69,14 +85,28 @@ static void spawn(struct smtp_sink *k, int fail_first, int delay_s)
   die("the sink did not listen within 10 s", k->dir);
 }
 
-void sink_start(struct smtp_sink *k, int fail_first, int delay_s)
+static void prepare(struct smtp_sink *k)
 {
   memset(k, 0, sizeof *k);
   snprintf(k->dir, sizeof k->dir, "/tmp/advisord-sink-XXXXXX");
   if (!mkdtemp(k->dir))
     die("mkdtemp failed", strerror(errno));
   snprintf(k->reject_file, sizeof k->reject_file, "%s/reject.txt", k->dir);
+  snprintf(k->cert, sizeof k->cert, "%s/cert.pem", k->dir);
+}
+
+void sink_start(struct smtp_sink *k, int fail_first, int delay_s)
+{
+  prepare(k);
   spawn(k, fail_first, delay_s);
+}
+
+void sink_start_tls(struct smtp_sink *k, int tls, const char *auth)
+{
+  prepare(k);
+  k->tls = tls;
+  snprintf(k->auth, sizeof k->auth, "%s", auth ? auth : "");
+  spawn(k, 0, 0);
 }
 
 void sink_restart(struct smtp_sink *k, int fail_first, int delay_s)

@@ -11,6 +11,9 @@
 
 struct smtp_sink {
   pid_t pid;          /* 0 while stopped */
+  int tls;            /* SINK_STARTTLS or SINK_IMPLICIT_TLS: set before sink_start_tls */
+  char auth[128];     /* "user:password" the server requires, or "" */
+  char cert[300];     /* with TLS: the server's self-signed certificate (the CA file) */
   int port;
   char dir[256];      /* where messages, received.jsonl and events.jsonl go */
   char reject_file[300]; /* addresses listed here get 550 at RCPT TO */
@@ -20,6 +23,10 @@ struct smtp_sink {
 /* Starts a sink on a free port in a new temporary folder; the first fail_first messages get
  * 451 after DATA; every answer to DATA waits delay_s seconds. Aborts the test on failure. */
 void sink_start(struct smtp_sink *k, int fail_first, int delay_s);
+enum { SINK_PLAIN = 0, SINK_STARTTLS = 1, SINK_IMPLICIT_TLS = 2 };
+/* As sink_start, with TLS (SINK_STARTTLS: offered and required; SINK_IMPLICIT_TLS: smtps://,
+ * url then starts "smtps://") and, when auth is not NULL, a required login "user:password". */
+void sink_start_tls(struct smtp_sink *k, int tls, const char *auth);
 /* Starts it again on the same port and folder (after sink_stop). */
 void sink_restart(struct smtp_sink *k, int fail_first, int delay_s);
 /* Stops it (SIGTERM, wait). */

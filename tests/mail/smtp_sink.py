@@ -10,6 +10,10 @@ reads them: an independent check of advisord's MIME). Refusals are logged to
                        RCPT, so a test "fixes" an address by rewriting the file)
   --delay-data S       wait S seconds after the message's data before answering (a slow
                        server: lets a test stop advisord in the middle of a delivery)
+  --starttls           offer STARTTLS and refuse mail without it; --implicit-tls: TLS from
+                       the first byte (smtps://). Either makes a self-signed certificate for
+                       127.0.0.1 as <dir>/cert.pem (the CA file a client must trust)
+  --auth USER:PASSWORD require login with these credentials (after TLS, if any)
 The listening port is written to <dir>/port once the server listens. SIGTERM stops it.
 Run with Debian's /usr/bin/python3 (python3-aiosmtpd).
 """
@@ -20,6 +24,8 @@ import email.policy
 import json
 import os
 import signal
+import ssl
+import subprocess
 
 from aiosmtpd.smtp import SMTP
 
@@ -32,8 +38,9 @@ def append_json(path, record):
 
 
 class Sink:
-    def __init__(self, folder, fail_first, reject_file, delay_data):
+    def __init__(self, folder, fail_first, reject_file, delay_data, implicit_tls=False):
         self.folder = folder
+        self.implicit_tls = implicit_tls
         self.delay_data = delay_data
         self.fail_left = fail_first
         self.reject_file = reject_file
@@ -75,6 +82,9 @@ class Sink:
         body = msg.get_body(preferencelist=("plain",))
         record = {
             "seq": self.seq,
+            "tls": session.ssl is not None or self.implicit_tls,
+            "login": session.auth_data.login.decode()
+            if session.authenticated and hasattr(session.auth_data, "login") else "",
             "file": name,
             "mail_from": envelope.mail_from,
             "rcpt_tos": list(envelope.rcpt_tos),
@@ -95,6 +105,38 @@ class Sink:
         return "250 OK: queued as %s" % name
 
 
+def make_cert(folder):
+    cert, key = os.path.join(folder, "cert.pem"), os.path.join(folder, "key.pem")
+    if not os.path.exists(cert):
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                        "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", cert,
+                        "-days", "2", "-subj", "/CN=127.0.0.1", "-addext",
+                        "subjectAltName=IP:127.0.0.1"],
+                       check=True, capture_output=True)
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(cert, key)
+    return ctx
+
+
+def authenticator_for(expected):
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+    user, _, password = expected.partition(":")
+
+    def check(server, session, envelope, mechanism, auth_data):
+        ok = isinstance(auth_data, LoginPassword) and \
+            auth_data.login.decode() == user and auth_data.password.decode() == password
+        if not ok:
+            append_json(os.path.join(session_folder[0], "events.jsonl"),
+                        {"event": "auth_failed", "code": 535, "mechanism": mechanism})
+        if ok:
+            return AuthResult(success=True, auth_data=auth_data)
+        return AuthResult(success=False, handled=False)  # aiosmtpd then answers 535
+    return check
+
+
+session_folder = [""]
+
+
 async def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--dir", required=True)
@@ -102,12 +144,23 @@ async def main():
     ap.add_argument("--fail-first", type=int, default=0)
     ap.add_argument("--reject-file", default="")
     ap.add_argument("--delay-data", type=float, default=0)
+    ap.add_argument("--starttls", action="store_true")
+    ap.add_argument("--implicit-tls", action="store_true")
+    ap.add_argument("--auth", default="")
     args = ap.parse_args()
-    sink = Sink(args.dir, args.fail_first, args.reject_file, args.delay_data)
+    session_folder[0] = args.dir
+    sink = Sink(args.dir, args.fail_first, args.reject_file, args.delay_data, args.implicit_tls)
+    tls = make_cert(args.dir) if args.starttls or args.implicit_tls else None
+    options = {"hostname": "sink.test", "ident": "advisord-test-sink"}
+    if args.starttls:
+        options.update(tls_context=tls, require_starttls=True)
+    if args.auth:
+        options.update(authenticator=authenticator_for(args.auth), auth_required=True,
+                       auth_require_tls=args.starttls)
     loop = asyncio.get_running_loop()
     server = await loop.create_server(
-        lambda: SMTP(sink, hostname="sink.test", ident="advisord-test-sink"),
-        host="127.0.0.1", port=args.port, reuse_address=True)
+        lambda: SMTP(sink, **options), host="127.0.0.1", port=args.port, reuse_address=True,
+        ssl=tls if args.implicit_tls else None)
     port = server.sockets[0].getsockname()[1]
     tmp = os.path.join(args.dir, "port.tmp")
     with open(tmp, "w") as f:
