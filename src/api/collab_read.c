@@ -14,9 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LIST_DEFAULT API_LIST_DEFAULT_LIMIT
-#define LIST_MAX API_LIST_MAX_LIMIT
-
 static const char *const state_names[] = {"invited", "approved", "active", "declined",
                                           "cancelled", "expired", "ended", NULL};
 static const char *const initiators[] = {"office", "customer", NULL};
@@ -32,8 +29,8 @@ static const char *uuid_check(const char *s)
       {.name = "task_id", .type = FIELD_STRING, .min_len = 36, .max_len = 36,                \
        .check = uuid_check},                                                                 \
       {.name = "initiated_by", .type = FIELD_ENUM, .allowed = initiators},                   \
-      {.name = "cursor", .type = FIELD_STRING, .min_len = 1, .max_len = API_CURSOR_MAX},                \
-      {.name = "limit", .type = FIELD_INT, .min = 1, .max = LIST_MAX}
+      {.name = "cursor", .type = FIELD_STRING, .min_len = 1, .max_len = API_CURSOR_MAX},       \
+      {.name = "limit", .type = FIELD_INT, .min = 1, .max = API_LIST_MAX_LIMIT}
 
 static const struct field_spec list_fields[] = {
     LIST_COMMON_FIELDS,
@@ -46,17 +43,9 @@ static const struct field_spec customer_list_fields[] = {LIST_COMMON_FIELDS, {0}
 
 static const struct field_spec events_fields[] = {
     {.name = "cursor", .type = FIELD_STRING, .min_len = 1, .max_len = API_CURSOR_MAX},
-    {.name = "limit", .type = FIELD_INT, .min = 1, .max = LIST_MAX},
+    {.name = "limit", .type = FIELD_INT, .min = 1, .max = API_LIST_MAX_LIMIT},
     {0},
 };
-
-static enum MHD_Result bad_cursor(struct request *req)
-{
-  return reply_problem_extra(req, ERR_BAD_QUERY,
-                             json_pack("{s:[{s:s, s:s}]}", "errors", "field", "cursor",
-                                       "message", "is not a cursor this server gave out"),
-                             "Invalid query parameter: cursor");
-}
 
 /* ---- lists ---- */
 
@@ -87,12 +76,11 @@ static enum MHD_Result list_reply(struct request *req, struct collab_filter *f)
   char key[2][1024];
   if (cursor) {
     if (!api_cursor_decode(cursor, 2, key) || !util_is_uuid(key[1]))
-      return bad_cursor(req);
+      return api_bad_cursor(req);
     f->after_created_at = key[0];
     f->after_id = key[1];
   }
-  const char *lim = http_query(req, "limit");
-  int limit = lim ? atoi(lim) : LIST_DEFAULT;
+  int limit = api_list_limit(req, API_LIST_DEFAULT_LIMIT);
   struct list_acc acc = {.c = store_conn(req->app->store), .items = json_array(),
                          .now_ms = util_now_ms(), .st = STORE_OK};
   f->now_ms = acc.now_ms;
@@ -105,15 +93,8 @@ static enum MHD_Result list_reply(struct request *req, struct collab_filter *f)
     json_decref(acc.items);
     return api_store_failure(req, st, "collaboration");
   }
-  json_t *next = json_null();
-  if (more) {
-    const char *parts[] = {acc.last_created, acc.last_id};
-    char *text = api_cursor_encode(parts, 2);
-    if (text)
-      next = json_string(text);
-    free(text);
-  }
-  return reply_json(req, 200, json_pack("{s:o, s:o}", "items", acc.items, "next_cursor", next));
+  const char *next[] = {acc.last_created, acc.last_id};
+  return api_page_reply(req, acc.items, more ? next : NULL, 2);
 }
 
 static void filter_from_query(struct request *req, struct collab_filter *f)
@@ -226,13 +207,12 @@ enum MHD_Result api_collab_events(struct request *req)
     char seq[1][1024];
     char *end;
     if (!api_cursor_decode(cursor, 1, seq) || !seq[0][0])
-      return bad_cursor(req);
+      return api_bad_cursor(req);
     after = strtoll(seq[0], &end, 10);
     if (*end || after < 0)
-      return bad_cursor(req);
+      return api_bad_cursor(req);
   }
-  const char *lim = http_query(req, "limit");
-  int limit = lim ? atoi(lim) : LIST_MAX;
+  int limit = api_list_limit(req, API_LIST_MAX_LIMIT);
   struct collab *co = malloc(sizeof *co);
   if (!co)
     return reply_problem(req, ERR_INTERNAL, "Out of memory");
@@ -251,17 +231,10 @@ enum MHD_Result api_collab_events(struct request *req)
     json_decref(acc.items);
     return api_store_failure(req, st, "collaboration");
   }
-  json_t *next = json_null();
-  if (more) {
-    char seq[24];
-    snprintf(seq, sizeof seq, "%lld", (long long)acc.last_seq);
-    const char *parts[] = {seq};
-    char *text = api_cursor_encode(parts, 1);
-    if (text)
-      next = json_string(text);
-    free(text);
-  }
-  return reply_json(req, 200, json_pack("{s:o, s:o}", "items", acc.items, "next_cursor", next));
+  char seq[24];
+  snprintf(seq, sizeof seq, "%lld", (long long)acc.last_seq);
+  const char *next[] = {seq};
+  return api_page_reply(req, acc.items, more ? next : NULL, 1);
 }
 
 /* ---- the link ---- */

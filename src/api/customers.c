@@ -184,13 +184,10 @@ enum MHD_Result api_customers_list(struct request *req)
                               .q = http_query(req, "q"),
                               .has_open_collaboration = -1,
                               .task_status = http_query(req, "task_status"),
-                              .limit = API_LIST_DEFAULT_LIMIT};
+                              .limit = api_list_limit(req, API_LIST_DEFAULT_LIMIT)};
   const char *open = http_query(req, "has_open_collaboration");
   if (open)
     f.has_open_collaboration = strcmp(open, "true") == 0;
-  const char *limit = http_query(req, "limit");
-  if (limit)
-    f.limit = atoi(limit);
   const char *cursor = http_query(req, "cursor");
   char (*parts)[1024] = malloc(2 * sizeof *parts); /* the cursor's (name, id) */
   if (!parts)
@@ -198,10 +195,7 @@ enum MHD_Result api_customers_list(struct request *req)
   if (cursor) {
     if (!api_cursor_decode(cursor, 2, parts)) {
       free(parts);
-      return reply_problem_extra(req, ERR_BAD_QUERY,
-                                 json_pack("{s:[{s:s, s:s}]}", "errors", "field", "cursor",
-                                           "message", "is not a cursor this server gave out"),
-                                 "Invalid query parameter: cursor");
+      return api_bad_cursor(req);
     }
     f.after_name = parts[0];
     f.after_id = parts[1];
@@ -219,15 +213,8 @@ enum MHD_Result api_customers_list(struct request *req)
     json_decref(l.items);
     return api_store_failure(req, st, "customer");
   }
-  json_t *next = json_null();
-  if (l.more) {
-    const char *p[] = {l.last_name, l.last_id};
-    char *text = api_cursor_encode(p, 2);
-    if (text)
-      next = json_string(text);
-    free(text);
-  }
-  return reply_json(req, 200, json_pack("{s:o, s:o}", "items", l.items, "next_cursor", next));
+  const char *next[] = {l.last_name, l.last_id};
+  return api_page_reply(req, l.items, l.more ? next : NULL, 2);
 }
 
 enum MHD_Result api_customers_get(struct request *req)

@@ -112,6 +112,33 @@ bool api_cursor_decode(const char *cursor, size_t n, char bufs[][1024])
   return ok;
 }
 
+enum MHD_Result api_bad_cursor(struct request *req)
+{
+  return reply_problem_extra(req, ERR_BAD_QUERY,
+                             json_pack("{s:[{s:s, s:s}]}", "errors", "field", "cursor",
+                                       "message", "is not a cursor this server gave out"),
+                             "Invalid query parameter: cursor");
+}
+
+int api_list_limit(const struct request *req, int dflt)
+{
+  const char *limit = http_query(req, "limit");
+  return limit ? atoi(limit) : dflt;
+}
+
+enum MHD_Result api_page_reply(struct request *req, json_t *items, const char *const *next,
+                               size_t n)
+{
+  json_t *cursor = json_null();
+  if (next) {
+    char *text = api_cursor_encode(next, n);
+    if (text)
+      cursor = json_string(text);
+    free(text);
+  }
+  return reply_json(req, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor", cursor));
+}
+
 enum store_status tx_fail(struct tx_error *e, enum err_code code, const char *fmt, ...)
 {
   e->code = code;

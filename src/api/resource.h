@@ -29,6 +29,16 @@ char *api_cursor_encode(const char *const *parts, size_t n);
  * a cursor of this shape. */
 bool api_cursor_decode(const char *cursor, size_t n, char bufs[][1024]);
 
+/* ---- list pages ---- */
+/* Answers 400 naming the query parameter cursor: not a cursor this server gave out. */
+enum MHD_Result api_bad_cursor(struct request *req);
+/* The list's ?limit= (already checked by validate_query), or dflt without one. */
+int api_list_limit(const struct request *req, int dflt);
+/* Answers 200 {"items": items, "next_cursor": ...}, taking items. next_cursor holds the n
+ * strings next[0..n) as a cursor; null when next is NULL (the last page). */
+enum MHD_Result api_page_reply(struct request *req, json_t *items, const char *const *next,
+                               size_t n);
+
 /* ---- errors decided inside a transaction callback ---- */
 struct tx_error {
   enum err_code code; /* ERR_NONE: none */

@@ -157,18 +157,12 @@ enum MHD_Result api_tasks_list(struct request *req)
   struct task_filter f = {.office_id = req->principal.office_id,
                           .customer_id = http_param(req, "id"),
                           .status = http_query(req, "status"),
-                          .limit = API_LIST_DEFAULT_LIMIT};
-  const char *limit = http_query(req, "limit");
-  if (limit)
-    f.limit = atoi(limit);
+                          .limit = api_list_limit(req, API_LIST_DEFAULT_LIMIT)};
   char parts[2][1024];
   const char *cursor = http_query(req, "cursor");
   if (cursor) {
     if (!api_cursor_decode(cursor, 2, parts))
-      return reply_problem_extra(req, ERR_BAD_QUERY,
-                                 json_pack("{s:[{s:s, s:s}]}", "errors", "field", "cursor",
-                                           "message", "is not a cursor this server gave out"),
-                                 "Invalid query parameter: cursor");
+      return api_bad_cursor(req);
     f.after_created = parts[0];
     f.after_id = parts[1];
   }
@@ -186,15 +180,8 @@ enum MHD_Result api_tasks_list(struct request *req)
     json_decref(l.items);
     return api_store_failure(req, st, "task");
   }
-  json_t *next = json_null();
-  if (l.more) {
-    const char *p[] = {l.last_created, l.last_id};
-    char *text = api_cursor_encode(p, 2);
-    if (text)
-      next = json_string(text);
-    free(text);
-  }
-  return reply_json(req, 200, json_pack("{s:o, s:o}", "items", l.items, "next_cursor", next));
+  const char *next[] = {l.last_created, l.last_id};
+  return api_page_reply(req, l.items, l.more ? next : NULL, 2);
 }
 
 enum MHD_Result api_tasks_get(struct request *req)
