@@ -58,13 +58,9 @@ static const struct field_spec patch_fields[] = {
 };
 
 struct write_ctx {
-  struct request *req;
-  const struct idem *ik;
-  struct tx_error err;
+  struct api_write w; /* first: what the reply is made of */
   struct company co;
-  json_t *body;
-  char location[96];
-  char etag[32];
+  char cid[CORPORATE_ID_LEN]; /* PATCH: the path's corporate ID, normalised */
 };
 
 /* Applies name, relation and subscription from body to w->co and checks that they agree:
@@ -82,18 +78,18 @@ static enum store_status apply_fields(struct store_conn *c, struct write_ctx *w,
   json_t *sub = json_object_get(body, "subscription");
   if (json_is_object(sub)) {
     if (!subscriber)
-      return tx_fail_field(&w->err, "subscription", "is only for relation subscriber");
+      return tx_fail_field(&w->w.err, "subscription", "is only for relation subscriber");
     struct variant var;
     enum store_status st = store_variant_get(c, json_str_member(sub, "variant"), &var);
     if (st == STORE_NOT_FOUND)
-      return tx_fail_field(&w->err, "subscription.variant",
+      return tx_fail_field(&w->w.err, "subscription.variant",
                            "must be one of start, bokforing, fakturering, smart, pro");
     if (st != STORE_OK)
       return st;
     const char *starts = json_str_member(sub, "starts_on");
     const char *renews = json_str_member(sub, "renews_on");
     if (strcmp(starts, renews) >= 0)
-      return tx_fail_field(&w->err, "subscription.renews_on", "must be after starts_on");
+      return tx_fail_field(&w->w.err, "subscription.renews_on", "must be after starts_on");
     co->has_subscription = true;
     snprintf(co->sub.variant, sizeof co->sub.variant, "%s", var.code);
     snprintf(co->sub.invoice_recipient, sizeof co->sub.invoice_recipient, "%s",
@@ -107,32 +103,30 @@ static enum store_status apply_fields(struct store_conn *c, struct write_ctx *w,
     memset(&co->sub, 0, sizeof co->sub);
   }
   if (subscriber && !co->has_subscription)
-    return tx_fail_field(&w->err, "subscription", "is required for relation subscriber");
+    return tx_fail_field(&w->w.err, "subscription", "is required for relation subscriber");
   return STORE_OK;
 }
 
 static enum store_status create_tx(struct store_conn *c, void *arg)
 {
   struct write_ctx *w = arg;
-  json_decref(w->body);
-  w->body = NULL;
-  tx_error_clear(&w->err);
+  struct request *req = w->w.req;
+  api_write_restart(&w->w);
   memset(&w->co, 0, sizeof w->co);
-  corporate_id_normalize(json_str_member(w->req->json, "corporate_id"), w->co.corporate_id,
-                         NULL);
-  enum store_status st = apply_fields(c, w, w->req->json);
+  corporate_id_normalize(json_str_member(req->json, "corporate_id"), w->co.corporate_id, NULL);
+  enum store_status st = apply_fields(c, w, req->json);
   if (st != STORE_OK)
     return st;
   st = store_company_create(c, &w->co);
   if (st == STORE_CONFLICT)
-    return tx_fail(&w->err, ERR_DUPLICATE, "A company with corporate ID %s exists already",
+    return tx_fail(&w->w.err, ERR_DUPLICATE, "A company with corporate ID %s exists already",
                    w->co.corporate_id);
   if (st != STORE_OK)
     return st;
-  w->body = api_company_json(&w->co);
-  api_etag(w->co.version, w->etag, sizeof w->etag);
-  snprintf(w->location, sizeof w->location, "/v1/companies/%s", w->co.corporate_id);
-  return api_idem_finish(c, w->req, w->ik, 201, w->body, w->location, w->etag);
+  w->w.body = api_company_json(&w->co);
+  api_etag(w->co.version, w->w.etag, sizeof w->w.etag);
+  snprintf(w->w.location, sizeof w->w.location, "/v1/companies/%s", w->co.corporate_id);
+  return api_idem_finish(c, req, w->w.ik, 201, w->w.body, w->w.location, w->w.etag);
 }
 
 enum MHD_Result api_companies_create(struct request *req)
@@ -143,15 +137,8 @@ enum MHD_Result api_companies_create(struct request *req)
   struct idem ik;
   if (api_idem_begin(req, &ik, &r))
     return r;
-  struct write_ctx w = {.req = req, .ik = &ik};
-  enum store_status st = store_write(req->app->store, create_tx, &w);
-  if (st != STORE_OK) {
-    api_idem_abandon(req, &ik);
-    json_decref(w.body);
-    return tx_reply(req, &w.err, st, "company");
-  }
-  http_add_header(req, "Location", w.location);
-  return reply_json_etag(req, 201, w.body, w.etag);
+  struct write_ctx w = {.w = {.req = req, .ik = &ik}};
+  return api_write_run(&w.w, create_tx, &w, 201, "company");
 }
 
 /* The path's corporate ID in normalised form; answers 400 when it is not one. */
@@ -193,41 +180,31 @@ enum MHD_Result api_companies_get(struct request *req)
 static enum store_status patch_tx(struct store_conn *c, void *arg)
 {
   struct write_ctx *w = arg;
-  json_decref(w->body);
-  w->body = NULL;
-  tx_error_clear(&w->err);
-  enum store_status st = store_company_get_by_corporate_id(c, w->location, &w->co);
+  struct request *req = w->w.req;
+  api_write_restart(&w->w);
+  enum store_status st = store_company_get_by_corporate_id(c, w->cid, &w->co);
   if (st == STORE_NOT_FOUND)
-    return tx_fail(&w->err, ERR_NOT_FOUND, "No company with corporate ID %s", w->location);
+    return tx_fail(&w->w.err, ERR_NOT_FOUND, "No company with corporate ID %s", w->cid);
   if (st != STORE_OK)
     return st;
-  if (api_if_match(w->req, w->co.version) != IF_MATCH_OK)
-    return tx_fail(&w->err, ERR_PRECONDITION_FAILED,
-                   "The company has changed: its current ETag is \"%lld\"; GET it again",
-                   (long long)w->co.version);
-  if ((st = apply_fields(c, w, w->req->json)) != STORE_OK)
+  if ((st = tx_if_match(&w->w.err, req, "company", w->co.version)) != STORE_OK)
+    return st;
+  if ((st = apply_fields(c, w, req->json)) != STORE_OK)
     return st;
   if ((st = store_company_update(c, &w->co, w->co.version)) != STORE_OK)
     return st;
-  w->body = api_company_json(&w->co);
-  api_etag(w->co.version, w->etag, sizeof w->etag);
+  w->w.body = api_company_json(&w->co);
+  api_etag(w->co.version, w->w.etag, sizeof w->w.etag);
   return STORE_OK;
 }
 
 enum MHD_Result api_companies_patch(struct request *req)
 {
   enum MHD_Result r;
-  struct write_ctx w = {.req = req};
-  if (!path_corporate_id(req, w.location, &r) || !validate_body(req, patch_fields, &r))
+  struct write_ctx w = {.w = {.req = req}};
+  if (!path_corporate_id(req, w.cid, &r) || !validate_body(req, patch_fields, &r) ||
+      api_reject_empty_patch(req, "name, relation, subscription", &r) ||
+      api_require_if_match(req, &r))
     return r;
-  if (!req->json || json_object_size(req->json) == 0)
-    return reply_problem(req, ERR_VALIDATION, "Send at least one of name, relation, subscription");
-  if (api_require_if_match(req, &r))
-    return r;
-  enum store_status st = store_write(req->app->store, patch_tx, &w);
-  if (st != STORE_OK) {
-    json_decref(w.body);
-    return tx_reply(req, &w.err, st, "company");
-  }
-  return reply_json_etag(req, 200, w.body, w.etag);
+  return api_write_run(&w.w, patch_tx, &w, 200, "company");
 }

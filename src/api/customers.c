@@ -75,22 +75,15 @@ static enum store_status render(struct store_conn *c, const struct customer *cu,
 }
 
 struct write_ctx {
-  struct request *req;
-  const struct idem *ik;
-  struct tx_error err;
+  struct api_write w; /* first: what the reply is made of */
   struct customer cu;
-  json_t *body;
-  char location[96];
-  char etag[32];
 };
 
 static enum store_status create_tx(struct store_conn *c, void *arg)
 {
   struct write_ctx *w = arg;
-  json_decref(w->body);
-  w->body = NULL;
-  tx_error_clear(&w->err);
-  json_t *in = w->req->json;
+  api_write_restart(&w->w);
+  json_t *in = w->w.req->json;
   char cid[CORPORATE_ID_LEN];
   corporate_id_normalize(json_str_member(in, "corporate_id"), cid, NULL);
   struct company co;
@@ -105,19 +98,19 @@ static enum store_status create_tx(struct store_conn *c, void *arg)
   if (st != STORE_OK)
     return st;
   memset(&w->cu, 0, sizeof w->cu);
-  snprintf(w->cu.office_id, sizeof w->cu.office_id, "%s", w->req->principal.office_id);
+  snprintf(w->cu.office_id, sizeof w->cu.office_id, "%s", w->w.req->principal.office_id);
   memcpy(w->cu.company_id, co.id, sizeof co.id);
   apply_fields(&w->cu, in);
   st = store_customer_create(c, &w->cu);
   if (st == STORE_CONFLICT)
-    return tx_fail(&w->err, ERR_DUPLICATE,
+    return tx_fail(&w->w.err, ERR_DUPLICATE,
                    "Your register already has a customer with corporate ID %s", cid);
   if (st == STORE_OK)
-    st = render(c, &w->cu, &w->body, w->etag, sizeof w->etag);
+    st = render(c, &w->cu, &w->w.body, w->w.etag, sizeof w->w.etag);
   if (st != STORE_OK)
     return st;
-  snprintf(w->location, sizeof w->location, "/v1/customers/%s", w->cu.id);
-  return api_idem_finish(c, w->req, w->ik, 201, w->body, w->location, w->etag);
+  snprintf(w->w.location, sizeof w->w.location, "/v1/customers/%s", w->cu.id);
+  return api_idem_finish(c, w->w.req, w->w.ik, 201, w->w.body, w->w.location, w->w.etag);
 }
 
 enum MHD_Result api_customers_create(struct request *req)
@@ -133,17 +126,9 @@ enum MHD_Result api_customers_create(struct request *req)
     api_idem_abandon(req, &ik);
     return api_store_failure(req, STORE_ERROR, "customer");
   }
-  w->req = req;
-  w->ik = &ik;
-  enum store_status st = store_write(req->app->store, create_tx, w);
-  if (st != STORE_OK) {
-    api_idem_abandon(req, &ik);
-    json_decref(w->body);
-    r = tx_reply(req, &w->err, st, "customer");
-  } else {
-    http_add_header(req, "Location", w->location);
-    r = reply_json_etag(req, 201, w->body, w->etag);
-  }
+  w->w.req = req;
+  w->w.ik = &ik;
+  r = api_write_run(&w->w, create_tx, w, 201, "customer");
   free(w);
   return r;
 }
@@ -237,51 +222,34 @@ enum MHD_Result api_customers_get(struct request *req)
 static enum store_status patch_tx(struct store_conn *c, void *arg)
 {
   struct write_ctx *w = arg;
-  json_decref(w->body);
-  w->body = NULL;
+  struct request *req = w->w.req;
+  api_write_restart(&w->w);
   enum store_status st =
-      store_customer_get(c, w->req->principal.office_id, http_param(w->req, "id"), &w->cu);
+      store_customer_get(c, req->principal.office_id, http_param(req, "id"), &w->cu);
   if (st == STORE_NOT_FOUND)
-    return tx_fail(&w->err, ERR_NOT_FOUND, "No such customer in your register");
+    return tx_fail(&w->w.err, ERR_NOT_FOUND, "No such customer in your register");
   if (st != STORE_OK)
     return st;
-  if (api_if_match(w->req, w->cu.version) != IF_MATCH_OK)
-    return tx_fail(&w->err, ERR_PRECONDITION_FAILED,
-                   "The customer has changed: its current ETag is \"%lld\"; GET it again",
-                   (long long)w->cu.version);
-  apply_fields(&w->cu, w->req->json);
+  if ((st = tx_if_match(&w->w.err, req, "customer", w->cu.version)) != STORE_OK)
+    return st;
+  apply_fields(&w->cu, req->json);
   st = store_customer_update(c, &w->cu, w->cu.version);
   if (st == STORE_OK)
-    st = render(c, &w->cu, &w->body, w->etag, sizeof w->etag);
+    st = render(c, &w->cu, &w->w.body, w->w.etag, sizeof w->w.etag);
   return st;
-}
-
-/* 400 for an empty PATCH body: it would change nothing. */
-static bool reject_empty(struct request *req, const char *fields, enum MHD_Result *r)
-{
-  if (req->json && json_object_size(req->json) > 0)
-    return false;
-  *r = reply_problem(req, ERR_VALIDATION, "Send at least one of %s", fields);
-  return true;
 }
 
 enum MHD_Result api_customers_patch(struct request *req)
 {
   enum MHD_Result r;
-  if (!validate_body(req, patch_fields, &r) || reject_empty(req, "name, email, notes", &r) ||
+  if (!validate_body(req, patch_fields, &r) || api_reject_empty_patch(req, "name, email, notes", &r) ||
       api_require_if_match(req, &r))
     return r;
   struct write_ctx *w = calloc(1, sizeof *w);
   if (!w)
     return api_store_failure(req, STORE_ERROR, "customer");
-  w->req = req;
-  enum store_status st = store_write(req->app->store, patch_tx, w);
-  if (st != STORE_OK) {
-    json_decref(w->body);
-    r = tx_reply(req, &w->err, st, "customer");
-  } else {
-    r = reply_json_etag(req, 200, w->body, w->etag);
-  }
+  w->w.req = req;
+  r = api_write_run(&w->w, patch_tx, w, 200, "customer");
   free(w);
   return r;
 }
@@ -289,25 +257,26 @@ enum MHD_Result api_customers_patch(struct request *req)
 static enum store_status delete_tx(struct store_conn *c, void *arg)
 {
   struct write_ctx *w = arg;
-  const char *id = http_param(w->req, "id");
-  enum store_status st = store_customer_get(c, w->req->principal.office_id, id, &w->cu);
+  struct request *req = w->w.req;
+  const char *id = http_param(req, "id");
+  enum store_status st = store_customer_get(c, req->principal.office_id, id, &w->cu);
   if (st == STORE_NOT_FOUND)
-    return tx_fail(&w->err, ERR_NOT_FOUND, "No such customer in your register");
+    return tx_fail(&w->w.err, ERR_NOT_FOUND, "No such customer in your register");
   if (st != STORE_OK)
     return st;
-  if (api_if_match(w->req, w->cu.version) == IF_MATCH_FAILED)
-    return tx_fail(&w->err, ERR_PRECONDITION_FAILED,
+  if (api_if_match(req, w->cu.version) == IF_MATCH_FAILED)
+    return tx_fail(&w->w.err, ERR_PRECONDITION_FAILED,
                    "The customer has changed: its current ETag is \"%lld\"",
                    (long long)w->cu.version);
   bool open = false;
   if ((st = store_customer_has_open_collaboration(c, id, &open)) != STORE_OK)
     return st;
   if (open)
-    return tx_fail(&w->err, ERR_OPEN_COLLABORATION,
+    return tx_fail(&w->w.err, ERR_OPEN_COLLABORATION,
                    "The customer has an open collaboration; end or withdraw it first");
-  st = store_customer_delete(c, w->req->principal.office_id, id);
+  st = store_customer_delete(c, req->principal.office_id, id);
   if (st == STORE_CONFLICT)
-    return tx_fail(&w->err, ERR_CONFLICT,
+    return tx_fail(&w->w.err, ERR_CONFLICT,
                    "The customer has collaboration history that refers to it");
   return st;
 }
@@ -320,9 +289,10 @@ enum MHD_Result api_customers_delete(struct request *req)
   struct write_ctx *w = calloc(1, sizeof *w);
   if (!w)
     return api_store_failure(req, STORE_ERROR, "customer");
-  w->req = req;
+  w->w.req = req;
   enum store_status st = store_write(req->app->store, delete_tx, w);
-  enum MHD_Result r = st == STORE_OK ? reply_empty(req, 204) : tx_reply(req, &w->err, st, "customer");
+  enum MHD_Result r =
+      st == STORE_OK ? reply_empty(req, 204) : tx_reply(req, &w->w.err, st, "customer");
   free(w);
   return r;
 }

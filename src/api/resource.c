@@ -1,6 +1,7 @@
 /* resource.c - ETags and If-Match, opaque cursors, and transaction errors for the register
  * handlers. */
 #include "resource.h"
+#include "app.h"
 #include "util.h"
 #include "validate.h"
 
@@ -158,6 +159,16 @@ enum store_status tx_fail_field(struct tx_error *e, const char *field, const cha
   return STORE_ABORT;
 }
 
+enum store_status tx_if_match(struct tx_error *e, const struct request *req, const char *what,
+                              int64_t version)
+{
+  if (api_if_match(req, version) == IF_MATCH_OK)
+    return STORE_OK;
+  return tx_fail(e, ERR_PRECONDITION_FAILED,
+                 "The %s has changed: its current ETag is \"%lld\"; GET it again", what,
+                 (long long)version);
+}
+
 void tx_error_clear(struct tx_error *e)
 {
   json_decref(e->errors);
@@ -178,4 +189,37 @@ enum MHD_Result tx_reply(struct request *req, struct tx_error *e, enum store_sta
   if (st == STORE_ABORT && code != ERR_NONE)
     return reply_problem(req, code, "%s", e->detail);
   return api_store_failure(req, st == STORE_ABORT ? STORE_ERROR : st, what);
+}
+
+void api_write_restart(struct api_write *w)
+{
+  json_decref(w->body);
+  w->body = NULL;
+  tx_error_clear(&w->err);
+}
+
+enum MHD_Result api_write_run(struct api_write *w, store_tx_fn tx, void *arg, unsigned status,
+                              const char *what)
+{
+  enum store_status st = store_write(w->req->app->store, tx, arg);
+  if (st != STORE_OK) {
+    if (w->ik)
+      api_idem_abandon(w->req, w->ik);
+    json_decref(w->body);
+    w->body = NULL;
+    return tx_reply(w->req, &w->err, st, what);
+  }
+  if (w->location[0])
+    http_add_header(w->req, "Location", w->location);
+  json_t *body = w->body;
+  w->body = NULL;
+  return reply_json_etag(w->req, status, body, w->etag);
+}
+
+bool api_reject_empty_patch(struct request *req, const char *fields, enum MHD_Result *r)
+{
+  if (req->json && json_object_size(req->json) > 0)
+    return false;
+  *r = reply_problem(req, ERR_VALIDATION, "Send at least one of %s", fields);
+  return true;
 }

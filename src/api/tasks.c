@@ -45,13 +45,8 @@ static const struct field_spec list_query[] = {
 };
 
 struct write_ctx {
-  struct request *req;
-  const struct idem *ik;
-  struct tx_error err;
+  struct api_write w; /* first: what the reply is made of */
   struct task t;
-  json_t *body;
-  char location[96];
-  char etag[32];
 };
 
 /* Applies name, assignee_id and status from body; checks that the assignee is a user of the
@@ -69,9 +64,9 @@ static enum store_status apply_fields(struct store_conn *c, struct write_ctx *w,
   if (json_is_string(a)) {
     struct office_user u;
     enum store_status st =
-        store_office_user_get(c, w->req->principal.office_id, json_string_value(a), &u);
+        store_office_user_get(c, w->w.req->principal.office_id, json_string_value(a), &u);
     if (st == STORE_NOT_FOUND)
-      return tx_fail_field(&w->err, "assignee_id", "is not a user of your office");
+      return tx_fail_field(&w->w.err, "assignee_id", "is not a user of your office");
     if (st != STORE_OK)
       return st;
     memcpy(w->t.assignee_id, u.id, sizeof u.id);
@@ -82,31 +77,30 @@ static enum store_status apply_fields(struct store_conn *c, struct write_ctx *w,
 static enum store_status create_tx(struct store_conn *c, void *arg)
 {
   struct write_ctx *w = arg;
-  json_decref(w->body);
-  w->body = NULL;
-  tx_error_clear(&w->err);
+  struct request *req = w->w.req;
+  api_write_restart(&w->w);
   struct customer *cu = malloc(sizeof *cu);
   if (!cu)
     return STORE_ERROR;
   enum store_status st =
-      store_customer_get(c, w->req->principal.office_id, http_param(w->req, "id"), cu);
+      store_customer_get(c, req->principal.office_id, http_param(req, "id"), cu);
   free(cu);
   if (st == STORE_NOT_FOUND)
-    return tx_fail(&w->err, ERR_NOT_FOUND, "No such customer in your register");
+    return tx_fail(&w->w.err, ERR_NOT_FOUND, "No such customer in your register");
   if (st != STORE_OK)
     return st;
   memset(&w->t, 0, sizeof w->t);
-  snprintf(w->t.office_id, sizeof w->t.office_id, "%s", w->req->principal.office_id);
-  snprintf(w->t.customer_id, sizeof w->t.customer_id, "%s", http_param(w->req, "id"));
+  snprintf(w->t.office_id, sizeof w->t.office_id, "%s", req->principal.office_id);
+  snprintf(w->t.customer_id, sizeof w->t.customer_id, "%s", http_param(req, "id"));
   snprintf(w->t.status, sizeof w->t.status, "open");
-  if ((st = apply_fields(c, w, w->req->json)) != STORE_OK)
+  if ((st = apply_fields(c, w, req->json)) != STORE_OK)
     return st;
   if ((st = store_task_create(c, &w->t)) != STORE_OK)
     return st;
-  w->body = api_task_json(&w->t);
-  api_etag(w->t.version, w->etag, sizeof w->etag);
-  snprintf(w->location, sizeof w->location, "/v1/tasks/%s", w->t.id);
-  return api_idem_finish(c, w->req, w->ik, 201, w->body, w->location, w->etag);
+  w->w.body = api_task_json(&w->t);
+  api_etag(w->t.version, w->w.etag, sizeof w->w.etag);
+  snprintf(w->w.location, sizeof w->w.location, "/v1/tasks/%s", w->t.id);
+  return api_idem_finish(c, req, w->w.ik, 201, w->w.body, w->w.location, w->w.etag);
 }
 
 enum MHD_Result api_tasks_create(struct request *req)
@@ -117,15 +111,8 @@ enum MHD_Result api_tasks_create(struct request *req)
   struct idem ik;
   if (api_idem_begin(req, &ik, &r))
     return r;
-  struct write_ctx w = {.req = req, .ik = &ik};
-  enum store_status st = store_write(req->app->store, create_tx, &w);
-  if (st != STORE_OK) {
-    api_idem_abandon(req, &ik);
-    json_decref(w.body);
-    return tx_reply(req, &w.err, st, "task");
-  }
-  http_add_header(req, "Location", w.location);
-  return reply_json_etag(req, 201, w.body, w.etag);
+  struct write_ctx w = {.w = {.req = req, .ik = &ik}};
+  return api_write_run(&w.w, create_tx, &w, 201, "task");
 }
 
 struct list_ctx {
@@ -200,42 +187,32 @@ enum MHD_Result api_tasks_get(struct request *req)
 static enum store_status patch_tx(struct store_conn *c, void *arg)
 {
   struct write_ctx *w = arg;
-  json_decref(w->body);
-  w->body = NULL;
-  tx_error_clear(&w->err);
+  struct request *req = w->w.req;
+  api_write_restart(&w->w);
   enum store_status st =
-      store_task_get(c, w->req->principal.office_id, http_param(w->req, "id"), &w->t);
+      store_task_get(c, req->principal.office_id, http_param(req, "id"), &w->t);
   if (st == STORE_NOT_FOUND)
-    return tx_fail(&w->err, ERR_NOT_FOUND, "No such task in your office");
+    return tx_fail(&w->w.err, ERR_NOT_FOUND, "No such task in your office");
   if (st != STORE_OK)
     return st;
-  if (api_if_match(w->req, w->t.version) != IF_MATCH_OK)
-    return tx_fail(&w->err, ERR_PRECONDITION_FAILED,
-                   "The task has changed: its current ETag is \"%lld\"; GET it again",
-                   (long long)w->t.version);
-  if ((st = apply_fields(c, w, w->req->json)) != STORE_OK)
+  if ((st = tx_if_match(&w->w.err, req, "task", w->t.version)) != STORE_OK)
+    return st;
+  if ((st = apply_fields(c, w, req->json)) != STORE_OK)
     return st;
   if ((st = store_task_update(c, &w->t, w->t.version)) != STORE_OK)
     return st;
-  w->body = api_task_json(&w->t);
-  api_etag(w->t.version, w->etag, sizeof w->etag);
+  w->w.body = api_task_json(&w->t);
+  api_etag(w->t.version, w->w.etag, sizeof w->w.etag);
   return STORE_OK;
 }
 
 enum MHD_Result api_tasks_patch(struct request *req)
 {
   enum MHD_Result r;
-  if (!validate_body(req, patch_fields, &r))
+  if (!validate_body(req, patch_fields, &r) ||
+      api_reject_empty_patch(req, "name, assignee_id, status", &r) ||
+      api_require_if_match(req, &r))
     return r;
-  if (!req->json || json_object_size(req->json) == 0)
-    return reply_problem(req, ERR_VALIDATION, "Send at least one of name, assignee_id, status");
-  if (api_require_if_match(req, &r))
-    return r;
-  struct write_ctx w = {.req = req};
-  enum store_status st = store_write(req->app->store, patch_tx, &w);
-  if (st != STORE_OK) {
-    json_decref(w.body);
-    return tx_reply(req, &w.err, st, "task");
-  }
-  return reply_json_etag(req, 200, w.body, w.etag);
+  struct write_ctx w = {.w = {.req = req}};
+  return api_write_run(&w.w, patch_tx, &w, 200, "task");
 }
