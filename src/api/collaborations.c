@@ -373,6 +373,21 @@ static bool begin_idem(struct request *req, struct start *s, struct idem *ik, en
   return true;
 }
 
+/* Reserves the Idempotency-Key, runs tx in one transaction and answers; frees s. */
+static enum MHD_Result run_start(struct start *s, store_tx_fn tx)
+{
+  enum MHD_Result r;
+  struct idem ik;
+  if (begin_idem(s->req, s, &ik, &r))
+    return r;
+  enum store_status st = store_write(s->req->app->store, tx, s);
+  if (st != STORE_OK && st != STORE_ABORT)
+    s->err = ERR_NONE; /* the store failed, whatever an earlier attempt had decided */
+  if (st == STORE_ABORT && s->err != ERR_NONE)
+    st = STORE_OK;
+  return start_reply(s, st);
+}
+
 /* Checks the variant named in the body; false after answering 400. */
 static bool load_requested(struct request *req, struct start *s, enum MHD_Result *r)
 {
@@ -411,15 +426,7 @@ enum MHD_Result api_collab_create(struct request *req)
     free(s);
     return r;
   }
-  struct idem ik;
-  if (begin_idem(req, s, &ik, &r))
-    return r;
-  enum store_status st = store_write(req->app->store, activate_tx, s);
-  if (st != STORE_OK && st != STORE_ABORT)
-    s->err = ERR_NONE; /* the store failed, whatever an earlier attempt had decided */
-  if (st == STORE_ABORT && s->err != ERR_NONE)
-    st = STORE_OK;
-  return start_reply(s, st);
+  return run_start(s, activate_tx);
 }
 
 /* ---- a customer administrator invites an office (way 4) ---- */
@@ -549,13 +556,5 @@ enum MHD_Result api_office_invitation_create(struct request *req)
     free(s);
     return r;
   }
-  struct idem ik;
-  if (begin_idem(req, s, &ik, &r))
-    return r;
-  enum store_status st = store_write(req->app->store, office_invite_tx, s);
-  if (st != STORE_OK && st != STORE_ABORT)
-    s->err = ERR_NONE; /* the store failed, whatever an earlier attempt had decided */
-  if (st == STORE_ABORT && s->err != ERR_NONE)
-    st = STORE_OK;
-  return start_reply(s, st);
+  return run_start(s, office_invite_tx);
 }
