@@ -53,6 +53,26 @@ static inline void cx_task(struct server *s, const char *token, const char *cust
   resp_free(&r);
 }
 
+/* The office (token) activates a collaboration for the customer through the task with the
+ * variant, payer and period given; checks the 201 and puts the new id into id (NULL: not
+ * wanted). */
+static inline void cx_activate(struct server *s, const char *token, const char *customer_id,
+                               const char *task_id, const char *variant, const char *recipient,
+                               int months, char *id)
+{
+  char path[160];
+  snprintf(path, sizeof path, "/v1/customers/%s/collaborations", customer_id);
+  struct resp r;
+  CHECK(cx_post(s, path, token, &r,
+                "{\"task_id\":\"%s\",\"variant\":\"%s\",\"invoice_recipient\":\"%s\","
+                "\"agreement_period_months\":%d}",
+                task_id, variant, recipient, months));
+  CHECK_INT(r.status, 201);
+  if (id)
+    snprintf(id, FX_ID_LEN, "%s", resp_str(&r, "id") ? resp_str(&r, "id") : "");
+  resp_free(&r);
+}
+
 /* POST /v1/collaborations/{id}/{action} with a body (may be NULL). */
 static inline bool cx_action(struct server *s, const char *id, const char *action,
                              const char *token, const char *body, struct resp *r)

@@ -44,22 +44,14 @@ static void latest_link(struct server *s, struct invite *in)
 static void invite_account(struct server *s, const char *cid, const char *name,
                            const char *admin_email, struct invite *in)
 {
-  char company[FX_ID_LEN], cadmin[FX_ID_LEN], path[160];
+  char company[FX_ID_LEN], cadmin[FX_ID_LEN];
   memset(in, 0, sizeof *in);
   fx_company(s, cid, name, "account", company);
   if (admin_email)
     fx_customer_admin(s, cid, "Admin", admin_email, cadmin, in->tok_cadmin);
   cx_customer(s, tok_office, cid, name, "kontakt@example.se", in->customer);
   cx_task(s, tok_office, in->customer, "Uppdrag", in->task);
-  snprintf(path, sizeof path, "/v1/customers/%s/collaborations", in->customer);
-  struct resp r;
-  CHECK(cx_post(s, path, tok_office, &r,
-                "{\"task_id\":\"%s\",\"variant\":\"fakturering\",\"invoice_recipient\":"
-                "\"customer\",\"agreement_period_months\":3}",
-                in->task));
-  CHECK_INT(r.status, 201);
-  snprintf(in->id, sizeof in->id, "%s", resp_str(&r, "id") ? resp_str(&r, "id") : "");
-  resp_free(&r);
+  cx_activate(s, tok_office, in->customer, in->task, "fakturering", "customer", 3, in->id);
   latest_link(s, in);
 }
 
@@ -114,13 +106,7 @@ static void test_decline(struct server *s)
   expect_illegal(s, in.id, "approve", in.tok_cadmin, NULL, "declined");
   CHECK_INT(cx_count(s, "SELECT count(*) FROM outbox WHERE collaboration_id = ?", in.id), 1);
   /* declined is not open: the office may invite again */
-  snprintf(path, sizeof path, "/v1/customers/%s/collaborations", in.customer);
-  CHECK(cx_post(s, path, tok_office, &r,
-                "{\"task_id\":\"%s\",\"variant\":\"start\",\"invoice_recipient\":\"office\","
-                "\"agreement_period_months\":12}",
-                in.task));
-  CHECK_INT(r.status, 201);
-  resp_free(&r);
+  cx_activate(s, tok_office, in.customer, in.task, "start", "office", 12, NULL);
 }
 
 static void test_withdraw(struct server *s)
@@ -390,13 +376,7 @@ static void test_expiry(void)
   link_status(&s, old_link, 404);
   /* a lapsed invitation does not block a new one */
   sleep_ms(1300);
-  snprintf(path, sizeof path, "/v1/customers/%s/collaborations", in.customer);
-  CHECK(cx_post(&s, path, tok_office, &r,
-                "{\"task_id\":\"%s\",\"variant\":\"smart\",\"invoice_recipient\":\"office\","
-                "\"agreement_period_months\":12}",
-                in.task));
-  CHECK_INT(r.status, 201);
-  resp_free(&r);
+  cx_activate(&s, tok_office, in.customer, in.task, "smart", "office", 12, NULL);
   cx_state(&s, in.id, tok_office, state, sizeof state);
   CHECK_STR(state, "expired");
   /* and the renewal of the old one is now refused: another one is open */

@@ -65,20 +65,12 @@ static int run_race(struct racer *racers, int n, long want_other, const char *wa
 
 static void invite(const char *cid, const char *name, char *id, char *tok_cadmin, char *link)
 {
-  char company[FX_ID_LEN], cadmin[FX_ID_LEN], customer[FX_ID_LEN], task[FX_ID_LEN], path[160];
+  char company[FX_ID_LEN], cadmin[FX_ID_LEN], customer[FX_ID_LEN], task[FX_ID_LEN];
   fx_company(&s, cid, name, "account", company);
   fx_customer_admin(&s, cid, "Admin", "admin@example.se", cadmin, tok_cadmin);
   cx_customer(&s, tok_office, cid, name, "kontakt@example.se", customer);
   cx_task(&s, tok_office, customer, "Uppdrag", task);
-  snprintf(path, sizeof path, "/v1/customers/%s/collaborations", customer);
-  struct resp r;
-  CHECK(cx_post(&s, path, tok_office, &r,
-                "{\"task_id\":\"%s\",\"variant\":\"bokforing\",\"invoice_recipient\":"
-                "\"office\",\"agreement_period_months\":12}",
-                task));
-  CHECK_INT(r.status, 201);
-  snprintf(id, FX_ID_LEN, "%s", resp_str(&r, "id") ? resp_str(&r, "id") : "");
-  resp_free(&r);
+  cx_activate(&s, tok_office, customer, task, "bokforing", "office", 12, id);
   struct cx_mail m[2];
   int n = cx_mails(&s, id, m, 2);
   CHECK_INT(n, 1);

@@ -39,20 +39,13 @@ static void check_variant(const char *want)
 
 static void setup(void)
 {
-  char company[FX_ID_LEN], path[160];
+  char company[FX_ID_LEN];
   fx_company(&s, "556100-0018", "Variant AB", "account", company);
   fx_customer_admin(&s, "556100-0018", "Vera", "vera@variant.se", cadmin, tok_cadmin);
   cx_customer(&s, tok_office, "556100-0018", "Variant", "kontakt@variant.se", customer);
   cx_task(&s, tok_office, customer, "Löpande", task);
-  snprintf(path, sizeof path, "/v1/customers/%s/collaborations", customer);
+  cx_activate(&s, tok_office, customer, task, "smart", "office", 12, id);
   struct resp r;
-  CHECK(cx_post(&s, path, tok_office, &r,
-                "{\"task_id\":\"%s\",\"variant\":\"smart\",\"invoice_recipient\":\"office\","
-                "\"agreement_period_months\":12}",
-                task));
-  CHECK_INT(r.status, 201);
-  snprintf(id, sizeof id, "%s", resp_str(&r, "id") ? resp_str(&r, "id") : "");
-  resp_free(&r);
   /* not yet active: no variant change */
   variant_change(tok_office, "{\"variant\":\"pro\"}", 409, "illegal_transition");
   CHECK(cx_action(&s, id, "approve", tok_cadmin, NULL, &r));

@@ -28,16 +28,9 @@ int main(void)
   cx_customer(&s, tok, "212000-0142", "Utan samarbete", "u@s.se", other);
   cx_task(&s, tok, customer, "Löpande bokföring 2027", task);
 
-  snprintf(path, sizeof path, "/v1/customers/%s/collaborations", customer);
-  struct resp r;
-  CHECK(cx_post(&s, path, tok, &r,
-                "{\"task_id\":\"%s\",\"variant\":\"smart\",\"invoice_recipient\":\"office\","
-                "\"agreement_period_months\":12}",
-                task));
-  CHECK_INT(r.status, 201);
   char collab[FX_ID_LEN];
-  snprintf(collab, sizeof collab, "%s", resp_str(&r, "id") ? resp_str(&r, "id") : "");
-  resp_free(&r);
+  cx_activate(&s, tok, customer, task, "smart", "office", 12, collab);
+  struct resp r;
 
   /* Open: shown, filtered, and the customer cannot be deleted. */
   snprintf(path, sizeof path, "/v1/customers/%s", customer);
