@@ -68,12 +68,28 @@ static const char *opt(const char *s)
   return s && s[0] ? s : NULL;
 }
 
-static void bind_keep_service(sqlite3_stmt *s, int keep)
+/* Binds the columns a change may set, which the INSERT and the UPDATE both write under the
+ * same parameter names: the terms, the state and who approved, the link's expiry and nonce. */
+static void bind_terms(sqlite3_stmt *s, const struct collab *co)
 {
-  if (keep < 0)
+  db_bind_text(s, ":customer", opt(co->customer_id));
+  db_bind_text(s, ":task", opt(co->task_id));
+  db_bind_text(s, ":variant", co->variant);
+  db_bind_text(s, ":recipient", co->invoice_recipient);
+  db_bind_int(s, ":period", co->agreement_period_months);
+  db_bind_int(s, ":continues", co->agreement_continues);
+  db_bind_text(s, ":starts", opt(co->starts_on));
+  db_bind_text(s, ":renews", opt(co->renews_on));
+  db_bind_text(s, ":state", collab_state_str(co->state));
+  db_bind_text(s, ":admin", opt(co->administrator_id));
+  db_bind_text(s, ":akind", opt(co->approved_by_kind));
+  db_bind_text(s, ":aid", opt(co->approved_by_id));
+  if (co->keep_service < 0)
     db_bind_text(s, ":keep", NULL);
   else
-    db_bind_int(s, ":keep", keep);
+    db_bind_int(s, ":keep", co->keep_service);
+  db_bind_int(s, ":expires", co->expires_at_ms);
+  db_bind_text(s, ":nonce", co->token_nonce);
 }
 
 enum store_status store_collab_insert(struct store_conn *c, struct collab *co,
@@ -95,27 +111,13 @@ enum store_status store_collab_insert(struct store_conn *c, struct collab *co,
   db_bind_text(s, ":id", co->id);
   db_bind_text(s, ":office", co->office_id);
   db_bind_text(s, ":company", co->company_id);
-  db_bind_text(s, ":customer", opt(co->customer_id));
-  db_bind_text(s, ":task", opt(co->task_id));
-  db_bind_text(s, ":variant", co->variant);
-  db_bind_text(s, ":recipient", co->invoice_recipient);
-  db_bind_int(s, ":period", co->agreement_period_months);
-  db_bind_int(s, ":continues", co->agreement_continues);
-  db_bind_text(s, ":starts", opt(co->starts_on));
-  db_bind_text(s, ":renews", opt(co->renews_on));
+  bind_terms(s, co);
   db_bind_text(s, ":by", collab_initiator_str(co->initiated_by));
   db_bind_text(s, ":way", collab_way_str(co->way));
-  db_bind_text(s, ":state", collab_state_str(co->state));
   db_bind_text(s, ":lang", co->language);
   db_bind_text(s, ":ikind", co->inviter_kind);
   db_bind_text(s, ":iid", co->inviter_id);
-  db_bind_text(s, ":admin", opt(co->administrator_id));
-  db_bind_text(s, ":akind", opt(co->approved_by_kind));
-  db_bind_text(s, ":aid", opt(co->approved_by_id));
-  bind_keep_service(s, co->keep_service);
-  db_bind_int(s, ":expires", co->expires_at_ms);
   db_bind_text(s, ":hash", opt(token_hash));
-  db_bind_text(s, ":nonce", co->token_nonce);
   db_bind_text(s, ":now", now);
   enum store_status st = db_exec_stmt(c, s);
   if (st == STORE_OK) {
@@ -186,21 +188,7 @@ enum store_status store_collab_update(struct store_conn *c, struct collab *co,
     return STORE_ERROR;
   char now[32];
   util_now_iso8601(now, sizeof now);
-  db_bind_text(s, ":customer", opt(co->customer_id));
-  db_bind_text(s, ":task", opt(co->task_id));
-  db_bind_text(s, ":variant", co->variant);
-  db_bind_text(s, ":recipient", co->invoice_recipient);
-  db_bind_int(s, ":period", co->agreement_period_months);
-  db_bind_int(s, ":continues", co->agreement_continues);
-  db_bind_text(s, ":starts", opt(co->starts_on));
-  db_bind_text(s, ":renews", opt(co->renews_on));
-  db_bind_text(s, ":state", collab_state_str(co->state));
-  db_bind_text(s, ":admin", opt(co->administrator_id));
-  db_bind_text(s, ":akind", opt(co->approved_by_kind));
-  db_bind_text(s, ":aid", opt(co->approved_by_id));
-  bind_keep_service(s, co->keep_service);
-  db_bind_int(s, ":expires", co->expires_at_ms);
-  db_bind_text(s, ":nonce", co->token_nonce);
+  bind_terms(s, co);
   db_bind_int(s, ":attempts", co->accept_attempts);
   db_bind_int(s, ":reminders", co->reminder_count);
   if (co->last_reminder_ms)
