@@ -112,6 +112,7 @@ export function harvest(pools, collection, body) {
       for (const [k, x] of Object.entries(v)) {
         if (typeof x === 'string') {
           pools.add(`prop:${k}`, x);
+          if (/^next_/.test(k)) pools.add(`prop:${k.slice(5)}`, x); // next_cursor -> ?cursor=
           if (/_id$/.test(k)) pools.add(pluralKey(k), x);
         } else if (x && typeof x === 'object') {
           if (typeof x.id === 'string') pools.add(pluralKey(`${k}_id`), x.id);
@@ -177,6 +178,17 @@ function stringArb(spec, s, name, ctx) {
   }
   if (options.length === 0) options.push(fc.string({ minLength: min, maxLength: max }));
   let arb = fc.oneof(...options);
+  // Hints from the property's name where the schema says no format: plausible values get
+  // past the server's own checks more often, so requests reach deeper code.
+  // Only where such a value can fit the length bounds (a filter that never passes would hang).
+  const room = (lo, hi) => min <= hi && (s.maxLength ?? Infinity) >= lo;
+  if (!s.format && !s.pattern && name) {
+    let hint = null;
+    if (/(^|_)e-?mail$/i.test(name) && room(12, 28)) hint = plainEmail.filter(fits);
+    else if (/(^|_)id$/.test(name) && room(36, 36)) hint = fc.uuid();
+    else if (/phone/.test(name) && room(17, 17)) hint = fc.stringMatching(/^\+46 7[0-9] [0-9]{3} [0-9]{2} [0-9]{2}$/);
+    if (hint) arb = fc.oneof({ weight: 3, arbitrary: hint }, { weight: 1, arbitrary: arb });
+  }
   // A value the server handed out for a field of this name is the likeliest valid one.
   if (name && ctx?.pools) {
     const pooled = fc.integer().map((i) => ctx.pools.pickFor(name, ctx.collection, i));
@@ -189,6 +201,12 @@ function stringArb(spec, s, name, ctx) {
 // patterns are honoured; the server may still refuse them for reasons of state).
 export function arbFromSchema(spec, schema0, name, ctx, depth = 0) {
   const schema = flatten(spec, schema0);
+  // The spec's own examples are the likeliest values to pass checks a schema cannot express
+  // (a check digit, a real date); generated values keep the search wide.
+  if (schema && typeof schema === 'object' && Array.isArray(schema.examples) && schema.examples.length > 0 && !schema.__examplesDone) {
+    const rest = arbFromSchema(spec, { ...schema, __examplesDone: true }, name, ctx, depth);
+    return fc.oneof({ weight: 1, arbitrary: fc.constantFrom(...schema.examples) }, { weight: 2, arbitrary: rest });
+  }
   if (schema === true || schema === undefined || schema === null) return fc.jsonValue({ maxDepth: 2 });
   if (schema === false) return fc.constant(null);
   if (schema.const !== undefined) return fc.constant(schema.const);
@@ -426,7 +444,7 @@ export function requestArb(spec, operation, ctx) {
     method: fc.constant(operation.method),
     pathValues: fc.tuple(...paths.map((a) => a.valid)),
     queryValues: fc.tuple(...queries.map((a) => a.valid)),
-    unknownQuery,
+    unknownQuery: fc.constant(null),
     headerValues: fc.tuple(...hdrs.map((a) => a.valid)),
     auth: auth.valid,
     body: body.valid,
@@ -444,6 +462,7 @@ export function requestArb(spec, operation, ctx) {
   if (hdrs.length) add(1, index(hdrs.length).chain((i) => hdrs[i].bad.map((v) => (g) => ({ ...g, headerValues: withAt(g.headerValues, i, v), broken: `header ${headerParams[i].param.name}` }))));
   if (body.bad) add(4, body.bad.map((b) => (g) => ({ ...g, body: b, broken: b.what })));
   add(1, fc.constantFrom(...otherMethods).map((m) => (g) => ({ ...g, method: m, broken: `method ${m}` })));
+  add(1, unknownQuery.map((u) => (g) => ({ ...g, unknownQuery: u, broken: 'an unknown or repeated query parameter' })));
   const chaos = fc.record({
     method: fc.oneof({ weight: 9, arbitrary: fc.constant(operation.method) }, { weight: 1, arbitrary: fc.constantFrom(...otherMethods) }),
     pathValues: fc.tuple(...paths.map((a) => fc.oneof(a.valid, a.bad))),

@@ -168,9 +168,9 @@ export function createPrincipals(server) {
   if (probe.status !== 0 && /unknown command/.test(probe.stderr + probe.stdout)) {
     return { tokens, facts, revoked, missing: ['the binary has no `admin` command yet'], noAdmin: true };
   }
-  const office = run('office_user_full', ['create-office', '--name', 'Contract Office AB', '--corporate-id', '556036-0793', '--email', 'full@office.example']);
+  const office = run('office_user_full', ['create-office', '--name', 'Contract Office AB', '--corporate-id', '556677-8899', '--email', 'full@office.example']);
   if (office?.id) {
-    facts.push(['offices', office.id], ['prop:office_id', office.id], ['prop:office_corporate_id', '556036-0793'], ['prop:corporate_id', '556036-0793']);
+    facts.push(['offices', office.id], ['prop:office_id', office.id], ['prop:office_corporate_id', '556677-8899'], ['prop:corporate_id', '556677-8899']);
     run('office_user_limited', ['create-user', '--office', office.id, '--email', 'limited@office.example', '--role', 'limited']);
   }
   const company = server.cli(['admin', 'create-company', '--corporate-id', '559999-0008', '--name', 'Kund AB', '--relation', 'subscriber',
