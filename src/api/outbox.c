@@ -37,14 +37,6 @@ json_t *api_outbox_json(const struct outbox_row *r)
                    "updated_at", r->updated_at, "sent_at", str_or_null(r->sent_at));
 }
 
-static enum MHD_Result bad_cursor(struct request *req)
-{
-  return reply_problem_extra(req, ERR_BAD_QUERY,
-                             json_pack("{s:[{s:s, s:s}]}", "errors", "field", "cursor",
-                                       "message", "is not a cursor this server gave out"),
-                             "Invalid query parameter: cursor");
-}
-
 struct list_arg {
   const char *status, *after_id;
   struct outbox_row *rows;
@@ -63,10 +55,8 @@ enum MHD_Result api_outbox_list(struct request *req)
   enum MHD_Result r;
   if (!validate_query(req, list_query, &r))
     return r;
-  struct list_arg a = {.status = http_query(req, "status"), .max = API_LIST_DEFAULT_LIMIT};
-  const char *limit = http_query(req, "limit");
-  if (limit)
-    a.max = (size_t)atoi(limit);
+  struct list_arg a = {.status = http_query(req, "status"),
+                       .max = (size_t)api_list_limit(req, API_LIST_DEFAULT_LIMIT)};
   char (*parts)[1024] = NULL;
   const char *cursor = http_query(req, "cursor");
   if (cursor) {
@@ -74,36 +64,26 @@ enum MHD_Result api_outbox_list(struct request *req)
       return api_store_failure(req, STORE_ERROR, "outbox message");
     if (!api_cursor_decode(cursor, 1, parts) || !util_is_uuid(parts[0])) {
       free(parts);
-      return bad_cursor(req);
+      return api_bad_cursor(req);
     }
     a.after_id = parts[0];
   }
   a.rows = calloc(a.max, sizeof *a.rows);
   enum store_status st = a.rows ? store_read(req->app->store, list_tx, &a) : STORE_ERROR;
-  if (st == STORE_NOT_FOUND) { /* the cursor's row does not exist */
-    free(a.rows);
-    free(parts);
-    return bad_cursor(req);
-  }
-  if (st != STORE_OK) {
-    free(a.rows);
-    free(parts);
-    return api_store_failure(req, st, "outbox message");
-  }
-  json_t *items = json_array();
-  for (size_t i = 0; i < a.n; i++)
-    json_array_append_new(items, api_outbox_json(&a.rows[i]));
-  json_t *next = json_null();
-  if (a.more && a.n > 0) {
-    const char *p[] = {a.rows[a.n - 1].id};
-    char *text = api_cursor_encode(p, 1);
-    if (text)
-      next = json_string(text);
-    free(text);
+  if (st == STORE_NOT_FOUND) /* the cursor's row does not exist */
+    r = api_bad_cursor(req);
+  else if (st != STORE_OK)
+    r = api_store_failure(req, st, "outbox message");
+  else {
+    json_t *items = json_array();
+    for (size_t i = 0; i < a.n; i++)
+      json_array_append_new(items, api_outbox_json(&a.rows[i]));
+    const char *next[] = {a.n > 0 ? a.rows[a.n - 1].id : NULL};
+    r = api_page_reply(req, items, a.more && a.n > 0 ? next : NULL, 1);
   }
   free(a.rows);
   free(parts);
-  return reply_json(req, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor", next));
+  return r;
 }
 
 enum MHD_Result api_outbox_get(struct request *req)
