@@ -23,6 +23,7 @@ struct customer {
   int64_t version;
   char created_at[STORE_TIME_LEN];
   char updated_at[STORE_TIME_LEN];
+  bool has_open_collaboration; /* an invited, approved or active one; filled by every read */
   struct company company;      /* filled by every read */
 };
 
@@ -53,13 +54,10 @@ enum store_status store_customer_get_by_company(struct store_conn *c, const char
 enum store_status store_customer_update(struct store_conn *c, struct customer *cu,
                                         int64_t expected_version);
 /* Deletes the office's customer and its tasks. NOT_FOUND; CONFLICT when other records
- * (collaborations) still refer to it. Check store_customer_has_open_collaboration first. */
+ * (collaborations) still refer to it. Check has_open_collaboration (read in the same
+ * transaction) first. */
 enum store_status store_customer_delete(struct store_conn *c, const char *office_id,
                                         const char *id);
-/* Whether the customer has an open (invited, approved, active) collaboration. Reads the view
- * customer_open_collaborations, which the collaborations migration redefines over its table. */
-enum store_status store_customer_has_open_collaboration(struct store_conn *c,
-                                                        const char *customer_id, bool *open);
 
 struct customer_filter {
   const char *office_id;        /* required */

@@ -62,14 +62,10 @@ static void apply_fields(struct customer *cu, json_t *body)
 }
 
 /* Renders cu with its collaboration flag, and its Location and ETag. */
-static enum store_status render(struct store_conn *c, const struct customer *cu, json_t **body,
-                                char *etag, size_t etag_len)
+static enum store_status render(const struct customer *cu, json_t **body, char *etag,
+                                size_t etag_len)
 {
-  bool open = false;
-  enum store_status st = store_customer_has_open_collaboration(c, cu->id, &open);
-  if (st != STORE_OK)
-    return st;
-  *body = api_customer_json(cu, open);
+  *body = api_customer_json(cu);
   api_etag(cu->version, etag, etag_len);
   return *body ? STORE_OK : STORE_ERROR;
 }
@@ -106,7 +102,7 @@ static enum store_status create_tx(struct store_conn *c, void *arg)
     return tx_fail(&w->w.err, ERR_DUPLICATE,
                    "Your register already has a customer with corporate ID %s", cid);
   if (st == STORE_OK)
-    st = render(c, &w->cu, &w->w.body, w->w.etag, sizeof w->w.etag);
+    st = render(&w->cu, &w->w.body, w->w.etag, sizeof w->w.etag);
   if (st != STORE_OK)
     return st;
   snprintf(w->w.location, sizeof w->w.location, "/v1/customers/%s", w->cu.id);
@@ -150,11 +146,7 @@ static bool list_row(const struct customer *cu, void *arg)
     return false;
   }
   l->seen++;
-  bool open = false;
-  l->st = store_customer_has_open_collaboration(l->c, cu->id, &open);
-  if (l->st != STORE_OK)
-    return false;
-  json_array_append_new(l->items, api_customer_json(cu, open));
+  json_array_append_new(l->items, api_customer_json(cu));
   memcpy(l->last_name, cu->name, sizeof l->last_name);
   memcpy(l->last_id, cu->id, sizeof l->last_id);
   return true;
@@ -212,7 +204,7 @@ enum MHD_Result api_customers_get(struct request *req)
   json_t *body = NULL;
   char etag[32];
   if (st == STORE_OK)
-    st = render(c, cu, &body, etag, sizeof etag);
+    st = render(cu, &body, etag, sizeof etag);
   free(cu);
   if (st != STORE_OK)
     return api_store_failure(req, st, "customer in your register");
@@ -235,7 +227,7 @@ static enum store_status patch_tx(struct store_conn *c, void *arg)
   apply_fields(&w->cu, req->json);
   st = store_customer_update(c, &w->cu, w->cu.version);
   if (st == STORE_OK)
-    st = render(c, &w->cu, &w->w.body, w->w.etag, sizeof w->w.etag);
+    st = render(&w->cu, &w->w.body, w->w.etag, sizeof w->w.etag);
   return st;
 }
 
@@ -268,10 +260,7 @@ static enum store_status delete_tx(struct store_conn *c, void *arg)
     return tx_fail(&w->w.err, ERR_PRECONDITION_FAILED,
                    "The customer has changed: its current ETag is \"%lld\"",
                    (long long)w->cu.version);
-  bool open = false;
-  if ((st = store_customer_has_open_collaboration(c, id, &open)) != STORE_OK)
-    return st;
-  if (open)
+  if (w->cu.has_open_collaboration)
     return tx_fail(&w->w.err, ERR_OPEN_COLLABORATION,
                    "The customer has an open collaboration; end or withdraw it first");
   st = store_customer_delete(c, req->principal.office_id, id);

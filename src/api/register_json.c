@@ -28,12 +28,12 @@ json_t *api_company_json(const struct company *co)
   return j;
 }
 
-json_t *api_customer_json(const struct customer *cu, bool open_collaboration)
+json_t *api_customer_json(const struct customer *cu)
 {
   return json_pack("{s:s, s:s, s:s, s:s?, s:o, s:b, s:I, s:s, s:s}", "id", cu->id, "name",
                    cu->name, "email", cu->email, "notes", cu->has_notes ? cu->notes : NULL,
                    "company", api_company_ref_json(&cu->company), "has_open_collaboration",
-                   open_collaboration, "version", (json_int_t)cu->version, "created_at",
+                   cu->has_open_collaboration, "version", (json_int_t)cu->version, "created_at",
                    cu->created_at, "updated_at", cu->updated_at);
 }
 

@@ -13,7 +13,7 @@ json_t *api_subscription_json(const struct subscription *s);
 json_t *api_company_ref_json(const struct company *co);
 /* A company in full (support, administrators, its own customer administrators). */
 json_t *api_company_json(const struct company *co);
-json_t *api_customer_json(const struct customer *cu, bool open_collaboration);
+json_t *api_customer_json(const struct customer *cu);
 json_t *api_task_json(const struct task *t);
 
 #endif

@@ -9,7 +9,9 @@
 
 #define CUSTOMER_COLS                                                                         \
   "cu.id, cu.office_id, cu.company_id, cu.name, cu.email, cu.notes, cu.version, "             \
-  "cu.created_at, cu.updated_at, " COMPANY_COLS
+  "cu.created_at, cu.updated_at, "                                                           \
+  "EXISTS (SELECT 1 FROM customer_open_collaborations o WHERE o.customer_id = cu.id), "       \
+  COMPANY_COLS
 #define CUSTOMER_FROM " FROM customers cu JOIN companies co ON co.id = cu.company_id "
 
 static void read_customer(sqlite3_stmt *s, struct customer *cu)
@@ -25,7 +27,8 @@ static void read_customer(sqlite3_stmt *s, struct customer *cu)
   cu->version = sqlite3_column_int64(s, 6);
   db_col_text(s, 7, cu->created_at, sizeof cu->created_at);
   db_col_text(s, 8, cu->updated_at, sizeof cu->updated_at);
-  store_read_company(s, 9, &cu->company);
+  cu->has_open_collaboration = sqlite3_column_int(s, 9) != 0;
+  store_read_company(s, 10, &cu->company);
 }
 
 static enum store_status one_customer(struct store_conn *c, sqlite3_stmt *s,
@@ -122,21 +125,6 @@ enum store_status store_customer_delete(struct store_conn *c, const char *office
   enum store_status st = db_exec_stmt(c, s);
   if (st == STORE_OK && db_changes(c) == 0)
     return STORE_NOT_FOUND;
-  return st;
-}
-
-enum store_status store_customer_has_open_collaboration(struct store_conn *c,
-                                                        const char *customer_id, bool *open)
-{
-  sqlite3_stmt *s = db_stmt(c, "SELECT EXISTS (SELECT 1 FROM customer_open_collaborations "
-                               "WHERE customer_id = :id)");
-  if (!s)
-    return STORE_ERROR;
-  db_bind_text(s, ":id", customer_id);
-  enum store_status st = db_step_row(c, s);
-  if (st == STORE_OK)
-    *open = sqlite3_column_int(s, 0) != 0;
-  db_reset(s);
   return st;
 }
 

@@ -108,9 +108,9 @@ static void event_cb(const struct collab_event_rec *e, void *arg)
 
 static bool open_view_has(const char *customer_id)
 {
-  bool open = false;
-  CHECK_INT(store_customer_has_open_collaboration(c, customer_id, &open), STORE_OK);
-  return open;
+  struct customer cu;
+  CHECK_INT(store_customer_get(c, fx.of.id, customer_id, &cu), STORE_OK);
+  return cu.has_open_collaboration;
 }
 
 int main(void)
