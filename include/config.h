@@ -13,6 +13,8 @@ struct config {
   char *db;               /* SQLite database file */
   long threads;           /* HTTP worker threads */
   long conn_timeout;      /* seconds of inactivity before a connection is closed */
+  long max_connections;   /* open connections in all */
+  long max_connections_per_ip; /* open connections from one client address */
   long body_max;          /* request body cap in bytes */
   long url_max;           /* longest accepted request URI in bytes */
   long drain_timeout;     /* seconds to let requests finish on shutdown */

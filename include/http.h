@@ -71,11 +71,14 @@ struct http_options {
   uint16_t port;
   unsigned threads;
   unsigned conn_timeout_s;
+  unsigned max_connections;        /* in all */
+  unsigned max_connections_per_ip; /* from one client address: a slow client cannot take all */
   size_t body_max;
   size_t url_max;
   const char *cors_origins;
   const struct route *routes;
   size_t n_routes;
+  const char *const *secret_path_prefixes; /* NULL-terminated: never logged past the prefix */
   http_authenticator authenticate;
   struct app *app;
 };

@@ -67,3 +67,5 @@ const struct route api_routes[] = {
 };
 
 const size_t api_routes_count = sizeof api_routes / sizeof api_routes[0];
+
+const char *const api_secret_path_prefixes[] = {"/v1/invitations/", NULL};

@@ -287,8 +287,30 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
   return dispatch(req, &srv->opts);
 }
 
-/* Writes the access-log line, redacting path parameters named "token". */
-static void access_log(const struct request *req)
+/* The path as logged, at most 256 bytes of valid UTF-8, with secrets left out: the value of a
+ * {token} parameter, and everything after a prefix the options name as secret, whether or not
+ * a route matched (a link opened with the wrong method must not land its token in the log). */
+static json_t *logged_path(const struct request *req, const struct http_options *o)
+{
+  if (!req->path)
+    return NULL;
+  char buf[300];
+  for (size_t i = 0; o->secret_path_prefixes && o->secret_path_prefixes[i]; i++) {
+    const char *prefix = o->secret_path_prefixes[i];
+    if (strncmp(req->path, prefix, strlen(prefix)) == 0) {
+      snprintf(buf, sizeof buf, "%s[redacted]", prefix);
+      return json_string(buf);
+    }
+  }
+  if (req->route && http_param(req, "token"))
+    return json_string("[redacted]");
+  snprintf(buf, 257, "%s", req->path);
+  util_utf8_sanitize(buf);
+  return json_string(buf);
+}
+
+/* Writes the access-log line. */
+static void access_log(const struct request *req, const struct http_options *o)
 {
   json_t *f = json_pack("{s:s, s:i, s:I, s:s}", "method", req->method ? req->method : "",
                         "status", (int)req->status,
@@ -296,15 +318,11 @@ static void access_log(const struct request *req)
                         "request_id", req->request_id);
   if (!f)
     return;
-  if (req->route) {
+  if (req->route)
     json_object_set_new(f, "route", json_string(req->route->pattern));
-    if (http_param(req, "token"))
-      json_object_set_new(f, "path", json_string("[redacted]"));
-    else
-      json_object_set_new(f, "path", json_stringn(req->path, strnlen(req->path, 256)));
-  } else if (req->path) {
-    json_object_set_new(f, "path", json_stringn(req->path, strnlen(req->path, 256)));
-  }
+  json_t *path = logged_path(req, o);
+  if (path)
+    json_object_set_new(f, "path", path);
   if (req->principal.kind)
     json_object_set_new(f, "principal", json_string(req->principal.id));
   if (req->body_len)
@@ -315,14 +333,14 @@ static void access_log(const struct request *req)
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-  (void)cls;
   (void)conn;
+  const struct http_server *srv = cls;
   struct request *req = *con_cls;
   if (!req)
     return;
   if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && !req->status)
     req->status = 499; /* client went away or the server stopped before a reply */
-  access_log(req);
+  access_log(req, &srv->opts);
   json_decref(req->json);
   for (size_t i = 0; i < req->n_extra; i++)
     free(req->extra_values[i]);
@@ -382,7 +400,8 @@ struct http_server *http_start(const struct http_options *opts)
       MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)opts->threads,
       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)opts->conn_timeout_s,
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-      MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1024,
+      MHD_OPTION_CONNECTION_LIMIT, (unsigned int)opts->max_connections,
+      MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)opts->max_connections_per_ip,
       MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
       MHD_OPTION_END);
   if (!srv->daemon) {

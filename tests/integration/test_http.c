@@ -268,6 +268,43 @@ static void test_headers(struct server *s)
   resp_free(&r);
 }
 
+/* A link token must never reach the log, whatever the method or a trailing bit of path. */
+static void test_log_redaction(struct server *s)
+{
+  const char *token = "SeCrEtInViTaTiOnToKeN0123456789abcdefghijklm";
+  const char *methods[] = {"GET", "DELETE", "GET", "PUT", "GET"};
+  const char *suffix[] = {"/accept", "", "/approve/", "", ""};
+  for (size_t i = 0; i < 5; i++) {
+    char path[256];
+    snprintf(path, sizeof path, "/v1/invitations/%s%s", token, suffix[i]);
+    struct resp r;
+    CHECK(http(s, methods[i], path, NULL, NULL, &r));
+    CHECK(r.status == 404 || r.status == 405);
+    resp_free(&r);
+  }
+  char long_path[9100];
+  int n = snprintf(long_path, sizeof long_path, "/v1/invitations/%s/", token);
+  memset(long_path + n, 'x', sizeof long_path - (size_t)n - 1);
+  long_path[sizeof long_path - 1] = '\0';
+  struct resp r;
+  CHECK(http(s, "GET", long_path, NULL, NULL, &r));
+  check_problem(&r, 414, "uri_too_long");
+  resp_free(&r);
+  check_alive(s);
+  FILE *f = fopen(s->log, "r");
+  CHECK(f != NULL);
+  char line[16384];
+  int hits = 0, logged = 0;
+  while (f && fgets(line, sizeof line, f)) {
+    hits += strstr(line, token) != NULL;
+    logged += strstr(line, "/v1/invitations/[redacted]") != NULL;
+  }
+  if (f)
+    fclose(f);
+  CHECK_INT(hits, 0);
+  CHECK(logged >= 6);
+}
+
 int main(void)
 {
   struct server s;
@@ -284,6 +321,7 @@ int main(void)
   test_preview(&s);
   test_routing(&s);
   test_headers(&s);
+  test_log_redaction(&s);
   CHECK_INT(server_stop(&s, false), 0);
   return TEST_REPORT();
 }

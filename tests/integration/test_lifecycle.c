@@ -142,10 +142,40 @@ static void test_drain(void)
   server_stop(&s, false);
 }
 
+/* One client address may hold only --max-connections-per-ip connections: idle ones beyond
+ * that are turned away, and the server serves again once they close. */
+static void test_per_ip_limit(void)
+{
+  struct server s;
+  const char *args[] = {"--max-connections-per-ip", "3", NULL};
+  server_start(&s, args, NULL);
+  int fds[3];
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s.port)};
+  inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+  for (int i = 0; i < 3; i++) {
+    fds[i] = socket(AF_INET, SOCK_STREAM, 0);
+    CHECK(connect(fds[i], (struct sockaddr *)&a, sizeof a) == 0);
+    CHECK(send(fds[i], "GET /healthz HTTP/1.1\r\n", 24, MSG_NOSIGNAL) == 24); /* never ends */
+  }
+  usleep(200 * 1000);
+  struct resp r;
+  bool answered = http(&s, "GET", "/healthz", NULL, NULL, &r) && r.status == 200;
+  CHECK_MSG(!answered, "a fourth connection from one address was served");
+  resp_free(&r);
+  for (int i = 0; i < 3; i++)
+    close(fds[i]);
+  usleep(200 * 1000);
+  CHECK(http(&s, "GET", "/healthz", NULL, NULL, &r));
+  CHECK_INT(r.status, 200);
+  resp_free(&r);
+  CHECK_INT(server_stop(&s, false), 0);
+}
+
 int main(void)
 {
   test_cli();
   test_newer_database();
   test_drain();
+  test_per_ip_limit();
   return TEST_REPORT();
 }
