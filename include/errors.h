@@ -36,6 +36,7 @@
   X(ERR_IDENTITY_MISMATCH, "identity_mismatch", 422, "The corporate ID or e-mail address does not match") \
   X(ERR_NOT_THIS_WAY, "not_for_this_way", 422, "This action does not apply to a collaboration started this way") \
   X(ERR_MAIN_CONTACT_REQUIRED, "main_contact_required", 422, "The company needs a main contact") \
+  X(ERR_CUSTOMER_ADMIN_REQUIRED, "customer_admin_required", 422, "The company has no administrator on the customer portal") \
   X(ERR_PRECONDITION_REQUIRED, "precondition_required", 428, "This update needs an If-Match header") \
   X(ERR_RATE_LIMITED, "rate_limited", 429, "Too many requests") \
   X(ERR_INTERNAL, "internal_error", 500, "Internal server error") \

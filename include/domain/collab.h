@@ -126,7 +126,7 @@ struct collab_field_error {
 struct collab_activation_request {
   enum company_relation relation;
   const struct variant *current;      /* the subscription's variant (subscriber only) */
-  const char *sub_invoice_recipient;  /* the subscription's, subscriber only */
+  const char *sub_invoice_recipient;  /* the subscription's payer, subscriber only: it stays */
   int sub_period_months;              /* the subscription's, subscriber only */
   const struct variant *requested;    /* NULL: not given */
   const char *invoice_recipient;      /* "office" | "customer" | NULL */

@@ -29,16 +29,12 @@ static const char *body_str(struct request *req, const char *name)
   return req->json ? json_str_member(req->json, name) : NULL;
 }
 
-/* The actor's name in the history, and the person it was. */
+/* Who approved (or accepted): the caller, or through the link the one it was sent to. */
 static void set_actor_record(struct collab_op *op, struct collab *co)
 {
-  if (op->actor == COLLAB_ACTOR_LINK) {
-    snprintf(co->approved_by_kind, sizeof co->approved_by_kind, "%s", "invitation_link");
-    co->approved_by_id[0] = '\0';
-  } else {
-    snprintf(co->approved_by_kind, sizeof co->approved_by_kind, "%s", op->actor_kind);
-    snprintf(co->approved_by_id, sizeof co->approved_by_id, "%s", op->actor_id);
-  }
+  snprintf(co->approved_by_kind, sizeof co->approved_by_kind, "%s", op->actor_kind);
+  snprintf(co->approved_by_id, sizeof co->approved_by_id, "%s",
+           op->actor_id ? op->actor_id : "");
 }
 
 static void take_reason(struct collab_op *op)
@@ -185,7 +181,15 @@ static enum store_status resend(struct collab_op *op, struct store_conn *c, stru
     return STORE_ERROR;
   co->accept_attempts = 0;
   co->expires_at_ms = op->now_ms + (int64_t)cfg->invitation_ttl * 1000;
-  return collab_mail_invitation(c, co);
+  enum store_status st = collab_mail_invitation(c, co);
+  if (st == STORE_NOT_FOUND) {
+    collab_op_refuse(op, ERR_CUSTOMER_ADMIN_REQUIRED,
+                     "%s (%s) has no administrator on the customer portal to send the invitation "
+                     "to; support can add one",
+                     co->company_name, co->corporate_id);
+    return STORE_OK;
+  }
+  return st;
 }
 
 static enum store_status remind_apply(struct collab_op *op, struct store_conn *c,

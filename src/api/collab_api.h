@@ -58,9 +58,18 @@ enum store_status collab_provision(struct collab_op *op, struct store_conn *c, s
  * success sets co->task_id and co->customer_id, else refuses op (task_required). */
 enum store_status collab_take_task(struct collab_op *op, struct store_conn *c, struct collab *co,
                                    const char *task_id);
-/* Enqueues the invitation e-mail that fits co's way (to the customer, the new administrator
- * or the office) carrying co->token_nonce. */
-enum store_status collab_mail_invitation(struct store_conn *c, const struct collab *co);
+/* The customer administrator an office's invitation (ways 1-3) goes to: co->administrator_id,
+ * or else the company's main contact, which then becomes co->administrator_id. NOT_FOUND: the
+ * company has no administrator on the portal. */
+struct customer_admin;
+enum store_status collab_invitee_admin(struct store_conn *c, struct collab *co,
+                                      struct customer_admin *ad);
+/* Enqueues the invitation e-mail that fits co's way carrying co->token_nonce: in ways 1-3 to
+ * the administrator of collab_invitee_admin (NOT_FOUND: none), in way 4 to the office. */
+enum store_status collab_mail_invitation(struct store_conn *c, struct collab *co);
+/* Who holds co's invitation link, for the history: the administrator it was sent to (ways
+ * 1-3) or the office (way 4); NULL when not known. Points into co. */
+const char *collab_link_holder(const struct collab *co);
 /* When co is stored as invited but its invitation has lapsed, records the expiry (state,
  * version and an event by the system dated at the expiry). */
 enum store_status collab_settle_expiry(struct store_conn *c, struct collab *co, int64_t now_ms);

@@ -8,7 +8,6 @@
 #include "secret.h"
 #include "store_identity.h"
 #include "store_outbox.h"
-#include "store_register.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -241,7 +240,24 @@ static const char *customer_name(const struct collab *co)
   return co->customer_name[0] ? co->customer_name : co->company_name;
 }
 
-enum store_status collab_mail_invitation(struct store_conn *c, const struct collab *co)
+enum store_status collab_invitee_admin(struct store_conn *c, struct collab *co,
+                                      struct customer_admin *ad)
+{
+  if (co->administrator_id[0])
+    return store_customer_admin_get(c, co->administrator_id, ad);
+  enum store_status st = store_customer_admin_main_contact(c, co->company_id, ad);
+  if (st == STORE_OK)
+    snprintf(co->administrator_id, sizeof co->administrator_id, "%s", ad->id);
+  return st;
+}
+
+const char *collab_link_holder(const struct collab *co)
+{
+  const char *id = co->way == COLLAB_WAY_CUSTOMER_INVITE ? co->office_id : co->administrator_id;
+  return id[0] ? id : NULL;
+}
+
+enum store_status collab_mail_invitation(struct store_conn *c, struct collab *co)
 {
   enum store_status st;
   if (co->way == COLLAB_WAY_CUSTOMER_INVITE) {
@@ -253,30 +269,18 @@ enum store_status collab_mail_invitation(struct store_conn *c, const struct coll
                                  "corporate_id", co->corporate_id, "collaboration_id", co->id,
                                  "token_nonce", co->token_nonce));
   }
+  /* ways 1-3: only ever to a customer administrator on the portal, never to an address the
+   * office keeps in its own register */
+  struct customer_admin ad;
+  if ((st = collab_invitee_admin(c, co, &ad)) != STORE_OK)
+    return st;
   json_t *data = json_pack("{s:s, s:s, s:s, s:s, s:s}", "office_name", co->office_name,
                            "customer_name", customer_name(co), "variant", co->variant,
                            "collaboration_id", co->id, "token_nonce", co->token_nonce);
-  if (co->way == COLLAB_WAY_NEW_CUSTOMER) {
-    struct customer_admin ad;
-    if ((st = store_customer_admin_get(c, co->administrator_id, &ad)) != STORE_OK) {
-      json_decref(data);
-      return st == STORE_NOT_FOUND ? STORE_ERROR : st;
-    }
-    json_object_set_new(data, "admin_name", json_string(ad.name));
-    return collab_mail(c, co, "activation_new_admin", ad.email, data);
-  }
-  struct customer *cu = malloc(sizeof *cu);
-  if (!cu) {
-    json_decref(data);
-    return STORE_ERROR;
-  }
-  st = store_customer_get(c, co->office_id, co->customer_id, cu);
-  if (st == STORE_OK)
-    st = collab_mail(c, co, "invitation_customer", cu->email, data);
-  else
-    json_decref(data);
-  free(cu);
-  return st == STORE_NOT_FOUND ? STORE_ERROR : st;
+  if (co->way != COLLAB_WAY_NEW_CUSTOMER)
+    return collab_mail(c, co, "invitation_customer", ad.email, data);
+  json_object_set_new(data, "admin_name", json_string(ad.name));
+  return collab_mail(c, co, "activation_new_admin", ad.email, data);
 }
 
 enum store_status collab_settle_expiry(struct store_conn *c, struct collab *co, int64_t now_ms)

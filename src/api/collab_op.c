@@ -100,6 +100,8 @@ static enum store_status op_tx(struct store_conn *c, void *arg)
   }
   if ((st = collab_settle_expiry(c, co, op->now_ms)) != STORE_OK)
     return st;
+  if (op->actor == COLLAB_ACTOR_LINK)
+    op->actor_id = collab_link_holder(co); /* the link reaches only the one it was sent to */
   op->from = co->state;
   struct collab_verdict v = collab_transition(co->state, op->ev, op->actor, co->initiated_by);
   if (v.refusal != COLLAB_ALLOWED) {

@@ -296,6 +296,22 @@ static enum store_status activate_tx(struct store_conn *c, void *arg)
     goto cleanup;
   struct collab *co = &s->co;
   fill_common(s, co, p->office_id, cp->id);
+  if (!plan.creates_administrator) {
+    /* ways 1-2: the invitation and its link go to the company's main contact on the portal,
+     * the one who can approve; never to an address the office keeps in its register */
+    struct customer_admin main_contact;
+    st = collab_invitee_admin(c, co, &main_contact);
+    if (st == STORE_NOT_FOUND) {
+      start_refuse(s, ERR_CUSTOMER_ADMIN_REQUIRED, NULL,
+                   "%s (%s) has no administrator on the customer portal who can approve the "
+                   "collaboration; support can add one (the first becomes the main contact, who "
+                   "gets the invitation)",
+                   cp->name, cp->corporate_id);
+      st = STORE_OK;
+    }
+    if (st != STORE_OK || s->err != ERR_NONE)
+      goto cleanup;
+  }
   snprintf(co->customer_id, sizeof co->customer_id, "%s", cu->id);
   snprintf(co->task_id, sizeof co->task_id, "%s", json_str_member(s->req->json, "task_id"));
   snprintf(co->variant, sizeof co->variant, "%s", plan.variant);
@@ -440,12 +456,14 @@ static const struct field_spec office_invite_fields[] = {
     {0},
 };
 
-/* Way 4's terms: the customer pays; a subscriber keeps its agreement and may only go up. */
+/* Way 4's terms: the customer pays; a subscriber keeps its agreement (payer included) and may
+ * only go up. */
 static bool invite_terms(struct store_conn *c, struct start *s, const struct company *cp,
                          struct collab *co, enum store_status *st)
 {
   int period = (int)json_int_member(s->req->json, "agreement_period_months", 0);
-  snprintf(co->invoice_recipient, sizeof co->invoice_recipient, "customer");
+  snprintf(co->invoice_recipient, sizeof co->invoice_recipient, "%s",
+           cp->has_subscription ? cp->sub.invoice_recipient : "customer");
   if (!cp->has_subscription) {
     if (!s->has_requested) {
       start_refuse(s, ERR_VALIDATION,

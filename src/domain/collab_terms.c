@@ -30,20 +30,26 @@ static bool valid_recipient(const char *r)
   return r && (strcmp(r, "office") == 0 || strcmp(r, "customer") == 0);
 }
 
-/* Way 1: the proposal follows the subscription; only the variant may go up. */
+/* Way 1: the proposal follows the subscription; only the variant may go up. The existing
+ * agreement continues unchanged: period, dates and payer are the subscription's. */
 static enum collab_activation_result plan_subscriber(const struct collab_activation_request *rq,
                                                      struct collab_activation *out,
                                                      struct collab_field_error *errors,
                                                      size_t *n)
 {
-  if (!rq->current) {
+  if (!rq->current || !valid_recipient(rq->sub_invoice_recipient)) {
     add_error(errors, n, "company.subscription",
-              "the company is a subscriber but has no subscription on record");
+              "the company is a subscriber but has no subscription (variant and invoice "
+              "recipient) on record");
     return COLLAB_ACTIVATION_INVALID;
   }
-  if (rq->invoice_recipient && strcmp(rq->invoice_recipient, "customer") != 0)
+  bool office_pays = strcmp(rq->sub_invoice_recipient, "office") == 0;
+  if (rq->invoice_recipient && strcmp(rq->invoice_recipient, rq->sub_invoice_recipient) != 0)
     add_error(errors, n, "invoice_recipient",
-              "a subscribing customer stays invoice recipient; leave it out or send \"customer\"");
+              office_pays ? "the subscriber's existing agreement continues with \"office\" as "
+                            "invoice recipient; leave it out or send \"office\""
+                          : "the subscriber's existing agreement continues with \"customer\" as "
+                            "invoice recipient; leave it out or send \"customer\"");
   if (rq->period_months && rq->period_months != rq->sub_period_months)
     add_error(errors, n, "agreement_period_months",
               "the subscriber's existing agreement continues; leave the period out");
@@ -53,7 +59,7 @@ static enum collab_activation_result plan_subscriber(const struct collab_activat
   if (*n)
     return COLLAB_ACTIVATION_INVALID;
   out->variant = rq->current->code;
-  out->invoice_recipient = "customer";
+  out->invoice_recipient = office_pays ? "office" : "customer";
   out->period_months = rq->sub_period_months;
   out->agreement_continues = true;
   if (rq->requested) {

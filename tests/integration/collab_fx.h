@@ -173,6 +173,26 @@ static inline long cx_count(struct server *s, const char *sql, const char *param
   return n;
 }
 
+/* Runs one SQL statement with one text parameter on the server's database, as an operator
+ * would (e.g. support changing a company's administrators); false on failure. */
+static inline bool cx_exec(struct server *s, const char *sql, const char *param)
+{
+  sqlite3 *db = NULL;
+  bool ok = false;
+  if (sqlite3_open_v2(s->db, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK) {
+    sqlite3_busy_timeout(db, 5000);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+      if (param)
+        sqlite3_bind_text(st, 1, param, -1, SQLITE_TRANSIENT);
+      ok = sqlite3_step(st) == SQLITE_DONE;
+    }
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  return ok;
+}
+
 /* The invitation link's token for the nonce in a mail's data, from the server's secret. */
 static inline void cx_token(struct server *s, const struct cx_mail *m, char *token)
 {
@@ -188,6 +208,24 @@ static inline void cx_token(struct server *s, const struct cx_mail *m, char *tok
 }
 
 /* ---- history ---- */
+
+/* The actor of the collaboration's event number idx (0: the first): its kind and id ("" for
+ * null) into kind and actor_id (>= FX_ID_LEN). */
+static inline void cx_event_actor(struct server *s, const char *id, const char *token,
+                                  size_t idx, char *kind, char *actor_id)
+{
+  char path[160];
+  snprintf(path, sizeof path, "/v1/collaborations/%s/events", id);
+  struct resp r;
+  kind[0] = actor_id[0] = '\0';
+  CHECK(api(s, "GET", path, token, NULL, &r));
+  json_t *actor = json_object_get(json_array_get(json_object_get(r.json, "items"), idx), "actor");
+  const char *k = json_string_value(json_object_get(actor, "kind"));
+  const char *a = json_string_value(json_object_get(actor, "id"));
+  snprintf(kind, FX_ID_LEN, "%s", k ? k : "");
+  snprintf(actor_id, FX_ID_LEN, "%s", a ? a : "");
+  resp_free(&r);
+}
 
 /* Checks that the collaboration's events are exactly the "event:from>to" steps given
  * (NULL-terminated; from is empty for the first), e.g. "invite:>invited". */

@@ -16,7 +16,8 @@ struct invite {
   char id[FX_ID_LEN];
   char customer[FX_ID_LEN];
   char task[FX_ID_LEN];
-  char tok_cadmin[FX_TOKEN_LEN]; /* empty when the company has no administrator */
+  char cadmin[FX_ID_LEN];         /* the company's administrator, who gets the invitation */
+  char tok_cadmin[FX_TOKEN_LEN];
   char link[SECRET_TOKEN_LEN];   /* from the latest invitation e-mail */
 };
 
@@ -40,15 +41,15 @@ static void latest_link(struct server *s, struct invite *in)
   cx_mails_free(m, n);
 }
 
-/* A way-2 invitation of a fresh account company (with an administrator when admin_email). */
+/* A way-2 invitation of a fresh account company and its administrator (the main contact, who
+ * gets the invitation). */
 static void invite_account(struct server *s, const char *cid, const char *name,
                            const char *admin_email, struct invite *in)
 {
-  char company[FX_ID_LEN], cadmin[FX_ID_LEN];
+  char company[FX_ID_LEN];
   memset(in, 0, sizeof *in);
   fx_company(s, cid, name, "account", company);
-  if (admin_email)
-    fx_customer_admin(s, cid, "Admin", admin_email, cadmin, in->tok_cadmin);
+  fx_customer_admin(s, cid, "Admin", admin_email, in->cadmin, in->tok_cadmin);
   cx_customer(s, tok_office, cid, name, "kontakt@example.se", in->customer);
   cx_task(s, tok_office, in->customer, "Uppdrag", in->task);
   cx_activate(s, tok_office, in->customer, in->task, "fakturering", "customer", 3, in->id);
@@ -185,6 +186,10 @@ static void test_reminders(struct server *s)
   CHECK_INT(r.status, 200);
   CHECK_STR(resp_str(&r, "state"), "active");
   resp_free(&r);
+  char kind[FX_ID_LEN], who[FX_ID_LEN];
+  cx_event_actor(s, in.id, tok_office, 2, kind, who);
+  CHECK_STR(kind, "invitation_link");
+  CHECK_STR(who, in.cadmin); /* the reminder went to the same administrator */
 }
 
 static void test_end(struct server *s)
@@ -235,14 +240,16 @@ static void test_end(struct server *s)
   CHECK_STR(resp_str(&r, "subscription.invoice_recipient"), "customer");
   resp_free(&r);
 
-  /* ending needs the company to have a main contact */
+  /* ending needs the company to have a main contact (here support has taken the mark away) */
   struct invite orphan;
-  invite_account(s, "556100-0117", "Utan Kontakt AB", NULL, &orphan);
+  invite_account(s, "556100-0117", "Utan Kontakt AB", "u@utan.se", &orphan);
   char path[160];
   snprintf(path, sizeof path, "/v1/invitations/%s/approve", orphan.link);
   CHECK(api(s, "POST", path, NULL, NULL, &r));
   CHECK_INT(r.status, 200);
   resp_free(&r);
+  CHECK(cx_exec(s, "UPDATE customer_admins SET is_main_contact = 0 WHERE email = ?",
+                "u@utan.se"));
   CHECK(cx_action(s, orphan.id, "end", tok_office, NULL, &r));
   CHECK_INT(r.status, 422);
   CHECK_STR(resp_str(&r, "code"), "main_contact_required");

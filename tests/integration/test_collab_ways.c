@@ -34,7 +34,6 @@ static void way_account(void)
   char company[FX_ID_LEN], cadmin[FX_ID_LEN], tok_cadmin[FX_TOKEN_LEN], customer[FX_ID_LEN],
       task[FX_ID_LEN], path[160];
   fx_company(&s, "556100-0018", "Konto AB", "account", company);
-  fx_customer_admin(&s, "556100-0018", "Kim Konto", "kim@konto.se", cadmin, tok_cadmin);
   cx_customer(&s, tok_office, "5561000018", "Konto (vår kund)", "kontakt@konto.se", customer);
   snprintf(path, sizeof path, "/v1/customers/%s/collaborations", customer);
   struct resp r;
@@ -64,6 +63,24 @@ static void way_account(void)
   resp_free(&r);
   CHECK_INT(cx_count(&s, "SELECT count(*) FROM collaborations", NULL), 0);
 
+  /* the invitation goes to the company's administrator on the portal, never to an address in
+   * the office's own register: a company without one cannot be invited */
+  CHECK(cx_post(&s, path, tok_office, &r,
+                "{\"task_id\":\"%s\",\"variant\":\"smart\",\"invoice_recipient\":\"office\","
+                "\"agreement_period_months\":12,\"language\":\"en\"}",
+                task));
+  CHECK_INT(r.status, 422);
+  CHECK_STR(resp_str(&r, "code"), "customer_admin_required");
+  CHECK(r.body && strstr(r.body, "no administrator on the customer portal") &&
+        strstr(r.body, "support"));
+  resp_free(&r);
+  CHECK_INT(cx_count(&s, "SELECT count(*) FROM collaborations", NULL), 0);
+  CHECK_INT(cx_count(&s, "SELECT count(*) FROM outbox", NULL), 0);
+  /* the first administrator is the main contact; a second one gets no invitation */
+  char cadmin2[FX_ID_LEN], tok_cadmin2[FX_TOKEN_LEN];
+  fx_customer_admin(&s, "556100-0018", "Kim Konto", "kim@konto.se", cadmin, tok_cadmin);
+  fx_customer_admin(&s, "556100-0018", "Klas Konto", "klas@konto.se", cadmin2, tok_cadmin2);
+
   CHECK(cx_post(&s, path, tok_office, &r,
                 "{\"task_id\":\"%s\",\"variant\":\"smart\",\"invoice_recipient\":\"office\","
                 "\"agreement_period_months\":12,\"language\":\"en\"}",
@@ -79,6 +96,7 @@ static void way_account(void)
   CHECK_STR(resp_str(&r, "customer_id"), customer);
   CHECK_STR(resp_str(&r, "company.corporate_id"), "556100-0018");
   CHECK_STR(resp_str(&r, "invitation_email.template"), "invitation_customer");
+  CHECK_STR(resp_str(&r, "administrator_id"), cadmin);
   CHECK(resp_header(&r, "etag", etag, sizeof etag) && strcmp(etag, "\"1\"") == 0);
   CHECK(resp_header(&r, "location", loc, sizeof loc) && strstr(loc, id));
   resp_free(&r);
@@ -97,7 +115,7 @@ static void way_account(void)
   int n = cx_mails(&s, id, m, 8);
   CHECK_INT(n, 1);
   CHECK_STR(m[0].template_name, "invitation_customer");
-  CHECK_STR(m[0].recipient, "kontakt@konto.se");
+  CHECK_STR(m[0].recipient, "kim@konto.se");
   CHECK_STR(m[0].language, "en");
   cx_check_data_keys(&m[0], customer_keys);
   CHECK_STR(json_string_value(json_object_get(m[0].data, "variant")), "smart");
@@ -151,6 +169,11 @@ static void way_account(void)
   const char *steps2[] = {"invite:>invited", "approve:invited>approved",
                           "provision:approved>active", NULL};
   cx_check_events(&s, id, tok_office, steps2);
+  /* the history names the administrator who approved */
+  char kind[FX_ID_LEN], who[FX_ID_LEN];
+  cx_event_actor(&s, id, tok_office, 1, kind, who);
+  CHECK_STR(kind, "customer_admin");
+  CHECK_STR(who, cadmin);
   n = cx_mails(&s, id, m, 8);
   CHECK_INT(n, 2);
   CHECK_STR(m[1].template_name, "approved_office");
@@ -223,7 +246,7 @@ static void way_subscriber(void)
   int n = cx_mails(&s, id, m, 8);
   CHECK_INT(n, 1);
   CHECK_STR(m[0].template_name, "invitation_customer");
-  CHECK_STR(m[0].recipient, "info@prenumerant.se");
+  CHECK_STR(m[0].recipient, "pia@prenumerant.se");
   CHECK_STR(m[0].language, "sv");
   cx_check_data_keys(&m[0], customer_keys);
   char token[SECRET_TOKEN_LEN];
@@ -253,10 +276,66 @@ static void way_subscriber(void)
   CHECK(r.body && strstr(r.body, "\"charged_from\":\"2031-03-31\"") &&
         strstr(r.body, "\"kind\":\"invitation_link\""));
   resp_free(&r);
+  /* the link reached only the administrator it was sent to, who is recorded as approving */
+  char kind[FX_ID_LEN], who[FX_ID_LEN];
+  cx_event_actor(&s, id, tok_office, 1, kind, who);
+  CHECK_STR(kind, "invitation_link");
+  CHECK_STR(who, cadmin);
   n = cx_mails(&s, id, m, 8);
   CHECK_INT(n, 2);
   CHECK_STR(m[1].template_name, "approved_office");
   cx_mails_free(m, n);
+}
+
+/* Way 1 where the office already pays: the existing agreement continues unchanged, payer
+ * included; naming another payer is refused with the current one. Way 4 keeps it too. */
+static void subscriber_keeps_payer(void)
+{
+  char company[FX_ID_LEN], cadmin[FX_ID_LEN], tok_cadmin[FX_TOKEN_LEN], customer[FX_ID_LEN],
+      task[FX_ID_LEN], path[160], id[FX_ID_LEN];
+  const char *args[] = {"admin", "create-company", "--corporate-id", "556100-0067", "--name",
+                        "Byråbetalt AB", "--relation", "subscriber", "--variant", "smart",
+                        "--invoice-recipient", "office", "--period", "12", "--renews-on",
+                        "2031-01-31", NULL};
+  CHECK_INT(fx_admin(&s, args, company, NULL), 0);
+  fx_customer_admin(&s, "556100-0067", "Bo Betalt", "bo@byrabetalt.se", cadmin, tok_cadmin);
+  cx_customer(&s, tok_office, "556100-0067", "Byråbetalt", "info@byrabetalt.se", customer);
+  cx_task(&s, tok_office, customer, "Löpande", task);
+  snprintf(path, sizeof path, "/v1/customers/%s/collaborations", customer);
+  struct resp r;
+  CHECK(cx_post(&s, path, tok_office, &r,
+                "{\"task_id\":\"%s\",\"invoice_recipient\":\"customer\"}", task));
+  CHECK_INT(r.status, 400);
+  json_t *err = json_array_get(json_object_get(r.json, "errors"), 0);
+  CHECK_STR(json_string_value(json_object_get(err, "field")), "invoice_recipient");
+  const char *msg = json_string_value(json_object_get(err, "message"));
+  CHECK_MSG(msg && strstr(msg, "\"office\""), "%s", msg ? msg : "(none)");
+  resp_free(&r);
+  CHECK(cx_post(&s, path, tok_office, &r, "{\"task_id\":\"%s\",\"invoice_recipient\":\"office\"}",
+                task));
+  CHECK_INT(r.status, 201);
+  CHECK_STR(resp_str(&r, "invoice_recipient"), "office");
+  snprintf(id, sizeof id, "%s", resp_str(&r, "id") ? resp_str(&r, "id") : "");
+  resp_free(&r);
+  CHECK(cx_action(&s, id, "approve", tok_cadmin, NULL, &r));
+  CHECK_INT(r.status, 200);
+  CHECK_STR(resp_str(&r, "state"), "active");
+  CHECK_STR(resp_str(&r, "invoice_recipient"), "office");
+  CHECK_STR(resp_str(&r, "renews_on"), "2031-01-31");
+  resp_free(&r);
+  CHECK(api(&s, "GET", "/v1/companies/556100-0067", tok_cadmin, NULL, &r));
+  CHECK_STR(resp_str(&r, "subscription.invoice_recipient"), "office");
+  CHECK_STR(resp_str(&r, "subscription.renews_on"), "2031-01-31");
+  resp_free(&r);
+  /* the same company invites another office: its agreement, payer included, continues */
+  char office2[FX_ID_LEN], tok_office2[FX_TOKEN_LEN];
+  fx_office(&s, "Byrå Två AB", "556016-0680", "info@byra-tva.se", office2, tok_office2);
+  CHECK(cx_post(&s, "/v1/office-invitations", tok_cadmin, &r,
+                "{\"office_corporate_id\":\"556016-0680\"}"));
+  CHECK_INT(r.status, 201);
+  CHECK_STR(resp_str(&r, "invoice_recipient"), "office");
+  CHECK(r.body && strstr(r.body, "\"agreement_continues\":true"));
+  resp_free(&r);
 }
 
 /* Way 3: no relation; the office names the administrator, who is created. */
@@ -321,6 +400,14 @@ static void way_new_customer(void)
   const char *steps[] = {"invite:>invited", "approve:invited>approved",
                          "provision:approved>active", NULL};
   cx_check_events(&s, id, tok_office, steps);
+  char kind[FX_ID_LEN], who[FX_ID_LEN], admin_id[FX_ID_LEN];
+  snprintf(path, sizeof path, "/v1/collaborations/%s", id);
+  CHECK(api(&s, "GET", path, tok_office, NULL, &r));
+  snprintf(admin_id, sizeof admin_id, "%s", resp_str(&r, "administrator_id") ? resp_str(&r, "administrator_id") : "?");
+  resp_free(&r);
+  cx_event_actor(&s, id, tok_office, 1, kind, who);
+  CHECK_STR(kind, "invitation_link");
+  CHECK_STR(who, admin_id);
   n = cx_mails(&s, id, m, 8);
   CHECK_INT(n, 2);
   CHECK_STR(m[1].template_name, "approved_office");
@@ -419,6 +506,10 @@ static void way_customer_invite(void)
   const char *steps[] = {"invite:>invited", "accept:invited>approved",
                          "connect_task:approved>active", NULL};
   cx_check_events(&s, id, tok_cadmin, steps);
+  char kind[FX_ID_LEN], who[FX_ID_LEN];
+  cx_event_actor(&s, id, tok_cadmin, 1, kind, who);
+  CHECK_STR(kind, "invitation_link");
+  CHECK_STR(who, office);
   cx_check_events(&s, id, tok_office, steps);
   /* the office's own list and the customer's list both show it */
   snprintf(path, sizeof path, "/v1/customers/%s/collaborations", customer);
@@ -441,6 +532,7 @@ int main(void)
   fx_user(&s, office, "limited@byra-ett.se", "limited", limited, tok_limited);
   way_account();
   way_subscriber();
+  subscriber_keeps_payer();
   way_new_customer();
   way_customer_invite();
   CHECK_INT(server_stop(&s, false), 0);

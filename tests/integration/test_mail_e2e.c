@@ -124,11 +124,15 @@ static void way1(void)
                         "--invoice-recipient", "customer", "--period", "12", "--renews-on",
                         "2031-03-31", NULL};
   CHECK_INT(fx_admin(&s, args, company, NULL), 0);
+  /* the invitation goes to the company's administrator on the portal (its main contact) */
+  char cadmin[FX_ID_LEN], tok_cadmin[FX_TOKEN_LEN];
+  fx_customer_admin(&s, "556100-0026", "Pia Prenumerant", "pia@prenumerant.se", cadmin,
+                    tok_cadmin);
   cx_customer(&s, tok_office, "556100-0026", "Prenumeranten", "info@prenumerant.se", customer);
   cx_task(&s, tok_office, customer, "Bokslut 2027", task);
   activate(customer, "{\"task_id\":\"TASK\"}", task, id);
-  json_t *m = wait_mail("info@prenumerant.se", "Byrå Ett AB bjuder in Prenumeranten till "
-                                               "samarbete i Visma eEkonomi Bokföring");
+  json_t *m = wait_mail("pia@prenumerant.se", "Byrå Ett AB bjuder in Prenumeranten till "
+                                              "samarbete i Visma eEkonomi Bokföring");
   check_mail(m, id, "invitation_customer", "sv", "Hej!", link, sizeof link);
   json_decref(m);
   check_link_opens(link, "\"answers\":[\"approve\",\"decline\"]");
@@ -144,6 +148,8 @@ static void way2(void)
 {
   char company[FX_ID_LEN], customer[FX_ID_LEN], task[FX_ID_LEN], id[FX_ID_LEN], link[200];
   fx_company(&s, "556100-0018", "Konto AB", "account", company);
+  char cadmin[FX_ID_LEN], tok_cadmin[FX_TOKEN_LEN];
+  fx_customer_admin(&s, "556100-0018", "Kim Konto", "kim@konto.se", cadmin, tok_cadmin);
   cx_customer(&s, tok_office, "5561000018", "Konto (our customer)", "kontakt@konto.se",
               customer);
   cx_task(&s, tok_office, customer, "Löpande bokföring 2027", task);
@@ -151,8 +157,8 @@ static void way2(void)
            "{\"task_id\":\"TASK\",\"variant\":\"smart\",\"invoice_recipient\":\"office\","
            "\"agreement_period_months\":12,\"language\":\"en\"}",
            task, id);
-  json_t *m = wait_mail("kontakt@konto.se", "Byrå Ett AB invites Konto (our customer) to "
-                                            "collaborate in Visma eEkonomi Smart");
+  json_t *m = wait_mail("kim@konto.se", "Byrå Ett AB invites Konto (our customer) to "
+                                        "collaborate in Visma eEkonomi Smart");
   check_mail(m, id, "invitation_customer", "en", "Hello,", link, sizeof link);
   json_decref(m);
   check_link_opens(link, "\"answers\":[\"approve\",\"decline\"]");

@@ -24,6 +24,8 @@ int main(void)
   char customer[FX_ID_LEN], other[FX_ID_LEN], task[FX_ID_LEN], path[160];
   fx_office(&s, "Byrå AB", "556016-0680", "byra@byra.se", office, tok);
   fx_company(&s, "802002-4280", "Konto AB", "account", company);
+  char cadmin[FX_ID_LEN], tok_cadmin[FX_TOKEN_LEN]; /* who the invitation goes to */
+  fx_customer_admin(&s, "802002-4280", "Kim", "kim@konto.se", cadmin, tok_cadmin);
   cx_customer(&s, tok, "802002-4280", "Konto AB", "kontakt@konto.se", customer);
   cx_customer(&s, tok, "212000-0142", "Utan samarbete", "u@s.se", other);
   cx_task(&s, tok, customer, "Löpande bokföring 2027", task);

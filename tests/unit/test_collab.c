@@ -276,6 +276,29 @@ static void test_subscriber_way(void)
   rq.period_months = 12;
   rq.has_administrator = false;
   CHECK(collab_activation_plan(&rq, &out, errs, &n) == COLLAB_ACTIVATION_OK);
+  /* the payer is the subscription's: where the office pays, it goes on paying */
+  rq.sub_invoice_recipient = "office";
+  rq.invoice_recipient = NULL;
+  rq.period_months = 0;
+  CHECK(collab_activation_plan(&rq, &out, errs, &n) == COLLAB_ACTIVATION_OK);
+  CHECK_STR(out.invoice_recipient, "office");
+  CHECK(out.agreement_continues);
+  rq.invoice_recipient = "office";
+  CHECK(collab_activation_plan(&rq, &out, errs, &n) == COLLAB_ACTIVATION_OK);
+  CHECK_STR(out.invoice_recipient, "office");
+  rq.invoice_recipient = "customer";
+  CHECK(collab_activation_plan(&rq, &out, errs, &n) == COLLAB_ACTIVATION_INVALID);
+  CHECK(n == 1 && has_error(errs, n, "invoice_recipient"));
+  CHECK(strstr(errs[0].message, "\"office\"") != NULL); /* names the current payer */
+  rq.sub_invoice_recipient = "customer";
+  rq.invoice_recipient = "office";
+  CHECK(collab_activation_plan(&rq, &out, errs, &n) == COLLAB_ACTIVATION_INVALID);
+  CHECK(n == 1 && strstr(errs[0].message, "\"customer\"") != NULL);
+  rq.invoice_recipient = NULL;
+  rq.sub_invoice_recipient = NULL; /* a subscription without a payer on record */
+  CHECK(collab_activation_plan(&rq, &out, errs, &n) == COLLAB_ACTIVATION_INVALID);
+  CHECK(has_error(errs, n, "company.subscription"));
+  rq.sub_invoice_recipient = "customer";
   rq.current = NULL;
   CHECK(collab_activation_plan(&rq, &out, errs, &n) == COLLAB_ACTIVATION_INVALID);
   CHECK(has_error(errs, n, "company.subscription"));
