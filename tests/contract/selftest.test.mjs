@@ -2,7 +2,9 @@
 // (a field of the wrong type, a missing required field, an unknown field, an undocumented
 // status, a wrong Content-Type, a 200 on an unknown path, broken lines, an empty or missing
 // directory) and asserts that each one fails; a clean trace must pass. When ADVISORD_TRACE_DIR
-// holds the integration tests' real trace, every exchange of it is doctored too.
+// holds the integration tests' real trace, every exchange of it is doctored too (another
+// status, another Content-Type, each required header and each required field removed, each
+// required field of another type).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, readdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
@@ -125,6 +127,12 @@ test('every exchange of the real trace, doctored, is caught', (t) => {
     variants.push(['status 299', { ...e, status: 299 }]);
     if (e.response_headers['content-type']) {
       variants.push(['Content-Type text/plain', { ...e, response_headers: { ...e.response_headers, 'content-type': 'text/plain' } }]);
+    }
+    const documented = spec.responseFor(m.operation, e.status)?.response;
+    for (const [name, raw] of Object.entries(documented?.headers ?? {})) {
+      if (!spec.deref(raw, '').value?.required) continue;
+      const { [name.toLowerCase()]: gone, ...rest } = e.response_headers;
+      variants.push([`no ${name} header`, { ...e, response_headers: rest }]);
     }
     let body;
     try {
