@@ -39,7 +39,8 @@ struct collab {
   char administrator_id[COLLAB_ID_LEN];
   char approved_by_kind[24];
   char approved_by_id[COLLAB_ID_LEN];
-  int keep_service;                /* -1: not ended by the customer's choice, else 0/1 */
+  int keep_service;                /* -1: not decided by the customer, else 0/1 */
+  bool service_decision_pending;   /* the office ended it; the customer has yet to decide */
   int64_t expires_at_ms;
   char token_nonce[COLLAB_NONCE_LEN];
   int accept_attempts;
@@ -80,6 +81,10 @@ enum store_status store_collab_get_by_token_hash(struct store_conn *c, const cha
 /* The open (stored as invited, approved or active) collaboration of office and company. */
 enum store_status store_collab_get_open(struct store_conn *c, const char *office_id,
                                         const char *company_id, struct collab *out);
+/* The id of an active collaboration of the company other than except_id into id_out
+ * (>= COLLAB_ID_LEN); NOT_FOUND when there is none. */
+enum store_status store_collab_other_active(struct store_conn *c, const char *company_id,
+                                            const char *except_id, char *id_out);
 /* Writes every mutable field of co when the stored version is still co->version, then bumps
  * it (co->version and updated_at refreshed). token_hash: the new link's hash, "" to consume
  * the link, NULL to leave it. CONFLICT: the version moved on (a racing write won) or another

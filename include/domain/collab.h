@@ -38,6 +38,8 @@ enum collab_event {
   COLLAB_EV_CHANGE_VARIANT,  /* upgrade (office) or downgrade (support, company reset) */
   COLLAB_EV_CHANGE_TASK,     /* another task of the office for the same customer */
   COLLAB_EV_CHANGE_TERMS,    /* invoice recipient or agreement period */
+  COLLAB_EV_DECIDE_SERVICE,  /* after the office ended it: the customer keeps or drops the
+                              * service (once; whether it is still pending is the caller's) */
   COLLAB_EVENT__COUNT
 };
 

@@ -246,6 +246,45 @@ static const struct field_spec end_fields[] = {
     {0},
 };
 
+/* Carries out the customer's decision about the service of an ended collaboration that was
+ * active: keep it (the company pays from now on) or deactivate it (back to a portal account).
+ * While another collaboration of the company is active, its subscription stays as it is. The
+ * outcome goes into details. Never switches the payer on its own: only a decision does. */
+static enum store_status apply_service_decision(struct store_conn *c, const struct collab *co,
+                                                bool keep, json_t *details)
+{
+  char other[COLLAB_ID_LEN];
+  enum store_status st = store_collab_other_active(c, co->company_id, co->id, other);
+  if (st == STORE_OK) {
+    json_object_set_new(details, "subscription", json_string("unchanged"));
+    json_object_set_new(details, "active_collaboration_id", json_string(other));
+    return STORE_OK;
+  }
+  if (st != STORE_NOT_FOUND)
+    return st;
+  struct company *cp = malloc(sizeof *cp);
+  if (!cp)
+    return STORE_ERROR;
+  const char *outcome = "unchanged";
+  st = store_company_get(c, co->company_id, cp);
+  if (st == STORE_OK && cp->has_subscription) {
+    if (!keep) {
+      snprintf(cp->relation, sizeof cp->relation, "account");
+      cp->has_subscription = false;
+      memset(&cp->sub, 0, sizeof cp->sub);
+      outcome = "deactivated";
+    } else if (strcmp(cp->sub.invoice_recipient, "customer") != 0) {
+      snprintf(cp->sub.invoice_recipient, sizeof cp->sub.invoice_recipient, "customer");
+      outcome = "customer_pays";
+    }
+    if (strcmp(outcome, "unchanged") != 0)
+      st = store_company_update(c, cp, cp->version);
+  }
+  free(cp);
+  json_object_set_new(details, "subscription", json_string(outcome));
+  return st;
+}
+
 static enum store_status end_apply(struct collab_op *op, struct store_conn *c,
                                    struct collab *co)
 {
@@ -259,37 +298,50 @@ static enum store_status end_apply(struct collab_op *op, struct store_conn *c,
   }
   if (st != STORE_OK)
     return st;
-  json_t *keep = json_object_get(op->req->json, "keep_service");
-  co->keep_service = keep ? json_is_true(keep) : -1;
   take_reason(op);
-  op->details = json_pack("{s:s, s:o}", "ended_by",
-                          op->actor == COLLAB_ACTOR_CUSTOMER_ADMIN ? "customer" : "office",
-                          "keep_service", keep ? json_boolean(json_is_true(keep)) : json_null());
-  return STORE_OK;
+  bool by_customer = op->actor == COLLAB_ACTOR_CUSTOMER_ADMIN;
+  json_t *keep = json_object_get(op->req->json, "keep_service");
+  co->keep_service = by_customer ? json_is_true(keep) : -1;
+  /* only an active collaboration had the service in use; the customer decides about it now
+   * when it ends it, later when the office does */
+  co->service_decision_pending = !by_customer && op->from == COLLAB_ACTIVE;
+  op->details = json_pack("{s:s, s:o, s:b}", "ended_by", by_customer ? "customer" : "office",
+                          "keep_service", by_customer ? json_boolean(co->keep_service) : json_null(),
+                          "service_decision_pending", co->service_decision_pending);
+  if (by_customer && op->from == COLLAB_ACTIVE)
+    return apply_service_decision(c, co, co->keep_service, op->details);
+  if (!co->service_decision_pending)
+    return STORE_OK;
+  json_object_set_new(op->details, "subscription", json_string("unchanged"));
+  return collab_mail(c, co, "collaboration_ended", main_contact.email,
+                     json_pack("{s:s, s:s}", "office_name", co->office_name, "collaboration_id",
+                               co->id));
 }
 
-/* After an active collaboration ends the company pays for what it keeps, or drops it. */
-static enum store_status end_after(struct collab_op *op, struct store_conn *c,
-                                   struct collab *co)
+/* ---- service decision: after the office ended it, the customer keeps or drops the service */
+
+static const struct field_spec decision_fields[] = {
+    {.name = "keep_service", .type = FIELD_BOOL, .required = true},
+    {.name = "reason", .type = FIELD_STRING, .max_len = 500},
+    {0},
+};
+
+static enum store_status decide_apply(struct collab_op *op, struct store_conn *c,
+                                      struct collab *co)
 {
-  if (op->from != COLLAB_ACTIVE)
+  if (!co->service_decision_pending) {
+    collab_op_refuse(op, ERR_CONFLICT,
+                     "There is no decision about the service pending for this collaboration: %s",
+                     co->keep_service >= 0
+                         ? "it was already made"
+                         : "only the office's ending of an active collaboration leaves one");
     return STORE_OK;
-  struct company *cp = malloc(sizeof *cp);
-  if (!cp)
-    return STORE_ERROR;
-  enum store_status st = store_company_get(c, co->company_id, cp);
-  if (st == STORE_OK && cp->has_subscription) {
-    if (co->keep_service == 0) {
-      snprintf(cp->relation, sizeof cp->relation, "account");
-      cp->has_subscription = false;
-      memset(&cp->sub, 0, sizeof cp->sub);
-    } else {
-      snprintf(cp->sub.invoice_recipient, sizeof cp->sub.invoice_recipient, "customer");
-    }
-    st = store_company_update(c, cp, cp->version);
   }
-  free(cp);
-  return st;
+  take_reason(op);
+  co->keep_service = json_is_true(json_object_get(op->req->json, "keep_service"));
+  co->service_decision_pending = false;
+  op->details = json_pack("{s:b}", "keep_service", co->keep_service);
+  return apply_service_decision(c, co, co->keep_service, op->details);
 }
 
 /* ---- variant change: upgrade at once; a downgrade only by support, confirmed ---- */
@@ -462,7 +514,11 @@ enum MHD_Result api_collab_end(struct request *req)
   enum MHD_Result r;
   if (!validate_body(req, end_fields, &r) || !end_body_fits_actor(req, &r))
     return r;
-  return run(req, end_fields, COLLAB_EV_END, end_apply, end_after, false);
+  return run(req, end_fields, COLLAB_EV_END, end_apply, NULL, false);
+}
+enum MHD_Result api_collab_decide_service(struct request *req)
+{
+  return run(req, decision_fields, COLLAB_EV_DECIDE_SERVICE, decide_apply, NULL, false);
 }
 enum MHD_Result api_collab_renew(struct request *req)
 {

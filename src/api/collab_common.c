@@ -92,6 +92,7 @@ json_t *collab_json(const struct collab *co, const struct collab_mail_state *mai
   json_object_set_new(o, "administrator_id", str_or_null(co->administrator_id));
   json_object_set_new(o, "keep_service",
                       co->keep_service < 0 ? json_null() : json_boolean(co->keep_service));
+  json_object_set_new(o, "service_decision_pending", json_boolean(co->service_decision_pending));
   json_object_set_new(o, "reminders",
                       json_pack("{s:i, s:o}", "count", co->reminder_count, "last_sent_at",
                                 str_or_null(reminded)));

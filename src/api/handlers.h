@@ -56,6 +56,7 @@ enum MHD_Result api_collab_remind(struct request *req);
 enum MHD_Result api_collab_accept(struct request *req);
 enum MHD_Result api_collab_activate(struct request *req);
 enum MHD_Result api_collab_end(struct request *req);
+enum MHD_Result api_collab_decide_service(struct request *req);
 enum MHD_Result api_collab_renew(struct request *req);
 enum MHD_Result api_collab_change_variant(struct request *req);
 enum MHD_Result api_invitation_approve(struct request *req);

@@ -45,6 +45,8 @@ const struct route api_routes[] = {
     {"POST", "/v1/collaborations/{id}/accept", api_collab_accept, ANYONE, ROUTE_JSON_BODY},
     {"POST", "/v1/collaborations/{id}/activate", api_collab_activate, ANYONE, ROUTE_JSON_BODY},
     {"POST", "/v1/collaborations/{id}/end", api_collab_end, ANYONE, ROUTE_OPTIONAL_BODY},
+    {"POST", "/v1/collaborations/{id}/service-decision", api_collab_decide_service, ANYONE,
+     ROUTE_JSON_BODY},
     {"POST", "/v1/collaborations/{id}/renewal-requests", api_collab_renew, ANYONE,
      ROUTE_OPTIONAL_BODY},
     {"POST", "/v1/collaborations/{id}/variant-changes", api_collab_change_variant, ANYONE,

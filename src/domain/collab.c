@@ -17,6 +17,7 @@ enum party {
   PARTY_EITHER,            /* the office or the customer */
   PARTY_SYSTEM,            /* the server */
   PARTY_OFFICE_OR_SUPPORT, /* the office or the vendor's support */
+  PARTY_CUSTOMER,          /* the company's administrators whichever way it started */
 };
 
 struct rule {
@@ -57,6 +58,8 @@ static const struct rule rules[COLLAB_EVENT__COUNT] = {
     [COLLAB_EV_CHANGE_TASK] = {OPEN_STATES, BIT(COLLAB_ACTIVE), STAYS, PARTY_OFFICE, false,
                                false},
     [COLLAB_EV_CHANGE_TERMS] = {OPEN_STATES, OPEN_STATES, STAYS, PARTY_OFFICE, true, false},
+    [COLLAB_EV_DECIDE_SERVICE] = {BIT(COLLAB_ENDED), BIT(COLLAB_ENDED), STAYS, PARTY_CUSTOMER,
+                                  false, false},
 };
 
 static bool office_may(const struct rule *r, enum collab_actor a)
@@ -82,6 +85,8 @@ static bool actor_may(const struct rule *r, enum collab_actor a, enum collab_ini
     return a == COLLAB_ACTOR_SYSTEM;
   case PARTY_OFFICE_OR_SUPPORT:
     return office || a == COLLAB_ACTOR_SUPPORT;
+  case PARTY_CUSTOMER:
+    return customer;
   }
   return false;
 }
@@ -150,6 +155,8 @@ const char *collab_refusal_reason(enum collab_refusal refusal, enum collab_event
     return "only the server itself does this";
   case PARTY_OFFICE_OR_SUPPORT:
     return "only the office (a user with full rights) or support may change the variant";
+  case PARTY_CUSTOMER:
+    return "only the company's administrators decide whether it keeps the service";
   }
   return "you may not do this";
 }
@@ -160,7 +167,7 @@ static const char *const state_names[COLLAB_STATE__COUNT] = {
 static const char *const event_names[COLLAB_EVENT__COUNT] = {
     "invite", "approve", "accept", "provision", "connect_task", "decline", "withdraw",
     "expire", "end", "remind", "request_renewal", "change_variant", "change_task",
-    "change_terms"};
+    "change_terms", "service_decision"};
 
 static const char *const actor_names[COLLAB_ACTOR__COUNT] = {
     "office_user", "office_user", "customer_admin", "support", "admin", "system",

@@ -121,6 +121,24 @@ static const struct template templates[] = {
       "{customer_name} has approved the terms of the collaboration with your office. You can "
       "now start working together in Visma eEkonomi.\n\n"
       "Collaboration id: {collaboration_id}\n" FOOTER_EN}},
+    {"collaboration_ended",
+     {"office_name", "collaboration_id"},
+     {"{office_name} har avslutat samarbetet med er",
+      "Hej!\n\n"
+      "Redovisningsbyrån {office_name} har avslutat samarbetet med er i Visma eEkonomi. "
+      "Tjänsten och ert abonnemang fortsätter tills vidare precis som tidigare.\n\n"
+      "Nu bestämmer ni om företaget ska fortsätta använda tjänsten på egen hand (och då själva "
+      "betala för den från och med nu) eller avaktivera den. Logga in på kundportalen Mina "
+      "tjänster och gör ert val.\n\n"
+      "Samarbetets id: {collaboration_id}\n" FOOTER_SV},
+     {"{office_name} has ended the collaboration with you",
+      "Hello,\n\n"
+      "The accounting office {office_name} has ended its collaboration with you in Visma "
+      "eEkonomi. The service and your subscription carry on as before for now.\n\n"
+      "You now decide whether the company keeps using the service on its own (and pays for it "
+      "from then on) or deactivates it. Log in to the customer portal Mina tjänster to make "
+      "your choice.\n\n"
+      "Collaboration id: {collaboration_id}\n" FOOTER_EN}},
 };
 #define N_TEMPLATES (sizeof templates / sizeof templates[0])
 

@@ -42,6 +42,7 @@ static const struct expect table[] = {
     {O, COLLAB_EV_CHANGE_VARIANT, "A", "FS", "=", NULL},
     {O, COLLAB_EV_CHANGE_TASK, "IPA", "FL", "=", NULL},
     {O, COLLAB_EV_CHANGE_TERMS, "IPA", "F", "=", NULL},
+    {O, COLLAB_EV_DECIDE_SERVICE, "E", "C", "=", NULL},
     /* the customer invites the office (way 4) */
     {U, COLLAB_EV_INVITE, "N", "C", "I", NULL},
     {U, COLLAB_EV_APPROVE, "", "", "", "FK"},
@@ -57,6 +58,7 @@ static const struct expect table[] = {
     {U, COLLAB_EV_CHANGE_VARIANT, "A", "FS", "=", NULL},
     {U, COLLAB_EV_CHANGE_TASK, "A", "FL", "=", NULL},
     {U, COLLAB_EV_CHANGE_TERMS, "IPA", "F", "=", NULL},
+    {U, COLLAB_EV_DECIDE_SERVICE, "E", "C", "=", NULL},
 };
 
 static const struct expect *find(enum collab_initiator by, enum collab_event ev)
@@ -113,15 +115,21 @@ static void test_every_state_event_actor(void)
     }
   CHECK_INT(combos, 2 * COLLAB_STATE__COUNT * COLLAB_EVENT__COUNT * COLLAB_ACTOR__COUNT);
   fprintf(stderr, "state machine: %d combinations, %d allowed\n", combos, allowed);
-  /* terminal states admit nothing but a renewal request after expiry */
+  /* terminal states admit nothing but a renewal request after expiry and the customer's
+   * decision about the service after an end; neither leaves the state */
   for (int by = O; by <= U; by++)
     for (int ev = 0; ev < COLLAB_EVENT__COUNT; ev++)
       for (int a = 0; a < COLLAB_ACTOR__COUNT; a++) {
         enum collab_state terminal[] = {COLLAB_DECLINED, COLLAB_CANCELLED, COLLAB_ENDED};
-        for (int t = 0; t < 3; t++)
-          CHECK(collab_transition(terminal[t], (enum collab_event)ev, (enum collab_actor)a,
-                                  (enum collab_initiator)by)
-                    .refusal != COLLAB_ALLOWED);
+        for (int t = 0; t < 3; t++) {
+          struct collab_verdict v = collab_transition(terminal[t], (enum collab_event)ev,
+                                                      (enum collab_actor)a,
+                                                      (enum collab_initiator)by);
+          bool decision = terminal[t] == COLLAB_ENDED && ev == COLLAB_EV_DECIDE_SERVICE &&
+                          a == COLLAB_ACTOR_CUSTOMER_ADMIN;
+          CHECK((v.refusal == COLLAB_ALLOWED) == decision);
+          CHECK(v.to == terminal[t]);
+        }
       }
 }
 
@@ -134,7 +142,12 @@ static void test_refusal_reasons(void)
   CHECK(strstr(w, "customer") != NULL);
   w = collab_refusal_reason(COLLAB_REFUSED_WAY, COLLAB_EV_APPROVE, COLLAB_ACTOR_OFFICE_FULL, U);
   CHECK(strstr(w, "accept") != NULL);
+  w = collab_refusal_reason(COLLAB_REFUSED_ACTOR, COLLAB_EV_DECIDE_SERVICE,
+                            COLLAB_ACTOR_OFFICE_FULL, O);
+  CHECK(strstr(w, "administrators decide") != NULL);
   char buf[80];
+  collab_event_from_states(COLLAB_EV_DECIDE_SERVICE, buf, sizeof buf);
+  CHECK_STR(buf, "ended");
   collab_event_from_states(COLLAB_EV_END, buf, sizeof buf);
   CHECK_STR(buf, "approved or active");
   collab_event_from_states(COLLAB_EV_CHANGE_TERMS, buf, sizeof buf);

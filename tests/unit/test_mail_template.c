@@ -44,6 +44,11 @@ static const struct tcase cases[] = {
      false, "Ärlig Bygg AB har godkänt samarbetet",
      "Ärlig Bygg AB has approved the collaboration", "Ni kan nu börja arbeta tillsammans",
      "You can now start working together"},
+    {"collaboration_ended", "{\"office_name\":\"Byrå Öst AB\",\"collaboration_id\":\"c-6\"}",
+     false, "Byrå Öst AB har avslutat samarbetet med er",
+     "Byrå Öst AB has ended the collaboration with you",
+     "på egen hand (och då själva betala för den från och med nu) eller avaktivera den",
+     "keeps using the service on its own (and pays for it from then on) or deactivates it"},
 };
 
 static void test_every_template(void)
