@@ -41,6 +41,7 @@ struct collab {
   char approved_by_id[COLLAB_ID_LEN];
   int keep_service;                /* -1: not decided by the customer, else 0/1 */
   bool service_decision_pending;   /* the office ended it; the customer has yet to decide */
+  char renewal_requested_at[32];   /* when the invitee asked for a new invitation; "" never */
   int64_t expires_at_ms;
   char token_nonce[COLLAB_NONCE_LEN];
   int accept_attempts;

@@ -34,7 +34,8 @@ enum collab_event {
   COLLAB_EV_EXPIRE,          /* nobody answered before expires_at */
   COLLAB_EV_END,             /* either party ends an approved or active collaboration */
   COLLAB_EV_REMIND,          /* the inviter resends the invitation (new link) */
-  COLLAB_EV_REQUEST_RENEWAL, /* the invitee asks for a new invitation after expiry */
+  COLLAB_EV_REQUEST_RENEWAL, /* the invitee asks for a new invitation after expiry; the
+                              * invitation stays expired, the inviter invites again */
   COLLAB_EV_CHANGE_VARIANT,  /* upgrade (office) or downgrade (support, company reset) */
   COLLAB_EV_CHANGE_TASK,     /* another task of the office for the same customer */
   COLLAB_EV_CHANGE_TERMS,    /* invoice recipient or agreement period */

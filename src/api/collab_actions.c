@@ -49,15 +49,17 @@ static void take_reason(struct collab_op *op)
 static enum store_status approve_apply(struct collab_op *op, struct store_conn *c,
                                        struct collab *co)
 {
+  /* it goes on to active through its task: that must still be open and the customer's */
+  enum store_status st = collab_check_task(op, c, co);
+  if (st != STORE_OK || op->err != ERR_NONE)
+    return st;
   set_actor_record(op, co);
   op->consume_link = true;
   struct office of;
-  enum store_status st = store_office_get(c, co->office_id, &of);
-  if (st != STORE_OK)
+  if ((st = store_office_get(c, co->office_id, &of)) != STORE_OK)
     return st == STORE_NOT_FOUND ? STORE_ERROR : st;
   return collab_mail(c, co, "approved_office", of.email,
-                     json_pack("{s:s, s:s}", "customer_name",
-                               co->customer_name[0] ? co->customer_name : co->company_name,
+                     json_pack("{s:s, s:s}", "customer_name", collab_customer_name(co),
                                "collaboration_id", co->id));
 }
 
@@ -213,29 +215,37 @@ static enum store_status remind_apply(struct collab_op *op, struct store_conn *c
 
 /* ---- renewal request: the invitee asks for a new invitation after expiry ---- */
 
+/* The expired invitation stays expired: the request is recorded and the inviter is asked by
+ * e-mail to invite again (with a new collaboration). Once per collaboration. */
 static enum store_status renew_apply(struct collab_op *op, struct store_conn *c,
                                      struct collab *co)
 {
-  struct collab *open = malloc(sizeof *open);
-  if (!open)
-    return STORE_ERROR;
-  enum store_status st = store_collab_get_open(c, co->office_id, co->company_id, open);
-  if (st == STORE_OK)
-    st = collab_settle_expiry(c, open, op->now_ms);
-  if (st == STORE_OK && collab_state_is_open(open->state) && strcmp(open->id, co->id) != 0) {
-    collab_op_refuse(op, ERR_OPEN_COLLABORATION,
-                     "The office and the company already have an open collaboration %s (%s)",
-                     open->id, collab_state_str(open->state));
-    op->extra = json_pack("{s:s, s:s}", "collaboration_id", open->id, "state",
-                          collab_state_str(open->state));
+  if (co->renewal_requested_at[0]) {
+    collab_op_refuse(op, ERR_CONFLICT,
+                     "A new invitation was already requested at %s; it is up to the %s to invite "
+                     "again",
+                     co->renewal_requested_at,
+                     co->initiated_by == COLLAB_BY_OFFICE ? "office" : "customer");
+    return STORE_OK;
   }
-  free(open);
-  if ((st != STORE_OK && st != STORE_NOT_FOUND) || op->err != ERR_NONE)
-    return st == STORE_NOT_FOUND ? STORE_OK : st;
   take_reason(op);
-  co->reminder_count = 0;
-  co->last_reminder_ms = 0;
-  return resend(op, c, co);
+  util_now_iso8601(co->renewal_requested_at, sizeof co->renewal_requested_at);
+  op->consume_link = true;
+  enum store_status st;
+  if (co->initiated_by == COLLAB_BY_CUSTOMER) {
+    struct customer_admin inviter;
+    if ((st = store_customer_admin_get(c, co->inviter_id, &inviter)) != STORE_OK)
+      return st == STORE_NOT_FOUND ? STORE_ERROR : st;
+    return collab_mail(c, co, "renewal_requested", inviter.email,
+                       json_pack("{s:s, s:s}", "invitee_name", co->office_name,
+                                 "collaboration_id", co->id));
+  }
+  struct office of;
+  if ((st = store_office_get(c, co->office_id, &of)) != STORE_OK)
+    return st == STORE_NOT_FOUND ? STORE_ERROR : st;
+  return collab_mail(c, co, "renewal_requested", of.email,
+                     json_pack("{s:s, s:s}", "invitee_name", collab_customer_name(co),
+                               "collaboration_id", co->id));
 }
 
 /* ---- end: either party; the customer decides whether the company keeps the service ---- */

@@ -46,6 +46,13 @@ enum store_status collab_record(struct store_conn *c, const struct collab *co,
                                 const char *actor_kind, const char *actor_id, const char *event,
                                 enum collab_state from, enum collab_state to, const char *reason,
                                 json_t *details, const char *at);
+/* The office's name for the company, or the vendor's when the office has no entry yet
+ * (points into co). */
+const char *collab_customer_name(const struct collab *co);
+/* Checks that co's task is still an open task of its office for co's customer (it goes on to
+ * active through it); else refuses op (task_required, naming what the office must do). */
+enum store_status collab_check_task(struct collab_op *op, struct store_conn *c,
+                                    const struct collab *co);
 /* Enqueues one e-mail about co in its language; data's reference is stolen. */
 enum store_status collab_mail(struct store_conn *c, const struct collab *co, const char *tmpl,
                               const char *recipient, json_t *data);

@@ -93,6 +93,7 @@ json_t *collab_json(const struct collab *co, const struct collab_mail_state *mai
   json_object_set_new(o, "keep_service",
                       co->keep_service < 0 ? json_null() : json_boolean(co->keep_service));
   json_object_set_new(o, "service_decision_pending", json_boolean(co->service_decision_pending));
+  json_object_set_new(o, "renewal_requested_at", str_or_null(co->renewal_requested_at));
   json_object_set_new(o, "reminders",
                       json_pack("{s:i, s:o}", "count", co->reminder_count, "last_sent_at",
                                 str_or_null(reminded)));
@@ -235,8 +236,7 @@ enum store_status collab_mail(struct store_conn *c, const struct collab *co, con
   return st;
 }
 
-/* The office's name for the company, or the vendor's when the office has no entry yet. */
-static const char *customer_name(const struct collab *co)
+const char *collab_customer_name(const struct collab *co)
 {
   return co->customer_name[0] ? co->customer_name : co->company_name;
 }
@@ -276,7 +276,7 @@ enum store_status collab_mail_invitation(struct store_conn *c, struct collab *co
   if ((st = collab_invitee_admin(c, co, &ad)) != STORE_OK)
     return st;
   json_t *data = json_pack("{s:s, s:s, s:s, s:s, s:s}", "office_name", co->office_name,
-                           "customer_name", customer_name(co), "variant", co->variant,
+                           "customer_name", collab_customer_name(co), "variant", co->variant,
                            "collaboration_id", co->id, "token_nonce", co->token_nonce);
   if (co->way != COLLAB_WAY_NEW_CUSTOMER)
     return collab_mail(c, co, "invitation_customer", ad.email, data);

@@ -69,6 +69,29 @@ enum store_status collab_provision(struct collab_op *op, struct store_conn *c, s
   return collab_sync_subscription(c, co);
 }
 
+enum store_status collab_check_task(struct collab_op *op, struct store_conn *c,
+                                    const struct collab *co)
+{
+  struct task t;
+  enum store_status st =
+      co->task_id[0] ? store_task_get(c, co->office_id, co->task_id, &t) : STORE_NOT_FOUND;
+  if (st == STORE_NOT_FOUND)
+    collab_op_refuse(op, ERR_TASK_REQUIRED,
+                     "The collaboration has no task of the office any more; the office must "
+                     "connect an open task of the customer (PATCH task_id) before it can go on");
+  else if (st == STORE_OK && strcmp(t.status, "open") != 0)
+    collab_op_refuse(op, ERR_TASK_REQUIRED,
+                     "The office's task %s for this collaboration is %s; the office must connect "
+                     "an open task of the customer (PATCH task_id) before it can go on",
+                     t.id, t.status);
+  else if (st == STORE_OK && strcmp(t.customer_id, co->customer_id) != 0)
+    collab_op_refuse(op, ERR_TASK_REQUIRED,
+                     "The office's task %s for this collaboration belongs to another customer; "
+                     "the office must connect an open task of this customer (PATCH task_id)",
+                     t.id);
+  return st == STORE_NOT_FOUND ? STORE_OK : st;
+}
+
 enum store_status collab_take_task(struct collab_op *op, struct store_conn *c, struct collab *co,
                                    const char *task_id)
 {

@@ -50,7 +50,8 @@ static const struct rule rules[COLLAB_EVENT__COUNT] = {
                        false},
     [COLLAB_EV_REMIND] = {BIT(COLLAB_INVITED), BIT(COLLAB_INVITED), STAYS, PARTY_INVITER, false,
                           false},
-    [COLLAB_EV_REQUEST_RENEWAL] = {BIT(COLLAB_EXPIRED), BIT(COLLAB_EXPIRED), COLLAB_INVITED,
+    /* expired stays expired: the inviter is asked to invite again (a new collaboration) */
+    [COLLAB_EV_REQUEST_RENEWAL] = {BIT(COLLAB_EXPIRED), BIT(COLLAB_EXPIRED), STAYS,
                                    PARTY_INVITEE, true, true},
     [COLLAB_EV_CHANGE_VARIANT] = {BIT(COLLAB_ACTIVE), BIT(COLLAB_ACTIVE), STAYS,
                                   PARTY_OFFICE_OR_SUPPORT, true, false},
@@ -166,7 +167,7 @@ static const char *const state_names[COLLAB_STATE__COUNT] = {
 
 static const char *const event_names[COLLAB_EVENT__COUNT] = {
     "invite", "approve", "accept", "provision", "connect_task", "decline", "withdraw",
-    "expire", "end", "remind", "request_renewal", "change_variant", "change_task",
+    "expire", "end", "remind", "renewal_requested", "change_variant", "change_task",
     "change_terms", "service_decision"};
 
 static const char *const actor_names[COLLAB_ACTOR__COUNT] = {

@@ -139,6 +139,22 @@ static const struct template templates[] = {
       "from then on) or deactivates it. Log in to the customer portal Mina tjänster to make "
       "your choice.\n\n"
       "Collaboration id: {collaboration_id}\n" FOOTER_EN}},
+    {"renewal_requested",
+     {"invitee_name", "collaboration_id"},
+     {"{invitee_name} ber om en ny inbjudan till samarbete",
+      "Hej!\n\n"
+      "{invitee_name} hann inte svara på er inbjudan till samarbete innan den gick ut och ber "
+      "nu om en ny.\n\n"
+      "Den gamla inbjudan öppnas inte igen. Vill ni fortfarande samarbeta skickar ni en ny "
+      "inbjudan.\n\n"
+      "Samarbetets id: {collaboration_id}\n" FOOTER_SV},
+     {"{invitee_name} asks for a new invitation to collaborate",
+      "Hello,\n\n"
+      "{invitee_name} did not answer your invitation to collaborate before it expired and now "
+      "asks for a new one.\n\n"
+      "The old invitation will not open again. If you still want to work together, send a new "
+      "invitation.\n\n"
+      "Collaboration id: {collaboration_id}\n" FOOTER_EN}},
 };
 #define N_TEMPLATES (sizeof templates / sizeof templates[0])
 

@@ -13,7 +13,7 @@
   "co.inviter_id, co.administrator_id, co.approved_by_kind, co.approved_by_id, "             \
   "co.keep_service, co.expires_at_ms, co.token_nonce, co.accept_attempts, "                  \
   "co.reminder_count, co.last_reminder_ms, co.version, co.created_at, co.updated_at, "       \
-  "co.service_decision_pending, cp.corporate_id, cp.name, o.name, cu.name "                  \
+  "co.service_decision_pending, co.renewal_requested_at, cp.corporate_id, cp.name, o.name, cu.name "                  \
   "FROM collaborations co JOIN companies cp ON cp.id = co.company_id "                       \
   "JOIN offices o ON o.id = co.office_id "                                                   \
   "LEFT JOIN customers cu ON cu.office_id = co.office_id AND cu.company_id = co.company_id "
@@ -57,6 +57,7 @@ static void read_row(sqlite3_stmt *s, struct collab *co)
   db_col_text(s, i++, co->created_at, sizeof co->created_at);
   db_col_text(s, i++, co->updated_at, sizeof co->updated_at);
   co->service_decision_pending = sqlite3_column_int(s, i++) != 0;
+  db_col_text(s, i++, co->renewal_requested_at, sizeof co->renewal_requested_at);
   db_col_text(s, i++, co->corporate_id, sizeof co->corporate_id);
   db_col_text(s, i++, co->company_name, sizeof co->company_name);
   db_col_text(s, i++, co->office_name, sizeof co->office_name);
@@ -92,6 +93,7 @@ static void bind_terms(sqlite3_stmt *s, const struct collab *co)
   db_bind_int(s, ":expires", co->expires_at_ms);
   db_bind_text(s, ":nonce", co->token_nonce);
   db_bind_int(s, ":pending", co->service_decision_pending);
+  db_bind_text(s, ":renewal", opt(co->renewal_requested_at));
 }
 
 enum store_status store_collab_insert(struct store_conn *c, struct collab *co,
@@ -103,10 +105,11 @@ enum store_status store_collab_insert(struct store_conn *c, struct collab *co,
          "initiated_by, way, state, language, inviter_kind, inviter_id, administrator_id, "
          "approved_by_kind, approved_by_id, keep_service, expires_at_ms, token_hash, "
          "token_nonce, accept_attempts, reminder_count, last_reminder_ms, version, created_at, "
-         "updated_at, service_decision_pending) VALUES (:id, :office, :company, :customer, "
+         "updated_at, service_decision_pending, renewal_requested_at) VALUES (:id, :office, "
+         ":company, :customer, "
          ":task, :variant, :recipient, :period, :continues, :starts, :renews, :by, :way, :state, "
          ":lang, :ikind, :iid, :admin, :akind, :aid, :keep, :expires, :hash, :nonce, 0, 0, NULL, "
-         "1, :now, :now, :pending)");
+         "1, :now, :now, :pending, :renewal)");
   if (!s)
     return STORE_ERROR;
   char now[32];
@@ -200,7 +203,7 @@ enum store_status store_collab_update(struct store_conn *c, struct collab *co,
          "state = :state, administrator_id = :admin, approved_by_kind = :akind, "
          "approved_by_id = :aid, keep_service = :keep, expires_at_ms = :expires, "
          "token_nonce = :nonce, accept_attempts = :attempts, reminder_count = :reminders, "
-         "service_decision_pending = :pending, "
+         "service_decision_pending = :pending, renewal_requested_at = :renewal, "
          "last_reminder_ms = :reminded, "
          "token_hash = CASE WHEN :keephash THEN token_hash ELSE :hash END, "
          "version = version + 1, updated_at = :now WHERE id = :id AND version = :version");

@@ -401,6 +401,62 @@ static void test_end_two_offices(struct server *s)
   CHECK_STR(relation, "account");
 }
 
+/* PATCHes path with body, naming the version a GET of it shows in If-Match. */
+static void patch_current(struct server *s, const char *path, const char *token,
+                          const char *body, struct resp *r)
+{
+  char etag[32] = "", auth[128], im[64];
+  CHECK(api(s, "GET", path, token, NULL, r));
+  CHECK(resp_header(r, "etag", etag, sizeof etag));
+  resp_free(r);
+  snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+  snprintf(im, sizeof im, "If-Match: %s", etag);
+  const char *hdrs[] = {auth, im, "Content-Type: application/json", NULL};
+  CHECK(http(s, "PATCH", path, hdrs, body, r));
+}
+
+/* Nothing goes active through a task that was closed after the invitation: approval checks
+ * that the task is still open and the customer's. */
+static void test_closed_task(struct server *s)
+{
+  struct invite in;
+  invite_account(s, "556100-0166", "Stängd AB", "st@stangd.se", &in);
+  char path[160];
+  struct resp r;
+  snprintf(path, sizeof path, "/v1/tasks/%s", in.task);
+  patch_current(s, path, tok_office, "{\"status\":\"closed\"}", &r);
+  CHECK_INT(r.status, 200);
+  resp_free(&r);
+  CHECK(cx_action(s, in.id, "approve", in.tok_cadmin, NULL, &r));
+  CHECK_INT(r.status, 422);
+  CHECK_STR(resp_str(&r, "code"), "task_required");
+  CHECK(r.body && strstr(r.body, "closed"));
+  resp_free(&r);
+  snprintf(path, sizeof path, "/v1/invitations/%s/approve", in.link);
+  CHECK(api(s, "POST", path, NULL, NULL, &r));
+  CHECK_INT(r.status, 422);
+  CHECK_STR(resp_str(&r, "code"), "task_required");
+  resp_free(&r);
+  char state[16];
+  cx_state(s, in.id, tok_office, state, sizeof state);
+  CHECK_STR(state, "invited");
+  const char *steps[] = {"invite:>invited", NULL};
+  cx_check_events(s, in.id, tok_office, steps);
+  /* the office connects an open task of the customer; then the approval goes through */
+  char task2[FX_ID_LEN], body[96];
+  cx_task(s, tok_office, in.customer, "Nytt uppdrag", task2);
+  snprintf(path, sizeof path, "/v1/collaborations/%s", in.id);
+  snprintf(body, sizeof body, "{\"task_id\":\"%s\"}", task2);
+  patch_current(s, path, tok_office, body, &r);
+  CHECK_INT(r.status, 200);
+  resp_free(&r);
+  CHECK(cx_action(s, in.id, "approve", in.tok_cadmin, NULL, &r));
+  CHECK_INT(r.status, 200);
+  CHECK_STR(resp_str(&r, "state"), "active");
+  CHECK_STR(resp_str(&r, "task_id"), task2);
+  resp_free(&r);
+}
+
 /* Way 4: wrong answers are counted; after the last one the link dies until a reminder. */
 static void test_accept_attempts(struct server *s)
 {
@@ -500,38 +556,80 @@ static void test_expiry(void)
   CHECK(cx_action(&s, in.id, "renewal-requests", tok_office, NULL, &r));
   CHECK_INT(r.status, 403);
   resp_free(&r);
+  /* the request tells the inviter, and the expired invitation stays expired: nothing revives */
   CHECK(cx_action(&s, in.id, "renewal-requests", in.tok_cadmin, "{\"reason\":\"missade den\"}",
                   &r));
   CHECK_INT(r.status, 200);
-  CHECK_STR(resp_str(&r, "state"), "invited");
+  CHECK_STR(resp_str(&r, "state"), "expired");
+  CHECK(resp_str(&r, "renewal_requested_at") != NULL);
   resp_free(&r);
+  cx_state(&s, in.id, tok_office, state, sizeof state);
+  CHECK_STR(state, "expired");
   const char *steps2[] = {"invite:>invited", "expire:invited>expired",
-                          "request_renewal:expired>invited", NULL};
+                          "renewal_requested:expired>expired", NULL};
   cx_check_events(&s, in.id, tok_office, steps2);
+  char kind[FX_ID_LEN], who[FX_ID_LEN];
+  cx_event_actor(&s, in.id, tok_office, 2, kind, who);
+  CHECK_STR(kind, "customer_admin");
+  CHECK_STR(who, in.cadmin);
   CHECK_INT(cx_count(&s, "SELECT count(*) FROM outbox WHERE collaboration_id = ? AND "
                          "template = 'invitation_customer'",
                      in.id),
-            2);
-  /* through the expired link, too: it lapses again, and the link asks for a new one */
-  char old_link[SECRET_TOKEN_LEN];
-  latest_link(&s, &in);
-  snprintf(old_link, sizeof old_link, "%s", in.link);
-  sleep_ms(1300);
-  snprintf(path, sizeof path, "/v1/invitations/%s/renewal-requests", old_link);
-  CHECK(api(&s, "POST", path, NULL, NULL, &r));
-  CHECK_INT(r.status, 200);
-  CHECK_STR(resp_str(&r, "state"), "invited");
+            1);
+  struct cx_mail m[8];
+  int n = cx_mails(&s, in.id, m, 8);
+  CHECK_INT(n, 2);
+  if (n == 2) {
+    CHECK_STR(m[1].template_name, "renewal_requested");
+    CHECK_STR(m[1].recipient, "info@byra-ett.se"); /* the inviting office */
+    const char *keys[] = {"invitee_name", "collaboration_id", NULL};
+    cx_check_data_keys(&m[1], keys);
+    CHECK_STR(json_string_value(json_object_get(m[1].data, "invitee_name")), "Sen AB");
+  }
+  cx_mails_free(m, n);
+  /* one request per invitation; its link is used up */
+  CHECK(cx_action(&s, in.id, "renewal-requests", in.tok_cadmin, NULL, &r));
+  CHECK_INT(r.status, 409);
+  CHECK_STR(resp_str(&r, "code"), "conflict");
   resp_free(&r);
-  link_status(&s, old_link, 404);
-  /* a lapsed invitation does not block a new one */
-  sleep_ms(1300);
+  link_status(&s, in.link, 404);
+  CHECK_INT(cx_count(&s, "SELECT count(*) FROM outbox WHERE collaboration_id = ?", in.id), 2);
+  /* the office invites again: a new collaboration; the expired one does not block it */
   cx_activate(&s, tok_office, in.customer, in.task, "smart", "office", 12, NULL);
   cx_state(&s, in.id, tok_office, state, sizeof state);
   CHECK_STR(state, "expired");
-  /* and the renewal of the old one is now refused: another one is open */
-  CHECK(cx_action(&s, in.id, "renewal-requests", in.tok_cadmin, NULL, &r));
+
+  /* way 4: the office asks through the expired link; the inviting administrator is told */
+  char company[FX_ID_LEN], cadmin[FX_ID_LEN], tok_cadmin[FX_TOKEN_LEN];
+  fx_company(&s, "556100-0158", "Kundinbjudan AB", "account", company);
+  fx_customer_admin(&s, "556100-0158", "Kia", "kia@kundinbjudan.se", cadmin, tok_cadmin);
+  CHECK(cx_post(&s, "/v1/office-invitations", tok_cadmin, &r,
+                "{\"office_corporate_id\":\"556036-0793\",\"variant\":\"start\"}"));
+  CHECK_INT(r.status, 201);
+  struct invite w4 = {0};
+  snprintf(w4.id, sizeof w4.id, "%s", resp_str(&r, "id") ? resp_str(&r, "id") : "");
+  resp_free(&r);
+  latest_link(&s, &w4);
+  sleep_ms(1300);
+  snprintf(path, sizeof path, "/v1/invitations/%s/renewal-requests", w4.link);
+  CHECK(api(&s, "POST", path, NULL, NULL, &r));
+  CHECK_INT(r.status, 200);
+  CHECK_STR(resp_str(&r, "state"), "expired");
+  resp_free(&r);
+  link_status(&s, w4.link, 404);
+  cx_event_actor(&s, w4.id, tok_cadmin, 2, kind, who);
+  CHECK_STR(kind, "invitation_link");
+  CHECK_STR(who, off); /* the office the link was sent to */
+  n = cx_mails(&s, w4.id, m, 8);
+  CHECK_INT(n, 2);
+  if (n == 2) {
+    CHECK_STR(m[1].template_name, "renewal_requested");
+    CHECK_STR(m[1].recipient, "kia@kundinbjudan.se");
+    CHECK_STR(json_string_value(json_object_get(m[1].data, "invitee_name")), "Byrå Ett AB");
+  }
+  cx_mails_free(m, n);
+  CHECK(cx_action(&s, w4.id, "renewal-requests", tok_office, NULL, &r));
   CHECK_INT(r.status, 409);
-  CHECK_STR(resp_str(&r, "code"), "open_collaboration_exists");
   resp_free(&r);
   CHECK_INT(server_stop(&s, false), 0);
 }
@@ -573,6 +671,7 @@ int main(void)
   test_reminders(&s);
   test_end(&s);
   test_end_two_offices(&s);
+  test_closed_task(&s);
   test_accept_attempts(&s);
   CHECK_INT(server_stop(&s, false), 0);
   test_expiry();

@@ -49,6 +49,10 @@ static const struct tcase cases[] = {
      "Byrå Öst AB has ended the collaboration with you",
      "på egen hand (och då själva betala för den från och med nu) eller avaktivera den",
      "keeps using the service on its own (and pays for it from then on) or deactivates it"},
+    {"renewal_requested", "{\"invitee_name\":\"Ärlig Bygg AB\",\"collaboration_id\":\"c-7\"}",
+     false, "Ärlig Bygg AB ber om en ny inbjudan till samarbete",
+     "Ärlig Bygg AB asks for a new invitation to collaborate", "skickar ni en ny inbjudan",
+     "send a new invitation"},
 };
 
 static void test_every_template(void)

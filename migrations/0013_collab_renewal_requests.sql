@@ -1,0 +1,4 @@
+-- A request for a new invitation after expiry no longer reopens the expired invitation: it is
+-- recorded (renewal_requested event, expired -> expired) and the inviter is told to invite
+-- again. One request per collaboration: when it was made.
+ALTER TABLE collaborations ADD COLUMN renewal_requested_at TEXT;
