@@ -59,6 +59,9 @@ enum store_status collab_mail(struct store_conn *c, const struct collab *co, con
 /* Sets starts_on and renews_on for a collaboration that becomes active: a continuing agreement
  * keeps the subscription's dates; a new one starts today. */
 enum store_status collab_set_agreement_dates(struct store_conn *c, struct collab *co);
+/* A new agreement period from today: starts_on today, renews_on after co's period (the day
+ * clamped to the month's end). False when the date cannot be computed. */
+bool collab_start_agreement_today(struct collab *co);
 /* The follow-on step of ways 1-3: approved -> active by the system, with its own event. */
 enum store_status collab_provision(struct collab_op *op, struct store_conn *c, struct collab *co);
 /* Checks that task_id is an open task of co's office for a customer of co's company; on

@@ -29,13 +29,16 @@ enum store_status collab_set_agreement_dates(struct store_conn *c, struct collab
       return STORE_OK;
     co->agreement_continues = false; /* the subscription is gone: a new agreement starts */
   }
+  return collab_start_agreement_today(co) ? STORE_OK : STORE_ERROR;
+}
+
+bool collab_start_agreement_today(struct collab *co)
+{
   char today[32];
   util_time_iso8601(time(NULL), today, sizeof today);
   snprintf(co->starts_on, sizeof co->starts_on, "%.10s", today);
-  if (!collab_add_months(co->starts_on, co->agreement_period_months, co->renews_on,
-                         sizeof co->renews_on))
-    return STORE_ERROR;
-  return STORE_OK;
+  return collab_add_months(co->starts_on, co->agreement_period_months, co->renews_on,
+                           sizeof co->renews_on);
 }
 
 enum store_status collab_provision(struct collab_op *op, struct store_conn *c, struct collab *co)

@@ -60,6 +60,15 @@ static enum store_status change_terms(struct collab_op *op, struct store_conn *c
     return STORE_OK;
   if (!collab_op_allows(op, COLLAB_EV_CHANGE_TERMS))
     return STORE_OK;
+  if (co->agreement_continues) {
+    collab_op_refuse(op, ERR_CONFLICT,
+                     "The company's existing agreement continues until it renews%s%s: its "
+                     "agreement period and invoice recipient cannot be changed before then",
+                     co->renews_on[0] ? " on " : "", co->renews_on);
+    op->extra = json_pack("{s:b, s:o}", "agreement_continues", 1, "renews_on",
+                          co->renews_on[0] ? json_string(co->renews_on) : json_null());
+    return STORE_OK;
+  }
   json_t *details = json_object();
   if (new_recipient) {
     json_object_set_new(details, "invoice_recipient",
@@ -71,14 +80,16 @@ static enum store_status change_terms(struct collab_op *op, struct store_conn *c
                         json_pack("{s:i, s:i}", "from", co->agreement_period_months, "to",
                                   period));
     co->agreement_period_months = period;
-    co->agreement_continues = false; /* a new period is a new agreement */
-    if (co->starts_on[0] &&
-        !collab_add_months(co->starts_on, period, co->renews_on, sizeof co->renews_on)) {
-      json_decref(details);
-      return STORE_ERROR;
-    }
-    if (co->renews_on[0])
+    /* a new period is a new agreement period, starting today; one that has not started yet
+     * gets its dates when the collaboration becomes active */
+    if (co->starts_on[0]) {
+      if (!collab_start_agreement_today(co)) {
+        json_decref(details);
+        return STORE_ERROR;
+      }
+      json_object_set_new(details, "starts_on", json_string(co->starts_on));
       json_object_set_new(details, "renews_on", json_string(co->renews_on));
+    }
   }
   *changed = true;
   return record(op, c, co, COLLAB_EV_CHANGE_TERMS, details);

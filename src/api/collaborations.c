@@ -266,6 +266,31 @@ static bool plan_terms(struct start *s, const struct company *cp, const struct v
   return false;
 }
 
+/* Way 3: the administrator named in the request becomes co->administrator_id. An
+ * administrator of the company with that e-mail (from an earlier invitation that was withdrawn,
+ * declined or expired) is reused as it is; otherwise one is created, the main contact when the
+ * company has none. *created tells which. */
+static enum store_status take_administrator(struct store_conn *c, const char *company_id,
+                                            json_t *ad, struct collab *co, bool *created)
+{
+  struct customer_admin admin;
+  const char *email = json_str_member(ad, "email");
+  enum store_status st = store_customer_admin_get_by_email(c, company_id, email, &admin);
+  *created = st == STORE_NOT_FOUND;
+  if (*created) {
+    struct customer_admin main_contact;
+    enum store_status mc = store_customer_admin_main_contact(c, company_id, &main_contact);
+    if (mc != STORE_OK && mc != STORE_NOT_FOUND)
+      return mc;
+    st = store_customer_admin_create(c, company_id, json_str_member(ad, "name"), email,
+                                     json_str_member(ad, "phone"), mc == STORE_NOT_FOUND,
+                                     &admin);
+  }
+  if (st == STORE_OK)
+    snprintf(co->administrator_id, sizeof co->administrator_id, "%s", admin.id);
+  return st;
+}
+
 static enum store_status activate_tx(struct store_conn *c, void *arg)
 {
   struct start *s = arg;
@@ -320,34 +345,20 @@ static enum store_status activate_tx(struct store_conn *c, void *arg)
   co->agreement_continues = plan.agreement_continues;
   co->initiated_by = COLLAB_BY_OFFICE;
   co->way = plan.way;
-  if (plan.creates_administrator) {
-    json_t *ad = json_object_get(s->req->json, "administrator");
-    struct customer_admin main_contact, created;
-    enum store_status mc = store_customer_admin_main_contact(c, cp->id, &main_contact);
-    if (mc != STORE_OK && mc != STORE_NOT_FOUND) {
-      st = mc;
-      goto cleanup;
-    }
-    st = store_customer_admin_create(c, cp->id, json_str_member(ad, "name"),
-                                     json_str_member(ad, "email"), json_str_member(ad, "phone"),
-                                     mc == STORE_NOT_FOUND, &created);
-    if (st == STORE_CONFLICT) {
-      start_refuse(s, ERR_DUPLICATE, NULL, "%s is already an administrator of %s",
-                   json_str_member(ad, "email"), cp->name);
-      st = STORE_OK;
-      goto cleanup;
-    }
-    if (st != STORE_OK)
-      goto cleanup;
-    snprintf(co->administrator_id, sizeof co->administrator_id, "%s", created.id);
-  }
+  bool created_admin = false;
+  if (plan.creates_administrator &&
+      (st = take_administrator(c, cp->id, json_object_get(s->req->json, "administrator"), co,
+                               &created_admin)) != STORE_OK)
+    goto cleanup;
   json_t *details = json_pack("{s:s, s:s, s:s, s:i, s:b, s:b, s:s}", "way", collab_way_str(co->way),
                               "variant", co->variant, "invoice_recipient", co->invoice_recipient,
                               "agreement_period_months", co->agreement_period_months,
                               "upgrade", plan.upgrade, "agreement_continues",
                               plan.agreement_continues, "task_id", co->task_id);
-  if (plan.creates_administrator)
+  if (plan.creates_administrator) {
     json_object_set_new(details, "administrator_id", json_string(co->administrator_id));
+    json_object_set_new(details, "administrator_created", json_boolean(created_admin));
+  }
   st = insert_invitation(c, s, details);
 cleanup:
   free(cu);

@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <time.h>
 
 /* POSTs path with a printf-made JSON body; the caller frees r. */
 static inline bool cx_post(struct server *s, const char *path, const char *token,
@@ -71,6 +72,21 @@ static inline void cx_activate(struct server *s, const char *token, const char *
   if (id)
     snprintf(id, FX_ID_LEN, "%s", resp_str(&r, "id") ? resp_str(&r, "id") : "");
   resp_free(&r);
+}
+
+/* Today (UTC) plus months as YYYY-MM-DD into out (>= 16 bytes), the day clamped to the
+ * month's end. */
+static inline void cx_today_plus_months(int months, char *out)
+{
+  time_t now = time(NULL);
+  struct tm tm;
+  gmtime_r(&now, &tm);
+  int m = tm.tm_mon + months, y = tm.tm_year + 1900 + m / 12;
+  m %= 12;
+  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  int dim = days[m] + (m == 1 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+  snprintf(out, 16, "%04d-%02d-%02d", y % 10000, (m + 1) % 100,
+           (tm.tm_mday > dim ? dim : tm.tm_mday) % 100);
 }
 
 /* POST /v1/collaborations/{id}/{action} with a body (may be NULL). */

@@ -174,13 +174,23 @@ static void test_patch(void)
   CHECK_INT(r.status, 422);
   CHECK_STR(resp_str(&r, "code"), "task_required");
   resp_free(&r);
-  /* terms by a full user, both in one event; the renewal follows the new period */
+  /* terms by a full user, both in one event; a new period is a new agreement period that
+   * starts today (not on the old start date, here a year ago) */
+  CHECK(cx_exec(&s, "UPDATE collaborations SET starts_on = '2025-01-31', renews_on = "
+                    "'2026-01-31' WHERE id = ?",
+                id));
   CHECK(patch(tok_office, etag2, "{\"agreement_period_months\":3,\"invoice_recipient\":"
                                   "\"customer\"}",
               &r));
   CHECK_INT(r.status, 200);
   CHECK_STR(resp_str(&r, "invoice_recipient"), "customer");
   CHECK(r.body && strstr(r.body, "\"agreement_period_months\":3"));
+  char today[16], renews[16];
+  cx_today_plus_months(0, today);
+  cx_today_plus_months(3, renews);
+  CHECK_STR(resp_str(&r, "starts_on"), today);
+  CHECK_STR(resp_str(&r, "renews_on"), renews);
+  CHECK(r.body && strstr(r.body, "\"agreement_continues\":false"));
   char etag3[32];
   CHECK(resp_header(&r, "etag", etag3, sizeof etag3));
   resp_free(&r);
@@ -202,11 +212,63 @@ static void test_patch(void)
   CHECK(api(&s, "GET", "/v1/companies/556100-0018", tok_cadmin, NULL, &r));
   CHECK_STR(resp_str(&r, "subscription.invoice_recipient"), "customer");
   CHECK(r.body && strstr(r.body, "\"agreement_period_months\":3"));
+  CHECK_STR(resp_str(&r, "subscription.starts_on"), today);
+  CHECK_STR(resp_str(&r, "subscription.renews_on"), renews);
   resp_free(&r);
   /* the customer may not PATCH */
   current_etag(etag, sizeof etag);
   CHECK(patch(tok_cadmin, etag, "{\"variant\":\"pro\"}", &r));
   CHECK_INT(r.status, 403);
+  resp_free(&r);
+}
+
+/* A subscriber's collaboration continues its existing agreement: its period and payer cannot
+ * be changed until it renews; the task can. */
+static void test_patch_continuing(void)
+{
+  char company[FX_ID_LEN], admin[FX_ID_LEN], tok_admin[FX_TOKEN_LEN], cust[FX_ID_LEN],
+      t1[FX_ID_LEN], t2[FX_ID_LEN], cid[FX_ID_LEN], path[160];
+  const char *args[] = {"admin", "create-company", "--corporate-id", "556100-0034", "--name",
+                        "Fortsätter AB", "--relation", "subscriber", "--variant", "bokforing",
+                        "--invoice-recipient", "customer", "--period", "12", "--renews-on",
+                        "2031-03-31", NULL};
+  CHECK_INT(fx_admin(&s, args, company, NULL), 0);
+  fx_customer_admin(&s, "556100-0034", "Frida", "frida@fortsatter.se", admin, tok_admin);
+  cx_customer(&s, tok_office, "556100-0034", "Fortsätter", "f@fortsatter.se", cust);
+  cx_task(&s, tok_office, cust, "Löpande", t1);
+  cx_task(&s, tok_office, cust, "Bokslut", t2);
+  snprintf(path, sizeof path, "/v1/customers/%s/collaborations", cust);
+  struct resp r;
+  CHECK(cx_post(&s, path, tok_office, &r, "{\"task_id\":\"%s\"}", t1));
+  CHECK_INT(r.status, 201);
+  snprintf(cid, sizeof cid, "%s", resp_str(&r, "id") ? resp_str(&r, "id") : "");
+  resp_free(&r);
+  CHECK(cx_action(&s, cid, "approve", tok_admin, NULL, &r));
+  CHECK_STR(resp_str(&r, "state"), "active");
+  char etag[32] = "";
+  CHECK(resp_header(&r, "etag", etag, sizeof etag));
+  resp_free(&r);
+  snprintf(path, sizeof path, "/v1/collaborations/%s", cid);
+  char auth[128], im[64], body[96];
+  snprintf(auth, sizeof auth, "Authorization: Bearer %s", tok_office);
+  snprintf(im, sizeof im, "If-Match: %s", etag);
+  const char *hdrs[] = {auth, im, "Content-Type: application/json", NULL};
+  const char *refused[] = {"{\"agreement_period_months\":3}",
+                           "{\"invoice_recipient\":\"office\"}"};
+  for (int i = 0; i < 2; i++) {
+    CHECK(http(&s, "PATCH", path, hdrs, refused[i], &r));
+    CHECK_INT(r.status, 409);
+    CHECK_STR(resp_str(&r, "code"), "conflict");
+    CHECK(r.body && strstr(r.body, "continues until it renews") && strstr(r.body, "2031-03-31"));
+    resp_free(&r);
+  }
+  snprintf(body, sizeof body, "{\"task_id\":\"%s\"}", t2);
+  CHECK(http(&s, "PATCH", path, hdrs, body, &r));
+  CHECK_INT(r.status, 200);
+  CHECK_STR(resp_str(&r, "task_id"), t2);
+  CHECK_STR(resp_str(&r, "renews_on"), "2031-03-31");
+  CHECK(r.body && strstr(r.body, "\"agreement_continues\":true") &&
+        strstr(r.body, "\"agreement_period_months\":12"));
   resp_free(&r);
 }
 
@@ -219,6 +281,7 @@ int main(void)
   setup();
   test_variant_changes();
   test_patch();
+  test_patch_continuing();
   CHECK_INT(server_stop(&s, false), 0);
   return TEST_REPORT();
 }

@@ -4,7 +4,6 @@
  * checked, and the invitation links are rebuilt from the outbox with the server's secret. */
 #include "collab_fx.h"
 
-#include <time.h>
 #include <unistd.h>
 
 TEST_MAIN_DEFS
@@ -15,18 +14,6 @@ static char limited[FX_ID_LEN], tok_limited[FX_TOKEN_LEN];
 
 static const char *const customer_keys[] = {"office_name", "customer_name", "variant",
                                             "collaboration_id", "token_nonce", NULL};
-
-static void today_plus_months(int months, char *out)
-{
-  time_t now = time(NULL);
-  struct tm tm;
-  gmtime_r(&now, &tm);
-  int m = tm.tm_mon + months, y = tm.tm_year + 1900 + m / 12;
-  m %= 12;
-  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  int dim = days[m] + (m == 1 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
-  snprintf(out, 16, "%04d-%02d-%02d", y % 10000, (m + 1) % 100, (tm.tm_mday > dim ? dim : tm.tm_mday) % 100);
-}
 
 /* Way 2: a company with a portal account, no subscription. */
 static void way_account(void)
@@ -161,8 +148,8 @@ static void way_account(void)
   CHECK_INT(r.status, 200);
   CHECK_STR(resp_str(&r, "state"), "active");
   char today[16], renews[16];
-  today_plus_months(0, today);
-  today_plus_months(12, renews);
+  cx_today_plus_months(0, today);
+  cx_today_plus_months(12, renews);
   CHECK_STR(resp_str(&r, "starts_on"), today);
   CHECK_STR(resp_str(&r, "renews_on"), renews);
   resp_free(&r);
@@ -414,6 +401,67 @@ static void way_new_customer(void)
   cx_mails_free(m, n);
 }
 
+/* Way 3 again after a withdrawal: the administrator the first activation created (same
+ * e-mail) is reused as it is, not created twice. */
+static void way_new_customer_again(void)
+{
+  char customer[FX_ID_LEN], task[FX_ID_LEN], path[160], first[FX_ID_LEN], admin1[FX_ID_LEN];
+  cx_customer(&s, tok_office, "556100-0174", "Omstart", "hej@omstart.se", customer);
+  cx_task(&s, tok_office, customer, "Löpande 2028", task);
+  snprintf(path, sizeof path, "/v1/customers/%s/collaborations", customer);
+  struct resp r;
+  CHECK(cx_post(&s, path, tok_office, &r,
+                "{\"task_id\":\"%s\",\"variant\":\"start\",\"invoice_recipient\":\"customer\","
+                "\"agreement_period_months\":3,\"administrator\":{\"name\":\"Olle Omstart\","
+                "\"email\":\"olle@omstart.se\",\"phone\":\"+46 70 111 22 33\"}}",
+                task));
+  CHECK_INT(r.status, 201);
+  snprintf(first, sizeof first, "%s", resp_str(&r, "id") ? resp_str(&r, "id") : "");
+  snprintf(admin1, sizeof admin1, "%s",
+           resp_str(&r, "administrator_id") ? resp_str(&r, "administrator_id") : "");
+  resp_free(&r);
+  CHECK(cx_action(&s, first, "withdraw", tok_office, NULL, &r));
+  CHECK_INT(r.status, 200);
+  resp_free(&r);
+  /* the same person again (other name and phone given): reused, nothing else updated */
+  CHECK(cx_post(&s, path, tok_office, &r,
+                "{\"task_id\":\"%s\",\"variant\":\"smart\",\"invoice_recipient\":\"office\","
+                "\"agreement_period_months\":12,\"administrator\":{\"name\":\"O. Omstart\","
+                "\"email\":\"olle@omstart.se\",\"phone\":\"+46 70 999 99 99\"}}",
+                task));
+  CHECK_INT(r.status, 201);
+  char second[FX_ID_LEN];
+  snprintf(second, sizeof second, "%s", resp_str(&r, "id") ? resp_str(&r, "id") : "");
+  CHECK_STR(resp_str(&r, "administrator_id"), admin1);
+  resp_free(&r);
+  CHECK_INT(cx_count(&s, "SELECT count(*) FROM customer_admins WHERE email = ?",
+                     "olle@omstart.se"),
+            1);
+  CHECK_INT(cx_count(&s, "SELECT count(*) FROM customer_admins WHERE name = 'Olle Omstart' AND "
+                         "phone = '+46 70 111 22 33' AND is_main_contact = 1 AND id = ?",
+                     admin1),
+            1);
+  struct cx_mail m[4];
+  int n = cx_mails(&s, second, m, 4);
+  CHECK_INT(n, 1);
+  if (n == 1) {
+    CHECK_STR(m[0].template_name, "activation_new_admin");
+    CHECK_STR(m[0].recipient, "olle@omstart.se");
+    CHECK_STR(json_string_value(json_object_get(m[0].data, "admin_name")), "Olle Omstart");
+  }
+  cx_mails_free(m, n);
+  snprintf(path, sizeof path, "/v1/collaborations/%s/events", second);
+  CHECK(api(&s, "GET", path, tok_office, NULL, &r));
+  json_t *details = json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "details");
+  CHECK(json_is_false(json_object_get(details, "administrator_created")));
+  resp_free(&r);
+  snprintf(path, sizeof path, "/v1/collaborations/%s/events", first);
+  CHECK(api(&s, "GET", path, tok_office, NULL, &r));
+  details = json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "details");
+  CHECK(json_is_true(json_object_get(details, "administrator_created")));
+  resp_free(&r);
+}
+
 /* Way 4: the customer invites the office; it accepts with its corporate ID and e-mail, rests in
  * approved, adds the customer to its register and connects a task: active. */
 static void way_customer_invite(void)
@@ -534,6 +582,7 @@ int main(void)
   way_subscriber();
   subscriber_keeps_payer();
   way_new_customer();
+  way_new_customer_again();
   way_customer_invite();
   CHECK_INT(server_stop(&s, false), 0);
   return TEST_REPORT();
