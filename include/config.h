@@ -23,6 +23,7 @@ struct config {
   char *secret_file;      /* server secret (derives invitation tokens; never in the database) */
   long invitation_ttl;    /* seconds an invitation stays open */
   long reminder_interval; /* seconds between two reminders of one invitation */
+  long collab_create_limit; /* collaborations a principal may start per hour (0: no limit) */
   long expiry_sweep_interval; /* seconds between sweeps that record lapsed invitations */
   char *smtp_url;         /* smtp://, smtps://; empty: write .eml files to the spool */
   char *smtp_user;

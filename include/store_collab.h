@@ -82,6 +82,11 @@ enum store_status store_collab_get_by_token_hash(struct store_conn *c, const cha
 /* The open (stored as invited, approved or active) collaboration of office and company. */
 enum store_status store_collab_get_open(struct store_conn *c, const char *office_id,
                                         const char *company_id, struct collab *out);
+/* How many collaborations inviter_id started at or after since (an ISO time as created_at is
+ * written) into *count, and the earliest of their created_at into oldest (>= 32 bytes; ""
+ * when none). */
+enum store_status store_collab_created_since(struct store_conn *c, const char *inviter_id,
+                                             const char *since, long *count, char *oldest);
 /* The id of an active collaboration of the company other than except_id into id_out
  * (>= COLLAB_ID_LEN); NOT_FOUND when there is none. */
 enum store_status store_collab_other_active(struct store_conn *c, const char *company_id,

@@ -99,18 +99,12 @@ static enum store_status accept_apply(struct collab_op *op, struct store_conn *c
       left = 0;
     op->commit_refusal = true;
     op->consume_link = left == 0; /* the link dies with the last attempt */
-    const char *what = !id_ok && !email_ok ? "corporate ID and e-mail address do"
-                       : !id_ok            ? "corporate ID does"
-                                           : "e-mail address does";
+    /* one answer whichever is wrong: it must not help guess the other */
     collab_op_refuse(op, ERR_IDENTITY_MISMATCH,
-                     "The %s not match the invited office's; %d attempt%s left", what, left,
-                     left == 1 ? "" : "s");
-    op->extra = json_pack("{s:i, s:[]}", "attempts_left", left, "mismatched");
-    json_t *mismatched = json_object_get(op->extra, "mismatched");
-    if (!id_ok)
-      json_array_append_new(mismatched, json_string("corporate_id"));
-    if (!email_ok)
-      json_array_append_new(mismatched, json_string("email"));
+                     "The corporate ID and e-mail address do not match this invitation; %d "
+                     "attempt%s left",
+                     left, left == 1 ? "" : "s");
+    op->extra = json_pack("{s:i}", "attempts_left", left);
     return STORE_OK;
   }
   set_actor_record(op, co);
@@ -198,11 +192,16 @@ static enum store_status remind_apply(struct collab_op *op, struct store_conn *c
                                       struct collab *co)
 {
   int64_t wait_ms = op->req->app->cfg->reminder_interval * 1000;
-  if (co->last_reminder_ms && op->now_ms - co->last_reminder_ms < wait_ms) {
-    op->retry_after = (long)((co->last_reminder_ms + wait_ms - op->now_ms + 999) / 1000);
+  /* counted from the last reminder, or from the invitation itself before the first one */
+  int64_t sent_ms = co->last_reminder_ms;
+  if (!sent_ms && !collab_parse_iso_ms(co->created_at, &sent_ms))
+    sent_ms = 0;
+  if (sent_ms && op->now_ms - sent_ms < wait_ms) {
+    op->retry_after = (long)((sent_ms + wait_ms - op->now_ms + 999) / 1000);
     collab_op_refuse(op, ERR_RATE_LIMITED,
-                     "A reminder was sent less than %ld seconds ago; the next one is possible "
-                     "in %ld seconds",
+                     "The invitation was %s less than %ld seconds ago; the next reminder is "
+                     "possible in %ld seconds",
+                     co->last_reminder_ms ? "last sent again" : "sent",
                      op->req->app->cfg->reminder_interval, op->retry_after);
     return STORE_OK;
   }

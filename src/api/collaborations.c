@@ -57,6 +57,7 @@ struct start {
   enum err_code err;
   char detail[600];
   json_t *extra;
+  long retry_after;           /* seconds for a Retry-After header with err; 0: none */
   struct collab co;
   char hash[COLLAB_TOKEN_HASH_LEN];
 };
@@ -78,6 +79,7 @@ static void start_refuse(struct start *s, enum err_code err, json_t *extra, cons
 static void start_reset(struct start *s)
 {
   s->err = ERR_NONE;
+  s->retry_after = 0;
   s->detail[0] = '\0';
   json_decref(s->extra);
   s->extra = NULL;
@@ -97,6 +99,32 @@ static enum store_status finish_created(struct store_conn *c, struct start *s)
   snprintf(s->location, sizeof s->location, "/v1/collaborations/%s", s->co.id);
   api_etag(s->co.version, s->etag, sizeof s->etag);
   return api_idem_finish(c, s->req, s->ik, 201, s->body, s->location, s->etag);
+}
+
+/* Refuses (429) when the caller already started --collaboration-create-limit collaborations or
+ * office invitations in the last hour: each one sends an e-mail. */
+static enum store_status check_creation_cap(struct store_conn *c, struct start *s)
+{
+  long limit = s->req->app->cfg->collab_create_limit, n = 0;
+  if (limit <= 0)
+    return STORE_OK;
+  const int64_t hour_ms = 3600 * 1000, now = util_now_ms();
+  char since[32], oldest[32] = "";
+  collab_iso_ms(now - hour_ms, since, sizeof since);
+  enum store_status st = store_collab_created_since(c, s->req->principal.id, since, &n, oldest);
+  if (st != STORE_OK || n < limit)
+    return st;
+  int64_t oldest_ms = now;
+  collab_parse_iso_ms(oldest, &oldest_ms);
+  s->retry_after = (long)((oldest_ms + hour_ms - now + 999) / 1000);
+  if (s->retry_after < 1)
+    s->retry_after = 1;
+  start_refuse(s, ERR_RATE_LIMITED, NULL,
+               "You started %ld collaborations or office invitations in the last hour, and at "
+               "most %ld per hour are allowed (each sends an e-mail); the next one is possible "
+               "in %ld seconds",
+               n, limit, s->retry_after);
+  return STORE_OK;
 }
 
 /* Refuses when the office and the company already have an open collaboration (after
@@ -305,7 +333,7 @@ static enum store_status activate_tx(struct store_conn *c, void *arg)
     st = STORE_OK;
     goto cleanup;
   }
-  if (st != STORE_OK)
+  if (st != STORE_OK || (st = check_creation_cap(c, s)) != STORE_OK || s->err != ERR_NONE)
     goto cleanup;
   const struct company *cp = &cu->company;
   if ((st = check_task(c, s, cu, json_str_member(s->req->json, "task_id"))) != STORE_OK ||
@@ -374,6 +402,11 @@ static enum MHD_Result start_reply(struct start *s, enum store_status st)
   if (s->err != ERR_NONE || st != STORE_OK)
     api_idem_abandon(req, s->ik);
   if (s->err != ERR_NONE) {
+    if (s->retry_after > 0) {
+      char secs[24];
+      snprintf(secs, sizeof secs, "%ld", s->retry_after);
+      http_add_header(req, "Retry-After", secs);
+    }
     r = reply_problem_extra(req, s->err, s->extra, "%s", s->detail);
     s->extra = NULL;
   } else if (st != STORE_OK) {
@@ -527,6 +560,8 @@ static enum store_status office_invite_tx(struct store_conn *c, void *arg)
   struct customer *cu = malloc(sizeof *cu);
   enum store_status st = STORE_ERROR;
   if (!cp || !cu)
+    goto cleanup;
+  if ((st = check_creation_cap(c, s)) != STORE_OK || s->err != ERR_NONE)
     goto cleanup;
   if ((st = store_company_get(c, p->company_id, cp)) != STORE_OK)
     goto cleanup;

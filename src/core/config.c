@@ -53,7 +53,12 @@ static const struct option_def options[] = {
     NUM(invitation_ttl, "--invitation-ttl", "ADVISORD_INVITATION_TTL", "2592000", 1, 315360000,
         "seconds an invitation stays open before it expires"),
     NUM(reminder_interval, "--reminder-interval", "ADVISORD_REMINDER_INTERVAL", "3600", 0,
-        31536000, "seconds an inviter must wait between two reminders of one invitation"),
+        31536000, "seconds an inviter must wait between two reminders of one invitation (the "
+        "first one counts from the invitation)"),
+    NUM(collab_create_limit, "--collaboration-create-limit",
+        "ADVISORD_COLLABORATION_CREATE_LIMIT", "20", 0, 100000,
+        "collaborations and office invitations one user may start per hour, each sending an "
+        "e-mail (0: no limit)"),
     NUM(expiry_sweep_interval, "--expiry-sweep-interval", "ADVISORD_EXPIRY_SWEEP_INTERVAL", "60",
         1, 86400, "seconds between sweeps that record lapsed invitations as expired"),
     STR(smtp_url, "--smtp-url", "ADVISORD_SMTP_URL", "",

@@ -41,8 +41,9 @@ static const struct rule rules[COLLAB_EVENT__COUNT] = {
                                 false},
     [COLLAB_EV_DECLINE] = {BIT(COLLAB_INVITED), BIT(COLLAB_INVITED), COLLAB_DECLINED,
                            PARTY_INVITEE, true, true},
+    /* any office user may take back an invitation; only terms and ending need full rights */
     [COLLAB_EV_WITHDRAW] = {BIT(COLLAB_INVITED), BIT(COLLAB_INVITED), COLLAB_CANCELLED,
-                            PARTY_INVITER, true, false},
+                            PARTY_INVITER, false, false},
     [COLLAB_EV_EXPIRE] = {BIT(COLLAB_INVITED), BIT(COLLAB_INVITED), COLLAB_EXPIRED, PARTY_SYSTEM,
                           false, false},
     [COLLAB_EV_END] = {BIT(COLLAB_APPROVED) | BIT(COLLAB_ACTIVE),
@@ -58,7 +59,9 @@ static const struct rule rules[COLLAB_EVENT__COUNT] = {
     /* a way-4 collaboration gets its first task through connect_task, not as a change */
     [COLLAB_EV_CHANGE_TASK] = {OPEN_STATES, BIT(COLLAB_ACTIVE), STAYS, PARTY_OFFICE, false,
                                false},
-    [COLLAB_EV_CHANGE_TERMS] = {OPEN_STATES, OPEN_STATES, STAYS, PARTY_OFFICE, true, false},
+    /* an invitation's terms are the inviter's proposal: they change only once it is active */
+    [COLLAB_EV_CHANGE_TERMS] = {BIT(COLLAB_ACTIVE), BIT(COLLAB_ACTIVE), STAYS, PARTY_OFFICE, true,
+                                false},
     [COLLAB_EV_DECIDE_SERVICE] = {BIT(COLLAB_ENDED), BIT(COLLAB_ENDED), STAYS, PARTY_CUSTOMER,
                                   false, false},
 };

@@ -177,6 +177,24 @@ enum store_status store_collab_get_open(struct store_conn *c, const char *office
   return get_one(c, s, out);
 }
 
+enum store_status store_collab_created_since(struct store_conn *c, const char *inviter_id,
+                                             const char *since, long *count, char *oldest)
+{
+  sqlite3_stmt *s = db_stmt(c, "SELECT count(*), min(created_at) FROM collaborations "
+                               "WHERE inviter_id = :inviter AND created_at >= :since");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text(s, ":inviter", inviter_id);
+  db_bind_text(s, ":since", since);
+  enum store_status st = db_step_row(c, s);
+  if (st == STORE_OK) {
+    *count = (long)sqlite3_column_int64(s, 0);
+    db_col_text(s, 1, oldest, 32);
+  }
+  db_reset(s);
+  return st;
+}
+
 enum store_status store_collab_other_active(struct store_conn *c, const char *company_id,
                                             const char *except_id, char *id_out)
 {

@@ -9,6 +9,10 @@
 
 TEST_MAIN_DEFS
 
+#define REMINDER_INTERVAL 2 /* seconds, the main server's --reminder-interval */
+#define TEXT_(x) #x
+#define TEXT(x) TEXT_(x)
+
 static char office[FX_ID_LEN], tok_office[FX_TOKEN_LEN];
 static char limited[FX_ID_LEN], tok_limited[FX_TOKEN_LEN];
 
@@ -139,19 +143,15 @@ static void test_withdraw(struct server *s)
   struct invite in;
   invite_account(s, "556100-0075", "Tillbakadragen AB", "t@tillbaka.se", &in);
   struct resp r;
-  CHECK(cx_action(s, in.id, "withdraw", tok_limited, NULL, &r));
-  CHECK_INT(r.status, 403);
-  CHECK(r.body && strstr(r.body, "full rights"));
-  resp_free(&r);
   CHECK(cx_action(s, in.id, "withdraw", in.tok_cadmin, NULL, &r));
   CHECK_INT(r.status, 403);
   resp_free(&r);
-  /* a stale If-Match loses */
+  /* a stale If-Match loses; any office user may withdraw, a limited one too */
   char path[160];
   snprintf(path, sizeof path, "/v1/collaborations/%s/withdraw", in.id);
   const char *stale[] = {"If-Match: \"7\"", NULL};
   char auth[128];
-  snprintf(auth, sizeof auth, "Authorization: Bearer %s", tok_office);
+  snprintf(auth, sizeof auth, "Authorization: Bearer %s", tok_limited);
   const char *hdrs[] = {auth, stale[0], "Content-Type: application/json", NULL};
   CHECK(http(s, "POST", path, hdrs, "{}", &r));
   CHECK_INT(r.status, 412);
@@ -163,6 +163,9 @@ static void test_withdraw(struct server *s)
   resp_free(&r);
   const char *steps[] = {"invite:>invited", "withdraw:invited>cancelled", NULL};
   cx_check_events(s, in.id, in.tok_cadmin, steps);
+  char kind[FX_ID_LEN], who[FX_ID_LEN];
+  cx_event_actor(s, in.id, tok_office, 1, kind, who);
+  CHECK_STR(who, limited);
   link_status(s, in.link, 404);
   expect_illegal(s, in.id, "approve", in.tok_cadmin, NULL, "cancelled");
   expect_illegal(s, in.id, "reminders", tok_office, NULL, "cancelled");
@@ -178,6 +181,16 @@ static void test_reminders(struct server *s)
   CHECK(cx_action(s, in.id, "reminders", in.tok_cadmin, NULL, &r));
   CHECK_INT(r.status, 403); /* only the inviter resends */
   resp_free(&r);
+  /* limited in rate from the invitation itself: not right after it */
+  char retry[16];
+  CHECK(cx_action(s, in.id, "reminders", tok_limited, NULL, &r));
+  CHECK_INT(r.status, 429);
+  CHECK_STR(resp_str(&r, "code"), "rate_limited");
+  CHECK(resp_header(&r, "retry-after", retry, sizeof retry) && atoi(retry) >= 1 &&
+        atoi(retry) <= REMINDER_INTERVAL);
+  resp_free(&r);
+  CHECK_INT(cx_count(s, "SELECT count(*) FROM outbox WHERE collaboration_id = ?", in.id), 1);
+  sleep_ms(REMINDER_INTERVAL * 1000 + 100);
   CHECK(cx_action(s, in.id, "reminders", tok_limited, NULL, &r));
   CHECK_INT(r.status, 200);
   CHECK_STR(resp_str(&r, "state"), "invited");
@@ -187,12 +200,12 @@ static void test_reminders(struct server *s)
   CHECK(strcmp(first, in.link) != 0);
   link_status(s, first, 404); /* the old link died */
   link_status(s, in.link, 200);
-  /* limited in rate */
+  /* limited in rate: not again right after the reminder */
   CHECK(cx_action(s, in.id, "reminders", tok_office, NULL, &r));
   CHECK_INT(r.status, 429);
   CHECK_STR(resp_str(&r, "code"), "rate_limited");
-  char retry[16];
-  CHECK(resp_header(&r, "retry-after", retry, sizeof retry) && atoi(retry) > 3500);
+  CHECK(resp_header(&r, "retry-after", retry, sizeof retry) && atoi(retry) >= 1 &&
+        atoi(retry) <= REMINDER_INTERVAL);
   resp_free(&r);
   struct cx_mail m[8];
   int n = cx_mails(s, in.id, m, 8);
@@ -478,7 +491,11 @@ static void test_accept_attempts(struct server *s)
     CHECK_STR(resp_str(&r, "code"), "identity_mismatch");
     char want[32];
     snprintf(want, sizeof want, "\"attempts_left\":%d", 5 - i);
-    CHECK(r.body && strstr(r.body, want) && strstr(r.body, "\"corporate_id\""));
+    /* one answer for any mismatch: it does not tell which of the two is wrong */
+    const char *detail = resp_str(&r, "detail");
+    CHECK(r.body && strstr(r.body, want) && !strstr(r.body, "mismatched"));
+    CHECK(detail && strstr(detail, "The corporate ID and e-mail address do not match this "
+                                   "invitation"));
     resp_free(&r);
   }
   CHECK(cx_action(s, in.id, "accept", tok_office,
@@ -489,7 +506,9 @@ static void test_accept_attempts(struct server *s)
   link_status(s, in.link, 404);
   const char *steps[] = {"invite:>invited", NULL};
   cx_check_events(s, in.id, tok_cadmin, steps);
-  /* the customer resends: a new link, the attempts start over */
+  /* the customer resends (once the reminder interval has passed): a new link, the attempts
+   * start over */
+  sleep_ms(REMINDER_INTERVAL * 1000 + 100);
   CHECK(cx_action(s, in.id, "reminders", tok_cadmin, NULL, &r));
   CHECK_INT(r.status, 200);
   resp_free(&r);
@@ -634,6 +653,69 @@ static void test_expiry(void)
   CHECK_INT(server_stop(&s, false), 0);
 }
 
+/* Creations are capped per principal and hour (--collaboration-create-limit): the next one is
+ * 429 with Retry-After; another principal is not affected; withdrawn ones still count. */
+static void test_creation_cap(void)
+{
+  struct server s;
+  const char *args[] = {"--collaboration-create-limit", "2", NULL};
+  server_start(&s, args, NULL);
+  char off[FX_ID_LEN], user2[FX_ID_LEN], tok_user2[FX_TOKEN_LEN];
+  fx_office(&s, "Byrå Ett AB", "5560360793", "info@byra-ett.se", off, tok_office);
+  fx_user(&s, off, "andra@byra-ett.se", "full", user2, tok_user2);
+  struct invite a, b, c;
+  invite_account(&s, "556100-0018", "Ett AB", "a@ett.se", &a);
+  invite_account(&s, "556100-0026", "Två AB", "b@tva.se", &b);
+  struct resp r;
+  CHECK(cx_action(&s, b.id, "withdraw", tok_office, NULL, &r));
+  CHECK_INT(r.status, 200);
+  resp_free(&r);
+  /* the third in the hour */
+  memset(&c, 0, sizeof c);
+  char company[FX_ID_LEN], path[160];
+  fx_company(&s, "556100-0034", "Tre AB", "account", company);
+  fx_customer_admin(&s, "556100-0034", "Admin", "c@tre.se", c.cadmin, c.tok_cadmin);
+  cx_customer(&s, tok_office, "556100-0034", "Tre AB", "kontakt@tre.se", c.customer);
+  cx_task(&s, tok_office, c.customer, "Uppdrag", c.task);
+  snprintf(path, sizeof path, "/v1/customers/%s/collaborations", c.customer);
+#define TERMS "{\"task_id\":\"%s\",\"variant\":\"start\",\"invoice_recipient\":\"office\"," \
+              "\"agreement_period_months\":3}"
+  CHECK(cx_post(&s, path, tok_office, &r, TERMS, c.task));
+  CHECK_INT(r.status, 429);
+  CHECK_STR(resp_str(&r, "code"), "rate_limited");
+  char retry[16];
+  CHECK(resp_header(&r, "retry-after", retry, sizeof retry) && atoi(retry) > 3500 &&
+        atoi(retry) <= 3600);
+  CHECK(r.body && strstr(r.body, "2 per hour"));
+  resp_free(&r);
+  CHECK_INT(cx_count(&s, "SELECT count(*) FROM collaborations WHERE customer_id = ?",
+                     c.customer),
+            0);
+  /* another user of the office has its own allowance */
+  CHECK(cx_post(&s, path, tok_user2, &r, TERMS, c.task));
+#undef TERMS
+  CHECK_INT(r.status, 201);
+  resp_free(&r);
+  /* a customer administrator's office invitations count the same way */
+  CHECK(cx_action(&s, a.id, "withdraw", tok_office, NULL, &r));
+  CHECK_INT(r.status, 200);
+  resp_free(&r);
+  for (int i = 0; i < 3; i++) {
+    CHECK(cx_post(&s, "/v1/office-invitations", a.tok_cadmin, &r,
+                  "{\"office_corporate_id\":\"556036-0793\",\"variant\":\"start\"}"));
+    CHECK_MSG(r.status == (i < 2 ? 201 : 429), "office invitation %d: %ld", i, r.status);
+    char inv[FX_ID_LEN];
+    snprintf(inv, sizeof inv, "%s", resp_str(&r, "id") ? resp_str(&r, "id") : "");
+    resp_free(&r);
+    if (i < 2) {
+      CHECK(cx_action(&s, inv, "withdraw", a.tok_cadmin, NULL, &r));
+      CHECK_INT(r.status, 200);
+      resp_free(&r);
+    }
+  }
+  CHECK_INT(server_stop(&s, false), 0);
+}
+
 /* The sweeper records a lapsed invitation without any request touching it. */
 static void test_sweep(void)
 {
@@ -663,7 +745,8 @@ static void test_sweep(void)
 int main(void)
 {
   struct server s;
-  server_start(&s, NULL, NULL);
+  const char *args[] = {"--reminder-interval", TEXT(REMINDER_INTERVAL), NULL};
+  server_start(&s, args, NULL);
   fx_office(&s, "Byrå Ett AB", "5560360793", "info@byra-ett.se", office, tok_office);
   fx_user(&s, office, "limited@byra-ett.se", "limited", limited, tok_limited);
   test_decline(&s);
@@ -675,6 +758,7 @@ int main(void)
   test_accept_attempts(&s);
   CHECK_INT(server_stop(&s, false), 0);
   test_expiry();
+  test_creation_cap();
   test_sweep();
   return TEST_REPORT();
 }

@@ -171,7 +171,9 @@ static void if_match_race(void)
 int main(void)
 {
   curl_global_init(CURL_GLOBAL_DEFAULT);
-  server_start(&s, NULL, NULL);
+  /* reminders race withdrawals right after the invitation: no reminder interval */
+  const char *args[] = {"--reminder-interval", "0", NULL};
+  server_start(&s, args, NULL);
   fx_office(&s, "Byrå Ett AB", "5560360793", "info@byra-ett.se", office, tok_office);
   approve_vs_withdraw("556200-0017", "Kapplöpning Ett AB", false);
   approve_vs_withdraw("556200-0025", "Kapplöpning Två AB", true);

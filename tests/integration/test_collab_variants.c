@@ -46,8 +46,22 @@ static void setup(void)
   cx_task(&s, tok_office, customer, "Löpande", task);
   cx_activate(&s, tok_office, customer, task, "smart", "office", 12, id);
   struct resp r;
-  /* not yet active: no variant change */
+  /* not yet active: no variant change, and the proposal's terms stay as the customer sees
+   * them until it is approved (the task may change) */
   variant_change(tok_office, "{\"variant\":\"pro\"}", 409, "illegal_transition");
+  char path[128], auth[128];
+  snprintf(path, sizeof path, "/v1/collaborations/%s", id);
+  snprintf(auth, sizeof auth, "Authorization: Bearer %s", tok_office);
+  const char *hdrs[] = {auth, "If-Match: \"1\"", "Content-Type: application/json", NULL};
+  const char *terms[] = {"{\"invoice_recipient\":\"customer\"}",
+                         "{\"agreement_period_months\":3}"};
+  for (int i = 0; i < 2; i++) {
+    CHECK(http(&s, "PATCH", path, hdrs, terms[i], &r));
+    CHECK_INT(r.status, 409);
+    CHECK_STR(resp_str(&r, "code"), "illegal_transition");
+    CHECK_STR(resp_str(&r, "state"), "invited");
+    resp_free(&r);
+  }
   CHECK(cx_action(&s, id, "approve", tok_cadmin, NULL, &r));
   CHECK_INT(r.status, 200);
   CHECK_STR(resp_str(&r, "state"), "active");
@@ -222,6 +236,36 @@ static void test_patch(void)
   resp_free(&r);
 }
 
+/* Way 4: the invited office cannot rewrite the customer's proposal before accepting it. */
+static void test_patch_invitee(void)
+{
+  char company[FX_ID_LEN], admin[FX_ID_LEN], tok_admin[FX_TOKEN_LEN], path[128], cid[FX_ID_LEN];
+  fx_company(&s, "556100-0042", "Bjuder AB", "account", company);
+  fx_customer_admin(&s, "556100-0042", "Berit", "berit@bjuder.se", admin, tok_admin);
+  struct resp r;
+  CHECK(cx_post(&s, "/v1/office-invitations", tok_admin, &r,
+                "{\"office_corporate_id\":\"556036-0793\",\"variant\":\"smart\","
+                "\"agreement_period_months\":12}"));
+  CHECK_INT(r.status, 201);
+  snprintf(cid, sizeof cid, "%s", resp_str(&r, "id") ? resp_str(&r, "id") : "");
+  resp_free(&r);
+  snprintf(path, sizeof path, "/v1/collaborations/%s", cid);
+  char auth[128];
+  snprintf(auth, sizeof auth, "Authorization: Bearer %s", tok_office);
+  const char *hdrs[] = {auth, "If-Match: \"1\"", "Content-Type: application/json", NULL};
+  CHECK(http(&s, "PATCH", path, hdrs,
+             "{\"invoice_recipient\":\"office\",\"agreement_period_months\":3}", &r));
+  CHECK_INT(r.status, 409);
+  CHECK_STR(resp_str(&r, "code"), "illegal_transition");
+  CHECK(r.body && strstr(r.body, "only when it is active"));
+  resp_free(&r);
+  CHECK(api(&s, "GET", path, tok_admin, NULL, &r));
+  CHECK_STR(resp_str(&r, "invoice_recipient"), "customer");
+  CHECK(r.body && strstr(r.body, "\"agreement_period_months\":12") &&
+        strstr(r.body, "\"version\":1"));
+  resp_free(&r);
+}
+
 /* A subscriber's collaboration continues its existing agreement: its period and payer cannot
  * be changed until it renews; the task can. */
 static void test_patch_continuing(void)
@@ -282,6 +326,7 @@ int main(void)
   test_variant_changes();
   test_patch();
   test_patch_continuing();
+  test_patch_invitee();
   CHECK_INT(server_stop(&s, false), 0);
   return TEST_REPORT();
 }

@@ -74,6 +74,21 @@ static void check_mail(json_t *m, const char *collab_id, const char *tpl, const 
   }
 }
 
+/* The body says until when the invitation is valid: the date of the collaboration's
+ * expires_at after the phrase. */
+static void check_expiry_line(json_t *m, const char *collab_id, const char *phrase)
+{
+  char path[128], want[160];
+  snprintf(path, sizeof path, "/v1/collaborations/%s", collab_id);
+  struct resp r;
+  CHECK(api(&s, "GET", path, tok_office, NULL, &r));
+  const char *expires = resp_str(&r, "expires_at");
+  snprintf(want, sizeof want, "%s%.10s.\n", phrase, expires ? expires : "?");
+  resp_free(&r);
+  const char *body = m ? json_string_value(json_object_get(m, "body")) : NULL;
+  CHECK_MSG(body && strstr(body, want), "no '%s' in %s", want, body ? body : "(none)");
+}
+
 /* The link opens the invitation: 200 with the answers it offers. */
 static void check_link_opens(const char *link, const char *answers)
 {
@@ -134,6 +149,7 @@ static void way1(void)
   json_t *m = wait_mail("pia@prenumerant.se", "Byrå Ett AB bjuder in Prenumeranten till "
                                               "samarbete i Visma eEkonomi Bokföring");
   check_mail(m, id, "invitation_customer", "sv", "Hej!", link, sizeof link);
+  check_expiry_line(m, id, "Inbjudan gäller till och med ");
   json_decref(m);
   check_link_opens(link, "\"answers\":[\"approve\",\"decline\"]");
   answer_link(link, "approve", NULL, "active");
@@ -160,6 +176,7 @@ static void way2(void)
   json_t *m = wait_mail("kim@konto.se", "Byrå Ett AB invites Konto (our customer) to "
                                         "collaborate in Visma eEkonomi Smart");
   check_mail(m, id, "invitation_customer", "en", "Hello,", link, sizeof link);
+  check_expiry_line(m, id, "The invitation is valid until ");
   json_decref(m);
   check_link_opens(link, "\"answers\":[\"approve\",\"decline\"]");
   answer_link(link, "approve", NULL, "active");

@@ -34,14 +34,14 @@ static const struct expect table[] = {
     {O, COLLAB_EV_PROVISION, "P", "Y", "A", NULL},
     {O, COLLAB_EV_CONNECT_TASK, "", "", "", "FL"},
     {O, COLLAB_EV_DECLINE, "I", "CK", "D", NULL},
-    {O, COLLAB_EV_WITHDRAW, "I", "F", "C", NULL},
+    {O, COLLAB_EV_WITHDRAW, "I", "FL", "C", NULL},
     {O, COLLAB_EV_EXPIRE, "I", "Y", "X", NULL},
     {O, COLLAB_EV_END, "PA", "FC", "E", NULL},
     {O, COLLAB_EV_REMIND, "I", "FL", "=", NULL},
     {O, COLLAB_EV_REQUEST_RENEWAL, "X", "CK", "=", NULL},
     {O, COLLAB_EV_CHANGE_VARIANT, "A", "FS", "=", NULL},
     {O, COLLAB_EV_CHANGE_TASK, "IPA", "FL", "=", NULL},
-    {O, COLLAB_EV_CHANGE_TERMS, "IPA", "F", "=", NULL},
+    {O, COLLAB_EV_CHANGE_TERMS, "A", "F", "=", NULL},
     {O, COLLAB_EV_DECIDE_SERVICE, "E", "C", "=", NULL},
     /* the customer invites the office (way 4) */
     {U, COLLAB_EV_INVITE, "N", "C", "I", NULL},
@@ -57,7 +57,7 @@ static const struct expect table[] = {
     {U, COLLAB_EV_REQUEST_RENEWAL, "X", "FK", "=", NULL},
     {U, COLLAB_EV_CHANGE_VARIANT, "A", "FS", "=", NULL},
     {U, COLLAB_EV_CHANGE_TASK, "A", "FL", "=", NULL},
-    {U, COLLAB_EV_CHANGE_TERMS, "IPA", "F", "=", NULL},
+    {U, COLLAB_EV_CHANGE_TERMS, "A", "F", "=", NULL},
     {U, COLLAB_EV_DECIDE_SERVICE, "E", "C", "=", NULL},
 };
 
@@ -135,7 +135,7 @@ static void test_every_state_event_actor(void)
 
 static void test_refusal_reasons(void)
 {
-  const char *w = collab_refusal_reason(COLLAB_REFUSED_ACTOR, COLLAB_EV_WITHDRAW,
+  const char *w = collab_refusal_reason(COLLAB_REFUSED_ACTOR, COLLAB_EV_END,
                                         COLLAB_ACTOR_OFFICE_LIMITED, O);
   CHECK(strstr(w, "full rights") != NULL);
   w = collab_refusal_reason(COLLAB_REFUSED_ACTOR, COLLAB_EV_APPROVE, COLLAB_ACTOR_OFFICE_FULL, O);
@@ -151,6 +151,8 @@ static void test_refusal_reasons(void)
   collab_event_from_states(COLLAB_EV_END, buf, sizeof buf);
   CHECK_STR(buf, "approved or active");
   collab_event_from_states(COLLAB_EV_CHANGE_TERMS, buf, sizeof buf);
+  CHECK_STR(buf, "active");
+  collab_event_from_states(COLLAB_EV_CHANGE_TASK, buf, sizeof buf);
   CHECK_STR(buf, "invited, approved or active");
   collab_event_from_states(COLLAB_EV_APPROVE, buf, sizeof buf);
   CHECK_STR(buf, "invited");

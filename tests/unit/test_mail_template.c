@@ -27,13 +27,14 @@ static const struct tcase cases[] = {
      "godkänn villkoren", "approve the terms"},
     {"activation_new_admin",
      "{\"office_name\":\"Byrå Öst AB\",\"customer_name\":\"Ärlig Bygg AB\",\"variant\":\"smart\","
-     "\"collaboration_id\":\"c-2\",\"token_nonce\":\"nonce-0002\",\"admin_name\":\"Åsa Öberg\"}",
+     "\"collaboration_id\":\"c-2\",\"token_nonce\":\"nonce-0002\",\"admin_name\":\"Åsa Öberg\","
+     "\"expires_at\":\"2027-01-31T23:59:59.999Z\"}",
      true, "Byrå Öst AB har aktiverat Visma eEkonomi Smart för Ärlig Bygg AB",
      "Byrå Öst AB has activated Visma eEkonomi Smart for Ärlig Bygg AB", "Hej Åsa Öberg!",
      "Hello Åsa Öberg,"},
     {"invitation_office",
      "{\"company_name\":\"Ärlig Bygg AB\",\"corporate_id\":\"556677-8899\","
-     "\"collaboration_id\":\"c-3\",\"token_nonce\":\"nonce-0003\"}",
+     "\"collaboration_id\":\"c-3\",\"token_nonce\":\"nonce-0003\",\"expires_at\":\"2027-02-01T00:00:00.000Z\"}",
      true, "Ärlig Bygg AB bjuder in er byrå till samarbete",
      "Ärlig Bygg AB invites your office to collaborate", "organisationsnummer 556677-8899",
      "corporate ID 556677-8899"},
@@ -74,6 +75,14 @@ static void test_every_template(void)
       CHECK(strchr(r.subject, '\n') == NULL);
       CHECK(strchr(r.body, '{') == NULL); /* every placeholder filled */
       const char *nonce = json_string_value(json_object_get(data, "token_nonce"));
+      const char *expires = json_string_value(json_object_get(data, "expires_at"));
+      if (expires) { /* the invitation's last day, in words of its language */
+        char line[96];
+        snprintf(line, sizeof line, "%s %.10s.\n",
+                 en ? "The invitation is valid until" : "Inbjudan gäller till och med", expires);
+        CHECK_MSG(strstr(r.body, line), "%s: no '%s' in %s", c->name, line, r.body);
+      }
+      CHECK(expires != NULL || !c->link); /* every invitation says until when */
       if (c->link) {
         char token[SECRET_TOKEN_LEN], link[256];
         secret_token(&key, "invitation", nonce, token);
