@@ -1,7 +1,8 @@
 /* Store tests of collaborations on a temporary database: insert and read back, one open
  * collaboration per office and company, versioned updates (a stale version loses), the link
  * token's hash, the history, lists with filters and a cursor, lapsed invitations, the
- * customer_open_collaborations view and the latest invitation e-mail's delivery state. */
+ * customer_open_collaborations view, the latest invitation e-mail's delivery state, what one
+ * principal started in a window, another active collaboration of a company. */
 #include "sqlite.h"
 #include "store_collab.h"
 #include "store_identity.h"
@@ -279,6 +280,36 @@ int main(void)
   CHECK_STR(m.status, "pending");
   CHECK_INT(m.attempts, 0);
   CHECK_STR(m.last_error, "");
+
+  /* what one principal started since a time: how many, and the earliest */
+  long started = -1;
+  char oldest[32];
+  CHECK_INT(store_collab_created_since(c, a.inviter_id, "2000-01-01T00:00:00.000Z", &started,
+                                       oldest),
+            STORE_OK);
+  CHECK_INT(started, 1);
+  CHECK_STR(oldest, a.created_at);
+  CHECK_INT(store_collab_created_since(c, a.inviter_id, "9999-01-01T00:00:00.000Z", &started,
+                                       oldest),
+            STORE_OK);
+  CHECK_INT(started, 0);
+  CHECK_STR(oldest, "");
+
+  /* another active collaboration of a company (a is approved: none yet); the decision and
+   * renewal fields are written and read back */
+  char other[COLLAB_ID_LEN];
+  CHECK_INT(store_collab_other_active(c, fx.cp.id, lapsed.id, other), STORE_NOT_FOUND);
+  a.state = COLLAB_ACTIVE;
+  a.service_decision_pending = true;
+  snprintf(a.renewal_requested_at, sizeof a.renewal_requested_at, "2027-01-01T00:00:00.000Z");
+  CHECK_INT(store_collab_update(c, &a, NULL), STORE_OK);
+  CHECK_INT(store_collab_other_active(c, fx.cp.id, lapsed.id, other), STORE_OK);
+  CHECK_STR(other, a.id);
+  CHECK_INT(store_collab_other_active(c, fx.cp.id, a.id, other), STORE_NOT_FOUND);
+  CHECK_INT(store_collab_other_active(c, fx.cp2.id, lapsed.id, other), STORE_NOT_FOUND);
+  CHECK_INT(store_collab_get(c, a.id, &got), STORE_OK);
+  CHECK(got.service_decision_pending);
+  CHECK_STR(got.renewal_requested_at, "2027-01-01T00:00:00.000Z");
 
   store_close(st);
   char cmd[300];
