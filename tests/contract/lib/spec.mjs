@@ -264,6 +264,17 @@ export class Spec {
         violations.push(`required header ${name} is missing`);
       }
     }
+    // A Location must point at something a client can GET.
+    const location = headers.location;
+    if (location && status >= 200 && status < 300) {
+      let where = location;
+      try {
+        where = new URL(location, 'http://server.invalid').pathname;
+      } catch {
+        // keep it as it is: the match below reports it
+      }
+      if (this.match('GET', where).kind !== 'operation') violations.push(`Location '${location}' is not the path of any GET operation`);
+    }
     const content = response.content ?? {};
     const types = Object.keys(content);
     const ctHeader = headers['content-type'];
