@@ -129,27 +129,9 @@ enum MHD_Result api_customers_create(struct request *req)
   return r;
 }
 
-struct list_ctx {
-  struct store_conn *c;
-  json_t *items;
-  int limit, seen;
-  char last_name[STORE_NAME_LEN], last_id[STORE_ID_LEN];
-  bool more;
-  enum store_status st;
-};
-
 static bool list_row(const struct customer *cu, void *arg)
 {
-  struct list_ctx *l = arg;
-  if (l->seen == l->limit) { /* the extra row: there is a next page */
-    l->more = true;
-    return false;
-  }
-  l->seen++;
-  json_array_append_new(l->items, api_customer_json(cu));
-  memcpy(l->last_name, cu->name, sizeof l->last_name);
-  memcpy(l->last_id, cu->id, sizeof l->last_id);
-  return true;
+  return api_page_add(arg, api_customer_json(cu), cu->name, cu->id);
 }
 
 enum MHD_Result api_customers_list(struct request *req)
@@ -177,21 +159,25 @@ enum MHD_Result api_customers_list(struct request *req)
     f.after_name = parts[0];
     f.after_id = parts[1];
   }
-  struct list_ctx l = {.c = store_conn(req->app->store), .items = json_array(),
-                       .limit = f.limit, .st = STORE_OK};
-  enum store_status st = l.c ? STORE_OK : STORE_ERROR;
-  f.limit += 1;
-  if (st == STORE_OK)
-    st = store_customers_list(l.c, &f, list_row, &l);
-  free(parts);
-  if (st == STORE_OK)
-    st = l.st;
-  if (st != STORE_OK) {
-    json_decref(l.items);
-    return api_store_failure(req, st, "customer");
+  struct store_conn *c = store_conn(req->app->store);
+  struct api_page *p = calloc(1, sizeof *p);
+  enum store_status st = c && p ? STORE_OK : STORE_ERROR;
+  if (st == STORE_OK) {
+    *p = (struct api_page){.items = json_array(), .limit = f.limit};
+    f.limit += 1;
+    st = store_customers_list(c, &f, list_row, p);
   }
-  const char *next[] = {l.last_name, l.last_id};
-  return api_page_reply(req, l.items, l.more ? next : NULL, 2);
+  free(parts);
+  if (st != STORE_OK)
+    r = api_store_failure(req, st, "customer");
+  else {
+    const char *next[] = {p->keys[0], p->keys[1]};
+    r = api_page_reply(req, json_incref(p->items), p->more ? next : NULL, 2);
+  }
+  if (p)
+    json_decref(p->items);
+  free(p);
+  return r;
 }
 
 enum MHD_Result api_customers_get(struct request *req)

@@ -127,6 +127,20 @@ int api_list_limit(const struct request *req, int dflt)
   return limit ? atoi(limit) : dflt;
 }
 
+bool api_page_add(struct api_page *p, json_t *item, const char *key0, const char *key1)
+{
+  if (p->seen == p->limit) {
+    p->more = true;
+    json_decref(item);
+    return false;
+  }
+  p->seen++;
+  json_array_append_new(p->items, item);
+  snprintf(p->keys[0], sizeof p->keys[0], "%s", key0);
+  snprintf(p->keys[1], sizeof p->keys[1], "%s", key1);
+  return true;
+}
+
 enum MHD_Result api_page_reply(struct request *req, json_t *items, const char *const *next,
                                size_t n)
 {

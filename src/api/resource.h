@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "api.h"
+#include "store_identity.h"
 
 #define API_LIST_DEFAULT_LIMIT 50
 #define API_LIST_MAX_LIMIT 200
@@ -34,6 +35,17 @@ bool api_cursor_decode(const char *cursor, size_t n, char bufs[][1024]);
 enum MHD_Result api_bad_cursor(struct request *req);
 /* The list's ?limit= (already checked by validate_query), or dflt without one. */
 int api_list_limit(const struct request *req, int dflt);
+/* One page being collected from a store call asked for limit + 1 rows: the extra row only
+ * says that a next page exists. keys hold the last row's cursor parts. */
+struct api_page {
+  json_t *items;
+  int limit, seen;
+  bool more;
+  char keys[2][STORE_NAME_LEN];
+};
+/* Adds item (reference stolen) with its two cursor keys; returns false (dropping item) when it
+ * is the extra row, so that the store's row callback can stop there. */
+bool api_page_add(struct api_page *p, json_t *item, const char *key0, const char *key1);
 /* Answers 200 {"items": items, "next_cursor": ...}, taking items. next_cursor holds the n
  * strings next[0..n) as a cursor; null when next is NULL (the last page). */
 enum MHD_Result api_page_reply(struct request *req, json_t *items, const char *const *next,

@@ -115,25 +115,9 @@ enum MHD_Result api_tasks_create(struct request *req)
   return api_write_run(&w.w, create_tx, &w, 201, "task");
 }
 
-struct list_ctx {
-  json_t *items;
-  int limit, seen;
-  char last_created[STORE_TIME_LEN], last_id[STORE_ID_LEN];
-  bool more;
-};
-
 static bool list_row(const struct task *t, void *arg)
 {
-  struct list_ctx *l = arg;
-  if (l->seen == l->limit) {
-    l->more = true;
-    return false;
-  }
-  l->seen++;
-  json_array_append_new(l->items, api_task_json(t));
-  memcpy(l->last_created, t->created_at, sizeof l->last_created);
-  memcpy(l->last_id, t->id, sizeof l->last_id);
-  return true;
+  return api_page_add(arg, api_task_json(t), t->created_at, t->id);
 }
 
 enum MHD_Result api_tasks_list(struct request *req)
@@ -160,15 +144,21 @@ enum MHD_Result api_tasks_list(struct request *req)
   free(cu);
   if (st != STORE_OK)
     return api_store_failure(req, st, "customer in your register");
-  struct list_ctx l = {.items = json_array(), .limit = f.limit};
+  struct api_page *p = calloc(1, sizeof *p);
+  if (!p)
+    return api_store_failure(req, STORE_ERROR, "task");
+  *p = (struct api_page){.items = json_array(), .limit = f.limit};
   f.limit += 1;
-  st = store_tasks_list(c, &f, list_row, &l);
-  if (st != STORE_OK) {
-    json_decref(l.items);
-    return api_store_failure(req, st, "task");
+  st = store_tasks_list(c, &f, list_row, p);
+  if (st != STORE_OK)
+    r = api_store_failure(req, st, "task");
+  else {
+    const char *next[] = {p->keys[0], p->keys[1]};
+    r = api_page_reply(req, json_incref(p->items), p->more ? next : NULL, 2);
   }
-  const char *next[] = {l.last_created, l.last_id};
-  return api_page_reply(req, l.items, l.more ? next : NULL, 2);
+  json_decref(p->items);
+  free(p);
+  return r;
 }
 
 enum MHD_Result api_tasks_get(struct request *req)
