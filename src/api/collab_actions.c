@@ -381,7 +381,7 @@ enum store_status collab_change_variant(struct collab_op *op, struct store_conn 
   if (st == STORE_NOT_FOUND) {
     collab_op_refuse(op, ERR_VALIDATION, "Invalid field: variant");
     op->extra = json_pack("{s:[{s:s, s:s}]}", "errors", "field", "variant", "message",
-                          "must be one of start, bokforing, fakturering, smart, pro");
+                          API_UNKNOWN_VARIANT);
     return STORE_OK;
   }
   if (st != STORE_OK)

@@ -97,12 +97,16 @@ static enum MHD_Result list_reply(struct request *req, struct collab_filter *f)
   return api_page_reply(req, acc.items, more ? next : NULL, 2);
 }
 
-static void filter_from_query(struct request *req, struct collab_filter *f)
+/* Reads the filters shared by both lists; false after answering 400 for a variant that does
+ * not exist (variants are data, so the check asks the store). */
+static bool filter_from_query(struct request *req, struct collab_filter *f, enum MHD_Result *r)
 {
   f->state = http_query(req, "state");
   f->variant = http_query(req, "variant");
   f->task_id = http_query(req, "task_id");
   f->initiated_by = http_query(req, "initiated_by");
+  struct variant v;
+  return !f->variant || api_variant_lookup(req, f->variant, "variant", &v, r);
 }
 
 enum MHD_Result api_collabs_list(struct request *req)
@@ -111,7 +115,8 @@ enum MHD_Result api_collabs_list(struct request *req)
   if (!validate_query(req, list_fields, &r))
     return r;
   struct collab_filter f = {0};
-  filter_from_query(req, &f);
+  if (!filter_from_query(req, &f, &r))
+    return r;
   f.customer_id = http_query(req, "customer_id");
   const struct principal *p = &req->principal;
   if (p->kind == PRINCIPAL_OFFICE_USER)
@@ -141,8 +146,8 @@ enum MHD_Result api_customer_collabs_list(struct request *req)
   }
   /* by company, not customer_id: a customer's invitation may predate the register entry */
   struct collab_filter f = {.office_id = req->principal.office_id, .company_id = cu->company_id};
-  filter_from_query(req, &f);
-  r = list_reply(req, &f);
+  if (filter_from_query(req, &f, &r))
+    r = list_reply(req, &f);
   free(cu);
   return r;
 }

@@ -454,19 +454,8 @@ static bool load_requested(struct request *req, struct start *s, enum MHD_Result
   const char *code = json_str_member(req->json, "variant");
   if (!code)
     return true;
-  struct store_conn *c = store_conn(req->app->store);
-  enum store_status st = c ? store_variant_get(c, code, &s->requested) : STORE_ERROR;
-  if (st == STORE_OK) {
-    s->has_requested = true;
-    return true;
-  }
-  if (st == STORE_NOT_FOUND)
-    *r = reply_validation(req, json_pack("[{s:s, s:s}]", "field", "variant", "message",
-                                         "must be one of start, bokforing, fakturering, smart, "
-                                         "pro"));
-  else
-    *r = api_store_failure(req, st, "variant");
-  return false;
+  s->has_requested = api_variant_lookup(req, code, "variant", &s->requested, r);
+  return s->has_requested;
 }
 
 enum MHD_Result api_collab_create(struct request *req)

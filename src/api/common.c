@@ -9,7 +9,6 @@ enum MHD_Result api_store_failure(struct request *req, enum store_status st, con
   case STORE_CONFLICT:
     return reply_problem(req, ERR_CONFLICT, "The %s conflicts with an existing one", what);
   case STORE_BUSY:
-    http_add_header(req, "Retry-After", "1");
     return reply_problem(req, ERR_UNAVAILABLE, "The database is busy; try again shortly");
   default:
     return reply_problem(req, ERR_INTERNAL, "The request could not be completed");

@@ -82,8 +82,7 @@ static enum store_status apply_fields(struct store_conn *c, struct write_ctx *w,
     struct variant var;
     enum store_status st = store_variant_get(c, json_str_member(sub, "variant"), &var);
     if (st == STORE_NOT_FOUND)
-      return tx_fail_field(&w->w.err, "subscription.variant",
-                           "must be one of start, bokforing, fakturering, smart, pro");
+      return tx_fail_field(&w->w.err, "subscription.variant", API_UNKNOWN_VARIANT);
     if (st != STORE_OK)
       return st;
     const char *starts = json_str_member(sub, "starts_on");

@@ -9,10 +9,8 @@ enum MHD_Result api_healthz(struct request *req)
 
 enum MHD_Result api_readyz(struct request *req)
 {
-  if (!store_ping(req->app->store)) {
-    http_add_header(req, "Retry-After", "1");
+  if (!store_ping(req->app->store))
     return reply_problem(req, ERR_UNAVAILABLE, "The database does not answer");
-  }
   return reply_json(req, 200,
                     json_pack("{s:s, s:i}", "status", "ready", "schema_version",
                               store_schema_version(req->app->store)));

@@ -57,6 +57,21 @@ static const struct field_spec preview_fields[] = {
     {0},
 };
 
+bool api_variant_lookup(struct request *req, const char *code, const char *field,
+                        struct variant *out, enum MHD_Result *r)
+{
+  struct store_conn *c = store_conn(req->app->store);
+  enum store_status st = c ? store_variant_get(c, code, out) : STORE_ERROR;
+  if (st == STORE_OK)
+    return true;
+  if (st == STORE_NOT_FOUND)
+    *r = reply_validation(req, json_pack("[{s:s, s:s}]", "field", field, "message",
+                                         API_UNKNOWN_VARIANT));
+  else
+    *r = api_store_failure(req, st, "variant");
+  return false;
+}
+
 enum MHD_Result api_variant_change_preview(struct request *req)
 {
   enum MHD_Result r;
@@ -72,8 +87,7 @@ enum MHD_Result api_variant_change_preview(struct request *req)
     enum store_status st = store_variant_get(c, json_str_member(req->json, names[i]), &v[i]);
     if (st == STORE_NOT_FOUND)
       json_array_append_new(errors, json_pack("{s:s, s:s}", "field", names[i], "message",
-                                              "must be one of start, bokforing, fakturering, "
-                                              "smart, pro"));
+                                              API_UNKNOWN_VARIANT));
     else if (st != STORE_OK) {
       json_decref(errors);
       return api_store_failure(req, st, "variant");

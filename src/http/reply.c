@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void http_add_header(struct request *req, const char *name, const char *value)
 {
@@ -80,6 +81,14 @@ enum MHD_Result reply_empty(struct request *req, unsigned status)
   return queue(req, status, NULL, 0, NULL, NULL);
 }
 
+static bool has_extra_header(const struct request *req, const char *name)
+{
+  for (size_t i = 0; i < req->n_extra; i++)
+    if (strcasecmp(req->extra_names[i], name) == 0)
+      return true;
+  return false;
+}
+
 static enum MHD_Result problem(struct request *req, enum err_code err, json_t *extra,
                                const char *fmt, va_list ap)
 {
@@ -103,6 +112,9 @@ static enum MHD_Result problem(struct request *req, enum err_code err, json_t *e
   json_decref(extra);
   if (!body)
     return queue(req, 500, NULL, 0, NULL, NULL);
+  /* Every 503 says when to come back, whichever layer found the database unavailable. */
+  if (status == 503 && !has_extra_header(req, "Retry-After"))
+    http_add_header(req, "Retry-After", "1");
   if (status >= 500)
     log_json(LOG_ERROR, "server_error",
              json_pack("{s:s, s:s, s:s}", "code", err_code_str(err), "detail", detail,
