@@ -12,6 +12,7 @@ struct app {
   const struct config *cfg;
   struct store *store;
   struct secret secret; /* loaded at start from cfg->secret_file */
+  char public_url[512]; /* base of links in e-mails: cfg->public_url, or this server's own */
   struct mailer *mailer; /* delivers the outbox; mailer_wake(app->mailer) after enqueueing */
 };
 

@@ -47,6 +47,8 @@ enum config_result { CONFIG_OK, CONFIG_EXIT_OK, CONFIG_ERROR };
  * Strings in cfg are owned by cfg: release with config_free(). */
 enum config_result config_load(struct config *cfg, int argc, char **argv, int *argi);
 void config_free(struct config *cfg);
+/* Calls fn for every setting with its flag and environment variable (for tests and tools). */
+void config_each_option(void (*fn)(const char *flag, const char *env, void *arg), void *arg);
 /* Prints the usage text listing every flag and variable with its default. */
 void config_usage(FILE *out);
 

@@ -6,6 +6,6 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 bash scripts/deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j"$(nproc 2>/dev/null || echo 2)"
+cmake --build build --target advisord -j"$(nproc 2>/dev/null || echo 2)"
 mkdir -p var
 exec ./build/advisord "$@"

@@ -10,8 +10,10 @@ bash scripts/deps.sh --test
 jobs=$(nproc 2>/dev/null || echo 2)
 trace_dir="$here/build/trace"
 
-echo "== build (Debug, -Werror)"
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Debug >/dev/null
+# The first build is optimised like the one scripts/run.sh makes (gcc warns about more at -O2),
+# the second is Debug with the sanitizers.
+echo "== build (RelWithDebInfo, -Werror)"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$jobs"
 rm -rf "$trace_dir" && mkdir -p "$trace_dir"
 echo "== tests"

@@ -81,6 +81,23 @@ static int cmd_migrate(const struct config *cfg, int argc, char **argv)
   return 0;
 }
 
+/* The base of links in e-mails: the configured one, else this server's own address (a
+ * wildcard bind address names the local host, which is right only for trying it out). */
+static void public_url(const struct config *cfg, char *out, size_t len)
+{
+  if (*cfg->public_url) {
+    snprintf(out, len, "%s", cfg->public_url);
+    return;
+  }
+  const char *host = cfg->bind;
+  if (strcmp(host, "0.0.0.0") == 0)
+    host = "127.0.0.1";
+  else if (strcmp(host, "::") == 0)
+    host = "::1";
+  bool v6 = strchr(host, ':') != NULL;
+  snprintf(out, len, "http://%s%s%s:%ld", v6 ? "[" : "", host, v6 ? "]" : "", cfg->port);
+}
+
 static int cmd_serve(const struct config *cfg, int argc, char **argv)
 {
   if (argc > 0) {
@@ -109,6 +126,7 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
     store_close(st);
     return 1;
   }
+  public_url(cfg, app.public_url, sizeof app.public_url);
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   struct http_options opts = {
       .bind = cfg->bind,
@@ -144,9 +162,9 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
     return 1;
   }
   log_json(LOG_INFO, "listening",
-           json_pack("{s:s, s:i, s:i, s:s, s:s}", "bind", cfg->bind, "port",
+           json_pack("{s:s, s:i, s:i, s:s, s:s, s:s}", "bind", cfg->bind, "port",
                      (int)http_port(srv), "threads", (int)opts.threads, "db", cfg->db,
-                     "version", ADVISORD_VERSION));
+                     "public_url", app.public_url, "version", ADVISORD_VERSION));
   int sig = 0;
   sigwait(&stop, &sig);
   log_json(LOG_INFO, "stopping", json_pack("{s:s, s:i}", "signal", strsignal(sig),

@@ -76,8 +76,8 @@ static const struct option_def options[] = {
         "(empty: the system's CA store)"),
     STR(mail_from, "--mail-from", "ADVISORD_MAIL_FROM", "advisord <no-reply@advisord.local>",
         "From address of e-mails"),
-    STR(public_url, "--public-url", "ADVISORD_PUBLIC_URL", "http://127.0.0.1:8080",
-        "base URL of links in e-mails"),
+    STR(public_url, "--public-url", "ADVISORD_PUBLIC_URL", "",
+        "base URL of links in e-mails (empty: http://<bind>:<port> of this server)"),
     STR(mail_spool, "--mail-spool", "ADVISORD_MAIL_SPOOL", "var/mail",
         "folder for .eml files when no SMTP server is set"),
     NUM(mail_retry_min, "--mail-retry-min", "ADVISORD_MAIL_RETRY_MIN", "5", 1, 86400,
@@ -109,6 +109,12 @@ static int set_value(struct config *cfg, const struct option_def *o, const char 
   }
   *(long *)field = v;
   return 0;
+}
+
+void config_each_option(void (*fn)(const char *flag, const char *env, void *arg), void *arg)
+{
+  for (size_t i = 0; i < N_OPTIONS; i++)
+    fn(options[i].flag, options[i].env, arg);
 }
 
 void config_usage(FILE *out)

@@ -131,7 +131,7 @@ static char *build(struct mailer *m, const struct outbox_row *row, char *why, si
   const char *code = json_string_value(json_object_get(data, "variant"));
   struct store_conn *c = store_conn(m->app->store);
   bool have_variant = code && c && store_variant_get(c, code, &v) == STORE_OK;
-  struct mail_render_ctx ctx = {m->app->cfg->public_url, &m->app->secret,
+  struct mail_render_ctx ctx = {m->app->public_url, &m->app->secret,
                                 have_variant ? v.name : NULL};
   struct mail_rendered r = {0};
   char *msg = NULL;

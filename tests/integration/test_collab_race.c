@@ -198,7 +198,7 @@ int main(void)
     json_t *items = json_object_get(r.json, "items");
     CHECK_INT(json_array_size(items), 1);
     const char *cid = json_string_value(json_object_get(json_array_get(items, 0), "id"));
-    for (int i = 0; cid && i < pages; i++)
+    for (int i = 0; cid && i < pages && i < 5; i++)
       CHECK(strcmp(seen[i], cid) != 0);
     if (cid && pages < 5)
       snprintf(seen[pages], FX_ID_LEN, "%s", cid);

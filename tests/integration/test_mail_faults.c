@@ -44,7 +44,7 @@ static void *probe(void *arg)
 static bool in_set(char ids[][37], size_t n, const char *message_id)
 {
   for (size_t i = 0; i < n; i++) {
-    char mid[64];
+    char mid[512];
     snprintf(mid, sizeof mid, "<%s@advisord>", ids[i]);
     if (strcmp(mid, message_id) == 0)
       return true;
@@ -115,7 +115,7 @@ int main(void)
   /* every message arrived; whatever arrived is one of ours (a repeat has the same id) */
   json_t *recv = sink_received(&k);
   for (int j = 0; j < N_ALL; j++) {
-    char mid[64];
+    char mid[512];
     snprintf(mid, sizeof mid, "<%s@advisord>", ids[j]);
     CHECK_MSG(sink_find(recv, mid) != NULL, "message %s lost", mid);
   }

@@ -68,7 +68,7 @@ int main(void)
   }
   json_t *recv = sink_received(&k);
   for (int i = 0; i < N; i++) {
-    char mid[64];
+    char mid[512];
     snprintf(mid, sizeof mid, "<%s@advisord>", ids[i]);
     CHECK_MSG(sink_find(recv, mid) != NULL, "%s never arrived", mid);
   }
@@ -79,7 +79,7 @@ int main(void)
     const char *mid = json_string_value(json_object_get(m, "message_id"));
     bool ours = false;
     for (int j = 0; j < N; j++) {
-      char want[64];
+      char want[512];
       snprintf(want, sizeof want, "<%s@advisord>", ids[j]);
       ours = ours || strcmp(mid, want) == 0;
     }
