@@ -72,10 +72,11 @@ enum store_status store_outbox_list(struct store_conn *c, const char *status,
                                     size_t *n, bool *more);
 /* One row by id (data not filled): STORE_OK or STORE_NOT_FOUND. */
 enum store_status store_outbox_get(struct store_conn *c, const char *id, struct outbox_row *out);
-/* Puts a failed row back to pending, due at now_ms (inside store_write). STORE_NOT_FOUND when
- * there is no such row, STORE_CONFLICT when it is not failed; out gets the row either way
- * when it exists. */
-enum store_status store_outbox_retry(struct store_conn *c, const char *id, int64_t now_ms,
+/* Puts a failed row back to pending, due at now_ms (inside store_write), to recipient when it
+ * is not NULL (a corrected address). STORE_NOT_FOUND when there is no such row,
+ * STORE_CONFLICT when it is not failed; out gets the row either way when it exists. */
+enum store_status store_outbox_retry(struct store_conn *c, const char *id,
+                                     const char *recipient, int64_t now_ms,
                                      struct outbox_row *out);
 /* The newest row of a collaboration whose template is one of `templates` (comma-separated,
  * e.g. "invitation_customer,activation_new_admin,invitation_office"; NULL: any), e.g. to show

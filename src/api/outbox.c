@@ -2,6 +2,7 @@
  * cursor pages), GET /v1/outbox/{id}, POST /v1/outbox/{id}/retry (a failed e-mail back to
  * pending, due now). */
 #include "app.h"
+#include "domain/contact.h"
 #include "handlers.h"
 #include "mailer.h"
 #include "resource.h"
@@ -100,19 +101,29 @@ enum MHD_Result api_outbox_get(struct request *req)
 }
 
 struct retry_arg {
-  const char *id;
+  const char *id, *recipient;
   struct outbox_row row;
 };
 
 static enum store_status retry_tx(struct store_conn *c, void *arg)
 {
   struct retry_arg *a = arg;
-  return store_outbox_retry(c, a->id, util_now_ms(), &a->row);
+  return store_outbox_retry(c, a->id, a->recipient, util_now_ms(), &a->row);
 }
+
+static const struct field_spec retry_fields[] = {
+    {.name = "recipient", .type = FIELD_STRING, .min_len = 3, .max_len = 254,
+     .check = contact_email_check},
+    {0},
+};
 
 enum MHD_Result api_outbox_retry(struct request *req)
 {
-  struct retry_arg a = {.id = http_param(req, "id")};
+  enum MHD_Result r;
+  if (!validate_body(req, retry_fields, &r))
+    return r;
+  struct retry_arg a = {.id = http_param(req, "id"),
+                        .recipient = json_str_member(req->json, "recipient")};
   enum store_status st = store_write(req->app->store, retry_tx, &a);
   if (st == STORE_NOT_FOUND)
     return reply_problem(req, ERR_NOT_FOUND, "No outbox message '%.40s'", a.id);

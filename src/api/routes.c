@@ -65,7 +65,7 @@ const struct route api_routes[] = {
     /* the mail outbox (outbox.c): capability outbox.manage, support and administrators */
     {"GET", "/v1/outbox", api_outbox_list, VENDOR, 0},
     {"GET", "/v1/outbox/{id}", api_outbox_get, VENDOR, 0},
-    {"POST", "/v1/outbox/{id}/retry", api_outbox_retry, VENDOR, 0},
+    {"POST", "/v1/outbox/{id}/retry", api_outbox_retry, VENDOR, ROUTE_OPTIONAL_BODY},
 };
 
 const size_t api_routes_count = sizeof api_routes / sizeof api_routes[0];

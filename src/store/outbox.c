@@ -218,16 +218,19 @@ enum store_status store_outbox_get(struct store_conn *c, const char *id, struct 
   return st;
 }
 
-enum store_status store_outbox_retry(struct store_conn *c, const char *id, int64_t now_ms,
+enum store_status store_outbox_retry(struct store_conn *c, const char *id,
+                                     const char *recipient, int64_t now_ms,
                                      struct outbox_row *out)
 {
   char now[40];
   util_now_iso8601(now, sizeof now);
   sqlite3_stmt *s = db_stmt(c, "UPDATE outbox SET status = 'pending', next_attempt_at = :due, "
-                               "leased_until = NULL, updated_at = :now "
+                               "leased_until = NULL, updated_at = :now, "
+                               "recipient = coalesce(:to, recipient) "
                                "WHERE id = :id AND status = 'failed'");
   if (!s)
     return STORE_ERROR;
+  db_bind_text(s, ":to", recipient);
   db_bind_int(s, ":due", now_ms);
   db_bind_text(s, ":now", now);
   db_bind_text(s, ":id", id);

@@ -122,12 +122,23 @@ int main(void)
     resp_free(&r);
   }
   snprintf(path, sizeof path, "/v1/outbox/%s/retry", bad);
-  CHECK_INT(status_of(&s, "POST", path, support, "{\"now\":true}"), 400); /* takes no body */
+  CHECK_INT(status_of(&s, "POST", path, support, "{\"now\":true}"), 400); /* unknown field */
+  CHECK(api(&s, "POST", path, support, "{\"recipient\":\"not an address\"}", &r));
+  CHECK_INT(r.status, 400);
+  CHECK_STR(json_string_value(json_object_get(
+                json_array_get(json_object_get(r.json, "errors"), 0), "field")),
+            "recipient");
+  resp_free(&r);
+  CHECK(mf_wait_row(st, bad, MF_SETTLED, &row, 1000));
+  CHECK_STR(row.status, "failed"); /* a refused retry changed nothing */
+  CHECK_STR(row.recipient, "wrong@example.se");
 
-  /* the address is fixed; support retries; it goes out with the same Message-ID */
-  sink_reject(&k, NULL);
-  CHECK(api(&s, "POST", path, support, NULL, &r) && r.status == 200);
+  /* support fixes the address as it retries; it goes out with the same Message-ID (the old
+   * address is still refused, so only the corrected one can have received it) */
+  CHECK(api(&s, "POST", path, support, "{\"recipient\":\"right@example.se\"}", &r) &&
+        r.status == 200);
   CHECK_STR(resp_str(&r, "id"), bad);
+  CHECK_STR(resp_str(&r, "recipient"), "right@example.se");
   CHECK_STR(resp_str(&r, "status"), "pending");
   CHECK(resp_str(&r, "next_attempt_at") != NULL);
   resp_free(&r);
@@ -141,7 +152,7 @@ int main(void)
   CHECK_MSG(m != NULL, "the retried message %s did not arrive", mid);
   if (m)
     CHECK_STR(json_string_value(json_array_get(json_object_get(m, "rcpt_tos"), 0)),
-              "wrong@example.se");
+              "right@example.se");
   json_decref(recv);
   CHECK(api(&s, "GET", "/v1/outbox?status=failed", support, NULL, &r) && r.status == 200);
   CHECK_INT(json_array_size(json_object_get(r.json, "items")), 0);

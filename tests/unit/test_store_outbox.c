@@ -133,11 +133,11 @@ int main(void)
             STORE_NOT_FOUND);
 
   /* retry: only a failed row; it becomes due at once */
-  CHECK_INT(store_outbox_retry(c, e[1].id, now, &r), STORE_CONFLICT);
+  CHECK_INT(store_outbox_retry(c, e[1].id, NULL, now, &r), STORE_CONFLICT);
   CHECK_STR(r.status, "pending");
-  CHECK_INT(store_outbox_retry(c, "00000000-0000-4000-8000-000000000000", now, &r),
+  CHECK_INT(store_outbox_retry(c, "00000000-0000-4000-8000-000000000000", NULL, now, &r),
             STORE_NOT_FOUND);
-  CHECK_INT(store_outbox_retry(c, e[2].id, now, &r), STORE_OK);
+  CHECK_INT(store_outbox_retry(c, e[2].id, NULL, now, &r), STORE_OK);
   CHECK_STR(r.status, "pending");
   CHECK_INT(r.next_attempt_at, now);
   CHECK_INT(r.attempts, 1);
