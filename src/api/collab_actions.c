@@ -262,11 +262,12 @@ static const struct field_spec end_fields[] = {
 static enum store_status apply_service_decision(struct store_conn *c, const struct collab *co,
                                                 bool keep, json_t *details)
 {
+  /* The other active collaboration is always another office's (one open per office and
+   * company): this history is read by this office, so it is not named. */
   char other[COLLAB_ID_LEN];
   enum store_status st = store_collab_other_active(c, co->company_id, co->id, other);
   if (st == STORE_OK) {
     json_object_set_new(details, "subscription", json_string("unchanged"));
-    json_object_set_new(details, "active_collaboration_id", json_string(other));
     return STORE_OK;
   }
   if (st != STORE_NOT_FOUND)
