@@ -49,7 +49,8 @@ void outbox_row_clear(struct outbox_row *r);
 
 /* ---- the mailer (each call inside store_write) ---- */
 /* Takes the oldest due pending row nobody holds: leases it until now + lease_ms (and moves
- * its next_attempt_at there) and fills out, data included. STORE_NOT_FOUND when none is due. */
+ * its next_attempt_at there) and fills out, data included. A row whose earlier lease ran out
+ * (its mailer died mid-try) gets that try counted in attempts. STORE_NOT_FOUND when none is due. */
 enum store_status store_outbox_claim(struct store_conn *c, int64_t now_ms, int64_t lease_ms,
                                      struct outbox_row *out);
 /* Ends a try on a held row: counts the attempt and drops the lease. */

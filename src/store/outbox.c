@@ -52,13 +52,16 @@ enum store_status store_outbox_claim(struct store_conn *c, int64_t now_ms, int64
   if (st != STORE_OK)
     return st;
   read_row(s, out);
+  /* every outcome clears the lease: a due row still leased was held by a mailer that died
+   * before recording its try (which may have been delivered): count that try now */
+  bool lost_try = sqlite3_column_int64(s, 9) != 0;
   const unsigned char *data = sqlite3_column_text(s, ROW_NCOLS);
   out->data = strdup(data ? (const char *)data : "{}");
   db_reset(s);
   if (!out->data)
     return STORE_ERROR;
-  sqlite3_stmt *u = db_stmt(c, "UPDATE outbox SET leased_until = :until, next_attempt_at = :until "
-                               "WHERE id = :id");
+  sqlite3_stmt *u = db_stmt(c, "UPDATE outbox SET leased_until = :until, next_attempt_at = :until, "
+                               "attempts = attempts + (leased_until IS NOT NULL) WHERE id = :id");
   if (!u) {
     outbox_row_clear(out);
     return STORE_ERROR;
@@ -68,6 +71,8 @@ enum store_status store_outbox_claim(struct store_conn *c, int64_t now_ms, int64
   st = db_exec_stmt(c, u);
   if (st != STORE_OK)
     outbox_row_clear(out);
+  else if (lost_try)
+    out->attempts++;
   return st;
 }
 

@@ -154,6 +154,31 @@ int main(void)
   CHECK_INT(store_outbox_latest(c, "col-1", "invitation", &r), STORE_NOT_FOUND); /* whole names */
   CHECK_INT(store_outbox_latest(c, "col-9", NULL, &r), STORE_NOT_FOUND);
 
+  /* a lease that ran out (its mailer died mid-try): the next claim counts that try */
+  struct claim late = {.now = now, .lease = 1000};
+  CHECK_INT(store_write(st, claim_tx, &late), STORE_OK);
+  char held[37];
+  snprintf(held, sizeof held, "%s", late.row.id);
+  int before = late.row.attempts;
+  late.now = now + 1000; /* the rows due before it first: never leased, nothing to count */
+  bool again = false;
+  for (int i = 0; i < 5 && !again; i++) {
+    CHECK_INT(store_write(st, claim_tx, &late), STORE_OK);
+    again = strcmp(late.row.id, held) == 0;
+    if (!again) {
+      CHECK_INT(store_outbox_get(c, late.row.id, &r), STORE_OK);
+      CHECK_INT(r.attempts, late.row.attempts);
+    }
+  }
+  CHECK(again);
+  CHECK_INT(late.row.attempts, before + 1);
+  CHECK_INT(store_outbox_get(c, held, &r), STORE_OK);
+  CHECK_INT(r.attempts, before + 1);
+  CHECK_INT(store_outbox_mark_sent(c, held), STORE_OK);
+  CHECK_INT(store_outbox_get(c, held, &r), STORE_OK);
+  CHECK_INT(r.attempts, before + 2);
+  outbox_row_clear(&late.row);
+
   outbox_row_clear(&cl.row);
   store_close(st);
   char cmd[200];
