@@ -29,8 +29,8 @@ static void sleep_ms(long ms)
 
 static void spawn(struct smtp_sink *k, int fail_first, int delay_s)
 {
-  char port_file[300], port[16], fail[16], delay[16];
-  const char *argv[20];
+  char port_file[300], port[16], fail[16], delay[16], ack[16];
+  const char *argv[24];
   int n = 0;
   snprintf(port_file, sizeof port_file, "%s/port", k->dir);
   unlink(port_file);
@@ -47,6 +47,11 @@ static void spawn(struct smtp_sink *k, int fail_first, int delay_s)
     argv[n++] = fixed[i];
   if (k->tls)
     argv[n++] = k->tls == SINK_IMPLICIT_TLS ? "--implicit-tls" : "--starttls";
+  if (k->ack_delay_s > 0) {
+    snprintf(ack, sizeof ack, "%d", k->ack_delay_s);
+    argv[n++] = "--delay-ack";
+    argv[n++] = ack;
+  }
   if (k->auth[0]) {
     argv[n++] = "--auth";
     argv[n++] = k->auth;
@@ -99,6 +104,13 @@ void sink_start(struct smtp_sink *k, int fail_first, int delay_s)
 {
   prepare(k);
   spawn(k, fail_first, delay_s);
+}
+
+void sink_start_ack(struct smtp_sink *k, int delay_s)
+{
+  prepare(k);
+  k->ack_delay_s = delay_s;
+  spawn(k, 0, 0);
 }
 
 void sink_start_tls(struct smtp_sink *k, int tls, const char *auth)

@@ -13,6 +13,7 @@ struct smtp_sink {
   pid_t pid;          /* 0 while stopped */
   int tls;            /* SINK_STARTTLS or SINK_IMPLICIT_TLS: set before sink_start_tls */
   char auth[128];     /* "user:password" the server requires, or "" */
+  int ack_delay_s;    /* > 0: each message is saved, then 250 waits this long (sink_start_ack) */
   char cert[300];     /* with TLS: the server's self-signed certificate (the CA file) */
   int port;
   char dir[256];      /* where messages, received.jsonl and events.jsonl go */
@@ -27,6 +28,10 @@ enum { SINK_PLAIN = 0, SINK_STARTTLS = 1, SINK_IMPLICIT_TLS = 2 };
 /* As sink_start, with TLS (SINK_STARTTLS: offered and required; SINK_IMPLICIT_TLS: smtps://,
  * url then starts "smtps://") and, when auth is not NULL, a required login "user:password". */
 void sink_start_tls(struct smtp_sink *k, int tls, const char *auth);
+/* Starts a sink that saves each message (received.jsonl) and only then waits delay_s seconds
+ * before answering 250 to DATA: a client killed meanwhile has delivered without knowing it.
+ * sink_restart keeps this. */
+void sink_start_ack(struct smtp_sink *k, int delay_s);
 /* Starts it again on the same port and folder (after sink_stop). */
 void sink_restart(struct smtp_sink *k, int fail_first, int delay_s);
 /* Stops it (SIGTERM, wait). */

@@ -10,6 +10,8 @@ reads them: an independent check of advisord's MIME). Refusals are logged to
                        RCPT, so a test "fixes" an address by rewriting the file)
   --delay-data S       wait S seconds after the message's data before answering (a slow
                        server: lets a test stop advisord in the middle of a delivery)
+  --delay-ack S        save each accepted message first, then wait S seconds before answering
+                       250 (a client killed meanwhile has delivered it without knowing it)
   --starttls           offer STARTTLS and refuse mail without it; --implicit-tls: TLS from
                        the first byte (smtps://). Either makes a self-signed certificate for
                        127.0.0.1 as <dir>/cert.pem (the CA file a client must trust)
@@ -38,8 +40,10 @@ def append_json(path, record):
 
 
 class Sink:
-    def __init__(self, folder, fail_first, reject_file, delay_data, implicit_tls=False):
+    def __init__(self, folder, fail_first, reject_file, delay_data, implicit_tls=False,
+                 delay_ack=0):
         self.folder = folder
+        self.delay_ack = delay_ack
         self.implicit_tls = implicit_tls
         self.delay_data = delay_data
         self.fail_left = fail_first
@@ -102,6 +106,8 @@ class Sink:
             "defects": [type(d).__name__ for d in msg.defects],
         }
         append_json(os.path.join(self.folder, "received.jsonl"), record)
+        if self.delay_ack > 0:
+            await asyncio.sleep(self.delay_ack)
         return "250 OK: queued as %s" % name
 
 
@@ -144,12 +150,14 @@ async def main():
     ap.add_argument("--fail-first", type=int, default=0)
     ap.add_argument("--reject-file", default="")
     ap.add_argument("--delay-data", type=float, default=0)
+    ap.add_argument("--delay-ack", type=float, default=0)
     ap.add_argument("--starttls", action="store_true")
     ap.add_argument("--implicit-tls", action="store_true")
     ap.add_argument("--auth", default="")
     args = ap.parse_args()
     session_folder[0] = args.dir
-    sink = Sink(args.dir, args.fail_first, args.reject_file, args.delay_data, args.implicit_tls)
+    sink = Sink(args.dir, args.fail_first, args.reject_file, args.delay_data, args.implicit_tls,
+                args.delay_ack)
     tls = make_cert(args.dir) if args.starttls or args.implicit_tls else None
     options = {"hostname": "sink.test", "ident": "advisord-test-sink"}
     if args.starttls:
