@@ -261,11 +261,11 @@ bool http(struct server *s, const char *method, const char *path, const char *co
   return true;
 }
 
-bool api(struct server *s, const char *method, const char *path, const char *token,
-         const char *body, struct resp *r)
+bool api_with(struct server *s, const char *method, const char *path, const char *token,
+              const char *body, const char *const *extra, struct resp *r)
 {
   char auth[512];
-  const char *headers[4];
+  const char *headers[16];
   int n = 0;
   if (token) {
     snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
@@ -273,8 +273,16 @@ bool api(struct server *s, const char *method, const char *path, const char *tok
   }
   if (body)
     headers[n++] = "Content-Type: application/json";
+  for (size_t i = 0; extra && extra[i] && n < 15; i++)
+    headers[n++] = extra[i];
   headers[n] = NULL;
   return http(s, method, path, headers, body, r);
+}
+
+bool api(struct server *s, const char *method, const char *path, const char *token,
+         const char *body, struct resp *r)
+{
+  return api_with(s, method, path, token, body, NULL, r);
 }
 
 void resp_free(struct resp *r)

@@ -39,6 +39,9 @@ bool http(struct server *s, const char *method, const char *path, const char *co
 /* Shorthand with an optional bearer token and a JSON body. */
 bool api(struct server *s, const char *method, const char *path, const char *token,
          const char *body, struct resp *r);
+/* As api, with extra request headers (NULL-terminated "Name: value" list, may be NULL). */
+bool api_with(struct server *s, const char *method, const char *path, const char *token,
+              const char *body, const char *const *extra, struct resp *r);
 void resp_free(struct resp *r);
 /* The value of a response header (lower-case name) copied into buf; false when absent. */
 bool resp_header(const struct resp *r, const char *name, char *buf, size_t len);

@@ -17,19 +17,7 @@ static struct server s;
 static void call(const char *method, const char *path, const char *token, const char *body,
                  const char *const *extra, struct resp *r)
 {
-  const char *h[8];
-  char auth[160];
-  int n = 0;
-  if (token) {
-    snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
-    h[n++] = auth;
-  }
-  if (body)
-    h[n++] = "Content-Type: application/json";
-  for (size_t i = 0; extra && extra[i] && n < 7; i++)
-    h[n++] = extra[i];
-  h[n] = NULL;
-  CHECK(http(&s, method, path, h, body, r));
+  CHECK(api_with(&s, method, path, token, body, extra, r));
 }
 
 static long status_of(const char *method, const char *path, const char *token, const char *body,
