@@ -48,9 +48,13 @@ struct outbox_row {
 void outbox_row_clear(struct outbox_row *r);
 
 /* ---- the mailer (each call inside store_write) ---- */
+/* last_error of a try that its mailer never finished (it stopped or crashed mid-try). */
+#define OUTBOX_LOST_TRY "the mailer stopped during this try; it may have been delivered"
+
 /* Takes the oldest due pending row nobody holds: leases it until now + lease_ms (and moves
  * its next_attempt_at there) and fills out, data included. A row whose earlier lease ran out
- * (its mailer died mid-try) gets that try counted in attempts. STORE_NOT_FOUND when none is due. */
+ * (its mailer died mid-try) gets that try counted in attempts, with OUTBOX_LOST_TRY as its
+ * last_error. STORE_NOT_FOUND when none is due. */
 enum store_status store_outbox_claim(struct store_conn *c, int64_t now_ms, int64_t lease_ms,
                                      struct outbox_row *out);
 /* Ends a try on a held row: counts the attempt and drops the lease. */

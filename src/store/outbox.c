@@ -5,6 +5,7 @@
 #include "util.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 /* The columns read_row() expects, in order. */
@@ -60,19 +61,25 @@ enum store_status store_outbox_claim(struct store_conn *c, int64_t now_ms, int64
   db_reset(s);
   if (!out->data)
     return STORE_ERROR;
-  sqlite3_stmt *u = db_stmt(c, "UPDATE outbox SET leased_until = :until, next_attempt_at = :until, "
-                               "attempts = attempts + (leased_until IS NOT NULL) WHERE id = :id");
+  sqlite3_stmt *u = db_stmt(
+      c, "UPDATE outbox SET leased_until = :until, next_attempt_at = :until, "
+         "attempts = attempts + (leased_until IS NOT NULL), "
+         "last_error = CASE WHEN leased_until IS NOT NULL THEN :lost ELSE last_error END "
+         "WHERE id = :id");
   if (!u) {
     outbox_row_clear(out);
     return STORE_ERROR;
   }
   db_bind_int(u, ":until", now_ms + lease_ms);
+  db_bind_text(u, ":lost", OUTBOX_LOST_TRY);
   db_bind_text(u, ":id", out->id);
   st = db_exec_stmt(c, u);
   if (st != STORE_OK)
     outbox_row_clear(out);
-  else if (lost_try)
+  else if (lost_try) {
     out->attempts++;
+    snprintf(out->last_error, sizeof out->last_error, "%s", OUTBOX_LOST_TRY);
+  }
   return st;
 }
 

@@ -172,8 +172,10 @@ int main(void)
   }
   CHECK(again);
   CHECK_INT(late.row.attempts, before + 1);
+  CHECK_STR(late.row.last_error, OUTBOX_LOST_TRY);
   CHECK_INT(store_outbox_get(c, held, &r), STORE_OK);
   CHECK_INT(r.attempts, before + 1);
+  CHECK_STR(r.last_error, OUTBOX_LOST_TRY); /* support sees why the count went up */
   CHECK_INT(store_outbox_mark_sent(c, held), STORE_OK);
   CHECK_INT(store_outbox_get(c, held, &r), STORE_OK);
   CHECK_INT(r.attempts, before + 2);
