@@ -53,7 +53,12 @@ struct collab {
   char corporate_id[16];
   char company_name[COLLAB_TEXT_LEN];
   char office_name[COLLAB_TEXT_LEN];
-  char customer_name[COLLAB_TEXT_LEN];
+  char customer_name[COLLAB_TEXT_LEN]; /* the office's own register name: the office's alone */
+  /* the administrator in administrator_id (way 3: the one the office named) */
+  char admin_name[COLLAB_TEXT_LEN];
+  char admin_email[COLLAB_EMAIL_LEN];
+  char admin_phone[64];
+  bool admin_confirmed;
 };
 
 struct collab_event_rec {
@@ -61,7 +66,9 @@ struct collab_event_rec {
   char collaboration_id[COLLAB_ID_LEN];
   char at[32];
   char actor_kind[24];
-  char actor_id[COLLAB_ID_LEN];   /* empty for the system and the link */
+  char actor_id[COLLAB_ID_LEN];   /* empty for the system */
+  char actor_name[COLLAB_TEXT_LEN]; /* display name when it happened; empty: none */
+  char actor_role[24];            /* full, limited, administrator, support, office; empty: none */
   char event[24];
   char from_state[16];            /* empty for the first event */
   char to_state[16];
@@ -69,14 +76,13 @@ struct collab_event_rec {
   char details[COLLAB_DETAILS_LEN]; /* a JSON object */
 };
 
-/* Inserts co (id, terms, state, token nonce, expiry and inviter filled in by the caller) with
- * the SHA-256 of its link token; sets version 1 and the times. CONFLICT: an open collaboration
- * of that office and company exists (or a reference is dangling). */
-enum store_status store_collab_insert(struct store_conn *c, struct collab *co,
-                                      const char *token_hash);
+/* Inserts co (id, terms, state, token nonce, expiry and inviter filled in by the caller); sets
+ * version 1 and the times. Its links are added with store_collab_link_add. CONFLICT: an open
+ * collaboration of that office and company exists (or a reference is dangling). */
+enum store_status store_collab_insert(struct store_conn *c, struct collab *co);
 /* One collaboration by id, with the joined names. */
 enum store_status store_collab_get(struct store_conn *c, const char *id, struct collab *out);
-/* The collaboration whose live link token hashes to token_hash. */
+/* The collaboration that a live link whose token hashes to token_hash belongs to. */
 enum store_status store_collab_get_by_token_hash(struct store_conn *c, const char *token_hash,
                                                  struct collab *out);
 /* The open (stored as invited, approved or active) collaboration of office and company. */
@@ -92,11 +98,31 @@ enum store_status store_collab_created_since(struct store_conn *c, const char *i
 enum store_status store_collab_other_active(struct store_conn *c, const char *company_id,
                                             const char *except_id, char *id_out);
 /* Writes every mutable field of co when the stored version is still co->version, then bumps
- * it (co->version and updated_at refreshed). token_hash: the new link's hash, "" to consume
- * the link, NULL to leave it. CONFLICT: the version moved on (a racing write won) or another
- * open collaboration exists; NOT_FOUND. */
-enum store_status store_collab_update(struct store_conn *c, struct collab *co,
-                                      const char *token_hash);
+ * it (co->version and updated_at refreshed). drop_links: every invitation link of co dies
+ * too. CONFLICT: the version moved on (a racing write won) or another open collaboration
+ * exists; NOT_FOUND. */
+enum store_status store_collab_update(struct store_conn *c, struct collab *co, bool drop_links);
+
+/* ---- invitation links: one per recipient (collab_links.c) ---- */
+#define COLLAB_MAX_OPEN_PER_COMPANY 64
+/* Adds a link of the collaboration held by holder_kind ("customer_admin" | "office") and
+ * holder_id; only the token's SHA-256 is stored. */
+enum store_status store_collab_link_add(struct store_conn *c, const char *collab_id,
+                                        const char *token_hash, const char *holder_kind,
+                                        const char *holder_id);
+/* Every link of the collaboration dies. */
+enum store_status store_collab_links_drop(struct store_conn *c, const char *collab_id);
+/* Who holds the live link with that token hash: kind into kind (>= 24), id into id
+ * (>= COLLAB_ID_LEN). NOT_FOUND: no such live link. */
+enum store_status store_collab_link_holder(struct store_conn *c, const char *token_hash,
+                                           char *kind, char *id);
+/* Ids of the company's collaborations stored as invited, approved or active (at most
+ * COLLAB_MAX_OPEN_PER_COMPANY, oldest first) into ids[0..*n). */
+enum store_status store_collab_open_of_company(struct store_conn *c, const char *company_id,
+                                               char (*ids)[COLLAB_ID_LEN], size_t *n);
+/* Whether another collaboration than except_id names admin_id as its administrator. */
+enum store_status store_collab_admin_in_use(struct store_conn *c, const char *admin_id,
+                                            const char *except_id, bool *in_use);
 
 /* Appends an event (seq and, when empty, at are filled in). */
 enum store_status store_collab_event_add(struct store_conn *c, struct collab_event_rec *e);

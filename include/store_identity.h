@@ -67,6 +67,7 @@ struct customer_admin {
   char email[STORE_EMAIL_LEN];
   char phone[STORE_PHONE_LEN];         /* empty when unknown */
   bool is_main_contact;
+  bool confirmed;                      /* false: named by an office (way 3), not yet approved */
   char created_at[STORE_TIME_LEN];
 };
 
@@ -120,6 +121,22 @@ enum store_status store_customer_admin_get_by_email(struct store_conn *c,
                                                     const char *company_id,
                                                     const char *email,
                                                     struct customer_admin *out);
+/* The company's confirmed administrators, the main contact first, at most max, into
+ * out[0..*n). */
+#define STORE_MAX_ADMINS 32
+enum store_status store_customer_admins_of_company(struct store_conn *c, const char *company_id,
+                                                   struct customer_admin *out, size_t max,
+                                                   size_t *n);
+/* Marks an administrator confirmed (it approved through its link) or not (just named). */
+enum store_status store_customer_admin_set_confirmed(struct store_conn *c, const char *id,
+                                                     bool confirmed);
+/* Corrects the contact of an administrator nobody confirmed yet. NOT_FOUND: no such
+ * unconfirmed administrator. CONFLICT: the e-mail is another administrator's. */
+enum store_status store_customer_admin_update_contact(struct store_conn *c, const char *id,
+                                                      const char *name, const char *email,
+                                                      const char *phone);
+/* Removes an administrator that nobody confirmed and no collaboration names (else nothing). */
+enum store_status store_customer_admin_drop_unconfirmed(struct store_conn *c, const char *id);
 /* The company's main contact (NOT_FOUND when it has none). */
 enum store_status store_customer_admin_main_contact(struct store_conn *c,
                                                     const char *company_id,
@@ -142,6 +159,12 @@ enum store_status store_token_authenticate(struct store_conn *c, const char *tok
                                            struct principal *out);
 /* Revokes a token given either in clear or by id. NOT_FOUND: no such live token. */
 enum store_status store_token_revoke(struct store_conn *c, const char *token_or_id);
+/* How a principal is shown in a history: its display name (office user: name or e-mail; customer
+ * administrator: name; support: "Support"; office: its name) into name (>= STORE_NAME_LEN)
+ * and its role (full, limited, administrator, support, office) into role (>= 24). kind as
+ * recorded ("office_user", "customer_admin", "support", "office"). NOT_FOUND: unknown. */
+enum store_status store_principal_display(struct store_conn *c, const char *kind,
+                                          const char *id, char *name, char *role);
 /* The kind of principal that id names (looked up in every principal table). */
 enum store_status store_principal_kind_of(struct store_conn *c, const char *id,
                                           enum principal_kind *kind);

@@ -41,6 +41,9 @@ enum collab_event {
   COLLAB_EV_CHANGE_TERMS,    /* invoice recipient or agreement period */
   COLLAB_EV_DECIDE_SERVICE,  /* after the office ended it: the customer keeps or drops the
                               * service (once; whether it is still pending is the caller's) */
+  COLLAB_EV_CHANGE_ADMINISTRATOR, /* way 3: the office corrects the administrator it named */
+  COLLAB_EV_COMPANY_CHANGE,  /* the company's subscription changed through another
+                              * collaboration or support (recorded by the system) */
   COLLAB_EVENT__COUNT
 };
 
@@ -181,6 +184,10 @@ enum collab_variant_verdict {
 enum collab_variant_verdict collab_variant_change(const struct variant_change *ch,
                                                   enum collab_actor actor,
                                                   bool confirm_company_reset);
+
+/* The version of the terms and conditions an office accepts when it answers a customer's
+ * invitation (way 4); the accept request names it. */
+#define COLLAB_TERMS_VERSION "2026-11"
 
 /* ---- dates ---- */
 

@@ -10,6 +10,8 @@
 
 #include "api.h"
 #include "domain/collab.h"
+#include "service/collab_service.h"
+#include "service/notify.h"
 #include "store_collab.h"
 
 struct collab_op; /* one action on one collaboration: below */
@@ -28,8 +30,10 @@ enum collab_actor collab_actor_of(const struct principal *p);
  * administrators, support and admin. */
 bool collab_visible_to(const struct collab *co, const struct principal *p);
 
-/* The collaboration as served (new reference); mail may be NULL (no invitation e-mail). */
-json_t *collab_json(const struct collab *co, const struct collab_mail_state *mail, int64_t now_ms);
+/* The collaboration as served to viewer (new reference); mail may be NULL (no invitation
+ * e-mail). Only an office user sees the office's register name and the way-3 contact. */
+json_t *collab_json(const struct collab *co, const struct collab_mail_state *mail, int64_t now_ms,
+                    const struct principal *viewer);
 /* The invitation as its link shows it (new reference): what is proposed, by whom, until when,
  * and which answers the link can give now. */
 json_t *collab_invitation_json(const struct collab *co, int64_t now_ms);
@@ -39,28 +43,13 @@ json_t *collab_event_json(const struct collab_event_rec *e);
  * 201, its Location. */
 enum MHD_Result collab_reply(struct request *req, unsigned status, const struct collab *co);
 
-/* A fresh invitation link for co: new nonce into co->token_nonce, the token's SHA-256 into
- * hash (>= COLLAB_TOKEN_HASH_LEN). False when the random source fails. */
-bool collab_new_link(struct request *req, struct collab *co, char *hash);
 /* SHA-256 of a presented token into hash. */
 void collab_token_hash(const char *token, char *hash);
 
-/* Appends an event to co's history. actor_id may be NULL; reason may be NULL; details (may be
- * NULL, reference stolen) becomes the JSON text; at NULL: now. */
-enum store_status collab_record(struct store_conn *c, const struct collab *co,
-                                const char *actor_kind, const char *actor_id, const char *event,
-                                enum collab_state from, enum collab_state to, const char *reason,
-                                json_t *details, const char *at);
-/* The office's name for the company, or the vendor's when the office has no entry yet
- * (points into co). */
-const char *collab_customer_name(const struct collab *co);
 /* Checks that co's task is still an open task of its office for co's customer (it goes on to
  * active through it); else refuses op (task_required, naming what the office must do). */
 enum store_status collab_check_task(struct collab_op *op, struct store_conn *c,
                                     const struct collab *co);
-/* Enqueues one e-mail about co in its language; data's reference is stolen. */
-enum store_status collab_mail(struct store_conn *c, const struct collab *co, const char *tmpl,
-                              const char *recipient, json_t *data);
 /* Sets starts_on and renews_on for a collaboration that becomes active: a continuing agreement
  * keeps the subscription's dates; a new one starts today. */
 enum store_status collab_set_agreement_dates(struct store_conn *c, struct collab *co);
@@ -79,17 +68,15 @@ enum store_status collab_take_task(struct collab_op *op, struct store_conn *c, s
 struct customer_admin;
 enum store_status collab_invitee_admin(struct store_conn *c, struct collab *co,
                                       struct customer_admin *ad);
-/* Enqueues the invitation e-mail that fits co's way carrying co->token_nonce: in ways 1-3 to
- * the administrator of collab_invitee_admin (NOT_FOUND: none), in way 4 to the office. */
-enum store_status collab_mail_invitation(struct store_conn *c, struct collab *co);
-/* Who holds co's invitation link, for the history: the administrator it was sent to (ways
- * 1-3) or the office (way 4); NULL when not known. Points into co. */
-const char *collab_link_holder(const struct collab *co);
 /* When co is stored as invited but its invitation has lapsed, records the expiry (state,
  * version and an event by the system dated at the expiry). */
 enum store_status collab_settle_expiry(struct store_conn *c, struct collab *co, int64_t now_ms);
-/* Makes the company's subscription follow an active collaboration's terms. */
-enum store_status collab_sync_subscription(struct store_conn *c, const struct collab *co);
+/* Way 3: when co names an administrator nobody confirmed, co lets go of it (administrator_id
+ * emptied) and its id goes into unconfirmed (>= COLLAB_ID_LEN; "" otherwise), to be dropped
+ * (store_customer_admin_drop_unconfirmed) once co is written. */
+void collab_release_admin(struct collab *co, char *unconfirmed);
+/* The notification request for op's event by op's actor (side from the actor). */
+struct notify_req collab_op_notice(const struct collab_op *op, enum notify_event ev);
 
 /* One action on one collaboration. The handler fills the input part and calls collab_op_run. */
 /* The action's own part, run inside the transaction after the state machine allowed it: it
@@ -106,7 +93,7 @@ struct collab_op {
   enum collab_event ev;
   enum collab_actor actor;
   const char *actor_kind; /* as recorded: "office_user", "invitation_link" ... */
-  const char *actor_id;   /* NULL for the link */
+  const char *actor_id;   /* for the link: filled in with the one it was sent to */
   bool check_if_match;    /* a sent If-Match must name the current version (else 412) */
   bool link_view;         /* answer with the invitation as a link shows it */
   collab_apply_fn apply;  /* may be NULL; before the new version is written */
@@ -115,8 +102,9 @@ struct collab_op {
   /* set while running */
   int64_t now_ms;
   enum collab_state from;          /* the effective state before */
-  char new_hash[COLLAB_TOKEN_HASH_LEN]; /* apply: a new link ("" none) */
-  bool consume_link;               /* apply: the link is used up */
+  bool consume_link;               /* apply: every link of the collaboration dies */
+  char drop_admin[COLLAB_ID_LEN];  /* apply: an unconfirmed administrator to remove after */
+  char holder_id[COLLAB_ID_LEN];   /* the link's holder (actor_id points here) */
   bool record_main_event;          /* default true: record ev from -> co->state */
   char reason[COLLAB_REASON_LEN];  /* apply: reason for the main event */
   json_t *details;                 /* apply: details for the main event (owned) */
@@ -136,6 +124,36 @@ enum store_status collab_change_variant(struct collab_op *op, struct store_conn 
                                         struct collab *co, const char *to_code, bool confirm);
 /* Checks ev from op->from by op's actor with the state machine; false after refusing op. */
 bool collab_op_allows(struct collab_op *op, enum collab_event ev);
+
+/* Runs one action on the collaboration named by the path's id (or, by_link, the path's
+ * token): validates the body with fields, then the op with ev, apply and after. */
+struct field_spec;
+enum MHD_Result collab_action_run(struct request *req, const struct field_spec *fields,
+                                  enum collab_event ev, collab_apply_fn apply,
+                                  collab_apply_fn after, bool by_link);
+/* A string member of the request body, or NULL (points into the body). */
+const char *collab_body_str(struct request *req, const char *name);
+/* The body's reason (if any) becomes the main event's reason. */
+void collab_take_reason(struct collab_op *op);
+/* Sends co's invitation again (ev: NOTIFY_REMINDER, or NOTIFY_INVITATION to a corrected
+ * administrator): the old links die, every recipient gets a new one, the expiry starts again.
+ * extra: more e-mail data (borrowed, may be NULL). Refuses op when there is nobody on the
+ * customer's side to send it to. */
+enum store_status collab_resend(struct collab_op *op, struct store_conn *c, struct collab *co,
+                                enum notify_event ev, json_t *extra);
+/* The administrator contact of a way-3 activation (name, email, phone), for a field_spec array
+ * (an activation's and a correction's); needs validate.h and domain/contact.h. */
+#define COLLAB_ADMIN_FIELDS                                                                  \
+  {                                                                                          \
+    {.name = "name", .type = FIELD_STRING, .required = true, .min_len = 1, .max_len = 200},  \
+        {.name = "email", .type = FIELD_STRING, .required = true, .min_len = 3,             \
+         .max_len = 254, .check = contact_email_check},                                     \
+        {.name = "phone", .type = FIELD_STRING, .required = true, .min_len = 6,             \
+         .max_len = 40, .check = contact_phone_check},                                      \
+    {                                                                                        \
+      0                                                                                      \
+    }                                                                                        \
+  }
 
 /* Runs op in one write transaction and replies: 200 with the collaboration, or the problem. */
 enum MHD_Result collab_op_run(struct collab_op *op);

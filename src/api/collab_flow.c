@@ -49,27 +49,31 @@ enum store_status collab_provision(struct collab_op *op, struct store_conn *c, s
   if (v.refusal != COLLAB_ALLOWED)
     return STORE_ERROR; /* the approval's rule guarantees approved and an office's invitation */
   co->state = v.to;
+  const char *subscription;
   enum store_status st = collab_set_agreement_dates(c, co);
   if (st == STORE_OK)
-    st = store_collab_update(c, co, NULL);
+    st = subscription_on_activation(c, co, &subscription);
+  if (st == STORE_OK)
+    st = store_collab_update(c, co, false);
   if (st != STORE_OK)
     return st;
-  json_t *details = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:b}", "variant", co->variant,
+  json_t *details = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:b, s:s}", "variant", co->variant,
                               "invoice_recipient", co->invoice_recipient,
                               "agreement_period_months", co->agreement_period_months,
                               "starts_on", co->starts_on, "renews_on", co->renews_on,
                               /* a continuing agreement is charged only when it renews */
                               "charged_from",
                               co->agreement_continues ? co->renews_on : co->starts_on,
-                              "agreement_continues", co->agreement_continues);
+                              "agreement_continues", co->agreement_continues, "subscription",
+                              subscription);
   st = collab_record(c, co, collab_actor_str(COLLAB_ACTOR_SYSTEM), NULL,
                      collab_event_str(COLLAB_EV_PROVISION), from, co->state,
                      "the service is in place and the task was connected at activation",
                      details, NULL);
   if (st != STORE_OK)
     return st;
-  (void)op;
-  return collab_sync_subscription(c, co);
+  struct notify_req rq = collab_op_notice(op, NOTIFY_ACTIVATED);
+  return notify_collab(c, co, &rq);
 }
 
 enum store_status collab_check_task(struct collab_op *op, struct store_conn *c,

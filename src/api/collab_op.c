@@ -6,6 +6,7 @@
 #include "collab_api.h"
 #include "mailer.h"
 #include "resource.h"
+#include "store_identity.h"
 #include "util.h"
 
 #include <stdarg.h>
@@ -27,7 +28,7 @@ static void op_reset(struct collab_op *op)
 {
   op->now_ms = util_now_ms();
   op->from = COLLAB_NONE;
-  op->new_hash[0] = '\0';
+  op->drop_admin[0] = '\0';
   op->consume_link = false;
   op->record_main_event = true;
   op->reason[0] = '\0';
@@ -61,6 +62,18 @@ static void refuse_by_rules(struct collab_op *op, enum collab_event event, struc
   collab_op_refuse(op, ERR_ILLEGAL_TRANSITION,
                    "The collaboration is %s; %s is possible only when it is %s", state, ev, from);
   op->extra = json_pack("{s:s, s:s}", "state", state, "event", ev);
+}
+
+struct notify_req collab_op_notice(const struct collab_op *op, enum notify_event ev)
+{
+  bool customer = op->actor == COLLAB_ACTOR_CUSTOMER_ADMIN ||
+                  (op->actor == COLLAB_ACTOR_LINK && op->co.initiated_by == COLLAB_BY_OFFICE);
+  return (struct notify_req){.ev = ev,
+                             .side = customer ? NOTIFY_SIDE_CUSTOMER : NOTIFY_SIDE_OFFICE,
+                             .actor_kind = op->actor_kind,
+                             .actor_id = op->actor_id,
+                             .reason = op->reason,
+                             .secret = &op->req->app->secret};
 }
 
 bool collab_op_allows(struct collab_op *op, enum collab_event ev)
@@ -100,8 +113,12 @@ static enum store_status op_tx(struct store_conn *c, void *arg)
   }
   if ((st = collab_settle_expiry(c, co, op->now_ms)) != STORE_OK)
     return st;
-  if (op->actor == COLLAB_ACTOR_LINK)
-    op->actor_id = collab_link_holder(co); /* the link reaches only the one it was sent to */
+  if (op->actor == COLLAB_ACTOR_LINK) { /* the link stands for the one it was sent to */
+    char kind[24];
+    if ((st = store_collab_link_holder(c, op->token_hash, kind, op->holder_id)) != STORE_OK)
+      return st == STORE_NOT_FOUND ? STORE_ERROR : st;
+    op->actor_id = op->holder_id;
+  }
   op->from = co->state;
   struct collab_verdict v = collab_transition(co->state, op->ev, op->actor, co->initiated_by);
   if (v.refusal != COLLAB_ALLOWED) {
@@ -115,8 +132,7 @@ static enum store_status op_tx(struct store_conn *c, void *arg)
     return STORE_ABORT;
   if (op->unchanged)
     return STORE_OK;
-  const char *hash = op->new_hash[0] ? op->new_hash : op->consume_link ? "" : NULL;
-  st = store_collab_update(c, co, hash);
+  st = store_collab_update(c, co, op->consume_link);
   if (st == STORE_CONFLICT) {
     collab_op_refuse(op, ERR_CONFLICT, "The collaboration changed meanwhile; read it again");
     return STORE_ABORT;
@@ -132,6 +148,8 @@ static enum store_status op_tx(struct store_conn *c, void *arg)
       return st;
   }
   if (op->after && (st = op->after(op, c, co)) != STORE_OK)
+    return st;
+  if (op->drop_admin[0] && (st = store_customer_admin_drop_unconfirmed(c, op->drop_admin)) != STORE_OK)
     return st;
   return op->err == ERR_NONE ? STORE_OK : STORE_ABORT;
 }

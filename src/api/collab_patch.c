@@ -4,8 +4,10 @@
  * own event, all in one transaction. */
 #include "app.h"
 #include "collab_api.h"
+#include "domain/contact.h"
 #include "handlers.h"
 #include "resource.h"
+#include "store_identity.h"
 #include "util.h"
 #include "validate.h"
 
@@ -16,11 +18,14 @@
 static const char *const recipients[] = {"office", "customer", NULL};
 static const char *const periods[] = {"3", "12", NULL};
 
+static const struct field_spec admin_fields[] = COLLAB_ADMIN_FIELDS;
+
 static const struct field_spec patch_fields[] = {
     {.name = "task_id", .type = FIELD_STRING, .min_len = 36, .max_len = 36},
     {.name = "invoice_recipient", .type = FIELD_ENUM, .allowed = recipients},
     {.name = "agreement_period_months", .type = FIELD_INT, .allowed = periods},
     {.name = "variant", .type = FIELD_STRING, .min_len = 1, .max_len = 32},
+    {.name = "administrator", .type = FIELD_OBJECT, .fields = admin_fields},
     {0},
 };
 
@@ -92,7 +97,85 @@ static enum store_status change_terms(struct collab_op *op, struct store_conn *c
     }
   }
   *changed = true;
+  json_t *facts = json_pack("{s:s}", "changed",
+                            new_recipient && new_period ? "invoice_recipient,agreement_period_months"
+                            : new_recipient             ? "invoice_recipient"
+                                                        : "agreement_period_months");
+  struct notify_req rq = collab_op_notice(op, NOTIFY_TERMS_CHANGED);
+  rq.extra = facts;
+  /* the terms are the company's subscription */
+  enum store_status st = subscription_write(c, co);
+  if (st == STORE_OK)
+    st = notify_collab(c, co, &rq);
+  json_decref(facts);
+  if (st != STORE_OK) {
+    json_decref(details);
+    return st;
+  }
   return record(op, c, co, COLLAB_EV_CHANGE_TERMS, details);
+}
+
+/* Way 3, while nobody has answered: the office corrects the administrator it named. The
+ * administrator nobody confirmed is corrected in place (or another of the company's is named),
+ * the old links die and the invitation goes out again to the corrected address. */
+static enum store_status change_administrator(struct collab_op *op, struct store_conn *c,
+                                              struct collab *co, bool *changed)
+{
+  json_t *ad = json_object_get(op->req->json, "administrator");
+  if (!ad)
+    return STORE_OK;
+  if (co->way != COLLAB_WAY_NEW_CUSTOMER) {
+    collab_op_refuse(op, ERR_NOT_THIS_WAY,
+                     "Only an administrator the office named for a company new to the service "
+                     "can be corrected; this invitation goes to the company's own "
+                     "administrators");
+    return STORE_OK;
+  }
+  if (!collab_op_allows(op, COLLAB_EV_CHANGE_ADMINISTRATOR))
+    return STORE_OK;
+  const char *name = json_str_member(ad, "name"), *email = json_str_member(ad, "email"),
+             *phone = json_str_member(ad, "phone");
+  char before[COLLAB_ID_LEN];
+  snprintf(before, sizeof before, "%s", co->administrator_id);
+  struct customer_admin found;
+  enum store_status st = store_customer_admin_get_by_email(c, co->company_id, email, &found);
+  if (st == STORE_OK && strcmp(found.id, before) != 0) {
+    snprintf(co->administrator_id, sizeof co->administrator_id, "%s", found.id);
+    if (!co->admin_confirmed)
+      snprintf(op->drop_admin, sizeof op->drop_admin, "%s", before);
+  } else if (st == STORE_OK || (st == STORE_NOT_FOUND && !co->admin_confirmed && before[0])) {
+    if (co->admin_confirmed) {
+      collab_op_refuse(op, ERR_CONFLICT,
+                       "%s already confirmed being the company's administrator; name another "
+                       "person to change it",
+                       co->admin_name);
+      return STORE_OK;
+    }
+    st = store_customer_admin_update_contact(c, before, name, email, phone);
+  } else if (st == STORE_NOT_FOUND) {
+    struct customer_admin main_contact, created;
+    enum store_status mc = store_customer_admin_main_contact(c, co->company_id, &main_contact);
+    if (mc != STORE_OK && mc != STORE_NOT_FOUND)
+      return mc;
+    st = store_customer_admin_create(c, co->company_id, name, email, phone,
+                                     mc == STORE_NOT_FOUND, &created);
+    if (st == STORE_OK)
+      st = store_customer_admin_set_confirmed(c, created.id, false);
+    snprintf(co->administrator_id, sizeof co->administrator_id, "%s", created.id);
+  }
+  struct customer_admin now;
+  if (st != STORE_OK || (st = store_customer_admin_get(c, co->administrator_id, &now)) != STORE_OK)
+    return st == STORE_NOT_FOUND ? STORE_ERROR : st;
+  *changed = true;
+  snprintf(co->admin_name, sizeof co->admin_name, "%s", now.name);
+  snprintf(co->admin_email, sizeof co->admin_email, "%s", now.email);
+  snprintf(co->admin_phone, sizeof co->admin_phone, "%s", now.phone);
+  co->admin_confirmed = now.confirmed;
+  if ((st = collab_resend(op, c, co, NOTIFY_INVITATION, NULL)) != STORE_OK || op->err != ERR_NONE)
+    return st;
+  return record(op, c, co, COLLAB_EV_CHANGE_ADMINISTRATOR,
+                json_pack("{s:{s:s, s:s}}", "administrator", "from", before, "to",
+                          co->administrator_id));
 }
 
 static enum store_status change_variant(struct collab_op *op, struct store_conn *c,
@@ -120,19 +203,14 @@ static enum store_status patch_apply(struct collab_op *op, struct store_conn *c,
   enum store_status st =
       change_task(op, c, co, json_str_member(op->req->json, "task_id"), &changed);
   if (st == STORE_OK && op->err == ERR_NONE)
+    st = change_administrator(op, c, co, &changed);
+  if (st == STORE_OK && op->err == ERR_NONE)
     st = change_terms(op, c, co, &changed);
   if (st == STORE_OK && op->err == ERR_NONE)
     st = change_variant(op, c, co, &changed);
   if (st == STORE_OK && op->err == ERR_NONE && !changed)
     op->unchanged = true;
   return st;
-}
-
-static enum store_status patch_after(struct collab_op *op, struct store_conn *c,
-                                     struct collab *co)
-{
-  (void)op;
-  return co->state == COLLAB_ACTIVE ? collab_sync_subscription(c, co) : STORE_OK;
 }
 
 enum MHD_Result api_collab_patch(struct request *req)
@@ -143,7 +221,7 @@ enum MHD_Result api_collab_patch(struct request *req)
   if (json_object_size(req->json) == 0)
     return reply_validation(req, json_pack("[{s:s, s:s}]", "field", "body", "message",
                                            "name at least one of task_id, invoice_recipient, "
-                                           "agreement_period_months, variant"));
+                                           "agreement_period_months, variant, administrator"));
   const char *id = http_param(req, "id");
   if (!util_is_uuid(id))
     return reply_problem(req, ERR_BAD_PATH_PARAM, "The collaboration id must be a UUID");
@@ -160,13 +238,13 @@ enum MHD_Result api_collab_patch(struct request *req)
   op->check_if_match = true;
   /* the state machine's first check: the most permissive change asked for */
   json_t *b = req->json;
-  op->ev = json_object_get(b, "task_id")             ? COLLAB_EV_CHANGE_TASK
+  op->ev = json_object_get(b, "administrator")       ? COLLAB_EV_CHANGE_ADMINISTRATOR
+           : json_object_get(b, "task_id")           ? COLLAB_EV_CHANGE_TASK
            : json_object_get(b, "invoice_recipient") ? COLLAB_EV_CHANGE_TERMS
            : json_object_get(b, "agreement_period_months") ? COLLAB_EV_CHANGE_TERMS
            : json_object_get(b, "variant")                 ? COLLAB_EV_CHANGE_VARIANT
                                                            : COLLAB_EV_CHANGE_TASK;
   op->apply = patch_apply;
-  op->after = patch_after;
   r = collab_op_run(op);
   free(op);
   return r;

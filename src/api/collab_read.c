@@ -51,6 +51,7 @@ static const struct field_spec events_fields[] = {
 
 struct list_acc {
   struct store_conn *c;
+  const struct principal *viewer;
   json_t *items;
   int64_t now_ms;
   char last_created[32];
@@ -65,7 +66,8 @@ static void list_item(const struct collab *co, void *arg)
   enum store_status st = store_collab_invitation_mail(acc->c, co->id, &mail);
   if (st != STORE_OK && st != STORE_NOT_FOUND)
     acc->st = st;
-  json_array_append_new(acc->items, collab_json(co, st == STORE_OK ? &mail : NULL, acc->now_ms));
+  json_array_append_new(acc->items, collab_json(co, st == STORE_OK ? &mail : NULL, acc->now_ms,
+                                                   acc->viewer));
   snprintf(acc->last_created, sizeof acc->last_created, "%s", co->created_at);
   snprintf(acc->last_id, sizeof acc->last_id, "%s", co->id);
 }
@@ -81,7 +83,8 @@ static enum MHD_Result list_reply(struct request *req, struct collab_filter *f)
     f->after_id = key[1];
   }
   int limit = api_list_limit(req, API_LIST_DEFAULT_LIMIT);
-  struct list_acc acc = {.c = store_conn(req->app->store), .items = json_array(),
+  struct list_acc acc = {.c = store_conn(req->app->store), .viewer = &req->principal,
+                         .items = json_array(),
                          .now_ms = util_now_ms(), .st = STORE_OK};
   f->now_ms = acc.now_ms;
   bool more = false;

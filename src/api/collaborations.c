@@ -23,14 +23,7 @@ static const char *const languages[] = {"sv", "en", NULL};
 static const char *const recipients[] = {"office", "customer", NULL};
 static const char *const periods[] = {"3", "12", NULL};
 
-static const struct field_spec admin_fields[] = {
-    {.name = "name", .type = FIELD_STRING, .required = true, .min_len = 1, .max_len = 200},
-    {.name = "email", .type = FIELD_STRING, .required = true, .min_len = 3, .max_len = 254,
-     .check = contact_email_check},
-    {.name = "phone", .type = FIELD_STRING, .required = true, .min_len = 6, .max_len = 40,
-     .check = contact_phone_check},
-    {0},
-};
+static const struct field_spec admin_fields[] = COLLAB_ADMIN_FIELDS;
 
 static const struct field_spec activate_fields[] = {
     {.name = "task_id", .type = FIELD_STRING, .min_len = 36, .max_len = 36},
@@ -59,7 +52,6 @@ struct start {
   json_t *extra;
   long retry_after;           /* seconds for a Retry-After header with err; 0: none */
   struct collab co;
-  char hash[COLLAB_TOKEN_HASH_LEN];
 };
 
 static void start_refuse(struct start *s, enum err_code err, json_t *extra, const char *fmt, ...)
@@ -95,7 +87,7 @@ static enum store_status finish_created(struct store_conn *c, struct start *s)
   enum store_status st = store_collab_invitation_mail(c, s->co.id, &mail);
   if (st != STORE_OK && st != STORE_NOT_FOUND)
     return st;
-  s->body = collab_json(&s->co, st == STORE_OK ? &mail : NULL, util_now_ms());
+  s->body = collab_json(&s->co, st == STORE_OK ? &mail : NULL, util_now_ms(), &s->req->principal);
   snprintf(s->location, sizeof s->location, "/v1/collaborations/%s", s->co.id);
   api_etag(s->co.version, s->etag, sizeof s->etag);
   return api_idem_finish(c, s->req, s->ik, 201, s->body, s->location, s->etag);
@@ -172,11 +164,7 @@ static enum store_status insert_invitation(struct store_conn *c, struct start *s
                                            json_t *details)
 {
   struct collab *co = &s->co;
-  if (!collab_new_link(s->req, co, s->hash)) {
-    json_decref(details);
-    return STORE_ERROR;
-  }
-  enum store_status st = store_collab_insert(c, co, s->hash);
+  enum store_status st = store_collab_insert(c, co);
   if (st == STORE_CONFLICT) {
     json_decref(details);
     start_refuse(s, ERR_OPEN_COLLABORATION, NULL,
@@ -192,8 +180,13 @@ static enum store_status insert_invitation(struct store_conn *c, struct start *s
   const char *kind = collab_actor_str(collab_actor_of(&s->req->principal));
   st = collab_record(c, co, kind, s->req->principal.id, collab_event_str(COLLAB_EV_INVITE),
                      COLLAB_NONE, co->state, NULL, details, NULL);
+  /* every recipient gets a link of its own */
+  struct notify_req rq = {.ev = NOTIFY_INVITATION,
+                          .actor_kind = kind,
+                          .actor_id = s->req->principal.id,
+                          .secret = &s->req->app->secret};
   if (st == STORE_OK)
-    st = collab_mail_invitation(c, co);
+    st = notify_collab(c, co, &rq);
   return st == STORE_OK ? finish_created(c, s) : st;
 }
 
@@ -313,6 +306,9 @@ static enum store_status take_administrator(struct store_conn *c, const char *co
     st = store_customer_admin_create(c, company_id, json_str_member(ad, "name"), email,
                                      json_str_member(ad, "phone"), mc == STORE_NOT_FOUND,
                                      &admin);
+    /* nobody confirmed it yet: it approves through its link, or goes with the invitation */
+    if (st == STORE_OK)
+      st = store_customer_admin_set_confirmed(c, admin.id, false);
   }
   if (st == STORE_OK)
     snprintf(co->administrator_id, sizeof co->administrator_id, "%s", admin.id);

@@ -64,6 +64,10 @@ static const struct rule rules[COLLAB_EVENT__COUNT] = {
                                 false},
     [COLLAB_EV_DECIDE_SERVICE] = {BIT(COLLAB_ENDED), BIT(COLLAB_ENDED), STAYS, PARTY_CUSTOMER,
                                   false, false},
+    /* way 3 only (the caller checks the way): while nobody has answered */
+    [COLLAB_EV_CHANGE_ADMINISTRATOR] = {BIT(COLLAB_INVITED), 0, STAYS, PARTY_OFFICE, false,
+                                        false},
+    [COLLAB_EV_COMPANY_CHANGE] = {OPEN_STATES, OPEN_STATES, STAYS, PARTY_SYSTEM, false, false},
 };
 
 static bool office_may(const struct rule *r, enum collab_actor a)
@@ -171,7 +175,7 @@ static const char *const state_names[COLLAB_STATE__COUNT] = {
 static const char *const event_names[COLLAB_EVENT__COUNT] = {
     "invite", "approve", "accept", "provision", "connect_task", "decline", "withdraw",
     "expire", "end", "remind", "renewal_requested", "change_variant", "change_task",
-    "change_terms", "service_decision"};
+    "change_terms", "service_decision", "change_administrator", "company_changed"};
 
 static const char *const actor_names[COLLAB_ACTOR__COUNT] = {
     "office_user", "office_user", "customer_admin", "support", "admin", "system",

@@ -15,8 +15,8 @@ enum store_status store_collab_event_add(struct store_conn *c, struct collab_eve
 {
   sqlite3_stmt *s = db_stmt(
       c, "INSERT INTO collaboration_events (collaboration_id, at, actor_kind, actor_id, event, "
-         "from_state, to_state, reason, details) VALUES (:collab, :at, :kind, :actor, :event, "
-         ":from, :to, :reason, :details)");
+         "from_state, to_state, reason, details, actor_name, actor_role) VALUES (:collab, :at, "
+         ":kind, :actor, :event, :from, :to, :reason, :details, :aname, :arole)");
   if (!s)
     return STORE_ERROR;
   if (!e->at[0])
@@ -30,6 +30,8 @@ enum store_status store_collab_event_add(struct store_conn *c, struct collab_eve
   db_bind_text(s, ":to", e->to_state);
   db_bind_text(s, ":reason", opt(e->reason));
   db_bind_text(s, ":details", e->details[0] ? e->details : "{}");
+  db_bind_text(s, ":aname", opt(e->actor_name));
+  db_bind_text(s, ":arole", opt(e->actor_role));
   enum store_status st = db_exec_stmt(c, s);
   if (st == STORE_OK)
     e->seq = sqlite3_last_insert_rowid(c->db);
@@ -42,7 +44,7 @@ enum store_status store_collab_events_list(struct store_conn *c, const char *col
 {
   sqlite3_stmt *s = db_stmt(
       c, "SELECT seq, collaboration_id, at, actor_kind, actor_id, event, from_state, to_state, "
-         "reason, details FROM collaboration_events WHERE collaboration_id = :collab "
+         "reason, details, actor_name, actor_role FROM collaboration_events WHERE collaboration_id = :collab "
          "AND seq > :after ORDER BY seq LIMIT :limit");
   if (!s)
     return STORE_ERROR;
@@ -69,6 +71,8 @@ enum store_status store_collab_events_list(struct store_conn *c, const char *col
     db_col_text(s, 7, e.to_state, sizeof e.to_state);
     db_col_text(s, 8, e.reason, sizeof e.reason);
     db_col_text(s, 9, e.details, sizeof e.details);
+    db_col_text(s, 10, e.actor_name, sizeof e.actor_name);
+    db_col_text(s, 11, e.actor_role, sizeof e.actor_role);
     fn(&e, arg);
     n++;
   }

@@ -6,17 +6,30 @@
 
 #include <string.h>
 
+/* An active collaboration works in the company's subscription: its variant, payer, period and
+ * dates are read from the company (whichever office changed them last); an invitation shows
+ * what it proposes, an ended one what it had when it ended (written back by its last update). */
+#define SUB_TERM(col, sub)                                                                   \
+  "CASE WHEN co.state = 'active' AND cp.relation = 'subscriber' THEN cp." sub                \
+  " ELSE co." col " END"
+#define EFFECTIVE_VARIANT SUB_TERM("variant", "sub_variant")
+
 #define COLLAB_COLUMNS                                                                       \
-  "SELECT co.id, co.office_id, co.company_id, co.customer_id, co.task_id, co.variant, "     \
-  "co.invoice_recipient, co.agreement_period_months, co.agreement_continues, co.starts_on, " \
-  "co.renews_on, co.initiated_by, co.way, co.state, co.language, co.inviter_kind, "          \
+  "SELECT co.id, co.office_id, co.company_id, co.customer_id, co.task_id, "                 \
+  EFFECTIVE_VARIANT ", " SUB_TERM("invoice_recipient", "sub_invoice_recipient") ", "        \
+  SUB_TERM("agreement_period_months", "sub_agreement_period_months") ", "                   \
+  "co.agreement_continues, " SUB_TERM("starts_on", "sub_starts_on") ", "                    \
+  SUB_TERM("renews_on", "sub_renews_on") ", co.initiated_by, co.way, co.state, co.language, " \
+  "co.inviter_kind, "                                                                        \
   "co.inviter_id, co.administrator_id, co.approved_by_kind, co.approved_by_id, "             \
   "co.keep_service, co.expires_at_ms, co.token_nonce, co.accept_attempts, "                  \
   "co.reminder_count, co.last_reminder_ms, co.version, co.created_at, co.updated_at, "       \
-  "co.service_decision_pending, co.renewal_requested_at, cp.corporate_id, cp.name, o.name, cu.name "                  \
+  "co.service_decision_pending, co.renewal_requested_at, cp.corporate_id, cp.name, o.name, " \
+  "cu.name, ca.name, ca.email, ca.phone, ca.confirmed "                                      \
   "FROM collaborations co JOIN companies cp ON cp.id = co.company_id "                       \
   "JOIN offices o ON o.id = co.office_id "                                                   \
-  "LEFT JOIN customers cu ON cu.office_id = co.office_id AND cu.company_id = co.company_id "
+  "LEFT JOIN customers cu ON cu.office_id = co.office_id AND cu.company_id = co.company_id " \
+  "LEFT JOIN customer_admins ca ON ca.id = co.administrator_id "
 
 static void read_row(sqlite3_stmt *s, struct collab *co)
 {
@@ -62,6 +75,10 @@ static void read_row(sqlite3_stmt *s, struct collab *co)
   db_col_text(s, i++, co->company_name, sizeof co->company_name);
   db_col_text(s, i++, co->office_name, sizeof co->office_name);
   db_col_text(s, i++, co->customer_name, sizeof co->customer_name);
+  db_col_text(s, i++, co->admin_name, sizeof co->admin_name);
+  db_col_text(s, i++, co->admin_email, sizeof co->admin_email);
+  db_col_text(s, i++, co->admin_phone, sizeof co->admin_phone);
+  co->admin_confirmed = sqlite3_column_int(s, i++) != 0;
 }
 
 /* NULL for an empty string: optional references are NULL in the table. */
@@ -96,19 +113,18 @@ static void bind_terms(sqlite3_stmt *s, const struct collab *co)
   db_bind_text(s, ":renewal", opt(co->renewal_requested_at));
 }
 
-enum store_status store_collab_insert(struct store_conn *c, struct collab *co,
-                                      const char *token_hash)
+enum store_status store_collab_insert(struct store_conn *c, struct collab *co)
 {
   sqlite3_stmt *s = db_stmt(
       c, "INSERT INTO collaborations (id, office_id, company_id, customer_id, task_id, variant, "
          "invoice_recipient, agreement_period_months, agreement_continues, starts_on, renews_on, "
          "initiated_by, way, state, language, inviter_kind, inviter_id, administrator_id, "
-         "approved_by_kind, approved_by_id, keep_service, expires_at_ms, token_hash, "
+         "approved_by_kind, approved_by_id, keep_service, expires_at_ms, "
          "token_nonce, accept_attempts, reminder_count, last_reminder_ms, version, created_at, "
          "updated_at, service_decision_pending, renewal_requested_at) VALUES (:id, :office, "
          ":company, :customer, "
          ":task, :variant, :recipient, :period, :continues, :starts, :renews, :by, :way, :state, "
-         ":lang, :ikind, :iid, :admin, :akind, :aid, :keep, :expires, :hash, :nonce, 0, 0, NULL, "
+         ":lang, :ikind, :iid, :admin, :akind, :aid, :keep, :expires, :nonce, 0, 0, NULL, "
          "1, :now, :now, :pending, :renewal)");
   if (!s)
     return STORE_ERROR;
@@ -123,7 +139,6 @@ enum store_status store_collab_insert(struct store_conn *c, struct collab *co,
   db_bind_text(s, ":lang", co->language);
   db_bind_text(s, ":ikind", co->inviter_kind);
   db_bind_text(s, ":iid", co->inviter_id);
-  db_bind_text(s, ":hash", opt(token_hash));
   db_bind_text(s, ":now", now);
   enum store_status st = db_exec_stmt(c, s);
   if (st == STORE_OK) {
@@ -157,7 +172,8 @@ enum store_status store_collab_get(struct store_conn *c, const char *id, struct 
 enum store_status store_collab_get_by_token_hash(struct store_conn *c, const char *token_hash,
                                                  struct collab *out)
 {
-  sqlite3_stmt *s = db_stmt(c, COLLAB_COLUMNS "WHERE co.token_hash = :hash");
+  sqlite3_stmt *s = db_stmt(c, COLLAB_COLUMNS "JOIN invitation_links il ON il.collaboration_id "
+                                              "= co.id WHERE il.token_hash = :hash");
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":hash", token_hash);
@@ -211,8 +227,7 @@ enum store_status store_collab_other_active(struct store_conn *c, const char *co
   return st;
 }
 
-enum store_status store_collab_update(struct store_conn *c, struct collab *co,
-                                      const char *token_hash)
+enum store_status store_collab_update(struct store_conn *c, struct collab *co, bool drop_links)
 {
   sqlite3_stmt *s = db_stmt(
       c, "UPDATE collaborations SET customer_id = :customer, task_id = :task, "
@@ -223,7 +238,6 @@ enum store_status store_collab_update(struct store_conn *c, struct collab *co,
          "token_nonce = :nonce, accept_attempts = :attempts, reminder_count = :reminders, "
          "service_decision_pending = :pending, renewal_requested_at = :renewal, "
          "last_reminder_ms = :reminded, "
-         "token_hash = CASE WHEN :keephash THEN token_hash ELSE :hash END, "
          "version = version + 1, updated_at = :now WHERE id = :id AND version = :version");
   if (!s)
     return STORE_ERROR;
@@ -236,8 +250,6 @@ enum store_status store_collab_update(struct store_conn *c, struct collab *co,
     db_bind_int(s, ":reminded", co->last_reminder_ms);
   else
     db_bind_text(s, ":reminded", NULL);
-  db_bind_int(s, ":keephash", token_hash == NULL);
-  db_bind_text(s, ":hash", opt(token_hash));
   db_bind_text(s, ":now", now);
   db_bind_text(s, ":id", co->id);
   db_bind_int(s, ":version", co->version);
@@ -252,7 +264,7 @@ enum store_status store_collab_update(struct store_conn *c, struct collab *co,
   }
   co->version++;
   memcpy(co->updated_at, now, sizeof co->updated_at);
-  return STORE_OK;
+  return drop_links ? store_collab_links_drop(c, co->id) : STORE_OK;
 }
 
 enum store_status store_collab_list(struct store_conn *c, const struct collab_filter *f,
@@ -264,7 +276,7 @@ enum store_status store_collab_list(struct store_conn *c, const struct collab_fi
       "AND (:company IS NULL OR co.company_id = :company) "
       "AND (:state IS NULL OR (CASE WHEN co.state = 'invited' AND co.expires_at_ms <= :now "
       "THEN 'expired' ELSE co.state END) = :state) "
-      "AND (:variant IS NULL OR co.variant = :variant) "
+      "AND (:variant IS NULL OR " EFFECTIVE_VARIANT " = :variant) "
       "AND (:customer IS NULL OR co.customer_id = :customer) "
       "AND (:task IS NULL OR co.task_id = :task) "
       "AND (:by IS NULL OR co.initiated_by = :by) "

@@ -6,10 +6,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#define ADMIN_COLS "id, company_id, name, email, phone, is_main_contact, created_at"
+#define ADMIN_COLS "id, company_id, name, email, phone, is_main_contact, created_at, confirmed"
 
-static enum store_status one_admin(struct store_conn *c, sqlite3_stmt *s,
-                                   struct customer_admin *out)
+/* Steps s once and reads an administrator row into out (STORE_OK), without resetting s. */
+static enum store_status one_admin_row(struct store_conn *c, sqlite3_stmt *s,
+                                       struct customer_admin *out)
 {
   enum store_status st = db_step_row(c, s);
   if (st == STORE_OK) {
@@ -21,7 +22,15 @@ static enum store_status one_admin(struct store_conn *c, sqlite3_stmt *s,
     db_col_text(s, 4, out->phone, sizeof out->phone);
     out->is_main_contact = sqlite3_column_int(s, 5) != 0;
     db_col_text(s, 6, out->created_at, sizeof out->created_at);
+    out->confirmed = sqlite3_column_int(s, 7) != 0;
   }
+  return st;
+}
+
+static enum store_status one_admin(struct store_conn *c, sqlite3_stmt *s,
+                                   struct customer_admin *out)
+{
+  enum store_status st = one_admin_row(c, s, out);
   db_reset(s);
   return st;
 }
@@ -48,6 +57,7 @@ enum store_status store_customer_admin_create(struct store_conn *c, const char *
   snprintf(out->email, sizeof out->email, "%s", email);
   snprintf(out->phone, sizeof out->phone, "%s", phone ? phone : "");
   out->is_main_contact = is_main_contact;
+  out->confirmed = true;
   db_bind_text(s, ":id", out->id);
   db_bind_text(s, ":company", company_id);
   db_bind_text(s, ":name", name);
@@ -124,4 +134,84 @@ enum store_status store_admin_create(struct store_conn *c, const char *email, ch
   return insert_person(c, db_stmt(c, "INSERT INTO admins (id, email, created_at) "
                                      "VALUES (:id, :email, :now)"),
                        email, id_out);
+}
+
+enum store_status store_customer_admins_of_company(struct store_conn *c, const char *company_id,
+                                                   struct customer_admin *out, size_t max,
+                                                   size_t *n)
+{
+  sqlite3_stmt *s = db_stmt(c, "SELECT " ADMIN_COLS " FROM customer_admins "
+                               "WHERE company_id = :company AND confirmed = 1 "
+                               "ORDER BY is_main_contact DESC, created_at, id");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text(s, ":company", company_id);
+  *n = 0;
+  enum store_status st = STORE_OK;
+  while (*n < max && (st = one_admin_row(c, s, &out[*n])) == STORE_OK)
+    (*n)++;
+  db_reset(s);
+  return st == STORE_NOT_FOUND || st == STORE_OK ? STORE_OK : st;
+}
+
+enum store_status store_customer_admin_set_confirmed(struct store_conn *c, const char *id,
+                                                     bool confirmed)
+{
+  sqlite3_stmt *s = db_stmt(c, "UPDATE customer_admins SET confirmed = :confirmed WHERE id = :id");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_int(s, ":confirmed", confirmed ? 1 : 0);
+  db_bind_text(s, ":id", id);
+  return db_exec_stmt(c, s);
+}
+
+enum store_status store_customer_admin_update_contact(struct store_conn *c, const char *id,
+                                                      const char *name, const char *email,
+                                                      const char *phone)
+{
+  sqlite3_stmt *s = db_stmt(c, "UPDATE customer_admins SET name = :name, email = :email, "
+                               "phone = :phone WHERE id = :id AND confirmed = 0");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text(s, ":name", name);
+  db_bind_text(s, ":email", email);
+  db_bind_text(s, ":phone", phone && *phone ? phone : NULL);
+  db_bind_text(s, ":id", id);
+  enum store_status st = db_exec_stmt(c, s);
+  return st == STORE_OK && db_changes(c) == 0 ? STORE_NOT_FOUND : st;
+}
+
+enum store_status store_customer_admin_drop_unconfirmed(struct store_conn *c, const char *id)
+{
+  sqlite3_stmt *s = db_stmt(c, "DELETE FROM customer_admins WHERE id = :id AND confirmed = 0 "
+                               "AND NOT EXISTS (SELECT 1 FROM collaborations "
+                               "WHERE administrator_id = :id)");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text(s, ":id", id);
+  return db_exec_stmt(c, s);
+}
+
+enum store_status store_principal_display(struct store_conn *c, const char *kind,
+                                          const char *id, char *name, char *role)
+{
+  sqlite3_stmt *s = db_stmt(
+      c, "SELECT coalesce(name, email), role FROM office_users "
+         "WHERE id = :id AND :kind = 'office_user' UNION ALL "
+         "SELECT name, 'administrator' FROM customer_admins "
+         "WHERE id = :id AND :kind = 'customer_admin' UNION ALL "
+         "SELECT 'Support', 'support' FROM support_users WHERE id = :id AND :kind = 'support' "
+         "UNION ALL SELECT name, 'office' FROM offices WHERE id = :id AND :kind = 'office' "
+         "UNION ALL SELECT 'Administrator', 'admin' FROM admins WHERE id = :id AND :kind = 'admin'");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text(s, ":id", id);
+  db_bind_text(s, ":kind", kind);
+  enum store_status st = db_step_row(c, s);
+  if (st == STORE_OK) {
+    db_col_text(s, 0, name, STORE_NAME_LEN);
+    db_col_text(s, 1, role, 24);
+  }
+  db_reset(s);
+  return st;
 }

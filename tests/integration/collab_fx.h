@@ -158,6 +158,30 @@ static inline void cx_mails_free(struct cx_mail *m, int n)
     json_decref(m[i].data);
 }
 
+/* Checks that the collaboration's e-mails are exactly the "template>recipient" pairs given,
+ * oldest first (NULL-terminated); on a difference prints what there is. */
+static inline void cx_check_mails(struct server *s, const char *collab_id,
+                                  const char *const *want)
+{
+  struct cx_mail m[32];
+  int n = cx_mails(s, collab_id, m, 32), k = 0;
+  bool same = true;
+  for (; want[k]; k++) {
+    char got[sizeof m[0].template_name + sizeof m[0].recipient + 2] = "(none)";
+    if (k < n)
+      snprintf(got, sizeof got, "%s>%s", m[k].template_name, m[k].recipient);
+    if (strcmp(got, want[k]) != 0) {
+      CHECK_MSG(false, "mail %d of %s: '%s', want '%s'", k, collab_id, got, want[k]);
+      same = false;
+    }
+  }
+  CHECK_MSG(n == k, "%s has %d e-mails, want %d", collab_id, n, k);
+  if (!same || n != k)
+    for (int i = 0; i < n; i++)
+      fprintf(stderr, "  has: %s>%s\n", m[i].template_name, m[i].recipient);
+  cx_mails_free(m, n);
+}
+
 /* Checks that the mail's data has exactly the members named (NULL-terminated), all strings. */
 static inline void cx_check_data_keys(const struct cx_mail *m, const char *const *keys)
 {

@@ -133,7 +133,16 @@ static void test_decline(struct server *s)
   link_status(s, in.link, 404);
   expect_illegal(s, in.id, "withdraw", tok_office, NULL, "declined");
   expect_illegal(s, in.id, "approve", in.tok_cadmin, NULL, "declined");
-  CHECK_INT(cx_count(s, "SELECT count(*) FROM outbox WHERE collaboration_id = ?", in.id), 1);
+  /* the invitation, and the office told of the decline with its reason */
+  const char *mails[] = {"invitation_customer>nej@nekar.se", "declined_office>info@byra-ett.se",
+                         NULL};
+  cx_check_mails(s, in.id, mails);
+  struct cx_mail m[4];
+  int n = cx_mails(s, in.id, m, 4);
+  CHECK(n == 2 && json_is_string(json_object_get(m[1].data, "actor_name")));
+  if (n == 2)
+    CHECK_STR(json_string_value(json_object_get(m[1].data, "reason")), "Vi sköter det själva");
+  cx_mails_free(m, n);
   /* declined is not open: the office may invite again */
   cx_activate(s, tok_office, in.customer, in.task, "start", "office", 12, NULL);
 }
@@ -293,9 +302,9 @@ static void test_end(struct server *s)
   if (n >= 1) {
     CHECK_STR(m[n - 1].template_name, "collaboration_ended");
     CHECK_STR(m[n - 1].recipient, "b@behaller.se");
-    const char *keys[] = {"office_name", "collaboration_id", NULL};
-    cx_check_data_keys(&m[n - 1], keys);
     CHECK_STR(json_string_value(json_object_get(m[n - 1].data, "office_name")), "Byrå Ett AB");
+    CHECK(json_is_true(json_object_get(m[n - 1].data, "decision_pending")));
+    CHECK(!json_object_get(m[n - 1].data, "customer_name")); /* the office's name is its own */
   }
   cx_mails_free(m, n);
   /* only the customer decides, once */
@@ -487,7 +496,7 @@ static void test_accept_attempts(struct server *s)
   latest_link(s, &in);
   for (int i = 1; i <= 5; i++) {
     CHECK(cx_action(s, in.id, "accept", tok_office,
-                    "{\"corporate_id\":\"556100-0018\",\"email\":\"info@byra-ett.se\"}", &r));
+                    "{\"corporate_id\":\"556100-0018\",\"email\":\"info@byra-ett.se\",\"terms_version\":\"2026-11\"}", &r));
     CHECK_INT(r.status, 422);
     CHECK_STR(resp_str(&r, "code"), "identity_mismatch");
     char want[32];
@@ -500,7 +509,7 @@ static void test_accept_attempts(struct server *s)
     resp_free(&r);
   }
   CHECK(cx_action(s, in.id, "accept", tok_office,
-                  "{\"corporate_id\":\"556036-0793\",\"email\":\"info@byra-ett.se\"}", &r));
+                  "{\"corporate_id\":\"556036-0793\",\"email\":\"info@byra-ett.se\",\"terms_version\":\"2026-11\"}", &r));
   CHECK_INT(r.status, 409);
   CHECK_STR(resp_str(&r, "code"), "accept_attempts_exhausted");
   resp_free(&r);
@@ -517,7 +526,7 @@ static void test_accept_attempts(struct server *s)
   char path[160];
   snprintf(path, sizeof path, "/v1/invitations/%s/accept", in.link);
   CHECK(cx_post(s, path, NULL, &r,
-                "{\"corporate_id\":\"556036-0793\",\"email\":\"info@byra-ett.se\"}"));
+                "{\"corporate_id\":\"556036-0793\",\"email\":\"info@byra-ett.se\",\"terms_version\":\"2026-11\"}"));
   CHECK_INT(r.status, 200);
   CHECK_STR(resp_str(&r, "state"), "approved");
   resp_free(&r);
@@ -596,15 +605,17 @@ static void test_expiry(void)
                          "template = 'invitation_customer'",
                      in.id),
             1);
+  /* the office is told of the expiry, then of the request (with its reason) */
   struct cx_mail m[8];
   int n = cx_mails(&s, in.id, m, 8);
-  CHECK_INT(n, 2);
-  if (n == 2) {
-    CHECK_STR(m[1].template_name, "renewal_requested");
-    CHECK_STR(m[1].recipient, "info@byra-ett.se"); /* the inviting office */
-    const char *keys[] = {"invitee_name", "collaboration_id", NULL};
-    cx_check_data_keys(&m[1], keys);
-    CHECK_STR(json_string_value(json_object_get(m[1].data, "invitee_name")), "Sen AB");
+  CHECK_INT(n, 3);
+  if (n == 3) {
+    CHECK_STR(m[1].template_name, "expired_office");
+    CHECK_STR(m[1].recipient, "info@byra-ett.se");
+    CHECK_STR(m[2].template_name, "renewal_requested");
+    CHECK_STR(m[2].recipient, "info@byra-ett.se"); /* the inviting office */
+    CHECK_STR(json_string_value(json_object_get(m[2].data, "company_name")), "Sen AB");
+    CHECK(json_is_string(json_object_get(m[2].data, "actor_name")));
   }
   cx_mails_free(m, n);
   /* one request per invitation; its link is used up */
@@ -613,7 +624,7 @@ static void test_expiry(void)
   CHECK_STR(resp_str(&r, "code"), "conflict");
   resp_free(&r);
   link_status(&s, in.link, 404);
-  CHECK_INT(cx_count(&s, "SELECT count(*) FROM outbox WHERE collaboration_id = ?", in.id), 2);
+  CHECK_INT(cx_count(&s, "SELECT count(*) FROM outbox WHERE collaboration_id = ?", in.id), 3);
   /* the office invites again: a new collaboration; the expired one does not block it */
   cx_activate(&s, tok_office, in.customer, in.task, "smart", "office", 12, NULL);
   cx_state(&s, in.id, tok_office, state, sizeof state);
@@ -640,13 +651,13 @@ static void test_expiry(void)
   cx_event_actor(&s, w4.id, tok_cadmin, 2, kind, who);
   CHECK_STR(kind, "invitation_link");
   CHECK_STR(who, off); /* the office the link was sent to */
+  const char *w4_mails[] = {"invitation_office>info@byra-ett.se",
+                            "expired_customer>kia@kundinbjudan.se",
+                            "renewal_requested>kia@kundinbjudan.se", NULL};
+  cx_check_mails(&s, w4.id, w4_mails);
   n = cx_mails(&s, w4.id, m, 8);
-  CHECK_INT(n, 2);
-  if (n == 2) {
-    CHECK_STR(m[1].template_name, "renewal_requested");
-    CHECK_STR(m[1].recipient, "kia@kundinbjudan.se");
-    CHECK_STR(json_string_value(json_object_get(m[1].data, "invitee_name")), "Byrå Ett AB");
-  }
+  if (n == 3)
+    CHECK_STR(json_string_value(json_object_get(m[2].data, "actor_name")), "Byrå Ett AB");
   cx_mails_free(m, n);
   CHECK(cx_action(&s, w4.id, "renewal-requests", tok_office, NULL, &r));
   CHECK_INT(r.status, 409);

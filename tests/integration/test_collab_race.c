@@ -118,12 +118,18 @@ static void approve_vs_withdraw(const char *cid, const char *name, bool withdraw
     const char *steps[] = {"invite:>invited", "approve:invited>approved",
                            "provision:approved>active", NULL};
     cx_check_events(&s, id, tok_office, steps);
-    CHECK_INT(cx_count(&s, "SELECT count(*) FROM outbox WHERE collaboration_id = ?", id), 2);
+    /* the invitation, the office told of the approval, the administrator of the activation */
+    CHECK_INT(cx_count(&s, "SELECT count(*) FROM outbox WHERE collaboration_id = ?", id), 3);
+    CHECK_INT(cx_count(&s, "SELECT count(*) FROM outbox WHERE collaboration_id = ? AND template "
+                           "IN ('approved_office', 'activated_customer')", id), 2);
   } else {
     CHECK_STR(state, "cancelled");
     const char *steps[] = {"invite:>invited", "withdraw:invited>cancelled", NULL};
     cx_check_events(&s, id, tok_office, steps);
-    CHECK_INT(cx_count(&s, "SELECT count(*) FROM outbox WHERE collaboration_id = ?", id), 1);
+    /* the invitation and the administrator told of its withdrawal */
+    CHECK_INT(cx_count(&s, "SELECT count(*) FROM outbox WHERE collaboration_id = ?", id), 2);
+    CHECK_INT(cx_count(&s, "SELECT count(*) FROM outbox WHERE collaboration_id = ? AND template "
+                           "= 'withdrawn_customer'", id), 1);
   }
   CHECK_INT(cx_count(&s, "SELECT version FROM collaborations WHERE id = ?", id),
             strcmp(winner, "approve") == 0 ? 3 : 2);

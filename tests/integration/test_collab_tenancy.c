@@ -174,7 +174,7 @@ static void probe_collab(const char *token, const char *id, bool customer_admin,
   same_as_missing(token, "POST", "/v1/collaborations/", id, "/withdraw", NULL, NULL, nf, who);
   same_as_missing(token, "POST", "/v1/collaborations/", id, "/reminders", NULL, im, nf, who);
   same_as_missing(token, "POST", "/v1/collaborations/", id, "/accept",
-                  "{\"corporate_id\":\"556703-7485\",\"email\":\"b@beta.se\"}", NULL, nf, who);
+                  "{\"corporate_id\":\"556703-7485\",\"email\":\"b@beta.se\",\"terms_version\":\"2026-11\"}", NULL, nf, who);
   same_as_missing(token, "POST", "/v1/collaborations/", id, "/activate", body_task, NULL, nf, who);
   same_as_missing(token, "POST", "/v1/collaborations/", id, "/end",
                   customer_admin ? "{\"keep_service\":false}" : NULL, im, nf, who);

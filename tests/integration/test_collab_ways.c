@@ -517,7 +517,7 @@ static void way_customer_invite(void)
   resp_free(&r);
   snprintf(path, sizeof path, "/v1/invitations/%s/accept", token);
   CHECK(cx_post(&s, path, NULL, &r,
-                "{\"corporate_id\":\"556036-0793\",\"email\":\"fel@byra-ett.se\"}"));
+                "{\"corporate_id\":\"556036-0793\",\"email\":\"fel@byra-ett.se\",\"terms_version\":\"2026-11\"}"));
   CHECK_INT(r.status, 422);
   CHECK_STR(resp_str(&r, "code"), "identity_mismatch");
   /* one answer for any mismatch, not naming which of the two is wrong */
@@ -526,7 +526,7 @@ static void way_customer_invite(void)
   resp_free(&r);
   CHECK_INT(cx_count(&s, "SELECT accept_attempts FROM collaborations WHERE id = ?", id), 1);
   CHECK(cx_post(&s, path, NULL, &r,
-                "{\"corporate_id\":\"5560360793\",\"email\":\"INFO@byra-ett.se\"}"));
+                "{\"corporate_id\":\"5560360793\",\"email\":\"INFO@byra-ett.se\",\"terms_version\":\"2026-11\"}"));
   CHECK_INT(r.status, 200);
   CHECK_STR(resp_str(&r, "state"), "approved");
   resp_free(&r);

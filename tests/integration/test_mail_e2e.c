@@ -230,7 +230,7 @@ static void way4(void)
   CHECK(body && strstr(body, "corporate ID 556100-0042"));
   json_decref(m);
   check_link_opens(link, "\"answers\":[\"accept\",\"decline\"]");
-  answer_link(link, "accept", "{\"corporate_id\":\"556036-0793\",\"email\":\"info@byra-ett.se\"}",
+  answer_link(link, "accept", "{\"corporate_id\":\"556036-0793\",\"email\":\"info@byra-ett.se\",\"terms_version\":\"2026-11\"}",
               "approved");
   m = wait_mail("ida@inbjudare.se", "Byrå Ett AB has accepted your invitation");
   check_mail(m, id, "office_accepted", "en", "Hello,", link, sizeof link);

@@ -43,6 +43,8 @@ static const struct expect table[] = {
     {O, COLLAB_EV_CHANGE_TASK, "IPA", "FL", "=", NULL},
     {O, COLLAB_EV_CHANGE_TERMS, "A", "F", "=", NULL},
     {O, COLLAB_EV_DECIDE_SERVICE, "E", "C", "=", NULL},
+    {O, COLLAB_EV_CHANGE_ADMINISTRATOR, "I", "FL", "=", NULL},
+    {O, COLLAB_EV_COMPANY_CHANGE, "IPA", "Y", "=", NULL},
     /* the customer invites the office (way 4) */
     {U, COLLAB_EV_INVITE, "N", "C", "I", NULL},
     {U, COLLAB_EV_APPROVE, "", "", "", "FK"},
@@ -59,6 +61,8 @@ static const struct expect table[] = {
     {U, COLLAB_EV_CHANGE_TASK, "A", "FL", "=", NULL},
     {U, COLLAB_EV_CHANGE_TERMS, "A", "F", "=", NULL},
     {U, COLLAB_EV_DECIDE_SERVICE, "E", "C", "=", NULL},
+    {U, COLLAB_EV_CHANGE_ADMINISTRATOR, "", "", "", "FL"},
+    {U, COLLAB_EV_COMPANY_CHANGE, "IPA", "Y", "=", NULL},
 };
 
 static const struct expect *find(enum collab_initiator by, enum collab_event ev)

@@ -134,8 +134,18 @@ int main(void)
   new_collab(&a, fx.cp.id, fx.cu.id, now + 60000);
   char hash[65];
   util_sha256_hex("token-a", hash);
-  CHECK_INT(store_collab_insert(c, &a, hash), STORE_OK);
+  CHECK_INT(store_collab_insert(c, &a), STORE_OK);
   CHECK_INT(a.version, 1);
+  /* one link per recipient: two holders, each finds the collaboration and is named */
+  char hash2[65], kind[24], holder[COLLAB_ID_LEN];
+  util_sha256_hex("token-a2", hash2);
+  CHECK_INT(store_collab_link_add(c, a.id, hash, "customer_admin", "admin-1"), STORE_OK);
+  CHECK_INT(store_collab_link_add(c, a.id, hash2, "customer_admin", "admin-2"), STORE_OK);
+  CHECK_INT(store_collab_link_holder(c, hash2, kind, holder), STORE_OK);
+  CHECK_STR(kind, "customer_admin");
+  CHECK_STR(holder, "admin-2");
+  CHECK_INT(store_collab_get_by_token_hash(c, hash2, &got), STORE_OK);
+  CHECK_STR(got.id, a.id);
   CHECK_INT(store_collab_get(c, a.id, &got), STORE_OK);
   CHECK_STR(got.company_name, "Kund AB");
   CHECK_STR(got.corporate_id, "556677-8899");
@@ -154,26 +164,28 @@ int main(void)
   /* a second open one for the same office and company is refused */
   new_collab(&b, fx.cp.id, fx.cu.id, now + 60000);
   util_sha256_hex("token-b", hash);
-  CHECK_INT(store_collab_insert(c, &b, hash), STORE_CONFLICT);
+  CHECK_INT(store_collab_insert(c, &b), STORE_CONFLICT);
   CHECK_INT(store_collab_get_open(c, fx.of.id, fx.cp.id, &got), STORE_OK);
   CHECK_STR(got.id, a.id);
 
   /* versioned update: the first writer wins, a stale version is a conflict */
   struct collab stale = a;
   a.state = COLLAB_APPROVED;
-  CHECK_INT(store_collab_update(c, &a, ""), STORE_OK);
+  CHECK_INT(store_collab_update(c, &a, true), STORE_OK);
   CHECK_INT(a.version, 2);
   stale.state = COLLAB_CANCELLED;
-  CHECK_INT(store_collab_update(c, &stale, NULL), STORE_CONFLICT);
+  CHECK_INT(store_collab_update(c, &stale, false), STORE_CONFLICT);
   CHECK_INT(store_collab_get(c, a.id, &got), STORE_OK);
   CHECK(got.state == COLLAB_APPROVED);
   CHECK_INT(got.version, 2);
-  /* "" consumed the link */
+  /* every link died with the update */
   util_sha256_hex("token-a", hash);
   CHECK_INT(store_collab_get_by_token_hash(c, hash, &got), STORE_NOT_FOUND);
+  CHECK_INT(store_collab_get_by_token_hash(c, hash2, &got), STORE_NOT_FOUND);
+  CHECK_INT(store_collab_link_holder(c, hash2, kind, holder), STORE_NOT_FOUND);
   struct collab ghost = a;
   util_uuid(ghost.id);
-  CHECK_INT(store_collab_update(c, &ghost, NULL), STORE_NOT_FOUND);
+  CHECK_INT(store_collab_update(c, &ghost, false), STORE_NOT_FOUND);
 
   /* history */
   struct collab_event_rec e = {0}, last = {0};
@@ -209,7 +221,7 @@ int main(void)
   struct collab lapsed;
   new_collab(&lapsed, fx.cp2.id, fx.cu2.id, now - 1000);
   util_sha256_hex("token-c", hash);
-  CHECK_INT(store_collab_insert(c, &lapsed, hash), STORE_OK);
+  CHECK_INT(store_collab_insert(c, &lapsed), STORE_OK);
   CHECK(!open_view_has(fx.cu2.id));
   char ids[4][COLLAB_ID_LEN];
   size_t n = 0;
@@ -302,7 +314,7 @@ int main(void)
   a.state = COLLAB_ACTIVE;
   a.service_decision_pending = true;
   snprintf(a.renewal_requested_at, sizeof a.renewal_requested_at, "2027-01-01T00:00:00.000Z");
-  CHECK_INT(store_collab_update(c, &a, NULL), STORE_OK);
+  CHECK_INT(store_collab_update(c, &a, false), STORE_OK);
   CHECK_INT(store_collab_other_active(c, fx.cp.id, lapsed.id, other), STORE_OK);
   CHECK_STR(other, a.id);
   CHECK_INT(store_collab_other_active(c, fx.cp.id, a.id, other), STORE_NOT_FOUND);

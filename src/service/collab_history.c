@@ -1,0 +1,48 @@
+/* collab_history.c - a collaboration's shared history: one row per transition or change,
+ * naming who acted (kind, id, and their display name and role at the time). */
+#include "log.h"
+#include "service/collab_service.h"
+#include "service/notify.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum store_status collab_record(struct store_conn *c, const struct collab *co,
+                                const char *actor_kind, const char *actor_id, const char *event,
+                                enum collab_state from, enum collab_state to, const char *reason,
+                                json_t *details, const char *at)
+{
+  struct collab_event_rec *e = calloc(1, sizeof *e);
+  if (!e) {
+    json_decref(details);
+    return STORE_ERROR;
+  }
+  snprintf(e->collaboration_id, sizeof e->collaboration_id, "%s", co->id);
+  snprintf(e->actor_kind, sizeof e->actor_kind, "%s", actor_kind);
+  snprintf(e->actor_id, sizeof e->actor_id, "%s", actor_id ? actor_id : "");
+  snprintf(e->event, sizeof e->event, "%s", event);
+  snprintf(e->from_state, sizeof e->from_state, "%s",
+           from == COLLAB_NONE ? "" : collab_state_str(from));
+  snprintf(e->to_state, sizeof e->to_state, "%s", collab_state_str(to));
+  snprintf(e->reason, sizeof e->reason, "%s", reason ? reason : "");
+  if (at)
+    snprintf(e->at, sizeof e->at, "%s", at);
+  char *text = details ? json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+  json_decref(details);
+  enum store_status st = notify_actor_display(c, co, actor_kind, actor_id, e->actor_name,
+                                              e->actor_role);
+  if (st != STORE_OK)
+    goto cleanup;
+  st = STORE_ERROR;
+  if (text && strlen(text) >= sizeof e->details) {
+    log_msg(LOG_ERROR, "collab_event_details", "details of %s too long", event);
+    goto cleanup;
+  }
+  snprintf(e->details, sizeof e->details, "%s", text ? text : "{}");
+  st = store_collab_event_add(c, e);
+cleanup:
+  free(text);
+  free(e);
+  return st;
+}

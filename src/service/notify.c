@@ -1,0 +1,270 @@
+/* notify.c - turns the notification matrix into outbox rows: who the audience is for this
+ * collaboration (the office and its responsible user, every administrator of the company, the
+ * other offices active with it), the facts every e-mail states, and a link per invitee. */
+#include "service/notify.h"
+
+#include "store_identity.h"
+#include "store_outbox.h"
+#include "store_variants.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define MAX_OFFICE_RECIPIENTS 2
+
+/* MERGE: becomes date_iso_ms from domain/dates.h (branch i9misc) */
+void collab_iso_ms(int64_t ms, char *buf, size_t len);
+#define util_iso_ms collab_iso_ms
+
+/* The facts every e-mail about co states (new reference). */
+static json_t *facts(struct store_conn *c, const struct collab *co, const struct notify_req *rq,
+                     const char *actor_name)
+{
+  json_t *d = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i}", "collaboration_id", co->id,
+                        "office_name", co->office_name, "company_name", co->company_name,
+                        "corporate_id", co->corporate_id, "variant", co->variant,
+                        "invoice_recipient", co->invoice_recipient, "agreement_period_months",
+                        co->agreement_period_months);
+  if (!d)
+    return NULL;
+  struct variant v;
+  if (store_variant_get(c, co->variant, &v) == STORE_OK)
+    json_object_set_new(d, "variant_name", json_string(v.name));
+  if (co->starts_on[0])
+    json_object_set_new(d, "starts_on", json_string(co->starts_on));
+  if (co->renews_on[0])
+    json_object_set_new(d, "renews_on", json_string(co->renews_on));
+  /* way 1: the company's agreement goes on; nothing new is charged before it renews */
+  if (co->agreement_continues && co->renews_on[0])
+    json_object_set_new(d, "no_charge_until", json_string(co->renews_on));
+  if (co->state == COLLAB_INVITED || rq->ev == NOTIFY_EXPIRED) {
+    char at[32];
+    util_iso_ms(co->expires_at_ms, at, sizeof at);
+    json_object_set_new(d, "expires_at", json_string(at));
+  }
+  if (rq->reason && rq->reason[0])
+    json_object_set_new(d, "reason", json_string(rq->reason));
+  if (actor_name && actor_name[0])
+    json_object_set_new(d, "actor_name", json_string(actor_name));
+  if (rq->extra)
+    json_object_update(d, rq->extra);
+  return d;
+}
+
+static enum store_status enqueue(struct store_conn *c, const struct collab *co,
+                                 const char *recipient, const char *tmpl, json_t *data)
+{
+  char *text = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
+  if (!text)
+    return STORE_ERROR;
+  struct outbox_message m = {.recipient = recipient,
+                             .template_name = tmpl,
+                             .language = co->language,
+                             .data_json = text,
+                             .collaboration_id = co->id};
+  enum store_status st = store_outbox_enqueue(c, &m, NULL);
+  free(text);
+  return st;
+}
+
+/* A new link of co held by (kind, id): its nonce into data.token_nonce and co->token_nonce. */
+static enum store_status new_link(struct store_conn *c, struct collab *co,
+                                  const struct notify_req *rq, const char *kind, const char *id,
+                                  json_t *data)
+{
+  char nonce[COLLAB_NONCE_LEN], token[SECRET_TOKEN_LEN], hash[65];
+  if (!rq->secret || !util_random_token(nonce, sizeof nonce, 32))
+    return STORE_ERROR;
+  secret_token(rq->secret, "invitation", nonce, token);
+  util_sha256_hex(token, hash);
+  enum store_status st = store_collab_link_add(c, co->id, hash, kind, id);
+  if (st != STORE_OK)
+    return st;
+  memcpy(co->token_nonce, nonce, sizeof co->token_nonce);
+  json_object_set_new(data, "token_nonce", json_string(nonce));
+  return STORE_OK;
+}
+
+/* The office's address and the office user responsible for co (who invited it, or who
+ * accepted the customer's invitation), without repeating an address. */
+static enum store_status office_recipients(struct store_conn *c, const struct collab *co,
+                                           char (*to)[STORE_EMAIL_LEN], size_t *n)
+{
+  struct office of;
+  enum store_status st = store_office_get(c, co->office_id, &of);
+  if (st != STORE_OK)
+    return st == STORE_NOT_FOUND ? STORE_ERROR : st;
+  *n = 0;
+  snprintf(to[(*n)++], STORE_EMAIL_LEN, "%s", of.email);
+  const char *user = strcmp(co->inviter_kind, "office_user") == 0       ? co->inviter_id
+                     : strcmp(co->approved_by_kind, "office_user") == 0 ? co->approved_by_id
+                                                                         : NULL;
+  struct office_user u;
+  if (user && (st = store_office_user_get(c, co->office_id, user, &u)) == STORE_OK &&
+      strcasecmp(u.email, of.email) != 0)
+    snprintf(to[(*n)++], STORE_EMAIL_LEN, "%s", u.email);
+  return st == STORE_NOT_FOUND ? STORE_OK : st;
+}
+
+static enum store_status tell_office(struct store_conn *c, struct collab *co,
+                                     const struct notify_req *rq, const struct notify_step *step,
+                                     json_t *data)
+{
+  char to[MAX_OFFICE_RECIPIENTS][STORE_EMAIL_LEN];
+  size_t n = 0;
+  enum store_status st = office_recipients(c, co, to, &n);
+  if (step->carries_link) /* the office's one link goes to its address */
+    n = 1;
+  for (size_t i = 0; st == STORE_OK && i < n; i++) {
+    json_t *d = json_deep_copy(data);
+    if (!d)
+      return STORE_ERROR;
+    if (step->carries_link)
+      st = new_link(c, co, rq, "office", co->office_id, d);
+    if (st == STORE_OK)
+      st = enqueue(c, co, to[i], step->template_name, d);
+    json_decref(d);
+  }
+  return st;
+}
+
+static enum store_status tell_admin(struct store_conn *c, struct collab *co,
+                                    const struct notify_req *rq, const struct notify_step *step,
+                                    json_t *data, const struct customer_admin *ad)
+{
+  json_t *d = json_deep_copy(data);
+  if (!d)
+    return STORE_ERROR;
+  json_object_set_new(d, "recipient_name", json_string(ad->name));
+  bool named = co->way == COLLAB_WAY_NEW_CUSTOMER && strcmp(ad->id, co->administrator_id) == 0;
+  const char *tmpl = named && step->named_admin_template ? step->named_admin_template
+                                                         : step->template_name;
+  enum store_status st = STORE_OK;
+  if (step->carries_link)
+    st = new_link(c, co, rq, "customer_admin", ad->id, d);
+  if (st == STORE_OK)
+    st = enqueue(c, co, ad->email, tmpl, d);
+  json_decref(d);
+  return st;
+}
+
+/* Every confirmed administrator of the company, and the one co names if nobody confirmed it
+ * yet (way 3: the office named it and the invitation is its). */
+static enum store_status tell_admins(struct store_conn *c, struct collab *co,
+                                     const struct notify_req *rq, const struct notify_step *step,
+                                     json_t *data)
+{
+  struct customer_admin *ads = calloc(STORE_MAX_ADMINS + 1, sizeof *ads);
+  if (!ads)
+    return STORE_ERROR;
+  size_t n = 0;
+  bool named_listed = !co->administrator_id[0];
+  enum store_status st =
+      store_customer_admins_of_company(c, co->company_id, ads, STORE_MAX_ADMINS, &n);
+  for (size_t i = 0; st == STORE_OK && i < n; i++)
+    named_listed = named_listed || strcmp(ads[i].id, co->administrator_id) == 0;
+  if (st == STORE_OK && !named_listed) {
+    st = store_customer_admin_get(c, co->administrator_id, &ads[n]);
+    if (st == STORE_OK)
+      n++;
+    else if (st == STORE_NOT_FOUND)
+      st = STORE_OK;
+  }
+  for (size_t i = 0; st == STORE_OK && i < n; i++)
+    st = tell_admin(c, co, rq, step, data, &ads[i]);
+  free(ads);
+  return st;
+}
+
+/* The offices active with co's company (all, or all but co's own), each about its own
+ * collaboration, in its language. */
+static enum store_status tell_offices(struct store_conn *c, struct collab *co,
+                                      const struct notify_req *rq,
+                                      const struct notify_step *step, bool others_only)
+{
+  char (*ids)[COLLAB_ID_LEN] = malloc(COLLAB_MAX_OPEN_PER_COMPANY * sizeof *ids);
+  struct collab *other = malloc(sizeof *other);
+  size_t n = 0;
+  enum store_status st = ids && other ? store_collab_open_of_company(c, co->company_id, ids, &n)
+                                      : STORE_ERROR;
+  for (size_t i = 0; st == STORE_OK && i < n; i++) {
+    if (others_only && strcmp(ids[i], co->id) == 0)
+      continue;
+    if (strcmp(ids[i], co->id) == 0)
+      memcpy(other, co, sizeof *other);
+    else if ((st = store_collab_get(c, ids[i], other)) != STORE_OK)
+      break;
+    if (other->state != COLLAB_ACTIVE)
+      continue;
+    json_t *d = facts(c, other, rq, NULL);
+    st = d ? tell_office(c, other, rq, step, d) : STORE_ERROR;
+    json_decref(d);
+  }
+  free(ids);
+  free(other);
+  return st;
+}
+
+/* The actor as an e-mail names it, in co's language. */
+static void actor_for_mail(struct store_conn *c, const struct collab *co,
+                           const struct notify_req *rq, char *out, size_t len)
+{
+  char name[STORE_NAME_LEN], role[24];
+  out[0] = '\0';
+  if (!rq->actor_kind || notify_actor_display(c, co, rq->actor_kind, rq->actor_id, name, role) !=
+                             STORE_OK || !name[0])
+    return;
+  bool en = strcmp(co->language, "en") == 0;
+  if (strcmp(role, "administrator") == 0)
+    snprintf(out, len, "%s (%s)", name, en ? "administrator" : "administratör");
+  else if (strcmp(role, "full") == 0 || strcmp(role, "limited") == 0)
+    snprintf(out, len, "%s, %s", name, co->office_name);
+  else
+    snprintf(out, len, "%s", name);
+}
+
+enum store_status notify_collab(struct store_conn *c, struct collab *co,
+                                const struct notify_req *rq)
+{
+  struct notify_step steps[NOTIFY_MAX_STEPS];
+  size_t n = notify_plan(rq->ev, co->initiated_by, rq->side, steps);
+  if (n == 0)
+    return STORE_OK;
+  char actor[2 * STORE_NAME_LEN + 16];
+  actor_for_mail(c, co, rq, actor, sizeof actor);
+  json_t *data = facts(c, co, rq, actor);
+  if (!data)
+    return STORE_ERROR;
+  enum store_status st = STORE_OK;
+  for (size_t i = 0; st == STORE_OK && i < n; i++) {
+    switch (steps[i].audience) {
+    case NOTIFY_TO_OFFICE:
+      st = tell_office(c, co, rq, &steps[i], data);
+      break;
+    case NOTIFY_TO_ADMINS:
+      st = tell_admins(c, co, rq, &steps[i], data);
+      break;
+    case NOTIFY_TO_OTHER_OFFICES:
+    case NOTIFY_TO_ALL_OFFICES:
+      st = tell_offices(c, co, rq, &steps[i], steps[i].audience == NOTIFY_TO_OTHER_OFFICES);
+      break;
+    }
+  }
+  json_decref(data);
+  return st;
+}
+
+enum store_status notify_actor_display(struct store_conn *c, const struct collab *co,
+                                       const char *kind, const char *id, char *name, char *role)
+{
+  name[0] = role[0] = '\0';
+  if (!kind || !id || !id[0])
+    return STORE_OK;
+  if (strcmp(kind, "invitation_link") == 0) /* the one the link was sent to */
+    kind = co->way == COLLAB_WAY_CUSTOMER_INVITE ? "office" : "customer_admin";
+  enum store_status st = store_principal_display(c, kind, id, name, role);
+  return st == STORE_NOT_FOUND ? STORE_OK : st;
+}
