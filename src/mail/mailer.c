@@ -128,8 +128,10 @@ static char *build(struct mailer *m, const struct outbox_row *row, char *why, si
 {
   json_t *data = json_loads(row->data ? row->data : "", 0, NULL);
   struct variant v;
+  /* The display name comes with the data; rows written before it did get it looked up. */
   const char *code = json_string_value(json_object_get(data, "variant"));
-  struct store_conn *c = store_conn(m->app->store);
+  const char *named = json_string_value(json_object_get(data, "variant_name"));
+  struct store_conn *c = named && *named ? NULL : store_conn(m->app->store);
   bool have_variant = code && c && store_variant_get(c, code, &v) == STORE_OK;
   struct mail_render_ctx ctx = {m->app->public_url, &m->app->secret,
                                 have_variant ? v.name : NULL};

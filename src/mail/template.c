@@ -1,168 +1,56 @@
-/* template.c - the e-mail texts (Swedish and English) and their rendering.
+/* template.c - renders the e-mail texts of texts_customer.c and texts_office.c.
  *
  * A text uses {name} for a value: a string (or integer) member of the row's data, or one of
- * the computed values {link} (the invitation link, from data.token_nonce), {variant_name}
- * (the variant's display name, from data.variant) and {expires_on} (the date part of
- * data.expires_at). A body line starting with {?name} is left out when that value is absent.
- * Values lose control characters so that data can never add lines or headers. */
+ * the computed values below ({link}, {variant_name}, {expires_on}, {payer},
+ * {lost_features}). A body line may start with conditions: {?name} keeps the line when the
+ * value is present and not false (a non-empty string, an integer, true), {!name} when it is
+ * absent or false; several conditions on one line must all hold. Values lose control
+ * characters so that data can never add lines or headers. */
 #include "mail_template.h"
 #include "mbuf.h"
+#include "texts.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_FIELDS 6
-
-struct text {
-  const char *subject;
-  const char *body;
+struct render {
+  json_t *data;
+  const struct mail_render_ctx *ctx;
+  bool en;
+  char *why;
+  size_t why_len;
+  bool failed;
 };
 
-struct template {
-  const char *name;
-  const char *required[MAX_FIELDS]; /* data members that must be present */
-  struct text sv, en;
+static bool put_link(struct render *r, struct mbuf *b);
+static bool put_variant_name(struct render *r, struct mbuf *b);
+static bool put_expires_on(struct render *r, struct mbuf *b);
+static bool put_payer(struct render *r, struct mbuf *b);
+static bool put_lost_features(struct render *r, struct mbuf *b);
+
+/* The computed values, the data member each comes from (named when it is unusable) and what
+ * that member must hold. */
+static const struct computed {
+  const char *name, *source, *wanted;
+  bool (*put)(struct render *r, struct mbuf *b);
+} computed[] = {
+    {"link", "token_nonce", "a non-empty string", put_link},
+    {"variant_name", "variant", "a non-empty string", put_variant_name},
+    {"expires_on", "expires_at", "an ISO date and time", put_expires_on},
+    {"payer", "invoice_recipient", "\"office\" or \"customer\"", put_payer},
+    {"lost_features", "lost_features", "a comma-separated list", put_lost_features},
 };
+#define N_COMPUTED (sizeof computed / sizeof computed[0])
 
-#define FOOTER_SV "\n-- \nDet här meddelandet skickades automatiskt av advisord. Svara inte på det.\n"
-#define FOOTER_EN "\n-- \nThis message was sent automatically by advisord. Please do not reply.\n"
-
-static const struct template templates[] = {
-    {"invitation_customer",
-     {"office_name", "customer_name", "variant", "collaboration_id", "token_nonce"},
-     {"{office_name} bjuder in {customer_name} till samarbete i {variant_name}",
-      "Hej!\n\n"
-      "Redovisningsbyrån {office_name} vill samarbeta med {customer_name} i {variant_name}.\n\n"
-      "Logga in på kundportalen Mina tjänster och godkänn villkoren för att starta "
-      "samarbetet. Inbjudan öppnar du med länken nedan:\n\n"
-      "{link}\n\n"
-      "{?expires_on}Inbjudan gäller till och med {expires_on}.\n"
-      "Känner du inte igen inbjudan kan du bortse från det här meddelandet.\n\n"
-      "Vänliga hälsningar\n{office_name}\n" FOOTER_SV},
-     {"{office_name} invites {customer_name} to collaborate in {variant_name}",
-      "Hello,\n\n"
-      "The accounting office {office_name} would like to work with {customer_name} in "
-      "{variant_name}.\n\n"
-      "Log in to the customer portal Mina tjänster and approve the terms to start the "
-      "collaboration. Open the invitation with the link below:\n\n"
-      "{link}\n\n"
-      "{?expires_on}The invitation is valid until {expires_on}.\n"
-      "If you do not recognise this invitation, you can ignore this message.\n\n"
-      "Kind regards\n{office_name}\n" FOOTER_EN}},
-    {"activation_new_admin",
-     {"office_name", "customer_name", "admin_name", "variant", "collaboration_id",
-      "token_nonce"},
-     {"{office_name} har aktiverat {variant_name} för {customer_name}",
-      "Hej {admin_name}!\n\n"
-      "Redovisningsbyrån {office_name} har aktiverat {variant_name} för {customer_name} och "
-      "angett dig som administratör för företaget.\n\n"
-      "Logga in på kundportalen Mina tjänster och godkänn villkoren, så kan byrån och ni "
-      "börja arbeta tillsammans. Inbjudan öppnar du med länken nedan:\n\n"
-      "{link}\n\n"
-      "{?expires_on}Inbjudan gäller till och med {expires_on}.\n"
-      "Känner du inte igen inbjudan kan du bortse från det här meddelandet.\n\n"
-      "Vänliga hälsningar\n{office_name}\n" FOOTER_SV},
-     {"{office_name} has activated {variant_name} for {customer_name}",
-      "Hello {admin_name},\n\n"
-      "The accounting office {office_name} has activated {variant_name} for {customer_name} "
-      "and named you the company's administrator.\n\n"
-      "Log in to the customer portal Mina tjänster and approve the terms so that the office "
-      "and you can start working together. Open the invitation with the link below:\n\n"
-      "{link}\n\n"
-      "{?expires_on}The invitation is valid until {expires_on}.\n"
-      "If you do not recognise this invitation, you can ignore this message.\n\n"
-      "Kind regards\n{office_name}\n" FOOTER_EN}},
-    {"invitation_office",
-     {"company_name", "corporate_id", "collaboration_id", "token_nonce"},
-     {"{company_name} bjuder in er byrå till samarbete",
-      "Hej!\n\n"
-      "{company_name} (organisationsnummer {corporate_id}) vill att er byrå tar hand om "
-      "företagets ekonomi i Visma eEkonomi och har bjudit in er till ett samarbete.\n\n"
-      "Aktivera samarbetet med länken nedan. Där bekräftar ni byråns organisationsnummer och "
-      "e-postadress och godkänner villkoren. Samarbetet startar när ni har kopplat det till "
-      "ett uppdrag.\n\n"
-      "{link}\n\n"
-      "{?expires_on}Inbjudan gäller till och med {expires_on}.\n"
-      "Känner ni inte igen inbjudan kan ni bortse från det här meddelandet.\n" FOOTER_SV},
-     {"{company_name} invites your office to collaborate",
-      "Hello,\n\n"
-      "{company_name} (corporate ID {corporate_id}) would like your office to look after the "
-      "company's accounts in Visma eEkonomi and has invited you to a collaboration.\n\n"
-      "Activate the collaboration with the link below. There you confirm your office's "
-      "corporate ID and e-mail address and accept the terms. The collaboration starts once "
-      "you have connected it to a task.\n\n"
-      "{link}\n\n"
-      "{?expires_on}The invitation is valid until {expires_on}.\n"
-      "If you do not recognise this invitation, you can ignore this message.\n" FOOTER_EN}},
-    {"office_accepted",
-     {"office_name", "collaboration_id"},
-     {"{office_name} har accepterat er inbjudan",
-      "Hej!\n\n"
-      "Redovisningsbyrån {office_name} har accepterat er inbjudan till ett samarbete. "
-      "Samarbetet startar när byrån har kopplat det till ett uppdrag; ni behöver inte göra "
-      "något mer.\n\n"
-      "Samarbetets id: {collaboration_id}\n" FOOTER_SV},
-     {"{office_name} has accepted your invitation",
-      "Hello,\n\n"
-      "The accounting office {office_name} has accepted your invitation to collaborate. The "
-      "collaboration starts once the office has connected it to a task; there is nothing more "
-      "you need to do.\n\n"
-      "Collaboration id: {collaboration_id}\n" FOOTER_EN}},
-    {"approved_office",
-     {"customer_name", "collaboration_id"},
-     {"{customer_name} har godkänt samarbetet",
-      "Hej!\n\n"
-      "{customer_name} har godkänt villkoren för samarbetet med er byrå. Ni kan nu börja "
-      "arbeta tillsammans i Visma eEkonomi.\n\n"
-      "Samarbetets id: {collaboration_id}\n" FOOTER_SV},
-     {"{customer_name} has approved the collaboration",
-      "Hello,\n\n"
-      "{customer_name} has approved the terms of the collaboration with your office. You can "
-      "now start working together in Visma eEkonomi.\n\n"
-      "Collaboration id: {collaboration_id}\n" FOOTER_EN}},
-    {"collaboration_ended",
-     {"office_name", "collaboration_id"},
-     {"{office_name} har avslutat samarbetet med er",
-      "Hej!\n\n"
-      "Redovisningsbyrån {office_name} har avslutat samarbetet med er i Visma eEkonomi. "
-      "Tjänsten och ert abonnemang fortsätter tills vidare precis som tidigare.\n\n"
-      "Nu bestämmer ni om företaget ska fortsätta använda tjänsten på egen hand (och då själva "
-      "betala för den från och med nu) eller avaktivera den. Logga in på kundportalen Mina "
-      "tjänster och gör ert val.\n\n"
-      "Samarbetets id: {collaboration_id}\n" FOOTER_SV},
-     {"{office_name} has ended the collaboration with you",
-      "Hello,\n\n"
-      "The accounting office {office_name} has ended its collaboration with you in Visma "
-      "eEkonomi. The service and your subscription carry on as before for now.\n\n"
-      "You now decide whether the company keeps using the service on its own (and pays for it "
-      "from then on) or deactivates it. Log in to the customer portal Mina tjänster to make "
-      "your choice.\n\n"
-      "Collaboration id: {collaboration_id}\n" FOOTER_EN}},
-    {"renewal_requested",
-     {"invitee_name", "collaboration_id"},
-     {"{invitee_name} ber om en ny inbjudan till samarbete",
-      "Hej!\n\n"
-      "{invitee_name} hann inte svara på er inbjudan till samarbete innan den gick ut och ber "
-      "nu om en ny.\n\n"
-      "Den gamla inbjudan öppnas inte igen. Vill ni fortfarande samarbeta skickar ni en ny "
-      "inbjudan.\n\n"
-      "Samarbetets id: {collaboration_id}\n" FOOTER_SV},
-     {"{invitee_name} asks for a new invitation to collaborate",
-      "Hello,\n\n"
-      "{invitee_name} did not answer your invitation to collaborate before it expired and now "
-      "asks for a new one.\n\n"
-      "The old invitation will not open again. If you still want to work together, send a new "
-      "invitation.\n\n"
-      "Collaboration id: {collaboration_id}\n" FOOTER_EN}},
-};
-#define N_TEMPLATES (sizeof templates / sizeof templates[0])
-
-static const struct template *find(const char *name)
+static const struct mail_text_template *find(const char *name)
 {
-  for (size_t i = 0; name && i < N_TEMPLATES; i++)
-    if (strcmp(templates[i].name, name) == 0)
-      return &templates[i];
+  for (size_t i = 0; name && i < mail_texts_customer_count; i++)
+    if (strcmp(mail_texts_customer[i].name, name) == 0)
+      return &mail_texts_customer[i];
+  for (size_t i = 0; name && i < mail_texts_office_count; i++)
+    if (strcmp(mail_texts_office[i].name, name) == 0)
+      return &mail_texts_office[i];
   return NULL;
 }
 
@@ -181,43 +69,168 @@ bool mail_invitation_link(const struct mail_render_ctx *ctx, const char *nonce, 
   return n > 0 && (size_t)n < len;
 }
 
-struct render {
-  json_t *data;
-  const struct mail_render_ctx *ctx;
-  char *why;
-  size_t why_len;
-  bool failed;
+/* Appends n bytes of s to b (when b is not NULL), control characters made spaces. */
+static void put_text(struct mbuf *b, const char *s, size_t n)
+{
+  if (!b)
+    return;
+  size_t from = b->len;
+  mbuf_addn(b, s, n);
+  for (size_t i = from; !b->oom && i < b->len; i++)
+    if ((unsigned char)b->p[i] < 0x20 || b->p[i] == 0x7F)
+      b->p[i] = ' ';
+}
+
+/* The data member's non-empty string, or NULL. */
+static const char *member_str(struct render *r, const char *name)
+{
+  json_t *v = json_object_get(r->data, name);
+  return json_is_string(v) && json_string_length(v) > 0 ? json_string_value(v) : NULL;
+}
+
+static bool put_link(struct render *r, struct mbuf *b)
+{
+  const char *nonce = member_str(r, "token_nonce");
+  char link[512];
+  if (!nonce || !mail_invitation_link(r->ctx, nonce, link, sizeof link))
+    return false;
+  put_text(b, link, strlen(link));
+  return true;
+}
+
+/* data.variant_name, else the name the mailer looked up, else the code. */
+static bool put_variant_name(struct render *r, struct mbuf *b)
+{
+  const char *s = member_str(r, "variant_name");
+  if (!s && r->ctx->variant_name && *r->ctx->variant_name)
+    s = r->ctx->variant_name;
+  if (!s)
+    s = member_str(r, "variant");
+  if (s)
+    put_text(b, s, strlen(s));
+  return s != NULL;
+}
+
+/* The date part of data.expires_at. */
+static bool put_expires_on(struct render *r, struct mbuf *b)
+{
+  const char *at = member_str(r, "expires_at");
+  static const char shape[] = "dddd-dd-dd";
+  for (size_t i = 0; at && i < 10; i++)
+    if (shape[i] == 'd' ? at[i] < '0' || at[i] > '9' : at[i] != '-')
+      return false;
+  if (at)
+    put_text(b, at, 10);
+  return at != NULL;
+}
+
+/* Who pays, in the e-mail's language, from data.invoice_recipient. */
+static bool put_payer(struct render *r, struct mbuf *b)
+{
+  const char *who = member_str(r, "invoice_recipient");
+  const char *s = NULL;
+  if (who && strcmp(who, "office") == 0)
+    s = r->en ? "the office" : "byrån";
+  else if (who && strcmp(who, "customer") == 0)
+    s = r->en ? "the company" : "företaget";
+  if (s)
+    put_text(b, s, strlen(s));
+  return s != NULL;
+}
+
+/* The features of a variant in words; an unknown code is shown as it is. */
+static const struct {
+  const char *code, *sv, *en;
+} features[] = {
+    {"bookkeeping.basic", "grundläggande bokföring", "basic bookkeeping"},
+    {"bookkeeping.full", "fullständig bokföring", "full bookkeeping"},
+    {"invoicing.basic", "grundläggande fakturering", "basic invoicing"},
+    {"invoicing.full", "fullständig fakturering", "full invoicing"},
+    {"supplier_invoices", "leverantörsfakturor", "supplier invoices"},
+    {"approval_flow", "attestflöde", "approval flow"},
+    {"multi_user", "flera användare", "several users"},
 };
 
-/* The value of a placeholder into buf; false when absent. */
-static bool value_of(struct render *r, const char *name, char *buf, size_t len)
+/* data.lost_features ("a,b") as "A, B" in the e-mail's language. */
+static bool put_lost_features(struct render *r, struct mbuf *b)
 {
-  if (strcmp(name, "link") == 0) {
-    const char *nonce = json_string_value(json_object_get(r->data, "token_nonce"));
-    return nonce && *nonce && mail_invitation_link(r->ctx, nonce, buf, len);
+  const char *list = member_str(r, "lost_features");
+  size_t shown = 0;
+  for (const char *p = list; p && *p;) {
+    size_t n = strcspn(p, ",");
+    const char *code = p;
+    size_t cn = n;
+    while (cn > 0 && *code == ' ')
+      code++, cn--;
+    while (cn > 0 && code[cn - 1] == ' ')
+      cn--;
+    p += n + (p[n] == ',');
+    if (cn == 0)
+      continue;
+    const char *word = NULL;
+    for (size_t i = 0; !word && i < sizeof features / sizeof features[0]; i++)
+      if (strlen(features[i].code) == cn && memcmp(features[i].code, code, cn) == 0)
+        word = r->en ? features[i].en : features[i].sv;
+    if (shown++ > 0)
+      put_text(b, ", ", 2);
+    put_text(b, word ? word : code, word ? strlen(word) : cn);
   }
-  if (strcmp(name, "variant_name") == 0 && r->ctx->variant_name && *r->ctx->variant_name) {
-    snprintf(buf, len, "%s", r->ctx->variant_name);
+  return shown > 0;
+}
+
+static const struct computed *computed_value(const char *name)
+{
+  for (size_t i = 0; i < N_COMPUTED; i++)
+    if (strcmp(computed[i].name, name) == 0)
+      return &computed[i];
+  return NULL;
+}
+
+/* Appends the value of a placeholder to b (b NULL: only checks); false when it has none. */
+static bool put_value(struct render *r, const char *name, struct mbuf *b)
+{
+  const struct computed *c = computed_value(name);
+  if (c)
+    return c->put(r, b);
+  json_t *v = json_object_get(r->data, name);
+  if (json_is_string(v) && json_string_length(v) > 0) {
+    put_text(b, json_string_value(v), json_string_length(v));
     return true;
   }
-  if (strcmp(name, "expires_on") == 0) {
-    const char *at = json_string_value(json_object_get(r->data, "expires_at"));
-    if (!at || strlen(at) < 10)
-      return false;
-    snprintf(buf, len, "%.10s", at);
-    return true;
-  }
-  json_t *v = json_object_get(r->data, strcmp(name, "variant_name") == 0 ? "variant" : name);
-  if (json_is_string(v) && json_string_length(v) > 0)
-    snprintf(buf, len, "%s", json_string_value(v));
-  else if (json_is_integer(v))
-    snprintf(buf, len, "%lld", (long long)json_integer_value(v));
-  else
+  if (!json_is_integer(v))
     return false;
-  for (char *p = buf; *p; p++) /* no line breaks or other controls from data */
-    if ((unsigned char)*p < 0x20 || *p == 0x7F)
-      *p = ' ';
+  if (b)
+    mbuf_addf(b, "%lld", (long long)json_integer_value(v));
   return true;
+}
+
+/* A line condition: the value is present and not false. */
+static bool holds(struct render *r, const char *name)
+{
+  json_t *v = json_object_get(r->data, name);
+  if (json_is_boolean(v))
+    return json_is_true(v);
+  return put_value(r, name, NULL);
+}
+
+/* The data member a placeholder comes from, for a reason. */
+static const char *source_of(const char *name)
+{
+  const struct computed *c = computed_value(name);
+  return c ? c->source : name;
+}
+
+/* Copies the name inside "{name}" at open (n bytes available) into name; its length, or 0
+ * when there is none. */
+static size_t name_at(const char *open, size_t n, char name[64])
+{
+  const char *close = memchr(open, '}', n);
+  size_t nl = close ? (size_t)(close - open - 1) : 0;
+  if (!close || nl == 0 || nl >= 64)
+    return 0;
+  memcpy(name, open + 1, nl);
+  name[nl] = '\0';
+  return nl;
 }
 
 /* Appends text with its placeholders filled; a missing value fails the rendering. */
@@ -231,49 +244,61 @@ static void fill(struct render *r, struct mbuf *b, const char *text, size_t n)
       break;
     }
     mbuf_addn(b, p, (size_t)(open - p));
-    const char *close = memchr(open, '}', (size_t)(end - open));
-    char name[64], value[1024];
-    size_t nl = close ? (size_t)(close - open - 1) : 0;
-    if (!close || nl == 0 || nl >= sizeof name) {
+    char name[64];
+    size_t nl = name_at(open, (size_t)(end - open), name);
+    if (nl == 0) {
       mbuf_addc(b, '{');
       p = open + 1;
       continue;
     }
-    memcpy(name, open + 1, nl);
-    name[nl] = '\0';
-    if (!value_of(r, name, value, sizeof value)) {
-      snprintf(r->why, r->why_len, "the data has no usable '%s'",
-               strcmp(name, "link") == 0 ? "token_nonce" : name);
+    if (!put_value(r, name, b)) {
+      snprintf(r->why, r->why_len, "the data has no usable '%s'", source_of(name));
       r->failed = true;
       return;
     }
-    mbuf_add(b, value);
-    p = close + 1;
+    p = open + nl + 2;
   }
 }
 
-/* The body: line by line, dropping "{?name}" lines whose value is absent. */
+/* The body: line by line, each line's leading {?name} and {!name} conditions decide whether
+ * the rest of it is kept. */
 static void fill_body(struct render *r, struct mbuf *b, const char *body)
 {
   for (const char *line = body; *line && !r->failed;) {
-    size_t n = strcspn(line, "\n");
-    size_t with_nl = n + (line[n] == '\n');
-    if (strncmp(line, "{?", 2) == 0) {
-      const char *close = memchr(line, '}', n);
-      char name[64], value[1024];
-      size_t nl = close ? (size_t)(close - line - 2) : 0;
-      if (close && nl > 0 && nl < sizeof name) {
-        memcpy(name, line + 2, nl);
-        name[nl] = '\0';
-        if (value_of(r, name, value, sizeof value))
-          fill(r, b, close + 1, with_nl - (size_t)(close + 1 - line));
-        line += with_nl;
-        continue;
-      }
+    size_t with_nl = strcspn(line, "\n");
+    with_nl += line[with_nl] == '\n';
+    const char *p = line;
+    bool keep = true;
+    char name[64];
+    size_t nl;
+    while ((p[0] == '{' && (p[1] == '?' || p[1] == '!')) &&
+           (nl = name_at(p + 1, with_nl - (size_t)(p + 1 - line), name)) > 0) {
+      keep = keep && holds(r, name) == (p[1] == '?');
+      p += nl + 3;
     }
-    fill(r, b, line, with_nl);
+    if (keep)
+      fill(r, b, p, with_nl - (size_t)(p - line));
     line += with_nl;
   }
+}
+
+/* The first required member the data lacks, or that a value computed from it cannot use. */
+static bool check_required(struct render *r, const struct mail_text_template *t)
+{
+  for (size_t i = 0; i < MAIL_MAX_REQUIRED && t->required[i]; i++) {
+    const char *need = t->required[i];
+    const char *wanted = NULL;
+    bool ok = put_value(r, need, NULL);
+    for (size_t k = 0; ok && k < N_COMPUTED; k++)
+      if (strcmp(computed[k].source, need) == 0 && !computed[k].put(r, NULL))
+        ok = false, wanted = computed[k].wanted;
+    if (!ok) {
+      snprintf(r->why, r->why_len, "template '%s' needs data field '%s'%s%s%s", t->name, need,
+               wanted ? " (" : "", wanted ? wanted : "", wanted ? ")" : "");
+      return false;
+    }
+  }
+  return true;
 }
 
 bool mail_template_render(const char *name, const char *language, json_t *data,
@@ -281,7 +306,7 @@ bool mail_template_render(const char *name, const char *language, json_t *data,
                           char *why, size_t why_len)
 {
   memset(out, 0, sizeof *out);
-  const struct template *t = find(name);
+  const struct mail_text_template *t = find(name);
   if (!t) {
     snprintf(why, why_len, "unknown template '%.60s'", name ? name : "");
     return false;
@@ -290,14 +315,11 @@ bool mail_template_render(const char *name, const char *language, json_t *data,
     snprintf(why, why_len, "the data of template '%s' is not a JSON object", t->name);
     return false;
   }
-  struct render r = {data, ctx, why, why_len, false};
-  char value[1024];
-  for (size_t i = 0; i < MAX_FIELDS && t->required[i]; i++)
-    if (!value_of(&r, t->required[i], value, sizeof value)) {
-      snprintf(why, why_len, "template '%s' needs data field '%s'", t->name, t->required[i]);
-      return false;
-    }
-  const struct text *tx = language && strcmp(language, "en") == 0 ? &t->en : &t->sv;
+  bool en = language && strcmp(language, "en") == 0;
+  struct render r = {data, ctx, en, why, why_len, false};
+  if (!check_required(&r, t))
+    return false;
+  const struct mail_text *tx = en ? &t->en : &t->sv;
   struct mbuf s = {0}, b = {0};
   fill(&r, &s, tx->subject, strlen(tx->subject));
   fill_body(&r, &b, tx->body);
