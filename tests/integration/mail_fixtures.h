@@ -40,11 +40,14 @@ static inline void mf_enqueue(struct store *st, const char *to, const char *tpl,
   CHECK_INT(store_write(st, mf_enqueue_tx, &e), STORE_OK);
 }
 
-/* An office_accepted e-mail (no link, only two fields) to `to`; its id into id_out. */
+/* An office_accepted e-mail (no link, only its three required fields) to `to`; its id into
+ * id_out. */
 static inline void mf_enqueue_simple(struct store *st, const char *to, char *id_out)
 {
   mf_enqueue(st, to, "office_accepted", "sv",
-             "{\"office_name\":\"Byrå Öst AB\",\"collaboration_id\":\"c-test\"}", id_out);
+             "{\"office_name\":\"Byrå Öst AB\",\"company_name\":\"Ärlig Bygg AB\","
+             "\"collaboration_id\":\"c-test\"}",
+             id_out);
 }
 
 enum mf_until { MF_SETTLED, MF_TRIED, MF_IN_FLIGHT };
