@@ -169,7 +169,7 @@ static inline void cx_check_mails(struct server *s, const char *collab_id,
   for (; want[k]; k++) {
     char got[sizeof m[0].template_name + sizeof m[0].recipient + 2] = "(none)";
     if (k < n)
-      snprintf(got, sizeof got, "%s>%s", m[k].template_name, m[k].recipient);
+      snprintf(got, sizeof got, "%.39s>%.255s", m[k].template_name, m[k].recipient);
     if (strcmp(got, want[k]) != 0) {
       CHECK_MSG(false, "mail %d of %s: '%s', want '%s'", k, collab_id, got, want[k]);
       same = false;
