@@ -38,8 +38,14 @@ static json_t *facts(struct store_conn *c, const struct collab *co, const struct
   if (co->renews_on[0])
     json_object_set_new(d, "renews_on", json_string(co->renews_on));
   /* way 1: the company's agreement goes on; nothing new is charged before it renews */
-  if (co->agreement_continues && co->renews_on[0])
-    json_object_set_new(d, "no_charge_until", json_string(co->renews_on));
+  if (co->agreement_continues) {
+    struct company cp;
+    const char *until = co->renews_on;
+    if (!until[0] && store_company_get(c, co->company_id, &cp) == STORE_OK && cp.has_subscription)
+      until = cp.sub.renews_on;
+    if (until[0])
+      json_object_set_new(d, "no_charge_until", json_string(until));
+  }
   if (co->state == COLLAB_INVITED || rq->ev == NOTIFY_EXPIRED) {
     char at[32];
     util_iso_ms(co->expires_at_ms, at, sizeof at);

@@ -182,6 +182,19 @@ static inline void cx_check_mails(struct server *s, const char *collab_id,
   cx_mails_free(m, n);
 }
 
+/* Checks that the mail's data states every fact named (NULL-terminated; a string or a number)
+ * and never the office's own register name for its customer. */
+static inline void cx_check_facts(const struct cx_mail *m, const char *const *keys)
+{
+  for (size_t i = 0; keys[i]; i++) {
+    json_t *v = json_object_get(m->data, keys[i]);
+    CHECK_MSG(json_is_string(v) || json_is_integer(v), "%s to %s: data.%s missing",
+              m->template_name, m->recipient, keys[i]);
+  }
+  CHECK_MSG(!json_object_get(m->data, "customer_name"), "%s: names the office's register entry",
+            m->template_name);
+}
+
 /* Checks that the mail's data has exactly the members named (NULL-terminated), all strings. */
 static inline void cx_check_data_keys(const struct cx_mail *m, const char *const *keys)
 {
