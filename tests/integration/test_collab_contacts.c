@@ -1,0 +1,244 @@
+/* Integration test of the contacts an office gives or confirms: while a way-3 invitation is
+ * open the office sees the administrator it named and corrects it (the old link dies, a new
+ * e-mail goes to the corrected address, the mistyped one is gone); a withdrawn or expired
+ * way-3 invitation leaves no administrator that nobody confirmed; and in way 4 the office
+ * accepts a customer's invitation only together with the terms in force, which the history
+ * records. */
+#include "collab_fx.h"
+
+#include <unistd.h>
+
+TEST_MAIN_DEFS
+
+static struct server s;
+static char office[FX_ID_LEN], tok_office[FX_TOKEN_LEN];
+
+static void patch_admin(const char *id, const char *etag, const char *body, struct resp *r)
+{
+  char path[128], im[64];
+  snprintf(path, sizeof path, "/v1/collaborations/%s", id);
+  snprintf(im, sizeof im, "If-Match: %s", etag);
+  const char *hdr[] = {im, NULL};
+  CHECK(api_with(&s, "PATCH", path, tok_office, body, hdr, r));
+}
+
+static long link_status(const char *token)
+{
+  char path[160];
+  snprintf(path, sizeof path, "/v1/invitations/%s", token);
+  struct resp r;
+  CHECK(api(&s, "GET", path, NULL, NULL, &r));
+  long st = r.status;
+  resp_free(&r);
+  return st;
+}
+
+/* The link of the collaboration's latest e-mail that has one. */
+static void latest_link(const char *id, char *token)
+{
+  struct cx_mail m[16];
+  int n = cx_mails(&s, id, m, 16);
+  token[0] = '\0';
+  for (int i = n - 1; i >= 0 && !token[0]; i--)
+    if (json_object_get(m[i].data, "token_nonce"))
+      cx_token(&s, &m[i], token);
+  cx_mails_free(m, n);
+}
+
+static void way3_correction(void)
+{
+  char customer[FX_ID_LEN], task[FX_ID_LEN], path[160], id[FX_ID_LEN], admin[FX_ID_LEN];
+  cx_customer(&s, tok_office, "556100-2014", "Rättelse", "hej@rattelse.se", customer);
+  cx_task(&s, tok_office, customer, "Löpande", task);
+  snprintf(path, sizeof path, "/v1/customers/%s/collaborations", customer);
+  struct resp r;
+  CHECK(cx_post(&s, path, tok_office, &r,
+                "{\"task_id\":\"%s\",\"variant\":\"start\",\"invoice_recipient\":\"office\","
+                "\"agreement_period_months\":3,\"administrator\":{\"name\":\"Rut Rätt\","
+                "\"email\":\"rut@ratelse.se\",\"phone\":\"+46 70 555 12 34\"}}",
+                task));
+  CHECK_INT(r.status, 201);
+  snprintf(id, sizeof id, "%s", resp_str(&r, "id") ? resp_str(&r, "id") : "");
+  snprintf(admin, sizeof admin, "%s", resp_str(&r, "administrator.id") ? resp_str(&r, "administrator.id") : "");
+  /* the office sees the contact it gave */
+  CHECK_STR(resp_str(&r, "administrator.email"), "rut@ratelse.se");
+  CHECK_STR(resp_str(&r, "administrator.name"), "Rut Rätt");
+  resp_free(&r);
+  char old_link[SECRET_TOKEN_LEN], new_link[SECRET_TOKEN_LEN];
+  latest_link(id, old_link);
+  CHECK_INT(link_status(old_link), 200);
+  /* a correction needs If-Match; a bad address is refused and changes nothing */
+  patch_admin(id, "\"1\"", "{\"administrator\":{\"name\":\"Rut Rätt\",\"email\":\"inte-en-adress\","
+                           "\"phone\":\"+46 70 555 12 34\"}}",
+              &r);
+  CHECK_INT(r.status, 400);
+  CHECK(r.body && strstr(r.body, "administrator.email"));
+  resp_free(&r);
+  patch_admin(id, "\"1\"", "{\"administrator\":{\"name\":\"Rut Rätt\",\"email\":\"rut@rattelse.se\","
+                           "\"phone\":\"+46 70 555 12 34\"}}",
+              &r);
+  CHECK_INT(r.status, 200);
+  CHECK_STR(resp_str(&r, "administrator.email"), "rut@rattelse.se");
+  CHECK_STR(resp_str(&r, "state"), "invited");
+  resp_free(&r);
+  /* the old link died; a new e-mail went to the corrected address */
+  CHECK_INT(link_status(old_link), 404);
+  latest_link(id, new_link);
+  CHECK_INT(link_status(new_link), 200);
+  const char *mails[] = {"activation_new_admin>rut@ratelse.se",
+                         "activation_new_admin>rut@rattelse.se", NULL};
+  cx_check_mails(&s, id, mails);
+  CHECK_INT(cx_count(&s, "SELECT count(*) FROM customer_admins WHERE email = ?",
+                     "rut@ratelse.se"),
+            0);
+  const char *steps[] = {"invite:>invited", "change_administrator:invited>invited", NULL};
+  cx_check_events(&s, id, tok_office, steps);
+  /* the customer approves through the new link: the corrected administrator is confirmed */
+  char ap[160];
+  snprintf(ap, sizeof ap, "/v1/invitations/%s/approve", new_link);
+  CHECK(api(&s, "POST", ap, NULL, NULL, &r));
+  CHECK_INT(r.status, 200);
+  CHECK_STR(resp_str(&r, "state"), "active");
+  resp_free(&r);
+  CHECK_INT(cx_count(&s, "SELECT confirmed FROM customer_admins WHERE email = ?",
+                     "rut@rattelse.se"),
+            1);
+  /* once answered there is nothing to correct */
+  snprintf(path, sizeof path, "/v1/collaborations/%s", id);
+  CHECK(api(&s, "GET", path, tok_office, NULL, &r));
+  char etag[32];
+  CHECK(resp_header(&r, "etag", etag, sizeof etag));
+  resp_free(&r);
+  patch_admin(id, etag, "{\"administrator\":{\"name\":\"X\",\"email\":\"x@rattelse.se\","
+                        "\"phone\":\"+46 70 555 00 00\"}}",
+              &r);
+  CHECK_INT(r.status, 409);
+  CHECK_STR(resp_str(&r, "code"), "illegal_transition");
+  resp_free(&r);
+}
+
+/* A way-3 invitation that expires unanswered leaves no administrator nobody confirmed; the
+ * office is told. */
+static void way3_expiry(void)
+{
+  char customer[FX_ID_LEN], task[FX_ID_LEN], path[160], id[FX_ID_LEN];
+  cx_customer(&s, tok_office, "556100-2022", "Utgår", "hej@utgar.se", customer);
+  cx_task(&s, tok_office, customer, "Löpande", task);
+  snprintf(path, sizeof path, "/v1/customers/%s/collaborations", customer);
+  struct resp r;
+  CHECK(cx_post(&s, path, tok_office, &r,
+                "{\"task_id\":\"%s\",\"variant\":\"start\",\"invoice_recipient\":\"office\","
+                "\"agreement_period_months\":3,\"administrator\":{\"name\":\"Ulla Ut\","
+                "\"email\":\"ulla@utgar.se\",\"phone\":\"+46 70 555 56 78\"}}",
+                task));
+  CHECK_INT(r.status, 201);
+  snprintf(id, sizeof id, "%s", resp_str(&r, "id") ? resp_str(&r, "id") : "");
+  resp_free(&r);
+  /* the server runs with a 1-second invitation lifetime and a 1-second sweep */
+  for (int i = 0; i < 60 && cx_count(&s, "SELECT count(*) FROM collaborations WHERE id = ? AND "
+                                         "state = 'expired'",
+                                     id) != 1;
+       i++)
+    usleep(100000);
+  CHECK_INT(cx_count(&s, "SELECT count(*) FROM customer_admins WHERE email = ?",
+                     "ulla@utgar.se"),
+            0);
+  const char *mails[] = {"activation_new_admin>ulla@utgar.se", "expired_office>info@byra-ett.se",
+                         NULL};
+  cx_check_mails(&s, id, mails);
+
+}
+
+/* Way 2: the invitation goes to the company's own administrators; nothing to correct, and the
+ * office does not see their contact. */
+static void other_ways(void)
+{
+  char customer[FX_ID_LEN], task[FX_ID_LEN], path[160], id[FX_ID_LEN];
+  struct resp r;
+  char company[FX_ID_LEN], cadmin[FX_ID_LEN], tok_cadmin[FX_TOKEN_LEN];
+  fx_company(&s, "556100-2030", "Konto Två AB", "account", company);
+  fx_customer_admin(&s, "556100-2030", "Kajsa", "kajsa@kontotva.se", cadmin, tok_cadmin);
+  cx_customer(&s, tok_office, "556100-2030", "Konto Två", "hej@kontotva.se", customer);
+  cx_task(&s, tok_office, customer, "Löpande", task);
+  cx_activate(&s, tok_office, customer, task, "start", "office", 3, id);
+  patch_admin(id, "\"1\"", "{\"administrator\":{\"name\":\"X\",\"email\":\"x@kontotva.se\","
+                           "\"phone\":\"+46 70 555 00 00\"}}",
+              &r);
+  CHECK_INT(r.status, 422);
+  CHECK_STR(resp_str(&r, "code"), "not_for_this_way");
+  resp_free(&r);
+  /* the office does not see a way-2 administrator's contact: it is the company's */
+  snprintf(path, sizeof path, "/v1/collaborations/%s", id);
+  CHECK(api(&s, "GET", path, tok_office, NULL, &r));
+  CHECK(r.body && !strstr(r.body, "kajsa@kontotva.se"));
+  resp_free(&r);
+}
+
+/* Way 4: accepting needs the terms in force; the history records the version accepted. */
+static void way4_terms(void)
+{
+  char company[FX_ID_LEN], cadmin[FX_ID_LEN], tok_cadmin[FX_TOKEN_LEN], id[FX_ID_LEN];
+  fx_company(&s, "556100-2048", "Villkor AB", "account", company);
+  fx_customer_admin(&s, "556100-2048", "Vilma", "vilma@villkor.se", cadmin, tok_cadmin);
+  struct resp r;
+  CHECK(cx_post(&s, "/v1/office-invitations", tok_cadmin, &r,
+                "{\"office_corporate_id\":\"556036-0793\",\"variant\":\"smart\"}"));
+  CHECK_INT(r.status, 201);
+  snprintf(id, sizeof id, "%s", resp_str(&r, "id") ? resp_str(&r, "id") : "");
+  resp_free(&r);
+  char link[SECRET_TOKEN_LEN], path[160];
+  latest_link(id, link);
+  /* the link shows which terms the office accepts */
+  snprintf(path, sizeof path, "/v1/invitations/%s", link);
+  CHECK(api(&s, "GET", path, NULL, NULL, &r));
+  CHECK_STR(resp_str(&r, "terms_version"), "2026-11");
+  resp_free(&r);
+  snprintf(path, sizeof path, "/v1/invitations/%s/accept", link);
+  CHECK(cx_post(&s, path, NULL, &r,
+                "{\"corporate_id\":\"556036-0793\",\"email\":\"info@byra-ett.se\"}"));
+  CHECK_INT(r.status, 400);
+  CHECK(r.body && strstr(r.body, "terms_version"));
+  resp_free(&r);
+  CHECK(cx_post(&s, path, NULL, &r,
+                "{\"corporate_id\":\"556036-0793\",\"email\":\"info@byra-ett.se\","
+                "\"terms_version\":\"2020-01\"}"));
+  CHECK_INT(r.status, 422);
+  CHECK_STR(resp_str(&r, "terms_version"), "2026-11");
+  resp_free(&r);
+  CHECK(cx_post(&s, path, NULL, &r,
+                "{\"corporate_id\":\"556036-0793\",\"email\":\"info@byra-ett.se\","
+                "\"terms_version\":\"2026-11\"}"));
+  CHECK_INT(r.status, 200);
+  CHECK_STR(resp_str(&r, "state"), "approved");
+  resp_free(&r);
+  snprintf(path, sizeof path, "/v1/collaborations/%s/events", id);
+  CHECK(api(&s, "GET", path, tok_office, NULL, &r));
+  json_t *accept = json_array_get(json_object_get(r.json, "items"), 1);
+  CHECK_STR(json_string_value(json_object_get(accept, "event")), "accept");
+  CHECK_STR(json_string_value(
+                json_object_get(json_object_get(accept, "details"), "terms_version_accepted")),
+            "2026-11");
+  CHECK_STR(json_string_value(json_object_get(json_object_get(accept, "actor"), "name")),
+            "Byrå Ett AB");
+  resp_free(&r);
+  const char *mails[] = {"invitation_office>info@byra-ett.se",
+                         "office_accepted>vilma@villkor.se", NULL};
+  cx_check_mails(&s, id, mails);
+}
+
+int main(void)
+{
+  server_start(&s, NULL, NULL);
+  fx_office(&s, "Byrå Ett AB", "556036-0793", "info@byra-ett.se", office, tok_office);
+  way3_correction();
+  other_ways();
+  way4_terms();
+  CHECK_INT(server_stop(&s, false), 0);
+  /* invitations that lapse at once, recorded by a sweep every second */
+  const char *args[] = {"--invitation-ttl", "1", "--expiry-sweep-interval", "1", NULL};
+  server_start(&s, args, NULL);
+  fx_office(&s, "Byrå Ett AB", "556036-0793", "info@byra-ett.se", office, tok_office);
+  way3_expiry();
+  CHECK_INT(server_stop(&s, false), 0);
+  return TEST_REPORT();
+}
