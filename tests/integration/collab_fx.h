@@ -119,6 +119,7 @@ struct cx_mail {
   char recipient[256];
   char language[4];
   char status[16];
+  char message_id[80];
   json_t *data; /* owned; free with cx_mails_free */
 };
 
@@ -134,7 +135,7 @@ static inline int cx_mails(struct server *s, const char *collab_id, struct cx_ma
   sqlite3_busy_timeout(db, 5000);
   sqlite3_stmt *st = NULL;
   if (sqlite3_prepare_v2(db,
-                         "SELECT template, recipient, language, status, data FROM outbox "
+                         "SELECT template, recipient, language, status, data, message_id FROM outbox "
                          "WHERE collaboration_id = ? ORDER BY created_at, rowid",
                          -1, &st, NULL) == SQLITE_OK) {
     sqlite3_bind_text(st, 1, collab_id, -1, SQLITE_TRANSIENT);
@@ -145,6 +146,7 @@ static inline int cx_mails(struct server *s, const char *collab_id, struct cx_ma
       snprintf(m->language, sizeof m->language, "%s", sqlite3_column_text(st, 2));
       snprintf(m->status, sizeof m->status, "%s", sqlite3_column_text(st, 3));
       m->data = json_loads((const char *)sqlite3_column_text(st, 4), 0, NULL);
+      snprintf(m->message_id, sizeof m->message_id, "%s", sqlite3_column_text(st, 5));
     }
   }
   sqlite3_finalize(st);
