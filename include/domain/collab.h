@@ -182,10 +182,4 @@ enum collab_variant_verdict collab_variant_change(const struct variant_change *c
                                                   enum collab_actor actor,
                                                   bool confirm_company_reset);
 
-/* ---- dates ---- */
-
-/* "YYYY-MM-DD" plus months (the day clamped to the month's end) into out (>= 11 bytes).
- * False when date is not a valid date. */
-bool collab_add_months(const char *date, int months, char *out, size_t len);
-
 #endif
