@@ -39,6 +39,9 @@ void date_of_ms(int64_t ms, char *out, size_t len);
 void date_iso_ms(int64_t ms, char *out, size_t len);
 /* The instant ms to the second, as "2027-01-15T10:00:00Z", into out (>= DATE_TIME_LEN). */
 void date_iso_s(int64_t ms, char *out, size_t len);
+/* The instant ms as an e-mail's Date (RFC 5322, UTC): "Fri, 27 Nov 2026 10:00:00 +0000" into
+ * out (>= DATE_TIME_LEN). */
+void date_rfc5322(int64_t ms, char *out, size_t len);
 /* Unix milliseconds of "YYYY-MM-DDTHH:MM:SS[.fraction]Z" (UTC; the fraction is cut to
  * milliseconds). False when s is not such a time. */
 bool date_parse_iso_ms(const char *s, int64_t *ms);

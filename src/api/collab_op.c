@@ -47,10 +47,9 @@ static void refuse_by_rules(struct collab_op *op, enum collab_event event, struc
   static const enum err_code errs[] = {[COLLAB_REFUSED_ACTOR] = ERR_FORBIDDEN,
                                        [COLLAB_REFUSED_WAY] = ERR_NOT_THIS_WAY,
                                        [COLLAB_REFUSED_STATE] = ERR_ILLEGAL_TRANSITION};
-  char detail[sizeof op->detail];
-  collab_refusal_detail(detail, sizeof detail, v.refusal, event, op->actor, op->co.initiated_by,
-                        v.to);
-  collab_op_refuse(op, errs[v.refusal], "%s", detail);
+  op->err = errs[v.refusal];
+  collab_refusal_detail(op->detail, sizeof op->detail, v.refusal, event, op->actor,
+                        op->co.initiated_by, v.to);
   if (v.refusal == COLLAB_REFUSED_STATE) /* the machine-readable names stay as they were */
     op->extra = json_pack("{s:s, s:s}", "state", collab_state_str(v.to), "event",
                           collab_event_str(event));

@@ -160,6 +160,19 @@ void date_iso_s(int64_t ms, char *out, size_t len)
   iso(ms, false, out, len);
 }
 
+void date_rfc5322(int64_t ms, char *out, size_t len)
+{
+  static const char *const days[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
+  static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  int64_t y, msd, weekday;
+  int mo, d;
+  split_ms(ms, &y, &mo, &d, &msd);
+  floor_div(floor_div(ms, DAY_MS, &msd), 7, &weekday); /* 1970-01-01 was a Thursday */
+  snprintf(out, len, "%s, %02d %s %04lld %02d:%02d:%02d +0000", days[weekday], d, months[mo - 1],
+           (long long)y, (int)(msd / 3600000), (int)(msd / 60000 % 60), (int)(msd / 1000 % 60));
+}
+
 bool date_parse_iso_ms(const char *s, int64_t *ms)
 {
   int y, mo, d;

@@ -162,6 +162,20 @@ static void test_times(void)
   }
   int64_t ms;
   CHECK(!date_parse_iso_ms(NULL, &ms));
+
+  static const struct {
+    int64_t ms;
+    const char *want;
+  } mail[] = {{0, "Thu, 01 Jan 1970 00:00:00 +0000"},
+              {1795773600000LL, "Fri, 27 Nov 2026 10:00:00 +0000"},
+              {1835481599999LL, "Tue, 29 Feb 2028 23:59:59 +0000"},
+              {-1, "Wed, 31 Dec 1969 23:59:59 +0000"},
+              {4107542400000LL, "Mon, 01 Mar 2100 00:00:00 +0000"}};
+  for (size_t i = 0; i < sizeof mail / sizeof mail[0]; i++) {
+    char buf[DATE_TIME_LEN];
+    date_rfc5322(mail[i].ms, buf, sizeof buf);
+    CHECK_STR(buf, mail[i].want);
+  }
 }
 
 int main(void)
