@@ -8,12 +8,11 @@
 #include <stdint.h>
 #include <time.h>
 
-/* Current UTC time as "2026-11-27T10:00:00.123Z" into buf (>= 32 bytes). */
+/* Current UTC time as "2026-11-27T10:00:00.123Z" into buf (>= 32 bytes). Dates and times
+ * are parsed, shifted and formatted by domain/dates.h; these two only read the clock. */
 void util_now_iso8601(char *buf, size_t len);
 /* Formats t (seconds since the epoch, UTC) as "2026-11-27T10:00:00Z" into buf (>= 21 bytes). */
 void util_time_iso8601(time_t t, char *buf, size_t len);
-/* Parses "YYYY-MM-DD" (a real calendar date) into *out as midnight UTC. */
-bool util_parse_date(const char *s, time_t *out);
 /* Current time in milliseconds since the epoch (wall clock) and a monotonic clock in ms. */
 int64_t util_now_ms(void);
 int64_t util_mono_ms(void);

@@ -96,6 +96,15 @@ const char *collab_refusal_reason(enum collab_refusal r, enum collab_event ev,
                                   enum collab_actor actor, enum collab_initiator initiator);
 /* The states from which ev is possible, as "invited or approved" into buf. */
 void collab_event_from_states(enum collab_event ev, char *buf, size_t len);
+/* What ev does, as the verb phrase of a sentence ("change the variant", "ask for a new
+ * invitation"; static storage): the words people read instead of the event's internal name. */
+const char *collab_event_phrase(enum collab_event ev);
+/* The whole sentence of a refusal (refusal != COLLAB_ALLOWED) of ev by actor on a
+ * collaboration started by initiator that is in state, for a problem's detail, into buf
+ * (>= 400 bytes to hold the longest): plain words, no internal names. */
+void collab_refusal_detail(char *buf, size_t len, enum collab_refusal refusal,
+                           enum collab_event ev, enum collab_actor actor,
+                           enum collab_initiator initiator, enum collab_state state);
 
 /* invited, approved, active: an open collaboration (at most one per office and company). */
 bool collab_state_is_open(enum collab_state s);
@@ -188,11 +197,5 @@ enum collab_variant_verdict collab_variant_change(const struct variant_change *c
 /* The version of the terms and conditions an office accepts when it answers a customer's
  * invitation (way 4); the accept request names it. */
 #define COLLAB_TERMS_VERSION "2026-11"
-
-/* ---- dates ---- */
-
-/* "YYYY-MM-DD" plus months (the day clamped to the month's end) into out (>= 11 bytes).
- * False when date is not a valid date. */
-bool collab_add_months(const char *date, int months, char *out, size_t len);
 
 #endif

@@ -2,6 +2,7 @@
  * administrators, support users and administrators, issue and revoke tokens. */
 #include "admin_internal.h"
 #include "domain/contact.h"
+#include "domain/dates.h"
 #include "store_identity.h"
 #include "store_variants.h"
 #include "util.h"
@@ -140,14 +141,19 @@ static bool check_company(struct admin_ctx *ctx)
   const char *period = admin_arg(&ctx->args, "period");
   if (strcmp(period, "3") && strcmp(period, "12"))
     return fail(ctx, "--period must be 3 or 12 (months)");
-  time_t renews, starts;
-  if (!util_parse_date(admin_arg(&ctx->args, "renews-on"), &renews))
+  int64_t renews, starts;
+  if (!date_to_days(admin_arg(&ctx->args, "renews-on"), &renews))
     return fail(ctx, "--renews-on must be a date YYYY-MM-DD");
   const char *s = admin_arg(&ctx->args, "starts-on");
-  if (s && !util_parse_date(s, &starts))
+  if (s && !date_to_days(s, &starts))
     return fail(ctx, "--starts-on must be a date YYYY-MM-DD");
   if (s && starts >= renews)
     return fail(ctx, "--starts-on must be before --renews-on");
+  char start[DATE_LEN];
+  if (!s && !date_add_months(admin_arg(&ctx->args, "renews-on"), -atoi(period), start,
+                             sizeof start))
+    return fail(ctx, "--renews-on is too early: its agreement period would start before %d",
+                DATE_MIN_YEAR);
   return true;
 }
 
@@ -266,15 +272,9 @@ static enum store_status run_company(struct store_conn *c, void *arg)
     const char *starts = admin_arg(&ctx->args, "starts-on");
     if (starts) {
       snprintf(co.sub.starts_on, sizeof co.sub.starts_on, "%s", starts);
-    } else { /* one agreement period before the renewal */
-      time_t renews;
-      util_parse_date(co.sub.renews_on, &renews);
-      struct tm tm;
-      gmtime_r(&renews, &tm);
-      tm.tm_mon -= co.sub.agreement_period_months;
-      time_t t = timegm(&tm);
-      gmtime_r(&t, &tm);
-      strftime(co.sub.starts_on, sizeof co.sub.starts_on, "%Y-%m-%d", &tm);
+    } else if (!date_add_months(co.sub.renews_on, -co.sub.agreement_period_months,
+                                co.sub.starts_on, sizeof co.sub.starts_on)) {
+      return STORE_ERROR; /* one agreement period before the renewal: checked beforehand */
     }
   }
   enum store_status st = store_company_create(c, &co);

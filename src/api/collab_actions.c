@@ -5,6 +5,7 @@
 #include "app.h"
 #include "collab_api.h"
 #include "domain/corporate_id.h"
+#include "domain/dates.h"
 #include "handlers.h"
 #include "store_identity.h"
 #include "store_register.h"
@@ -219,7 +220,7 @@ static enum store_status remind_apply(struct collab_op *op, struct store_conn *c
   int64_t wait_ms = op->req->app->cfg->reminder_interval * 1000;
   /* counted from the last reminder, or from the invitation itself before the first one */
   int64_t sent_ms = co->last_reminder_ms;
-  if (!sent_ms && !collab_parse_iso_ms(co->created_at, &sent_ms))
+  if (!sent_ms && !date_parse_iso_ms(co->created_at, &sent_ms))
     sent_ms = 0;
   if (sent_ms && op->now_ms - sent_ms < wait_ms) {
     op->retry_after = (long)((sent_ms + wait_ms - op->now_ms + 999) / 1000);

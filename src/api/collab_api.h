@@ -19,11 +19,6 @@ struct collab_op; /* one action on one collaboration: below */
 #define COLLAB_MAX_ACCEPT_ATTEMPTS 5
 #define COLLAB_TOKEN_HASH_LEN 65
 
-/* "2027-01-15T10:00:00.123Z" from unix milliseconds into buf (>= 32 bytes). */
-void collab_iso_ms(int64_t ms, char *buf, size_t len);
-/* Unix milliseconds of such a time (as the store writes created_at); false when s is not one. */
-bool collab_parse_iso_ms(const char *s, int64_t *ms);
-
 /* The rules' view of an authenticated caller. */
 enum collab_actor collab_actor_of(const struct principal *p);
 /* Whether the caller may see the collaboration: its office's users, its company's

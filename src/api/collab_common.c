@@ -3,6 +3,7 @@
  * invitation link, events, e-mails, lapsed expiries and the company's subscription. */
 #include "app.h"
 #include "collab_api.h"
+#include "domain/dates.h"
 #include "log.h"
 #include "service/notify.h"
 #include "resource.h"
@@ -14,21 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-bool collab_parse_iso_ms(const char *s, int64_t *ms)
-{
-  char date[11];
-  time_t day;
-  int h, mi, sec, milli = 0;
-  if (!s || strlen(s) < 20 || s[10] != 'T')
-    return false;
-  snprintf(date, sizeof date, "%.10s", s);
-  int n = sscanf(s + 11, "%2d:%2d:%2d.%3d", &h, &mi, &sec, &milli);
-  if (!util_parse_date(date, &day) || n < 3)
-    return false;
-  *ms = ((int64_t)day + h * 3600 + mi * 60 + sec) * 1000 + (n == 4 ? milli : 0);
-  return true;
-}
 
 enum collab_actor collab_actor_of(const struct principal *p)
 {
@@ -59,17 +45,6 @@ bool collab_visible_to(const struct collab *co, const struct principal *p)
   }
 }
 
-/* "2027-01-15T10:00:00.123Z" from unix milliseconds into buf (>= 32 bytes). */
-void collab_iso_ms(int64_t ms, char *buf, size_t len)
-{
-  char base[24];
-  time_t t = (time_t)(ms / 1000);
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf(buf, len, "%s.%03dZ", base, (int)(ms % 1000));
-}
-
 static json_t *str_or_null(const char *s)
 {
   return s && s[0] ? json_string(s) : json_null();
@@ -91,9 +66,9 @@ json_t *collab_json(const struct collab *co, const struct collab_mail_state *mai
   /* the office's own name for its customer, and the contact it gave, are the office's alone */
   bool office = viewer && viewer->kind == PRINCIPAL_OFFICE_USER;
   char expires[32], reminded[32] = "";
-  collab_iso_ms(co->expires_at_ms, expires, sizeof expires);
+  date_iso_ms(co->expires_at_ms, expires, sizeof expires);
   if (co->last_reminder_ms)
-    collab_iso_ms(co->last_reminder_ms, reminded, sizeof reminded);
+    date_iso_ms(co->last_reminder_ms, reminded, sizeof reminded);
   enum collab_state st = collab_effective_state(co->state, co->expires_at_ms, now_ms);
   json_t *company = json_pack("{s:s, s:s, s:s}", "id", co->company_id, "corporate_id",
                               co->corporate_id, "name", co->company_name);
@@ -133,7 +108,7 @@ json_t *collab_json(const struct collab *co, const struct collab_mail_state *mai
 json_t *collab_invitation_json(const struct collab *co, int64_t now_ms)
 {
   char expires[32];
-  collab_iso_ms(co->expires_at_ms, expires, sizeof expires);
+  date_iso_ms(co->expires_at_ms, expires, sizeof expires);
   enum collab_state st = collab_effective_state(co->state, co->expires_at_ms, now_ms);
   json_t *answers = json_array();
   static const struct {
@@ -229,7 +204,7 @@ enum store_status collab_settle_expiry(struct store_conn *c, struct collab *co, 
   if (st != STORE_OK)
     return st;
   char at[32];
-  collab_iso_ms(co->expires_at_ms, at, sizeof at);
+  date_iso_ms(co->expires_at_ms, at, sizeof at);
   st = collab_record(c, co, collab_actor_str(COLLAB_ACTOR_SYSTEM), NULL,
                      collab_event_str(COLLAB_EV_EXPIRE), from, co->state,
                      "nobody answered the invitation before it expired", NULL, at);

@@ -2,6 +2,7 @@
  * provisioning that follows a customer's approval (ways 1-3), and taking a task of the office
  * (activation in way 4, a later change of task). */
 #include "collab_api.h"
+#include "domain/dates.h"
 #include "store_identity.h"
 #include "store_register.h"
 #include "util.h"
@@ -34,11 +35,9 @@ enum store_status collab_set_agreement_dates(struct store_conn *c, struct collab
 
 bool collab_start_agreement_today(struct collab *co)
 {
-  char today[32];
-  util_time_iso8601(time(NULL), today, sizeof today);
-  snprintf(co->starts_on, sizeof co->starts_on, "%.10s", today);
-  return collab_add_months(co->starts_on, co->agreement_period_months, co->renews_on,
-                           sizeof co->renews_on);
+  date_of_ms(util_now_ms(), co->starts_on, sizeof co->starts_on);
+  return date_add_months(co->starts_on, co->agreement_period_months, co->renews_on,
+                         sizeof co->renews_on);
 }
 
 enum store_status collab_provision(struct collab_op *op, struct store_conn *c, struct collab *co)

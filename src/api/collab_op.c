@@ -45,23 +45,15 @@ static void op_reset(struct collab_op *op)
 
 static void refuse_by_rules(struct collab_op *op, enum collab_event event, struct collab_verdict v)
 {
-  const char *why = collab_refusal_reason(v.refusal, event, op->actor, op->co.initiated_by);
-  const char *ev = collab_event_str(event);
-  if (v.refusal == COLLAB_REFUSED_ACTOR) {
-    collab_op_refuse(op, ERR_FORBIDDEN, "You may not %s this collaboration: %s", ev, why);
-    return;
-  }
-  if (v.refusal == COLLAB_REFUSED_WAY) {
-    collab_op_refuse(op, ERR_NOT_THIS_WAY, "Cannot %s a collaboration started by the %s: %s", ev,
-                     collab_initiator_str(op->co.initiated_by), why);
-    return;
-  }
-  char from[80];
-  collab_event_from_states(event, from, sizeof from);
-  const char *state = collab_state_str(v.to);
-  collab_op_refuse(op, ERR_ILLEGAL_TRANSITION,
-                   "The collaboration is %s; %s is possible only when it is %s", state, ev, from);
-  op->extra = json_pack("{s:s, s:s}", "state", state, "event", ev);
+  static const enum err_code errs[] = {[COLLAB_REFUSED_ACTOR] = ERR_FORBIDDEN,
+                                       [COLLAB_REFUSED_WAY] = ERR_NOT_THIS_WAY,
+                                       [COLLAB_REFUSED_STATE] = ERR_ILLEGAL_TRANSITION};
+  op->err = errs[v.refusal];
+  collab_refusal_detail(op->detail, sizeof op->detail, v.refusal, event, op->actor,
+                        op->co.initiated_by, v.to);
+  if (v.refusal == COLLAB_REFUSED_STATE) /* the machine-readable names stay as they were */
+    op->extra = json_pack("{s:s, s:s}", "state", collab_state_str(v.to), "event",
+                          collab_event_str(event));
 }
 
 struct notify_req collab_op_notice(const struct collab_op *op, enum notify_event ev)

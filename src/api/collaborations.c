@@ -6,6 +6,7 @@
 #include "collab_api.h"
 #include "domain/contact.h"
 #include "domain/corporate_id.h"
+#include "domain/dates.h"
 #include "handlers.h"
 #include "mailer.h"
 #include "resource.h"
@@ -102,12 +103,12 @@ static enum store_status check_creation_cap(struct store_conn *c, struct start *
     return STORE_OK;
   const int64_t hour_ms = 3600 * 1000, now = util_now_ms();
   char since[32], oldest[32] = "";
-  collab_iso_ms(now - hour_ms, since, sizeof since);
+  date_iso_ms(now - hour_ms, since, sizeof since);
   enum store_status st = store_collab_created_since(c, s->req->principal.id, since, &n, oldest);
   if (st != STORE_OK || n < limit)
     return st;
   int64_t oldest_ms = now;
-  collab_parse_iso_ms(oldest, &oldest_ms);
+  date_parse_iso_ms(oldest, &oldest_ms);
   s->retry_after = (long)((oldest_ms + hour_ms - now + 999) / 1000);
   if (s->retry_after < 1)
     s->retry_after = 1;

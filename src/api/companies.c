@@ -5,6 +5,7 @@
 #include "domain/authz.h"
 #include "domain/contact.h"
 #include "domain/corporate_id.h"
+#include "domain/dates.h"
 #include "handlers.h"
 #include "register_json.h"
 #include "resource.h"
@@ -18,8 +19,7 @@
 
 static const char *date_check(const char *v)
 {
-  time_t t;
-  return util_parse_date(v, &t) && strlen(v) == 10 ? NULL : "must be a date YYYY-MM-DD";
+  return date_valid(v) ? NULL : "must be a date YYYY-MM-DD";
 }
 
 static const char *const relations[] = {"none", "account", "subscriber", NULL};

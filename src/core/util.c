@@ -1,47 +1,23 @@
 /* util.c - time, ids, random tokens and hashing used by every layer. */
 #include "util.h"
 
+#include "domain/dates.h"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/time.h>
 #include <uuid/uuid.h>
 
 void util_now_iso8601(char *buf, size_t len)
 {
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  struct tm tm;
-  gmtime_r(&ts.tv_sec, &tm);
-  char base[24];
-  strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf(buf, len, "%s.%03ldZ", base, ts.tv_nsec / 1000000L);
+  date_iso_ms(util_now_ms(), buf, len);
 }
 
 void util_time_iso8601(time_t t, char *buf, size_t len)
 {
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-bool util_parse_date(const char *s, time_t *out)
-{
-  int y, m, d;
-  char tail;
-  if (!s || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
-    return false;
-  if (s[4] != '-' || s[7] != '-' || y < 1900 || m < 1 || m > 12 || d < 1)
-    return false;
-  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  if (d > days[m - 1] + (m == 2 && leap))
-    return false;
-  struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d};
-  *out = timegm(&tm);
-  return true;
+  date_iso_s((int64_t)t * 1000, buf, len);
 }
 
 int64_t util_now_ms(void)

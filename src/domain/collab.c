@@ -128,11 +128,11 @@ const char *collab_refusal_reason(enum collab_refusal refusal, enum collab_event
   if (refusal == COLLAB_REFUSED_WAY) {
     switch (ev) {
     case COLLAB_EV_APPROVE:
-      return "approve answers an office's invitation; an office answers a customer's "
-             "invitation with accept (corporate ID and e-mail)";
+      return "a customer approves an office's invitation; an office answers a customer's "
+             "invitation by accepting it with its corporate ID and e-mail address";
     case COLLAB_EV_ACCEPT:
-      return "accept answers a customer's invitation; the customer approves an office's "
-             "invitation with approve";
+      return "an office accepts a customer's invitation; a customer answers an office's "
+             "invitation by approving it";
     case COLLAB_EV_PROVISION:
       return "a collaboration the customer started becomes active when the office connects "
              "a task";

@@ -1,9 +1,8 @@
 /* collab_terms.c - the terms of a collaboration (DOMAIN.md, "The four ways a collaboration
  * starts", "Variants", "Money"): what an office's activation needs in each way, the variant
- * change rule and agreement dates. */
+ * change rule. (Agreement dates: domain/dates.h.) */
 #include "domain/collab.h"
 
-#include <stdio.h>
 #include <string.h>
 
 enum collab_way collab_way_for_relation(enum company_relation r)
@@ -139,36 +138,4 @@ enum collab_variant_verdict collab_variant_change(const struct variant_change *c
     return confirm_company_reset ? COLLAB_VARIANT_DOWNGRADE_RESET : COLLAB_VARIANT_NEEDS_CONFIRM;
   }
   return COLLAB_VARIANT_NOT_ALLOWED;
-}
-
-static bool parse_ymd(const char *s, int *y, int *m, int *d)
-{
-  char tail;
-  if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
-      sscanf(s, "%4d-%2d-%2d%c", y, m, d, &tail) != 3)
-    return false;
-  return *y >= 1900 && *y <= 9999 && *m >= 1 && *m <= 12 && *d >= 1 && *d <= 31;
-}
-
-static int days_in_month(int y, int m)
-{
-  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return days[m - 1] + (m == 2 && leap);
-}
-
-bool collab_add_months(const char *date, int months, char *out, size_t len)
-{
-  int y, m, d;
-  if (!parse_ymd(date, &y, &m, &d) || d > days_in_month(y, m) || months < 0)
-    return false;
-  int total = y * 12 + (m - 1) + months;
-  y = total / 12;
-  m = total % 12 + 1;
-  if (y > 9999)
-    return false;
-  if (d > days_in_month(y, m))
-    d = days_in_month(y, m);
-  snprintf(out, len, "%04d-%02d-%02d", y, m, d);
-  return true;
 }

@@ -1,6 +1,7 @@
 /* corporate_id.c - Swedish organisationsnummer and personnummer: shape, date, Luhn digit and
  * the normalised form "NNNNNN-NNNN". */
 #include "domain/corporate_id.h"
+#include "domain/dates.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -18,20 +19,12 @@ static bool luhn_ok(const char d[10])
 
 static int two(const char *p) { return (p[0] - '0') * 10 + (p[1] - '0'); }
 
-static bool leap(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
-
-/* A birth date's month and day (day + 60 for a samordningsnummer). */
-static bool date_ok(bool leap_year, int month, int day)
+/* A birth date's month and day (day + 60 for a samordningsnummer) in year. */
+static bool date_ok(int year, int month, int day)
 {
-  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (day > 60)
     day -= 60;
-  if (month < 1 || month > 12 || day < 1)
-    return false;
-  int max = days[month - 1];
-  if (month == 2 && leap_year)
-    max = 29;
-  return day <= max;
+  return day >= 1 && day <= date_days_in_month(year, month);
 }
 
 enum corporate_id_kind corporate_id_normalize(const char *s, char *out, const char **why)
@@ -90,9 +83,10 @@ enum corporate_id_kind corporate_id_normalize(const char *s, char *out, const ch
       *why = "in its 12-digit form a personal identity number starts with 18, 19 or 20";
       return CORPORATE_ID_INVALID;
     }
-    /* Without the century, 29 February is accepted in any year divisible by 4. */
-    bool leap_year = n == 12 ? leap(century * 100 + two(ten)) : two(ten) % 4 == 0;
-    if (!date_ok(leap_year, two(ten + 2), two(ten + 4))) {
+    /* Without the century, 29 February is accepted in any year divisible by 4 (as in
+     * 2000-2099, where 2000 is a leap year). */
+    int year = (n == 12 ? century * 100 : 2000) + two(ten);
+    if (!date_ok(year, two(ten + 2), two(ten + 4))) {
       *why = "is not a valid personal identity number (no such date of birth)";
       return CORPORATE_ID_INVALID;
     }

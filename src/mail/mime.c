@@ -1,5 +1,6 @@
 /* mime.c - builds the MIME message of an e-mail (see mail_mime.h). */
 #include "mail_mime.h"
+#include "domain/dates.h"
 #include "mbuf.h"
 
 #include <stdint.h>
@@ -144,13 +145,7 @@ char *mail_mime_qp(const char *text)
 
 void mail_mime_date(time_t t, char *buf, size_t len)
 {
-  static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-  static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  snprintf(buf, len, "%s, %02d %s %04d %02d:%02d:%02d +0000", days[tm.tm_wday], tm.tm_mday,
-           months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  date_rfc5322((int64_t)t * 1000, buf, len);
 }
 
 bool mail_mime_address_ok(const char *addr)

@@ -3,6 +3,7 @@
  * other offices active with it), the facts every e-mail states, and a link per invitee. */
 #include "service/notify.h"
 
+#include "domain/dates.h"
 #include "store_identity.h"
 #include "store_outbox.h"
 #include "store_variants.h"
@@ -14,10 +15,6 @@
 #include <strings.h>
 
 #define MAX_OFFICE_RECIPIENTS 2
-
-/* MERGE: becomes date_iso_ms from domain/dates.h (branch i9misc) */
-void collab_iso_ms(int64_t ms, char *buf, size_t len);
-#define util_iso_ms collab_iso_ms
 
 /* The facts every e-mail about co states (new reference). */
 static json_t *facts(struct store_conn *c, const struct collab *co, const struct notify_req *rq,
@@ -48,7 +45,7 @@ static json_t *facts(struct store_conn *c, const struct collab *co, const struct
   }
   if (co->state == COLLAB_INVITED || rq->ev == NOTIFY_EXPIRED) {
     char at[32];
-    util_iso_ms(co->expires_at_ms, at, sizeof at);
+    date_iso_ms(co->expires_at_ms, at, sizeof at);
     json_object_set_new(d, "expires_at", json_string(at));
   }
   if (rq->reason && rq->reason[0])

@@ -4,7 +4,9 @@
 #   2. self-test the trace check on doctored traces (it must not go blind);
 #   3. check every exchange the integration tests traced in $ADVISORD_TRACE_DIR (default
 #      build/trace) against openapi.yaml; no trace at all fails too;
-#   4. the property test: every operation fuzzed against the real server.
+#   4. a client generated from openapi.yaml (openapi-typescript) must not compile a request
+#      the server always refuses (typecheck.sh);
+#   5. the property test: every operation fuzzed against the real server.
 # Needs `npm ci` (scripts/deps.sh --test does it) and a built server (build/advisord; the
 # sanitizer build build-asan/advisord is fuzzed instead when it is the newer one).
 set -euo pipefail
@@ -39,6 +41,9 @@ ADVISORD_TRACE_DIR="$trace_dir" node --test --test-reporter=spec tests/contract/
 
 echo "== contract: traced exchanges against openapi.yaml ($trace_dir)"
 node tests/contract/check-trace.mjs "$trace_dir"
+
+echo "== contract: a client generated from openapi.yaml compiles only requests the server can take"
+bash tests/contract/typecheck.sh
 
 echo "== contract: property test against the real server"
 # The newer of the two builds: after scripts/test.sh that is the ASan + UBSan one, so that a

@@ -56,6 +56,7 @@ const BAD = {
   'a 200 on a path the spec does not have': [ex('GET', '/v1/secret', 200, { a: 1 }), 'only errors are expected there'],
   'a non-problem error on an unknown path': [ex('GET', '/v1/secret', 404, '<html>no</html>', 'text/html'), 'expected application/problem+json'],
   'a problem whose status differs': [ex('GET', '/v1/variants/gold', 404, problem(400, 'not_found'), 'application/problem+json'), 'differs from the HTTP status 404'],
+  'an internal name in a problem\'s detail': [ex('POST', '/v1/collaborations/00000000-0000-4000-8000-000000000001/variant-changes', 409, { ...problem(409, 'illegal_transition'), detail: 'The collaboration is invited; change_variant is possible only when it is active' }, 'application/problem+json'), "names the internal name 'change_variant'"],
   'a problem code outside the catalogue': [ex('GET', '/v1/variants/gold', 404, problem(404, 'nope'), 'application/problem+json'), '/code must be equal to one of the allowed values'],
   'a Location that leads nowhere': [ex('GET', '/v1/variants/smart', 200, VARIANT, 'application/json', { location: '/v1/nowhere/1' }), "Location '/v1/nowhere/1' is not the path of any GET operation"],
   'no X-Request-Id': [{ ...ex('GET', '/healthz', 200, { status: 'ok' }), response_headers: { 'content-type': 'application/json' } }, 'no X-Request-Id'],

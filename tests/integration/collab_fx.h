@@ -5,8 +5,10 @@
 #ifndef ADVISORD_TEST_COLLAB_FX_H
 #define ADVISORD_TEST_COLLAB_FX_H
 
+#include "domain/dates.h"
 #include "fixtures.h"
 #include "secret.h"
+#include "util.h"
 
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -74,19 +76,13 @@ static inline void cx_activate(struct server *s, const char *token, const char *
   resp_free(&r);
 }
 
-/* Today (UTC) plus months as YYYY-MM-DD into out (>= 16 bytes), the day clamped to the
- * month's end. */
+/* Today (UTC) plus months as YYYY-MM-DD into out (>= DATE_LEN), by the server's date rule (the
+ * day clamped to the month's end). */
 static inline void cx_today_plus_months(int months, char *out)
 {
-  time_t now = time(NULL);
-  struct tm tm;
-  gmtime_r(&now, &tm);
-  int m = tm.tm_mon + months, y = tm.tm_year + 1900 + m / 12;
-  m %= 12;
-  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  int dim = days[m] + (m == 1 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
-  snprintf(out, 16, "%04d-%02d-%02d", y % 10000, (m + 1) % 100,
-           (tm.tm_mday > dim ? dim : tm.tm_mday) % 100);
+  char today[DATE_LEN];
+  date_of_ms(util_now_ms(), today, sizeof today);
+  CHECK(date_add_months(today, months, out, DATE_LEN));
 }
 
 /* POST /v1/collaborations/{id}/{action} with a body (may be NULL). */

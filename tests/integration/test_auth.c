@@ -156,6 +156,42 @@ int main(void)
   CHECK_INT(count_rows(&s, "SELECT count(*) FROM companies WHERE sub_variant = 'smart' AND "
                            "sub_starts_on = '2026-03-01'"), 1);
 
+  /* Without --starts-on the agreement starts one period before the renewal, by the date
+   * module's month-end rule (the collaborations' rule): never an 89-day term. */
+  static const struct {
+    const char *corporate_id, *period, *renews_on, *starts_on;
+  } terms[] = {{"556101-0009", "3", "2027-05-31", "2027-02-28"},
+               {"556101-0017", "3", "2028-05-31", "2028-02-29"},
+               {"556101-0025", "3", "2027-03-31", "2026-12-31"},
+               {"556101-0033", "12", "2029-02-28", "2028-02-28"},
+               {"556101-0041", "12", "2028-02-29", "2027-02-28"}};
+  for (size_t i = 0; i < sizeof terms / sizeof terms[0]; i++) {
+    const char *args[] = {"admin", "create-company", "--corporate-id", terms[i].corporate_id,
+                          "--name", "Månadsslut AB", "--relation", "subscriber", "--variant",
+                          "start", "--invoice-recipient", "office", "--period", terms[i].period,
+                          "--renews-on", terms[i].renews_on, NULL};
+    CHECK_INT(fx_admin(&s, args, NULL, NULL), 0);
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM companies WHERE corporate_id = '%s' AND sub_starts_on = '%s' "
+             "AND sub_renews_on = '%s'", terms[i].corporate_id, terms[i].starts_on,
+             terms[i].renews_on);
+    CHECK_MSG(count_rows(&s, sql) == 1, "--period %s --renews-on %s: starts_on is not %s",
+              terms[i].period, terms[i].renews_on, terms[i].starts_on);
+  }
+  /* A renewal date that is no date, or whose period would start before 1900: exit 2. */
+  static const char *const bad_renewals[][2] = {{"3", "2027-02-29"}, {"3", "1900-03-31"}};
+  for (size_t i = 0; i < 2; i++) {
+    const char *args[] = {"admin", "create-company", "--corporate-id", "556101-0058", "--name",
+                          "Fel AB", "--relation", "subscriber", "--variant", "start",
+                          "--invoice-recipient", "office", "--period", bad_renewals[i][0],
+                          "--renews-on", bad_renewals[i][1], NULL};
+    CHECK_MSG(fx_admin(&s, args, NULL, NULL) == 2, "--renews-on %s did not exit 2",
+              bad_renewals[i][1]);
+  }
+  CHECK_INT(count_rows(&s, "SELECT count(*) FROM companies WHERE corporate_id = '556101-0058'"),
+            0);
+
   /* No token in clear in the database files or the server log. */
   int stop = server_stop(&s, true);
   CHECK_INT(stop, 0);

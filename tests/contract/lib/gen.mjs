@@ -271,10 +271,22 @@ function wrongTypeArb(spec, schema0) {
 
 const hugeString = fc.constantFrom(2000, 70000, 300000).chain((n) => fc.constantFrom('x', 'å', '😀').map((c) => c.repeat(n)));
 
+// An object schema to mutate from: a choice of object forms (oneOf/anyOf) counts as one
+// object with the members of all forms, requiring those that every form requires.
+function objectView(spec, schema0, depth = 0) {
+  const schema = flatten(spec, schema0) ?? {};
+  const alts = schema.oneOf ?? schema.anyOf;
+  if (schema.properties || !Array.isArray(alts) || alts.length === 0 || depth > 4) return schema;
+  const views = alts.map((a) => objectView(spec, a, depth + 1));
+  const properties = Object.assign({}, ...views.map((v) => v.properties ?? {}));
+  const required = (views[0].required ?? []).filter((k) => views.every((v) => (v.required ?? []).includes(k)));
+  return { ...schema, properties, required };
+}
+
 // Mutations of a valid object body: each yields a body that the schema refuses (most of the
 // time; the property checks what the schema says, not what the mutation meant).
 function mutatedBodyArb(spec, schema0, validArb) {
-  const schema = flatten(spec, schema0) ?? {};
+  const schema = objectView(spec, schema0);
   const props = Object.keys(schema.properties ?? {});
   const required = (schema.required ?? []).filter((k) => props.includes(k));
   const muts = [];
@@ -293,7 +305,7 @@ function mutatedBodyArb(spec, schema0, validArb) {
   }
   muts.push(fc.tuple(validArb, fc.constantFrom('unknown_field', 'ID', '__proto__x', '', 'é'), fc.jsonValue({ maxDepth: 1 }))
     .map(([b, k, v]) => ({ ...b, [props.includes(k) ? `${k}_unknown` : k]: v })));
-  muts.push(fc.constantFrom([], 'a string', 42, null, true, [{}]));
+  muts.push(fc.constantFrom([], 'a string', 42, null, true, [{}], {}));
   return fc.oneof(...muts);
 }
 
@@ -410,13 +422,17 @@ export function requestArb(spec, operation, ctx) {
 
   const paths = pathParams.map(({ param }) => pathParamArbs(spec, operation, param, ctx));
   const queries = queryParams.map(({ param }) => queryParamArbs(spec, param, ctx));
-  const hdrs = headerParams.map(({ param }) => ({
-    valid: fc.option(fc.oneof(
+  const hdrs = headerParams.map(({ param }) => {
+    const value = fc.oneof(
       ...(/^if-(none-)?match$/i.test(param.name) ? [{ weight: 3, arbitrary: fc.constant(ETAG) }] : []),
       { weight: 1, arbitrary: arbFromSchema(spec, param.schema, param.name, { pools: ctx.pools }).map((v) => String(v).replace(/[^\x20-\x7e]/g, '')) },
-    ), { freq: 2 }),
-    bad: fc.constantFrom('', '*', '"x"', 'W/"1"', '1', 'nonsense', 'x'.repeat(300)),
-  }));
+    );
+    // A required header is always there in a valid request (leaving it out is a mutation).
+    return {
+      valid: param.required ? value : fc.option(value, { freq: 2 }),
+      bad: fc.constantFrom('', '*', '"x"', 'W/"1"', '1', 'nonsense', 'x'.repeat(300), ...(param.required ? [null] : [])),
+    };
+  });
   const auth = authArbs(ctx);
   const unknownQuery = fc.option(fc.tuple(fc.constantFrom('unknown', 'limit', 'cursor', 'q', '', 'a[b]', 'Å'), fc.constantFrom('1', '', 'x', '%')), { freq: 8 });
 

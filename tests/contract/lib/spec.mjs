@@ -62,6 +62,11 @@ export class Spec {
       strict: true,
       strictTypes: false,
       strictTuples: false,
+      // A choice of forms names its required members next to an allOf of the members
+      // (CustomerPatch: {allOf: [CustomerPatchFields], required: [name]}), which ajv's check
+      // does not follow; Redocly's no-required-schema-properties-undefined (an error in the
+      // lint) does, and catches a misspelt required member there.
+      strictRequired: false,
       allowUnionTypes: true,
     });
     addFormats(this.ajv);
@@ -187,6 +192,33 @@ export class Spec {
   }
 
   // Problems with a problem+json body answered for any request.
+  // The internal names people must never read in a problem's detail: the snake_case names
+  // of history events, actor kinds and e-mail templates (machine-readable members carry them;
+  // plain English words such as "approve" are not counted).
+  internalNames() {
+    if (!this.internal) {
+      const ev = '#/components/schemas/CollaborationEvent/properties';
+      const lists = [this.at(`${ev}/event`)?.enum, this.at(`${ev}/actor/properties/kind`)?.enum,
+        this.at('#/components/schemas/OutboxMessage/properties/template')?.examples];
+      this.internal = [...new Set(lists.flat().filter((n) => typeof n === 'string' && n.includes('_')))];
+    }
+    return this.internal;
+  }
+
+  // A problem+json body whose detail names an internal name: one violation per name.
+  detailErrors(ex) {
+    if (mediaType(ex.response_headers?.['content-type']) !== 'application/problem+json') return [];
+    let detail;
+    try {
+      detail = JSON.parse(ex.response_body ?? '')?.detail;
+    } catch {
+      return []; // reported elsewhere
+    }
+    if (typeof detail !== 'string') return [];
+    return this.internalNames().filter((n) => new RegExp(`(^|[^A-Za-z0-9_])${n}($|[^A-Za-z0-9_])`).test(detail))
+      .map((n) => `the problem's detail names the internal name '${n}' instead of saying it in plain words: ${shorten(JSON.stringify(detail))}`);
+  }
+
   problemErrors(ex, what) {
     const out = [];
     const ct = mediaType(ex.response_headers?.['content-type']);
@@ -225,6 +257,7 @@ export class Spec {
     if (!headers['x-request-id']) {
       violations.push('no X-Request-Id header (info.description promises one on every response)');
     }
+    violations.push(...this.detailErrors(ex));
     if (method === 'OPTIONS') {
       // Not an operation of the spec: the server answers CORS preflights and Allow itself.
       const m = this.match('GET', ex.path);
