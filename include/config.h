@@ -20,6 +20,7 @@ struct config {
   long drain_timeout;     /* seconds to let requests finish on shutdown */
   char *cors_origins;     /* comma-separated allow-list of origins ("*" for any) */
   char *log_level;        /* debug|info|warn|error */
+  char *log_format;       /* console (JSON lines + a plain start line) | json (JSON lines only) */
   char *secret_file;      /* server secret (derives invitation tokens; never in the database) */
   long invitation_ttl;    /* seconds an invitation stays open */
   long reminder_interval; /* seconds between two reminders of one invitation */

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
-          libcurl4-openssl-dev uuid-dev libssl-dev sqlite3 curl)
+          libcurl4-openssl-dev uuid-dev libssl-dev sqlite3 curl jq perl)
 if [ "${1:-}" = "--test" ]; then
   packages+=(python3-aiosmtpd nodejs npm)
 fi

@@ -7,6 +7,7 @@
 #include "config.h"
 #include "http.h"
 #include "log.h"
+#include "mail_transport.h"
 #include "mailer.h"
 #include "store.h"
 #include "version.h"
@@ -98,6 +99,52 @@ static void public_url(const struct config *cfg, char *out, size_t len)
   snprintf(out, len, "http://%s%s%s:%ld", v6 ? "[" : "", host, v6 ? "]" : "", cfg->port);
 }
 
+/* The program as it was started (argv[0]), for the command the start line suggests. */
+static const char *program = "advisord";
+
+/* s as one shell word: as it is when safe, else in single quotes (each ' as '\''). Returns s
+ * or out. */
+static const char *shell_word(const char *s, char *out, size_t len)
+{
+  if (*s && !strpbrk(s, " \t\n'\"$`\\|&;<>()*?[]#~!{}"))
+    return s;
+  size_t o = 0;
+  if (o + 1 < len)
+    out[o++] = '\'';
+  for (; *s && o + 5 < len; s++) {
+    if (*s == '\'') {
+      memcpy(out + o, "'\\''", 4);
+      o += 4;
+    } else
+      out[o++] = *s;
+  }
+  if (o + 1 < len)
+    out[o++] = '\'';
+  out[o < len ? o : len - 1] = '\0';
+  return out;
+}
+
+/* One plain line on stderr for the person who started the server (--log-format console):
+ * where it listens, where its data is, and the command that creates a first office. */
+static void say_hello(const struct config *cfg, unsigned port)
+{
+  if (strcmp(cfg->log_format, "console") != 0)
+    return;
+  bool v6 = strchr(cfg->bind, ':') != NULL;
+  char mail[600], url[512], prog[600], db[600];
+  if (*cfg->smtp_url) {
+    mail_url_redact(cfg->smtp_url, url, sizeof url);
+    snprintf(mail, sizeof mail, "sent through %s", url);
+  } else
+    snprintf(mail, sizeof mail, "written to %s/<outbox id>.eml", cfg->mail_spool);
+  fprintf(stderr,
+          "advisord: listening on http://%s%s%s:%u; database %s; e-mail %s. A first office: "
+          "%s --db %s admin create-office --name 'Byrå Ett AB' --corporate-id 556036-0793 "
+          "--email info@byra-ett.se (README.md walks on from there)\n",
+          v6 ? "[" : "", cfg->bind, v6 ? "]" : "", port, cfg->db, mail,
+          shell_word(program, prog, sizeof prog), shell_word(cfg->db, db, sizeof db));
+}
+
 static int cmd_serve(const struct config *cfg, int argc, char **argv)
 {
   if (argc > 0) {
@@ -165,6 +212,7 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
            json_pack("{s:s, s:i, s:i, s:s, s:s, s:s}", "bind", cfg->bind, "port",
                      (int)http_port(srv), "threads", (int)opts.threads, "db", cfg->db,
                      "public_url", app.public_url, "version", ADVISORD_VERSION));
+  say_hello(cfg, http_port(srv));
   int sig = 0;
   sigwait(&stop, &sig);
   log_json(LOG_INFO, "stopping", json_pack("{s:s, s:i}", "signal", strsignal(sig),
@@ -197,6 +245,8 @@ int main(int argc, char **argv)
 {
   struct config cfg;
   int argi = 1;
+  if (argc > 0 && argv[0] && *argv[0])
+    program = argv[0];
   enum config_result cr = config_load(&cfg, argc, argv, &argi);
   if (cr != CONFIG_OK) {
     config_free(&cfg);

@@ -47,6 +47,9 @@ static const struct option_def options[] = {
     STR(cors_origins, "--cors-origins", "ADVISORD_CORS_ORIGINS", "",
         "comma-separated origins allowed by CORS (\"*\" for any; empty: none)"),
     STR(log_level, "--log-level", "ADVISORD_LOG_LEVEL", "info", "debug, info, warn or error"),
+    STR(log_format, "--log-format", "ADVISORD_LOG_FORMAT", "console",
+        "console: JSON log lines plus, at start, one plain line saying where the server "
+        "listens, where its data is and what to run next; json: JSON log lines only"),
     STR(secret_file, "--secret-file", "ADVISORD_SECRET_FILE", "var/secret.key",
         "file with the server's secret key (made on first start; keep it out of backups of "
         "the database)"),
@@ -191,6 +194,10 @@ enum config_result config_load(struct config *cfg, int argc, char **argv, int *a
       strcmp(cfg->log_level, "warn") && strcmp(cfg->log_level, "error")) {
     fprintf(stderr, "advisord: --log-level must be debug, info, warn or error, not '%s'\n",
             cfg->log_level);
+    return CONFIG_ERROR;
+  }
+  if (strcmp(cfg->log_format, "console") && strcmp(cfg->log_format, "json")) {
+    fprintf(stderr, "advisord: --log-format must be console or json, not '%s'\n", cfg->log_format);
     return CONFIG_ERROR;
   }
   if (strcmp(cfg->smtp_starttls, "off") && strcmp(cfg->smtp_starttls, "try") &&

@@ -55,7 +55,9 @@ static enum MHD_Result queue(struct request *req, unsigned status, char *text, s
 static enum MHD_Result send_json(struct request *req, unsigned status, json_t *body,
                                  const char *content_type, const char *etag)
 {
-  char *text = json_dumps(body, JSON_COMPACT | JSON_ENSURE_ASCII);
+  /* UTF-8 as it is (RFC 8259): "Byrå", not "Byr\u00e5"; jansson still escapes control
+   * characters, quotes and backslashes. */
+  char *text = json_dumps(body, JSON_COMPACT);
   json_decref(body);
   if (!text) {
     log_msg(LOG_ERROR, "reply_failed", "could not serialize a reply (request %s)",

@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -77,6 +78,9 @@ static void test_variants(struct server *s)
   CHECK(http(s, "GET", "/v1/variants/bokforing", NULL, NULL, &r));
   CHECK_INT(r.status, 200);
   CHECK_STR(resp_str(&r, "name"), "Visma eEkonomi Bokf\xc3\xb6ring");
+  /* JSON in UTF-8 as it is (RFC 8259), not "Bokf\u00f6ring". */
+  CHECK(strstr(r.body, "\"name\":\"Visma eEkonomi Bokf\xc3\xb6ring\"") != NULL);
+  CHECK(strstr(r.body, "\\u") == NULL);
   resp_free(&r);
 
   CHECK(http(s, "GET", "/v1/variants/gold", NULL, NULL, &r));
@@ -85,6 +89,9 @@ static void test_variants(struct server *s)
 
   CHECK(http(s, "GET", "/v1/variants/%C3%A5%F0%9F%98%80", NULL, NULL, &r));
   check_problem(&r, 404, "not_found");
+  /* A problem too, also beyond the BMP (no surrogate pair escapes). */
+  CHECK(strstr(r.body, "/v1/variants/\xc3\xa5\xf0\x9f\x98\x80\"") != NULL);
+  CHECK(strstr(r.body, "\\u") == NULL);
   resp_free(&r);
 
   CHECK(http(s, "HEAD", "/healthz", NULL, NULL, &r));
