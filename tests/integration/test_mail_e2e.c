@@ -2,8 +2,13 @@
  * customer act over the API, the mailer delivers to a real SMTP server on loopback, and each
  * message is checked as it arrived (recipient, subject in its language, Message-ID of its
  * outbox row); the invitation link is taken from the delivered body and opened against the
- * API (GET /v1/invitations/{token}), then used to answer. Ways 1 and 3 in Swedish, 2 and 4 in
- * English. Finally support's outbox view shows every message sent. */
+ * API (GET /v1/invitations/{token}), then used to answer. Each body states the facts (office,
+ * the company by its own name and never by the office's register name, the variant's display
+ * name, who pays, the period, the link's expiry); the matrix's e-mails of each step arrive
+ * (invitation to the company's administrator, approval to the office, activation to the
+ * administrator; way 4: invitation to the office, acceptance and activation to the company's
+ * administrator). Ways 1 and 3 in Swedish, 2 and 4 in English. Finally support's outbox view
+ * shows every message sent, and nothing was sent twice. */
 #include "collab_fx.h"
 #include "smtp_sink.h"
 
@@ -17,6 +22,8 @@ static struct server s;
 static struct smtp_sink k;
 static char office[FX_ID_LEN], tok_office[FX_TOKEN_LEN];
 static int mails_checked;
+
+#define N_MAILS 12 /* every e-mail the four ways send: three each */
 
 /* Waits for the message to `to` whose subject contains `subject_part`; a deep copy (caller
  * decrefs) or NULL. */
@@ -83,10 +90,23 @@ static void check_expiry_line(json_t *m, const char *collab_id, const char *phra
   struct resp r;
   CHECK(api(&s, "GET", path, tok_office, NULL, &r));
   const char *expires = resp_str(&r, "expires_at");
-  snprintf(want, sizeof want, "%s%.10s.\n", phrase, expires ? expires : "?");
+  snprintf(want, sizeof want, "%s%.10s.", phrase, expires ? expires : "?");
   resp_free(&r);
   const char *body = m ? json_string_value(json_object_get(m, "body")) : NULL;
   CHECK_MSG(body && strstr(body, want), "no '%s' in %s", want, body ? body : "(none)");
+}
+
+/* The body states each of facts (NULL-terminated) and not the text `never` (may be NULL), and
+ * keeps no placeholder. */
+static void check_facts(json_t *m, const char *const *facts, const char *never)
+{
+  const char *body = m ? json_string_value(json_object_get(m, "body")) : NULL;
+  for (size_t i = 0; facts[i]; i++)
+    CHECK_MSG(body && strstr(body, facts[i]), "no '%s' in %s", facts[i],
+              body ? body : "(none)");
+  CHECK_MSG(body && (!never || !strstr(body, never)), "'%s' in %s", never ? never : "",
+            body ? body : "(none)");
+  CHECK_MSG(body && !strchr(body, '{'), "a placeholder left in %s", body ? body : "(none)");
 }
 
 /* The link opens the invitation: 200 with the answers it offers. */
@@ -146,16 +166,37 @@ static void way1(void)
   cx_customer(&s, tok_office, "556100-0026", "Prenumeranten", "info@prenumerant.se", customer);
   cx_task(&s, tok_office, customer, "Bokslut 2027", task);
   activate(customer, "{\"task_id\":\"TASK\"}", task, id);
-  json_t *m = wait_mail("pia@prenumerant.se", "Byrå Ett AB bjuder in Prenumeranten till "
+  /* the company's own name, never the office's register name ("Prenumeranten") */
+  json_t *m = wait_mail("pia@prenumerant.se", "Byrå Ett AB bjuder in Prenumerant AB till "
                                               "samarbete i Visma eEkonomi Bokföring");
-  check_mail(m, id, "invitation_customer", "sv", "Hej!", link, sizeof link);
+  check_mail(m, id, "invitation_customer", "sv", "Hej Pia Prenumerant!\n", link, sizeof link);
   check_expiry_line(m, id, "Inbjudan gäller till och med ");
+  const char *invited[] = {"Redovisningsbyrån Byrå Ett AB vill samarbeta med Prenumerant AB i "
+                           "Visma eEkonomi Bokföring.",
+                           "Företag: Prenumerant AB, organisationsnummer 556100-0026",
+                           "Betalas av: företaget", "Avtalsperiod: 12 månader", NULL};
+  check_facts(m, invited, "Prenumeranten");
   json_decref(m);
   check_link_opens(link, "\"answers\":[\"approve\",\"decline\"]");
   answer_link(link, "approve", NULL, "active");
-  m = wait_mail("info@byra-ett.se", "Prenumeranten har godkänt samarbetet");
-  check_mail(m, id, "approved_office", "sv", "Hej!", link, sizeof link);
+  m = wait_mail("info@byra-ett.se", "Prenumerant AB har godkänt samarbetet i Visma eEkonomi "
+                                    "Bokföring");
+  check_mail(m, id, "approved_office", "sv", "Hej!\n", link, sizeof link);
   CHECK_STR(link, "");
+  const char *approved[] = {"Pia Prenumerant (administratör) på Prenumerant AB har godkänt",
+                            "Samarbetet är nu aktivt", "Betalas av: företaget",
+                            "Avtalsperiod: 12 månader", NULL};
+  check_facts(m, approved, NULL);
+  json_decref(m);
+  m = wait_mail("pia@prenumerant.se", "Samarbetet med Byrå Ett AB är nu aktivt");
+  check_mail(m, id, "activated_customer", "sv", "Hej Pia Prenumerant!\n", link, sizeof link);
+  CHECK_STR(link, "");
+  const char *active[] = {"Samarbetet mellan Prenumerant AB och redovisningsbyrån Byrå Ett AB i "
+                          "Visma eEkonomi Bokföring är nu aktivt.",
+                          /* way 1: the company's agreement goes on, nothing new charged */
+                          "inget nytt debiteras förrän 2031-03-31.", "Betalas av: företaget",
+                          "Avtalsperiod: 12 månader", "Förnyelsedatum: 2031-03-31", NULL};
+  check_facts(m, active, "Prenumeranten");
   json_decref(m);
 }
 
@@ -173,15 +214,33 @@ static void way2(void)
            "{\"task_id\":\"TASK\",\"variant\":\"smart\",\"invoice_recipient\":\"office\","
            "\"agreement_period_months\":12,\"language\":\"en\"}",
            task, id);
-  json_t *m = wait_mail("kim@konto.se", "Byrå Ett AB invites Konto (our customer) to "
-                                        "collaborate in Visma eEkonomi Smart");
-  check_mail(m, id, "invitation_customer", "en", "Hello,", link, sizeof link);
+  json_t *m = wait_mail("kim@konto.se", "Byrå Ett AB invites Konto AB to collaborate in "
+                                        "Visma eEkonomi Smart");
+  check_mail(m, id, "invitation_customer", "en", "Hello Kim Konto,\n", link, sizeof link);
   check_expiry_line(m, id, "The invitation is valid until ");
+  const char *invited[] = {"The accounting office Byrå Ett AB would like to work with Konto AB "
+                           "in Visma eEkonomi Smart.",
+                           "Company: Konto AB, corporate ID 556100-0018", "Paid for by: the office",
+                           "Agreement period: 12 months", NULL};
+  check_facts(m, invited, "our customer");
+  const char *body = m ? json_string_value(json_object_get(m, "body")) : NULL;
+  CHECK(body && !strstr(body, "nothing new is charged")); /* not way 1 */
   json_decref(m);
   check_link_opens(link, "\"answers\":[\"approve\",\"decline\"]");
   answer_link(link, "approve", NULL, "active");
-  m = wait_mail("info@byra-ett.se", "Konto (our customer) has approved the collaboration");
-  check_mail(m, id, "approved_office", "en", "Hello,", link, sizeof link);
+  m = wait_mail("info@byra-ett.se", "Konto AB has approved the collaboration in Visma eEkonomi "
+                                    "Smart");
+  check_mail(m, id, "approved_office", "en", "Hello,\n", link, sizeof link);
+  const char *approved[] = {"Kim Konto (administrator) at Konto AB has approved",
+                            "Paid for by: the office", "Agreement period: 12 months", NULL};
+  check_facts(m, approved, NULL);
+  json_decref(m);
+  m = wait_mail("kim@konto.se", "The collaboration with Byrå Ett AB is now active");
+  check_mail(m, id, "activated_customer", "en", "Hello Kim Konto,\n", link, sizeof link);
+  const char *active[] = {"The collaboration between Konto AB and the accounting office Byrå "
+                          "Ett AB in Visma eEkonomi Smart is now active.",
+                          "Paid for by: the office", "Agreement period: 12 months", NULL};
+  check_facts(m, active, "our customer");
   json_decref(m);
 }
 
@@ -198,12 +257,26 @@ static void way3(void)
            task, id);
   json_t *m = wait_mail("nils@nystart.se", "Byrå Ett AB har aktiverat Visma eEkonomi Start "
                                            "för Nystart");
-  check_mail(m, id, "activation_new_admin", "sv", "Hej Nils Ny!", link, sizeof link);
+  check_mail(m, id, "activation_new_admin", "sv", "Hej Nils Ny!\n", link, sizeof link);
+  check_expiry_line(m, id, "Inbjudan gäller till och med ");
+  const char *invited[] = {"Byrån har angett dig, Nils Ny, som företagets administratör",
+                           "Redovisningsbyrå: Byrå Ett AB", "Tjänst: Visma eEkonomi Start",
+                           "Betalas av: företaget", "Avtalsperiod: 3 månader", NULL};
+  check_facts(m, invited, NULL);
   json_decref(m);
   check_link_opens(link, "\"answers\":[\"approve\",\"decline\"]");
   answer_link(link, "approve", NULL, "active");
-  m = wait_mail("info@byra-ett.se", "Nystart har godkänt samarbetet");
-  check_mail(m, id, "approved_office", "sv", "Hej!", link, sizeof link);
+  m = wait_mail("info@byra-ett.se", "Nystart har godkänt samarbetet i Visma eEkonomi Start");
+  check_mail(m, id, "approved_office", "sv", "Hej!\n", link, sizeof link);
+  const char *approved[] = {"Nils Ny (administratör) på Nystart har godkänt",
+                            "Betalas av: företaget", "Avtalsperiod: 3 månader", NULL};
+  check_facts(m, approved, NULL);
+  json_decref(m);
+  m = wait_mail("nils@nystart.se", "Samarbetet med Byrå Ett AB är nu aktivt");
+  check_mail(m, id, "activated_customer", "sv", "Hej Nils Ny!\n", link, sizeof link);
+  const char *active[] = {"Tjänst: Visma eEkonomi Start", "Betalas av: företaget",
+                          "Avtalsperiod: 3 månader", NULL};
+  check_facts(m, active, NULL);
   json_decref(m);
 }
 
@@ -224,16 +297,46 @@ static void way4(void)
   CHECK_MSG(r.status == 201, "%ld %s", r.status, r.body);
   snprintf(id, sizeof id, "%s", resp_str(&r, "id") ? resp_str(&r, "id") : "");
   resp_free(&r);
-  json_t *m = wait_mail("info@byra-ett.se", "Inbjudare AB invites your office to collaborate");
-  check_mail(m, id, "invitation_office", "en", "Hello,", link, sizeof link);
-  const char *body = m ? json_string_value(json_object_get(m, "body")) : NULL;
-  CHECK(body && strstr(body, "corporate ID 556100-0042"));
+  json_t *m = wait_mail("info@byra-ett.se", "Inbjudare AB invites your office to collaborate "
+                                            "in Visma eEkonomi Smart");
+  check_mail(m, id, "invitation_office", "en", "Hello,\n", link, sizeof link);
+  check_expiry_line(m, id, "The invitation is valid until ");
+  const char *invited[] = {"Inbjudare AB (corporate ID 556100-0042) would like your office",
+                           "accept the terms", "Service: Visma eEkonomi Smart",
+                           "Paid for by: the company", "Agreement period: 3 months", NULL};
+  check_facts(m, invited, NULL);
   json_decref(m);
   check_link_opens(link, "\"answers\":[\"accept\",\"decline\"]");
-  answer_link(link, "accept", "{\"corporate_id\":\"556036-0793\",\"email\":\"info@byra-ett.se\",\"terms_version\":\"2026-11\"}",
+  answer_link(link, "accept",
+              "{\"corporate_id\":\"556036-0793\",\"email\":\"info@byra-ett.se\","
+              "\"terms_version\":\"2026-11\"}",
               "approved");
   m = wait_mail("ida@inbjudare.se", "Byrå Ett AB has accepted your invitation");
-  check_mail(m, id, "office_accepted", "en", "Hello,", link, sizeof link);
+  check_mail(m, id, "office_accepted", "en", "Hello Ida Inbjudare,\n", link, sizeof link);
+  const char *accepted[] = {"The accounting office Byrå Ett AB has accepted the invitation to "
+                            "collaborate that Inbjudare AB sent.",
+                            "Service: Visma eEkonomi Smart", "Paid for by: the company",
+                            "Agreement period: 3 months", NULL};
+  check_facts(m, accepted, NULL);
+  json_decref(m);
+  /* active once the office connects a task of its customer: the administrator hears */
+  char customer[FX_ID_LEN], task[FX_ID_LEN];
+  cx_customer(&s, tok_office, "556100-0042", "Inbjudaren", "ekonomi@inbjudare.se", customer);
+  cx_task(&s, tok_office, customer, "Löpande bokföring", task);
+  char body[128];
+  snprintf(body, sizeof body, "{\"task_id\":\"%s\"}", task);
+  CHECK(cx_action(&s, id, "activate", tok_office, body, &r));
+  CHECK_MSG(r.status == 200, "%ld %s", r.status, r.body);
+  CHECK_STR(resp_str(&r, "state"), "active");
+  resp_free(&r);
+  m = wait_mail("ida@inbjudare.se", "The collaboration with Byrå Ett AB is now active");
+  check_mail(m, id, "activated_customer", "en", "Hello Ida Inbjudare,\n", link, sizeof link);
+  CHECK_STR(link, "");
+  const char *active[] = {"The collaboration between Inbjudare AB and the accounting office "
+                          "Byrå Ett AB in Visma eEkonomi Smart is now active.",
+                          "Paid for by: the company", "Agreement period: 3 months",
+                          "Renewal date: 2030-06-30", NULL};
+  check_facts(m, active, "Inbjudaren");
   json_decref(m);
 }
 
@@ -248,20 +351,20 @@ int main(void)
   way2();
   way3();
   way4();
-  CHECK_INT(mails_checked, 8);
+  CHECK_INT(mails_checked, N_MAILS);
 
   char support_id[FX_ID_LEN], tok_support[FX_TOKEN_LEN];
   fx_support(&s, "support@vendor.example", support_id, tok_support);
   struct resp r;
   CHECK(api(&s, "GET", "/v1/outbox?status=sent&limit=50", tok_support, NULL, &r));
   CHECK_INT(r.status, 200);
-  CHECK_INT(json_array_size(json_object_get(r.json, "items")), 8);
+  CHECK_INT(json_array_size(json_object_get(r.json, "items")), N_MAILS);
   resp_free(&r);
   CHECK(api(&s, "GET", "/v1/outbox?status=failed", tok_support, NULL, &r));
   CHECK_INT(json_array_size(json_object_get(r.json, "items")), 0);
   resp_free(&r);
   json_t *all = sink_received(&k);
-  CHECK_INT(json_array_size(all), 8); /* nothing sent twice */
+  CHECK_INT(json_array_size(all), N_MAILS); /* nothing sent twice */
   json_decref(all);
 
   CHECK_INT(server_stop(&s, false), 0);
