@@ -83,11 +83,7 @@ static void links(void)
 static void acceptances(void)
 {
   char company[FX_ID_LEN], cadmin[FX_ID_LEN], tok_cadmin[FX_TOKEN_LEN];
-  const char *args[] = {"admin", "create-company", "--corporate-id", "556100-0042", "--name",
-                        "Inbjudare AB", "--relation", "subscriber", "--variant", "smart",
-                        "--invoice-recipient", "customer", "--period", "3", "--renews-on",
-                        "2030-06-30", NULL};
-  CHECK_INT(fx_admin(&s, args, company, NULL), 0);
+  fx_subscriber(&s, "556100-0042", "Inbjudare AB", "smart", "customer", "3", "2030-06-30", company);
   fx_customer_admin(&s, "556100-0042", "Ida Inbjudare", "ida@inbjudare.se", cadmin, tok_cadmin);
   struct resp r;
   CHECK(cx_post(&s, "/v1/office-invitations", tok_cadmin, &r,

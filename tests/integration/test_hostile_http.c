@@ -1,34 +1,20 @@
 /* Integration tests of the defects an adversarial run found at the HTTP edge: a half-sent head
  * closed at once must free its slot at once; a malformed chunk line and a missing Host are
  * client errors in problem+json; a link token never reaches the log whatever the path's
- * spelling; SIGTERM does not wait for idle keep-alive connections; the open-file limit is
- * raised (or --max-connections lowered) so that accept() never runs out of descriptors. */
+ * spelling; the open-file limit is raised (or --max-connections lowered) so that accept()
+ * never runs out of descriptors. (SIGTERM with an idle connection: test_lifecycle.c.) */
 #include "harness.h"
 #include "rawclient.h"
 #include "testlib.h"
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 TEST_MAIN_DEFS
-
-static int count_in_log(const struct server *s, const char *needle)
-{
-  FILE *f = fopen(s->log, "r");
-  char line[16384];
-  int n = 0;
-  while (f && fgets(line, sizeof line, f))
-    n += strstr(line, needle) != NULL;
-  if (f)
-    fclose(f);
-  return n;
-}
 
 static void check_problem_reply(const char *reply, int status, int want, const char *code)
 {
@@ -61,12 +47,12 @@ static void test_half_sent_close(void)
     close(fd);
   }
   double t0 = raw_now_ms();
-  while (count_in_log(&s, "\"reason\":\"client_closed\"") < 10 && raw_now_ms() - t0 < 3000)
+  while (server_log_count(&s, "\"reason\":\"client_closed\"") < 10 && raw_now_ms() - t0 < 3000)
     usleep(20 * 1000);
   double took = raw_now_ms() - t0;
-  CHECK_MSG(count_in_log(&s, "\"reason\":\"client_closed\"") == 10,
+  CHECK_MSG(server_log_count(&s, "\"reason\":\"client_closed\"") == 10,
             "%d of 10 closes noticed within %.0f ms",
-            count_in_log(&s, "\"reason\":\"client_closed\""), took);
+            server_log_count(&s, "\"reason\":\"client_closed\""), took);
   fprintf(stderr, "half-sent heads closed: all 10 slots freed after %.0f ms\n", took);
   /* the address has its slots back: of 12, ten held would leave two; four requests with
    * bodies in flight are all taken and answered */
@@ -134,41 +120,15 @@ static void test_redaction(struct server *s)
     CHECK_MSG(st >= 400 && st < 500, "%s: %d", path, st);
   }
   usleep(100 * 1000);
-  CHECK_INT(count_in_log(s, token), 0);
-  CHECK(count_in_log(s, "[redacted]") >= (int)(sizeof shapes / sizeof shapes[0]));
+  CHECK_INT(server_log_count(s, token), 0);
+  CHECK(server_log_count(s, "[redacted]") >= (int)(sizeof shapes / sizeof shapes[0]));
   /* ids stay readable */
   struct resp r;
   CHECK(http(s, "GET", "/v1/collaborations/0b9c1f9e-6a43-4a8e-9d8e-2f3c4b5a6d7e", NULL, NULL,
              &r));
   resp_free(&r);
   usleep(100 * 1000);
-  CHECK_INT(count_in_log(s, "0b9c1f9e-6a43-4a8e-9d8e-2f3c4b5a6d7e"), 1);
-}
-
-/* An idle keep-alive connection must not hold the stop for the whole --drain-timeout. */
-static void test_stop_with_idle_connection(void)
-{
-  struct server s;
-  const char *args[] = {"--drain-timeout", "8", NULL};
-  server_start(&s, args, NULL);
-  int fd = raw_connect(&s, NULL, false);
-  const char *req = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
-  CHECK(send(fd, req, strlen(req), MSG_NOSIGNAL) == (ssize_t)strlen(req));
-  char reply[1024];
-  ssize_t n = recv(fd, reply, sizeof reply - 1, 0);
-  CHECK(n > 12 && strncmp(reply, "HTTP/1.1 200", 12) == 0);
-  double t0 = raw_now_ms();
-  kill(s.pid, SIGTERM);
-  int status = -1;
-  CHECK(waitpid(s.pid, &status, 0) == s.pid);
-  double took = raw_now_ms() - t0;
-  s.pid = 0;
-  CHECK_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit status %d", status);
-  CHECK_MSG(took < 3000, "an idle keep-alive connection held the stop for %.0f ms", took);
-  fprintf(stderr, "stop with an idle keep-alive connection open: %.0f ms (drain bound 8 s)\n",
-          took);
-  close(fd);
-  server_stop(&s, false);
+  CHECK_INT(server_log_count(s, "0b9c1f9e-6a43-4a8e-9d8e-2f3c4b5a6d7e"), 1);
 }
 
 /* The soft open-file limit of the running server, from /proc. */
@@ -207,8 +167,8 @@ static void test_open_file_limit(void)
   CHECK(setrlimit(RLIMIT_NOFILE, &tight) == 0);
   struct server s;
   server_start(&s, NULL, NULL);
-  CHECK(count_in_log(&s, "\"event\":\"max_connections_lowered\"") == 1);
-  CHECK(count_in_log(&s, "\"used\":236") == 1);
+  CHECK(server_log_count(&s, "\"event\":\"max_connections_lowered\"") == 1);
+  CHECK(server_log_count(&s, "\"used\":236") == 1);
   struct resp r;
   CHECK(http(&s, "GET", "/healthz", NULL, NULL, &r));
   CHECK_INT(r.status, 200);
@@ -224,7 +184,6 @@ int main(void)
   test_malformed_requests(&s);
   test_redaction(&s);
   CHECK_INT(server_stop(&s, false), 0);
-  test_stop_with_idle_connection();
   test_open_file_limit();
   return TEST_REPORT();
 }

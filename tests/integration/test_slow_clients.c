@@ -105,18 +105,6 @@ static int reap(int wait_ms)
   return closed;
 }
 
-static int count_in_log(const char *needle)
-{
-  FILE *f = fopen(s.log, "r");
-  char line[4096];
-  int n = 0;
-  while (f && fgets(line, sizeof line, f))
-    n += strstr(line, needle) != NULL;
-  if (f)
-    fclose(f);
-  return n;
-}
-
 int main(void)
 {
   struct rlimit rl;
@@ -193,8 +181,8 @@ int main(void)
   CHECK_MSG(p50 < 100, "fresh /healthz median %.1f ms", p50);
   CHECK_MSG(max < 500, "fresh /healthz slowest %.1f ms", max);
 
-  int by_deadline = count_in_log("\"reason\":\"head_timeout\"");
-  int by_pressure = count_in_log("\"reason\":\"pressure");
+  int by_deadline = server_log_count(&s, "\"reason\":\"head_timeout\"");
+  int by_pressure = server_log_count(&s, "\"reason\":\"pressure");
   CHECK_MSG(by_deadline + by_pressure >= TRICKLERS, "cuts logged: %d by deadline, %d by pressure",
             by_deadline, by_pressure);
   fprintf(stderr,
