@@ -1,4 +1,6 @@
-/* Integration test (with figures) of slow clients: 1,200 connections from 12 addresses
+/* Integration test (with figures) of slow clients. A body must keep to --body-min-rate after a
+ * grace of --head-timeout: a slower one is cut, a faster one that takes longer than the grace
+ * is served. Then 1,200 connections from 12 addresses
  * (127.0.0.2 ... 127.0.0.13, all loopback) trickle a request head that never ends, more than
  * --max-connections (1000). A fresh client sending a whole request must still be answered at
  * once, and every trickler must be cut: by its head deadline, or earlier to make room.
@@ -105,8 +107,60 @@ static int reap(int wait_ms)
   return closed;
 }
 
+/* Sends a body of len bytes in pieces of step bytes every 100 ms on a connection whose head
+ * announced it; returns the status of the reply, 0 when the server closed without one. */
+static int send_body_slowly(int fd, size_t len, size_t step)
+{
+  char body[8192];
+  const char *json = "{\"from\":\"start\",\"to\":\"pro\"}";
+  memset(body, ' ', sizeof body);
+  memcpy(body, json, strlen(json));
+  for (size_t off = 0; off < len; off += step) {
+    size_t n = len - off < step ? len - off : step;
+    if (send(fd, body + off, n, MSG_NOSIGNAL) != (ssize_t)n)
+      break;
+    usleep(100 * 1000);
+  }
+  char reply[1024] = "";
+  struct pollfd p = {.fd = fd, .events = POLLIN};
+  ssize_t got = poll(&p, 1, 5000) > 0 ? recv(fd, reply, sizeof reply - 1, 0) : 0;
+  int status = 0;
+  if (got > 0)
+    sscanf(reply, "HTTP/1.1 %d", &status);
+  close(fd);
+  return status;
+}
+
+static void body_rate(void)
+{
+  struct server b;
+  const char *args[] = {"--head-timeout", "1", "--body-min-rate", "1000", NULL};
+  server_start(&b, args, NULL);
+  const char *head = "POST /v1/variant-changes/preview HTTP/1.1\r\nHost: x\r\n"
+                     "Content-Type: application/json\r\nContent-Length: 4000\r\n\r\n";
+  /* 100 bytes/s: cut soon after the 1 s grace */
+  int fd = raw_connect(&b, NULL, false);
+  CHECK(send(fd, head, strlen(head), MSG_NOSIGNAL) == (ssize_t)strlen(head));
+  double t0 = raw_now_ms();
+  CHECK_INT(send_body_slowly(fd, 4000, 10), 0);
+  double cut_after = raw_now_ms() - t0;
+  CHECK_INT(server_log_count(&b, "\"reason\":\"body_too_slow\""), 1);
+  /* 2,500 bytes/s for 1.6 s, longer than the grace: served */
+  fd = raw_connect(&b, NULL, false);
+  CHECK(send(fd, head, strlen(head), MSG_NOSIGNAL) == (ssize_t)strlen(head));
+  t0 = raw_now_ms();
+  CHECK_INT(send_body_slowly(fd, 4000, 250), 200);
+  double served_after = raw_now_ms() - t0;
+  fprintf(stderr,
+          "body rate (--body-min-rate 1000 after 1 s): 100 B/s cut after %.0f ms; 2,500 B/s "
+          "served after %.0f ms\n",
+          cut_after, served_after);
+  CHECK_INT(server_stop(&b, false), 0);
+}
+
 int main(void)
 {
+  body_rate();
   struct rlimit rl;
   CHECK(getrlimit(RLIMIT_NOFILE, &rl) == 0);
   rl.rlim_cur = rl.rlim_max;
