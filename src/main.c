@@ -190,9 +190,10 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
     return 1;
   }
   log_json(LOG_INFO, "listening",
-           json_pack("{s:s, s:i, s:i, s:s, s:s, s:s}", "bind", cfg->bind, "port",
-                     (int)http_port(srv), "threads", (int)opts.threads, "db", cfg->db,
-                     "public_url", app.public_url, "version", ADVISORD_VERSION));
+           json_pack("{s:s, s:i, s:i, s:i, s:s, s:s, s:s}", "bind", cfg->bind, "port",
+                     (int)http_port(srv), "threads", (int)opts.threads, "max_connections",
+                     (int)opts.max_connections, "db", cfg->db, "public_url", app.public_url,
+                     "version", ADVISORD_VERSION));
   int sig = 0;
   sigwait(&stop, &sig);
   log_json(LOG_INFO, "stopping", json_pack("{s:s, s:i}", "signal", strsignal(sig),

@@ -169,6 +169,7 @@ static void test_open_file_limit(void)
   server_start(&s, NULL, NULL);
   CHECK(server_log_count(&s, "\"event\":\"max_connections_lowered\"") == 1);
   CHECK(server_log_count(&s, "\"used\":236") == 1);
+  CHECK(server_log_count(&s, "\"max_connections\":236") == 1);
   struct resp r;
   CHECK(http(&s, "GET", "/healthz", NULL, NULL, &r));
   CHECK_INT(r.status, 200);
