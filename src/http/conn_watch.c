@@ -52,14 +52,15 @@ static void cut(struct conn_watch *w, struct slot *s, const char *why, int64_t n
 {
   if (s->cut)
     return;
-  shutdown(s->fd, SHUT_RDWR);
   s->cut = true;
   w->live--;
   w->cuts++;
+  /* logged first, so that the line is there by the time the client sees the close */
   log_json(LOG_INFO, "connection_cut",
            json_pack("{s:s, s:s, s:s, s:I, s:I}", "reason", why, "client", s->ip, "phase",
                      phase_names[s->phase], "phase_ms", (json_int_t)(now - s->since_ms),
                      "cut_total", (json_int_t)w->cuts));
+  shutdown(s->fd, SHUT_RDWR);
 }
 
 /* The oldest connection without a request in flight, optionally from one address. */
