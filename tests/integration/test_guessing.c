@@ -77,40 +77,72 @@ static void links(void)
   check_429(reply, from(c, "GET", path, NULL, NULL, reply, sizeof reply));
   CHECK_INT(from(c, "GET", "/v1/me", tok_office, NULL, reply, sizeof reply), 200);
   CHECK_INT(from("127.0.0.7", "GET", path, NULL, NULL, reply, sizeof reply), 404);
+  fprintf(stderr, "guessing, invitation links: 3 x 404, then 429; the same address with a "
+                  "valid bearer token 200, another address 404\n");
 }
 
-/* Way 4: the customer invites the office; guesses of the office's identity on the link. */
-static void acceptances(void)
+/* Way 4: the company (a subscriber) invites the office; the invitation's id and link token. */
+static void office_invitation(const char *corporate_id, const char *name, const char *admin_email,
+                              char *id, char *token)
 {
   char company[FX_ID_LEN], cadmin[FX_ID_LEN], tok_cadmin[FX_TOKEN_LEN];
-  fx_subscriber(&s, "556100-0042", "Inbjudare AB", "smart", "customer", "3", "2030-06-30", company);
-  fx_customer_admin(&s, "556100-0042", "Ida Inbjudare", "ida@inbjudare.se", cadmin, tok_cadmin);
+  fx_subscriber(&s, corporate_id, name, "smart", "customer", "3", "2030-06-30", company);
+  fx_customer_admin(&s, corporate_id, "Ida Inbjudare", admin_email, cadmin, tok_cadmin);
   struct resp r;
   CHECK(cx_post(&s, "/v1/office-invitations", tok_cadmin, &r,
                 "{\"office_corporate_id\":\"556036-0793\"}"));
   CHECK_INT(r.status, 201);
-  char id[FX_ID_LEN];
-  snprintf(id, sizeof id, "%s", resp_str(&r, "id") ? resp_str(&r, "id") : "");
+  snprintf(id, FX_ID_LEN, "%s", resp_str(&r, "id") ? resp_str(&r, "id") : "");
   resp_free(&r);
   struct cx_mail m[4];
   int n = cx_mails(&s, id, m, 4);
   CHECK_INT(n, 1);
-  char token[SECRET_TOKEN_LEN] = "", path[160], reply[4096];
+  token[0] = '\0';
   if (n >= 1)
     cx_token(&s, &m[0], token);
   cx_mails_free(m, n);
+}
+
+static const char *const WRONG =
+    "{\"corporate_id\":\"556036-0793\",\"email\":\"gissning@byra-ett.se\"}";
+static const char *const RIGHT = "{\"corporate_id\":\"5560360793\",\"email\":\"info@byra-ett.se\"}";
+
+/* Guesses of the office's identity on the link. */
+static void acceptances(void)
+{
+  char id[FX_ID_LEN], token[SECRET_TOKEN_LEN], path[160], reply[4096];
+  office_invitation("556100-0042", "Inbjudare AB", "ida@inbjudare.se", id, token);
   snprintf(path, sizeof path, "/v1/invitations/%s/accept", token);
   const char *d = "127.0.0.5";
-  const char *wrong = "{\"corporate_id\":\"556036-0793\",\"email\":\"gissning@byra-ett.se\"}";
   for (int i = 0; i < 3; i++) {
-    CHECK_INT(from(d, "POST", path, NULL, wrong, reply, sizeof reply), 422);
+    CHECK_INT(from(d, "POST", path, NULL, WRONG, reply, sizeof reply), 422);
     CHECK(strstr(reply, "identity_mismatch") != NULL);
   }
-  check_429(reply, from(d, "POST", path, NULL, wrong, reply, sizeof reply));
+  check_429(reply, from(d, "POST", path, NULL, WRONG, reply, sizeof reply));
   /* refused unseen: the invitation's own count of attempts did not move */
   CHECK_INT(cx_count(&s, "SELECT accept_attempts FROM collaborations WHERE id = ?", id), 3);
-  const char *right = "{\"corporate_id\":\"5560360793\",\"email\":\"info@byra-ett.se\"}";
-  CHECK_INT(from("127.0.0.6", "POST", path, NULL, right, reply, sizeof reply), 200);
+  CHECK_INT(from("127.0.0.6", "POST", path, NULL, RIGHT, reply, sizeof reply), 200);
+  fprintf(stderr, "guessing, link acceptances: 3 x 422 identity_mismatch, then 429 (the "
+                  "invitation's attempts stay at 3); the right identity from another address "
+                  "200\n");
+}
+
+/* Guesses by a logged-in office user (POST /v1/collaborations/{id}/accept) are counted per
+ * address and user: a colleague at the same address is not slowed. */
+static void acceptances_by_id(void)
+{
+  char id[FX_ID_LEN], token[SECRET_TOKEN_LEN], path[160], reply[4096];
+  char colleague[FX_ID_LEN], tok_colleague[FX_TOKEN_LEN];
+  fx_user(&s, office, "kollega@byra-ett.se", "full", colleague, tok_colleague);
+  office_invitation("556100-0059", "Andra Inbjudare AB", "ivar@inbjudare.se", id, token);
+  snprintf(path, sizeof path, "/v1/collaborations/%s/accept", id);
+  const char *f = "127.0.0.8";
+  for (int i = 0; i < 3; i++)
+    CHECK_INT(from(f, "POST", path, tok_office, WRONG, reply, sizeof reply), 422);
+  check_429(reply, from(f, "POST", path, tok_office, WRONG, reply, sizeof reply));
+  CHECK_INT(from(f, "POST", path, tok_colleague, RIGHT, reply, sizeof reply), 200);
+  fprintf(stderr, "guessing, acceptances by a logged-in user: 3 x 422, then 429; a colleague "
+                  "at the same address 200\n");
 }
 
 int main(void)
@@ -122,6 +154,7 @@ int main(void)
   bearer_tokens();
   links();
   acceptances();
+  acceptances_by_id();
   CHECK_INT(server_stop(&s, false), 0);
   return TEST_REPORT();
 }
