@@ -8,8 +8,8 @@
 
 extern const struct route api_routes[];
 extern const size_t api_routes_count;
-/* Path prefixes whose rest is a secret (invitation links): the access log stops there. */
-extern const char *const api_secret_path_prefixes[];
+/* Path segments followed by a secret (invitation links): the access log never shows it. */
+extern const char *const api_secret_after_segments[];
 
 /* The http_authenticator: checks "Authorization: Bearer <token>" against the stored hashes and
  * fills req->principal. ERR_NONE, ERR_UNAUTHENTICATED (missing, malformed, unknown, revoked

@@ -13,6 +13,10 @@ struct config {
   char *db;               /* SQLite database file */
   long threads;           /* HTTP worker threads */
   long conn_timeout;      /* seconds of inactivity before a connection is closed */
+  long head_timeout;      /* seconds a whole request head may take to arrive */
+  long body_min_rate;     /* bytes/s a request body must average (0: no minimum) */
+  long guess_limit;       /* failed guesses from one address before it is slowed (0: off) */
+  long guess_forget;      /* seconds without a failure after which an address starts afresh */
   long max_connections;   /* open connections in all */
   long max_connections_per_ip; /* open connections from one client address */
   long body_max;          /* request body cap in bytes */

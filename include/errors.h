@@ -12,6 +12,7 @@
   X(ERR_BAD_QUERY, "invalid_query", 400, "The query string has invalid parameters") \
   X(ERR_BAD_PATH_PARAM, "invalid_path_parameter", 400, "A path parameter is invalid") \
   X(ERR_BODY_REQUIRED, "body_required", 400, "This request needs a JSON body") \
+  X(ERR_BAD_REQUEST, "bad_request", 400, "The HTTP request is malformed") \
   X(ERR_UNAUTHENTICATED, "unauthenticated", 401, "Authentication is required") \
   X(ERR_FORBIDDEN, "forbidden", 403, "You may not do this") \
   X(ERR_NOT_FOUND, "not_found", 404, "Not found") \
@@ -24,6 +25,7 @@
   X(ERR_DUPLICATE, "already_exists", 409, "The resource already exists") \
   X(ERR_IDEMPOTENCY_IN_FLIGHT, "idempotency_key_in_use", 409, "A request with this Idempotency-Key is still being processed") \
   X(ERR_GONE, "gone", 410, "The resource is no longer available") \
+  X(ERR_LENGTH_REQUIRED, "length_required", 411, "The request body needs a Content-Length") \
   X(ERR_PRECONDITION_FAILED, "precondition_failed", 412, "If-Match does not match the current version") \
   X(ERR_BODY_TOO_LARGE, "body_too_large", 413, "The request body is too large") \
   X(ERR_URI_TOO_LONG, "uri_too_long", 414, "The request URI is too long") \

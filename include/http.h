@@ -20,6 +20,10 @@ typedef enum MHD_Result (*route_handler)(struct request *req);
 enum route_flags {
   ROUTE_JSON_BODY = 1u << 0,     /* a JSON object body is required */
   ROUTE_OPTIONAL_BODY = 1u << 1, /* a JSON object body may be sent (empty is fine) */
+  /* The path or body holds something a client could guess (a link token, an identity): an
+   * answer 404 not_found or 422 identity_mismatch counts as a failed guess from the client's
+   * address, and while the address must wait the route answers 429 without looking. */
+  ROUTE_GUESSABLE = 1u << 2,
 };
 
 /* One row of the route table: api/routes.c owns the table. */
@@ -44,6 +48,7 @@ struct request {
   struct MHD_Connection *conn;
   struct app *app;
   const char *method;              /* libmicrohttpd's storage */
+  const char *version;             /* "HTTP/1.1", libmicrohttpd's storage */
   char *path;                      /* decoded path, no query */
   const struct route *route;
   const char *param_names[HTTP_MAX_PARAMS];
@@ -58,6 +63,7 @@ struct request {
   json_t *json;                    /* parsed body, NULL when none */
   struct principal principal;
   unsigned status;                 /* status sent, for the access log */
+  enum err_code error;             /* the problem sent, ERR_NONE for a success */
   int64_t started_ms;
   const char *extra_names[HTTP_MAX_EXTRA_HEADERS];
   char *extra_values[HTTP_MAX_EXTRA_HEADERS];
@@ -71,6 +77,10 @@ struct http_options {
   uint16_t port;
   unsigned threads;
   unsigned conn_timeout_s;
+  unsigned head_timeout_s;         /* a whole request head (line and headers) within this */
+  unsigned body_min_rate;          /* bytes/s a body must average after head_timeout_s; 0: any */
+  unsigned guess_limit;            /* failed guesses from one address before it is slowed; 0: off */
+  unsigned guess_forget_s;         /* an address without a failure this long starts afresh */
   unsigned max_connections;        /* in all */
   unsigned max_connections_per_ip; /* from one client address: a slow client cannot take all */
   size_t body_max;
@@ -78,7 +88,8 @@ struct http_options {
   const char *cors_origins;
   const struct route *routes;
   size_t n_routes;
-  const char *const *secret_path_prefixes; /* NULL-terminated: never logged past the prefix */
+  const char *const *secret_after; /* NULL-terminated segment names: the next segment of a
+                                      path is never logged ("invitations") */
   http_authenticator authenticate;
   struct app *app;
 };
@@ -89,7 +100,8 @@ struct http_server;
 struct http_server *http_start(const struct http_options *opts);
 /* The port actually bound (useful with port 0). */
 uint16_t http_port(const struct http_server *srv);
-/* Stops accepting, waits up to drain_s seconds for requests in flight, then stops and frees. */
+/* Stops accepting, closes connections without a request in flight, waits up to drain_s
+ * seconds for requests in flight, then stops and frees. */
 void http_stop(struct http_server *srv, unsigned drain_s);
 
 /* ---- request accessors ---- */

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -145,6 +146,29 @@ static void say_hello(const struct config *cfg, unsigned port)
           shell_word(program, prog, sizeof prog), shell_word(cfg->db, db, sizeof db));
 }
 
+/* Raises the soft open-file limit to the hard one and returns max_connections, lowered when
+ * the limit still leaves fewer than 64 descriptors for the database, logs and mail beside it
+ * (past the limit accept() fails with EMFILE and nobody is served). */
+static unsigned fit_open_files(unsigned max_connections)
+{
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+    return max_connections;
+  if (rl.rlim_cur < rl.rlim_max) {
+    rlim_t soft = rl.rlim_cur;
+    rl.rlim_cur = rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+      rl.rlim_cur = soft;
+  }
+  if (rl.rlim_cur == RLIM_INFINITY || (rlim_t)max_connections + 64 <= rl.rlim_cur)
+    return max_connections;
+  unsigned fit = rl.rlim_cur > 64 + 16 ? (unsigned)(rl.rlim_cur - 64) : 16;
+  log_json(LOG_WARN, "max_connections_lowered",
+           json_pack("{s:i, s:i, s:I}", "configured", (int)max_connections, "used", (int)fit,
+                     "open_file_limit", (json_int_t)rl.rlim_cur));
+  return fit;
+}
+
 static int cmd_serve(const struct config *cfg, int argc, char **argv)
 {
   if (argc > 0) {
@@ -180,14 +204,18 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
       .port = (uint16_t)cfg->port,
       .threads = cfg->threads > 0 ? (unsigned)cfg->threads : (unsigned)(cores > 0 ? cores : 2),
       .conn_timeout_s = (unsigned)cfg->conn_timeout,
-      .max_connections = (unsigned)cfg->max_connections,
+      .head_timeout_s = (unsigned)cfg->head_timeout,
+      .body_min_rate = (unsigned)cfg->body_min_rate,
+      .guess_limit = (unsigned)cfg->guess_limit,
+      .guess_forget_s = (unsigned)cfg->guess_forget,
+      .max_connections = fit_open_files((unsigned)cfg->max_connections),
       .max_connections_per_ip = (unsigned)cfg->max_connections_per_ip,
       .body_max = (size_t)cfg->body_max,
       .url_max = (size_t)cfg->url_max,
       .cors_origins = cfg->cors_origins,
       .routes = api_routes,
       .n_routes = api_routes_count,
-      .secret_path_prefixes = api_secret_path_prefixes,
+      .secret_after = api_secret_after_segments,
       .authenticate = api_authenticate,
       .app = &app,
   };
@@ -209,9 +237,10 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
     return 1;
   }
   log_json(LOG_INFO, "listening",
-           json_pack("{s:s, s:i, s:i, s:s, s:s, s:s}", "bind", cfg->bind, "port",
-                     (int)http_port(srv), "threads", (int)opts.threads, "db", cfg->db,
-                     "public_url", app.public_url, "version", ADVISORD_VERSION));
+           json_pack("{s:s, s:i, s:i, s:i, s:s, s:s, s:s}", "bind", cfg->bind, "port",
+                     (int)http_port(srv), "threads", (int)opts.threads, "max_connections",
+                     (int)opts.max_connections, "db", cfg->db, "public_url", app.public_url,
+                     "version", ADVISORD_VERSION));
   say_hello(cfg, http_port(srv));
   int sig = 0;
   sigwait(&stop, &sig);

@@ -42,7 +42,8 @@ const struct route api_routes[] = {
      ROUTE_OPTIONAL_BODY},
     {"POST", "/v1/collaborations/{id}/reminders", api_collab_remind, ANYONE,
      ROUTE_OPTIONAL_BODY},
-    {"POST", "/v1/collaborations/{id}/accept", api_collab_accept, ANYONE, ROUTE_JSON_BODY},
+    {"POST", "/v1/collaborations/{id}/accept", api_collab_accept, ANYONE,
+     ROUTE_JSON_BODY | ROUTE_GUESSABLE},
     {"POST", "/v1/collaborations/{id}/activate", api_collab_activate, ANYONE, ROUTE_JSON_BODY},
     {"POST", "/v1/collaborations/{id}/end", api_collab_end, ANYONE, ROUTE_OPTIONAL_BODY},
     {"POST", "/v1/collaborations/{id}/service-decision", api_collab_decide_service, ANYONE,
@@ -54,14 +55,15 @@ const struct route api_routes[] = {
     {"POST", "/v1/office-invitations", api_office_invitation_create, PRINCIPAL_CUSTOMER_ADMIN,
      ROUTE_JSON_BODY},
     /* invitation links: no login, the token in the path is the credential */
-    {"GET", "/v1/invitations/{token}", api_invitation_get, PUBLIC, 0},
+    {"GET", "/v1/invitations/{token}", api_invitation_get, PUBLIC, ROUTE_GUESSABLE},
     {"POST", "/v1/invitations/{token}/approve", api_invitation_approve, PUBLIC,
-     ROUTE_OPTIONAL_BODY},
+     ROUTE_OPTIONAL_BODY | ROUTE_GUESSABLE},
     {"POST", "/v1/invitations/{token}/decline", api_invitation_decline, PUBLIC,
-     ROUTE_OPTIONAL_BODY},
-    {"POST", "/v1/invitations/{token}/accept", api_invitation_accept, PUBLIC, ROUTE_JSON_BODY},
+     ROUTE_OPTIONAL_BODY | ROUTE_GUESSABLE},
+    {"POST", "/v1/invitations/{token}/accept", api_invitation_accept, PUBLIC,
+     ROUTE_JSON_BODY | ROUTE_GUESSABLE},
     {"POST", "/v1/invitations/{token}/renewal-requests", api_invitation_renew, PUBLIC,
-     ROUTE_OPTIONAL_BODY},
+     ROUTE_OPTIONAL_BODY | ROUTE_GUESSABLE},
     /* the mail outbox (outbox.c): capability outbox.manage, support and administrators */
     {"GET", "/v1/outbox", api_outbox_list, VENDOR, 0},
     {"GET", "/v1/outbox/{id}", api_outbox_get, VENDOR, 0},
@@ -70,4 +72,4 @@ const struct route api_routes[] = {
 
 const size_t api_routes_count = sizeof api_routes / sizeof api_routes[0];
 
-const char *const api_secret_path_prefixes[] = {"/v1/invitations/", NULL};
+const char *const api_secret_after_segments[] = {"invitations", NULL};

@@ -33,11 +33,27 @@ static const struct option_def options[] = {
         "HTTP worker threads (0: one per CPU core)"),
     NUM(conn_timeout, "--conn-timeout", "ADVISORD_CONN_TIMEOUT", "30", 1, 3600,
         "seconds an idle connection is kept open"),
+    NUM(head_timeout, "--head-timeout", "ADVISORD_HEAD_TIMEOUT", "10", 1, 3600,
+        "seconds a client may take to send a whole request head (request line and headers); "
+        "later, the connection is closed"),
+    NUM(body_min_rate, "--body-min-rate", "ADVISORD_BODY_MIN_RATE", "500", 0, 1073741824,
+        "bytes per second a request body must average once --head-timeout seconds have "
+        "passed since its head (slower: closed; 0: no minimum)"),
     NUM(max_connections, "--max-connections", "ADVISORD_MAX_CONNECTIONS", "1024", 1, 65536,
-        "open connections in all"),
+        "open connections in all; at start the open-file limit (ulimit -n) is raised to its "
+        "hard limit, and when that is still too low this is lowered to fit 64 under it. Near "
+        "the limit, the oldest connections without a request in flight are closed first"),
     NUM(max_connections_per_ip, "--max-connections-per-ip", "ADVISORD_MAX_CONNECTIONS_PER_IP",
         "128", 1, 65536,
-        "open connections from one client address (a slow or hostile client cannot take all)"),
+        "open connections from one client address (a slow or hostile client cannot take all; "
+        "near it, that address's oldest connections without a request in flight are closed "
+        "first)"),
+    NUM(guess_limit, "--guess-limit", "ADVISORD_GUESS_LIMIT", "10", 0, 1000000,
+        "failed bearer tokens, invitation links and acceptances from one client address "
+        "before each further failure makes it wait (429 with Retry-After: 1 s, 2 s, 4 s ... "
+        "at most 600 s; 0: never)"),
+    NUM(guess_forget, "--guess-forget", "ADVISORD_GUESS_FORGET", "900", 1, 86400,
+        "seconds without a failed guess after which an address starts afresh"),
     NUM(body_max, "--body-max", "ADVISORD_BODY_MAX", "1048576", 1024, 67108864,
         "largest request body in bytes (larger: 413)"),
     NUM(url_max, "--url-max", "ADVISORD_URL_MAX", "8192", 256, 32768,

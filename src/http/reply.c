@@ -105,6 +105,7 @@ static enum MHD_Result problem(struct request *req, enum err_code err, json_t *e
   char type[128];
   snprintf(type, sizeof type, "urn:advisord:problem:%s", err_code_str(err));
   unsigned status = err_status(err);
+  req->error = err;
   json_t *body = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:s}", "type", type, "title",
                            err_title(err), "status", (int)status, "detail", detail, "code",
                            err_code_str(err), "instance", instance,

@@ -1,8 +1,9 @@
 /* server.c - libmicrohttpd glue: daemon start/stop, the per-request context, the capped body
- * reader, CORS, dispatch to the route table, and the access log. */
-#include "http.h"
+ * reader, CORS and dispatch to the route table (checks in precheck.c, the access log in
+ * access_log.c, deadlines for slow clients in conn_watch.c). */
+#include "access_log.h"
 #include "log.h"
-#include "router.h"
+#include "server_internal.h"
 #include "util.h"
 
 #include <arpa/inet.h>
@@ -13,11 +14,6 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-struct http_server {
-  struct MHD_Daemon *daemon;
-  struct http_options opts;
-};
 
 const char *http_param(const struct request *req, const char *name)
 {
@@ -79,113 +75,6 @@ static void set_cors(struct request *req, const struct http_options *o)
     req->cors_origin = strdup(origin);
 }
 
-static enum MHD_Result answer_options(struct request *req)
-{
-  http_add_header(req, MHD_HTTP_HEADER_ALLOW, req->allow);
-  if (req->cors_origin && http_header(req, "Access-Control-Request-Method")) {
-    http_add_header(req, "Access-Control-Allow-Methods", req->allow);
-    http_add_header(req, "Access-Control-Allow-Headers",
-                    "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, "
-                    "X-Request-Id");
-    http_add_header(req, "Access-Control-Max-Age", "600");
-  }
-  return reply_empty(req, 204);
-}
-
-static bool is_json_type(const char *ct)
-{
-  if (!ct)
-    return false;
-  while (*ct == ' ')
-    ct++;
-  size_t n = strcspn(ct, "; ");
-  return (n == 16 && strncasecmp(ct, "application/json", 16) == 0) ||
-         (n == 28 && strncasecmp(ct, "application/merge-patch+json", 28) == 0);
-}
-
-static enum MHD_Result add_arg_len(void *cls, enum MHD_ValueKind kind, const char *key,
-                                   const char *value)
-{
-  (void)kind;
-  *(size_t *)cls += strlen(key) + (value ? strlen(value) : 0) + 2;
-  return MHD_YES;
-}
-
-/* Length of the request target: the path plus its query arguments ("?k=v&..."). */
-static size_t uri_length(struct MHD_Connection *conn, const char *url)
-{
-  size_t n = strlen(url);
-  MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, add_arg_len, &n);
-  return n;
-}
-
-/* True when the request announces a body (a non-zero Content-Length or chunked encoding). */
-static bool request_has_body(const struct request *req)
-{
-  const char *cl = http_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
-  return (cl && strcmp(cl, "0") != 0) || http_header(req, MHD_HTTP_HEADER_TRANSFER_ENCODING);
-}
-
-/* Checks done before any body byte is read: URI, route, method, preflight, authentication,
- * declared length and type. Returns true when a reply was queued. */
-static bool precheck(struct request *req, const struct http_options *o, const char *url,
-                     enum MHD_Result *result)
-{
-  if (uri_length(req->conn, url) > o->url_max) {
-    *result = reply_problem(req, ERR_URI_TOO_LONG, "The request URI is longer than %zu bytes",
-                            o->url_max);
-    return true;
-  }
-  enum router_result rr = router_match(o->routes, o->n_routes, req->method, req, req->allow,
-                                       sizeof req->allow);
-  if (rr == ROUTER_NO_PATH) {
-    *result = reply_problem(req, ERR_ROUTE_NOT_FOUND, "No endpoint at %s", req->path);
-    return true;
-  }
-  if (strcmp(req->method, "OPTIONS") == 0) {
-    *result = answer_options(req);
-    return true;
-  }
-  if (rr == ROUTER_NO_METHOD) {
-    http_add_header(req, MHD_HTTP_HEADER_ALLOW, req->allow);
-    *result = reply_problem(req, ERR_METHOD_NOT_ALLOWED, "%s is not allowed on %s; use %s",
-                            req->method, req->path, req->allow);
-    return true;
-  }
-  if (req->route->principals) {
-    enum err_code e = o->authenticate ? o->authenticate(req) : ERR_UNAUTHENTICATED;
-    if (e == ERR_UNAUTHENTICATED)
-      http_add_header(req, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"advisord\"");
-    if (e != ERR_NONE) {
-      *result = reply_problem(req, e, e == ERR_UNAUTHENTICATED
-                                          ? "Send a valid token as Authorization: Bearer <token>"
-                                          : "The credential could not be checked");
-      return true;
-    }
-    if (!(req->principal.kind & req->route->principals)) {
-      *result = reply_problem(req, ERR_FORBIDDEN, "This endpoint is not open to your account");
-      return true;
-    }
-  }
-  const char *cl = http_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
-  if (cl) {
-    char *end;
-    unsigned long long n = strtoull(cl, &end, 10);
-    if (*end == '\0' && n > o->body_max) {
-      *result = reply_problem(req, ERR_BODY_TOO_LARGE,
-                              "The body has %llu bytes; at most %zu are accepted", n, o->body_max);
-      return true;
-    }
-  }
-  bool has_body = request_has_body(req);
-  if (has_body && !is_json_type(http_header(req, MHD_HTTP_HEADER_CONTENT_TYPE))) {
-    *result = reply_problem(req, ERR_UNSUPPORTED_MEDIA_TYPE,
-                            "Send the body as Content-Type: application/json");
-    return true;
-  }
-  return false;
-}
-
 /* Appends a chunk of body, discarding everything once the cap is passed. */
 static void body_append(struct request *req, const char *data, size_t len, size_t max)
 {
@@ -238,12 +127,20 @@ static enum MHD_Result dispatch(struct request *req, const struct http_options *
   return r;
 }
 
+/* The last call for a request: the body is in; answer it. */
+static enum MHD_Result finish(struct request *req, struct http_server *srv)
+{
+  conn_watch_busy(srv->watch, req->conn);
+  enum MHD_Result r = dispatch(req, &srv->opts);
+  guess_count(req, srv);
+  return r;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
                                   void **con_cls)
 {
-  (void)version;
   struct http_server *srv = cls;
   struct request *req = *con_cls;
   if (!req) {
@@ -254,6 +151,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     req->conn = conn;
     req->app = srv->opts.app;
     req->method = method;
+    req->version = version;
     req->started_ms = util_mono_ms();
     req->path = strdup(url);
     if (!req->path)
@@ -264,9 +162,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
      * not read a body then). That is right for a body we refuse unread, but a request without
      * a body gets its checks on the next call so that keep-alive survives an error reply. */
     req->checks_deferred = !request_has_body(req);
+    conn_watch_head_done(srv->watch, conn, !req->checks_deferred);
     enum MHD_Result result;
-    if (!req->checks_deferred && precheck(req, &srv->opts, url, &result))
+    if (!req->checks_deferred && precheck(req, srv, url, &result)) {
+      conn_watch_busy(srv->watch, conn);
       return result;
+    }
     return MHD_YES;
   }
   if (req->answered) {
@@ -274,6 +175,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return MHD_YES;
   }
   if (*upload_data_size > 0) {
+    conn_watch_body(srv->watch, conn, *upload_data_size);
     body_append(req, upload_data, *upload_data_size, srv->opts.body_max);
     *upload_data_size = 0;
     return MHD_YES;
@@ -281,66 +183,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
   if (req->checks_deferred) {
     req->checks_deferred = false;
     enum MHD_Result result;
-    if (precheck(req, &srv->opts, url, &result))
+    if (precheck(req, srv, url, &result))
       return result;
   }
-  return dispatch(req, &srv->opts);
-}
-
-/* The path as logged, at most 256 bytes of valid UTF-8, with secrets left out: the value of a
- * {token} parameter, and everything after a prefix the options name as secret, whether or not
- * a route matched (a link opened with the wrong method must not land its token in the log). */
-static json_t *logged_path(const struct request *req, const struct http_options *o)
-{
-  if (!req->path)
-    return NULL;
-  char buf[300];
-  for (size_t i = 0; o->secret_path_prefixes && o->secret_path_prefixes[i]; i++) {
-    const char *prefix = o->secret_path_prefixes[i];
-    if (strncmp(req->path, prefix, strlen(prefix)) == 0) {
-      snprintf(buf, sizeof buf, "%s[redacted]", prefix);
-      return json_string(buf);
-    }
-  }
-  if (req->route && http_param(req, "token"))
-    return json_string("[redacted]");
-  snprintf(buf, 257, "%s", req->path);
-  util_utf8_sanitize(buf);
-  return json_string(buf);
-}
-
-/* Writes the access-log line. */
-static void access_log(const struct request *req, const struct http_options *o)
-{
-  json_t *f = json_pack("{s:s, s:i, s:I, s:s}", "method", req->method ? req->method : "",
-                        "status", (int)req->status,
-                        "duration_ms", (json_int_t)(util_mono_ms() - req->started_ms),
-                        "request_id", req->request_id);
-  if (!f)
-    return;
-  if (req->route)
-    json_object_set_new(f, "route", json_string(req->route->pattern));
-  json_t *path = logged_path(req, o);
-  if (path)
-    json_object_set_new(f, "path", path);
-  if (req->principal.kind)
-    json_object_set_new(f, "principal", json_string(req->principal.id));
-  if (req->body_len)
-    json_object_set_new(f, "bytes_in", json_integer((json_int_t)req->body_len));
-  log_json(req->status >= 500 ? LOG_ERROR : LOG_INFO, "request", f);
+  return finish(req, srv);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-  (void)conn;
   const struct http_server *srv = cls;
   struct request *req = *con_cls;
+  conn_watch_idle(srv->watch, conn);
   if (!req)
     return;
   if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && !req->status)
     req->status = 499; /* client went away or the server stopped before a reply */
-  access_log(req, &srv->opts);
+  access_log_write(req, srv->opts.secret_after);
   json_decref(req->json);
   for (size_t i = 0; i < req->n_extra; i++)
     free(req->extra_values[i]);
@@ -390,6 +249,22 @@ struct http_server *http_start(const struct http_options *opts)
   if (!srv)
     return NULL;
   srv->opts = *opts;
+  struct conn_watch_options wo = {
+      .max_connections = opts->max_connections,
+      .max_connections_per_ip = opts->max_connections_per_ip,
+      .head_timeout_ms = opts->head_timeout_s * 1000,
+      .idle_timeout_ms = opts->conn_timeout_s * 1000,
+      .body_min_rate = opts->body_min_rate,
+  };
+  srv->watch = conn_watch_start(&wo);
+  srv->guesses = guess_limit_new(opts->guess_limit, opts->guess_forget_s);
+  if (!srv->watch || !srv->guesses) {
+    log_msg(LOG_ERROR, "start_failed", "out of memory or threads for the connection watchdog");
+    conn_watch_stop(srv->watch);
+    guess_limit_free(srv->guesses);
+    free(srv);
+    return NULL;
+  }
   unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
   if (addr.ss_family == AF_INET6)
     flags |= MHD_USE_IPv6;
@@ -403,10 +278,13 @@ struct http_server *http_start(const struct http_options *opts)
       MHD_OPTION_CONNECTION_LIMIT, (unsigned int)opts->max_connections,
       MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)opts->max_connections_per_ip,
       MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+      MHD_OPTION_NOTIFY_CONNECTION, conn_watch_notify, srv->watch,
       MHD_OPTION_END);
   if (!srv->daemon) {
     log_msg(LOG_ERROR, "listen_failed", "could not listen on %s port %u", opts->bind,
             (unsigned)opts->port);
+    conn_watch_stop(srv->watch);
+    guess_limit_free(srv->guesses);
     free(srv);
     return NULL;
   }
@@ -424,13 +302,16 @@ void http_stop(struct http_server *srv, unsigned drain_s)
   if (!srv)
     return;
   MHD_socket listen_fd = MHD_quiesce_daemon(srv->daemon);
+  conn_watch_drain(srv->watch); /* idle keep-alive connections go at once */
   int64_t deadline = util_mono_ms() + (int64_t)drain_s * 1000;
   for (;;) {
     const union MHD_DaemonInfo *info =
         MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
     unsigned open = info ? info->num_connections : 0;
     if (open == 0 || util_mono_ms() >= deadline) {
-      log_json(LOG_INFO, "draining_done", json_pack("{s:i}", "open_connections", (int)open));
+      log_json(LOG_INFO, "draining_done",
+               json_pack("{s:i, s:I}", "open_connections", (int)open, "connections_cut",
+                         (json_int_t)conn_watch_cut_count(srv->watch)));
       break;
     }
     usleep(50 * 1000);
@@ -438,5 +319,7 @@ void http_stop(struct http_server *srv, unsigned drain_s)
   MHD_stop_daemon(srv->daemon);
   if (listen_fd != MHD_INVALID_SOCKET)
     close(listen_fd);
+  conn_watch_stop(srv->watch); /* after the daemon: closing notifies it */
+  guess_limit_free(srv->guesses);
   free(srv);
 }

@@ -52,6 +52,19 @@ static inline void fx_company(struct server *s, const char *corporate_id, const 
   CHECK_INT(fx_admin(s, args, company_id, NULL), 0);
 }
 
+/* A subscriber company: its variant, who pays ("customer" or "office"), the agreement period
+ * in months and the renewal date (YYYY-MM-DD). */
+static inline void fx_subscriber(struct server *s, const char *corporate_id, const char *name,
+                                 const char *variant, const char *payer, const char *months,
+                                 const char *renews_on, char *company_id)
+{
+  const char *args[] = {"admin", "create-company", "--corporate-id", corporate_id, "--name",
+                        name, "--relation", "subscriber", "--variant", variant,
+                        "--invoice-recipient", payer, "--period", months, "--renews-on",
+                        renews_on, NULL};
+  CHECK_INT(fx_admin(s, args, company_id, NULL), 0);
+}
+
 static inline void fx_customer_admin(struct server *s, const char *corporate_id,
                                      const char *name, const char *email, char *admin_id,
                                      char *token)

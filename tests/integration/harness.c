@@ -106,6 +106,16 @@ void server_start(struct server *s, const char *const *args, const char *const *
   die("advisord did not start listening within 10 s", s->log);
 }
 
+int server_log_count(const struct server *s, const char *needle)
+{
+  char *log = slurp(s->log);
+  int n = 0;
+  for (const char *p = log ? strstr(log, needle) : NULL; p; p = strstr(p + 1, needle))
+    n++;
+  free(log);
+  return n;
+}
+
 int server_stop(struct server *s, bool keep)
 {
   int status = -1, rc = 0;

@@ -48,6 +48,9 @@ bool resp_header(const struct resp *r, const char *name, char *buf, size_t len);
 /* A string member of the JSON body by dotted path ("company.corporate_id"), NULL when absent. */
 const char *resp_str(const struct resp *r, const char *path);
 
+/* How many times needle occurs in the server's log so far. */
+int server_log_count(const struct server *s, const char *needle);
+
 /* The path of the advisord binary under test. */
 const char *harness_bin(void);
 

@@ -238,11 +238,7 @@ static void setup(void)
   fx_customer_admin(&s, "802002-4280", "Xena Delad", "xena@delad.se", admin_x, tok_x);
   fx_company(&s, "556100-0018", "Annan AB", "account", company_y);
   fx_customer_admin(&s, "556100-0018", "Yngve Annan", "yngve@annan.se", admin_y, tok_y);
-  const char *args[] = {"admin", "create-company", "--corporate-id", "556100-0042", "--name",
-                        "Tredje AB", "--relation", "subscriber", "--variant", "smart",
-                        "--invoice-recipient", "customer", "--period", "3", "--renews-on",
-                        "2030-06-30", NULL};
-  CHECK_INT(fx_admin(&s, args, company_z, NULL), 0);
+  fx_subscriber(&s, "556100-0042", "Tredje AB", "smart", "customer", "3", "2030-06-30", company_z);
   fx_customer_admin(&s, "556100-0042", "Zelda Tredje", "zelda@tredje.se", admin_z, tok_z);
 
   /* the same company in both registers, each with a task */

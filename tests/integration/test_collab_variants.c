@@ -272,11 +272,8 @@ static void test_patch_continuing(void)
 {
   char company[FX_ID_LEN], admin[FX_ID_LEN], tok_admin[FX_TOKEN_LEN], cust[FX_ID_LEN],
       t1[FX_ID_LEN], t2[FX_ID_LEN], cid[FX_ID_LEN], path[160];
-  const char *args[] = {"admin", "create-company", "--corporate-id", "556100-0034", "--name",
-                        "Fortsätter AB", "--relation", "subscriber", "--variant", "bokforing",
-                        "--invoice-recipient", "customer", "--period", "12", "--renews-on",
-                        "2031-03-31", NULL};
-  CHECK_INT(fx_admin(&s, args, company, NULL), 0);
+  fx_subscriber(&s, "556100-0034", "Fortsätter AB", "bokforing", "customer", "12",
+                "2031-03-31", company);
   fx_customer_admin(&s, "556100-0034", "Frida", "frida@fortsatter.se", admin, tok_admin);
   cx_customer(&s, tok_office, "556100-0034", "Fortsätter", "f@fortsatter.se", cust);
   cx_task(&s, tok_office, cust, "Löpande", t1);

@@ -224,11 +224,8 @@ static void way_subscriber(void)
 {
   char company[FX_ID_LEN], cadmin[FX_ID_LEN], tok_cadmin[FX_TOKEN_LEN], customer[FX_ID_LEN],
       task[FX_ID_LEN], path[160];
-  const char *args[] = {"admin", "create-company", "--corporate-id", "556100-0026", "--name",
-                        "Prenumerant AB", "--relation", "subscriber", "--variant", "bokforing",
-                        "--invoice-recipient", "customer", "--period", "12", "--renews-on",
-                        "2031-03-31", NULL};
-  CHECK_INT(fx_admin(&s, args, company, NULL), 0);
+  fx_subscriber(&s, "556100-0026", "Prenumerant AB", "bokforing", "customer", "12",
+                "2031-03-31", company);
   fx_customer_admin(&s, "556100-0026", "Pia Prenumerant", "pia@prenumerant.se", cadmin,
                     tok_cadmin);
   cx_customer(&s, tok_office, "556100-0026", "Prenumeranten", "info@prenumerant.se", customer);
@@ -318,11 +315,7 @@ static void subscriber_keeps_payer(void)
 {
   char company[FX_ID_LEN], cadmin[FX_ID_LEN], tok_cadmin[FX_TOKEN_LEN], customer[FX_ID_LEN],
       task[FX_ID_LEN], path[160], id[FX_ID_LEN];
-  const char *args[] = {"admin", "create-company", "--corporate-id", "556100-0067", "--name",
-                        "Byråbetalt AB", "--relation", "subscriber", "--variant", "smart",
-                        "--invoice-recipient", "office", "--period", "12", "--renews-on",
-                        "2031-01-31", NULL};
-  CHECK_INT(fx_admin(&s, args, company, NULL), 0);
+  fx_subscriber(&s, "556100-0067", "Byråbetalt AB", "smart", "office", "12", "2031-01-31", company);
   fx_customer_admin(&s, "556100-0067", "Bo Betalt", "bo@byrabetalt.se", cadmin, tok_cadmin);
   cx_customer(&s, tok_office, "556100-0067", "Byråbetalt", "info@byrabetalt.se", customer);
   cx_task(&s, tok_office, customer, "Löpande", task);
@@ -516,11 +509,7 @@ static void way_new_customer_again(void)
 static void way_customer_invite(void)
 {
   char company[FX_ID_LEN], cadmin[FX_ID_LEN], tok_cadmin[FX_TOKEN_LEN], path[160];
-  const char *args[] = {"admin", "create-company", "--corporate-id", "556100-0042", "--name",
-                        "Inbjudare AB", "--relation", "subscriber", "--variant", "smart",
-                        "--invoice-recipient", "customer", "--period", "3", "--renews-on",
-                        "2030-06-30", NULL};
-  CHECK_INT(fx_admin(&s, args, company, NULL), 0);
+  fx_subscriber(&s, "556100-0042", "Inbjudare AB", "smart", "customer", "3", "2030-06-30", company);
   fx_customer_admin(&s, "556100-0042", "Ida Inbjudare", "ida@inbjudare.se", cadmin, tok_cadmin);
   struct resp r;
   CHECK(cx_post(&s, "/v1/office-invitations", tok_cadmin, &r,

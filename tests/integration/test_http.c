@@ -177,7 +177,7 @@ static void test_preview(struct server *s)
   free(body);
   check_alive(s);
 
-  /* No Content-Length: the cap is enforced while reading a chunked body. */
+  /* No Content-Length: a chunked body is refused before it is read (411). */
   char head[] = "POST /v1/variant-changes/preview HTTP/1.1\r\nHost: x\r\n"
                 "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
   size_t chunk = 64 * 1024, n_chunks = 20;
@@ -191,7 +191,7 @@ static void test_preview(struct server *s)
     off += (size_t)snprintf(raw + off, len - off, "\r\n");
   }
   off += (size_t)snprintf(raw + off, len - off, "0\r\n\r\n");
-  CHECK_INT(raw_exchange(s, raw, off), 413);
+  CHECK_INT(raw_exchange(s, raw, off), 411);
   free(raw);
   check_alive(s);
 }

@@ -154,11 +154,8 @@ static void activate(const char *customer, const char *body, const char *task, c
 static void way1(void)
 {
   char company[FX_ID_LEN], customer[FX_ID_LEN], task[FX_ID_LEN], id[FX_ID_LEN], link[200];
-  const char *args[] = {"admin", "create-company", "--corporate-id", "556100-0026", "--name",
-                        "Prenumerant AB", "--relation", "subscriber", "--variant", "bokforing",
-                        "--invoice-recipient", "customer", "--period", "12", "--renews-on",
-                        "2031-03-31", NULL};
-  CHECK_INT(fx_admin(&s, args, company, NULL), 0);
+  fx_subscriber(&s, "556100-0026", "Prenumerant AB", "bokforing", "customer", "12",
+                "2031-03-31", company);
   /* the invitation goes to the company's administrator on the portal (its main contact) */
   char cadmin[FX_ID_LEN], tok_cadmin[FX_TOKEN_LEN];
   fx_customer_admin(&s, "556100-0026", "Pia Prenumerant", "pia@prenumerant.se", cadmin,
@@ -285,11 +282,7 @@ static void way4(void)
 {
   char company[FX_ID_LEN], cadmin[FX_ID_LEN], tok_cadmin[FX_TOKEN_LEN], id[FX_ID_LEN],
       link[200];
-  const char *args[] = {"admin", "create-company", "--corporate-id", "556100-0042", "--name",
-                        "Inbjudare AB", "--relation", "subscriber", "--variant", "smart",
-                        "--invoice-recipient", "customer", "--period", "3", "--renews-on",
-                        "2030-06-30", NULL};
-  CHECK_INT(fx_admin(&s, args, company, NULL), 0);
+  fx_subscriber(&s, "556100-0042", "Inbjudare AB", "smart", "customer", "3", "2030-06-30", company);
   fx_customer_admin(&s, "556100-0042", "Ida Inbjudare", "ida@inbjudare.se", cadmin, tok_cadmin);
   struct resp r;
   CHECK(cx_post(&s, "/v1/office-invitations", tok_cadmin, &r,

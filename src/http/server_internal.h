@@ -1,0 +1,31 @@
+/* server_internal.h - the server's state and the checks made before a body is read (internal
+ * to http/: server.c runs the daemon, precheck.c decides what to refuse early). */
+#ifndef ADVISORD_HTTP_SERVER_INTERNAL_H
+#define ADVISORD_HTTP_SERVER_INTERNAL_H
+
+#include "conn_watch.h"
+#include "guess_limit.h"
+#include "http.h"
+
+struct http_server {
+  struct MHD_Daemon *daemon;
+  struct http_options opts;
+  struct conn_watch *watch;     /* owned */
+  struct guess_limit *guesses;  /* owned */
+};
+
+/* True when the request announces a body (a Content-Length other than 0, or a transfer
+ * coding). */
+bool request_has_body(const struct request *req);
+
+/* Checks made before any body byte is read: HTTP version and Host, URI, route, method,
+ * preflight, authentication, guessing, declared length and type. Returns true when a reply
+ * was queued (its result in *result). */
+bool precheck(struct request *req, struct http_server *srv, const char *url,
+              enum MHD_Result *result);
+
+/* After the handler: a route marked ROUTE_GUESSABLE that answered a failed guess counts it
+ * against the client. */
+void guess_count(struct request *req, struct http_server *srv);
+
+#endif
