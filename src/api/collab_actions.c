@@ -63,8 +63,7 @@ static enum store_status approve_apply(struct collab_op *op, struct store_conn *
       return st;
     co->admin_confirmed = true;
   }
-  struct notify_req rq = collab_op_notice(op, NOTIFY_APPROVED);
-  return notify_collab(c, co, &rq);
+  return STORE_OK; /* the office is told once the service is in place (collab_provision) */
 }
 
 /* ---- accept (way 4): the office confirms its corporate ID and e-mail ---- */
@@ -136,8 +135,12 @@ static enum store_status accept_apply(struct collab_op *op, struct store_conn *c
   free(cu);
   if (st != STORE_OK && st != STORE_NOT_FOUND)
     return st;
+  json_t *facts = json_pack("{s:s}", "terms_version", terms);
   struct notify_req rq = collab_op_notice(op, NOTIFY_OFFICE_ACCEPTED);
-  return notify_collab(c, co, &rq);
+  rq.extra = facts;
+  st = notify_collab(c, co, &rq);
+  json_decref(facts);
+  return st;
 }
 
 /* ---- activate (way 4): the office connects a task ---- */

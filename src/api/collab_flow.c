@@ -71,7 +71,12 @@ enum store_status collab_provision(struct collab_op *op, struct store_conn *c, s
                      details, NULL);
   if (st != STORE_OK)
     return st;
-  struct notify_req rq = collab_op_notice(op, NOTIFY_ACTIVATED);
+  /* told with the agreement's dates: the office who approved, the administrators that it is
+   * active */
+  struct notify_req rq = collab_op_notice(op, NOTIFY_APPROVED);
+  if ((st = notify_collab(c, co, &rq)) != STORE_OK)
+    return st;
+  rq.ev = NOTIFY_ACTIVATED;
   return notify_collab(c, co, &rq);
 }
 

@@ -221,10 +221,9 @@ static void actor_for_mail(struct store_conn *c, const struct collab *co,
                              STORE_OK || !name[0])
     return;
   bool en = strcmp(co->language, "en") == 0;
+  /* an office user's office is named by the texts themselves */
   if (strcmp(role, "administrator") == 0)
     snprintf(out, len, "%s (%s)", name, en ? "administrator" : "administratör");
-  else if (strcmp(role, "full") == 0 || strcmp(role, "limited") == 0)
-    snprintf(out, len, "%s, %s", name, co->office_name);
   else
     snprintf(out, len, "%s", name);
 }
@@ -236,7 +235,7 @@ enum store_status notify_collab(struct store_conn *c, struct collab *co,
   size_t n = notify_plan(rq->ev, co->initiated_by, rq->side, steps);
   if (n == 0)
     return STORE_OK;
-  char actor[2 * STORE_NAME_LEN + 16];
+  char actor[STORE_NAME_LEN + 32];
   actor_for_mail(c, co, rq, actor, sizeof actor);
   json_t *data = facts(c, co, rq, actor);
   if (!data)

@@ -103,9 +103,10 @@ static void office_invitation(const char *corporate_id, const char *name, const 
   cx_mails_free(m, n);
 }
 
-static const char *const WRONG =
-    "{\"corporate_id\":\"556036-0793\",\"email\":\"gissning@byra-ett.se\"}";
-static const char *const RIGHT = "{\"corporate_id\":\"5560360793\",\"email\":\"info@byra-ett.se\"}";
+static const char *const WRONG = "{\"corporate_id\":\"556036-0793\",\"email\":\"gissning@byra-ett.se\","
+                                 "\"terms_version\":\"2026-11\"}";
+static const char *const RIGHT = "{\"corporate_id\":\"5560360793\",\"email\":\"info@byra-ett.se\","
+                                 "\"terms_version\":\"2026-11\"}";
 
 /* Guesses of the office's identity on the link. */
 static void acceptances(void)
