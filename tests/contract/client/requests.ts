@@ -52,6 +52,7 @@ send('createCollaboration', {
 });
 send('updateCollaboration', { path: { id }, header: { 'If-Match': etag }, body: { task_id } });
 send('updateCollaboration', { path: { id }, header: { 'If-Match': etag }, body: { variant: 'pro', agreement_period_months: 12 } });
+send('updateCollaboration', { path: { id }, header: { 'If-Match': etag }, body: { administrator: { name: 'Rut Rätt', email: 'rut@kund.se', phone: '+46 70 555 12 34' } } });
 send('approveCollaboration', { path: { id } });
 send('declineCollaboration', { path: { id }, body: { reason: 'Inte nu' } });
 send('withdrawCollaboration', { path: { id }, header: { 'If-Match': etag } });
