@@ -120,9 +120,6 @@ enum store_status store_collab_link_holder(struct store_conn *c, const char *tok
  * COLLAB_MAX_OPEN_PER_COMPANY, oldest first) into ids[0..*n). */
 enum store_status store_collab_open_of_company(struct store_conn *c, const char *company_id,
                                                char (*ids)[COLLAB_ID_LEN], size_t *n);
-/* Whether another collaboration than except_id names admin_id as its administrator. */
-enum store_status store_collab_admin_in_use(struct store_conn *c, const char *admin_id,
-                                            const char *except_id, bool *in_use);
 
 /* Appends an event (seq and, when empty, at are filled in). */
 enum store_status store_collab_event_add(struct store_conn *c, struct collab_event_rec *e);

@@ -136,9 +136,7 @@ static enum store_status accept_apply(struct collab_op *op, struct store_conn *c
   if (st != STORE_OK && st != STORE_NOT_FOUND)
     return st;
   json_t *facts = json_pack("{s:s}", "terms_version", terms);
-  struct notify_req rq = collab_op_notice(op, NOTIFY_OFFICE_ACCEPTED);
-  rq.extra = facts;
-  st = notify_collab(c, co, &rq);
+  st = collab_op_tell(op, c, co, NOTIFY_OFFICE_ACCEPTED, facts);
   json_decref(facts);
   return st;
 }
@@ -171,8 +169,7 @@ static enum store_status activate_apply(struct collab_op *op, struct store_conn 
 static enum store_status activated_after(struct collab_op *op, struct store_conn *c,
                                          struct collab *co)
 {
-  struct notify_req rq = collab_op_notice(op, NOTIFY_ACTIVATED);
-  return notify_collab(c, co, &rq);
+  return collab_op_tell(op, c, co, NOTIFY_ACTIVATED, NULL);
 }
 
 /* ---- decline, withdraw ---- */
@@ -184,9 +181,8 @@ static enum store_status close_link_apply(struct collab_op *op, struct store_con
 {
   collab_take_reason(op);
   op->consume_link = true;
-  struct notify_req rq =
-      collab_op_notice(op, op->ev == COLLAB_EV_DECLINE ? NOTIFY_DECLINED : NOTIFY_WITHDRAWN);
-  enum store_status st = notify_collab(c, co, &rq);
+  enum store_status st = collab_op_tell(
+      op, c, co, op->ev == COLLAB_EV_DECLINE ? NOTIFY_DECLINED : NOTIFY_WITHDRAWN, NULL);
   collab_release_admin(co, op->drop_admin);
   return st;
 }
@@ -212,9 +208,7 @@ enum store_status collab_resend(struct collab_op *op, struct store_conn *c, stru
     return st;
   co->accept_attempts = 0;
   co->expires_at_ms = op->now_ms + (int64_t)cfg->invitation_ttl * 1000;
-  struct notify_req rq = collab_op_notice(op, ev);
-  rq.extra = extra;
-  return notify_collab(c, co, &rq);
+  return collab_op_tell(op, c, co, ev, extra);
 }
 
 static enum store_status remind_apply(struct collab_op *op, struct store_conn *c,
@@ -258,8 +252,7 @@ static enum store_status renew_apply(struct collab_op *op, struct store_conn *c,
   collab_take_reason(op);
   util_now_iso8601(co->renewal_requested_at, sizeof co->renewal_requested_at);
   op->consume_link = true;
-  struct notify_req rq = collab_op_notice(op, NOTIFY_RENEWAL_REQUESTED);
-  return notify_collab(c, co, &rq);
+  return collab_op_tell(op, c, co, NOTIFY_RENEWAL_REQUESTED, NULL);
 }
 
 /* ---- running them ---- */

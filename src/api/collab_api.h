@@ -70,8 +70,10 @@ enum store_status collab_settle_expiry(struct store_conn *c, struct collab *co, 
  * emptied) and its id goes into unconfirmed (>= COLLAB_ID_LEN; "" otherwise), to be dropped
  * (store_customer_admin_drop_unconfirmed) once co is written. */
 void collab_release_admin(struct collab *co, char *unconfirmed);
-/* The notification request for op's event by op's actor (side from the actor). */
-struct notify_req collab_op_notice(const struct collab_op *op, enum notify_event ev);
+/* Tells every party of ev on co by op's actor (with op's reason), as the matrix says; extra:
+ * more e-mail data (borrowed, may be NULL). */
+enum store_status collab_op_tell(struct collab_op *op, struct store_conn *c, struct collab *co,
+                                 enum notify_event ev, json_t *extra);
 
 /* One action on one collaboration. The handler fills the input part and calls collab_op_run. */
 /* The action's own part, run inside the transaction after the state machine allowed it: it

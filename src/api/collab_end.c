@@ -89,10 +89,8 @@ static enum store_status end_apply(struct collab_op *op, struct store_conn *c,
     json_object_set_new(facts, "decision_pending", json_true());
     json_object_set_new(op->details, "subscription", json_string("unchanged"));
   }
-  struct notify_req rq = collab_op_notice(op, NOTIFY_ENDED);
-  rq.extra = facts;
   if (st == STORE_OK)
-    st = notify_collab(c, co, &rq);
+    st = collab_op_tell(op, c, co, NOTIFY_ENDED, facts);
   json_decref(facts);
   return st;
 }
@@ -122,10 +120,8 @@ static enum store_status decide_apply(struct collab_op *op, struct store_conn *c
   op->details = json_pack("{s:b}", "keep_service", co->keep_service);
   enum store_status st = apply_service_decision(c, co, co->keep_service, op->details);
   json_t *facts = json_pack("{s:b}", "service_kept", co->keep_service);
-  struct notify_req rq = collab_op_notice(op, NOTIFY_SERVICE_DECIDED);
-  rq.extra = facts;
   if (st == STORE_OK)
-    st = notify_collab(c, co, &rq);
+    st = collab_op_tell(op, c, co, NOTIFY_SERVICE_DECIDED, facts);
   json_decref(facts);
   return st;
 }

@@ -73,11 +73,9 @@ enum store_status collab_provision(struct collab_op *op, struct store_conn *c, s
     return st;
   /* told with the agreement's dates: the office who approved, the administrators that it is
    * active */
-  struct notify_req rq = collab_op_notice(op, NOTIFY_APPROVED);
-  if ((st = notify_collab(c, co, &rq)) != STORE_OK)
+  if ((st = collab_op_tell(op, c, co, NOTIFY_APPROVED, NULL)) != STORE_OK)
     return st;
-  rq.ev = NOTIFY_ACTIVATED;
-  return notify_collab(c, co, &rq);
+  return collab_op_tell(op, c, co, NOTIFY_ACTIVATED, NULL);
 }
 
 enum store_status collab_check_task(struct collab_op *op, struct store_conn *c,

@@ -56,16 +56,19 @@ static void refuse_by_rules(struct collab_op *op, enum collab_event event, struc
                           collab_event_str(event));
 }
 
-struct notify_req collab_op_notice(const struct collab_op *op, enum notify_event ev)
+enum store_status collab_op_tell(struct collab_op *op, struct store_conn *c, struct collab *co,
+                                 enum notify_event ev, json_t *extra)
 {
   bool customer = op->actor == COLLAB_ACTOR_CUSTOMER_ADMIN ||
-                  (op->actor == COLLAB_ACTOR_LINK && op->co.initiated_by == COLLAB_BY_OFFICE);
-  return (struct notify_req){.ev = ev,
-                             .side = customer ? NOTIFY_SIDE_CUSTOMER : NOTIFY_SIDE_OFFICE,
-                             .actor_kind = op->actor_kind,
-                             .actor_id = op->actor_id,
-                             .reason = op->reason,
-                             .secret = &op->req->app->secret};
+                  (op->actor == COLLAB_ACTOR_LINK && co->initiated_by == COLLAB_BY_OFFICE);
+  struct notify_req rq = {.ev = ev,
+                          .side = customer ? NOTIFY_SIDE_CUSTOMER : NOTIFY_SIDE_OFFICE,
+                          .actor_kind = op->actor_kind,
+                          .actor_id = op->actor_id,
+                          .reason = op->reason,
+                          .extra = extra,
+                          .secret = &op->req->app->secret};
+  return notify_collab(c, co, &rq);
 }
 
 bool collab_op_allows(struct collab_op *op, enum collab_event ev)

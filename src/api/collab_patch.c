@@ -101,12 +101,10 @@ static enum store_status change_terms(struct collab_op *op, struct store_conn *c
                             new_recipient && new_period ? "invoice_recipient,agreement_period_months"
                             : new_recipient             ? "invoice_recipient"
                                                         : "agreement_period_months");
-  struct notify_req rq = collab_op_notice(op, NOTIFY_TERMS_CHANGED);
-  rq.extra = facts;
   /* the terms are the company's subscription */
   enum store_status st = subscription_write(c, co);
   if (st == STORE_OK)
-    st = notify_collab(c, co, &rq);
+    st = collab_op_tell(op, c, co, NOTIFY_TERMS_CHANGED, facts);
   json_decref(facts);
   if (st != STORE_OK) {
     json_decref(details);

@@ -1,6 +1,5 @@
 /* collab_links.c - SQL for invitation links (one per recipient, only their SHA-256 kept) and for
- * finding the other parties of a company: its open collaborations, and whether an administrator
- * is still named by another collaboration. */
+ * finding the other parties of a company: its open collaborations. */
 #include "sqlite.h"
 #include "store_collab.h"
 #include "util.h"
@@ -68,19 +67,4 @@ enum store_status store_collab_open_of_company(struct store_conn *c, const char 
     db_col_text(s, 0, ids[(*n)++], COLLAB_ID_LEN);
   db_reset(s);
   return st == STORE_NOT_FOUND || st == STORE_OK ? STORE_OK : st;
-}
-
-enum store_status store_collab_admin_in_use(struct store_conn *c, const char *admin_id,
-                                            const char *except_id, bool *in_use)
-{
-  sqlite3_stmt *s = db_stmt(c, "SELECT 1 FROM collaborations WHERE administrator_id = :admin "
-                               "AND id <> :except LIMIT 1");
-  if (!s)
-    return STORE_ERROR;
-  db_bind_text(s, ":admin", admin_id);
-  db_bind_text(s, ":except", except_id);
-  enum store_status st = db_step_row(c, s);
-  db_reset(s);
-  *in_use = st == STORE_OK;
-  return st == STORE_NOT_FOUND ? STORE_OK : st;
 }
