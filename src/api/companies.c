@@ -9,6 +9,7 @@
 #include "handlers.h"
 #include "register_json.h"
 #include "resource.h"
+#include "store_collab.h"
 #include "store_variants.h"
 #include "util.h"
 #include "validate.h"
@@ -176,6 +177,27 @@ enum MHD_Result api_companies_get(struct request *req)
   return reply_json_etag(req, 200, api_company_json(&co), etag);
 }
 
+/* While an office works with the company, its subscription is changed only through a
+ * collaboration, where the variant rule applies and every party is told: a PATCH of the
+ * relation or the subscription is refused then (the name may change). */
+static enum store_status check_no_active_collaboration(struct store_conn *c, struct write_ctx *w,
+                                                       json_t *body)
+{
+  if (!json_object_get(body, "relation") && !json_object_get(body, "subscription"))
+    return STORE_OK;
+  char active[COLLAB_ID_LEN];
+  enum store_status st = store_collab_other_active(c, w->co.id, "", active);
+  if (st == STORE_NOT_FOUND)
+    return STORE_OK;
+  if (st != STORE_OK)
+    return st;
+  return tx_fail(&w->w.err, ERR_CONFLICT,
+                 "%s works with an accounting office (collaboration %s): change its variant, "
+                 "payer or period through that collaboration (variant-changes or PATCH), where "
+                 "the variant rule applies and every party is told",
+                 w->co.name, active);
+}
+
 static enum store_status patch_tx(struct store_conn *c, void *arg)
 {
   struct write_ctx *w = arg;
@@ -187,6 +209,8 @@ static enum store_status patch_tx(struct store_conn *c, void *arg)
   if (st != STORE_OK)
     return st;
   if ((st = tx_if_match(&w->w.err, req, "company", w->co.version)) != STORE_OK)
+    return st;
+  if ((st = check_no_active_collaboration(c, w, req->json)) != STORE_OK)
     return st;
   if ((st = apply_fields(c, w, req->json)) != STORE_OK)
     return st;

@@ -191,6 +191,26 @@ static void shared_subscription(void)
   CHECK_STR(resp_str(&r, "from"), "pro");
   resp_free(&r);
   check_variant(collab_b, tok_b, "pro");
+  /* nor can support step around the rule by editing the company while offices work with it */
+  CHECK(api(&s, "GET", "/v1/companies/556100-2006", tok_support, NULL, &r));
+  char company_etag[32] = "", im[48];
+  resp_header(&r, "etag", company_etag, sizeof company_etag);
+  resp_free(&r);
+  snprintf(im, sizeof im, "If-Match: %s", company_etag);
+  const char *cim[] = {im, NULL};
+  CHECK(api_with(&s, "PATCH", "/v1/companies/556100-2006", tok_support,
+                 "{\"relation\":\"subscriber\",\"subscription\":{\"variant\":\"start\","
+                 "\"invoice_recipient\":\"customer\",\"agreement_period_months\":12,"
+                 "\"starts_on\":\"2026-01-01\",\"renews_on\":\"2027-01-01\"}}",
+                 cim, &r));
+  CHECK_INT(r.status, 409);
+  CHECK(r.body && strstr(r.body, "through that collaboration"));
+  resp_free(&r);
+  CHECK(api_with(&s, "PATCH", "/v1/companies/556100-2006", tok_support,
+                 "{\"name\":\"Delad Aktiebolag\"}", cim, &r));
+  CHECK_INT(r.status, 200);
+  resp_free(&r);
+  check_variant(collab_b, tok_b, "pro");
   /* told: every administrator (B's collaboration) and office A (its own collaboration) */
   const char *sql_b = "SELECT count(*) FROM outbox WHERE collaboration_id = ? AND template = "
                       "'variant_changed_customer'";
