@@ -127,7 +127,8 @@ enum store_status store_customer_admin_get_by_email(struct store_conn *c,
 enum store_status store_customer_admins_of_company(struct store_conn *c, const char *company_id,
                                                    struct customer_admin *out, size_t max,
                                                    size_t *n);
-/* Marks an administrator confirmed (it approved through its link) or not (just named). */
+/* Marks an administrator confirmed (it approved through its link; it becomes the main contact
+ * when the company has no confirmed one) or not (just named: never the main contact). */
 enum store_status store_customer_admin_set_confirmed(struct store_conn *c, const char *id,
                                                      bool confirmed);
 /* Corrects the contact of an administrator nobody confirmed yet. NOT_FOUND: no such
@@ -135,9 +136,12 @@ enum store_status store_customer_admin_set_confirmed(struct store_conn *c, const
 enum store_status store_customer_admin_update_contact(struct store_conn *c, const char *id,
                                                       const char *name, const char *email,
                                                       const char *phone);
+/* Whether a collaboration other than except_collab names the administrator. */
+enum store_status store_customer_admin_in_use(struct store_conn *c, const char *id,
+                                              const char *except_collab, bool *in_use);
 /* Removes an administrator that nobody confirmed and no collaboration names (else nothing). */
 enum store_status store_customer_admin_drop_unconfirmed(struct store_conn *c, const char *id);
-/* The company's main contact (NOT_FOUND when it has none). */
+/* The company's main contact, a confirmed administrator (NOT_FOUND when it has none). */
 enum store_status store_customer_admin_main_contact(struct store_conn *c,
                                                     const char *company_id,
                                                     struct customer_admin *out);

@@ -22,6 +22,14 @@ UPDATE collaborations SET token_hash = NULL WHERE token_hash IS NOT NULL;
 -- administrator that existed before is confirmed.
 ALTER TABLE customer_admins ADD COLUMN confirmed INTEGER NOT NULL DEFAULT 1
   CHECK (confirmed IN (0, 1));
+-- ... except those named by a way-3 invitation still waiting for an answer, with no token and
+-- named by nothing that went further: nobody confirmed them yet, and they are no main contact.
+UPDATE customer_admins SET confirmed = 0, is_main_contact = 0
+ WHERE id IN (SELECT administrator_id FROM collaborations
+               WHERE way = 'new_customer' AND state = 'invited')
+   AND id NOT IN (SELECT administrator_id FROM collaborations
+                   WHERE administrator_id IS NOT NULL AND state <> 'invited')
+   AND id NOT IN (SELECT principal_id FROM tokens);
 
 -- The history names who acted: display name and role, as they were when it happened.
 ALTER TABLE collaboration_events ADD COLUMN actor_name TEXT;

@@ -56,12 +56,16 @@ static enum store_status approve_apply(struct collab_op *op, struct store_conn *
     return st;
   set_actor_record(op, co);
   op->consume_link = true;
-  /* way 3: the administrator the office named confirms itself by approving through its link */
-  if (op->actor == COLLAB_ACTOR_LINK && strcmp(op->actor_id, co->administrator_id) == 0 &&
-      !co->admin_confirmed) {
-    if ((st = store_customer_admin_set_confirmed(c, co->administrator_id, true)) != STORE_OK)
-      return st;
-    co->admin_confirmed = true;
+  /* way 3: the administrator the office named confirms itself by approving through its link;
+   * when another administrator of the company answered, the unconfirmed one goes */
+  if (co->way == COLLAB_WAY_NEW_CUSTOMER && co->administrator_id[0] && !co->admin_confirmed) {
+    if (op->actor != COLLAB_ACTOR_LINK || strcmp(op->actor_id, co->administrator_id) != 0) {
+      collab_release_admin(co, op->drop_admin);
+    } else {
+      if ((st = store_customer_admin_set_confirmed(c, co->administrator_id, true)) != STORE_OK)
+        return st;
+      co->admin_confirmed = true;
+    }
   }
   return STORE_OK; /* the office is told once the service is in place (collab_provision) */
 }
@@ -189,11 +193,27 @@ static enum store_status close_link_apply(struct collab_op *op, struct store_con
 
 /* ---- reminders: a new link, a fresh expiry, the e-mail again; limited in rate ---- */
 
-/* A new link for every recipient (the old ones die), a fresh expiry, the e-mails again. */
+/* A new link for every recipient (the old ones die), a fresh expiry, the e-mails again; at most
+ * once per --reminder-interval. */
 enum store_status collab_resend(struct collab_op *op, struct store_conn *c, struct collab *co,
                                 enum notify_event ev, json_t *extra)
 {
   const struct config *cfg = op->req->app->cfg;
+  /* limited in rate: counted from the last sending again, or for a reminder from the
+   * invitation itself (the first correction of a mistyped address goes at once) */
+  int64_t wait_ms = cfg->reminder_interval * 1000, sent_ms = co->last_reminder_ms;
+  if (!sent_ms && (ev != NOTIFY_REMINDER || !date_parse_iso_ms(co->created_at, &sent_ms)))
+    sent_ms = 0;
+  if (sent_ms && op->now_ms - sent_ms < wait_ms) {
+    op->retry_after = (long)((sent_ms + wait_ms - op->now_ms + 999) / 1000);
+    collab_op_refuse(op, ERR_RATE_LIMITED,
+                     "The invitation was %s less than %ld seconds ago; it can be sent again "
+                     "(reminder or corrected administrator) in %ld seconds",
+                     co->last_reminder_ms ? "last sent again" : "sent", cfg->reminder_interval,
+                     op->retry_after);
+    return STORE_OK;
+  }
+  co->last_reminder_ms = op->now_ms;
   struct customer_admin ad;
   enum store_status st =
       co->way == COLLAB_WAY_CUSTOMER_INVITE ? STORE_OK : collab_invitee_admin(c, co, &ad);
@@ -214,22 +234,7 @@ enum store_status collab_resend(struct collab_op *op, struct store_conn *c, stru
 static enum store_status remind_apply(struct collab_op *op, struct store_conn *c,
                                       struct collab *co)
 {
-  int64_t wait_ms = op->req->app->cfg->reminder_interval * 1000;
-  /* counted from the last reminder, or from the invitation itself before the first one */
-  int64_t sent_ms = co->last_reminder_ms;
-  if (!sent_ms && !date_parse_iso_ms(co->created_at, &sent_ms))
-    sent_ms = 0;
-  if (sent_ms && op->now_ms - sent_ms < wait_ms) {
-    op->retry_after = (long)((sent_ms + wait_ms - op->now_ms + 999) / 1000);
-    collab_op_refuse(op, ERR_RATE_LIMITED,
-                     "The invitation was %s less than %ld seconds ago; the next reminder is "
-                     "possible in %ld seconds",
-                     co->last_reminder_ms ? "last sent again" : "sent",
-                     op->req->app->cfg->reminder_interval, op->retry_after);
-    return STORE_OK;
-  }
   co->reminder_count++;
-  co->last_reminder_ms = op->now_ms;
   op->details = json_pack("{s:i}", "reminder", co->reminder_count);
   return collab_resend(op, c, co, NOTIFY_REMINDER, op->details);
 }

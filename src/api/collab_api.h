@@ -135,7 +135,8 @@ void collab_take_reason(struct collab_op *op);
 /* Sends co's invitation again (ev: NOTIFY_REMINDER, or NOTIFY_INVITATION to a corrected
  * administrator): the old links die, every recipient gets a new one, the expiry starts again.
  * extra: more e-mail data (borrowed, may be NULL). Refuses op when there is nobody on the
- * customer's side to send it to. */
+ * customer's side to send it to, or (429) when it was sent again less than
+ * --reminder-interval ago (a reminder: or sent at all). */
 enum store_status collab_resend(struct collab_op *op, struct store_conn *c, struct collab *co,
                                 enum notify_event ev, json_t *extra);
 /* The administrator contact of a way-3 activation (name, email, phone), for a field_spec array

@@ -135,32 +135,35 @@ static enum store_status change_administrator(struct collab_op *op, struct store
              *phone = json_str_member(ad, "phone");
   char before[COLLAB_ID_LEN];
   snprintf(before, sizeof before, "%s", co->administrator_id);
+  /* the administrator named only here, nobody confirmed yet: corrected in place */
+  bool shared = false;
+  enum store_status st = STORE_OK;
+  if (before[0] && !co->admin_confirmed)
+    st = store_customer_admin_in_use(c, before, co->id, &shared);
+  bool own = before[0] && !co->admin_confirmed && !shared;
   struct customer_admin found;
-  enum store_status st = store_customer_admin_get_by_email(c, co->company_id, email, &found);
-  if (st == STORE_OK && strcmp(found.id, before) != 0) {
+  if (st == STORE_OK)
+    st = store_customer_admin_get_by_email(c, co->company_id, email, &found);
+  if (st == STORE_OK && strcmp(found.id, before) == 0 && !own) {
+    collab_op_refuse(op, ERR_CONFLICT,
+                     "%s %s; name another person to change it", co->admin_name,
+                     co->admin_confirmed ? "already confirmed being the company's administrator"
+                                         : "is named by another invitation too");
+    return STORE_OK;
+  }
+  if (st == STORE_OK && strcmp(found.id, before) != 0) { /* another of the company's */
     snprintf(co->administrator_id, sizeof co->administrator_id, "%s", found.id);
-    if (!co->admin_confirmed)
-      snprintf(op->drop_admin, sizeof op->drop_admin, "%s", before);
-  } else if (st == STORE_OK || (st == STORE_NOT_FOUND && !co->admin_confirmed && before[0])) {
-    if (co->admin_confirmed) {
-      collab_op_refuse(op, ERR_CONFLICT,
-                       "%s already confirmed being the company's administrator; name another "
-                       "person to change it",
-                       co->admin_name);
-      return STORE_OK;
-    }
+  } else if (st == STORE_OK || (st == STORE_NOT_FOUND && own)) {
     st = store_customer_admin_update_contact(c, before, name, email, phone);
   } else if (st == STORE_NOT_FOUND) {
-    struct customer_admin main_contact, created;
-    enum store_status mc = store_customer_admin_main_contact(c, co->company_id, &main_contact);
-    if (mc != STORE_OK && mc != STORE_NOT_FOUND)
-      return mc;
-    st = store_customer_admin_create(c, co->company_id, name, email, phone,
-                                     mc == STORE_NOT_FOUND, &created);
+    struct customer_admin created; /* not the main contact before it confirms */
+    st = store_customer_admin_create(c, co->company_id, name, email, phone, false, &created);
     if (st == STORE_OK)
       st = store_customer_admin_set_confirmed(c, created.id, false);
     snprintf(co->administrator_id, sizeof co->administrator_id, "%s", created.id);
   }
+  if (strcmp(co->administrator_id, before) != 0 && !co->admin_confirmed)
+    snprintf(op->drop_admin, sizeof op->drop_admin, "%s", before);
   struct customer_admin now;
   if (st != STORE_OK || (st = store_customer_admin_get(c, co->administrator_id, &now)) != STORE_OK)
     return st == STORE_NOT_FOUND ? STORE_ERROR : st;

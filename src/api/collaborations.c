@@ -300,13 +300,9 @@ static enum store_status take_administrator(struct store_conn *c, const char *co
   enum store_status st = store_customer_admin_get_by_email(c, company_id, email, &admin);
   *created = st == STORE_NOT_FOUND;
   if (*created) {
-    struct customer_admin main_contact;
-    enum store_status mc = store_customer_admin_main_contact(c, company_id, &main_contact);
-    if (mc != STORE_OK && mc != STORE_NOT_FOUND)
-      return mc;
+    /* not the main contact before it confirms (approving through its link) */
     st = store_customer_admin_create(c, company_id, json_str_member(ad, "name"), email,
-                                     json_str_member(ad, "phone"), mc == STORE_NOT_FOUND,
-                                     &admin);
+                                     json_str_member(ad, "phone"), false, &admin);
     /* nobody confirmed it yet: it approves through its link, or goes with the invitation */
     if (st == STORE_OK)
       st = store_customer_admin_set_confirmed(c, admin.id, false);

@@ -177,25 +177,26 @@ enum MHD_Result api_companies_get(struct request *req)
   return reply_json_etag(req, 200, api_company_json(&co), etag);
 }
 
-/* While an office works with the company, its subscription is changed only through a
- * collaboration, where the variant rule applies and every party is told: a PATCH of the
- * relation or the subscription is refused then (the name may change). */
-static enum store_status check_no_active_collaboration(struct store_conn *c, struct write_ctx *w,
-                                                       json_t *body)
+/* While a collaboration with an office is open (invited, approved or active), the company's
+ * subscription changes only through a collaboration, where the variant rule applies and every
+ * party is told: a PATCH of the relation or the subscription is refused then (the name may
+ * change). */
+static enum store_status check_no_open_collaboration(struct store_conn *c, struct write_ctx *w,
+                                                     json_t *body)
 {
   if (!json_object_get(body, "relation") && !json_object_get(body, "subscription"))
     return STORE_OK;
-  char active[COLLAB_ID_LEN];
-  enum store_status st = store_collab_other_active(c, w->co.id, "", active);
-  if (st == STORE_NOT_FOUND)
-    return STORE_OK;
-  if (st != STORE_OK)
-    return st;
-  return tx_fail(&w->w.err, ERR_CONFLICT,
-                 "%s works with an accounting office (collaboration %s): change its variant, "
-                 "payer or period through that collaboration (variant-changes or PATCH), where "
-                 "the variant rule applies and every party is told",
-                 w->co.name, active);
+  char (*ids)[COLLAB_ID_LEN] = malloc(COLLAB_MAX_OPEN_PER_COMPANY * sizeof *ids);
+  size_t n = 0;
+  enum store_status st = ids ? store_collab_open_of_company(c, w->co.id, ids, &n) : STORE_ERROR;
+  if (st == STORE_OK && n > 0)
+    st = tx_fail(&w->w.err, ERR_CONFLICT,
+                 "%s has an open collaboration with an accounting office (%s): change its "
+                 "variant, payer or period through a collaboration (variant-changes or PATCH), "
+                 "where the variant rule applies and every party is told",
+                 w->co.name, ids[0]);
+  free(ids);
+  return st;
 }
 
 static enum store_status patch_tx(struct store_conn *c, void *arg)
@@ -210,7 +211,7 @@ static enum store_status patch_tx(struct store_conn *c, void *arg)
     return st;
   if ((st = tx_if_match(&w->w.err, req, "company", w->co.version)) != STORE_OK)
     return st;
-  if ((st = check_no_active_collaboration(c, w, req->json)) != STORE_OK)
+  if ((st = check_no_open_collaboration(c, w, req->json)) != STORE_OK)
     return st;
   if ((st = apply_fields(c, w, req->json)) != STORE_OK)
     return st;

@@ -217,10 +217,19 @@ static void actor_for_mail(struct store_conn *c, const struct collab *co,
 {
   char name[STORE_NAME_LEN], role[24];
   out[0] = '\0';
-  if (!rq->actor_kind || notify_actor_display(c, co, rq->actor_kind, rq->actor_id, name, role) !=
-                             STORE_OK || !name[0])
+  if (!rq->actor_kind || strcmp(rq->actor_kind, "system") == 0 ||
+      notify_actor_display(c, co, rq->actor_kind, rq->actor_id, name, role) != STORE_OK)
     return;
   bool en = strcmp(co->language, "en") == 0;
+  if (!name[0]) { /* gone since (an invited administrator nobody confirmed): said in words */
+    bool office = strcmp(rq->actor_kind, "office_user") == 0 ||
+                  (strcmp(rq->actor_kind, "invitation_link") == 0 &&
+                   co->way == COLLAB_WAY_CUSTOMER_INVITE);
+    snprintf(out, len, "%s",
+             office ? (en ? "a user at the office" : "en användare på byrån")
+                    : (en ? "the invited administrator" : "den inbjudna administratören"));
+    return;
+  }
   /* an office user's office is named by the texts themselves */
   if (strcmp(role, "administrator") == 0)
     snprintf(out, len, "%s (%s)", name, en ? "administrator" : "administratör");

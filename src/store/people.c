@@ -98,6 +98,7 @@ enum store_status store_customer_admin_main_contact(struct store_conn *c,
 {
   sqlite3_stmt *s = db_stmt(c, "SELECT " ADMIN_COLS " FROM customer_admins "
                                "WHERE company_id = :company AND is_main_contact = 1 "
+                               "AND confirmed = 1 "
                                "ORDER BY created_at LIMIT 1");
   if (!s)
     return STORE_ERROR;
@@ -157,7 +158,12 @@ enum store_status store_customer_admins_of_company(struct store_conn *c, const c
 enum store_status store_customer_admin_set_confirmed(struct store_conn *c, const char *id,
                                                      bool confirmed)
 {
-  sqlite3_stmt *s = db_stmt(c, "UPDATE customer_admins SET confirmed = :confirmed WHERE id = :id");
+  /* confirmed, it becomes the main contact when the company has none */
+  sqlite3_stmt *s = db_stmt(
+      c, "UPDATE customer_admins SET confirmed = :confirmed, is_main_contact = CASE WHEN "
+         ":confirmed = 1 AND NOT EXISTS (SELECT 1 FROM customer_admins m WHERE m.company_id = "
+         "customer_admins.company_id AND m.is_main_contact = 1 AND m.confirmed = 1 AND m.id <> "
+         "customer_admins.id) THEN 1 ELSE :confirmed * is_main_contact END WHERE id = :id");
   if (!s)
     return STORE_ERROR;
   db_bind_int(s, ":confirmed", confirmed ? 1 : 0);
@@ -179,6 +185,21 @@ enum store_status store_customer_admin_update_contact(struct store_conn *c, cons
   db_bind_text(s, ":id", id);
   enum store_status st = db_exec_stmt(c, s);
   return st == STORE_OK && db_changes(c) == 0 ? STORE_NOT_FOUND : st;
+}
+
+enum store_status store_customer_admin_in_use(struct store_conn *c, const char *id,
+                                              const char *except_collab, bool *in_use)
+{
+  sqlite3_stmt *s = db_stmt(c, "SELECT 1 FROM collaborations WHERE administrator_id = :id "
+                               "AND id <> :except LIMIT 1");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text(s, ":id", id);
+  db_bind_text(s, ":except", except_collab);
+  enum store_status st = db_step_row(c, s);
+  db_reset(s);
+  *in_use = st == STORE_OK;
+  return st == STORE_NOT_FOUND ? STORE_OK : st;
 }
 
 enum store_status store_customer_admin_drop_unconfirmed(struct store_conn *c, const char *id)

@@ -81,6 +81,14 @@ static void way3_correction(void)
   CHECK_STR(resp_str(&r, "administrator.email"), "rut@rattelse.se");
   CHECK_STR(resp_str(&r, "state"), "invited");
   resp_free(&r);
+  /* a second sending right after is limited in rate like a reminder (the first correction of
+   * a typo goes at once) */
+  patch_admin(id, "\"2\"", "{\"administrator\":{\"name\":\"Rut Rätt\",\"email\":\"rut2@rattelse.se\","
+                           "\"phone\":\"+46 70 555 12 34\"}}",
+              &r);
+  CHECK_INT(r.status, 429);
+  CHECK_STR(resp_str(&r, "code"), "rate_limited");
+  resp_free(&r);
   /* the old link died; a new e-mail went to the corrected address */
   CHECK_INT(link_status(old_link), 404);
   latest_link(id, new_link);
@@ -143,9 +151,26 @@ static void way3_expiry(void)
   CHECK_INT(cx_count(&s, "SELECT count(*) FROM customer_admins WHERE email = ?",
                      "ulla@utgar.se"),
             0);
+  /* the invitee still asks for a new invitation through its link; the office is told in words
+   * that do not need the removed administrator */
+  char link[SECRET_TOKEN_LEN];
+  latest_link(id, link);
+  snprintf(path, sizeof path, "/v1/invitations/%s/renewal-requests", link);
+  CHECK(api(&s, "POST", path, NULL, "{\"reason\":\"missade det\"}", &r));
+  CHECK_INT(r.status, 200);
+  resp_free(&r);
   const char *mails[] = {"activation_new_admin>ulla@utgar.se", "expired_office>info@byra-ett.se",
-                         NULL};
+                         "renewal_requested>info@byra-ett.se", NULL};
   cx_check_mails(&s, id, mails);
+  for (int i = 0; i < 100 && cx_count(&s, "SELECT count(*) FROM outbox WHERE collaboration_id = ? "
+                                          "AND status = 'pending'",
+                                      id) > 0;
+       i++)
+    usleep(50000);
+  CHECK_INT(cx_count(&s, "SELECT count(*) FROM outbox WHERE collaboration_id = ? AND status = "
+                         "'sent'",
+                     id),
+            3);
 
 }
 
@@ -171,6 +196,99 @@ static void other_ways(void)
   snprintf(path, sizeof path, "/v1/collaborations/%s", id);
   CHECK(api(&s, "GET", path, tok_office, NULL, &r));
   CHECK(r.body && !strstr(r.body, "kajsa@kontotva.se"));
+  resp_free(&r);
+}
+
+/* Ways 1-3 invite only administrators who confirmed: a mistyped way-3 address never becomes the
+ * company's main contact, is dropped when another administrator answers, and never receives
+ * another office's invitation. Two offices naming the same mistyped address: one office's
+ * correction leaves the other's named administrator alone. Support cannot change the
+ * subscription of a company with an open invitation. */
+static void unconfirmed_administrators(void)
+{
+  char customer[FX_ID_LEN], task[FX_ID_LEN], path[160], id[FX_ID_LEN], ghost[FX_ID_LEN];
+  cx_customer(&s, tok_office, "556100-2055", "Spöke", "hej@spoke.se", customer);
+  cx_task(&s, tok_office, customer, "Löpande", task);
+  snprintf(path, sizeof path, "/v1/customers/%s/collaborations", customer);
+  struct resp r;
+  CHECK(cx_post(&s, path, tok_office, &r,
+                "{\"task_id\":\"%s\",\"variant\":\"start\",\"invoice_recipient\":\"customer\","
+                "\"agreement_period_months\":12,\"administrator\":{\"name\":\"Spöket\","
+                "\"email\":\"ghost@typo.example\",\"phone\":\"+46 70 555 99 99\"}}",
+                task));
+  CHECK_INT(r.status, 201);
+  snprintf(id, sizeof id, "%s", resp_str(&r, "id") ? resp_str(&r, "id") : "");
+  snprintf(ghost, sizeof ghost, "%s", resp_str(&r, "administrator_id") ? resp_str(&r, "administrator_id") : "");
+  resp_free(&r);
+  /* support edits the company while the invitation is open: refused */
+  char support[FX_ID_LEN], tok_support[FX_TOKEN_LEN], etag[32] = "", im[48];
+  fx_support(&s, "support@vendor.example", support, tok_support);
+  CHECK(api(&s, "GET", "/v1/companies/556100-2055", tok_support, NULL, &r));
+  resp_header(&r, "etag", etag, sizeof etag);
+  resp_free(&r);
+  snprintf(im, sizeof im, "If-Match: %s", etag);
+  const char *cim[] = {im, NULL};
+  CHECK(api_with(&s, "PATCH", "/v1/companies/556100-2055", tok_support,
+                 "{\"relation\":\"account\"}", cim, &r));
+  CHECK_INT(r.status, 409);
+  CHECK(r.body && strstr(r.body, "open collaboration"));
+  resp_free(&r);
+  /* the real owner is added by support: the company's main contact, not the mistyped one */
+  char real[FX_ID_LEN], tok_real[FX_TOKEN_LEN];
+  fx_customer_admin(&s, "556100-2055", "Riktig Ägare", "agare@spoke.se", real, tok_real);
+  CHECK_INT(cx_count(&s, "SELECT is_main_contact FROM customer_admins WHERE id = ?", real), 1);
+  CHECK_INT(cx_count(&s, "SELECT is_main_contact FROM customer_admins WHERE id = ?", ghost), 0);
+  /* the owner approves: the mistyped administrator nobody confirmed is gone */
+  CHECK(cx_action(&s, id, "approve", tok_real, NULL, &r));
+  CHECK_INT(r.status, 200);
+  CHECK_STR(resp_str(&r, "state"), "active");
+  resp_free(&r);
+  CHECK_INT(cx_count(&s, "SELECT count(*) FROM customer_admins WHERE id = ?", ghost), 0);
+  /* another office's invitation goes to the owner only */
+  char office_b[FX_ID_LEN], tok_b[FX_TOKEN_LEN], cu_b[FX_ID_LEN], t_b[FX_ID_LEN], id_b[FX_ID_LEN];
+  fx_office(&s, "Byrå Två AB", "556703-7485", "info@byra-tva.se", office_b, tok_b);
+  cx_customer(&s, tok_b, "556100-2055", "Spöke B", "b@spoke.se", cu_b);
+  cx_task(&s, tok_b, cu_b, "Löpande", t_b);
+  snprintf(path, sizeof path, "/v1/customers/%s/collaborations", cu_b);
+  CHECK(cx_post(&s, path, tok_b, &r, "{\"task_id\":\"%s\"}", t_b));
+  CHECK_INT(r.status, 201);
+  snprintf(id_b, sizeof id_b, "%s", resp_str(&r, "id") ? resp_str(&r, "id") : "");
+  resp_free(&r);
+  const char *b_mails[] = {"invitation_customer>agare@spoke.se", NULL};
+  cx_check_mails(&s, id_b, b_mails);
+
+  /* two offices name the same mistyped address for a new company */
+  char cu1[FX_ID_LEN], t1[FX_ID_LEN], c1[FX_ID_LEN], c2[FX_ID_LEN], shared[FX_ID_LEN];
+#define SHARED_BODY                                                                          \
+  "{\"task_id\":\"%s\",\"variant\":\"start\",\"invoice_recipient\":\"customer\","                 \
+  "\"agreement_period_months\":3,\"administrator\":{\"name\":\"Delad\","                       \
+  "\"email\":\"same@typo.example\",\"phone\":\"+46 70 555 11 11\"}}"
+  cx_customer(&s, tok_office, "556100-2063", "Tvåbyrå", "hej@tvabyra.se", cu1);
+  cx_task(&s, tok_office, cu1, "Löpande", t1);
+  snprintf(path, sizeof path, "/v1/customers/%s/collaborations", cu1);
+  CHECK(cx_post(&s, path, tok_office, &r, SHARED_BODY, t1));
+  CHECK_INT(r.status, 201);
+  snprintf(c1, sizeof c1, "%s", resp_str(&r, "id") ? resp_str(&r, "id") : "");
+  snprintf(shared, sizeof shared, "%s", resp_str(&r, "administrator_id") ? resp_str(&r, "administrator_id") : "");
+  resp_free(&r);
+  cx_customer(&s, tok_b, "556100-2063", "Tvåbyrå B", "b@tvabyra.se", cu_b);
+  cx_task(&s, tok_b, cu_b, "Löpande", t_b);
+  snprintf(path, sizeof path, "/v1/customers/%s/collaborations", cu_b);
+  CHECK(cx_post(&s, path, tok_b, &r, SHARED_BODY, t_b));
+  CHECK_INT(r.status, 201);
+  snprintf(c2, sizeof c2, "%s", resp_str(&r, "id") ? resp_str(&r, "id") : "");
+  CHECK_STR(resp_str(&r, "administrator_id"), shared);
+  resp_free(&r);
+  patch_admin(c1, "\"1\"", "{\"administrator\":{\"name\":\"Rätt\",\"email\":\"right@tvabyra.se\","
+                           "\"phone\":\"+46 70 555 22 22\"}}",
+              &r);
+  CHECK_INT(r.status, 200);
+  CHECK(resp_str(&r, "administrator_id") && strcmp(resp_str(&r, "administrator_id"), shared) != 0);
+  resp_free(&r);
+  snprintf(path, sizeof path, "/v1/collaborations/%s", c2);
+  CHECK(api(&s, "GET", path, tok_b, NULL, &r));
+  CHECK_STR(resp_str(&r, "administrator.email"), "same@typo.example");
+  CHECK_STR(resp_str(&r, "administrator.name"), "Delad");
   resp_free(&r);
 }
 
@@ -233,6 +351,7 @@ int main(void)
   way3_correction();
   other_ways();
   way4_terms();
+  unconfirmed_administrators();
   CHECK_INT(server_stop(&s, false), 0);
   /* invitations that lapse at once, recorded by a sweep every second */
   const char *args[] = {"--invitation-ttl", "1", "--expiry-sweep-interval", "1", NULL};

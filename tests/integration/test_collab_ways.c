@@ -424,8 +424,11 @@ static void way_new_customer(void)
   cx_event_actor(&s, id, tok_office, 1, kind, who);
   CHECK_STR(kind, "invitation_link");
   CHECK_STR(who, admin_id);
-  /* approving through its link confirmed the administrator the office named */
-  CHECK_INT(cx_count(&s, "SELECT confirmed FROM customer_admins WHERE id = ?", admin_id), 1);
+  /* approving through its link confirmed the administrator the office named, who became the
+   * company's main contact */
+  CHECK_INT(cx_count(&s, "SELECT confirmed + is_main_contact FROM customer_admins WHERE id = ?",
+                     admin_id),
+            2);
   const char *mails[] = {"activation_new_admin>nils@nystart.se",
                          "approved_office>info@byra-ett.se",
                          "activated_customer>nils@nystart.se", NULL};
@@ -483,8 +486,9 @@ static void way_new_customer_again(void)
            resp_str(&r, "administrator_id") ? resp_str(&r, "administrator_id") : "");
   CHECK(strcmp(admin2, admin1) != 0);
   resp_free(&r);
+  /* named, not confirmed: not the company's main contact until it approves */
   CHECK_INT(cx_count(&s, "SELECT count(*) FROM customer_admins WHERE name = 'O. Omstart' AND "
-                         "phone = '+46 70 999 99 99' AND is_main_contact = 1 AND confirmed = 0 "
+                         "phone = '+46 70 999 99 99' AND is_main_contact = 0 AND confirmed = 0 "
                          "AND id = ?",
                      admin2),
             1);
