@@ -26,6 +26,12 @@ enum store_status subscription_on_activation(struct store_conn *c, struct collab
 /* Writes an active co's terms (variant, payer, period, dates) to its company's subscription. */
 enum store_status subscription_write(struct store_conn *c, const struct collab *co);
 
+/* An active co's payer or agreement period changed (by actor_kind): written to the company and
+ * recorded in the history of every other open collaboration of the company (their version
+ * moves on). The company's administrators are told by the caller. */
+enum store_status subscription_terms_changed(struct store_conn *c, const struct collab *co,
+                                             const char *actor_kind);
+
 /* The company's variant changed from from_code to co->variant through co (an upgrade by the
  * office, or a downgrade by support that reset the company): written to the company, recorded
  * in the history of every other open collaboration of the company (their version moves on, so

@@ -101,8 +101,8 @@ static enum store_status change_terms(struct collab_op *op, struct store_conn *c
                             new_recipient && new_period ? "invoice_recipient,agreement_period_months"
                             : new_recipient             ? "invoice_recipient"
                                                         : "agreement_period_months");
-  /* the terms are the company's subscription */
-  enum store_status st = subscription_write(c, co);
+  /* the terms are the company's subscription: every other party's collaboration records it */
+  enum store_status st = subscription_terms_changed(c, co, op->actor_kind);
   if (st == STORE_OK)
     st = collab_op_tell(op, c, co, NOTIFY_TERMS_CHANGED, facts);
   json_decref(facts);

@@ -75,18 +75,18 @@ enum store_status subscription_on_activation(struct store_conn *c, struct collab
                                       inviter ? co->inviter_id : co->approved_by_id);
 }
 
-/* Records the change in the history of the company's other open collaborations and moves
- * their version on. The acting office is not named: another office reads these. */
+/* Records a change of the company's subscription made through co in the history of the
+ * company's other open collaborations (details: stolen; reason) and moves their version on,
+ * so a stale If-Match there is refused. The acting office is not named: another office reads
+ * these. */
 static enum store_status record_on_others(struct store_conn *c, const struct collab *co,
-                                          const char *from_code, bool reset,
-                                          const char *actor_kind)
+                                          json_t *details, const char *reason)
 {
   char (*ids)[COLLAB_ID_LEN] = malloc(COLLAB_MAX_OPEN_PER_COMPANY * sizeof *ids);
   struct collab *other = malloc(sizeof *other);
   size_t n = 0;
   enum store_status st = ids && other ? store_collab_open_of_company(c, co->company_id, ids, &n)
                                       : STORE_ERROR;
-  const char *by = strcmp(actor_kind, "support") == 0 ? "support" : "another office";
   for (size_t i = 0; st == STORE_OK && i < n; i++) {
     if (strcmp(ids[i], co->id) == 0)
       continue;
@@ -94,18 +94,33 @@ static enum store_status record_on_others(struct store_conn *c, const struct col
       break;
     if ((st = store_collab_update(c, other, false)) != STORE_OK)
       break;
-    json_t *details = json_pack("{s:s, s:s, s:s, s:b, s:s}", "from", from_code, "to",
-                                co->variant, "kind", reset ? "downgrade" : "upgrade",
-                                "company_reset", reset, "changed_by", by);
-    char reason[160];
-    snprintf(reason, sizeof reason, "the company's variant was changed from %s to %s by %s%s",
-             from_code, co->variant, by, reset ? "; the company was reset" : "");
     st = collab_record(c, other, "system", NULL, collab_event_str(COLLAB_EV_COMPANY_CHANGE),
-                       other->state, other->state, reason, details, NULL);
+                       other->state, other->state, reason, json_deep_copy(details), NULL);
   }
+  json_decref(details);
   free(ids);
   free(other);
   return st;
+}
+
+enum store_status subscription_terms_changed(struct store_conn *c, const struct collab *co,
+                                             const char *actor_kind)
+{
+  enum store_status st = subscription_write(c, co);
+  if (st != STORE_OK)
+    return st;
+  const char *by = strcmp(actor_kind, "support") == 0 ? "support" : "another office";
+  char reason[200];
+  snprintf(reason, sizeof reason,
+           "the company's payer or agreement period was changed by %s: paid by the %s, %d "
+           "months",
+           by, strcmp(co->invoice_recipient, "office") == 0 ? "office" : "company",
+           co->agreement_period_months);
+  return record_on_others(c, co,
+                          json_pack("{s:s, s:i, s:s}", "invoice_recipient", co->invoice_recipient,
+                                    "agreement_period_months", co->agreement_period_months,
+                                    "changed_by", by),
+                          reason);
 }
 
 enum store_status subscription_variant_changed(struct store_conn *c, struct collab *co,
@@ -113,9 +128,17 @@ enum store_status subscription_variant_changed(struct store_conn *c, struct coll
                                                const char *lost_features,
                                                const char *actor_kind, const char *actor_id)
 {
+  const char *by = strcmp(actor_kind, "support") == 0 ? "support" : "another office";
+  char reason[160];
+  snprintf(reason, sizeof reason, "the company's variant was changed from %s to %s by %s%s",
+           from_code, co->variant, by, reset ? "; the company was reset" : "");
   enum store_status st = subscription_write(c, co);
   if (st == STORE_OK)
-    st = record_on_others(c, co, from_code, reset, actor_kind);
+    st = record_on_others(c, co,
+                          json_pack("{s:s, s:s, s:s, s:b, s:s}", "from", from_code, "to",
+                                    co->variant, "kind", reset ? "downgrade" : "upgrade",
+                                    "company_reset", reset, "changed_by", by),
+                          reason);
   if (st != STORE_OK)
     return st;
   struct variant from, to;

@@ -283,6 +283,31 @@ static void reset_and_race(void)
                          "(SELECT id FROM companies WHERE corporate_id = ?))",
                      "556100-2006"),
             2); /* B's first upgrade and the race's one winner */
+  /* A changes who pays: B reads it, B's history records it and B's version moves on */
+  char path[128], im[48], etag[32] = "";
+  snprintf(path, sizeof path, "/v1/collaborations/%s", collab_b);
+  CHECK(api(&s, "GET", path, tok_b, NULL, &r));
+  long version_b = (long)json_integer_value(json_object_get(r.json, "version"));
+  resp_free(&r);
+  snprintf(path, sizeof path, "/v1/collaborations/%s", collab_a);
+  CHECK(api(&s, "GET", path, tok_a, NULL, &r));
+  resp_header(&r, "etag", etag, sizeof etag);
+  resp_free(&r);
+  snprintf(im, sizeof im, "If-Match: %s", etag);
+  const char *hdr[] = {im, NULL};
+  CHECK(api_with(&s, "PATCH", path, tok_a, "{\"invoice_recipient\":\"office\"}", hdr, &r));
+  CHECK_INT(r.status, 200);
+  resp_free(&r);
+  snprintf(path, sizeof path, "/v1/collaborations/%s", collab_b);
+  CHECK(api(&s, "GET", path, tok_b, NULL, &r));
+  CHECK_STR(resp_str(&r, "invoice_recipient"), "office");
+  CHECK_INT(json_integer_value(json_object_get(r.json, "version")), version_b + 1);
+  resp_free(&r);
+  CHECK_INT(cx_count(&s, "SELECT count(*) FROM collaboration_events WHERE collaboration_id = ? "
+                         "AND event = 'company_changed' AND details LIKE "
+                         "'%\"invoice_recipient\":\"office\"%'",
+                     collab_b),
+            1);
 }
 
 int main(void)
