@@ -88,7 +88,7 @@ run_wrk() {
   local ok=$((requests - non2xx))
   [ "$ok" -gt 0 ] || die "$label: no successful answer ($requests requests, $non2xx non-2xx, $socket_errors socket errors)"
   local rate; rate=$(calc "round($ok / $seconds, 1)")
-  local ratio=-; [ "$base" != - ] && ratio=$(calc "round($rate / $base, 3)")
+  local ratio=-; [ "$base" != - ] && ratio=$(calc "'%.3g' % ($rate / $base)")
   local m="- -"; [ "$pid" != - ] && m=$(mem "$pid")
   local r="$label|$rate|$ratio|$(calc "round($p50_us/1000, 2)")|$(calc "round($p99_us/1000, 2)")|$non2xx|${m% *}|${m#* }"
   echo "$r" >>"$work/results"
@@ -224,14 +224,20 @@ while [ "$received" -lt "$drain" ] && [ "$(calc "int($(date +%s.%N) > $deadline)
 done
 elapsed=$(calc "$(date +%s.%N) - $t0")
 m=$(mem "$ap")
-stop "$ap"
 left=$(sq "$db" "select count(*) from outbox where status = 'pending'")
 failed=$(sq "$db" "select count(*) from outbox where status = 'failed'")
 [ "$received" -gt 0 ] || die "the mailer delivered none of $queued queued e-mails"
 rate=$(calc "round($received / $elapsed, 1)")
-r="mailer drain ($received of $queued queued; $left left, $failed failed)|$rate|$(calc "round($rate / $smtp, 3)")|-|-|0|${m% *}|${m#* }"
+r="mailer drain ($received of $queued queued; $left left, $failed failed)|$rate|$(calc "'%.3g' % ($rate / $smtp)")|-|-|0|${m% *}|${m#* }"
 echo "$r" >>"$work/results"
 echo "  $r"
+# requests while the mailer goes on with what is left (the GET workload again)
+if [ "$left" -gt 0 ]; then
+  run_wrk "GET one collaboration while the mailer drains" "$hello" "$ap" "http://127.0.0.1:$aport" \
+    BENCH_MODE=get TOKEN="$tok" BENCH_PATH="/v1/collaborations/$cid"
+  echo "    (e-mails delivered meanwhile: $(( left - $(sq "$db" "select count(*) from outbox where status = 'pending'") )))"
+fi
+stop "$ap"
 
 # ---- a list page at 10k (and 1M) collaborations ----
 for n in $sizes; do
@@ -257,4 +263,17 @@ echo "ratios: reads and the mix to bare libmicrohttpd, writes to SQLite commits,
 {
   echo "workload|ok/s|ratio|p50 ms|p99 ms|non-2xx|RSS MiB|HWM MiB"
   cat "$work/results"
-} | awk -F'|' '{printf "%-58s %10s %7s %8s %8s %7s %7s %7s\n", $1, $2, $3, $4, $5, $6, $7, $8}'
+} | awk -F'|' '{printf "%-58s %10s %8s %8s %8s %7s %7s %7s\n", $1, $2, $3, $4, $5, $6, $7, $8}'
+field() { grep -F "$1|" "$work/results" | head -n1 | cut -d'|' -f"$2"; }
+if [ -n "$(field 'peer: POST activation' 2)" ]; then
+  echo "advisord / peer: GET one $(calc "'%.2f' % ($(field 'GET one collaboration' 2) / $(field 'peer: GET one collaboration' 2))")x, POST activation $(calc "'%.2f' % ($(field 'POST activation' 2) / $(field 'peer: POST activation' 2))")x; resident memory (HWM) peer/advisord $(calc "'%.1f' % ($(field 'peer: POST activation' 8) / $(field 'mix: 90% GET one, 10% POST' 8))")x"
+fi
+if [ -n "$(field 'GET one collaboration while the mailer drains' 5)" ]; then
+  echo "GET one collaboration: p99 while the mailer drains / without: $(calc "'%.2f' % ($(field 'GET one collaboration while the mailer drains' 5) / $(field 'GET one collaboration' 5))")x"
+fi
+big=${sizes##* }
+if [ "$big" != 10000 ]; then
+  for f in "state=invited, 50" "task_id=.."; do
+    echo "list page ($f) at $big / at 10000 collaborations: p50 $(calc "'%.1f' % ($(field "GET list page at $big ($f)" 4) / $(field "GET list page at 10000 ($f)" 4))")x"
+  done
+fi
