@@ -264,7 +264,7 @@ echo "ratios: reads and the mix to bare libmicrohttpd, writes to SQLite commits,
   echo "workload|ok/s|ratio|p50 ms|p99 ms|non-2xx|RSS MiB|HWM MiB"
   cat "$work/results"
 } | awk -F'|' '{printf "%-58s %10s %8s %8s %8s %7s %7s %7s\n", $1, $2, $3, $4, $5, $6, $7, $8}'
-field() { grep -F "$1|" "$work/results" | head -n1 | cut -d'|' -f"$2"; }
+field() { awk -F'|' -v l="$1" -v f="$2" '$1 == l {print $f; exit}' "$work/results"; }
 if [ -n "$(field 'peer: POST activation' 2)" ]; then
   echo "advisord / peer: GET one $(calc "'%.2f' % ($(field 'GET one collaboration' 2) / $(field 'peer: GET one collaboration' 2))")x, POST activation $(calc "'%.2f' % ($(field 'POST activation' 2) / $(field 'peer: POST activation' 2))")x; resident memory (HWM) peer/advisord $(calc "'%.1f' % ($(field 'peer: POST activation' 8) / $(field 'mix: 90% GET one, 10% POST' 8))")x"
 fi
