@@ -12,6 +12,7 @@ import json
 import os
 import sys
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 port, token, n, k, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
@@ -31,12 +32,17 @@ def luhn(d9):
 
 
 def post(path, body):
+    """POSTs body; a 503 (the database stayed locked: a loaded machine) is tried again."""
     if not hasattr(local, "conn"):
         local.conn = http.client.HTTPConnection("127.0.0.1", int(port), timeout=60)
-    local.conn.request("POST", path, json.dumps(body),
-                       {"Content-Type": "application/json", "Authorization": "Bearer " + token})
-    r = local.conn.getresponse()
-    data = r.read()
+    for attempt in range(10):
+        local.conn.request("POST", path, json.dumps(body),
+                           {"Content-Type": "application/json", "Authorization": "Bearer " + token})
+        r = local.conn.getresponse()
+        data = r.read()
+        if r.status != 503:
+            break
+        time.sleep(0.2 * (attempt + 1))
     if r.status != 201:
         raise SystemExit("seed: POST %s answered %d: %s" % (path, r.status, data[:300]))
     return json.loads(data)
