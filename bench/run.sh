@@ -253,6 +253,7 @@ for n in $sizes; do
   CONNS=4 run_wrk "GET list page at $n (task_id=..)" "$hello" "$ap" "http://127.0.0.1:$aport" \
     BENCH_MODE=get TOKEN="$stok" BENCH_PATH="/v1/collaborations?task_id=$(sq "$sdb" 'select task_id from collaborations where task_id is not null order by rowid desc limit 1')"
   stop "$ap"
+  [ "$keep" = 1 ] || rm -f "$sdb" "$sdb-wal" "$sdb-shm" # about 1 GB at 1M
 done
 
 # ---- the table ----
