@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
           libcurl4-openssl-dev uuid-dev libssl-dev sqlite3 curl jq perl)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(python3-aiosmtpd nodejs npm)
+  packages+=(python3-aiosmtpd nodejs npm wrk)
 fi
 
 missing=()

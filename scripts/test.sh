@@ -2,6 +2,7 @@
 # Builds advisord and runs every test: unit and integration tests through ctest, first in a
 # normal build (warnings are errors), then again under AddressSanitizer and
 # UndefinedBehaviorSanitizer; then the contract tests (lint, response check, property test).
+# After the first build's tests, the benchmark runs once in its smoke mode (bench/run.sh --smoke).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -18,6 +19,8 @@ cmake --build build -j"$jobs"
 rm -rf "$trace_dir" && mkdir -p "$trace_dir"
 echo "== tests"
 ADVISORD_TRACE_DIR="$trace_dir" ctest --test-dir build --output-on-failure -j"$jobs"
+echo "== benchmark, smoke mode (that every workload still works; its figures are not judged)"
+bash bench/run.sh --smoke --bin build/advisord
 
 echo "== build (ASan + UBSan)"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DADVISORD_SANITIZE=ON >/dev/null

@@ -1,0 +1,66 @@
+/* mhd_hello.c - the front end's limit for bench/run.sh: bare libmicrohttpd 0.9.75 answering every
+ * request with one fixed JSON body, started the way advisord starts its daemon (internal polling
+ * thread, epoll, a thread pool of one thread per core). Usage: mhd_hello PORT [THREADS]
+ * It runs until SIGTERM or SIGINT. */
+#include <microhttpd.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+/* about the size of advisord's answer to GET /v1/variants/smart */
+static const char body[] =
+    "{\"code\":\"smart\",\"name\":\"Visma eEkonomi Smart\",\"description\":\"Full bookkeeping and "
+    "full invoicing\",\"features\":[\"bookkeeping.basic\",\"bookkeeping.full\","
+    "\"invoicing.basic\",\"invoicing.full\"]}";
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
+                              const char *method, const char *version, const char *upload,
+                              size_t *upload_size, void **state)
+{
+  (void)cls; (void)url; (void)method; (void)version; (void)upload;
+  if (*state == NULL) { /* first call: headers only */
+    *state = (void *)1;
+    return MHD_YES;
+  }
+  if (*upload_size) { /* a body is ignored */
+    *upload_size = 0;
+    return MHD_YES;
+  }
+  struct MHD_Response *r =
+      MHD_create_response_from_buffer(sizeof body - 1, (void *)body, MHD_RESPMEM_PERSISTENT);
+  if (!r)
+    return MHD_NO;
+  MHD_add_response_header(r, "Content-Type", "application/json");
+  enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_OK, r);
+  MHD_destroy_response(r);
+  return ret;
+}
+
+int main(int argc, char **argv)
+{
+  if (argc < 2) {
+    fprintf(stderr, "usage: mhd_hello PORT [THREADS]\n");
+    return 2;
+  }
+  int port = atoi(argv[1]);
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  unsigned threads = argc > 2 ? (unsigned)atoi(argv[2]) : (unsigned)(cores > 0 ? cores : 1);
+  sigset_t s;
+  sigemptyset(&s);
+  sigaddset(&s, SIGTERM);
+  sigaddset(&s, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &s, NULL); /* before the daemon's threads start: they inherit it */
+  struct MHD_Daemon *d = MHD_start_daemon(
+      MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC, (uint16_t)port, NULL, NULL, handle, NULL,
+      MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
+  if (!d) {
+    fprintf(stderr, "mhd_hello: cannot listen on port %d\n", port);
+    return 1;
+  }
+  int sig;
+  sigwait(&s, &sig);
+  MHD_stop_daemon(d);
+  return 0;
+}

@@ -1,0 +1,280 @@
+#!/usr/bin/env bash
+# bench/run.sh - advisord's benchmark. In one run on this machine it builds and measures its own
+# baselines (bare libmicrohttpd answering a fixed body; SQLite one-row commits with the server's
+# pragmas; the SMTP sink fed by a minimal client), seeds a data set through advisord's API, runs
+# the workloads with wrk and prints each figure as a ratio to its baseline, with p50/p99 latency
+# and the server's resident memory (VmRSS, and VmHWM: the peak so far). Then the mailer drains
+# queued e-mails to the SMTP sink, and a list page is timed at 10k (and 1M) collaborations.
+#
+# Usage: bash bench/run.sh [--smoke] [--bin PATH] [--peer DIR] [--keep]
+#   --smoke   seconds, not minutes: a tiny data set, 1 s per workload; checks only that every part
+#             works (scripts/test.sh runs it); its figures mean little
+#   --bin     the advisord to measure (default build/advisord, built RelWithDebInfo if missing)
+#   --peer    a directory with a Node.js peer (server.js, seed.js, package.json) to measure too;
+#             skipped with a note when absent or when its packages cannot be installed
+#   --keep    keep the work directory (logs, databases) and print its path
+# It fails only when something is broken (a server that does not start, a workload without a
+# single successful answer), never because the machine is slow.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+bench="$repo/bench"
+mode=full bin="$repo/build/advisord" peer="" keep=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --smoke) mode=smoke ;;
+    --bin) bin=$2; shift ;;
+    --peer) peer=$2; shift ;;
+    --keep) keep=1 ;;
+    *) echo "bench: unknown argument $1 (see the top of bench/run.sh)" >&2; exit 2 ;;
+  esac
+  shift
+done
+if [ "$mode" = smoke ]; then
+  secs=1 conns=8 customers=1000 collabs=64 commits=2000 drain=100 smtp_base=30 sizes="10000"
+  drain_wait=60
+else
+  secs=5 conns=32 customers=20000 collabs=1000 commits=20000 drain=10000 smtp_base=1000
+  sizes="10000 1000000" drain_wait=600
+fi
+
+for tool in wrk sqlite3 curl gcc pkg-config; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is missing (bash scripts/deps.sh --test)" >&2; exit 1; }
+done
+/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null ||
+  { echo "bench: python3-aiosmtpd is missing (bash scripts/deps.sh --test)" >&2; exit 1; }
+if [ ! -x "$bin" ]; then
+  echo "bench: building $bin (RelWithDebInfo)"
+  cmake -S "$repo" -B "$repo/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build "$repo/build" -j2 --target advisord >/dev/null
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/advisord-bench.XXXXXX")
+pids=()
+cleanup() {
+  for p in "${pids[@]+"${pids[@]}"}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]+"${pids[@]}"}"; do wait "$p" 2>/dev/null || true; done
+  if [ "$keep" = 1 ]; then echo "bench: work directory $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+die() { echo "bench: $*" >&2; for f in "$work"/*.log; do [ -s "$f" ] && tail -n 5 "$f" >&2; done; exit 1; }
+
+free_port() { /usr/bin/python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+# Waits until something listens on the port (at most 60 s); returns 1 when process $2 exited
+# first (the port may have been taken meanwhile: the caller tries another).
+wait_port() {
+  for _ in $(seq 600); do
+    kill -0 "$2" 2>/dev/null || return 1
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  die "nothing listens on port $1 after 60 s"
+}
+stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+# "VmRSS VmHWM" of a process in MiB
+mem() { awk '/^VmRSS/{r=$2} /^VmHWM/{h=$2} END{printf "%.1f %.1f", r/1024, h/1024}' "/proc/$1/status"; }
+calc() { /usr/bin/python3 -c "print($1)"; }
+sq() { sqlite3 -cmd '.timeout 10000' "$@"; }
+
+# run_wrk LABEL BASELINE_RATE PID URL [VAR=VALUE...]: one workload; appends a result line
+# "label|ok/s|ratio|p50 ms|p99 ms|non-2xx|RSS|HWM" to $work/results and prints it.
+run_wrk() {
+  local label=$1 base=$2 pid=$3 url=$4; shift 4
+  local out
+  out=$(env "$@" wrk -t1 -c"${CONNS:-$conns}" -d"${SECS:-$secs}s" --timeout 30s \
+        -s "$bench/wrk.lua" "$url" 2>&1) || die "wrk failed for $label: $out"
+  echo "$out" >>"$work/wrk.log"
+  local line; line=$(echo "$out" | grep '^RESULT') || die "wrk printed no result for $label: $out"
+  eval "${line#RESULT }" # requests non2xx socket_errors seconds p50_us p99_us
+  local ok=$((requests - non2xx))
+  [ "$ok" -gt 0 ] || die "$label: no successful answer ($requests requests, $non2xx non-2xx, $socket_errors socket errors)"
+  local rate; rate=$(calc "round($ok / $seconds, 1)")
+  local ratio=-; [ "$base" != - ] && ratio=$(calc "'%.3g' % ($rate / $base)")
+  local m="- -"; [ "$pid" != - ] && m=$(mem "$pid")
+  local r="$label|$rate|$ratio|$(calc "round($p50_us/1000, 2)")|$(calc "round($p99_us/1000, 2)")|$non2xx|${m% *}|${m#* }"
+  echo "$r" >>"$work/results"
+  echo "  $r"
+}
+
+echo "bench ($mode): $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); wrk -t1 -c$conns -d${secs}s; work in $work"
+
+# ---- baselines ----
+gcc -O2 -o "$work/mhd_hello" "$bench/mhd_hello.c" $(pkg-config --cflags --libs libmicrohttpd) -lpthread
+gcc -O2 -o "$work/sqlite_commit" "$bench/sqlite_commit.c" $(pkg-config --cflags --libs sqlite3)
+for try in 1 2 3; do
+  p=$(free_port)
+  "$work/mhd_hello" "$p" "$(nproc)" 2>>"$work/hello.log" & hp=$!; pids+=("$hp")
+  wait_port "$p" "$hp" && break
+  [ "$try" = 3 ] && die "mhd_hello did not start"
+done
+run_wrk "baseline: bare libmicrohttpd" - "$hp" "http://127.0.0.1:$p/" BENCH_MODE=get
+hello=$(tail -n1 "$work/results" | cut -d'|' -f2)
+stop "$hp"
+commit=$("$work/sqlite_commit" "$work/commit.db" "$commits" | awk '{print $(NF-1)}')
+echo "  baseline: SQLite one-row commits|$commit/s"
+mkdir -p "$work/sink"
+/usr/bin/python3 "$repo/tests/mail/smtp_sink.py" --dir "$work/sink" 2>>"$work/sink.log" & sp=$!; pids+=("$sp")
+for _ in $(seq 300); do [ -f "$work/sink/port" ] && break; sleep 0.1; done
+[ -f "$work/sink/port" ] || die "the SMTP sink did not start"
+sink_port=$(cat "$work/sink/port")
+smtp=$(/usr/bin/python3 "$bench/smtp_send.py" "$sink_port" "$smtp_base" | awk '{print $(NF-1)}')
+echo "  baseline: SMTP sink, minimal client|$smtp/s"
+
+# ---- the Node peer (optional) ----
+peer_line="peer: not measured (no --peer DIR given)"
+if [ -n "$peer" ]; then
+  if [ ! -f "$peer/server.js" ] || ! command -v node >/dev/null; then
+    peer_line="peer: skipped ($peer/server.js or node is missing)"
+  else
+    pdir=${PEER_DIR:-/tmp/advisord-bench-peer}
+    if [ ! -d "$pdir/node_modules" ]; then
+      mkdir -p "$pdir" && cp "$peer/package.json" "$pdir/" &&
+        (cd "$pdir" && npm install --no-audit --no-fund >"$work/peer-npm.log" 2>&1) || true
+    fi
+    if [ ! -d "$pdir/node_modules" ]; then
+      peer_line="peer: skipped (its packages did not install; see peer-npm.log)"
+    else
+      p=$(free_port)
+      NODE_PATH="$pdir/node_modules" node "$peer/server.js" "$p" "$work/peer.db" 2>>"$work/peer.log" & pp=$!
+      pids+=("$pp")
+      wait_port "$p" "$pp" || die "the peer did not start"
+      NODE_PATH="$pdir/node_modules" node "$peer/seed.js" "$work/peer.db" "$customers" peertoken "$work/peer-ids.txt" >/dev/null
+      curl -sf -o /dev/null -X POST -H 'Authorization: Bearer peertoken' -H 'Content-Type: application/json' \
+        -d '{"task_id":"t0","variant":"smart","invoice_recipient":"office","agreement_period_months":12}' \
+        "http://127.0.0.1:$p/v1/customers/c0/collaborations" || die "the peer refused an activation"
+      pcid=$(sq "$work/peer.db" 'select id from collaborations limit 1')
+      tail -n +2 "$work/peer-ids.txt" >"$work/peer-post.txt"
+      run_wrk "peer: GET one collaboration" "$hello" "$pp" "http://127.0.0.1:$p/v1/collaborations/$pcid" \
+        BENCH_MODE=get TOKEN=peertoken BENCH_PATH="/v1/collaborations/$pcid"
+      run_wrk "peer: POST activation" "$commit" "$pp" "http://127.0.0.1:$p" \
+        BENCH_MODE=post TOKEN=peertoken BENCH_IDS="$work/peer-post.txt"
+      stop "$pp"
+      peer_line="peer: measured ($peer)"
+    fi
+  fi
+fi
+echo "  $peer_line"
+
+# ---- advisord ----
+db="$work/adv.db"
+start_adv() { # start_adv DB: starts advisord on a free port; sets $ap (pid) and $aport
+  for try in 1 2 3; do
+    aport=$(free_port)
+    "$bin" --bind 127.0.0.1 --port "$aport" --db "$1" --secret-file "$work/secret.key" \
+      --mail-spool "$work/spool" --smtp-url "smtp://127.0.0.1:$sink_port" --smtp-starttls off \
+      --collaboration-create-limit 0 --guess-limit 0 --log-level warn --log-format json \
+      serve 2>>"$work/advisord.log" & ap=$!
+    pids+=("$ap")
+    wait_port "$aport" "$ap" && return 0
+  done
+  die "advisord did not start (advisord.log)"
+}
+office() { # office DB: creates an office; prints its user's token
+  "$bin" --db "$1" admin create-office --name "Byrå A" --corporate-id 556036-0793 \
+    --email a@byra.test 2>>"$work/advisord.log" | sed -n 's/^token: *//p' | tail -n1
+}
+start_adv "$db"
+tok=$(office "$db")
+[ -n "$tok" ] || die "admin create-office printed no token"
+t0=$(date +%s.%N)
+/usr/bin/python3 "$bench/seed.py" "$aport" "$tok" "$customers" "$collabs" "$work" || die "seeding failed"
+echo "  seeded $customers customers with a task and $collabs activations through the API in $(calc "round($(date +%s.%N) - $t0, 1)") s"
+cid=$(cat "$work/collab.txt")
+url="http://127.0.0.1:$aport"
+run_wrk "GET one collaboration" "$hello" "$ap" "$url" BENCH_MODE=get TOKEN="$tok" \
+  BENCH_PATH="/v1/collaborations/$cid"
+run_wrk "GET list page (state=invited, 50)" "$hello" "$ap" "$url" BENCH_MODE=get TOKEN="$tok" \
+  BENCH_PATH="/v1/collaborations?state=invited&limit=50"
+run_wrk "PATCH administrator (If-Match)" "$commit" "$ap" "$url" BENCH_MODE=patch TOKEN="$tok" \
+  BENCH_IDS="$work/patch-ids.txt"
+before=$(sq "$db" 'select count(*) from collaborations')
+run_wrk "POST activation" "$commit" "$ap" "$url" BENCH_MODE=post TOKEN="$tok" \
+  BENCH_IDS="$work/post-ids.txt"
+made=$(( $(sq "$db" 'select count(*) from collaborations') - before ))
+echo "    (collaborations created: $made)"
+run_wrk "mix: 90% GET one, 10% POST" "$hello" "$ap" "$url" BENCH_MODE=mix TOKEN="$tok" \
+  BENCH_PATH="/v1/collaborations/$cid" BENCH_IDS="$work/mix-ids.txt"
+pending_at_stop=$(sq "$db" "select count(*) from outbox where status = 'pending'")
+echo "    (e-mails still pending when the load stopped: $pending_at_stop of $(sq "$db" 'select count(*) from outbox'))"
+stop "$ap"
+
+# ---- the mailer draining a queue ----
+# The queue is topped up to $drain pending e-mails by copying rows the workloads wrote (same
+# template, data and collaboration; a fresh id and Message-ID each); the time is from the
+# server's start until the sink has received $drain of them.
+pending=$(sq "$db" "select count(*) from outbox where status = 'pending'")
+if [ "$pending" -lt "$drain" ]; then
+  sq "$db" "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < $((drain - pending))),
+    src AS (SELECT row_number() OVER (ORDER BY created_at) - 1 AS r, * FROM outbox),
+    cnt AS (SELECT count(*) AS c FROM outbox)
+    INSERT INTO outbox (id, message_id, recipient, template, language, data, collaboration_id,
+                        status, attempts, next_attempt_at, created_at, updated_at)
+    SELECT printf('00000000-0000-4000-8000-%012d', x), printf('<00000000-0000-4000-8000-%012d@advisord>', x),
+           recipient, template, language, data, collaboration_id, 'pending', 0, 0, created_at, updated_at
+      FROM n JOIN cnt JOIN src ON src.r = (n.x - 1) % cnt.c"
+fi
+queued=$(sq "$db" "select count(*) from outbox where status = 'pending'")
+received0=$(wc -l <"$work/sink/received.jsonl")
+t0=$(date +%s.%N)
+start_adv "$db"
+received=0
+deadline=$(calc "$t0 + $drain_wait")
+while [ "$received" -lt "$drain" ] && [ "$(calc "int($(date +%s.%N) > $deadline)")" = 0 ]; do
+  sleep 0.05
+  received=$(( $(wc -l <"$work/sink/received.jsonl") - received0 ))
+done
+elapsed=$(calc "$(date +%s.%N) - $t0")
+m=$(mem "$ap")
+left=$(sq "$db" "select count(*) from outbox where status = 'pending'")
+failed=$(sq "$db" "select count(*) from outbox where status = 'failed'")
+[ "$received" -gt 0 ] || die "the mailer delivered none of $queued queued e-mails"
+rate=$(calc "round($received / $elapsed, 1)")
+r="mailer drain ($received of $queued queued; $left left, $failed failed)|$rate|$(calc "'%.3g' % ($rate / $smtp)")|-|-|0|${m% *}|${m#* }"
+echo "$r" >>"$work/results"
+echo "  $r"
+# requests while the mailer goes on with what is left (the GET workload again)
+if [ "$left" -gt 0 ]; then
+  run_wrk "GET one collaboration while the mailer drains" "$hello" "$ap" "http://127.0.0.1:$aport" \
+    BENCH_MODE=get TOKEN="$tok" BENCH_PATH="/v1/collaborations/$cid"
+  echo "    (e-mails delivered meanwhile: $(( left - $(sq "$db" "select count(*) from outbox where status = 'pending'") )))"
+fi
+stop "$ap"
+
+# ---- a list page at 10k (and 1M) collaborations ----
+for n in $sizes; do
+  sdb="$work/scale-$n.db"
+  "$bin" --db "$sdb" migrate >/dev/null 2>>"$work/advisord.log"
+  stok=$(office "$sdb")
+  t0=$(date +%s.%N)
+  bash "$bench/seed_scale.sh" "$sdb" "$n"
+  echo "    ($n collaborations inserted in $(calc "round($(date +%s.%N) - $t0, 1)") s)"
+  start_adv "$sdb"
+  CONNS=4 run_wrk "GET list page at $n (state=invited, 50)" "$hello" "$ap" "http://127.0.0.1:$aport" \
+    BENCH_MODE=get TOKEN="$stok" BENCH_PATH="/v1/collaborations?state=invited&limit=50"
+  CONNS=4 run_wrk "GET list page at $n (task_id=..)" "$hello" "$ap" "http://127.0.0.1:$aport" \
+    BENCH_MODE=get TOKEN="$stok" BENCH_PATH="/v1/collaborations?task_id=$(sq "$sdb" 'select task_id from collaborations where task_id is not null order by rowid desc limit 1')"
+  stop "$ap"
+  [ "$keep" = 1 ] || rm -f "$sdb" "$sdb-wal" "$sdb-shm" # about 1 GB at 1M
+done
+
+# ---- the table ----
+echo
+echo "bench ($mode) on $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(date -u +%Y-%m-%dT%H:%MZ); wrk -t1 -c$conns -d${secs}s"
+echo "baselines: bare libmicrohttpd $hello req/s; SQLite one-row commits $commit/s; SMTP sink $smtp msgs/s"
+echo "ratios: reads and the mix to bare libmicrohttpd, writes to SQLite commits, the mailer to the SMTP sink"
+{
+  echo "workload|ok/s|ratio|p50 ms|p99 ms|non-2xx|RSS MiB|HWM MiB"
+  cat "$work/results"
+} | awk -F'|' '{printf "%-58s %10s %8s %8s %8s %7s %7s %7s\n", $1, $2, $3, $4, $5, $6, $7, $8}'
+field() { awk -F'|' -v l="$1" -v f="$2" '$1 == l {print $f; exit}' "$work/results"; }
+if [ -n "$(field 'peer: POST activation' 2)" ]; then
+  echo "advisord / peer: GET one $(calc "'%.2f' % ($(field 'GET one collaboration' 2) / $(field 'peer: GET one collaboration' 2))")x, POST activation $(calc "'%.2f' % ($(field 'POST activation' 2) / $(field 'peer: POST activation' 2))")x; resident memory (HWM) peer/advisord $(calc "'%.1f' % ($(field 'peer: POST activation' 8) / $(field 'mix: 90% GET one, 10% POST' 8))")x"
+fi
+if [ -n "$(field 'GET one collaboration while the mailer drains' 5)" ]; then
+  echo "GET one collaboration: p99 while the mailer drains / without: $(calc "'%.2f' % ($(field 'GET one collaboration while the mailer drains' 5) / $(field 'GET one collaboration' 5))")x"
+fi
+big=${sizes##* }
+if [ "$big" != 10000 ]; then
+  for f in "state=invited, 50" "task_id=.."; do
+    echo "list page ($f) at $big / at 10000 collaborations: p50 $(calc "'%.1f' % ($(field "GET list page at $big ($f)" 4) / $(field "GET list page at 10000 ($f)" 4))")x"
+  done
+fi
