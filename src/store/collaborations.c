@@ -1,37 +1,13 @@
 /* collaborations.c - SQL for the collaborations table: insert, read (with the names of the
  * office, company and register entry joined in), versioned update, lists and due expiries. */
+#include "collab_sql.h"
 #include "sqlite.h"
 #include "store_collab.h"
 #include "util.h"
 
 #include <string.h>
 
-/* An active collaboration works in the company's subscription: its variant, payer, period and
- * dates are read from the company (whichever office changed them last); an invitation shows
- * what it proposes, an ended one what it had when it ended (written back by its last update). */
-#define SUB_TERM(col, sub)                                                                   \
-  "CASE WHEN co.state = 'active' AND cp.relation = 'subscriber' THEN cp." sub                \
-  " ELSE co." col " END"
-#define EFFECTIVE_VARIANT SUB_TERM("variant", "sub_variant")
-
-#define COLLAB_COLUMNS                                                                       \
-  "SELECT co.id, co.office_id, co.company_id, co.customer_id, co.task_id, "                 \
-  EFFECTIVE_VARIANT ", " SUB_TERM("invoice_recipient", "sub_invoice_recipient") ", "        \
-  SUB_TERM("agreement_period_months", "sub_agreement_period_months") ", "                   \
-  "co.agreement_continues, " SUB_TERM("starts_on", "sub_starts_on") ", "                    \
-  SUB_TERM("renews_on", "sub_renews_on") ", co.initiated_by, co.way, co.state, co.language, " \
-  "co.inviter_kind, "                                                                        \
-  "co.inviter_id, co.administrator_id, co.approved_by_kind, co.approved_by_id, "             \
-  "co.keep_service, co.expires_at_ms, co.token_nonce, co.accept_attempts, "                  \
-  "co.reminder_count, co.last_reminder_ms, co.version, co.created_at, co.updated_at, "       \
-  "co.service_decision_pending, co.renewal_requested_at, cp.corporate_id, cp.name, o.name, " \
-  "cu.name, ca.name, ca.email, ca.phone, ca.confirmed "                                      \
-  "FROM collaborations co JOIN companies cp ON cp.id = co.company_id "                       \
-  "JOIN offices o ON o.id = co.office_id "                                                   \
-  "LEFT JOIN customers cu ON cu.office_id = co.office_id AND cu.company_id = co.company_id " \
-  "LEFT JOIN customer_admins ca ON ca.id = co.administrator_id "
-
-static void read_row(sqlite3_stmt *s, struct collab *co)
+void store_collab_read_row(sqlite3_stmt *s, struct collab *co)
 {
   memset(co, 0, sizeof *co);
   int i = 0;
@@ -155,7 +131,7 @@ static enum store_status get_one(struct store_conn *c, sqlite3_stmt *s, struct c
 {
   enum store_status st = db_step_row(c, s);
   if (st == STORE_OK)
-    read_row(s, out);
+    store_collab_read_row(s, out);
   db_reset(s);
   return st;
 }
@@ -265,52 +241,6 @@ enum store_status store_collab_update(struct store_conn *c, struct collab *co, b
   co->version++;
   memcpy(co->updated_at, now, sizeof co->updated_at);
   return drop_links ? store_collab_links_drop(c, co->id) : STORE_OK;
-}
-
-enum store_status store_collab_list(struct store_conn *c, const struct collab_filter *f,
-                                    int limit, store_collab_fn fn, void *arg, bool *more)
-{
-  sqlite3_stmt *s = db_stmt(
-      c, COLLAB_COLUMNS
-      "WHERE (:office IS NULL OR co.office_id = :office) "
-      "AND (:company IS NULL OR co.company_id = :company) "
-      "AND (:state IS NULL OR (CASE WHEN co.state = 'invited' AND co.expires_at_ms <= :now "
-      "THEN 'expired' ELSE co.state END) = :state) "
-      "AND (:variant IS NULL OR " EFFECTIVE_VARIANT " = :variant) "
-      "AND (:customer IS NULL OR co.customer_id = :customer) "
-      "AND (:task IS NULL OR co.task_id = :task) "
-      "AND (:by IS NULL OR co.initiated_by = :by) "
-      "AND (:after_at IS NULL OR co.created_at < :after_at "
-      "OR (co.created_at = :after_at AND co.id < :after_id)) "
-      "ORDER BY co.created_at DESC, co.id DESC LIMIT :limit");
-  if (!s)
-    return STORE_ERROR;
-  db_bind_text(s, ":office", opt(f->office_id));
-  db_bind_text(s, ":company", opt(f->company_id));
-  db_bind_text(s, ":state", opt(f->state));
-  db_bind_int(s, ":now", f->now_ms);
-  db_bind_text(s, ":variant", opt(f->variant));
-  db_bind_text(s, ":customer", opt(f->customer_id));
-  db_bind_text(s, ":task", opt(f->task_id));
-  db_bind_text(s, ":by", opt(f->initiated_by));
-  db_bind_text(s, ":after_at", opt(f->after_created_at));
-  db_bind_text(s, ":after_id", f->after_id ? f->after_id : "");
-  db_bind_int(s, ":limit", limit + 1);
-  enum store_status st;
-  int n = 0;
-  *more = false;
-  struct collab co;
-  while ((st = db_step_row(c, s)) == STORE_OK) {
-    if (n == limit) {
-      *more = true;
-      break;
-    }
-    read_row(s, &co);
-    fn(&co, arg);
-    n++;
-  }
-  db_reset(s);
-  return st == STORE_NOT_FOUND || st == STORE_OK ? STORE_OK : st;
 }
 
 enum store_status store_collab_due_expiries(struct store_conn *c, int64_t now_ms,

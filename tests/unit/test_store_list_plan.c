@@ -8,8 +8,9 @@
  * with the table. The per-row query of a list page (the invitation e-mail's state) is checked the
  * same way.
  *
- * known_scan marks the cases that scan today (a ratchet: the test fails when one of them starts
- * using an index, so that the mark is taken away, and when any other case starts scanning).
+ * known_scan marks a case that scans (a ratchet: the test fails when one of them starts using an
+ * index, so that the mark is taken away, and when any other case starts scanning). Since the
+ * list's statement is made for the filters given (store/collab_list.c) none does.
  * Plans do not depend on the bound values here: this SQLite has no STAT4 and the database no
  * ANALYZE statistics, so a statement is planned once at prepare; the plan printed is the server's. */
 #include "sqlite.h"
@@ -115,9 +116,9 @@ int main(void)
        {.office_id = office, .company_id = company, .state = "active",                        \
         .after_created_at = "2026-11-28T12:00:00.000Z", .after_id = OFFICE}, scan}
   const struct plan_case cases[] = {
-      SCOPES("office", OFFICE, NULL, true),
-      SCOPES("company (customer administrator)", NULL, COMPANY, true),
-      SCOPES("office and company (one customer's page)", OFFICE, COMPANY, true),
+      SCOPES("office", OFFICE, NULL, false),
+      SCOPES("company (customer administrator)", NULL, COMPANY, false),
+      SCOPES("office and company (one customer's page)", OFFICE, COMPANY, false),
   };
   int scanning = 0;
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

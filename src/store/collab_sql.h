@@ -1,0 +1,39 @@
+/* collab_sql.h - what the SQLite engine's collaboration files share: the columns every read of
+ * a collaboration selects (with the names joined in, and an active one's terms read from its
+ * company's subscription) and the function that reads such a row. */
+#ifndef ADVISORD_STORE_COLLAB_SQL_H
+#define ADVISORD_STORE_COLLAB_SQL_H
+
+#include <sqlite3.h>
+
+#include "store_collab.h"
+
+/* An active collaboration works in the company's subscription: its variant, payer, period and
+ * dates are read from the company (whichever office changed them last); an invitation shows
+ * what it proposes, an ended one what it had when it ended (written back by its last update). */
+#define SUB_TERM(col, sub)                                                                   \
+  "CASE WHEN co.state = 'active' AND cp.relation = 'subscriber' THEN cp." sub                \
+  " ELSE co." col " END"
+#define EFFECTIVE_VARIANT SUB_TERM("variant", "sub_variant")
+
+#define COLLAB_COLUMNS                                                                       \
+  "SELECT co.id, co.office_id, co.company_id, co.customer_id, co.task_id, "                 \
+  EFFECTIVE_VARIANT ", " SUB_TERM("invoice_recipient", "sub_invoice_recipient") ", "        \
+  SUB_TERM("agreement_period_months", "sub_agreement_period_months") ", "                   \
+  "co.agreement_continues, " SUB_TERM("starts_on", "sub_starts_on") ", "                    \
+  SUB_TERM("renews_on", "sub_renews_on") ", co.initiated_by, co.way, co.state, co.language, " \
+  "co.inviter_kind, "                                                                        \
+  "co.inviter_id, co.administrator_id, co.approved_by_kind, co.approved_by_id, "             \
+  "co.keep_service, co.expires_at_ms, co.token_nonce, co.accept_attempts, "                  \
+  "co.reminder_count, co.last_reminder_ms, co.version, co.created_at, co.updated_at, "       \
+  "co.service_decision_pending, co.renewal_requested_at, cp.corporate_id, cp.name, o.name, " \
+  "cu.name, ca.name, ca.email, ca.phone, ca.confirmed "                                      \
+  "FROM collaborations co JOIN companies cp ON cp.id = co.company_id "                       \
+  "JOIN offices o ON o.id = co.office_id "                                                   \
+  "LEFT JOIN customers cu ON cu.office_id = co.office_id AND cu.company_id = co.company_id " \
+  "LEFT JOIN customer_admins ca ON ca.id = co.administrator_id "
+
+/* Reads a row selected with COLLAB_COLUMNS into co. */
+void store_collab_read_row(sqlite3_stmt *s, struct collab *co);
+
+#endif
