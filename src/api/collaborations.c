@@ -24,7 +24,8 @@ static const char *const recipients[] = {"office", "customer", NULL};
 static const char *const periods[] = {"3", "12", NULL};
 
 static const struct field_spec admin_fields[] = {
-    {.name = "name", .type = FIELD_STRING, .required = true, .min_len = 1, .max_len = 200},
+    {.name = "name", .type = FIELD_STRING, .required = true, .min_len = 1, .max_len = 200,
+     .check = contact_name_check},
     {.name = "email", .type = FIELD_STRING, .required = true, .min_len = 3, .max_len = 254,
      .check = contact_email_check},
     {.name = "phone", .type = FIELD_STRING, .required = true, .min_len = 6, .max_len = 40,
