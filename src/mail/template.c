@@ -7,6 +7,7 @@
  * Values lose control characters so that data can never add lines or headers. */
 #include "mail_template.h"
 #include "mbuf.h"
+#include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -196,24 +197,21 @@ static bool value_of(struct render *r, const char *name, char *buf, size_t len)
     const char *nonce = json_string_value(json_object_get(r->data, "token_nonce"));
     return nonce && *nonce && mail_invitation_link(r->ctx, nonce, buf, len);
   }
-  if (strcmp(name, "variant_name") == 0 && r->ctx->variant_name && *r->ctx->variant_name) {
-    snprintf(buf, len, "%s", r->ctx->variant_name);
-    return true;
-  }
-  if (strcmp(name, "expires_on") == 0) {
-    const char *at = json_string_value(json_object_get(r->data, "expires_at"));
-    if (!at || strlen(at) < 10)
-      return false;
-    snprintf(buf, len, "%.10s", at);
-    return true;
-  }
   json_t *v = json_object_get(r->data, strcmp(name, "variant_name") == 0 ? "variant" : name);
-  if (json_is_string(v) && json_string_length(v) > 0)
+  const char *at = json_string_value(json_object_get(r->data, "expires_at"));
+  if (strcmp(name, "variant_name") == 0 && r->ctx->variant_name && *r->ctx->variant_name)
+    snprintf(buf, len, "%s", r->ctx->variant_name);
+  else if (strcmp(name, "expires_on") == 0 && at && strlen(at) >= 10)
+    snprintf(buf, len, "%.10s", at);
+  else if (strcmp(name, "expires_on") != 0 && json_is_string(v) && json_string_length(v) > 0)
     snprintf(buf, len, "%s", json_string_value(v));
-  else if (json_is_integer(v))
+  else if (strcmp(name, "expires_on") != 0 && json_is_integer(v))
     snprintf(buf, len, "%lld", (long long)json_integer_value(v));
   else
     return false;
+  /* A value longer than buf is cut, maybe inside a character: that one becomes '?', so that
+   * the mail stays UTF-8 and can be built. */
+  util_utf8_sanitize(buf);
   for (char *p = buf; *p; p++) /* no line breaks or other controls from data */
     if ((unsigned char)*p < 0x20 || *p == 0x7F)
       *p = ' ';

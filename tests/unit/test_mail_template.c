@@ -1,5 +1,6 @@
 /* Unit tests of the e-mail templates (mail_template.h): every template in both languages,
  * the invitation link and its token, missing data, and data that tries to add lines. */
+#include "mail_mime.h"
 #include "mail_template.h"
 #include "testlib.h"
 
@@ -159,6 +160,33 @@ static void test_data_cannot_add_lines(void)
   json_decref(d);
 }
 
+/* Found by fuzzing (tests/fuzz/corpus/template/regression-long-utf8-value): a data value
+ * longer than the renderer's 1023-byte field, cut in the middle of a character, made a body
+ * that was not UTF-8, which the MIME builder then refused (the mail could never be sent).
+ * A cut character becomes '?', and every rendered mail can be built. */
+static void test_long_value_stays_utf8(void)
+{
+  char name[1100];
+  memset(name, 'a', 1022);
+  snprintf(name + 1022, sizeof name - 1022, "%s", "åäö");
+  json_t *data = json_pack("{s:s, s:s}", "office_name", name, "collaboration_id", "c-9");
+  struct mail_rendered out;
+  char why[200];
+  CHECK(mail_template_render("office_accepted", "sv", data, &ctx, &out, why, sizeof why));
+  struct mail_message m = {.from = "advisord <no-reply@advisord.local>", .to = "a@b.se",
+                           .subject = out.subject, .body = out.body,
+                           .message_id = "<t-1@advisord>", .language = "sv"};
+  char *msg = mail_mime_build(&m, why, sizeof why);
+  CHECK_MSG(msg != NULL, "%s", why);
+  char want[1100];
+  memset(want, 'a', 1022);
+  snprintf(want + 1022, sizeof want - 1022, "?"); /* the cut "å", and nothing after it */
+  CHECK(out.body && strstr(out.body, want) && !strstr(out.body, "?äö"));
+  free(msg);
+  mail_rendered_free(&out);
+  json_decref(data);
+}
+
 int main(void)
 {
   for (size_t i = 0; i < sizeof key.key; i++)
@@ -167,5 +195,6 @@ int main(void)
   test_optional_lines_and_fallbacks();
   test_refusals();
   test_data_cannot_add_lines();
+  test_long_value_stays_utf8();
   return TEST_REPORT();
 }
