@@ -3,7 +3,8 @@
 # the gcc builds) and runs each one, starting from its committed seed corpus
 # (tests/fuzz/corpus/NAME, never written to; new inputs go to build-fuzz/corpus/NAME).
 #
-#   bash scripts/fuzz.sh                      # every target for 3 seconds (what scripts/test.sh runs)
+#   bash scripts/fuzz.sh                      # every target for 3 seconds
+#   bash scripts/fuzz.sh --fresh              # the same from the seeds alone (scripts/test.sh)
 #   bash scripts/fuzz.sh --time 600 mime      # one target for 10 minutes
 #   nice -n 10 bash scripts/fuzz.sh --runs 10000000   # the long run: 10 million inputs each
 #
@@ -15,11 +16,13 @@ cd "$here"
 
 limit=(-max_total_time=3)
 targets=()
+fresh=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --time) limit=(-max_total_time="$2"); shift 2 ;;
     --runs) limit=(-runs="$2"); shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    --fresh) fresh=1; shift ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) targets+=("$1"); shift ;;
   esac
 done
@@ -42,6 +45,10 @@ for t in "${targets[@]}"; do
   bin=build-fuzz/tests/fuzz/fuzz_$t
   [ -x "$bin" ] || { echo "fuzz: no target fuzz_$t" >&2; exit 1; }
   work=build-fuzz/corpus/$t arts=build-fuzz/artifacts/$t
+  if [ "$fresh" = 1 ]; then
+    work=build-fuzz/corpus-fresh/$t
+    rm -rf "$work"
+  fi
   mkdir -p "$work" "$arts"
   log=build-fuzz/fuzz_$t.log
   rc=0
