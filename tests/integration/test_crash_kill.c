@@ -69,6 +69,7 @@ static bool create(const char *path, const char *body, char *id)
 {
   struct resp r;
   if (!api(&s, "POST", path, token, body, &r)) {
+    resp_free(&r);
     usleep(2000); /* the server is down: try again shortly */
     return false;
   }

@@ -50,8 +50,8 @@ static void *write_customer(void *arg)
     w->status = r.status;
     char v[16];
     w->retry_after = resp_header(&r, "retry-after", v, sizeof v);
-    resp_free(&r);
   }
+  resp_free(&r);
   w->ms = now_ms() - t0;
   return NULL;
 }
@@ -63,8 +63,7 @@ static long timed_get(const char *path, int64_t *ms)
   int64_t t0 = now_ms();
   long status = api(&s, "GET", path, NULL, NULL, &r) ? r.status : 0;
   *ms = now_ms() - t0;
-  if (status)
-    resp_free(&r);
+  resp_free(&r);
   return status;
 }
 
