@@ -33,6 +33,19 @@ static struct app app;
 static struct http_server *srv;
 static uint16_t port;
 static char token[128];
+static char dir[] = "/tmp/advisord-fuzz-XXXXXX";
+
+/* At exit: removes the run's folder (the database and the secret). */
+static void remove_dir(void)
+{
+  const char *files[] = {"fuzz.db", "fuzz.db-wal", "fuzz.db-shm", "secret"};
+  char path[300];
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+    snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+    unlink(path);
+  }
+  rmdir(dir);
+}
 
 static struct store *open_db(const struct config *c)
 {
@@ -70,9 +83,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
   (void)argc;
   (void)argv;
   signal(SIGPIPE, SIG_IGN);
-  static char dir[] = "/tmp/advisord-fuzz-XXXXXX";
   if (!mkdtemp(dir))
     abort();
+  atexit(remove_dir);
   char db[300], secret[300];
   snprintf(db, sizeof db, "--db=%s/fuzz.db", dir);
   snprintf(secret, sizeof secret, "--secret-file=%s/secret", dir);
