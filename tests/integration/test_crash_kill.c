@@ -6,6 +6,7 @@
 #include "fixtures.h"
 #include "harness.h"
 #include "testlib.h"
+#include "util.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -190,7 +191,9 @@ int main(void)
       snprintf(cmd, sizeof cmd, "rm -rf '%s'", s.dir);
       CHECK(system(cmd) == 0);
     }
+    int64_t t0 = util_mono_ms();
     server_start(&s, again, NULL);
+    printf("restart %d: listening after %lld ms\n", round, (long long)(util_mono_ms() - t0));
     snprintf(s.db, sizeof s.db, "%s", db);
     check_ledger(round);
   }
