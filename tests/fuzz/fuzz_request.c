@@ -14,6 +14,7 @@
 #include "store.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -146,12 +147,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
   sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (!req || fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+  /* libFuzzer's timeout alarm (SIGALRM) may interrupt any call here: EINTR is tried again. */
+  int rc = req && fd >= 0 ? connect(fd, (struct sockaddr *)&sa, sizeof sa) : -1;
+  if (rc != 0 && errno == EINTR) { /* the connection goes on: wait for it */
+    struct pollfd w = {.fd = fd, .events = POLLOUT};
+    int err = 0;
+    socklen_t el = sizeof err;
+    while (poll(&w, 1, 5000) < 0 && errno == EINTR)
+      ;
+    rc = getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) == 0 && err == 0 ? 0 : -1;
+  }
+  if (rc != 0) {
     perror("fuzz_request: connect");
     abort();
   }
   for (size_t o = 0; o < len;) {
     ssize_t n = send(fd, req + o, len - o, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR)
+      continue;
     if (n <= 0)
       break; /* the server answered early and closed */
     o += (size_t)n;
@@ -164,7 +177,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   bool shut = false;
   for (;;) {
     int ready = poll(&pfd, 1, shut ? 5000 : 20);
-    if (ready == 1 && read(fd, buf, sizeof buf) <= 0)
+    if (ready < 0 && errno == EINTR)
+      continue;
+    ssize_t got = ready == 1 ? read(fd, buf, sizeof buf) : 1;
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got <= 0)
       break;
     if (!shut) {
       shutdown(fd, SHUT_WR);
