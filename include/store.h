@@ -36,12 +36,20 @@ void store_conn_release(struct store *st);
 typedef enum store_status (*store_tx_fn)(struct store_conn *c, void *arg);
 /* Runs fn inside BEGIN IMMEDIATE ... COMMIT on the calling thread's connection; rolls back when
  * fn returns anything but STORE_OK; retries the whole transaction a bounded number of times on
- * STORE_BUSY. Every write of a request goes through here. */
+ * STORE_BUSY. Waits for a lock held elsewhere (another process, another thread) at most about
+ * 2 seconds in all, then returns STORE_BUSY. Every write of a request goes through here. */
 enum store_status store_write(struct store *st, store_tx_fn fn, void *arg);
 /* Runs fn inside a read transaction (one consistent snapshot). */
 enum store_status store_read(struct store *st, store_tx_fn fn, void *arg);
 
-/* True when the database answers a trivial query. */
+/* At most n threads at once wait the full time for the write lock; a writer beyond them waits
+ * only a moment (0.1 s) and then gets STORE_BUSY, so that a lock held elsewhere never ties up
+ * every request thread (the server passes its worker threads minus one). 0: no limit (the
+ * default). */
+void store_set_lock_waiters(struct store *st, unsigned n);
+
+/* True when the database answers a trivial query (a read: it never waits for the write lock,
+ * though SQLite may make it wait briefly while another process recovers the WAL). */
 bool store_ping(struct store *st);
 /* Schema versions: the newest this binary carries, and the one recorded in the database. */
 int store_schema_version_known(void);

@@ -6,7 +6,9 @@ set -euo pipefail
 packages=(build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
           libcurl4-openssl-dev uuid-dev libssl-dev sqlite3 curl jq perl)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(python3-aiosmtpd nodejs npm wrk)
+  # wrk runs the benchmark; clang-14 and its runtimes (libFuzzer, sanitizers) build
+  # tests/fuzz; valgrind runs scripts/valgrind.sh.
+  packages+=(python3-aiosmtpd nodejs npm wrk clang-14 libclang-rt-14-dev valgrind)
 fi
 
 missing=()

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds advisord and runs every test: unit and integration tests through ctest, first in a
 # normal build (warnings are errors), then again under AddressSanitizer and
-# UndefinedBehaviorSanitizer; then the contract tests (lint, response check, property test).
-# After the first build's tests, the benchmark runs once in its smoke mode (bench/run.sh --smoke).
+# UndefinedBehaviorSanitizer; valgrind's memcheck over the unit tests and one integration test;
+# every fuzz target for 3 seconds from its seeds (clang); then the contract tests (lint,
+# response check, property test). After the first build's tests, the benchmark runs once in its
+# smoke mode (bench/run.sh --smoke).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -28,6 +30,16 @@ cmake --build build-asan -j"$jobs"
 echo "== tests under ASan + UBSan"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan --output-on-failure -j"$jobs"
+
+echo "== valgrind (memcheck)"
+bash scripts/valgrind.sh
+
+if command -v clang-14 >/dev/null 2>&1 || command -v clang >/dev/null 2>&1; then
+  echo "== fuzzing (libFuzzer, 3 s per target from the committed seeds)"
+  bash scripts/fuzz.sh --fresh --time 3
+else
+  echo "== fuzzing skipped: clang is not installed"
+fi
 
 if [ -f package.json ] && [ -f tests/contract/run.sh ]; then
   echo "== contract tests"

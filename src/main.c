@@ -219,6 +219,8 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
       .authenticate = api_authenticate,
       .app = &app,
   };
+  /* Keep one worker free for /healthz and reads while another process holds the write lock. */
+  store_set_lock_waiters(st, opts.threads > 1 ? opts.threads - 1 : 1);
   if (!(app.mailer = mailer_start(&app))) {
     store_close(st);
     return 1;

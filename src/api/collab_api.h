@@ -143,7 +143,8 @@ enum store_status collab_resend(struct collab_op *op, struct store_conn *c, stru
  * (an activation's and a correction's); needs validate.h and domain/contact.h. */
 #define COLLAB_ADMIN_FIELDS                                                                  \
   {                                                                                          \
-    {.name = "name", .type = FIELD_STRING, .required = true, .min_len = 1, .max_len = 200},  \
+    {.name = "name", .type = FIELD_STRING, .required = true, .min_len = 1, .max_len = 200,   \
+     .check = contact_name_check},                                                          \
         {.name = "email", .type = FIELD_STRING, .required = true, .min_len = 3,             \
          .max_len = 254, .check = contact_email_check},                                     \
         {.name = "phone", .type = FIELD_STRING, .required = true, .min_len = 6,             \

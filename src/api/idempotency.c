@@ -10,9 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Parses the header into out: an sf-string `"..."` (with \" and \\ escapes) or a bare token of
- * visible ASCII. Returns NULL when fine, else why not. */
-static const char *parse_key(const char *h, char *out, size_t len)
+const char *api_idem_parse_key(const char *h, char *out, size_t len)
 {
   size_t o = 0;
   if (h[0] == '"') {
@@ -76,7 +74,7 @@ bool api_idem_begin(struct request *req, struct idem *ik, enum MHD_Result *r)
   const char *h = http_header(req, "Idempotency-Key");
   if (!h)
     return false;
-  const char *why = parse_key(h, ik->key, sizeof ik->key);
+  const char *why = api_idem_parse_key(h, ik->key, sizeof ik->key);
   if (why) {
     char msg[160];
     snprintf(msg, sizeof msg, "%s", why);

@@ -18,7 +18,11 @@ void api_etag(int64_t version, char *out, size_t len)
 
 enum if_match api_if_match(const struct request *req, int64_t version)
 {
-  const char *h = http_header(req, "If-Match");
+  return api_if_match_value(http_header(req, "If-Match"), version);
+}
+
+enum if_match api_if_match_value(const char *h, int64_t version)
+{
   if (!h)
     return IF_MATCH_ABSENT;
   char want[32];

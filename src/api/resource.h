@@ -20,6 +20,8 @@ void api_etag(int64_t version, char *out, size_t len);
 enum if_match { IF_MATCH_ABSENT, IF_MATCH_OK, IF_MATCH_FAILED };
 /* Compares the request's If-Match (a list of entity tags, or "*") with version. */
 enum if_match api_if_match(const struct request *req, int64_t version);
+/* The same for a header value h (NULL: absent). */
+enum if_match api_if_match_value(const char *h, int64_t version);
 /* Answers 428 when the request has no If-Match; returns true when it answered. */
 bool api_require_if_match(struct request *req, enum MHD_Result *r);
 
@@ -83,6 +85,10 @@ struct idem {
  * With one: reserves it, or answers the replay (same request), 422 (other request), 409
  * (still running), 400 (malformed key); returns true when it answered. */
 bool api_idem_begin(struct request *req, struct idem *ik, enum MHD_Result *r);
+/* Parses an Idempotency-Key header value h into out (len bytes, 256 in struct idem): an
+ * sf-string `"..."` (with \" and \\ escapes) or a bare token of visible ASCII. Returns NULL
+ * when fine, else why not (static). */
+const char *api_idem_parse_key(const char *h, char *out, size_t len);
 /* Inside the creating transaction: stores the response to replay (no-op when inactive). */
 enum store_status api_idem_finish(struct store_conn *c, const struct request *req,
                                   const struct idem *ik, unsigned status, json_t *body,

@@ -4,6 +4,7 @@
 #define ADVISORD_STORE_SQLITE_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,6 +21,12 @@ struct store_conn {
   struct stmt_slot *slots;
   size_t n_slots, cap_slots;
   struct store_conn *next; /* the store's list of open connections */
+  /* lock waits (sqlite_db.c's busy handler) */
+  int64_t deadline_ms;     /* util_mono_ms() after which a wait gives up */
+  bool in_tx;              /* inside run_tx: deadline_ms is the transaction's */
+  bool in_begin;           /* running BEGIN: a wait there is a wait for the write lock */
+  bool waiter;             /* holds one of the store's waiter places */
+  bool cut_short;          /* this transaction's wait for the write lock was cut short */
 };
 
 /* The statement for sql (a string literal: its address is the key), prepared once per

@@ -617,6 +617,34 @@ static void way_customer_invite(void)
   resp_free(&r);
 }
 
+/* Way 3: the administrator's name is a one-line display name like a customer's, task's or
+ * company's: a line break (header injection in the e-mail to them) or another control
+ * character is refused with 400 naming administrator.name, and nothing is created. */
+static void way_new_customer_admin_name(void)
+{
+  char customer[FX_ID_LEN], task[FX_ID_LEN], path[160];
+  cx_customer(&s, tok_office, "556100-0208", "Radbryt", "hej@radbryt.se", customer);
+  cx_task(&s, tok_office, customer, "Löpande 2029", task);
+  snprintf(path, sizeof path, "/v1/customers/%s/collaborations", customer);
+  const char *names[] = {"Nils\\r\\nBcc: x@example.com", "Nils\\nNy", "Nils\\u0007Ny",
+                         "Nils\\u007fNy", "   "};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    struct resp r;
+    CHECK(cx_post(&s, path, tok_office, &r,
+                  "{\"task_id\":\"%s\",\"variant\":\"start\",\"invoice_recipient\":"
+                  "\"customer\",\"agreement_period_months\":3,\"administrator\":{\"name\":"
+                  "\"%s\",\"email\":\"nils@radbryt.se\",\"phone\":\"+46 70 123 45 67\"}}",
+                  task, names[i]));
+    CHECK_MSG(r.status == 400, "name %s: status %ld", names[i], r.status);
+    CHECK_MSG(r.body && strstr(r.body, "\"administrator.name\""), "name %s: %s", names[i],
+              r.body ? r.body : "");
+    resp_free(&r);
+  }
+  CHECK_INT(cx_count(&s, "SELECT count(*) FROM customer_admins WHERE email = ?",
+                     "nils@radbryt.se"),
+            0);
+}
+
 int main(void)
 {
   const char *env[] = {"ADVISORD_SMTP_URL=", NULL};
@@ -628,6 +656,7 @@ int main(void)
   subscriber_keeps_payer();
   way_new_customer();
   way_new_customer_again();
+  way_new_customer_admin_name();
   way_customer_invite();
   CHECK_INT(server_stop(&s, false), 0);
   return TEST_REPORT();

@@ -2,6 +2,7 @@
  * the office, the company, the variant's display name, who pays, the period and, with a link,
  * until when it works; no placeholder is left unknown; a template renders from its required
  * members alone and refuses without any one of them, naming it. */
+#include "mail_mime.h"
 #include "mail_template_fx.h"
 #include "texts.h"
 
@@ -180,11 +181,40 @@ static void test_required_members_alone_and_each_missing(void)
   json_decref(full);
 }
 
+/* Found by fuzzing (tests/fuzz/corpus/template/regression-long-utf8-value): a data value
+ * longer than the old renderer's 1023-byte field was cut in the middle of a character, and the
+ * body was then not UTF-8, which the MIME builder refused (the mail could never be sent). The
+ * renderer now copies a value whole: a long value with letters beyond ASCII is kept as it is and
+ * the mail can be built. */
+static void test_long_value_stays_utf8(void)
+{
+  char name[1600];
+  memset(name, 'a', 1022);
+  name[1022] = '\0';
+  for (int i = 0; i < 100; i++)
+    strcat(name, "åäö");
+  json_t *data = json_pack("{s:s, s:s, s:s}", "office_name", name, "company_name", "Bolag AB",
+                           "collaboration_id", "c-9");
+  struct mail_rendered out;
+  char why[200];
+  CHECK(mail_template_render("office_accepted", "sv", data, &ctx, &out, why, sizeof why));
+  struct mail_message m = {.from = "advisord <no-reply@advisord.local>", .to = "a@b.se",
+                           .subject = out.subject, .body = out.body,
+                           .message_id = "<t-1@advisord>", .language = "sv"};
+  char *msg = mail_mime_build(&m, why, sizeof why);
+  CHECK_MSG(msg != NULL, "%s", why);
+  CHECK(out.body && strstr(out.body, name)); /* whole, not cut */
+  free(msg);
+  mail_rendered_free(&out);
+  json_decref(data);
+}
+
 int main(void)
 {
   init_key();
   test_the_contract_is_the_tables();
   test_every_template_from_full_data();
   test_required_members_alone_and_each_missing();
+  test_long_value_stays_utf8();
   return TEST_REPORT();
 }
