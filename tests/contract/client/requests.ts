@@ -66,6 +66,10 @@ send('createOfficeInvitation', { body: { office_corporate_id: '556036-0793' } })
 send('approveInvitation', { path: { token } });
 send('acceptInvitation', { path: { token }, body: { corporate_id: '556036-0793', email: 'info@byra.se', terms_version: '2026-11' } });
 send('retryOutboxMessage', { path: { id } });
+send('requestSignInLink', { body: { email: 'info@byra.se' } });
+send('requestSignInLink', { body: { email: 'info@byra.se', language: 'en' } });
+send('createSession', { body: { token } });
+send('deleteSession', { path: { id } });
 
 // ---- (b) requests the server always refuses: none of these may compile ----
 // @ts-expect-error previewVariantChange: to
@@ -178,3 +182,13 @@ send('acceptInvitation', { path: { token }, body: { corporate_id: '556036-0793',
 send('acceptInvitation', { path: { token }, body: { corporate_id: '556036-0793', email: 'info@byra.se' } });
 // @ts-expect-error acceptInvitation: (no body)
 send('acceptInvitation', { path: { token } });
+
+// @ts-expect-error requestSignInLink: email
+send('requestSignInLink', { body: { language: 'sv' } });
+// @ts-expect-error requestSignInLink: (no body)
+send('requestSignInLink', {});
+
+// @ts-expect-error createSession: token
+send('createSession', { body: {} });
+// @ts-expect-error createSession: (no body)
+send('createSession', {});
