@@ -23,6 +23,8 @@ struct principal {
   char office_id[37];   /* office users: their office */
   char company_id[37];  /* customer administrators: their company */
   enum office_role role;
+  long long credential_used_ms; /* when its token or session was last noted as used (unix ms;
+                                   0: never); written at most once a minute */
   char email[255];
 };
 

@@ -52,10 +52,10 @@ struct session {
 enum store_status store_session_create(struct store_conn *c, const struct session *s,
                                        const char *secret_hash);
 /* The principal of the live session with secret_hash (not ended, not past expires_ms, used
- * within idle_ms): STORE_OK, *out filled (session_id set) and *last_seen_ms; or NOT_FOUND. */
+ * within idle_ms): STORE_OK and *out filled (session_id, credential_used_ms); or NOT_FOUND. */
 enum store_status store_session_authenticate(struct store_conn *c, const char *secret_hash,
                                              int64_t now_ms, int64_t idle_ms,
-                                             struct principal *out, int64_t *last_seen_ms);
+                                             struct principal *out);
 /* Notes that the session was used at now_ms. */
 enum store_status store_session_touch(struct store_conn *c, const char *id, int64_t now_ms);
 /* Calls fn for each live session of the principal, newest first; fn returns false to stop.

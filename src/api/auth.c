@@ -8,6 +8,7 @@
 #include "log.h"
 #include "store_identity.h"
 #include "store_session.h"
+#include "store_tokens.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -87,7 +88,15 @@ static bool is_safe_method(const char *m)
 static enum store_status touch_tx(struct store_conn *c, void *arg)
 {
   const struct principal *p = arg;
-  return store_session_touch(c, p->session_id, util_now_ms());
+  return p->session_id[0] ? store_session_touch(c, p->session_id, util_now_ms())
+                          : store_token_touch(c, p->token_id, util_now_ms());
+}
+
+/* Notes the credential's use, at most once a minute (a write per request would contend). */
+static void note_use(struct request *req, int64_t now)
+{
+  if (now - req->principal.credential_used_ms >= TOUCH_EVERY_MS)
+    store_write(req->app->store, touch_tx, &req->principal); /* best effort */
 }
 
 /* The cookie's session; a write also needs its CSRF proof. */
@@ -101,17 +110,16 @@ static enum err_code cookie_authenticate(struct request *req, const char *cookie
   char hash[65];
   util_sha256_hex(cookie, hash);
   struct store_conn *c = store_conn(req->app->store);
-  int64_t now = util_now_ms(), last_seen = 0;
+  int64_t now = util_now_ms();
   enum store_status st =
       c ? store_session_authenticate(c, hash, now, req->app->cfg->session_idle * 1000,
-                                     &req->principal, &last_seen)
+                                     &req->principal)
         : STORE_ERROR;
   if (st == STORE_NOT_FOUND)
     req->auth_detail = "The session has ended or expired; sign in again";
   if (st != STORE_OK)
     return store_answer(req, st);
-  if (now - last_seen >= TOUCH_EVERY_MS)
-    store_write(req->app->store, touch_tx, &req->principal); /* best effort */
+  note_use(req, now);
   if (is_safe_method(req->method))
     return ERR_NONE;
   const char *origin = http_header(req, "Origin");
@@ -145,6 +153,9 @@ enum err_code api_authenticate(struct request *req)
   if (!token)
     return ERR_UNAUTHENTICATED;
   struct store_conn *c = store_conn(req->app->store);
-  return store_answer(req, c ? store_token_authenticate(c, token, &req->principal)
-                             : STORE_ERROR);
+  enum err_code e =
+      store_answer(req, c ? store_token_authenticate(c, token, &req->principal) : STORE_ERROR);
+  if (e == ERR_NONE)
+    note_use(req, util_now_ms());
+  return e;
 }

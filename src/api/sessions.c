@@ -7,6 +7,7 @@
 #include "domain/dates.h"
 #include "handlers.h"
 #include "mailer.h"
+#include "service/audit.h"
 #include "service/sign_in.h"
 #include "util.h"
 #include "validate.h"
@@ -102,11 +103,12 @@ static enum store_status start_tx(struct store_conn *c, void *arg)
     return st;
   char hash[65];
   struct principal p;
-  int64_t seen;
   util_sha256_hex(x->s.cookie, hash);
-  st = store_session_authenticate(c, hash, x->s.now_ms, x->idle_ms, &p, &seen);
+  st = store_session_authenticate(c, hash, x->s.now_ms, x->idle_ms, &p);
   if (st == STORE_OK && !(x->principal = api_principal_json(c, &p, &st)))
     return st == STORE_OK ? STORE_ERROR : st;
+  if (st == STORE_OK)
+    st = audit_record(c, &p, "sign_in", "session", x->s.session.id, NULL, NULL);
   return st;
 }
 
@@ -181,13 +183,19 @@ enum MHD_Result api_sessions_list(struct request *req)
 }
 
 struct end_ctx {
-  const char *principal_id, *id;
+  const struct principal *p;
+  const char *id;
 };
 
 static enum store_status end_tx(struct store_conn *c, void *arg)
 {
   struct end_ctx *e = arg;
-  return store_session_end(c, e->principal_id, e->id);
+  enum store_status st = store_session_end(c, e->p->id, e->id);
+  if (st == STORE_OK)
+    st = audit_record(c, e->p, strcmp(e->id, e->p->session_id) == 0 ? "sign_out"
+                                                                    : "session_ended",
+                      "session", e->id, NULL, NULL);
+  return st;
 }
 
 enum MHD_Result api_sessions_delete(struct request *req)
@@ -195,7 +203,7 @@ enum MHD_Result api_sessions_delete(struct request *req)
   const char *id = http_param(req, "id");
   if (!util_is_uuid(id))
     return reply_problem(req, ERR_BAD_PATH_PARAM, "The session id must be a UUID");
-  struct end_ctx e = {req->principal.id, id};
+  struct end_ctx e = {&req->principal, id};
   enum store_status st = store_write(req->app->store, end_tx, &e);
   if (st == STORE_NOT_FOUND)
     return reply_problem(req, ERR_NOT_FOUND, "You have no live session with this id");

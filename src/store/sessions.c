@@ -113,7 +113,7 @@ enum store_status store_session_create(struct store_conn *c, const struct sessio
 
 enum store_status store_session_authenticate(struct store_conn *c, const char *secret_hash,
                                              int64_t now_ms, int64_t idle_ms,
-                                             struct principal *out, int64_t *last_seen_ms)
+                                             struct principal *out)
 {
   sqlite3_stmt *s = db_stmt(
       c, "SELECT t.id, t.secret_hash, t.last_seen_ms, " PRINCIPAL_SQL_COLS " FROM sessions t "
@@ -131,7 +131,7 @@ enum store_status store_session_authenticate(struct store_conn *c, const char *s
   memset(out, 0, sizeof *out);
   db_col_text(s, 0, out->session_id, sizeof out->session_id);
   db_col_text(s, 1, stored, sizeof stored);
-  *last_seen_ms = sqlite3_column_int64(s, 2);
+  int64_t last_seen_ms = sqlite3_column_int64(s, 2);
   char session_id[STORE_ID_LEN];
   memcpy(session_id, out->session_id, sizeof session_id);
   bool exists = db_principal_read(s, 3, out);
@@ -141,6 +141,7 @@ enum store_status store_session_authenticate(struct store_conn *c, const char *s
     return STORE_NOT_FOUND;
   }
   memcpy(out->session_id, session_id, sizeof session_id);
+  out->credential_used_ms = last_seen_ms;
   return STORE_OK;
 }
 

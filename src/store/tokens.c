@@ -97,7 +97,8 @@ enum store_status store_token_authenticate(struct store_conn *c, const char *tok
   util_sha256_hex(token, hash);
   util_time_iso8601(time(NULL), now, sizeof now);
   sqlite3_stmt *s = db_stmt(
-      c, "SELECT t.id, t.token_hash, " PRINCIPAL_SQL_COLS " FROM tokens t " PRINCIPAL_SQL_JOINS
+      c, "SELECT t.id, t.token_hash, coalesce(t.last_used_ms, 0), " PRINCIPAL_SQL_COLS
+         " FROM tokens t " PRINCIPAL_SQL_JOINS
          "WHERE t.token_hash = :hash AND t.revoked_at IS NULL "
          "AND (t.expires_at IS NULL OR t.expires_at > :now)");
   if (!s)
@@ -110,7 +111,9 @@ enum store_status store_token_authenticate(struct store_conn *c, const char *tok
   memset(out, 0, sizeof *out);
   db_col_text(s, 0, out->token_id, sizeof out->token_id);
   db_col_text(s, 1, stored, sizeof stored);
-  bool exists = db_principal_read(s, 2, out);
+  int64_t used = sqlite3_column_int64(s, 2);
+  bool exists = db_principal_read(s, 3, out);
+  out->credential_used_ms = used;
   db_reset(s);
   /* The principal must still exist and the hash match in constant time. */
   if (!util_const_eq(stored, hash) || !exists) {

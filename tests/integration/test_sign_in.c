@@ -206,6 +206,20 @@ static void test_sign_in(void)
   CHECK(strstr(resp_str(&r, "detail"), "sign in again") != NULL);
   resp_free(&r);
   CHECK_INT(sx_status(&s, &full, "POST", "/v1/customers", cust), 401);
+  /* Sign-ins and sign-outs are in the office's audit log, newest first. */
+  CHECK(api(&s, "GET", "/v1/audit-events?limit=4", tok_full, NULL, &r));
+  CHECK_INT(r.status, 200);
+  const char *want[][2] = {{"sign_out", "info@byra-ett.se"},
+                           {"session_ended", "info@byra-ett.se"},
+                           {"sign_in", "info@byra-ett.se"},
+                           {"sign_in", "limited@byra-ett.se"}};
+  for (size_t k = 0; k < 4; k++) {
+    json_t *ev = json_array_get(json_object_get(r.json, "items"), k);
+    CHECK_STR(json_string_value(json_object_get(ev, "action")), want[k][0]);
+    CHECK_STR(json_string_value(json_object_get(json_object_get(ev, "actor"), "email")),
+              want[k][1]);
+  }
+  resp_free(&r);
   CHECK(api(&s, "GET", "/v1/me", tok_full, NULL, &r)); /* the bearer token is untouched */
   CHECK_INT(r.status, 200);
   resp_free(&r);
