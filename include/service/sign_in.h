@@ -5,6 +5,7 @@
 #ifndef ADVISORD_SERVICE_SIGN_IN_H
 #define ADVISORD_SERVICE_SIGN_IN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -12,6 +13,7 @@
 #include "store_session.h"
 
 #define SIGN_IN_LINK_TTL_MS (15 * 60 * 1000)
+#define SIGN_IN_INVITE_TTL_MS ((int64_t)7 * 24 * 60 * 60 * 1000)
 #define SIGN_IN_COOKIE_LEN 64 /* "advs_" + 43 base64url characters + NUL */
 
 struct sign_in_ask {
@@ -25,6 +27,18 @@ struct sign_in_ask {
  * *sent: how many (0 for an address nobody has). */
 enum store_status sign_in_send_links(struct store_conn *c, const struct sign_in_ask *a,
                                      size_t *sent);
+
+/* A new office user, told by e-mail ("user_invited") with a sign-in link of its own that
+ * works once within 7 days. */
+struct sign_in_invitation {
+  const char *user_id, *email, *office_name;
+  const char *actor_name;       /* who added the user; may be NULL */
+  bool full;                    /* the user has full rights */
+  const char *language;         /* "sv" or "en" */
+  const struct secret *secret;
+  int64_t now_ms;
+};
+enum store_status sign_in_invite(struct store_conn *c, const struct sign_in_invitation *inv);
 
 enum sign_in_outcome { SIGN_IN_STARTED, SIGN_IN_UNKNOWN, SIGN_IN_USED, SIGN_IN_EXPIRED,
                        SIGN_IN_GONE /* the account was removed since */ };

@@ -135,8 +135,7 @@ enum MHD_Result api_sessions_create(struct request *req)
   case SIGN_IN_USED:
     return reply_problem(req, ERR_GONE, "This sign-in link was already used; ask for a new one");
   case SIGN_IN_EXPIRED:
-    return reply_problem(req, ERR_GONE, "This sign-in link has expired (links work for 15 "
-                                        "minutes); ask for a new one");
+    return reply_problem(req, ERR_GONE, "This sign-in link has expired; ask for a new one");
   case SIGN_IN_GONE:
     return reply_problem(req, ERR_GONE, "The account this link was sent for no longer exists");
   case SIGN_IN_STARTED:

@@ -1,9 +1,12 @@
 /* users.c - office self-service, for users with full rights: GET/POST /v1/users,
  * PATCH/DELETE /v1/users/{id}. The office always keeps a user with full rights: the last
  * one can be neither removed nor demoted. A removed user's tokens and sessions die with it.
- * An invited user signs in with an e-mail link (POST /v1/sign-in). */
+ * An invited user gets an e-mail with a sign-in link that works once within 7 days; later it
+ * asks for a new link (POST /v1/sign-in). */
 #include "app.h"
+#include "mailer.h"
 #include "service/audit.h"
+#include "service/sign_in.h"
 #include "domain/authz.h"
 #include "domain/contact.h"
 #include "handlers.h"
@@ -16,6 +19,7 @@
 #include <string.h>
 
 static const char *const roles[] = {"full", "limited", NULL};
+static const char *const languages[] = {"sv", "en", NULL};
 
 static const struct field_spec create_fields[] = {
     {.name = "email", .type = FIELD_STRING, .required = true, .min_len = 3, .max_len = 254,
@@ -23,6 +27,7 @@ static const struct field_spec create_fields[] = {
     {.name = "role", .type = FIELD_ENUM, .required = true, .allowed = roles},
     {.name = "name", .type = FIELD_STRING, .min_len = 1, .max_len = 200,
      .check = contact_name_check},
+    {.name = "language", .type = FIELD_ENUM, .allowed = languages},
     {0},
 };
 
@@ -109,6 +114,23 @@ struct write_ctx {
   struct office_user u;
 };
 
+/* The invitation e-mail with the new user's first sign-in link. */
+static enum store_status tell_new_user(struct store_conn *c, const struct request *req,
+                                       const struct office_user *u)
+{
+  struct office o;
+  enum store_status st = store_office_get(c, u->office_id, &o);
+  if (st != STORE_OK)
+    return st;
+  const char *lang = json_str_member(req->json, "language");
+  struct sign_in_invitation inv = {.user_id = u->id, .email = u->email, .office_name = o.name,
+                                   .actor_name = req->principal.email,
+                                   .full = u->role == OFFICE_ROLE_FULL,
+                                   .language = lang ? lang : "sv",
+                                   .secret = &req->app->secret, .now_ms = util_now_ms()};
+  return sign_in_invite(c, &inv);
+}
+
 static enum store_status create_tx(struct store_conn *c, void *arg)
 {
   struct write_ctx *w = arg;
@@ -127,6 +149,8 @@ static enum store_status create_tx(struct store_conn *c, void *arg)
   if (st == STORE_OK)
     st = audit_record(c, &req->principal, "user_added", "office_user", w->u.id, email,
                       role_str(role));
+  if (st == STORE_OK)
+    st = tell_new_user(c, req, &w->u);
   if (st != STORE_OK)
     return st;
   w->w.body = user_json(&w->u);
@@ -147,6 +171,7 @@ enum MHD_Result api_users_create(struct request *req)
     return api_store_failure(req, STORE_ERROR, "user");
   w->w = (struct api_write){.req = req, .ik = &ik};
   r = api_write_run(&w->w, create_tx, w, 201, "user");
+  mailer_wake(req->app->mailer);
   free(w);
   return r;
 }

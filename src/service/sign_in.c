@@ -12,38 +12,56 @@
 #define NONCE_BYTES 24
 #define COOKIE_RANDOM_BYTES 32
 
-/* One link and its e-mail for account a. */
-static enum store_status send_one(struct store_conn *c, const struct sign_in_ask *ask,
-                                  const struct sign_in_account *a)
+/* A new link for (kind, id) lasting ttl_ms, and its e-mail: template with data (members
+ * added here: sign_in_nonce; data is consumed) to recipient in language. */
+static enum store_status send_link(struct store_conn *c, const struct secret *secret,
+                                   int64_t now_ms, int64_t ttl_ms, enum principal_kind kind,
+                                   const char *id, const char *recipient, const char *language,
+                                   const char *template_name, json_t *data)
 {
   char nonce[48], token[SECRET_TOKEN_LEN], hash[65];
-  if (!util_random_token(nonce, sizeof nonce, NONCE_BYTES))
+  if (!data || !util_random_token(nonce, sizeof nonce, NONCE_BYTES)) {
+    json_decref(data);
     return STORE_ERROR;
-  secret_token(ask->secret, "sign-in", nonce, token);
+  }
+  secret_token(secret, "sign-in", nonce, token);
   util_sha256_hex(token, hash);
   memset(token, 0, sizeof token);
-  enum store_status st =
-      store_sign_in_link_add(c, a->kind, a->id, hash, ask->now_ms + SIGN_IN_LINK_TTL_MS);
-  if (st != STORE_OK)
-    return st;
-  json_t *data = json_pack("{s:s, s:s, s:i}", "sign_in_nonce", nonce, "account_kind",
-                           store_principal_kind_str(a->kind), "valid_minutes",
-                           SIGN_IN_LINK_TTL_MS / 60000);
-  if (!data)
-    return STORE_ERROR;
-  if (a->account_name[0])
-    json_object_set_new(data, "account_name", json_string(a->account_name));
-  char *text = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
+  enum store_status st = store_sign_in_link_add(c, kind, id, hash, now_ms + ttl_ms);
+  json_object_set_new(data, "sign_in_nonce", json_string(nonce));
+  char *text = st == STORE_OK ? json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
   json_decref(data);
-  if (!text)
-    return STORE_ERROR;
-  struct outbox_message m = {.recipient = a->email,
-                             .template_name = "sign_in_link",
-                             .language = ask->language,
+  if (st != STORE_OK || !text)
+    return st != STORE_OK ? st : STORE_ERROR;
+  struct outbox_message m = {.recipient = recipient,
+                             .template_name = template_name,
+                             .language = language,
                              .data_json = text};
   st = store_outbox_enqueue(c, &m, NULL);
   free(text);
   return st;
+}
+
+/* One link and its e-mail for account a. */
+static enum store_status send_one(struct store_conn *c, const struct sign_in_ask *ask,
+                                  const struct sign_in_account *a)
+{
+  json_t *data = json_pack("{s:s, s:i}", "account_kind", store_principal_kind_str(a->kind),
+                           "valid_minutes", SIGN_IN_LINK_TTL_MS / 60000);
+  if (data && a->account_name[0])
+    json_object_set_new(data, "account_name", json_string(a->account_name));
+  return send_link(c, ask->secret, ask->now_ms, SIGN_IN_LINK_TTL_MS, a->kind, a->id, a->email,
+                   ask->language, "sign_in_link", data);
+}
+
+enum store_status sign_in_invite(struct store_conn *c, const struct sign_in_invitation *inv)
+{
+  json_t *data = json_pack("{s:s, s:i, s:b}", "office_name", inv->office_name, "valid_days",
+                           (int)(SIGN_IN_INVITE_TTL_MS / 86400000), "full", inv->full);
+  if (data && inv->actor_name && inv->actor_name[0])
+    json_object_set_new(data, "actor_name", json_string(inv->actor_name));
+  return send_link(c, inv->secret, inv->now_ms, SIGN_IN_INVITE_TTL_MS, PRINCIPAL_OFFICE_USER,
+                   inv->user_id, inv->email, inv->language, "user_invited", data);
 }
 
 enum store_status sign_in_send_links(struct store_conn *c, const struct sign_in_ask *a,

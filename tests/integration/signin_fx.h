@@ -61,9 +61,10 @@ static inline void sx_qp_decode(char *t)
   *o = '\0';
 }
 
-/* The newest sign-in e-mail to recipient as delivered to the spool, decoded, into text
+/* The newest e-mail of template to recipient as delivered to the spool, decoded, into text
  * (len bytes); waits up to 10 s for the mailer to deliver it. False when it did not. */
-static inline bool sx_mail_text(struct server *s, const char *recipient, char *text, size_t len)
+static inline bool sx_mail_text_of(struct server *s, const char *template_name,
+                                   const char *recipient, char *text, size_t len)
 {
   for (int tries = 0; tries < 400; tries++) {
     sqlite3 *db = NULL;
@@ -71,10 +72,11 @@ static inline bool sx_mail_text(struct server *s, const char *recipient, char *t
     if (sqlite3_open_v2(s->db, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
       sqlite3_busy_timeout(db, 5000);
       sqlite3_stmt *st = NULL;
-      if (sqlite3_prepare_v2(db, "SELECT id FROM outbox WHERE template = 'sign_in_link' AND "
+      if (sqlite3_prepare_v2(db, "SELECT id FROM outbox WHERE template = ? AND "
                                  "lower(recipient) = lower(?) ORDER BY rowid DESC LIMIT 1",
                              -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, recipient, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 1, template_name, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, recipient, -1, SQLITE_TRANSIENT);
         if (sqlite3_step(st) == SQLITE_ROW)
           snprintf(id, sizeof id, "%s", (const char *)sqlite3_column_text(st, 0));
       }
@@ -98,12 +100,20 @@ static inline bool sx_mail_text(struct server *s, const char *recipient, char *t
   return false;
 }
 
-/* The token of the newest sign-in link e-mailed to recipient into token (>= 64 bytes). */
-static inline bool sx_link_token(struct server *s, const char *recipient, char *token)
+/* The newest sign-in e-mail ("sign_in_link") to recipient. */
+static inline bool sx_mail_text(struct server *s, const char *recipient, char *text, size_t len)
+{
+  return sx_mail_text_of(s, "sign_in_link", recipient, text, len);
+}
+
+/* The token of the sign-in link in the newest e-mail of template to recipient into token
+ * (>= 64 bytes). */
+static inline bool sx_link_token_of(struct server *s, const char *template_name,
+                                    const char *recipient, char *token)
 {
   static char text[16384];
   token[0] = '\0';
-  if (!sx_mail_text(s, recipient, text, sizeof text))
+  if (!sx_mail_text_of(s, template_name, recipient, text, sizeof text))
     return false;
   /* The link's base is --public-url, else the address the server was told to bind. */
   const char *want = "/sign-in#token=";
@@ -117,6 +127,12 @@ static inline bool sx_link_token(struct server *s, const char *recipient, char *
   memcpy(token, at, n);
   token[n] = '\0';
   return true;
+}
+
+/* The token of the newest sign-in link e-mailed ("sign_in_link") to recipient. */
+static inline bool sx_link_token(struct server *s, const char *recipient, char *token)
+{
+  return sx_link_token_of(s, "sign_in_link", recipient, token);
 }
 
 /* POST /v1/sessions with token; returns the status, and on 201 fills se from the Set-Cookie

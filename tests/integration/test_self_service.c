@@ -129,8 +129,19 @@ int main(void)
   resp_free(&r);
   CHECK_INT(status(&s, "GET", path, tok_limited, NULL), 403);
   CHECK_INT(status(&s, "GET", path, tok_b, NULL), 404);
+  /* The invitation e-mail's link signs the new user in (once). */
+  static char text[16384];
+  CHECK(sx_mail_text_of(&s, "user_invited", "ny@byra-ett.se", text, sizeof text));
+  CHECK(strstr(text, "info@byra-ett.se har lagt till dig som anv\xc3\xa4ndare p\xc3\xa5 "
+                     "Byr\xc3\xa5 Ett AB i advisord.") != NULL);
+  CHECK(strstr(text, "Du har fulla r\xc3\xa4ttigheter") != NULL);
+  CHECK(strstr(text, "i 7 dagar") != NULL);
+  char tok_invite[64];
+  CHECK(sx_link_token_of(&s, "user_invited", "ny@byra-ett.se", tok_invite));
   struct sx_session ny_s;
-  sx_sign_in(&s, "ny@byra-ett.se", &ny_s);
+  CHECK_INT(sx_start(&s, tok_invite, &ny_s), 201);
+  struct sx_session twice;
+  CHECK_INT(sx_start(&s, tok_invite, &twice), 410);
   CHECK(sx_call(&s, &ny_s, false, "GET", "/v1/me", NULL, &r));
   CHECK_STR(resp_str(&r, "role"), "full");
   CHECK_STR(resp_str(&r, "office.id"), office);
@@ -283,7 +294,8 @@ int main(void)
   CHECK_INT(server_stop(&s, true), 0);
   char wal[320];
   snprintf(wal, sizeof wal, "%s-wal", s.db);
-  const char *secrets[] = {tok_api, tok_q, tok_c2, tok_ny_api, ny_s.value, ny_s.csrf};
+  const char *secrets[] = {tok_api, tok_q, tok_c2, tok_ny_api, ny_s.value, ny_s.csrf,
+                           tok_invite};
   for (size_t k = 0; k < sizeof secrets / sizeof secrets[0]; k++) {
     CHECK(secrets[k][0] != '\0');
     CHECK_MSG(!fx_file_contains(s.db, secrets[k]), "secret %zu in the database", k);

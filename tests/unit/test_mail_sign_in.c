@@ -1,10 +1,11 @@
-/* Unit tests of the sign-in e-mail (texts_account.c): in both languages it names the account
+/* Unit tests of the account e-mails (texts_account.c). The sign-in e-mail: in both languages it names the account
  * and how long the link works, carries the link <public URL>/sign-in#token=<token> with the
  * token derived for "sign-in" (never the nonce, never an invitation's token), and refuses to
  * render without any of its required members, naming it. */
 #include "mail_template_fx.h"
 #include "secret.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,10 +75,45 @@ static void test_required_members(void)
   CHECK(mail_template_known("sign_in_link"));
 }
 
+/* The invitation of a new office user: who added it, where, its rights, its link. */
+static void test_invitation(void)
+{
+#define INVITED(full)                                                                       \
+  "{\"sign_in_nonce\":\"nonce-s1\",\"valid_days\":7,\"office_name\":\"Byrå Öst AB\","      \
+  "\"actor_name\":\"anna@byra.se\",\"full\":" full "}"
+  json_t *data = json_loads(INVITED("true"), 0, NULL);
+  char *sv = render_body("user_invited", "sv", data, NULL);
+  char *en = render_body("user_invited", "en", data, NULL);
+  char token[SECRET_TOKEN_LEN], link[200];
+  secret_token(&key, "sign-in", "nonce-s1", token);
+  snprintf(link, sizeof link, "https://advisor.example.se/sign-in#token=%s", token);
+  CHECK(sv && strstr(sv, "anna@byra.se har lagt till dig som användare på Byrå Öst AB"));
+  CHECK(sv && strstr(sv, "Du har fulla rättigheter") && strstr(sv, "i 7 dagar"));
+  CHECK(sv && strstr(sv, link) && !strstr(sv, "nonce-s1"));
+  CHECK(en && strstr(en, "anna@byra.se has added you as a user of Byrå Öst AB"));
+  CHECK(en && strstr(en, "You have full rights") && strstr(en, "for 7 days") && strstr(en, link));
+  free(sv);
+  free(en);
+  json_decref(data);
+  data = json_loads(INVITED("false"), 0, NULL);
+  json_object_del(data, "actor_name");
+  sv = render_body("user_invited", "sv", data, NULL);
+  CHECK(sv && strstr(sv, "Du har lagts till som användare på Byrå Öst AB"));
+  CHECK(sv && !strstr(sv, "fulla rättigheter"));
+  free(sv);
+  json_object_del(data, "office_name");
+  struct mail_rendered r;
+  char why[200] = "";
+  CHECK(!mail_template_render("user_invited", "sv", data, &ctx, &r, why, sizeof why));
+  CHECK(strstr(why, "office_name") != NULL);
+  json_decref(data);
+}
+
 int main(void)
 {
   init_key();
   test_texts();
+  test_invitation();
   test_required_members();
   return TEST_REPORT();
 }
