@@ -70,4 +70,9 @@ enum store_status store_session_end(struct store_conn *c, const char *principal_
 enum store_status store_sessions_end_all(struct store_conn *c, const char *principal_id,
                                          int *n);
 
+/* Deletes the sign-in links that expired before before_ms and the sessions that ended,
+ * expired or lapsed (unused for idle_ms) before it; *n how many rows went (may be NULL). */
+enum store_status store_sign_in_purge(struct store_conn *c, int64_t before_ms, int64_t idle_ms,
+                                      int *n);
+
 #endif

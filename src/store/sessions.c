@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 enum store_status store_sign_in_accounts(struct store_conn *c, const char *email,
                                          struct sign_in_account *out, size_t max, size_t *n)
@@ -222,5 +223,33 @@ enum store_status store_sessions_end_all(struct store_conn *c, const char *princ
   enum store_status st = db_exec_stmt(c, s);
   if (n)
     *n = st == STORE_OK ? db_changes(c) : 0;
+  return st;
+}
+
+enum store_status store_sign_in_purge(struct store_conn *c, int64_t before_ms, int64_t idle_ms,
+                                      int *n)
+{
+  char before[STORE_TIME_LEN];
+  util_time_iso8601((time_t)(before_ms / 1000), before, sizeof before);
+  int gone = 0;
+  sqlite3_stmt *s = db_stmt(c, "DELETE FROM sign_in_links WHERE expires_ms < :before");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_int(s, ":before", before_ms);
+  enum store_status st = db_exec_stmt(c, s);
+  gone += st == STORE_OK ? db_changes(c) : 0;
+  if (st == STORE_OK && (s = db_stmt(c, "DELETE FROM sessions WHERE expires_ms < :before "
+                                        "OR last_seen_ms + :idle < :before "
+                                        "OR ended_at < :before_iso")) == NULL)
+    return STORE_ERROR;
+  if (st == STORE_OK) {
+    db_bind_int(s, ":before", before_ms);
+    db_bind_int(s, ":idle", idle_ms);
+    db_bind_text(s, ":before_iso", before);
+    st = db_exec_stmt(c, s);
+    gone += st == STORE_OK ? db_changes(c) : 0;
+  }
+  if (n)
+    *n = gone;
   return st;
 }

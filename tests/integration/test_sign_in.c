@@ -303,9 +303,41 @@ static void test_rate_limits(void)
   CHECK_INT(server_stop(&s, false), 0);
 }
 
+/* Links and sessions a day past their end are deleted by the sweeper; live ones stay. */
+static void test_purge(void)
+{
+  struct server s;
+  const char *args[] = {"--expiry-sweep-interval", "1", NULL};
+  server_start(&s, args, NULL);
+  char office[FX_ID_LEN];
+  fx_office(&s, "Byrå Tre AB", "5560360793", "info@byra-tre.se", office, NULL);
+  struct sx_session live, old, ended;
+  sx_sign_in(&s, "info@byra-tre.se", &live);
+  sx_sign_in(&s, "info@byra-tre.se", &old);
+  sx_sign_in(&s, "info@byra-tre.se", &ended);
+  CHECK_INT(sx_ask(&s, "info@byra-tre.se", NULL), 202); /* one link still unused */
+  CHECK(cx_exec(&s, "UPDATE sessions SET expires_ms = 1000 WHERE id = ?", old.id));
+  CHECK(cx_exec(&s, "UPDATE sessions SET ended_at = '2020-01-01T00:00:00Z' WHERE id = ?",
+                ended.id));
+  CHECK(cx_exec(&s, "UPDATE sign_in_links SET expires_ms = 1000 WHERE used_ms IS NOT NULL",
+                NULL));
+  long sessions = 3, links = 4;
+  for (int tries = 0; tries < 200 && (sessions != 1 || links != 1); tries++) {
+    usleep(25 * 1000);
+    sessions = cx_count(&s, "SELECT count(*) FROM sessions", NULL);
+    links = cx_count(&s, "SELECT count(*) FROM sign_in_links", NULL);
+  }
+  CHECK_INT(sessions, 1);
+  CHECK_INT(links, 1);
+  CHECK_INT(cx_count(&s, "SELECT count(*) FROM sessions WHERE id = ?", live.id), 1);
+  check_me(&s, &live, "office_user");
+  CHECK_INT(server_stop(&s, false), 0);
+}
+
 int main(void)
 {
   test_sign_in();
   test_rate_limits();
+  test_purge();
   return TEST_REPORT();
 }
