@@ -16,6 +16,16 @@ extern const char *const api_secret_after_segments[];
  * or expired token), or ERR_UNAVAILABLE / ERR_INTERNAL when the store cannot answer. */
 enum err_code api_authenticate(struct request *req);
 
+/* The session cookie's name, and its Set-Cookie value for value (HttpOnly, SameSite=Lax,
+ * Path=/, Secure when the public URL is https) lasting max_age_s (0: deletes it) into out. */
+#define API_SESSION_COOKIE "advisord_session"
+struct app;
+void api_session_cookie(const struct app *app, const char *value, long max_age_s, char *out,
+                        size_t len);
+/* The CSRF token of the session whose cookie value is cookie, into out (>= SECRET_TOKEN_LEN):
+ * derived from the server secret, never stored. */
+void api_csrf_token(const struct app *app, const char *cookie, char *out);
+
 /* Answers a store failure that the handler has no more specific answer for:
  * NOT_FOUND -> 404, CONFLICT -> 409, BUSY -> 503 with Retry-After, else 500. */
 enum MHD_Result api_store_failure(struct request *req, enum store_status st, const char *what);

@@ -1,4 +1,5 @@
-/* collab_sweep.h - the thread that records lapsed invitations as expired. main.c starts it
+/* collab_sweep.h - the thread that records lapsed invitations as expired and drops sign-in
+ * links and sessions long past their end. main.c starts it
  * with the server and stops it before closing the store. */
 #ifndef ADVISORD_COLLAB_SWEEP_H
 #define ADVISORD_COLLAB_SWEEP_H
@@ -13,6 +14,9 @@ struct collab_sweeper;
 struct collab_sweeper *collab_sweeper_start(struct app *app);
 /* Stops and frees the sweeper; NULL is fine. */
 void collab_sweeper_stop(struct collab_sweeper *sw);
+/* Deletes sign-in links and browser sessions that ended more than a day ago; returns how
+ * many rows went. */
+size_t sign_in_purge_once(struct app *app);
 /* Records every invitation that has lapsed by now; returns how many. */
 size_t collab_sweep_once(struct app *app);
 

@@ -17,6 +17,10 @@ struct config {
   long body_min_rate;     /* bytes/s a request body must average (0: no minimum) */
   long guess_limit;       /* failed guesses from one address before it is slowed (0: off) */
   long guess_forget;      /* seconds without a failure after which an address starts afresh */
+  long sign_in_limit;     /* sign-in e-mails per address before further ones are slowed */
+  long sign_in_client_limit; /* sign-in requests per client address before they are slowed */
+  long session_idle;      /* seconds a browser session lives unused */
+  long session_max;       /* seconds a browser session lives at most */
   long max_connections;   /* open connections in all */
   long max_connections_per_ip; /* open connections from one client address */
   long body_max;          /* request body cap in bytes */

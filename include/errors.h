@@ -15,6 +15,7 @@
   X(ERR_BAD_REQUEST, "bad_request", 400, "The HTTP request is malformed") \
   X(ERR_UNAUTHENTICATED, "unauthenticated", 401, "Authentication is required") \
   X(ERR_FORBIDDEN, "forbidden", 403, "You may not do this") \
+  X(ERR_CSRF, "csrf_proof_missing", 403, "A change made with the session cookie needs proof that this site asked for it") \
   X(ERR_NOT_FOUND, "not_found", 404, "Not found") \
   X(ERR_ROUTE_NOT_FOUND, "route_not_found", 404, "No such endpoint") \
   X(ERR_METHOD_NOT_ALLOWED, "method_not_allowed", 405, "Method not allowed on this endpoint") \

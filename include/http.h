@@ -14,6 +14,7 @@
 
 struct request;
 struct app;
+struct http_server;
 
 typedef enum MHD_Result (*route_handler)(struct request *req);
 
@@ -47,6 +48,7 @@ typedef enum err_code (*http_authenticator)(struct request *req);
 struct request {
   struct MHD_Connection *conn;
   struct app *app;
+  struct http_server *srv;         /* the server answering it */
   const char *method;              /* libmicrohttpd's storage */
   const char *version;             /* "HTTP/1.1", libmicrohttpd's storage */
   char *path;                      /* decoded path, no query */
@@ -70,6 +72,8 @@ struct request {
   size_t n_extra;
   char *cors_origin;               /* echoed in Access-Control-Allow-Origin when allowed */
   char allow[96];                  /* methods the matched path takes */
+  const char *auth_detail;         /* why authentication refused, in plain words (static);
+                                      NULL: the usual words for the error */
 };
 
 struct http_options {
@@ -81,6 +85,9 @@ struct http_options {
   unsigned body_min_rate;          /* bytes/s a body must average after head_timeout_s; 0: any */
   unsigned guess_limit;            /* failed guesses from one address before it is slowed; 0: off */
   unsigned guess_forget_s;         /* an address without a failure this long starts afresh */
+  unsigned throttle_per_key;       /* http_throttle: uses per key before it is slowed; 0: off */
+  unsigned throttle_per_client;    /* http_throttle: uses per client address; 0: off */
+  unsigned throttle_forget_s;      /* a key or address unused this long starts afresh */
   unsigned max_connections;        /* in all */
   unsigned max_connections_per_ip; /* from one client address: a slow client cannot take all */
   size_t body_max;
@@ -111,6 +118,15 @@ const char *http_param(const struct request *req, const char *name);
 const char *http_query(const struct request *req, const char *name);
 /* A request header (case-insensitive), NULL when absent. libmicrohttpd's storage. */
 const char *http_header(const struct request *req, const char *name);
+/* A cookie of the request by name, NULL when absent. libmicrohttpd's storage. */
+const char *http_cookie(const struct request *req, const char *name);
+
+/* Counts one use of an action that sends something to someone (a sign-in e-mail) under key
+ * (hashed here; e.g. the e-mail address) and under the client's address. Past
+ * throttle_per_key uses of a key, or throttle_per_client of an address, each further use must
+ * wait, twice as long each time (1 s, 2 s, 4 s ... at most 600 s). Returns the seconds still
+ * to wait (nothing counted: answer 429 with them), or 0 when the use may go ahead. */
+unsigned http_throttle(struct request *req, const char *key);
 
 /* ---- replies: each queues exactly one response and returns libmicrohttpd's result ---- */
 /* Adds a header to the coming reply (the value is copied). */

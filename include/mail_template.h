@@ -43,4 +43,9 @@ bool mail_template_known(const char *name);
 bool mail_invitation_link(const struct mail_render_ctx *ctx, const char *nonce, char *out,
                           size_t len);
 
+/* The sign-in link <public_url>/sign-in#token=<token> for a nonce into out (the token is
+ * secret_token(secret, "sign-in", nonce)); false when it does not fit. */
+bool mail_sign_in_link(const struct mail_render_ctx *ctx, const char *nonce, char *out,
+                       size_t len);
+
 #endif

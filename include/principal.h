@@ -18,10 +18,13 @@ enum office_role { OFFICE_ROLE_NONE = 0, OFFICE_ROLE_LIMITED, OFFICE_ROLE_FULL }
 struct principal {
   enum principal_kind kind;
   char id[37];          /* the principal's own id (user, customer admin, support, admin) */
-  char token_id[37];    /* the token it authenticated with */
+  char token_id[37];    /* the token it authenticated with ("" for a session) */
+  char session_id[37];  /* the session it authenticated with ("" for a token) */
   char office_id[37];   /* office users: their office */
   char company_id[37];  /* customer administrators: their company */
   enum office_role role;
+  long long credential_used_ms; /* when its token or session was last noted as used (unix ms;
+                                   0: never); written at most once a minute */
   char email[255];
 };
 

@@ -35,6 +35,7 @@ struct office_user {
   char id[STORE_ID_LEN];
   char office_id[STORE_ID_LEN];
   char email[STORE_EMAIL_LEN];
+  char name[STORE_NAME_LEN];           /* empty when not given */
   enum office_role role;
   char created_at[STORE_TIME_LEN];
 };
@@ -73,6 +74,8 @@ struct customer_admin {
 
 /* "office_user", "customer_admin", "support", "admin"; NULL for PRINCIPAL_NONE. */
 const char *store_principal_kind_str(enum principal_kind kind);
+/* The kind named by s (as store_principal_kind_str writes it); PRINCIPAL_NONE when none. */
+enum principal_kind store_principal_kind_parse(const char *s);
 
 /* ---- offices and office users ---- */
 /* Inserts an office (corporate_id already normalised); fills out. CONFLICT: the corporate ID
@@ -91,6 +94,26 @@ enum store_status store_office_user_create(struct store_conn *c, const char *off
 /* A user by id, only when it belongs to office_id (NULL: any office). */
 enum store_status store_office_user_get(struct store_conn *c, const char *office_id,
                                         const char *id, struct office_user *out);
+
+/* The office's users in (created_at, id) order after the cursor (NULLs: from the start), at
+ * most limit; fn returns false to stop (u valid only during the call). */
+enum store_status store_office_users_list(struct store_conn *c, const char *office_id,
+                                          const char *after_created, const char *after_id,
+                                          int limit,
+                                          bool (*fn)(const struct office_user *u, void *arg),
+                                          void *arg);
+/* Sets the user's name (NULL: kept) and role (OFFICE_ROLE_NONE: kept). NOT_FOUND: no such
+ * user in the office. */
+enum store_status store_office_user_update(struct store_conn *c, const char *office_id,
+                                           const char *id, const char *name,
+                                           enum office_role role);
+/* How many users of the office have the role full. */
+enum store_status store_office_full_users(struct store_conn *c, const char *office_id,
+                                          long *n);
+/* Removes the user: its tasks lose their assignee, its tokens are revoked, its sessions end,
+ * its sign-in links go, then the user. NOT_FOUND: no such user in the office. */
+enum store_status store_office_user_remove(struct store_conn *c, const char *office_id,
+                                           const char *id);
 
 /* ---- companies ---- */
 /* Inserts co (corporate_id normalised; relation and, for a subscriber, sub filled in); fills

@@ -27,7 +27,10 @@
   X(CAP_COMPANIES_READ, "companies.read")                                                     \
   X(CAP_COMPANIES_WRITE, "companies.write")                                                   \
   X(CAP_VARIANT_DOWNGRADE, "variants.downgrade")   /* support only */                         \
-  X(CAP_OUTBOX_MANAGE, "outbox.manage")
+  X(CAP_OUTBOX_MANAGE, "outbox.manage")                                                       \
+  X(CAP_USERS_MANAGE, "users.manage")              /* office: full rights */                  \
+  X(CAP_TOKENS_MANAGE, "tokens.manage")            /* office full rights; customer admin */   \
+  X(CAP_AUDIT_READ, "audit.read")                  /* office full rights; customer admin */
 
 enum capability {
 #define AUTHZ_ENUM(e, name) e,

@@ -1,5 +1,6 @@
 /* collab_sweep.c - the expiry sweeper: a thread that, every --expiry-sweep-interval seconds,
- * records invitations that lapsed unanswered as expired (state, version, an event by the
+ * drops sign-in links and sessions a day past their end, and records invitations that lapsed
+ * unanswered as expired (state, version, an event by the
  * system dated at the expiry), so that the history and the one-open-per-office-and-company
  * rule do not wait for the next request to touch them. Reads never wait for it: a lapsed
  * invitation already reads as expired (collab_effective_state). */
@@ -8,6 +9,7 @@
 #include "app.h"
 #include "collab_api.h"
 #include "log.h"
+#include "store_session.h"
 #include "util.h"
 
 #include <errno.h>
@@ -70,6 +72,34 @@ size_t collab_sweep_once(struct app *app)
   return total;
 }
 
+/* Links and sessions nobody can use any more go a day after their end, so that the tables do
+ * not grow without bound. */
+#define SIGN_IN_KEEP_MS ((int64_t)24 * 60 * 60 * 1000)
+
+struct purge {
+  int64_t idle_ms;
+  int removed;
+};
+
+static enum store_status purge_tx(struct store_conn *c, void *arg)
+{
+  struct purge *p = arg;
+  return store_sign_in_purge(c, util_now_ms() - SIGN_IN_KEEP_MS, p->idle_ms, &p->removed);
+}
+
+size_t sign_in_purge_once(struct app *app)
+{
+  struct purge p = {.idle_ms = app->cfg->session_idle * 1000};
+  if (store_write(app->store, purge_tx, &p) != STORE_OK) {
+    log_msg(LOG_WARN, "sign_in_purge_failed", "old sign-in links and sessions stay until the "
+                                              "next sweep");
+    return 0;
+  }
+  if (p.removed > 0)
+    log_json(LOG_INFO, "sign_in_purged", json_pack("{s:i}", "count", p.removed));
+  return (size_t)p.removed;
+}
+
 static void *sweeper_main(void *arg)
 {
   struct collab_sweeper *sw = arg;
@@ -86,6 +116,7 @@ static void *sweeper_main(void *arg)
       break;
     pthread_mutex_unlock(&sw->mu);
     collab_sweep_once(sw->app);
+    sign_in_purge_once(sw->app);
     pthread_mutex_lock(&sw->mu);
   }
   pthread_mutex_unlock(&sw->mu);

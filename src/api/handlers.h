@@ -24,6 +24,31 @@ json_t *api_variant_json(const struct variant *v);
 
 /* me.c */
 enum MHD_Result api_me_get(struct request *req);
+/* The principal as GET /v1/me shows it (new reference), or NULL with the failure in *st. */
+json_t *api_principal_json(struct store_conn *c, const struct principal *p,
+                           enum store_status *st);
+
+/* sessions.c: sign-in by e-mail link and browser sessions */
+enum MHD_Result api_sign_in(struct request *req);
+enum MHD_Result api_sessions_create(struct request *req);
+enum MHD_Result api_sessions_list(struct request *req);
+enum MHD_Result api_sessions_delete(struct request *req);
+
+/* users.c: office self-service (full rights) */
+enum MHD_Result api_users_list(struct request *req);
+enum MHD_Result api_users_create(struct request *req);
+enum MHD_Result api_users_get(struct request *req);
+enum MHD_Result api_users_patch(struct request *req);
+enum MHD_Result api_users_delete(struct request *req);
+
+/* api_tokens.c: API tokens (office full rights, customer administrators) */
+enum MHD_Result api_tokens_list(struct request *req);
+enum MHD_Result api_tokens_create(struct request *req);
+enum MHD_Result api_tokens_get(struct request *req);
+enum MHD_Result api_tokens_delete(struct request *req);
+
+/* audit.c: the audit log */
+enum MHD_Result api_audit_list(struct request *req);
 
 /* customers.c */
 enum MHD_Result api_customers_create(struct request *req);

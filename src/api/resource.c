@@ -158,6 +158,37 @@ enum MHD_Result api_page_reply(struct request *req, json_t *items, const char *c
   return reply_json(req, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor", cursor));
 }
 
+enum MHD_Result api_list_run(struct request *req, api_page_fill fill, void *arg,
+                             const char *what)
+{
+  char parts[2][1024];
+  const char *cursor = http_query(req, "cursor");
+  if (cursor && !api_cursor_decode(cursor, 2, parts))
+    return api_bad_cursor(req);
+  const char *after[2] = {cursor ? parts[0] : NULL, cursor ? parts[1] : NULL};
+  struct store_conn *c = store_conn(req->app->store);
+  struct api_page *p = calloc(1, sizeof *p);
+  if (!c || !p) {
+    free(p);
+    return api_store_failure(req, STORE_ERROR, what);
+  }
+  *p = (struct api_page){.items = json_array(),
+                         .limit = api_list_limit(req, API_LIST_DEFAULT_LIMIT)};
+  enum store_status st = fill(c, after, p, arg);
+  enum MHD_Result r;
+  if (st == STORE_ABORT) /* the fill found the cursor unusable */
+    r = api_bad_cursor(req);
+  else if (st != STORE_OK)
+    r = api_store_failure(req, st, what);
+  else {
+    const char *next[] = {p->keys[0], p->keys[1]};
+    r = api_page_reply(req, json_incref(p->items), p->more ? next : NULL, 2);
+  }
+  json_decref(p->items);
+  free(p);
+  return r;
+}
+
 enum store_status tx_fail(struct tx_error *e, enum err_code code, const char *fmt, ...)
 {
   e->code = code;

@@ -6,6 +6,7 @@
 #define ANYONE PRINCIPAL_ANY
 #define OFFICE PRINCIPAL_OFFICE_USER
 #define VENDOR (PRINCIPAL_SUPPORT | PRINCIPAL_ADMIN)
+#define PEOPLE (PRINCIPAL_OFFICE_USER | PRINCIPAL_CUSTOMER_ADMIN | PRINCIPAL_SUPPORT)
 
 const struct route api_routes[] = {
     {"GET", "/healthz", api_healthz, PUBLIC, 0},
@@ -14,6 +15,24 @@ const struct route api_routes[] = {
     {"GET", "/v1/variants/{code}", api_variants_get, PUBLIC, 0},
     {"POST", "/v1/variant-changes/preview", api_variant_change_preview, PUBLIC, ROUTE_JSON_BODY},
     {"GET", "/v1/me", api_me_get, ANYONE, 0},
+    /* sign-in and sessions (sessions.c): the link's token in the body is the credential */
+    {"POST", "/v1/sign-in", api_sign_in, PUBLIC, ROUTE_JSON_BODY},
+    {"POST", "/v1/sessions", api_sessions_create, PUBLIC, ROUTE_JSON_BODY | ROUTE_GUESSABLE},
+    {"GET", "/v1/sessions", api_sessions_list, PEOPLE, 0},
+    {"DELETE", "/v1/sessions/{id}", api_sessions_delete, PEOPLE, 0},
+    /* office self-service (users.c): full rights, checked by the handlers */
+    {"GET", "/v1/users", api_users_list, OFFICE, 0},
+    {"POST", "/v1/users", api_users_create, OFFICE, ROUTE_JSON_BODY},
+    {"GET", "/v1/users/{id}", api_users_get, OFFICE, 0},
+    {"PATCH", "/v1/users/{id}", api_users_patch, OFFICE, ROUTE_JSON_BODY},
+    {"DELETE", "/v1/users/{id}", api_users_delete, OFFICE, 0},
+    /* API tokens (api_tokens.c) and the audit log (audit.c) */
+    {"GET", "/v1/tokens", api_tokens_list, OFFICE | PRINCIPAL_CUSTOMER_ADMIN, 0},
+    {"POST", "/v1/tokens", api_tokens_create, OFFICE | PRINCIPAL_CUSTOMER_ADMIN,
+     ROUTE_JSON_BODY},
+    {"GET", "/v1/tokens/{id}", api_tokens_get, OFFICE | PRINCIPAL_CUSTOMER_ADMIN, 0},
+    {"DELETE", "/v1/tokens/{id}", api_tokens_delete, OFFICE | PRINCIPAL_CUSTOMER_ADMIN, 0},
+    {"GET", "/v1/audit-events", api_audit_list, OFFICE | PRINCIPAL_CUSTOMER_ADMIN, 0},
     {"POST", "/v1/customers", api_customers_create, OFFICE, ROUTE_JSON_BODY},
     {"GET", "/v1/customers", api_customers_list, OFFICE, 0},
     {"GET", "/v1/customers/{id}", api_customers_get, OFFICE, 0},

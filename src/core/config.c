@@ -54,6 +54,16 @@ static const struct option_def options[] = {
         "at most 600 s; 0: never)"),
     NUM(guess_forget, "--guess-forget", "ADVISORD_GUESS_FORGET", "900", 1, 86400,
         "seconds without a failed guess after which an address starts afresh"),
+    NUM(sign_in_limit, "--sign-in-limit", "ADVISORD_SIGN_IN_LIMIT", "5", 0, 1000000,
+        "sign-in requests for one e-mail address within 15 minutes before each further one "
+        "makes it wait (429 with Retry-After: 1 s, 2 s, 4 s ... at most 600 s; 0: never)"),
+    NUM(sign_in_client_limit, "--sign-in-client-limit", "ADVISORD_SIGN_IN_CLIENT_LIMIT", "30",
+        0, 1000000, "sign-in requests from one client address within 15 minutes before each "
+        "further one makes it wait, as --sign-in-limit (0: never)"),
+    NUM(session_idle, "--session-idle", "ADVISORD_SESSION_IDLE", "3600", 60, 31536000,
+        "seconds a browser session (the sign-in cookie) stays valid without being used"),
+    NUM(session_max, "--session-max", "ADVISORD_SESSION_MAX", "604800", 60, 31536000,
+        "seconds a browser session stays valid at most, however much it is used"),
     NUM(body_max, "--body-max", "ADVISORD_BODY_MAX", "1048576", 1024, 67108864,
         "largest request body in bytes (larger: 413)"),
     NUM(url_max, "--url-max", "ADVISORD_URL_MAX", "8192", 256, 32768,

@@ -26,6 +26,9 @@ static bool office_user_may(enum office_role role, enum capability cap)
   case CAP_CUSTOMERS_DELETE:
   case CAP_COLLABORATIONS_CHANGE_TERMS:
   case CAP_COLLABORATIONS_END:
+  case CAP_USERS_MANAGE:
+  case CAP_TOKENS_MANAGE:
+  case CAP_AUDIT_READ:
     return role == OFFICE_ROLE_FULL;
   default:
     return false;
@@ -35,7 +38,8 @@ static bool office_user_may(enum office_role role, enum capability cap)
 static bool customer_admin_may(enum capability cap)
 {
   return cap == CAP_COLLABORATIONS_READ || cap == CAP_COLLABORATIONS_APPROVE ||
-         cap == CAP_COLLABORATIONS_END || cap == CAP_OFFICE_INVITE || cap == CAP_COMPANIES_READ;
+         cap == CAP_COLLABORATIONS_END || cap == CAP_OFFICE_INVITE || cap == CAP_COMPANIES_READ ||
+         cap == CAP_TOKENS_MANAGE || cap == CAP_AUDIT_READ;
 }
 
 static bool support_may(enum capability cap)

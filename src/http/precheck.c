@@ -17,7 +17,7 @@ static enum MHD_Result answer_options(struct request *req)
     http_add_header(req, "Access-Control-Allow-Methods", req->allow);
     http_add_header(req, "Access-Control-Allow-Headers",
                     "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, "
-                    "X-Request-Id");
+                    "X-Request-Id, X-CSRF-Token");
     http_add_header(req, "Access-Control-Max-Age", "600");
   }
   return reply_empty(req, 204);
@@ -86,6 +86,23 @@ static size_t guess_key(const struct request *req, unsigned char *key)
   return n;
 }
 
+unsigned http_throttle(struct request *req, const char *key)
+{
+  struct http_server *srv = req->srv;
+  unsigned char client[GUESS_KEY_MAX];
+  char hashed[65]; /* 64 hex digits: any key fits the table */
+  size_t n = guess_key(req, client);
+  util_sha256_hex(key, hashed);
+  int64_t now = util_mono_ms();
+  unsigned wk = guess_limit_wait(srv->throttle_keys, hashed, 64, now);
+  unsigned wc = guess_limit_wait(srv->throttle_clients, client, n, now);
+  if (wk || wc)
+    return wk > wc ? wk : wc;
+  guess_limit_fail(srv->throttle_keys, hashed, 64, now);
+  guess_limit_fail(srv->throttle_clients, client, n, now);
+  return 0;
+}
+
 static enum MHD_Result too_many(struct request *req, unsigned wait_s)
 {
   char v[16];
@@ -111,7 +128,8 @@ static bool check_auth(struct request *req, struct http_server *srv, enum MHD_Re
 {
   const struct http_options *o = &srv->opts;
   enum err_code e = o->authenticate ? o->authenticate(req) : ERR_UNAUTHENTICATED;
-  if (e == ERR_UNAUTHENTICATED && http_header(req, MHD_HTTP_HEADER_AUTHORIZATION)) {
+  if (e == ERR_UNAUTHENTICATED &&
+      (http_header(req, MHD_HTTP_HEADER_AUTHORIZATION) || http_header(req, "Cookie"))) {
     unsigned char key[GUESS_KEY_MAX];
     size_t n = guess_key(req, key);
     int64_t now = util_mono_ms();
@@ -125,9 +143,12 @@ static bool check_auth(struct request *req, struct http_server *srv, enum MHD_Re
   if (e == ERR_UNAUTHENTICATED)
     http_add_header(req, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"advisord\"");
   if (e != ERR_NONE) {
-    *result = reply_problem(req, e, e == ERR_UNAUTHENTICATED
-                                        ? "Send a valid token as Authorization: Bearer <token>"
-                                        : "The credential could not be checked");
+    *result = reply_problem(req, e, "%s",
+                            req->auth_detail ? req->auth_detail
+                            : e == ERR_UNAUTHENTICATED
+                                ? "Send a valid token as Authorization: Bearer <token>, or "
+                                  "sign in for a session cookie"
+                                : "The credential could not be checked");
     return true;
   }
   if (!(req->principal.kind & req->route->principals)) {

@@ -33,6 +33,11 @@ const char *http_header(const struct request *req, const char *name)
   return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
+const char *http_cookie(const struct request *req, const char *name)
+{
+  return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
+}
+
 /* Echo a client's X-Request-Id when it is a sane token, else make one. */
 static void set_request_id(struct request *req)
 {
@@ -150,6 +155,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     *con_cls = req;
     req->conn = conn;
     req->app = srv->opts.app;
+    req->srv = srv;
     req->method = method;
     req->version = version;
     req->started_ms = util_mono_ms();
@@ -238,6 +244,13 @@ static bool make_addr(const char *bind, uint16_t port, struct sockaddr_storage *
   return false;
 }
 
+static void server_limits_free(struct http_server *srv)
+{
+  guess_limit_free(srv->guesses);
+  guess_limit_free(srv->throttle_keys);
+  guess_limit_free(srv->throttle_clients);
+}
+
 struct http_server *http_start(const struct http_options *opts)
 {
   struct sockaddr_storage addr;
@@ -258,10 +271,12 @@ struct http_server *http_start(const struct http_options *opts)
   };
   srv->watch = conn_watch_start(&wo);
   srv->guesses = guess_limit_new(opts->guess_limit, opts->guess_forget_s);
-  if (!srv->watch || !srv->guesses) {
+  srv->throttle_keys = guess_limit_new(opts->throttle_per_key, opts->throttle_forget_s);
+  srv->throttle_clients = guess_limit_new(opts->throttle_per_client, opts->throttle_forget_s);
+  if (!srv->watch || !srv->guesses || !srv->throttle_keys || !srv->throttle_clients) {
     log_msg(LOG_ERROR, "start_failed", "out of memory or threads for the connection watchdog");
     conn_watch_stop(srv->watch);
-    guess_limit_free(srv->guesses);
+    server_limits_free(srv);
     free(srv);
     return NULL;
   }
@@ -284,7 +299,7 @@ struct http_server *http_start(const struct http_options *opts)
     log_msg(LOG_ERROR, "listen_failed", "could not listen on %s port %u", opts->bind,
             (unsigned)opts->port);
     conn_watch_stop(srv->watch);
-    guess_limit_free(srv->guesses);
+    server_limits_free(srv);
     free(srv);
     return NULL;
   }
@@ -320,6 +335,6 @@ void http_stop(struct http_server *srv, unsigned drain_s)
   if (listen_fd != MHD_INVALID_SOCKET)
     close(listen_fd);
   conn_watch_stop(srv->watch); /* after the daemon: closing notifies it */
-  guess_limit_free(srv->guesses);
+  server_limits_free(srv);
   free(srv);
 }

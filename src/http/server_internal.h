@@ -12,6 +12,7 @@ struct http_server {
   struct http_options opts;
   struct conn_watch *watch;     /* owned */
   struct guess_limit *guesses;  /* owned */
+  struct guess_limit *throttle_keys, *throttle_clients; /* owned: http_throttle's counts */
 };
 
 /* True when the request announces a body (a Content-Length other than 0, or a transfer

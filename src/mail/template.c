@@ -1,8 +1,8 @@
 /* template.c - renders the e-mail texts of texts_customer.c and texts_office.c.
  *
  * A text uses {name} for a value: a string (or integer) member of the row's data, or one of
- * the computed values below ({link}, {variant_name}, {expires_on}, {payer},
- * {lost_features}). A body line may start with conditions: {?name} keeps the line when the
+ * the computed values below ({link}, {sign_in_link}, {variant_name}, {expires_on}, {payer},
+ * {lost_features}, {account_role}). A body line may start with conditions: {?name} keeps the line when the
  * value is present and not false (a non-empty string, an integer, true), {!name} when it is
  * absent or false; several conditions on one line must all hold. Values lose control
  * characters so that data can never add lines or headers. */
@@ -28,6 +28,8 @@ static bool put_variant_name(struct render *r, struct mbuf *b);
 static bool put_expires_on(struct render *r, struct mbuf *b);
 static bool put_payer(struct render *r, struct mbuf *b);
 static bool put_lost_features(struct render *r, struct mbuf *b);
+static bool put_sign_in_link(struct render *r, struct mbuf *b);
+static bool put_account_role(struct render *r, struct mbuf *b);
 
 /* The computed values, the data member each comes from (named when it is unusable) and what
  * that member must hold. */
@@ -40,6 +42,9 @@ static const struct computed {
     {"expires_on", "expires_at", "an ISO date and time", put_expires_on},
     {"payer", "invoice_recipient", "\"office\" or \"customer\"", put_payer},
     {"lost_features", "lost_features", "a comma-separated list", put_lost_features},
+    {"sign_in_link", "sign_in_nonce", "a non-empty string", put_sign_in_link},
+    {"account_role", "account_kind", "office_user, customer_admin or support",
+     put_account_role},
 };
 #define N_COMPUTED (sizeof computed / sizeof computed[0])
 
@@ -51,6 +56,9 @@ static const struct mail_text_template *find(const char *name)
   for (size_t i = 0; name && i < mail_texts_office_count; i++)
     if (strcmp(mail_texts_office[i].name, name) == 0)
       return &mail_texts_office[i];
+  for (size_t i = 0; name && i < mail_texts_account_count; i++)
+    if (strcmp(mail_texts_account[i].name, name) == 0)
+      return &mail_texts_account[i];
   return NULL;
 }
 
@@ -66,6 +74,20 @@ bool mail_invitation_link(const struct mail_render_ctx *ctx, const char *nonce, 
   while (bl > 0 && base[bl - 1] == '/')
     bl--;
   int n = snprintf(out, len, "%.*s/v1/invitations/%s", (int)bl, base, token);
+  return n > 0 && (size_t)n < len;
+}
+
+bool mail_sign_in_link(const struct mail_render_ctx *ctx, const char *nonce, char *out,
+                       size_t len)
+{
+  char token[SECRET_TOKEN_LEN];
+  secret_token(ctx->secret, "sign-in", nonce, token);
+  const char *base = ctx->public_url ? ctx->public_url : "";
+  size_t bl = strlen(base);
+  while (bl > 0 && base[bl - 1] == '/')
+    bl--;
+  /* A fragment: the browser never sends it, so no access log or proxy sees the token. */
+  int n = snprintf(out, len, "%.*s/sign-in#token=%s", (int)bl, base, token);
   return n > 0 && (size_t)n < len;
 }
 
@@ -96,6 +118,32 @@ static bool put_link(struct render *r, struct mbuf *b)
     return false;
   put_text(b, link, strlen(link));
   return true;
+}
+
+static bool put_sign_in_link(struct render *r, struct mbuf *b)
+{
+  const char *nonce = member_str(r, "sign_in_nonce");
+  char link[512];
+  if (!nonce || !mail_sign_in_link(r->ctx, nonce, link, sizeof link))
+    return false;
+  put_text(b, link, strlen(link));
+  return true;
+}
+
+/* What kind of account signs in, in the e-mail's language, from data.account_kind. */
+static bool put_account_role(struct render *r, struct mbuf *b)
+{
+  const char *k = member_str(r, "account_kind");
+  const char *s = NULL;
+  if (k && strcmp(k, "office_user") == 0)
+    s = r->en ? "user of the accounting office" : "användare på redovisningsbyrån";
+  else if (k && strcmp(k, "customer_admin") == 0)
+    s = r->en ? "administrator of the company" : "företagets administratör";
+  else if (k && strcmp(k, "support") == 0)
+    s = r->en ? "support" : "support";
+  if (s)
+    put_text(b, s, strlen(s));
+  return s != NULL;
 }
 
 /* data.variant_name, else the name the mailer looked up, else the code. */

@@ -25,6 +25,9 @@ extern const struct mail_text_template mail_texts_customer[];
 extern const size_t mail_texts_customer_count;
 extern const struct mail_text_template mail_texts_office[];
 extern const size_t mail_texts_office_count;
+/* The e-mails about a person's own account (texts_account.c). */
+extern const struct mail_text_template mail_texts_account[];
+extern const size_t mail_texts_account_count;
 
 /* The parts every text shares. */
 #define MAIL_GREETING_SV "{?recipient_name}Hej {recipient_name}!\n{!recipient_name}Hej!\n\n"

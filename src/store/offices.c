@@ -7,7 +7,7 @@
 #include <string.h>
 
 #define OFFICE_COLS "id, corporate_id, name, email, created_at"
-#define USER_COLS "id, office_id, email, role, created_at"
+#define USER_COLS "id, office_id, email, role, created_at, coalesce(name, '')"
 
 static void read_office(sqlite3_stmt *s, struct office *o)
 {
@@ -95,6 +95,19 @@ enum store_status store_office_user_create(struct store_conn *c, const char *off
   return db_exec_stmt(c, s);
 }
 
+static void read_user(sqlite3_stmt *s, struct office_user *out)
+{
+  char role[16];
+  memset(out, 0, sizeof *out);
+  db_col_text(s, 0, out->id, sizeof out->id);
+  db_col_text(s, 1, out->office_id, sizeof out->office_id);
+  db_col_text(s, 2, out->email, sizeof out->email);
+  db_col_text(s, 3, role, sizeof role);
+  db_col_text(s, 4, out->created_at, sizeof out->created_at);
+  db_col_text(s, 5, out->name, sizeof out->name);
+  out->role = strcmp(role, "full") == 0 ? OFFICE_ROLE_FULL : OFFICE_ROLE_LIMITED;
+}
+
 enum store_status store_office_user_get(struct store_conn *c, const char *office_id,
                                         const char *id, struct office_user *out)
 {
@@ -105,16 +118,103 @@ enum store_status store_office_user_get(struct store_conn *c, const char *office
   db_bind_text(s, ":id", id);
   db_bind_text(s, ":office", office_id);
   enum store_status st = db_step_row(c, s);
-  if (st == STORE_OK) {
-    char role[16];
-    memset(out, 0, sizeof *out);
-    db_col_text(s, 0, out->id, sizeof out->id);
-    db_col_text(s, 1, out->office_id, sizeof out->office_id);
-    db_col_text(s, 2, out->email, sizeof out->email);
-    db_col_text(s, 3, role, sizeof role);
-    db_col_text(s, 4, out->created_at, sizeof out->created_at);
-    out->role = strcmp(role, "full") == 0 ? OFFICE_ROLE_FULL : OFFICE_ROLE_LIMITED;
-  }
+  if (st == STORE_OK)
+    read_user(s, out);
   db_reset(s);
   return st;
+}
+
+enum store_status store_office_users_list(struct store_conn *c, const char *office_id,
+                                          const char *after_created, const char *after_id,
+                                          int limit,
+                                          bool (*fn)(const struct office_user *u, void *arg),
+                                          void *arg)
+{
+  sqlite3_stmt *s = db_stmt(
+      c, "SELECT " USER_COLS " FROM office_users WHERE office_id = :office "
+         "AND (:after_created IS NULL OR created_at > :after_created "
+         "  OR (created_at = :after_created AND id > :after_id)) "
+         "ORDER BY created_at, id LIMIT :limit");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text(s, ":office", office_id);
+  db_bind_text(s, ":after_created", after_created);
+  db_bind_text(s, ":after_id", after_id ? after_id : "");
+  db_bind_int(s, ":limit", limit);
+  struct office_user u;
+  enum store_status st;
+  while ((st = db_step_row(c, s)) == STORE_OK) {
+    read_user(s, &u);
+    if (!fn(&u, arg))
+      break;
+  }
+  db_reset(s);
+  return st == STORE_NOT_FOUND ? STORE_OK : st;
+}
+
+enum store_status store_office_user_update(struct store_conn *c, const char *office_id,
+                                           const char *id, const char *name,
+                                           enum office_role role)
+{
+  sqlite3_stmt *s = db_stmt(
+      c, "UPDATE office_users SET name = coalesce(:name, name), role = coalesce(:role, role) "
+         "WHERE id = :id AND office_id = :office");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text(s, ":name", name);
+  db_bind_text(s, ":role", role == OFFICE_ROLE_FULL      ? "full"
+                           : role == OFFICE_ROLE_LIMITED ? "limited"
+                                                         : NULL);
+  db_bind_text(s, ":id", id);
+  db_bind_text(s, ":office", office_id);
+  enum store_status st = db_exec_stmt(c, s);
+  return st == STORE_OK && db_changes(c) == 0 ? STORE_NOT_FOUND : st;
+}
+
+enum store_status store_office_full_users(struct store_conn *c, const char *office_id,
+                                          long *n)
+{
+  sqlite3_stmt *s = db_stmt(c, "SELECT count(*) FROM office_users WHERE office_id = :office "
+                               "AND role = 'full'");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text(s, ":office", office_id);
+  enum store_status st = db_step_row(c, s);
+  *n = st == STORE_OK ? (long)sqlite3_column_int64(s, 0) : 0;
+  db_reset(s);
+  return st;
+}
+
+/* Runs one statement of the removal with :id bound. */
+static enum store_status remove_step(struct store_conn *c, const char *sql, const char *id,
+                                     const char *now)
+{
+  sqlite3_stmt *s = db_stmt(c, sql);
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text(s, ":id", id);
+  if (now)
+    db_bind_text(s, ":now", now);
+  return db_exec_stmt(c, s);
+}
+
+enum store_status store_office_user_remove(struct store_conn *c, const char *office_id,
+                                           const char *id)
+{
+  struct office_user u;
+  enum store_status st = store_office_user_get(c, office_id, id, &u);
+  if (st != STORE_OK)
+    return st;
+  char now[STORE_TIME_LEN];
+  util_now_iso8601(now, sizeof now);
+  if ((st = remove_step(c, "UPDATE tasks SET assignee_id = NULL WHERE assignee_id = :id",
+                        id, NULL)) != STORE_OK ||
+      (st = remove_step(c, "UPDATE tokens SET revoked_at = :now WHERE principal_id = :id "
+                           "AND revoked_at IS NULL", id, now)) != STORE_OK ||
+      (st = remove_step(c, "UPDATE sessions SET ended_at = :now WHERE principal_id = :id "
+                           "AND ended_at IS NULL", id, now)) != STORE_OK ||
+      (st = remove_step(c, "DELETE FROM sign_in_links WHERE principal_id = :id", id, NULL)) !=
+          STORE_OK)
+    return st;
+  return remove_step(c, "DELETE FROM office_users WHERE id = :id", id, NULL);
 }

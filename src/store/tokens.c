@@ -1,4 +1,5 @@
 /* tokens.c - SQL for bearer tokens: issue (store only the SHA-256), authenticate, revoke. */
+#include "principal_sql.h"
 #include "sqlite.h"
 #include "store_identity.h"
 #include "util.h"
@@ -26,7 +27,7 @@ const char *store_principal_kind_str(enum principal_kind kind)
   }
 }
 
-static enum principal_kind kind_parse(const char *s)
+enum principal_kind store_principal_kind_parse(const char *s)
 {
   return strcmp(s, "office_user") == 0      ? PRINCIPAL_OFFICE_USER
          : strcmp(s, "customer_admin") == 0 ? PRINCIPAL_CUSTOMER_ADMIN
@@ -68,22 +69,36 @@ enum store_status store_token_issue(struct store_conn *c, enum principal_kind ki
   return st;
 }
 
+bool db_principal_read(sqlite3_stmt *s, int col, struct principal *out)
+{
+  char kind[24], role[16];
+  db_col_text(s, col, kind, sizeof kind);
+  db_col_text(s, col + 1, out->id, sizeof out->id);
+  db_col_text(s, col + 2, out->office_id, sizeof out->office_id);
+  db_col_text(s, col + 3, role, sizeof role);
+  db_col_text(s, col + 4, out->company_id, sizeof out->company_id);
+  bool has_email = sqlite3_column_type(s, col + 5) != SQLITE_NULL;
+  db_col_text(s, col + 5, out->email, sizeof out->email);
+  out->kind = store_principal_kind_parse(kind);
+  out->role = strcmp(role, "full") == 0      ? OFFICE_ROLE_FULL
+              : strcmp(role, "limited") == 0 ? OFFICE_ROLE_LIMITED
+                                             : OFFICE_ROLE_NONE;
+  if (!has_email || out->kind == PRINCIPAL_NONE) {
+    memset(out, 0, sizeof *out);
+    return false;
+  }
+  return true;
+}
+
 enum store_status store_token_authenticate(struct store_conn *c, const char *token,
                                            struct principal *out)
 {
-  char hash[65], stored[65], kind[24], role[16], now[STORE_TIME_LEN];
+  char hash[65], stored[65], now[STORE_TIME_LEN];
   util_sha256_hex(token, hash);
   util_time_iso8601(time(NULL), now, sizeof now);
   sqlite3_stmt *s = db_stmt(
-      c, "SELECT t.id, t.token_hash, t.principal_kind, t.principal_id, "
-         "coalesce(u.office_id, ''), coalesce(u.role, ''), coalesce(a.company_id, ''), "
-         "coalesce(u.email, a.email, su.email, ad.email) "
-         "FROM tokens t "
-         "LEFT JOIN office_users u ON t.principal_kind = 'office_user' AND u.id = t.principal_id "
-         "LEFT JOIN customer_admins a ON t.principal_kind = 'customer_admin' "
-         "  AND a.id = t.principal_id "
-         "LEFT JOIN support_users su ON t.principal_kind = 'support' AND su.id = t.principal_id "
-         "LEFT JOIN admins ad ON t.principal_kind = 'admin' AND ad.id = t.principal_id "
+      c, "SELECT t.id, t.token_hash, coalesce(t.last_used_ms, 0), " PRINCIPAL_SQL_COLS
+         " FROM tokens t " PRINCIPAL_SQL_JOINS
          "WHERE t.token_hash = :hash AND t.revoked_at IS NULL "
          "AND (t.expires_at IS NULL OR t.expires_at > :now)");
   if (!s)
@@ -96,20 +111,12 @@ enum store_status store_token_authenticate(struct store_conn *c, const char *tok
   memset(out, 0, sizeof *out);
   db_col_text(s, 0, out->token_id, sizeof out->token_id);
   db_col_text(s, 1, stored, sizeof stored);
-  db_col_text(s, 2, kind, sizeof kind);
-  db_col_text(s, 3, out->id, sizeof out->id);
-  db_col_text(s, 4, out->office_id, sizeof out->office_id);
-  db_col_text(s, 5, role, sizeof role);
-  db_col_text(s, 6, out->company_id, sizeof out->company_id);
-  bool has_email = sqlite3_column_type(s, 7) != SQLITE_NULL;
-  db_col_text(s, 7, out->email, sizeof out->email);
+  int64_t used = sqlite3_column_int64(s, 2);
+  bool exists = db_principal_read(s, 3, out);
+  out->credential_used_ms = used;
   db_reset(s);
-  out->kind = kind_parse(kind);
-  out->role = strcmp(role, "full") == 0      ? OFFICE_ROLE_FULL
-              : strcmp(role, "limited") == 0 ? OFFICE_ROLE_LIMITED
-                                             : OFFICE_ROLE_NONE;
-  /* The principal must still exist (has_email) and the hash match in constant time. */
-  if (!util_const_eq(stored, hash) || !has_email || out->kind == PRINCIPAL_NONE) {
+  /* The principal must still exist and the hash match in constant time. */
+  if (!util_const_eq(stored, hash) || !exists) {
     memset(out, 0, sizeof *out);
     return STORE_NOT_FOUND;
   }
@@ -149,7 +156,7 @@ enum store_status store_principal_kind_of(struct store_conn *c, const char *id,
   if (st == STORE_OK) {
     char k[24];
     db_col_text(s, 0, k, sizeof k);
-    *kind = kind_parse(k);
+    *kind = store_principal_kind_parse(k);
   }
   db_reset(s);
   return st;

@@ -66,6 +66,18 @@ send('createOfficeInvitation', { body: { office_corporate_id: '556036-0793' } })
 send('approveInvitation', { path: { token } });
 send('acceptInvitation', { path: { token }, body: { corporate_id: '556036-0793', email: 'info@byra.se', terms_version: '2026-11' } });
 send('retryOutboxMessage', { path: { id } });
+send('requestSignInLink', { body: { email: 'info@byra.se' } });
+send('requestSignInLink', { body: { email: 'info@byra.se', language: 'en' } });
+send('createSession', { body: { token } });
+send('deleteSession', { path: { id } });
+send('inviteUser', { body: { email: 'ny@byra.se', role: 'limited' } });
+send('inviteUser', { header: { 'Idempotency-Key': '"u1"' }, body: { email: 'ny@byra.se', role: 'full', name: 'Ny Person' } });
+send('updateUser', { path: { id }, body: { role: 'full' } });
+send('updateUser', { path: { id }, body: { name: 'Ny Person' } });
+send('removeUser', { path: { id } });
+send('createToken', { body: { name: 'Lönesystemet' } });
+send('createToken', { body: { name: 'Kvartal', expires_at: '2099-03-31T23:59:59Z' } });
+send('revokeToken', { path: { id } });
 
 // ---- (b) requests the server always refuses: none of these may compile ----
 // @ts-expect-error previewVariantChange: to
@@ -178,3 +190,30 @@ send('acceptInvitation', { path: { token }, body: { corporate_id: '556036-0793',
 send('acceptInvitation', { path: { token }, body: { corporate_id: '556036-0793', email: 'info@byra.se' } });
 // @ts-expect-error acceptInvitation: (no body)
 send('acceptInvitation', { path: { token } });
+
+// @ts-expect-error requestSignInLink: email
+send('requestSignInLink', { body: { language: 'sv' } });
+// @ts-expect-error requestSignInLink: (no body)
+send('requestSignInLink', {});
+
+// @ts-expect-error createSession: token
+send('createSession', { body: {} });
+// @ts-expect-error createSession: (no body)
+send('createSession', {});
+
+// @ts-expect-error inviteUser: email
+send('inviteUser', { body: { role: 'limited' } });
+// @ts-expect-error inviteUser: role
+send('inviteUser', { body: { email: 'ny@byra.se' } });
+// @ts-expect-error inviteUser: (no body)
+send('inviteUser', {});
+
+// @ts-expect-error updateUser: (empty body)
+send('updateUser', { path: { id }, body: {} });
+// @ts-expect-error updateUser: (no body)
+send('updateUser', { path: { id } });
+
+// @ts-expect-error createToken: name
+send('createToken', { body: { expires_at: '2099-03-31T23:59:59Z' } });
+// @ts-expect-error createToken: (no body)
+send('createToken', {});

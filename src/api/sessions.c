@@ -1,0 +1,217 @@
+/* sessions.c - sign-in by e-mail link and browser sessions: POST /v1/sign-in (always 202, the
+ * same body whoever asks), POST /v1/sessions (a link's token -> the session cookie),
+ * GET /v1/sessions (the caller's own), DELETE /v1/sessions/{id} (sign-out when it is the
+ * current one). */
+#include "app.h"
+#include "domain/contact.h"
+#include "domain/dates.h"
+#include "handlers.h"
+#include "mailer.h"
+#include "service/audit.h"
+#include "service/sign_in.h"
+#include "util.h"
+#include "validate.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const languages[] = {"sv", "en", NULL};
+
+static const struct field_spec sign_in_fields[] = {
+    {.name = "email", .type = FIELD_STRING, .required = true, .min_len = 3, .max_len = 254,
+     .check = contact_email_check},
+    {.name = "language", .type = FIELD_ENUM, .allowed = languages},
+    {0},
+};
+
+static const struct field_spec session_fields[] = {
+    {.name = "token", .type = FIELD_STRING, .required = true, .min_len = 1, .max_len = 200},
+    {0},
+};
+
+#define SIGN_IN_ANSWER                                                                       \
+  "If the address belongs to an account, a sign-in link is on its way to it. The link works " \
+  "once, for 15 minutes."
+
+static enum store_status send_tx(struct store_conn *c, void *arg)
+{
+  struct sign_in_ask *a = arg;
+  size_t sent = 0;
+  return sign_in_send_links(c, a, &sent);
+}
+
+enum MHD_Result api_sign_in(struct request *req)
+{
+  enum MHD_Result r;
+  if (!validate_body(req, sign_in_fields, &r))
+    return r;
+  const char *email = json_str_member(req->json, "email");
+  char key[STORE_EMAIL_LEN];
+  snprintf(key, sizeof key, "%s", email);
+  for (char *p = key; *p; p++)
+    if (*p >= 'A' && *p <= 'Z')
+      *p = (char)(*p - 'A' + 'a');
+  unsigned wait_s = http_throttle(req, key);
+  if (wait_s) {
+    char v[16];
+    snprintf(v, sizeof v, "%u", wait_s);
+    http_add_header(req, MHD_HTTP_HEADER_RETRY_AFTER, v);
+    return reply_problem(req, ERR_RATE_LIMITED,
+                         "Too many sign-in requests for this address or from your address; "
+                         "try again in %u seconds", wait_s);
+  }
+  const char *lang = json_str_member(req->json, "language");
+  struct sign_in_ask a = {.email = email, .language = lang ? lang : "sv",
+                          .secret = &req->app->secret, .now_ms = util_now_ms()};
+  enum store_status st = store_write(req->app->store, send_tx, &a);
+  if (st != STORE_OK)
+    return api_store_failure(req, st, "sign-in");
+  mailer_wake(req->app->mailer);
+  return reply_json(req, 202, json_pack("{s:s}", "message", SIGN_IN_ANSWER));
+}
+
+/* A session as the API shows it (new reference). */
+static json_t *session_json(const struct session *s, int64_t idle_ms, bool current)
+{
+  char last[32], exp[32], idle[32];
+  date_iso_ms(s->last_seen_ms, last, sizeof last);
+  date_iso_ms(s->expires_ms, exp, sizeof exp);
+  int64_t idle_end = s->last_seen_ms + idle_ms;
+  date_iso_ms(idle_end < s->expires_ms ? idle_end : s->expires_ms, idle, sizeof idle);
+  json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "id", s->id, "created_at",
+                        s->created_at, "last_used_at", last, "expires_at", exp,
+                        "idle_expires_at", idle, "current", current);
+  if (j && s->user_agent[0])
+    json_object_set_new(j, "user_agent", json_string(s->user_agent));
+  return j;
+}
+
+struct start_ctx {
+  struct session_start s;
+  const struct app *app;
+  int64_t idle_ms;
+  json_t *principal;  /* SIGN_IN_STARTED: the signed-in principal, owned */
+};
+
+static enum store_status start_tx(struct store_conn *c, void *arg)
+{
+  struct start_ctx *x = arg;
+  json_decref(x->principal);
+  x->principal = NULL;
+  enum store_status st = sign_in_start_session(c, &x->s);
+  if (st != STORE_OK || x->s.outcome != SIGN_IN_STARTED)
+    return st;
+  char hash[65];
+  struct principal p;
+  util_sha256_hex(x->s.cookie, hash);
+  st = store_session_authenticate(c, hash, x->s.now_ms, x->idle_ms, &p);
+  if (st == STORE_OK && !(x->principal = api_principal_json(c, &p, &st)))
+    return st == STORE_OK ? STORE_ERROR : st;
+  if (st == STORE_OK)
+    st = audit_record(c, &p, "sign_in", "session", x->s.session.id, NULL, NULL);
+  return st;
+}
+
+enum MHD_Result api_sessions_create(struct request *req)
+{
+  enum MHD_Result r;
+  if (!validate_body(req, session_fields, &r))
+    return r;
+  const struct config *cfg = req->app->cfg;
+  struct start_ctx x = {.s = {.token = json_str_member(req->json, "token"),
+                              .user_agent = http_header(req, "User-Agent"),
+                              .now_ms = util_now_ms(),
+                              .max_ms = cfg->session_max * 1000},
+                        .app = req->app,
+                        .idle_ms = cfg->session_idle * 1000};
+  enum store_status st = store_write(req->app->store, start_tx, &x);
+  if (st != STORE_OK) {
+    json_decref(x.principal);
+    return api_store_failure(req, st, "session");
+  }
+  switch (x.s.outcome) {
+  case SIGN_IN_UNKNOWN:
+    return reply_problem(req, ERR_NOT_FOUND, "No such sign-in link; ask for a new one");
+  case SIGN_IN_USED:
+    return reply_problem(req, ERR_GONE, "This sign-in link was already used; ask for a new one");
+  case SIGN_IN_EXPIRED:
+    return reply_problem(req, ERR_GONE, "This sign-in link has expired; ask for a new one");
+  case SIGN_IN_GONE:
+    return reply_problem(req, ERR_GONE, "The account this link was sent for no longer exists");
+  case SIGN_IN_STARTED:
+    break;
+  }
+  char csrf[SECRET_TOKEN_LEN], cookie[256];
+  api_csrf_token(req->app, x.s.cookie, csrf);
+  api_session_cookie(req->app, x.s.cookie, cfg->session_max, cookie, sizeof cookie);
+  memset(x.s.cookie, 0, sizeof x.s.cookie);
+  http_add_header(req, "Set-Cookie", cookie);
+  http_add_header(req, "Cache-Control", "no-store");
+  json_t *body = json_pack("{s:o, s:s, s:o}", "session",
+                           session_json(&x.s.session, x.idle_ms, true), "csrf_token", csrf,
+                           "principal", x.principal);
+  return reply_json(req, 201, body);
+}
+
+struct list_ctx {
+  json_t *items;
+  const char *current;
+  int64_t idle_ms;
+};
+
+static bool list_row(const struct session *s, void *arg)
+{
+  struct list_ctx *l = arg;
+  json_array_append_new(l->items, session_json(s, l->idle_ms, strcmp(s->id, l->current) == 0));
+  return json_array_size(l->items) < 200;
+}
+
+enum MHD_Result api_sessions_list(struct request *req)
+{
+  struct store_conn *c = store_conn(req->app->store);
+  struct list_ctx l = {json_array(), req->principal.session_id,
+                       req->app->cfg->session_idle * 1000};
+  enum store_status st = c ? store_sessions_of(c, req->principal.id, util_now_ms(), l.idle_ms,
+                                               list_row, &l)
+                           : STORE_ERROR;
+  if (st != STORE_OK) {
+    json_decref(l.items);
+    return api_store_failure(req, st, "session");
+  }
+  return reply_json(req, 200, json_pack("{s:o}", "items", l.items));
+}
+
+struct end_ctx {
+  const struct principal *p;
+  const char *id;
+};
+
+static enum store_status end_tx(struct store_conn *c, void *arg)
+{
+  struct end_ctx *e = arg;
+  enum store_status st = store_session_end(c, e->p->id, e->id);
+  if (st == STORE_OK)
+    st = audit_record(c, e->p, strcmp(e->id, e->p->session_id) == 0 ? "sign_out"
+                                                                    : "session_ended",
+                      "session", e->id, NULL, NULL);
+  return st;
+}
+
+enum MHD_Result api_sessions_delete(struct request *req)
+{
+  const char *id = http_param(req, "id");
+  if (!util_is_uuid(id))
+    return reply_problem(req, ERR_BAD_PATH_PARAM, "The session id must be a UUID");
+  struct end_ctx e = {&req->principal, id};
+  enum store_status st = store_write(req->app->store, end_tx, &e);
+  if (st == STORE_NOT_FOUND)
+    return reply_problem(req, ERR_NOT_FOUND, "You have no live session with this id");
+  if (st != STORE_OK)
+    return api_store_failure(req, st, "session");
+  if (strcmp(id, req->principal.session_id) == 0) {
+    char cookie[256];
+    api_session_cookie(req->app, "", 0, cookie, sizeof cookie);
+    http_add_header(req, "Set-Cookie", cookie);
+  }
+  return reply_empty(req, 204);
+}

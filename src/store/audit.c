@@ -1,0 +1,76 @@
+/* audit.c - SQL for the audit log (see store_audit.h). */
+#include "sqlite.h"
+#include "store_audit.h"
+#include "util.h"
+
+#include <string.h>
+
+static const char *or_null(const char *s) { return s && s[0] ? s : NULL; }
+
+enum store_status store_audit_add(struct store_conn *c, struct audit_event *e)
+{
+  util_uuid(e->id);
+  util_now_iso8601(e->at, sizeof e->at);
+  sqlite3_stmt *s = db_stmt(
+      c, "INSERT INTO audit_events (id, at, office_id, company_id, actor_kind, actor_id, "
+         "actor_email, action, subject_kind, subject_id, subject_label, detail) VALUES (:id, "
+         ":at, :office, :company, :akind, :aid, :aemail, :action, :skind, :sid, :slabel, "
+         ":detail)");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text(s, ":id", e->id);
+  db_bind_text(s, ":at", e->at);
+  db_bind_text(s, ":office", or_null(e->office_id));
+  db_bind_text(s, ":company", or_null(e->company_id));
+  db_bind_text(s, ":akind", e->actor_kind);
+  db_bind_text(s, ":aid", e->actor_id);
+  db_bind_text(s, ":aemail", e->actor_email);
+  db_bind_text(s, ":action", e->action);
+  db_bind_text(s, ":skind", or_null(e->subject_kind));
+  db_bind_text(s, ":sid", or_null(e->subject_id));
+  db_bind_text(s, ":slabel", or_null(e->subject_label));
+  db_bind_text(s, ":detail", or_null(e->detail));
+  return db_exec_stmt(c, s);
+}
+
+enum store_status store_audit_list(struct store_conn *c, const char *office_id,
+                                   const char *company_id, long long before_seq, int limit,
+                                   bool (*fn)(const struct audit_event *e, void *arg),
+                                   void *arg)
+{
+  sqlite3_stmt *s = db_stmt(
+      c, "SELECT rowid, id, at, coalesce(office_id, ''), coalesce(company_id, ''), actor_kind, "
+         "actor_id, actor_email, action, coalesce(subject_kind, ''), coalesce(subject_id, ''), "
+         "coalesce(subject_label, ''), coalesce(detail, '') FROM audit_events "
+         "WHERE ((:office IS NOT NULL AND office_id = :office) "
+         "    OR (:company IS NOT NULL AND company_id = :company)) "
+         "AND (:before <= 0 OR rowid < :before) ORDER BY rowid DESC LIMIT :limit");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text(s, ":office", office_id);
+  db_bind_text(s, ":company", company_id);
+  db_bind_int(s, ":before", before_seq);
+  db_bind_int(s, ":limit", limit);
+  struct audit_event e;
+  enum store_status st;
+  while ((st = db_step_row(c, s)) == STORE_OK) {
+    memset(&e, 0, sizeof e);
+    e.seq = sqlite3_column_int64(s, 0);
+    db_col_text(s, 1, e.id, sizeof e.id);
+    db_col_text(s, 2, e.at, sizeof e.at);
+    db_col_text(s, 3, e.office_id, sizeof e.office_id);
+    db_col_text(s, 4, e.company_id, sizeof e.company_id);
+    db_col_text(s, 5, e.actor_kind, sizeof e.actor_kind);
+    db_col_text(s, 6, e.actor_id, sizeof e.actor_id);
+    db_col_text(s, 7, e.actor_email, sizeof e.actor_email);
+    db_col_text(s, 8, e.action, sizeof e.action);
+    db_col_text(s, 9, e.subject_kind, sizeof e.subject_kind);
+    db_col_text(s, 10, e.subject_id, sizeof e.subject_id);
+    db_col_text(s, 11, e.subject_label, sizeof e.subject_label);
+    db_col_text(s, 12, e.detail, sizeof e.detail);
+    if (!fn(&e, arg))
+      break;
+  }
+  db_reset(s);
+  return st == STORE_NOT_FOUND ? STORE_OK : st;
+}
