@@ -23,6 +23,8 @@ static const struct field_spec create_fields[] = {
     {.name = "email", .type = FIELD_STRING, .required = true, .min_len = 3, .max_len = 254,
      .check = contact_email_check},
     {.name = "notes", .type = FIELD_STRING, .nullable = true, .max_len = 2000},
+    {.name = "company_name", .type = FIELD_STRING, .min_len = 1, .max_len = 200,
+     .check = contact_name_check},
     {0},
 };
 
@@ -87,7 +89,10 @@ static enum store_status create_tx(struct store_conn *c, void *arg)
   if (st == STORE_NOT_FOUND) { /* unknown to the vendor: a company with no relation */
     memset(&co, 0, sizeof co);
     memcpy(co.corporate_id, cid, sizeof cid);
-    snprintf(co.name, sizeof co.name, "%s", json_str_member(in, "name"));
+    /* the company's own name when the office gives it (customer-facing texts show it);
+     * otherwise the office's name for it is the only one known */
+    const char *own = json_str_member(in, "company_name");
+    snprintf(co.name, sizeof co.name, "%s", own ? own : json_str_member(in, "name"));
     snprintf(co.relation, sizeof co.relation, "none");
     st = store_company_create(c, &co);
   }

@@ -310,6 +310,41 @@ static void reset_and_race(void)
             1);
 }
 
+/* A company new to the vendor, added to an office's register with its own name: the other
+ * office, the invitation and the e-mails name it by that name, never by the first office's
+ * register name. */
+static void company_own_name(void)
+{
+  struct resp r;
+  CHECK(cx_post(&s, "/v1/customers", tok_a, &r,
+                "{\"corporate_id\":\"556100-2014\",\"name\":\"Gamma (vår kund, svår)\","
+                "\"email\":\"g@gamma.se\",\"company_name\":\"Gamma Bygg AB\"}"));
+  CHECK_INT(r.status, 201);
+  CHECK_STR(resp_str(&r, "name"), "Gamma (vår kund, svår)");
+  resp_free(&r);
+  char cu_b[FX_ID_LEN], t_b[FX_ID_LEN], id[FX_ID_LEN], path[160];
+  cx_customer(&s, tok_b, "556100-2014", "Gamma hos B", "b@gamma.se", cu_b);
+  snprintf(path, sizeof path, "/v1/customers/%s", cu_b);
+  CHECK(api(&s, "GET", path, tok_b, NULL, &r));
+  CHECK(r.body && !strstr(r.body, "svår")); /* A's register name is A's alone */
+  resp_free(&r);
+  cx_task(&s, tok_b, cu_b, "Start", t_b);
+  snprintf(path, sizeof path, "/v1/customers/%s/collaborations", cu_b);
+  CHECK(cx_post(&s, path, tok_b, &r,
+                "{\"task_id\":\"%s\",\"variant\":\"start\",\"invoice_recipient\":\"office\","
+                "\"agreement_period_months\":3,\"administrator\":{\"name\":\"Gun Gamma\","
+                "\"email\":\"gun@gamma.se\",\"phone\":\"+46 70 555 33 33\"}}",
+                t_b));
+  CHECK_INT(r.status, 201);
+  snprintf(id, sizeof id, "%s", resp_str(&r, "id") ? resp_str(&r, "id") : "");
+  CHECK_STR(resp_str(&r, "company.name"), "Gamma Bygg AB");
+  resp_free(&r);
+  CHECK_INT(cx_count(&s, "SELECT count(*) FROM outbox WHERE collaboration_id = ? AND data LIKE "
+                         "'%Gamma Bygg AB%' AND data NOT LIKE '%svår%'",
+                     id),
+            1);
+}
+
 int main(void)
 {
   server_start(&s, NULL, NULL);
@@ -320,6 +355,7 @@ int main(void)
   second_office();
   shared_subscription();
   reset_and_race();
+  company_own_name();
   CHECK_INT(server_stop(&s, false), 0);
   return TEST_REPORT();
 }

@@ -36,6 +36,7 @@ const administrator = { name: 'Anna Andersson', email: 'anna@kund.se', phone: '+
 // ---- (a) valid requests: these must compile ----
 send('previewVariantChange', { body: { from: 'start', to: 'pro' } });
 send('createCustomer', { body: { corporate_id: '556036-0793', name: 'Kund AB', email: 'ekonomi@kund.se' } });
+send('createCustomer', { body: { corporate_id: '556036-0793', name: 'Kund (vår)', email: 'ekonomi@kund.se', company_name: 'Kund AB' } });
 send('updateCustomer', { path: { id }, header: { 'If-Match': etag }, body: { notes: null } });
 send('deleteCustomer', { path: { id } });
 send('createTask', { path: { id }, body: { name: 'Löpande bokföring 2027' } });
