@@ -188,7 +188,7 @@ static void test_required_members_alone_and_each_missing(void)
  * the mail can be built. */
 static void test_long_value_stays_utf8(void)
 {
-  char name[1600];
+  char name[1700]; /* 1,022 bytes and 100 times "åäö" (6 bytes) */
   memset(name, 'a', 1022);
   name[1022] = '\0';
   for (int i = 0; i < 100; i++)
