@@ -112,7 +112,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
       .max_connections_per_ip = (unsigned)cfg.max_connections_per_ip,
       .body_max = (size_t)cfg.body_max, .url_max = (size_t)cfg.url_max,
       .cors_origins = "https://app.example.se", .routes = api_routes,
-      .n_routes = api_routes_count, .secret_path_prefixes = api_secret_path_prefixes,
+      .n_routes = api_routes_count, .secret_after = api_secret_after_segments,
       .authenticate = api_authenticate, .app = &app,
   };
   if (!(srv = http_start(&opts)))
