@@ -76,6 +76,21 @@ static inline void cx_activate(struct server *s, const char *token, const char *
   resp_free(&r);
 }
 
+/* The office (token) activates way 3 for the customer through the task (Start, paid by the
+ * company, 3 months), naming the administrator (name, email); the answer into r (caller frees). */
+static inline void cx_activate_way3(struct server *s, const char *token, const char *customer_id,
+                                    const char *task_id, const char *admin_name,
+                                    const char *admin_email, struct resp *r)
+{
+  char path[160];
+  snprintf(path, sizeof path, "/v1/customers/%s/collaborations", customer_id);
+  CHECK(cx_post(s, path, token, r,
+                "{\"task_id\":\"%s\",\"variant\":\"start\",\"invoice_recipient\":\"customer\","
+                "\"agreement_period_months\":3,\"administrator\":{\"name\":\"%s\","
+                "\"email\":\"%s\",\"phone\":\"+46 70 555 12 34\"}}",
+                task_id, admin_name, admin_email));
+}
+
 /* Today (UTC) plus months as YYYY-MM-DD into out (>= DATE_LEN), by the server's date rule (the
  * day clamped to the month's end). */
 static inline void cx_today_plus_months(int months, char *out)

@@ -50,13 +50,8 @@ static void way3_correction(void)
   char customer[FX_ID_LEN], task[FX_ID_LEN], path[160], id[FX_ID_LEN], admin[FX_ID_LEN];
   cx_customer(&s, tok_office, "556100-2014", "Rättelse", "hej@rattelse.se", customer);
   cx_task(&s, tok_office, customer, "Löpande", task);
-  snprintf(path, sizeof path, "/v1/customers/%s/collaborations", customer);
   struct resp r;
-  CHECK(cx_post(&s, path, tok_office, &r,
-                "{\"task_id\":\"%s\",\"variant\":\"start\",\"invoice_recipient\":\"office\","
-                "\"agreement_period_months\":3,\"administrator\":{\"name\":\"Rut Rätt\","
-                "\"email\":\"rut@ratelse.se\",\"phone\":\"+46 70 555 12 34\"}}",
-                task));
+  cx_activate_way3(&s, tok_office, customer, task, "Rut Rätt", "rut@ratelse.se", &r);
   CHECK_INT(r.status, 201);
   snprintf(id, sizeof id, "%s", resp_str(&r, "id") ? resp_str(&r, "id") : "");
   snprintf(admin, sizeof admin, "%s", resp_str(&r, "administrator.id") ? resp_str(&r, "administrator.id") : "");
@@ -132,13 +127,8 @@ static void way3_expiry(void)
   char customer[FX_ID_LEN], task[FX_ID_LEN], path[160], id[FX_ID_LEN];
   cx_customer(&s, tok_office, "556100-2022", "Utgår", "hej@utgar.se", customer);
   cx_task(&s, tok_office, customer, "Löpande", task);
-  snprintf(path, sizeof path, "/v1/customers/%s/collaborations", customer);
   struct resp r;
-  CHECK(cx_post(&s, path, tok_office, &r,
-                "{\"task_id\":\"%s\",\"variant\":\"start\",\"invoice_recipient\":\"office\","
-                "\"agreement_period_months\":3,\"administrator\":{\"name\":\"Ulla Ut\","
-                "\"email\":\"ulla@utgar.se\",\"phone\":\"+46 70 555 56 78\"}}",
-                task));
+  cx_activate_way3(&s, tok_office, customer, task, "Ulla Ut", "ulla@utgar.se", &r);
   CHECK_INT(r.status, 201);
   snprintf(id, sizeof id, "%s", resp_str(&r, "id") ? resp_str(&r, "id") : "");
   resp_free(&r);
@@ -209,13 +199,8 @@ static void unconfirmed_administrators(void)
   char customer[FX_ID_LEN], task[FX_ID_LEN], path[160], id[FX_ID_LEN], ghost[FX_ID_LEN];
   cx_customer(&s, tok_office, "556100-2055", "Spöke", "hej@spoke.se", customer);
   cx_task(&s, tok_office, customer, "Löpande", task);
-  snprintf(path, sizeof path, "/v1/customers/%s/collaborations", customer);
   struct resp r;
-  CHECK(cx_post(&s, path, tok_office, &r,
-                "{\"task_id\":\"%s\",\"variant\":\"start\",\"invoice_recipient\":\"customer\","
-                "\"agreement_period_months\":12,\"administrator\":{\"name\":\"Spöket\","
-                "\"email\":\"ghost@typo.example\",\"phone\":\"+46 70 555 99 99\"}}",
-                task));
+  cx_activate_way3(&s, tok_office, customer, task, "Spöket", "ghost@typo.example", &r);
   CHECK_INT(r.status, 201);
   snprintf(id, sizeof id, "%s", resp_str(&r, "id") ? resp_str(&r, "id") : "");
   snprintf(ghost, sizeof ghost, "%s", resp_str(&r, "administrator_id") ? resp_str(&r, "administrator_id") : "");

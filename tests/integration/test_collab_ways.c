@@ -450,13 +450,8 @@ static void way_new_customer_again(void)
   char customer[FX_ID_LEN], task[FX_ID_LEN], path[160], first[FX_ID_LEN], admin1[FX_ID_LEN];
   cx_customer(&s, tok_office, "556100-0174", "Omstart", "hej@omstart.se", customer);
   cx_task(&s, tok_office, customer, "Löpande 2028", task);
-  snprintf(path, sizeof path, "/v1/customers/%s/collaborations", customer);
   struct resp r;
-  CHECK(cx_post(&s, path, tok_office, &r,
-                "{\"task_id\":\"%s\",\"variant\":\"start\",\"invoice_recipient\":\"customer\","
-                "\"agreement_period_months\":3,\"administrator\":{\"name\":\"Olle Omstart\","
-                "\"email\":\"olle@omstart.se\",\"phone\":\"+46 70 111 22 33\"}}",
-                task));
+  cx_activate_way3(&s, tok_office, customer, task, "Olle Omstart", "olle@omstart.se", &r);
   CHECK_INT(r.status, 201);
   snprintf(first, sizeof first, "%s", resp_str(&r, "id") ? resp_str(&r, "id") : "");
   snprintf(admin1, sizeof admin1, "%s",
@@ -474,6 +469,7 @@ static void way_new_customer_again(void)
                         "withdrawn_customer>olle@omstart.se", NULL};
   cx_check_mails(&s, first, told);
   /* the same person again (other name and phone given): named afresh */
+  snprintf(path, sizeof path, "/v1/customers/%s/collaborations", customer);
   CHECK(cx_post(&s, path, tok_office, &r,
                 "{\"task_id\":\"%s\",\"variant\":\"smart\",\"invoice_recipient\":\"office\","
                 "\"agreement_period_months\":12,\"administrator\":{\"name\":\"O. Omstart\","
