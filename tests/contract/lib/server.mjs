@@ -135,7 +135,11 @@ export class Server {
       text = text.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
       for (const m of text.matchAll(/https?:\/\/[^\s"'<>]+/g)) {
         try {
-          out.push(new URL(m[0]).pathname);
+          const u = new URL(m[0]);
+          // An invitation link opens the web app's page /invitation#token=T, which reads
+          // /v1/invitations/T: that is the API path the link stands for.
+          const t = u.pathname === '/invitation' && new URLSearchParams(u.hash.slice(1)).get('token');
+          out.push(t ? `/v1/invitations/${t}` : u.pathname);
         } catch {
           // not a URL after all
         }
