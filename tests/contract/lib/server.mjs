@@ -8,8 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 
 export class Server {
-  constructor(bin) {
+  // extra: more arguments before `serve`; a later --port wins over the ephemeral one.
+  constructor(bin, extra = []) {
     this.bin = bin;
+    this.extra = extra;
     this.dir = mkdtempSync(path.join(os.tmpdir(), 'advisord-contract-'));
     this.db = path.join(this.dir, 'advisor.db');
     this.spool = path.join(this.dir, 'mail');
@@ -23,7 +25,7 @@ export class Server {
     // and 429s would soon hide every operation behind them (the limit has its own test,
     // tests/integration/test_guessing.c).
     const args = ['--db', this.db, '--port', '0', '--bind', '127.0.0.1', '--mail-spool', this.spool,
-      '--secret-file', path.join(this.dir, 'secret.key'), '--guess-limit', '0', 'serve'];
+      '--secret-file', path.join(this.dir, 'secret.key'), '--guess-limit', '0', ...this.extra, 'serve'];
     this.proc = spawn(this.bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`advisord did not listen within ${timeoutMs} ms:\n${this.tail()}`)), timeoutMs);
