@@ -48,5 +48,5 @@ if [ -f package.json ] && [ -f tests/contract/run.sh ]; then
 fi
 echo "== browser tests (the web app in Debian's Chromium via playwright-core; axe-core)"
 WEB_SCREENSHOT_DIR="$here/build/screenshots" ADVISORD_BIN="$here/build/advisord" \
-  node --test --test-reporter=spec tests/web/
+  node --test --test-concurrency=1 --test-reporter=spec tests/web/
 echo "== all tests passed"

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import path from 'node:path';
 import { Server } from '../contract/lib/server.mjs';
-import { axe, freePort, launch, mailLink, orgnr, person, root, screenshot } from './lib.mjs';
+import { addCustomer, axe, cli, freePort, launch, mailLink, orgnr, person, root, screenshot, signIn } from './lib.mjs';
 
 const bin = process.env.ADVISORD_BIN || path.join(root, 'build', 'advisord');
 let server;
@@ -28,35 +28,24 @@ async function accessible(page, name) {
   checked.push(name);
 }
 
-function cli(args) {
-  const r = server.cli(['admin', ...args]);
-  assert.equal(r.status, 0, `admin ${args[0]}: ${r.stderr}`);
-  return Object.fromEntries(r.stdout.trim().split('\n').map((l) => l.split(': ')));
-}
-
-// Signs a person in through the page: asks for a link, opens it from the spool.
-async function signIn(page, email) {
-  await page.goto('/sign-in');
-  await page.getByLabel(/E-postadress|E-mail address/).fill(email);
-  await page.getByRole('button', { name: /Skicka länk|Send link/ }).click();
-  await page.getByText(/inloggningslänk på väg|sign-in link is on its way/).waitFor();
-  const link = await mailLink(server.spool, email, /https?:\/\/\S+\/sign-in#token=[A-Za-z0-9_-]+/, seen);
-  await page.goto(link);
-  await page.waitForURL((u) => u.pathname === '/');
-  await page.locator('#who').getByText(email).waitFor();
-}
-
 before(async () => {
   const port = await freePort();
-  server = new Server(bin, ['--port', String(port), '--public-url', `http://127.0.0.1:${port}`]);
+  server = new Server(bin, ['--port', String(port), '--public-url', `http://127.0.0.1:${port}`,
+                            '--reminder-interval', '0']);
   await server.start();
   base = `http://127.0.0.1:${server.port}`;
   browser = await launch();
-  state.officeA = cli(['create-office', '--name', 'Byrå Ett AB', '--corporate-id', '556036-0793',
+  state.officeA = cli(server, ['create-office', '--name', 'Byrå Ett AB', '--corporate-id', '556036-0793',
                        '--email', 'info@byra-ett.se']);
-  cli(['create-user', '--office', state.officeA.id, '--email', 'lena@byra-ett.se', '--role', 'limited']);
+  cli(server, ['create-user', '--office', state.officeA.id, '--email', 'lena@byra-ett.se', '--role', 'limited']);
   state.officeBId = orgnr('559112233');
-  cli(['create-office', '--name', 'Byrå Två AB', '--corporate-id', state.officeBId, '--email', 'info@byra-tva.se']);
+  cli(server, ['create-office', '--name', 'Byrå Två AB', '--corporate-id', state.officeBId, '--email', 'info@byra-tva.se']);
+  state.subscriberId = orgnr('556123456');
+  cli(server, ['create-company', '--corporate-id', state.subscriberId, '--name', 'Prenumerant AB', '--relation',
+       'subscriber', '--variant', 'bokforing', '--invoice-recipient', 'customer', '--period', '12',
+       '--renews-on', '2027-06-30']);
+  cli(server, ['create-customer-admin', '--corporate-id', state.subscriberId, '--name', 'Petra Prenumerant',
+       '--email', 'petra@prenumerant.se']);
 });
 
 after(async () => {
@@ -72,7 +61,7 @@ test('an office signs in, adds a customer and a task, and activates way 3', asyn
   await page.getByRole('heading', { name: 'Logga in' }).waitFor();
   await accessible(page, 'sign-in');
   await screenshot(page, 'sign-in');
-  await signIn(page, 'info@byra-ett.se');
+  await signIn(server, page, 'info@byra-ett.se', seen);
   await page.getByRole('heading', { name: 'Kundregister' }).waitFor();
   await accessible(page, 'register (empty)');
 
@@ -151,6 +140,7 @@ test('the office sees the collaboration active with its history', async () => {
     await history.getByText(what, { exact: true }).first().waitFor();
   }
   await history.getByText('Anna Andersson').first().waitFor();
+  await page.locator('dl.facts').getByText(/^Skickad \(/).waitFor(); // the invitation e-mail's delivery
   await accessible(page, 'collaboration page, active');
   await screenshot(page, 'collaboration');
   await page.goto(state.customerUrl);
@@ -178,7 +168,7 @@ test('a downgrade is refused and the support message is shown next to the varian
 
 test('a limited user sees terms and the end disabled, with the reason', async () => {
   const page = await person(browser, base);
-  await signIn(page, 'lena@byra-ett.se');
+  await signIn(server, page, 'lena@byra-ett.se', seen);
   await page.goto(state.collabUrl);
   await page.locator('.facts .badge').filter({ hasText: 'Aktiv' }).waitFor();
   for (const name of ['Byt variant', 'Spara betalare och period', 'Avsluta']) {
@@ -196,20 +186,50 @@ test('a limited user sees terms and the end disabled, with the reason', async ()
   await page.context().close();
 });
 
+test('way 1: the dialog asks only for a task and previews upgrade and downgrade; Escape returns focus', async () => {
+  const page = state.office;
+  await addCustomer(page, state.subscriberId, 'Prenumeranten', 'ekonomi@prenumerant.se', 'Löneadministration');
+  await page.getByText('Visma eEkonomi Bokföring').first().waitFor(); // the current variant
+  await page.getByRole('tab', { name: 'Samarbeten' }).click();
+  const opener = page.getByRole('button', { name: 'Aktivera samarbete' });
+  await opener.click();
+  const dlg = page.getByRole('dialog', { name: /Aktivera samarbete med/ });
+  await dlg.getByText('Kunden prenumererar redan').waitFor();
+  assert.equal(await dlg.getByRole('radio', { name: '12 månader' }).count(), 0, 'way 1 asks no period');
+  assert.equal(await dlg.getByLabel('Telefon').count(), 0, 'way 1 asks no administrator');
+  assert.ok(await dlg.evaluate((d) => d.contains(document.activeElement)), 'focus is not in the dialog');
+  await dlg.getByLabel('Visma eEkonomi Start').check();
+  await dlg.locator('.preview').getByText(/Nedgradering\..*Försvinner: Full bokföring/).waitFor();
+  await dlg.getByLabel('Visma eEkonomi Smart').check();
+  await dlg.locator('.preview').getByText(/Uppgradering\..*Tillkommer: Full fakturering/).waitFor();
+  await accessible(page, 'activate dialog, way 1 preview');
+  await page.keyboard.press('Escape');
+  await dlg.waitFor({ state: 'detached' });
+  assert.ok(await opener.evaluate((b) => b === document.activeElement), 'focus did not return to the opener');
+  // activate (an upgrade to Smart), then remind and withdraw from the list of sent invitations
+  await opener.click();
+  await dlg.getByLabel('Visma eEkonomi Smart').check();
+  await dlg.getByRole('button', { name: 'Skicka inbjudan' }).click();
+  await page.waitForURL(/\/collaborations\//);
+  const collabUrl = page.url();
+  await page.getByRole('link', { name: 'Inbjudningar' }).click();
+  await page.getByRole('heading', { name: 'Skickade, obesvarade' }).waitFor();
+  await page.getByRole('button', { name: 'Påminn: Prenumeranten' }).click();
+  await page.locator('#toast').getByText('Påminnelsen är skickad.').waitFor();
+  await page.waitForLoadState('load');
+  await page.getByRole('button', { name: 'Dra tillbaka: Prenumeranten' }).click();
+  await page.locator('#toast').getByText('Inbjudan är tillbakadragen.').waitFor();
+  await page.goto(collabUrl);
+  await page.locator('.facts .badge').filter({ hasText: 'Tillbakadragen' }).waitFor();
+  for (const what of ['Påminnelse skickad', 'Tillbakadragen']) {
+    await page.locator('table.history').getByText(what, { exact: true }).first().waitFor();
+  }
+});
+
 test('a customer declines an invitation with a reason; the office sees it', async () => {
   const page = state.office;
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Lägg till kund' }).click();
-  const add = page.getByRole('dialog', { name: 'Lägg till kund' });
   state.company2 = orgnr('556677889');
-  await add.getByLabel('Organisationsnummer').fill(state.company2);
-  await add.getByLabel('Namn i ert kundregister').fill('Bygg AB');
-  await add.getByLabel('E-postadress').fill('info@bygg.se');
-  await add.getByRole('button', { name: 'Lägg till', exact: true }).click();
-  await page.waitForURL(/\/customers\//);
-  await page.getByLabel('Uppdragets namn').fill('Bokslut 2027');
-  await page.getByRole('button', { name: 'Lägg till uppdrag' }).click();
-  await page.getByRole('listitem').filter({ hasText: 'Bokslut 2027' }).waitFor();
+  await addCustomer(page, state.company2, 'Bygg AB', 'info@bygg.se', 'Bokslut 2027');
   await page.getByRole('tab', { name: 'Samarbeten' }).click();
   await page.getByRole('button', { name: 'Aktivera samarbete' }).click();
   const dlg = page.getByRole('dialog');
@@ -238,7 +258,7 @@ test('a customer declines an invitation with a reason; the office sees it', asyn
 
 test('way 4: the customer administrator invites an office, which accepts and connects a task', async () => {
   const admin = await person(browser, base);
-  await signIn(admin, 'anna@kund.se');
+  await signIn(server, admin, 'anna@kund.se', seen);
   await admin.getByRole('heading', { name: 'Kund Aktiebolag' }).waitFor();
   const mainText = await admin.locator('main').innerText();
   assert.ok(!mainText.includes('vår kund'), 'the administrator must not see the register name');
@@ -266,7 +286,7 @@ test('way 4: the customer administrator invites an office, which accepts and con
   await office.getByText('Accepted. Now connect').waitFor();
   await accessible(office, 'invitation page, office accepted');
 
-  await signIn(office, 'info@byra-tva.se');
+  await signIn(server, office, 'info@byra-tva.se', seen);
   await office.getByRole('link', { name: 'Invitations' }).click();
   await office.getByRole('heading', { name: 'Accepted, waiting for a task' }).waitFor();
   await accessible(office, 'invitations list');
@@ -285,6 +305,26 @@ test('way 4: the customer administrator invites an office, which accepts and con
   await admin.goto('/');
   await admin.getByRole('link', { name: 'Byrå Två AB' }).waitFor();
   assert.deepEqual([...admin.errors, ...office.errors], []);
+  state.admin = admin;
+});
+
+test('the customer administrator ends a collaboration, choosing to keep the service', async () => {
+  const admin = state.admin;
+  await admin.getByRole('link', { name: 'Byrå Ett AB' }).click();
+  await admin.getByRole('heading', { name: 'Samarbete med Byrå Ett AB' }).waitFor();
+  const end = admin.getByRole('form', { name: 'Avsluta samarbetet' });
+  await end.getByRole('button', { name: 'Avsluta' }).click(); // no choice made: refused in words
+  await end.locator('.field-error, .form-error').filter({ hasText: /\S/ }).first().waitFor();
+  await end.getByLabel('Behåll tjänsten, företaget betalar').check();
+  await end.getByLabel('Anledning (valfritt)').fill('Vi byter byrå');
+  await end.getByRole('button', { name: 'Avsluta' }).click();
+  await admin.locator('.facts .badge').filter({ hasText: 'Avslutad' }).waitFor();
+  await admin.locator('dl.facts').getByText('Behålls (företaget betalar)').waitFor();
+  await admin.locator('table.history').getByText('Vi byter byrå').waitFor();
+  await accessible(admin, 'collaboration page, ended by the customer');
+  await state.office.goto(state.collabUrl);
+  await state.office.locator('.facts .badge').filter({ hasText: 'Avslutad' }).waitFor();
+  await admin.context().close();
 });
 
 test('the language switch and the API documentation', async () => {

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -107,4 +108,39 @@ export async function screenshot(target, name, fullPage = true) {
   const file = path.join(shots, `${name}.png`);
   if (typeof target.goto === 'function') await target.screenshot({ path: file, fullPage });
   else await target.screenshot({ path: file });
+}
+
+// `advisord admin ARGS` on the server's database; its "key: value" lines as an object.
+export function cli(server, args) {
+  const r = server.cli(['admin', ...args]);
+  assert.equal(r.status, 0, `admin ${args[0]}: ${r.stderr}`);
+  return Object.fromEntries(r.stdout.trim().split('\n').map((l) => l.split(': ')));
+}
+
+// Signs a person in through the page: asks for a link, opens it from the spool.
+export async function signIn(server, page, email, seen = new Set()) {
+  await page.goto('/sign-in');
+  await page.getByLabel(/E-postadress|E-mail address/).fill(email);
+  await page.getByRole('button', { name: /Skicka länk|Send link/ }).click();
+  await page.getByText(/inloggningslänk på väg|sign-in link is on its way/).waitFor();
+  const link = await mailLink(server.spool, email, /https?:\/\/\S+\/sign-in#token=[A-Za-z0-9_-]+/, seen);
+  await page.goto(link);
+  await page.waitForURL((u) => u.pathname === '/');
+  await page.locator('#who').getByText(email).waitFor();
+}
+
+// The office adds a customer through the register's dialog and a task on its page.
+export async function addCustomer(page, corporateId, name, email, task) {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Lägg till kund' }).click();
+  const add = page.getByRole('dialog', { name: 'Lägg till kund' });
+  await add.getByLabel('Organisationsnummer').fill(corporateId);
+  await add.getByLabel('Namn i ert kundregister').fill(name);
+  await add.getByLabel('E-postadress').fill(email);
+  await add.getByRole('button', { name: 'Lägg till', exact: true }).click();
+  await page.waitForURL(/\/customers\/[0-9a-f-]{36}$/);
+  await page.getByLabel('Uppdragets namn').fill(task);
+  await page.getByRole('button', { name: 'Lägg till uppdrag' }).click();
+  await page.getByRole('listitem').filter({ hasText: task }).waitFor();
+  return page.url();
 }
