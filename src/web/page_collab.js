@@ -65,6 +65,17 @@ function section(title, ...content) {
   return h('div.answer', {}, h('h2', {}, title), ...content);
 }
 
+// A form that posts one action of the collaboration with an optional reason, then reloads.
+// opts: {disabled, reason (why it is disabled)}.
+function reasonForm(c, action, button, label, again, opts = {}) {
+  return form([field({ name: 'reason', label: t('field.reason'), type: 'textarea',
+                       disabled: opts.disabled, reason: opts.reason })],
+    button, async (v) => {
+      await post(`/v1/collaborations/${c.id}/${action}`, v.reason ? { reason: v.reason } : {});
+      again();
+    }, { label, disabled: opts.disabled });
+}
+
 function officeActions(who, c, etag, again, variants) {
   const out = [];
   const full = who.capabilities.includes('collaborations.change_terms');
@@ -76,11 +87,7 @@ function officeActions(who, c, etag, again, variants) {
         toast(t('collab.reminded'));
         again();
       }, { label: t('collab.remind') }),
-      form([field({ name: 'reason', label: t('field.reason'), type: 'textarea' })],
-        t('collab.withdraw'), async (v) => {
-          await post(`/v1/collaborations/${c.id}/withdraw`, v.reason ? { reason: v.reason } : {});
-          again();
-        }, { label: t('collab.withdraw') })));
+      reasonForm(c, 'withdraw', t('collab.withdraw'), t('collab.withdraw'), again)));
   }
   if (c.state === 'invited' && !byOffice) out.push(acceptSection(who, c, again));
   if (c.state === 'approved' && !c.task_id) out.push(connectTask(who, c, again));
@@ -89,11 +96,7 @@ function officeActions(who, c, etag, again, variants) {
     const reason = full ? null : t('collab.limited_reason');
     out.push(section(t('collab.end_title'),
       h('p', {}, t('collab.end_office_text')),
-      form([field({ name: 'reason', label: t('field.reason'), type: 'textarea', disabled: !full, reason })],
-        t('collab.end'), async (v) => {
-          await post(`/v1/collaborations/${c.id}/end`, v.reason ? { reason: v.reason } : {});
-          again();
-        }, { label: t('collab.end_title'), disabled: !full })));
+      reasonForm(c, 'end', t('collab.end'), t('collab.end_title'), again, { disabled: !full, reason })));
   }
   return out;
 }
@@ -102,10 +105,7 @@ function officeActions(who, c, etag, again, variants) {
 // office's address (the page there shows the terms to accept); declined here or there.
 function acceptSection(who, c, again) {
   return section(t('inv.accept_title'), h('p', {}, t('collab.accept_by_link', { email: who.office.email })),
-    form([field({ name: 'reason', label: t('field.reason'), type: 'textarea' })], t('inv.decline'), async (v) => {
-      await post(`/v1/collaborations/${c.id}/decline`, v.reason ? { reason: v.reason } : {});
-      again();
-    }, { label: t('inv.decline_title') }));
+    reasonForm(c, 'decline', t('inv.decline'), t('inv.decline_title'), again));
 }
 
 // Variant (judged against the company's current one: a downgrade is refused with the
@@ -143,10 +143,7 @@ function customerActions(c, again) {
         await post(`/v1/collaborations/${c.id}/approve`);
         again();
       }, { label: t('inv.approve_title') }),
-      form([field({ name: 'reason', label: t('field.reason'), type: 'textarea' })], t('inv.decline'), async (v) => {
-        await post(`/v1/collaborations/${c.id}/decline`, v.reason ? { reason: v.reason } : {});
-        again();
-      }, { label: t('inv.decline_title') })));
+      reasonForm(c, 'decline', t('inv.decline'), t('inv.decline_title'), again)));
   }
   if (c.state === 'invited' && c.initiated_by === 'customer') {
     out.push(section(t('collab.sent_title'), form([], t('collab.withdraw'), async () => {
