@@ -27,7 +27,13 @@ struct field_spec {
   const char *const *allowed;      /* FIELD_ENUM (strings) and FIELD_INT: NULL-terminated */
   field_check check;               /* FIELD_STRING: extra rule */
   const struct field_spec *fields; /* FIELD_OBJECT: its fields, ended by {0} */
+  size_t to;                       /* where the value goes: FIELD_TO(type, member); 0: nowhere */
 };
+
+/* A member of the struct a field's value fills (validate_body_into): a FIELD_STRING or
+ * FIELD_ENUM fills a `const char *` (borrowed from the body), FIELD_INT and FIELD_BOOL an `int`
+ * (0 or 1), FIELD_OBJECT a struct that its own fields' FIELD_TO name members of. */
+#define FIELD_TO(type, member) (offsetof(type, member) + 1)
 
 /* Checks obj against specs (ended by an entry with name NULL). Unknown members are errors.
  * Appends {"field","message"} objects to errors for each problem; prefix names the parent
@@ -39,6 +45,14 @@ bool validate_object(json_t *obj, const struct field_spec *specs, const char *pr
  * returns false (*result holds libmicrohttpd's answer). A missing body counts as {}. */
 bool validate_body(struct request *req, const struct field_spec *specs,
                    enum MHD_Result *result);
+
+/* validate_body, then fills the members of out that the specs name (FIELD_TO) from the body's
+ * members that are present and not null; the rest keep what the caller set (its defaults).
+ * The strings stay the body's: out must not outlive the request. */
+bool validate_body_into(struct request *req, const struct field_spec *specs, void *out,
+                        enum MHD_Result *result);
+/* Fills out from obj as validate_body_into does (obj already checked against specs). */
+void validate_fill(json_t *obj, const struct field_spec *specs, void *out);
 
 /* Checks the query string: every argument must be listed in specs and well-formed
  * (FIELD_STRING, FIELD_INT, FIELD_BOOL as true/false, FIELD_ENUM). On a problem queues a 400

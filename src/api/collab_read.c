@@ -157,38 +157,31 @@ enum MHD_Result api_customer_collabs_list(struct request *req)
 
 /* ---- one collaboration, its history ---- */
 
-/* Loads the collaboration named by the path for the caller; false after answering. */
-static bool load_visible(struct request *req, struct collab *co, enum MHD_Result *r)
+/* The collaboration named by the path as the caller may see it into out; false after
+ * answering. */
+static bool load_visible(struct request *req, struct collab_outcome *out, enum MHD_Result *r)
 {
   const char *id = http_param(req, "id");
   if (!util_is_uuid(id)) {
     *r = reply_problem(req, ERR_BAD_PATH_PARAM, "The collaboration id must be a UUID");
     return false;
   }
-  struct store_conn *c = store_conn(req->app->store);
-  enum store_status st = c ? store_collab_get(c, id, co) : STORE_ERROR;
-  if (st == STORE_OK && !collab_visible_to(co, &req->principal))
-    st = STORE_NOT_FOUND;
-  if (st == STORE_NOT_FOUND) {
-    *r = reply_problem(req, ERR_NOT_FOUND, "No collaboration %s", id);
-    return false;
-  }
-  if (st != STORE_OK) {
-    *r = api_store_failure(req, st, "collaboration");
-    return false;
-  }
-  return true;
+  enum store_status st = collab_read(req->app, &req->principal, id, out);
+  if (st == STORE_OK && !refused(&out->refusal))
+    return true;
+  *r = collab_reply_outcome(req, st, out, false);
+  return false;
 }
 
 enum MHD_Result api_collab_get(struct request *req)
 {
   enum MHD_Result r;
-  struct collab *co = malloc(sizeof *co);
-  if (!co)
+  struct collab_outcome *out = calloc(1, sizeof *out);
+  if (!out)
     return reply_problem(req, ERR_INTERNAL, "Out of memory");
-  if (load_visible(req, co, &r))
-    r = collab_reply(req, 200, co);
-  free(co);
+  if (load_visible(req, out, &r))
+    r = collab_reply(req, 200, out);
+  free(out);
   return r;
 }
 
@@ -221,20 +214,20 @@ enum MHD_Result api_collab_events(struct request *req)
       return api_bad_cursor(req);
   }
   int limit = api_list_limit(req, API_LIST_MAX_LIMIT);
-  struct collab *co = malloc(sizeof *co);
-  if (!co)
+  struct collab_outcome *out = calloc(1, sizeof *out);
+  if (!out)
     return reply_problem(req, ERR_INTERNAL, "Out of memory");
-  if (!load_visible(req, co, &r)) {
-    free(co);
+  if (!load_visible(req, out, &r)) {
+    free(out);
     return r;
   }
   struct events_acc acc = {.items = json_array()};
   bool more = false;
   struct store_conn *c = store_conn(req->app->store);
   enum store_status st =
-      c ? store_collab_events_list(c, co->id, after, limit, event_item, &acc, &more)
+      c ? store_collab_events_list(c, out->co.id, after, limit, event_item, &acc, &more)
         : STORE_ERROR;
-  free(co);
+  free(out);
   if (st != STORE_OK) {
     json_decref(acc.items);
     return api_store_failure(req, st, "collaboration");
@@ -249,19 +242,12 @@ enum MHD_Result api_collab_events(struct request *req)
 
 enum MHD_Result api_invitation_get(struct request *req)
 {
-  char hash[COLLAB_TOKEN_HASH_LEN];
-  collab_token_hash(http_param(req, "token"), hash);
-  struct store_conn *c = store_conn(req->app->store);
-  struct collab *co = malloc(sizeof *co);
-  enum store_status st = c && co ? store_collab_get_by_token_hash(c, hash, co) : STORE_ERROR;
-  enum MHD_Result r;
-  if (st == STORE_NOT_FOUND)
-    r = reply_problem(req, ERR_NOT_FOUND, "No such invitation link: it has been used, replaced "
-                                          "by a newer one, or never existed");
-  else if (st != STORE_OK)
-    r = api_store_failure(req, st, "invitation");
-  else
-    r = reply_json(req, 200, collab_invitation_json(co, util_now_ms()));
-  free(co);
+  struct collab_outcome *out = calloc(1, sizeof *out);
+  if (!out)
+    return reply_problem(req, ERR_INTERNAL, "Out of memory");
+  enum store_status st = collab_read_by_link(req->app, http_param(req, "token"), out);
+  enum MHD_Result r = st == STORE_OK ? collab_reply_outcome(req, st, out, true)
+                                     : api_store_failure(req, st, "invitation");
+  free(out);
   return r;
 }

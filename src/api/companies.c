@@ -79,17 +79,17 @@ static enum store_status apply_fields(struct store_conn *c, struct write_ctx *w,
   json_t *sub = json_object_get(body, "subscription");
   if (json_is_object(sub)) {
     if (!subscriber)
-      return tx_fail_field(&w->w.err, "subscription", "is only for relation subscriber");
+      return refuse_field(&w->w.err, "subscription", "is only for relation subscriber");
     struct variant var;
     enum store_status st = store_variant_get(c, json_str_member(sub, "variant"), &var);
     if (st == STORE_NOT_FOUND)
-      return tx_fail_field(&w->w.err, "subscription.variant", API_UNKNOWN_VARIANT);
+      return refuse_field(&w->w.err, "subscription.variant", VARIANT_UNKNOWN);
     if (st != STORE_OK)
       return st;
     const char *starts = json_str_member(sub, "starts_on");
     const char *renews = json_str_member(sub, "renews_on");
     if (strcmp(starts, renews) >= 0)
-      return tx_fail_field(&w->w.err, "subscription.renews_on", "must be after starts_on");
+      return refuse_field(&w->w.err, "subscription.renews_on", "must be after starts_on");
     co->has_subscription = true;
     snprintf(co->sub.variant, sizeof co->sub.variant, "%s", var.code);
     snprintf(co->sub.invoice_recipient, sizeof co->sub.invoice_recipient, "%s",
@@ -103,7 +103,7 @@ static enum store_status apply_fields(struct store_conn *c, struct write_ctx *w,
     memset(&co->sub, 0, sizeof co->sub);
   }
   if (subscriber && !co->has_subscription)
-    return tx_fail_field(&w->w.err, "subscription", "is required for relation subscriber");
+    return refuse_field(&w->w.err, "subscription", "is required for relation subscriber");
   return STORE_OK;
 }
 
@@ -119,14 +119,14 @@ static enum store_status create_tx(struct store_conn *c, void *arg)
     return st;
   st = store_company_create(c, &w->co);
   if (st == STORE_CONFLICT)
-    return tx_fail(&w->w.err, ERR_DUPLICATE, "A company with corporate ID %s exists already",
+    return refuse(&w->w.err, ERR_DUPLICATE, "A company with corporate ID %s exists already",
                    w->co.corporate_id);
   if (st != STORE_OK)
     return st;
   w->w.body = api_company_json(&w->co);
-  api_etag(w->co.version, w->w.etag, sizeof w->w.etag);
+  etag_of(w->co.version, w->w.etag, sizeof w->w.etag);
   snprintf(w->w.location, sizeof w->w.location, "/v1/companies/%s", w->co.corporate_id);
-  return api_idem_finish(c, req, w->w.ik, 201, w->w.body, w->w.location, w->w.etag);
+  return api_idem_finish(c, req->principal.id, w->w.ik, 201, w->w.body, w->w.location, w->w.etag);
 }
 
 enum MHD_Result api_companies_create(struct request *req)
@@ -173,7 +173,7 @@ enum MHD_Result api_companies_get(struct request *req)
   if (st != STORE_OK)
     return api_store_failure(req, st, "company");
   char etag[32];
-  api_etag(co.version, etag, sizeof etag);
+  etag_of(co.version, etag, sizeof etag);
   return reply_json_etag(req, 200, api_company_json(&co), etag);
 }
 
@@ -190,7 +190,7 @@ static enum store_status check_no_open_collaboration(struct store_conn *c, struc
   size_t n = 0;
   enum store_status st = ids ? store_collab_open_of_company(c, w->co.id, ids, &n) : STORE_ERROR;
   if (st == STORE_OK && n > 0)
-    st = tx_fail(&w->w.err, ERR_CONFLICT,
+    st = refuse(&w->w.err, ERR_CONFLICT,
                  "%s has an open collaboration with an accounting office (%s): change its "
                  "variant, payer or period through a collaboration (variant-changes or PATCH), "
                  "where the variant rule applies and every party is told",
@@ -206,7 +206,7 @@ static enum store_status patch_tx(struct store_conn *c, void *arg)
   api_write_restart(&w->w);
   enum store_status st = store_company_get_by_corporate_id(c, w->cid, &w->co);
   if (st == STORE_NOT_FOUND)
-    return tx_fail(&w->w.err, ERR_NOT_FOUND, "No company with corporate ID %s", w->cid);
+    return refuse(&w->w.err, ERR_NOT_FOUND, "No company with corporate ID %s", w->cid);
   if (st != STORE_OK)
     return st;
   if ((st = tx_if_match(&w->w.err, req, "company", w->co.version)) != STORE_OK)
@@ -218,7 +218,7 @@ static enum store_status patch_tx(struct store_conn *c, void *arg)
   if ((st = store_company_update(c, &w->co, w->co.version)) != STORE_OK)
     return st;
   w->w.body = api_company_json(&w->co);
-  api_etag(w->co.version, w->w.etag, sizeof w->w.etag);
+  etag_of(w->co.version, w->w.etag, sizeof w->w.etag);
   return STORE_OK;
 }
 

@@ -68,7 +68,7 @@ static enum store_status render(const struct customer *cu, json_t **body, char *
                                 size_t etag_len)
 {
   *body = api_customer_json(cu);
-  api_etag(cu->version, etag, etag_len);
+  etag_of(cu->version, etag, etag_len);
   return *body ? STORE_OK : STORE_ERROR;
 }
 
@@ -104,14 +104,14 @@ static enum store_status create_tx(struct store_conn *c, void *arg)
   apply_fields(&w->cu, in);
   st = store_customer_create(c, &w->cu);
   if (st == STORE_CONFLICT)
-    return tx_fail(&w->w.err, ERR_DUPLICATE,
+    return refuse(&w->w.err, ERR_DUPLICATE,
                    "Your register already has a customer with corporate ID %s", cid);
   if (st == STORE_OK)
     st = render(&w->cu, &w->w.body, w->w.etag, sizeof w->w.etag);
   if (st != STORE_OK)
     return st;
   snprintf(w->w.location, sizeof w->w.location, "/v1/customers/%s", w->cu.id);
-  return api_idem_finish(c, w->w.req, w->w.ik, 201, w->w.body, w->w.location, w->w.etag);
+  return api_idem_finish(c, w->w.req->principal.id, w->w.ik, 201, w->w.body, w->w.location, w->w.etag);
 }
 
 enum MHD_Result api_customers_create(struct request *req)
@@ -210,7 +210,7 @@ static enum store_status patch_tx(struct store_conn *c, void *arg)
   enum store_status st =
       store_customer_get(c, req->principal.office_id, http_param(req, "id"), &w->cu);
   if (st == STORE_NOT_FOUND)
-    return tx_fail(&w->w.err, ERR_NOT_FOUND, "No such customer in your register");
+    return refuse(&w->w.err, ERR_NOT_FOUND, "No such customer in your register");
   if (st != STORE_OK)
     return st;
   if ((st = tx_if_match(&w->w.err, req, "customer", w->cu.version)) != STORE_OK)
@@ -244,19 +244,19 @@ static enum store_status delete_tx(struct store_conn *c, void *arg)
   const char *id = http_param(req, "id");
   enum store_status st = store_customer_get(c, req->principal.office_id, id, &w->cu);
   if (st == STORE_NOT_FOUND)
-    return tx_fail(&w->w.err, ERR_NOT_FOUND, "No such customer in your register");
+    return refuse(&w->w.err, ERR_NOT_FOUND, "No such customer in your register");
   if (st != STORE_OK)
     return st;
   if (api_if_match(req, w->cu.version) == IF_MATCH_FAILED)
-    return tx_fail(&w->w.err, ERR_PRECONDITION_FAILED,
+    return refuse(&w->w.err, ERR_PRECONDITION_FAILED,
                    "The customer has changed: its current ETag is \"%lld\"",
                    (long long)w->cu.version);
   if (w->cu.has_open_collaboration)
-    return tx_fail(&w->w.err, ERR_OPEN_COLLABORATION,
+    return refuse(&w->w.err, ERR_OPEN_COLLABORATION,
                    "The customer has an open collaboration; end or withdraw it first");
   st = store_customer_delete(c, req->principal.office_id, id);
   if (st == STORE_CONFLICT)
-    return tx_fail(&w->w.err, ERR_CONFLICT,
+    return refuse(&w->w.err, ERR_CONFLICT,
                    "The customer has collaboration history that refers to it");
   return st;
 }

@@ -13,8 +13,6 @@ enum MHD_Result api_readyz(struct request *req);
 enum MHD_Result api_variants_list(struct request *req);
 enum MHD_Result api_variants_get(struct request *req);
 enum MHD_Result api_variant_change_preview(struct request *req);
-/* The validation message for a variant code that the variants table does not hold. */
-#define API_UNKNOWN_VARIANT "must be one of start, bokforing, fakturering, smart, pro"
 /* Loads the variant code names for request field `field` into out; false after answering 400
  * (no such variant, naming the field) or the store's failure. */
 bool api_variant_lookup(struct request *req, const char *code, const char *field,

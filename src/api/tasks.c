@@ -66,7 +66,7 @@ static enum store_status apply_fields(struct store_conn *c, struct write_ctx *w,
     enum store_status st =
         store_office_user_get(c, w->w.req->principal.office_id, json_string_value(a), &u);
     if (st == STORE_NOT_FOUND)
-      return tx_fail_field(&w->w.err, "assignee_id", "is not a user of your office");
+      return refuse_field(&w->w.err, "assignee_id", "is not a user of your office");
     if (st != STORE_OK)
       return st;
     memcpy(w->t.assignee_id, u.id, sizeof u.id);
@@ -86,7 +86,7 @@ static enum store_status create_tx(struct store_conn *c, void *arg)
       store_customer_get(c, req->principal.office_id, http_param(req, "id"), cu);
   free(cu);
   if (st == STORE_NOT_FOUND)
-    return tx_fail(&w->w.err, ERR_NOT_FOUND, "No such customer in your register");
+    return refuse(&w->w.err, ERR_NOT_FOUND, "No such customer in your register");
   if (st != STORE_OK)
     return st;
   memset(&w->t, 0, sizeof w->t);
@@ -98,9 +98,9 @@ static enum store_status create_tx(struct store_conn *c, void *arg)
   if ((st = store_task_create(c, &w->t)) != STORE_OK)
     return st;
   w->w.body = api_task_json(&w->t);
-  api_etag(w->t.version, w->w.etag, sizeof w->w.etag);
+  etag_of(w->t.version, w->w.etag, sizeof w->w.etag);
   snprintf(w->w.location, sizeof w->w.location, "/v1/tasks/%s", w->t.id);
-  return api_idem_finish(c, req, w->w.ik, 201, w->w.body, w->w.location, w->w.etag);
+  return api_idem_finish(c, req->principal.id, w->w.ik, 201, w->w.body, w->w.location, w->w.etag);
 }
 
 enum MHD_Result api_tasks_create(struct request *req)
@@ -170,7 +170,7 @@ enum MHD_Result api_tasks_get(struct request *req)
   if (st != STORE_OK)
     return api_store_failure(req, st, "task in your office");
   char etag[32];
-  api_etag(t.version, etag, sizeof etag);
+  etag_of(t.version, etag, sizeof etag);
   return reply_json_etag(req, 200, api_task_json(&t), etag);
 }
 
@@ -182,7 +182,7 @@ static enum store_status patch_tx(struct store_conn *c, void *arg)
   enum store_status st =
       store_task_get(c, req->principal.office_id, http_param(req, "id"), &w->t);
   if (st == STORE_NOT_FOUND)
-    return tx_fail(&w->w.err, ERR_NOT_FOUND, "No such task in your office");
+    return refuse(&w->w.err, ERR_NOT_FOUND, "No such task in your office");
   if (st != STORE_OK)
     return st;
   if ((st = tx_if_match(&w->w.err, req, "task", w->t.version)) != STORE_OK)
@@ -192,7 +192,7 @@ static enum store_status patch_tx(struct store_conn *c, void *arg)
   if ((st = store_task_update(c, &w->t, w->t.version)) != STORE_OK)
     return st;
   w->w.body = api_task_json(&w->t);
-  api_etag(w->t.version, w->w.etag, sizeof w->w.etag);
+  etag_of(w->t.version, w->w.etag, sizeof w->w.etag);
   return STORE_OK;
 }
 

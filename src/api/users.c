@@ -141,7 +141,7 @@ static enum store_status create_tx(struct store_conn *c, void *arg)
   const char *name = json_str_member(req->json, "name");
   enum store_status st = store_office_user_create(c, req->principal.office_id, email, role, &w->u);
   if (st == STORE_CONFLICT)
-    return tx_fail(&w->w.err, ERR_DUPLICATE, "%s is already a user of your office", email);
+    return refuse(&w->w.err, ERR_DUPLICATE, "%s is already a user of your office", email);
   if (st == STORE_OK && name) {
     st = store_office_user_update(c, req->principal.office_id, w->u.id, name, OFFICE_ROLE_NONE);
     snprintf(w->u.name, sizeof w->u.name, "%s", name);
@@ -155,7 +155,7 @@ static enum store_status create_tx(struct store_conn *c, void *arg)
     return st;
   w->w.body = user_json(&w->u);
   snprintf(w->w.location, sizeof w->w.location, "/v1/users/%s", w->u.id);
-  return api_idem_finish(c, req, w->w.ik, 201, w->w.body, w->w.location, NULL);
+  return api_idem_finish(c, req->principal.id, w->w.ik, 201, w->w.body, w->w.location, NULL);
 }
 
 enum MHD_Result api_users_create(struct request *req)
@@ -187,7 +187,7 @@ static enum store_status keep_a_full_user(struct store_conn *c, struct write_ctx
   if (st != STORE_OK)
     return st;
   if (n <= 1)
-    return tx_fail(&w->w.err, ERR_CONFLICT,
+    return refuse(&w->w.err, ERR_CONFLICT,
                    "%s is the office's last user with full rights and cannot be %s; give "
                    "another user full rights first", w->u.email, what);
   return STORE_OK;
@@ -200,7 +200,7 @@ static enum store_status load_user(struct store_conn *c, struct write_ctx *w)
   api_write_restart(&w->w);
   enum store_status st =
       store_office_user_get(c, req->principal.office_id, http_param(req, "id"), &w->u);
-  return st == STORE_NOT_FOUND ? tx_fail(&w->w.err, ERR_NOT_FOUND, "No such user in your office")
+  return st == STORE_NOT_FOUND ? refuse(&w->w.err, ERR_NOT_FOUND, "No such user in your office")
                                : st;
 }
 

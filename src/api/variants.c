@@ -66,7 +66,7 @@ bool api_variant_lookup(struct request *req, const char *code, const char *field
     return true;
   if (st == STORE_NOT_FOUND)
     *r = reply_validation(req, json_pack("[{s:s, s:s}]", "field", field, "message",
-                                         API_UNKNOWN_VARIANT));
+                                         VARIANT_UNKNOWN));
   else
     *r = api_store_failure(req, st, "variant");
   return false;
@@ -87,7 +87,7 @@ enum MHD_Result api_variant_change_preview(struct request *req)
     enum store_status st = store_variant_get(c, json_str_member(req->json, names[i]), &v[i]);
     if (st == STORE_NOT_FOUND)
       json_array_append_new(errors, json_pack("{s:s, s:s}", "field", names[i], "message",
-                                              API_UNKNOWN_VARIANT));
+                                              VARIANT_UNKNOWN));
     else if (st != STORE_OK) {
       json_decref(errors);
       return api_store_failure(req, st, "variant");

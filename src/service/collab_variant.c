@@ -1,21 +1,12 @@
-/* collab_variant.c - POST /v1/collaborations/{id}/variant-changes (and a PATCH's variant): the
+/* collab_variant.c - a variant change through a collaboration (and a PATCH's variant): the
  * variant is the company's, so a change is judged against the company's current variant,
  * whoever changed it last: an upgrade by a full office user at once; a downgrade only by support
  * with an explicit confirmation that the company will be reset. Every other party is told. */
-#include "collab_api.h"
-#include "handlers.h"
+#include "collab_internal.h"
 #include "store_variants.h"
-#include "validate.h"
 
 #include <stdio.h>
 #include <string.h>
-
-static const struct field_spec variant_fields[] = {
-    {.name = "variant", .type = FIELD_STRING, .required = true, .min_len = 1, .max_len = 32},
-    {.name = "confirm_company_reset", .type = FIELD_BOOL},
-    {.name = "reason", .type = FIELD_STRING, .max_len = 500},
-    {0},
-};
 
 static json_t *feature_list(const char *const *items, size_t n)
 {
@@ -26,7 +17,7 @@ static json_t *feature_list(const char *const *items, size_t n)
 }
 
 /* Applies a variant change of co to `to` by op's actor, or refuses op. Shared with PATCH. */
-enum store_status collab_change_variant(struct collab_op *op, struct store_conn *c,
+enum store_status collab_apply_variant(struct collab_op *op, struct store_conn *c,
                                         struct collab *co, const char *to_code, bool confirm)
 {
   struct variant from, to;
@@ -34,9 +25,7 @@ enum store_status collab_change_variant(struct collab_op *op, struct store_conn 
   if (st == STORE_OK)
     st = store_variant_get(c, to_code, &to);
   if (st == STORE_NOT_FOUND) {
-    collab_op_refuse(op, ERR_VALIDATION, "Invalid field: variant");
-    op->extra = json_pack("{s:[{s:s, s:s}]}", "errors", "field", "variant", "message",
-                          API_UNKNOWN_VARIANT);
+    refuse_field(&op->rf, "variant", VARIANT_UNKNOWN);
     return STORE_OK;
   }
   if (st != STORE_OK)
@@ -46,29 +35,29 @@ enum store_status collab_change_variant(struct collab_op *op, struct store_conn 
   json_t *lost = feature_list(ch.lost, ch.n_lost), *gained = feature_list(ch.gained, ch.n_gained);
   switch (collab_variant_change(&ch, op->actor, confirm)) {
   case COLLAB_VARIANT_NOT_ALLOWED:
-    collab_op_refuse(op, ERR_FORBIDDEN, "Only an office user with full rights or support may "
+    refuse(&op->rf, ERR_FORBIDDEN, "Only an office user with full rights or support may "
                                         "change the variant");
     break;
   case COLLAB_VARIANT_SAME:
-    collab_op_refuse(op, ERR_CONFLICT, "The company already works in %s", to.code);
+    refuse(&op->rf, ERR_CONFLICT, "The company already works in %s", to.code);
     break;
   case COLLAB_VARIANT_NEEDS_SUPPORT:
-    collab_op_refuse(op, ERR_DOWNGRADE_REQUIRES_SUPPORT,
+    refuse(&op->rf, ERR_DOWNGRADE_REQUIRES_SUPPORT,
                      "Changing from %s to %s is a downgrade: the customer may lose accounting "
                      "data and the company will be reset. An office cannot do this; contact "
                      "support, who can carry it out once the reset is confirmed",
                      from.code, to.code);
-    op->extra = json_pack("{s:s, s:s, s:s, s:O, s:b, s:s}", "from", from.code, "to", to.code,
+    refusal_extra(&op->rf, json_pack("{s:s, s:s, s:s, s:O, s:b, s:s}", "from", from.code, "to", to.code,
                           "kind", "downgrade", "lost_features", lost, "company_reset", 1,
-                          "contact", "support");
+                          "contact", "support"));
     break;
   case COLLAB_VARIANT_NEEDS_CONFIRM:
-    collab_op_refuse(op, ERR_RESET_CONFIRMATION_REQUIRED,
+    refuse(&op->rf, ERR_RESET_CONFIRMATION_REQUIRED,
                      "Changing from %s to %s is a downgrade that resets the company and may "
                      "lose accounting data; send \"confirm_company_reset\": true to carry it out",
                      from.code, to.code);
-    op->extra = json_pack("{s:s, s:s, s:s, s:O}", "from", from.code, "to", to.code, "kind",
-                          "downgrade", "lost_features", lost);
+    refusal_extra(&op->rf, json_pack("{s:s, s:s, s:s, s:O}", "from", from.code, "to", to.code, "kind",
+                          "downgrade", "lost_features", lost));
     break;
   case COLLAB_VARIANT_UPGRADE:
     op->details = json_pack("{s:s, s:s, s:s, s:O}", "from", from.code, "to", to.code, "kind",
@@ -85,7 +74,7 @@ enum store_status collab_change_variant(struct collab_op *op, struct store_conn 
   }
   json_decref(lost);
   json_decref(gained);
-  if (op->err != ERR_NONE)
+  if (refused(&op->rf))
     return STORE_OK;
   /* the variant is the company's: every other party learns of it */
   bool reset = ch.kind == VARIANT_DOWNGRADE;
@@ -101,12 +90,12 @@ static enum store_status variant_apply(struct collab_op *op, struct store_conn *
                                        struct collab *co)
 {
   collab_take_reason(op);
-  json_t *confirm = json_object_get(op->req->json, "confirm_company_reset");
-  return collab_change_variant(op, c, co, collab_body_str(op->req, "variant"), json_is_true(confirm));
+  return collab_apply_variant(op, c, co, op->in->variant, op->in->confirm_company_reset == 1);
 }
 
-enum MHD_Result api_collab_change_variant(struct request *req)
+enum store_status collab_variant_change_run(const struct app *app,
+                                            const struct collab_action_in *in,
+                                            struct collab_outcome *out)
 {
-  return collab_action_run(req, variant_fields, COLLAB_EV_CHANGE_VARIANT, variant_apply, NULL,
-                           false);
+  return collab_op_exec(app, in, COLLAB_EV_CHANGE_VARIANT, variant_apply, NULL, out);
 }

@@ -7,7 +7,7 @@
 #include "collab_sweep.h"
 
 #include "app.h"
-#include "collab_api.h"
+#include "collab_internal.h"
 #include "log.h"
 #include "store_session.h"
 #include "util.h"

@@ -1,7 +1,7 @@
 /* collab_flow.c - steps that several collaboration actions share: the agreement's dates, the
  * provisioning that follows a customer's approval (ways 1-3), and taking a task of the office
  * (activation in way 4, a later change of task). */
-#include "collab_api.h"
+#include "collab_internal.h"
 #include "domain/dates.h"
 #include "store_identity.h"
 #include "store_register.h"
@@ -85,16 +85,16 @@ enum store_status collab_check_task(struct collab_op *op, struct store_conn *c,
   enum store_status st =
       co->task_id[0] ? store_task_get(c, co->office_id, co->task_id, &t) : STORE_NOT_FOUND;
   if (st == STORE_NOT_FOUND)
-    collab_op_refuse(op, ERR_TASK_REQUIRED,
+    refuse(&op->rf, ERR_TASK_REQUIRED,
                      "The collaboration has no task of the office any more; the office must "
                      "connect an open task of the customer (PATCH task_id) before it can go on");
   else if (st == STORE_OK && strcmp(t.status, "open") != 0)
-    collab_op_refuse(op, ERR_TASK_REQUIRED,
+    refuse(&op->rf, ERR_TASK_REQUIRED,
                      "The office's task %s for this collaboration is %s; the office must connect "
                      "an open task of the customer (PATCH task_id) before it can go on",
                      t.id, t.status);
   else if (st == STORE_OK && strcmp(t.customer_id, co->customer_id) != 0)
-    collab_op_refuse(op, ERR_TASK_REQUIRED,
+    refuse(&op->rf, ERR_TASK_REQUIRED,
                      "The office's task %s for this collaboration belongs to another customer; "
                      "the office must connect an open task of this customer (PATCH task_id)",
                      t.id);
@@ -107,13 +107,13 @@ enum store_status collab_take_task(struct collab_op *op, struct store_conn *c, s
   struct task t;
   enum store_status st = store_task_get(c, co->office_id, task_id, &t);
   if (st == STORE_NOT_FOUND) {
-    collab_op_refuse(op, ERR_TASK_REQUIRED, "Your office has no task %s", task_id);
+    refuse(&op->rf, ERR_TASK_REQUIRED, "Your office has no task %s", task_id);
     return STORE_OK;
   }
   if (st != STORE_OK)
     return st;
   if (strcmp(t.status, "open") != 0) {
-    collab_op_refuse(op, ERR_TASK_REQUIRED, "Task %s is %s; a collaboration needs an open task",
+    refuse(&op->rf, ERR_TASK_REQUIRED, "Task %s is %s; a collaboration needs an open task",
                      task_id, t.status);
     return STORE_OK;
   }
@@ -122,7 +122,7 @@ enum store_status collab_take_task(struct collab_op *op, struct store_conn *c, s
     return STORE_ERROR;
   st = store_customer_get(c, co->office_id, t.customer_id, cu);
   if (st == STORE_OK && strcmp(cu->company_id, co->company_id) != 0)
-    collab_op_refuse(op, ERR_TASK_REQUIRED,
+    refuse(&op->rf, ERR_TASK_REQUIRED,
                      "Task %s belongs to your customer %s, not to %s (%s); add %s to your "
                      "register if needed and use one of its tasks",
                      task_id, cu->name, co->company_name, co->corporate_id, co->corporate_id);
