@@ -28,6 +28,8 @@ struct field_spec {
   field_check check;               /* FIELD_STRING: extra rule */
   const struct field_spec *fields; /* FIELD_OBJECT: its fields, ended by {0} */
   size_t to;                       /* where the value goes: FIELD_TO(type, member); 0: nowhere */
+  size_t given;                    /* an int set to 1 when the member is present, even as null
+                                      (FIELD_TO; 0: none): "clear" for a nullable field */
 };
 
 /* A member of the struct a field's value fills (validate_body_into): a FIELD_STRING or

@@ -236,3 +236,39 @@ bool api_reject_empty_patch(struct request *req, const char *fields, enum MHD_Re
   *r = reply_problem(req, ERR_VALIDATION, "Send at least one of %s", fields);
   return true;
 }
+
+enum store_status api_render_keep(struct store_conn *c, const void *created, void *arg)
+{
+  struct api_render *w = arg;
+  json_decref(w->body);
+  w->body = NULL;
+  w->render(created, w);
+  if (!w->body)
+    return STORE_ERROR;
+  return api_idem_finish(c, w->principal_id, w->ik, 201, w->body, w->location,
+                         w->etag[0] ? w->etag : NULL);
+}
+
+enum MHD_Result api_render_reply(struct request *req, struct api_render *w,
+                                 enum store_status st, struct refusal *rf,
+                                 const void *resource, unsigned status, const char *what)
+{
+  if ((st != STORE_OK || refused(rf)) && w->ik)
+    api_idem_abandon(req, w->ik);
+  enum MHD_Result r;
+  if (st != STORE_OK || refused(rf)) {
+    r = tx_reply(req, rf, st == STORE_OK ? STORE_ABORT : st, what);
+  } else if (status == 204) {
+    r = reply_empty(req, 204);
+  } else {
+    if (!w->body)
+      w->render(resource, w);
+    if (w->location[0])
+      http_add_header(req, "Location", w->location);
+    r = reply_json_etag(req, status, w->body, w->etag[0] ? w->etag : NULL);
+    w->body = NULL;
+  }
+  json_decref(w->body);
+  w->body = NULL;
+  return r;
+}

@@ -95,6 +95,27 @@ enum store_status api_idem_finish(struct store_conn *c, const char *principal_id
 /* After a failure: releases the key (no-op when inactive). */
 void api_idem_abandon(struct request *req, const struct idem *ik);
 
+/* ---- the reply of a register use case (service/register.h) ---- */
+/* A resource rendered for the reply (and, when created, for a replay of the Idempotency-Key). */
+struct api_render {
+  const char *principal_id;
+  const struct idem *ik;  /* creating POSTs: the reserved Idempotency-Key; else NULL */
+  /* renders resource into body, etag and (created) location */
+  void (*render)(const void *resource, struct api_render *w);
+  json_t *body;           /* owned until the reply */
+  char location[96];      /* sent as Location when set */
+  char etag[32];
+};
+/* A created_hook's fn (arg: struct api_render): renders what the use case created and keeps it
+ * for a replay of the Idempotency-Key, inside the use case's transaction. */
+enum store_status api_render_keep(struct store_conn *c, const void *created, void *arg);
+/* Answers a use case that ended with st and rf: the store's failure about what, the refusal,
+ * or status with resource rendered (the kept body, when api_render_keep made one; no body for
+ * 204). Releases the Idempotency-Key after a failure or a refusal; frees w->body. */
+enum MHD_Result api_render_reply(struct request *req, struct api_render *w,
+                                 enum store_status st, struct refusal *rf,
+                                 const void *resource, unsigned status, const char *what);
+
 /* ---- one write of a register resource (a creating POST or a PATCH) ---- */
 /* What the write's transaction leaves for the reply. A handler's context embeds it as its
  * first member `w`, so that the transaction callback gets at both. */

@@ -215,6 +215,8 @@ void validate_fill(json_t *obj, const struct field_spec *specs, void *out)
 {
   for (const struct field_spec *f = specs; f->name; f++) {
     json_t *v = json_object_get(obj, f->name);
+    if (v && f->given)
+      *(int *)((char *)out + f->given - 1) = 1;
     if (!f->to || !v || json_is_null(v))
       continue;
     char *at = (char *)out + f->to - 1;

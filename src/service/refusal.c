@@ -1,5 +1,6 @@
 /* refusal.c - the one refusal of every use case (service/refusal.h). */
 #include "service/refusal.h"
+#include "domain/etag.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,6 +15,16 @@ enum store_status refuse(struct refusal *r, enum err_code code, const char *fmt,
   vsnprintf(r->detail, sizeof r->detail, fmt, ap);
   va_end(ap);
   return STORE_ABORT;
+}
+
+enum store_status refuse_unless_match(struct refusal *r, const char *if_match, const char *what,
+                                      int64_t version)
+{
+  if (etag_if_match(if_match, version) == IF_MATCH_OK)
+    return STORE_OK;
+  return refuse(r, ERR_PRECONDITION_FAILED,
+                "The %s has changed: its current ETag is \"%lld\"; GET it again", what,
+                (long long)version);
 }
 
 enum store_status refuse_field(struct refusal *r, const char *field, const char *message)
@@ -50,4 +61,14 @@ void refusal_clear(struct refusal *r)
   json_decref(r->extra);
   r->extra = NULL;
   r->retry_after = 0;
+}
+
+enum store_status refusal_write(struct store *store, store_tx_fn tx, void *arg,
+                                struct refusal *r)
+{
+  enum store_status st = store_write(store, tx, arg);
+  if (refused(r) && (st == STORE_OK || st == STORE_ABORT))
+    return STORE_OK;
+  refusal_clear(r);
+  return st;
 }
