@@ -59,4 +59,29 @@ enum store_status task_create(const struct app *app, const struct task_in *in,
 enum store_status task_update(const struct app *app, const struct task_in *in,
                               struct task_out *out);
 
+/* The vendor's company records (support and administrators). */
+struct company_sub_in {
+  const char *variant, *invoice_recipient, *starts_on, *renews_on; /* variant NULL: none sent */
+  int period_months;
+};
+struct company_in {
+  const char *corporate_id;       /* create: as given; update: the company's, normalised */
+  const char *if_match;           /* update */
+  const char *name, *relation;    /* NULL: unchanged */
+  struct company_sub_in subscription;
+  int subscription_given;         /* the member was sent: without a variant, as null (drop) */
+  struct created_hook created;    /* create */
+};
+struct company_out {
+  struct refusal refusal;
+  struct company co;
+};
+/* A subscriber has a subscription, no one else has one; refusals name the field. */
+enum store_status company_create(const struct app *app, const struct company_in *in,
+                                 struct company_out *out);
+/* While a collaboration with an office is open, the relation and subscription change only
+ * through a collaboration (refused here; the name may change). */
+enum store_status company_update(const struct app *app, const struct company_in *in,
+                                 struct company_out *out);
+
 #endif

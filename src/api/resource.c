@@ -158,16 +158,6 @@ enum MHD_Result api_list_run(struct request *req, api_page_fill fill, void *arg,
   return r;
 }
 
-enum store_status tx_if_match(struct refusal *e, const struct request *req, const char *what,
-                              int64_t version)
-{
-  if (api_if_match(req, version) == IF_MATCH_OK)
-    return STORE_OK;
-  return refuse(e, ERR_PRECONDITION_FAILED,
-                 "The %s has changed: its current ETag is \"%lld\"; GET it again", what,
-                 (long long)version);
-}
-
 enum MHD_Result api_reply_refusal(struct request *req, struct refusal *r)
 {
   if (r->retry_after > 0) {
@@ -202,31 +192,6 @@ enum MHD_Result tx_reply(struct request *req, struct refusal *e, enum store_stat
     return api_reply_refusal(req, e);
   refusal_clear(e);
   return api_store_failure(req, st == STORE_ABORT ? STORE_ERROR : st, what);
-}
-
-void api_write_restart(struct api_write *w)
-{
-  json_decref(w->body);
-  w->body = NULL;
-  refusal_clear(&w->err);
-}
-
-enum MHD_Result api_write_run(struct api_write *w, store_tx_fn tx, void *arg, unsigned status,
-                              const char *what)
-{
-  enum store_status st = store_write(w->req->app->store, tx, arg);
-  if (st != STORE_OK) {
-    if (w->ik)
-      api_idem_abandon(w->req, w->ik);
-    json_decref(w->body);
-    w->body = NULL;
-    return tx_reply(w->req, &w->err, st, what);
-  }
-  if (w->location[0])
-    http_add_header(w->req, "Location", w->location);
-  json_t *body = w->body;
-  w->body = NULL;
-  return reply_json_etag(w->req, status, body, w->etag);
 }
 
 bool api_reject_empty_patch(struct request *req, const char *fields, enum MHD_Result *r)

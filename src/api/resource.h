@@ -68,11 +68,6 @@ enum MHD_Result api_reply_refusal(struct request *req, struct refusal *r);
 enum MHD_Result tx_reply(struct request *req, struct refusal *e, enum store_status st,
                          const char *what);
 
-/* Inside a PATCH transaction: STORE_OK when If-Match names version; otherwise records 412
- * (naming what and its current ETag) and returns STORE_ABORT. */
-enum store_status tx_if_match(struct refusal *e, const struct request *req, const char *what,
-                              int64_t version);
-
 /* ---- Idempotency-Key ---- */
 struct idem {
   bool active; /* the request carried a key, now reserved for it */
@@ -116,23 +111,6 @@ enum MHD_Result api_render_reply(struct request *req, struct api_render *w,
                                  enum store_status st, struct refusal *rf,
                                  const void *resource, unsigned status, const char *what);
 
-/* ---- one write of a register resource (a creating POST or a PATCH) ---- */
-/* What the write's transaction leaves for the reply. A handler's context embeds it as its
- * first member `w`, so that the transaction callback gets at both. */
-struct api_write {
-  struct request *req;
-  const struct idem *ik; /* creating POSTs: the reserved Idempotency-Key; else NULL */
-  struct refusal err;
-  json_t *body;          /* the reply's body, owned until the reply */
-  char location[96];     /* sent as Location when set */
-  char etag[32];
-};
-/* At the start of every attempt of the transaction: drops what an earlier one left. */
-void api_write_restart(struct api_write *w);
-/* Runs tx(arg) in one transaction (arg embeds w), then answers: status with w->body, its ETag
- * and Location; or the recorded refusal / store failure about what, releasing the key. */
-enum MHD_Result api_write_run(struct api_write *w, store_tx_fn tx, void *arg, unsigned status,
-                              const char *what);
 /* 400 for an empty PATCH body, which would change nothing (fields: what it may hold); returns
  * true when it answered. */
 bool api_reject_empty_patch(struct request *req, const char *fields, enum MHD_Result *r);
