@@ -6,6 +6,7 @@
 #include "api.h"
 #include "app.h"
 #include "log.h"
+#include "service/sessions.h"
 #include "store_identity.h"
 #include "store_session.h"
 #include "store_tokens.h"
@@ -85,18 +86,11 @@ static bool is_safe_method(const char *m)
   return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0 || strcmp(m, "OPTIONS") == 0;
 }
 
-static enum store_status touch_tx(struct store_conn *c, void *arg)
-{
-  const struct principal *p = arg;
-  return p->session_id[0] ? store_session_touch(c, p->session_id, util_now_ms())
-                          : store_token_touch(c, p->token_id, util_now_ms());
-}
-
 /* Notes the credential's use, at most once a minute (a write per request would contend). */
 static void note_use(struct request *req, int64_t now)
 {
   if (now - req->principal.credential_used_ms >= TOUCH_EVERY_MS)
-    store_write(req->app->store, touch_tx, &req->principal); /* best effort */
+    credential_touch(req->app, &req->principal); /* best effort */
 }
 
 /* The cookie's session; a write also needs its CSRF proof. */

@@ -4,7 +4,7 @@
 #include "app.h"
 #include "domain/contact.h"
 #include "handlers.h"
-#include "mailer.h"
+#include "service/sessions.h"
 #include "resource.h"
 #include "store_outbox.h"
 #include "util.h"
@@ -100,17 +100,6 @@ enum MHD_Result api_outbox_get(struct request *req)
   return reply_json(req, 200, api_outbox_json(&row));
 }
 
-struct retry_arg {
-  const char *id, *recipient;
-  struct outbox_row row;
-};
-
-static enum store_status retry_tx(struct store_conn *c, void *arg)
-{
-  struct retry_arg *a = arg;
-  return store_outbox_retry(c, a->id, a->recipient, util_now_ms(), &a->row);
-}
-
 static const struct field_spec retry_fields[] = {
     {.name = "recipient", .type = FIELD_STRING, .min_len = 3, .max_len = 254,
      .check = contact_email_check},
@@ -122,18 +111,17 @@ enum MHD_Result api_outbox_retry(struct request *req)
   enum MHD_Result r;
   if (!validate_body(req, retry_fields, &r))
     return r;
-  struct retry_arg a = {.id = http_param(req, "id"),
-                        .recipient = json_str_member(req->json, "recipient")};
-  enum store_status st = store_write(req->app->store, retry_tx, &a);
+  const char *id = http_param(req, "id");
+  struct outbox_row row;
+  enum store_status st = outbox_retry(req->app, id, json_str_member(req->json, "recipient"), &row);
   if (st == STORE_NOT_FOUND)
-    return reply_problem(req, ERR_NOT_FOUND, "No outbox message '%.40s'", a.id);
+    return reply_problem(req, ERR_NOT_FOUND, "No outbox message '%.40s'", id);
   if (st == STORE_CONFLICT)
     return reply_problem_extra(req, ERR_CONFLICT,
-                               json_pack("{s:s}", "current_status", a.row.status),
+                               json_pack("{s:s}", "current_status", row.status),
                                "Only a failed message can be retried; this one is %s",
-                               a.row.status);
+                               row.status);
   if (st != STORE_OK)
     return api_store_failure(req, st, "outbox message");
-  mailer_wake(req->app->mailer);
-  return reply_json(req, 200, api_outbox_json(&a.row));
+  return reply_json(req, 200, api_outbox_json(&row));
 }
