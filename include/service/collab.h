@@ -124,4 +124,29 @@ enum store_status collab_read(const struct app *app, const struct principal *cal
 enum store_status collab_read_by_link(const struct app *app, const char *token,
                                       struct collab_outcome *out);
 
+/* A list of the collaborations the caller may see (an office user: its office's; a customer
+ * administrator: its company's; support and admin: all), newest first. */
+struct collab_list_in {
+  const struct principal *caller;
+  const char *customer_id;        /* the office's customer in its register: its company's
+                                     collaborations with the office (404 refusal when none);
+                                     NULL: every one the caller may see */
+  const char *state, *variant, *task_id, *initiated_by, *of_customer; /* filters; NULL: any */
+  const char *after_created_at, *after_id; /* the cursor; NULL: the first page */
+  int limit;
+};
+/* One row of a list: a collaboration and its invitation e-mail's state (NULL: none). */
+typedef void (*collab_row_fn)(const struct collab *co, const struct collab_mail_state *mail,
+                              void *arg);
+/* Calls fn for each collaboration of the page; *more: a next page exists. A variant that does
+ * not exist is refused (400 naming "variant"). */
+enum store_status collab_list(const struct app *app, const struct collab_list_in *in,
+                              collab_row_fn fn, void *arg, bool *more, struct refusal *rf);
+/* The history of the collaboration id as caller may see it (404 refusal otherwise): the
+ * events after seq after, at most limit, oldest first; *more: further ones exist. */
+enum store_status collab_history(const struct app *app, const struct principal *caller,
+                                 const char *id, int64_t after, int limit,
+                                 store_collab_event_fn fn, void *arg, bool *more,
+                                 struct refusal *rf);
+
 #endif

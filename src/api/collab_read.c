@@ -6,7 +6,6 @@
 #include "collab_api.h"
 #include "handlers.h"
 #include "resource.h"
-#include "store_register.h"
 #include "util.h"
 #include "validate.h"
 
@@ -50,66 +49,49 @@ static const struct field_spec events_fields[] = {
 /* ---- lists ---- */
 
 struct list_acc {
-  struct store_conn *c;
   const struct principal *viewer;
   json_t *items;
   int64_t now_ms;
   char last_created[32];
   char last_id[COLLAB_ID_LEN];
-  enum store_status st;
 };
 
-static void list_item(const struct collab *co, void *arg)
+static void list_item(const struct collab *co, const struct collab_mail_state *mail, void *arg)
 {
   struct list_acc *acc = arg;
-  struct collab_mail_state mail;
-  enum store_status st = store_collab_invitation_mail(acc->c, co->id, &mail);
-  if (st != STORE_OK && st != STORE_NOT_FOUND)
-    acc->st = st;
-  json_array_append_new(acc->items, collab_json(co, st == STORE_OK ? &mail : NULL, acc->now_ms,
-                                                   acc->viewer));
+  json_array_append_new(acc->items, collab_json(co, mail, acc->now_ms, acc->viewer));
   snprintf(acc->last_created, sizeof acc->last_created, "%s", co->created_at);
   snprintf(acc->last_id, sizeof acc->last_id, "%s", co->id);
 }
 
-static enum MHD_Result list_reply(struct request *req, struct collab_filter *f)
+/* Parses the query shared by both lists into in and answers the page. */
+static enum MHD_Result list_reply(struct request *req, struct collab_list_in *in)
 {
+  in->caller = &req->principal;
+  in->state = http_query(req, "state");
+  in->variant = http_query(req, "variant");
+  in->task_id = http_query(req, "task_id");
+  in->initiated_by = http_query(req, "initiated_by");
   const char *cursor = http_query(req, "cursor");
   char key[2][1024];
   if (cursor) {
     if (!api_cursor_decode(cursor, 2, key) || !util_is_uuid(key[1]))
       return api_bad_cursor(req);
-    f->after_created_at = key[0];
-    f->after_id = key[1];
+    in->after_created_at = key[0];
+    in->after_id = key[1];
   }
-  int limit = api_list_limit(req, API_LIST_DEFAULT_LIMIT);
-  struct list_acc acc = {.c = store_conn(req->app->store), .viewer = &req->principal,
-                         .items = json_array(),
-                         .now_ms = util_now_ms(), .st = STORE_OK};
-  f->now_ms = acc.now_ms;
+  in->limit = api_list_limit(req, API_LIST_DEFAULT_LIMIT);
+  struct list_acc acc = {.viewer = &req->principal, .items = json_array(),
+                         .now_ms = util_now_ms()};
   bool more = false;
-  enum store_status st =
-      acc.c ? store_collab_list(acc.c, f, limit, list_item, &acc, &more) : STORE_ERROR;
-  if (st == STORE_OK)
-    st = acc.st;
-  if (st != STORE_OK) {
+  struct refusal rf = {0};
+  enum store_status st = collab_list(req->app, in, list_item, &acc, &more, &rf);
+  if (st != STORE_OK || refused(&rf)) {
     json_decref(acc.items);
-    return api_store_failure(req, st, "collaboration");
+    return tx_reply(req, &rf, st == STORE_OK ? STORE_ABORT : st, "collaboration");
   }
   const char *next[] = {acc.last_created, acc.last_id};
   return api_page_reply(req, acc.items, more ? next : NULL, 2);
-}
-
-/* Reads the filters shared by both lists; false after answering 400 for a variant that does
- * not exist (variants are data, so the check asks the store). */
-static bool filter_from_query(struct request *req, struct collab_filter *f, enum MHD_Result *r)
-{
-  f->state = http_query(req, "state");
-  f->variant = http_query(req, "variant");
-  f->task_id = http_query(req, "task_id");
-  f->initiated_by = http_query(req, "initiated_by");
-  struct variant v;
-  return !f->variant || api_variant_lookup(req, f->variant, "variant", &v, r);
 }
 
 enum MHD_Result api_collabs_list(struct request *req)
@@ -117,16 +99,8 @@ enum MHD_Result api_collabs_list(struct request *req)
   enum MHD_Result r;
   if (!validate_query(req, list_fields, &r))
     return r;
-  struct collab_filter f = {0};
-  if (!filter_from_query(req, &f, &r))
-    return r;
-  f.customer_id = http_query(req, "customer_id");
-  const struct principal *p = &req->principal;
-  if (p->kind == PRINCIPAL_OFFICE_USER)
-    f.office_id = p->office_id;
-  else if (p->kind == PRINCIPAL_CUSTOMER_ADMIN)
-    f.company_id = p->company_id;
-  return list_reply(req, &f);
+  struct collab_list_in in = {.of_customer = http_query(req, "customer_id")};
+  return list_reply(req, &in);
 }
 
 enum MHD_Result api_customer_collabs_list(struct request *req)
@@ -134,25 +108,10 @@ enum MHD_Result api_customer_collabs_list(struct request *req)
   enum MHD_Result r;
   if (!validate_query(req, customer_list_fields, &r))
     return r;
-  const char *id = http_param(req, "id");
-  if (!util_is_uuid(id))
+  struct collab_list_in in = {.customer_id = http_param(req, "id")};
+  if (!util_is_uuid(in.customer_id))
     return reply_problem(req, ERR_BAD_PATH_PARAM, "The customer id must be a UUID");
-  struct store_conn *c = store_conn(req->app->store);
-  struct customer *cu = malloc(sizeof *cu);
-  enum store_status st = c && cu ? store_customer_get(c, req->principal.office_id, id, cu)
-                                 : STORE_ERROR;
-  if (st != STORE_OK) {
-    free(cu);
-    if (st == STORE_NOT_FOUND)
-      return reply_problem(req, ERR_NOT_FOUND, "No customer %s in your register", id);
-    return api_store_failure(req, st, "customer");
-  }
-  /* by company, not customer_id: a customer's invitation may predate the register entry */
-  struct collab_filter f = {.office_id = req->principal.office_id, .company_id = cu->company_id};
-  if (filter_from_query(req, &f, &r))
-    r = list_reply(req, &f);
-  free(cu);
-  return r;
+  return list_reply(req, &in);
 }
 
 /* ---- one collaboration, its history ---- */
@@ -214,23 +173,17 @@ enum MHD_Result api_collab_events(struct request *req)
       return api_bad_cursor(req);
   }
   int limit = api_list_limit(req, API_LIST_MAX_LIMIT);
-  struct collab_outcome *out = calloc(1, sizeof *out);
-  if (!out)
-    return reply_problem(req, ERR_INTERNAL, "Out of memory");
-  if (!load_visible(req, out, &r)) {
-    free(out);
-    return r;
-  }
+  const char *id = http_param(req, "id");
+  if (!util_is_uuid(id))
+    return reply_problem(req, ERR_BAD_PATH_PARAM, "The collaboration id must be a UUID");
   struct events_acc acc = {.items = json_array()};
   bool more = false;
-  struct store_conn *c = store_conn(req->app->store);
-  enum store_status st =
-      c ? store_collab_events_list(c, out->co.id, after, limit, event_item, &acc, &more)
-        : STORE_ERROR;
-  free(out);
-  if (st != STORE_OK) {
+  struct refusal rf = {0};
+  enum store_status st = collab_history(req->app, &req->principal, id, after, limit,
+                                        event_item, &acc, &more, &rf);
+  if (st != STORE_OK || refused(&rf)) {
     json_decref(acc.items);
-    return api_store_failure(req, st, "collaboration");
+    return tx_reply(req, &rf, st == STORE_OK ? STORE_ABORT : st, "collaboration");
   }
   char seq[24];
   snprintf(seq, sizeof seq, "%lld", (long long)acc.last_seq);
