@@ -27,5 +27,12 @@ enum store_status api_token_issue(const struct app *app, const struct token_in *
 /* NOT_FOUND: no live token of the caller's scope with that id. */
 enum store_status api_token_revoke(const struct app *app, const struct token_in *in,
                                    struct token_out *out);
+/* A live token of the caller's scope (NOT_FOUND: none). */
+enum store_status api_token_read(const struct app *app, const struct principal *caller,
+                                 const char *id, struct api_token *out);
+/* The live tokens of the caller's scope after the cursor (NULLs: from the start). */
+enum store_status api_tokens_page(const struct app *app, const struct principal *caller,
+                                  const char *after_created, const char *after_id, int limit,
+                                  bool (*fn)(const struct api_token *t, void *arg), void *arg);
 
 #endif

@@ -30,6 +30,14 @@ enum store_status office_user_change(const struct app *app, const struct user_in
                                      struct user_out *out);
 enum store_status office_user_remove(const struct app *app, const struct user_in *in,
                                      struct user_out *out);
+/* The office's user id (NOT_FOUND: none). */
+enum store_status office_user_read(const struct app *app, const struct principal *caller,
+                                   const char *id, struct office_user *out);
+/* The caller's office's users after the cursor (NULLs: from the start), at most limit. */
+enum store_status office_users_page(const struct app *app, const struct principal *caller,
+                                    const char *after_created, const char *after_id, int limit,
+                                    bool (*fn)(const struct office_user *u, void *arg),
+                                    void *arg);
 /* "full" or "limited" (static). */
 const char *office_role_str(enum office_role r);
 

@@ -59,6 +59,23 @@ enum store_status task_create(const struct app *app, const struct task_in *in,
 enum store_status task_update(const struct app *app, const struct task_in *in,
                               struct task_out *out);
 
+/* ---- reading the register, scoped to the caller's office ---- */
+/* NOT_FOUND: the office has no such customer. */
+enum store_status customer_read(const struct app *app, const struct principal *caller,
+                                const char *id, struct customer *out);
+/* The page f asks for (its office_id becomes the caller's office). */
+enum store_status customer_page(const struct app *app, const struct principal *caller,
+                                struct customer_filter *f,
+                                bool (*fn)(const struct customer *cu, void *arg), void *arg);
+/* NOT_FOUND: the office has no such task. */
+enum store_status task_read(const struct app *app, const struct principal *caller,
+                            const char *id, struct task *out);
+/* The page of f->customer_id's tasks f asks for (its office_id becomes the caller's office).
+ * NOT_FOUND: the office has no such customer. */
+enum store_status task_page(const struct app *app, const struct principal *caller,
+                            struct task_filter *f, bool (*fn)(const struct task *t, void *arg),
+                            void *arg);
+
 /* The vendor's company records (support and administrators). */
 struct company_sub_in {
   const char *variant, *invoice_recipient, *starts_on, *renews_on; /* variant NULL: none sent */
@@ -83,5 +100,9 @@ enum store_status company_create(const struct app *app, const struct company_in 
  * through a collaboration (refused here; the name may change). */
 enum store_status company_update(const struct app *app, const struct company_in *in,
                                  struct company_out *out);
+/* The company with corporate_id (normalised) as caller may see it: a customer administrator
+ * only its own (NOT_FOUND for any other). */
+enum store_status company_read(const struct app *app, const struct principal *caller,
+                               const char *corporate_id, struct company *out);
 
 #endif

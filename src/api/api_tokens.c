@@ -31,14 +31,10 @@ static const struct field_spec list_query[] = {
     {0},
 };
 
-/* The caller's scope: its office (office users) or its company (customer administrators). */
+/* The caller's scope: its office (office users), else its company (customer administrators). */
 static const char *scope_office(const struct request *req)
 {
   return token_scope_office(&req->principal);
-}
-static const char *scope_company(const struct request *req)
-{
-  return token_scope_company(&req->principal);
 }
 
 static bool may_manage(struct request *req, enum MHD_Result *r)
@@ -68,12 +64,11 @@ static bool list_row(const struct api_token *t, void *arg)
   return api_page_add(arg, token_json(t), t->created_at, t->id);
 }
 
-static enum store_status list_fill(struct store_conn *c, const char *const *after,
-                                   struct api_page *p, void *arg)
+static enum store_status list_fill(const char *const *after, struct api_page *p, void *arg)
 {
   const struct request *req = arg;
-  return store_api_tokens_list(c, scope_office(req), scope_company(req), after[0], after[1],
-                               p->limit + 1, list_row, p);
+  return api_tokens_page(req->app, &req->principal, after[0], after[1], p->limit + 1, list_row,
+                         p);
 }
 
 enum MHD_Result api_tokens_list(struct request *req)
@@ -127,11 +122,10 @@ enum MHD_Result api_tokens_get(struct request *req)
   if (!may_manage(req, &r))
     return r;
   struct api_token t;
-  struct store_conn *c = store_conn(req->app->store);
-  enum store_status st = !util_is_uuid(http_param(req, "id")) ? STORE_NOT_FOUND
-                         : c ? store_api_token_get(c, scope_office(req), scope_company(req),
-                                                   http_param(req, "id"), &t)
-                             : STORE_ERROR;
+  enum store_status st = !util_is_uuid(http_param(req, "id"))
+                             ? STORE_NOT_FOUND
+                             : api_token_read(req->app, &req->principal, http_param(req, "id"),
+                                              &t);
   if (st == STORE_NOT_FOUND)
     return reply_problem(req, ERR_NOT_FOUND, "No such live API token of %s",
                          scope_office(req) ? "your office" : "your company");

@@ -103,12 +103,8 @@ static enum err_code cookie_authenticate(struct request *req, const char *cookie
   }
   char hash[65];
   util_sha256_hex(cookie, hash);
-  struct store_conn *c = store_conn(req->app->store);
   int64_t now = util_now_ms();
-  enum store_status st =
-      c ? store_session_authenticate(c, hash, now, req->app->cfg->session_idle * 1000,
-                                     &req->principal)
-        : STORE_ERROR;
+  enum store_status st = credential_session(req->app, hash, now, &req->principal);
   if (st == STORE_NOT_FOUND)
     req->auth_detail = "The session has ended or expired; sign in again";
   if (st != STORE_OK)
@@ -146,9 +142,7 @@ enum err_code api_authenticate(struct request *req)
   const char *token = bearer_token(authorization);
   if (!token)
     return ERR_UNAUTHENTICATED;
-  struct store_conn *c = store_conn(req->app->store);
-  enum err_code e =
-      store_answer(req, c ? store_token_authenticate(c, token, &req->principal) : STORE_ERROR);
+  enum err_code e = store_answer(req, credential_token(req->app, token, &req->principal));
   if (e == ERR_NONE)
     note_use(req, util_now_ms());
   return e;

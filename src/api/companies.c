@@ -115,24 +115,14 @@ static bool path_corporate_id(struct request *req, char *out, enum MHD_Result *r
   return false;
 }
 
-/* A customer administrator sees only their own company: any other is "not found". */
-static bool visible(const struct request *req, const struct company *co)
-{
-  return req->principal.kind != PRINCIPAL_CUSTOMER_ADMIN ||
-         strcmp(req->principal.company_id, co->id) == 0;
-}
-
 enum MHD_Result api_companies_get(struct request *req)
 {
   enum MHD_Result r;
   char cid[CORPORATE_ID_LEN];
   if (!path_corporate_id(req, cid, &r))
     return r;
-  struct store_conn *c = store_conn(req->app->store);
   struct company co;
-  enum store_status st = c ? store_company_get_by_corporate_id(c, cid, &co) : STORE_ERROR;
-  if (st == STORE_OK && !visible(req, &co))
-    st = STORE_NOT_FOUND;
+  enum store_status st = company_read(req->app, &req->principal, cid, &co);
   if (st != STORE_OK)
     return api_store_failure(req, st, "company");
   char etag[32];

@@ -107,8 +107,7 @@ enum MHD_Result api_customers_list(struct request *req)
   enum MHD_Result r;
   if (!validate_query(req, list_query, &r))
     return r;
-  struct customer_filter f = {.office_id = req->principal.office_id,
-                              .q = http_query(req, "q"),
+  struct customer_filter f = {.q = http_query(req, "q"),
                               .has_open_collaboration = -1,
                               .task_status = http_query(req, "task_status"),
                               .limit = api_list_limit(req, API_LIST_DEFAULT_LIMIT)};
@@ -127,13 +126,12 @@ enum MHD_Result api_customers_list(struct request *req)
     f.after_name = parts[0];
     f.after_id = parts[1];
   }
-  struct store_conn *c = store_conn(req->app->store);
   struct api_page *p = calloc(1, sizeof *p);
-  enum store_status st = c && p ? STORE_OK : STORE_ERROR;
+  enum store_status st = p ? STORE_OK : STORE_ERROR;
   if (st == STORE_OK) {
     *p = (struct api_page){.items = json_array(), .limit = f.limit};
     f.limit += 1;
-    st = store_customers_list(c, &f, list_row, p);
+    st = customer_page(req->app, &req->principal, &f, list_row, p);
   }
   free(parts);
   if (st != STORE_OK)
@@ -150,11 +148,9 @@ enum MHD_Result api_customers_list(struct request *req)
 
 enum MHD_Result api_customers_get(struct request *req)
 {
-  struct store_conn *c = store_conn(req->app->store);
   struct customer *cu = malloc(sizeof *cu);
-  enum store_status st = c && cu ? store_customer_get(c, req->principal.office_id,
-                                                      http_param(req, "id"), cu)
-                                 : STORE_ERROR;
+  enum store_status st = cu ? customer_read(req->app, &req->principal, http_param(req, "id"), cu)
+                            : STORE_ERROR;
   if (st != STORE_OK) {
     free(cu);
     return api_store_failure(req, st, "customer in your register");

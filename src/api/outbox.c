@@ -38,26 +38,14 @@ json_t *api_outbox_json(const struct outbox_row *r)
                    "updated_at", r->updated_at, "sent_at", str_or_null(r->sent_at));
 }
 
-struct list_arg {
-  const char *status, *after_id;
-  struct outbox_row *rows;
-  size_t max, n;
-  bool more;
-};
-
-static enum store_status list_tx(struct store_conn *c, void *arg)
-{
-  struct list_arg *a = arg;
-  return store_outbox_list(c, a->status, a->after_id, a->rows, a->max, &a->n, &a->more);
-}
-
 enum MHD_Result api_outbox_list(struct request *req)
 {
   enum MHD_Result r;
   if (!validate_query(req, list_query, &r))
     return r;
-  struct list_arg a = {.status = http_query(req, "status"),
-                       .max = (size_t)api_list_limit(req, API_LIST_DEFAULT_LIMIT)};
+  const char *status = http_query(req, "status"), *after_id = NULL;
+  size_t max = (size_t)api_list_limit(req, API_LIST_DEFAULT_LIMIT), n = 0;
+  bool more = false;
   char (*parts)[1024] = NULL;
   const char *cursor = http_query(req, "cursor");
   if (cursor) {
@@ -67,32 +55,32 @@ enum MHD_Result api_outbox_list(struct request *req)
       free(parts);
       return api_bad_cursor(req);
     }
-    a.after_id = parts[0];
+    after_id = parts[0];
   }
-  a.rows = calloc(a.max, sizeof *a.rows);
-  enum store_status st = a.rows ? store_read(req->app->store, list_tx, &a) : STORE_ERROR;
+  struct outbox_row *rows = calloc(max, sizeof *rows);
+  enum store_status st =
+      rows ? outbox_page(req->app, status, after_id, rows, max, &n, &more) : STORE_ERROR;
   if (st == STORE_NOT_FOUND) /* the cursor's row does not exist */
     r = api_bad_cursor(req);
   else if (st != STORE_OK)
     r = api_store_failure(req, st, "outbox message");
   else {
     json_t *items = json_array();
-    for (size_t i = 0; i < a.n; i++)
-      json_array_append_new(items, api_outbox_json(&a.rows[i]));
-    const char *next[] = {a.n > 0 ? a.rows[a.n - 1].id : NULL};
-    r = api_page_reply(req, items, a.more && a.n > 0 ? next : NULL, 1);
+    for (size_t i = 0; i < n; i++)
+      json_array_append_new(items, api_outbox_json(&rows[i]));
+    const char *next[] = {n > 0 ? rows[n - 1].id : NULL};
+    r = api_page_reply(req, items, more && n > 0 ? next : NULL, 1);
   }
-  free(a.rows);
+  free(rows);
   free(parts);
   return r;
 }
 
 enum MHD_Result api_outbox_get(struct request *req)
 {
-  struct store_conn *c = store_conn(req->app->store);
   struct outbox_row row;
   const char *id = http_param(req, "id");
-  enum store_status st = c ? store_outbox_get(c, id, &row) : STORE_ERROR;
+  enum store_status st = outbox_read(req->app, id, &row);
   if (st == STORE_NOT_FOUND)
     return reply_problem(req, ERR_NOT_FOUND, "No outbox message '%.40s'", id);
   if (st != STORE_OK)

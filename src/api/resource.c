@@ -135,15 +135,14 @@ enum MHD_Result api_list_run(struct request *req, api_page_fill fill, void *arg,
   if (cursor && !api_cursor_decode(cursor, 2, parts))
     return api_bad_cursor(req);
   const char *after[2] = {cursor ? parts[0] : NULL, cursor ? parts[1] : NULL};
-  struct store_conn *c = store_conn(req->app->store);
   struct api_page *p = calloc(1, sizeof *p);
-  if (!c || !p) {
+  if (!p) {
     free(p);
     return api_store_failure(req, STORE_ERROR, what);
   }
   *p = (struct api_page){.items = json_array(),
                          .limit = api_list_limit(req, API_LIST_DEFAULT_LIMIT)};
-  enum store_status st = fill(c, after, p, arg);
+  enum store_status st = fill(after, p, arg);
   enum MHD_Result r;
   if (st == STORE_ABORT) /* the fill found the cursor unusable */
     r = api_bad_cursor(req);

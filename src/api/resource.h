@@ -50,10 +50,10 @@ enum MHD_Result api_page_reply(struct request *req, json_t *items, const char *c
                                size_t n);
 
 /* Fills one page: after[0..1] are the decoded cursor's parts (NULLs on the first page); asks
- * the store for p->limit + 1 rows, adding each with api_page_add. STORE_ABORT: the cursor's
+ * the use case for p->limit + 1 rows, adding each with api_page_add. STORE_ABORT: the cursor's
  * parts are unusable (400). */
-typedef enum store_status (*api_page_fill)(struct store_conn *c, const char *const *after,
-                                           struct api_page *p, void *arg);
+typedef enum store_status (*api_page_fill)(const char *const *after, struct api_page *p,
+                                           void *arg);
 /* One list page: decodes ?cursor= (400 when it is not ours), runs fill with ?limit=, answers
  * the page, or the store's failure about what. The query must be validated already. */
 enum MHD_Result api_list_run(struct request *req, api_page_fill fill, void *arg,

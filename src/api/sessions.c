@@ -11,6 +11,7 @@
 #include "validate.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const languages[] = {"sv", "en", NULL};
@@ -102,11 +103,13 @@ enum MHD_Result api_sessions_create(struct request *req)
   case SIGN_IN_STARTED:
     break;
   }
-  struct store_conn *c = store_conn(req->app->store);
-  json_t *principal = c ? api_principal_json(c, &p, &st) : NULL;
+  struct principal_view *v = calloc(1, sizeof *v);
+  st = v ? principal_view_read(req->app, &p, v) : STORE_ERROR;
+  json_t *principal = st == STORE_OK ? api_principal_json(&p, v) : NULL;
+  free(v);
   if (!principal) {
     memset(s.cookie, 0, sizeof s.cookie);
-    return api_store_failure(req, c && st != STORE_OK ? st : STORE_ERROR, "session");
+    return api_store_failure(req, st == STORE_OK ? STORE_ERROR : st, "session");
   }
   char csrf[SECRET_TOKEN_LEN], cookie[256];
   api_csrf_token(req->app, s.cookie, csrf);
@@ -135,12 +138,9 @@ static bool list_row(const struct session *s, void *arg)
 
 enum MHD_Result api_sessions_list(struct request *req)
 {
-  struct store_conn *c = store_conn(req->app->store);
   struct list_ctx l = {json_array(), req->principal.session_id,
                        req->app->cfg->session_idle * 1000};
-  enum store_status st = c ? store_sessions_of(c, req->principal.id, util_now_ms(), l.idle_ms,
-                                               list_row, &l)
-                           : STORE_ERROR;
+  enum store_status st = sessions_page(req->app, &req->principal, list_row, &l);
   if (st != STORE_OK) {
     json_decref(l.items);
     return api_store_failure(req, st, "session");

@@ -99,8 +99,7 @@ enum MHD_Result api_tasks_list(struct request *req)
   enum MHD_Result r;
   if (!validate_query(req, list_query, &r))
     return r;
-  struct task_filter f = {.office_id = req->principal.office_id,
-                          .customer_id = http_param(req, "id"),
+  struct task_filter f = {.customer_id = http_param(req, "id"),
                           .status = http_query(req, "status"),
                           .limit = api_list_limit(req, API_LIST_DEFAULT_LIMIT)};
   char parts[2][1024];
@@ -111,20 +110,15 @@ enum MHD_Result api_tasks_list(struct request *req)
     f.after_created = parts[0];
     f.after_id = parts[1];
   }
-  struct store_conn *c = store_conn(req->app->store);
-  struct customer *cu = malloc(sizeof *cu);
-  enum store_status st = c && cu ? store_customer_get(c, f.office_id, f.customer_id, cu)
-                                 : STORE_ERROR;
-  free(cu);
-  if (st != STORE_OK)
-    return api_store_failure(req, st, "customer in your register");
   struct api_page *p = calloc(1, sizeof *p);
   if (!p)
     return api_store_failure(req, STORE_ERROR, "task");
   *p = (struct api_page){.items = json_array(), .limit = f.limit};
   f.limit += 1;
-  st = store_tasks_list(c, &f, list_row, p);
-  if (st != STORE_OK)
+  enum store_status st = task_page(req->app, &req->principal, &f, list_row, p);
+  if (st == STORE_NOT_FOUND)
+    r = api_store_failure(req, st, "customer in your register");
+  else if (st != STORE_OK)
     r = api_store_failure(req, st, "task");
   else {
     const char *next[] = {p->keys[0], p->keys[1]};
@@ -137,10 +131,8 @@ enum MHD_Result api_tasks_list(struct request *req)
 
 enum MHD_Result api_tasks_get(struct request *req)
 {
-  struct store_conn *c = store_conn(req->app->store);
   struct task t;
-  enum store_status st =
-      c ? store_task_get(c, req->principal.office_id, http_param(req, "id"), &t) : STORE_ERROR;
+  enum store_status st = task_read(req->app, &req->principal, http_param(req, "id"), &t);
   if (st != STORE_OK)
     return api_store_failure(req, st, "task in your office");
   char etag[32];

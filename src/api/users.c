@@ -70,12 +70,11 @@ static bool list_row(const struct office_user *u, void *arg)
   return api_page_add(arg, user_json(u), u->created_at, u->id);
 }
 
-static enum store_status list_fill(struct store_conn *c, const char *const *after,
-                                   struct api_page *p, void *arg)
+static enum store_status list_fill(const char *const *after, struct api_page *p, void *arg)
 {
   const struct request *req = arg;
-  return store_office_users_list(c, req->principal.office_id, after[0], after[1], p->limit + 1,
-                                 list_row, p);
+  return office_users_page(req->app, &req->principal, after[0], after[1], p->limit + 1,
+                           list_row, p);
 }
 
 enum MHD_Result api_users_list(struct request *req)
@@ -92,11 +91,10 @@ enum MHD_Result api_users_get(struct request *req)
   if (!may_manage(req, &r))
     return r;
   struct office_user u;
-  struct store_conn *c = store_conn(req->app->store);
-  enum store_status st = !util_is_uuid(http_param(req, "id")) ? STORE_NOT_FOUND
-                         : c ? store_office_user_get(c, req->principal.office_id,
-                                                     http_param(req, "id"), &u)
-                             : STORE_ERROR;
+  enum store_status st = !util_is_uuid(http_param(req, "id"))
+                             ? STORE_NOT_FOUND
+                             : office_user_read(req->app, &req->principal, http_param(req, "id"),
+                                                &u);
   if (st == STORE_NOT_FOUND)
     return reply_problem(req, ERR_NOT_FOUND, "No such user in your office");
   return st == STORE_OK ? reply_json(req, 200, user_json(&u)) : api_store_failure(req, st, "user");

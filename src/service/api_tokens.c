@@ -58,3 +58,22 @@ enum store_status api_token_revoke(const struct app *app, const struct token_in 
   struct token_tx x = {.in = in, .out = out};
   return store_write(app->store, revoke_tx, &x);
 }
+
+enum store_status api_token_read(const struct app *app, const struct principal *caller,
+                                 const char *id, struct api_token *out)
+{
+  struct store_conn *c = store_conn(app->store);
+  return c ? store_api_token_get(c, token_scope_office(caller), token_scope_company(caller), id,
+                                 out)
+           : STORE_ERROR;
+}
+
+enum store_status api_tokens_page(const struct app *app, const struct principal *caller,
+                                  const char *after_created, const char *after_id, int limit,
+                                  bool (*fn)(const struct api_token *t, void *arg), void *arg)
+{
+  struct store_conn *c = store_conn(app->store);
+  return c ? store_api_tokens_list(c, token_scope_office(caller), token_scope_company(caller),
+                                   after_created, after_id, limit, fn, arg)
+           : STORE_ERROR;
+}

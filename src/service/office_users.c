@@ -155,3 +155,21 @@ enum store_status office_user_remove(const struct app *app, const struct user_in
 {
   return run(app, remove_tx, in, out);
 }
+
+enum store_status office_user_read(const struct app *app, const struct principal *caller,
+                                   const char *id, struct office_user *out)
+{
+  struct store_conn *c = store_conn(app->store);
+  return c ? store_office_user_get(c, caller->office_id, id, out) : STORE_ERROR;
+}
+
+enum store_status office_users_page(const struct app *app, const struct principal *caller,
+                                    const char *after_created, const char *after_id, int limit,
+                                    bool (*fn)(const struct office_user *u, void *arg),
+                                    void *arg)
+{
+  struct store_conn *c = store_conn(app->store);
+  return c ? store_office_users_list(c, caller->office_id, after_created, after_id, limit, fn,
+                                     arg)
+           : STORE_ERROR;
+}

@@ -104,3 +104,66 @@ enum store_status outbox_retry(const struct app *app, const char *id, const char
     mailer_wake(app->mailer);
   return st;
 }
+
+enum store_status credential_session(const struct app *app, const char *hash, int64_t now_ms,
+                                     struct principal *out)
+{
+  struct store_conn *c = store_conn(app->store);
+  return c ? store_session_authenticate(c, hash, now_ms, app->cfg->session_idle * 1000, out)
+           : STORE_ERROR;
+}
+
+enum store_status credential_token(const struct app *app, const char *token,
+                                   struct principal *out)
+{
+  struct store_conn *c = store_conn(app->store);
+  return c ? store_token_authenticate(c, token, out) : STORE_ERROR;
+}
+
+struct outbox_list {
+  const char *status, *after_id;
+  struct outbox_row *rows;
+  size_t max, *n;
+  bool *more;
+};
+
+static enum store_status outbox_list_tx(struct store_conn *c, void *arg)
+{
+  struct outbox_list *a = arg;
+  return store_outbox_list(c, a->status, a->after_id, a->rows, a->max, a->n, a->more);
+}
+
+enum store_status outbox_page(const struct app *app, const char *status, const char *after_id,
+                              struct outbox_row *rows, size_t max, size_t *n, bool *more)
+{
+  struct outbox_list a = {status, after_id, rows, max, n, more};
+  return store_read(app->store, outbox_list_tx, &a);
+}
+
+enum store_status outbox_read(const struct app *app, const char *id, struct outbox_row *row)
+{
+  struct store_conn *c = store_conn(app->store);
+  return c ? store_outbox_get(c, id, row) : STORE_ERROR;
+}
+
+enum store_status sessions_page(const struct app *app, const struct principal *caller,
+                                bool (*fn)(const struct session *s, void *arg), void *arg)
+{
+  struct store_conn *c = store_conn(app->store);
+  return c ? store_sessions_of(c, caller->id, util_now_ms(), app->cfg->session_idle * 1000, fn,
+                               arg)
+           : STORE_ERROR;
+}
+
+enum store_status principal_view_read(const struct app *app, const struct principal *p,
+                                      struct principal_view *out)
+{
+  struct store_conn *c = store_conn(app->store);
+  if (!c)
+    return STORE_ERROR;
+  if (p->kind == PRINCIPAL_OFFICE_USER)
+    return store_office_get(c, p->office_id, &out->office);
+  if (p->kind == PRINCIPAL_CUSTOMER_ADMIN)
+    return store_company_get(c, p->company_id, &out->company);
+  return STORE_OK;
+}
