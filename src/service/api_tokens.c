@@ -24,8 +24,8 @@ static enum store_status issue_tx(struct store_conn *c, void *arg)
   struct token_tx *x = arg;
   const struct principal *p = x->in->caller;
   struct api_token *t = &x->out->t;
-  enum store_status st = store_api_token_issue(c, p->kind, p->id, x->in->name,
-                                               x->in->expires_at, x->out->token, t);
+  enum store_status st =
+      store_api_token_issue(c, p->kind, p->id, x->in->name, x->in->expires_at, x->out->token, t);
   if (st == STORE_OK)
     st = audit_record(c, p, "token_created", "token", t->id, x->in->name, t->prefix);
   if (st == STORE_OK)
@@ -38,8 +38,8 @@ static enum store_status revoke_tx(struct store_conn *c, void *arg)
   struct token_tx *x = arg;
   const struct principal *p = x->in->caller;
   struct api_token *t = &x->out->t;
-  enum store_status st = store_api_token_revoke(c, token_scope_office(p), token_scope_company(p),
-                                                x->in->id, t);
+  enum store_status st =
+      store_api_token_revoke(c, token_scope_office(p), token_scope_company(p), x->in->id, t);
   if (st == STORE_OK)
     st = audit_record(c, p, "token_revoked", "token", t->id, t->name, t->prefix);
   return st;

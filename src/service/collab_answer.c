@@ -16,8 +16,7 @@
 static void set_actor_record(struct collab_op *op, struct collab *co)
 {
   snprintf(co->approved_by_kind, sizeof co->approved_by_kind, "%s", op->actor_kind);
-  snprintf(co->approved_by_id, sizeof co->approved_by_id, "%s",
-           op->actor_id ? op->actor_id : "");
+  snprintf(co->approved_by_id, sizeof co->approved_by_id, "%s", op->actor_id ? op->actor_id : "");
 }
 
 /* ---- approve (ways 1-3): approved, then straight on to active ---- */
@@ -45,14 +44,13 @@ static enum store_status approve_apply(struct collab_op *op, struct store_conn *
   return STORE_OK; /* the office is told once the service is in place (collab_provision) */
 }
 
-static enum store_status accept_apply(struct collab_op *op, struct store_conn *c,
-                                      struct collab *co)
+static enum store_status accept_apply(struct collab_op *op, struct store_conn *c, struct collab *co)
 {
   if (collab_accept_exhausted(co->accept_attempts)) {
     refuse(&op->rf, ERR_ATTEMPTS_EXHAUSTED,
-                     "This invitation was answered with a wrong corporate ID or e-mail %d times; "
-                     "ask the customer to send it again",
-                     co->accept_attempts);
+           "This invitation was answered with a wrong corporate ID or e-mail %d times; "
+           "ask the customer to send it again",
+           co->accept_attempts);
     return STORE_OK;
   }
   struct office of;
@@ -60,8 +58,7 @@ static enum store_status accept_apply(struct collab_op *op, struct store_conn *c
   if (st != STORE_OK)
     return st == STORE_NOT_FOUND ? STORE_ERROR : st;
   char given[CORPORATE_ID_LEN];
-  bool id_ok = corporate_id_normalize(op->in->corporate_id, given, NULL) !=
-                   CORPORATE_ID_INVALID &&
+  bool id_ok = corporate_id_normalize(op->in->corporate_id, given, NULL) != CORPORATE_ID_INVALID &&
                strcmp(given, of.corporate_id) == 0;
   bool email_ok = strcasecmp(op->in->email, of.email) == 0;
   if (!id_ok || !email_ok) {
@@ -72,9 +69,9 @@ static enum store_status accept_apply(struct collab_op *op, struct store_conn *c
     op->consume_link = left == 0; /* the link dies with the last attempt */
     /* one answer whichever is wrong: it must not help guess the other */
     refuse(&op->rf, ERR_IDENTITY_MISMATCH,
-                     "The corporate ID and e-mail address do not match this invitation; %d "
-                     "attempt%s left",
-                     left, left == 1 ? "" : "s");
+           "The corporate ID and e-mail address do not match this invitation; %d "
+           "attempt%s left",
+           left, left == 1 ? "" : "s");
     refusal_extra(&op->rf, json_pack("{s:i}", "attempts_left", left));
     return STORE_OK;
   }
@@ -82,9 +79,9 @@ static enum store_status accept_apply(struct collab_op *op, struct store_conn *c
   if (strcmp(terms, COLLAB_TERMS_VERSION) != 0) {
     co->state = op->from;
     refuse(&op->rf, ERR_UNPROCESSABLE,
-                     "The terms and conditions in force are version %s, not %s; read them and "
-                     "accept that version",
-                     COLLAB_TERMS_VERSION, terms);
+           "The terms and conditions in force are version %s, not %s; read them and "
+           "accept that version",
+           COLLAB_TERMS_VERSION, terms);
     refusal_extra(&op->rf, json_pack("{s:s}", "terms_version", COLLAB_TERMS_VERSION));
     return STORE_OK;
   }
@@ -117,10 +114,9 @@ static enum store_status activate_apply(struct collab_op *op, struct store_conn 
   if ((st = collab_set_agreement_dates(c, co)) != STORE_OK ||
       (st = subscription_on_activation(c, co, &subscription)) != STORE_OK)
     return st;
-  op->details = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "task_id", co->task_id,
-                          "customer_id", co->customer_id, "starts_on", co->starts_on,
-                          "renews_on", co->renews_on, "variant", co->variant, "subscription",
-                          subscription);
+  op->details = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "task_id", co->task_id, "customer_id",
+                          co->customer_id, "starts_on", co->starts_on, "renews_on", co->renews_on,
+                          "variant", co->variant, "subscription", subscription);
   return STORE_OK;
 }
 

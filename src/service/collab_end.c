@@ -50,15 +50,14 @@ static enum store_status apply_service_decision(struct store_conn *c, const stru
   return st;
 }
 
-static enum store_status end_apply(struct collab_op *op, struct store_conn *c,
-                                   struct collab *co)
+static enum store_status end_apply(struct collab_op *op, struct store_conn *c, struct collab *co)
 {
   struct customer_admin main_contact;
   enum store_status st = store_customer_admin_main_contact(c, co->company_id, &main_contact);
   if (st == STORE_NOT_FOUND) {
     refuse(&op->rf, ERR_MAIN_CONTACT_REQUIRED,
-                     "%s (%s) has no main contact; ending a collaboration needs one",
-                     co->company_name, co->corporate_id);
+           "%s (%s) has no main contact; ending a collaboration needs one", co->company_name,
+           co->corporate_id);
     return STORE_OK;
   }
   if (st != STORE_OK)
@@ -69,9 +68,10 @@ static enum store_status end_apply(struct collab_op *op, struct store_conn *c,
   /* only an active collaboration had the service in use; the customer decides about it now
    * when it ends it, later when the office does */
   co->service_decision_pending = !by_customer && op->from == COLLAB_ACTIVE;
-  op->details = json_pack("{s:s, s:o, s:b}", "ended_by", by_customer ? "customer" : "office",
-                          "keep_service", by_customer ? json_boolean(co->keep_service) : json_null(),
-                          "service_decision_pending", co->service_decision_pending);
+  op->details =
+      json_pack("{s:s, s:o, s:b}", "ended_by", by_customer ? "customer" : "office", "keep_service",
+                by_customer ? json_boolean(co->keep_service) : json_null(),
+                "service_decision_pending", co->service_decision_pending);
   json_t *facts = json_object();
   if (by_customer && op->from == COLLAB_ACTIVE) {
     json_object_set_new(facts, "service_kept", json_boolean(co->keep_service));
@@ -88,15 +88,14 @@ static enum store_status end_apply(struct collab_op *op, struct store_conn *c,
 
 /* ---- service decision: after the office ended it, the customer keeps or drops the service */
 
-static enum store_status decide_apply(struct collab_op *op, struct store_conn *c,
-                                      struct collab *co)
+static enum store_status decide_apply(struct collab_op *op, struct store_conn *c, struct collab *co)
 {
   if (!co->service_decision_pending) {
     refuse(&op->rf, ERR_CONFLICT,
-                     "There is no decision about the service pending for this collaboration: %s",
-                     co->keep_service >= 0
-                         ? "it was already made"
-                         : "only the office's ending of an active collaboration leaves one");
+           "There is no decision about the service pending for this collaboration: %s",
+           co->keep_service >= 0
+               ? "it was already made"
+               : "only the office's ending of an active collaboration leaves one");
     return STORE_OK;
   }
   collab_take_reason(op);
@@ -117,8 +116,7 @@ enum store_status collab_end(const struct app *app, const struct collab_action_i
   return collab_op_exec(app, in, COLLAB_EV_END, end_apply, NULL, out);
 }
 
-enum store_status collab_decide_service(const struct app *app,
-                                        const struct collab_action_in *in,
+enum store_status collab_decide_service(const struct app *app, const struct collab_action_in *in,
                                         struct collab_outcome *out)
 {
   return collab_op_exec(app, in, COLLAB_EV_DECIDE_SERVICE, decide_apply, NULL, out);

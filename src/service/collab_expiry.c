@@ -9,7 +9,7 @@
 #include <string.h>
 
 enum store_status collab_invitee_admin(struct store_conn *c, struct collab *co,
-                                      struct customer_admin *ad)
+                                       struct customer_admin *ad)
 {
   if (co->administrator_id[0])
     return store_customer_admin_get(c, co->administrator_id, ad);

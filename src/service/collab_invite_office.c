@@ -50,8 +50,7 @@ static bool invite_terms(struct store_conn *c, struct start *s, const struct com
            "and resets the company; contact support",
            current.code, s->requested.code);
     refusal_extra(&s->rf, json_pack("{s:s, s:s, s:s, s:s}", "from", current.code, "to",
-                                    s->requested.code, "kind", "downgrade", "contact",
-                                    "support"));
+                                    s->requested.code, "kind", "downgrade", "contact", "support"));
     return false;
   }
   snprintf(co->variant, sizeof co->variant, "%s", s->requested.code);
@@ -79,8 +78,8 @@ static enum store_status office_invite_tx(struct store_conn *c, void *arg)
   struct office of;
   st = store_office_get_by_corporate_id(c, office_cid, &of);
   if (st == STORE_NOT_FOUND) {
-    refuse(&s->rf, ERR_UNPROCESSABLE, "No accounting office with corporate ID %s works with the service",
-                 office_cid);
+    refuse(&s->rf, ERR_UNPROCESSABLE,
+           "No accounting office with corporate ID %s works with the service", office_cid);
     st = STORE_OK;
     goto cleanup;
   }
@@ -100,12 +99,11 @@ static enum store_status office_invite_tx(struct store_conn *c, void *arg)
     snprintf(co->customer_id, sizeof co->customer_id, "%s", cu->id);
   else if (st != STORE_NOT_FOUND)
     goto cleanup;
-  st = collab_insert_invitation(c, s,
-                         json_pack("{s:s, s:s, s:s, s:i, s:b}", "way", collab_way_str(co->way),
-                                   "variant", co->variant, "invoice_recipient",
-                                   co->invoice_recipient, "agreement_period_months",
-                                   co->agreement_period_months, "agreement_continues",
-                                   co->agreement_continues));
+  st = collab_insert_invitation(
+      c, s,
+      json_pack("{s:s, s:s, s:s, s:i, s:b}", "way", collab_way_str(co->way), "variant", co->variant,
+                "invoice_recipient", co->invoice_recipient, "agreement_period_months",
+                co->agreement_period_months, "agreement_continues", co->agreement_continues));
 cleanup:
   free(cp);
   free(cu);

@@ -63,10 +63,13 @@ enum store_status collab_list(const struct app *app, const struct collab_list_in
   if (!c)
     return STORE_ERROR;
   char company[COLLAB_ID_LEN] = "";
-  struct collab_filter f = {.state = in->state, .variant = in->variant,
-                            .customer_id = in->of_customer, .task_id = in->task_id,
+  struct collab_filter f = {.state = in->state,
+                            .variant = in->variant,
+                            .customer_id = in->of_customer,
+                            .task_id = in->task_id,
                             .initiated_by = in->initiated_by,
-                            .after_created_at = in->after_created_at, .after_id = in->after_id,
+                            .after_created_at = in->after_created_at,
+                            .after_id = in->after_id,
                             .now_ms = util_now_ms()};
   enum store_status st;
   if (!scope(c, in, &f, company, rf, &st))
@@ -83,9 +86,8 @@ enum store_status collab_list(const struct app *app, const struct collab_list_in
 }
 
 enum store_status collab_history(const struct app *app, const struct principal *caller,
-                                 const char *id, int64_t after, int limit,
-                                 store_collab_event_fn fn, void *arg, bool *more,
-                                 struct refusal *rf)
+                                 const char *id, int64_t after, int limit, store_collab_event_fn fn,
+                                 void *arg, bool *more, struct refusal *rf)
 {
   struct collab *co = malloc(sizeof *co);
   struct store_conn *c = store_conn(app->store);

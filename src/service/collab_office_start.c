@@ -24,19 +24,21 @@ static enum store_status check_task(struct store_conn *c, struct start *s,
 {
   if (!task_id) {
     bool any = false;
-    struct task_filter f = {.office_id = cu->office_id, .customer_id = cu->id, .status = "open",
-                            .limit = 1};
+    struct task_filter f = {
+        .office_id = cu->office_id, .customer_id = cu->id, .status = "open", .limit = 1};
     enum store_status st = store_tasks_list(c, &f, note_task, &any);
     if (st != STORE_OK)
       return st;
     if (any)
-      refuse(&s->rf, ERR_TASK_REQUIRED, "A collaboration is activated through a task: choose one of the open tasks "
-                   "of %s in task_id",
-                   cu->name);
+      refuse(&s->rf, ERR_TASK_REQUIRED,
+             "A collaboration is activated through a task: choose one of the open tasks "
+             "of %s in task_id",
+             cu->name);
     else
-      refuse(&s->rf, ERR_TASK_REQUIRED, "%s has no open task; create one (POST /v1/customers/%s/tasks) and activate "
-                   "the collaboration through it",
-                   cu->name, cu->id);
+      refuse(&s->rf, ERR_TASK_REQUIRED,
+             "%s has no open task; create one (POST /v1/customers/%s/tasks) and activate "
+             "the collaboration through it",
+             cu->name, cu->id);
     return STORE_OK;
   }
   struct task t;
@@ -44,8 +46,8 @@ static enum store_status check_task(struct store_conn *c, struct start *s,
   if (st == STORE_NOT_FOUND || (st == STORE_OK && strcmp(t.customer_id, cu->id) != 0))
     refuse(&s->rf, ERR_TASK_REQUIRED, "%s has no task %s", cu->name, task_id);
   else if (st == STORE_OK && strcmp(t.status, "open") != 0)
-    refuse(&s->rf, ERR_TASK_REQUIRED, "Task %s is %s; a collaboration needs an open task of the customer", task_id,
-                 t.status);
+    refuse(&s->rf, ERR_TASK_REQUIRED,
+           "Task %s is %s; a collaboration needs an open task of the customer", task_id, t.status);
   return st == STORE_NOT_FOUND ? STORE_OK : st;
 }
 
@@ -75,8 +77,8 @@ static bool plan_terms(struct start *s, const struct company *cp, const struct v
     for (size_t i = 0; i < n; i++)
       refuse_field(&s->rf, errors[i].field, errors[i].message);
     snprintf(s->rf.detail, sizeof s->rf.detail,
-             "Invalid fields for a company whose relation to the vendor is %s: %s%s",
-             cp->relation, n ? errors[0].field : "", n > 1 ? " and more" : "");
+             "Invalid fields for a company whose relation to the vendor is %s: %s%s", cp->relation,
+             n ? errors[0].field : "", n > 1 ? " and more" : "");
     return false;
   case COLLAB_ACTIVATION_DOWNGRADE:
     refuse(&s->rf, ERR_DOWNGRADE_REQUIRES_SUPPORT,
@@ -85,13 +87,13 @@ static bool plan_terms(struct start *s, const struct company *cp, const struct v
            "contact support",
            cp->name, current->code, s->requested.code);
     refusal_extra(&s->rf, json_pack("{s:s, s:s, s:s, s:s}", "from", current->code, "to",
-                                    s->requested.code, "kind", "downgrade", "contact",
-                                    "support"));
+                                    s->requested.code, "kind", "downgrade", "contact", "support"));
     return false;
   case COLLAB_ACTIVATION_NEEDS_FULL_RIGHTS:
-    refuse(&s->rf, ERR_FORBIDDEN, "Choosing the variant, invoice recipient or agreement period needs an office "
-                 "user with full rights; a limited user can activate a subscriber in its "
-                 "current variant only");
+    refuse(&s->rf, ERR_FORBIDDEN,
+           "Choosing the variant, invoice recipient or agreement period needs an office "
+           "user with full rights; a limited user can activate a subscriber in its "
+           "current variant only");
     return false;
   }
   return false;
@@ -141,8 +143,7 @@ static enum store_status activate_tx(struct store_conn *c, void *arg)
   if (st != STORE_OK || (st = collab_check_creation_cap(c, s)) != STORE_OK || refused(&s->rf))
     goto cleanup;
   const struct company *cp = &cu->company;
-  if ((st = check_task(c, s, cu, s->in->task_id)) != STORE_OK ||
-      refused(&s->rf))
+  if ((st = check_task(c, s, cu, s->in->task_id)) != STORE_OK || refused(&s->rf))
     goto cleanup;
   if ((st = collab_check_none_open(c, s, p->office_id, cp->id)) != STORE_OK || refused(&s->rf))
     goto cleanup;
@@ -160,10 +161,11 @@ static enum store_status activate_tx(struct store_conn *c, void *arg)
     struct customer_admin main_contact;
     st = collab_invitee_admin(c, co, &main_contact);
     if (st == STORE_NOT_FOUND) {
-      refuse(&s->rf, ERR_CUSTOMER_ADMIN_REQUIRED, "%s (%s) has no administrator on the customer portal who can approve the "
-                   "collaboration; support can add one (the first becomes the main contact, who "
-                   "gets the invitation)",
-                   cp->name, cp->corporate_id);
+      refuse(&s->rf, ERR_CUSTOMER_ADMIN_REQUIRED,
+             "%s (%s) has no administrator on the customer portal who can approve the "
+             "collaboration; support can add one (the first becomes the main contact, who "
+             "gets the invitation)",
+             cp->name, cp->corporate_id);
       st = STORE_OK;
     }
     if (st != STORE_OK || refused(&s->rf))
@@ -179,14 +181,13 @@ static enum store_status activate_tx(struct store_conn *c, void *arg)
   co->way = plan.way;
   bool created_admin = false;
   if (plan.creates_administrator &&
-      (st = take_administrator(c, cp->id, &s->in->administrator, co,
-                               &created_admin)) != STORE_OK)
+      (st = take_administrator(c, cp->id, &s->in->administrator, co, &created_admin)) != STORE_OK)
     goto cleanup;
-  json_t *details = json_pack("{s:s, s:s, s:s, s:i, s:b, s:b, s:s}", "way", collab_way_str(co->way),
-                              "variant", co->variant, "invoice_recipient", co->invoice_recipient,
-                              "agreement_period_months", co->agreement_period_months,
-                              "upgrade", plan.upgrade, "agreement_continues",
-                              plan.agreement_continues, "task_id", co->task_id);
+  json_t *details =
+      json_pack("{s:s, s:s, s:s, s:i, s:b, s:b, s:s}", "way", collab_way_str(co->way), "variant",
+                co->variant, "invoice_recipient", co->invoice_recipient, "agreement_period_months",
+                co->agreement_period_months, "upgrade", plan.upgrade, "agreement_continues",
+                plan.agreement_continues, "task_id", co->task_id);
   if (plan.creates_administrator) {
     json_object_set_new(details, "administrator_id", json_string(co->administrator_id));
     json_object_set_new(details, "administrator_created", json_boolean(created_admin));
@@ -199,8 +200,7 @@ cleanup:
   return st;
 }
 
-enum store_status collab_office_activates(const struct app *app,
-                                          const struct collab_start_in *in,
+enum store_status collab_office_activates(const struct app *app, const struct collab_start_in *in,
                                           struct collab_outcome *out)
 {
   return collab_run_start(app, in, activate_tx, out);

@@ -80,14 +80,16 @@ static bool op_load(struct collab_op *op, struct store_conn *c, enum store_statu
   struct collab *co = &op->co;
   *st = in->caller ? store_collab_get(c, in->id, co)
                    : store_collab_get_by_token_hash(c, op->token_hash, co);
-  if (*st == STORE_OK && in->caller && !collab_visible_to(co->office_id, co->company_id, in->caller))
+  if (*st == STORE_OK && in->caller &&
+      !collab_visible_to(co->office_id, co->company_id, in->caller))
     *st = STORE_NOT_FOUND;
   if (*st == STORE_NOT_FOUND) {
     if (in->caller)
       refuse(&op->rf, ERR_NOT_FOUND, "No collaboration %s", in->id);
     else
-      refuse(&op->rf, ERR_NOT_FOUND, "No such invitation link: it has been used, replaced "
-                                     "by a newer one, or never existed");
+      refuse(&op->rf, ERR_NOT_FOUND,
+             "No such invitation link: it has been used, replaced "
+             "by a newer one, or never existed");
     *st = STORE_OK;
     return false;
   }
@@ -123,7 +125,8 @@ static enum store_status op_write(struct collab_op *op, struct store_conn *c, st
   }
   if (op->after && (st = op->after(op, c, co)) != STORE_OK)
     return st;
-  if (op->drop_admin[0] && (st = store_customer_admin_drop_unconfirmed(c, op->drop_admin)) != STORE_OK)
+  if (op->drop_admin[0] &&
+      (st = store_customer_admin_drop_unconfirmed(c, op->drop_admin)) != STORE_OK)
     return st;
   return refused(&op->rf) ? STORE_ABORT : STORE_OK;
 }
@@ -176,8 +179,8 @@ void collab_outcome_clear(struct collab_outcome *out)
 }
 
 enum store_status collab_op_exec(const struct app *app, const struct collab_action_in *in,
-                                 enum collab_event ev, collab_apply_fn apply,
-                                 collab_apply_fn after, struct collab_outcome *out)
+                                 enum collab_event ev, collab_apply_fn apply, collab_apply_fn after,
+                                 struct collab_outcome *out)
 {
   struct collab_op *op = calloc(1, sizeof *op);
   if (!op)

@@ -16,8 +16,8 @@ static enum store_status record(struct collab_op *op, struct store_conn *c, stru
                        co->state, NULL, details, NULL);
 }
 
-static enum store_status change_task(struct collab_op *op, struct store_conn *c,
-                                     struct collab *co, const char *task_id, bool *changed)
+static enum store_status change_task(struct collab_op *op, struct store_conn *c, struct collab *co,
+                                     const char *task_id, bool *changed)
 {
   if (!task_id || strcmp(task_id, co->task_id) == 0)
     return STORE_OK;
@@ -34,8 +34,8 @@ static enum store_status change_task(struct collab_op *op, struct store_conn *c,
                           before[0] ? json_string(before) : json_null(), "to", co->task_id));
 }
 
-static enum store_status change_terms(struct collab_op *op, struct store_conn *c,
-                                      struct collab *co, bool *changed)
+static enum store_status change_terms(struct collab_op *op, struct store_conn *c, struct collab *co,
+                                      bool *changed)
 {
   const char *recipient = op->in->invoice_recipient;
   int period = op->in->period_months;
@@ -47,11 +47,11 @@ static enum store_status change_terms(struct collab_op *op, struct store_conn *c
     return STORE_OK;
   if (co->agreement_continues) {
     refuse(&op->rf, ERR_CONFLICT,
-                     "The company's existing agreement continues until it renews%s%s: its "
-                     "agreement period and invoice recipient cannot be changed before then",
-                     co->renews_on[0] ? " on " : "", co->renews_on);
+           "The company's existing agreement continues until it renews%s%s: its "
+           "agreement period and invoice recipient cannot be changed before then",
+           co->renews_on[0] ? " on " : "", co->renews_on);
     refusal_extra(&op->rf, json_pack("{s:b, s:o}", "agreement_continues", 1, "renews_on",
-                          co->renews_on[0] ? json_string(co->renews_on) : json_null()));
+                                     co->renews_on[0] ? json_string(co->renews_on) : json_null()));
     return STORE_OK;
   }
   json_t *details = json_object();
@@ -62,8 +62,7 @@ static enum store_status change_terms(struct collab_op *op, struct store_conn *c
   }
   if (new_period) {
     json_object_set_new(details, "agreement_period_months",
-                        json_pack("{s:i, s:i}", "from", co->agreement_period_months, "to",
-                                  period));
+                        json_pack("{s:i, s:i}", "from", co->agreement_period_months, "to", period));
     co->agreement_period_months = period;
     /* a new period is a new agreement period, starting today; one that has not started yet
      * gets its dates when the collaboration becomes active */
@@ -77,10 +76,11 @@ static enum store_status change_terms(struct collab_op *op, struct store_conn *c
     }
   }
   *changed = true;
-  json_t *facts = json_pack("{s:s}", "changed",
-                            new_recipient && new_period ? "invoice_recipient,agreement_period_months"
-                            : new_recipient             ? "invoice_recipient"
-                                                        : "agreement_period_months");
+  json_t *facts =
+      json_pack("{s:s}", "changed",
+                new_recipient && new_period ? "invoice_recipient,agreement_period_months"
+                : new_recipient             ? "invoice_recipient"
+                                            : "agreement_period_months");
   /* the terms are the company's subscription: every other party's collaboration records it */
   enum store_status st = subscription_terms_changed(c, co, op->actor_kind);
   if (st == STORE_OK)
@@ -104,9 +104,9 @@ static enum store_status change_administrator(struct collab_op *op, struct store
     return STORE_OK;
   if (co->way != COLLAB_WAY_NEW_CUSTOMER) {
     refuse(&op->rf, ERR_NOT_THIS_WAY,
-                     "Only an administrator the office named for a company new to the service "
-                     "can be corrected; this invitation goes to the company's own "
-                     "administrators");
+           "Only an administrator the office named for a company new to the service "
+           "can be corrected; this invitation goes to the company's own "
+           "administrators");
     return STORE_OK;
   }
   if (!collab_op_allows(op, COLLAB_EV_CHANGE_ADMINISTRATOR))
@@ -124,10 +124,9 @@ static enum store_status change_administrator(struct collab_op *op, struct store
   if (st == STORE_OK)
     st = store_customer_admin_get_by_email(c, co->company_id, email, &found);
   if (st == STORE_OK && strcmp(found.id, before) == 0 && !own) {
-    refuse(&op->rf, ERR_CONFLICT,
-                     "%s %s; name another person to change it", co->admin_name,
-                     co->admin_confirmed ? "already confirmed being the company's administrator"
-                                         : "is named by another invitation too");
+    refuse(&op->rf, ERR_CONFLICT, "%s %s; name another person to change it", co->admin_name,
+           co->admin_confirmed ? "already confirmed being the company's administrator"
+                               : "is named by another invitation too");
     return STORE_OK;
   }
   if (st == STORE_OK && strcmp(found.id, before) != 0) { /* another of the company's */
@@ -153,9 +152,9 @@ static enum store_status change_administrator(struct collab_op *op, struct store
   co->admin_confirmed = now.confirmed;
   if ((st = collab_resend(op, c, co, NOTIFY_INVITATION, NULL)) != STORE_OK || refused(&op->rf))
     return st;
-  return record(op, c, co, COLLAB_EV_CHANGE_ADMINISTRATOR,
-                json_pack("{s:{s:s, s:s}}", "administrator", "from", before, "to",
-                          co->administrator_id));
+  return record(
+      op, c, co, COLLAB_EV_CHANGE_ADMINISTRATOR,
+      json_pack("{s:{s:s, s:s}}", "administrator", "from", before, "to", co->administrator_id));
 }
 
 static enum store_status change_variant(struct collab_op *op, struct store_conn *c,
@@ -175,13 +174,11 @@ static enum store_status change_variant(struct collab_op *op, struct store_conn 
   return record(op, c, co, COLLAB_EV_CHANGE_VARIANT, details);
 }
 
-static enum store_status patch_apply(struct collab_op *op, struct store_conn *c,
-                                     struct collab *co)
+static enum store_status patch_apply(struct collab_op *op, struct store_conn *c, struct collab *co)
 {
   op->record_main_event = false;
   bool changed = false;
-  enum store_status st =
-      change_task(op, c, co, op->in->task_id, &changed);
+  enum store_status st = change_task(op, c, co, op->in->task_id, &changed);
   if (st == STORE_OK && !refused(&op->rf))
     st = change_administrator(op, c, co, &changed);
   if (st == STORE_OK && !refused(&op->rf))
@@ -197,11 +194,11 @@ enum store_status collab_patch(const struct app *app, const struct collab_action
                                struct collab_outcome *out)
 {
   /* the state machine's first check: the most permissive change asked for */
-  enum collab_event ev = in->administrator.name      ? COLLAB_EV_CHANGE_ADMINISTRATOR
-                         : in->task_id               ? COLLAB_EV_CHANGE_TASK
-                         : in->invoice_recipient     ? COLLAB_EV_CHANGE_TERMS
-                         : in->period_months         ? COLLAB_EV_CHANGE_TERMS
-                         : in->variant               ? COLLAB_EV_CHANGE_VARIANT
-                                                     : COLLAB_EV_CHANGE_TASK;
+  enum collab_event ev = in->administrator.name  ? COLLAB_EV_CHANGE_ADMINISTRATOR
+                         : in->task_id           ? COLLAB_EV_CHANGE_TASK
+                         : in->invoice_recipient ? COLLAB_EV_CHANGE_TERMS
+                         : in->period_months     ? COLLAB_EV_CHANGE_TERMS
+                         : in->variant           ? COLLAB_EV_CHANGE_VARIANT
+                                                 : COLLAB_EV_CHANGE_TASK;
   return collab_op_exec(app, in, ev, patch_apply, NULL, out);
 }

@@ -3,8 +3,8 @@
 #include "collab_internal.h"
 #include "util.h"
 
-enum store_status collab_read(const struct app *app, const struct principal *caller,
-                              const char *id, struct collab_outcome *out)
+enum store_status collab_read(const struct app *app, const struct principal *caller, const char *id,
+                              struct collab_outcome *out)
 {
   struct store_conn *c = store_conn(app->store);
   enum store_status st = c ? store_collab_get(c, id, &out->co) : STORE_ERROR;
@@ -25,8 +25,9 @@ enum store_status collab_read_by_link(const struct app *app, const char *token,
   struct store_conn *c = store_conn(app->store);
   enum store_status st = c ? store_collab_get_by_token_hash(c, hash, &out->co) : STORE_ERROR;
   if (st == STORE_NOT_FOUND) {
-    refuse(&out->refusal, ERR_NOT_FOUND, "No such invitation link: it has been used, replaced "
-                                         "by a newer one, or never existed");
+    refuse(&out->refusal, ERR_NOT_FOUND,
+           "No such invitation link: it has been used, replaced "
+           "by a newer one, or never existed");
     return STORE_OK;
   }
   return st;

@@ -25,10 +25,10 @@ enum store_status collab_resend(struct collab_op *op, struct store_conn *c, stru
   if (sent_ms && op->now_ms - sent_ms < wait_ms) {
     op->rf.retry_after = (long)((sent_ms + wait_ms - op->now_ms + 999) / 1000);
     refuse(&op->rf, ERR_RATE_LIMITED,
-                     "The invitation was %s less than %ld seconds ago; it can be sent again "
-                     "(reminder or corrected administrator) in %ld seconds",
-                     co->last_reminder_ms ? "last sent again" : "sent", cfg->reminder_interval,
-                     op->rf.retry_after);
+           "The invitation was %s less than %ld seconds ago; it can be sent again "
+           "(reminder or corrected administrator) in %ld seconds",
+           co->last_reminder_ms ? "last sent again" : "sent", cfg->reminder_interval,
+           op->rf.retry_after);
     return STORE_OK;
   }
   co->last_reminder_ms = op->now_ms;
@@ -37,9 +37,9 @@ enum store_status collab_resend(struct collab_op *op, struct store_conn *c, stru
       co->way == COLLAB_WAY_CUSTOMER_INVITE ? STORE_OK : collab_invitee_admin(c, co, &ad);
   if (st == STORE_NOT_FOUND) {
     refuse(&op->rf, ERR_CUSTOMER_ADMIN_REQUIRED,
-                     "%s (%s) has no administrator on the customer portal to send the invitation "
-                     "to; support can add one",
-                     co->company_name, co->corporate_id);
+           "%s (%s) has no administrator on the customer portal to send the invitation "
+           "to; support can add one",
+           co->company_name, co->corporate_id);
     return STORE_OK;
   }
   if (st != STORE_OK || (st = store_collab_links_drop(c, co->id)) != STORE_OK)
@@ -49,8 +49,7 @@ enum store_status collab_resend(struct collab_op *op, struct store_conn *c, stru
   return collab_op_tell(op, c, co, ev, extra);
 }
 
-static enum store_status remind_apply(struct collab_op *op, struct store_conn *c,
-                                      struct collab *co)
+static enum store_status remind_apply(struct collab_op *op, struct store_conn *c, struct collab *co)
 {
   co->reminder_count++;
   op->details = json_pack("{s:i}", "reminder", co->reminder_count);
@@ -61,15 +60,13 @@ static enum store_status remind_apply(struct collab_op *op, struct store_conn *c
 
 /* The expired invitation stays expired: the request is recorded and the inviter is asked by
  * e-mail to invite again (with a new collaboration). Once per collaboration. */
-static enum store_status renew_apply(struct collab_op *op, struct store_conn *c,
-                                     struct collab *co)
+static enum store_status renew_apply(struct collab_op *op, struct store_conn *c, struct collab *co)
 {
   if (co->renewal_requested_at[0]) {
     refuse(&op->rf, ERR_CONFLICT,
-                     "A new invitation was already requested at %s; it is up to the %s to invite "
-                     "again",
-                     co->renewal_requested_at,
-                     co->initiated_by == COLLAB_BY_OFFICE ? "office" : "customer");
+           "A new invitation was already requested at %s; it is up to the %s to invite "
+           "again",
+           co->renewal_requested_at, co->initiated_by == COLLAB_BY_OFFICE ? "office" : "customer");
     return STORE_OK;
   }
   collab_take_reason(op);
@@ -84,8 +81,7 @@ enum store_status collab_remind(const struct app *app, const struct collab_actio
   return collab_op_exec(app, in, COLLAB_EV_REMIND, remind_apply, NULL, out);
 }
 
-enum store_status collab_request_renewal(const struct app *app,
-                                         const struct collab_action_in *in,
+enum store_status collab_request_renewal(const struct app *app, const struct collab_action_in *in,
                                          struct collab_outcome *out)
 {
   return collab_op_exec(app, in, COLLAB_EV_REQUEST_RENEWAL, renew_apply, NULL, out);

@@ -31,10 +31,10 @@ enum store_status collab_check_creation_cap(struct store_conn *c, struct start *
   if (s->rf.retry_after < 1)
     s->rf.retry_after = 1;
   refuse(&s->rf, ERR_RATE_LIMITED,
-               "You started %ld collaborations or office invitations in the last hour, and at "
-               "most %ld per hour are allowed (each sends an e-mail); the next one is possible "
-               "in %ld seconds",
-               n, limit, s->rf.retry_after);
+         "You started %ld collaborations or office invitations in the last hour, and at "
+         "most %ld per hour are allowed (each sends an e-mail); the next one is possible "
+         "in %ld seconds",
+         n, limit, s->rf.retry_after);
   return STORE_OK;
 }
 
@@ -78,8 +78,7 @@ void collab_fill_common(struct start *s, struct collab *co, const char *office_i
 }
 
 /* Inserts co with its first event and the invitation e-mail. */
-enum store_status collab_insert_invitation(struct store_conn *c, struct start *s,
-                                           json_t *details)
+enum store_status collab_insert_invitation(struct store_conn *c, struct start *s, json_t *details)
 {
   struct collab *co = &s->co;
   enum store_status st = store_collab_insert(c, co);

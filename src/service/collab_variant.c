@@ -18,7 +18,7 @@ static json_t *feature_list(const char *const *items, size_t n)
 
 /* Applies a variant change of co to `to` by op's actor, or refuses op. Shared with PATCH. */
 enum store_status collab_apply_variant(struct collab_op *op, struct store_conn *c,
-                                        struct collab *co, const char *to_code, bool confirm)
+                                       struct collab *co, const char *to_code, bool confirm)
 {
   struct variant from, to;
   enum store_status st = store_variant_get(c, co->variant, &from);
@@ -35,29 +35,30 @@ enum store_status collab_apply_variant(struct collab_op *op, struct store_conn *
   json_t *lost = feature_list(ch.lost, ch.n_lost), *gained = feature_list(ch.gained, ch.n_gained);
   switch (collab_variant_change(&ch, op->actor, confirm)) {
   case COLLAB_VARIANT_NOT_ALLOWED:
-    refuse(&op->rf, ERR_FORBIDDEN, "Only an office user with full rights or support may "
-                                        "change the variant");
+    refuse(&op->rf, ERR_FORBIDDEN,
+           "Only an office user with full rights or support may "
+           "change the variant");
     break;
   case COLLAB_VARIANT_SAME:
     refuse(&op->rf, ERR_CONFLICT, "The company already works in %s", to.code);
     break;
   case COLLAB_VARIANT_NEEDS_SUPPORT:
     refuse(&op->rf, ERR_DOWNGRADE_REQUIRES_SUPPORT,
-                     "Changing from %s to %s is a downgrade: the customer may lose accounting "
-                     "data and the company will be reset. An office cannot do this; contact "
-                     "support, who can carry it out once the reset is confirmed",
-                     from.code, to.code);
-    refusal_extra(&op->rf, json_pack("{s:s, s:s, s:s, s:O, s:b, s:s}", "from", from.code, "to", to.code,
-                          "kind", "downgrade", "lost_features", lost, "company_reset", 1,
-                          "contact", "support"));
+           "Changing from %s to %s is a downgrade: the customer may lose accounting "
+           "data and the company will be reset. An office cannot do this; contact "
+           "support, who can carry it out once the reset is confirmed",
+           from.code, to.code);
+    refusal_extra(&op->rf, json_pack("{s:s, s:s, s:s, s:O, s:b, s:s}", "from", from.code, "to",
+                                     to.code, "kind", "downgrade", "lost_features", lost,
+                                     "company_reset", 1, "contact", "support"));
     break;
   case COLLAB_VARIANT_NEEDS_CONFIRM:
     refuse(&op->rf, ERR_RESET_CONFIRMATION_REQUIRED,
-                     "Changing from %s to %s is a downgrade that resets the company and may "
-                     "lose accounting data; send \"confirm_company_reset\": true to carry it out",
-                     from.code, to.code);
-    refusal_extra(&op->rf, json_pack("{s:s, s:s, s:s, s:O}", "from", from.code, "to", to.code, "kind",
-                          "downgrade", "lost_features", lost));
+           "Changing from %s to %s is a downgrade that resets the company and may "
+           "lose accounting data; send \"confirm_company_reset\": true to carry it out",
+           from.code, to.code);
+    refusal_extra(&op->rf, json_pack("{s:s, s:s, s:s, s:O}", "from", from.code, "to", to.code,
+                                     "kind", "downgrade", "lost_features", lost));
     break;
   case COLLAB_VARIANT_UPGRADE:
     op->details = json_pack("{s:s, s:s, s:s, s:O}", "from", from.code, "to", to.code, "kind",
@@ -65,8 +66,8 @@ enum store_status collab_apply_variant(struct collab_op *op, struct store_conn *
     snprintf(co->variant, sizeof co->variant, "%s", to.code);
     break;
   case COLLAB_VARIANT_DOWNGRADE_RESET:
-    op->details = json_pack("{s:s, s:s, s:s, s:O, s:b}", "from", from.code, "to", to.code,
-                            "kind", "downgrade", "lost_features", lost, "company_reset", 1);
+    op->details = json_pack("{s:s, s:s, s:s, s:O, s:b}", "from", from.code, "to", to.code, "kind",
+                            "downgrade", "lost_features", lost, "company_reset", 1);
     snprintf(co->variant, sizeof co->variant, "%s", to.code);
     if (!op->reason[0])
       snprintf(op->reason, sizeof op->reason, "downgrade by support; company reset confirmed");
@@ -80,8 +81,8 @@ enum store_status collab_apply_variant(struct collab_op *op, struct store_conn *
   bool reset = ch.kind == VARIANT_DOWNGRADE;
   char lost_csv[VARIANT_MAX_FEATURES * 41] = "";
   for (size_t i = 0; reset && i < ch.n_lost; i++)
-    snprintf(lost_csv + strlen(lost_csv), sizeof lost_csv - strlen(lost_csv), "%s%s",
-             i ? ", " : "", ch.lost[i]);
+    snprintf(lost_csv + strlen(lost_csv), sizeof lost_csv - strlen(lost_csv), "%s%s", i ? ", " : "",
+             ch.lost[i]);
   return subscription_variant_changed(c, co, from.code, reset, lost_csv, op->actor_kind,
                                       op->actor_id);
 }

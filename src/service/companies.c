@@ -68,8 +68,8 @@ static enum store_status create_tx(struct store_conn *c, void *arg)
     return st;
   st = store_company_create(c, co);
   if (st == STORE_CONFLICT)
-    return refuse(&x->out->refusal, ERR_DUPLICATE,
-                  "A company with corporate ID %s exists already", co->corporate_id);
+    return refuse(&x->out->refusal, ERR_DUPLICATE, "A company with corporate ID %s exists already",
+                  co->corporate_id);
   if (st != STORE_OK || !x->in->created.fn)
     return st;
   return x->in->created.fn(c, co, x->in->created.arg);

@@ -97,8 +97,7 @@ static enum store_status delete_tx(struct store_conn *c, void *arg)
     return st;
   if (etag_if_match(in->if_match, cu->version) == IF_MATCH_FAILED)
     return refuse(rf, ERR_PRECONDITION_FAILED,
-                  "The customer has changed: its current ETag is \"%lld\"",
-                  (long long)cu->version);
+                  "The customer has changed: its current ETag is \"%lld\"", (long long)cu->version);
   if (cu->has_open_collaboration)
     return refuse(rf, ERR_OPEN_COLLABORATION,
                   "The customer has an open collaboration; end or withdraw it first");

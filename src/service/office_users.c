@@ -33,11 +33,14 @@ static enum store_status tell_new_user(struct store_conn *c, const struct user_t
   enum store_status st = store_office_get(c, u->office_id, &o);
   if (st != STORE_OK)
     return st;
-  struct sign_in_invitation inv = {.user_id = u->id, .email = u->email, .office_name = o.name,
+  struct sign_in_invitation inv = {.user_id = u->id,
+                                   .email = u->email,
+                                   .office_name = o.name,
                                    .actor_name = x->in->caller->email,
                                    .full = u->role == OFFICE_ROLE_FULL,
                                    .language = x->in->language ? x->in->language : "sv",
-                                   .secret = &x->app->secret, .now_ms = util_now_ms()};
+                                   .secret = &x->app->secret,
+                                   .now_ms = util_now_ms()};
   return sign_in_invite(c, &inv);
 }
 
@@ -67,8 +70,7 @@ static enum store_status add_tx(struct store_conn *c, void *arg)
 }
 
 /* STORE_OK when the office keeps a user with full rights without the user; else refuses. */
-static enum store_status keep_a_full_user(struct store_conn *c, struct user_tx *x,
-                                          const char *what)
+static enum store_status keep_a_full_user(struct store_conn *c, struct user_tx *x, const char *what)
 {
   const struct office_user *u = &x->out->u;
   if (u->role != OFFICE_ROLE_FULL)
@@ -80,7 +82,8 @@ static enum store_status keep_a_full_user(struct store_conn *c, struct user_tx *
   if (n <= 1)
     return refuse(&x->out->refusal, ERR_CONFLICT,
                   "%s is the office's last user with full rights and cannot be %s; give "
-                  "another user full rights first", u->email, what);
+                  "another user full rights first",
+                  u->email, what);
   return STORE_OK;
 }
 
@@ -88,8 +91,7 @@ static enum store_status keep_a_full_user(struct store_conn *c, struct user_tx *
 static enum store_status load_user(struct store_conn *c, struct user_tx *x)
 {
   refusal_clear(&x->out->refusal);
-  enum store_status st = store_office_user_get(c, x->in->caller->office_id, x->in->id,
-                                               &x->out->u);
+  enum store_status st = store_office_user_get(c, x->in->caller->office_id, x->in->id, &x->out->u);
   return st == STORE_NOT_FOUND
              ? refuse(&x->out->refusal, ERR_NOT_FOUND, "No such user in your office")
              : st;
@@ -165,11 +167,9 @@ enum store_status office_user_read(const struct app *app, const struct principal
 
 enum store_status office_users_page(const struct app *app, const struct principal *caller,
                                     const char *after_created, const char *after_id, int limit,
-                                    bool (*fn)(const struct office_user *u, void *arg),
-                                    void *arg)
+                                    bool (*fn)(const struct office_user *u, void *arg), void *arg)
 {
   struct store_conn *c = store_conn(app->store);
-  return c ? store_office_users_list(c, caller->office_id, after_created, after_id, limit, fn,
-                                     arg)
+  return c ? store_office_users_list(c, caller->office_id, after_created, after_id, limit, fn, arg)
            : STORE_ERROR;
 }

@@ -63,8 +63,7 @@ void refusal_clear(struct refusal *r)
   r->retry_after = 0;
 }
 
-enum store_status refusal_write(struct store *store, store_tx_fn tx, void *arg,
-                                struct refusal *r)
+enum store_status refusal_write(struct store *store, store_tx_fn tx, void *arg, struct refusal *r)
 {
   enum store_status st = store_write(store, tx, arg);
   if (refused(r) && (st == STORE_OK || st == STORE_ABORT))

@@ -43,8 +43,7 @@ static enum store_status begin_tx(struct store_conn *c, void *arg)
   return st;
 }
 
-enum store_status session_begin(const struct app *app, struct session_start *s,
-                                struct principal *p)
+enum store_status session_begin(const struct app *app, struct session_start *s, struct principal *p)
 {
   struct begin_tx x = {.s = s, .p = p, .idle_ms = app->cfg->session_idle * 1000};
   return store_write(app->store, begin_tx, &x);
@@ -60,8 +59,7 @@ static enum store_status end_tx(struct store_conn *c, void *arg)
   struct end_tx *e = arg;
   enum store_status st = store_session_end(c, e->p->id, e->id);
   if (st == STORE_OK)
-    st = audit_record(c, e->p, strcmp(e->id, e->p->session_id) == 0 ? "sign_out"
-                                                                    : "session_ended",
+    st = audit_record(c, e->p, strcmp(e->id, e->p->session_id) == 0 ? "sign_out" : "session_ended",
                       "session", e->id, NULL, NULL);
   return st;
 }
@@ -113,8 +111,7 @@ enum store_status credential_session(const struct app *app, const char *hash, in
            : STORE_ERROR;
 }
 
-enum store_status credential_token(const struct app *app, const char *token,
-                                   struct principal *out)
+enum store_status credential_token(const struct app *app, const char *token, struct principal *out)
 {
   struct store_conn *c = store_conn(app->store);
   return c ? store_token_authenticate(c, token, out) : STORE_ERROR;
@@ -150,8 +147,7 @@ enum store_status sessions_page(const struct app *app, const struct principal *c
                                 bool (*fn)(const struct session *s, void *arg), void *arg)
 {
   struct store_conn *c = store_conn(app->store);
-  return c ? store_sessions_of(c, caller->id, util_now_ms(), app->cfg->session_idle * 1000, fn,
-                               arg)
+  return c ? store_sessions_of(c, caller->id, util_now_ms(), app->cfg->session_idle * 1000, fn, arg)
            : STORE_ERROR;
 }
 

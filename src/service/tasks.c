@@ -76,15 +76,13 @@ static enum store_status update_tx(struct store_conn *c, void *arg)
   return store_task_update(c, t, t->version);
 }
 
-enum store_status task_create(const struct app *app, const struct task_in *in,
-                              struct task_out *out)
+enum store_status task_create(const struct app *app, const struct task_in *in, struct task_out *out)
 {
   struct task_tx x = {.in = in, .out = out};
   return refusal_write(app->store, create_tx, &x, &out->refusal);
 }
 
-enum store_status task_update(const struct app *app, const struct task_in *in,
-                              struct task_out *out)
+enum store_status task_update(const struct app *app, const struct task_in *in, struct task_out *out)
 {
   struct task_tx x = {.in = in, .out = out};
   return refusal_write(app->store, update_tx, &x, &out->refusal);
