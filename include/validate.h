@@ -62,6 +62,12 @@ void validate_fill(json_t *obj, const struct field_spec *specs, void *out);
 bool validate_query(struct request *req, const struct field_spec *specs,
                     enum MHD_Result *result);
 
+/* validate_query, then fills the members of out that the specs name (FIELD_TO) from the
+ * arguments given: strings (FIELD_STRING, FIELD_ENUM) as pointers into the request, FIELD_INT
+ * and FIELD_BOOL as int (1 for "true"); the rest keep the caller's defaults. */
+bool validate_query_into(struct request *req, const struct field_spec *specs, void *out,
+                         enum MHD_Result *result);
+
 /* Sends 400 validation_failed with errors (reference stolen). */
 enum MHD_Result reply_validation(struct request *req, json_t *errors);
 

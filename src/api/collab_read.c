@@ -22,27 +22,44 @@ static const char *uuid_check(const char *s)
   return util_is_uuid(s) ? NULL : "must be a UUID";
 }
 
+/* A list's query: the use case's input and the cursor. */
+struct list_query {
+  struct collab_list_in in;
+  const char *cursor;
+};
+#define IN(member) FIELD_TO(struct list_query, in.member)
 #define LIST_COMMON_FIELDS                                                                   \
-  {.name = "state", .type = FIELD_ENUM, .allowed = state_names},                             \
-      {.name = "variant", .type = FIELD_STRING, .min_len = 1, .max_len = 32},                \
+  {.name = "state", .type = FIELD_ENUM, .allowed = state_names, .to = IN(state)},            \
+      {.name = "variant", .type = FIELD_STRING, .min_len = 1, .max_len = 32,                 \
+       .to = IN(variant)},                                                                   \
       {.name = "task_id", .type = FIELD_STRING, .min_len = 36, .max_len = 36,                \
-       .check = uuid_check},                                                                 \
-      {.name = "initiated_by", .type = FIELD_ENUM, .allowed = initiators},                   \
-      {.name = "cursor", .type = FIELD_STRING, .min_len = 1, .max_len = API_CURSOR_MAX},       \
-      {.name = "limit", .type = FIELD_INT, .min = 1, .max = API_LIST_MAX_LIMIT}
+       .check = uuid_check, .to = IN(task_id)},                                              \
+      {.name = "initiated_by", .type = FIELD_ENUM, .allowed = initiators,                    \
+       .to = IN(initiated_by)},                                                              \
+      {.name = "cursor", .type = FIELD_STRING, .min_len = 1, .max_len = API_CURSOR_MAX,      \
+       .to = FIELD_TO(struct list_query, cursor)},                                           \
+      {.name = "limit", .type = FIELD_INT, .min = 1, .max = API_LIST_MAX_LIMIT, .to = IN(limit)}
 
 static const struct field_spec list_fields[] = {
     LIST_COMMON_FIELDS,
     {.name = "customer_id", .type = FIELD_STRING, .min_len = 36, .max_len = 36,
-     .check = uuid_check},
+     .check = uuid_check, .to = IN(of_customer)},
     {0},
 };
 
 static const struct field_spec customer_list_fields[] = {LIST_COMMON_FIELDS, {0}};
 
+/* The history's query. */
+struct events_query {
+  const char *cursor;
+  int limit;
+};
+
 static const struct field_spec events_fields[] = {
-    {.name = "cursor", .type = FIELD_STRING, .min_len = 1, .max_len = API_CURSOR_MAX},
-    {.name = "limit", .type = FIELD_INT, .min = 1, .max = API_LIST_MAX_LIMIT},
+    {.name = "cursor", .type = FIELD_STRING, .min_len = 1, .max_len = API_CURSOR_MAX,
+     .to = FIELD_TO(struct events_query, cursor)},
+    {.name = "limit", .type = FIELD_INT, .min = 1, .max = API_LIST_MAX_LIMIT,
+     .to = FIELD_TO(struct events_query, limit)},
     {0},
 };
 
@@ -64,15 +81,12 @@ static void list_item(const struct collab *co, const struct collab_mail_state *m
   snprintf(acc->last_id, sizeof acc->last_id, "%s", co->id);
 }
 
-/* Parses the query shared by both lists into in and answers the page. */
-static enum MHD_Result list_reply(struct request *req, struct collab_list_in *in)
+/* Decodes the list's cursor into q->in and answers the page. */
+static enum MHD_Result list_reply(struct request *req, struct list_query *q)
 {
+  struct collab_list_in *in = &q->in;
   in->caller = &req->principal;
-  in->state = http_query(req, "state");
-  in->variant = http_query(req, "variant");
-  in->task_id = http_query(req, "task_id");
-  in->initiated_by = http_query(req, "initiated_by");
-  const char *cursor = http_query(req, "cursor");
+  const char *cursor = q->cursor;
   char key[2][1024];
   if (cursor) {
     if (!api_cursor_decode(cursor, 2, key) || !util_is_uuid(key[1]))
@@ -80,7 +94,6 @@ static enum MHD_Result list_reply(struct request *req, struct collab_list_in *in
     in->after_created_at = key[0];
     in->after_id = key[1];
   }
-  in->limit = api_list_limit(req, API_LIST_DEFAULT_LIMIT);
   struct list_acc acc = {.viewer = &req->principal, .items = json_array(),
                          .now_ms = util_now_ms()};
   bool more = false;
@@ -97,21 +110,22 @@ static enum MHD_Result list_reply(struct request *req, struct collab_list_in *in
 enum MHD_Result api_collabs_list(struct request *req)
 {
   enum MHD_Result r;
-  if (!validate_query(req, list_fields, &r))
+  struct list_query q = {.in = {.limit = API_LIST_DEFAULT_LIMIT}};
+  if (!validate_query_into(req, list_fields, &q, &r))
     return r;
-  struct collab_list_in in = {.of_customer = http_query(req, "customer_id")};
-  return list_reply(req, &in);
+  return list_reply(req, &q);
 }
 
 enum MHD_Result api_customer_collabs_list(struct request *req)
 {
   enum MHD_Result r;
-  if (!validate_query(req, customer_list_fields, &r))
+  struct list_query q = {.in = {.customer_id = http_param(req, "id"),
+                                .limit = API_LIST_DEFAULT_LIMIT}};
+  if (!validate_query_into(req, customer_list_fields, &q, &r))
     return r;
-  struct collab_list_in in = {.customer_id = http_param(req, "id")};
-  if (!util_is_uuid(in.customer_id))
+  if (!util_is_uuid(q.in.customer_id))
     return reply_problem(req, ERR_BAD_PATH_PARAM, "The customer id must be a UUID");
-  return list_reply(req, &in);
+  return list_reply(req, &q);
 }
 
 /* ---- one collaboration, its history ---- */
@@ -159,10 +173,11 @@ static void event_item(const struct collab_event_rec *e, void *arg)
 enum MHD_Result api_collab_events(struct request *req)
 {
   enum MHD_Result r;
-  if (!validate_query(req, events_fields, &r))
+  struct events_query q = {.limit = API_LIST_MAX_LIMIT};
+  if (!validate_query_into(req, events_fields, &q, &r))
     return r;
   int64_t after = 0;
-  const char *cursor = http_query(req, "cursor");
+  const char *cursor = q.cursor;
   if (cursor) {
     char seq[1][1024];
     char *end;
@@ -172,7 +187,7 @@ enum MHD_Result api_collab_events(struct request *req)
     if (*end || after < 0)
       return api_bad_cursor(req);
   }
-  int limit = api_list_limit(req, API_LIST_MAX_LIMIT);
+  int limit = q.limit;
   const char *id = http_param(req, "id");
   if (!util_is_uuid(id))
     return reply_problem(req, ERR_BAD_PATH_PARAM, "The collaboration id must be a UUID");

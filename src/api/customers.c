@@ -44,12 +44,21 @@ static const struct field_spec patch_fields[] = {
 
 static const char *const task_statuses[] = {"open", "closed", NULL};
 
+/* The list's query: the filter and the cursor. */
+struct list_in {
+  struct customer_filter f;
+  const char *cursor;
+};
+#define Q(member) FIELD_TO(struct list_in, member)
+
 static const struct field_spec list_query[] = {
-    {.name = "q", .type = FIELD_STRING, .min_len = 1, .max_len = 200},
-    {.name = "has_open_collaboration", .type = FIELD_BOOL},
-    {.name = "task_status", .type = FIELD_ENUM, .allowed = task_statuses},
-    {.name = "cursor", .type = FIELD_STRING, .min_len = 1, .max_len = API_CURSOR_MAX},
-    {.name = "limit", .type = FIELD_INT, .min = 1, .max = API_LIST_MAX_LIMIT},
+    {.name = "q", .type = FIELD_STRING, .min_len = 1, .max_len = 200, .to = Q(f.q)},
+    {.name = "has_open_collaboration", .type = FIELD_BOOL, .to = Q(f.has_open_collaboration)},
+    {.name = "task_status", .type = FIELD_ENUM, .allowed = task_statuses,
+     .to = Q(f.task_status)},
+    {.name = "cursor", .type = FIELD_STRING, .min_len = 1, .max_len = API_CURSOR_MAX,
+     .to = Q(cursor)},
+    {.name = "limit", .type = FIELD_INT, .min = 1, .max = API_LIST_MAX_LIMIT, .to = Q(f.limit)},
     {0},
 };
 
@@ -105,16 +114,11 @@ static bool list_row(const struct customer *cu, void *arg)
 enum MHD_Result api_customers_list(struct request *req)
 {
   enum MHD_Result r;
-  if (!validate_query(req, list_query, &r))
+  struct list_in in = {.f = {.has_open_collaboration = -1, .limit = API_LIST_DEFAULT_LIMIT}};
+  if (!validate_query_into(req, list_query, &in, &r))
     return r;
-  struct customer_filter f = {.q = http_query(req, "q"),
-                              .has_open_collaboration = -1,
-                              .task_status = http_query(req, "task_status"),
-                              .limit = api_list_limit(req, API_LIST_DEFAULT_LIMIT)};
-  const char *open = http_query(req, "has_open_collaboration");
-  if (open)
-    f.has_open_collaboration = strcmp(open, "true") == 0;
-  const char *cursor = http_query(req, "cursor");
+  struct customer_filter f = in.f;
+  const char *cursor = in.cursor;
   char (*parts)[1024] = malloc(2 * sizeof *parts); /* the cursor's (name, id) */
   if (!parts)
     return api_store_failure(req, STORE_ERROR, "customer");

@@ -15,10 +15,19 @@
 
 static const char *const statuses[] = {"pending", "sent", "failed", NULL};
 
+/* The list's query. */
+struct list_in {
+  const char *status, *cursor;
+  int limit;
+};
+
 static const struct field_spec list_query[] = {
-    {.name = "status", .type = FIELD_ENUM, .allowed = statuses},
-    {.name = "cursor", .type = FIELD_STRING, .min_len = 1, .max_len = API_CURSOR_MAX},
-    {.name = "limit", .type = FIELD_INT, .min = 1, .max = API_LIST_MAX_LIMIT},
+    {.name = "status", .type = FIELD_ENUM, .allowed = statuses,
+     .to = FIELD_TO(struct list_in, status)},
+    {.name = "cursor", .type = FIELD_STRING, .min_len = 1, .max_len = API_CURSOR_MAX,
+     .to = FIELD_TO(struct list_in, cursor)},
+    {.name = "limit", .type = FIELD_INT, .min = 1, .max = API_LIST_MAX_LIMIT,
+     .to = FIELD_TO(struct list_in, limit)},
     {0},
 };
 
@@ -41,13 +50,13 @@ json_t *api_outbox_json(const struct outbox_row *r)
 enum MHD_Result api_outbox_list(struct request *req)
 {
   enum MHD_Result r;
-  if (!validate_query(req, list_query, &r))
+  struct list_in in = {.limit = API_LIST_DEFAULT_LIMIT};
+  if (!validate_query_into(req, list_query, &in, &r))
     return r;
-  const char *status = http_query(req, "status"), *after_id = NULL;
-  size_t max = (size_t)api_list_limit(req, API_LIST_DEFAULT_LIMIT), n = 0;
+  const char *status = in.status, *after_id = NULL, *cursor = in.cursor;
+  size_t max = (size_t)in.limit, n = 0;
   bool more = false;
   char (*parts)[1024] = NULL;
-  const char *cursor = http_query(req, "cursor");
   if (cursor) {
     if (!(parts = malloc(sizeof *parts)))
       return api_store_failure(req, STORE_ERROR, "outbox message");
@@ -88,20 +97,25 @@ enum MHD_Result api_outbox_get(struct request *req)
   return reply_json(req, 200, api_outbox_json(&row));
 }
 
-static const struct field_spec retry_fields[] = {
-    {.name = "recipient", .type = FIELD_STRING, .min_len = 3, .max_len = 254,
-     .check = contact_email_check},
-    {0},
+/* The retry's body: a corrected address, or NULL for the same one. */
+struct retry_in {
+  const char *recipient;
 };
 
+static const struct field_spec retry_fields[] = {
+    {.name = "recipient", .type = FIELD_STRING, .min_len = 3, .max_len = 254,
+     .check = contact_email_check, .to = FIELD_TO(struct retry_in, recipient)},
+    {0},
+};
 enum MHD_Result api_outbox_retry(struct request *req)
 {
   enum MHD_Result r;
-  if (!validate_body(req, retry_fields, &r))
+  struct retry_in in = {0};
+  if (!validate_body_into(req, retry_fields, &in, &r))
     return r;
   const char *id = http_param(req, "id");
   struct outbox_row row;
-  enum store_status st = outbox_retry(req->app, id, json_str_member(req->json, "recipient"), &row);
+  enum store_status st = outbox_retry(req->app, id, in.recipient, &row);
   if (st == STORE_NOT_FOUND)
     return reply_problem(req, ERR_NOT_FOUND, "No outbox message '%.40s'", id);
   if (st == STORE_CONFLICT)

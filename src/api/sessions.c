@@ -18,13 +18,15 @@ static const char *const languages[] = {"sv", "en", NULL};
 
 static const struct field_spec sign_in_fields[] = {
     {.name = "email", .type = FIELD_STRING, .required = true, .min_len = 3, .max_len = 254,
-     .check = contact_email_check},
-    {.name = "language", .type = FIELD_ENUM, .allowed = languages},
+     .check = contact_email_check, .to = FIELD_TO(struct sign_in_ask, email)},
+    {.name = "language", .type = FIELD_ENUM, .allowed = languages,
+     .to = FIELD_TO(struct sign_in_ask, language)},
     {0},
 };
 
 static const struct field_spec session_fields[] = {
-    {.name = "token", .type = FIELD_STRING, .required = true, .min_len = 1, .max_len = 200},
+    {.name = "token", .type = FIELD_STRING, .required = true, .min_len = 1, .max_len = 200,
+     .to = FIELD_TO(struct session_start, token)},
     {0},
 };
 
@@ -35,11 +37,11 @@ static const struct field_spec session_fields[] = {
 enum MHD_Result api_sign_in(struct request *req)
 {
   enum MHD_Result r;
-  if (!validate_body(req, sign_in_fields, &r))
+  struct sign_in_ask a = {.language = "sv"};
+  if (!validate_body_into(req, sign_in_fields, &a, &r))
     return r;
-  const char *email = json_str_member(req->json, "email");
   char key[STORE_EMAIL_LEN];
-  snprintf(key, sizeof key, "%s", email);
+  snprintf(key, sizeof key, "%s", a.email);
   for (char *p = key; *p; p++)
     if (*p >= 'A' && *p <= 'Z')
       *p = (char)(*p - 'A' + 'a');
@@ -52,9 +54,8 @@ enum MHD_Result api_sign_in(struct request *req)
                          "Too many sign-in requests for this address or from your address; "
                          "try again in %u seconds", wait_s);
   }
-  const char *lang = json_str_member(req->json, "language");
-  struct sign_in_ask a = {.email = email, .language = lang ? lang : "sv",
-                          .secret = &req->app->secret, .now_ms = util_now_ms()};
+  a.secret = &req->app->secret;
+  a.now_ms = util_now_ms();
   enum store_status st = sign_in_request(req->app, &a);
   if (st != STORE_OK)
     return api_store_failure(req, st, "sign-in");
@@ -80,13 +81,12 @@ static json_t *session_json(const struct session *s, int64_t idle_ms, bool curre
 enum MHD_Result api_sessions_create(struct request *req)
 {
   enum MHD_Result r;
-  if (!validate_body(req, session_fields, &r))
-    return r;
   const struct config *cfg = req->app->cfg;
-  struct session_start s = {.token = json_str_member(req->json, "token"),
-                            .user_agent = http_header(req, "User-Agent"),
+  struct session_start s = {.user_agent = http_header(req, "User-Agent"),
                             .now_ms = util_now_ms(),
                             .max_ms = cfg->session_max * 1000};
+  if (!validate_body_into(req, session_fields, &s, &r))
+    return r;
   struct principal p;
   enum store_status st = session_begin(req->app, &s, &p);
   if (st != STORE_OK)

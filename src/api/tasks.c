@@ -40,10 +40,18 @@ static const struct field_spec patch_fields[] = {
     {0},
 };
 
+/* The list's query: the filter and the cursor. */
+struct list_in {
+  struct task_filter f;
+  const char *cursor;
+};
+#define Q(member) FIELD_TO(struct list_in, member)
+
 static const struct field_spec list_query[] = {
-    {.name = "status", .type = FIELD_ENUM, .allowed = statuses},
-    {.name = "cursor", .type = FIELD_STRING, .min_len = 1, .max_len = API_CURSOR_MAX},
-    {.name = "limit", .type = FIELD_INT, .min = 1, .max = API_LIST_MAX_LIMIT},
+    {.name = "status", .type = FIELD_ENUM, .allowed = statuses, .to = Q(f.status)},
+    {.name = "cursor", .type = FIELD_STRING, .min_len = 1, .max_len = API_CURSOR_MAX,
+     .to = Q(cursor)},
+    {.name = "limit", .type = FIELD_INT, .min = 1, .max = API_LIST_MAX_LIMIT, .to = Q(f.limit)},
     {0},
 };
 
@@ -97,13 +105,13 @@ static bool list_row(const struct task *t, void *arg)
 enum MHD_Result api_tasks_list(struct request *req)
 {
   enum MHD_Result r;
-  if (!validate_query(req, list_query, &r))
+  struct list_in in = {.f = {.limit = API_LIST_DEFAULT_LIMIT}};
+  if (!validate_query_into(req, list_query, &in, &r))
     return r;
-  struct task_filter f = {.customer_id = http_param(req, "id"),
-                          .status = http_query(req, "status"),
-                          .limit = api_list_limit(req, API_LIST_DEFAULT_LIMIT)};
+  struct task_filter f = in.f;
+  f.customer_id = http_param(req, "id");
   char parts[2][1024];
-  const char *cursor = http_query(req, "cursor");
+  const char *cursor = in.cursor;
   if (cursor) {
     if (!api_cursor_decode(cursor, 2, parts))
       return api_bad_cursor(req);

@@ -50,23 +50,29 @@ enum MHD_Result api_variants_get(struct request *req)
   return reply_json(req, 200, api_variant_json(&v));
 }
 
+/* The preview's body: two variant codes. */
+struct preview_in {
+  const char *from, *to;
+};
+
 static const struct field_spec preview_fields[] = {
-    {.name = "from", .type = FIELD_STRING, .required = true, .min_len = 1, .max_len = 32},
-    {.name = "to", .type = FIELD_STRING, .required = true, .min_len = 1, .max_len = 32},
+    {.name = "from", .type = FIELD_STRING, .required = true, .min_len = 1, .max_len = 32,
+     .to = FIELD_TO(struct preview_in, from)},
+    {.name = "to", .type = FIELD_STRING, .required = true, .min_len = 1, .max_len = 32,
+     .to = FIELD_TO(struct preview_in, to)},
     {0},
 };
 
 enum MHD_Result api_variant_change_preview(struct request *req)
 {
   enum MHD_Result r;
-  if (!validate_body(req, preview_fields, &r))
+  struct preview_in in = {0};
+  if (!validate_body_into(req, preview_fields, &in, &r))
     return r;
   struct variant v[2];
   struct variant_change ch;
   struct refusal rf = {0};
-  enum store_status st = variant_preview(req->app, json_str_member(req->json, "from"),
-                                         json_str_member(req->json, "to"), &v[0], &v[1], &ch,
-                                         &rf);
+  enum store_status st = variant_preview(req->app, in.from, in.to, &v[0], &v[1], &ch, &rf);
   if (st != STORE_OK || refused(&rf))
     return tx_reply(req, &rf, st == STORE_OK ? STORE_ABORT : st, "variant");
   return reply_json(req, 200,

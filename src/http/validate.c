@@ -320,3 +320,23 @@ long long json_int_member(json_t *obj, const char *name, long long def)
   json_t *v = json_object_get(obj, name);
   return json_is_integer(v) ? json_integer_value(v) : def;
 }
+
+bool validate_query_into(struct request *req, const struct field_spec *specs, void *out,
+                         enum MHD_Result *result)
+{
+  if (!validate_query(req, specs, result))
+    return false;
+  for (const struct field_spec *f = specs; f->name; f++) {
+    const char *v = f->to ? http_query(req, f->name) : NULL;
+    if (!v)
+      continue;
+    char *at = (char *)out + f->to - 1;
+    if (f->type == FIELD_INT)
+      *(int *)at = (int)strtoll(v, NULL, 10);
+    else if (f->type == FIELD_BOOL)
+      *(int *)at = strcmp(v, "true") == 0;
+    else
+      *(const char **)at = v;
+  }
+  return true;
+}
