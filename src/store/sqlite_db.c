@@ -104,8 +104,18 @@ void store_conn_release(struct store *st)
   conn_close(c);
 }
 
+/* Process-wide SQLite settings, before its first use. SQLite counts every allocation it makes
+ * under one global mutex by default (SQLITE_DEFAULT_MEMSTATUS): with a connection per thread,
+ * the only shared lock of a read; nothing here reads those counts. */
+static void sqlite_setup(void)
+{
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); /* SQLITE_MISUSE once SQLite is in use: no harm */
+}
+
 struct store *store_open(const char *path, bool migrate, char *why, unsigned why_len)
 {
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, sqlite_setup);
   struct store *st = calloc(1, sizeof *st);
   if (!st || !(st->path = strdup(path))) {
     free(st);
