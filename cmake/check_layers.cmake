@@ -60,7 +60,8 @@ foreach(rel IN LISTS files)
       set(why "a use case never sees HTTP: api/ parses the request into its input")
     endif()
     if(NOT why AND NOT layer STREQUAL "store" AND
-       ((quote STREQUAL "\"" AND base IN_LIST engine_headers AND NOT name MATCHES "/") OR
+       ((quote STREQUAL "\"" AND base IN_LIST engine_headers AND
+         NOT name MATCHES "^(domain|service)/") OR
         name STREQUAL "sqlite3.h" OR name STREQUAL "libpq-fe.h"))
       set(why "a store engine's own header is for src/store/ only; use the store_*.h calls")
     endif()

@@ -54,6 +54,8 @@ expect_refusal(domain_includes_mhd src/domain/bad.c "#include <microhttpd.h>\n" 
 expect_refusal(domain_includes_sqlite src/domain/bad.c "#include <sqlite3.h>\n" "domain/ is pure")
 expect_refusal(api_includes_engine src/api/bad.c
   "#include \"http.h\"\n#include \"sqlite.h\"\n" "a store engine's own header")
+expect_refusal(api_includes_engine_by_path src/api/bad.c
+  "#include \"../store/sqlite.h\"\n" "a store engine's own header")
 expect_refusal(api_includes_sqlite src/api/bad.c "#include <sqlite3.h>\n" "a store engine's own header")
 expect_refusal(api_includes_libpq src/api/bad.c "#include <libpq-fe.h>\n" "a store engine's own header")
 expect_refusal(service_includes_http src/service/bad.c "#include \"validate.h\"\n"
