@@ -9,6 +9,7 @@
 #include "log.h"
 #include "mail_transport.h"
 #include "mailer.h"
+#include "webhook_worker.h"
 #include "store.h"
 #include "version.h"
 
@@ -228,8 +229,14 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
     store_close(st);
     return 1;
   }
+  if (!(app.webhooks = webhook_worker_start(&app))) {
+    mailer_stop(app.mailer);
+    store_close(st);
+    return 1;
+  }
   struct collab_sweeper *sweeper = collab_sweeper_start(&app);
   if (!sweeper) {
+    webhook_worker_stop(app.webhooks);
     mailer_stop(app.mailer);
     store_close(st);
     return 1;
@@ -237,6 +244,7 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
   struct http_server *srv = http_start(&opts);
   if (!srv) {
     collab_sweeper_stop(sweeper);
+    webhook_worker_stop(app.webhooks);
     mailer_stop(app.mailer);
     store_close(st);
     return 1;
@@ -253,6 +261,7 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
                                            "drain_timeout_s", (int)cfg->drain_timeout));
   http_stop(srv, (unsigned)cfg->drain_timeout);
   collab_sweeper_stop(sweeper);
+  webhook_worker_stop(app.webhooks);
   mailer_stop(app.mailer);
   store_close(st);
   log_json(LOG_INFO, "stopped", NULL);
