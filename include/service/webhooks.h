@@ -58,7 +58,8 @@ enum store_status webhook_deliveries_page(const struct app *app, const struct pr
                                           const char *id, int64_t before_seq, int limit,
                                           bool (*fn)(const struct webhook_delivery *d, void *a),
                                           void *arg);
-/* Sends delivery_id of the caller's endpoint id again (same event id), due now. */
+/* Sends delivery_id of the caller's endpoint id again (same event id), due now. CONFLICT:
+ * it is still pending (it goes out on its turn). */
 enum store_status webhook_redeliver(const struct app *app, const struct principal *caller,
                                     const char *id, const char *delivery_id,
                                     struct webhook_delivery *out);

@@ -299,6 +299,9 @@ enum MHD_Result api_webhooks_redeliver(struct request *req)
                                                                 did, &d);
   if (st == STORE_NOT_FOUND)
     return reply_problem(req, ERR_NOT_FOUND, "No such delivery of this webhook endpoint of yours");
+  if (st == STORE_CONFLICT)
+    return reply_problem(req, ERR_CONFLICT, "The delivery is still pending: it is sent on its "
+                                            "turn; redeliver one that was delivered or failed");
   return st == STORE_OK ? reply_json(req, 202, delivery_json(&d))
                         : api_store_failure(req, st, "delivery");
 }

@@ -186,6 +186,10 @@ static enum store_status redeliver_tx(struct store_conn *c, void *arg)
         : STORE_ERROR;
   free(w);
   if (st == STORE_OK)
+    st = store_webhook_delivery_get(c, x->id, x->delivery_id, x->out);
+  if (st == STORE_OK && strcmp(x->out->status, "pending") == 0)
+    return STORE_CONFLICT; /* it goes out on its turn anyway */
+  if (st == STORE_OK)
     st = store_webhook_delivery_redeliver(c, x->id, x->delivery_id, util_now_ms());
   if (st == STORE_OK)
     st = store_webhook_delivery_get(c, x->id, x->delivery_id, x->out);

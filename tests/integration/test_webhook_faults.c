@@ -170,6 +170,14 @@ static void check_safety(void)
   resp_free(&r);
   CHECK_INT(cx_count(&s, "SELECT count(*) FROM outbox WHERE template = ? "
                          "AND recipient = 'info@gamma.se'", "webhook_disabled"), 1);
+  /* a disabled endpoint's ping waits, pending: redelivering it is refused in words */
+  hx_ping(&s, tok, hook, did, event);
+  usleep(400000);
+  snprintf(path, sizeof path, "/v1/webhooks/%s/deliveries/%s/redeliver", hook, did);
+  CHECK(api(&s, "POST", path, tok, NULL, &r));
+  CHECK_INT(r.status, 409);
+  CHECK(r.body && strstr(r.body, "still pending"));
+  resp_free(&r);
   CHECK_INT(server_stop(&s, test_failures > 0), 0);
 }
 
