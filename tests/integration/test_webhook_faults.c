@@ -104,7 +104,7 @@ static void check_sigkill(const char *const *args)
   snprintf(db, sizeof db, "%s", s.db);
   snprintf(key, sizeof key, "%s/secret.key", dir);
   snprintf(spool, sizeof spool, "%s/mail", dir);
-  const char *again[16];
+  const char *again[32];
   int n = 0;
   for (; args[n]; n++)
     again[n] = args[n];

@@ -217,7 +217,7 @@ static void check_retries(void)
   char id[FX_ID_LEN], event[FX_ID_LEN], st[16];
   hx_ping(&s, tok_a, hook_a, id, event);
   json_t *d = hx_wait_status(&s, tok_a, hook_a, id, "delivered", 20000);
-  hx_delivery(&s, tok_a, hook_a, id, st, sizeof st);
+  json_decref(hx_delivery(&s, tok_a, hook_a, id, st, sizeof st));
   CHECK_STR(st, "delivered");
   CHECK_INT(hx_with_event(&sink_a, event), 4);
   CHECK_INT(json_integer_value(json_object_get(d, "attempts")), 4);
