@@ -254,6 +254,18 @@ test('a customer declines an invitation with a reason; the office sees it', asyn
   await page.goto(collabUrl);
   await page.locator('.facts .badge').filter({ hasText: 'Avböjd' }).waitFor();
   await page.locator('table.history').getByText('We keep our books ourselves this year').waitFor();
+  // the register's search: by name, and by corporate ID
+  await page.goto('/');
+  await page.getByLabel('Sök på namn eller organisationsnummer').fill('bygg');
+  await page.getByRole('button', { name: 'Sök', exact: true }).click();
+  await page.waitForURL(/\?q=bygg/);
+  await page.locator('tbody tr').first().waitFor();
+  assert.deepEqual(await page.locator('tbody tr td:first-child').allInnerTexts(), ['Bygg AB']);
+  await page.getByLabel('Sök på namn eller organisationsnummer').fill(state.companyId.slice(0, 6));
+  await page.getByRole('button', { name: 'Sök', exact: true }).click();
+  await page.waitForURL(/\?q=802002/);
+  await page.locator('tbody tr').first().waitFor();
+  assert.deepEqual(await page.locator('tbody tr td:first-child').allInnerTexts(), ['Kund AB (vår kund)']);
 });
 
 test('way 4: the customer administrator invites an office, which accepts and connects a task', async () => {
