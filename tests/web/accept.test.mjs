@@ -2,7 +2,7 @@
 // through the API with its token) appears in the signed-in office's invitations; the office
 // opens it, sees the terms' version, is refused in words for a corporate ID that is not its
 // own, accepts, and connects it to a task of a register entry it adds there; the
-// collaboration is active. A server of its own.
+// collaboration is active; signing out ends the session. A server of its own.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import path from 'node:path';
@@ -69,5 +69,12 @@ test('an office accepts a customer\'s invitation in the app and connects a task'
     await page.locator('table.history').getByText(what).first().waitFor();
   }
   assert.deepEqual(await axe(page), []);
+  // signing out ends the session: the app asks to sign in again, and so does the API
+  await page.getByRole('button', { name: 'Logga ut' }).click();
+  await page.waitForURL((u) => u.pathname === '/sign-in');
+  await page.goto('/');
+  await page.getByRole('heading', { name: 'Logga in' }).waitFor();
+  const me = await page.evaluate(() => fetch('/v1/me').then((r) => r.status));
+  assert.equal(me, 401);
   assert.deepEqual(page.errors, []);
 });
