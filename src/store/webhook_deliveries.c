@@ -150,7 +150,8 @@ enum store_status store_webhook_delivery_release(struct store_conn *c, const cha
 enum store_status store_webhook_next_due(struct store_conn *c, int64_t *due_ms)
 {
   sqlite3_stmt *s = db_stmt(
-      c, "SELECT min(max(d.next_attempt_ms, coalesce(d.lease_until_ms, 0))) "
+      c, "SELECT min(CASE WHEN d.lease_until_ms > d.next_attempt_ms THEN d.lease_until_ms "
+         "ELSE d.next_attempt_ms END) " /* portable: no two-argument max() */
          "FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id "
          "WHERE d.status = 'pending' AND w.enabled = 1");
   if (!s)
