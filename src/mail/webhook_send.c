@@ -117,7 +117,8 @@ void webhook_send(const struct webhook_request *rq, struct webhook_result *res)
   if (rc == CURLE_ABORTED_BY_CALLBACK) {
     res->aborted = true;
     snprintf(res->error, sizeof res->error, "the server stopped during this try");
-  } else if (x.refused_addr[0]) {
+  } else if (x.refused_addr[0] && rc != CURLE_OK && !res->status) {
+    /* only when no other address of the name answered */
     res->address_refused = true;
     snprintf(res->error, sizeof res->error,
              "the host resolves to %s, a private, loopback or link-local address; the server "
