@@ -1,5 +1,8 @@
 # Writes OUT: a C file holding every migrations/*.sql file, in order, as a byte array.
-# Run with: cmake -DSRC_DIR=... -DOUT=... -P embed_migrations.cmake
+# Run with: cmake -DSRC_DIR=... -DOUT=... [-DNAME=store_pg_migrations] -P embed_migrations.cmake
+if(NOT NAME)
+  set(NAME store_migrations)
+endif()
 file(GLOB files RELATIVE "${SRC_DIR}" "${SRC_DIR}/[0-9]*.sql")
 list(SORT files)
 set(body "/* Generated from migrations/ by cmake/embed_migrations.cmake: do not edit. */\n#include \"migrations.h\"\n\n")
@@ -14,7 +17,7 @@ foreach(f IN LISTS files)
   string(APPEND table "  {${version}, \"${f}\", m${i}},\n")
   math(EXPR i "${i} + 1")
 endforeach()
-string(APPEND body "\nconst struct store_migration store_migrations[] = {\n${table}  {0, 0, 0}};\n")
-string(APPEND body "const unsigned store_migrations_count = ${i};\n")
+string(APPEND body "\nconst struct store_migration ${NAME}[] = {\n${table}  {0, 0, 0}};\n")
+string(APPEND body "const unsigned ${NAME}_count = ${i};\n")
 file(WRITE "${OUT}.tmp" "${body}")
 file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)

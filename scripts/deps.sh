@@ -4,11 +4,12 @@
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
-          libcurl4-openssl-dev uuid-dev libssl-dev sqlite3 curl jq perl)
+          libcurl4-openssl-dev uuid-dev libssl-dev libpq-dev sqlite3 curl jq perl)
 if [ "${1:-}" = "--test" ]; then
   # wrk runs the benchmark; clang-14 and its runtimes (libFuzzer, sanitizers) build
   # tests/fuzz; valgrind runs scripts/valgrind.sh.
-  packages+=(python3-aiosmtpd nodejs npm wrk clang-14 libclang-rt-14-dev valgrind)
+  # postgresql-15: scripts/test.sh runs the suites again on a throwaway PostgreSQL cluster.
+  packages+=(python3-aiosmtpd nodejs npm wrk clang-14 libclang-rt-14-dev valgrind postgresql-15)
 fi
 
 missing=()

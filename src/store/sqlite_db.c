@@ -1,7 +1,7 @@
 /* sqlite_db.c - the SQLite engine's core: a connection per thread (opened lazily, closed when
  * the thread exits), statements prepared once per connection, and the transaction runner. */
 #include "log.h"
-#include "sqlite.h"
+#include "sqlite_engine.h"
 #include "util.h"
 
 #include <pthread.h>
@@ -20,46 +20,26 @@
 #define LOCK_WAIT_EXTRA_MS 100
 #define TX_ATTEMPTS 8
 
-struct store {
+struct sq_store {
+  struct store base;
   char *path;
-  pthread_key_t key;
+  struct db_threads threads;
   pthread_mutex_t mu;
-  struct store_conn *conns; /* every open connection, for closing leftovers at exit */
   unsigned max_waiters;     /* threads that may wait LOCK_WAIT_MS for the write lock; 0: all */
   unsigned waiters;         /* threads waiting for it now (under mu) */
   int64_t gave_up_ms;       /* when a wait last ended in STORE_BUSY (under mu) */
 };
 
-static void conn_close(struct store_conn *c)
+static void conn_close(struct store_conn *base)
 {
-  for (size_t i = 0; i < c->n_slots; i++)
-    sqlite3_finalize(c->slots[i].stmt);
-  free(c->slots);
+  struct sq_conn *c = (struct sq_conn *)base;
+  db_conn_forget_stmts(&c->base);
   if (sqlite3_close(c->db) != SQLITE_OK)
     log_msg(LOG_ERROR, "db_close_failed", "%s", sqlite3_errmsg(c->db));
   free(c);
 }
 
-static void conn_unlink(struct store *st, struct store_conn *c)
-{
-  pthread_mutex_lock(&st->mu);
-  for (struct store_conn **p = &st->conns; *p; p = &(*p)->next)
-    if (*p == c) {
-      *p = c->next;
-      break;
-    }
-  pthread_mutex_unlock(&st->mu);
-}
-
-/* pthread key destructor: runs when a thread that used the store exits. */
-static void conn_thread_exit(void *arg)
-{
-  struct store_conn *c = arg;
-  conn_unlink(c->owner, c);
-  conn_close(c);
-}
-
-enum store_status db_exec(struct store_conn *c, const char *sql)
+enum store_status sq_exec(struct sq_conn *c, const char *sql)
 {
   char *err = NULL;
   int rc = sqlite3_exec(c->db, sql, NULL, NULL, &err);
@@ -67,14 +47,14 @@ enum store_status db_exec(struct store_conn *c, const char *sql)
     log_msg(LOG_ERROR, "db_error", "%s: %s", err ? err : sqlite3_errstr(rc),
             strncmp(sql, "PRAGMA", 6) == 0 || strlen(sql) < 40 ? sql : "(migration)");
   sqlite3_free(err);
-  return rc == SQLITE_OK ? STORE_OK : db_status(NULL, rc, NULL);
+  return rc == SQLITE_OK ? STORE_OK : sq_status(NULL, rc, NULL);
 }
 
 /* Takes one of the store's waiter places for c when one is free and no wait gave up lately;
  * true when c may wait the full time. */
-static bool waiter_take(struct store_conn *c, int64_t now)
+static bool waiter_take(struct sq_conn *c, int64_t now)
 {
-  struct store *st = c->owner;
+  struct sq_store *st = c->owner;
   if (c->waiter)
     return true;
   pthread_mutex_lock(&st->mu);
@@ -87,7 +67,7 @@ static bool waiter_take(struct store_conn *c, int64_t now)
   return c->waiter;
 }
 
-static void waiter_give_back(struct store_conn *c)
+static void waiter_give_back(struct sq_conn *c)
 {
   if (!c->waiter)
     return;
@@ -103,7 +83,7 @@ static void waiter_give_back(struct store_conn *c)
 static int busy_wait(void *arg, int count)
 {
   static const int delays[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100};
-  struct store_conn *c = arg;
+  struct sq_conn *c = arg;
   int64_t now = util_mono_ms();
   if (count == 0 && !c->in_tx)
     c->deadline_ms = now + LOCK_WAIT_MS;
@@ -122,11 +102,12 @@ static int busy_wait(void *arg, int count)
   return 1;
 }
 
-static struct store_conn *conn_open(struct store *st)
+static struct sq_conn *conn_open(struct sq_store *st)
 {
-  struct store_conn *c = calloc(1, sizeof *c);
+  struct sq_conn *c = calloc(1, sizeof *c);
   if (!c)
     return NULL;
+  c->base.eng = &db_engine_sqlite;
   c->owner = st;
   int rc = sqlite3_open_v2(st->path, &c->db,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
@@ -139,189 +120,54 @@ static struct store_conn *conn_open(struct store *st)
   }
   sqlite3_busy_handler(c->db, busy_wait, c);
   sqlite3_extended_result_codes(c->db, 0);
-  if (db_exec(c, "PRAGMA journal_mode=WAL") != STORE_OK ||
-      db_exec(c, "PRAGMA synchronous=NORMAL") != STORE_OK ||
-      db_exec(c, "PRAGMA foreign_keys=ON") != STORE_OK) {
-    conn_close(c);
+  if (sq_exec(c, "PRAGMA journal_mode=WAL") != STORE_OK ||
+      sq_exec(c, "PRAGMA synchronous=NORMAL") != STORE_OK ||
+      sq_exec(c, "PRAGMA foreign_keys=ON") != STORE_OK) {
+    conn_close(&c->base);
     return NULL;
   }
-  pthread_mutex_lock(&st->mu);
-  c->next = st->conns;
-  st->conns = c;
-  pthread_mutex_unlock(&st->mu);
-  return c;
+  return db_threads_add(&st->threads, &c->base) ? c : NULL;
 }
 
-struct store_conn *store_conn(struct store *st)
+static struct sq_conn *sq_conn_of(struct sq_store *st)
 {
-  struct store_conn *c = pthread_getspecific(st->key);
-  if (c)
-    return c;
-  c = conn_open(st);
-  if (c && pthread_setspecific(st->key, c) != 0) {
-    conn_unlink(st, c);
-    conn_close(c);
-    return NULL;
-  }
-  return c;
+  struct store_conn *c = db_threads_get(&st->threads);
+  return c ? (struct sq_conn *)c : conn_open(st);
 }
 
-void store_conn_release(struct store *st)
+static struct store_conn *sq_conn(struct store *base)
 {
-  struct store_conn *c = pthread_getspecific(st->key);
-  if (!c)
-    return;
-  pthread_setspecific(st->key, NULL);
-  conn_unlink(st, c);
-  conn_close(c);
+  struct sq_conn *c = sq_conn_of((struct sq_store *)base);
+  return c ? &c->base : NULL;
 }
 
-struct store *store_open(const char *path, bool migrate, char *why, unsigned why_len)
+static void sq_conn_release(struct store *base)
 {
-  struct store *st = calloc(1, sizeof *st);
+  db_threads_release(&((struct sq_store *)base)->threads);
+}
+
+static struct store *sq_open(const char *path, char *why, unsigned why_len)
+{
+  struct sq_store *st = calloc(1, sizeof *st);
   if (!st || !(st->path = strdup(path))) {
     free(st);
     snprintf(why, why_len, "out of memory");
     return NULL;
   }
+  st->base.eng = &db_engine_sqlite;
   pthread_mutex_init(&st->mu, NULL);
-  pthread_key_create(&st->key, conn_thread_exit);
-  struct store_conn *c = store_conn(st);
-  if (!c) {
-    snprintf(why, why_len, "cannot open database %s", path);
-    store_close(st);
-    return NULL;
-  }
-  if (store_migrate_conn(c, migrate, why, why_len) != STORE_OK) {
-    store_close(st);
-    return NULL;
-  }
-  return st;
+  db_threads_init(&st->threads, conn_close);
+  return &st->base;
 }
 
-void store_close(struct store *st)
+static void sq_close(struct store *base)
 {
-  if (!st)
-    return;
-  store_conn_release(st);
-  pthread_mutex_lock(&st->mu);
-  struct store_conn *left = st->conns;
-  st->conns = NULL;
-  pthread_mutex_unlock(&st->mu);
-  while (left) { /* threads that never exited (none in normal operation) */
-    struct store_conn *next = left->next;
-    conn_close(left);
-    left = next;
-  }
-  pthread_key_delete(st->key);
+  struct sq_store *st = (struct sq_store *)base;
+  db_threads_close_all(&st->threads);
   pthread_mutex_destroy(&st->mu);
   free(st->path);
   free(st);
 }
-
-sqlite3_stmt *db_stmt(struct store_conn *c, const char *sql)
-{
-  for (size_t i = 0; i < c->n_slots; i++)
-    if (c->slots[i].sql == sql) {
-      sqlite3_reset(c->slots[i].stmt);
-      sqlite3_clear_bindings(c->slots[i].stmt);
-      return c->slots[i].stmt;
-    }
-  if (c->n_slots == c->cap_slots) {
-    size_t cap = c->cap_slots ? 2 * c->cap_slots : 32;
-    struct stmt_slot *ns = realloc(c->slots, cap * sizeof *ns);
-    if (!ns)
-      return NULL;
-    c->slots = ns;
-    c->cap_slots = cap;
-  }
-  sqlite3_stmt *st = NULL;
-  int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
-  if (rc != SQLITE_OK) {
-    log_msg(LOG_ERROR, "db_prepare_failed", "%s: %.120s", sqlite3_errmsg(c->db), sql);
-    return NULL;
-  }
-  c->slots[c->n_slots++] = (struct stmt_slot){sql, st};
-  return st;
-}
-
-enum store_status db_status(struct store_conn *c, int rc, const char *what)
-{
-  switch (rc & 0xff) {
-  case SQLITE_OK:
-  case SQLITE_ROW:
-  case SQLITE_DONE:
-    return STORE_OK;
-  case SQLITE_BUSY:
-  case SQLITE_LOCKED:
-    return STORE_BUSY;
-  case SQLITE_CONSTRAINT:
-    return STORE_CONFLICT;
-  default:
-    if (what)
-      log_msg(LOG_ERROR, "db_error", "%s: %s", what, c ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
-    return STORE_ERROR;
-  }
-}
-
-void db_reset(sqlite3_stmt *st)
-{
-  if (st) {
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-  }
-}
-
-enum store_status db_exec_stmt(struct store_conn *c, sqlite3_stmt *st)
-{
-  if (!st)
-    return STORE_ERROR;
-  int rc = sqlite3_step(st);
-  enum store_status s = rc == SQLITE_DONE || rc == SQLITE_ROW ? STORE_OK
-                                                                : db_status(c, rc, sqlite3_sql(st));
-  db_reset(st);
-  return s;
-}
-
-enum store_status db_step_row(struct store_conn *c, sqlite3_stmt *st)
-{
-  if (!st)
-    return STORE_ERROR;
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW)
-    return STORE_OK;
-  enum store_status s = rc == SQLITE_DONE ? STORE_NOT_FOUND : db_status(c, rc, sqlite3_sql(st));
-  db_reset(st);
-  return s;
-}
-
-void db_bind_text(sqlite3_stmt *st, const char *name, const char *value)
-{
-  int i = sqlite3_bind_parameter_index(st, name);
-  if (i == 0)
-    log_msg(LOG_ERROR, "db_bind_failed", "no parameter %s in %.80s", name, sqlite3_sql(st));
-  else if (value)
-    sqlite3_bind_text(st, i, value, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null(st, i);
-}
-
-void db_bind_int(sqlite3_stmt *st, const char *name, int64_t value)
-{
-  int i = sqlite3_bind_parameter_index(st, name);
-  if (i == 0)
-    log_msg(LOG_ERROR, "db_bind_failed", "no parameter %s in %.80s", name, sqlite3_sql(st));
-  else
-    sqlite3_bind_int64(st, i, value);
-}
-
-void db_col_text(sqlite3_stmt *st, int col, char *buf, size_t len)
-{
-  const unsigned char *t = sqlite3_column_text(st, col);
-  snprintf(buf, len, "%s", t ? (const char *)t : "");
-}
-
-int db_changes(struct store_conn *c) { return sqlite3_changes(c->db); }
 
 static void backoff(int attempt)
 {
@@ -329,9 +175,10 @@ static void backoff(int attempt)
   nanosleep(&ts, NULL);
 }
 
-static enum store_status run_tx(struct store *st, const char *begin, store_tx_fn fn, void *arg)
+static enum store_status run_tx(struct sq_store *st, const char *begin, store_tx_fn fn,
+                                void *arg)
 {
-  struct store_conn *c = store_conn(st);
+  struct sq_conn *c = sq_conn_of(st);
   if (!c)
     return STORE_ERROR;
   enum store_status s = STORE_BUSY;
@@ -345,16 +192,16 @@ static enum store_status run_tx(struct store *st, const char *begin, store_tx_fn
     if (attempt && util_mono_ms() >= c->deadline_ms)
       break;
     c->in_begin = true;
-    s = db_exec(c, begin);
+    s = sq_exec(c, begin);
     c->in_begin = false;
     waiter_give_back(c);
     if (s != STORE_OK)
       continue;
-    s = fn(c, arg);
+    s = fn(&c->base, arg);
     if (s == STORE_OK)
-      s = db_exec(c, "COMMIT");
+      s = sq_exec(c, "COMMIT");
     if (s != STORE_OK && !sqlite3_get_autocommit(c->db))
-      db_exec(c, "ROLLBACK");
+      sq_exec(c, "ROLLBACK");
   }
   c->in_tx = false;
   if (s == STORE_BUSY && !c->cut_short) { /* a full wait: the lock is held elsewhere */
@@ -368,30 +215,45 @@ static enum store_status run_tx(struct store *st, const char *begin, store_tx_fn
   return s;
 }
 
-enum store_status store_write(struct store *st, store_tx_fn fn, void *arg)
+static enum store_status sq_run_tx(struct store *base, bool write, store_tx_fn fn, void *arg)
 {
-  return run_tx(st, "BEGIN IMMEDIATE", fn, arg);
+  return run_tx((struct sq_store *)base, write ? "BEGIN IMMEDIATE" : "BEGIN", fn, arg);
 }
 
-enum store_status store_read(struct store *st, store_tx_fn fn, void *arg)
+static void sq_set_lock_waiters(struct store *base, unsigned n)
 {
-  return run_tx(st, "BEGIN", fn, arg);
-}
-
-void store_set_lock_waiters(struct store *st, unsigned n)
-{
+  struct sq_store *st = (struct sq_store *)base;
   pthread_mutex_lock(&st->mu);
   st->max_waiters = n;
   pthread_mutex_unlock(&st->mu);
 }
 
-bool store_ping(struct store *st)
+static enum store_status sq_exec_op(struct store_conn *c, const char *sql)
 {
-  struct store_conn *c = store_conn(st);
-  if (!c)
-    return false;
-  sqlite3_stmt *s = db_stmt(c, "SELECT count(*) FROM schema_migrations");
-  bool ok = db_step_row(c, s) == STORE_OK;
-  db_reset(s);
-  return ok;
+  return sq_exec((struct sq_conn *)c, sql);
 }
+
+const struct db_engine db_engine_sqlite = {
+    .name = "sqlite",
+    .dialect = DB_SQLITE,
+    .migrations = store_migrations,
+    .migrations_count = &store_migrations_count,
+    .migrate_begin = "BEGIN IMMEDIATE",
+    .open = sq_open,
+    .close = sq_close,
+    .conn = sq_conn,
+    .conn_release = sq_conn_release,
+    .run_tx = sq_run_tx,
+    .set_lock_waiters = sq_set_lock_waiters,
+    .exec = sq_exec_op,
+    .changes = sq_changes,
+    .prepare = sq_prepare,
+    .finalize = sq_finalize,
+    .reset = sq_reset,
+    .bind_text = sq_bind_text,
+    .bind_int = sq_bind_int,
+    .step = sq_step,
+    .col_str = sq_col_str,
+    .col_int64 = sq_col_int64,
+    .col_null = sq_col_null,
+};

@@ -3,7 +3,7 @@
  * token's hash, the history, lists with filters and a cursor, lapsed invitations, the
  * customer_open_collaborations view, the latest invitation e-mail's delivery state, what one
  * principal started in a window, another active collaboration of a company. */
-#include "sqlite.h"
+#include "db.h"
 #include "store_collab.h"
 #include "store_identity.h"
 #include "store_outbox.h"
