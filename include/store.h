@@ -25,6 +25,9 @@ struct store_conn; /* one thread's connection to it */
  * A database newer than the binary is refused. On failure returns NULL and writes the reason
  * into why. */
 struct store *store_open(const char *url, bool migrate, char *why, unsigned why_len);
+/* The file a SQLite url names (its folder must exist before store_open), NULL for a
+ * PostgreSQL url. Points into url. */
+const char *store_url_file(const char *url);
 /* "sqlite" or "postgresql". */
 const char *store_engine_name(const struct store *st);
 /* Closes the calling thread's connection and frees the store (after all worker threads ended). */

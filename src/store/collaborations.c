@@ -80,7 +80,7 @@ static void bind_terms(struct db_stmt *s, const struct collab *co)
   db_bind_text(s, ":akind", opt(co->approved_by_kind));
   db_bind_text(s, ":aid", opt(co->approved_by_id));
   if (co->keep_service < 0)
-    db_bind_text(s, ":keep", NULL);
+    db_bind_null(s, ":keep");
   else
     db_bind_int(s, ":keep", co->keep_service);
   db_bind_int(s, ":expires", co->expires_at_ms);
@@ -225,7 +225,7 @@ enum store_status store_collab_update(struct store_conn *c, struct collab *co, b
   if (co->last_reminder_ms)
     db_bind_int(s, ":reminded", co->last_reminder_ms);
   else
-    db_bind_text(s, ":reminded", NULL);
+    db_bind_null(s, ":reminded");
   db_bind_text(s, ":now", now);
   db_bind_text(s, ":id", co->id);
   db_bind_int(s, ":version", co->version);

@@ -151,9 +151,10 @@ enum store_status store_customers_list(struct store_conn *c, const struct custom
 {
   struct db_stmt *s = db_stmt(
       c, "SELECT " CUSTOMER_COLS CUSTOMER_FROM "WHERE cu.office_id = :office "
-         "AND (:q IS NULL OR cu.name LIKE :q ESCAPE '\\' OR co.corporate_id LIKE :q ESCAPE '\\') "
-         "AND (:open < 0 OR EXISTS (SELECT 1 FROM customer_open_collaborations o "
-         "  WHERE o.customer_id = cu.id) = :open) "
+         "AND (:q IS NULL OR lower(cu.name) LIKE lower(:q) ESCAPE '\\' "
+         "  OR co.corporate_id LIKE :q ESCAPE '\\') "
+         "AND (:open < 0 OR CASE WHEN EXISTS (SELECT 1 FROM customer_open_collaborations o "
+         "  WHERE o.customer_id = cu.id) THEN 1 ELSE 0 END = :open) "
          "AND (:ts IS NULL OR EXISTS (SELECT 1 FROM tasks t WHERE t.customer_id = cu.id "
          "  AND t.status = :ts)) "
          "AND (:after_name IS NULL OR cu.name > :after_name "

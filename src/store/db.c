@@ -26,6 +26,12 @@ static const struct db_engine *engine_for(const char *url, const char **target)
   return &db_engine_sqlite;
 }
 
+const char *store_url_file(const char *url)
+{
+  const char *target;
+  return engine_for(url, &target) == &db_engine_sqlite ? target : NULL;
+}
+
 struct store *store_open(const char *url, bool migrate, char *why, unsigned why_len)
 {
   const char *target;
@@ -160,7 +166,7 @@ void db_bind_int(struct db_stmt *st, const char *name, int64_t value)
   st->eng->bind_int(st->h, name, value);
 }
 
-void db_bind_null(struct db_stmt *st, const char *name) { st->eng->bind_text(st->h, name, NULL); }
+void db_bind_null(struct db_stmt *st, const char *name) { st->eng->bind_null(st->h, name); }
 
 const char *db_col_str(struct db_stmt *st, int col) { return st->eng->col_str(st->h, col); }
 int64_t db_col_int64(struct db_stmt *st, int col) { return st->eng->col_int64(st->h, col); }

@@ -108,6 +108,7 @@ struct db_engine {
   void (*reset)(void *h);
   void (*bind_text)(void *h, const char *name, const char *value);
   void (*bind_int)(void *h, const char *name, int64_t value);
+  void (*bind_null)(void *h, const char *name); /* of no particular type */
   /* STORE_OK: a row; STORE_NOT_FOUND: done; else the error (logged) */
   enum store_status (*step)(struct store_conn *c, void *h);
   const char *(*col_str)(void *h, int col);

@@ -40,9 +40,45 @@ void outbox_row_clear(struct outbox_row *r)
   r->data = NULL;
 }
 
+/* PostgreSQL (engine-specific): two mailers claim at once, so the claim is one statement that
+ * locks the row it picks and skips rows another claim holds; it returns the row as claimed,
+ * with the lease it had before in column 9 (as read_row expects). */
+#define PG_CLAIM                                                                              \
+  "WITH pick AS (SELECT id AS pick_id, leased_until AS old_lease FROM outbox "                \
+  "WHERE status = 'pending' AND next_attempt_at <= :now "                                     \
+  "ORDER BY next_attempt_at, created_at LIMIT 1 FOR UPDATE SKIP LOCKED) "                     \
+  "UPDATE outbox SET leased_until = :until, next_attempt_at = :until, "                       \
+  "attempts = attempts + CASE WHEN old_lease IS NOT NULL THEN 1 ELSE 0 END, "                 \
+  "last_error = CASE WHEN old_lease IS NOT NULL THEN :lost ELSE last_error END "              \
+  "FROM pick WHERE id = pick_id RETURNING id, message_id, recipient, template, language, "    \
+  "coalesce(collaboration_id, ''), status, attempts, next_attempt_at, coalesce(old_lease, 0), " \
+  "coalesce(last_error, ''), created_at, updated_at, coalesce(sent_at, ''), data"
+
+static enum store_status claim_pg(struct store_conn *c, int64_t now_ms, int64_t lease_ms,
+                                  struct outbox_row *out)
+{
+  struct db_stmt *s = db_stmt(c, PG_CLAIM);
+  if (!s)
+    return STORE_ERROR;
+  db_bind_int(s, ":now", now_ms);
+  db_bind_int(s, ":until", now_ms + lease_ms);
+  db_bind_text(s, ":lost", OUTBOX_LOST_TRY);
+  enum store_status st = db_step_row(c, s);
+  if (st != STORE_OK)
+    return st;
+  read_row(s, out);
+  const char *data = db_col_str(s, ROW_NCOLS);
+  out->data = strdup(data ? data : "{}");
+  db_reset(s);
+  return out->data ? STORE_OK : STORE_ERROR;
+}
+
 enum store_status store_outbox_claim(struct store_conn *c, int64_t now_ms, int64_t lease_ms,
                                      struct outbox_row *out)
 {
+  if (db_dialect(c) == DB_PG)
+    return claim_pg(c, now_ms, lease_ms, out);
+  /* SQLite: one writer at a time, so reading the row and then leasing it cannot race */
   struct db_stmt *s = db_stmt(c, "SELECT " ROW_COLS ", data FROM outbox "
                                "WHERE status = 'pending' AND next_attempt_at <= :now "
                                "ORDER BY next_attempt_at, created_at LIMIT 1");
@@ -63,7 +99,7 @@ enum store_status store_outbox_claim(struct store_conn *c, int64_t now_ms, int64
     return STORE_ERROR;
   struct db_stmt *u = db_stmt(
       c, "UPDATE outbox SET leased_until = :until, next_attempt_at = :until, "
-         "attempts = attempts + (leased_until IS NOT NULL), "
+         "attempts = attempts + CASE WHEN leased_until IS NOT NULL THEN 1 ELSE 0 END, "
          "last_error = CASE WHEN leased_until IS NOT NULL THEN :lost ELSE last_error END "
          "WHERE id = :id");
   if (!u) {
@@ -257,10 +293,14 @@ enum store_status store_outbox_retry(struct store_conn *c, const char *id,
 enum store_status store_outbox_latest(struct store_conn *c, const char *collaboration_id,
                                       const char *templates, struct outbox_row *out)
 {
-  struct db_stmt *s = db_stmt(
-      c, "SELECT " ROW_COLS " FROM outbox WHERE collaboration_id = :collab AND "
-         "(:tpls IS NULL OR instr(',' || :tpls || ',', ',' || template || ',') > 0) "
-         "ORDER BY created_at DESC, id DESC LIMIT 1");
+  /* instr() is SQLite's, strpos() PostgreSQL's (engine-specific) */
+  struct db_stmt *s = db_dialect(c) == DB_PG
+      ? db_stmt(c, "SELECT " ROW_COLS " FROM outbox WHERE collaboration_id = :collab AND "
+                   "(:tpls IS NULL OR strpos(',' || :tpls || ',', ',' || template || ',') > 0) "
+                   "ORDER BY created_at DESC, id DESC LIMIT 1")
+      : db_stmt(c, "SELECT " ROW_COLS " FROM outbox WHERE collaboration_id = :collab AND "
+                   "(:tpls IS NULL OR instr(',' || :tpls || ',', ',' || template || ',') > 0) "
+                   "ORDER BY created_at DESC, id DESC LIMIT 1");
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":collab", collaboration_id);

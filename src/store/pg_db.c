@@ -189,6 +189,7 @@ const struct db_engine db_engine_pg = {
     .reset = pg_reset,
     .bind_text = pg_bind_text,
     .bind_int = pg_bind_int,
+    .bind_null = pg_bind_null,
     .step = pg_step,
     .col_str = pg_col_str,
     .col_int64 = pg_col_int64,

@@ -35,6 +35,7 @@ void pg_finalize(void *h);
 void pg_reset(void *h);
 void pg_bind_text(void *h, const char *name, const char *value);
 void pg_bind_int(void *h, const char *name, int64_t value);
+void pg_bind_null(void *h, const char *name);
 enum store_status pg_step(struct store_conn *c, void *h);
 const char *pg_col_str(void *h, int col);
 int64_t pg_col_int64(void *h, int col);

@@ -1,6 +1,7 @@
 /* pg_stmt.c - the PostgreSQL engine's statements: the store's SQL with ":name" parameters is
- * rewritten to "$n" once and prepared on the connection (PQprepare, parameter types inferred
- * by the server); values are bound as text; a step runs the statement on its first call and
+ * rewritten to "$n" once and prepared on the connection (PQprepare) when it first runs, with
+ * the parameter types its first bindings had (text or bigint; NULL: left to the server), so
+ * that ":p IS NULL OR col = :p" prepares; values are bound as text; a step runs the statement on its first call and
  * then walks the result. Inside a transaction every write runs in a savepoint, so that a write
  * refused by a constraint (STORE_CONFLICT) leaves the transaction usable, as on SQLite. */
 #include "log.h"
@@ -13,6 +14,8 @@
 #include <string.h>
 
 #define MAX_PARAMS 48
+#define OID_INT8 20 /* pg_type.h, which only the server's headers carry */
+#define OID_TEXT 25
 
 struct pg_stmt {
   struct pg_conn *c;
@@ -21,6 +24,9 @@ struct pg_stmt {
   int n_params;
   char *names[MAX_PARAMS];      /* ":name" of $1.. (owned) */
   char *values[MAX_PARAMS];     /* bound text, NULL: SQL NULL (owned) */
+  Oid types[MAX_PARAMS];        /* what the bindings were: OID_TEXT, OID_INT8, 0 (NULL) */
+  char *text;                   /* the rewritten SQL until prepared (owned) */
+  bool prepared;
   PGresult *res;                /* NULL until the first step */
   int row;
 };
@@ -69,6 +75,7 @@ void pg_finalize(void *h)
   pg_reset(s);
   for (int i = 0; i < s->n_params; i++)
     free(s->names[i]);
+  free(s->text);
   free(s);
 }
 
@@ -85,21 +92,27 @@ void *pg_prepare(struct store_conn *base, const char *sql)
     return NULL;
   }
   s->c = c;
+  s->text = text;
   while (isspace((unsigned char)*sql))
     sql++;
   s->write = strncasecmp(sql, "SELECT", 6) != 0;
   snprintf(s->name, sizeof s->name, "s%u", c->n_prepared++);
-  PGresult *r = PQprepare(c->pg, s->name, text, 0, NULL);
-  bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-  if (!ok && !c->retry)
-    log_msg(LOG_ERROR, "db_prepare_failed", "%s: %.160s", PQresultErrorMessage(r), text);
-  PQclear(r);
-  free(text);
-  if (!ok) {
-    pg_finalize(s);
-    return NULL;
-  }
   return s;
+}
+
+/* Prepares s on its connection with the types of the current bindings. */
+static enum store_status prepare_now(struct pg_conn *c, struct pg_stmt *s)
+{
+  PGresult *r = PQprepare(c->pg, s->name, s->text, s->n_params, s->types);
+  enum store_status st = PQresultStatus(r) == PGRES_COMMAND_OK ? STORE_OK
+                                                               : pg_status(c, r, s->text);
+  PQclear(r);
+  if (st == STORE_OK) {
+    s->prepared = true;
+    free(s->text);
+    s->text = NULL;
+  }
+  return st;
 }
 
 void pg_reset(void *h)
@@ -130,6 +143,17 @@ void pg_bind_text(void *h, const char *name, const char *value)
     return;
   free(s->values[i]);
   s->values[i] = value ? strdup(value) : NULL;
+  if (!s->prepared)
+    s->types[i] = OID_TEXT;
+}
+
+void pg_bind_null(void *h, const char *name)
+{
+  struct pg_stmt *s = h;
+  pg_bind_text(h, name, NULL);
+  int i = param(s, name);
+  if (i >= 0 && !s->prepared)
+    s->types[i] = 0;
 }
 
 void pg_bind_int(void *h, const char *name, int64_t value)
@@ -137,6 +161,10 @@ void pg_bind_int(void *h, const char *name, int64_t value)
   char buf[24];
   snprintf(buf, sizeof buf, "%" PRId64, value);
   pg_bind_text(h, name, buf);
+  struct pg_stmt *s = h;
+  int i = param(s, name);
+  if (i >= 0 && !s->prepared)
+    s->types[i] = OID_INT8;
 }
 
 /* Runs s (in a savepoint when it writes inside a transaction). */
@@ -145,6 +173,11 @@ static enum store_status run(struct pg_conn *c, struct pg_stmt *s)
   if (c->retry) /* the transaction is lost already: fail fast until the runner retries */
     return STORE_BUSY;
   bool sp = c->in_tx && s->write;
+  if (!s->prepared) {
+    enum store_status st = prepare_now(c, s);
+    if (st != STORE_OK)
+      return st;
+  }
   if (sp && pg_exec(c, "SAVEPOINT w") != STORE_OK)
     return c->retry ? STORE_BUSY : STORE_ERROR;
   s->res = PQexecPrepared(c->pg, s->name, s->n_params, (const char *const *)s->values, NULL,

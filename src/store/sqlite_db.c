@@ -252,6 +252,7 @@ const struct db_engine db_engine_sqlite = {
     .reset = sq_reset,
     .bind_text = sq_bind_text,
     .bind_int = sq_bind_int,
+    .bind_null = sq_bind_null,
     .step = sq_step,
     .col_str = sq_col_str,
     .col_int64 = sq_col_int64,

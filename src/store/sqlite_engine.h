@@ -35,6 +35,7 @@ void sq_finalize(void *h);
 void sq_reset(void *h);
 void sq_bind_text(void *h, const char *name, const char *value);
 void sq_bind_int(void *h, const char *name, int64_t value);
+void sq_bind_null(void *h, const char *name);
 enum store_status sq_step(struct store_conn *c, void *h);
 const char *sq_col_str(void *h, int col);
 int64_t sq_col_int64(void *h, int col);

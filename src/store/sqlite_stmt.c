@@ -77,6 +77,8 @@ void sq_bind_int(void *h, const char *name, int64_t value)
     sqlite3_bind_int64(h, i, value);
 }
 
+void sq_bind_null(void *h, const char *name) { sq_bind_text(h, name, NULL); }
+
 const char *sq_col_str(void *h, int col) { return (const char *)sqlite3_column_text(h, col); }
 int64_t sq_col_int64(void *h, int col) { return sqlite3_column_int64(h, col); }
 bool sq_col_null(void *h, int col) { return sqlite3_column_type(h, col) == SQLITE_NULL; }

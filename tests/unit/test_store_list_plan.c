@@ -15,6 +15,7 @@
  * ANALYZE statistics, so a statement is planned once at prepare; the plan printed is the server's. */
 #include "sqlite_engine.h"
 #include "store_collab.h"
+#include "testdb.h"
 #include "testlib.h"
 
 #include <stdbool.h>
@@ -88,6 +89,10 @@ struct plan_case {
 
 int main(void)
 {
+  if (testdb_pg()) {
+    printf("SQLite's query plans: not a PostgreSQL test\n");
+    return TESTDB_SKIP;
+  }
   char dir[] = "/tmp/advisord-list-plan-XXXXXX";
   if (!mkdtemp(dir))
     return 1;
