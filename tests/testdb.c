@@ -88,15 +88,9 @@ static char *named(const char *sql)
   return out;
 }
 
-int testdb_rows(const char *url, const char *sql, const char *const *params, int ncols,
-                void (*fn)(const char *const *cols, void *arg), void *arg)
+static int rows_on(struct store *st, const char *sql, const char *const *params, int ncols,
+                   void (*fn)(const char *const *cols, void *arg), void *arg)
 {
-  char why[256];
-  struct store *st = store_open(url, false, why, sizeof why);
-  if (!st) {
-    fprintf(stderr, "testdb: %s\n", why);
-    return -1;
-  }
   char *text = named(sql);
   struct store_conn *c = store_conn(st);
   struct db_stmt *s = text && c ? db_stmt(c, text) : NULL;
@@ -118,8 +112,23 @@ int testdb_rows(const char *url, const char *sql, const char *const *params, int
   if (s && rc != STORE_NOT_FOUND)
     rows = -1;
   db_reset(s);
-  store_close(st);
+  if (c)
+    db_conn_forget_stmts(c); /* text's address was the statement's key */
   free(text);
+  return rows;
+}
+
+int testdb_rows(const char *url, const char *sql, const char *const *params, int ncols,
+                void (*fn)(const char *const *cols, void *arg), void *arg)
+{
+  char why[256];
+  struct store *st = store_open(url, false, why, sizeof why);
+  if (!st) {
+    fprintf(stderr, "testdb: %s\n", why);
+    return -1;
+  }
+  int rows = rows_on(st, sql, params, ncols, fn, arg);
+  store_close(st);
   return rows;
 }
 
@@ -135,6 +144,14 @@ long long testdb_int(const char *url, const char *sql, const char *param)
   const char *params[] = {param, NULL};
   long long v = -1;
   testdb_rows(url, sql, params, 1, first_int, &v);
+  return v;
+}
+
+long long testdb_int_on(struct store *st, const char *sql, const char *param)
+{
+  const char *params[] = {param, NULL};
+  long long v = -1;
+  rows_on(st, sql, params, 1, first_int, &v);
   return v;
 }
 

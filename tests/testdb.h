@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct store;
+
 /* ctest's SKIP_RETURN_CODE: a test that only means something on one engine exits with it. */
 #define TESTDB_SKIP 77
 
@@ -28,6 +30,8 @@ int testdb_rows(const char *url, const char *sql, const char *const *params, int
 /* The integer in the first column of the first row of sql ("?" bound to param when given);
  * -1 when the statement fails or returns no row. */
 long long testdb_int(const char *url, const char *sql, const char *param);
+/* As testdb_int on a store the test keeps open (store_open(url, false, ...)): for many reads. */
+long long testdb_int_on(struct store *st, const char *sql, const char *param);
 /* Runs sql ("?" bound to param when given) on the database; false when it fails. */
 bool testdb_exec(const char *url, const char *sql, const char *param);
 /* True when the file at path holds needle (false when it cannot be read). */
