@@ -208,17 +208,22 @@ void db_threads_init(struct db_threads *t, void (*close_fn)(struct store_conn *c
 
 struct store_conn *db_threads_get(struct db_threads *t) { return pthread_getspecific(t->key); }
 
+void db_threads_keep(struct db_threads *t, struct store_conn *c)
+{
+  c->threads = t;
+  pthread_mutex_lock(&t->mu);
+  c->next = t->conns;
+  t->conns = c;
+  pthread_mutex_unlock(&t->mu);
+}
+
 bool db_threads_add(struct db_threads *t, struct store_conn *c)
 {
   if (pthread_setspecific(t->key, c) != 0) {
     t->close_fn(c);
     return false;
   }
-  c->threads = t;
-  pthread_mutex_lock(&t->mu);
-  c->next = t->conns;
-  t->conns = c;
-  pthread_mutex_unlock(&t->mu);
+  db_threads_keep(t, c);
   return true;
 }
 

@@ -80,6 +80,9 @@ void db_threads_init(struct db_threads *t, void (*close_fn)(struct store_conn *c
 struct store_conn *db_threads_get(struct db_threads *t);
 /* Makes c the calling thread's connection; false (c closed) when that fails. */
 bool db_threads_add(struct db_threads *t, struct store_conn *c);
+/* Adds c to the connections closed with the registry without making it the calling thread's
+ * (a connection a store keeps for a job of its own). */
+void db_threads_keep(struct db_threads *t, struct store_conn *c);
 /* Closes the calling thread's connection, if any. */
 void db_threads_release(struct db_threads *t);
 /* Closes every connection left (after all worker threads ended) and the registry. */
