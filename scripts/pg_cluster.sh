@@ -22,14 +22,14 @@ start)
   [ -x "$bin/initdb" ] || { echo "pg_cluster: $bin/initdb missing (install postgresql-15)" >&2; exit 1; }
   mkdir -p "$dir"
   [ "$(id -u)" -eq 0 ] && chown postgres "$dir"
-  as_owner "$bin/initdb" -D "$dir/data" -A trust -U advisord --locale=C.UTF-8 -E UTF8 >"$dir/initdb.log" 2>&1 \
+  as_owner "$bin/initdb" -D "$dir/data" -A trust -U pgtest --locale=C.UTF-8 -E UTF8 >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; exit 1; }
   # a free port: the socket lives in DIR (no TCP), so only the file name has to be unique
   port=$(( 20000 + RANDOM % 20000 ))
   as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
     -o "-k $dir -c listen_addresses='' -p $port -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
     start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
-  echo "postgresql://advisord@/postgres?host=$dir&port=$port"
+  echo "postgresql://pgtest@/postgres?host=$dir&port=$port"
   ;;
 stop)
   if [ -d "$dir/data" ]; then
