@@ -6,6 +6,7 @@
  * refused by a constraint (STORE_CONFLICT) leaves the transaction usable, as on SQLite. */
 #include "log.h"
 #include "pg_engine.h"
+#include "util.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -27,6 +28,7 @@ struct pg_stmt {
   Oid types[MAX_PARAMS];        /* what the bindings were: OID_TEXT, OID_INT8, 0 (NULL) */
   char *text;                   /* the rewritten SQL until prepared (owned) */
   bool prepared;
+  bool bad_text;                /* a bound value is not UTF-8 (the database's encoding) */
   PGresult *res;                /* NULL until the first step */
   int row;
 };
@@ -120,6 +122,7 @@ void pg_reset(void *h)
   struct pg_stmt *s = h;
   PQclear(s->res);
   s->res = NULL;
+  s->bad_text = false;
   for (int i = 0; i < s->n_params; i++) {
     free(s->values[i]);
     s->values[i] = NULL;
@@ -143,6 +146,10 @@ void pg_bind_text(void *h, const char *name, const char *value)
     return;
   free(s->values[i]);
   s->values[i] = value ? strdup(value) : NULL;
+  /* PostgreSQL refuses text that is not UTF-8 (SQLite stores any bytes): no stored text can
+   * equal such a value, so a read finds nothing (pg_step), as it does on SQLite */
+  if (s->values[i] && util_utf8_sanitize(s->values[i]) > 0)
+    s->bad_text = true;
   if (!s->prepared)
     s->types[i] = OID_TEXT;
 }
@@ -200,6 +207,12 @@ enum store_status pg_step(struct store_conn *base, void *h)
 {
   struct pg_conn *c = (struct pg_conn *)base;
   struct pg_stmt *s = h;
+  if (s->bad_text && !s->write)
+    return STORE_NOT_FOUND;
+  if (s->bad_text) {
+    log_msg(LOG_ERROR, "db_error", "statement %s: a value is not UTF-8", s->name);
+    return STORE_ERROR;
+  }
   if (!s->res) {
     enum store_status st = run(c, s);
     if (st != STORE_OK)
