@@ -2,7 +2,8 @@
 # Builds advisord and runs every test: unit and integration tests through ctest, first in a
 # normal build (warnings are errors) on SQLite, then in the same build on PostgreSQL (a
 # throwaway cluster this script starts and removes: scripts/pg_cluster.sh), then again under
-# AddressSanitizer and UndefinedBehaviorSanitizer on SQLite; valgrind's memcheck over the unit tests and one integration test;
+# AddressSanitizer and UndefinedBehaviorSanitizer on SQLite (and, on PostgreSQL, the unit and
+# two-instance tests); valgrind's memcheck over the unit tests and one integration test;
 # every fuzz target for 3 seconds from its seeds (clang); then the contract tests (lint,
 # response check, property test). After the first build's tests, the benchmark runs once in its
 # smoke mode (bench/run.sh --smoke).
@@ -41,6 +42,11 @@ cmake --build build-asan -j"$jobs"
 echo "== tests under ASan + UBSan"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan --output-on-failure -j"$jobs"
+echo "== under ASan + UBSan on PostgreSQL: the unit tests (the store's conformance suite among"
+echo "   them) and the two-instance tests (the whole suite ran on PostgreSQL above)"
+ADVISORD_TEST_PG="$pg_url" ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+  UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --test-dir build-asan --output-on-failure -j"$jobs" -R '^(unit_|it_test_pg_)'
 
 echo "== valgrind (memcheck)"
 bash scripts/valgrind.sh
