@@ -1,6 +1,7 @@
 /* Two advisord instances on one PostgreSQL database (issue 15), requests spread over both:
  * 50 racing approve/withdraw on one invitation have exactly one winner; 20 racing writes that
  * name one version (If-Match) from both instances have exactly one winner and no lost update;
+ * 20 POSTs with one Idempotency-Key from both make one customer;
  * 1,000 queued e-mails are each sent exactly once by the two mailers together (the SMTP sink
  * counts Message-IDs). PostgreSQL only (ADVISORD_TEST_PG; skipped on SQLite). */
 #include "collab_fx.h"
@@ -25,8 +26,11 @@ struct racer {
   char path[200];
   const char *token;
   const char *if_match; /* NULL: none */
+  const char *idem_key; /* NULL: none (with it: a POST of body) */
+  const char *body;
   long status;
   char code[40];
+  char id[FX_ID_LEN];   /* the answer's id, when it has one */
 };
 
 static void *race(void *arg)
@@ -34,19 +38,23 @@ static void *race(void *arg)
   struct racer *rc = arg;
   char auth[128], im[64];
   snprintf(auth, sizeof auth, "Authorization: Bearer %s", rc->token);
-  snprintf(im, sizeof im, "If-Match: %s", rc->if_match ? rc->if_match : "");
-  const char *hdrs[] = {auth, rc->if_match ? im : NULL, NULL};
+  snprintf(im, sizeof im, rc->idem_key ? "Idempotency-Key: \"%s\"" : "If-Match: %s",
+           rc->idem_key ? rc->idem_key : rc->if_match ? rc->if_match : "");
+  const char *hdrs[] = {auth, rc->if_match || rc->idem_key ? im : NULL, NULL};
+  const char *extra[] = {im, NULL};
   pthread_barrier_wait(&start_line);
   struct resp r;
-  bool ok = http(rc->srv, "POST", rc->path, hdrs, NULL, &r);
+  bool ok = rc->idem_key ? api_with(rc->srv, "POST", rc->path, rc->token, rc->body, extra, &r)
+                         : http(rc->srv, "POST", rc->path, hdrs, NULL, &r);
   rc->status = ok ? r.status : -1;
   snprintf(rc->code, sizeof rc->code, "%s", resp_str(&r, "code") ? resp_str(&r, "code") : "");
+  snprintf(rc->id, sizeof rc->id, "%s", resp_str(&r, "id") ? resp_str(&r, "id") : "");
   resp_free(&r);
   return NULL;
 }
 
-/* Runs n racers at once; returns how many got 200 and checks every other answer. */
-static int run_race(struct racer *racers, int n, long want_other, const char *want_code)
+/* Runs n racers at once, from one start line. */
+static void run_all(struct racer *racers, int n)
 {
   pthread_t th[RACERS];
   pthread_barrier_init(&start_line, NULL, (unsigned)n);
@@ -55,6 +63,12 @@ static int run_race(struct racer *racers, int n, long want_other, const char *wa
   for (int i = 0; i < n; i++)
     pthread_join(th[i], NULL);
   pthread_barrier_destroy(&start_line);
+}
+
+/* Runs n racers at once; returns how many got 200 and checks every other answer. */
+static int run_race(struct racer *racers, int n, long want_other, const char *want_code)
+{
+  run_all(racers, n);
   int won = 0, on_b = 0;
   for (int i = 0; i < n; i++) {
     on_b += racers[i].srv == &b;
@@ -119,6 +133,36 @@ static void if_match_race(void)
   CHECK_INT(cx_count(&a, "SELECT version FROM collaborations WHERE id = ?", id), 2);
   CHECK_INT(cx_count(&a, "SELECT count(*) FROM collaboration_events WHERE collaboration_id = ?",
                      id), 2);
+}
+
+/* 20 POSTs of one new customer with one Idempotency-Key, from both instances at once: one
+ * customer is made; every other answer replays it (201, the same id) or says the first is
+ * still running (409 idempotency_key_in_use). */
+static void idempotency_race(void)
+{
+  static struct racer racers[20];
+  const char *body = "{\"corporate_id\":\"556200-0066\",\"name\":\"Nyckel AB\","
+                     "\"email\":\"ekonomi@nyckel.se\"}";
+  for (int i = 0; i < 20; i++)
+    racers[i] = (struct racer){.srv = i % 2 ? &b : &a, .token = tok_office, .idem_key = "k-1",
+                               .body = body, .path = "/v1/customers"};
+  run_all(racers, 20);
+  int made = 0, same = 0;
+  const char *first = NULL;
+  for (int i = 0; i < 20; i++)
+    if (racers[i].status == 201) {
+      made++;
+      first = first ? first : racers[i].id;
+      same += strcmp(first, racers[i].id) == 0;
+    } else
+      CHECK_MSG(racers[i].status == 409 && strcmp(racers[i].code, "idempotency_key_in_use") == 0,
+                "%ld %s", racers[i].status, racers[i].code);
+  printf("Idempotency-Key over two instances: %d of 20 answered 201, all with one id: %s\n", made,
+         same == made ? "yes" : "no");
+  CHECK(made >= 1);
+  CHECK_INT(same, made);
+  CHECK_INT(cx_count(&a, "SELECT count(*) FROM customers WHERE company_id = (SELECT id FROM "
+                         "companies WHERE corporate_id = ?)", "556200-0066"), 1);
 }
 
 static enum store_status enqueue_all(struct store_conn *c, void *arg)
@@ -208,6 +252,7 @@ int main(void)
   approve_vs_withdraw("556200-0017", "Kapplöpning Ett AB");
   approve_vs_withdraw("556200-0025", "Kapplöpning Två AB");
   if_match_race();
+  idempotency_race();
   mails_once();
   /* both keep serving, and each sees what the other wrote */
   struct resp r;
