@@ -135,6 +135,12 @@ void http_add_header(struct request *req, const char *name, const char *value);
 enum MHD_Result reply_json(struct request *req, unsigned status, json_t *body);
 enum MHD_Result reply_json_etag(struct request *req, unsigned status, json_t *body,
                                 const char *etag);
+/* Sends len bytes of data that outlive the server (a file built into the binary; not copied,
+ * not freed) as content_type, with etag (may be NULL) and cache_control (NULL: no-store). A
+ * 304 is sent with len 0. */
+enum MHD_Result reply_static(struct request *req, unsigned status, const void *data,
+                             size_t len, const char *content_type, const char *etag,
+                             const char *cache_control);
 /* Sends an empty reply (204, 304 ...). */
 enum MHD_Result reply_empty(struct request *req, unsigned status);
 /* Sends an RFC 9457 problem for the catalogue entry, with a printf-style detail. */

@@ -8,6 +8,12 @@
 /* health.c */
 enum MHD_Result api_healthz(struct request *req);
 enum MHD_Result api_readyz(struct request *req);
+/* web.c: the web app's pages and assets, the contract and /docs */
+enum MHD_Result api_web_page(struct request *req);
+enum MHD_Result api_web_asset(struct request *req);
+enum MHD_Result api_openapi_yaml(struct request *req);
+enum MHD_Result api_openapi_json(struct request *req);
+enum MHD_Result api_docs(struct request *req);
 
 /* variants.c */
 enum MHD_Result api_variants_list(struct request *req);

@@ -92,8 +92,8 @@ struct db_engine {
   const char *name;
   enum db_dialect dialect;
   /* the migrations of this engine (migrations/ or migrations/pg/, same version numbers) */
-  const struct store_migration *migrations;
-  const unsigned *migrations_count;
+  const struct embed_file *migrations;
+  const size_t *migrations_count;
   /* begins the migration's transaction, excluding any other process migrating at once */
   const char *migrate_begin;
   /* target: what followed the scheme (a path; a postgresql:// URL whole) */

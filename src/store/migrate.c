@@ -11,7 +11,9 @@
 
 int store_schema_version_known(void)
 {
-  return store_migrations_count ? store_migrations[store_migrations_count - 1].version : 0;
+  return store_migrations_count
+             ? store_migration_version(&store_migrations[store_migrations_count - 1])
+             : 0;
 }
 
 static int current_version(struct store_conn *c)
@@ -40,9 +42,9 @@ static bool applied(struct store_conn *c, int version)
   return found;
 }
 
-static enum store_status apply(struct store_conn *c, const struct store_migration *m)
+static enum store_status apply(struct store_conn *c, const struct embed_file *m)
 {
-  if (db_exec(c, m->sql) != STORE_OK)
+  if (db_exec(c, (const char *)m->data) != STORE_OK)
     return STORE_ERROR;
   char now[40];
   util_now_iso8601(now, sizeof now);
@@ -50,18 +52,18 @@ static enum store_status apply(struct store_conn *c, const struct store_migratio
                                "VALUES (:v, :n, :t)");
   if (!s)
     return STORE_ERROR;
-  db_bind_int(s, ":v", m->version);
-  db_bind_text(s, ":n", m->name);
+  db_bind_int(s, ":v", store_migration_version(m));
+  db_bind_text(s, ":n", m->path);
   db_bind_text(s, ":t", now);
-  log_json(LOG_INFO, "migration_applied", json_pack("{s:i, s:s}", "version", m->version,
-                                                     "name", m->name));
+  log_json(LOG_INFO, "migration_applied", json_pack("{s:i, s:s}", "version",
+                                                     store_migration_version(m), "name", m->path));
   return db_exec_stmt(c, s);
 }
 
 enum store_status store_migrate_conn(struct store_conn *c, bool do_apply, char *why, unsigned len)
 {
-  const struct store_migration *list = c->eng->migrations;
-  unsigned count = *c->eng->migrations_count;
+  const struct embed_file *list = c->eng->migrations;
+  size_t count = *c->eng->migrations_count;
   if (db_exec(c, c->eng->migrate_begin) != STORE_OK ||
       db_exec(c, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
                  "name TEXT NOT NULL, applied_at TEXT NOT NULL)") != STORE_OK) {
@@ -69,7 +71,7 @@ enum store_status store_migrate_conn(struct store_conn *c, bool do_apply, char *
     snprintf(why, len, "cannot read the schema version (is the database locked or corrupt?)");
     return STORE_ERROR;
   }
-  int have = current_version(c), known = count ? list[count - 1].version : 0;
+  int have = current_version(c), known = count ? store_migration_version(&list[count - 1]) : 0;
   enum store_status s = STORE_OK;
   if (have < 0) {
     snprintf(why, len, "cannot read the schema version");
@@ -85,9 +87,9 @@ enum store_status store_migrate_conn(struct store_conn *c, bool do_apply, char *
              have, known);
     s = STORE_ERROR;
   }
-  for (unsigned i = 0; s == STORE_OK && i < count; i++)
-    if (!applied(c, list[i].version) && (s = apply(c, &list[i])) != STORE_OK)
-      snprintf(why, len, "migration %s failed", list[i].name);
+  for (size_t i = 0; s == STORE_OK && i < count; i++)
+    if (!applied(c, store_migration_version(&list[i])) && (s = apply(c, &list[i])) != STORE_OK)
+      snprintf(why, len, "migration %s failed", list[i].path);
   if (s == STORE_OK && db_exec(c, "COMMIT") == STORE_OK)
     return STORE_OK;
   db_exec(c, "ROLLBACK");

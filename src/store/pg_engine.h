@@ -42,8 +42,4 @@ int64_t pg_col_int64(void *h, int col);
 bool pg_col_null(void *h, int col);
 int pg_changes(struct store_conn *c);
 
-/* The PostgreSQL migrations (migrations/pg/, embedded like migrations/). */
-extern const struct store_migration store_pg_migrations[];
-extern const unsigned store_pg_migrations_count;
-
 #endif

@@ -87,8 +87,18 @@ static void sq_conn_release(struct store *base)
   db_threads_release(&((struct sq_store *)base)->threads);
 }
 
+/* Process-wide SQLite settings, before its first use. SQLite counts every allocation it makes
+ * under one global mutex by default (SQLITE_DEFAULT_MEMSTATUS): with a connection per thread,
+ * the only shared lock of a read; nothing here reads those counts. */
+static void sqlite_setup(void)
+{
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); /* SQLITE_MISUSE once SQLite is in use: no harm */
+}
+
 static struct store *sq_open(const char *path, char *why, unsigned why_len)
 {
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, sqlite_setup);
   struct sq_store *st = calloc(1, sizeof *st);
   if (!st || !(st->path = strdup(path))) {
     free(st);
