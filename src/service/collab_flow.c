@@ -1,7 +1,7 @@
 /* collab_flow.c - steps that several collaboration actions share: the agreement's dates, the
  * provisioning that follows a customer's approval (ways 1-3), and taking a task of the office
  * (activation in way 4, a later change of task). */
-#include "collab_api.h"
+#include "collab_internal.h"
 #include "domain/dates.h"
 #include "store_identity.h"
 #include "store_register.h"
@@ -56,19 +56,17 @@ enum store_status collab_provision(struct collab_op *op, struct store_conn *c, s
     st = store_collab_update(c, co, false);
   if (st != STORE_OK)
     return st;
-  json_t *details = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:b, s:s}", "variant", co->variant,
-                              "invoice_recipient", co->invoice_recipient,
-                              "agreement_period_months", co->agreement_period_months,
-                              "starts_on", co->starts_on, "renews_on", co->renews_on,
-                              /* a continuing agreement is charged only when it renews */
-                              "charged_from",
-                              co->agreement_continues ? co->renews_on : co->starts_on,
-                              "agreement_continues", co->agreement_continues, "subscription",
-                              subscription);
+  json_t *details =
+      json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:b, s:s}", "variant", co->variant,
+                "invoice_recipient", co->invoice_recipient, "agreement_period_months",
+                co->agreement_period_months, "starts_on", co->starts_on, "renews_on", co->renews_on,
+                /* a continuing agreement is charged only when it renews */
+                "charged_from", co->agreement_continues ? co->renews_on : co->starts_on,
+                "agreement_continues", co->agreement_continues, "subscription", subscription);
   st = collab_record(c, co, collab_actor_str(COLLAB_ACTOR_SYSTEM), NULL,
                      collab_event_str(COLLAB_EV_PROVISION), from, co->state,
-                     "the service is in place and the task was connected at activation",
-                     details, NULL);
+                     "the service is in place and the task was connected at activation", details,
+                     NULL);
   if (st != STORE_OK)
     return st;
   /* told with the agreement's dates: the office who approved, the administrators that it is
@@ -85,19 +83,19 @@ enum store_status collab_check_task(struct collab_op *op, struct store_conn *c,
   enum store_status st =
       co->task_id[0] ? store_task_get(c, co->office_id, co->task_id, &t) : STORE_NOT_FOUND;
   if (st == STORE_NOT_FOUND)
-    collab_op_refuse(op, ERR_TASK_REQUIRED,
-                     "The collaboration has no task of the office any more; the office must "
-                     "connect an open task of the customer (PATCH task_id) before it can go on");
+    refuse(&op->rf, ERR_TASK_REQUIRED,
+           "The collaboration has no task of the office any more; the office must "
+           "connect an open task of the customer (PATCH task_id) before it can go on");
   else if (st == STORE_OK && strcmp(t.status, "open") != 0)
-    collab_op_refuse(op, ERR_TASK_REQUIRED,
-                     "The office's task %s for this collaboration is %s; the office must connect "
-                     "an open task of the customer (PATCH task_id) before it can go on",
-                     t.id, t.status);
+    refuse(&op->rf, ERR_TASK_REQUIRED,
+           "The office's task %s for this collaboration is %s; the office must connect "
+           "an open task of the customer (PATCH task_id) before it can go on",
+           t.id, t.status);
   else if (st == STORE_OK && strcmp(t.customer_id, co->customer_id) != 0)
-    collab_op_refuse(op, ERR_TASK_REQUIRED,
-                     "The office's task %s for this collaboration belongs to another customer; "
-                     "the office must connect an open task of this customer (PATCH task_id)",
-                     t.id);
+    refuse(&op->rf, ERR_TASK_REQUIRED,
+           "The office's task %s for this collaboration belongs to another customer; "
+           "the office must connect an open task of this customer (PATCH task_id)",
+           t.id);
   return st == STORE_NOT_FOUND ? STORE_OK : st;
 }
 
@@ -107,14 +105,14 @@ enum store_status collab_take_task(struct collab_op *op, struct store_conn *c, s
   struct task t;
   enum store_status st = store_task_get(c, co->office_id, task_id, &t);
   if (st == STORE_NOT_FOUND) {
-    collab_op_refuse(op, ERR_TASK_REQUIRED, "Your office has no task %s", task_id);
+    refuse(&op->rf, ERR_TASK_REQUIRED, "Your office has no task %s", task_id);
     return STORE_OK;
   }
   if (st != STORE_OK)
     return st;
   if (strcmp(t.status, "open") != 0) {
-    collab_op_refuse(op, ERR_TASK_REQUIRED, "Task %s is %s; a collaboration needs an open task",
-                     task_id, t.status);
+    refuse(&op->rf, ERR_TASK_REQUIRED, "Task %s is %s; a collaboration needs an open task", task_id,
+           t.status);
     return STORE_OK;
   }
   struct customer *cu = malloc(sizeof *cu);
@@ -122,10 +120,10 @@ enum store_status collab_take_task(struct collab_op *op, struct store_conn *c, s
     return STORE_ERROR;
   st = store_customer_get(c, co->office_id, t.customer_id, cu);
   if (st == STORE_OK && strcmp(cu->company_id, co->company_id) != 0)
-    collab_op_refuse(op, ERR_TASK_REQUIRED,
-                     "Task %s belongs to your customer %s, not to %s (%s); add %s to your "
-                     "register if needed and use one of its tasks",
-                     task_id, cu->name, co->company_name, co->corporate_id, co->corporate_id);
+    refuse(&op->rf, ERR_TASK_REQUIRED,
+           "Task %s belongs to your customer %s, not to %s (%s); add %s to your "
+           "register if needed and use one of its tasks",
+           task_id, cu->name, co->company_name, co->corporate_id, co->corporate_id);
   else if (st == STORE_OK) {
     snprintf(co->task_id, sizeof co->task_id, "%s", t.id);
     snprintf(co->customer_id, sizeof co->customer_id, "%s", cu->id);

@@ -1,49 +1,14 @@
-/* collab_common.c - shared parts of the collaboration handlers: who the caller is to the rules,
- * what they may see, how a collaboration and an event are rendered, ETag/If-Match, the
- * invitation link, events, e-mails, lapsed expiries and the company's subscription. */
-#include "app.h"
+/* collab_json.c - collaborations as the API serves them: a collaboration (what each viewer
+ * may see of it), an invitation as its link shows it, an event, and the replies made of a use
+ * case's outcome. */
 #include "collab_api.h"
 #include "domain/dates.h"
-#include "log.h"
-#include "service/notify.h"
 #include "resource.h"
-#include "secret.h"
-#include "store_identity.h"
-#include "store_outbox.h"
 #include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-enum collab_actor collab_actor_of(const struct principal *p)
-{
-  switch (p->kind) {
-  case PRINCIPAL_OFFICE_USER:
-    return p->role == OFFICE_ROLE_FULL ? COLLAB_ACTOR_OFFICE_FULL : COLLAB_ACTOR_OFFICE_LIMITED;
-  case PRINCIPAL_CUSTOMER_ADMIN:
-    return COLLAB_ACTOR_CUSTOMER_ADMIN;
-  case PRINCIPAL_SUPPORT:
-    return COLLAB_ACTOR_SUPPORT;
-  default:
-    return COLLAB_ACTOR_ADMIN;
-  }
-}
-
-bool collab_visible_to(const struct collab *co, const struct principal *p)
-{
-  switch (p->kind) {
-  case PRINCIPAL_OFFICE_USER:
-    return strcmp(co->office_id, p->office_id) == 0;
-  case PRINCIPAL_CUSTOMER_ADMIN:
-    return strcmp(co->company_id, p->company_id) == 0;
-  case PRINCIPAL_SUPPORT:
-  case PRINCIPAL_ADMIN:
-    return true;
-  default:
-    return false;
-  }
-}
 
 static json_t *str_or_null(const char *s)
 {
@@ -152,71 +117,32 @@ json_t *collab_event_json(const struct collab_event_rec *e)
                    str_or_null(e->reason), "details", details);
 }
 
-enum MHD_Result collab_reply(struct request *req, unsigned status, const struct collab *co)
+enum MHD_Result collab_reply(struct request *req, unsigned status,
+                             const struct collab_outcome *out)
 {
-  struct store_conn *c = store_conn(req->app->store);
-  if (!c)
-    return api_store_failure(req, STORE_ERROR, "collaboration");
-  struct collab_mail_state mail;
-  enum store_status st = store_collab_invitation_mail(c, co->id, &mail);
-  if (st != STORE_OK && st != STORE_NOT_FOUND)
-    return api_store_failure(req, st, "collaboration");
   char etag[32];
-  api_etag(co->version, etag, sizeof etag);
+  etag_of(out->co.version, etag, sizeof etag);
   if (status == 201) {
     char loc[80];
-    snprintf(loc, sizeof loc, "/v1/collaborations/%s", co->id);
+    snprintf(loc, sizeof loc, "/v1/collaborations/%s", out->co.id);
     http_add_header(req, "Location", loc);
   }
-  return reply_json_etag(req, status, collab_json(co, st == STORE_OK ? &mail : NULL,
-                                                  util_now_ms(), &req->principal),
+  return reply_json_etag(req, status,
+                         collab_json(&out->co, out->has_mail ? &out->mail : NULL, util_now_ms(),
+                                     &req->principal),
                          etag);
 }
 
-void collab_token_hash(const char *token, char *hash)
+enum MHD_Result collab_reply_outcome(struct request *req, enum store_status st,
+                                     struct collab_outcome *out, bool link_view)
 {
-  util_sha256_hex(token, hash);
-}
-
-enum store_status collab_invitee_admin(struct store_conn *c, struct collab *co,
-                                      struct customer_admin *ad)
-{
-  if (co->administrator_id[0])
-    return store_customer_admin_get(c, co->administrator_id, ad);
-  enum store_status st = store_customer_admin_main_contact(c, co->company_id, ad);
-  if (st == STORE_OK)
-    snprintf(co->administrator_id, sizeof co->administrator_id, "%s", ad->id);
-  return st;
-}
-
-enum store_status collab_settle_expiry(struct store_conn *c, struct collab *co, int64_t now_ms)
-{
-  if (collab_effective_state(co->state, co->expires_at_ms, now_ms) == co->state)
-    return STORE_OK;
-  enum collab_state from = co->state;
-  co->state = collab_effective_state(co->state, co->expires_at_ms, now_ms);
-  struct notify_req rq = {.ev = NOTIFY_EXPIRED};
-  enum store_status st = notify_collab(c, co, &rq);
-  char unconfirmed[COLLAB_ID_LEN];
-  collab_release_admin(co, unconfirmed);
-  if (st == STORE_OK) /* the links stay: through them the invitee may ask for a new one */
-    st = store_collab_update(c, co, false);
-  if (st != STORE_OK)
-    return st;
-  char at[32];
-  date_iso_ms(co->expires_at_ms, at, sizeof at);
-  st = collab_record(c, co, collab_actor_str(COLLAB_ACTOR_SYSTEM), NULL,
-                     collab_event_str(COLLAB_EV_EXPIRE), from, co->state,
-                     "nobody answered the invitation before it expired", NULL, at);
-  return st == STORE_OK && unconfirmed[0] ? store_customer_admin_drop_unconfirmed(c, unconfirmed)
-                                          : st;
-}
-
-void collab_release_admin(struct collab *co, char *unconfirmed)
-{
-  unconfirmed[0] = '\0';
-  if (co->way != COLLAB_WAY_NEW_CUSTOMER || !co->administrator_id[0] || co->admin_confirmed)
-    return;
-  memcpy(unconfirmed, co->administrator_id, COLLAB_ID_LEN);
-  co->administrator_id[0] = '\0';
+  if (st != STORE_OK) {
+    collab_outcome_clear(out);
+    return api_store_failure(req, st, "collaboration");
+  }
+  if (refused(&out->refusal))
+    return api_reply_refusal(req, &out->refusal);
+  if (link_view)
+    return reply_json(req, 200, collab_invitation_json(&out->co, util_now_ms()));
+  return collab_reply(req, 200, out);
 }

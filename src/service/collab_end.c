@@ -1,22 +1,14 @@
-/* collab_end.c - POST /v1/collaborations/{id}/end (either party) and .../service-decision:
+/* collab_end.c - ending a collaboration (either party) and the service decision after it:
  * the customer decides whether the company keeps the service on its own (and pays for it) or
  * deactivates it; while another office works with the company its subscription stays. */
-#include "collab_api.h"
-#include "handlers.h"
+#include "collab_internal.h"
 #include "store_identity.h"
-#include "validate.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* ---- end: either party; the customer decides whether the company keeps the service ---- */
-
-static const struct field_spec end_fields[] = {
-    {.name = "keep_service", .type = FIELD_BOOL},
-    {.name = "reason", .type = FIELD_STRING, .max_len = 500},
-    {0},
-};
 
 /* Carries out the customer's decision about the service of an ended collaboration that was
  * active: keep it (the company pays from now on) or deactivate it (back to a portal account).
@@ -58,29 +50,28 @@ static enum store_status apply_service_decision(struct store_conn *c, const stru
   return st;
 }
 
-static enum store_status end_apply(struct collab_op *op, struct store_conn *c,
-                                   struct collab *co)
+static enum store_status end_apply(struct collab_op *op, struct store_conn *c, struct collab *co)
 {
   struct customer_admin main_contact;
   enum store_status st = store_customer_admin_main_contact(c, co->company_id, &main_contact);
   if (st == STORE_NOT_FOUND) {
-    collab_op_refuse(op, ERR_MAIN_CONTACT_REQUIRED,
-                     "%s (%s) has no main contact; ending a collaboration needs one",
-                     co->company_name, co->corporate_id);
+    refuse(&op->rf, ERR_MAIN_CONTACT_REQUIRED,
+           "%s (%s) has no main contact; ending a collaboration needs one", co->company_name,
+           co->corporate_id);
     return STORE_OK;
   }
   if (st != STORE_OK)
     return st;
   collab_take_reason(op);
   bool by_customer = op->actor == COLLAB_ACTOR_CUSTOMER_ADMIN;
-  json_t *keep = json_object_get(op->req->json, "keep_service");
-  co->keep_service = by_customer ? json_is_true(keep) : -1;
+  co->keep_service = by_customer ? op->in->keep_service == 1 : -1;
   /* only an active collaboration had the service in use; the customer decides about it now
    * when it ends it, later when the office does */
   co->service_decision_pending = !by_customer && op->from == COLLAB_ACTIVE;
-  op->details = json_pack("{s:s, s:o, s:b}", "ended_by", by_customer ? "customer" : "office",
-                          "keep_service", by_customer ? json_boolean(co->keep_service) : json_null(),
-                          "service_decision_pending", co->service_decision_pending);
+  op->details =
+      json_pack("{s:s, s:o, s:b}", "ended_by", by_customer ? "customer" : "office", "keep_service",
+                by_customer ? json_boolean(co->keep_service) : json_null(),
+                "service_decision_pending", co->service_decision_pending);
   json_t *facts = json_object();
   if (by_customer && op->from == COLLAB_ACTIVE) {
     json_object_set_new(facts, "service_kept", json_boolean(co->keep_service));
@@ -97,25 +88,18 @@ static enum store_status end_apply(struct collab_op *op, struct store_conn *c,
 
 /* ---- service decision: after the office ended it, the customer keeps or drops the service */
 
-static const struct field_spec decision_fields[] = {
-    {.name = "keep_service", .type = FIELD_BOOL, .required = true},
-    {.name = "reason", .type = FIELD_STRING, .max_len = 500},
-    {0},
-};
-
-static enum store_status decide_apply(struct collab_op *op, struct store_conn *c,
-                                      struct collab *co)
+static enum store_status decide_apply(struct collab_op *op, struct store_conn *c, struct collab *co)
 {
   if (!co->service_decision_pending) {
-    collab_op_refuse(op, ERR_CONFLICT,
-                     "There is no decision about the service pending for this collaboration: %s",
-                     co->keep_service >= 0
-                         ? "it was already made"
-                         : "only the office's ending of an active collaboration leaves one");
+    refuse(&op->rf, ERR_CONFLICT,
+           "There is no decision about the service pending for this collaboration: %s",
+           co->keep_service >= 0
+               ? "it was already made"
+               : "only the office's ending of an active collaboration leaves one");
     return STORE_OK;
   }
   collab_take_reason(op);
-  co->keep_service = json_is_true(json_object_get(op->req->json, "keep_service"));
+  co->keep_service = op->in->keep_service == 1;
   co->service_decision_pending = false;
   op->details = json_pack("{s:b}", "keep_service", co->keep_service);
   enum store_status st = apply_service_decision(c, co, co->keep_service, op->details);
@@ -126,28 +110,14 @@ static enum store_status decide_apply(struct collab_op *op, struct store_conn *c
   return st;
 }
 
-/* The customer decides about the service; the office may not send keep_service. */
-static bool end_body_fits_actor(struct request *req, enum MHD_Result *r)
+enum store_status collab_end(const struct app *app, const struct collab_action_in *in,
+                             struct collab_outcome *out)
 {
-  bool customer = req->principal.kind == PRINCIPAL_CUSTOMER_ADMIN;
-  bool given = req->json && json_object_get(req->json, "keep_service") != NULL;
-  if (customer == given)
-    return true;
-  const char *msg = customer ? "required: whether the company keeps using the service on its "
-                               "own (and pays for it) after the collaboration ends"
-                             : "only the customer decides whether the company keeps the service";
-  *r = reply_validation(req, json_pack("[{s:s, s:s}]", "field", "keep_service", "message", msg));
-  return false;
+  return collab_op_exec(app, in, COLLAB_EV_END, end_apply, NULL, out);
 }
 
-enum MHD_Result api_collab_end(struct request *req)
+enum store_status collab_decide_service(const struct app *app, const struct collab_action_in *in,
+                                        struct collab_outcome *out)
 {
-  enum MHD_Result r;
-  if (!validate_body(req, end_fields, &r) || !end_body_fits_actor(req, &r))
-    return r;
-  return collab_action_run(req, end_fields, COLLAB_EV_END, end_apply, NULL, false);
-}
-enum MHD_Result api_collab_decide_service(struct request *req)
-{
-  return collab_action_run(req, decision_fields, COLLAB_EV_DECIDE_SERVICE, decide_apply, NULL, false);
+  return collab_op_exec(app, in, COLLAB_EV_DECIDE_SERVICE, decide_apply, NULL, out);
 }

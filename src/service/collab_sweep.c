@@ -7,7 +7,7 @@
 #include "collab_sweep.h"
 
 #include "app.h"
-#include "collab_api.h"
+#include "collab_internal.h"
 #include "log.h"
 #include "store_session.h"
 #include "util.h"
@@ -39,8 +39,8 @@ static enum store_status sweep_tx(struct store_conn *c, void *arg)
   char (*ids)[COLLAB_ID_LEN] = malloc(SWEEP_BATCH * sizeof *ids);
   struct collab *co = malloc(sizeof *co);
   size_t n = 0;
-  enum store_status st = ids && co ? store_collab_due_expiries(c, sw->now_ms, ids, SWEEP_BATCH, &n)
-                                   : STORE_ERROR;
+  enum store_status st =
+      ids && co ? store_collab_due_expiries(c, sw->now_ms, ids, SWEEP_BATCH, &n) : STORE_ERROR;
   for (size_t i = 0; st == STORE_OK && i < n; i++) {
     st = store_collab_get(c, ids[i], co);
     if (st == STORE_OK)
@@ -91,8 +91,9 @@ size_t sign_in_purge_once(struct app *app)
 {
   struct purge p = {.idle_ms = app->cfg->session_idle * 1000};
   if (store_write(app->store, purge_tx, &p) != STORE_OK) {
-    log_msg(LOG_WARN, "sign_in_purge_failed", "old sign-in links and sessions stay until the "
-                                              "next sweep");
+    log_msg(LOG_WARN, "sign_in_purge_failed",
+            "old sign-in links and sessions stay until the "
+            "next sweep");
     return 0;
   }
   if (p.removed > 0)
