@@ -24,10 +24,12 @@ start)
   [ "$(id -u)" -eq 0 ] && chown postgres "$dir"
   as_owner "$bin/initdb" -D "$dir/data" -A trust -U pgtest --locale=C.UTF-8 -E UTF8 >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; exit 1; }
-  # a free port: the socket lives in DIR (no TCP), so only the file name has to be unique
+  # a free port: the socket lives in DIR (no TCP), so only the file name has to be unique.
+  # Serializable transactions from many test servers at once hold many predicate locks: the
+  # default table (64 per connection) runs out ("out of shared memory") under ctest -j2.
   port=$(( 20000 + RANDOM % 20000 ))
   as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-k $dir -c listen_addresses='' -p $port -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    -o "-k $dir -c listen_addresses='' -p $port -c max_connections=300 -c max_pred_locks_per_transaction=256 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
     start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
   echo "postgresql://pgtest@/postgres?host=$dir&port=$port"
   ;;

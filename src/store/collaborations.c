@@ -127,6 +127,13 @@ enum store_status store_collab_insert(struct store_conn *c, struct collab *co)
   return st;
 }
 
+/* The three reads of one collaboration, as written: "where" follows COLLAB_COLUMNS. In a
+ * PostgreSQL write transaction (c->lock_reads, engine-specific) the row is locked as it is
+ * read, so that the writers of one collaboration queue there (see db.h). */
+#define COLLAB_READ(c, where)                                                               \
+  ((c)->lock_reads ? db_stmt((c), COLLAB_COLUMNS where " FOR UPDATE OF co")                 \
+                   : db_stmt((c), COLLAB_COLUMNS where))
+
 static enum store_status get_one(struct store_conn *c, struct db_stmt *s, struct collab *out)
 {
   enum store_status st = db_step_row(c, s);
@@ -138,7 +145,7 @@ static enum store_status get_one(struct store_conn *c, struct db_stmt *s, struct
 
 enum store_status store_collab_get(struct store_conn *c, const char *id, struct collab *out)
 {
-  struct db_stmt *s = db_stmt(c, COLLAB_COLUMNS "WHERE co.id = :id");
+  struct db_stmt *s = COLLAB_READ(c, "WHERE co.id = :id");
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":id", id);
@@ -148,8 +155,8 @@ enum store_status store_collab_get(struct store_conn *c, const char *id, struct 
 enum store_status store_collab_get_by_token_hash(struct store_conn *c, const char *token_hash,
                                                  struct collab *out)
 {
-  struct db_stmt *s = db_stmt(c, COLLAB_COLUMNS "JOIN invitation_links il ON il.collaboration_id "
-                                              "= co.id WHERE il.token_hash = :hash");
+  struct db_stmt *s = COLLAB_READ(c, "JOIN invitation_links il ON il.collaboration_id = co.id "
+                                     "WHERE il.token_hash = :hash");
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":hash", token_hash);
@@ -159,9 +166,8 @@ enum store_status store_collab_get_by_token_hash(struct store_conn *c, const cha
 enum store_status store_collab_get_open(struct store_conn *c, const char *office_id,
                                         const char *company_id, struct collab *out)
 {
-  struct db_stmt *s =
-      db_stmt(c, COLLAB_COLUMNS "WHERE co.office_id = :office AND co.company_id = :company "
-                                "AND co.state IN ('invited', 'approved', 'active')");
+  struct db_stmt *s = COLLAB_READ(c, "WHERE co.office_id = :office AND co.company_id = :company "
+                                     "AND co.state IN ('invited', 'approved', 'active')");
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":office", office_id);

@@ -65,6 +65,10 @@ struct store_conn {
   size_t n_slots, cap_slots;
   struct db_threads *threads; /* the registry it is in (db_threads_add) */
   struct store_conn *next;
+  /* in a PostgreSQL write transaction: a read of a row the transaction is about to change
+   * locks it (FOR UPDATE), so that racing writers of one row queue at their first read and
+   * never lock its rows in different orders (deadlocks); SQLite has one writer: false */
+  bool lock_reads;
 };
 
 /* Every engine keeps a connection per thread: opened on the thread's first use, closed by

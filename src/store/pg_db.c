@@ -43,6 +43,10 @@ enum store_status pg_status(struct pg_conn *c, const PGresult *r, const char *wh
   }
   if (state && strcmp(state, "55P03") == 0) /* lock_timeout */
     return STORE_BUSY;
+  if (state && strncmp(state, "53", 2) == 0) { /* out of a server resource: try later (503) */
+    log_msg(LOG_WARN, "db_busy", "%s", r ? PQresultErrorMessage(r) : "out of resources");
+    return STORE_BUSY;
+  }
   if (state && strcmp(state, "25P02") == 0 && c->retry) /* aborted by a lost race */
     return STORE_BUSY;
   log_msg(LOG_ERROR, "db_error", "%s: %s", what ? what : "(sql)",
@@ -147,12 +151,14 @@ static enum store_status pgs_run_tx(struct store *base, bool write, store_tx_fn 
     if (s != STORE_OK)
       break;
     c->in_tx = true;
+    c->base.lock_reads = write;
     s = fn(&c->base, arg);
     if (s == STORE_OK && PQtransactionStatus(c->pg) != PQTRANS_INTRANS)
       s = c->retry ? STORE_BUSY : STORE_ERROR; /* a failed statement the callback let pass */
     if (s == STORE_OK)
       s = pg_exec(c, "COMMIT");
     c->in_tx = false;
+    c->base.lock_reads = false;
     if (s != STORE_OK && PQtransactionStatus(c->pg) != PQTRANS_IDLE)
       pg_exec(c, "ROLLBACK");
     if (!c->retry)
