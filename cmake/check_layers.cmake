@@ -9,6 +9,9 @@
 #     api.h, anything of api/ or http/, <microhttpd.h>);
 #   - a file outside src/store includes a store engine's own header (a header in src/store/,
 #     <sqlite3.h>, <libpq-fe.h>);
+#   - an api/ file opens a transaction or a store connection (store_write, store_read,
+#     store_conn): api/ reaches the store only through a use case, so no code of api/ runs
+#     inside a transaction but the hook that keeps a created resource's reply for a replay;
 #   - a source file (src/, include/) has more than 400 lines.
 cmake_minimum_required(VERSION 3.20)
 if(NOT ROOT)
@@ -40,6 +43,15 @@ foreach(rel IN LISTS files)
     set(layer service)
   elseif(rel MATCHES "^src/store/")
     set(layer store)
+  endif()
+  if(rel MATCHES "^src/api/")
+    string(REGEX MATCHALL "store_(write|read|conn)[ \t]*\\(" calls "${text}")
+    if(calls)
+      list(GET calls 0 call)
+      message(SEND_ERROR "${rel}: ${call}...): api/ reaches the store only through a use case "
+                         "(src/service/)")
+      math(EXPR problems "${problems} + 1")
+    endif()
   endif()
   string(REGEX MATCHALL "#[ \t]*include[ \t]*[<\"][^>\"]+[>\"]" includes "${text}")
   foreach(inc IN LISTS includes)

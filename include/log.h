@@ -3,10 +3,13 @@
 #define ADVISORD_LOG_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 
 void log_set_level(enum log_level min);
+/* True when a line of this level is written (to skip building one that would not be). */
+bool log_enabled(enum log_level level);
 /* Writes {"ts","level","event", ...fields}. Steals the reference to fields (may be NULL). */
 void log_json(enum log_level level, const char *event, json_t *fields);
 /* Writes {"ts","level","event","msg"} with a printf-style message. */

@@ -12,6 +12,8 @@ static const char *const level_names[] = {"debug", "info", "warn", "error"};
 
 void log_set_level(enum log_level min) { min_level = min; }
 
+bool log_enabled(enum log_level level) { return level >= min_level; }
+
 void log_json(enum log_level level, const char *event, json_t *fields)
 {
   if (level < min_level) {

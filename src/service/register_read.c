@@ -1,5 +1,6 @@
 /* register_read.c - reading an office's register and the vendor's company records, each
  * lookup scoped to what the caller may see (service/register.h). */
+#include "domain/authz.h"
 #include "service/register.h"
 
 #include <stdlib.h>
@@ -46,8 +47,7 @@ enum store_status company_read(const struct app *app, const struct principal *ca
 {
   struct store_conn *c = store_conn(app->store);
   enum store_status st = c ? store_company_get_by_corporate_id(c, corporate_id, out) : STORE_ERROR;
-  if (st == STORE_OK && caller->kind == PRINCIPAL_CUSTOMER_ADMIN &&
-      strcmp(caller->company_id, out->id) != 0)
+  if (st == STORE_OK && !authz_sees_company(caller, out->id))
     st = STORE_NOT_FOUND;
   return st;
 }

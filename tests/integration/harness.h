@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 struct server {
@@ -24,6 +25,10 @@ struct resp {
   char *headers;     /* raw header block, lower-cased names */
   json_t *json;      /* parsed body or NULL */
 };
+
+/* The whole file at path, NUL-terminated (malloc'd, the caller frees), or NULL; its length in
+ * *len when len is not NULL. */
+char *file_slurp(const char *path, size_t *len);
 
 /* Starts advisord with the given extra arguments (NULL-terminated, may be NULL) placed before
  * "serve"; extra environment "NAME=value" entries (NULL-terminated, may be NULL). Aborts the

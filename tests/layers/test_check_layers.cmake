@@ -58,6 +58,9 @@ expect_refusal(api_includes_engine_by_path src/api/bad.c
   "#include \"../store/sqlite.h\"\n" "a store engine's own header")
 expect_refusal(api_includes_sqlite src/api/bad.c "#include <sqlite3.h>\n" "a store engine's own header")
 expect_refusal(api_includes_libpq src/api/bad.c "#include <libpq-fe.h>\n" "a store engine's own header")
+expect_refusal(api_opens_a_transaction src/api/bad.c
+  "#include \"http.h\"\nint f(void) { return store_write(s, tx, 0); }\n"
+  "api/ reaches the store only through a use case")
 expect_refusal(service_includes_http src/service/bad.c "#include \"validate.h\"\n"
   "a use case never sees HTTP")
 

@@ -1,6 +1,7 @@
 /* Unit tests of the parts the use cases stand on: field specs that fill a typed input
  * (validate_fill, FIELD_TO and .given), the one refusal (service/refusal.h), the caller as the
  * collaboration rules see it (domain/collab_party.h) and the If-Match rule (domain/etag.h). */
+#include "domain/authz.h"
 #include "domain/collab_party.h"
 #include "domain/etag.h"
 #include "service/refusal.h"
@@ -125,6 +126,9 @@ static void test_party_and_etag(void)
   CHECK(collab_visible_to("o7", "c7", &support));
   struct principal nobody = {0};
   CHECK(!collab_visible_to("o1", "c1", &nobody));
+  CHECK(authz_sees_company(&admin, "c1"));
+  CHECK(!authz_sees_company(&admin, "c2"));
+  CHECK(authz_sees_company(&support, "c2"));
   CHECK(!collab_accept_exhausted(COLLAB_MAX_ACCEPT_ATTEMPTS - 1));
   CHECK(collab_accept_exhausted(COLLAB_MAX_ACCEPT_ATTEMPTS));
   CHECK_INT(collab_accept_attempts_left(1), COLLAB_MAX_ACCEPT_ATTEMPTS - 1);
