@@ -22,6 +22,7 @@ struct pg_stmt {
   struct pg_conn *c;
   char name[16];
   bool write;                   /* not a SELECT: runs in a savepoint inside a transaction */
+  bool insert;                  /* an INSERT */
   int n_params;
   char *names[MAX_PARAMS];      /* ":name" of $1.. (owned) */
   char *values[MAX_PARAMS];     /* bound text, NULL: SQL NULL (owned) */
@@ -98,6 +99,7 @@ void *pg_prepare(struct store_conn *base, const char *sql)
   while (isspace((unsigned char)*sql))
     sql++;
   s->write = strncasecmp(sql, "SELECT", 6) != 0;
+  s->insert = strncasecmp(sql, "INSERT", 6) == 0;
   snprintf(s->name, sizeof s->name, "s%u", c->n_prepared++);
   return s;
 }
@@ -147,7 +149,7 @@ void pg_bind_text(void *h, const char *name, const char *value)
   free(s->values[i]);
   s->values[i] = value ? strdup(value) : NULL;
   /* PostgreSQL refuses text that is not UTF-8 (SQLite stores any bytes): no stored text can
-   * equal such a value, so a read finds nothing (pg_step), as it does on SQLite */
+   * equal such a value, so a statement bound to one matches no row (pg_step), as on SQLite */
   if (s->values[i] && util_utf8_sanitize(s->values[i]) > 0)
     s->bad_text = true;
   if (!s->prepared)
@@ -207,11 +209,13 @@ enum store_status pg_step(struct store_conn *base, void *h)
 {
   struct pg_conn *c = (struct pg_conn *)base;
   struct pg_stmt *s = h;
-  if (s->bad_text && !s->write)
+  if (s->bad_text && s->insert) { /* SQLite would store the bytes; PostgreSQL cannot */
+    log_msg(LOG_WARN, "db_refused", "statement %s: a value is not UTF-8", s->name);
+    return STORE_CONFLICT;
+  }
+  if (s->bad_text) { /* a read, update or delete by such a value matches no row */
+    c->changes = 0;
     return STORE_NOT_FOUND;
-  if (s->bad_text) {
-    log_msg(LOG_ERROR, "db_error", "statement %s: a value is not UTF-8", s->name);
-    return STORE_ERROR;
   }
   if (!s->res) {
     enum store_status st = run(c, s);

@@ -129,10 +129,15 @@ static void transactions(void)
   db_bind_text(s, ":v", "three");
   CHECK(db_step_row(c, s) == STORE_OK && db_col_int(s, 0) == 1);
   db_reset(s);
-  /* a lookup by text that is not UTF-8 (a client's bytes) finds nothing, and is no error */
+  /* a lookup or update by text that is not UTF-8 (a client's bytes) matches nothing, and is
+   * no error */
   s = db_stmt(c, "SELECT k FROM conf_t WHERE v = :v");
   db_bind_text(s, ":v", "\xff\xfe");
   CHECK_INT(db_step_row(c, s), STORE_NOT_FOUND);
+  s = db_stmt(c, "UPDATE conf_t SET n = 5 WHERE v = :v");
+  db_bind_text(s, ":v", "\xc3");
+  CHECK_INT(db_exec_stmt(c, s), STORE_OK);
+  CHECK_INT(db_changes(c), 0);
 }
 
 /* Reads the counter, then writes what it read plus one: a lost update if two interleave. */
