@@ -31,7 +31,8 @@ struct option_def {
 static const struct option_def options[] = {
     STR(bind, "--bind", "ADVISORD_BIND", "127.0.0.1", "IPv4 or IPv6 address to listen on"),
     NUM(port, "--port", "ADVISORD_PORT", "8080", 0, 65535, "TCP port (0 picks a free one)"),
-    STR(db, "--db", "ADVISORD_DB", "var/advisor.db", "SQLite database file"),
+    STR(db, "--db", "ADVISORD_DB", "var/advisor.db",
+        "database: a SQLite file (a path or sqlite:PATH) or a postgresql:// URL"),
     NUM(threads, "--threads", "ADVISORD_THREADS", "0", 0, 256,
         "HTTP worker threads (0: one per CPU core)"),
     NUM(conn_timeout, "--conn-timeout", "ADVISORD_CONN_TIMEOUT", "30", 1, 3600,

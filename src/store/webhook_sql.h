@@ -3,7 +3,7 @@
 #ifndef ADVISORD_STORE_WEBHOOK_SQL_H
 #define ADVISORD_STORE_WEBHOOK_SQL_H
 
-#include "sqlite.h"
+#include "db.h"
 #include "store_webhooks.h"
 
 /* The columns store_webhook_read reads, of table alias "w." when prefixed. */
@@ -14,6 +14,6 @@
   "coalesce(failing_since_ms, 0), created_at, updated_at "
 
 /* Reads HOOK_COLS starting at column `at` into w. */
-void store_webhook_read(sqlite3_stmt *s, int at, struct webhook *w);
+void store_webhook_read(struct db_stmt *s, int at, struct webhook *w);
 
 #endif

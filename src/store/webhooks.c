@@ -1,5 +1,5 @@
 /* webhooks.c - SQL for webhook endpoints (see store_webhooks.h). */
-#include "sqlite.h"
+#include "db.h"
 #include "store_webhooks.h"
 #include "webhook_sql.h"
 
@@ -10,7 +10,7 @@
   "((:office IS NULL AND :company IS NULL) OR office_id = :office OR company_id = :company) "
 
 /* Reads HOOK_COLS starting at column `at`. */
-void store_webhook_read(sqlite3_stmt *s, int at, struct webhook *w)
+void store_webhook_read(struct db_stmt *s, int at, struct webhook *w)
 {
   memset(w, 0, sizeof *w);
   db_col_text(s, at + 0, w->id, sizeof w->id);
@@ -22,12 +22,12 @@ void store_webhook_read(sqlite3_stmt *s, int at, struct webhook *w)
   db_col_text(s, at + 6, w->url, sizeof w->url);
   db_col_text(s, at + 7, w->events, sizeof w->events);
   db_col_text(s, at + 8, w->description, sizeof w->description);
-  w->enabled = sqlite3_column_int(s, at + 9) != 0;
+  w->enabled = db_col_int(s, at + 9) != 0;
   db_col_text(s, at + 10, w->disabled_reason, sizeof w->disabled_reason);
   db_col_text(s, at + 11, w->secret_nonce, sizeof w->secret_nonce);
   db_col_text(s, at + 12, w->old_secret_nonce, sizeof w->old_secret_nonce);
-  w->old_valid_until_ms = sqlite3_column_int64(s, at + 13);
-  w->failing_since_ms = sqlite3_column_int64(s, at + 14);
+  w->old_valid_until_ms = db_col_int64(s, at + 13);
+  w->failing_since_ms = db_col_int64(s, at + 14);
   db_col_text(s, at + 15, w->created_at, sizeof w->created_at);
   db_col_text(s, at + 16, w->updated_at, sizeof w->updated_at);
 }
@@ -39,7 +39,7 @@ static const char *or_null(const char *s)
 
 enum store_status store_webhook_add(struct store_conn *c, const struct webhook *w)
 {
-  sqlite3_stmt *s = db_stmt(
+  struct db_stmt *s = db_stmt(
       c, "INSERT INTO webhooks (id, office_id, company_id, created_by_kind, created_by_id, "
          "owner_email, url, events, description, enabled, secret_nonce, created_at, updated_at) "
          "VALUES (:id, :office, :company, :kind, :by, :email, :url, :events, :desc, 1, :nonce, "
@@ -63,7 +63,7 @@ enum store_status store_webhook_add(struct store_conn *c, const struct webhook *
 enum store_status store_webhook_get(struct store_conn *c, const char *office_id,
                                     const char *company_id, const char *id, struct webhook *out)
 {
-  sqlite3_stmt *s =
+  struct db_stmt *s =
       db_stmt(c, "SELECT " HOOK_COLS "FROM webhooks WHERE id = :id AND " HOOK_SCOPE);
   if (!s)
     return STORE_ERROR;
@@ -79,7 +79,7 @@ enum store_status store_webhook_get(struct store_conn *c, const char *office_id,
 
 enum store_status store_webhook_update(struct store_conn *c, const struct webhook *w)
 {
-  sqlite3_stmt *s = db_stmt(
+  struct db_stmt *s = db_stmt(
       c, "UPDATE webhooks SET url = :url, events = :events, description = :desc, "
          "enabled = :enabled, disabled_reason = :reason, secret_nonce = :nonce, "
          "old_secret_nonce = :old, old_valid_until_ms = :until, failing_since_ms = :failing, "
@@ -106,7 +106,7 @@ enum store_status store_webhook_update(struct store_conn *c, const struct webhoo
 enum store_status store_webhook_delete(struct store_conn *c, const char *office_id,
                                        const char *company_id, const char *id)
 {
-  sqlite3_stmt *s = db_stmt(c, "DELETE FROM webhooks WHERE id = :id AND " HOOK_SCOPE);
+  struct db_stmt *s = db_stmt(c, "DELETE FROM webhooks WHERE id = :id AND " HOOK_SCOPE);
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":id", id);
@@ -116,7 +116,7 @@ enum store_status store_webhook_delete(struct store_conn *c, const char *office_
   return st == STORE_OK && db_changes(c) == 0 ? STORE_NOT_FOUND : st;
 }
 
-static enum store_status each(struct store_conn *c, sqlite3_stmt *s,
+static enum store_status each(struct store_conn *c, struct db_stmt *s,
                               bool (*fn)(const struct webhook *w, void *arg), void *arg)
 {
   struct webhook *w = malloc(sizeof *w);
@@ -136,7 +136,7 @@ enum store_status store_webhooks_list(struct store_conn *c, const char *office_i
                                       const char *after_id, int limit,
                                       bool (*fn)(const struct webhook *w, void *arg), void *arg)
 {
-  sqlite3_stmt *s = db_stmt(
+  struct db_stmt *s = db_stmt(
       c, "SELECT " HOOK_COLS "FROM webhooks WHERE " HOOK_SCOPE
          "AND (:after_created IS NULL OR created_at > :after_created "
          "  OR (created_at = :after_created AND id > :after_id)) "
@@ -156,7 +156,7 @@ enum store_status store_webhooks_enabled_for(struct store_conn *c, const char *o
                                              bool (*fn)(const struct webhook *w, void *arg),
                                              void *arg)
 {
-  sqlite3_stmt *s = db_stmt(c, "SELECT " HOOK_COLS "FROM webhooks WHERE enabled = 1 "
+  struct db_stmt *s = db_stmt(c, "SELECT " HOOK_COLS "FROM webhooks WHERE enabled = 1 "
                                "AND (office_id = :office OR company_id = :company) "
                                "ORDER BY created_at, id");
   if (!s)

@@ -1,5 +1,6 @@
 /* harness.c - see harness.h. */
 #include "harness.h"
+#include "testdb.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -54,7 +55,9 @@ void server_start(struct server *s, const char *const *args, const char *const *
   snprintf(s->dir, sizeof s->dir, "/tmp/advisord-test-XXXXXX");
   if (!mkdtemp(s->dir))
     die("mkdtemp failed", strerror(errno));
-  snprintf(s->db, sizeof s->db, "%s/advisor.db", s->dir);
+  char file[300];
+  snprintf(file, sizeof file, "%s/advisor.db", s->dir);
+  testdb_new(s->db, sizeof s->db, file);
   snprintf(s->log, sizeof s->log, "%s/server.log", s->dir);
   char spool[300], secret[300];
   snprintf(spool, sizeof spool, "%s/mail", s->dir);
@@ -148,6 +151,7 @@ int server_stop(struct server *s, bool keep)
     free(l);
   }
   if (!keep) {
+    testdb_drop(s->db);
     char cmd[400];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", s->dir);
     if (system(cmd) != 0)

@@ -13,7 +13,7 @@ struct server {
   pid_t pid;
   int port;
   char dir[256];     /* temporary folder holding the database and the log */
-  char db[300];
+  char db[400];      /* the database's URL: a file in dir, or a PostgreSQL database (testdb.h) */
   char log[300];
   char base[64];     /* http://127.0.0.1:PORT */
 };

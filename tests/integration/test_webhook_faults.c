@@ -6,6 +6,7 @@
  * called (nothing reaches the receiver); an endpoint that fails for --webhook-give-up is
  * disabled and its owner e-mailed. */
 #include "hook_fx.h"
+#include "testdb.h"
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -99,7 +100,7 @@ static void check_sigkill(const char *const *args)
   pthread_mutex_lock(&sink.mu);
   sink.pause_ms = 0;
   pthread_mutex_unlock(&sink.mu);
-  char dir[256], db[300], key[320], spool[320];
+  char dir[256], db[400], key[320], spool[320];
   snprintf(dir, sizeof dir, "%s", s.dir);
   snprintf(db, sizeof db, "%s", s.db);
   snprintf(key, sizeof key, "%s/secret.key", dir);
@@ -113,6 +114,9 @@ static void check_sigkill(const char *const *args)
     again[n++] = same[i];
   again[n] = NULL;
   server_start(&s, again, NULL);
+  char restarted[256];
+  snprintf(restarted, sizeof restarted, "%s", s.dir); /* its own folder: the log only */
+  snprintf(s.db, sizeof s.db, "%s", db);
   json_t *d = hx_wait_status(&s, tok, hook, did, "delivered", 30000);
   char st[16];
   json_decref(hx_delivery(&s, tok, hook, did, st, sizeof st));
@@ -123,8 +127,8 @@ static void check_sigkill(const char *const *args)
   printf("after SIGKILL: the ping arrived %d times with one event id\n",
          hx_with_event(&sink, event));
   CHECK_INT(server_stop(&s, test_failures > 0), 0);
-  char cmd[400];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'", dir, restarted);
   CHECK(system(cmd) == 0);
 }
 

@@ -1,9 +1,10 @@
-/* Store tests of webhooks on a temporary database: endpoints scoped to their office, and the
+/* Store tests of webhooks on a temporary database (either engine): endpoints scoped to their office, and the
  * worker's claim/lease/finish cycle: a delivery waits for the earlier pending ones of its
  * endpoint and collaboration (not for other collaborations' or a ping), a held one is not
  * taken twice, a lease that ran out counts as a try, a disabled endpoint's deliveries wait,
  * and redelivering puts one back with its event id. */
 #include "store_webhooks.h"
+#include "testdb.h"
 #include "testlib.h"
 #include "util.h"
 
@@ -46,10 +47,11 @@ static void claim(struct store_conn *c, int64_t now, char *out)
 
 int main(void)
 {
-  char dir[] = "/tmp/advisord-webhooks-XXXXXX", path[128], why[256];
+  char dir[] = "/tmp/advisord-webhooks-XXXXXX", file[128], path[400], why[256];
   if (!mkdtemp(dir))
     return 2;
-  snprintf(path, sizeof path, "%s/t.db", dir);
+  snprintf(file, sizeof file, "%s/t.db", dir);
+  testdb_new(path, sizeof path, file); /* SQLite, or PostgreSQL under ADVISORD_TEST_PG */
   struct store *st = store_open(path, true, why, sizeof why);
   CHECK_MSG(st != NULL, "%s", why);
   if (!st)
