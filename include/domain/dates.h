@@ -35,6 +35,10 @@ bool date_to_days(const char *s, int64_t *days);
 
 /* The UTC day of the instant ms (unix milliseconds) as "YYYY-MM-DD" into out (>= DATE_LEN). */
 void date_of_ms(int64_t ms, char *out, size_t len);
+/* The day of the instant ms in the offices' time zone, Europe/Stockholm (CET, UTC+1; CEST,
+ * UTC+2 from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday of
+ * October), as "YYYY-MM-DD" into out (>= DATE_LEN): the day a scheduled start falls on. */
+void date_local_of_ms(int64_t ms, char *out, size_t len);
 /* The instant ms as "2027-01-15T10:00:00.123Z" into out (>= DATE_TIME_LEN). */
 void date_iso_ms(int64_t ms, char *out, size_t len);
 /* The instant ms to the second, as "2027-01-15T10:00:00Z", into out (>= DATE_TIME_LEN). */

@@ -198,3 +198,25 @@ bool date_parse_iso_ms(const char *s, int64_t *ms)
   *ms = (days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) * 1000 + milli;
   return true;
 }
+
+/* Unix milliseconds of 01:00 UTC on the last Sunday of month (March or October) of year: when
+ * the European Union's summer time starts or ends. */
+static int64_t eu_switch_ms(int64_t year, int month)
+{
+  char last[DATE_LEN];
+  snprintf(last, sizeof last, "%04lld-%02d-31", (long long)year, month);
+  int64_t days = 0;
+  date_to_days(last, &days);
+  int64_t rem;
+  floor_div(days + 4, 7, &rem); /* 1970-01-01 was a Thursday: rem 0 is a Sunday */
+  return (days - rem) * DAY_MS + 3600 * 1000;
+}
+
+void date_local_of_ms(int64_t ms, char *out, size_t len)
+{
+  int64_t y, msd;
+  int mo, d;
+  split_ms(ms, &y, &mo, &d, &msd);
+  bool summer = ms >= eu_switch_ms(y, 3) && ms < eu_switch_ms(y, 10);
+  date_of_ms(ms + (summer ? 2 : 1) * 3600 * 1000, out, len);
+}

@@ -178,8 +178,33 @@ static void test_times(void)
   }
 }
 
+/* The day in Stockholm: midnight is 23:00 UTC in winter, 22:00 UTC in summer; summer time
+ * from 01:00 UTC on the last Sunday of March (2027-03-28) to the last Sunday of October
+ * (2027-10-31). */
+static void test_local_day(void)
+{
+  int64_t ms;
+  static const struct {
+    const char *utc, *want;
+  } cases[] = {
+      {"2026-12-31T22:59:59.999Z", "2026-12-31"}, {"2026-12-31T23:00:00.000Z", "2027-01-01"},
+      {"2027-06-30T21:59:59.999Z", "2027-06-30"}, {"2027-06-30T22:00:00.000Z", "2027-07-01"},
+      {"2027-03-28T00:59:59.999Z", "2027-03-28"}, {"2027-03-27T22:30:00.000Z", "2027-03-27"},
+      {"2027-03-28T22:30:00.000Z", "2027-03-29"}, {"2027-10-30T22:30:00.000Z", "2027-10-31"},
+      {"2027-10-31T22:30:00.000Z", "2027-10-31"}, {"2027-10-31T23:00:00.000Z", "2027-11-01"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char buf[DATE_LEN];
+    CHECK(date_parse_iso_ms(cases[i].utc, &ms));
+    date_local_of_ms(ms, buf, sizeof buf);
+    CHECK_MSG(strcmp(buf, cases[i].want) == 0, "%s: %s, want %s", cases[i].utc, buf,
+              cases[i].want);
+  }
+}
+
 int main(void)
 {
+  test_local_day();
   test_leap_years();
   test_add_months();
   test_parse();
