@@ -5,6 +5,9 @@
 #define ADVISORD_COLLAB_SWEEP_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
 
 struct app;
 struct collab_sweeper;
@@ -17,7 +20,13 @@ void collab_sweeper_stop(struct collab_sweeper *sw);
 /* Deletes sign-in links and browser sessions that ended more than a day ago; returns how
  * many rows went. */
 size_t sign_in_purge_once(struct app *app);
-/* Records every invitation that has lapsed by now; returns how many. */
+/* Starts (approved -> active, both parties told) at most 100 approved collaborations whose
+ * scheduled start is on or before the day of now_ms in the offices' time zone, inside the
+ * caller's write transaction on c; *started: how many. The sweep calls it with the current
+ * time; `advisord admin start-due --at TIME` with a time of its choice. */
+enum store_status collab_start_due(struct store_conn *c, int64_t now_ms, size_t *started);
+/* Records every invitation that has lapsed by now, and starts every collaboration whose
+ * scheduled day has come; returns how many invitations expired. */
 size_t collab_sweep_once(struct app *app);
 
 #endif

@@ -150,6 +150,11 @@ typedef void (*store_collab_fn)(const struct collab *co, void *arg);
 enum store_status store_collab_list(struct store_conn *c, const struct collab_filter *f,
                                     int limit, store_collab_fn fn, void *arg, bool *more);
 
+/* Ids of approved collaborations whose scheduled start (starts_on) is today (the offices'
+ * time zone, "YYYY-MM-DD") or earlier, at most max, into ids[0..*n). For the sweep that
+ * starts them. */
+enum store_status store_collab_due_starts(struct store_conn *c, const char *today,
+                                          char (*ids)[COLLAB_ID_LEN], size_t max, size_t *n);
 /* Ids of invitations (stored as invited) that expired at or before now_ms, at most max, into
  * ids[0..*n). For the sweep that records their expiry. */
 enum store_status store_collab_due_expiries(struct store_conn *c, int64_t now_ms,

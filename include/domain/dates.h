@@ -24,6 +24,8 @@ int date_days_in_month(int year, int month);
 bool date_parse(const char *s, int *y, int *m, int *d);
 /* date_parse without the parts. */
 bool date_valid(const char *s);
+/* A field check (api/ field specs): NULL when v is a valid date, else the message (static). */
+const char *date_check(const char *v);
 /* The day `months` months after date (before it when negative) into out (>= DATE_LEN). When
  * that month is shorter, the day is clamped to its last day: Jan 31 + 1 = Feb 28 (29 in a
  * leap year), Mar 31 - 3 = Dec 31, Feb 29 + 12 = Feb 28. False when date is not a valid date

@@ -24,6 +24,7 @@ enum notify_event {
   NOTIFY_TERMS_CHANGED,    /* the payer or the agreement period changed */
   NOTIFY_COMPANY_RESET,    /* support carried out a downgrade: the company was reset */
   NOTIFY_OFFICE_ACCEPTED,  /* the office accepted a customer's invitation (way 4) */
+  NOTIFY_STARTED,          /* an approved collaboration's scheduled day came: it is active */
   NOTIFY_EVENT__COUNT
 };
 

@@ -35,6 +35,9 @@ struct collab_action_in {
   int confirm_company_reset;      /* a downgrade by support */
   const char *invoice_recipient;  /* a change of terms */
   int period_months;              /* a change of terms */
+  const char *starts_on;          /* a scheduled start moved ("YYYY-MM-DD"), or with
+                                     starts_on_given and NULL: cleared */
+  int starts_on_given;
   struct collab_admin_in administrator; /* way 3: a corrected administrator */
 };
 /* An input with nothing in it but the caller (or token) and id. */
@@ -102,6 +105,7 @@ struct collab_start_in {
   const char *customer_id;         /* an office activates: the customer in its register */
   const char *office_corporate_id; /* a customer invites: the office's corporate ID */
   const char *task_id, *variant, *invoice_recipient, *language;
+  const char *starts_on;           /* a scheduled start, "YYYY-MM-DD" (valid); NULL: none */
   int period_months;               /* 0: absent */
   struct collab_admin_in administrator; /* way 3 */
   collab_created_fn created;       /* may be NULL */

@@ -150,6 +150,15 @@ bool admin_check_principal(struct admin_ctx *ctx)
   return check_token_days(ctx);
 }
 
+bool admin_check_start_due(struct admin_ctx *ctx)
+{
+  const char *at = admin_arg(&ctx->args, "at");
+  int64_t ms;
+  if (at && !date_parse_iso_ms(at, &ms))
+    return fail(ctx, "--at must be a UTC time like 2027-01-01T00:00:05Z");
+  return true;
+}
+
 bool admin_check_revoke(struct admin_ctx *ctx)
 {
   const char *t = admin_arg(&ctx->args, "token"), *id = admin_arg(&ctx->args, "id");

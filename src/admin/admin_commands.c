@@ -1,6 +1,8 @@
 /* admin_commands.c - the admin commands: create offices, office users, companies, customer
- * administrators, support users and administrators, issue and revoke tokens. */
+ * administrators, support users and administrators, issue and revoke tokens, start the
+ * scheduled collaborations that are due. */
 #include "admin_internal.h"
+#include "collab_sweep.h"
 #include "domain/contact.h"
 #include "domain/dates.h"
 #include "store_identity.h"
@@ -219,6 +221,23 @@ static enum store_status run_revoke(struct store_conn *c, void *arg)
   return st;
 }
 
+/* The scheduled starts due at --at (default now), as the sweep makes them: for catching up
+ * after the server was down over midnight, and for testing a start without waiting a day. */
+static enum store_status run_start_due(struct store_conn *c, void *arg)
+{
+  struct admin_ctx *ctx = arg;
+  ctx->output[0] = '\0';
+  const char *at = admin_arg(&ctx->args, "at");
+  int64_t now = util_now_ms();
+  if (at && !date_parse_iso_ms(at, &now))
+    return abort_with(ctx, "--at must be a UTC time");
+  size_t started = 0;
+  enum store_status st = collab_start_due(c, now, &started);
+  if (st == STORE_OK)
+    out(ctx, "started: %zu\n", started);
+  return st;
+}
+
 /* ---- the table ---- */
 
 #define LIST(...) (const char *const[]){__VA_ARGS__, NULL}
@@ -253,6 +272,9 @@ const struct admin_command admin_commands[] = {
      admin_check_principal, run_token},
     {"revoke-token", "revoke a token, given in clear or by its id", "--token TOKEN | --id TOKEN_ID",
      LIST("token", "id"), (const char *const[]){NULL}, admin_check_revoke, run_revoke},
+    {"start-due", "start the approved collaborations whose scheduled day has come (at most 100)",
+     "[--at YYYY-MM-DDTHH:MM:SSZ]", LIST("at"), (const char *const[]){NULL},
+     admin_check_start_due, run_start_due},
 };
 
 const size_t admin_commands_count = sizeof admin_commands / sizeof admin_commands[0];

@@ -49,6 +49,7 @@ bool admin_check_customer_admin(struct admin_ctx *ctx);
 bool admin_check_person(struct admin_ctx *ctx);
 bool admin_check_principal(struct admin_ctx *ctx);
 bool admin_check_revoke(struct admin_ctx *ctx);
+bool admin_check_start_due(struct admin_ctx *ctx);
 
 /* The value of --name, NULL when not given. Points into argv. */
 const char *admin_arg(const struct admin_args *a, const char *name);

@@ -6,6 +6,7 @@
  * (service/collab.h) and replies. */
 #include "collab_api.h"
 #include "domain/contact.h"
+#include "domain/dates.h"
 #include "handlers.h"
 #include "resource.h"
 #include "util.h"
@@ -71,6 +72,8 @@ static const struct field_spec patch_fields[] = {
     {.name = "variant", .type = FIELD_STRING, .min_len = 1, .max_len = 32, .to = IN(variant)},
     {.name = "administrator", .type = FIELD_OBJECT, .fields = admin_fields,
      .to = IN(administrator)},
+    {.name = "starts_on", .type = FIELD_STRING, .max_len = 10, .nullable = true,
+     .check = date_check, .to = IN(starts_on), .given = IN(starts_on_given)},
     {0},
 };
 

@@ -6,6 +6,7 @@
 #include "collab_api.h"
 #include "domain/contact.h"
 #include "domain/corporate_id.h"
+#include "domain/dates.h"
 #include "handlers.h"
 #include "resource.h"
 #include "util.h"
@@ -31,6 +32,8 @@ static const struct field_spec activate_fields[] = {
     {.name = "administrator", .type = FIELD_OBJECT, .fields = admin_fields,
      .to = IN(administrator)},
     {.name = "language", .type = FIELD_ENUM, .allowed = languages, .to = IN(language)},
+    {.name = "starts_on", .type = FIELD_STRING, .max_len = 10, .check = date_check,
+     .to = IN(starts_on)},
     {0},
 };
 

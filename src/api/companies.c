@@ -17,11 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *date_check(const char *v)
-{
-  return date_valid(v) ? NULL : "must be a date YYYY-MM-DD";
-}
-
 static const char *const relations[] = {"none", "account", "subscriber", NULL};
 static const char *const recipients[] = {"office", "customer", NULL};
 static const char *const periods[] = {"3", "12", NULL};

@@ -212,6 +212,11 @@ static int64_t eu_switch_ms(int64_t year, int month)
   return (days - rem) * DAY_MS + 3600 * 1000;
 }
 
+const char *date_check(const char *v)
+{
+  return date_valid(v) ? NULL : "must be a date YYYY-MM-DD";
+}
+
 void date_local_of_ms(int64_t ms, char *out, size_t len)
 {
   int64_t y, msd;

@@ -65,6 +65,9 @@ static const struct row rows[] = {
      {NOTIFY_TO_ALL_OFFICES, "company_reset_office", NULL, false}},
     {NOTIFY_OFFICE_ACCEPTED, COLLAB_BY_CUSTOMER, NOTIFY_SIDE_ANY,
      {NOTIFY_TO_ADMINS, "office_accepted", NULL, false}},
+    /* a scheduled start: the administrators as at any activation, and the office */
+    {NOTIFY_STARTED, COLLAB_BY_OFFICE, NOTIFY_SIDE_ANY,
+     {NOTIFY_TO_OFFICE, "started_office", NULL, false}},
 };
 
 size_t notify_plan(enum notify_event ev, enum collab_initiator by, enum notify_side side,
@@ -86,7 +89,7 @@ const char *notify_event_str(enum notify_event ev)
   static const char *const names[NOTIFY_EVENT__COUNT] = {
       "invitation", "reminder",  "withdrawn",       "declined",        "approved",
       "activated",  "expired",   "renewal_requested", "ended",         "service_decided",
-      "variant_changed", "terms_changed", "company_reset", "office_accepted"};
+      "variant_changed", "terms_changed", "company_reset", "office_accepted", "started"};
   return (unsigned)ev < NOTIFY_EVENT__COUNT ? names[ev] : "unknown";
 }
 

@@ -34,13 +34,28 @@ const struct mail_text_template mail_texts_office[] = {
     {"approved_office",
      {"company_name", "collaboration_id", "variant", "actor_name"},
      SV("{company_name} har godkänt samarbetet i {variant_name}",
-        "{actor_name} på {company_name} har godkänt villkoren för samarbetet med er byrå. "
-        "Samarbetet är nu aktivt, och ni kan börja arbeta tillsammans i {variant_name}.\n\n"
-        MAIL_FACTS_SV),
+        "{actor_name} på {company_name} har godkänt villkoren för samarbetet med er byrå.\n"
+        "{!starts_later_on}Samarbetet är nu aktivt, och ni kan börja arbeta tillsammans i "
+        "{variant_name}.\n"
+        "{?starts_later_on}Samarbetet börjar {starts_later_on}, som ni kom överens om; då "
+        "kan ni börja arbeta tillsammans i {variant_name}, och ni får ett meddelande.\n"
+        "\n" MAIL_FACTS_SV),
      EN("{company_name} has approved the collaboration in {variant_name}",
         "{actor_name} at {company_name} has approved the terms of the collaboration with your "
-        "office. The collaboration is now active, and you can start working together in "
-        "{variant_name}.\n\n" MAIL_FACTS_EN)},
+        "office.\n"
+        "{!starts_later_on}The collaboration is now active, and you can start working "
+        "together in {variant_name}.\n"
+        "{?starts_later_on}The collaboration starts on {starts_later_on}, as agreed; then you "
+        "can start working together in {variant_name}, and you will be told.\n"
+        "\n" MAIL_FACTS_EN)},
+    {"started_office",
+     {"company_name", "collaboration_id", "variant"},
+     SV("Samarbetet med {company_name} har börjat",
+        "Samarbetet med {company_name} i {variant_name} började i dag, den dag ni kom överens "
+        "om. Det är nu aktivt, och ni kan börja arbeta tillsammans.\n\n" MAIL_FACTS_SV),
+     EN("The collaboration with {company_name} has started",
+        "The collaboration with {company_name} in {variant_name} started today, on the day you "
+        "agreed. It is now active, and you can start working together.\n\n" MAIL_FACTS_EN)},
     {"declined_office",
      {"company_name", "collaboration_id", "actor_name"},
      SV("{company_name} har tackat nej till samarbetet",

@@ -40,16 +40,56 @@ bool collab_start_agreement_today(struct collab *co)
                          sizeof co->renews_on);
 }
 
-enum store_status collab_provision(struct collab_op *op, struct store_conn *c, struct collab *co)
+bool collab_start_day_ok(const char *on, const char *sub_renews_on, int period_months,
+                         int64_t now_ms, char *msg, size_t len)
+{
+  char today[DATE_LEN], limit[DATE_LEN] = "";
+  date_local_of_ms(now_ms, today, sizeof today);
+  if (sub_renews_on)
+    snprintf(limit, sizeof limit, "%s", sub_renews_on);
+  else if (!date_add_months(today, period_months, limit, sizeof limit))
+    limit[0] = '\0';
+  if (strcmp(on, today) < 0)
+    snprintf(msg, len, "%s is in the past: a collaboration can start today (%s, Swedish time) "
+             "or later", on, today);
+  else if (limit[0] && strcmp(on, limit) > 0)
+    snprintf(msg, len, "%s is after the agreement's renewal on %s: choose a day from %s to %s",
+             on, limit, today, limit);
+  else
+    return true;
+  return false;
+}
+
+bool collab_start_waits(const struct collab *co, int64_t now_ms)
+{
+  if (co->state != COLLAB_APPROVED || !co->starts_on[0])
+    return false;
+  char today[DATE_LEN];
+  date_local_of_ms(now_ms, today, sizeof today);
+  return strcmp(co->starts_on, today) > 0;
+}
+
+/* approved -> active by the system: the agreement's dates (from the scheduled day when there
+ * is one), the company's subscription, the new version and the provision event. */
+static enum store_status start_service(struct store_conn *c, struct collab *co, const char *why)
 {
   enum collab_state from = co->state;
   struct collab_verdict v =
       collab_transition(from, COLLAB_EV_PROVISION, COLLAB_ACTOR_SYSTEM, co->initiated_by);
   if (v.refusal != COLLAB_ALLOWED)
     return STORE_ERROR; /* the approval's rule guarantees approved and an office's invitation */
+  char scheduled[DATE_LEN];
+  snprintf(scheduled, sizeof scheduled, "%s", co->starts_on);
+  co->starts_on[0] = '\0';
   co->state = v.to;
   const char *subscription;
   enum store_status st = collab_set_agreement_dates(c, co);
+  if (st == STORE_OK && scheduled[0] && !co->agreement_continues) {
+    snprintf(co->starts_on, sizeof co->starts_on, "%s", scheduled);
+    if (!date_add_months(scheduled, co->agreement_period_months, co->renews_on,
+                         sizeof co->renews_on))
+      st = STORE_ERROR;
+  }
   if (st == STORE_OK)
     st = subscription_on_activation(c, co, &subscription);
   if (st == STORE_OK)
@@ -63,10 +103,24 @@ enum store_status collab_provision(struct collab_op *op, struct store_conn *c, s
                 /* a continuing agreement is charged only when it renews */
                 "charged_from", co->agreement_continues ? co->renews_on : co->starts_on,
                 "agreement_continues", co->agreement_continues, "subscription", subscription);
-  st = collab_record(c, co, collab_actor_str(COLLAB_ACTOR_SYSTEM), NULL,
-                     collab_event_str(COLLAB_EV_PROVISION), from, co->state,
-                     "the service is in place and the task was connected at activation", details,
-                     NULL);
+  if (scheduled[0])
+    json_object_set_new(details, "scheduled_start", json_string(scheduled));
+  return collab_record(c, co, collab_actor_str(COLLAB_ACTOR_SYSTEM), NULL,
+                       collab_event_str(COLLAB_EV_PROVISION), from, co->state, why, details,
+                       NULL);
+}
+
+enum store_status collab_provision(struct collab_op *op, struct store_conn *c, struct collab *co)
+{
+  enum store_status st;
+  if (collab_start_waits(co, op->now_ms)) {
+    /* it stays approved until its day: the office is told it was approved, and when */
+    json_t *facts = json_pack("{s:s}", "starts_later_on", co->starts_on);
+    st = collab_op_tell(op, c, co, NOTIFY_APPROVED, facts);
+    json_decref(facts);
+    return st;
+  }
+  st = start_service(c, co, "the service is in place and the task was connected at activation");
   if (st != STORE_OK)
     return st;
   /* told with the agreement's dates: the office who approved, the administrators that it is
@@ -74,6 +128,19 @@ enum store_status collab_provision(struct collab_op *op, struct store_conn *c, s
   if ((st = collab_op_tell(op, c, co, NOTIFY_APPROVED, NULL)) != STORE_OK)
     return st;
   return collab_op_tell(op, c, co, NOTIFY_ACTIVATED, NULL);
+}
+
+enum store_status collab_start_scheduled(struct store_conn *c, struct collab *co,
+                                         const struct secret *secret, int64_t now_ms)
+{
+  if (co->state != COLLAB_APPROVED || !co->starts_on[0] || collab_start_waits(co, now_ms))
+    return STORE_OK;
+  enum store_status st = start_service(c, co, "the scheduled start came: the service is in place");
+  struct notify_req rq = {.ev = NOTIFY_ACTIVATED, .secret = secret};
+  if (st == STORE_OK)
+    st = notify_collab(c, co, &rq);
+  rq.ev = NOTIFY_STARTED;
+  return st == STORE_OK ? notify_collab(c, co, &rq) : st;
 }
 
 enum store_status collab_check_task(struct collab_op *op, struct store_conn *c,

@@ -27,7 +27,21 @@ enum store_status collab_set_agreement_dates(struct store_conn *c, struct collab
 /* A new agreement period from today: starts_on today, renews_on after co's period (the day
  * clamped to the month's end). False when the date cannot be computed. */
 bool collab_start_agreement_today(struct collab *co);
-/* The follow-on step of ways 1-3: approved -> active by the system, with its own event. */
+/* Whether on ("YYYY-MM-DD") may be a scheduled start at now_ms: not before today in the
+ * offices' time zone, nor after the agreement's renewal (sub_renews_on for a continuing
+ * agreement; NULL: a new one, period_months from today). False with the reason in words in
+ * msg. */
+bool collab_start_day_ok(const char *on, const char *sub_renews_on, int period_months,
+                         int64_t now_ms, char *msg, size_t len);
+/* True when co is approved and its scheduled start (starts_on) is after the day of now_ms in
+ * the offices' time zone: it stays approved until then. */
+bool collab_start_waits(const struct collab *co, int64_t now_ms);
+/* For the sweep: when co is approved and its scheduled day has come (at now_ms), approved ->
+ * active by the system (as collab_provision), both parties told; else nothing. */
+enum store_status collab_start_scheduled(struct store_conn *c, struct collab *co,
+                                         const struct secret *secret, int64_t now_ms);
+/* The follow-on step of ways 1-3: approved -> active by the system, with its own event; with
+ * a scheduled start still to come it stays approved and only the office is told. */
 enum store_status collab_provision(struct collab_op *op, struct store_conn *c, struct collab *co);
 /* Checks that task_id is an open task of co's office for a customer of co's company; on
  * success sets co->task_id and co->customer_id, else refuses op (task_required). */

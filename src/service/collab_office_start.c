@@ -2,6 +2,8 @@
  * the company's relation decides (ways 1-3), in one transaction that writes the collaboration,
  * its first event and its invitation e-mails (collab_start.c). */
 #include "collab_internal.h"
+#include "domain/dates.h"
+#include "util.h"
 #include "store_identity.h"
 #include "store_register.h"
 #include "store_variants.h"
@@ -99,6 +101,31 @@ static bool plan_terms(struct start *s, const struct company *cp, const struct v
   return false;
 }
 
+/* A scheduled start (in->starts_on) into co->starts_on, when collab_start_day_ok allows it
+ * (the renewal: a continuing agreement's is the subscription's). Today is no schedule: it
+ * starts on approval. False after refusing s. */
+static bool plan_start(struct start *s, const struct company *cp,
+                       const struct collab_activation *plan, struct collab *co)
+{
+  const char *on = s->in->starts_on;
+  if (!on)
+    return true;
+  int64_t now = util_now_ms();
+  char msg[240], today[DATE_LEN];
+  if (collab_start_day_ok(on,
+                          plan->agreement_continues && cp->has_subscription ? cp->sub.renews_on
+                                                                             : NULL,
+                          plan->period_months, now, msg, sizeof msg)) {
+    date_local_of_ms(now, today, sizeof today);
+    if (strcmp(on, today) > 0) /* today: no schedule, it starts on approval */
+      snprintf(co->starts_on, sizeof co->starts_on, "%s", on);
+    return true;
+  }
+  refuse_field(&s->rf, "starts_on", msg);
+  snprintf(s->rf.detail, sizeof s->rf.detail, "Invalid starts_on: %s", msg);
+  return false;
+}
+
 /* Way 3: the administrator named in the request becomes co->administrator_id. An
  * administrator of the company with that e-mail (from an earlier invitation that was withdrawn,
  * declined or expired) is reused as it is; otherwise one is created, the main contact when the
@@ -179,6 +206,8 @@ static enum store_status activate_tx(struct store_conn *c, void *arg)
   co->agreement_continues = plan.agreement_continues;
   co->initiated_by = COLLAB_BY_OFFICE;
   co->way = plan.way;
+  if (!plan_start(s, cp, &plan, co))
+    goto cleanup;
   bool created_admin = false;
   if (plan.creates_administrator &&
       (st = take_administrator(c, cp->id, &s->in->administrator, co, &created_admin)) != STORE_OK)
@@ -188,6 +217,8 @@ static enum store_status activate_tx(struct store_conn *c, void *arg)
                 co->variant, "invoice_recipient", co->invoice_recipient, "agreement_period_months",
                 co->agreement_period_months, "upgrade", plan.upgrade, "agreement_continues",
                 plan.agreement_continues, "task_id", co->task_id);
+  if (co->starts_on[0])
+    json_object_set_new(details, "starts_on", json_string(co->starts_on));
   if (plan.creates_administrator) {
     json_object_set_new(details, "administrator_id", json_string(co->administrator_id));
     json_object_set_new(details, "administrator_created", json_boolean(created_admin));

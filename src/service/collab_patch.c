@@ -3,6 +3,8 @@
  * the variant rule applies). Each change is checked by the state machine and recorded as its
  * own event, all in one transaction. */
 #include "collab_internal.h"
+#include "domain/dates.h"
+#include "service/collab_render.h"
 #include "store_identity.h"
 
 #include <stdio.h>
@@ -66,7 +68,7 @@ static enum store_status change_terms(struct collab_op *op, struct store_conn *c
     co->agreement_period_months = period;
     /* a new period is a new agreement period, starting today; one that has not started yet
      * gets its dates when the collaboration becomes active */
-    if (co->starts_on[0]) {
+    if (co->starts_on[0] && co->state == COLLAB_ACTIVE) { /* not a scheduled start */
       if (!collab_start_agreement_today(co)) {
         json_decref(details);
         return STORE_ERROR;
@@ -91,6 +93,60 @@ static enum store_status change_terms(struct collab_op *op, struct store_conn *c
     return st;
   }
   return record(op, c, co, COLLAB_EV_CHANGE_TERMS, details);
+}
+
+/* The office moves or clears (in->starts_on_given with starts_on NULL) the scheduled start of
+ * its invitation or approved collaboration, until it starts; cleared, or moved to today, an
+ * approved one starts with the next sweep (and reads as active at once). */
+static enum store_status change_start(struct collab_op *op, struct store_conn *c,
+                                      struct collab *co, bool *changed)
+{
+  const char *on = op->in->starts_on;
+  if (!op->in->starts_on_given || (on ? strcmp(on, co->starts_on) == 0 : !co->starts_on[0]))
+    return STORE_OK;
+  /* who may: as for the task, the office's own particulars of the invitation */
+  if (!collab_op_allows(op, COLLAB_EV_CHANGE_TASK))
+    return STORE_OK;
+  if (co->initiated_by != COLLAB_BY_OFFICE ||
+      (op->from != COLLAB_INVITED && op->from != COLLAB_APPROVED) ||
+      (op->from == COLLAB_APPROVED && !collab_start_waits(co, op->now_ms))) {
+    refuse(&op->rf, ERR_CONFLICT,
+           "Only the start of an office's invitation, or of an approved collaboration that "
+           "has not started yet, can be moved or cleared; this one is %s",
+           collab_state_str(op->from == COLLAB_APPROVED ? COLLAB_ACTIVE : op->from));
+    return STORE_OK;
+  }
+  char msg[240], today[DATE_LEN];
+  date_local_of_ms(op->now_ms, today, sizeof today);
+  if (on) {
+    struct company *cp = malloc(sizeof *cp);
+    if (!cp)
+      return STORE_ERROR;
+    enum store_status st = store_company_get(c, co->company_id, cp);
+    bool ok = st == STORE_OK &&
+              collab_start_day_ok(on,
+                                  co->agreement_continues && cp->has_subscription
+                                      ? cp->sub.renews_on
+                                      : NULL,
+                                  co->agreement_period_months, op->now_ms, msg, sizeof msg);
+    free(cp);
+    if (st != STORE_OK)
+      return st == STORE_NOT_FOUND ? STORE_ERROR : st;
+    if (!ok) {
+      refuse_field(&op->rf, "starts_on", msg);
+      snprintf(op->rf.detail, sizeof op->rf.detail, "Invalid starts_on: %s", msg);
+      return STORE_OK;
+    }
+  }
+  char before[DATE_LEN];
+  snprintf(before, sizeof before, "%s", co->starts_on);
+  /* an invitation without a date starts on approval; an approved one, today */
+  const char *to = on && strcmp(on, today) > 0 ? on : op->from == COLLAB_APPROVED ? today : "";
+  snprintf(co->starts_on, sizeof co->starts_on, "%s", to);
+  *changed = true;
+  return record(op, c, co, COLLAB_EV_CHANGE_TERMS,
+                json_pack("{s:{s:o, s:o}}", "starts_on", "from", collab_str_or_null(before),
+                          "to", collab_str_or_null(co->starts_on)));
 }
 
 /* Way 3, while nobody has answered: the office corrects the administrator it named. The
@@ -185,6 +241,8 @@ static enum store_status patch_apply(struct collab_op *op, struct store_conn *c,
     st = change_terms(op, c, co, &changed);
   if (st == STORE_OK && !refused(&op->rf))
     st = change_variant(op, c, co, &changed);
+  if (st == STORE_OK && !refused(&op->rf))
+    st = change_start(op, c, co, &changed);
   if (st == STORE_OK && !refused(&op->rf) && !changed)
     op->unchanged = true;
   return st;
@@ -199,6 +257,7 @@ enum store_status collab_patch(const struct app *app, const struct collab_action
                          : in->invoice_recipient ? COLLAB_EV_CHANGE_TERMS
                          : in->period_months     ? COLLAB_EV_CHANGE_TERMS
                          : in->variant           ? COLLAB_EV_CHANGE_VARIANT
+                         : in->starts_on_given   ? COLLAB_EV_CHANGE_TASK
                                                  : COLLAB_EV_CHANGE_TASK;
   return collab_op_exec(app, in, ev, patch_apply, NULL, out);
 }

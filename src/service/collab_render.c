@@ -33,6 +33,13 @@ json_t *collab_json(const struct collab *co, const struct collab_mail_state *mai
   if (co->last_reminder_ms)
     date_iso_ms(co->last_reminder_ms, reminded, sizeof reminded);
   enum collab_state st = collab_effective_state(co->state, co->expires_at_ms, now_ms);
+  /* a scheduled start whose day came reads as active before the sweep has made it so */
+  if (st == COLLAB_APPROVED && co->starts_on[0]) {
+    char today[DATE_LEN];
+    date_local_of_ms(now_ms, today, sizeof today);
+    if (strcmp(co->starts_on, today) <= 0)
+      st = COLLAB_ACTIVE;
+  }
   json_t *company = json_pack("{s:s, s:s, s:s}", "id", co->company_id, "corporate_id",
                               co->corporate_id, "name", co->company_name);
   json_t *o = json_pack(

@@ -1,5 +1,6 @@
 /* collab_sweep.c - the expiry sweeper: a thread that, every --expiry-sweep-interval seconds,
- * drops sign-in links and sessions a day past their end, and records invitations that lapsed
+ * drops sign-in links and sessions a day past their end, starts approved collaborations whose
+ * scheduled day has come (collab_start_due), and records invitations that lapsed
  * unanswered as expired (state, version, an event by the
  * system dated at the expiry), so that the history and the one-open-per-office-and-company
  * rule do not wait for the next request to touch them. Reads never wait for it: a lapsed
@@ -8,6 +9,7 @@
 
 #include "app.h"
 #include "collab_internal.h"
+#include "domain/dates.h"
 #include "log.h"
 #include "store_session.h"
 #include "util.h"
@@ -29,8 +31,31 @@ struct collab_sweeper {
 
 struct sweep {
   int64_t now_ms;
-  size_t expired;
+  size_t expired, started;
 };
+
+enum store_status collab_start_due(struct store_conn *c, int64_t now_ms, size_t *started)
+{
+  *started = 0;
+  char today[DATE_LEN];
+  date_local_of_ms(now_ms, today, sizeof today);
+  char (*ids)[COLLAB_ID_LEN] = malloc(SWEEP_BATCH * sizeof *ids);
+  struct collab *co = malloc(sizeof *co);
+  size_t n = 0;
+  enum store_status st =
+      ids && co ? store_collab_due_starts(c, today, ids, SWEEP_BATCH, &n) : STORE_ERROR;
+  for (size_t i = 0; st == STORE_OK && i < n; i++) {
+    st = store_collab_get(c, ids[i], co);
+    /* no link is sent when it starts: no secret needed */
+    if (st == STORE_OK)
+      st = collab_start_scheduled(c, co, NULL, now_ms);
+    if (st == STORE_OK)
+      (*started)++;
+  }
+  free(ids);
+  free(co);
+  return st;
+}
 
 static enum store_status sweep_tx(struct store_conn *c, void *arg)
 {
@@ -50,12 +75,12 @@ static enum store_status sweep_tx(struct store_conn *c, void *arg)
   }
   free(ids);
   free(co);
-  return st;
+  return st == STORE_OK ? collab_start_due(c, sw->now_ms, &sw->started) : st;
 }
 
 size_t collab_sweep_once(struct app *app)
 {
-  size_t total = 0;
+  size_t total = 0, started = 0;
   for (;;) {
     struct sweep sw = {.now_ms = util_now_ms()};
     enum store_status st = store_write(app->store, sweep_tx, &sw);
@@ -64,9 +89,12 @@ size_t collab_sweep_once(struct app *app)
       break;
     }
     total += sw.expired;
-    if (sw.expired < SWEEP_BATCH)
+    started += sw.started;
+    if (sw.expired < SWEEP_BATCH && sw.started < SWEEP_BATCH)
       break;
   }
+  if (started > 0)
+    log_json(LOG_INFO, "scheduled_starts", json_pack("{s:I}", "count", (json_int_t)started));
   if (total > 0)
     log_json(LOG_INFO, "invitations_expired", json_pack("{s:I}", "count", (json_int_t)total));
   return total;

@@ -249,6 +249,19 @@ enum store_status store_collab_update(struct store_conn *c, struct collab *co, b
   return drop_links ? store_collab_links_drop(c, co->id) : STORE_OK;
 }
 
+/* The ids the bound statement s selects (its first column), at most max, into ids[0..*n). */
+static enum store_status read_ids(struct store_conn *c, struct db_stmt *s,
+                                  char (*ids)[COLLAB_ID_LEN], size_t max, size_t *n)
+{
+  db_bind_int(s, ":max", (int64_t)max);
+  *n = 0;
+  enum store_status st;
+  while ((st = db_step_row(c, s)) == STORE_OK && *n < max)
+    db_col_text(s, 0, ids[(*n)++], COLLAB_ID_LEN);
+  db_reset(s);
+  return st == STORE_NOT_FOUND || st == STORE_OK ? STORE_OK : st;
+}
+
 enum store_status store_collab_due_expiries(struct store_conn *c, int64_t now_ms,
                                             char (*ids)[COLLAB_ID_LEN], size_t max, size_t *n)
 {
@@ -257,11 +270,17 @@ enum store_status store_collab_due_expiries(struct store_conn *c, int64_t now_ms
   if (!s)
     return STORE_ERROR;
   db_bind_int(s, ":now", now_ms);
-  db_bind_int(s, ":max", (int64_t)max);
-  *n = 0;
-  enum store_status st;
-  while ((st = db_step_row(c, s)) == STORE_OK && *n < max)
-    db_col_text(s, 0, ids[(*n)++], COLLAB_ID_LEN);
-  db_reset(s);
-  return st == STORE_NOT_FOUND || st == STORE_OK ? STORE_OK : st;
+  return read_ids(c, s, ids, max, n);
+}
+
+enum store_status store_collab_due_starts(struct store_conn *c, const char *today,
+                                          char (*ids)[COLLAB_ID_LEN], size_t max, size_t *n)
+{
+  struct db_stmt *s = db_stmt(c, "SELECT id FROM collaborations WHERE state = 'approved' AND "
+                                 "starts_on IS NOT NULL AND starts_on <= :today "
+                                 "ORDER BY starts_on, id LIMIT :max");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text(s, ":today", today);
+  return read_ids(c, s, ids, max, n);
 }

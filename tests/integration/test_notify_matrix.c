@@ -22,7 +22,8 @@ static char office_b[FX_ID_LEN], tok_b[FX_TOKEN_LEN], tok_support[FX_TOKEN_LEN];
 static char tok_maja[FX_TOKEN_LEN], tok_mats[FX_TOKEN_LEN], tok_olof[FX_TOKEN_LEN],
     tok_nora[FX_TOKEN_LEN];
 static char c1[FX_ID_LEN], c2[FX_ID_LEN], cb[FX_ID_LEN], c9[FX_ID_LEN], c10[FX_ID_LEN],
-    c11[FX_ID_LEN], c12[FX_ID_LEN], c13[FX_ID_LEN], c14[FX_ID_LEN], c15[FX_ID_LEN];
+    c11[FX_ID_LEN], c12[FX_ID_LEN], c13[FX_ID_LEN], c14[FX_ID_LEN], c15[FX_ID_LEN],
+    c16[FX_ID_LEN];
 
 #define A_INFO "info@byra-ett.se"
 #define A_LISA "lisa@byra-ett.se"
@@ -31,6 +32,7 @@ static char c1[FX_ID_LEN], c2[FX_ID_LEN], cb[FX_ID_LEN], c9[FX_ID_LEN], c10[FX_I
 #define MATS "mats@matris.se"
 #define OLOF "olof@ost.se"
 #define NORA "nora@nord.se"
+#define SIV "siv@senare.se"
 
 struct expect {
   const char *collab; /* one of the ids above */
@@ -194,7 +196,41 @@ static void flows_new_customer(void)
            t);
 }
 
+/* Company S: a start scheduled for tomorrow (Stockholm), approved at once, started by the
+ * sweep run as of tomorrow noon. */
+static void flows_scheduled_start(void)
+{
+  char company[FX_ID_LEN], id[FX_ID_LEN], tok_siv[FX_TOKEN_LEN], cu[FX_ID_LEN], t[FX_ID_LEN];
+  fx_company(&s, "556100-2147", "Senare AB", "account", company);
+  fx_customer_admin(&s, "556100-2147", "Siv Senare", SIV, id, tok_siv);
+  cx_customer(&s, tok_lisa, "556100-2147", "S", "s@kund.se", cu);
+  cx_task(&s, tok_lisa, cu, "Löpande", t);
+  char today[DATE_LEN], tomorrow[DATE_LEN], body[200], at[DATE_TIME_LEN];
+  date_local_of_ms(util_now_ms(), today, sizeof today);
+  int64_t days = 0;
+  CHECK(date_to_days(today, &days));
+  date_of_ms((days + 1) * 86400000, tomorrow, sizeof tomorrow);
+  snprintf(body, sizeof body,
+           "{\"task_id\":\"TASK\",\"variant\":\"smart\",\"invoice_recipient\":\"office\","
+           "\"agreement_period_months\":12,\"starts_on\":\"%s\"}",
+           tomorrow);
+  activate(cu, tok_lisa, c16, body, t);
+  action(c16, "approve", tok_siv, NULL);
+  date_iso_s((days + 1) * 86400000 + 12 * 3600000, at, sizeof at);
+  const char *args[] = {"admin", "start-due", "--at", at, NULL};
+  char *out = NULL;
+  CHECK_INT(run_cli(&s, args, &out), 0);
+  CHECK(out && strstr(out, "started: 1"));
+  free(out);
+}
+
 static const struct expect expected[] = {
+    {c16, "invitation_customer", SIV, "sv", 1},
+    {c16, "approved_office", A_INFO, "sv", 1},
+    {c16, "approved_office", A_LISA, "sv", 1},
+    {c16, "activated_customer", SIV, "sv", 1},
+    {c16, "started_office", A_INFO, "sv", 1},
+    {c16, "started_office", A_LISA, "sv", 1},
     {c1, "invitation_customer", MAJA, "en", 2}, /* the invitation and the reminder */
     {c1, "invitation_customer", MATS, "en", 2},
     {c1, "withdrawn_customer", MAJA, "en", 1},
@@ -358,6 +394,7 @@ int main(void)
   flows_customer_answers();
   flows_customer_invites();
   flows_new_customer();
+  flows_scheduled_start();
   size_t total = 0;
   for (size_t i = 0; i < N_EXPECTED; i++)
     total += (size_t)expected[i].count;

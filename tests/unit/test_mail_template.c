@@ -47,6 +47,8 @@ static const struct {
      "lost: approval flow, several users."},
     {"company_reset_office", "förlorade: attestflöde, flera användare.",
      "lost: approval flow, several users."},
+    {"started_office", "började i dag, den dag ni kom överens om",
+     "started today, on the day you agreed"},
     {"terms_changed_customer", "betalas tjänsten av företaget, och avtalsperioden är 12 månader",
      "the service is paid for by the company, and the agreement period is 12 months"},
 };

@@ -52,6 +52,8 @@ static const struct want table[] = {
      "administrators:company_reset_customer; all offices:company_reset_office"},
     {NOTIFY_OFFICE_ACCEPTED, C, BY_OFFICE, "administrators:office_accepted"},
     {NOTIFY_OFFICE_ACCEPTED, O, BY_OFFICE, ""},
+    {NOTIFY_STARTED, O, ANY, "office:started_office"},
+    {NOTIFY_STARTED, C, ANY, ""},
 };
 
 static void describe(const struct notify_step *steps, size_t n, char *out, size_t len)
