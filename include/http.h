@@ -131,7 +131,12 @@ unsigned http_throttle(struct request *req, const char *key);
 /* ---- replies: each queues exactly one response and returns libmicrohttpd's result ---- */
 /* Adds a header to the coming reply (the value is copied). */
 void http_add_header(struct request *req, const char *name, const char *value);
-/* Sends body (reference stolen) as application/json. etag may be NULL. */
+/* Adds `Link: <path?query>; rel="next"` to the coming reply: this request's path and query
+ * with the argument name set to value (a list page's next cursor). */
+void http_link_next(struct request *req, const char *name, const char *value);
+/* Sends body (reference stolen) as application/json. etag may be NULL: a GET or HEAD answered
+ * 200 then gets a weak ETag of the body. A GET or HEAD whose If-None-Match names the ETag is
+ * answered 304 with the ETag and no body instead. */
 enum MHD_Result reply_json(struct request *req, unsigned status, json_t *body);
 enum MHD_Result reply_json_etag(struct request *req, unsigned status, json_t *body,
                                 const char *etag);
