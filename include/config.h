@@ -9,6 +9,7 @@
 
 struct config {
   char *bind;             /* address to listen on */
+  char *metrics_bind;     /* "ADDR:PORT" of a second listener serving only /metrics; "": none */
   long port;              /* 0 picks a free port */
   char *db;               /* SQLite database file */
   long threads;           /* HTTP worker threads */

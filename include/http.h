@@ -67,6 +67,7 @@ struct request {
   unsigned status;                 /* status sent, for the access log */
   enum err_code error;             /* the problem sent, ERR_NONE for a success */
   int64_t started_ms;
+  int64_t started_us;              /* the same moment in µs, for the latency histogram */
   const char *extra_names[HTTP_MAX_EXTRA_HEADERS];
   char *extra_values[HTTP_MAX_EXTRA_HEADERS];
   size_t n_extra;
@@ -99,6 +100,8 @@ struct http_options {
                                       path is never logged ("invitations") */
   http_authenticator authenticate;
   struct app *app;
+  bool metrics;                    /* count this server's requests and connections in
+                                      metrics.h (the main server; not the --metrics-bind one) */
 };
 
 struct http_server;
@@ -140,6 +143,9 @@ void http_link_next(struct request *req, const char *name, const char *value);
 enum MHD_Result reply_json(struct request *req, unsigned status, json_t *body);
 enum MHD_Result reply_json_etag(struct request *req, unsigned status, json_t *body,
                                 const char *etag);
+/* Sends text (malloc'd, taken: freed by the library) of len bytes as content_type. */
+enum MHD_Result reply_text(struct request *req, unsigned status, const char *content_type,
+                           char *text, size_t len);
 /* Sends an empty reply (204, 304 ...). */
 enum MHD_Result reply_empty(struct request *req, unsigned status);
 /* Sends an RFC 9457 problem for the catalogue entry, with a printf-style detail. */

@@ -7,8 +7,9 @@ packages=(build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libs
           libcurl4-openssl-dev uuid-dev libssl-dev sqlite3 curl jq perl)
 if [ "${1:-}" = "--test" ]; then
   # wrk runs the benchmark; clang-14 and its runtimes (libFuzzer, sanitizers) build
-  # tests/fuzz; valgrind runs scripts/valgrind.sh.
-  packages+=(python3-aiosmtpd nodejs npm wrk clang-14 libclang-rt-14-dev valgrind)
+  # tests/fuzz; valgrind runs scripts/valgrind.sh; prometheus brings promtool, which checks
+  # GET /metrics (tests/integration/test_metrics.c).
+  packages+=(python3-aiosmtpd nodejs npm wrk clang-14 libclang-rt-14-dev valgrind prometheus)
 fi
 
 missing=()

@@ -169,6 +169,48 @@ static unsigned fit_open_files(unsigned max_connections)
   return fit;
 }
 
+/* Starts the --metrics-bind listener ("ADDR:PORT", "[ADDR]:PORT"): main's options with only
+ * GET /metrics, open, one thread, few connections, not counted in the metrics. *srv stays NULL
+ * when none is set; false (said on stderr) when the value is bad or it cannot listen. */
+static bool start_metrics_listener(const struct config *cfg, const struct http_options *main_opts,
+                                   struct http_server **srv)
+{
+  *srv = NULL;
+  if (!*cfg->metrics_bind)
+    return true;
+  char host[256];
+  const char *colon = strrchr(cfg->metrics_bind, ':');
+  const char *h = cfg->metrics_bind;
+  size_t hl = colon ? (size_t)(colon - h) : 0;
+  if (hl >= 2 && h[0] == '[' && h[hl - 1] == ']')
+    h++, hl -= 2;
+  char *end = NULL;
+  long port = colon ? strtol(colon + 1, &end, 10) : -1;
+  if (!colon || hl == 0 || hl >= sizeof host || !end || *end || end == colon + 1 || port < 0 ||
+      port > 65535) {
+    fprintf(stderr, "advisord: --metrics-bind must be ADDR:PORT (e.g. 127.0.0.1:9464, "
+                    "[::1]:9464), not '%s'\n", cfg->metrics_bind);
+    return false;
+  }
+  memcpy(host, h, hl);
+  host[hl] = '\0';
+  struct http_options o = *main_opts;
+  o.bind = host;
+  o.port = (uint16_t)port;
+  o.threads = 1;
+  o.max_connections = 16;
+  o.max_connections_per_ip = 16;
+  o.guess_limit = o.throttle_per_key = o.throttle_per_client = 0;
+  o.routes = api_metrics_routes;
+  o.n_routes = api_metrics_routes_count;
+  o.metrics = false;
+  if (!(*srv = http_start(&o)))
+    return false;
+  log_json(LOG_INFO, "metrics_listening",
+           json_pack("{s:s, s:i}", "bind", host, "port", (int)http_port(*srv)));
+  return true;
+}
+
 static int cmd_serve(const struct config *cfg, int argc, char **argv)
 {
   if (argc > 0) {
@@ -221,6 +263,7 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
       .secret_after = api_secret_after_segments,
       .authenticate = api_authenticate,
       .app = &app,
+      .metrics = true,
   };
   /* Keep one worker free for /healthz and reads while another process holds the write lock. */
   store_set_lock_waiters(st, opts.threads > 1 ? opts.threads - 1 : 1);
@@ -234,8 +277,9 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
     store_close(st);
     return 1;
   }
-  struct http_server *srv = http_start(&opts);
-  if (!srv) {
+  struct http_server *srv = http_start(&opts), *metrics_srv = NULL;
+  if (!srv || !start_metrics_listener(cfg, &opts, &metrics_srv)) {
+    http_stop(srv, 0);
     collab_sweeper_stop(sweeper);
     mailer_stop(app.mailer);
     store_close(st);
@@ -251,6 +295,7 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
   sigwait(&stop, &sig);
   log_json(LOG_INFO, "stopping", json_pack("{s:s, s:i}", "signal", strsignal(sig),
                                            "drain_timeout_s", (int)cfg->drain_timeout));
+  http_stop(metrics_srv, 0);
   http_stop(srv, (unsigned)cfg->drain_timeout);
   collab_sweeper_stop(sweeper);
   mailer_stop(app.mailer);

@@ -9,6 +9,9 @@
 enum MHD_Result api_healthz(struct request *req);
 enum MHD_Result api_readyz(struct request *req);
 
+/* metrics.c */
+enum MHD_Result api_metrics(struct request *req);
+
 /* variants.c */
 enum MHD_Result api_variants_list(struct request *req);
 enum MHD_Result api_variants_get(struct request *req);

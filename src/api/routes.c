@@ -11,6 +11,8 @@
 const struct route api_routes[] = {
     {"GET", "/healthz", api_healthz, PUBLIC, 0},
     {"GET", "/readyz", api_readyz, PUBLIC, 0},
+    /* Prometheus (metrics.c): support and administrators here; anyone on --metrics-bind */
+    {"GET", "/metrics", api_metrics, VENDOR, 0},
     {"GET", "/v1/variants", api_variants_list, PUBLIC, 0},
     {"GET", "/v1/variants/{code}", api_variants_get, PUBLIC, 0},
     {"POST", "/v1/variant-changes/preview", api_variant_change_preview, PUBLIC, ROUTE_JSON_BODY},
@@ -90,5 +92,11 @@ const struct route api_routes[] = {
 };
 
 const size_t api_routes_count = sizeof api_routes / sizeof api_routes[0];
+
+/* The --metrics-bind listener serves this alone, to whoever reaches its address. */
+const struct route api_metrics_routes[] = {
+    {"GET", "/metrics", api_metrics, PUBLIC, 0},
+};
+const size_t api_metrics_routes_count = 1;
 
 const char *const api_secret_after_segments[] = {"invitations", NULL};

@@ -28,6 +28,10 @@ struct option_def {
 static const struct option_def options[] = {
     STR(bind, "--bind", "ADVISORD_BIND", "127.0.0.1", "IPv4 or IPv6 address to listen on"),
     NUM(port, "--port", "ADVISORD_PORT", "8080", 0, 65535, "TCP port (0 picks a free one)"),
+    STR(metrics_bind, "--metrics-bind", "ADVISORD_METRICS_BIND", "",
+        "ADDR:PORT ([ADDR]:PORT for IPv6) of a second listener that serves only GET /metrics, "
+        "to anyone who reaches it (bind it to a private address); empty: none, and /metrics "
+        "on the main port answers only a support or admin token"),
     STR(db, "--db", "ADVISORD_DB", "var/advisor.db", "SQLite database file"),
     NUM(threads, "--threads", "ADVISORD_THREADS", "0", 0, 256,
         "HTTP worker threads (0: one per CPU core)"),

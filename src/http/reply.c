@@ -126,6 +126,12 @@ enum MHD_Result reply_json(struct request *req, unsigned status, json_t *body)
   return send_json(req, status, body, "application/json", NULL);
 }
 
+enum MHD_Result reply_text(struct request *req, unsigned status, const char *content_type,
+                           char *text, size_t len)
+{
+  return queue(req, status, text, len, content_type, NULL);
+}
+
 enum MHD_Result reply_empty(struct request *req, unsigned status)
 {
   return queue(req, status, NULL, 0, NULL, NULL);
