@@ -28,7 +28,7 @@ void metrics_connection_cut(const char *reason);
 
 /* How a store transaction ended: committed; rolled back because its work said so (nothing to
  * do, a conflict, a refusal); gave up on a database locked elsewhere; failed (an error). */
-enum metrics_tx { METRICS_TX_COMMITTED, METRICS_TX_ROLLED_BACK, METRICS_TX_BUSY, METRICS_TX_ERROR };
+enum metrics_tx { METRICS_TX_ROLLED_BACK, METRICS_TX_COMMITTED, METRICS_TX_BUSY, METRICS_TX_ERROR };
 /* A store transaction ended: a write (else a read), how, and how many times it was tried again
  * (lost races for the lock). */
 void metrics_store_tx(bool write, enum metrics_tx outcome, unsigned retries);

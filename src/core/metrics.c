@@ -200,7 +200,7 @@ void metrics_render(FILE *out)
   render_requests(out);
   render_connections(out);
   static const char *const kinds[] = {"read", "write"};
-  static const char *const outcomes[] = {"committed", "rolled_back", "busy", "error"};
+  static const char *const outcomes[] = {"rolled_back", "committed", "busy", "error"};
   metrics_family(out, "advisord_db_transactions_total", "counter",
                  "Database transactions, by kind and outcome (rolled_back: its work decided "
                  "so, e.g. nothing to do or a refusal; busy: gave up on a database locked "

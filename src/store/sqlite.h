@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "metrics.h"
 #include "store.h"
 
 struct stmt_slot {
@@ -50,6 +51,15 @@ void db_bind_int(sqlite3_stmt *st, const char *name, int64_t value);
 void db_col_text(sqlite3_stmt *st, int col, char *buf, size_t len);
 /* Rows changed by the last statement on c. */
 int db_changes(struct store_conn *c);
+
+/* How a transaction that ended with s counts in metrics.h. */
+static inline enum metrics_tx db_tx_outcome(enum store_status s)
+{
+  return s == STORE_OK      ? METRICS_TX_COMMITTED
+         : s == STORE_BUSY  ? METRICS_TX_BUSY
+         : s == STORE_ERROR ? METRICS_TX_ERROR
+                            : METRICS_TX_ROLLED_BACK; /* the work said no (not found, abort) */
+}
 
 /* migrate.c: brings the schema of c's database up to date (or only checks it). */
 enum store_status store_migrate_conn(struct store_conn *c, bool apply, char *why, unsigned len);

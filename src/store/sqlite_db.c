@@ -2,7 +2,6 @@
  * the thread exits), statements prepared once per connection, and the transaction runner. */
 #include "log.h"
 #include "sqlite.h"
-#include "metrics.h"
 #include "util.h"
 
 #include <pthread.h>
@@ -340,8 +339,8 @@ static enum store_status run_tx(struct store *st, const char *begin, store_tx_fn
   c->cut_short = false;
   c->deadline_ms = util_mono_ms() + LOCK_WAIT_MS;
   /* A wait cut short is not tried again: its thread is wanted elsewhere. */
-  int attempt = 0;
-  for (; attempt < TX_ATTEMPTS && s == STORE_BUSY && !c->cut_short; attempt++) {
+  int attempt;
+  for (attempt = 0; attempt < TX_ATTEMPTS && s == STORE_BUSY && !c->cut_short; attempt++) {
     if (attempt)
       backoff(attempt);
     if (attempt && util_mono_ms() >= c->deadline_ms)
@@ -359,12 +358,7 @@ static enum store_status run_tx(struct store *st, const char *begin, store_tx_fn
       db_exec(c, "ROLLBACK");
   }
   c->in_tx = false;
-  metrics_store_tx(begin[5] == ' ',
-                   s == STORE_OK     ? METRICS_TX_COMMITTED
-                   : s == STORE_BUSY ? METRICS_TX_BUSY
-                   : s == STORE_ERROR ? METRICS_TX_ERROR
-                                      : METRICS_TX_ROLLED_BACK,
-                   attempt > 1 ? (unsigned)(attempt - 1) : 0);
+  metrics_store_tx(begin[5] == ' ', db_tx_outcome(s), attempt > 1 ? (unsigned)(attempt - 1) : 0);
   if (s == STORE_BUSY && !c->cut_short) { /* a full wait: the lock is held elsewhere */
     pthread_mutex_lock(&st->mu);
     st->gave_up_ms = util_mono_ms();
