@@ -30,6 +30,7 @@ struct config {
   char *cors_origins;     /* comma-separated allow-list of origins ("*" for any) */
   char *log_level;        /* debug|info|warn|error */
   char *log_format;       /* console (JSON lines + a plain start line) | json (JSON lines only) */
+  char *log_file;         /* JSON lines go here instead of stderr, reopened on SIGHUP; "": stderr */
   char *secret_file;      /* server secret (derives invitation tokens; never in the database) */
   long invitation_ttl;    /* seconds an invitation stays open */
   long reminder_interval; /* seconds between two reminders of one invitation */

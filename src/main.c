@@ -129,8 +129,8 @@ static const char *shell_word(const char *s, char *out, size_t len)
  * where it listens, where its data is, and the command that creates a first office. */
 static void say_hello(const struct config *cfg, unsigned port)
 {
-  if (strcmp(cfg->log_format, "console") != 0)
-    return;
+  if (strcmp(cfg->log_format, "console") != 0 || *cfg->log_file)
+    return; /* a log file holds JSON lines only */
   bool v6 = strchr(cfg->bind, ':') != NULL;
   char mail[600], url[512], prog[600], db[600];
   if (*cfg->smtp_url) {
@@ -211,6 +211,18 @@ static bool start_metrics_listener(const struct config *cfg, const struct http_o
   return true;
 }
 
+/* SIGHUP: the log file anew (logrotate moved the old one away); without one, nothing. */
+static void reopen_log(const struct config *cfg)
+{
+  if (!*cfg->log_file)
+    return;
+  if (log_to_file(cfg->log_file))
+    log_json(LOG_INFO, "log_reopened", json_pack("{s:s}", "file", cfg->log_file));
+  else /* the old file stays in use: lines are not lost */
+    log_json(LOG_ERROR, "log_reopen_failed",
+             json_pack("{s:s, s:s}", "file", cfg->log_file, "reason", strerror(errno)));
+}
+
 static int cmd_serve(const struct config *cfg, int argc, char **argv)
 {
   if (argc > 0) {
@@ -222,9 +234,15 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
   sigemptyset(&stop);
   sigaddset(&stop, SIGINT);
   sigaddset(&stop, SIGTERM);
+  sigaddset(&stop, SIGHUP); /* not a stop: the log file is opened again */
   pthread_sigmask(SIG_BLOCK, &stop, NULL);
   signal(SIGPIPE, SIG_IGN);
 
+  if (*cfg->log_file && (!make_parent(cfg->log_file) || !log_to_file(cfg->log_file))) {
+    fprintf(stderr, "advisord: cannot open the log file %s: %s\n", cfg->log_file,
+            strerror(errno));
+    return 1;
+  }
   struct store *st = open_store(cfg);
   if (!st)
     return 1;
@@ -292,7 +310,8 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
                      "version", ADVISORD_VERSION));
   say_hello(cfg, http_port(srv));
   int sig = 0;
-  sigwait(&stop, &sig);
+  while (sigwait(&stop, &sig) == 0 && sig == SIGHUP)
+    reopen_log(cfg);
   log_json(LOG_INFO, "stopping", json_pack("{s:s, s:i}", "signal", strsignal(sig),
                                            "drain_timeout_s", (int)cfg->drain_timeout));
   http_stop(metrics_srv, 0);

@@ -77,6 +77,9 @@ static const struct option_def options[] = {
     STR(cors_origins, "--cors-origins", "ADVISORD_CORS_ORIGINS", "",
         "comma-separated origins allowed by CORS (\"*\" for any; empty: none)"),
     STR(log_level, "--log-level", "ADVISORD_LOG_LEVEL", "info", "debug, info, warn or error"),
+    STR(log_file, "--log-file", "ADVISORD_LOG_FILE", "",
+        "file the server's log lines go to instead of stderr (appended; opened again on "
+        "SIGHUP, so logrotate can move it away; empty: stderr)"),
     STR(log_format, "--log-format", "ADVISORD_LOG_FORMAT", "console",
         "console: JSON log lines plus, at start, one plain line saying where the server "
         "listens, where its data is and what to run next; json: JSON log lines only"),
