@@ -246,15 +246,24 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
   struct store *st = open_store(cfg);
   if (!st)
     return 1;
+  int guard = admin_serve_guard(cfg->db); /* keeps `advisord restore` out while we run */
+  if (guard < 0) {
+    fprintf(stderr, "advisord: %s: %s\n", cfg->db,
+            errno == EWOULDBLOCK ? "a restore is running on this database" : strerror(errno));
+    store_close(st);
+    return 1;
+  }
   struct app app = {.cfg = cfg, .store = st};
   char why[512] = "";
   if (!make_parent(cfg->secret_file)) {
     store_close(st);
+    close(guard);
     return 1;
   }
   if (!secret_load(cfg->secret_file, &app.secret, why, sizeof why)) {
     fprintf(stderr, "advisord: %s\n", why);
     store_close(st);
+    close(guard);
     return 1;
   }
   public_url(cfg, app.public_url, sizeof app.public_url);
@@ -287,12 +296,14 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
   store_set_lock_waiters(st, opts.threads > 1 ? opts.threads - 1 : 1);
   if (!(app.mailer = mailer_start(&app))) {
     store_close(st);
+    close(guard);
     return 1;
   }
   struct collab_sweeper *sweeper = collab_sweeper_start(&app);
   if (!sweeper) {
     mailer_stop(app.mailer);
     store_close(st);
+    close(guard);
     return 1;
   }
   struct http_server *srv = http_start(&opts), *metrics_srv = NULL;
@@ -301,6 +312,7 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
     collab_sweeper_stop(sweeper);
     mailer_stop(app.mailer);
     store_close(st);
+    close(guard);
     return 1;
   }
   log_json(LOG_INFO, "listening",
@@ -319,6 +331,7 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
   collab_sweeper_stop(sweeper);
   mailer_stop(app.mailer);
   store_close(st);
+  close(guard); /* after the store: closing it sooner would drop SQLite's POSIX locks */
   log_json(LOG_INFO, "stopped", NULL);
   return 0;
 }
@@ -337,6 +350,8 @@ static const struct command commands[] = {
     {"serve", cmd_serve},
     {"migrate", cmd_migrate},
     {"admin", cmd_admin},
+    {"backup", admin_backup},
+    {"restore", admin_restore},
 };
 
 int main(int argc, char **argv)

@@ -161,7 +161,9 @@ void config_usage(FILE *out)
           "  serve      run the HTTP server (the default)\n"
           "  migrate    apply database migrations and exit\n"
           "  admin ...  create offices, users, companies, customer administrators, support\n"
-          "             (advisord admin --help lists them)\n\n"
+          "             (advisord admin --help lists them)\n"
+          "  backup FILE   copy the database to FILE (new), also while the server runs\n"
+          "  restore FILE  replace the database with the backup FILE (server stopped)\n\n"
           "Flags (each also read from its environment variable; a flag wins):\n");
   for (size_t i = 0; i < N_OPTIONS; i++) {
     const struct option_def *o = &options[i];
