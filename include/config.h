@@ -60,7 +60,17 @@ enum config_result config_load(struct config *cfg, int argc, char **argv, int *a
 void config_free(struct config *cfg);
 /* Calls fn for every setting with its flag and environment variable (for tests and tools). */
 void config_each_option(void (*fn)(const char *flag, const char *env, void *arg), void *arg);
-/* Prints the usage text listing every flag and variable with its default. */
+/* One setting as --help, the man page and the example environment file show it. */
+struct config_setting {
+  const char *flag, *env, *def, *help;
+};
+/* Calls fn for every setting, in the table's order. */
+void config_each_setting(void (*fn)(const struct config_setting *s, void *arg), void *arg);
+/* config_doc.c: the same table written three ways, so they never disagree: the usage text of
+ * --help; the man page advisord(8) (--help-man, in roff); an example environment file with
+ * every variable and its default, commented out (--help-env). */
 void config_usage(FILE *out);
+void config_man(FILE *out);
+void config_env_example(FILE *out);
 
 #endif

@@ -84,8 +84,9 @@ static const struct option_def options[] = {
         "console: JSON log lines plus, at start, one plain line saying where the server "
         "listens, where its data is and what to run next; json: JSON log lines only"),
     STR(secret_file, "--secret-file", "ADVISORD_SECRET_FILE", "var/secret.key",
-        "file with the server's secret key (made on first start; keep it out of backups of "
-        "the database)"),
+        "file with the server's secret key (made on first start; back it up, but apart from "
+        "the database: without it open invitation links stop working, and with both anyone "
+        "can make them)"),
     NUM(invitation_ttl, "--invitation-ttl", "ADVISORD_INVITATION_TTL", "2592000", 1, 315360000,
         "seconds an invitation stays open before it expires"),
     NUM(reminder_interval, "--reminder-interval", "ADVISORD_REMINDER_INTERVAL", "3600", 0,
@@ -153,24 +154,13 @@ void config_each_option(void (*fn)(const char *flag, const char *env, void *arg)
     fn(options[i].flag, options[i].env, arg);
 }
 
-void config_usage(FILE *out)
+void config_each_setting(void (*fn)(const struct config_setting *s, void *arg), void *arg)
 {
-  fprintf(out,
-          "Usage: advisord [flags] [command]\n\n"
-          "Commands:\n"
-          "  serve      run the HTTP server (the default)\n"
-          "  migrate    apply database migrations and exit\n"
-          "  admin ...  create offices, users, companies, customer administrators, support\n"
-          "             (advisord admin --help lists them)\n"
-          "  backup FILE   copy the database to FILE (new), also while the server runs\n"
-          "  restore FILE  replace the database with the backup FILE (server stopped)\n\n"
-          "Flags (each also read from its environment variable; a flag wins):\n");
   for (size_t i = 0; i < N_OPTIONS; i++) {
-    const struct option_def *o = &options[i];
-    fprintf(out, "  %-20s %-26s %s (default: \"%s\")\n", o->flag, o->env, o->help, o->def);
+    struct config_setting cs = {options[i].flag, options[i].env, options[i].def,
+                                options[i].help};
+    fn(&cs, arg);
   }
-  fprintf(out, "  %-20s %-26s %s\n", "--help", "", "show this text and exit");
-  fprintf(out, "  %-20s %-26s %s\n", "--version", "", "show the version and exit");
 }
 
 static const struct option_def *find_flag(const char *arg, const char **inline_value)
@@ -201,6 +191,10 @@ enum config_result config_load(struct config *cfg, int argc, char **argv, int *a
     const char *arg = argv[i];
     if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
       config_usage(stdout);
+      return CONFIG_EXIT_OK;
+    }
+    if (strcmp(arg, "--help-man") == 0 || strcmp(arg, "--help-env") == 0) {
+      (arg[7] == 'm' ? config_man : config_env_example)(stdout);
       return CONFIG_EXIT_OK;
     }
     if (strcmp(arg, "--version") == 0) {
