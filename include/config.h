@@ -48,6 +48,7 @@ struct config {
   long mail_retry_min;    /* seconds */
   long mail_retry_max;    /* seconds */
   long mail_max_attempts; /* permanent failures stop after this many tries */
+  long mail_workers;      /* deliveries at once */
 };
 
 enum config_result { CONFIG_OK, CONFIG_EXIT_OK, CONFIG_ERROR };

@@ -29,9 +29,12 @@ void metrics_connection_cut(const char *reason);
 /* How a store transaction ended: committed; rolled back because its work said so (nothing to
  * do, a conflict, a refusal); gave up on a database locked elsewhere; failed (an error). */
 enum metrics_tx { METRICS_TX_ROLLED_BACK, METRICS_TX_COMMITTED, METRICS_TX_BUSY, METRICS_TX_ERROR };
-/* A store transaction ended: a write (else a read), how, and how many times it was tried again
- * (lost races for the lock). */
-void metrics_store_tx(bool write, enum metrics_tx outcome, unsigned retries);
+/* A store transaction ended as its caller sees it: a write (else a read), and how. */
+void metrics_store_tx(bool write, enum metrics_tx outcome);
+/* Opening a transaction had to be tried again n times (the lock was held elsewhere). */
+void metrics_store_retries(bool write, unsigned n);
+/* The writer committed (or rolled back) one batch of writes (group commit). */
+void metrics_store_batch(void);
 
 /* One delivery attempt of an e-mail: "sent", "retry" (a temporary failure, tried again later)
  * or "failed" (given up). */

@@ -123,6 +123,8 @@ static const struct option_def options[] = {
         "longest wait between retries, in seconds"),
     NUM(mail_max_attempts, "--mail-max-attempts", "ADVISORD_MAIL_MAX_ATTEMPTS", "5", 1, 1000,
         "tries before a permanently refused e-mail is marked failed"),
+    NUM(mail_workers, "--mail-workers", "ADVISORD_MAIL_WORKERS", "4", 1, 64,
+        "e-mails delivered at once (each over its own SMTP connection)"),
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 

@@ -43,6 +43,7 @@ static struct {
   counter conn_opened, conn_closed, cut[N_CUT];
   counter tx[2][4];              /* [read, write][enum metrics_tx] */
   counter tx_retries[2];
+  counter batches;
   counter mail[N_MAIL];
   counter guesses_failed, guesses_refused;
   time_t started;
@@ -101,11 +102,9 @@ void metrics_connection_cut(const char *reason)
   add(&m.cut[i], 1);
 }
 
-void metrics_store_tx(bool write, enum metrics_tx outcome, unsigned retries)
-{
-  add(&m.tx[write][outcome], 1);
-  add(&m.tx_retries[write], retries);
-}
+void metrics_store_tx(bool write, enum metrics_tx outcome) { add(&m.tx[write][outcome], 1); }
+void metrics_store_retries(bool write, unsigned n) { add(&m.tx_retries[write], n); }
+void metrics_store_batch(void) { add(&m.batches, 1); }
 
 void metrics_mail(const char *outcome)
 {
@@ -202,7 +201,7 @@ void metrics_render(FILE *out)
   static const char *const kinds[] = {"read", "write"};
   static const char *const outcomes[] = {"rolled_back", "committed", "busy", "error"};
   metrics_family(out, "advisord_db_transactions_total", "counter",
-                 "Database transactions, by kind and outcome (rolled_back: its work decided "
+                 "Database reads and writes, by kind and outcome (rolled_back: its work decided "
                  "so, e.g. nothing to do or a refusal; busy: gave up on a database locked "
                  "elsewhere, answered 503; error: the database failed)");
   for (size_t k = 0; k < 2; k++)
@@ -210,10 +209,14 @@ void metrics_render(FILE *out)
       fprintf(out, "advisord_db_transactions_total{kind=\"%s\",outcome=\"%s\"} %llu\n",
               kinds[k], outcomes[o], (unsigned long long)get(&m.tx[k][o]));
   metrics_family(out, "advisord_db_transaction_retries_total", "counter",
-                 "Transactions tried again after losing a race for the database's lock");
+                 "Times a transaction's BEGIN was tried again: the lock was held elsewhere");
   for (size_t k = 0; k < 2; k++)
     fprintf(out, "advisord_db_transaction_retries_total{kind=\"%s\"} %llu\n", kinds[k],
             (unsigned long long)get(&m.tx_retries[k]));
+  metrics_family(out, "advisord_db_write_batches_total", "counter",
+                 "Transactions of the writer connection, each carrying one or more writes "
+                 "(group commit): writes / batches is the mean batch");
+  fprintf(out, "advisord_db_write_batches_total %llu\n", (unsigned long long)get(&m.batches));
   metrics_family(out, "advisord_mail_deliveries_total", "counter",
                  "E-mail delivery attempts, by outcome (retry: a temporary failure, tried "
                  "again later; failed: given up)");

@@ -6,8 +6,10 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <uuid/uuid.h>
 
 void util_now_iso8601(char *buf, size_t len)
@@ -43,8 +45,23 @@ int64_t util_mono_us(void)
 
 void util_uuid(char *buf)
 {
+  /* A version 7 UUID (RFC 9562): 48 bits of Unix time in milliseconds, then 74 random bits
+   * from OpenSSL's generator. Ids made one after another sort one after another, so a row's
+   * primary key and every index that ends in the id grow at their right edge: a batch of
+   * inserts touches a few B-tree pages instead of one random page per row and index (the
+   * WAL pages a commit writes). The random bits keep ids unguessable enough for an id (what
+   * must be secret, such as invitation links, is a separate token). libuuid's
+   * uuid_generate_random() is the fallback, and cost about six system calls each. */
   uuid_t u;
-  uuid_generate_random(u);
+  if (RAND_bytes(u, sizeof u) != 1)
+    uuid_generate_random(u);
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  uint64_t ms = (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+  for (int i = 0; i < 6; i++)
+    u[i] = (unsigned char)(ms >> (40 - 8 * i));
+  u[6] = (unsigned char)((u[6] & 0x0f) | 0x70);
+  u[8] = (unsigned char)((u[8] & 0x3f) | 0x80);
   uuid_unparse_lower(u, buf);
 }
 

@@ -1,8 +1,11 @@
-/* mailer.c - the mailer thread. One row at a time: claim it (a short write transaction that
- * leases it), render and build the message, deliver it (SMTP or spool) with no transaction
+/* mailer.c - the mailer's worker threads (--mail-workers, 4 by default). Each takes one row at
+ * a time: claim it (a short write transaction that leases it, so no two workers take one row), render and build the message, deliver it (SMTP or spool) with no transaction
  * open, then record the outcome in another short transaction: sent, retry later (backoff
  * with jitter), or failed. Sleeps until the next row is due, a wake-up, or the poll interval,
- * whichever comes first (rows written by another process are seen by polling). */
+ * whichever comes first (rows written by another process are seen by polling). Several
+ * workers keep several SMTP dialogues going at once: one delivery is mostly waiting for the
+ * server's answers, and group commit (store/sqlite_tx.c) folds their claims and outcomes into
+ * shared transactions. */
 #include "mailer.h"
 #include "app.h"
 #include "log.h"
@@ -29,12 +32,15 @@
 #define LEASE_MARGIN_MS 30000
 #define FINISH_TRIES 5
 
+#define MAX_WORKERS 64
+
 struct mailer {
   struct app *app;
-  pthread_t thread;
+  pthread_t threads[MAX_WORKERS];
+  unsigned n_threads;
   pthread_mutex_t mu;
   pthread_cond_t cond;
-  bool woken;
+  unsigned long wakes; /* counts mailer_wake calls: each worker notices every one */
   atomic_bool stop;
   struct mail_retry_policy policy;
   struct mail_smtp_settings smtp;
@@ -50,8 +56,8 @@ static uint32_t random_u32(void)
   return r;
 }
 
-/* Waits until wake-up, stop or ms milliseconds have passed. */
-static void sleep_for(struct mailer *m, int64_t ms)
+/* Waits until a wake-up after *seen, stop or ms milliseconds have passed. */
+static void sleep_for(struct mailer *m, unsigned long *seen, int64_t ms)
 {
   if (ms <= 0)
     return;
@@ -64,10 +70,10 @@ static void sleep_for(struct mailer *m, int64_t ms)
     until.tv_nsec -= 1000000000L;
   }
   pthread_mutex_lock(&m->mu);
-  while (!m->woken && !atomic_load(&m->stop))
+  while (m->wakes == *seen && !atomic_load(&m->stop))
     if (pthread_cond_timedwait(&m->cond, &m->mu, &until) == ETIMEDOUT)
       break;
-  m->woken = false;
+  *seen = m->wakes;
   pthread_mutex_unlock(&m->mu);
 }
 
@@ -199,6 +205,7 @@ static void *run(void *arg)
 {
   struct mailer *m = arg;
   struct outbox_row row = {0};
+  unsigned long seen = 0;
   while (!atomic_load(&m->stop)) {
     struct claim_arg a = {util_now_ms(), m->lease_ms, &row};
     enum store_status st = store_write(m->app->store, claim_tx, &a);
@@ -208,14 +215,14 @@ static void *run(void *arg)
       continue;
     }
     if (st != STORE_NOT_FOUND) {
-      sleep_for(m, STORE_PAUSE_MS);
+      sleep_for(m, &seen, STORE_PAUSE_MS);
       continue;
     }
     int64_t due = 0, wait = POLL_MS;
     struct store_conn *c = store_conn(m->app->store);
     if (c && store_outbox_next_due(c, &due) == STORE_OK && due - util_now_ms() < wait)
       wait = due - util_now_ms();
-    sleep_for(m, wait);
+    sleep_for(m, &seen, wait);
   }
   outbox_row_clear(&row);
   store_conn_release(m->app->store);
@@ -255,7 +262,13 @@ struct mailer *mailer_start(struct app *app)
   pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
   pthread_cond_init(&m->cond, &ca);
   pthread_condattr_destroy(&ca);
-  if (pthread_create(&m->thread, NULL, run, m) != 0) {
+  unsigned want = cfg->mail_workers < 1 ? 1 : cfg->mail_workers > MAX_WORKERS
+                                                  ? MAX_WORKERS : (unsigned)cfg->mail_workers;
+  while (m->n_threads < want && pthread_create(&m->threads[m->n_threads], NULL, run, m) == 0)
+    m->n_threads++;
+  if (m->n_threads < want)
+    log_msg(LOG_WARN, "mailer_workers", "started %u of %u mail workers", m->n_threads, want);
+  if (m->n_threads == 0) {
     log_msg(LOG_ERROR, "mailer_not_started", "cannot start the mailer thread");
     pthread_cond_destroy(&m->cond);
     pthread_mutex_destroy(&m->mu);
@@ -268,12 +281,14 @@ struct mailer *mailer_start(struct app *app)
   mail_url_redact(m->smtp.url ? m->smtp.url : "", url, sizeof url);
   log_json(LOG_INFO, "mailer_started",
            m->smtp.url
-               ? json_pack("{s:s, s:s, s:s, s:b, s:i, s:i, s:i}", "transport", "smtp", "url", url,
+               ? json_pack("{s:s, s:s, s:s, s:b, s:i, s:i, s:i, s:i}", "transport", "smtp", "url", url,
                            "starttls", cfg->smtp_starttls, "login",
                            (cfg->smtp_user && *cfg->smtp_user) || strcmp(url, m->smtp.url) != 0,
                            "retry_min_s", (int)cfg->mail_retry_min, "retry_max_s",
-                           (int)cfg->mail_retry_max, "max_attempts", (int)cfg->mail_max_attempts)
-               : json_pack("{s:s, s:s}", "transport", "spool", "spool", cfg->mail_spool));
+                           (int)cfg->mail_retry_max, "max_attempts", (int)cfg->mail_max_attempts,
+                           "workers", (int)m->n_threads)
+               : json_pack("{s:s, s:s, s:i}", "transport", "spool", "spool", cfg->mail_spool,
+                           "workers", (int)m->n_threads));
   return m;
 }
 
@@ -282,8 +297,8 @@ void mailer_wake(struct mailer *m)
   if (!m)
     return;
   pthread_mutex_lock(&m->mu);
-  m->woken = true;
-  pthread_cond_signal(&m->cond);
+  m->wakes++;
+  pthread_cond_broadcast(&m->cond);
   pthread_mutex_unlock(&m->mu);
 }
 
@@ -293,7 +308,8 @@ void mailer_stop(struct mailer *m)
     return;
   atomic_store(&m->stop, true);
   mailer_wake(m);
-  pthread_join(m->thread, NULL);
+  for (unsigned i = 0; i < m->n_threads; i++)
+    pthread_join(m->threads[i], NULL);
   pthread_cond_destroy(&m->cond);
   pthread_mutex_destroy(&m->mu);
   if (m->smtp.url)

@@ -3,6 +3,7 @@
 #ifndef ADVISORD_STORE_SQLITE_H
 #define ADVISORD_STORE_SQLITE_H
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -14,6 +15,26 @@
 struct stmt_slot {
   const char *sql; /* the static SQL text; its address is the cache key */
   sqlite3_stmt *stmt;
+};
+
+/* One write waiting in the store's queue for a group commit (sqlite_tx.c). */
+struct write_job;
+
+struct store {
+  char *path;
+  pthread_key_t key;
+  pthread_mutex_t mu;
+  struct store_conn *conns; /* every open connection, for closing leftovers at exit */
+  unsigned max_waiters;     /* threads that may wait the full time for the write lock; 0: all */
+  unsigned waiters;         /* threads waiting for it now (under mu) */
+  int64_t gave_up_ms;       /* when a wait last ended in STORE_BUSY (under mu) */
+  /* group commit (sqlite_tx.c), all under mu */
+  pthread_cond_t written;   /* broadcast when a batch is done */
+  struct write_job *queue;  /* writes waiting for the next batch, oldest first */
+  unsigned queued;
+  bool leading;             /* a thread is running a batch now */
+  struct store_conn *writer; /* the connection every batch runs on, opened by the first leader */
+  struct store_ckpt *ckpt;   /* the writer's checkpointer (sqlite_ckpt.c), or NULL */
 };
 
 struct store_conn {
@@ -60,6 +81,22 @@ static inline enum metrics_tx db_tx_outcome(enum store_status s)
          : s == STORE_ERROR ? METRICS_TX_ERROR
                             : METRICS_TX_ROLLED_BACK; /* the work said no (not found, abort) */
 }
+
+/* Opens a new connection to st's database (on the store's list, so store_close closes it);
+ * NULL on failure (logged). store_conn() is the usual way to get one. */
+struct store_conn *db_conn_open(struct store *st);
+
+/* sqlite_ckpt.c: starts the checkpointer thread for the store's writer connection and hands
+ * it the writer's checkpoints; NULL when it cannot (the writer then checkpoints as SQLite does
+ * by default). db_ckpt_stop (NULL: nothing) ends the thread and frees it. */
+struct store_ckpt *db_ckpt_start(struct store *st, struct store_conn *writer);
+void db_ckpt_stop(struct store_ckpt *k);
+/* Called by the batch leader after each batch, on the writer: when the WAL has grown past its
+ * limit, copies the rest of it into the database so that it starts over (see sqlite_ckpt.c). */
+void db_ckpt_between_batches(struct store_ckpt *k, struct store_conn *writer);
+
+/* sqlite_tx.c: SQLite's busy handler for a connection (arg: the struct store_conn). */
+int db_busy_wait(void *arg, int count);
 
 /* migrate.c: brings the schema of c's database up to date (or only checks it). */
 enum store_status store_migrate_conn(struct store_conn *c, bool apply, char *why, unsigned len);

@@ -10,26 +10,6 @@
 #include <string.h>
 #include <time.h>
 
-/* How long one transaction may wait for the database's locks in all (then STORE_BUSY: the
- * request gets 503 with Retry-After), and how long a writer may wait when it is past the limit
- * set with store_set_lock_waiters, or when a wait gave up less than LOCK_WAIT_MS ago: long
- * enough for our own short transactions, short enough that requests queued on one thread
- * (libmicrohttpd hands a worker every connection it accepts in one go) are not each held
- * the full time while another process keeps the lock. */
-#define LOCK_WAIT_MS 2000
-#define LOCK_WAIT_EXTRA_MS 100
-#define TX_ATTEMPTS 8
-
-struct store {
-  char *path;
-  pthread_key_t key;
-  pthread_mutex_t mu;
-  struct store_conn *conns; /* every open connection, for closing leftovers at exit */
-  unsigned max_waiters;     /* threads that may wait LOCK_WAIT_MS for the write lock; 0: all */
-  unsigned waiters;         /* threads waiting for it now (under mu) */
-  int64_t gave_up_ms;       /* when a wait last ended in STORE_BUSY (under mu) */
-};
-
 static void conn_close(struct store_conn *c)
 {
   for (size_t i = 0; i < c->n_slots; i++)
@@ -70,59 +50,7 @@ enum store_status db_exec(struct store_conn *c, const char *sql)
   return rc == SQLITE_OK ? STORE_OK : db_status(NULL, rc, NULL);
 }
 
-/* Takes one of the store's waiter places for c when one is free and no wait gave up lately;
- * true when c may wait the full time. */
-static bool waiter_take(struct store_conn *c, int64_t now)
-{
-  struct store *st = c->owner;
-  if (c->waiter)
-    return true;
-  pthread_mutex_lock(&st->mu);
-  bool lately = st->gave_up_ms && now - st->gave_up_ms < LOCK_WAIT_MS;
-  if (!lately && (!st->max_waiters || st->waiters < st->max_waiters)) {
-    st->waiters++;
-    c->waiter = true;
-  }
-  pthread_mutex_unlock(&st->mu);
-  return c->waiter;
-}
-
-static void waiter_give_back(struct store_conn *c)
-{
-  if (!c->waiter)
-    return;
-  pthread_mutex_lock(&c->owner->mu);
-  c->owner->waiters--;
-  pthread_mutex_unlock(&c->owner->mu);
-  c->waiter = false;
-}
-
-/* SQLite's busy handler: sleeps a little and asks to try again until the wait's deadline.
- * The deadline is the transaction's (set by run_tx) or, for a statement outside one, this
- * statement's; a wait for the write lock past the store's limit of waiters is cut short. */
-static int busy_wait(void *arg, int count)
-{
-  static const int delays[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100};
-  struct store_conn *c = arg;
-  int64_t now = util_mono_ms();
-  if (count == 0 && !c->in_tx)
-    c->deadline_ms = now + LOCK_WAIT_MS;
-  if (count == 0 && c->in_begin && !waiter_take(c, now) &&
-      c->deadline_ms > now + LOCK_WAIT_EXTRA_MS) {
-    c->deadline_ms = now + LOCK_WAIT_EXTRA_MS;
-    c->cut_short = true;
-  }
-  if (now >= c->deadline_ms)
-    return 0;
-  int ms = delays[count < 12 ? count : 11];
-  if (now + ms > c->deadline_ms)
-    ms = (int)(c->deadline_ms - now);
-  struct timespec ts = {0, (long)ms * 1000000L};
-  nanosleep(&ts, NULL);
-  return 1;
-}
-
-static struct store_conn *conn_open(struct store *st)
+struct store_conn *db_conn_open(struct store *st)
 {
   struct store_conn *c = calloc(1, sizeof *c);
   if (!c)
@@ -137,7 +65,7 @@ static struct store_conn *conn_open(struct store *st)
     free(c);
     return NULL;
   }
-  sqlite3_busy_handler(c->db, busy_wait, c);
+  sqlite3_busy_handler(c->db, db_busy_wait, c);
   sqlite3_extended_result_codes(c->db, 0);
   if (db_exec(c, "PRAGMA journal_mode=WAL") != STORE_OK ||
       db_exec(c, "PRAGMA synchronous=NORMAL") != STORE_OK ||
@@ -157,7 +85,7 @@ struct store_conn *store_conn(struct store *st)
   struct store_conn *c = pthread_getspecific(st->key);
   if (c)
     return c;
-  c = conn_open(st);
+  c = db_conn_open(st);
   if (c && pthread_setspecific(st->key, c) != 0) {
     conn_unlink(st, c);
     conn_close(c);
@@ -176,8 +104,18 @@ void store_conn_release(struct store *st)
   conn_close(c);
 }
 
+/* Process-wide SQLite settings, before its first use. SQLite counts every allocation it makes
+ * under one global mutex by default (SQLITE_DEFAULT_MEMSTATUS): with a connection per thread,
+ * the only shared lock of a read; nothing here reads those counts. */
+static void sqlite_setup(void)
+{
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); /* SQLITE_MISUSE once SQLite is in use: no harm */
+}
+
 struct store *store_open(const char *path, bool migrate, char *why, unsigned why_len)
 {
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, sqlite_setup);
   struct store *st = calloc(1, sizeof *st);
   if (!st || !(st->path = strdup(path))) {
     free(st);
@@ -185,6 +123,11 @@ struct store *store_open(const char *path, bool migrate, char *why, unsigned why
     return NULL;
   }
   pthread_mutex_init(&st->mu, NULL);
+  pthread_condattr_t ca; /* the group commit's timed waits count on the monotonic clock */
+  pthread_condattr_init(&ca);
+  pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+  pthread_cond_init(&st->written, &ca);
+  pthread_condattr_destroy(&ca);
   pthread_key_create(&st->key, conn_thread_exit);
   struct store_conn *c = store_conn(st);
   if (!c) {
@@ -204,16 +147,18 @@ void store_close(struct store *st)
   if (!st)
     return;
   store_conn_release(st);
+  db_ckpt_stop(st->ckpt);
   pthread_mutex_lock(&st->mu);
   struct store_conn *left = st->conns;
   st->conns = NULL;
   pthread_mutex_unlock(&st->mu);
-  while (left) { /* threads that never exited (none in normal operation) */
+  while (left) { /* the batch writer's, and threads' that never exited */
     struct store_conn *next = left->next;
     conn_close(left);
     left = next;
   }
   pthread_key_delete(st->key);
+  pthread_cond_destroy(&st->written);
   pthread_mutex_destroy(&st->mu);
   free(st->path);
   free(st);
@@ -322,70 +267,6 @@ void db_col_text(sqlite3_stmt *st, int col, char *buf, size_t len)
 }
 
 int db_changes(struct store_conn *c) { return sqlite3_changes(c->db); }
-
-static void backoff(int attempt)
-{
-  struct timespec ts = {0, (long)(1 + attempt * attempt) * 2 * 1000000L + (rand() % 1000) * 1000L};
-  nanosleep(&ts, NULL);
-}
-
-static enum store_status run_tx(struct store *st, const char *begin, store_tx_fn fn, void *arg)
-{
-  struct store_conn *c = store_conn(st);
-  if (!c)
-    return STORE_ERROR;
-  enum store_status s = STORE_BUSY;
-  c->in_tx = true;
-  c->cut_short = false;
-  c->deadline_ms = util_mono_ms() + LOCK_WAIT_MS;
-  /* A wait cut short is not tried again: its thread is wanted elsewhere. */
-  int attempt;
-  for (attempt = 0; attempt < TX_ATTEMPTS && s == STORE_BUSY && !c->cut_short; attempt++) {
-    if (attempt)
-      backoff(attempt);
-    if (attempt && util_mono_ms() >= c->deadline_ms)
-      break;
-    c->in_begin = true;
-    s = db_exec(c, begin);
-    c->in_begin = false;
-    waiter_give_back(c);
-    if (s != STORE_OK)
-      continue;
-    s = fn(c, arg);
-    if (s == STORE_OK)
-      s = db_exec(c, "COMMIT");
-    if (s != STORE_OK && !sqlite3_get_autocommit(c->db))
-      db_exec(c, "ROLLBACK");
-  }
-  c->in_tx = false;
-  metrics_store_tx(begin[5] == ' ', db_tx_outcome(s), attempt > 1 ? (unsigned)(attempt - 1) : 0);
-  if (s == STORE_BUSY && !c->cut_short) { /* a full wait: the lock is held elsewhere */
-    pthread_mutex_lock(&st->mu);
-    st->gave_up_ms = util_mono_ms();
-    pthread_mutex_unlock(&st->mu);
-  }
-  if (s == STORE_BUSY)
-    log_msg(LOG_WARN, "db_busy", "the database stayed locked; gave up %s", c->cut_short
-            ? "at once (other threads already wait for the lock)" : "after the longest wait");
-  return s;
-}
-
-enum store_status store_write(struct store *st, store_tx_fn fn, void *arg)
-{
-  return run_tx(st, "BEGIN IMMEDIATE", fn, arg);
-}
-
-enum store_status store_read(struct store *st, store_tx_fn fn, void *arg)
-{
-  return run_tx(st, "BEGIN", fn, arg);
-}
-
-void store_set_lock_waiters(struct store *st, unsigned n)
-{
-  pthread_mutex_lock(&st->mu);
-  st->max_waiters = n;
-  pthread_mutex_unlock(&st->mu);
-}
 
 bool store_ping(struct store *st)
 {

@@ -53,9 +53,11 @@ int main(void)
   metrics_request(1, 201, 20000000);  /* 20 s: +Inf only */
   metrics_request(1, 299, 10);        /* a status not in the table */
   metrics_request(SIZE_MAX, 404, 50); /* no route */
-  metrics_store_tx(true, METRICS_TX_COMMITTED, 2);
-  metrics_store_tx(false, METRICS_TX_BUSY, 0);
-  metrics_store_tx(true, METRICS_TX_ROLLED_BACK, 0);
+  metrics_store_tx(true, METRICS_TX_COMMITTED);
+  metrics_store_retries(true, 2);
+  metrics_store_tx(false, METRICS_TX_BUSY);
+  metrics_store_tx(true, METRICS_TX_ROLLED_BACK);
+  metrics_store_batch();
   metrics_mail("sent");
   metrics_mail("failed");
   metrics_mail("sent");
@@ -83,6 +85,7 @@ int main(void)
   LINE(t, "advisord_db_transactions_total{kind=\"write\",outcome=\"rolled_back\"} 1");
   LINE(t, "advisord_db_transactions_total{kind=\"read\",outcome=\"busy\"} 1");
   LINE(t, "advisord_db_transaction_retries_total{kind=\"write\"} 2");
+  LINE(t, "advisord_db_write_batches_total 1");
   LINE(t, "advisord_mail_deliveries_total{outcome=\"sent\"} 2");
   LINE(t, "advisord_mail_deliveries_total{outcome=\"failed\"} 1");
   LINE(t, "advisord_mail_deliveries_total{outcome=\"retry\"} 0");

@@ -1,0 +1,124 @@
+/* sqlite_ckpt.c - the SQLite engine's checkpointer: copies the write-ahead log back into the
+ * database file on a thread of its own.
+ *
+ * SQLite's default runs a checkpoint inside the commit that grows the WAL past 1,000 pages,
+ * on the committing connection: with group commit (sqlite_tx.c) that stalls every queued
+ * write behind the page copies and their fsync. The batch writer turns that off and, from its
+ * WAL hook, wakes this thread instead, which runs a PASSIVE checkpoint on its own connection
+ * while writes go on (PASSIVE never waits for readers or writers; pages still in use are
+ * copied by a later round).
+ *
+ * A PASSIVE round under steady writes never copies the frames appended while it ran, so the
+ * WAL would only grow (it starts over from its beginning only after a checkpoint that copied
+ * every frame). So once the WAL passes WAL_LIMIT_PAGES, the writer, between two batches (no
+ * write of this process can start), waits for the round in progress and runs a RESTART
+ * checkpoint itself: it copies what the rounds have not, and the next batch writes the WAL
+ * from its beginning again. Writes wait for that tail only, not for every page. */
+#include "log.h"
+#include "sqlite.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+
+#define CKPT_PAGES 1000       /* SQLite's own autocheckpoint threshold */
+#define WAL_LIMIT_PAGES 8000  /* about 32 MiB of WAL with 4 KiB pages */
+
+struct store_ckpt {
+  struct store *st;
+  pthread_t thread;
+  pthread_mutex_t mu;
+  pthread_cond_t cond;
+  bool wanted, running, stop;
+  bool restart_due; /* the WAL passed WAL_LIMIT_PAGES (set and read on the writer) */
+};
+
+static void *run(void *arg)
+{
+  struct store_ckpt *k = arg;
+  struct store_conn *c = db_conn_open(k->st);
+  pthread_mutex_lock(&k->mu);
+  while (!k->stop) {
+    if (!k->wanted) {
+      pthread_cond_wait(&k->cond, &k->mu);
+      continue;
+    }
+    k->wanted = false;
+    k->running = true;
+    pthread_mutex_unlock(&k->mu);
+    int log_pages = 0, done = 0;
+    int rc = c ? sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log_pages,
+                                           &done)
+               : SQLITE_CANTOPEN;
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+      log_msg(LOG_WARN, "db_checkpoint_failed", "%s", c ? sqlite3_errmsg(c->db)
+                                                        : "no connection for the checkpointer");
+    pthread_mutex_lock(&k->mu);
+    k->running = false;
+    pthread_cond_broadcast(&k->cond);
+  }
+  pthread_mutex_unlock(&k->mu);
+  return NULL; /* its connection is closed with the store's others (store_close) */
+}
+
+/* sqlite3_wal_hook callback on the writer: after each commit, with the WAL's size in pages. */
+static int on_commit(void *arg, sqlite3 *db, const char *name, int pages)
+{
+  (void)db;
+  (void)name;
+  struct store_ckpt *k = arg;
+  if (pages >= WAL_LIMIT_PAGES)
+    k->restart_due = true;
+  if (pages >= CKPT_PAGES) {
+    pthread_mutex_lock(&k->mu);
+    k->wanted = true;
+    pthread_cond_signal(&k->cond);
+    pthread_mutex_unlock(&k->mu);
+  }
+  return SQLITE_OK;
+}
+
+struct store_ckpt *db_ckpt_start(struct store *st, struct store_conn *writer)
+{
+  struct store_ckpt *k = calloc(1, sizeof *k);
+  if (!k)
+    return NULL;
+  k->st = st;
+  pthread_mutex_init(&k->mu, NULL);
+  pthread_cond_init(&k->cond, NULL);
+  if (pthread_create(&k->thread, NULL, run, k) != 0) {
+    pthread_cond_destroy(&k->cond);
+    pthread_mutex_destroy(&k->mu);
+    free(k);
+    return NULL; /* the writer keeps SQLite's own checkpoints */
+  }
+  sqlite3_wal_hook(writer->db, on_commit, k); /* replaces the autocheckpoint hook */
+  return k;
+}
+
+void db_ckpt_between_batches(struct store_ckpt *k, struct store_conn *writer)
+{
+  if (!k || !k->restart_due)
+    return;
+  k->restart_due = false;
+  pthread_mutex_lock(&k->mu);
+  while (k->running) /* two checkpoints at once: the second gets SQLITE_BUSY */
+    pthread_cond_wait(&k->cond, &k->mu);
+  pthread_mutex_unlock(&k->mu);
+  int rc = sqlite3_wal_checkpoint_v2(writer->db, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
+  if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+    log_msg(LOG_WARN, "db_checkpoint_failed", "%s", sqlite3_errmsg(writer->db));
+}
+
+void db_ckpt_stop(struct store_ckpt *k)
+{
+  if (!k)
+    return;
+  pthread_mutex_lock(&k->mu);
+  k->stop = true;
+  pthread_cond_signal(&k->cond);
+  pthread_mutex_unlock(&k->mu);
+  pthread_join(k->thread, NULL);
+  pthread_cond_destroy(&k->cond);
+  pthread_mutex_destroy(&k->mu);
+  free(k);
+}

@@ -1,0 +1,156 @@
+/* Group commit (src/store/sqlite_tx.c): writes from many threads share transactions, and each
+ * one still behaves as a transaction of its own. Eight threads run 400 writes each, at once:
+ * - a write inserts its row and adds one to a shared counter; the counter must end equal to the
+ *   number of writes that returned STORE_OK (no write lost or counted twice);
+ * - every fifth write returns STORE_ABORT after writing, and every seventh fails on a duplicate
+ *   key after writing (STORE_CONFLICT): none of their rows and none of their additions remain,
+ *   while the writes batched with them do;
+ * - each write carries 32 KiB, about 100 MiB of WAL frames in all: the WAL file must stay far
+ *   below that (the checkpointer, and the restart between batches, sqlite_ckpt.c).
+ * And a write still sees the writes committed before it started (read your own acknowledged
+ * write): each thread reads back its previous row inside the next write. */
+#include "sqlite.h"
+#include "testlib.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+TEST_MAIN_DEFS
+
+#define THREADS 8
+#define WRITES 400
+#define PAYLOAD 32768
+
+static struct store *st;
+
+struct job {
+  int thread, i;
+  bool saw_previous;
+};
+
+static bool refused_by_abort(int i) { return i % 5 == 4; }
+static bool refused_by_conflict(int i) { return i % 7 == 6 && !refused_by_abort(i); }
+
+static enum store_status write_row(struct store_conn *c, void *arg)
+{
+  struct job *j = arg;
+  static char payload[PAYLOAD + 1];
+  if (!payload[0])
+    memset(payload, 'x', PAYLOAD); /* the same bytes from every thread: a benign race */
+  if (j->i > 0) {
+    sqlite3_stmt *s = db_stmt(c, "SELECT count(*) FROM t WHERE k = :k");
+    int prev = j->i - 1;
+    while (prev > 0 && (refused_by_abort(prev) || refused_by_conflict(prev)))
+      prev--;
+    db_bind_int(s, ":k", j->thread * 10000 + prev);
+    j->saw_previous = db_step_row(c, s) == STORE_OK && sqlite3_column_int(s, 0) == 1;
+    db_reset(s);
+  }
+  sqlite3_stmt *ins = db_stmt(c, "INSERT INTO t (k, v) VALUES (:k, :v)");
+  db_bind_int(ins, ":k", j->thread * 10000 + j->i);
+  db_bind_text(ins, ":v", payload);
+  enum store_status s = db_exec_stmt(c, ins);
+  if (s == STORE_OK)
+    s = db_exec_stmt(c, db_stmt(c, "UPDATE counter SET n = n + 1"));
+  if (s != STORE_OK)
+    return s;
+  if (refused_by_abort(j->i))
+    return STORE_ABORT;
+  if (refused_by_conflict(j->i)) { /* the row of write 0 of this thread exists already */
+    sqlite3_stmt *dup = db_stmt(c, "INSERT INTO t (k, v) VALUES (:k, 'dup')");
+    db_bind_int(dup, ":k", j->thread * 10000);
+    return db_exec_stmt(c, dup);
+  }
+  return STORE_OK;
+}
+
+struct result {
+  int ok, refused, unexpected, saw_previous;
+};
+
+static void *writer(void *arg)
+{
+  int thread = (int)(intptr_t)arg;
+  struct result *r = calloc(1, sizeof *r);
+  for (int i = 0; i < WRITES; i++) {
+    struct job j = {thread, i, false};
+    enum store_status s = store_write(st, write_row, &j);
+    bool refuse = refused_by_abort(i) || refused_by_conflict(i);
+    if (s == STORE_OK && !refuse)
+      r->ok++;
+    else if ((s == STORE_ABORT && refused_by_abort(i)) ||
+             (s == STORE_CONFLICT && refused_by_conflict(i)))
+      r->refused++;
+    else
+      r->unexpected++;
+    r->saw_previous += i > 0 && j.saw_previous;
+  }
+  return r;
+}
+
+static long long one_int(struct store_conn *c, const char *sql)
+{
+  sqlite3_stmt *s = db_stmt(c, sql);
+  long long v = db_step_row(c, s) == STORE_OK ? sqlite3_column_int64(s, 0) : -1;
+  db_reset(s);
+  return v;
+}
+
+int main(void)
+{
+  char dir[] = "/tmp/advisord-gc-XXXXXX", path[64], wal[80], why[200];
+  if (!mkdtemp(dir))
+    return 1;
+  snprintf(path, sizeof path, "%s/db.sqlite", dir);
+  snprintf(wal, sizeof wal, "%s-wal", path);
+  st = store_open(path, true, why, sizeof why);
+  CHECK_MSG(st != NULL, "%s", why);
+  if (!st)
+    return TEST_REPORT();
+  struct store_conn *c = store_conn(st);
+  CHECK(db_exec(c, "CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT NOT NULL)") == STORE_OK);
+  CHECK(db_exec(c, "CREATE TABLE counter (n INTEGER NOT NULL); INSERT INTO counter VALUES (0)") ==
+        STORE_OK);
+
+  pthread_t th[THREADS];
+  for (int i = 0; i < THREADS; i++)
+    pthread_create(&th[i], NULL, writer, (void *)(intptr_t)i);
+  struct result all = {0};
+  for (int i = 0; i < THREADS; i++) {
+    struct result *r;
+    pthread_join(th[i], (void **)&r);
+    all.ok += r->ok;
+    all.refused += r->refused;
+    all.unexpected += r->unexpected;
+    all.saw_previous += r->saw_previous;
+    free(r);
+  }
+  int refused_each = 0;
+  for (int i = 0; i < WRITES; i++)
+    refused_each += refused_by_abort(i) || refused_by_conflict(i);
+  CHECK_INT(all.unexpected, 0);
+  CHECK_INT(all.ok, THREADS * (WRITES - refused_each));
+  CHECK_INT(all.refused, THREADS * refused_each);
+  CHECK_INT(all.saw_previous, THREADS * (WRITES - 1));
+  CHECK_INT(one_int(c, "SELECT count(*) FROM t"), all.ok);
+  CHECK_INT(one_int(c, "SELECT n FROM counter"), all.ok);
+  CHECK_INT(one_int(c, "SELECT count(*) FROM t WHERE v = 'dup'"), 0);
+
+  struct stat sb;
+  CHECK(stat(wal, &sb) == 0);
+  long long written = (long long)THREADS * WRITES * PAYLOAD;
+  fprintf(stderr, "payload written %lld MiB, WAL file %lld MiB\n", written >> 20,
+          (long long)sb.st_size >> 20);
+  CHECK_MSG(sb.st_size < written / 2, "the WAL grew to %lld bytes", (long long)sb.st_size);
+
+  store_close(st);
+  unlink(path);
+  unlink(wal);
+  snprintf(wal, sizeof wal, "%s-shm", path);
+  unlink(wal);
+  rmdir(dir);
+  return TEST_REPORT();
+}
