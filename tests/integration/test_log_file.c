@@ -62,9 +62,7 @@ static long get(struct server *s, const char *request_id)
   snprintf(h, sizeof h, "X-Request-Id: %s", request_id);
   const char *hdrs[] = {h, NULL};
   struct resp r;
-  if (!http(s, "GET", "/healthz", hdrs, NULL, &r))
-    return 0;
-  long st = r.status;
+  long st = http(s, "GET", "/healthz", hdrs, NULL, &r) ? r.status : 0;
   resp_free(&r);
   return st;
 }
