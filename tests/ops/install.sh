@@ -27,7 +27,8 @@ flags=$("$bin" --help | grep -o -- '^  --[a-z-]*' | tr -d ' ' | grep -v -- '^--h
 [ "$(echo "$flags" | wc -l)" -ge 30 ] || fail "--help lists too few flags: $flags"
 rendered=$(MANWIDTH=200 man -l "$man" 2>/dev/null || sed 's/\\-/-/g' "$man")
 for f in $flags; do
-  echo "$rendered" | grep -q -- "$f value" || fail "advisord(8) does not describe $f"
+  # a here-string, not a pipe: grep -q stops early, and echo's SIGPIPE would fail the pipeline
+  grep -q -- "$f value" <<<"$rendered" || fail "advisord(8) does not describe $f"
 done
 vars=$("$bin" --help | grep -o 'ADVISORD_[A-Z_]*' | sort -u)
 for v in $vars; do
