@@ -6,12 +6,17 @@
 # the database, the secret key and the mail spool: back up both the database and the key.
 
 FROM debian:bookworm-slim AS build
+# Node.js builds only: the build embeds Redoc's bundle (/docs) from node_modules and makes
+# openapi.json from openapi.yaml; nothing of it runs in the server.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends build-essential cmake pkg-config \
       libmicrohttpd-dev libjansson-dev libsqlite3-dev libcurl4-openssl-dev uuid-dev libssl-dev \
+      nodejs npm ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-COPY CMakeLists.txt ./
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error
+COPY CMakeLists.txt openapi.yaml ./
 COPY cmake/ cmake/
 COPY include/ include/
 COPY migrations/ migrations/

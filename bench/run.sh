@@ -183,8 +183,9 @@ run_wrk "GET one collaboration" "$hello" "$ap" "$url" BENCH_MODE=get TOKEN="$tok
   BENCH_PATH="/v1/collaborations/$cid"
 run_wrk "GET list page (state=invited, 50)" "$hello" "$ap" "$url" BENCH_MODE=get TOKEN="$tok" \
   BENCH_PATH="/v1/collaborations?state=invited&limit=50"
-run_wrk "PATCH administrator (If-Match)" "$commit" "$ap" "$url" BENCH_MODE=patch TOKEN="$tok" \
-  BENCH_IDS="$work/patch-ids.txt"
+awk 'NR <= 1000 { print $1, 1 }' "$work/post-ids.txt" >"$work/patch-customers.txt"
+run_wrk "PATCH a customer (If-Match)" "$commit" "$ap" "$url" BENCH_MODE=patch TOKEN="$tok" \
+  BENCH_IDS="$work/patch-customers.txt"
 before=$(sq "$db" 'select count(*) from collaborations')
 run_wrk "POST activation" "$commit" "$ap" "$url" BENCH_MODE=post TOKEN="$tok" \
   BENCH_IDS="$work/post-ids.txt"

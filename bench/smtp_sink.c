@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,6 +180,7 @@ static int send_all(int n, int conns)
 
 int main(int argc, char **argv)
 {
+  signal(SIGPIPE, SIG_IGN); /* a peer gone before our last answer is not our end */
   if (argc == 3 && !strcmp(argv[1], "serve"))
     return serve(argv[2]);
   if (argc == 5 && !strcmp(argv[1], "send")) {

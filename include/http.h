@@ -146,6 +146,12 @@ enum MHD_Result reply_json_etag(struct request *req, unsigned status, json_t *bo
 /* Sends text (malloc'd, taken: freed by the library) of len bytes as content_type. */
 enum MHD_Result reply_text(struct request *req, unsigned status, const char *content_type,
                            char *text, size_t len);
+/* Sends len bytes of data that outlive the server (a file built into the binary; not copied,
+ * not freed) as content_type, with etag (may be NULL) and cache_control (NULL: no-store). A
+ * GET or HEAD answered 200 whose If-None-Match names etag is answered 304 without a body. */
+enum MHD_Result reply_static(struct request *req, unsigned status, const void *data,
+                             size_t len, const char *content_type, const char *etag,
+                             const char *cache_control);
 /* Sends an empty reply (204, 304 ...). */
 enum MHD_Result reply_empty(struct request *req, unsigned status);
 /* Sends an RFC 9457 problem for the catalogue entry, with a printf-style detail. */

@@ -27,7 +27,15 @@ struct field_spec {
   const char *const *allowed;      /* FIELD_ENUM (strings) and FIELD_INT: NULL-terminated */
   field_check check;               /* FIELD_STRING: extra rule */
   const struct field_spec *fields; /* FIELD_OBJECT: its fields, ended by {0} */
+  size_t to;                       /* where the value goes: FIELD_TO(type, member); 0: nowhere */
+  size_t given;                    /* an int set to 1 when the member is present, even as null
+                                      (FIELD_TO; 0: none): "clear" for a nullable field */
 };
+
+/* A member of the struct a field's value fills (validate_body_into): a FIELD_STRING or
+ * FIELD_ENUM fills a `const char *` (borrowed from the body), FIELD_INT and FIELD_BOOL an `int`
+ * (0 or 1), FIELD_OBJECT a struct that its own fields' FIELD_TO name members of. */
+#define FIELD_TO(type, member) (offsetof(type, member) + 1)
 
 /* Checks obj against specs (ended by an entry with name NULL). Unknown members are errors.
  * Appends {"field","message"} objects to errors for each problem; prefix names the parent
@@ -40,11 +48,25 @@ bool validate_object(json_t *obj, const struct field_spec *specs, const char *pr
 bool validate_body(struct request *req, const struct field_spec *specs,
                    enum MHD_Result *result);
 
+/* validate_body, then fills the members of out that the specs name (FIELD_TO) from the body's
+ * members that are present and not null; the rest keep what the caller set (its defaults).
+ * The strings stay the body's: out must not outlive the request. */
+bool validate_body_into(struct request *req, const struct field_spec *specs, void *out,
+                        enum MHD_Result *result);
+/* Fills out from obj as validate_body_into does (obj already checked against specs). */
+void validate_fill(json_t *obj, const struct field_spec *specs, void *out);
+
 /* Checks the query string: every argument must be listed in specs and well-formed
  * (FIELD_STRING, FIELD_INT, FIELD_BOOL as true/false, FIELD_ENUM). On a problem queues a 400
  * and returns false. */
 bool validate_query(struct request *req, const struct field_spec *specs,
                     enum MHD_Result *result);
+
+/* validate_query, then fills the members of out that the specs name (FIELD_TO) from the
+ * arguments given: strings (FIELD_STRING, FIELD_ENUM) as pointers into the request, FIELD_INT
+ * and FIELD_BOOL as int (1 for "true"); the rest keep the caller's defaults. */
+bool validate_query_into(struct request *req, const struct field_spec *specs, void *out,
+                         enum MHD_Result *result);
 
 /* Sends 400 validation_failed with errors (reference stolen). */
 enum MHD_Result reply_validation(struct request *req, json_t *errors);

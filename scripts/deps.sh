@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# Installs what advisord needs to build, run and test, from Debian's packages (and npm ci for
-# the contract tests when asked with --test). Safe to run again: it installs only what is missing.
+# Installs what advisord needs to build, run and test, from Debian's packages, and the pinned npm
+# packages (npm ci: the build embeds Redoc's bundle for /docs and makes openapi.json with Node.js;
+# the contract and browser tests use the rest). Safe to run again: it installs only what is
+# missing, and runs npm ci only when package-lock.json changed since the last time.
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
-          libcurl4-openssl-dev uuid-dev libssl-dev sqlite3 curl jq perl)
+          libcurl4-openssl-dev uuid-dev libssl-dev sqlite3 curl jq perl nodejs npm)
 if [ "${1:-}" = "--test" ]; then
   # wrk runs the benchmark; clang-14 and its runtimes (libFuzzer, sanitizers) build
-  # tests/fuzz; valgrind runs scripts/valgrind.sh; prometheus brings promtool, which checks
-  # GET /metrics (tests/integration/test_metrics.c).
-  packages+=(python3-aiosmtpd nodejs npm wrk clang-14 libclang-rt-14-dev valgrind prometheus)
+  # tests/fuzz; valgrind runs scripts/valgrind.sh.
+  # chromium runs the web app's browser tests (tests/web, Playwright drives it).
+  # prometheus brings promtool, which checks GET /metrics (tests/integration/test_metrics.c).
+  packages+=(python3-aiosmtpd wrk clang-14 libclang-rt-14-dev valgrind chromium prometheus)
 fi
 
 missing=()
@@ -34,9 +37,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if [ "${1:-}" = "--test" ]; then
-  here=$(cd "$(dirname "$0")/.." && pwd)
-  if [ -f "$here/package-lock.json" ]; then
+here=$(cd "$(dirname "$0")/.." && pwd)
+if [ -f "$here/package-lock.json" ]; then
+  stamp="$here/node_modules/.advisord-lock.sha256"
+  want=$(sha256sum "$here/package-lock.json" | cut -d' ' -f1)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$want" >"$stamp"
   fi
 fi

@@ -3,7 +3,8 @@
 # normal build (warnings are errors), then again under AddressSanitizer and
 # UndefinedBehaviorSanitizer; valgrind's memcheck over the unit tests and one integration test;
 # every fuzz target for 3 seconds from its seeds (clang); then the contract tests (lint,
-# response check, property test). After the first build's tests, the benchmark runs once in its
+# response check, property test); then the web app's browser tests (tests/web; screenshots
+# in build/screenshots). After the first build's tests, the benchmark runs once in its
 # smoke mode (bench/run.sh --smoke).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -45,4 +46,7 @@ if [ -f package.json ] && [ -f tests/contract/run.sh ]; then
   echo "== contract tests"
   ADVISORD_TRACE_DIR="$trace_dir" bash tests/contract/run.sh
 fi
+echo "== browser tests (the web app in Debian's Chromium via playwright-core; axe-core)"
+WEB_SCREENSHOT_DIR="$here/build/screenshots" ADVISORD_BIN="$here/build/advisord" \
+  node --test --test-concurrency=1 --test-reporter=spec tests/web/
 echo "== all tests passed"

@@ -41,6 +41,9 @@ enum capability {
 
 /* True when a principal of this kind and role may use the capability. */
 bool authz_may(const struct principal *p, enum capability cap);
+/* Whether p may see the company company_id at all: a customer administrator only its own,
+ * everyone else who reaches the company records any. */
+bool authz_sees_company(const struct principal *p, const char *company_id);
 /* The capability's public name, e.g. "customers.delete". Static storage. */
 const char *authz_name(enum capability cap);
 

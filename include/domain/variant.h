@@ -35,5 +35,7 @@ void variant_compare(const struct variant *from, const struct variant *to,
 const char *variant_change_kind_str(enum variant_change_kind kind);
 /* True when v has the feature. */
 bool variant_has_feature(const struct variant *v, const char *feature);
+/* The validation message for a variant code that the variants table does not hold. */
+#define VARIANT_UNKNOWN "must be one of start, bokforing, fakturering, smart, pro"
 
 #endif

@@ -13,4 +13,12 @@ enum store_status audit_record(struct store_conn *c, const struct principal *act
                                const char *subject_id, const char *subject_label,
                                const char *detail);
 
+/* The audit log of the caller's office or company, newest first, before seq before (0: from
+ * the newest), at most limit. */
+struct app;
+struct audit_event;
+enum store_status audit_page(const struct app *app, const struct principal *caller,
+                             long long before, int limit,
+                             bool (*fn)(const struct audit_event *e, void *arg), void *arg);
+
 #endif

@@ -41,6 +41,15 @@ struct admin_command {
 extern const struct admin_command admin_commands[];
 extern const size_t admin_commands_count;
 
+/* The input checks of the commands (admin_checks.c): false after writing why into ctx->why. */
+bool admin_check_office(struct admin_ctx *ctx);
+bool admin_check_user(struct admin_ctx *ctx);
+bool admin_check_company(struct admin_ctx *ctx);
+bool admin_check_customer_admin(struct admin_ctx *ctx);
+bool admin_check_person(struct admin_ctx *ctx);
+bool admin_check_principal(struct admin_ctx *ctx);
+bool admin_check_revoke(struct admin_ctx *ctx);
+
 /* The value of --name, NULL when not given. Points into argv. */
 const char *admin_arg(const struct admin_args *a, const char *name);
 

@@ -1,94 +1,26 @@
-/* backup.c - `advisord backup FILE` and `advisord restore FILE`, with SQLite's online backup
- * API on the database file (an SQLite feature: a PostgreSQL deployment backs up with pg_dump).
+/* backup.c - `advisord backup FILE` and `advisord restore FILE`: the commands around the store's
+ * whole-file copies (store_backup.h, SQLite's online backup API; a PostgreSQL deployment backs
+ * up with pg_dump).
  *
  * backup copies one consistent snapshot in a single step: in WAL mode a reader never blocks the
  * server's writers, and a write that commits meanwhile is simply not in this snapshot (an
  * incremental copy would start over on every write and might never finish under load). The
- * copy is written beside FILE, checked (integrity_check), switched to a rollback journal so that
- * it is one self-contained file, synced and then renamed to FILE: FILE is whole or absent.
+ * copy is written beside FILE, checked (integrity_check), made one self-contained file, synced
+ * and then renamed to FILE: FILE is whole or absent.
  *
  * restore refuses a backup that fails integrity_check or whose schema is newer than this
  * binary knows, and refuses while a server runs on the database: `advisord serve` holds a
  * shared flock(2) on the database file for its whole life (admin_serve_guard), restore asks for
- * it exclusively. The pages go in through SQLite too, so the target's WAL stays coherent; an
- * older schema is brought up to date by the next start. */
+ * it exclusively. An older schema is brought up to date by the next start. */
 #include "admin.h"
+#include "store_backup.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sqlite3.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <unistd.h>
-
-/* Opens path with flags; NULL with a message when it cannot. */
-static sqlite3 *open_db(const char *what, const char *path, int flags)
-{
-  sqlite3 *db = NULL;
-  if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
-    fprintf(stderr, "advisord %s: cannot open %s: %s\n", what, path,
-            db ? sqlite3_errmsg(db) : "out of memory");
-    sqlite3_close(db);
-    return NULL;
-  }
-  sqlite3_busy_timeout(db, 5000);
-  return db;
-}
-
-/* The first column of the first row of sql as text into out ("" when none). */
-static bool query_text(sqlite3 *db, const char *sql, char *out, size_t len)
-{
-  sqlite3_stmt *st = NULL;
-  out[0] = '\0';
-  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-    return false;
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW && sqlite3_column_text(st, 0))
-    snprintf(out, len, "%s", (const char *)sqlite3_column_text(st, 0));
-  sqlite3_finalize(st);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE;
-}
-
-/* The database's schema version (-1: not an advisord database or unreadable). */
-static int schema_version(sqlite3 *db)
-{
-  char v[32];
-  if (!query_text(db, "SELECT coalesce(max(version), 0) FROM schema_migrations", v, sizeof v))
-    return -1;
-  return atoi(v);
-}
-
-/* PRAGMA integrity_check; true when it says ok, else prints its first words. */
-static bool integrity_ok(const char *what, sqlite3 *db, const char *path)
-{
-  char v[256];
-  if (query_text(db, "PRAGMA integrity_check", v, sizeof v) && strcmp(v, "ok") == 0)
-    return true;
-  fprintf(stderr, "advisord %s: %s fails PRAGMA integrity_check: %s\n", what, path,
-          *v ? v : sqlite3_errmsg(db));
-  return false;
-}
-
-/* Copies all of from's main database into to's, in one step (one snapshot of from). */
-static bool copy_db(const char *what, sqlite3 *to, sqlite3 *from)
-{
-  sqlite3_backup *b = sqlite3_backup_init(to, "main", from, "main");
-  if (!b) {
-    fprintf(stderr, "advisord %s: %s\n", what, sqlite3_errmsg(to));
-    return false;
-  }
-  int rc;
-  while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED)
-    usleep(20 * 1000); /* a lock held for a moment elsewhere: try the step again */
-  sqlite3_backup_finish(b);
-  if (rc != SQLITE_DONE) {
-    fprintf(stderr, "advisord %s: the copy failed: %s\n", what, sqlite3_errstr(rc));
-    return false;
-  }
-  return true;
-}
 
 static bool sync_file(const char *path)
 {
@@ -131,28 +63,20 @@ int admin_backup(const struct config *cfg, int argc, char **argv)
             strerror(errno));
     return 1;
   }
-  char tmp[4200];
+  char tmp[4200], why[600] = "";
   snprintf(tmp, sizeof tmp, "%s.partial-%d", dest, (int)getpid());
-  sqlite3 *from = open_db("backup", cfg->db, SQLITE_OPEN_READWRITE);
-  sqlite3 *to = from ? open_db("backup", tmp, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) : NULL;
-  bool ok = to && copy_db("backup", to, from);
-  char mode[32] = "";
-  int version = ok ? schema_version(to) : -1;
-  ok = ok && integrity_ok("backup", to, dest) &&
-       query_text(to, "PRAGMA journal_mode=DELETE", mode, sizeof mode);
-  sqlite3_close(to);
-  sqlite3_close(from);
-  if (ok && version < 0) {
-    fprintf(stderr, "advisord backup: %s is not an advisord database\n", cfg->db);
-    ok = false;
-  }
+  int version = -1;
+  bool ok = store_backup_copy(cfg->db, tmp, &version, why, sizeof why);
+  if (!ok)
+    fprintf(stderr, "advisord backup: %s\n", why);
   ok = ok && sync_file(tmp) && rename(tmp, dest) == 0;
   if (!ok) {
     unlink(tmp);
     return 1;
   }
   printf("backup: %s\nschema version: %d\nintegrity: ok\n"
-         "Keep the secret key with it: %s (without it, open invitation links stop working)\n",
+         "Back up the secret key too, apart from it: %s (without the key, open invitation "
+         "links stop working)\n",
          dest, version, cfg->secret_file);
   return 0;
 }
@@ -165,20 +89,15 @@ int admin_restore(const struct config *cfg, int argc, char **argv)
     return 2;
   }
   const char *src = argv[0];
-  sqlite3 *from = open_db("restore", src, SQLITE_OPEN_READONLY);
-  if (!from)
-    return 2;
-  int version = schema_version(from);
-  int known = store_schema_version_known();
-  int rc = 0;
-  if (version < 0) {
-    fprintf(stderr, "advisord restore: %s is not an advisord backup\n", src);
+  char why[600] = "";
+  int version = -1, known = store_schema_version_known(), rc = 0;
+  enum store_backup_check check = store_backup_inspect(src, &version, why, sizeof why);
+  if (check != BACKUP_OK) {
+    fprintf(stderr, "advisord restore: %s\n", why);
     rc = 2;
   } else if (version > known) {
     fprintf(stderr, "advisord restore: %s has schema version %d, newer than this advisord "
                     "knows (%d): restore it with the advisord that made it\n", src, version, known);
-    rc = 2;
-  } else if (!integrity_ok("restore", from, src)) {
     rc = 2;
   }
   int guard = -1;
@@ -191,11 +110,10 @@ int admin_restore(const struct config *cfg, int argc, char **argv)
       rc = 1;
     }
   }
-  sqlite3 *to = rc == 0 ? open_db("restore", cfg->db, SQLITE_OPEN_READWRITE) : NULL;
-  if (rc == 0 && !(to && copy_db("restore", to, from) && integrity_ok("restore", to, cfg->db)))
+  if (rc == 0 && !store_backup_restore(src, cfg->db, why, sizeof why)) {
+    fprintf(stderr, "advisord restore: %s\n", why);
     rc = 1;
-  sqlite3_close(to);
-  sqlite3_close(from);
+  }
   if (guard >= 0)
     close(guard); /* after SQLite closed its own descriptors (POSIX locks are per process) */
   if (rc == 0)

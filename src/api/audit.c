@@ -4,6 +4,7 @@
 #include "domain/authz.h"
 #include "handlers.h"
 #include "resource.h"
+#include "service/audit.h"
 #include "store_audit.h"
 #include "validate.h"
 
@@ -36,17 +37,14 @@ static bool list_row(const struct audit_event *e, void *arg)
   return api_page_add(arg, event_json(e), seq, e->id);
 }
 
-static enum store_status list_fill(struct store_conn *c, const char *const *after,
-                                   struct api_page *p, void *arg)
+static enum store_status list_fill(const char *const *after, struct api_page *p, void *arg)
 {
-  const struct principal *who = arg;
+  const struct request *req = arg;
   char *end = NULL;
   long long before = after[0] ? strtoll(after[0], &end, 10) : 0;
   if (after[0] && (before <= 0 || !end || *end))
     return STORE_ABORT;
-  return store_audit_list(c, who->kind == PRINCIPAL_OFFICE_USER ? who->office_id : NULL,
-                          who->kind == PRINCIPAL_CUSTOMER_ADMIN ? who->company_id : NULL,
-                          before, p->limit + 1, list_row, p);
+  return audit_page(req->app, &req->principal, before, p->limit + 1, list_row, p);
 }
 
 enum MHD_Result api_audit_list(struct request *req)
@@ -58,5 +56,5 @@ enum MHD_Result api_audit_list(struct request *req)
                                              "log");
   if (!validate_query(req, list_query, &r))
     return r;
-  return api_list_run(req, list_fill, &req->principal, "audit event");
+  return api_list_run(req, list_fill, req, "audit event");
 }

@@ -6,6 +6,7 @@
 #include "api.h"
 #include "app.h"
 #include "log.h"
+#include "service/sessions.h"
 #include "store_identity.h"
 #include "store_session.h"
 #include "store_tokens.h"
@@ -85,18 +86,11 @@ static bool is_safe_method(const char *m)
   return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0 || strcmp(m, "OPTIONS") == 0;
 }
 
-static enum store_status touch_tx(struct store_conn *c, void *arg)
-{
-  const struct principal *p = arg;
-  return p->session_id[0] ? store_session_touch(c, p->session_id, util_now_ms())
-                          : store_token_touch(c, p->token_id, util_now_ms());
-}
-
 /* Notes the credential's use, at most once a minute (a write per request would contend). */
 static void note_use(struct request *req, int64_t now)
 {
   if (now - req->principal.credential_used_ms >= TOUCH_EVERY_MS)
-    store_write(req->app->store, touch_tx, &req->principal); /* best effort */
+    credential_touch(req->app, &req->principal); /* best effort */
 }
 
 /* The cookie's session; a write also needs its CSRF proof. */
@@ -109,12 +103,8 @@ static enum err_code cookie_authenticate(struct request *req, const char *cookie
   }
   char hash[65];
   util_sha256_hex(cookie, hash);
-  struct store_conn *c = store_conn(req->app->store);
   int64_t now = util_now_ms();
-  enum store_status st =
-      c ? store_session_authenticate(c, hash, now, req->app->cfg->session_idle * 1000,
-                                     &req->principal)
-        : STORE_ERROR;
+  enum store_status st = credential_session(req->app, hash, now, &req->principal);
   if (st == STORE_NOT_FOUND)
     req->auth_detail = "The session has ended or expired; sign in again";
   if (st != STORE_OK)
@@ -152,9 +142,7 @@ enum err_code api_authenticate(struct request *req)
   const char *token = bearer_token(authorization);
   if (!token)
     return ERR_UNAUTHENTICATED;
-  struct store_conn *c = store_conn(req->app->store);
-  enum err_code e =
-      store_answer(req, c ? store_token_authenticate(c, token, &req->principal) : STORE_ERROR);
+  enum err_code e = store_answer(req, credential_token(req->app, token, &req->principal));
   if (e == ERR_NONE)
     note_use(req, util_now_ms());
   return e;

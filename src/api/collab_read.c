@@ -6,7 +6,6 @@
 #include "collab_api.h"
 #include "handlers.h"
 #include "resource.h"
-#include "store_register.h"
 #include "util.h"
 #include "validate.h"
 
@@ -23,172 +22,139 @@ static const char *uuid_check(const char *s)
   return util_is_uuid(s) ? NULL : "must be a UUID";
 }
 
+/* A list's query: the use case's input and the cursor. */
+struct list_query {
+  struct collab_list_in in;
+  const char *cursor;
+};
+#define IN(member) FIELD_TO(struct list_query, in.member)
 #define LIST_COMMON_FIELDS                                                                   \
-  {.name = "state", .type = FIELD_ENUM, .allowed = state_names},                             \
-      {.name = "variant", .type = FIELD_STRING, .min_len = 1, .max_len = 32},                \
+  {.name = "state", .type = FIELD_ENUM, .allowed = state_names, .to = IN(state)},            \
+      {.name = "variant", .type = FIELD_STRING, .min_len = 1, .max_len = 32,                 \
+       .to = IN(variant)},                                                                   \
       {.name = "task_id", .type = FIELD_STRING, .min_len = 36, .max_len = 36,                \
-       .check = uuid_check},                                                                 \
-      {.name = "initiated_by", .type = FIELD_ENUM, .allowed = initiators},                   \
-      {.name = "cursor", .type = FIELD_STRING, .min_len = 1, .max_len = API_CURSOR_MAX},       \
-      {.name = "limit", .type = FIELD_INT, .min = 1, .max = API_LIST_MAX_LIMIT}
+       .check = uuid_check, .to = IN(task_id)},                                              \
+      {.name = "initiated_by", .type = FIELD_ENUM, .allowed = initiators,                    \
+       .to = IN(initiated_by)},                                                              \
+      {.name = "cursor", .type = FIELD_STRING, .min_len = 1, .max_len = API_CURSOR_MAX,      \
+       .to = FIELD_TO(struct list_query, cursor)},                                           \
+      {.name = "limit", .type = FIELD_INT, .min = 1, .max = API_LIST_MAX_LIMIT, .to = IN(limit)}
 
 static const struct field_spec list_fields[] = {
     LIST_COMMON_FIELDS,
     {.name = "customer_id", .type = FIELD_STRING, .min_len = 36, .max_len = 36,
-     .check = uuid_check},
+     .check = uuid_check, .to = IN(of_customer)},
     {0},
 };
 
 static const struct field_spec customer_list_fields[] = {LIST_COMMON_FIELDS, {0}};
 
+/* The history's query. */
+struct events_query {
+  const char *cursor;
+  int limit;
+};
+
 static const struct field_spec events_fields[] = {
-    {.name = "cursor", .type = FIELD_STRING, .min_len = 1, .max_len = API_CURSOR_MAX},
-    {.name = "limit", .type = FIELD_INT, .min = 1, .max = API_LIST_MAX_LIMIT},
+    {.name = "cursor", .type = FIELD_STRING, .min_len = 1, .max_len = API_CURSOR_MAX,
+     .to = FIELD_TO(struct events_query, cursor)},
+    {.name = "limit", .type = FIELD_INT, .min = 1, .max = API_LIST_MAX_LIMIT,
+     .to = FIELD_TO(struct events_query, limit)},
     {0},
 };
 
 /* ---- lists ---- */
 
 struct list_acc {
-  struct store_conn *c;
   const struct principal *viewer;
   json_t *items;
   int64_t now_ms;
   char last_created[32];
   char last_id[COLLAB_ID_LEN];
-  enum store_status st;
 };
 
-static void list_item(const struct collab *co, void *arg)
+static void list_item(const struct collab *co, const struct collab_mail_state *mail, void *arg)
 {
   struct list_acc *acc = arg;
-  struct collab_mail_state mail;
-  enum store_status st = store_collab_invitation_mail(acc->c, co->id, &mail);
-  if (st != STORE_OK && st != STORE_NOT_FOUND)
-    acc->st = st;
-  json_array_append_new(acc->items, collab_json(co, st == STORE_OK ? &mail : NULL, acc->now_ms,
-                                                   acc->viewer));
+  json_array_append_new(acc->items, collab_json(co, mail, acc->now_ms, acc->viewer));
   snprintf(acc->last_created, sizeof acc->last_created, "%s", co->created_at);
   snprintf(acc->last_id, sizeof acc->last_id, "%s", co->id);
 }
 
-static enum MHD_Result list_reply(struct request *req, struct collab_filter *f)
+/* Decodes the list's cursor into q->in and answers the page. */
+static enum MHD_Result list_reply(struct request *req, struct list_query *q)
 {
-  const char *cursor = http_query(req, "cursor");
+  struct collab_list_in *in = &q->in;
+  in->caller = &req->principal;
+  const char *cursor = q->cursor;
   char key[2][1024];
   if (cursor) {
     if (!api_cursor_decode(cursor, 2, key) || !util_is_uuid(key[1]))
       return api_bad_cursor(req);
-    f->after_created_at = key[0];
-    f->after_id = key[1];
+    in->after_created_at = key[0];
+    in->after_id = key[1];
   }
-  int limit = api_list_limit(req, API_LIST_DEFAULT_LIMIT);
-  struct list_acc acc = {.c = store_conn(req->app->store), .viewer = &req->principal,
-                         .items = json_array(),
-                         .now_ms = util_now_ms(), .st = STORE_OK};
-  f->now_ms = acc.now_ms;
+  struct list_acc acc = {.viewer = &req->principal, .items = json_array(),
+                         .now_ms = util_now_ms()};
   bool more = false;
-  enum store_status st =
-      acc.c ? store_collab_list(acc.c, f, limit, list_item, &acc, &more) : STORE_ERROR;
-  if (st == STORE_OK)
-    st = acc.st;
-  if (st != STORE_OK) {
+  struct refusal rf = {0};
+  enum store_status st = collab_list(req->app, in, list_item, &acc, &more, &rf);
+  if (st != STORE_OK || refused(&rf)) {
     json_decref(acc.items);
-    return api_store_failure(req, st, "collaboration");
+    return tx_reply(req, &rf, st == STORE_OK ? STORE_ABORT : st, "collaboration");
   }
   const char *next[] = {acc.last_created, acc.last_id};
   return api_page_reply(req, acc.items, more ? next : NULL, 2);
 }
 
-/* Reads the filters shared by both lists; false after answering 400 for a variant that does
- * not exist (variants are data, so the check asks the store). */
-static bool filter_from_query(struct request *req, struct collab_filter *f, enum MHD_Result *r)
-{
-  f->state = http_query(req, "state");
-  f->variant = http_query(req, "variant");
-  f->task_id = http_query(req, "task_id");
-  f->initiated_by = http_query(req, "initiated_by");
-  struct variant v;
-  return !f->variant || api_variant_lookup(req, f->variant, "variant", &v, r);
-}
-
 enum MHD_Result api_collabs_list(struct request *req)
 {
   enum MHD_Result r;
-  if (!validate_query(req, list_fields, &r))
+  struct list_query q = {.in = {.limit = API_LIST_DEFAULT_LIMIT}};
+  if (!validate_query_into(req, list_fields, &q, &r))
     return r;
-  struct collab_filter f = {0};
-  if (!filter_from_query(req, &f, &r))
-    return r;
-  f.customer_id = http_query(req, "customer_id");
-  const struct principal *p = &req->principal;
-  if (p->kind == PRINCIPAL_OFFICE_USER)
-    f.office_id = p->office_id;
-  else if (p->kind == PRINCIPAL_CUSTOMER_ADMIN)
-    f.company_id = p->company_id;
-  return list_reply(req, &f);
+  return list_reply(req, &q);
 }
 
 enum MHD_Result api_customer_collabs_list(struct request *req)
 {
   enum MHD_Result r;
-  if (!validate_query(req, customer_list_fields, &r))
+  struct list_query q = {.in = {.customer_id = http_param(req, "id"),
+                                .limit = API_LIST_DEFAULT_LIMIT}};
+  if (!validate_query_into(req, customer_list_fields, &q, &r))
     return r;
-  const char *id = http_param(req, "id");
-  if (!util_is_uuid(id))
+  if (!util_is_uuid(q.in.customer_id))
     return reply_problem(req, ERR_BAD_PATH_PARAM, "The customer id must be a UUID");
-  struct store_conn *c = store_conn(req->app->store);
-  struct customer *cu = malloc(sizeof *cu);
-  enum store_status st = c && cu ? store_customer_get(c, req->principal.office_id, id, cu)
-                                 : STORE_ERROR;
-  if (st != STORE_OK) {
-    free(cu);
-    if (st == STORE_NOT_FOUND)
-      return reply_problem(req, ERR_NOT_FOUND, "No customer %s in your register", id);
-    return api_store_failure(req, st, "customer");
-  }
-  /* by company, not customer_id: a customer's invitation may predate the register entry */
-  struct collab_filter f = {.office_id = req->principal.office_id, .company_id = cu->company_id};
-  if (filter_from_query(req, &f, &r))
-    r = list_reply(req, &f);
-  free(cu);
-  return r;
+  return list_reply(req, &q);
 }
 
 /* ---- one collaboration, its history ---- */
 
-/* Loads the collaboration named by the path for the caller; false after answering. */
-static bool load_visible(struct request *req, struct collab *co, enum MHD_Result *r)
+/* The collaboration named by the path as the caller may see it into out; false after
+ * answering. */
+static bool load_visible(struct request *req, struct collab_outcome *out, enum MHD_Result *r)
 {
   const char *id = http_param(req, "id");
   if (!util_is_uuid(id)) {
     *r = reply_problem(req, ERR_BAD_PATH_PARAM, "The collaboration id must be a UUID");
     return false;
   }
-  struct store_conn *c = store_conn(req->app->store);
-  enum store_status st = c ? store_collab_get(c, id, co) : STORE_ERROR;
-  if (st == STORE_OK && !collab_visible_to(co, &req->principal))
-    st = STORE_NOT_FOUND;
-  if (st == STORE_NOT_FOUND) {
-    *r = reply_problem(req, ERR_NOT_FOUND, "No collaboration %s", id);
-    return false;
-  }
-  if (st != STORE_OK) {
-    *r = api_store_failure(req, st, "collaboration");
-    return false;
-  }
-  return true;
+  enum store_status st = collab_read(req->app, &req->principal, id, out);
+  if (st == STORE_OK && !refused(&out->refusal))
+    return true;
+  *r = collab_reply_outcome(req, st, out, false);
+  return false;
 }
 
 enum MHD_Result api_collab_get(struct request *req)
 {
   enum MHD_Result r;
-  struct collab *co = malloc(sizeof *co);
-  if (!co)
+  struct collab_outcome *out = calloc(1, sizeof *out);
+  if (!out)
     return reply_problem(req, ERR_INTERNAL, "Out of memory");
-  if (load_visible(req, co, &r))
-    r = collab_reply(req, 200, co);
-  free(co);
+  if (load_visible(req, out, &r))
+    r = collab_reply(req, 200, out);
+  free(out);
   return r;
 }
 
@@ -207,10 +173,11 @@ static void event_item(const struct collab_event_rec *e, void *arg)
 enum MHD_Result api_collab_events(struct request *req)
 {
   enum MHD_Result r;
-  if (!validate_query(req, events_fields, &r))
+  struct events_query q = {.limit = API_LIST_MAX_LIMIT};
+  if (!validate_query_into(req, events_fields, &q, &r))
     return r;
   int64_t after = 0;
-  const char *cursor = http_query(req, "cursor");
+  const char *cursor = q.cursor;
   if (cursor) {
     char seq[1][1024];
     char *end;
@@ -220,24 +187,18 @@ enum MHD_Result api_collab_events(struct request *req)
     if (*end || after < 0)
       return api_bad_cursor(req);
   }
-  int limit = api_list_limit(req, API_LIST_MAX_LIMIT);
-  struct collab *co = malloc(sizeof *co);
-  if (!co)
-    return reply_problem(req, ERR_INTERNAL, "Out of memory");
-  if (!load_visible(req, co, &r)) {
-    free(co);
-    return r;
-  }
+  int limit = q.limit;
+  const char *id = http_param(req, "id");
+  if (!util_is_uuid(id))
+    return reply_problem(req, ERR_BAD_PATH_PARAM, "The collaboration id must be a UUID");
   struct events_acc acc = {.items = json_array()};
   bool more = false;
-  struct store_conn *c = store_conn(req->app->store);
-  enum store_status st =
-      c ? store_collab_events_list(c, co->id, after, limit, event_item, &acc, &more)
-        : STORE_ERROR;
-  free(co);
-  if (st != STORE_OK) {
+  struct refusal rf = {0};
+  enum store_status st = collab_history(req->app, &req->principal, id, after, limit,
+                                        event_item, &acc, &more, &rf);
+  if (st != STORE_OK || refused(&rf)) {
     json_decref(acc.items);
-    return api_store_failure(req, st, "collaboration");
+    return tx_reply(req, &rf, st == STORE_OK ? STORE_ABORT : st, "collaboration");
   }
   char seq[24];
   snprintf(seq, sizeof seq, "%lld", (long long)acc.last_seq);
@@ -249,19 +210,12 @@ enum MHD_Result api_collab_events(struct request *req)
 
 enum MHD_Result api_invitation_get(struct request *req)
 {
-  char hash[COLLAB_TOKEN_HASH_LEN];
-  collab_token_hash(http_param(req, "token"), hash);
-  struct store_conn *c = store_conn(req->app->store);
-  struct collab *co = malloc(sizeof *co);
-  enum store_status st = c && co ? store_collab_get_by_token_hash(c, hash, co) : STORE_ERROR;
-  enum MHD_Result r;
-  if (st == STORE_NOT_FOUND)
-    r = reply_problem(req, ERR_NOT_FOUND, "No such invitation link: it has been used, replaced "
-                                          "by a newer one, or never existed");
-  else if (st != STORE_OK)
-    r = api_store_failure(req, st, "invitation");
-  else
-    r = reply_json(req, 200, collab_invitation_json(co, util_now_ms()));
-  free(co);
+  struct collab_outcome *out = calloc(1, sizeof *out);
+  if (!out)
+    return reply_problem(req, ERR_INTERNAL, "Out of memory");
+  enum store_status st = collab_read_by_link(req->app, http_param(req, "token"), out);
+  enum MHD_Result r = st == STORE_OK ? collab_reply_outcome(req, st, out, true)
+                                     : api_store_failure(req, st, "invitation");
+  free(out);
   return r;
 }

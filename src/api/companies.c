@@ -9,8 +9,7 @@
 #include "handlers.h"
 #include "register_json.h"
 #include "resource.h"
-#include "store_collab.h"
-#include "store_variants.h"
+#include "service/register.h"
 #include "util.h"
 #include "validate.h"
 
@@ -27,118 +26,82 @@ static const char *const relations[] = {"none", "account", "subscriber", NULL};
 static const char *const recipients[] = {"office", "customer", NULL};
 static const char *const periods[] = {"3", "12", NULL};
 
+#define SUB(member) FIELD_TO(struct company_sub_in, member)
+#define IN(member) FIELD_TO(struct company_in, member)
+
 static const struct field_spec subscription_fields[] = {
-    {.name = "variant", .type = FIELD_STRING, .required = true, .min_len = 1, .max_len = 32},
-    {.name = "invoice_recipient", .type = FIELD_ENUM, .required = true, .allowed = recipients},
-    {.name = "agreement_period_months", .type = FIELD_INT, .required = true, .allowed = periods},
+    {.name = "variant", .type = FIELD_STRING, .required = true, .min_len = 1, .max_len = 32,
+     .to = SUB(variant)},
+    {.name = "invoice_recipient", .type = FIELD_ENUM, .required = true, .allowed = recipients,
+     .to = SUB(invoice_recipient)},
+    {.name = "agreement_period_months", .type = FIELD_INT, .required = true, .allowed = periods,
+     .to = SUB(period_months)},
     {.name = "starts_on", .type = FIELD_STRING, .required = true, .max_len = 10,
-     .check = date_check},
+     .check = date_check, .to = SUB(starts_on)},
     {.name = "renews_on", .type = FIELD_STRING, .required = true, .max_len = 10,
-     .check = date_check},
+     .check = date_check, .to = SUB(renews_on)},
     {0},
 };
 
 static const struct field_spec create_fields[] = {
     {.name = "corporate_id", .type = FIELD_STRING, .required = true, .min_len = 1,
-     .max_len = 20, .check = corporate_id_check},
+     .max_len = 20, .check = corporate_id_check, .to = IN(corporate_id)},
     {.name = "name", .type = FIELD_STRING, .required = true, .min_len = 1, .max_len = 200,
-     .check = contact_name_check},
-    {.name = "relation", .type = FIELD_ENUM, .required = true, .allowed = relations},
+     .check = contact_name_check, .to = IN(name)},
+    {.name = "relation", .type = FIELD_ENUM, .required = true, .allowed = relations,
+     .to = IN(relation)},
     {.name = "subscription", .type = FIELD_OBJECT, .nullable = true,
-     .fields = subscription_fields},
+     .fields = subscription_fields, .to = IN(subscription), .given = IN(subscription_given)},
     {0},
 };
 
 static const struct field_spec patch_fields[] = {
     {.name = "name", .type = FIELD_STRING, .min_len = 1, .max_len = 200,
-     .check = contact_name_check},
-    {.name = "relation", .type = FIELD_ENUM, .allowed = relations},
+     .check = contact_name_check, .to = IN(name)},
+    {.name = "relation", .type = FIELD_ENUM, .allowed = relations, .to = IN(relation)},
     {.name = "subscription", .type = FIELD_OBJECT, .nullable = true,
-     .fields = subscription_fields},
+     .fields = subscription_fields, .to = IN(subscription), .given = IN(subscription_given)},
     {0},
 };
 
-struct write_ctx {
-  struct api_write w; /* first: what the reply is made of */
-  struct company co;
-  char cid[CORPORATE_ID_LEN]; /* PATCH: the path's corporate ID, normalised */
-};
-
-/* Applies name, relation and subscription from body to w->co and checks that they agree:
- * a subscriber has a subscription, no one else has one (changing the relation away from
- * subscriber drops it). Validation errors name the field. */
-static enum store_status apply_fields(struct store_conn *c, struct write_ctx *w, json_t *body)
+/* Renders a company, its ETag and, once created, its Location. */
+static void render(const void *resource, struct api_render *w)
 {
-  struct company *co = &w->co;
-  const char *v;
-  if ((v = json_str_member(body, "name")))
-    snprintf(co->name, sizeof co->name, "%s", v);
-  if ((v = json_str_member(body, "relation")))
-    snprintf(co->relation, sizeof co->relation, "%s", v);
-  bool subscriber = strcmp(co->relation, "subscriber") == 0;
-  json_t *sub = json_object_get(body, "subscription");
-  if (json_is_object(sub)) {
-    if (!subscriber)
-      return tx_fail_field(&w->w.err, "subscription", "is only for relation subscriber");
-    struct variant var;
-    enum store_status st = store_variant_get(c, json_str_member(sub, "variant"), &var);
-    if (st == STORE_NOT_FOUND)
-      return tx_fail_field(&w->w.err, "subscription.variant", API_UNKNOWN_VARIANT);
-    if (st != STORE_OK)
-      return st;
-    const char *starts = json_str_member(sub, "starts_on");
-    const char *renews = json_str_member(sub, "renews_on");
-    if (strcmp(starts, renews) >= 0)
-      return tx_fail_field(&w->w.err, "subscription.renews_on", "must be after starts_on");
-    co->has_subscription = true;
-    snprintf(co->sub.variant, sizeof co->sub.variant, "%s", var.code);
-    snprintf(co->sub.invoice_recipient, sizeof co->sub.invoice_recipient, "%s",
-             json_str_member(sub, "invoice_recipient"));
-    co->sub.agreement_period_months =
-        (int)json_int_member(sub, "agreement_period_months", 12);
-    snprintf(co->sub.starts_on, sizeof co->sub.starts_on, "%s", starts);
-    snprintf(co->sub.renews_on, sizeof co->sub.renews_on, "%s", renews);
-  } else if (json_is_null(sub) || !subscriber) {
-    co->has_subscription = false;
-    memset(&co->sub, 0, sizeof co->sub);
-  }
-  if (subscriber && !co->has_subscription)
-    return tx_fail_field(&w->w.err, "subscription", "is required for relation subscriber");
-  return STORE_OK;
+  const struct company *co = resource;
+  w->body = api_company_json(co);
+  etag_of(co->version, w->etag, sizeof w->etag);
+  if (w->ik)
+    snprintf(w->location, sizeof w->location, "/v1/companies/%s", co->corporate_id);
 }
 
-static enum store_status create_tx(struct store_conn *c, void *arg)
+/* Runs the use case fn with in and answers status. */
+static enum MHD_Result call(struct request *req, struct company_in *in, const struct idem *ik,
+                            enum store_status (*fn)(const struct app *, const struct company_in *,
+                                                    struct company_out *),
+                            unsigned status)
 {
-  struct write_ctx *w = arg;
-  struct request *req = w->w.req;
-  api_write_restart(&w->w);
-  memset(&w->co, 0, sizeof w->co);
-  corporate_id_normalize(json_str_member(req->json, "corporate_id"), w->co.corporate_id, NULL);
-  enum store_status st = apply_fields(c, w, req->json);
-  if (st != STORE_OK)
-    return st;
-  st = store_company_create(c, &w->co);
-  if (st == STORE_CONFLICT)
-    return tx_fail(&w->w.err, ERR_DUPLICATE, "A company with corporate ID %s exists already",
-                   w->co.corporate_id);
-  if (st != STORE_OK)
-    return st;
-  w->w.body = api_company_json(&w->co);
-  api_etag(w->co.version, w->w.etag, sizeof w->w.etag);
-  snprintf(w->w.location, sizeof w->w.location, "/v1/companies/%s", w->co.corporate_id);
-  return api_idem_finish(c, req, w->w.ik, 201, w->w.body, w->w.location, w->w.etag);
+  struct api_render w = {.principal_id = req->principal.id, .ik = ik, .render = render};
+  in->if_match = http_header(req, "If-Match");
+  in->created = (struct created_hook){.fn = api_render_keep, .arg = &w};
+  struct company_out *out = calloc(1, sizeof *out);
+  enum store_status st = out ? fn(req->app, in, out) : STORE_ERROR;
+  struct refusal none = {0};
+  enum MHD_Result r = api_render_reply(req, &w, st, out ? &out->refusal : &none,
+                                       out ? &out->co : NULL, status, "company");
+  free(out);
+  return r;
 }
 
 enum MHD_Result api_companies_create(struct request *req)
 {
   enum MHD_Result r;
-  if (!validate_body(req, create_fields, &r))
+  struct company_in in = {0};
+  if (!validate_body_into(req, create_fields, &in, &r))
     return r;
   struct idem ik;
   if (api_idem_begin(req, &ik, &r))
     return r;
-  struct write_ctx w = {.w = {.req = req, .ik = &ik}};
-  return api_write_run(&w.w, create_tx, &w, 201, "company");
+  return call(req, &in, &ik, company_create, 201);
 }
 
 /* The path's corporate ID in normalised form; answers 400 when it is not one. */
@@ -152,83 +115,29 @@ static bool path_corporate_id(struct request *req, char *out, enum MHD_Result *r
   return false;
 }
 
-/* A customer administrator sees only their own company: any other is "not found". */
-static bool visible(const struct request *req, const struct company *co)
-{
-  return req->principal.kind != PRINCIPAL_CUSTOMER_ADMIN ||
-         strcmp(req->principal.company_id, co->id) == 0;
-}
-
 enum MHD_Result api_companies_get(struct request *req)
 {
   enum MHD_Result r;
   char cid[CORPORATE_ID_LEN];
   if (!path_corporate_id(req, cid, &r))
     return r;
-  struct store_conn *c = store_conn(req->app->store);
   struct company co;
-  enum store_status st = c ? store_company_get_by_corporate_id(c, cid, &co) : STORE_ERROR;
-  if (st == STORE_OK && !visible(req, &co))
-    st = STORE_NOT_FOUND;
+  enum store_status st = company_read(req->app, &req->principal, cid, &co);
   if (st != STORE_OK)
     return api_store_failure(req, st, "company");
   char etag[32];
-  api_etag(co.version, etag, sizeof etag);
+  etag_of(co.version, etag, sizeof etag);
   return reply_json_etag(req, 200, api_company_json(&co), etag);
-}
-
-/* While a collaboration with an office is open (invited, approved or active), the company's
- * subscription changes only through a collaboration, where the variant rule applies and every
- * party is told: a PATCH of the relation or the subscription is refused then (the name may
- * change). */
-static enum store_status check_no_open_collaboration(struct store_conn *c, struct write_ctx *w,
-                                                     json_t *body)
-{
-  if (!json_object_get(body, "relation") && !json_object_get(body, "subscription"))
-    return STORE_OK;
-  char (*ids)[COLLAB_ID_LEN] = malloc(COLLAB_MAX_OPEN_PER_COMPANY * sizeof *ids);
-  size_t n = 0;
-  enum store_status st = ids ? store_collab_open_of_company(c, w->co.id, ids, &n) : STORE_ERROR;
-  if (st == STORE_OK && n > 0)
-    st = tx_fail(&w->w.err, ERR_CONFLICT,
-                 "%s has an open collaboration with an accounting office (%s): change its "
-                 "variant, payer or period through a collaboration (variant-changes or PATCH), "
-                 "where the variant rule applies and every party is told",
-                 w->co.name, ids[0]);
-  free(ids);
-  return st;
-}
-
-static enum store_status patch_tx(struct store_conn *c, void *arg)
-{
-  struct write_ctx *w = arg;
-  struct request *req = w->w.req;
-  api_write_restart(&w->w);
-  enum store_status st = store_company_get_by_corporate_id(c, w->cid, &w->co);
-  if (st == STORE_NOT_FOUND)
-    return tx_fail(&w->w.err, ERR_NOT_FOUND, "No company with corporate ID %s", w->cid);
-  if (st != STORE_OK)
-    return st;
-  if ((st = tx_if_match(&w->w.err, req, "company", w->co.version)) != STORE_OK)
-    return st;
-  if ((st = check_no_open_collaboration(c, w, req->json)) != STORE_OK)
-    return st;
-  if ((st = apply_fields(c, w, req->json)) != STORE_OK)
-    return st;
-  if ((st = store_company_update(c, &w->co, w->co.version)) != STORE_OK)
-    return st;
-  w->w.body = api_company_json(&w->co);
-  api_etag(w->co.version, w->w.etag, sizeof w->w.etag);
-  return STORE_OK;
 }
 
 enum MHD_Result api_companies_patch(struct request *req)
 {
   enum MHD_Result r;
-  struct write_ctx w = {.w = {.req = req}};
-  if (!path_corporate_id(req, w.cid, &r) || !validate_body(req, patch_fields, &r) ||
+  char cid[CORPORATE_ID_LEN];
+  struct company_in in = {.corporate_id = cid};
+  if (!path_corporate_id(req, cid, &r) || !validate_body_into(req, patch_fields, &in, &r) ||
       api_reject_empty_patch(req, "name, relation, subscription", &r) ||
       api_require_if_match(req, &r))
     return r;
-  return api_write_run(&w.w, patch_tx, &w, 200, "company");
+  return call(req, &in, NULL, company_update, 200);
 }

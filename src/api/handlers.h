@@ -8,6 +8,12 @@
 /* health.c */
 enum MHD_Result api_healthz(struct request *req);
 enum MHD_Result api_readyz(struct request *req);
+/* web.c: the web app's pages and assets, the contract and /docs */
+enum MHD_Result api_web_page(struct request *req);
+enum MHD_Result api_web_asset(struct request *req);
+enum MHD_Result api_openapi_yaml(struct request *req);
+enum MHD_Result api_openapi_json(struct request *req);
+enum MHD_Result api_docs(struct request *req);
 
 /* metrics.c */
 enum MHD_Result api_metrics(struct request *req);
@@ -16,20 +22,14 @@ enum MHD_Result api_metrics(struct request *req);
 enum MHD_Result api_variants_list(struct request *req);
 enum MHD_Result api_variants_get(struct request *req);
 enum MHD_Result api_variant_change_preview(struct request *req);
-/* The validation message for a variant code that the variants table does not hold. */
-#define API_UNKNOWN_VARIANT "must be one of start, bokforing, fakturering, smart, pro"
-/* Loads the variant code names for request field `field` into out; false after answering 400
- * (no such variant, naming the field) or the store's failure. */
-bool api_variant_lookup(struct request *req, const char *code, const char *field,
-                        struct variant *out, enum MHD_Result *r);
 /* A variant as served by the API (new reference). */
 json_t *api_variant_json(const struct variant *v);
 
 /* me.c */
 enum MHD_Result api_me_get(struct request *req);
-/* The principal as GET /v1/me shows it (new reference), or NULL with the failure in *st. */
-json_t *api_principal_json(struct store_conn *c, const struct principal *p,
-                           enum store_status *st);
+/* The principal as GET /v1/me shows it, with its office or company from v (new reference). */
+struct principal_view;
+json_t *api_principal_json(const struct principal *p, const struct principal_view *v);
 
 /* sessions.c: sign-in by e-mail link and browser sessions */
 enum MHD_Result api_sign_in(struct request *req);

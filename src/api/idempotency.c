@@ -117,7 +117,7 @@ bool api_idem_begin(struct request *req, struct idem *ik, enum MHD_Result *r)
   return true;
 }
 
-enum store_status api_idem_finish(struct store_conn *c, const struct request *req,
+enum store_status api_idem_finish(struct store_conn *c, const char *principal_id,
                                   const struct idem *ik, unsigned status, json_t *body,
                                   const char *location, const char *etag)
 {
@@ -127,7 +127,7 @@ enum store_status api_idem_finish(struct store_conn *c, const struct request *re
   if (!text)
     return STORE_ERROR;
   enum store_status st =
-      store_idem_finish(c, req->principal.id, ik->key, status, text, location, etag);
+      store_idem_finish(c, principal_id, ik->key, status, text, location, etag);
   free(text);
   return st;
 }

@@ -7,50 +7,13 @@
 #include "domain/collab.h"
 #include "handlers.h"
 #include "metrics.h"
-#include "store_metrics.h"
+#include "service/scrape.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* What one read transaction found; filled afresh on each try of the transaction. */
-struct scrape {
-  struct {
-    char status[16], template_name[64];
-    int64_t n;
-  } outbox[128]; /* (2 statuses) x (templates, about 30) */
-  size_t n_outbox;
-  int64_t states[COLLAB_STATE__COUNT];
-};
-
-static void outbox_row(void *arg, const char *status, const char *template_name, int64_t n)
-{
-  struct scrape *sc = arg;
-  if (sc->n_outbox >= sizeof sc->outbox / sizeof sc->outbox[0])
-    return;
-  snprintf(sc->outbox[sc->n_outbox].status, sizeof sc->outbox[0].status, "%s", status);
-  snprintf(sc->outbox[sc->n_outbox].template_name, sizeof sc->outbox[0].template_name, "%s",
-           template_name);
-  sc->outbox[sc->n_outbox++].n = n;
-}
-
-static void state_row(void *arg, const char *state, int64_t n)
-{
-  struct scrape *sc = arg;
-  for (int i = COLLAB_INVITED; i < COLLAB_STATE__COUNT; i++)
-    if (strcmp(collab_state_str((enum collab_state)i), state) == 0)
-      sc->states[i] = n;
-}
-
-static enum store_status read_counts(struct store_conn *c, void *arg)
-{
-  struct scrape *sc = arg;
-  memset(sc, 0, sizeof *sc);
-  enum store_status st = store_outbox_depth(c, outbox_row, sc);
-  return st == STORE_OK ? store_collab_states(c, state_row, sc) : st;
-}
-
-static void render_counts(FILE *out, const struct scrape *sc)
+static void render_counts(FILE *out, const struct scrape_counts *sc)
 {
   metrics_family(out, "advisord_outbox_messages", "gauge",
                  "E-mails not delivered: pending (queued or waiting to be tried again) and "
@@ -75,8 +38,8 @@ enum MHD_Result api_metrics(struct request *req)
   if (!out)
     return reply_problem(req, ERR_INTERNAL, "Out of memory");
   metrics_render(out);
-  struct scrape *sc = calloc(1, sizeof *sc);
-  enum store_status st = sc ? store_read(req->app->store, read_counts, sc) : STORE_ERROR;
+  struct scrape_counts *sc = calloc(1, sizeof *sc);
+  enum store_status st = sc ? scrape_counts_read(req->app, sc) : STORE_ERROR;
   if (st == STORE_OK)
     render_counts(out, sc);
   free(sc);

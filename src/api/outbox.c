@@ -4,7 +4,7 @@
 #include "app.h"
 #include "domain/contact.h"
 #include "handlers.h"
-#include "mailer.h"
+#include "service/sessions.h"
 #include "resource.h"
 #include "store_outbox.h"
 #include "util.h"
@@ -15,10 +15,19 @@
 
 static const char *const statuses[] = {"pending", "sent", "failed", NULL};
 
+/* The list's query. */
+struct list_in {
+  const char *status, *cursor;
+  int limit;
+};
+
 static const struct field_spec list_query[] = {
-    {.name = "status", .type = FIELD_ENUM, .allowed = statuses},
-    {.name = "cursor", .type = FIELD_STRING, .min_len = 1, .max_len = API_CURSOR_MAX},
-    {.name = "limit", .type = FIELD_INT, .min = 1, .max = API_LIST_MAX_LIMIT},
+    {.name = "status", .type = FIELD_ENUM, .allowed = statuses,
+     .to = FIELD_TO(struct list_in, status)},
+    {.name = "cursor", .type = FIELD_STRING, .min_len = 1, .max_len = API_CURSOR_MAX,
+     .to = FIELD_TO(struct list_in, cursor)},
+    {.name = "limit", .type = FIELD_INT, .min = 1, .max = API_LIST_MAX_LIMIT,
+     .to = FIELD_TO(struct list_in, limit)},
     {0},
 };
 
@@ -38,28 +47,16 @@ json_t *api_outbox_json(const struct outbox_row *r)
                    "updated_at", r->updated_at, "sent_at", str_or_null(r->sent_at));
 }
 
-struct list_arg {
-  const char *status, *after_id;
-  struct outbox_row *rows;
-  size_t max, n;
-  bool more;
-};
-
-static enum store_status list_tx(struct store_conn *c, void *arg)
-{
-  struct list_arg *a = arg;
-  return store_outbox_list(c, a->status, a->after_id, a->rows, a->max, &a->n, &a->more);
-}
-
 enum MHD_Result api_outbox_list(struct request *req)
 {
   enum MHD_Result r;
-  if (!validate_query(req, list_query, &r))
+  struct list_in in = {.limit = API_LIST_DEFAULT_LIMIT};
+  if (!validate_query_into(req, list_query, &in, &r))
     return r;
-  struct list_arg a = {.status = http_query(req, "status"),
-                       .max = (size_t)api_list_limit(req, API_LIST_DEFAULT_LIMIT)};
+  const char *status = in.status, *after_id = NULL, *cursor = in.cursor;
+  size_t max = (size_t)in.limit, n = 0;
+  bool more = false;
   char (*parts)[1024] = NULL;
-  const char *cursor = http_query(req, "cursor");
   if (cursor) {
     if (!(parts = malloc(sizeof *parts)))
       return api_store_failure(req, STORE_ERROR, "outbox message");
@@ -67,32 +64,32 @@ enum MHD_Result api_outbox_list(struct request *req)
       free(parts);
       return api_bad_cursor(req);
     }
-    a.after_id = parts[0];
+    after_id = parts[0];
   }
-  a.rows = calloc(a.max, sizeof *a.rows);
-  enum store_status st = a.rows ? store_read(req->app->store, list_tx, &a) : STORE_ERROR;
+  struct outbox_row *rows = calloc(max, sizeof *rows);
+  enum store_status st =
+      rows ? outbox_page(req->app, status, after_id, rows, max, &n, &more) : STORE_ERROR;
   if (st == STORE_NOT_FOUND) /* the cursor's row does not exist */
     r = api_bad_cursor(req);
   else if (st != STORE_OK)
     r = api_store_failure(req, st, "outbox message");
   else {
     json_t *items = json_array();
-    for (size_t i = 0; i < a.n; i++)
-      json_array_append_new(items, api_outbox_json(&a.rows[i]));
-    const char *next[] = {a.n > 0 ? a.rows[a.n - 1].id : NULL};
-    r = api_page_reply(req, items, a.more && a.n > 0 ? next : NULL, 1);
+    for (size_t i = 0; i < n; i++)
+      json_array_append_new(items, api_outbox_json(&rows[i]));
+    const char *next[] = {n > 0 ? rows[n - 1].id : NULL};
+    r = api_page_reply(req, items, more && n > 0 ? next : NULL, 1);
   }
-  free(a.rows);
+  free(rows);
   free(parts);
   return r;
 }
 
 enum MHD_Result api_outbox_get(struct request *req)
 {
-  struct store_conn *c = store_conn(req->app->store);
   struct outbox_row row;
   const char *id = http_param(req, "id");
-  enum store_status st = c ? store_outbox_get(c, id, &row) : STORE_ERROR;
+  enum store_status st = outbox_read(req->app, id, &row);
   if (st == STORE_NOT_FOUND)
     return reply_problem(req, ERR_NOT_FOUND, "No outbox message '%.40s'", id);
   if (st != STORE_OK)
@@ -100,40 +97,33 @@ enum MHD_Result api_outbox_get(struct request *req)
   return reply_json(req, 200, api_outbox_json(&row));
 }
 
-struct retry_arg {
-  const char *id, *recipient;
-  struct outbox_row row;
+/* The retry's body: a corrected address, or NULL for the same one. */
+struct retry_in {
+  const char *recipient;
 };
-
-static enum store_status retry_tx(struct store_conn *c, void *arg)
-{
-  struct retry_arg *a = arg;
-  return store_outbox_retry(c, a->id, a->recipient, util_now_ms(), &a->row);
-}
 
 static const struct field_spec retry_fields[] = {
     {.name = "recipient", .type = FIELD_STRING, .min_len = 3, .max_len = 254,
-     .check = contact_email_check},
+     .check = contact_email_check, .to = FIELD_TO(struct retry_in, recipient)},
     {0},
 };
-
 enum MHD_Result api_outbox_retry(struct request *req)
 {
   enum MHD_Result r;
-  if (!validate_body(req, retry_fields, &r))
+  struct retry_in in = {0};
+  if (!validate_body_into(req, retry_fields, &in, &r))
     return r;
-  struct retry_arg a = {.id = http_param(req, "id"),
-                        .recipient = json_str_member(req->json, "recipient")};
-  enum store_status st = store_write(req->app->store, retry_tx, &a);
+  const char *id = http_param(req, "id");
+  struct outbox_row row;
+  enum store_status st = outbox_retry(req->app, id, in.recipient, &row);
   if (st == STORE_NOT_FOUND)
-    return reply_problem(req, ERR_NOT_FOUND, "No outbox message '%.40s'", a.id);
+    return reply_problem(req, ERR_NOT_FOUND, "No outbox message '%.40s'", id);
   if (st == STORE_CONFLICT)
     return reply_problem_extra(req, ERR_CONFLICT,
-                               json_pack("{s:s}", "current_status", a.row.status),
+                               json_pack("{s:s}", "current_status", row.status),
                                "Only a failed message can be retried; this one is %s",
-                               a.row.status);
+                               row.status);
   if (st != STORE_OK)
     return api_store_failure(req, st, "outbox message");
-  mailer_wake(req->app->mailer);
-  return reply_json(req, 200, api_outbox_json(&a.row));
+  return reply_json(req, 200, api_outbox_json(&row));
 }

@@ -11,40 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-void api_etag(int64_t version, char *out, size_t len)
-{
-  snprintf(out, len, "\"%" PRId64 "\"", version);
-}
-
 enum if_match api_if_match(const struct request *req, int64_t version)
 {
-  return api_if_match_value(http_header(req, "If-Match"), version);
-}
-
-enum if_match api_if_match_value(const char *h, int64_t version)
-{
-  if (!h)
-    return IF_MATCH_ABSENT;
-  char want[32];
-  api_etag(version, want, sizeof want);
-  size_t wl = strlen(want);
-  for (const char *p = h; *p;) {
-    while (*p == ' ' || *p == ',' || *p == '\t')
-      p++;
-    if (*p == '*')
-      return IF_MATCH_OK;
-    const char *e = p;
-    while (*e && *e != ',')
-      e++;
-    const char *t = e;
-    while (t > p && (t[-1] == ' ' || t[-1] == '\t'))
-      t--;
-    /* If-Match uses the strong comparison: a weak tag never matches. */
-    if ((size_t)(t - p) == wl && strncmp(p, want, wl) == 0)
-      return IF_MATCH_OK;
-    p = e;
-  }
-  return IF_MATCH_FAILED;
+  return etag_if_match(http_header(req, "If-Match"), version);
 }
 
 bool api_require_if_match(struct request *req, enum MHD_Result *r)
@@ -168,15 +137,14 @@ enum MHD_Result api_list_run(struct request *req, api_page_fill fill, void *arg,
   if (cursor && !api_cursor_decode(cursor, 2, parts))
     return api_bad_cursor(req);
   const char *after[2] = {cursor ? parts[0] : NULL, cursor ? parts[1] : NULL};
-  struct store_conn *c = store_conn(req->app->store);
   struct api_page *p = calloc(1, sizeof *p);
-  if (!c || !p) {
+  if (!p) {
     free(p);
     return api_store_failure(req, STORE_ERROR, what);
   }
   *p = (struct api_page){.items = json_array(),
                          .limit = api_list_limit(req, API_LIST_DEFAULT_LIMIT)};
-  enum store_status st = fill(c, after, p, arg);
+  enum store_status st = fill(after, p, arg);
   enum MHD_Result r;
   if (st == STORE_ABORT) /* the fill found the cursor unusable */
     r = api_bad_cursor(req);
@@ -191,80 +159,40 @@ enum MHD_Result api_list_run(struct request *req, api_page_fill fill, void *arg,
   return r;
 }
 
-enum store_status tx_fail(struct tx_error *e, enum err_code code, const char *fmt, ...)
+enum MHD_Result api_reply_refusal(struct request *req, struct refusal *r)
 {
-  e->code = code;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(e->detail, sizeof e->detail, fmt, ap);
-  va_end(ap);
-  return STORE_ABORT;
+  if (r->retry_after > 0) {
+    char secs[24];
+    snprintf(secs, sizeof secs, "%ld", r->retry_after);
+    http_add_header(req, "Retry-After", secs);
+  }
+  enum MHD_Result res;
+  if (r->errors && !r->detail[0] && !r->extra) {
+    json_t *errors = r->errors;
+    r->errors = NULL;
+    res = reply_validation(req, errors);
+  } else {
+    json_t *extra = r->extra;
+    r->extra = NULL;
+    if (r->errors) {
+      if (!extra)
+        extra = json_object();
+      json_object_set_new(extra, "errors", r->errors);
+      r->errors = NULL;
+    }
+    res = reply_problem_extra(req, r->code, extra, "%s", r->detail);
+  }
+  refusal_clear(r);
+  return res;
 }
 
-enum store_status tx_fail_field(struct tx_error *e, const char *field, const char *message)
-{
-  e->code = ERR_VALIDATION;
-  if (!e->errors)
-    e->errors = json_array();
-  json_array_append_new(e->errors, json_pack("{s:s, s:s}", "field", field, "message", message));
-  return STORE_ABORT;
-}
-
-enum store_status tx_if_match(struct tx_error *e, const struct request *req, const char *what,
-                              int64_t version)
-{
-  if (api_if_match(req, version) == IF_MATCH_OK)
-    return STORE_OK;
-  return tx_fail(e, ERR_PRECONDITION_FAILED,
-                 "The %s has changed: its current ETag is \"%lld\"; GET it again", what,
-                 (long long)version);
-}
-
-void tx_error_clear(struct tx_error *e)
-{
-  json_decref(e->errors);
-  e->errors = NULL;
-  e->code = ERR_NONE;
-}
-
-enum MHD_Result tx_reply(struct request *req, struct tx_error *e, enum store_status st,
+enum MHD_Result tx_reply(struct request *req, struct refusal *e, enum store_status st,
                          const char *what)
 {
-  if (e->code == ERR_VALIDATION && e->errors) {
-    json_t *errors = e->errors;
-    e->errors = NULL;
-    return reply_validation(req, errors);
-  }
-  enum err_code code = e->code;
-  tx_error_clear(e);
-  if (st == STORE_ABORT && code != ERR_NONE)
-    return reply_problem(req, code, "%s", e->detail);
+  if (refused(e) && (st == STORE_ABORT || st == STORE_OK))
+    return api_reply_refusal(req, e);
+  refusal_clear(e);
   return api_store_failure(req, st == STORE_ABORT ? STORE_ERROR : st, what);
-}
-
-void api_write_restart(struct api_write *w)
-{
-  json_decref(w->body);
-  w->body = NULL;
-  tx_error_clear(&w->err);
-}
-
-enum MHD_Result api_write_run(struct api_write *w, store_tx_fn tx, void *arg, unsigned status,
-                              const char *what)
-{
-  enum store_status st = store_write(w->req->app->store, tx, arg);
-  if (st != STORE_OK) {
-    if (w->ik)
-      api_idem_abandon(w->req, w->ik);
-    json_decref(w->body);
-    w->body = NULL;
-    return tx_reply(w->req, &w->err, st, what);
-  }
-  if (w->location[0])
-    http_add_header(w->req, "Location", w->location);
-  json_t *body = w->body;
-  w->body = NULL;
-  return reply_json_etag(w->req, status, body, w->etag);
 }
 
 bool api_reject_empty_patch(struct request *req, const char *fields, enum MHD_Result *r)
@@ -273,4 +201,40 @@ bool api_reject_empty_patch(struct request *req, const char *fields, enum MHD_Re
     return false;
   *r = reply_problem(req, ERR_VALIDATION, "Send at least one of %s", fields);
   return true;
+}
+
+enum store_status api_render_keep(struct store_conn *c, const void *created, void *arg)
+{
+  struct api_render *w = arg;
+  json_decref(w->body);
+  w->body = NULL;
+  w->render(created, w);
+  if (!w->body)
+    return STORE_ERROR;
+  return api_idem_finish(c, w->principal_id, w->ik, 201, w->body, w->location,
+                         w->etag[0] ? w->etag : NULL);
+}
+
+enum MHD_Result api_render_reply(struct request *req, struct api_render *w,
+                                 enum store_status st, struct refusal *rf,
+                                 const void *resource, unsigned status, const char *what)
+{
+  if ((st != STORE_OK || refused(rf)) && w->ik)
+    api_idem_abandon(req, w->ik);
+  enum MHD_Result r;
+  if (st != STORE_OK || refused(rf)) {
+    r = tx_reply(req, rf, st == STORE_OK ? STORE_ABORT : st, what);
+  } else if (status == 204) {
+    r = reply_empty(req, 204);
+  } else {
+    if (!w->body)
+      w->render(resource, w);
+    if (w->location[0])
+      http_add_header(req, "Location", w->location);
+    r = reply_json_etag(req, status, w->body, w->etag[0] ? w->etag : NULL);
+    w->body = NULL;
+  }
+  json_decref(w->body);
+  w->body = NULL;
+  return r;
 }

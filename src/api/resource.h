@@ -7,6 +7,8 @@
 #include <stdint.h>
 
 #include "api.h"
+#include "domain/etag.h"
+#include "service/refusal.h"
 #include "store_identity.h"
 
 #define API_LIST_DEFAULT_LIMIT 50
@@ -14,14 +16,8 @@
 #define API_CURSOR_MAX 2048
 
 /* ---- ETag / If-Match ---- */
-/* The strong ETag of a version: "\"<version>\"" into out (>= 32 bytes). */
-void api_etag(int64_t version, char *out, size_t len);
-
-enum if_match { IF_MATCH_ABSENT, IF_MATCH_OK, IF_MATCH_FAILED };
 /* Compares the request's If-Match (a list of entity tags, or "*") with version. */
 enum if_match api_if_match(const struct request *req, int64_t version);
-/* The same for a header value h (NULL: absent). */
-enum if_match api_if_match_value(const char *h, int64_t version);
 /* Answers 428 when the request has no If-Match; returns true when it answered. */
 bool api_require_if_match(struct request *req, enum MHD_Result *r);
 
@@ -55,36 +51,23 @@ enum MHD_Result api_page_reply(struct request *req, json_t *items, const char *c
                                size_t n);
 
 /* Fills one page: after[0..1] are the decoded cursor's parts (NULLs on the first page); asks
- * the store for p->limit + 1 rows, adding each with api_page_add. STORE_ABORT: the cursor's
+ * the use case for p->limit + 1 rows, adding each with api_page_add. STORE_ABORT: the cursor's
  * parts are unusable (400). */
-typedef enum store_status (*api_page_fill)(struct store_conn *c, const char *const *after,
-                                           struct api_page *p, void *arg);
+typedef enum store_status (*api_page_fill)(const char *const *after, struct api_page *p,
+                                           void *arg);
 /* One list page: decodes ?cursor= (400 when it is not ours), runs fill with ?limit=, answers
  * the page, or the store's failure about what. The query must be validated already. */
 enum MHD_Result api_list_run(struct request *req, api_page_fill fill, void *arg,
                              const char *what);
 
-/* ---- errors decided inside a transaction callback ---- */
-struct tx_error {
-  enum err_code code; /* ERR_NONE: none */
-  char detail[512];
-  json_t *errors;     /* for ERR_VALIDATION: [{field, message}], owned */
-};
-/* Records an error and returns STORE_ABORT (the transaction rolls back). */
-enum store_status tx_fail(struct tx_error *e, enum err_code code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-/* Records a validation error for one field and returns STORE_ABORT. */
-enum store_status tx_fail_field(struct tx_error *e, const char *field, const char *message);
-/* Answers the recorded error, or api_store_failure(st) when none; frees e's members. */
-enum MHD_Result tx_reply(struct request *req, struct tx_error *e, enum store_status st,
+/* ---- refusals decided inside a transaction callback (service/refusal.h) ---- */
+/* Answers a refusal as problem+json (with Retry-After when it says so): a field refusal
+ * without words as 400 naming every field; clears r. */
+enum MHD_Result api_reply_refusal(struct request *req, struct refusal *r);
+/* Answers the refusal r after a transaction that ended with st, or api_store_failure(st) when
+ * there is none; clears r. */
+enum MHD_Result tx_reply(struct request *req, struct refusal *e, enum store_status st,
                          const char *what);
-/* Frees e's members (when no reply is made from it). */
-void tx_error_clear(struct tx_error *e);
-
-/* Inside a PATCH transaction: STORE_OK when If-Match names version; otherwise records 412
- * (naming what and its current ETag) and returns STORE_ABORT. */
-enum store_status tx_if_match(struct tx_error *e, const struct request *req, const char *what,
-                              int64_t version);
 
 /* ---- Idempotency-Key ---- */
 struct idem {
@@ -100,30 +83,35 @@ bool api_idem_begin(struct request *req, struct idem *ik, enum MHD_Result *r);
  * sf-string `"..."` (with \" and \\ escapes) or a bare token of visible ASCII. Returns NULL
  * when fine, else why not (static). */
 const char *api_idem_parse_key(const char *h, char *out, size_t len);
-/* Inside the creating transaction: stores the response to replay (no-op when inactive). */
-enum store_status api_idem_finish(struct store_conn *c, const struct request *req,
+/* Inside the creating transaction: stores the response to replay for the principal (no-op when
+ * inactive). */
+enum store_status api_idem_finish(struct store_conn *c, const char *principal_id,
                                   const struct idem *ik, unsigned status, json_t *body,
                                   const char *location, const char *etag);
 /* After a failure: releases the key (no-op when inactive). */
 void api_idem_abandon(struct request *req, const struct idem *ik);
 
-/* ---- one write of a register resource (a creating POST or a PATCH) ---- */
-/* What the write's transaction leaves for the reply. A handler's context embeds it as its
- * first member `w`, so that the transaction callback gets at both. */
-struct api_write {
-  struct request *req;
-  const struct idem *ik; /* creating POSTs: the reserved Idempotency-Key; else NULL */
-  struct tx_error err;
-  json_t *body;          /* the reply's body, owned until the reply */
-  char location[96];     /* sent as Location when set */
+/* ---- the reply of a register use case (service/register.h) ---- */
+/* A resource rendered for the reply (and, when created, for a replay of the Idempotency-Key). */
+struct api_render {
+  const char *principal_id;
+  const struct idem *ik;  /* creating POSTs: the reserved Idempotency-Key; else NULL */
+  /* renders resource into body, etag and (created) location */
+  void (*render)(const void *resource, struct api_render *w);
+  json_t *body;           /* owned until the reply */
+  char location[96];      /* sent as Location when set */
   char etag[32];
 };
-/* At the start of every attempt of the transaction: drops what an earlier one left. */
-void api_write_restart(struct api_write *w);
-/* Runs tx(arg) in one transaction (arg embeds w), then answers: status with w->body, its ETag
- * and Location; or the recorded refusal / store failure about what, releasing the key. */
-enum MHD_Result api_write_run(struct api_write *w, store_tx_fn tx, void *arg, unsigned status,
-                              const char *what);
+/* A created_hook's fn (arg: struct api_render): renders what the use case created and keeps it
+ * for a replay of the Idempotency-Key, inside the use case's transaction. */
+enum store_status api_render_keep(struct store_conn *c, const void *created, void *arg);
+/* Answers a use case that ended with st and rf: the store's failure about what, the refusal,
+ * or status with resource rendered (the kept body, when api_render_keep made one; no body for
+ * 204). Releases the Idempotency-Key after a failure or a refusal; frees w->body. */
+enum MHD_Result api_render_reply(struct request *req, struct api_render *w,
+                                 enum store_status st, struct refusal *rf,
+                                 const void *resource, unsigned status, const char *what);
+
 /* 400 for an empty PATCH body, which would change nothing (fields: what it may hold); returns
  * true when it answered. */
 bool api_reject_empty_patch(struct request *req, const char *fields, enum MHD_Result *r);

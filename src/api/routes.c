@@ -13,6 +13,18 @@ const struct route api_routes[] = {
     {"GET", "/readyz", api_readyz, PUBLIC, 0},
     /* Prometheus (metrics.c): support and administrators here; anyone on --metrics-bind */
     {"GET", "/metrics", api_metrics, VENDOR, 0},
+    /* the web app (web.c): its pages all answer the one shell, which reads the path */
+    {"GET", "/", api_web_page, PUBLIC, 0},
+    {"GET", "/sign-in", api_web_page, PUBLIC, 0},
+    {"GET", "/invitation", api_web_page, PUBLIC, 0},
+    {"GET", "/customers", api_web_page, PUBLIC, 0},
+    {"GET", "/customers/{id}", api_web_page, PUBLIC, 0},
+    {"GET", "/collaborations", api_web_page, PUBLIC, 0},
+    {"GET", "/collaborations/{id}", api_web_page, PUBLIC, 0},
+    {"GET", "/assets/{name}", api_web_asset, PUBLIC, 0},
+    {"GET", "/openapi.yaml", api_openapi_yaml, PUBLIC, 0},
+    {"GET", "/openapi.json", api_openapi_json, PUBLIC, 0},
+    {"GET", "/docs", api_docs, PUBLIC, 0},
     {"GET", "/v1/variants", api_variants_list, PUBLIC, 0},
     {"GET", "/v1/variants/{code}", api_variants_get, PUBLIC, 0},
     {"POST", "/v1/variant-changes/preview", api_variant_change_preview, PUBLIC, ROUTE_JSON_BODY},

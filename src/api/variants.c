@@ -1,7 +1,8 @@
 /* variants.c - GET /v1/variants, GET /v1/variants/{code}, POST /v1/variant-changes/preview. */
 #include "app.h"
 #include "handlers.h"
-#include "store_variants.h"
+#include "resource.h"
+#include "service/variants.h"
 #include "validate.h"
 
 static json_t *strings_json(const char *const *items, size_t n)
@@ -24,10 +25,9 @@ json_t *api_variant_json(const struct variant *v)
 
 enum MHD_Result api_variants_list(struct request *req)
 {
-  struct store_conn *c = store_conn(req->app->store);
   struct variant vs[STORE_MAX_VARIANTS];
   size_t n = 0;
-  enum store_status st = c ? store_variants_list(c, vs, STORE_MAX_VARIANTS, &n) : STORE_ERROR;
+  enum store_status st = variants_read(req->app, vs, STORE_MAX_VARIANTS, &n);
   if (st != STORE_OK)
     return api_store_failure(req, st, "variant");
   json_t *items = json_array();
@@ -38,10 +38,9 @@ enum MHD_Result api_variants_list(struct request *req)
 
 enum MHD_Result api_variants_get(struct request *req)
 {
-  struct store_conn *c = store_conn(req->app->store);
   struct variant v;
   const char *code = http_param(req, "code");
-  enum store_status st = c ? store_variant_get(c, code, &v) : STORE_ERROR;
+  enum store_status st = variant_read(req->app, code, &v);
   if (st == STORE_NOT_FOUND)
     return reply_problem(req, ERR_NOT_FOUND,
                          "No variant '%.40s'; the codes are start, bokforing, fakturering, "
@@ -51,53 +50,31 @@ enum MHD_Result api_variants_get(struct request *req)
   return reply_json(req, 200, api_variant_json(&v));
 }
 
-static const struct field_spec preview_fields[] = {
-    {.name = "from", .type = FIELD_STRING, .required = true, .min_len = 1, .max_len = 32},
-    {.name = "to", .type = FIELD_STRING, .required = true, .min_len = 1, .max_len = 32},
-    {0},
+/* The preview's body: two variant codes. */
+struct preview_in {
+  const char *from, *to;
 };
 
-bool api_variant_lookup(struct request *req, const char *code, const char *field,
-                        struct variant *out, enum MHD_Result *r)
-{
-  struct store_conn *c = store_conn(req->app->store);
-  enum store_status st = c ? store_variant_get(c, code, out) : STORE_ERROR;
-  if (st == STORE_OK)
-    return true;
-  if (st == STORE_NOT_FOUND)
-    *r = reply_validation(req, json_pack("[{s:s, s:s}]", "field", field, "message",
-                                         API_UNKNOWN_VARIANT));
-  else
-    *r = api_store_failure(req, st, "variant");
-  return false;
-}
+static const struct field_spec preview_fields[] = {
+    {.name = "from", .type = FIELD_STRING, .required = true, .min_len = 1, .max_len = 32,
+     .to = FIELD_TO(struct preview_in, from)},
+    {.name = "to", .type = FIELD_STRING, .required = true, .min_len = 1, .max_len = 32,
+     .to = FIELD_TO(struct preview_in, to)},
+    {0},
+};
 
 enum MHD_Result api_variant_change_preview(struct request *req)
 {
   enum MHD_Result r;
-  if (!validate_body(req, preview_fields, &r))
+  struct preview_in in = {0};
+  if (!validate_body_into(req, preview_fields, &in, &r))
     return r;
-  struct store_conn *c = store_conn(req->app->store);
-  if (!c)
-    return api_store_failure(req, STORE_ERROR, "variant");
-  const char *names[] = {"from", "to"};
   struct variant v[2];
-  json_t *errors = json_array();
-  for (int i = 0; i < 2; i++) {
-    enum store_status st = store_variant_get(c, json_str_member(req->json, names[i]), &v[i]);
-    if (st == STORE_NOT_FOUND)
-      json_array_append_new(errors, json_pack("{s:s, s:s}", "field", names[i], "message",
-                                              API_UNKNOWN_VARIANT));
-    else if (st != STORE_OK) {
-      json_decref(errors);
-      return api_store_failure(req, st, "variant");
-    }
-  }
-  if (json_array_size(errors) > 0)
-    return reply_validation(req, errors);
-  json_decref(errors);
   struct variant_change ch;
-  variant_compare(&v[0], &v[1], &ch);
+  struct refusal rf = {0};
+  enum store_status st = variant_preview(req->app, in.from, in.to, &v[0], &v[1], &ch, &rf);
+  if (st != STORE_OK || refused(&rf))
+    return tx_reply(req, &rf, st == STORE_OK ? STORE_ABORT : st, "variant");
   return reply_json(req, 200,
                     json_pack("{s:s, s:s, s:s, s:o, s:o, s:b}", "from", v[0].code, "to",
                               v[1].code, "kind", variant_change_kind_str(ch.kind),

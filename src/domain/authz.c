@@ -1,6 +1,8 @@
 /* authz.c - the capability table: which kind of principal (and office role) may do what. */
 #include "domain/authz.h"
 
+#include <string.h>
+
 static const char *const names[] = {
 #define AUTHZ_NAME(e, name) name,
     AUTHZ_CAPABILITIES(AUTHZ_NAME)
@@ -69,4 +71,9 @@ bool authz_may(const struct principal *p, enum capability cap)
   default:
     return false;
   }
+}
+
+bool authz_sees_company(const struct principal *p, const char *company_id)
+{
+  return p->kind != PRINCIPAL_CUSTOMER_ADMIN || strcmp(p->company_id, company_id) == 0;
 }

@@ -24,19 +24,16 @@ void http_add_header(struct request *req, const char *name, const char *value)
   req->n_extra++;
 }
 
-static enum MHD_Result queue(struct request *req, unsigned status, char *text, size_t len,
-                             const char *content_type, const char *etag)
+/* Adds the common headers to resp, queues and releases it. cache_control NULL: no-store. */
+static enum MHD_Result queue_response(struct request *req, unsigned status,
+                                      struct MHD_Response *resp, const char *content_type,
+                                      const char *etag, const char *cache_control)
 {
-  struct MHD_Response *resp =
-      MHD_create_response_from_buffer(len, text, text ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
-  if (!resp) {
-    free(text);
-    return MHD_NO;
-  }
   if (content_type)
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
   MHD_add_response_header(resp, "X-Request-Id", req->request_id);
-  MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+  MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+                          cache_control ? cache_control : "no-store");
   if (etag)
     MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
   if (req->cors_origin) {
@@ -84,6 +81,33 @@ static bool none_match(const char *h, const char *etag)
 static bool is_read(const struct request *req)
 {
   return strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0;
+}
+
+static enum MHD_Result queue(struct request *req, unsigned status, char *text, size_t len,
+                             const char *content_type, const char *etag)
+{
+  struct MHD_Response *resp =
+      MHD_create_response_from_buffer(len, text, text ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+  if (!resp) {
+    free(text);
+    return MHD_NO;
+  }
+  return queue_response(req, status, resp, content_type, etag, NULL);
+}
+
+enum MHD_Result reply_static(struct request *req, unsigned status, const void *data,
+                             size_t len, const char *content_type, const char *etag,
+                             const char *cache_control)
+{
+  const char *inm = http_header(req, MHD_HTTP_HEADER_IF_NONE_MATCH);
+  if (status == 200 && etag && inm && is_read(req) && none_match(inm, etag))
+    status = 304, len = 0; /* the client has it: the tag again, no body */
+  /* PERSISTENT: the library neither copies nor frees it (the data lives in the binary). */
+  struct MHD_Response *resp =
+      MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_PERSISTENT);
+  if (!resp)
+    return MHD_NO;
+  return queue_response(req, status, resp, content_type, etag, cache_control);
 }
 
 static enum MHD_Result send_json(struct request *req, unsigned status, json_t *body,

@@ -211,6 +211,43 @@ bool validate_body(struct request *req, const struct field_spec *specs,
   return false;
 }
 
+void validate_fill(json_t *obj, const struct field_spec *specs, void *out)
+{
+  for (const struct field_spec *f = specs; f->name; f++) {
+    json_t *v = json_object_get(obj, f->name);
+    if (v && f->given)
+      *(int *)((char *)out + f->given - 1) = 1;
+    if (!f->to || !v || json_is_null(v))
+      continue;
+    char *at = (char *)out + f->to - 1;
+    switch (f->type) {
+    case FIELD_STRING:
+    case FIELD_ENUM:
+      *(const char **)at = json_string_value(v);
+      break;
+    case FIELD_INT:
+      *(int *)at = (int)json_integer_value(v);
+      break;
+    case FIELD_BOOL:
+      *(int *)at = json_is_true(v);
+      break;
+    case FIELD_OBJECT:
+      validate_fill(v, f->fields, at);
+      break;
+    }
+  }
+}
+
+bool validate_body_into(struct request *req, const struct field_spec *specs, void *out,
+                        enum MHD_Result *result)
+{
+  if (!validate_body(req, specs, result))
+    return false;
+  if (req->json)
+    validate_fill(req->json, specs, out);
+  return true;
+}
+
 struct query_walk {
   const struct field_spec *specs;
   json_t *errors;
@@ -282,4 +319,24 @@ long long json_int_member(json_t *obj, const char *name, long long def)
 {
   json_t *v = json_object_get(obj, name);
   return json_is_integer(v) ? json_integer_value(v) : def;
+}
+
+bool validate_query_into(struct request *req, const struct field_spec *specs, void *out,
+                         enum MHD_Result *result)
+{
+  if (!validate_query(req, specs, result))
+    return false;
+  for (const struct field_spec *f = specs; f->name; f++) {
+    const char *v = f->to ? http_query(req, f->name) : NULL;
+    if (!v)
+      continue;
+    char *at = (char *)out + f->to - 1;
+    if (f->type == FIELD_INT)
+      *(int *)at = (int)strtoll(v, NULL, 10);
+    else if (f->type == FIELD_BOOL)
+      *(int *)at = strcmp(v, "true") == 0;
+    else
+      *(const char **)at = v;
+  }
+  return true;
 }

@@ -73,7 +73,9 @@ bool mail_invitation_link(const struct mail_render_ctx *ctx, const char *nonce, 
   size_t bl = strlen(base);
   while (bl > 0 && base[bl - 1] == '/')
     bl--;
-  int n = snprintf(out, len, "%.*s/v1/invitations/%s", (int)bl, base, token);
+  /* The web app's page; the token in the fragment, which browsers never send (no access log
+   * or Referer sees it). The page reads the invitation from /v1/invitations/{token}. */
+  int n = snprintf(out, len, "%.*s/invitation#token=%s", (int)bl, base, token);
   return n > 0 && (size_t)n < len;
 }
 

@@ -1,5 +1,6 @@
 /* audit.c - the audit use case (see service/audit.h). */
 #include "service/audit.h"
+#include "app.h"
 
 #include "store_audit.h"
 
@@ -26,4 +27,16 @@ enum store_status audit_record(struct store_conn *c, const struct principal *act
   snprintf(e.subject_label, sizeof e.subject_label, "%s", subject_label ? subject_label : "");
   snprintf(e.detail, sizeof e.detail, "%s", detail ? detail : "");
   return store_audit_add(c, &e);
+}
+
+enum store_status audit_page(const struct app *app, const struct principal *caller,
+                             long long before, int limit,
+                             bool (*fn)(const struct audit_event *e, void *arg), void *arg)
+{
+  struct store_conn *c = store_conn(app->store);
+  if (!c)
+    return STORE_ERROR;
+  return store_audit_list(c, caller->kind == PRINCIPAL_OFFICE_USER ? caller->office_id : NULL,
+                          caller->kind == PRINCIPAL_CUSTOMER_ADMIN ? caller->company_id : NULL,
+                          before, limit, fn, arg);
 }

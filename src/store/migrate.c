@@ -9,7 +9,9 @@
 
 int store_schema_version_known(void)
 {
-  return store_migrations_count ? store_migrations[store_migrations_count - 1].version : 0;
+  return store_migrations_count
+             ? store_migration_version(&store_migrations[store_migrations_count - 1])
+             : 0;
 }
 
 static int current_version(struct store_conn *c)
@@ -38,9 +40,9 @@ static bool applied(struct store_conn *c, int version)
   return found;
 }
 
-static enum store_status apply(struct store_conn *c, const struct store_migration *m)
+static enum store_status apply(struct store_conn *c, const struct embed_file *m)
 {
-  if (db_exec(c, m->sql) != STORE_OK)
+  if (db_exec(c, (const char *)m->data) != STORE_OK)
     return STORE_ERROR;
   char now[40];
   util_now_iso8601(now, sizeof now);
@@ -48,11 +50,11 @@ static enum store_status apply(struct store_conn *c, const struct store_migratio
                                "VALUES (:v, :n, :t)");
   if (!s)
     return STORE_ERROR;
-  db_bind_int(s, ":v", m->version);
-  db_bind_text(s, ":n", m->name);
+  db_bind_int(s, ":v", store_migration_version(m));
+  db_bind_text(s, ":n", m->path);
   db_bind_text(s, ":t", now);
-  log_json(LOG_INFO, "migration_applied", json_pack("{s:i, s:s}", "version", m->version,
-                                                     "name", m->name));
+  log_json(LOG_INFO, "migration_applied", json_pack("{s:i, s:s}", "version",
+                                                     store_migration_version(m), "name", m->path));
   return db_exec_stmt(c, s);
 }
 
@@ -81,9 +83,9 @@ enum store_status store_migrate_conn(struct store_conn *c, bool do_apply, char *
     s = STORE_ERROR;
   }
   for (unsigned i = 0; s == STORE_OK && i < store_migrations_count; i++)
-    if (!applied(c, store_migrations[i].version) &&
+    if (!applied(c, store_migration_version(&store_migrations[i])) &&
         (s = apply(c, &store_migrations[i])) != STORE_OK)
-      snprintf(why, len, "migration %s failed", store_migrations[i].name);
+      snprintf(why, len, "migration %s failed", store_migrations[i].path);
   if (s == STORE_OK && db_exec(c, "COMMIT") == STORE_OK)
     return STORE_OK;
   db_exec(c, "ROLLBACK");

@@ -1,15 +1,20 @@
 /* migrations.h - the SQL files of migrations/, embedded into the binary at build time by
- * cmake/embed_migrations.cmake (generated migrations_data.c). */
+ * cmake/embed_files.cmake (generated migrations_data.c): path is the file name, data its SQL
+ * (a C string), in the order of their numbers. */
 #ifndef ADVISORD_STORE_MIGRATIONS_H
 #define ADVISORD_STORE_MIGRATIONS_H
 
-struct store_migration {
-  int version;      /* the number the file name starts with */
-  const char *name; /* the file name */
-  const char *sql;
-};
+#include "embed.h"
 
-extern const struct store_migration store_migrations[];
-extern const unsigned store_migrations_count;
+#include <stdlib.h>
+
+extern const struct embed_file store_migrations[];
+extern const size_t store_migrations_count;
+
+/* The number the file name starts with ("0031_collab_list_indexes.sql": 31). */
+static inline int store_migration_version(const struct embed_file *m)
+{
+  return atoi(m->path);
+}
 
 #endif

@@ -28,13 +28,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
   }
   int64_t version = size > 0 ? (int64_t)data[0] : 1;
-  (void)api_if_match_value(h, version);
+  (void)etag_if_match(h, version);
   char etag[32];
-  api_etag(version, etag, sizeof etag);
+  etag_of(version, etag, sizeof etag);
   char *listed = malloc(size + sizeof etag + 4);
   if (listed) {
     snprintf(listed, size + sizeof etag + 4, "%s, %s", h, etag);
-    if (strchr(h, '\0') == h + size && api_if_match_value(listed, version) != IF_MATCH_OK)
+    if (strchr(h, '\0') == h + size && etag_if_match(listed, version) != IF_MATCH_OK)
       abort();
     free(listed);
   }

@@ -238,8 +238,8 @@ static void trace(const char *method, const char *path, const char *const *heade
   json_decref(rec);
 }
 
-bool http(struct server *s, const char *method, const char *path, const char *const *headers,
-          const char *body, struct resp *r)
+static bool exchange(struct server *s, const char *method, const char *path,
+                     const char *const *headers, const char *body, struct resp *r, bool traced)
 {
   memset(r, 0, sizeof *r);
   CURL *c = curl_easy_init();
@@ -280,8 +280,21 @@ bool http(struct server *s, const char *method, const char *path, const char *co
     fprintf(stderr, "harness: %s %s: %s\n", method, path, curl_easy_strerror(rc));
     return false;
   }
-  trace(method, path, headers, body, r);
+  if (traced)
+    trace(method, path, headers, body, r);
   return true;
+}
+
+bool http(struct server *s, const char *method, const char *path, const char *const *headers,
+          const char *body, struct resp *r)
+{
+  return exchange(s, method, path, headers, body, r, true);
+}
+
+bool http_web(struct server *s, const char *method, const char *path,
+              const char *const *headers, struct resp *r)
+{
+  return exchange(s, method, path, headers, NULL, r, false);
 }
 
 bool api_with(struct server *s, const char *method, const char *path, const char *token,

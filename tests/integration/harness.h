@@ -36,6 +36,10 @@ int server_stop(struct server *s, bool keep);
  * Returns false when the connection failed. Free r with resp_free. */
 bool http(struct server *s, const char *method, const char *path, const char *const *headers,
           const char *body, struct resp *r);
+/* As http, for the web app's pages and files (and /openapi.*, /docs): not traced, since
+ * openapi.yaml describes the API and not the pages that use it. */
+bool http_web(struct server *s, const char *method, const char *path,
+              const char *const *headers, struct resp *r);
 /* Shorthand with an optional bearer token and a JSON body. */
 bool api(struct server *s, const char *method, const char *path, const char *token,
          const char *body, struct resp *r);

@@ -93,11 +93,11 @@ static void check_message(json_t *got, const struct mail_case *c, const struct s
     char token[SECRET_TOKEN_LEN], link[200];
     secret_token(key, "invitation", json_string_value(json_object_get(data, "token_nonce")),
                  token);
-    snprintf(link, sizeof link, "\nhttp://advisor.test:8080/v1/invitations/%s\n", token);
+    snprintf(link, sizeof link, "\nhttp://advisor.test:8080/invitation#token=%s\n", token);
     CHECK_MSG(body && strstr(body, link), "%s/%s: link %s missing", c->tpl, c->lang, link);
     json_decref(data);
   } else {
-    CHECK(body && !strstr(body, "/v1/invitations/"));
+    CHECK(body && !strstr(body, "/invitation#token="));
   }
   for (size_t i = 0; i < MAX_FACTS && c->facts[i]; i++)
     CHECK_MSG(body && strstr(body, c->facts[i]), "%s/%s: no '%s' in %s", c->tpl, c->lang,

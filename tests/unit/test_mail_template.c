@@ -93,12 +93,12 @@ static void check_facts(const char *name, bool en, const char *body, bool link)
   CHECK_MSG(!strstr(body, "Alfa (vår kund)"), "%s: shows the register name", name);
   CHECK_MSG(!strstr(body, "Looked-up Name"), "%s: data.variant_name not preferred", name);
   if (!link) {
-    CHECK(strstr(body, "/v1/invitations/") == NULL);
+    CHECK(strstr(body, "/invitation#token=") == NULL);
     return;
   }
   char token[SECRET_TOKEN_LEN], line[256];
   secret_token(&key, "invitation", "nonce-0001", token);
-  snprintf(line, sizeof line, "\nhttps://advisor.example.se/v1/invitations/%s\n", token);
+  snprintf(line, sizeof line, "\nhttps://advisor.example.se/invitation#token=%s\n", token);
   CHECK_MSG(strstr(body, line), "%s: no link %s", name, line);
   CHECK(strstr(body, "nonce-0001") == NULL); /* the nonce itself is not shown */
   const char *until = en ? "The invitation is valid until 2026-12-27." :

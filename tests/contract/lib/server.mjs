@@ -8,8 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 
 export class Server {
-  constructor(bin) {
+  // extra: more arguments before `serve`; a later --port wins over the ephemeral one.
+  constructor(bin, extra = []) {
     this.bin = bin;
+    this.extra = extra;
     this.dir = mkdtempSync(path.join(os.tmpdir(), 'advisord-contract-'));
     this.db = path.join(this.dir, 'advisor.db');
     this.spool = path.join(this.dir, 'mail');
@@ -23,7 +25,7 @@ export class Server {
     // and 429s would soon hide every operation behind them (the limit has its own test,
     // tests/integration/test_guessing.c).
     const args = ['--db', this.db, '--port', '0', '--bind', '127.0.0.1', '--mail-spool', this.spool,
-      '--secret-file', path.join(this.dir, 'secret.key'), '--guess-limit', '0', 'serve'];
+      '--secret-file', path.join(this.dir, 'secret.key'), '--guess-limit', '0', ...this.extra, 'serve'];
     this.proc = spawn(this.bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`advisord did not listen within ${timeoutMs} ms:\n${this.tail()}`)), timeoutMs);
@@ -135,7 +137,11 @@ export class Server {
       text = text.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
       for (const m of text.matchAll(/https?:\/\/[^\s"'<>]+/g)) {
         try {
-          out.push(new URL(m[0]).pathname);
+          const u = new URL(m[0]);
+          // An invitation link opens the web app's page /invitation#token=T, which reads
+          // /v1/invitations/T: that is the API path the link stands for.
+          const t = u.pathname === '/invitation' && new URLSearchParams(u.hash.slice(1)).get('token');
+          out.push(t ? `/v1/invitations/${t}` : u.pathname);
         } catch {
           // not a URL after all
         }

@@ -1,0 +1,16 @@
+/* domain/etag.h - versions as entity tags: the strong ETag of a version and the If-Match rule
+ * (RFC 9110: a list of strong tags or "*"). Pure: the caller hands in the header's value. */
+#ifndef ADVISORD_DOMAIN_ETAG_H
+#define ADVISORD_DOMAIN_ETAG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The strong ETag of a version: "\"<version>\"" into out (>= 32 bytes). */
+void etag_of(int64_t version, char *out, size_t len);
+
+enum if_match { IF_MATCH_ABSENT, IF_MATCH_OK, IF_MATCH_FAILED };
+/* Compares an If-Match header value h (NULL: absent) with version. */
+enum if_match etag_if_match(const char *h, int64_t version);
+
+#endif

@@ -1,0 +1,207 @@
+/* collab_office_start.c - an office activates a collaboration with its customer, in the way
+ * the company's relation decides (ways 1-3), in one transaction that writes the collaboration,
+ * its first event and its invitation e-mails (collab_start.c). */
+#include "collab_internal.h"
+#include "store_identity.h"
+#include "store_register.h"
+#include "store_variants.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- an office activates (ways 1-3) ---- */
+
+static bool note_task(const struct task *t, void *arg)
+{
+  (void)t;
+  *(bool *)arg = true;
+  return false;
+}
+
+static enum store_status check_task(struct store_conn *c, struct start *s,
+                                    const struct customer *cu, const char *task_id)
+{
+  if (!task_id) {
+    bool any = false;
+    struct task_filter f = {
+        .office_id = cu->office_id, .customer_id = cu->id, .status = "open", .limit = 1};
+    enum store_status st = store_tasks_list(c, &f, note_task, &any);
+    if (st != STORE_OK)
+      return st;
+    if (any)
+      refuse(&s->rf, ERR_TASK_REQUIRED,
+             "A collaboration is activated through a task: choose one of the open tasks "
+             "of %s in task_id",
+             cu->name);
+    else
+      refuse(&s->rf, ERR_TASK_REQUIRED,
+             "%s has no open task; create one (POST /v1/customers/%s/tasks) and activate "
+             "the collaboration through it",
+             cu->name, cu->id);
+    return STORE_OK;
+  }
+  struct task t;
+  enum store_status st = store_task_get(c, cu->office_id, task_id, &t);
+  if (st == STORE_NOT_FOUND || (st == STORE_OK && strcmp(t.customer_id, cu->id) != 0))
+    refuse(&s->rf, ERR_TASK_REQUIRED, "%s has no task %s", cu->name, task_id);
+  else if (st == STORE_OK && strcmp(t.status, "open") != 0)
+    refuse(&s->rf, ERR_TASK_REQUIRED,
+           "Task %s is %s; a collaboration needs an open task of the customer", task_id, t.status);
+  return st == STORE_NOT_FOUND ? STORE_OK : st;
+}
+
+/* Decides the terms with the domain's plan; false after refusing s. */
+static bool plan_terms(struct start *s, const struct company *cp, const struct variant *current,
+                       struct collab_activation *plan)
+{
+  const struct collab_start_in *in = s->in;
+  struct collab_activation_request rq = {
+      .relation = RELATION_NONE,
+      .current = current,
+      .sub_invoice_recipient = cp->has_subscription ? cp->sub.invoice_recipient : NULL,
+      .sub_period_months = cp->has_subscription ? cp->sub.agreement_period_months : 0,
+      .requested = s->has_requested ? &s->requested : NULL,
+      .invoice_recipient = in->invoice_recipient,
+      .period_months = in->period_months,
+      .has_administrator = in->administrator.name != NULL,
+      .full_rights = in->caller->role == OFFICE_ROLE_FULL,
+  };
+  company_relation_parse(cp->relation, &rq.relation);
+  struct collab_field_error errors[COLLAB_MAX_FIELD_ERRORS];
+  size_t n = 0;
+  switch (collab_activation_plan(&rq, plan, errors, &n)) {
+  case COLLAB_ACTIVATION_OK:
+    return true;
+  case COLLAB_ACTIVATION_INVALID:
+    for (size_t i = 0; i < n; i++)
+      refuse_field(&s->rf, errors[i].field, errors[i].message);
+    snprintf(s->rf.detail, sizeof s->rf.detail,
+             "Invalid fields for a company whose relation to the vendor is %s: %s%s", cp->relation,
+             n ? errors[0].field : "", n > 1 ? " and more" : "");
+    return false;
+  case COLLAB_ACTIVATION_DOWNGRADE:
+    refuse(&s->rf, ERR_DOWNGRADE_REQUIRES_SUPPORT,
+           "%s subscribes to %s; proposing %s is a downgrade: the customer may lose "
+           "accounting data and the company will be reset. An office cannot do this; "
+           "contact support",
+           cp->name, current->code, s->requested.code);
+    refusal_extra(&s->rf, json_pack("{s:s, s:s, s:s, s:s}", "from", current->code, "to",
+                                    s->requested.code, "kind", "downgrade", "contact", "support"));
+    return false;
+  case COLLAB_ACTIVATION_NEEDS_FULL_RIGHTS:
+    refuse(&s->rf, ERR_FORBIDDEN,
+           "Choosing the variant, invoice recipient or agreement period needs an office "
+           "user with full rights; a limited user can activate a subscriber in its "
+           "current variant only");
+    return false;
+  }
+  return false;
+}
+
+/* Way 3: the administrator named in the request becomes co->administrator_id. An
+ * administrator of the company with that e-mail (from an earlier invitation that was withdrawn,
+ * declined or expired) is reused as it is; otherwise one is created, the main contact when the
+ * company has none. *created tells which. */
+static enum store_status take_administrator(struct store_conn *c, const char *company_id,
+                                            const struct collab_admin_in *ad, struct collab *co,
+                                            bool *created)
+{
+  struct customer_admin admin;
+  const char *email = ad->email;
+  enum store_status st = store_customer_admin_get_by_email(c, company_id, email, &admin);
+  *created = st == STORE_NOT_FOUND;
+  if (*created) {
+    /* not the main contact before it confirms (approving through its link) */
+    st = store_customer_admin_create(c, company_id, ad->name, email, ad->phone, false, &admin);
+    /* nobody confirmed it yet: it approves through its link, or goes with the invitation */
+    if (st == STORE_OK)
+      st = store_customer_admin_set_confirmed(c, admin.id, false);
+  }
+  if (st == STORE_OK)
+    snprintf(co->administrator_id, sizeof co->administrator_id, "%s", admin.id);
+  return st;
+}
+
+static enum store_status activate_tx(struct store_conn *c, void *arg)
+{
+  struct start *s = arg;
+  collab_start_reset(s);
+  const struct principal *p = s->in->caller;
+  struct customer *cu = malloc(sizeof *cu);
+  if (!cu)
+    return STORE_ERROR;
+  enum store_status st = collab_start_variant(c, s);
+  if (st != STORE_OK || refused(&s->rf))
+    goto cleanup;
+  st = store_customer_get(c, p->office_id, s->in->customer_id, cu);
+  if (st == STORE_NOT_FOUND) {
+    refuse(&s->rf, ERR_NOT_FOUND, "No customer %s in your register", s->in->customer_id);
+    st = STORE_OK;
+    goto cleanup;
+  }
+  if (st != STORE_OK || (st = collab_check_creation_cap(c, s)) != STORE_OK || refused(&s->rf))
+    goto cleanup;
+  const struct company *cp = &cu->company;
+  if ((st = check_task(c, s, cu, s->in->task_id)) != STORE_OK || refused(&s->rf))
+    goto cleanup;
+  if ((st = collab_check_none_open(c, s, p->office_id, cp->id)) != STORE_OK || refused(&s->rf))
+    goto cleanup;
+  struct variant current;
+  if (cp->has_subscription && (st = store_variant_get(c, cp->sub.variant, &current)) != STORE_OK)
+    goto cleanup;
+  struct collab_activation plan;
+  if (!plan_terms(s, cp, cp->has_subscription ? &current : NULL, &plan))
+    goto cleanup;
+  struct collab *co = &s->co;
+  collab_fill_common(s, co, p->office_id, cp->id);
+  if (!plan.creates_administrator) {
+    /* ways 1-2: the invitation and its link go to the company's main contact on the portal,
+     * the one who can approve; never to an address the office keeps in its register */
+    struct customer_admin main_contact;
+    st = collab_invitee_admin(c, co, &main_contact);
+    if (st == STORE_NOT_FOUND) {
+      refuse(&s->rf, ERR_CUSTOMER_ADMIN_REQUIRED,
+             "%s (%s) has no administrator on the customer portal who can approve the "
+             "collaboration; support can add one (the first becomes the main contact, who "
+             "gets the invitation)",
+             cp->name, cp->corporate_id);
+      st = STORE_OK;
+    }
+    if (st != STORE_OK || refused(&s->rf))
+      goto cleanup;
+  }
+  snprintf(co->customer_id, sizeof co->customer_id, "%s", cu->id);
+  snprintf(co->task_id, sizeof co->task_id, "%s", s->in->task_id);
+  snprintf(co->variant, sizeof co->variant, "%s", plan.variant);
+  snprintf(co->invoice_recipient, sizeof co->invoice_recipient, "%s", plan.invoice_recipient);
+  co->agreement_period_months = plan.period_months;
+  co->agreement_continues = plan.agreement_continues;
+  co->initiated_by = COLLAB_BY_OFFICE;
+  co->way = plan.way;
+  bool created_admin = false;
+  if (plan.creates_administrator &&
+      (st = take_administrator(c, cp->id, &s->in->administrator, co, &created_admin)) != STORE_OK)
+    goto cleanup;
+  json_t *details =
+      json_pack("{s:s, s:s, s:s, s:i, s:b, s:b, s:s}", "way", collab_way_str(co->way), "variant",
+                co->variant, "invoice_recipient", co->invoice_recipient, "agreement_period_months",
+                co->agreement_period_months, "upgrade", plan.upgrade, "agreement_continues",
+                plan.agreement_continues, "task_id", co->task_id);
+  if (plan.creates_administrator) {
+    json_object_set_new(details, "administrator_id", json_string(co->administrator_id));
+    json_object_set_new(details, "administrator_created", json_boolean(created_admin));
+  }
+  st = collab_insert_invitation(c, s, details);
+cleanup:
+  free(cu);
+  if (st == STORE_OK && refused(&s->rf))
+    return STORE_ABORT; /* nothing of a refused start is kept */
+  return st;
+}
+
+enum store_status collab_office_activates(const struct app *app, const struct collab_start_in *in,
+                                          struct collab_outcome *out)
+{
+  return collab_run_start(app, in, activate_tx, out);
+}

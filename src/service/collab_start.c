@@ -1,0 +1,157 @@
+/* collab_start.c - what the two ways a collaboration starts share: the variant asked for, the
+ * creation cap, the one-open rule, the common fields, the insert with its first event and
+ * invitation e-mails, and running it in one write transaction. */
+#include "collab_internal.h"
+#include "domain/dates.h"
+#include "mailer.h"
+#include "store_identity.h"
+#include "store_variants.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Refuses (429) when the caller already started --collaboration-create-limit collaborations or
+ * office invitations in the last hour: each one sends an e-mail. */
+enum store_status collab_check_creation_cap(struct store_conn *c, struct start *s)
+{
+  long limit = s->app->cfg->collab_create_limit, n = 0;
+  if (limit <= 0)
+    return STORE_OK;
+  const int64_t hour_ms = 3600 * 1000, now = util_now_ms();
+  char since[32], oldest[32] = "";
+  date_iso_ms(now - hour_ms, since, sizeof since);
+  enum store_status st = store_collab_created_since(c, s->in->caller->id, since, &n, oldest);
+  if (st != STORE_OK || n < limit)
+    return st;
+  int64_t oldest_ms = now;
+  date_parse_iso_ms(oldest, &oldest_ms);
+  s->rf.retry_after = (long)((oldest_ms + hour_ms - now + 999) / 1000);
+  if (s->rf.retry_after < 1)
+    s->rf.retry_after = 1;
+  refuse(&s->rf, ERR_RATE_LIMITED,
+         "You started %ld collaborations or office invitations in the last hour, and at "
+         "most %ld per hour are allowed (each sends an e-mail); the next one is possible "
+         "in %ld seconds",
+         n, limit, s->rf.retry_after);
+  return STORE_OK;
+}
+
+/* Refuses when the office and the company already have an open collaboration (after
+ * recording the expiry of one that lapsed). */
+enum store_status collab_check_none_open(struct store_conn *c, struct start *s,
+                                         const char *office_id, const char *company_id)
+{
+  struct collab *open = malloc(sizeof *open);
+  if (!open)
+    return STORE_ERROR;
+  enum store_status st = store_collab_get_open(c, office_id, company_id, open);
+  if (st == STORE_OK)
+    st = collab_settle_expiry(c, open, util_now_ms());
+  if (st == STORE_OK && collab_state_is_open(open->state)) {
+    refuse(&s->rf, ERR_OPEN_COLLABORATION,
+           "The office already has an open collaboration with %s (%s): %s is %s",
+           open->company_name, open->corporate_id, open->id, collab_state_str(open->state));
+    refusal_extra(&s->rf, json_pack("{s:s, s:s}", "collaboration_id", open->id, "state",
+                                    collab_state_str(open->state)));
+  }
+  free(open);
+  return st == STORE_NOT_FOUND ? STORE_OK : st;
+}
+
+/* The fields every start shares; the caller fills the terms. */
+void collab_fill_common(struct start *s, struct collab *co, const char *office_id,
+                        const char *company_id)
+{
+  const struct config *cfg = s->app->cfg;
+  util_uuid(co->id);
+  snprintf(co->office_id, sizeof co->office_id, "%s", office_id);
+  snprintf(co->company_id, sizeof co->company_id, "%s", company_id);
+  co->state = COLLAB_INVITED;
+  snprintf(co->language, sizeof co->language, "%s", s->in->language ? s->in->language : "sv");
+  snprintf(co->inviter_kind, sizeof co->inviter_kind, "%s",
+           collab_actor_str(collab_actor_of(s->in->caller)));
+  snprintf(co->inviter_id, sizeof co->inviter_id, "%s", s->in->caller->id);
+  co->keep_service = -1;
+  co->expires_at_ms = util_now_ms() + (int64_t)cfg->invitation_ttl * 1000;
+}
+
+/* Inserts co with its first event and the invitation e-mail. */
+enum store_status collab_insert_invitation(struct store_conn *c, struct start *s, json_t *details)
+{
+  struct collab *co = &s->co;
+  enum store_status st = store_collab_insert(c, co);
+  if (st == STORE_CONFLICT) {
+    json_decref(details);
+    refuse(&s->rf, ERR_OPEN_COLLABORATION,
+           "The office and the company already have an open collaboration");
+    return STORE_ABORT;
+  }
+  if (st == STORE_OK)
+    st = store_collab_get(c, co->id, co); /* the joined names for the e-mail */
+  if (st != STORE_OK) {
+    json_decref(details);
+    return st;
+  }
+  const char *kind = collab_actor_str(collab_actor_of(s->in->caller));
+  st = collab_record(c, co, kind, s->in->caller->id, collab_event_str(COLLAB_EV_INVITE),
+                     COLLAB_NONE, co->state, NULL, details, NULL);
+  /* every recipient gets a link of its own */
+  struct notify_req rq = {.ev = NOTIFY_INVITATION,
+                          .actor_kind = kind,
+                          .actor_id = s->in->caller->id,
+                          .secret = &s->app->secret};
+  if (st == STORE_OK)
+    st = notify_collab(c, co, &rq);
+  if (st != STORE_OK || !s->in->created)
+    return st;
+  struct collab_mail_state mail; /* the 201 the request answers, kept for a replay */
+  st = store_collab_invitation_mail(c, co->id, &mail);
+  if (st != STORE_OK && st != STORE_NOT_FOUND)
+    return st;
+  return s->in->created(c, co, st == STORE_OK ? &mail : NULL, s->in->created_arg);
+}
+
+void collab_start_reset(struct start *s)
+{
+  refusal_clear(&s->rf);
+  memset(&s->co, 0, sizeof s->co);
+  s->has_requested = false;
+}
+
+enum store_status collab_start_variant(struct store_conn *c, struct start *s)
+{
+  s->has_requested = false;
+  if (!s->in->variant)
+    return STORE_OK;
+  enum store_status st = store_variant_get(c, s->in->variant, &s->requested);
+  if (st == STORE_NOT_FOUND)
+    return refuse_field(&s->rf, "variant", VARIANT_UNKNOWN);
+  s->has_requested = st == STORE_OK;
+  return st;
+}
+
+enum store_status collab_run_start(const struct app *app, const struct collab_start_in *in,
+                                   store_tx_fn tx, struct collab_outcome *out)
+{
+  struct start *s = calloc(1, sizeof *s);
+  if (!s)
+    return STORE_ERROR;
+  s->app = app;
+  s->in = in;
+  enum store_status st = store_write(app->store, tx, s);
+  if (refused(&s->rf) && (st == STORE_OK || st == STORE_ABORT)) {
+    out->refusal = s->rf;
+    st = STORE_OK;
+  } else {
+    refusal_clear(&s->rf); /* the store failed, whatever an earlier attempt had decided */
+    if (st == STORE_OK) {
+      mailer_wake(app->mailer);
+      out->co = s->co;
+      st = collab_outcome_mail(app, out);
+    }
+  }
+  free(s);
+  return st;
+}

@@ -1,0 +1,154 @@
+/* Unit tests of the parts the use cases stand on: field specs that fill a typed input
+ * (validate_fill, FIELD_TO and .given), the one refusal (service/refusal.h), the caller as the
+ * collaboration rules see it (domain/collab_party.h) and the If-Match rule (domain/etag.h). */
+#include "domain/authz.h"
+#include "domain/collab_party.h"
+#include "domain/etag.h"
+#include "service/refusal.h"
+#include "testlib.h"
+#include "validate.h"
+
+#include <jansson.h>
+
+TEST_MAIN_DEFS
+
+struct admin_in {
+  const char *name, *email;
+};
+struct input {
+  const char *text, *choice;
+  int number, flag, flag_absent;
+  const char *nullable;
+  int nullable_given;
+  struct admin_in admin;
+};
+
+static const char *const choices[] = {"a", "b", NULL};
+static const struct field_spec admin_fields[] = {
+    {.name = "name", .type = FIELD_STRING, .to = FIELD_TO(struct admin_in, name)},
+    {.name = "email", .type = FIELD_STRING, .to = FIELD_TO(struct admin_in, email)},
+    {0},
+};
+static const struct field_spec fields[] = {
+    {.name = "text", .type = FIELD_STRING, .to = FIELD_TO(struct input, text)},
+    {.name = "choice", .type = FIELD_ENUM, .allowed = choices, .to = FIELD_TO(struct input, choice)},
+    {.name = "number", .type = FIELD_INT, .to = FIELD_TO(struct input, number)},
+    {.name = "flag", .type = FIELD_BOOL, .to = FIELD_TO(struct input, flag)},
+    {.name = "flag_absent", .type = FIELD_BOOL, .to = FIELD_TO(struct input, flag_absent)},
+    {.name = "nullable", .type = FIELD_STRING, .nullable = true,
+     .to = FIELD_TO(struct input, nullable), .given = FIELD_TO(struct input, nullable_given)},
+    {.name = "admin", .type = FIELD_OBJECT, .fields = admin_fields,
+     .to = FIELD_TO(struct input, admin)},
+    {.name = "checked_only", .type = FIELD_STRING},
+    {0},
+};
+
+static void test_fill(void)
+{
+  json_error_t jerr;
+  json_t *body = json_loads("{\"text\":\"hej\",\"choice\":\"b\",\"number\":12,\"flag\":false,"
+                            "\"nullable\":null,\"admin\":{\"name\":\"Ann\",\"email\":\"a@b.se\"},"
+                            "\"checked_only\":\"x\"}",
+                            0, &jerr);
+  json_t *errors = json_array();
+  CHECK(validate_object(body, fields, "", errors));
+  struct input in = {.number = -7, .flag = -1, .flag_absent = -1, .nullable = "keep"};
+  validate_fill(body, fields, &in);
+  CHECK_STR(in.text, "hej");
+  CHECK_STR(in.choice, "b");
+  CHECK_INT(in.number, 12);
+  CHECK_INT(in.flag, 0);           /* false fills 0 */
+  CHECK_INT(in.flag_absent, -1);   /* absent keeps the caller's default */
+  CHECK_STR(in.nullable, "keep");  /* null fills nothing ... */
+  CHECK_INT(in.nullable_given, 1); /* ... but says it was sent */
+  CHECK_STR(in.admin.name, "Ann"); /* an object fills its own struct */
+  CHECK_STR(in.admin.email, "a@b.se");
+  json_decref(body);
+
+  body = json_loads("{\"flag\":true}", 0, &jerr);
+  struct input none = {.flag = -1};
+  validate_fill(body, fields, &none);
+  CHECK_INT(none.flag, 1);
+  CHECK(none.text == NULL && none.admin.name == NULL && none.nullable_given == 0);
+  json_decref(body);
+  json_decref(errors);
+}
+
+static void test_refusal(void)
+{
+  struct refusal r = {0};
+  CHECK(!refused(&r));
+  CHECK_INT(refuse(&r, ERR_CONFLICT, "the %s changed", "task"), STORE_ABORT);
+  CHECK(refused(&r));
+  CHECK_INT(r.code, ERR_CONFLICT);
+  CHECK_STR(r.detail, "the task changed");
+  refusal_extra(&r, json_pack("{s:i}", "n", 1));
+  /* words again: the earlier extra goes with the earlier words */
+  refuse(&r, ERR_NOT_FOUND, "gone");
+  CHECK(r.extra == NULL);
+  /* fields: every field named, the words made by api/ */
+  CHECK_INT(refuse_field(&r, "a", "is wrong"), STORE_ABORT);
+  refuse_field(&r, "b", "is wrong too");
+  CHECK_INT(r.code, ERR_VALIDATION);
+  CHECK_STR(r.detail, "");
+  CHECK_INT(json_array_size(r.errors), 2);
+  CHECK_STR(json_string_value(json_object_get(json_array_get(r.errors, 1), "field")), "b");
+  r.retry_after = 9;
+  refusal_clear(&r);
+  CHECK(!refused(&r) && r.errors == NULL && r.extra == NULL && r.retry_after == 0);
+  /* If-Match: absent or stale refuses 412 naming the current ETag; a match passes */
+  CHECK_INT(refuse_unless_match(&r, "\"3\"", "task", 3), STORE_OK);
+  CHECK(!refused(&r));
+  CHECK_INT(refuse_unless_match(&r, "\"2\"", "task", 3), STORE_ABORT);
+  CHECK_INT(r.code, ERR_PRECONDITION_FAILED);
+  CHECK(strstr(r.detail, "\"3\"") != NULL);
+  refusal_clear(&r);
+  CHECK_INT(refuse_unless_match(&r, NULL, "task", 3), STORE_ABORT);
+  refusal_clear(&r);
+}
+
+static void test_party_and_etag(void)
+{
+  struct principal full = {.kind = PRINCIPAL_OFFICE_USER, .role = OFFICE_ROLE_FULL,
+                           .office_id = "o1"};
+  struct principal limited = {.kind = PRINCIPAL_OFFICE_USER, .role = OFFICE_ROLE_LIMITED,
+                              .office_id = "o1"};
+  struct principal admin = {.kind = PRINCIPAL_CUSTOMER_ADMIN, .company_id = "c1"};
+  struct principal support = {.kind = PRINCIPAL_SUPPORT};
+  CHECK_INT(collab_actor_of(&full), COLLAB_ACTOR_OFFICE_FULL);
+  CHECK_INT(collab_actor_of(&limited), COLLAB_ACTOR_OFFICE_LIMITED);
+  CHECK_INT(collab_actor_of(&admin), COLLAB_ACTOR_CUSTOMER_ADMIN);
+  CHECK_INT(collab_actor_of(&support), COLLAB_ACTOR_SUPPORT);
+  CHECK(collab_visible_to("o1", "c9", &limited));
+  CHECK(!collab_visible_to("o2", "c1", &full));
+  CHECK(collab_visible_to("o2", "c1", &admin));
+  CHECK(!collab_visible_to("o1", "c2", &admin));
+  CHECK(collab_visible_to("o7", "c7", &support));
+  struct principal nobody = {0};
+  CHECK(!collab_visible_to("o1", "c1", &nobody));
+  CHECK(authz_sees_company(&admin, "c1"));
+  CHECK(!authz_sees_company(&admin, "c2"));
+  CHECK(authz_sees_company(&support, "c2"));
+  CHECK(!collab_accept_exhausted(COLLAB_MAX_ACCEPT_ATTEMPTS - 1));
+  CHECK(collab_accept_exhausted(COLLAB_MAX_ACCEPT_ATTEMPTS));
+  CHECK_INT(collab_accept_attempts_left(1), COLLAB_MAX_ACCEPT_ATTEMPTS - 1);
+  CHECK_INT(collab_accept_attempts_left(COLLAB_MAX_ACCEPT_ATTEMPTS + 2), 0);
+
+  char tag[32];
+  etag_of(42, tag, sizeof tag);
+  CHECK_STR(tag, "\"42\"");
+  CHECK_INT(etag_if_match(NULL, 42), IF_MATCH_ABSENT);
+  CHECK_INT(etag_if_match("\"42\"", 42), IF_MATCH_OK);
+  CHECK_INT(etag_if_match("\"41\", \"42\"", 42), IF_MATCH_OK);
+  CHECK_INT(etag_if_match("*", 42), IF_MATCH_OK);
+  CHECK_INT(etag_if_match("W/\"42\"", 42), IF_MATCH_FAILED); /* strong comparison */
+  CHECK_INT(etag_if_match("\"4\"", 42), IF_MATCH_FAILED);
+}
+
+int main(void)
+{
+  test_fill();
+  test_refusal();
+  test_party_and_etag();
+  return TEST_REPORT();
+}
