@@ -10,7 +10,8 @@ FROM debian:bookworm-slim AS build
 # openapi.json from openapi.yaml; nothing of it runs in the server.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends build-essential cmake pkg-config \
-      libmicrohttpd-dev libjansson-dev libsqlite3-dev libcurl4-openssl-dev uuid-dev libssl-dev \
+      libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libcurl4-openssl-dev uuid-dev \
+      libssl-dev \
       nodejs npm ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
@@ -29,7 +30,7 @@ RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DADVISORD_TESTS=OFF \
 
 FROM debian:bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libmicrohttpd12 libjansson4 libsqlite3-0 \
+ && apt-get install -y --no-install-recommends libmicrohttpd12 libjansson4 libsqlite3-0 libpq5 \
       libcurl4 libuuid1 libssl3 ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --user-group --home-dir /var/lib/advisord --create-home \

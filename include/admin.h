@@ -21,8 +21,9 @@ int admin_backup(const struct config *cfg, int argc, char **argv);
 /* `advisord restore FILE`: replaces cfg->db with the backup; refuses a backup that is broken or
  * has a newer schema than this binary (2), and a database a server runs on (1). */
 int admin_restore(const struct config *cfg, int argc, char **argv);
-/* For `serve`: a descriptor holding a shared flock on the database file for the server's life,
- * which keeps restore out; -1 (errno EWOULDBLOCK) while a restore runs. Close after the store. */
-int admin_serve_guard(const char *db_path);
+/* For `serve`: a descriptor holding a shared flock on the SQLite database file for the server's
+ * life, which keeps restore out; -1 (errno EWOULDBLOCK) while a restore runs; -2 for a
+ * PostgreSQL URL (no file: nothing to hold). Close after the store (close(-2) does nothing). */
+int admin_serve_guard(const char *db_url);
 
 #endif

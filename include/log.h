@@ -14,6 +14,8 @@ void log_set_level(enum log_level min);
  * anew: a moved (rotated) file keeps what it has and new lines go to a new file at path.
  * False with errno set when the file cannot be opened (stderr is unchanged). */
 bool log_to_file(const char *path);
+/* True when a line of this level is written (to skip building one that would not be). */
+bool log_enabled(enum log_level level);
 /* Writes {"ts","level","event", ...fields}. Steals the reference to fields (may be NULL). */
 void log_json(enum log_level level, const char *event, json_t *fields);
 /* Writes {"ts","level","event","msg"} with a printf-style message. */

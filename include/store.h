@@ -1,6 +1,6 @@
 /* store.h - the storage interface: opening, migrations, the transaction runner and the status
- * every store call returns. The SQLite engine (src/store/) implements it; no SQL or sqlite3
- * type crosses this line, so that another engine can be added without touching api/ or domain/.
+ * every store call returns. Two engines implement it (src/store/db.h: SQLite and PostgreSQL),
+ * picked by store_open's URL; no SQL or client-library type crosses this line.
  * Resource-specific calls live in their own headers (store_variants.h, ...). */
 #ifndef ADVISORD_STORE_H
 #define ADVISORD_STORE_H
@@ -19,11 +19,17 @@ enum store_status {
 struct store;      /* one database; shared by all threads */
 struct store_conn; /* one thread's connection to it */
 
-/* Opens the database at path, creating the file if needed; migrates it to the schema this
- * binary knows when migrate is true, and otherwise only checks that it is current.
+/* Opens the database named by url: "postgresql://..." (or "postgres://...") is a PostgreSQL
+ * database (libpq's connection URI), "sqlite:PATH" or a plain path a SQLite file, created if
+ * needed. Migrates it to the schema this binary knows when migrate is true, and otherwise only checks that it is current.
  * A database newer than the binary is refused. On failure returns NULL and writes the reason
  * into why. */
-struct store *store_open(const char *path, bool migrate, char *why, unsigned why_len);
+struct store *store_open(const char *url, bool migrate, char *why, unsigned why_len);
+/* The file a SQLite url names (its folder must exist before store_open), NULL for a
+ * PostgreSQL url. Points into url. */
+const char *store_url_file(const char *url);
+/* "sqlite" or "postgresql". */
+const char *store_engine_name(const struct store *st);
 /* Closes the calling thread's connection and frees the store (after all worker threads ended). */
 void store_close(struct store *st);
 
@@ -34,10 +40,13 @@ struct store_conn *store_conn(struct store *st);
 void store_conn_release(struct store *st);
 
 typedef enum store_status (*store_tx_fn)(struct store_conn *c, void *arg);
-/* Runs fn inside BEGIN IMMEDIATE ... COMMIT on the calling thread's connection; rolls back when
- * fn returns anything but STORE_OK; retries the whole transaction a bounded number of times on
- * STORE_BUSY. Waits for a lock held elsewhere (another process, another thread) at most about
- * 2 seconds in all, then returns STORE_BUSY. Every write of a request goes through here. */
+/* Runs fn inside a serializable transaction on the calling thread's connection (SQLite: BEGIN
+ * IMMEDIATE, one writer at a time; PostgreSQL: ISOLATION LEVEL SERIALIZABLE); rolls back when
+ * fn returns anything but STORE_OK. A transaction that lost a race (SQLite: busy; PostgreSQL:
+ * a serialization failure or deadlock, 40001/40P01) is rolled back and run again from the
+ * start, a bounded number of times: fn must therefore do nothing outside the database that it
+ * cannot do twice. Waits for a lock held elsewhere at most about 2 seconds in all, then returns
+ * STORE_BUSY. Every write of a request goes through here. */
 enum store_status store_write(struct store *st, store_tx_fn fn, void *arg);
 /* Runs fn inside a read transaction (one consistent snapshot). */
 enum store_status store_read(struct store *st, store_tx_fn fn, void *arg);

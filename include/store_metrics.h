@@ -14,8 +14,8 @@ enum store_status store_outbox_depth(struct store_conn *c,
                                      void (*fn)(void *arg, const char *status,
                                                 const char *template_name, int64_t n),
                                      void *arg);
-/* Calls fn(arg, state, n) for every state with collaborations (walks the collaborations_due
- * index: one step per collaboration, no table rows). */
+/* Calls fn(arg, state, n) for every state with collaborations (SQLite walks the
+ * collaborations_due index: one step per collaboration, no table rows). */
 enum store_status store_collab_states(struct store_conn *c,
                                       void (*fn)(void *arg, const char *state, int64_t n),
                                       void *arg);

@@ -6,13 +6,15 @@
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
-          libcurl4-openssl-dev uuid-dev libssl-dev sqlite3 curl jq perl nodejs npm)
+          libcurl4-openssl-dev uuid-dev libssl-dev libpq-dev sqlite3 curl jq perl nodejs npm)
 if [ "${1:-}" = "--test" ]; then
   # wrk runs the benchmark; clang-14 and its runtimes (libFuzzer, sanitizers) build
   # tests/fuzz; valgrind runs scripts/valgrind.sh.
   # chromium runs the web app's browser tests (tests/web, Playwright drives it).
   # prometheus brings promtool, which checks GET /metrics (tests/integration/test_metrics.c).
-  packages+=(python3-aiosmtpd wrk clang-14 libclang-rt-14-dev valgrind chromium prometheus)
+  # postgresql-15: scripts/test.sh runs the suites again on a throwaway PostgreSQL cluster.
+  packages+=(python3-aiosmtpd wrk clang-14 libclang-rt-14-dev valgrind chromium prometheus
+             postgresql-15)
 fi
 
 missing=()

@@ -59,15 +59,31 @@ static bool make_parent(const char *file)
   return false;
 }
 
+/* The database's URL as logs show it: without the user info when that holds a password, and
+ * without the query when it names one. */
+static void db_for_log(const char *url, char *out, size_t len)
+{
+  const char *host = strstr(url, "://"), *at = host ? strchr(host + 3, '@') : NULL;
+  if (at && memchr(host + 3, ':', (size_t)(at - host - 3)))
+    mail_url_redact(url, out, len);
+  else
+    snprintf(out, len, "%s", url);
+  char *query = strstr(out, "password=") ? strchr(out, '?') : NULL;
+  if (query)
+    *query = '\0';
+}
+
 /* Opens (and migrates) the database named by the settings, creating its folder. */
 static struct store *open_store(const struct config *cfg)
 {
-  if (!make_parent(cfg->db))
+  const char *file = store_url_file(cfg->db);
+  if (file && !make_parent(file))
     return NULL;
-  char why[512];
+  char why[512], shown[512];
   struct store *st = store_open(cfg->db, true, why, sizeof why);
+  db_for_log(cfg->db, shown, sizeof shown);
   if (!st)
-    fprintf(stderr, "advisord: %s: %s\n", cfg->db, why);
+    fprintf(stderr, "advisord: %s: %s\n", shown, why);
   return st;
 }
 
@@ -132,7 +148,8 @@ static void say_hello(const struct config *cfg, unsigned port)
   if (strcmp(cfg->log_format, "console") != 0 || *cfg->log_file)
     return; /* a log file holds JSON lines only */
   bool v6 = strchr(cfg->bind, ':') != NULL;
-  char mail[600], url[512], prog[600], db[600];
+  char mail[600], url[512], prog[600], db[600], shown[512];
+  db_for_log(cfg->db, shown, sizeof shown);
   if (*cfg->smtp_url) {
     mail_url_redact(cfg->smtp_url, url, sizeof url);
     snprintf(mail, sizeof mail, "sent through %s", url);
@@ -142,8 +159,8 @@ static void say_hello(const struct config *cfg, unsigned port)
           "advisord: listening on http://%s%s%s:%u; database %s; e-mail %s. A first office: "
           "%s --db %s admin create-office --name 'Byrå Ett AB' --corporate-id 556036-0793 "
           "--email info@byra-ett.se (README.md walks on from there)\n",
-          v6 ? "[" : "", cfg->bind, v6 ? "]" : "", port, cfg->db, mail,
-          shell_word(program, prog, sizeof prog), shell_word(cfg->db, db, sizeof db));
+          v6 ? "[" : "", cfg->bind, v6 ? "]" : "", port, shown, mail,
+          shell_word(program, prog, sizeof prog), shell_word(shown, db, sizeof db));
 }
 
 /* Raises the soft open-file limit to the hard one and returns max_connections, lowered when
@@ -195,11 +212,8 @@ static bool start_metrics_listener(const struct config *cfg, const struct http_o
   memcpy(host, h, hl);
   host[hl] = '\0';
   struct http_options o = *main_opts;
-  o.bind = host;
-  o.port = (uint16_t)port;
-  o.threads = 1;
-  o.max_connections = 16;
-  o.max_connections_per_ip = 16;
+  o.bind = host, o.port = (uint16_t)port, o.threads = 1;
+  o.max_connections = o.max_connections_per_ip = 16;
   o.guess_limit = o.throttle_per_key = o.throttle_per_client = 0;
   o.routes = api_metrics_routes;
   o.n_routes = api_metrics_routes_count;
@@ -247,7 +261,7 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
   if (!st)
     return 1;
   int guard = admin_serve_guard(cfg->db); /* keeps `advisord restore` out while we run */
-  if (guard < 0) {
+  if (guard == -1) {
     fprintf(stderr, "advisord: %s: %s\n", cfg->db,
             errno == EWOULDBLOCK ? "a restore is running on this database" : strerror(errno));
     store_close(st);
@@ -315,10 +329,12 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
     close(guard);
     return 1;
   }
+  char db_shown[512];
+  db_for_log(cfg->db, db_shown, sizeof db_shown);
   log_json(LOG_INFO, "listening",
            json_pack("{s:s, s:i, s:i, s:i, s:s, s:s, s:s}", "bind", cfg->bind, "port",
                      (int)http_port(srv), "threads", (int)opts.threads, "max_connections",
-                     (int)opts.max_connections, "db", cfg->db, "public_url", app.public_url,
+                     (int)opts.max_connections, "db", db_shown, "public_url", app.public_url,
                      "version", ADVISORD_VERSION));
   say_hello(cfg, http_port(srv));
   int sig = 0;

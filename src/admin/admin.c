@@ -17,7 +17,7 @@ static const struct admin_command *find_command(const char *name)
 
 static void usage(FILE *out)
 {
-  fprintf(out, "Usage: advisord [--db FILE] admin <command> [--flag value ...]\n\n"
+  fprintf(out, "Usage: advisord [--db FILE|URL] admin <command> [--flag value ...]\n\n"
                "Commands (each is one transaction; bad input writes nothing and exits 2):\n");
   for (size_t i = 0; i < admin_commands_count; i++)
     fprintf(out, "  %-22s %s\n      %s\n", admin_commands[i].name, admin_commands[i].summary,
@@ -97,7 +97,7 @@ int admin_main(const struct config *cfg, int argc, char **argv, admin_open_fn op
     return 2;
   }
   if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-    printf("Usage: advisord [--db FILE] admin %s %s\n  %s\n", cmd->name, cmd->synopsis,
+    printf("Usage: advisord [--db FILE|URL] admin %s %s\n  %s\n", cmd->name, cmd->synopsis,
            cmd->summary);
     return 0;
   }

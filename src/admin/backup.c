@@ -32,8 +32,11 @@ static bool sync_file(const char *path)
   return ok;
 }
 
-int admin_serve_guard(const char *db_path)
+int admin_serve_guard(const char *db_url)
 {
+  const char *db_path = store_url_file(db_url);
+  if (!db_path)
+    return -2; /* PostgreSQL: no file here to guard (restore is SQLite's) */
   int fd = open(db_path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return -1;
@@ -53,20 +56,24 @@ int admin_backup(const struct config *cfg, int argc, char **argv)
                     "must not exist).\n");
     return 2;
   }
-  const char *dest = argv[0];
+  const char *dest = argv[0], *db = store_url_file(cfg->db);
+  if (!db) {
+    fprintf(stderr, "advisord backup: %s is a PostgreSQL database: back it up with pg_dump "
+                    "(and keep the secret key as well)\n", cfg->db);
+    return 2;
+  }
   if (access(dest, F_OK) == 0) {
     fprintf(stderr, "advisord backup: %s exists already; name a new file\n", dest);
     return 2;
   }
-  if (access(cfg->db, R_OK) != 0) {
-    fprintf(stderr, "advisord backup: cannot read the database %s: %s\n", cfg->db,
-            strerror(errno));
+  if (access(db, R_OK) != 0) {
+    fprintf(stderr, "advisord backup: cannot read the database %s: %s\n", db, strerror(errno));
     return 1;
   }
   char tmp[4200], why[600] = "";
   snprintf(tmp, sizeof tmp, "%s.partial-%d", dest, (int)getpid());
   int version = -1;
-  bool ok = store_backup_copy(cfg->db, tmp, &version, why, sizeof why);
+  bool ok = store_backup_copy(db, tmp, &version, why, sizeof why);
   if (!ok)
     fprintf(stderr, "advisord backup: %s\n", why);
   ok = ok && sync_file(tmp) && rename(tmp, dest) == 0;
@@ -88,7 +95,12 @@ int admin_restore(const struct config *cfg, int argc, char **argv)
                     "Replaces the database with the backup; the server must be stopped.\n");
     return 2;
   }
-  const char *src = argv[0];
+  const char *src = argv[0], *db = store_url_file(cfg->db);
+  if (!db) {
+    fprintf(stderr, "advisord restore: %s is a PostgreSQL database: restore it with "
+                    "pg_restore\n", cfg->db);
+    return 2;
+  }
   char why[600] = "";
   int version = -1, known = store_schema_version_known(), rc = 0;
   enum store_backup_check check = store_backup_inspect(src, &version, why, sizeof why);
@@ -102,15 +114,15 @@ int admin_restore(const struct config *cfg, int argc, char **argv)
   }
   int guard = -1;
   if (rc == 0) {
-    guard = open(cfg->db, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+    guard = open(db, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
     if (guard < 0 || flock(guard, LOCK_EX | LOCK_NB) != 0) {
-      fprintf(stderr, "advisord restore: %s: %s\n", cfg->db,
+      fprintf(stderr, "advisord restore: %s: %s\n", db,
               guard < 0 ? strerror(errno)
                         : "a server is running on this database; stop it first");
       rc = 1;
     }
   }
-  if (rc == 0 && !store_backup_restore(src, cfg->db, why, sizeof why)) {
+  if (rc == 0 && !store_backup_restore(src, db, why, sizeof why)) {
     fprintf(stderr, "advisord restore: %s\n", why);
     rc = 1;
   }

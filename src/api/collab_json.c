@@ -56,6 +56,9 @@ json_t *collab_json(const struct collab *co, const struct collab_mail_state *mai
                                   co->admin_name, "email", co->admin_email, "phone",
                                   str_or_null(co->admin_phone), "confirmed",
                                   co->admin_confirmed));
+  /* a customer's open invitation, to the office: the terms it accepts (sent back with accept) */
+  if (office && co->way == COLLAB_WAY_CUSTOMER_INVITE && st == COLLAB_INVITED)
+    json_object_set_new(o, "terms_version", json_string(COLLAB_TERMS_VERSION));
   json_object_set_new(o, "keep_service",
                       co->keep_service < 0 ? json_null() : json_boolean(co->keep_service));
   json_object_set_new(o, "service_decision_pending", json_boolean(co->service_decision_pending));

@@ -32,7 +32,8 @@ static const struct option_def options[] = {
         "ADDR:PORT ([ADDR]:PORT for IPv6) of a second listener that serves only GET /metrics, "
         "to anyone who reaches it (bind it to a private address); empty: none, and /metrics "
         "on the main port answers only a support or admin token"),
-    STR(db, "--db", "ADVISORD_DB", "var/advisor.db", "SQLite database file"),
+    STR(db, "--db", "ADVISORD_DB", "var/advisor.db",
+        "database: a SQLite file (a path or sqlite:PATH) or a postgresql:// URL"),
     NUM(threads, "--threads", "ADVISORD_THREADS", "0", 0, 256,
         "HTTP worker threads (0: one per CPU core)"),
     NUM(conn_timeout, "--conn-timeout", "ADVISORD_CONN_TIMEOUT", "30", 1, 3600,

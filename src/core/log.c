@@ -27,6 +27,8 @@ bool log_to_file(const char *path)
   return ok;
 }
 
+bool log_enabled(enum log_level level) { return level >= min_level; }
+
 void log_json(enum log_level level, const char *event, json_t *fields)
 {
   if (level < min_level) {

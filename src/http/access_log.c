@@ -65,6 +65,9 @@ static json_t *logged_path(const char *path, const char *const *secret_after)
 
 void access_log_write(const struct request *req, const char *const *secret_after)
 {
+  enum log_level level = req->status >= 500 ? LOG_ERROR : LOG_INFO;
+  if (!log_enabled(level))
+    return;
   json_t *f = json_pack("{s:s, s:i, s:I, s:s}", "method", req->method ? req->method : "",
                         "status", (int)req->status,
                         "duration_ms", (json_int_t)(util_mono_ms() - req->started_ms),
@@ -79,5 +82,5 @@ void access_log_write(const struct request *req, const char *const *secret_after
     json_object_set_new(f, "principal", json_string(req->principal.id));
   if (req->body_len)
     json_object_set_new(f, "bytes_in", json_integer((json_int_t)req->body_len));
-  log_json(req->status >= 500 ? LOG_ERROR : LOG_INFO, "request", f);
+  log_json(level, "request", f);
 }

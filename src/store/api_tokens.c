@@ -1,5 +1,5 @@
 /* api_tokens.c - SQL for the API tokens people make (see store_tokens.h). */
-#include "sqlite.h"
+#include "db.h"
 #include "store_tokens.h"
 #include "util.h"
 
@@ -20,14 +20,14 @@
   "AND ((:office IS NOT NULL AND u.office_id = :office) "                                    \
   "  OR (:company IS NOT NULL AND a.company_id = :company)) "
 
-static void read_token(sqlite3_stmt *s, struct api_token *t)
+static void read_token(struct db_stmt *s, struct api_token *t)
 {
   memset(t, 0, sizeof *t);
   db_col_text(s, 0, t->id, sizeof t->id);
   db_col_text(s, 1, t->name, sizeof t->name);
   db_col_text(s, 2, t->prefix, sizeof t->prefix);
   db_col_text(s, 3, t->created_at, sizeof t->created_at);
-  t->last_used_ms = sqlite3_column_int64(s, 4);
+  t->last_used_ms = db_col_int64(s, 4);
   db_col_text(s, 5, t->expires_at, sizeof t->expires_at);
   db_col_text(s, 6, t->created_by_id, sizeof t->created_by_id);
   db_col_text(s, 7, t->created_by_email, sizeof t->created_by_email);
@@ -43,7 +43,7 @@ enum store_status store_api_token_issue(struct store_conn *c, enum principal_kin
   if (st != STORE_OK)
     return st;
   snprintf(out->prefix, sizeof out->prefix, "%.12s", token_out);
-  sqlite3_stmt *s = db_stmt(c, "UPDATE tokens SET name = :name, prefix = :prefix "
+  struct db_stmt *s = db_stmt(c, "UPDATE tokens SET name = :name, prefix = :prefix "
                                "WHERE id = :id RETURNING created_at");
   if (!s)
     return STORE_ERROR;
@@ -64,7 +64,7 @@ enum store_status store_api_token_issue(struct store_conn *c, enum principal_kin
 
 enum store_status store_token_touch(struct store_conn *c, const char *id, int64_t now_ms)
 {
-  sqlite3_stmt *s = db_stmt(c, "UPDATE tokens SET last_used_ms = :now WHERE id = :id "
+  struct db_stmt *s = db_stmt(c, "UPDATE tokens SET last_used_ms = :now WHERE id = :id "
                                "AND (last_used_ms IS NULL OR last_used_ms < :now)");
   if (!s)
     return STORE_ERROR;
@@ -79,7 +79,7 @@ enum store_status store_api_tokens_list(struct store_conn *c, const char *office
                                         bool (*fn)(const struct api_token *t, void *arg),
                                         void *arg)
 {
-  sqlite3_stmt *s = db_stmt(
+  struct db_stmt *s = db_stmt(
       c, "SELECT " API_TOKEN_COLS API_TOKEN_SCOPE
          "AND (:after_created IS NULL OR t.created_at > :after_created "
          "  OR (t.created_at = :after_created AND t.id > :after_id)) "
@@ -106,7 +106,7 @@ enum store_status store_api_token_get(struct store_conn *c, const char *office_i
                                       const char *company_id, const char *id,
                                       struct api_token *out)
 {
-  sqlite3_stmt *s = db_stmt(c, "SELECT " API_TOKEN_COLS API_TOKEN_SCOPE "AND t.id = :id");
+  struct db_stmt *s = db_stmt(c, "SELECT " API_TOKEN_COLS API_TOKEN_SCOPE "AND t.id = :id");
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":office", office_id);

@@ -1,5 +1,5 @@
 /* audit.c - SQL for the audit log (see store_audit.h). */
-#include "sqlite.h"
+#include "db.h"
 #include "store_audit.h"
 #include "util.h"
 
@@ -11,7 +11,7 @@ enum store_status store_audit_add(struct store_conn *c, struct audit_event *e)
 {
   util_uuid(e->id);
   util_now_iso8601(e->at, sizeof e->at);
-  sqlite3_stmt *s = db_stmt(
+  struct db_stmt *s = db_stmt(
       c, "INSERT INTO audit_events (id, at, office_id, company_id, actor_kind, actor_id, "
          "actor_email, action, subject_kind, subject_id, subject_label, detail) VALUES (:id, "
          ":at, :office, :company, :akind, :aid, :aemail, :action, :skind, :sid, :slabel, "
@@ -38,7 +38,7 @@ enum store_status store_audit_list(struct store_conn *c, const char *office_id,
                                    bool (*fn)(const struct audit_event *e, void *arg),
                                    void *arg)
 {
-  sqlite3_stmt *s = db_stmt(
+  struct db_stmt *s = db_stmt(
       c, "SELECT rowid, id, at, coalesce(office_id, ''), coalesce(company_id, ''), actor_kind, "
          "actor_id, actor_email, action, coalesce(subject_kind, ''), coalesce(subject_id, ''), "
          "coalesce(subject_label, ''), coalesce(detail, '') FROM audit_events "
@@ -55,7 +55,7 @@ enum store_status store_audit_list(struct store_conn *c, const char *office_id,
   enum store_status st;
   while ((st = db_step_row(c, s)) == STORE_OK) {
     memset(&e, 0, sizeof e);
-    e.seq = sqlite3_column_int64(s, 0);
+    e.seq = db_col_int64(s, 0);
     db_col_text(s, 1, e.id, sizeof e.id);
     db_col_text(s, 2, e.at, sizeof e.at);
     db_col_text(s, 3, e.office_id, sizeof e.office_id);

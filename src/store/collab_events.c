@@ -1,6 +1,6 @@
 /* collab_events.c - SQL for a collaboration's shared history and for the delivery state of
  * its latest invitation e-mail (read from the outbox). */
-#include "sqlite.h"
+#include "db.h"
 #include "store_collab.h"
 #include "util.h"
 
@@ -13,10 +13,10 @@ static const char *opt(const char *s)
 
 enum store_status store_collab_event_add(struct store_conn *c, struct collab_event_rec *e)
 {
-  sqlite3_stmt *s = db_stmt(
+  struct db_stmt *s = db_stmt(
       c, "INSERT INTO collaboration_events (collaboration_id, at, actor_kind, actor_id, event, "
          "from_state, to_state, reason, details, actor_name, actor_role) VALUES (:collab, :at, "
-         ":kind, :actor, :event, :from, :to, :reason, :details, :aname, :arole)");
+         ":kind, :actor, :event, :from, :to, :reason, :details, :aname, :arole) RETURNING seq");
   if (!s)
     return STORE_ERROR;
   if (!e->at[0])
@@ -32,17 +32,18 @@ enum store_status store_collab_event_add(struct store_conn *c, struct collab_eve
   db_bind_text(s, ":details", e->details[0] ? e->details : "{}");
   db_bind_text(s, ":aname", opt(e->actor_name));
   db_bind_text(s, ":arole", opt(e->actor_role));
-  enum store_status st = db_exec_stmt(c, s);
+  enum store_status st = db_step_row(c, s);
   if (st == STORE_OK)
-    e->seq = sqlite3_last_insert_rowid(c->db);
-  return st;
+    e->seq = db_col_int64(s, 0);
+  db_reset(s);
+  return st == STORE_NOT_FOUND ? STORE_ERROR : st;
 }
 
 enum store_status store_collab_events_list(struct store_conn *c, const char *collab_id,
                                            int64_t after_seq, int limit,
                                            store_collab_event_fn fn, void *arg, bool *more)
 {
-  sqlite3_stmt *s = db_stmt(
+  struct db_stmt *s = db_stmt(
       c, "SELECT seq, collaboration_id, at, actor_kind, actor_id, event, from_state, to_state, "
          "reason, details, actor_name, actor_role FROM collaboration_events WHERE collaboration_id = :collab "
          "AND seq > :after ORDER BY seq LIMIT :limit");
@@ -61,7 +62,7 @@ enum store_status store_collab_events_list(struct store_conn *c, const char *col
       break;
     }
     memset(&e, 0, sizeof e);
-    e.seq = sqlite3_column_int64(s, 0);
+    e.seq = db_col_int64(s, 0);
     db_col_text(s, 1, e.collaboration_id, sizeof e.collaboration_id);
     db_col_text(s, 2, e.at, sizeof e.at);
     db_col_text(s, 3, e.actor_kind, sizeof e.actor_kind);
@@ -83,7 +84,7 @@ enum store_status store_collab_events_list(struct store_conn *c, const char *col
 enum store_status store_collab_invitation_mail(struct store_conn *c, const char *collab_id,
                                                struct collab_mail_state *out)
 {
-  sqlite3_stmt *s = db_stmt(
+  struct db_stmt *s = db_stmt(
       c, "SELECT id, template, status, attempts, last_error, created_at, sent_at FROM outbox "
          "WHERE collaboration_id = :collab AND template IN ('invitation_customer', "
          "'activation_new_admin', 'invitation_office') "
@@ -97,7 +98,7 @@ enum store_status store_collab_invitation_mail(struct store_conn *c, const char 
     db_col_text(s, 0, out->outbox_id, sizeof out->outbox_id);
     db_col_text(s, 1, out->template_name, sizeof out->template_name);
     db_col_text(s, 2, out->status, sizeof out->status);
-    out->attempts = sqlite3_column_int(s, 3);
+    out->attempts = db_col_int(s, 3);
     db_col_text(s, 4, out->last_error, sizeof out->last_error);
     db_col_text(s, 5, out->created_at, sizeof out->created_at);
     db_col_text(s, 6, out->sent_at, sizeof out->sent_at);

@@ -1,6 +1,6 @@
 /* collab_links.c - SQL for invitation links (one per recipient, only their SHA-256 kept) and for
  * finding the other parties of a company: its open collaborations. */
-#include "sqlite.h"
+#include "db.h"
 #include "store_collab.h"
 #include "util.h"
 
@@ -10,7 +10,7 @@ enum store_status store_collab_link_add(struct store_conn *c, const char *collab
                                         const char *token_hash, const char *holder_kind,
                                         const char *holder_id)
 {
-  sqlite3_stmt *s = db_stmt(c, "INSERT INTO invitation_links (token_hash, collaboration_id, "
+  struct db_stmt *s = db_stmt(c, "INSERT INTO invitation_links (token_hash, collaboration_id, "
                                "holder_kind, holder_id, created_at) VALUES (:hash, :collab, "
                                ":kind, :holder, :now)");
   if (!s)
@@ -27,7 +27,7 @@ enum store_status store_collab_link_add(struct store_conn *c, const char *collab
 
 enum store_status store_collab_links_drop(struct store_conn *c, const char *collab_id)
 {
-  sqlite3_stmt *s = db_stmt(c, "DELETE FROM invitation_links WHERE collaboration_id = :collab");
+  struct db_stmt *s = db_stmt(c, "DELETE FROM invitation_links WHERE collaboration_id = :collab");
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":collab", collab_id);
@@ -37,7 +37,7 @@ enum store_status store_collab_links_drop(struct store_conn *c, const char *coll
 enum store_status store_collab_link_holder(struct store_conn *c, const char *token_hash,
                                            char *kind, char *id)
 {
-  sqlite3_stmt *s = db_stmt(c, "SELECT holder_kind, holder_id FROM invitation_links "
+  struct db_stmt *s = db_stmt(c, "SELECT holder_kind, holder_id FROM invitation_links "
                                "WHERE token_hash = :hash");
   if (!s)
     return STORE_ERROR;
@@ -54,7 +54,7 @@ enum store_status store_collab_link_holder(struct store_conn *c, const char *tok
 enum store_status store_collab_open_of_company(struct store_conn *c, const char *company_id,
                                                char (*ids)[COLLAB_ID_LEN], size_t *n)
 {
-  sqlite3_stmt *s = db_stmt(c, "SELECT id FROM collaborations WHERE company_id = :company AND "
+  struct db_stmt *s = db_stmt(c, "SELECT id FROM collaborations WHERE company_id = :company AND "
                                "state IN ('invited', 'approved', 'active') "
                                "ORDER BY created_at, id LIMIT :max");
   if (!s)

@@ -3,7 +3,7 @@
  * ((office|company|customer|task)_id, created_at, id) and stops after a page, instead of reading
  * and sorting every row ("x IS NULL OR co.x = x" would hide every index from the planner). */
 #include "collab_sql.h"
-#include "sqlite.h"
+#include "db.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -71,7 +71,7 @@ enum store_status store_collab_list(struct store_conn *c, const struct collab_fi
                (given(f->customer_id) ? BY_CUSTOMER : 0) | (given(f->task_id) ? BY_TASK : 0) |
                (given(f->initiated_by) ? BY_INITIATOR : 0) |
                (given(f->after_created_at) ? AFTER : 0);
-  sqlite3_stmt *s = db_stmt(c, forms[m]);
+  struct db_stmt *s = db_stmt(c, forms[m]);
   if (!s)
     return STORE_ERROR;
   if (m & BY_OFFICE)

@@ -1,10 +1,10 @@
-/* collab_sql.h - what the SQLite engine's collaboration files share: the columns every read of
+/* collab_sql.h - what the store's collaboration files share: the columns every read of
  * a collaboration selects (with the names joined in, and an active one's terms read from its
  * company's subscription) and the function that reads such a row. */
 #ifndef ADVISORD_STORE_COLLAB_SQL_H
 #define ADVISORD_STORE_COLLAB_SQL_H
 
-#include <sqlite3.h>
+#include "db.h"
 
 #include "store_collab.h"
 
@@ -34,6 +34,6 @@
   "LEFT JOIN customer_admins ca ON ca.id = co.administrator_id "
 
 /* Reads a row selected with COLLAB_COLUMNS into co. */
-void store_collab_read_row(sqlite3_stmt *s, struct collab *co);
+void store_collab_read_row(struct db_stmt *s, struct collab *co);
 
 #endif

@@ -1,13 +1,13 @@
 /* collaborations.c - SQL for the collaborations table: insert, read (with the names of the
  * office, company and register entry joined in), versioned update, lists and due expiries. */
 #include "collab_sql.h"
-#include "sqlite.h"
+#include "db.h"
 #include "store_collab.h"
 #include "util.h"
 
 #include <string.h>
 
-void store_collab_read_row(sqlite3_stmt *s, struct collab *co)
+void store_collab_read_row(struct db_stmt *s, struct collab *co)
 {
   memset(co, 0, sizeof *co);
   int i = 0;
@@ -18,8 +18,8 @@ void store_collab_read_row(sqlite3_stmt *s, struct collab *co)
   db_col_text(s, i++, co->task_id, sizeof co->task_id);
   db_col_text(s, i++, co->variant, sizeof co->variant);
   db_col_text(s, i++, co->invoice_recipient, sizeof co->invoice_recipient);
-  co->agreement_period_months = sqlite3_column_int(s, i++);
-  co->agreement_continues = sqlite3_column_int(s, i++) != 0;
+  co->agreement_period_months = db_col_int(s, i++);
+  co->agreement_continues = db_col_int(s, i++) != 0;
   db_col_text(s, i++, co->starts_on, sizeof co->starts_on);
   db_col_text(s, i++, co->renews_on, sizeof co->renews_on);
   char text[32];
@@ -35,17 +35,17 @@ void store_collab_read_row(sqlite3_stmt *s, struct collab *co)
   db_col_text(s, i++, co->administrator_id, sizeof co->administrator_id);
   db_col_text(s, i++, co->approved_by_kind, sizeof co->approved_by_kind);
   db_col_text(s, i++, co->approved_by_id, sizeof co->approved_by_id);
-  co->keep_service = sqlite3_column_type(s, i) == SQLITE_NULL ? -1 : sqlite3_column_int(s, i);
+  co->keep_service = db_col_null(s, i) ? -1 : db_col_int(s, i);
   i++;
-  co->expires_at_ms = sqlite3_column_int64(s, i++);
+  co->expires_at_ms = db_col_int64(s, i++);
   db_col_text(s, i++, co->token_nonce, sizeof co->token_nonce);
-  co->accept_attempts = sqlite3_column_int(s, i++);
-  co->reminder_count = sqlite3_column_int(s, i++);
-  co->last_reminder_ms = sqlite3_column_int64(s, i++);
-  co->version = sqlite3_column_int64(s, i++);
+  co->accept_attempts = db_col_int(s, i++);
+  co->reminder_count = db_col_int(s, i++);
+  co->last_reminder_ms = db_col_int64(s, i++);
+  co->version = db_col_int64(s, i++);
   db_col_text(s, i++, co->created_at, sizeof co->created_at);
   db_col_text(s, i++, co->updated_at, sizeof co->updated_at);
-  co->service_decision_pending = sqlite3_column_int(s, i++) != 0;
+  co->service_decision_pending = db_col_int(s, i++) != 0;
   db_col_text(s, i++, co->renewal_requested_at, sizeof co->renewal_requested_at);
   db_col_text(s, i++, co->corporate_id, sizeof co->corporate_id);
   db_col_text(s, i++, co->company_name, sizeof co->company_name);
@@ -54,7 +54,7 @@ void store_collab_read_row(sqlite3_stmt *s, struct collab *co)
   db_col_text(s, i++, co->admin_name, sizeof co->admin_name);
   db_col_text(s, i++, co->admin_email, sizeof co->admin_email);
   db_col_text(s, i++, co->admin_phone, sizeof co->admin_phone);
-  co->admin_confirmed = sqlite3_column_int(s, i++) != 0;
+  co->admin_confirmed = db_col_int(s, i++) != 0;
 }
 
 /* NULL for an empty string: optional references are NULL in the table. */
@@ -65,7 +65,7 @@ static const char *opt(const char *s)
 
 /* Binds the columns a change may set, which the INSERT and the UPDATE both write under the
  * same parameter names: the terms, the state and who approved, the link's expiry and nonce. */
-static void bind_terms(sqlite3_stmt *s, const struct collab *co)
+static void bind_terms(struct db_stmt *s, const struct collab *co)
 {
   db_bind_text(s, ":customer", opt(co->customer_id));
   db_bind_text(s, ":task", opt(co->task_id));
@@ -80,7 +80,7 @@ static void bind_terms(sqlite3_stmt *s, const struct collab *co)
   db_bind_text(s, ":akind", opt(co->approved_by_kind));
   db_bind_text(s, ":aid", opt(co->approved_by_id));
   if (co->keep_service < 0)
-    db_bind_text(s, ":keep", NULL);
+    db_bind_null(s, ":keep");
   else
     db_bind_int(s, ":keep", co->keep_service);
   db_bind_int(s, ":expires", co->expires_at_ms);
@@ -91,7 +91,7 @@ static void bind_terms(sqlite3_stmt *s, const struct collab *co)
 
 enum store_status store_collab_insert(struct store_conn *c, struct collab *co)
 {
-  sqlite3_stmt *s = db_stmt(
+  struct db_stmt *s = db_stmt(
       c, "INSERT INTO collaborations (id, office_id, company_id, customer_id, task_id, variant, "
          "invoice_recipient, agreement_period_months, agreement_continues, starts_on, renews_on, "
          "initiated_by, way, state, language, inviter_kind, inviter_id, administrator_id, "
@@ -127,7 +127,14 @@ enum store_status store_collab_insert(struct store_conn *c, struct collab *co)
   return st;
 }
 
-static enum store_status get_one(struct store_conn *c, sqlite3_stmt *s, struct collab *out)
+/* The three reads of one collaboration, as written: "where" follows COLLAB_COLUMNS. In a
+ * PostgreSQL write transaction (c->lock_reads, engine-specific) the row is locked as it is
+ * read, so that the writers of one collaboration queue there (see db.h). */
+#define COLLAB_READ(c, where)                                                               \
+  ((c)->lock_reads ? db_stmt((c), COLLAB_COLUMNS where " FOR UPDATE OF co")                 \
+                   : db_stmt((c), COLLAB_COLUMNS where))
+
+static enum store_status get_one(struct store_conn *c, struct db_stmt *s, struct collab *out)
 {
   enum store_status st = db_step_row(c, s);
   if (st == STORE_OK)
@@ -138,7 +145,7 @@ static enum store_status get_one(struct store_conn *c, sqlite3_stmt *s, struct c
 
 enum store_status store_collab_get(struct store_conn *c, const char *id, struct collab *out)
 {
-  sqlite3_stmt *s = db_stmt(c, COLLAB_COLUMNS "WHERE co.id = :id");
+  struct db_stmt *s = COLLAB_READ(c, "WHERE co.id = :id");
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":id", id);
@@ -148,8 +155,8 @@ enum store_status store_collab_get(struct store_conn *c, const char *id, struct 
 enum store_status store_collab_get_by_token_hash(struct store_conn *c, const char *token_hash,
                                                  struct collab *out)
 {
-  sqlite3_stmt *s = db_stmt(c, COLLAB_COLUMNS "JOIN invitation_links il ON il.collaboration_id "
-                                              "= co.id WHERE il.token_hash = :hash");
+  struct db_stmt *s = COLLAB_READ(c, "JOIN invitation_links il ON il.collaboration_id = co.id "
+                                     "WHERE il.token_hash = :hash");
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":hash", token_hash);
@@ -159,9 +166,8 @@ enum store_status store_collab_get_by_token_hash(struct store_conn *c, const cha
 enum store_status store_collab_get_open(struct store_conn *c, const char *office_id,
                                         const char *company_id, struct collab *out)
 {
-  sqlite3_stmt *s =
-      db_stmt(c, COLLAB_COLUMNS "WHERE co.office_id = :office AND co.company_id = :company "
-                                "AND co.state IN ('invited', 'approved', 'active')");
+  struct db_stmt *s = COLLAB_READ(c, "WHERE co.office_id = :office AND co.company_id = :company "
+                                     "AND co.state IN ('invited', 'approved', 'active')");
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":office", office_id);
@@ -172,7 +178,7 @@ enum store_status store_collab_get_open(struct store_conn *c, const char *office
 enum store_status store_collab_created_since(struct store_conn *c, const char *inviter_id,
                                              const char *since, long *count, char *oldest)
 {
-  sqlite3_stmt *s = db_stmt(c, "SELECT count(*), min(created_at) FROM collaborations "
+  struct db_stmt *s = db_stmt(c, "SELECT count(*), min(created_at) FROM collaborations "
                                "WHERE inviter_id = :inviter AND created_at >= :since");
   if (!s)
     return STORE_ERROR;
@@ -180,7 +186,7 @@ enum store_status store_collab_created_since(struct store_conn *c, const char *i
   db_bind_text(s, ":since", since);
   enum store_status st = db_step_row(c, s);
   if (st == STORE_OK) {
-    *count = (long)sqlite3_column_int64(s, 0);
+    *count = (long)db_col_int64(s, 0);
     db_col_text(s, 1, oldest, 32);
   }
   db_reset(s);
@@ -190,7 +196,7 @@ enum store_status store_collab_created_since(struct store_conn *c, const char *i
 enum store_status store_collab_other_active(struct store_conn *c, const char *company_id,
                                             const char *except_id, char *id_out)
 {
-  sqlite3_stmt *s = db_stmt(c, "SELECT id FROM collaborations WHERE company_id = :company "
+  struct db_stmt *s = db_stmt(c, "SELECT id FROM collaborations WHERE company_id = :company "
                                "AND state = 'active' AND id <> :except ORDER BY created_at LIMIT 1");
   if (!s)
     return STORE_ERROR;
@@ -205,7 +211,7 @@ enum store_status store_collab_other_active(struct store_conn *c, const char *co
 
 enum store_status store_collab_update(struct store_conn *c, struct collab *co, bool drop_links)
 {
-  sqlite3_stmt *s = db_stmt(
+  struct db_stmt *s = db_stmt(
       c, "UPDATE collaborations SET customer_id = :customer, task_id = :task, "
          "variant = :variant, invoice_recipient = :recipient, agreement_period_months = :period, "
          "agreement_continues = :continues, starts_on = :starts, renews_on = :renews, "
@@ -225,7 +231,7 @@ enum store_status store_collab_update(struct store_conn *c, struct collab *co, b
   if (co->last_reminder_ms)
     db_bind_int(s, ":reminded", co->last_reminder_ms);
   else
-    db_bind_text(s, ":reminded", NULL);
+    db_bind_null(s, ":reminded");
   db_bind_text(s, ":now", now);
   db_bind_text(s, ":id", co->id);
   db_bind_int(s, ":version", co->version);
@@ -246,7 +252,7 @@ enum store_status store_collab_update(struct store_conn *c, struct collab *co, b
 enum store_status store_collab_due_expiries(struct store_conn *c, int64_t now_ms,
                                             char (*ids)[COLLAB_ID_LEN], size_t max, size_t *n)
 {
-  sqlite3_stmt *s = db_stmt(c, "SELECT id FROM collaborations WHERE state = 'invited' AND "
+  struct db_stmt *s = db_stmt(c, "SELECT id FROM collaborations WHERE state = 'invited' AND "
                                "expires_at_ms <= :now ORDER BY expires_at_ms LIMIT :max");
   if (!s)
     return STORE_ERROR;

@@ -6,27 +6,27 @@
 #include <stdio.h>
 #include <string.h>
 
-void store_read_company(sqlite3_stmt *s, int col, struct company *co)
+void store_read_company(struct db_stmt *s, int col, struct company *co)
 {
   memset(co, 0, sizeof *co);
   db_col_text(s, col + 0, co->id, sizeof co->id);
   db_col_text(s, col + 1, co->corporate_id, sizeof co->corporate_id);
   db_col_text(s, col + 2, co->name, sizeof co->name);
   db_col_text(s, col + 3, co->relation, sizeof co->relation);
-  co->has_subscription = sqlite3_column_type(s, col + 4) != SQLITE_NULL;
+  co->has_subscription = !db_col_null(s, col + 4);
   if (co->has_subscription) {
     db_col_text(s, col + 4, co->sub.variant, sizeof co->sub.variant);
     db_col_text(s, col + 5, co->sub.invoice_recipient, sizeof co->sub.invoice_recipient);
-    co->sub.agreement_period_months = sqlite3_column_int(s, col + 6);
+    co->sub.agreement_period_months = db_col_int(s, col + 6);
     db_col_text(s, col + 7, co->sub.starts_on, sizeof co->sub.starts_on);
     db_col_text(s, col + 8, co->sub.renews_on, sizeof co->sub.renews_on);
   }
-  co->version = sqlite3_column_int64(s, col + 9);
+  co->version = db_col_int64(s, col + 9);
   db_col_text(s, col + 10, co->created_at, sizeof co->created_at);
   db_col_text(s, col + 11, co->updated_at, sizeof co->updated_at);
 }
 
-static enum store_status one_company(struct store_conn *c, sqlite3_stmt *s, struct company *out)
+static enum store_status one_company(struct store_conn *c, struct db_stmt *s, struct company *out)
 {
   enum store_status st = db_step_row(c, s);
   if (st == STORE_OK)
@@ -36,7 +36,7 @@ static enum store_status one_company(struct store_conn *c, sqlite3_stmt *s, stru
 }
 
 /* Binds the subscription columns (all NULL without one). */
-static void bind_sub(sqlite3_stmt *s, const struct company *co)
+static void bind_sub(struct db_stmt *s, const struct company *co)
 {
   const struct subscription *sub = co->has_subscription ? &co->sub : NULL;
   db_bind_text(s, ":variant", sub ? sub->variant : NULL);
@@ -44,14 +44,14 @@ static void bind_sub(sqlite3_stmt *s, const struct company *co)
   if (sub)
     db_bind_int(s, ":period", sub->agreement_period_months);
   else
-    sqlite3_bind_null(s, sqlite3_bind_parameter_index(s, ":period"));
+    db_bind_null(s, ":period");
   db_bind_text(s, ":starts", sub ? sub->starts_on : NULL);
   db_bind_text(s, ":renews", sub ? sub->renews_on : NULL);
 }
 
 enum store_status store_company_create(struct store_conn *c, struct company *co)
 {
-  sqlite3_stmt *s = db_stmt(
+  struct db_stmt *s = db_stmt(
       c, "INSERT INTO companies (id, corporate_id, name, relation, sub_variant, "
          "sub_invoice_recipient, sub_agreement_period_months, sub_starts_on, sub_renews_on, "
          "version, created_at, updated_at) VALUES (:id, :cid, :name, :relation, :variant, "
@@ -73,7 +73,7 @@ enum store_status store_company_create(struct store_conn *c, struct company *co)
 
 enum store_status store_company_get(struct store_conn *c, const char *id, struct company *out)
 {
-  sqlite3_stmt *s = db_stmt(c, "SELECT " COMPANY_COLS " FROM companies co WHERE co.id = :id");
+  struct db_stmt *s = db_stmt(c, "SELECT " COMPANY_COLS " FROM companies co WHERE co.id = :id");
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":id", id);
@@ -84,7 +84,7 @@ enum store_status store_company_get_by_corporate_id(struct store_conn *c,
                                                     const char *corporate_id,
                                                     struct company *out)
 {
-  sqlite3_stmt *s =
+  struct db_stmt *s =
       db_stmt(c, "SELECT " COMPANY_COLS " FROM companies co WHERE co.corporate_id = :cid");
   if (!s)
     return STORE_ERROR;
@@ -95,7 +95,7 @@ enum store_status store_company_get_by_corporate_id(struct store_conn *c,
 enum store_status store_company_update(struct store_conn *c, struct company *co,
                                        int64_t expected_version)
 {
-  sqlite3_stmt *s = db_stmt(
+  struct db_stmt *s = db_stmt(
       c, "UPDATE companies SET name = :name, relation = :relation, sub_variant = :variant, "
          "sub_invoice_recipient = :recipient, sub_agreement_period_months = :period, "
          "sub_starts_on = :starts, sub_renews_on = :renews, version = version + 1, "

@@ -1,9 +1,9 @@
 /* companies_sql.h - the company columns and row reader, shared by the files whose queries
- * embed a company (companies.c, customers.c). Internal to the SQLite engine. */
+ * embed a company (companies.c, customers.c). Internal to the store. */
 #ifndef ADVISORD_STORE_COMPANIES_SQL_H
 #define ADVISORD_STORE_COMPANIES_SQL_H
 
-#include "sqlite.h"
+#include "db.h"
 #include "store_identity.h"
 
 /* Twelve columns of the companies table aliased "co", in store_read_company's order. */
@@ -14,6 +14,6 @@
 #define COMPANY_NCOLS 12
 
 /* Reads COMPANY_COLS starting at column col. */
-void store_read_company(sqlite3_stmt *s, int col, struct company *co);
+void store_read_company(struct db_stmt *s, int col, struct company *co);
 
 #endif

@@ -14,7 +14,7 @@
   COMPANY_COLS
 #define CUSTOMER_FROM " FROM customers cu JOIN companies co ON co.id = cu.company_id "
 
-static void read_customer(sqlite3_stmt *s, struct customer *cu)
+static void read_customer(struct db_stmt *s, struct customer *cu)
 {
   memset(cu, 0, sizeof *cu);
   db_col_text(s, 0, cu->id, sizeof cu->id);
@@ -22,16 +22,16 @@ static void read_customer(sqlite3_stmt *s, struct customer *cu)
   db_col_text(s, 2, cu->company_id, sizeof cu->company_id);
   db_col_text(s, 3, cu->name, sizeof cu->name);
   db_col_text(s, 4, cu->email, sizeof cu->email);
-  cu->has_notes = sqlite3_column_type(s, 5) != SQLITE_NULL;
+  cu->has_notes = !db_col_null(s, 5);
   db_col_text(s, 5, cu->notes, sizeof cu->notes);
-  cu->version = sqlite3_column_int64(s, 6);
+  cu->version = db_col_int64(s, 6);
   db_col_text(s, 7, cu->created_at, sizeof cu->created_at);
   db_col_text(s, 8, cu->updated_at, sizeof cu->updated_at);
-  cu->has_open_collaboration = sqlite3_column_int(s, 9) != 0;
+  cu->has_open_collaboration = db_col_int(s, 9) != 0;
   store_read_company(s, 10, &cu->company);
 }
 
-static enum store_status one_customer(struct store_conn *c, sqlite3_stmt *s,
+static enum store_status one_customer(struct store_conn *c, struct db_stmt *s,
                                       struct customer *out)
 {
   enum store_status st = db_step_row(c, s);
@@ -43,7 +43,7 @@ static enum store_status one_customer(struct store_conn *c, sqlite3_stmt *s,
 
 enum store_status store_customer_create(struct store_conn *c, struct customer *cu)
 {
-  sqlite3_stmt *s = db_stmt(c, "INSERT INTO customers (id, office_id, company_id, name, email, "
+  struct db_stmt *s = db_stmt(c, "INSERT INTO customers (id, office_id, company_id, name, email, "
                                "notes, version, created_at, updated_at) VALUES (:id, :office, "
                                ":company, :name, :email, :notes, 1, :now, :now)");
   if (!s)
@@ -66,7 +66,7 @@ enum store_status store_customer_create(struct store_conn *c, struct customer *c
 enum store_status store_customer_get(struct store_conn *c, const char *office_id,
                                      const char *id, struct customer *out)
 {
-  sqlite3_stmt *s = db_stmt(c, "SELECT " CUSTOMER_COLS CUSTOMER_FROM
+  struct db_stmt *s = db_stmt(c, "SELECT " CUSTOMER_COLS CUSTOMER_FROM
                                "WHERE cu.id = :id AND cu.office_id = :office");
   if (!s)
     return STORE_ERROR;
@@ -78,7 +78,7 @@ enum store_status store_customer_get(struct store_conn *c, const char *office_id
 enum store_status store_customer_get_by_company(struct store_conn *c, const char *office_id,
                                                 const char *company_id, struct customer *out)
 {
-  sqlite3_stmt *s = db_stmt(c, "SELECT " CUSTOMER_COLS CUSTOMER_FROM
+  struct db_stmt *s = db_stmt(c, "SELECT " CUSTOMER_COLS CUSTOMER_FROM
                                "WHERE cu.company_id = :company AND cu.office_id = :office");
   if (!s)
     return STORE_ERROR;
@@ -90,7 +90,7 @@ enum store_status store_customer_get_by_company(struct store_conn *c, const char
 enum store_status store_customer_update(struct store_conn *c, struct customer *cu,
                                         int64_t expected_version)
 {
-  sqlite3_stmt *s = db_stmt(c, "UPDATE customers SET name = :name, email = :email, "
+  struct db_stmt *s = db_stmt(c, "UPDATE customers SET name = :name, email = :email, "
                                "notes = :notes, version = version + 1, updated_at = :now "
                                "WHERE id = :id AND office_id = :office AND version = :version");
   if (!s)
@@ -117,7 +117,7 @@ enum store_status store_customer_update(struct store_conn *c, struct customer *c
 enum store_status store_customer_delete(struct store_conn *c, const char *office_id,
                                         const char *id)
 {
-  sqlite3_stmt *s = db_stmt(c, "DELETE FROM customers WHERE id = :id AND office_id = :office");
+  struct db_stmt *s = db_stmt(c, "DELETE FROM customers WHERE id = :id AND office_id = :office");
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":id", id);
@@ -149,11 +149,12 @@ enum store_status store_customers_list(struct store_conn *c, const struct custom
                                        bool (*fn)(const struct customer *cu, void *arg),
                                        void *arg)
 {
-  sqlite3_stmt *s = db_stmt(
+  struct db_stmt *s = db_stmt(
       c, "SELECT " CUSTOMER_COLS CUSTOMER_FROM "WHERE cu.office_id = :office "
-         "AND (:q IS NULL OR cu.name LIKE :q ESCAPE '\\' OR co.corporate_id LIKE :q ESCAPE '\\') "
-         "AND (:open < 0 OR EXISTS (SELECT 1 FROM customer_open_collaborations o "
-         "  WHERE o.customer_id = cu.id) = :open) "
+         "AND (:q IS NULL OR lower(cu.name) LIKE lower(:q) ESCAPE '\\' "
+         "  OR co.corporate_id LIKE :q ESCAPE '\\') "
+         "AND (:open < 0 OR CASE WHEN EXISTS (SELECT 1 FROM customer_open_collaborations o "
+         "  WHERE o.customer_id = cu.id) THEN 1 ELSE 0 END = :open) "
          "AND (:ts IS NULL OR EXISTS (SELECT 1 FROM tasks t WHERE t.customer_id = cu.id "
          "  AND t.status = :ts)) "
          "AND (:after_name IS NULL OR cu.name > :after_name "

@@ -1,5 +1,5 @@
 /* idempotency.c - SQL for Idempotency-Key records (reserve, finish, release, purge). */
-#include "sqlite.h"
+#include "db.h"
 #include "store_idempotency.h"
 #include "util.h"
 
@@ -15,7 +15,7 @@ struct begin_args {
 static enum store_status reserve(struct store_conn *c, const struct begin_args *a, int64_t now,
                                  bool replace)
 {
-  sqlite3_stmt *s = replace
+  struct db_stmt *s = replace
       ? db_stmt(c, "UPDATE idempotency_keys SET fingerprint = :fp, state = 'in_flight', "
                    "status = NULL, response = NULL, location = NULL, etag = NULL, "
                    "created_ms = :now WHERE principal_id = :pid AND key = :key")
@@ -35,14 +35,14 @@ static enum store_status begin_tx(struct store_conn *c, void *arg)
 {
   struct begin_args *a = arg;
   int64_t now = util_now_ms();
-  sqlite3_stmt *purge = db_stmt(c, "DELETE FROM idempotency_keys WHERE created_ms < :cutoff");
+  struct db_stmt *purge = db_stmt(c, "DELETE FROM idempotency_keys WHERE created_ms < :cutoff");
   if (!purge)
     return STORE_ERROR;
   db_bind_int(purge, ":cutoff", now - IDEM_KEEP_MS);
   enum store_status st = db_exec_stmt(c, purge);
   if (st != STORE_OK)
     return st;
-  sqlite3_stmt *s = db_stmt(c, "SELECT fingerprint, state, status, response, location, etag, "
+  struct db_stmt *s = db_stmt(c, "SELECT fingerprint, state, status, response, location, etag, "
                                "created_ms FROM idempotency_keys "
                                "WHERE principal_id = :pid AND key = :key");
   if (!s)
@@ -58,12 +58,12 @@ static enum store_status begin_tx(struct store_conn *c, void *arg)
   db_col_text(s, 0, fp, sizeof fp);
   db_col_text(s, 1, state, sizeof state);
   bool done = strcmp(state, "done") == 0;
-  int64_t created = sqlite3_column_int64(s, 6);
+  int64_t created = db_col_int64(s, 6);
   if (done && util_const_eq(fp, a->fingerprint)) {
     free(a->saved->response);
-    a->saved->status = (unsigned)sqlite3_column_int(s, 2);
-    const unsigned char *body = sqlite3_column_text(s, 3);
-    a->saved->response = strdup(body ? (const char *)body : "{}");
+    a->saved->status = (unsigned)db_col_int(s, 2);
+    const char *body = db_col_str(s, 3);
+    a->saved->response = strdup(body ? body : "{}");
     db_col_text(s, 4, a->saved->location, sizeof a->saved->location);
     db_col_text(s, 5, a->saved->etag, sizeof a->saved->etag);
     db_reset(s);
@@ -90,7 +90,7 @@ enum store_status store_idem_finish(struct store_conn *c, const char *principal_
                                     const char *key, unsigned status, const char *response,
                                     const char *location, const char *etag)
 {
-  sqlite3_stmt *s = db_stmt(c, "UPDATE idempotency_keys SET state = 'done', status = :status, "
+  struct db_stmt *s = db_stmt(c, "UPDATE idempotency_keys SET state = 'done', status = :status, "
                                "response = :body, location = :loc, etag = :etag "
                                "WHERE principal_id = :pid AND key = :key");
   if (!s)
@@ -111,7 +111,7 @@ struct release_args {
 static enum store_status release_tx(struct store_conn *c, void *arg)
 {
   struct release_args *a = arg;
-  sqlite3_stmt *s = db_stmt(c, "DELETE FROM idempotency_keys WHERE principal_id = :pid "
+  struct db_stmt *s = db_stmt(c, "DELETE FROM idempotency_keys WHERE principal_id = :pid "
                                "AND key = :key AND state = 'in_flight'");
   if (!s)
     return STORE_ERROR;

@@ -1,8 +1,10 @@
-/* migrate.c - applies every embedded migration not yet recorded, in order, inside one IMMEDIATE transaction so
- * that two processes starting at once cannot both apply them, and records each one. */
+/* migrate.c - applies every embedded migration of the connection's engine not yet recorded, in
+ * order, inside one transaction that excludes other migrating processes (SQLite: IMMEDIATE;
+ * PostgreSQL: an advisory lock), so that two processes starting at once cannot both apply them,
+ * and records each one. Both engines' migrations carry the same version numbers. */
 #include "log.h"
 #include "migrations.h"
-#include "sqlite.h"
+#include "db.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -16,10 +18,10 @@ int store_schema_version_known(void)
 
 static int current_version(struct store_conn *c)
 {
-  sqlite3_stmt *s = db_stmt(c, "SELECT coalesce(max(version), 0) FROM schema_migrations");
+  struct db_stmt *s = db_stmt(c, "SELECT coalesce(max(version), 0) FROM schema_migrations");
   int v = -1;
   if (db_step_row(c, s) == STORE_OK)
-    v = sqlite3_column_int(s, 0);
+    v = db_col_int(s, 0);
   db_reset(s);
   return v;
 }
@@ -33,7 +35,7 @@ int store_schema_version(struct store *st)
 /* True when the migration with this version is recorded as applied. */
 static bool applied(struct store_conn *c, int version)
 {
-  sqlite3_stmt *s = db_stmt(c, "SELECT 1 FROM schema_migrations WHERE version = :v");
+  struct db_stmt *s = db_stmt(c, "SELECT 1 FROM schema_migrations WHERE version = :v");
   db_bind_int(s, ":v", version);
   bool found = db_step_row(c, s) == STORE_OK;
   db_reset(s);
@@ -46,7 +48,7 @@ static enum store_status apply(struct store_conn *c, const struct embed_file *m)
     return STORE_ERROR;
   char now[40];
   util_now_iso8601(now, sizeof now);
-  sqlite3_stmt *s = db_stmt(c, "INSERT INTO schema_migrations (version, name, applied_at) "
+  struct db_stmt *s = db_stmt(c, "INSERT INTO schema_migrations (version, name, applied_at) "
                                "VALUES (:v, :n, :t)");
   if (!s)
     return STORE_ERROR;
@@ -60,13 +62,16 @@ static enum store_status apply(struct store_conn *c, const struct embed_file *m)
 
 enum store_status store_migrate_conn(struct store_conn *c, bool do_apply, char *why, unsigned len)
 {
-  if (db_exec(c, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
-                 "name TEXT NOT NULL, applied_at TEXT NOT NULL)") != STORE_OK ||
-      db_exec(c, "BEGIN IMMEDIATE") != STORE_OK) {
+  const struct embed_file *list = c->eng->migrations;
+  size_t count = *c->eng->migrations_count;
+  if (db_exec(c, c->eng->migrate_begin) != STORE_OK ||
+      db_exec(c, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                 "name TEXT NOT NULL, applied_at TEXT NOT NULL)") != STORE_OK) {
+    db_exec(c, "ROLLBACK");
     snprintf(why, len, "cannot read the schema version (is the database locked or corrupt?)");
     return STORE_ERROR;
   }
-  int have = current_version(c), known = store_schema_version_known();
+  int have = current_version(c), known = count ? store_migration_version(&list[count - 1]) : 0;
   enum store_status s = STORE_OK;
   if (have < 0) {
     snprintf(why, len, "cannot read the schema version");
@@ -82,10 +87,9 @@ enum store_status store_migrate_conn(struct store_conn *c, bool do_apply, char *
              have, known);
     s = STORE_ERROR;
   }
-  for (unsigned i = 0; s == STORE_OK && i < store_migrations_count; i++)
-    if (!applied(c, store_migration_version(&store_migrations[i])) &&
-        (s = apply(c, &store_migrations[i])) != STORE_OK)
-      snprintf(why, len, "migration %s failed", store_migrations[i].path);
+  for (size_t i = 0; s == STORE_OK && i < count; i++)
+    if (!applied(c, store_migration_version(&list[i])) && (s = apply(c, &list[i])) != STORE_OK)
+      snprintf(why, len, "migration %s failed", list[i].path);
   if (s == STORE_OK && db_exec(c, "COMMIT") == STORE_OK)
     return STORE_OK;
   db_exec(c, "ROLLBACK");

@@ -1,5 +1,5 @@
 /* offices.c - SQL for offices and their users. */
-#include "sqlite.h"
+#include "db.h"
 #include "store_identity.h"
 #include "util.h"
 
@@ -9,7 +9,7 @@
 #define OFFICE_COLS "id, corporate_id, name, email, created_at"
 #define USER_COLS "id, office_id, email, role, created_at, coalesce(name, '')"
 
-static void read_office(sqlite3_stmt *s, struct office *o)
+static void read_office(struct db_stmt *s, struct office *o)
 {
   memset(o, 0, sizeof *o);
   db_col_text(s, 0, o->id, sizeof o->id);
@@ -19,7 +19,7 @@ static void read_office(sqlite3_stmt *s, struct office *o)
   db_col_text(s, 4, o->created_at, sizeof o->created_at);
 }
 
-static enum store_status one_office(struct store_conn *c, sqlite3_stmt *s, struct office *out)
+static enum store_status one_office(struct store_conn *c, struct db_stmt *s, struct office *out)
 {
   enum store_status st = db_step_row(c, s);
   if (st == STORE_OK)
@@ -31,7 +31,7 @@ static enum store_status one_office(struct store_conn *c, sqlite3_stmt *s, struc
 enum store_status store_office_create(struct store_conn *c, const char *corporate_id,
                                       const char *name, const char *email, struct office *out)
 {
-  sqlite3_stmt *s = db_stmt(c, "INSERT INTO offices (id, corporate_id, name, email, created_at) "
+  struct db_stmt *s = db_stmt(c, "INSERT INTO offices (id, corporate_id, name, email, created_at) "
                                "VALUES (:id, :cid, :name, :email, :now)");
   if (!s)
     return STORE_ERROR;
@@ -51,7 +51,7 @@ enum store_status store_office_create(struct store_conn *c, const char *corporat
 
 enum store_status store_office_get(struct store_conn *c, const char *id, struct office *out)
 {
-  sqlite3_stmt *s = db_stmt(c, "SELECT " OFFICE_COLS " FROM offices WHERE id = :id");
+  struct db_stmt *s = db_stmt(c, "SELECT " OFFICE_COLS " FROM offices WHERE id = :id");
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":id", id);
@@ -62,7 +62,7 @@ enum store_status store_office_get_by_corporate_id(struct store_conn *c,
                                                    const char *corporate_id,
                                                    struct office *out)
 {
-  sqlite3_stmt *s = db_stmt(c, "SELECT " OFFICE_COLS " FROM offices WHERE corporate_id = :cid");
+  struct db_stmt *s = db_stmt(c, "SELECT " OFFICE_COLS " FROM offices WHERE corporate_id = :cid");
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":cid", corporate_id);
@@ -77,7 +77,7 @@ enum store_status store_office_user_create(struct store_conn *c, const char *off
   enum store_status st = store_office_get(c, office_id, &o);
   if (st != STORE_OK)
     return st;
-  sqlite3_stmt *s = db_stmt(c, "INSERT INTO office_users (id, office_id, email, role, "
+  struct db_stmt *s = db_stmt(c, "INSERT INTO office_users (id, office_id, email, role, "
                                "created_at) VALUES (:id, :office, :email, :role, :now)");
   if (!s)
     return STORE_ERROR;
@@ -95,7 +95,7 @@ enum store_status store_office_user_create(struct store_conn *c, const char *off
   return db_exec_stmt(c, s);
 }
 
-static void read_user(sqlite3_stmt *s, struct office_user *out)
+static void read_user(struct db_stmt *s, struct office_user *out)
 {
   char role[16];
   memset(out, 0, sizeof *out);
@@ -111,7 +111,7 @@ static void read_user(sqlite3_stmt *s, struct office_user *out)
 enum store_status store_office_user_get(struct store_conn *c, const char *office_id,
                                         const char *id, struct office_user *out)
 {
-  sqlite3_stmt *s = db_stmt(c, "SELECT " USER_COLS " FROM office_users WHERE id = :id "
+  struct db_stmt *s = db_stmt(c, "SELECT " USER_COLS " FROM office_users WHERE id = :id "
                                "AND (:office IS NULL OR office_id = :office)");
   if (!s)
     return STORE_ERROR;
@@ -130,7 +130,7 @@ enum store_status store_office_users_list(struct store_conn *c, const char *offi
                                           bool (*fn)(const struct office_user *u, void *arg),
                                           void *arg)
 {
-  sqlite3_stmt *s = db_stmt(
+  struct db_stmt *s = db_stmt(
       c, "SELECT " USER_COLS " FROM office_users WHERE office_id = :office "
          "AND (:after_created IS NULL OR created_at > :after_created "
          "  OR (created_at = :after_created AND id > :after_id)) "
@@ -156,7 +156,7 @@ enum store_status store_office_user_update(struct store_conn *c, const char *off
                                            const char *id, const char *name,
                                            enum office_role role)
 {
-  sqlite3_stmt *s = db_stmt(
+  struct db_stmt *s = db_stmt(
       c, "UPDATE office_users SET name = coalesce(:name, name), role = coalesce(:role, role) "
          "WHERE id = :id AND office_id = :office");
   if (!s)
@@ -174,13 +174,13 @@ enum store_status store_office_user_update(struct store_conn *c, const char *off
 enum store_status store_office_full_users(struct store_conn *c, const char *office_id,
                                           long *n)
 {
-  sqlite3_stmt *s = db_stmt(c, "SELECT count(*) FROM office_users WHERE office_id = :office "
+  struct db_stmt *s = db_stmt(c, "SELECT count(*) FROM office_users WHERE office_id = :office "
                                "AND role = 'full'");
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":office", office_id);
   enum store_status st = db_step_row(c, s);
-  *n = st == STORE_OK ? (long)sqlite3_column_int64(s, 0) : 0;
+  *n = st == STORE_OK ? (long)db_col_int64(s, 0) : 0;
   db_reset(s);
   return st;
 }
@@ -189,7 +189,7 @@ enum store_status store_office_full_users(struct store_conn *c, const char *offi
 static enum store_status remove_step(struct store_conn *c, const char *sql, const char *id,
                                      const char *now)
 {
-  sqlite3_stmt *s = db_stmt(c, sql);
+  struct db_stmt *s = db_stmt(c, sql);
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":id", id);

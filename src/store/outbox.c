@@ -1,6 +1,6 @@
 /* outbox.c - SQL of the mail outbox after enqueueing: the mailer's claim/finish cycle and
  * support's list, get and retry (see store_outbox.h). */
-#include "sqlite.h"
+#include "db.h"
 #include "store_outbox.h"
 #include "util.h"
 
@@ -15,7 +15,7 @@
   "created_at, updated_at, coalesce(sent_at, '')"
 #define ROW_NCOLS 14
 
-static void read_row(sqlite3_stmt *s, struct outbox_row *r)
+static void read_row(struct db_stmt *s, struct outbox_row *r)
 {
   memset(r, 0, sizeof *r);
   db_col_text(s, 0, r->id, sizeof r->id);
@@ -25,9 +25,9 @@ static void read_row(sqlite3_stmt *s, struct outbox_row *r)
   db_col_text(s, 4, r->language, sizeof r->language);
   db_col_text(s, 5, r->collaboration_id, sizeof r->collaboration_id);
   db_col_text(s, 6, r->status, sizeof r->status);
-  r->attempts = sqlite3_column_int(s, 7);
-  r->next_attempt_at = sqlite3_column_int64(s, 8);
-  r->in_flight = sqlite3_column_int64(s, 9) > util_now_ms();
+  r->attempts = db_col_int(s, 7);
+  r->next_attempt_at = db_col_int64(s, 8);
+  r->in_flight = db_col_int64(s, 9) > util_now_ms();
   db_col_text(s, 10, r->last_error, sizeof r->last_error);
   db_col_text(s, 11, r->created_at, sizeof r->created_at);
   db_col_text(s, 12, r->updated_at, sizeof r->updated_at);
@@ -40,10 +40,46 @@ void outbox_row_clear(struct outbox_row *r)
   r->data = NULL;
 }
 
+/* PostgreSQL (engine-specific): two mailers claim at once, so the claim is one statement that
+ * locks the row it picks and skips rows another claim holds; it returns the row as claimed,
+ * with the lease it had before in column 9 (as read_row expects). */
+#define PG_CLAIM                                                                              \
+  "WITH pick AS (SELECT id AS pick_id, leased_until AS old_lease FROM outbox "                \
+  "WHERE status = 'pending' AND next_attempt_at <= :now "                                     \
+  "ORDER BY next_attempt_at, created_at LIMIT 1 FOR UPDATE SKIP LOCKED) "                     \
+  "UPDATE outbox SET leased_until = :until, next_attempt_at = :until, "                       \
+  "attempts = attempts + CASE WHEN old_lease IS NOT NULL THEN 1 ELSE 0 END, "                 \
+  "last_error = CASE WHEN old_lease IS NOT NULL THEN :lost ELSE last_error END "              \
+  "FROM pick WHERE id = pick_id RETURNING id, message_id, recipient, template, language, "    \
+  "coalesce(collaboration_id, ''), status, attempts, next_attempt_at, coalesce(old_lease, 0), " \
+  "coalesce(last_error, ''), created_at, updated_at, coalesce(sent_at, ''), data"
+
+static enum store_status claim_pg(struct store_conn *c, int64_t now_ms, int64_t lease_ms,
+                                  struct outbox_row *out)
+{
+  struct db_stmt *s = db_stmt(c, PG_CLAIM);
+  if (!s)
+    return STORE_ERROR;
+  db_bind_int(s, ":now", now_ms);
+  db_bind_int(s, ":until", now_ms + lease_ms);
+  db_bind_text(s, ":lost", OUTBOX_LOST_TRY);
+  enum store_status st = db_step_row(c, s);
+  if (st != STORE_OK)
+    return st;
+  read_row(s, out);
+  const char *data = db_col_str(s, ROW_NCOLS);
+  out->data = strdup(data ? data : "{}");
+  db_reset(s);
+  return out->data ? STORE_OK : STORE_ERROR;
+}
+
 enum store_status store_outbox_claim(struct store_conn *c, int64_t now_ms, int64_t lease_ms,
                                      struct outbox_row *out)
 {
-  sqlite3_stmt *s = db_stmt(c, "SELECT " ROW_COLS ", data FROM outbox "
+  if (db_dialect(c) == DB_PG)
+    return claim_pg(c, now_ms, lease_ms, out);
+  /* SQLite: one writer at a time, so reading the row and then leasing it cannot race */
+  struct db_stmt *s = db_stmt(c, "SELECT " ROW_COLS ", data FROM outbox "
                                "WHERE status = 'pending' AND next_attempt_at <= :now "
                                "ORDER BY next_attempt_at, created_at LIMIT 1");
   if (!s)
@@ -55,15 +91,15 @@ enum store_status store_outbox_claim(struct store_conn *c, int64_t now_ms, int64
   read_row(s, out);
   /* every outcome clears the lease: a due row still leased was held by a mailer that died
    * before recording its try (which may have been delivered): count that try now */
-  bool lost_try = sqlite3_column_int64(s, 9) != 0;
-  const unsigned char *data = sqlite3_column_text(s, ROW_NCOLS);
-  out->data = strdup(data ? (const char *)data : "{}");
+  bool lost_try = db_col_int64(s, 9) != 0;
+  const char *data = db_col_str(s, ROW_NCOLS);
+  out->data = strdup(data ? data : "{}");
   db_reset(s);
   if (!out->data)
     return STORE_ERROR;
-  sqlite3_stmt *u = db_stmt(
+  struct db_stmt *u = db_stmt(
       c, "UPDATE outbox SET leased_until = :until, next_attempt_at = :until, "
-         "attempts = attempts + (leased_until IS NOT NULL), "
+         "attempts = attempts + CASE WHEN leased_until IS NOT NULL THEN 1 ELSE 0 END, "
          "last_error = CASE WHEN leased_until IS NOT NULL THEN :lost ELSE last_error END "
          "WHERE id = :id");
   if (!u) {
@@ -93,7 +129,7 @@ enum store_status store_outbox_mark_sent(struct store_conn *c, const char *id)
 {
   char now[40];
   util_now_iso8601(now, sizeof now);
-  sqlite3_stmt *s = db_stmt(c, "UPDATE outbox SET status = 'sent', attempts = attempts + 1, "
+  struct db_stmt *s = db_stmt(c, "UPDATE outbox SET status = 'sent', attempts = attempts + 1, "
                                "leased_until = NULL, sent_at = :now, updated_at = :now "
                                "WHERE id = :id AND status = 'pending'");
   if (!s)
@@ -108,7 +144,7 @@ enum store_status store_outbox_schedule_retry(struct store_conn *c, const char *
 {
   char now[40];
   util_now_iso8601(now, sizeof now);
-  sqlite3_stmt *s = db_stmt(c, "UPDATE outbox SET attempts = attempts + 1, leased_until = NULL, "
+  struct db_stmt *s = db_stmt(c, "UPDATE outbox SET attempts = attempts + 1, leased_until = NULL, "
                                "next_attempt_at = :next, last_error = :err, updated_at = :now "
                                "WHERE id = :id AND status = 'pending'");
   if (!s)
@@ -125,7 +161,7 @@ enum store_status store_outbox_mark_failed(struct store_conn *c, const char *id,
 {
   char now[40];
   util_now_iso8601(now, sizeof now);
-  sqlite3_stmt *s = db_stmt(c, "UPDATE outbox SET status = 'failed', attempts = attempts + 1, "
+  struct db_stmt *s = db_stmt(c, "UPDATE outbox SET status = 'failed', attempts = attempts + 1, "
                                "leased_until = NULL, last_error = :err, updated_at = :now "
                                "WHERE id = :id AND status = 'pending'");
   if (!s)
@@ -138,7 +174,7 @@ enum store_status store_outbox_mark_failed(struct store_conn *c, const char *id,
 
 enum store_status store_outbox_release(struct store_conn *c, const char *id, int64_t due_ms)
 {
-  sqlite3_stmt *s = db_stmt(c, "UPDATE outbox SET leased_until = NULL, next_attempt_at = :due "
+  struct db_stmt *s = db_stmt(c, "UPDATE outbox SET leased_until = NULL, next_attempt_at = :due "
                                "WHERE id = :id AND status = 'pending'");
   if (!s)
     return STORE_ERROR;
@@ -149,23 +185,23 @@ enum store_status store_outbox_release(struct store_conn *c, const char *id, int
 
 enum store_status store_outbox_next_due(struct store_conn *c, int64_t *due_ms)
 {
-  sqlite3_stmt *s =
+  struct db_stmt *s =
       db_stmt(c, "SELECT min(next_attempt_at) FROM outbox WHERE status = 'pending'");
   if (!s)
     return STORE_ERROR;
   enum store_status st = db_step_row(c, s);
   if (st == STORE_OK) {
-    if (sqlite3_column_type(s, 0) == SQLITE_NULL)
+    if (db_col_null(s, 0))
       st = STORE_NOT_FOUND;
     else
-      *due_ms = sqlite3_column_int64(s, 0);
+      *due_ms = db_col_int64(s, 0);
   }
   db_reset(s);
   return st;
 }
 
 /* Steps s into out[0..max), reading one more row only to learn whether there are more. */
-static enum store_status collect(struct store_conn *c, sqlite3_stmt *s, struct outbox_row *out,
+static enum store_status collect(struct store_conn *c, struct db_stmt *s, struct outbox_row *out,
                                  size_t max, size_t *n, bool *more)
 {
   enum store_status st;
@@ -188,7 +224,7 @@ enum store_status store_outbox_list(struct store_conn *c, const char *status,
 {
   char after_created[40] = "";
   if (after_id) {
-    sqlite3_stmt *a = db_stmt(c, "SELECT created_at FROM outbox WHERE id = :id");
+    struct db_stmt *a = db_stmt(c, "SELECT created_at FROM outbox WHERE id = :id");
     if (!a)
       return STORE_ERROR;
     db_bind_text(a, ":id", after_id);
@@ -198,7 +234,7 @@ enum store_status store_outbox_list(struct store_conn *c, const char *status,
     db_col_text(a, 0, after_created, sizeof after_created);
     db_reset(a);
   }
-  sqlite3_stmt *s;
+  struct db_stmt *s;
   if (status)
     s = db_stmt(c, "SELECT " ROW_COLS " FROM outbox WHERE status = :status AND "
                    "(:after IS NULL OR created_at < :after OR (created_at = :after AND id < :id)) "
@@ -219,7 +255,7 @@ enum store_status store_outbox_list(struct store_conn *c, const char *status,
 
 enum store_status store_outbox_get(struct store_conn *c, const char *id, struct outbox_row *out)
 {
-  sqlite3_stmt *s = db_stmt(c, "SELECT " ROW_COLS " FROM outbox WHERE id = :id");
+  struct db_stmt *s = db_stmt(c, "SELECT " ROW_COLS " FROM outbox WHERE id = :id");
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":id", id);
@@ -236,7 +272,7 @@ enum store_status store_outbox_retry(struct store_conn *c, const char *id,
 {
   char now[40];
   util_now_iso8601(now, sizeof now);
-  sqlite3_stmt *s = db_stmt(c, "UPDATE outbox SET status = 'pending', next_attempt_at = :due, "
+  struct db_stmt *s = db_stmt(c, "UPDATE outbox SET status = 'pending', next_attempt_at = :due, "
                                "leased_until = NULL, updated_at = :now, "
                                "recipient = coalesce(:to, recipient) "
                                "WHERE id = :id AND status = 'failed'");
@@ -257,10 +293,14 @@ enum store_status store_outbox_retry(struct store_conn *c, const char *id,
 enum store_status store_outbox_latest(struct store_conn *c, const char *collaboration_id,
                                       const char *templates, struct outbox_row *out)
 {
-  sqlite3_stmt *s = db_stmt(
-      c, "SELECT " ROW_COLS " FROM outbox WHERE collaboration_id = :collab AND "
-         "(:tpls IS NULL OR instr(',' || :tpls || ',', ',' || template || ',') > 0) "
-         "ORDER BY created_at DESC, id DESC LIMIT 1");
+  /* instr() is SQLite's, strpos() PostgreSQL's (engine-specific) */
+  struct db_stmt *s = db_dialect(c) == DB_PG
+      ? db_stmt(c, "SELECT " ROW_COLS " FROM outbox WHERE collaboration_id = :collab AND "
+                   "(:tpls IS NULL OR strpos(',' || :tpls || ',', ',' || template || ',') > 0) "
+                   "ORDER BY created_at DESC, id DESC LIMIT 1")
+      : db_stmt(c, "SELECT " ROW_COLS " FROM outbox WHERE collaboration_id = :collab AND "
+                   "(:tpls IS NULL OR instr(',' || :tpls || ',', ',' || template || ',') > 0) "
+                   "ORDER BY created_at DESC, id DESC LIMIT 1");
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":collab", collaboration_id);

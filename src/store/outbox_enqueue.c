@@ -1,5 +1,5 @@
 /* outbox_enqueue.c - SQL that adds a message to the outbox (called inside a transaction). */
-#include "sqlite.h"
+#include "db.h"
 #include "store_outbox.h"
 #include "util.h"
 
@@ -13,7 +13,7 @@ enum store_status store_outbox_enqueue(struct store_conn *c, const struct outbox
   util_uuid(id);
   snprintf(message_id, sizeof message_id, "<%s@advisord>", id);
   util_now_iso8601(now, sizeof now);
-  sqlite3_stmt *s = db_stmt(
+  struct db_stmt *s = db_stmt(
       c, "INSERT INTO outbox (id, message_id, recipient, template, language, data, "
          "collaboration_id, status, attempts, next_attempt_at, created_at, updated_at) "
          "VALUES (:id, :mid, :to, :tpl, :lang, :data, :collab, 'pending', 0, :due, :now, :now)");

@@ -1,5 +1,5 @@
 /* people.c - SQL for customer administrators, support users and administrators. */
-#include "sqlite.h"
+#include "db.h"
 #include "store_identity.h"
 #include "util.h"
 
@@ -9,7 +9,7 @@
 #define ADMIN_COLS "id, company_id, name, email, phone, is_main_contact, created_at, confirmed"
 
 /* Steps s once and reads an administrator row into out (STORE_OK), without resetting s. */
-static enum store_status one_admin_row(struct store_conn *c, sqlite3_stmt *s,
+static enum store_status one_admin_row(struct store_conn *c, struct db_stmt *s,
                                        struct customer_admin *out)
 {
   enum store_status st = db_step_row(c, s);
@@ -20,14 +20,14 @@ static enum store_status one_admin_row(struct store_conn *c, sqlite3_stmt *s,
     db_col_text(s, 2, out->name, sizeof out->name);
     db_col_text(s, 3, out->email, sizeof out->email);
     db_col_text(s, 4, out->phone, sizeof out->phone);
-    out->is_main_contact = sqlite3_column_int(s, 5) != 0;
+    out->is_main_contact = db_col_int(s, 5) != 0;
     db_col_text(s, 6, out->created_at, sizeof out->created_at);
-    out->confirmed = sqlite3_column_int(s, 7) != 0;
+    out->confirmed = db_col_int(s, 7) != 0;
   }
   return st;
 }
 
-static enum store_status one_admin(struct store_conn *c, sqlite3_stmt *s,
+static enum store_status one_admin(struct store_conn *c, struct db_stmt *s,
                                    struct customer_admin *out)
 {
   enum store_status st = one_admin_row(c, s, out);
@@ -44,7 +44,7 @@ enum store_status store_customer_admin_create(struct store_conn *c, const char *
   enum store_status st = store_company_get(c, company_id, &co);
   if (st != STORE_OK)
     return st;
-  sqlite3_stmt *s = db_stmt(c, "INSERT INTO customer_admins (id, company_id, name, email, "
+  struct db_stmt *s = db_stmt(c, "INSERT INTO customer_admins (id, company_id, name, email, "
                                "phone, is_main_contact, created_at) VALUES (:id, :company, "
                                ":name, :email, :phone, :main, :now)");
   if (!s)
@@ -71,7 +71,7 @@ enum store_status store_customer_admin_create(struct store_conn *c, const char *
 enum store_status store_customer_admin_get(struct store_conn *c, const char *id,
                                            struct customer_admin *out)
 {
-  sqlite3_stmt *s = db_stmt(c, "SELECT " ADMIN_COLS " FROM customer_admins WHERE id = :id");
+  struct db_stmt *s = db_stmt(c, "SELECT " ADMIN_COLS " FROM customer_admins WHERE id = :id");
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":id", id);
@@ -83,7 +83,7 @@ enum store_status store_customer_admin_get_by_email(struct store_conn *c,
                                                     const char *email,
                                                     struct customer_admin *out)
 {
-  sqlite3_stmt *s = db_stmt(c, "SELECT " ADMIN_COLS " FROM customer_admins "
+  struct db_stmt *s = db_stmt(c, "SELECT " ADMIN_COLS " FROM customer_admins "
                                "WHERE company_id = :company AND email = :email");
   if (!s)
     return STORE_ERROR;
@@ -96,7 +96,7 @@ enum store_status store_customer_admin_main_contact(struct store_conn *c,
                                                     const char *company_id,
                                                     struct customer_admin *out)
 {
-  sqlite3_stmt *s = db_stmt(c, "SELECT " ADMIN_COLS " FROM customer_admins "
+  struct db_stmt *s = db_stmt(c, "SELECT " ADMIN_COLS " FROM customer_admins "
                                "WHERE company_id = :company AND is_main_contact = 1 "
                                "AND confirmed = 1 "
                                "ORDER BY created_at LIMIT 1");
@@ -106,7 +106,7 @@ enum store_status store_customer_admin_main_contact(struct store_conn *c,
   return one_admin(c, s, out);
 }
 
-static enum store_status insert_person(struct store_conn *c, sqlite3_stmt *s, const char *email,
+static enum store_status insert_person(struct store_conn *c, struct db_stmt *s, const char *email,
                                        char *id_out)
 {
   if (!s)
@@ -141,7 +141,7 @@ enum store_status store_customer_admins_of_company(struct store_conn *c, const c
                                                    struct customer_admin *out, size_t max,
                                                    size_t *n)
 {
-  sqlite3_stmt *s = db_stmt(c, "SELECT " ADMIN_COLS " FROM customer_admins "
+  struct db_stmt *s = db_stmt(c, "SELECT " ADMIN_COLS " FROM customer_admins "
                                "WHERE company_id = :company AND confirmed = 1 "
                                "ORDER BY is_main_contact DESC, created_at, id");
   if (!s)
@@ -159,7 +159,7 @@ enum store_status store_customer_admin_set_confirmed(struct store_conn *c, const
                                                      bool confirmed)
 {
   /* confirmed, it becomes the main contact when the company has none */
-  sqlite3_stmt *s = db_stmt(
+  struct db_stmt *s = db_stmt(
       c, "UPDATE customer_admins SET confirmed = :confirmed, is_main_contact = CASE WHEN "
          ":confirmed = 1 AND NOT EXISTS (SELECT 1 FROM customer_admins m WHERE m.company_id = "
          "customer_admins.company_id AND m.is_main_contact = 1 AND m.confirmed = 1 AND m.id <> "
@@ -175,7 +175,7 @@ enum store_status store_customer_admin_update_contact(struct store_conn *c, cons
                                                       const char *name, const char *email,
                                                       const char *phone)
 {
-  sqlite3_stmt *s = db_stmt(c, "UPDATE customer_admins SET name = :name, email = :email, "
+  struct db_stmt *s = db_stmt(c, "UPDATE customer_admins SET name = :name, email = :email, "
                                "phone = :phone WHERE id = :id AND confirmed = 0");
   if (!s)
     return STORE_ERROR;
@@ -190,7 +190,7 @@ enum store_status store_customer_admin_update_contact(struct store_conn *c, cons
 enum store_status store_customer_admin_in_use(struct store_conn *c, const char *id,
                                               const char *except_collab, bool *in_use)
 {
-  sqlite3_stmt *s = db_stmt(c, "SELECT 1 FROM collaborations WHERE administrator_id = :id "
+  struct db_stmt *s = db_stmt(c, "SELECT 1 FROM collaborations WHERE administrator_id = :id "
                                "AND id <> :except LIMIT 1");
   if (!s)
     return STORE_ERROR;
@@ -204,7 +204,7 @@ enum store_status store_customer_admin_in_use(struct store_conn *c, const char *
 
 enum store_status store_customer_admin_drop_unconfirmed(struct store_conn *c, const char *id)
 {
-  sqlite3_stmt *s = db_stmt(c, "DELETE FROM customer_admins WHERE id = :id AND confirmed = 0 "
+  struct db_stmt *s = db_stmt(c, "DELETE FROM customer_admins WHERE id = :id AND confirmed = 0 "
                                "AND NOT EXISTS (SELECT 1 FROM collaborations "
                                "WHERE administrator_id = :id)");
   if (!s)
@@ -216,7 +216,7 @@ enum store_status store_customer_admin_drop_unconfirmed(struct store_conn *c, co
 enum store_status store_principal_display(struct store_conn *c, const char *kind,
                                           const char *id, char *name, char *role)
 {
-  sqlite3_stmt *s = db_stmt(
+  struct db_stmt *s = db_stmt(
       c, "SELECT coalesce(name, email), role FROM office_users "
          "WHERE id = :id AND :kind = 'office_user' UNION ALL "
          "SELECT name, 'administrator' FROM customer_admins "

@@ -4,7 +4,7 @@
 #ifndef ADVISORD_STORE_PRINCIPAL_SQL_H
 #define ADVISORD_STORE_PRINCIPAL_SQL_H
 
-#include "sqlite.h"
+#include "db.h"
 #include "principal.h"
 
 #include <stdbool.h>
@@ -23,6 +23,6 @@
 
 /* Reads the six PRINCIPAL_SQL_COLS starting at column col into out (kind, id, office, role,
  * company, e-mail). False when the principal no longer exists (out is then cleared). */
-bool db_principal_read(sqlite3_stmt *s, int col, struct principal *out);
+bool db_principal_read(struct db_stmt *s, int col, struct principal *out);
 
 #endif

@@ -1,6 +1,6 @@
 /* sessions.c - SQL for sign-in links and browser sessions (see store_session.h). */
 #include "principal_sql.h"
-#include "sqlite.h"
+#include "db.h"
 #include "store_session.h"
 #include "util.h"
 
@@ -12,7 +12,7 @@ enum store_status store_sign_in_accounts(struct store_conn *c, const char *email
                                          struct sign_in_account *out, size_t max, size_t *n)
 {
   *n = 0;
-  sqlite3_stmt *s = db_stmt(
+  struct db_stmt *s = db_stmt(
       c, "SELECT 'office_user', u.id, u.email, o.name FROM office_users u "
          "JOIN offices o ON o.id = u.office_id WHERE lower(u.email) = lower(:email) "
          "UNION ALL SELECT 'customer_admin', a.id, a.email, co.name FROM customer_admins a "
@@ -45,7 +45,7 @@ enum store_status store_sign_in_link_add(struct store_conn *c, enum principal_ki
 {
   char now[STORE_TIME_LEN];
   util_now_iso8601(now, sizeof now);
-  sqlite3_stmt *s = db_stmt(c, "INSERT INTO sign_in_links (token_hash, principal_kind, "
+  struct db_stmt *s = db_stmt(c, "INSERT INTO sign_in_links (token_hash, principal_kind, "
                                "principal_id, expires_ms, created_at) VALUES (:hash, :kind, "
                                ":pid, :exp, :now)");
   if (!s)
@@ -62,7 +62,7 @@ enum store_status store_sign_in_link_use(struct store_conn *c, const char *token
                                          int64_t now_ms, enum sign_in_link_state *state,
                                          enum principal_kind *kind, char *principal_id)
 {
-  sqlite3_stmt *s = db_stmt(c, "SELECT principal_kind, principal_id, expires_ms, "
+  struct db_stmt *s = db_stmt(c, "SELECT principal_kind, principal_id, expires_ms, "
                                "used_ms IS NOT NULL FROM sign_in_links WHERE token_hash = :hash");
   if (!s)
     return STORE_ERROR;
@@ -73,8 +73,8 @@ enum store_status store_sign_in_link_use(struct store_conn *c, const char *token
   char k[24];
   db_col_text(s, 0, k, sizeof k);
   db_col_text(s, 1, principal_id, STORE_ID_LEN);
-  int64_t expires_ms = sqlite3_column_int64(s, 2);
-  bool used = sqlite3_column_int(s, 3) != 0;
+  int64_t expires_ms = db_col_int64(s, 2);
+  bool used = db_col_int(s, 3) != 0;
   db_reset(s);
   *kind = store_principal_kind_parse(k);
   *state = used ? SIGN_IN_LINK_USED : expires_ms <= now_ms ? SIGN_IN_LINK_EXPIRED : SIGN_IN_LINK_OK;
@@ -96,7 +96,7 @@ enum store_status store_sign_in_link_use(struct store_conn *c, const char *token
 enum store_status store_session_create(struct store_conn *c, const struct session *se,
                                        const char *secret_hash)
 {
-  sqlite3_stmt *s = db_stmt(c, "INSERT INTO sessions (id, secret_hash, principal_kind, "
+  struct db_stmt *s = db_stmt(c, "INSERT INTO sessions (id, secret_hash, principal_kind, "
                                "principal_id, created_at, last_seen_ms, expires_ms, user_agent) "
                                "VALUES (:id, :hash, :kind, :pid, :created, :seen, :exp, :ua)");
   if (!s)
@@ -116,7 +116,7 @@ enum store_status store_session_authenticate(struct store_conn *c, const char *s
                                              int64_t now_ms, int64_t idle_ms,
                                              struct principal *out)
 {
-  sqlite3_stmt *s = db_stmt(
+  struct db_stmt *s = db_stmt(
       c, "SELECT t.id, t.secret_hash, t.last_seen_ms, " PRINCIPAL_SQL_COLS " FROM sessions t "
          PRINCIPAL_SQL_JOINS "WHERE t.secret_hash = :hash AND t.ended_at IS NULL "
          "AND t.expires_ms > :now AND t.last_seen_ms + :idle > :now");
@@ -132,7 +132,7 @@ enum store_status store_session_authenticate(struct store_conn *c, const char *s
   memset(out, 0, sizeof *out);
   db_col_text(s, 0, out->session_id, sizeof out->session_id);
   db_col_text(s, 1, stored, sizeof stored);
-  int64_t last_seen_ms = sqlite3_column_int64(s, 2);
+  int64_t last_seen_ms = db_col_int64(s, 2);
   char session_id[STORE_ID_LEN];
   memcpy(session_id, out->session_id, sizeof session_id);
   bool exists = db_principal_read(s, 3, out);
@@ -148,7 +148,7 @@ enum store_status store_session_authenticate(struct store_conn *c, const char *s
 
 enum store_status store_session_touch(struct store_conn *c, const char *id, int64_t now_ms)
 {
-  sqlite3_stmt *s = db_stmt(c, "UPDATE sessions SET last_seen_ms = :now WHERE id = :id "
+  struct db_stmt *s = db_stmt(c, "UPDATE sessions SET last_seen_ms = :now WHERE id = :id "
                                "AND last_seen_ms < :now");
   if (!s)
     return STORE_ERROR;
@@ -161,7 +161,7 @@ enum store_status store_sessions_of(struct store_conn *c, const char *principal_
                                     int64_t now_ms, int64_t idle_ms,
                                     bool (*fn)(const struct session *s, void *arg), void *arg)
 {
-  sqlite3_stmt *s = db_stmt(
+  struct db_stmt *s = db_stmt(
       c, "SELECT id, principal_kind, created_at, last_seen_ms, expires_ms, "
          "coalesce(user_agent, '') FROM sessions WHERE principal_id = :pid "
          "AND ended_at IS NULL AND expires_ms > :now AND last_seen_ms + :idle > :now "
@@ -181,8 +181,8 @@ enum store_status store_sessions_of(struct store_conn *c, const char *principal_
     se.kind = store_principal_kind_parse(kind);
     snprintf(se.principal_id, sizeof se.principal_id, "%s", principal_id);
     db_col_text(s, 2, se.created_at, sizeof se.created_at);
-    se.last_seen_ms = sqlite3_column_int64(s, 3);
-    se.expires_ms = sqlite3_column_int64(s, 4);
+    se.last_seen_ms = db_col_int64(s, 3);
+    se.expires_ms = db_col_int64(s, 4);
     db_col_text(s, 5, se.user_agent, sizeof se.user_agent);
     if (!fn(&se, arg))
       break;
@@ -196,7 +196,7 @@ enum store_status store_session_end(struct store_conn *c, const char *principal_
 {
   char now[STORE_TIME_LEN];
   util_now_iso8601(now, sizeof now);
-  sqlite3_stmt *s = db_stmt(c, "UPDATE sessions SET ended_at = :now WHERE id = :id "
+  struct db_stmt *s = db_stmt(c, "UPDATE sessions SET ended_at = :now WHERE id = :id "
                                "AND principal_id = :pid AND ended_at IS NULL");
   if (!s)
     return STORE_ERROR;
@@ -214,7 +214,7 @@ enum store_status store_sessions_end_all(struct store_conn *c, const char *princ
 {
   char now[STORE_TIME_LEN];
   util_now_iso8601(now, sizeof now);
-  sqlite3_stmt *s = db_stmt(c, "UPDATE sessions SET ended_at = :now WHERE principal_id = :pid "
+  struct db_stmt *s = db_stmt(c, "UPDATE sessions SET ended_at = :now WHERE principal_id = :pid "
                                "AND ended_at IS NULL");
   if (!s)
     return STORE_ERROR;
@@ -232,7 +232,7 @@ enum store_status store_sign_in_purge(struct store_conn *c, int64_t before_ms, i
   char before[STORE_TIME_LEN];
   util_time_iso8601((time_t)(before_ms / 1000), before, sizeof before);
   int gone = 0;
-  sqlite3_stmt *s = db_stmt(c, "DELETE FROM sign_in_links WHERE expires_ms < :before");
+  struct db_stmt *s = db_stmt(c, "DELETE FROM sign_in_links WHERE expires_ms < :before");
   if (!s)
     return STORE_ERROR;
   db_bind_int(s, ":before", before_ms);

@@ -15,7 +15,7 @@
  * checkpoint itself: it copies what the rounds have not, and the next batch writes the WAL
  * from its beginning again. Writes wait for that tail only, not for every page. */
 #include "log.h"
-#include "sqlite.h"
+#include "sqlite_engine.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -24,7 +24,7 @@
 #define WAL_LIMIT_PAGES 8000  /* about 32 MiB of WAL with 4 KiB pages */
 
 struct store_ckpt {
-  struct store *st;
+  struct sq_store *st;
   pthread_t thread;
   pthread_mutex_t mu;
   pthread_cond_t cond;
@@ -35,7 +35,7 @@ struct store_ckpt {
 static void *run(void *arg)
 {
   struct store_ckpt *k = arg;
-  struct store_conn *c = db_conn_open(k->st);
+  struct sq_conn *c = sq_conn_open(k->st);
   pthread_mutex_lock(&k->mu);
   while (!k->stop) {
     if (!k->wanted) {
@@ -77,7 +77,7 @@ static int on_commit(void *arg, sqlite3 *db, const char *name, int pages)
   return SQLITE_OK;
 }
 
-struct store_ckpt *db_ckpt_start(struct store *st, struct store_conn *writer)
+struct store_ckpt *db_ckpt_start(struct sq_store *st, struct sq_conn *writer)
 {
   struct store_ckpt *k = calloc(1, sizeof *k);
   if (!k)
@@ -95,7 +95,7 @@ struct store_ckpt *db_ckpt_start(struct store *st, struct store_conn *writer)
   return k;
 }
 
-void db_ckpt_between_batches(struct store_ckpt *k, struct store_conn *writer)
+void db_ckpt_between_batches(struct store_ckpt *k, struct sq_conn *writer)
 {
   if (!k || !k->restart_due)
     return;

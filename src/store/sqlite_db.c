@@ -1,7 +1,8 @@
 /* sqlite_db.c - the SQLite engine's core: a connection per thread (opened lazily, closed when
- * the thread exits), statements prepared once per connection, and the transaction runner. */
+ * the thread exits), opening and closing the store, and the engine's table of operations. The
+ * transaction runner (group commit) is sqlite_tx.c, the statements sqlite_stmt.c. */
 #include "log.h"
-#include "sqlite.h"
+#include "sqlite_engine.h"
 #include "util.h"
 
 #include <pthread.h>
@@ -10,36 +11,16 @@
 #include <string.h>
 #include <time.h>
 
-static void conn_close(struct store_conn *c)
+static void conn_close(struct store_conn *base)
 {
-  for (size_t i = 0; i < c->n_slots; i++)
-    sqlite3_finalize(c->slots[i].stmt);
-  free(c->slots);
+  struct sq_conn *c = (struct sq_conn *)base;
+  db_conn_forget_stmts(&c->base);
   if (sqlite3_close(c->db) != SQLITE_OK)
     log_msg(LOG_ERROR, "db_close_failed", "%s", sqlite3_errmsg(c->db));
   free(c);
 }
 
-static void conn_unlink(struct store *st, struct store_conn *c)
-{
-  pthread_mutex_lock(&st->mu);
-  for (struct store_conn **p = &st->conns; *p; p = &(*p)->next)
-    if (*p == c) {
-      *p = c->next;
-      break;
-    }
-  pthread_mutex_unlock(&st->mu);
-}
-
-/* pthread key destructor: runs when a thread that used the store exits. */
-static void conn_thread_exit(void *arg)
-{
-  struct store_conn *c = arg;
-  conn_unlink(c->owner, c);
-  conn_close(c);
-}
-
-enum store_status db_exec(struct store_conn *c, const char *sql)
+enum store_status sq_exec(struct sq_conn *c, const char *sql)
 {
   char *err = NULL;
   int rc = sqlite3_exec(c->db, sql, NULL, NULL, &err);
@@ -47,14 +28,16 @@ enum store_status db_exec(struct store_conn *c, const char *sql)
     log_msg(LOG_ERROR, "db_error", "%s: %s", err ? err : sqlite3_errstr(rc),
             strncmp(sql, "PRAGMA", 6) == 0 || strlen(sql) < 40 ? sql : "(migration)");
   sqlite3_free(err);
-  return rc == SQLITE_OK ? STORE_OK : db_status(NULL, rc, NULL);
+  return rc == SQLITE_OK ? STORE_OK : sq_status(NULL, rc, NULL);
 }
 
-struct store_conn *db_conn_open(struct store *st)
+/* A new connection, not yet on the store's list. */
+static struct sq_conn *conn_new(struct sq_store *st)
 {
-  struct store_conn *c = calloc(1, sizeof *c);
+  struct sq_conn *c = calloc(1, sizeof *c);
   if (!c)
     return NULL;
+  c->base.eng = &db_engine_sqlite;
   c->owner = st;
   int rc = sqlite3_open_v2(st->path, &c->db,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
@@ -65,43 +48,43 @@ struct store_conn *db_conn_open(struct store *st)
     free(c);
     return NULL;
   }
-  sqlite3_busy_handler(c->db, db_busy_wait, c);
+  sqlite3_busy_handler(c->db, sq_busy_wait, c);
   sqlite3_extended_result_codes(c->db, 0);
-  if (db_exec(c, "PRAGMA journal_mode=WAL") != STORE_OK ||
-      db_exec(c, "PRAGMA synchronous=NORMAL") != STORE_OK ||
-      db_exec(c, "PRAGMA foreign_keys=ON") != STORE_OK) {
-    conn_close(c);
+  if (sq_exec(c, "PRAGMA journal_mode=WAL") != STORE_OK ||
+      sq_exec(c, "PRAGMA synchronous=NORMAL") != STORE_OK ||
+      sq_exec(c, "PRAGMA foreign_keys=ON") != STORE_OK) {
+    conn_close(&c->base);
     return NULL;
   }
-  pthread_mutex_lock(&st->mu);
-  c->next = st->conns;
-  st->conns = c;
-  pthread_mutex_unlock(&st->mu);
   return c;
 }
 
-struct store_conn *store_conn(struct store *st)
+struct sq_conn *sq_conn_open(struct sq_store *st)
 {
-  struct store_conn *c = pthread_getspecific(st->key);
+  struct sq_conn *c = conn_new(st);
   if (c)
-    return c;
-  c = db_conn_open(st);
-  if (c && pthread_setspecific(st->key, c) != 0) {
-    conn_unlink(st, c);
-    conn_close(c);
-    return NULL;
-  }
+    db_threads_keep(&st->threads, &c->base);
   return c;
 }
 
-void store_conn_release(struct store *st)
+struct sq_conn *sq_conn_of(struct sq_store *st)
 {
-  struct store_conn *c = pthread_getspecific(st->key);
-  if (!c)
-    return;
-  pthread_setspecific(st->key, NULL);
-  conn_unlink(st, c);
-  conn_close(c);
+  struct store_conn *c = db_threads_get(&st->threads);
+  if (c)
+    return (struct sq_conn *)c;
+  struct sq_conn *n = conn_new(st);
+  return n && db_threads_add(&st->threads, &n->base) ? n : NULL;
+}
+
+static struct store_conn *sq_conn(struct store *base)
+{
+  struct sq_conn *c = sq_conn_of((struct sq_store *)base);
+  return c ? &c->base : NULL;
+}
+
+static void sq_conn_release(struct store *base)
+{
+  db_threads_release(&((struct sq_store *)base)->threads);
 }
 
 /* Process-wide SQLite settings, before its first use. SQLite counts every allocation it makes
@@ -112,169 +95,72 @@ static void sqlite_setup(void)
   sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); /* SQLITE_MISUSE once SQLite is in use: no harm */
 }
 
-struct store *store_open(const char *path, bool migrate, char *why, unsigned why_len)
+static struct store *sq_open(const char *path, char *why, unsigned why_len)
 {
   static pthread_once_t once = PTHREAD_ONCE_INIT;
   pthread_once(&once, sqlite_setup);
-  struct store *st = calloc(1, sizeof *st);
+  struct sq_store *st = calloc(1, sizeof *st);
   if (!st || !(st->path = strdup(path))) {
     free(st);
     snprintf(why, why_len, "out of memory");
     return NULL;
   }
+  st->base.eng = &db_engine_sqlite;
   pthread_mutex_init(&st->mu, NULL);
   pthread_condattr_t ca; /* the group commit's timed waits count on the monotonic clock */
   pthread_condattr_init(&ca);
   pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
   pthread_cond_init(&st->written, &ca);
   pthread_condattr_destroy(&ca);
-  pthread_key_create(&st->key, conn_thread_exit);
-  struct store_conn *c = store_conn(st);
-  if (!c) {
-    snprintf(why, why_len, "cannot open database %s", path);
-    store_close(st);
-    return NULL;
-  }
-  if (store_migrate_conn(c, migrate, why, why_len) != STORE_OK) {
-    store_close(st);
-    return NULL;
-  }
-  return st;
+  db_threads_init(&st->threads, conn_close);
+  return &st->base;
 }
 
-void store_close(struct store *st)
+static void sq_close(struct store *base)
 {
-  if (!st)
-    return;
-  store_conn_release(st);
+  struct sq_store *st = (struct sq_store *)base;
+  db_threads_release(&st->threads);
   db_ckpt_stop(st->ckpt);
-  pthread_mutex_lock(&st->mu);
-  struct store_conn *left = st->conns;
-  st->conns = NULL;
-  pthread_mutex_unlock(&st->mu);
-  while (left) { /* the batch writer's, and threads' that never exited */
-    struct store_conn *next = left->next;
-    conn_close(left);
-    left = next;
-  }
-  pthread_key_delete(st->key);
+  db_threads_close_all(&st->threads); /* the batch writer's, and threads' that never exited */
   pthread_cond_destroy(&st->written);
   pthread_mutex_destroy(&st->mu);
   free(st->path);
   free(st);
 }
 
-sqlite3_stmt *db_stmt(struct store_conn *c, const char *sql)
+static enum store_status sq_run_tx(struct store *base, bool write, store_tx_fn fn, void *arg)
 {
-  for (size_t i = 0; i < c->n_slots; i++)
-    if (c->slots[i].sql == sql) {
-      sqlite3_reset(c->slots[i].stmt);
-      sqlite3_clear_bindings(c->slots[i].stmt);
-      return c->slots[i].stmt;
-    }
-  if (c->n_slots == c->cap_slots) {
-    size_t cap = c->cap_slots ? 2 * c->cap_slots : 32;
-    struct stmt_slot *ns = realloc(c->slots, cap * sizeof *ns);
-    if (!ns)
-      return NULL;
-    c->slots = ns;
-    c->cap_slots = cap;
-  }
-  sqlite3_stmt *st = NULL;
-  int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
-  if (rc != SQLITE_OK) {
-    log_msg(LOG_ERROR, "db_prepare_failed", "%s: %.120s", sqlite3_errmsg(c->db), sql);
-    return NULL;
-  }
-  c->slots[c->n_slots++] = (struct stmt_slot){sql, st};
-  return st;
+  struct sq_store *st = (struct sq_store *)base;
+  return write ? sq_write(st, fn, arg) : sq_read(st, fn, arg);
 }
 
-enum store_status db_status(struct store_conn *c, int rc, const char *what)
+static enum store_status sq_exec_op(struct store_conn *c, const char *sql)
 {
-  switch (rc & 0xff) {
-  case SQLITE_OK:
-  case SQLITE_ROW:
-  case SQLITE_DONE:
-    return STORE_OK;
-  case SQLITE_BUSY:
-  case SQLITE_LOCKED:
-    return STORE_BUSY;
-  case SQLITE_CONSTRAINT:
-    return STORE_CONFLICT;
-  default:
-    if (what)
-      log_msg(LOG_ERROR, "db_error", "%s: %s", what, c ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
-    return STORE_ERROR;
-  }
+  return sq_exec((struct sq_conn *)c, sql);
 }
 
-void db_reset(sqlite3_stmt *st)
-{
-  if (st) {
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-  }
-}
-
-enum store_status db_exec_stmt(struct store_conn *c, sqlite3_stmt *st)
-{
-  if (!st)
-    return STORE_ERROR;
-  int rc = sqlite3_step(st);
-  enum store_status s = rc == SQLITE_DONE || rc == SQLITE_ROW ? STORE_OK
-                                                                : db_status(c, rc, sqlite3_sql(st));
-  db_reset(st);
-  return s;
-}
-
-enum store_status db_step_row(struct store_conn *c, sqlite3_stmt *st)
-{
-  if (!st)
-    return STORE_ERROR;
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW)
-    return STORE_OK;
-  enum store_status s = rc == SQLITE_DONE ? STORE_NOT_FOUND : db_status(c, rc, sqlite3_sql(st));
-  db_reset(st);
-  return s;
-}
-
-void db_bind_text(sqlite3_stmt *st, const char *name, const char *value)
-{
-  int i = sqlite3_bind_parameter_index(st, name);
-  if (i == 0)
-    log_msg(LOG_ERROR, "db_bind_failed", "no parameter %s in %.80s", name, sqlite3_sql(st));
-  else if (value)
-    sqlite3_bind_text(st, i, value, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null(st, i);
-}
-
-void db_bind_int(sqlite3_stmt *st, const char *name, int64_t value)
-{
-  int i = sqlite3_bind_parameter_index(st, name);
-  if (i == 0)
-    log_msg(LOG_ERROR, "db_bind_failed", "no parameter %s in %.80s", name, sqlite3_sql(st));
-  else
-    sqlite3_bind_int64(st, i, value);
-}
-
-void db_col_text(sqlite3_stmt *st, int col, char *buf, size_t len)
-{
-  const unsigned char *t = sqlite3_column_text(st, col);
-  snprintf(buf, len, "%s", t ? (const char *)t : "");
-}
-
-int db_changes(struct store_conn *c) { return sqlite3_changes(c->db); }
-
-bool store_ping(struct store *st)
-{
-  struct store_conn *c = store_conn(st);
-  if (!c)
-    return false;
-  sqlite3_stmt *s = db_stmt(c, "SELECT count(*) FROM schema_migrations");
-  bool ok = db_step_row(c, s) == STORE_OK;
-  db_reset(s);
-  return ok;
-}
+const struct db_engine db_engine_sqlite = {
+    .name = "sqlite",
+    .dialect = DB_SQLITE,
+    .migrations = store_migrations,
+    .migrations_count = &store_migrations_count,
+    .migrate_begin = "BEGIN IMMEDIATE",
+    .open = sq_open,
+    .close = sq_close,
+    .conn = sq_conn,
+    .conn_release = sq_conn_release,
+    .run_tx = sq_run_tx,
+    .set_lock_waiters = sq_set_lock_waiters,
+    .exec = sq_exec_op,
+    .changes = sq_changes,
+    .prepare = sq_prepare,
+    .finalize = sq_finalize,
+    .reset = sq_reset,
+    .bind_text = sq_bind_text,
+    .bind_int = sq_bind_int,
+    .bind_null = sq_bind_null,
+    .step = sq_step,
+    .col_str = sq_col_str,
+    .col_int64 = sq_col_int64,
+    .col_null = sq_col_null,
+};

@@ -15,7 +15,7 @@
  * and read every page again. Callbacks therefore run on the leader's thread and on the
  * writer: they must use only the connection they are given and their arg. */
 #include "log.h"
-#include "sqlite.h"
+#include "sqlite_engine.h"
 #include "util.h"
 
 #include <errno.h>
@@ -46,9 +46,9 @@ struct write_job {
 
 /* Takes one of the store's waiter places for c when one is free and no wait gave up lately;
  * true when c may wait the full time. */
-static bool waiter_take(struct store_conn *c, int64_t now)
+static bool waiter_take(struct sq_conn *c, int64_t now)
 {
-  struct store *st = c->owner;
+  struct sq_store *st = c->owner;
   if (c->waiter)
     return true;
   pthread_mutex_lock(&st->mu);
@@ -61,7 +61,7 @@ static bool waiter_take(struct store_conn *c, int64_t now)
   return c->waiter;
 }
 
-static void waiter_give_back(struct store_conn *c)
+static void waiter_give_back(struct sq_conn *c)
 {
   if (!c->waiter)
     return;
@@ -74,10 +74,10 @@ static void waiter_give_back(struct store_conn *c)
 /* SQLite's busy handler: sleeps a little and asks to try again until the wait's deadline.
  * The deadline is the transaction's (set by run_tx) or, for a statement outside one, this
  * statement's; a wait for the write lock past the store's limit of waiters is cut short. */
-int db_busy_wait(void *arg, int count)
+int sq_busy_wait(void *arg, int count)
 {
   static const int delays[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100};
-  struct store_conn *c = arg;
+  struct sq_conn *c = arg;
   int64_t now = util_mono_ms();
   if (count == 0 && !c->in_tx)
     c->deadline_ms = now + LOCK_WAIT_MS;
@@ -103,7 +103,7 @@ static void backoff(int attempt)
 }
 
 /* Starts a transaction's wait: from now on, c's lock waits share one deadline. */
-static void wait_start(struct store_conn *c)
+static void wait_start(struct sq_conn *c)
 {
   c->in_tx = true;
   c->cut_short = false;
@@ -111,8 +111,8 @@ static void wait_start(struct store_conn *c)
 }
 
 /* Opens a transaction with begin on c, trying again while the database is locked elsewhere
- * until the wait's deadline (see db_busy_wait; wait_start set it). */
-static enum store_status begin_tx(struct store_conn *c, const char *begin)
+ * until the wait's deadline (see sq_busy_wait; wait_start set it). */
+static enum store_status begin_tx(struct sq_conn *c, const char *begin)
 {
   enum store_status s = STORE_BUSY;
   int attempt;
@@ -123,7 +123,7 @@ static enum store_status begin_tx(struct store_conn *c, const char *begin)
     if (attempt && util_mono_ms() >= c->deadline_ms)
       break;
     c->in_begin = true;
-    s = db_exec(c, begin);
+    s = sq_exec(c, begin);
     c->in_begin = false;
     waiter_give_back(c);
   }
@@ -134,9 +134,9 @@ static enum store_status begin_tx(struct store_conn *c, const char *begin)
 
 /* After a transaction ended in STORE_BUSY: remembers a full wait (the lock is held elsewhere,
  * so the next writers wait only briefly) and says so in the log. */
-static void note_busy(struct store_conn *c)
+static void note_busy(struct sq_conn *c)
 {
-  struct store *st = c->owner;
+  struct sq_store *st = c->owner;
   if (!c->cut_short) {
     pthread_mutex_lock(&st->mu);
     st->gave_up_ms = util_mono_ms();
@@ -146,36 +146,36 @@ static void note_busy(struct store_conn *c)
           ? "at once (other threads already wait for the lock)" : "after the longest wait");
 }
 
-static void rollback_if_open(struct store_conn *c)
+static void rollback_if_open(struct sq_conn *c)
 {
   if (!sqlite3_get_autocommit(c->db))
-    db_exec(c, "ROLLBACK");
+    sq_exec(c, "ROLLBACK");
 }
 
 /* Runs one write's callback inside the open transaction, in a savepoint when others share it. */
-static enum store_status run_job(struct store_conn *c, struct write_job *j, bool shared)
+static enum store_status run_job(struct sq_conn *c, struct write_job *j, bool shared)
 {
   if (!shared)
-    return j->fn(c, j->arg);
-  if (db_exec_stmt(c, db_stmt(c, "SAVEPOINT w")) != STORE_OK)
+    return j->fn(&c->base, j->arg);
+  if (db_exec_stmt(&c->base, db_stmt(&c->base, "SAVEPOINT w")) != STORE_OK)
     return STORE_ERROR;
-  enum store_status s = j->fn(c, j->arg);
+  enum store_status s = j->fn(&c->base, j->arg);
   if (s != STORE_OK && !sqlite3_get_autocommit(c->db))
-    db_exec_stmt(c, db_stmt(c, "ROLLBACK TO w"));
+    db_exec_stmt(&c->base, db_stmt(&c->base, "ROLLBACK TO w"));
   if (!sqlite3_get_autocommit(c->db))
-    db_exec_stmt(c, db_stmt(c, "RELEASE w"));
+    db_exec_stmt(&c->base, db_stmt(&c->base, "RELEASE w"));
   return s;
 }
 
 /* Runs the n writes of batch (a list) in one transaction on the calling thread's connection
  * and sets each one's status. */
-static void run_batch(struct store *st, struct write_job *batch, unsigned n)
+static void run_batch(struct sq_store *st, struct write_job *batch, unsigned n)
 {
-  if (!st->writer && (st->writer = db_conn_open(st))) {
-    db_exec(st->writer, "PRAGMA cache_size=-" WRITER_CACHE_KIB);
+  if (!st->writer && (st->writer = sq_conn_open(st))) {
+    sq_exec(st->writer, "PRAGMA cache_size=-" WRITER_CACHE_KIB);
     st->ckpt = db_ckpt_start(st, st->writer);
   }
-  struct store_conn *c = st->writer;
+  struct sq_conn *c = st->writer;
   if (c)
     wait_start(c);
   enum store_status s = c ? begin_tx(c, "BEGIN IMMEDIATE") : STORE_ERROR;
@@ -200,7 +200,7 @@ static void run_batch(struct store *st, struct write_job *batch, unsigned n)
     any |= j->status == STORE_OK;
     lost = sqlite3_get_autocommit(c->db) != 0;
   }
-  enum store_status commit = lost ? STORE_ERROR : any ? db_exec(c, "COMMIT") : STORE_OK;
+  enum store_status commit = lost ? STORE_ERROR : any ? sq_exec(c, "COMMIT") : STORE_OK;
   if (commit != STORE_OK || !any)
     rollback_if_open(c);
   c->in_tx = false;
@@ -222,7 +222,7 @@ static struct timespec mono_deadline(int64_t at_ms)
 }
 
 /* Takes up to BATCH_MAX writes off the head of the queue (under st->mu); returns their count. */
-static unsigned take_batch(struct store *st, struct write_job **batch)
+static unsigned take_batch(struct sq_store *st, struct write_job **batch)
 {
   unsigned n = 0;
   struct write_job *head = st->queue, *last = NULL;
@@ -239,7 +239,7 @@ static unsigned take_batch(struct store *st, struct write_job **batch)
 }
 
 /* Removes j from the queue (under st->mu); j is not taken. */
-static void unqueue(struct store *st, struct write_job *j)
+static void unqueue(struct sq_store *st, struct write_job *j)
 {
   for (struct write_job **p = &st->queue; *p; p = &(*p)->next)
     if (*p == j) {
@@ -249,7 +249,7 @@ static void unqueue(struct store *st, struct write_job *j)
     }
 }
 
-enum store_status store_write(struct store *st, store_tx_fn fn, void *arg)
+enum store_status sq_write(struct sq_store *st, store_tx_fn fn, void *arg)
 {
   struct write_job j = {.fn = fn, .arg = arg, .status = STORE_BUSY};
   pthread_mutex_lock(&st->mu);
@@ -291,9 +291,9 @@ enum store_status store_write(struct store *st, store_tx_fn fn, void *arg)
   return j.status;
 }
 
-enum store_status store_read(struct store *st, store_tx_fn fn, void *arg)
+enum store_status sq_read(struct sq_store *st, store_tx_fn fn, void *arg)
 {
-  struct store_conn *c = store_conn(st);
+  struct sq_conn *c = sq_conn_of(st);
   if (!c)
     return STORE_ERROR;
   enum store_status s = STORE_BUSY;
@@ -305,9 +305,9 @@ enum store_status store_read(struct store *st, store_tx_fn fn, void *arg)
       break;
     s = begin_tx(c, "BEGIN");
     if (s == STORE_OK) {
-      s = fn(c, arg);
+      s = fn(&c->base, arg);
       if (s == STORE_OK)
-        s = db_exec(c, "COMMIT");
+        s = sq_exec(c, "COMMIT");
     }
     rollback_if_open(c);
   }
@@ -318,8 +318,9 @@ enum store_status store_read(struct store *st, store_tx_fn fn, void *arg)
   return s;
 }
 
-void store_set_lock_waiters(struct store *st, unsigned n)
+void sq_set_lock_waiters(struct store *base, unsigned n)
 {
+  struct sq_store *st = (struct sq_store *)base;
   pthread_mutex_lock(&st->mu);
   st->max_waiters = n;
   pthread_mutex_unlock(&st->mu);

@@ -1,5 +1,5 @@
 /* tasks.c - SQL for an office's tasks (engagements per customer), always scoped to the office. */
-#include "sqlite.h"
+#include "db.h"
 #include "store_register.h"
 #include "util.h"
 
@@ -8,7 +8,7 @@
 #define TASK_COLS                                                                             \
   "id, office_id, customer_id, name, assignee_id, status, version, created_at, updated_at"
 
-static void read_task(sqlite3_stmt *s, struct task *t)
+static void read_task(struct db_stmt *s, struct task *t)
 {
   memset(t, 0, sizeof *t);
   db_col_text(s, 0, t->id, sizeof t->id);
@@ -17,14 +17,14 @@ static void read_task(sqlite3_stmt *s, struct task *t)
   db_col_text(s, 3, t->name, sizeof t->name);
   db_col_text(s, 4, t->assignee_id, sizeof t->assignee_id);
   db_col_text(s, 5, t->status, sizeof t->status);
-  t->version = sqlite3_column_int64(s, 6);
+  t->version = db_col_int64(s, 6);
   db_col_text(s, 7, t->created_at, sizeof t->created_at);
   db_col_text(s, 8, t->updated_at, sizeof t->updated_at);
 }
 
 enum store_status store_task_create(struct store_conn *c, struct task *t)
 {
-  sqlite3_stmt *s = db_stmt(c, "INSERT INTO tasks (id, office_id, customer_id, name, "
+  struct db_stmt *s = db_stmt(c, "INSERT INTO tasks (id, office_id, customer_id, name, "
                                "assignee_id, status, version, created_at, updated_at) VALUES "
                                "(:id, :office, :customer, :name, :assignee, :status, 1, :now, "
                                ":now)");
@@ -49,7 +49,7 @@ enum store_status store_task_create(struct store_conn *c, struct task *t)
 enum store_status store_task_get(struct store_conn *c, const char *office_id, const char *id,
                                  struct task *out)
 {
-  sqlite3_stmt *s = db_stmt(c, "SELECT " TASK_COLS " FROM tasks WHERE id = :id "
+  struct db_stmt *s = db_stmt(c, "SELECT " TASK_COLS " FROM tasks WHERE id = :id "
                                "AND office_id = :office");
   if (!s)
     return STORE_ERROR;
@@ -65,7 +65,7 @@ enum store_status store_task_get(struct store_conn *c, const char *office_id, co
 enum store_status store_task_update(struct store_conn *c, struct task *t,
                                     int64_t expected_version)
 {
-  sqlite3_stmt *s = db_stmt(c, "UPDATE tasks SET name = :name, assignee_id = :assignee, "
+  struct db_stmt *s = db_stmt(c, "UPDATE tasks SET name = :name, assignee_id = :assignee, "
                                "status = :status, version = version + 1, updated_at = :now "
                                "WHERE id = :id AND office_id = :office AND version = :version");
   if (!s)
@@ -92,7 +92,7 @@ enum store_status store_task_update(struct store_conn *c, struct task *t,
 enum store_status store_tasks_list(struct store_conn *c, const struct task_filter *f,
                                    bool (*fn)(const struct task *t, void *arg), void *arg)
 {
-  sqlite3_stmt *s = db_stmt(
+  struct db_stmt *s = db_stmt(
       c, "SELECT " TASK_COLS " FROM tasks WHERE office_id = :office AND customer_id = :customer "
          "AND (:status IS NULL OR status = :status) "
          "AND (:after_created IS NULL OR created_at > :after_created "

@@ -1,6 +1,6 @@
 /* tokens.c - SQL for bearer tokens: issue (store only the SHA-256), authenticate, revoke. */
 #include "principal_sql.h"
-#include "sqlite.h"
+#include "db.h"
 #include "store_identity.h"
 #include "util.h"
 
@@ -50,7 +50,7 @@ enum store_status store_token_issue(struct store_conn *c, enum principal_kind ki
   util_sha256_hex(token_out, hash);
   util_uuid(id);
   util_now_iso8601(now, sizeof now);
-  sqlite3_stmt *s = db_stmt(c, "INSERT INTO tokens (id, token_hash, principal_kind, "
+  struct db_stmt *s = db_stmt(c, "INSERT INTO tokens (id, token_hash, principal_kind, "
                                "principal_id, created_at, expires_at) VALUES (:id, :hash, "
                                ":kind, :pid, :now, :exp)");
   if (!s)
@@ -69,7 +69,7 @@ enum store_status store_token_issue(struct store_conn *c, enum principal_kind ki
   return st;
 }
 
-bool db_principal_read(sqlite3_stmt *s, int col, struct principal *out)
+bool db_principal_read(struct db_stmt *s, int col, struct principal *out)
 {
   char kind[24], role[16];
   db_col_text(s, col, kind, sizeof kind);
@@ -77,7 +77,7 @@ bool db_principal_read(sqlite3_stmt *s, int col, struct principal *out)
   db_col_text(s, col + 2, out->office_id, sizeof out->office_id);
   db_col_text(s, col + 3, role, sizeof role);
   db_col_text(s, col + 4, out->company_id, sizeof out->company_id);
-  bool has_email = sqlite3_column_type(s, col + 5) != SQLITE_NULL;
+  bool has_email = !db_col_null(s, col + 5);
   db_col_text(s, col + 5, out->email, sizeof out->email);
   out->kind = store_principal_kind_parse(kind);
   out->role = strcmp(role, "full") == 0      ? OFFICE_ROLE_FULL
@@ -96,7 +96,7 @@ enum store_status store_token_authenticate(struct store_conn *c, const char *tok
   char hash[65], stored[65], now[STORE_TIME_LEN];
   util_sha256_hex(token, hash);
   util_time_iso8601(time(NULL), now, sizeof now);
-  sqlite3_stmt *s = db_stmt(
+  struct db_stmt *s = db_stmt(
       c, "SELECT t.id, t.token_hash, coalesce(t.last_used_ms, 0), " PRINCIPAL_SQL_COLS
          " FROM tokens t " PRINCIPAL_SQL_JOINS
          "WHERE t.token_hash = :hash AND t.revoked_at IS NULL "
@@ -111,7 +111,7 @@ enum store_status store_token_authenticate(struct store_conn *c, const char *tok
   memset(out, 0, sizeof *out);
   db_col_text(s, 0, out->token_id, sizeof out->token_id);
   db_col_text(s, 1, stored, sizeof stored);
-  int64_t used = sqlite3_column_int64(s, 2);
+  int64_t used = db_col_int64(s, 2);
   bool exists = db_principal_read(s, 3, out);
   out->credential_used_ms = used;
   db_reset(s);
@@ -128,7 +128,7 @@ enum store_status store_token_revoke(struct store_conn *c, const char *token_or_
   char hash[65], now[STORE_TIME_LEN];
   util_sha256_hex(token_or_id, hash);
   util_now_iso8601(now, sizeof now);
-  sqlite3_stmt *s = db_stmt(c, "UPDATE tokens SET revoked_at = :now WHERE revoked_at IS NULL "
+  struct db_stmt *s = db_stmt(c, "UPDATE tokens SET revoked_at = :now WHERE revoked_at IS NULL "
                                "AND (token_hash = :hash OR id = :id)");
   if (!s)
     return STORE_ERROR;
@@ -144,7 +144,7 @@ enum store_status store_token_revoke(struct store_conn *c, const char *token_or_
 enum store_status store_principal_kind_of(struct store_conn *c, const char *id,
                                           enum principal_kind *kind)
 {
-  sqlite3_stmt *s = db_stmt(
+  struct db_stmt *s = db_stmt(
       c, "SELECT 'office_user' FROM office_users WHERE id = :id UNION ALL "
          "SELECT 'customer_admin' FROM customer_admins WHERE id = :id UNION ALL "
          "SELECT 'support' FROM support_users WHERE id = :id UNION ALL "

@@ -1,12 +1,12 @@
 /* variants.c - SQL for the variants and their features. */
-#include "sqlite.h"
+#include "db.h"
 #include "store_variants.h"
 
 #include <string.h>
 
 static enum store_status load_features(struct store_conn *c, struct variant *v)
 {
-  sqlite3_stmt *s = db_stmt(c, "SELECT feature FROM variant_features WHERE variant_code = :code "
+  struct db_stmt *s = db_stmt(c, "SELECT feature FROM variant_features WHERE variant_code = :code "
                                "ORDER BY feature");
   if (!s)
     return STORE_ERROR;
@@ -19,19 +19,19 @@ static enum store_status load_features(struct store_conn *c, struct variant *v)
   return st == STORE_NOT_FOUND || st == STORE_OK ? STORE_OK : st;
 }
 
-static void read_row(sqlite3_stmt *s, struct variant *v)
+static void read_row(struct db_stmt *s, struct variant *v)
 {
   memset(v, 0, sizeof *v);
   db_col_text(s, 0, v->code, sizeof v->code);
   db_col_text(s, 1, v->name, sizeof v->name);
   db_col_text(s, 2, v->description, sizeof v->description);
-  v->rank = sqlite3_column_int(s, 3);
+  v->rank = db_col_int(s, 3);
 }
 
 enum store_status store_variants_list(struct store_conn *c, struct variant *out, size_t max,
                                       size_t *n)
 {
-  sqlite3_stmt *s = db_stmt(c, "SELECT code, name, description, rank FROM variants ORDER BY rank");
+  struct db_stmt *s = db_stmt(c, "SELECT code, name, description, rank FROM variants ORDER BY rank");
   if (!s)
     return STORE_ERROR;
   *n = 0;
@@ -49,7 +49,7 @@ enum store_status store_variants_list(struct store_conn *c, struct variant *out,
 
 enum store_status store_variant_get(struct store_conn *c, const char *code, struct variant *out)
 {
-  sqlite3_stmt *s =
+  struct db_stmt *s =
       db_stmt(c, "SELECT code, name, description, rank FROM variants WHERE code = :code");
   if (!s)
     return STORE_ERROR;

@@ -141,7 +141,6 @@ const W = {
   'collab.reminded': ['Påminnelsen är skickad.', 'The reminder is sent.'],
   'collab.withdraw': ['Dra tillbaka', 'Withdraw'],
   'collab.withdrawn': ['Inbjudan är tillbakadragen.', 'The invitation is withdrawn.'],
-  'collab.accept_by_link': ['Kunden har bjudit in byrån. Öppna länken i e-posten till {email}: där visas villkoren att godkänna.', 'The customer invited the office. Open the link in the e-mail to {email}: it shows the terms to accept.'],
   'collab.terms_title': ['Variant, betalare och period', 'Variant, payer and period'],
   'collab.change_variant': ['Byt variant', 'Change variant'],
   'collab.change_terms': ['Spara betalare och period', 'Save payer and period'],

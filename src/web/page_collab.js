@@ -101,10 +101,25 @@ function officeActions(who, c, etag, again, variants) {
   return out;
 }
 
-// A customer's invitation to the office: accepted through the link in the e-mail to the
-// office's address (the page there shows the terms to accept); declined here or there.
+// A customer's invitation to the office: accepted here (or through the e-mail's link) by
+// confirming the office's corporate ID and e-mail and accepting the terms' version in force;
+// or declined.
 function acceptSection(who, c, again) {
-  return section(t('inv.accept_title'), h('p', {}, t('collab.accept_by_link', { email: who.office.email })),
+  return section(t('inv.accept_title'), h('p', {}, t('inv.accept_text')),
+    facts([[t('inv.terms'), t('inv.terms_version', { v: c.terms_version })]]),
+    form([
+      field({ name: 'corporate_id', label: t('field.office_corporate_id'), required: true }),
+      field({ name: 'email', label: t('field.office_email'), type: 'email', required: true }),
+      field({ name: 'terms_version', label: t('inv.accept_terms', { v: c.terms_version }), type: 'checkbox', required: true }),
+    ], t('inv.accept'), async (v, f) => {
+      if (!v.terms_version) {
+        f.querySelector('[data-field="terms_version"] .field-error').textContent = t('inv.terms_needed');
+        return;
+      }
+      await post(`/v1/collaborations/${c.id}/accept`, { corporate_id: v.corporate_id, email: v.email,
+                                                         terms_version: c.terms_version });
+      again();
+    }, { label: t('inv.accept_title') }),
     reasonForm(c, 'decline', t('inv.decline'), t('inv.decline_title'), again));
 }
 

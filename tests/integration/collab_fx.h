@@ -10,7 +10,6 @@
 #include "secret.h"
 #include "util.h"
 
-#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <time.h>
@@ -134,35 +133,34 @@ struct cx_mail {
   json_t *data; /* owned; free with cx_mails_free */
 };
 
+struct cx_mails_acc {
+  struct cx_mail *out;
+  int n, max;
+};
+
+static inline void cx_mail_row(const char *const *col, void *arg)
+{
+  struct cx_mails_acc *acc = arg;
+  if (acc->n == acc->max)
+    return;
+  struct cx_mail *m = &acc->out[acc->n++];
+  snprintf(m->template_name, sizeof m->template_name, "%s", col[0]);
+  snprintf(m->recipient, sizeof m->recipient, "%s", col[1]);
+  snprintf(m->language, sizeof m->language, "%s", col[2]);
+  snprintf(m->status, sizeof m->status, "%s", col[3]);
+  m->data = json_loads(col[4], 0, NULL);
+  snprintf(m->message_id, sizeof m->message_id, "%s", col[5]);
+}
+
 /* The outbox rows of a collaboration, oldest first, into out[0..return). */
 static inline int cx_mails(struct server *s, const char *collab_id, struct cx_mail *out, int max)
 {
-  sqlite3 *db = NULL;
-  int n = 0;
-  if (sqlite3_open_v2(s->db, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-    sqlite3_close(db);
-    return -1;
-  }
-  sqlite3_busy_timeout(db, 5000);
-  sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(db,
-                         "SELECT template, recipient, language, status, data, message_id FROM outbox "
-                         "WHERE collaboration_id = ? ORDER BY created_at, rowid",
-                         -1, &st, NULL) == SQLITE_OK) {
-    sqlite3_bind_text(st, 1, collab_id, -1, SQLITE_TRANSIENT);
-    while (n < max && sqlite3_step(st) == SQLITE_ROW) {
-      struct cx_mail *m = &out[n++];
-      snprintf(m->template_name, sizeof m->template_name, "%s", sqlite3_column_text(st, 0));
-      snprintf(m->recipient, sizeof m->recipient, "%s", sqlite3_column_text(st, 1));
-      snprintf(m->language, sizeof m->language, "%s", sqlite3_column_text(st, 2));
-      snprintf(m->status, sizeof m->status, "%s", sqlite3_column_text(st, 3));
-      m->data = json_loads((const char *)sqlite3_column_text(st, 4), 0, NULL);
-      snprintf(m->message_id, sizeof m->message_id, "%s", sqlite3_column_text(st, 5));
-    }
-  }
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return n;
+  struct cx_mails_acc acc = {out, 0, max};
+  const char *params[] = {collab_id, NULL};
+  int rows = testdb_rows(s->db, "SELECT template, recipient, language, status, data, message_id "
+                                "FROM outbox WHERE collaboration_id = ? ORDER BY created_at, rowid",
+                         params, 6, cx_mail_row, &acc);
+  return rows < 0 ? -1 : acc.n;
 }
 
 static inline void cx_mails_free(struct cx_mail *m, int n)
@@ -222,41 +220,14 @@ static inline void cx_check_data_keys(const struct cx_mail *m, const char *const
 /* A number from a single-value SQL query with one text parameter (-1 on failure). */
 static inline long cx_count(struct server *s, const char *sql, const char *param)
 {
-  sqlite3 *db = NULL;
-  long n = -1;
-  if (sqlite3_open_v2(s->db, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
-    sqlite3_busy_timeout(db, 5000);
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
-      if (param)
-        sqlite3_bind_text(st, 1, param, -1, SQLITE_TRANSIENT);
-      if (sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int64(st, 0);
-    }
-    sqlite3_finalize(st);
-  }
-  sqlite3_close(db);
-  return n;
+  return (long)testdb_int(s->db, sql, param);
 }
 
 /* Runs one SQL statement with one text parameter on the server's database, as an operator
  * would (e.g. support changing a company's administrators); false on failure. */
 static inline bool cx_exec(struct server *s, const char *sql, const char *param)
 {
-  sqlite3 *db = NULL;
-  bool ok = false;
-  if (sqlite3_open_v2(s->db, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK) {
-    sqlite3_busy_timeout(db, 5000);
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
-      if (param)
-        sqlite3_bind_text(st, 1, param, -1, SQLITE_TRANSIENT);
-      ok = sqlite3_step(st) == SQLITE_DONE;
-    }
-    sqlite3_finalize(st);
-  }
-  sqlite3_close(db);
-  return ok;
+  return testdb_exec(s->db, sql, param);
 }
 
 /* The invitation link's token for the nonce in a mail's data, from the server's secret. */

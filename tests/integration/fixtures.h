@@ -4,6 +4,7 @@
 #define ADVISORD_TEST_FIXTURES_H
 
 #include "harness.h"
+#include "testdb.h"
 #include "testlib.h"
 
 #include <stdlib.h>
@@ -80,30 +81,11 @@ static inline void fx_support(struct server *s, const char *email, char *id, cha
   CHECK_INT(fx_admin(s, args, id, token), 0);
 }
 
-/* True when needle occurs anywhere in the bytes of the file (database, WAL, log). */
+/* True when needle occurs anywhere in the bytes of the file (a log, an e-mail); the stored
+ * data is searched with testdb_contains. */
 static inline bool fx_file_contains(const char *path, const char *needle)
 {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return false;
-  size_t n = strlen(needle), cap = 1 << 16, len = 0;
-  char *buf = malloc(cap);
-  bool found = false;
-  size_t got;
-  while (buf && (got = fread(buf + len, 1, cap - len, f)) > 0) {
-    len += got;
-    if (len == cap) {
-      char *nb = realloc(buf, cap *= 2);
-      if (!nb)
-        break;
-      buf = nb;
-    }
-  }
-  fclose(f);
-  for (size_t i = 0; buf && n && i + n <= len && !found; i++)
-    found = memcmp(buf + i, needle, n) == 0;
-  free(buf);
-  return found;
+  return test_file_contains(path, needle);
 }
 
 #endif

@@ -1,5 +1,6 @@
 /* harness.c - see harness.h. */
 #include "harness.h"
+#include "testdb.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -29,7 +30,7 @@ static void sleep_ms(long ms)
   nanosleep(&ts, NULL);
 }
 
-static char *slurp(const char *path)
+char *file_slurp(const char *path, size_t *len)
 {
   FILE *f = fopen(path, "rb");
   if (!f)
@@ -37,11 +38,14 @@ static char *slurp(const char *path)
   fseek(f, 0, SEEK_END);
   long n = ftell(f);
   fseek(f, 0, SEEK_SET);
-  char *buf = malloc((size_t)n + 1);
+  char *buf = n >= 0 ? malloc((size_t)n + 1) : NULL;
   size_t got = buf ? fread(buf, 1, (size_t)n, f) : 0;
   fclose(f);
-  if (buf)
+  if (buf) {
     buf[got] = '\0';
+    if (len)
+      *len = got;
+  }
   return buf;
 }
 
@@ -51,7 +55,9 @@ void server_start(struct server *s, const char *const *args, const char *const *
   snprintf(s->dir, sizeof s->dir, "/tmp/advisord-test-XXXXXX");
   if (!mkdtemp(s->dir))
     die("mkdtemp failed", strerror(errno));
-  snprintf(s->db, sizeof s->db, "%s/advisor.db", s->dir);
+  char file[300];
+  snprintf(file, sizeof file, "%s/advisor.db", s->dir);
+  testdb_new(s->db, sizeof s->db, file);
   snprintf(s->log, sizeof s->log, "%s/server.log", s->dir);
   char spool[300], secret[300];
   snprintf(spool, sizeof spool, "%s/mail", s->dir);
@@ -97,7 +103,7 @@ void server_start(struct server *s, const char *const *args, const char *const *
   s->pid = pid;
   /* 30 s (60 s under valgrind): an ASan build on a busy shared machine can be slow to start */
   for (int tries = 0; tries < (vg && *vg ? 2400 : 1200); tries++) {
-    char *log = slurp(s->log);
+    char *log = file_slurp(s->log, NULL);
     const char *at = log ? strstr(log, "\"event\":\"listening\"") : NULL;
     const char *p = at ? strstr(at, "\"port\":") : NULL;
     if (p) {
@@ -109,7 +115,7 @@ void server_start(struct server *s, const char *const *args, const char *const *
     free(log);
     int status;
     if (waitpid(pid, &status, WNOHANG) == pid) {
-      char *l = slurp(s->log);
+      char *l = file_slurp(s->log, NULL);
       fprintf(stderr, "%s\n", l ? l : "");
       free(l);
       die("advisord exited at start (log above)", s->dir);
@@ -121,7 +127,7 @@ void server_start(struct server *s, const char *const *args, const char *const *
 
 int server_log_count(const struct server *s, const char *needle)
 {
-  char *log = slurp(s->log);
+  char *log = file_slurp(s->log, NULL);
   int n = 0;
   for (const char *p = log ? strstr(log, needle) : NULL; p; p = strstr(p + 1, needle))
     n++;
@@ -140,11 +146,12 @@ int server_stop(struct server *s, bool keep)
     rc = status >= 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
   if (rc != 0) {
-    char *l = slurp(s->log);
+    char *l = file_slurp(s->log, NULL);
     fprintf(stderr, "advisord exited with %d; its log:\n%s\n", rc, l ? l : "");
     free(l);
   }
   if (!keep) {
+    testdb_drop(s->db);
     char cmd[400];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", s->dir);
     if (system(cmd) != 0)
@@ -393,7 +400,7 @@ int run_cli(struct server *s, const char *const *args, char **out)
   int status = -1;
   waitpid(pid, &status, 0);
   if (out)
-    *out = slurp(outfile);
+    *out = file_slurp(outfile, NULL);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 

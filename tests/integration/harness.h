@@ -6,13 +6,14 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 struct server {
   pid_t pid;
   int port;
   char dir[256];     /* temporary folder holding the database and the log */
-  char db[300];
+  char db[400];      /* the database's URL: a file in dir, or a PostgreSQL database (testdb.h) */
   char log[300];
   char base[64];     /* http://127.0.0.1:PORT */
 };
@@ -24,6 +25,10 @@ struct resp {
   char *headers;     /* raw header block, lower-cased names */
   json_t *json;      /* parsed body or NULL */
 };
+
+/* The whole file at path, NUL-terminated (malloc'd, the caller frees), or NULL; its length in
+ * *len when len is not NULL. */
+char *file_slurp(const char *path, size_t *len);
 
 /* Starts advisord with the given extra arguments (NULL-terminated, may be NULL) placed before
  * "serve"; extra environment "NAME=value" entries (NULL-terminated, may be NULL). Aborts the

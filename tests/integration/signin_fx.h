@@ -61,28 +61,23 @@ static inline void sx_qp_decode(char *t)
   *o = '\0';
 }
 
+/* testdb_rows callback: the first column into arg (FX_ID_LEN bytes). */
+static inline void sx_copy_first(const char *const *cols, void *arg)
+{
+  snprintf(arg, FX_ID_LEN, "%s", cols[0] ? cols[0] : "");
+}
+
 /* The newest e-mail of template to recipient as delivered to the spool, decoded, into text
  * (len bytes); waits up to 10 s for the mailer to deliver it. False when it did not. */
 static inline bool sx_mail_text_of(struct server *s, const char *template_name,
                                    const char *recipient, char *text, size_t len)
 {
   for (int tries = 0; tries < 400; tries++) {
-    sqlite3 *db = NULL;
     char id[FX_ID_LEN] = "";
-    if (sqlite3_open_v2(s->db, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
-      sqlite3_busy_timeout(db, 5000);
-      sqlite3_stmt *st = NULL;
-      if (sqlite3_prepare_v2(db, "SELECT id FROM outbox WHERE template = ? AND "
-                                 "lower(recipient) = lower(?) ORDER BY rowid DESC LIMIT 1",
-                             -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, template_name, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 2, recipient, -1, SQLITE_TRANSIENT);
-        if (sqlite3_step(st) == SQLITE_ROW)
-          snprintf(id, sizeof id, "%s", (const char *)sqlite3_column_text(st, 0));
-      }
-      sqlite3_finalize(st);
-    }
-    sqlite3_close(db);
+    const char *params[] = {template_name, recipient, NULL};
+    testdb_rows(s->db, "SELECT id FROM outbox WHERE template = ? AND "
+                       "lower(recipient) = lower(?) ORDER BY rowid DESC LIMIT 1",
+                params, 1, sx_copy_first, id);
     if (id[0]) {
       char path[400];
       snprintf(path, sizeof path, "%s/mail/%s.eml", s->dir, id);

@@ -296,6 +296,15 @@ static void way4_terms(void)
   CHECK(api(&s, "GET", path, NULL, NULL, &r));
   CHECK_STR(resp_str(&r, "terms_version"), "2026-11");
   resp_free(&r);
+  /* so does the collaboration, to the office's users while it is open (not to the customer) */
+  snprintf(path, sizeof path, "/v1/collaborations/%s", id);
+  CHECK(api(&s, "GET", path, tok_office, NULL, &r));
+  CHECK_STR(resp_str(&r, "terms_version"), "2026-11");
+  resp_free(&r);
+  CHECK(api(&s, "GET", path, tok_cadmin, NULL, &r));
+  CHECK_INT(r.status, 200);
+  CHECK(resp_str(&r, "terms_version") == NULL);
+  resp_free(&r);
   snprintf(path, sizeof path, "/v1/invitations/%s/accept", link);
   CHECK(cx_post(&s, path, NULL, &r,
                 "{\"corporate_id\":\"556036-0793\",\"email\":\"info@byra-ett.se\"}"));
@@ -313,6 +322,10 @@ static void way4_terms(void)
                 "\"terms_version\":\"2026-11\"}"));
   CHECK_INT(r.status, 200);
   CHECK_STR(resp_str(&r, "state"), "approved");
+  resp_free(&r);
+  snprintf(path, sizeof path, "/v1/collaborations/%s", id);
+  CHECK(api(&s, "GET", path, tok_office, NULL, &r));
+  CHECK(resp_str(&r, "terms_version") == NULL); /* accepted: nothing left to accept */
   resp_free(&r);
   snprintf(path, sizeof path, "/v1/collaborations/%s/events", id);
   CHECK(api(&s, "GET", path, tok_office, NULL, &r));

@@ -4,9 +4,9 @@
  * naming every field, nothing written), If-Match (412/428), Idempotency-Key (replay, 422,
  * 409), cursor pagination and the list filters. */
 #include "fixtures.h"
+#include "testdb.h"
 #include "util.h"
 
-#include <sqlite3.h>
 #include <stdarg.h>
 
 TEST_MAIN_DEFS
@@ -446,16 +446,12 @@ static void test_idempotency(const char *tok_a, const char *tok_b, const char *t
   call("GET", "/v1/me", tok_b, NULL, NULL, &me);
   snprintf(me_id, sizeof me_id, "%s", resp_str(&me, "id"));
   resp_free(&me);
-  sqlite3 *db = NULL;
-  CHECK(sqlite3_open(s.db, &db) == SQLITE_OK);
-  sqlite3_busy_timeout(db, 5000);
   char sql[512];
   snprintf(sql, sizeof sql,
            "INSERT INTO idempotency_keys (principal_id, key, fingerprint, state, created_ms) "
            "VALUES ('%s', 'slow-1', '%s', 'in_flight', %lld)", me_id, fp,
            (long long)util_now_ms());
-  CHECK(sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK);
-  sqlite3_close(db);
+  CHECK(testdb_exec(s.db, sql, NULL));
   const char *slow[] = {"Idempotency-Key: \"slow-1\"", NULL};
   struct resp busy;
   call("POST", "/v1/customers", tok_b, body3, slow, &busy);
@@ -557,10 +553,8 @@ int main(void)
 
   CHECK_INT(server_stop(&s, true), 0);
   const char *toks[] = {tok_a, tok_b, tok_limited, tok_cadmin, tok_support};
-  char wal[320];
-  snprintf(wal, sizeof wal, "%s-wal", s.db);
   for (size_t i = 0; i < 5; i++) {
-    CHECK_MSG(!fx_file_contains(s.db, toks[i]) && !fx_file_contains(wal, toks[i]),
+    CHECK_MSG(!testdb_contains(s.db, toks[i]),
               "token %zu in the database", i);
     CHECK_MSG(!fx_file_contains(s.log, toks[i]), "token %zu in the log", i);
   }

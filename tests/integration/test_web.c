@@ -16,28 +16,6 @@
 
 TEST_MAIN_DEFS
 
-/* The whole file at path (malloc'd, caller frees; NUL-terminated), its length in *len. */
-static char *slurp(const char *path, size_t *len)
-{
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *buf = malloc((size_t)n + 1);
-  if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-    free(buf);
-    buf = NULL;
-  }
-  fclose(f);
-  if (buf) {
-    buf[n] = '\0';
-    *len = (size_t)n;
-  }
-  return buf;
-}
-
 static const char *type_of(const char *name)
 {
   const char *dot = strrchr(name, '.');
@@ -56,7 +34,7 @@ static const char *type_of(const char *name)
 static void check_file(struct server *s, const char *path, const char *file, const char *type)
 {
   size_t len = 0;
-  char *want = slurp(file, &len);
+  char *want = file_slurp(file, &len);
   CHECK_MSG(want != NULL, "cannot read %s", file);
   struct resp r;
   CHECK(http_web(s, "GET", path, NULL, &r));
@@ -148,7 +126,7 @@ static void test_assets(struct server *s)
     const char *dot = strrchr(e->d_name, '.');
     if (dot && strcmp(dot, ".html") == 0) {
       size_t len;
-      char *html = slurp(file, &len);
+      char *html = file_slurp(file, &len);
       if (html)
         check_no_inline(e->d_name, html);
       free(html);
@@ -187,7 +165,7 @@ static void test_contract(struct server *s)
   snprintf(file, sizeof file, "%s/openapi.yaml", ADVISORD_SOURCE_DIR);
   check_file(s, "/openapi.yaml", file, "application/yaml");
   size_t len;
-  char *yaml = slurp(file, &len);
+  char *yaml = file_slurp(file, &len);
   struct resp r;
   CHECK(http_web(s, "GET", "/openapi.json", NULL, &r));
   CHECK_INT(r.status, 200);

@@ -3,11 +3,12 @@
  * token's hash, the history, lists with filters and a cursor, lapsed invitations, the
  * customer_open_collaborations view, the latest invitation e-mail's delivery state, what one
  * principal started in a window, another active collaboration of a company. */
-#include "sqlite.h"
+#include "db.h"
 #include "store_collab.h"
 #include "store_identity.h"
 #include "store_outbox.h"
 #include "store_register.h"
+#include "testdb.h"
 #include "testlib.h"
 #include "util.h"
 
@@ -119,8 +120,9 @@ int main(void)
   char dir[] = "/tmp/advisord-store-collab-XXXXXX";
   if (!mkdtemp(dir))
     return 1;
-  char path[256], why[256];
-  snprintf(path, sizeof path, "%s/t.db", dir);
+  char file[256], path[400], why[256];
+  snprintf(file, sizeof file, "%s/t.db", dir);
+  testdb_new(path, sizeof path, file);
   struct store *st = store_open(path, true, why, sizeof why);
   CHECK_MSG(st != NULL, "%s", why);
   if (!st)
@@ -324,6 +326,7 @@ int main(void)
   CHECK_STR(got.renewal_requested_at, "2027-01-01T00:00:00.000Z");
 
   store_close(st);
+  testdb_drop(path);
   char cmd[300];
   snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
   if (system(cmd) != 0)

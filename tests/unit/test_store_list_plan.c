@@ -13,8 +13,9 @@
  * list's statement is made for the filters given (store/collab_list.c) none does.
  * Plans do not depend on the bound values here: this SQLite has no STAT4 and the database no
  * ANALYZE statistics, so a statement is planned once at prepare; the plan printed is the server's. */
-#include "sqlite.h"
+#include "sqlite_engine.h"
 #include "store_collab.h"
+#include "testdb.h"
 #include "testlib.h"
 
 #include <stdbool.h>
@@ -88,6 +89,10 @@ struct plan_case {
 
 int main(void)
 {
+  if (testdb_pg()) {
+    printf("SQLite's query plans: not a PostgreSQL test\n");
+    return TESTDB_SKIP;
+  }
   char dir[] = "/tmp/advisord-list-plan-XXXXXX";
   if (!mkdtemp(dir))
     return 1;
@@ -99,7 +104,7 @@ int main(void)
     return TEST_REPORT();
   struct store_conn *c = store_conn(st);
   struct captured cap = {0};
-  sqlite3_trace_v2(c->db, SQLITE_TRACE_STMT, on_trace, &cap);
+  sqlite3_trace_v2(((struct sq_conn *)c)->db, SQLITE_TRACE_STMT, on_trace, &cap);
 
 #define SCOPES(label, office, company, scan)                                                  \
   {label, {.office_id = office, .company_id = company}, scan},                               \
@@ -131,7 +136,7 @@ int main(void)
     char plan[4096] = "";
     bool bad = false;
     for (int k = 0; k < cap.n; k++)
-      bad = plan_scans(c->db, cap.sql[k], plan, sizeof plan) || bad;
+      bad = plan_scans(((struct sq_conn *)c)->db, cap.sql[k], plan, sizeof plan) || bad;
     scanning += bad;
     printf("%s list, %s:\n%s", bad ? "SCANS" : "indexed", cases[i].name, plan);
     CHECK_MSG(bad == cases[i].known_scan, "%s: the plan %s", cases[i].name,
@@ -145,13 +150,13 @@ int main(void)
   CHECK_INT(store_collab_invitation_mail(c, CUSTOMER, &mail), STORE_NOT_FOUND);
   CHECK_INT(cap.n, 1);
   char plan[2048] = "";
-  bool bad = cap.n > 0 && plan_scans(c->db, cap.sql[0], plan, sizeof plan);
+  bool bad = cap.n > 0 && plan_scans(((struct sq_conn *)c)->db, cap.sql[0], plan, sizeof plan);
   printf("%s per-row invitation e-mail state:\n%s", bad ? "SCANS" : "indexed", plan);
   CHECK_MSG(!bad, "the invitation e-mail's query scans or sorts (above)");
   printf("%d of %zu list cases scan or sort the whole table\n", scanning,
          sizeof cases / sizeof cases[0]);
 
-  sqlite3_trace_v2(c->db, 0, NULL, NULL);
+  sqlite3_trace_v2(((struct sq_conn *)c)->db, 0, NULL, NULL);
   store_close(st);
   unlink(path);
   char side[300];

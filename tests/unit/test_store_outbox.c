@@ -1,6 +1,7 @@
 /* Store tests of the outbox on a temporary database: enqueue, the mailer's claim/lease/finish
  * cycle, support's list (paginated), get and retry, and the latest row of a collaboration. */
 #include "store_outbox.h"
+#include "testdb.h"
 #include "testlib.h"
 #include "util.h"
 
@@ -41,10 +42,11 @@ static void enqueue(struct store *st, struct enq *e)
 
 int main(void)
 {
-  char dir[] = "/tmp/advisord-outbox-XXXXXX", path[128], why[256];
+  char dir[] = "/tmp/advisord-outbox-XXXXXX", file[128], path[400], why[256];
   if (!mkdtemp(dir))
     return 2;
-  snprintf(path, sizeof path, "%s/t.db", dir);
+  snprintf(file, sizeof file, "%s/t.db", dir);
+  testdb_new(path, sizeof path, file);
   struct store *st = store_open(path, true, why, sizeof why);
   CHECK_MSG(st != NULL, "%s", why);
   if (!st)
@@ -183,6 +185,7 @@ int main(void)
 
   outbox_row_clear(&cl.row);
   store_close(st);
+  testdb_drop(path);
   char cmd[200];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
   CHECK(system(cmd) == 0);

@@ -254,6 +254,18 @@ test('a customer declines an invitation with a reason; the office sees it', asyn
   await page.goto(collabUrl);
   await page.locator('.facts .badge').filter({ hasText: 'Avböjd' }).waitFor();
   await page.locator('table.history').getByText('We keep our books ourselves this year').waitFor();
+  // the register's search: by name, and by corporate ID
+  await page.goto('/');
+  await page.getByLabel('Sök på namn eller organisationsnummer').fill('bygg');
+  await page.getByRole('button', { name: 'Sök', exact: true }).click();
+  await page.waitForURL(/\?q=bygg/);
+  await page.locator('tbody tr').first().waitFor();
+  assert.deepEqual(await page.locator('tbody tr td:first-child').allInnerTexts(), ['Bygg AB']);
+  await page.getByLabel('Sök på namn eller organisationsnummer').fill(state.companyId.slice(0, 6));
+  await page.getByRole('button', { name: 'Sök', exact: true }).click();
+  await page.waitForURL(/\?q=802002/);
+  await page.locator('tbody tr').first().waitFor();
+  assert.deepEqual(await page.locator('tbody tr td:first-child').allInnerTexts(), ['Kund AB (vår kund)']);
 });
 
 test('way 4: the customer administrator invites an office, which accepts and connects a task', async () => {
@@ -299,6 +311,8 @@ test('way 4: the customer administrator invites an office, which accepts and con
   await office.getByRole('button', { name: 'Connect and activate' }).click();
   await office.locator('.facts .badge').filter({ hasText: 'Active' }).waitFor();
   await office.locator('table.history').getByText('Accepted by the office').waitFor();
+  state.officeB = office;
+  state.officeBCollab = office.url();
 
   await admin.goto(adminCollab);
   await admin.locator('.facts .badge').filter({ hasText: 'Aktiv' }).waitFor();
@@ -324,7 +338,28 @@ test('the customer administrator ends a collaboration, choosing to keep the serv
   await accessible(admin, 'collaboration page, ended by the customer');
   await state.office.goto(state.collabUrl);
   await state.office.locator('.facts .badge').filter({ hasText: 'Avslutad' }).waitFor();
+});
+
+test('an office ends a collaboration; the administrator decides to deactivate the service', async () => {
+  const office = state.officeB;
+  await office.goto(state.officeBCollab);
+  await office.getByRole('form', { name: 'End the collaboration' }).getByRole('button', { name: 'End' }).click();
+  await office.locator('.facts .badge').filter({ hasText: 'Ended' }).waitFor();
+  await office.locator('dl.facts').getByText('The company has not decided yet').waitFor();
+  const admin = state.admin;
+  await admin.goto('/');
+  await admin.getByRole('link', { name: 'Byrå Två AB' }).click();
+  const decide = admin.getByRole('form', { name: 'Bestäm om tjänsten' });
+  await decide.getByLabel('Avaktivera tjänsten').check();
+  await accessible(admin, 'collaboration page, the service to decide');
+  await decide.getByRole('button', { name: 'Spara beslutet' }).click();
+  await admin.locator('dl.facts').getByText('Avaktiveras').waitFor();
+  await admin.locator('table.history').getByText('Beslut om tjänsten').waitFor();
+  await office.reload();
+  await office.locator('dl.facts').getByText('Deactivated').waitFor();
+  assert.deepEqual([...admin.errors, ...office.errors], []);
   await admin.context().close();
+  await office.context().close();
 });
 
 test('the language switch and the API documentation', async () => {

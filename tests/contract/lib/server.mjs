@@ -14,6 +14,15 @@ export class Server {
     this.extra = extra;
     this.dir = mkdtempSync(path.join(os.tmpdir(), 'advisord-contract-'));
     this.db = path.join(this.dir, 'advisor.db');
+    // On PostgreSQL (scripts/test.sh's second pass): a fresh database of the throwaway cluster
+    // whose "postgres" database ADVISORD_TEST_PG names, as tests/testdb.c makes one.
+    const pg = process.env.ADVISORD_TEST_PG;
+    if (pg) {
+      const name = `c${process.pid}_${Server.made = (Server.made || 0) + 1}`;
+      const r = spawnSync('psql', [pg, '-q', '-c', `CREATE DATABASE ${name}`], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`cannot create database ${name}: ${r.stderr}`);
+      this.db = pg.replace('/postgres?', `/${name}?`);
+    }
     this.spool = path.join(this.dir, 'mail');
     this.log = [];
     this.exited = null;

@@ -1,0 +1,254 @@
+/* db.c - the engine-neutral side of the store: store_open() picks the engine by the URL's
+ * scheme, the store's calls are dispatched to it, and every connection's prepared statements
+ * are cached here (keyed by the SQL literal's address). */
+#include "db.h"
+#include "log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct db_stmt {
+  const char *sql; /* the static SQL text; its address is the cache key */
+  const struct db_engine *eng;
+  void *h;         /* the engine's handle */
+};
+
+/* The engine for url and the part of it the engine opens: "postgresql://..." and
+ * "postgres://..." go to PostgreSQL whole, "sqlite:PATH" and a plain path to SQLite. */
+static const struct db_engine *engine_for(const char *url, const char **target)
+{
+  if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
+    *target = url;
+    return &db_engine_pg;
+  }
+  *target = strncmp(url, "sqlite:", 7) == 0 ? url + 7 : url;
+  return &db_engine_sqlite;
+}
+
+const char *store_url_file(const char *url)
+{
+  const char *target;
+  return engine_for(url, &target) == &db_engine_sqlite ? target : NULL;
+}
+
+struct store *store_open(const char *url, bool migrate, char *why, unsigned why_len)
+{
+  const char *target;
+  const struct db_engine *eng = engine_for(url, &target);
+  struct store *st = eng->open(target, why, why_len);
+  if (!st)
+    return NULL;
+  struct store_conn *c = store_conn(st);
+  if (!c) {
+    snprintf(why, why_len, "cannot open database %s", target);
+    store_close(st);
+    return NULL;
+  }
+  if (store_migrate_conn(c, migrate, why, why_len) != STORE_OK) {
+    store_close(st);
+    return NULL;
+  }
+  return st;
+}
+
+void store_close(struct store *st)
+{
+  if (st)
+    st->eng->close(st);
+}
+
+struct store_conn *store_conn(struct store *st) { return st->eng->conn(st); }
+void store_conn_release(struct store *st) { st->eng->conn_release(st); }
+
+enum store_status store_write(struct store *st, store_tx_fn fn, void *arg)
+{
+  return st->eng->run_tx(st, true, fn, arg);
+}
+
+enum store_status store_read(struct store *st, store_tx_fn fn, void *arg)
+{
+  return st->eng->run_tx(st, false, fn, arg);
+}
+
+void store_set_lock_waiters(struct store *st, unsigned n)
+{
+  if (st->eng->set_lock_waiters)
+    st->eng->set_lock_waiters(st, n);
+}
+
+const char *store_engine_name(const struct store *st) { return st->eng->name; }
+
+bool store_ping(struct store *st)
+{
+  struct store_conn *c = store_conn(st);
+  if (!c)
+    return false;
+  struct db_stmt *s = db_stmt(c, "SELECT count(*) FROM schema_migrations");
+  bool ok = db_step_row(c, s) == STORE_OK;
+  db_reset(s);
+  return ok;
+}
+
+void db_conn_forget_stmts(struct store_conn *c)
+{
+  for (size_t i = 0; i < c->n_slots; i++) {
+    c->eng->finalize(c->slots[i]->h);
+    free(c->slots[i]);
+  }
+  free(c->slots);
+  c->slots = NULL;
+  c->n_slots = c->cap_slots = 0;
+}
+
+struct db_stmt *db_stmt(struct store_conn *c, const char *sql)
+{
+  for (size_t i = 0; i < c->n_slots; i++)
+    if (c->slots[i]->sql == sql) {
+      c->eng->reset(c->slots[i]->h);
+      return c->slots[i];
+    }
+  if (c->n_slots == c->cap_slots) {
+    size_t cap = c->cap_slots ? 2 * c->cap_slots : 64;
+    struct db_stmt **ns = realloc(c->slots, cap * sizeof *ns);
+    if (!ns)
+      return NULL;
+    c->slots = ns;
+    c->cap_slots = cap;
+  }
+  struct db_stmt *s = malloc(sizeof *s);
+  if (!s)
+    return NULL;
+  *s = (struct db_stmt){sql, c->eng, c->eng->prepare(c, sql)};
+  if (!s->h) {
+    free(s);
+    return NULL;
+  }
+  return c->slots[c->n_slots++] = s;
+}
+
+void db_reset(struct db_stmt *st)
+{
+  if (st)
+    st->eng->reset(st->h);
+}
+
+enum store_status db_exec_stmt(struct store_conn *c, struct db_stmt *st)
+{
+  if (!st)
+    return STORE_ERROR;
+  enum store_status s = c->eng->step(c, st->h);
+  c->eng->reset(st->h);
+  return s == STORE_NOT_FOUND ? STORE_OK : s;
+}
+
+enum store_status db_step_row(struct store_conn *c, struct db_stmt *st)
+{
+  if (!st)
+    return STORE_ERROR;
+  enum store_status s = c->eng->step(c, st->h);
+  if (s != STORE_OK)
+    c->eng->reset(st->h);
+  return s;
+}
+
+enum store_status db_exec(struct store_conn *c, const char *sql) { return c->eng->exec(c, sql); }
+int db_changes(struct store_conn *c) { return c->eng->changes(c); }
+enum db_dialect db_dialect(struct store_conn *c) { return c->eng->dialect; }
+
+void db_bind_text(struct db_stmt *st, const char *name, const char *value)
+{
+  st->eng->bind_text(st->h, name, value);
+}
+
+void db_bind_int(struct db_stmt *st, const char *name, int64_t value)
+{
+  st->eng->bind_int(st->h, name, value);
+}
+
+void db_bind_null(struct db_stmt *st, const char *name) { st->eng->bind_null(st->h, name); }
+
+const char *db_col_str(struct db_stmt *st, int col) { return st->eng->col_str(st->h, col); }
+int64_t db_col_int64(struct db_stmt *st, int col) { return st->eng->col_int64(st->h, col); }
+int db_col_int(struct db_stmt *st, int col) { return (int)st->eng->col_int64(st->h, col); }
+bool db_col_null(struct db_stmt *st, int col) { return st->eng->col_null(st->h, col); }
+
+void db_col_text(struct db_stmt *st, int col, char *buf, size_t len)
+{
+  const char *t = db_col_str(st, col);
+  snprintf(buf, len, "%s", t ? t : "");
+}
+
+static void unlink_conn(struct db_threads *t, struct store_conn *c)
+{
+  pthread_mutex_lock(&t->mu);
+  for (struct store_conn **p = &t->conns; *p; p = &(*p)->next)
+    if (*p == c) {
+      *p = c->next;
+      break;
+    }
+  pthread_mutex_unlock(&t->mu);
+}
+
+/* pthread key destructor: runs when a thread that used the store exits. */
+static void thread_exit(void *arg)
+{
+  struct store_conn *c = arg;
+  unlink_conn(c->threads, c);
+  c->threads->close_fn(c);
+}
+
+void db_threads_init(struct db_threads *t, void (*close_fn)(struct store_conn *c))
+{
+  t->conns = NULL;
+  t->close_fn = close_fn;
+  pthread_mutex_init(&t->mu, NULL);
+  pthread_key_create(&t->key, thread_exit);
+}
+
+struct store_conn *db_threads_get(struct db_threads *t) { return pthread_getspecific(t->key); }
+
+void db_threads_keep(struct db_threads *t, struct store_conn *c)
+{
+  c->threads = t;
+  pthread_mutex_lock(&t->mu);
+  c->next = t->conns;
+  t->conns = c;
+  pthread_mutex_unlock(&t->mu);
+}
+
+bool db_threads_add(struct db_threads *t, struct store_conn *c)
+{
+  if (pthread_setspecific(t->key, c) != 0) {
+    t->close_fn(c);
+    return false;
+  }
+  db_threads_keep(t, c);
+  return true;
+}
+
+void db_threads_release(struct db_threads *t)
+{
+  struct store_conn *c = pthread_getspecific(t->key);
+  if (!c)
+    return;
+  pthread_setspecific(t->key, NULL);
+  unlink_conn(t, c);
+  t->close_fn(c);
+}
+
+void db_threads_close_all(struct db_threads *t)
+{
+  db_threads_release(t);
+  pthread_mutex_lock(&t->mu);
+  struct store_conn *left = t->conns;
+  t->conns = NULL;
+  pthread_mutex_unlock(&t->mu);
+  while (left) { /* threads that never exited (none in normal operation) */
+    struct store_conn *next = left->next;
+    t->close_fn(left);
+    left = next;
+  }
+  pthread_key_delete(t->key);
+  pthread_mutex_destroy(&t->mu);
+}
