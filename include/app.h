@@ -7,6 +7,7 @@
 #include "store.h"
 
 struct mailer; /* mailer.h */
+struct webhook_worker; /* webhook_worker.h */
 
 struct app {
   const struct config *cfg;
@@ -14,6 +15,8 @@ struct app {
   struct secret secret; /* loaded at start from cfg->secret_file */
   char public_url[512]; /* base of links in e-mails: cfg->public_url, or this server's own */
   struct mailer *mailer; /* delivers the outbox; mailer_wake(app->mailer) after enqueueing */
+  struct webhook_worker *webhooks; /* sends webhook deliveries; webhook_worker_wake() after
+                                      committing some (NULL: not running, e.g. admin commands) */
 };
 
 #endif

@@ -49,6 +49,11 @@ struct config {
   long mail_retry_max;    /* seconds */
   long mail_max_attempts; /* permanent failures stop after this many tries */
   long mail_workers;      /* deliveries at once */
+  long webhook_allow_private; /* 1: http:// and internal addresses allowed (development) */
+  long webhook_workers;   /* webhook deliveries at once */
+  long webhook_timeout;   /* seconds one webhook delivery may take */
+  long webhook_retry_min_ms, webhook_retry_max_ms; /* backoff bounds */
+  long webhook_give_up;   /* seconds before a delivery, or a failing endpoint, is given up */
 };
 
 enum config_result { CONFIG_OK, CONFIG_EXIT_OK, CONFIG_ERROR };

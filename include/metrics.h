@@ -40,6 +40,10 @@ void metrics_store_batch(void);
  * or "failed" (given up). */
 void metrics_mail(const char *outcome);
 
+/* One delivery attempt of a webhook event: "delivered", "retry" (tried again later) or
+ * "failed" (given up). */
+void metrics_webhook(const char *outcome);
+
 /* A failed guess was counted (bad bearer token, unknown invitation link, mismatching
  * acceptance), and one was answered 429 because its address must wait. */
 void metrics_guess(bool refused);

@@ -21,4 +21,12 @@ bool secret_load(const char *path, struct secret *out, char *why, size_t why_len
  * (>= SECRET_TOKEN_LEN bytes). */
 void secret_token(const struct secret *s, const char *purpose, const char *nonce, char *out);
 
+/* A webhook endpoint's signing secret: "whsec_" + secret_token(s, "webhook", nonce), into out
+ * (>= SECRET_WEBHOOK_LEN bytes). */
+#define SECRET_WEBHOOK_LEN 52
+void secret_webhook(const struct secret *s, const char *nonce, char *out);
+/* Lower-case hex HMAC-SHA256 of the concatenation a b c under key (a text) into out (>= 65
+ * bytes); "" when OpenSSL fails. */
+void secret_hmac_hex(const char *key, const char *a, const char *b, const char *c, char *out);
+
 #endif

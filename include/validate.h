@@ -10,7 +10,9 @@
 
 #include "http.h"
 
-enum field_type { FIELD_STRING, FIELD_INT, FIELD_BOOL, FIELD_OBJECT, FIELD_ENUM };
+/* FIELD_STRING_LIST: a JSON array of 1 to max (0: 100) strings, each checked as a FIELD_STRING
+ * (min_len, max_len, check); it fills a `json_t *` (borrowed from the body). */
+enum field_type { FIELD_STRING, FIELD_INT, FIELD_BOOL, FIELD_OBJECT, FIELD_ENUM, FIELD_STRING_LIST };
 
 /* A custom check on a string value; returns NULL when fine, else why it is not (static).
  * Ready-made ones: corporate_id_check (domain/corporate_id.h), contact_email_check and

@@ -30,7 +30,8 @@
   X(CAP_OUTBOX_MANAGE, "outbox.manage")                                                       \
   X(CAP_USERS_MANAGE, "users.manage")              /* office: full rights */                  \
   X(CAP_TOKENS_MANAGE, "tokens.manage")            /* office full rights; customer admin */   \
-  X(CAP_AUDIT_READ, "audit.read")                  /* office full rights; customer admin */
+  X(CAP_AUDIT_READ, "audit.read")                  /* office full rights; customer admin */  \
+  X(CAP_WEBHOOKS_MANAGE, "webhooks.manage")        /* office full rights; customer admin */
 
 enum capability {
 #define AUTHZ_ENUM(e, name) e,

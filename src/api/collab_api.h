@@ -9,16 +9,11 @@
 #include "api.h"
 #include "domain/collab.h"
 #include "service/collab.h"
+#include "service/collab_render.h"
 
-/* The collaboration as served to viewer (new reference); mail may be NULL (no invitation
- * e-mail). Only an office user sees the office's register name and the way-3 contact. */
-json_t *collab_json(const struct collab *co, const struct collab_mail_state *mail, int64_t now_ms,
-                    const struct principal *viewer);
 /* The invitation as its link shows it (new reference): what is proposed, by whom, until when,
  * and which answers the link can give now. */
 json_t *collab_invitation_json(const struct collab *co, int64_t now_ms);
-/* The event as served (new reference). */
-json_t *collab_event_json(const struct collab_event_rec *e);
 /* Replies status with out's collaboration, its ETag and, for a 201, its Location. */
 enum MHD_Result collab_reply(struct request *req, unsigned status,
                              const struct collab_outcome *out);

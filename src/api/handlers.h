@@ -44,6 +44,16 @@ enum MHD_Result api_users_get(struct request *req);
 enum MHD_Result api_users_patch(struct request *req);
 enum MHD_Result api_users_delete(struct request *req);
 
+/* webhooks.c: webhook endpoints and deliveries (office full rights, customer administrators) */
+enum MHD_Result api_webhooks_list(struct request *req);
+enum MHD_Result api_webhooks_create(struct request *req);
+enum MHD_Result api_webhooks_get(struct request *req);
+enum MHD_Result api_webhooks_patch(struct request *req);
+enum MHD_Result api_webhooks_delete(struct request *req);
+enum MHD_Result api_webhooks_rotate(struct request *req);
+enum MHD_Result api_webhooks_ping(struct request *req);
+enum MHD_Result api_webhooks_deliveries(struct request *req);
+enum MHD_Result api_webhooks_redeliver(struct request *req);
 /* api_tokens.c: API tokens (office full rights, customer administrators) */
 enum MHD_Result api_tokens_list(struct request *req);
 enum MHD_Result api_tokens_create(struct request *req);

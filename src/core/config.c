@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum opt_type { OPT_STR, OPT_LONG };
+enum opt_type { OPT_STR, OPT_LONG, OPT_FLAG }; /* OPT_FLAG: a long 0/1; the flag alone is 1 */
 
 struct option_def {
   const char *flag;
@@ -24,6 +24,9 @@ struct option_def {
   {flag, env, OPT_STR, offsetof(struct config, field), def, 0, 0, help}
 #define NUM(field, flag, env, def, lo, hi, help) \
   {flag, env, OPT_LONG, offsetof(struct config, field), def, lo, hi, help}
+
+#define FLAG(field, flag, env, help) \
+  {flag, env, OPT_FLAG, offsetof(struct config, field), "0", 0, 1, help}
 
 static const struct option_def options[] = {
     STR(bind, "--bind", "ADVISORD_BIND", "127.0.0.1", "IPv4 or IPv6 address to listen on"),
@@ -126,6 +129,20 @@ static const struct option_def options[] = {
         "tries before a permanently refused e-mail is marked failed"),
     NUM(mail_workers, "--mail-workers", "ADVISORD_MAIL_WORKERS", "4", 1, 64,
         "e-mails delivered at once (each over its own SMTP connection)"),
+    FLAG(webhook_allow_private, "--webhook-allow-private", "ADVISORD_WEBHOOK_ALLOW_PRIVATE",
+         "let webhooks call http:// URLs and private, loopback and link-local addresses "
+         "(development and tests only; set the variable to 1)"),
+    NUM(webhook_workers, "--webhook-workers", "ADVISORD_WEBHOOK_WORKERS", "2", 1, 16,
+        "webhook deliveries made at once"),
+    NUM(webhook_timeout, "--webhook-timeout", "ADVISORD_WEBHOOK_TIMEOUT", "10", 1, 60,
+        "seconds one webhook delivery may take (connecting included)"),
+    NUM(webhook_retry_min_ms, "--webhook-retry-min-ms", "ADVISORD_WEBHOOK_RETRY_MIN_MS", "30000",
+        10, 86400000, "milliseconds before the first retry of a failed webhook delivery"),
+    NUM(webhook_retry_max_ms, "--webhook-retry-max-ms", "ADVISORD_WEBHOOK_RETRY_MAX_MS",
+        "3600000", 10, 86400000, "longest wait between two tries of a webhook delivery (ms)"),
+    NUM(webhook_give_up, "--webhook-give-up", "ADVISORD_WEBHOOK_GIVE_UP", "259200", 1, 2592000,
+        "seconds a webhook delivery is retried, and an endpoint may fail, before giving up "
+        "(the endpoint is then disabled and its owner told)"),
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 
@@ -138,6 +155,16 @@ static int set_value(struct config *cfg, const struct option_def *o, const char 
     free(*s);
     *s = strdup(value);
     return *s ? 0 : -1;
+  }
+  if (o->type == OPT_FLAG) {
+    bool on = !strcmp(value, "1") || !strcmp(value, "true") || !strcmp(value, "yes");
+    if (!on && strcmp(value, "0") && strcmp(value, "false") && strcmp(value, "no") && *value) {
+      fprintf(stderr, "advisord: %s: invalid value '%s' for %s (1 or 0)\n", source, value,
+              o->flag);
+      return -1;
+    }
+    *(long *)field = on;
+    return 0;
   }
   char *end = NULL;
   errno = 0;
@@ -212,6 +239,8 @@ enum config_result config_load(struct config *cfg, int argc, char **argv, int *a
       fprintf(stderr, "advisord: unknown flag '%s' (see advisord --help)\n", arg);
       return CONFIG_ERROR;
     }
+    if (!value && o->type == OPT_FLAG)
+      value = "1";
     if (!value) {
       if (i + 1 >= argc) {
         fprintf(stderr, "advisord: %s needs a value (see advisord --help)\n", arg);
@@ -236,6 +265,11 @@ enum config_result config_load(struct config *cfg, int argc, char **argv, int *a
       strcmp(cfg->smtp_starttls, "required")) {
     fprintf(stderr, "advisord: --smtp-starttls must be off, try or required, not '%s'\n",
             cfg->smtp_starttls);
+    return CONFIG_ERROR;
+  }
+  if (cfg->webhook_retry_min_ms > cfg->webhook_retry_max_ms) {
+    fprintf(stderr, "advisord: --webhook-retry-min-ms (%ld) exceeds --webhook-retry-max-ms "
+            "(%ld)\n", cfg->webhook_retry_min_ms, cfg->webhook_retry_max_ms);
     return CONFIG_ERROR;
   }
   if (cfg->mail_retry_min > cfg->mail_retry_max) {

@@ -45,6 +45,7 @@ static struct {
   counter tx_retries[2];
   counter batches;
   counter mail[N_MAIL];
+  counter webhook[N_MAIL]; /* delivered, retry, failed: the same three outcomes */
   counter guesses_failed, guesses_refused;
   time_t started;
 } m;
@@ -111,6 +112,14 @@ void metrics_mail(const char *outcome)
   for (size_t i = 0; i < N_MAIL; i++)
     if (strcmp(mail_outcomes[i], outcome) == 0)
       add(&m.mail[i], 1);
+}
+
+void metrics_webhook(const char *outcome)
+{
+  static const char *const names[] = {"delivered", "retry", "failed"};
+  for (size_t i = 0; i < N_MAIL; i++)
+    if (strcmp(names[i], outcome) == 0)
+      add(&m.webhook[i], 1);
 }
 
 void metrics_guess(bool refused) { add(refused ? &m.guesses_refused : &m.guesses_failed, 1); }
@@ -223,4 +232,11 @@ void metrics_render(FILE *out)
   for (size_t i = 0; i < N_MAIL; i++)
     fprintf(out, "advisord_mail_deliveries_total{outcome=\"%s\"} %llu\n", mail_outcomes[i],
             (unsigned long long)get(&m.mail[i]));
+  static const char *const hook_outcomes[] = {"delivered", "retry", "failed"};
+  metrics_family(out, "advisord_webhook_deliveries_total", "counter",
+                 "Webhook delivery attempts, by outcome (retry: tried again later; failed: "
+                 "given up)");
+  for (size_t i = 0; i < N_MAIL; i++)
+    fprintf(out, "advisord_webhook_deliveries_total{outcome=\"%s\"} %llu\n", hook_outcomes[i],
+            (unsigned long long)get(&m.webhook[i]));
 }

@@ -9,6 +9,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -55,4 +56,31 @@ void secret_token(const struct secret *s, const char *purpose, const char *nonce
        (size_t)(ml < (int)sizeof msg ? ml : (int)sizeof msg - 1), mac, &n);
   util_base64url(mac, n, out);
   OPENSSL_cleanse(mac, sizeof mac);
+}
+
+void secret_webhook(const struct secret *s, const char *nonce, char *out)
+{
+  char token[SECRET_TOKEN_LEN];
+  secret_token(s, "webhook", nonce, token);
+  snprintf(out, SECRET_WEBHOOK_LEN, "whsec_%s", token);
+  OPENSSL_cleanse(token, sizeof token);
+}
+
+void secret_hmac_hex(const char *key, const char *a, const char *b, const char *c, char *out)
+{
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
+  unsigned char *msg = malloc(la + lb + lc + 1);
+  if (msg) {
+    memcpy(msg, a, la);
+    memcpy(msg + la, b, lb);
+    memcpy(msg + la + lb, c, lc);
+    if (!HMAC(EVP_sha256(), key, (int)strlen(key), msg, la + lb + lc, mac, &n))
+      n = 0;
+    free(msg);
+  }
+  for (unsigned i = 0; i < n; i++)
+    snprintf(out + 2 * i, 3, "%02x", mac[i]);
+  out[2 * n] = '\0';
 }

@@ -31,6 +31,7 @@ static bool office_user_may(enum office_role role, enum capability cap)
   case CAP_USERS_MANAGE:
   case CAP_TOKENS_MANAGE:
   case CAP_AUDIT_READ:
+  case CAP_WEBHOOKS_MANAGE:
     return role == OFFICE_ROLE_FULL;
   default:
     return false;
@@ -41,7 +42,7 @@ static bool customer_admin_may(enum capability cap)
 {
   return cap == CAP_COLLABORATIONS_READ || cap == CAP_COLLABORATIONS_APPROVE ||
          cap == CAP_COLLABORATIONS_END || cap == CAP_OFFICE_INVITE || cap == CAP_COMPANIES_READ ||
-         cap == CAP_TOKENS_MANAGE || cap == CAP_AUDIT_READ;
+         cap == CAP_TOKENS_MANAGE || cap == CAP_AUDIT_READ || cap == CAP_WEBHOOKS_MANAGE;
 }
 
 static bool support_may(enum capability cap)

@@ -115,6 +115,27 @@ static const char *type_name(enum field_type t)
   }
 }
 
+/* An array of 1 to max (0: 100) strings, each checked as a FIELD_STRING. */
+static void check_list(const struct field_spec *f, json_t *v, const char *prefix, json_t *errors)
+{
+  size_t max = f->max ? (size_t)f->max : 100, i;
+  json_t *item;
+  if (!json_is_array(v) || json_array_size(v) == 0 || json_array_size(v) > max) {
+    add_error(errors, prefix, f->name, "must be an array of 1 to %zu strings", max);
+    return;
+  }
+  json_array_foreach(v, i, item) {
+    char name[96];
+    snprintf(name, sizeof name, "%s[%zu]", f->name, i);
+    struct field_spec one = *f;
+    one.name = name;
+    if (!json_is_string(item))
+      add_error(errors, prefix, name, "must be a string");
+    else
+      check_string(&one, json_string_value(item), prefix, errors);
+  }
+}
+
 static void check_member(const struct field_spec *f, json_t *v, const char *prefix,
                          json_t *errors)
 {
@@ -153,6 +174,9 @@ static void check_member(const struct field_spec *f, json_t *v, const char *pref
       snprintf(sub, sizeof sub, "%s%s.", prefix, f->name);
       validate_object(v, f->fields, sub, errors);
     }
+    break;
+  case FIELD_STRING_LIST:
+    check_list(f, v, prefix, errors);
     break;
   }
 }
@@ -233,6 +257,9 @@ void validate_fill(json_t *obj, const struct field_spec *specs, void *out)
       break;
     case FIELD_OBJECT:
       validate_fill(v, f->fields, at);
+      break;
+    case FIELD_STRING_LIST:
+      *(json_t **)at = v;
       break;
     }
   }

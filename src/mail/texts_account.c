@@ -1,6 +1,7 @@
 /* texts_account.c - the e-mails about a person's own account (not about a collaboration):
  * the sign-in link and the invitation of a new office user, in Swedish and English (see
- * texts.h). Their link is {sign_in_link}. */
+ * texts.h). Their link is {sign_in_link}. Also the notice that a webhook endpoint was
+ * disabled because its receiver kept failing. */
 #include "texts.h"
 
 #define SV(subject, body) {subject, MAIL_GREETING_SV body MAIL_FOOTER_SV}
@@ -47,5 +48,21 @@ const struct mail_text_template mail_texts_account[] = {
         "ask for a new sign-in link with your e-mail address.\n\n"
         "{sign_in_link}\n\n"
         "If you do not know the office, you can ignore this message.\n")},
+    {"webhook_disabled",
+     {"webhook_id", "url", "failing_since", "last_error"},
+     SV("Din webhook till {url} har stängts av",
+        "Webhooken {webhook_id} till {url} har inte tagit emot några händelser sedan "
+        "{failing_since}, så advisord har stängt av den.\n\n"
+        "Senaste felet: {last_error}\n\n"
+        "Händelser som inte levererats finns kvar. När mottagaren fungerar igen slår du på "
+        "webhooken (PATCH /v1/webhooks/{webhook_id} med \"enabled\": true) och skickar om dem "
+        "som misslyckades.\n"),
+     EN("Your webhook to {url} has been disabled",
+        "The webhook {webhook_id} to {url} has not accepted any event since {failing_since}, "
+        "so advisord has disabled it.\n\n"
+        "Last error: {last_error}\n\n"
+        "Events not delivered are kept. Once the receiver works again, enable the webhook "
+        "(PATCH /v1/webhooks/{webhook_id} with \"enabled\": true) and redeliver those that "
+        "failed.\n")},
 };
 const size_t mail_texts_account_count = sizeof mail_texts_account / sizeof mail_texts_account[0];

@@ -3,6 +3,7 @@
 #include "log.h"
 #include "service/collab_service.h"
 #include "service/notify.h"
+#include "service/webhooks.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,8 @@ enum store_status collab_record(struct store_conn *c, const struct collab *co,
   }
   snprintf(e->details, sizeof e->details, "%s", text ? text : "{}");
   st = store_collab_event_add(c, e);
+  if (st == STORE_OK) /* the webhooks' deliveries of the event, in its transaction */
+    st = webhook_fan_out(c, co, e);
 cleanup:
   free(text);
   free(e);

@@ -5,6 +5,7 @@
 #include "collab_internal.h"
 #include "domain/etag.h"
 #include "mailer.h"
+#include "webhook_worker.h"
 #include "store_identity.h"
 #include "util.h"
 
@@ -209,6 +210,7 @@ enum store_status collab_op_exec(const struct app *app, const struct collab_acti
     refusal_clear(&op->rf);
     if (st == STORE_OK) {
       mailer_wake(app->mailer);
+      webhook_worker_wake(app->webhooks);
       out->co = op->co;
       if (in->caller)
         st = collab_outcome_mail(app, out);

@@ -4,6 +4,7 @@
 #include "collab_internal.h"
 #include "domain/dates.h"
 #include "mailer.h"
+#include "webhook_worker.h"
 #include "store_identity.h"
 #include "store_variants.h"
 #include "util.h"
@@ -148,6 +149,7 @@ enum store_status collab_run_start(const struct app *app, const struct collab_st
     refusal_clear(&s->rf); /* the store failed, whatever an earlier attempt had decided */
     if (st == STORE_OK) {
       mailer_wake(app->mailer);
+      webhook_worker_wake(app->webhooks);
       out->co = s->co;
       st = collab_outcome_mail(app, out);
     }

@@ -68,6 +68,8 @@ int main(void)
   metrics_connection_cut("something new");
   metrics_guess(false);
   metrics_guess(true);
+  metrics_webhook("delivered");
+  metrics_webhook("failed");
   char *t = render();
   LINE(t, "advisord_http_requests_total{method=\"GET\",route=\"/v1/things\",status=\"200\"} 3");
   LINE(t, "advisord_http_requests_total{method=\"POST\",route=\"/v1/things/{id}\",status=\"201\"} 1");
@@ -94,6 +96,9 @@ int main(void)
   LINE(t, "advisord_http_connections_cut_total{reason=\"head_timeout\"} 1");
   LINE(t, "advisord_http_connections_cut_total{reason=\"other\"} 1");
   LINE(t, "advisord_guesses_total{outcome=\"failed\"} 1");
+  LINE(t, "advisord_webhook_deliveries_total{outcome=\"delivered\"} 1");
+  LINE(t, "advisord_webhook_deliveries_total{outcome=\"failed\"} 1");
+  LINE(t, "advisord_webhook_deliveries_total{outcome=\"retry\"} 0");
   LINE(t, "advisord_guesses_total{outcome=\"refused\"} 1");
   LINE(t, "# TYPE advisord_http_request_duration_seconds histogram");
   free(t);

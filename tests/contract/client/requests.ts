@@ -79,6 +79,14 @@ send('removeUser', { path: { id } });
 send('createToken', { body: { name: 'Lönesystemet' } });
 send('createToken', { body: { name: 'Kvartal', expires_at: '2099-03-31T23:59:59Z' } });
 send('revokeToken', { path: { id } });
+send('createWebhook', { body: { url: 'https://example.com/hooks', events: ['*'] } });
+send('createWebhook', {
+  body: { url: 'https://example.com/hooks', events: ['collaboration.approved'], description: 'Praktik' },
+});
+send('patchWebhook', { path: { id }, body: { enabled: false } });
+send('rotateWebhookSecret', { path: { id } });
+send('pingWebhook', { path: { id } });
+send('redeliverWebhookDelivery', { path: { id, delivery_id: id } });
 
 // ---- (b) requests the server always refuses: none of these may compile ----
 // @ts-expect-error previewVariantChange: to
@@ -218,3 +226,12 @@ send('updateUser', { path: { id } });
 send('createToken', { body: { expires_at: '2099-03-31T23:59:59Z' } });
 // @ts-expect-error createToken: (no body)
 send('createToken', {});
+
+// @ts-expect-error createWebhook: url
+send('createWebhook', { body: { events: ['*'] } });
+// @ts-expect-error createWebhook: events
+send('createWebhook', { body: { url: 'https://example.com/hooks' } });
+// @ts-expect-error createWebhook: (no body)
+send('createWebhook', {});
+// @ts-expect-error patchWebhook: (no body)
+send('patchWebhook', { path: { id } });
