@@ -8,6 +8,9 @@
 
 extern const struct route api_routes[];
 extern const size_t api_routes_count;
+/* The route table of the --metrics-bind listener: GET /metrics, open to whoever reaches it. */
+extern const struct route api_metrics_routes[];
+extern const size_t api_metrics_routes_count;
 /* Path segments followed by a secret (invitation links): the access log never shows it. */
 extern const char *const api_secret_after_segments[];
 

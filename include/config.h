@@ -9,6 +9,7 @@
 
 struct config {
   char *bind;             /* address to listen on */
+  char *metrics_bind;     /* "ADDR:PORT" of a second listener serving only /metrics; "": none */
   long port;              /* 0 picks a free port */
   char *db;               /* SQLite database file */
   long threads;           /* HTTP worker threads */
@@ -29,6 +30,7 @@ struct config {
   char *cors_origins;     /* comma-separated allow-list of origins ("*" for any) */
   char *log_level;        /* debug|info|warn|error */
   char *log_format;       /* console (JSON lines + a plain start line) | json (JSON lines only) */
+  char *log_file;         /* JSON lines go here instead of stderr, reopened on SIGHUP; "": stderr */
   char *secret_file;      /* server secret (derives invitation tokens; never in the database) */
   long invitation_ttl;    /* seconds an invitation stays open */
   long reminder_interval; /* seconds between two reminders of one invitation */
@@ -64,7 +66,17 @@ enum config_result config_load(struct config *cfg, int argc, char **argv, int *a
 void config_free(struct config *cfg);
 /* Calls fn for every setting with its flag and environment variable (for tests and tools). */
 void config_each_option(void (*fn)(const char *flag, const char *env, void *arg), void *arg);
-/* Prints the usage text listing every flag and variable with its default. */
+/* One setting as --help, the man page and the example environment file show it. */
+struct config_setting {
+  const char *flag, *env, *def, *help;
+};
+/* Calls fn for every setting, in the table's order. */
+void config_each_setting(void (*fn)(const struct config_setting *s, void *arg), void *arg);
+/* config_doc.c: the same table written three ways, so they never disagree: the usage text of
+ * --help; the man page advisord(8) (--help-man, in roff); an example environment file with
+ * every variable and its default, commented out (--help-env). */
 void config_usage(FILE *out);
+void config_man(FILE *out);
+void config_env_example(FILE *out);
 
 #endif

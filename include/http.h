@@ -67,6 +67,7 @@ struct request {
   unsigned status;                 /* status sent, for the access log */
   enum err_code error;             /* the problem sent, ERR_NONE for a success */
   int64_t started_ms;
+  int64_t started_us;              /* the same moment in µs, for the latency histogram */
   const char *extra_names[HTTP_MAX_EXTRA_HEADERS];
   char *extra_values[HTTP_MAX_EXTRA_HEADERS];
   size_t n_extra;
@@ -99,6 +100,8 @@ struct http_options {
                                       path is never logged ("invitations") */
   http_authenticator authenticate;
   struct app *app;
+  bool metrics;                    /* count this server's requests and connections in
+                                      metrics.h (the main server; not the --metrics-bind one) */
 };
 
 struct http_server;
@@ -131,13 +134,21 @@ unsigned http_throttle(struct request *req, const char *key);
 /* ---- replies: each queues exactly one response and returns libmicrohttpd's result ---- */
 /* Adds a header to the coming reply (the value is copied). */
 void http_add_header(struct request *req, const char *name, const char *value);
-/* Sends body (reference stolen) as application/json. etag may be NULL. */
+/* Adds `Link: <path?query>; rel="next"` to the coming reply: this request's path and query
+ * with the argument name set to value (a list page's next cursor). */
+void http_link_next(struct request *req, const char *name, const char *value);
+/* Sends body (reference stolen) as application/json. etag may be NULL: a GET or HEAD answered
+ * 200 then gets a weak ETag of the body. A GET or HEAD whose If-None-Match names the ETag is
+ * answered 304 with the ETag and no body instead. */
 enum MHD_Result reply_json(struct request *req, unsigned status, json_t *body);
 enum MHD_Result reply_json_etag(struct request *req, unsigned status, json_t *body,
                                 const char *etag);
+/* Sends text (malloc'd, taken: freed by the library) of len bytes as content_type. */
+enum MHD_Result reply_text(struct request *req, unsigned status, const char *content_type,
+                           char *text, size_t len);
 /* Sends len bytes of data that outlive the server (a file built into the binary; not copied,
  * not freed) as content_type, with etag (may be NULL) and cache_control (NULL: no-store). A
- * 304 is sent with len 0. */
+ * GET or HEAD answered 200 whose If-None-Match names etag is answered 304 without a body. */
 enum MHD_Result reply_static(struct request *req, unsigned status, const void *data,
                              size_t len, const char *content_type, const char *etag,
                              const char *cache_control);

@@ -1,4 +1,5 @@
-/* log.h - structured logging: one JSON object per line on stderr. */
+/* log.h - structured logging: one JSON object per line on stderr, or in a file that stands in
+ * for stderr (--log-file) and is opened again on SIGHUP (after logrotate moved it). */
 #ifndef ADVISORD_LOG_H
 #define ADVISORD_LOG_H
 
@@ -8,6 +9,11 @@
 enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 
 void log_set_level(enum log_level min);
+/* From now on stderr (the log lines, and whatever else the process writes there) goes to the
+ * end of path, created 0640 when missing. Calling it again with the same path opens the file
+ * anew: a moved (rotated) file keeps what it has and new lines go to a new file at path.
+ * False with errno set when the file cannot be opened (stderr is unchanged). */
+bool log_to_file(const char *path);
 /* True when a line of this level is written (to skip building one that would not be). */
 bool log_enabled(enum log_level level);
 /* Writes {"ts","level","event", ...fields}. Steals the reference to fields (may be NULL). */

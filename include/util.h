@@ -16,6 +16,8 @@ void util_time_iso8601(time_t t, char *buf, size_t len);
 /* Current time in milliseconds since the epoch (wall clock) and a monotonic clock in ms. */
 int64_t util_now_ms(void);
 int64_t util_mono_ms(void);
+/* The monotonic clock in microseconds (request timing). */
+int64_t util_mono_us(void);
 
 /* A new random UUID in lower-case text form into buf (>= 37 bytes). */
 void util_uuid(char *buf);

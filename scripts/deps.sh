@@ -11,8 +11,10 @@ if [ "${1:-}" = "--test" ]; then
   # wrk runs the benchmark; clang-14 and its runtimes (libFuzzer, sanitizers) build
   # tests/fuzz; valgrind runs scripts/valgrind.sh.
   # chromium runs the web app's browser tests (tests/web, Playwright drives it).
+  # prometheus brings promtool, which checks GET /metrics (tests/integration/test_metrics.c).
   # postgresql-15: scripts/test.sh runs the suites again on a throwaway PostgreSQL cluster.
-  packages+=(python3-aiosmtpd wrk clang-14 libclang-rt-14-dev valgrind chromium postgresql-15)
+  packages+=(python3-aiosmtpd wrk clang-14 libclang-rt-14-dev valgrind chromium prometheus
+             postgresql-15)
 fi
 
 missing=()

@@ -9,6 +9,7 @@
 #include "log.h"
 #include "mail_transport.h"
 #include "mailer.h"
+#include "metrics_listener.h"
 #include "webhook_worker.h"
 #include "store.h"
 #include "version.h"
@@ -146,8 +147,8 @@ static const char *shell_word(const char *s, char *out, size_t len)
  * where it listens, where its data is, and the command that creates a first office. */
 static void say_hello(const struct config *cfg, unsigned port)
 {
-  if (strcmp(cfg->log_format, "console") != 0)
-    return;
+  if (strcmp(cfg->log_format, "console") != 0 || *cfg->log_file)
+    return; /* a log file holds JSON lines only */
   bool v6 = strchr(cfg->bind, ':') != NULL;
   char mail[600], url[512], prog[600], db[600], shown[512];
   db_for_log(cfg->db, shown, sizeof shown);
@@ -187,6 +188,18 @@ static unsigned fit_open_files(unsigned max_connections)
   return fit;
 }
 
+/* SIGHUP: the log file anew (logrotate moved the old one away); without one, nothing. */
+static void reopen_log(const struct config *cfg)
+{
+  if (!*cfg->log_file)
+    return;
+  if (log_to_file(cfg->log_file))
+    log_json(LOG_INFO, "log_reopened", json_pack("{s:s}", "file", cfg->log_file));
+  else /* the old file stays in use: lines are not lost */
+    log_json(LOG_ERROR, "log_reopen_failed",
+             json_pack("{s:s, s:s}", "file", cfg->log_file, "reason", strerror(errno)));
+}
+
 static int cmd_serve(const struct config *cfg, int argc, char **argv)
 {
   if (argc > 0) {
@@ -198,21 +211,36 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
   sigemptyset(&stop);
   sigaddset(&stop, SIGINT);
   sigaddset(&stop, SIGTERM);
+  sigaddset(&stop, SIGHUP); /* not a stop: the log file is opened again */
   pthread_sigmask(SIG_BLOCK, &stop, NULL);
   signal(SIGPIPE, SIG_IGN);
 
+  if (*cfg->log_file && (!make_parent(cfg->log_file) || !log_to_file(cfg->log_file))) {
+    fprintf(stderr, "advisord: cannot open the log file %s: %s\n", cfg->log_file,
+            strerror(errno));
+    return 1;
+  }
   struct store *st = open_store(cfg);
   if (!st)
     return 1;
+  int guard = admin_serve_guard(cfg->db); /* keeps `advisord restore` out while we run */
+  if (guard == -1) {
+    fprintf(stderr, "advisord: %s: %s\n", cfg->db,
+            errno == EWOULDBLOCK ? "a restore is running on this database" : strerror(errno));
+    store_close(st);
+    return 1;
+  }
   struct app app = {.cfg = cfg, .store = st};
   char why[512] = "";
   if (!make_parent(cfg->secret_file)) {
     store_close(st);
+    close(guard);
     return 1;
   }
   if (!secret_load(cfg->secret_file, &app.secret, why, sizeof why)) {
     fprintf(stderr, "advisord: %s\n", why);
     store_close(st);
+    close(guard);
     return 1;
   }
   public_url(cfg, app.public_url, sizeof app.public_url);
@@ -239,11 +267,13 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
       .secret_after = api_secret_after_segments,
       .authenticate = api_authenticate,
       .app = &app,
+      .metrics = true,
   };
   /* Keep one worker free for /healthz and reads while another process holds the write lock. */
   store_set_lock_waiters(st, opts.threads > 1 ? opts.threads - 1 : 1);
   if (!(app.mailer = mailer_start(&app))) {
     store_close(st);
+    close(guard);
     return 1;
   }
   if (!(app.webhooks = webhook_worker_start(&app))) {
@@ -256,14 +286,17 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
     webhook_worker_stop(app.webhooks);
     mailer_stop(app.mailer);
     store_close(st);
+    close(guard);
     return 1;
   }
-  struct http_server *srv = http_start(&opts);
-  if (!srv) {
+  struct http_server *srv = http_start(&opts), *metrics_srv = NULL;
+  if (!srv || !start_metrics_listener(cfg, &opts, &metrics_srv)) {
+    http_stop(srv, 0);
     collab_sweeper_stop(sweeper);
     webhook_worker_stop(app.webhooks);
     mailer_stop(app.mailer);
     store_close(st);
+    close(guard);
     return 1;
   }
   char db_shown[512];
@@ -275,14 +308,17 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
                      "version", ADVISORD_VERSION));
   say_hello(cfg, http_port(srv));
   int sig = 0;
-  sigwait(&stop, &sig);
+  while (sigwait(&stop, &sig) == 0 && sig == SIGHUP)
+    reopen_log(cfg);
   log_json(LOG_INFO, "stopping", json_pack("{s:s, s:i}", "signal", strsignal(sig),
                                            "drain_timeout_s", (int)cfg->drain_timeout));
+  http_stop(metrics_srv, 0);
   http_stop(srv, (unsigned)cfg->drain_timeout);
   collab_sweeper_stop(sweeper);
   webhook_worker_stop(app.webhooks);
   mailer_stop(app.mailer);
   store_close(st);
+  close(guard); /* after the store: closing it sooner would drop SQLite's POSIX locks */
   log_json(LOG_INFO, "stopped", NULL);
   return 0;
 }
@@ -301,6 +337,8 @@ static const struct command commands[] = {
     {"serve", cmd_serve},
     {"migrate", cmd_migrate},
     {"admin", cmd_admin},
+    {"backup", admin_backup},
+    {"restore", admin_restore},
 };
 
 int main(int argc, char **argv)

@@ -15,6 +15,9 @@ enum MHD_Result api_openapi_yaml(struct request *req);
 enum MHD_Result api_openapi_json(struct request *req);
 enum MHD_Result api_docs(struct request *req);
 
+/* metrics.c */
+enum MHD_Result api_metrics(struct request *req);
+
 /* variants.c */
 enum MHD_Result api_variants_list(struct request *req);
 enum MHD_Result api_variants_get(struct request *req);

@@ -120,8 +120,10 @@ enum MHD_Result api_page_reply(struct request *req, json_t *items, const char *c
   json_t *cursor = json_null();
   if (next) {
     char *text = api_cursor_encode(next, n);
-    if (text)
+    if (text) {
       cursor = json_string(text);
+      http_link_next(req, "cursor", text);
+    }
     free(text);
   }
   return reply_json(req, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor", cursor));

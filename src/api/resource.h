@@ -45,7 +45,8 @@ struct api_page {
  * is the extra row, so that the store's row callback can stop there. */
 bool api_page_add(struct api_page *p, json_t *item, const char *key0, const char *key1);
 /* Answers 200 {"items": items, "next_cursor": ...}, taking items. next_cursor holds the n
- * strings next[0..n) as a cursor; null when next is NULL (the last page). */
+ * strings next[0..n) as a cursor; null when next is NULL (the last page). When there is a next
+ * page, a Link header names it (rel="next": the same query with ?cursor=). */
 enum MHD_Result api_page_reply(struct request *req, json_t *items, const char *const *next,
                                size_t n);
 

@@ -11,6 +11,8 @@
 const struct route api_routes[] = {
     {"GET", "/healthz", api_healthz, PUBLIC, 0},
     {"GET", "/readyz", api_readyz, PUBLIC, 0},
+    /* Prometheus (metrics.c): support and administrators here; anyone on --metrics-bind */
+    {"GET", "/metrics", api_metrics, VENDOR, 0},
     /* the web app (web.c): its pages all answer the one shell, which reads the path */
     {"GET", "/", api_web_page, PUBLIC, 0},
     {"GET", "/sign-in", api_web_page, PUBLIC, 0},
@@ -117,5 +119,11 @@ const struct route api_routes[] = {
 };
 
 const size_t api_routes_count = sizeof api_routes / sizeof api_routes[0];
+
+/* The --metrics-bind listener serves this alone, to whoever reaches its address. */
+const struct route api_metrics_routes[] = {
+    {"GET", "/metrics", api_metrics, PUBLIC, 0},
+};
+const size_t api_metrics_routes_count = 1;
 
 const char *const api_secret_after_segments[] = {"invitations", NULL};

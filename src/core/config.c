@@ -31,6 +31,10 @@ struct option_def {
 static const struct option_def options[] = {
     STR(bind, "--bind", "ADVISORD_BIND", "127.0.0.1", "IPv4 or IPv6 address to listen on"),
     NUM(port, "--port", "ADVISORD_PORT", "8080", 0, 65535, "TCP port (0 picks a free one)"),
+    STR(metrics_bind, "--metrics-bind", "ADVISORD_METRICS_BIND", "",
+        "ADDR:PORT ([ADDR]:PORT for IPv6) of a second listener that serves only GET /metrics, "
+        "to anyone who reaches it (bind it to a private address); empty: none, and /metrics "
+        "on the main port answers only a support or admin token"),
     STR(db, "--db", "ADVISORD_DB", "var/advisor.db",
         "database: a SQLite file (a path or sqlite:PATH) or a postgresql:// URL"),
     NUM(threads, "--threads", "ADVISORD_THREADS", "0", 0, 256,
@@ -77,12 +81,16 @@ static const struct option_def options[] = {
     STR(cors_origins, "--cors-origins", "ADVISORD_CORS_ORIGINS", "",
         "comma-separated origins allowed by CORS (\"*\" for any; empty: none)"),
     STR(log_level, "--log-level", "ADVISORD_LOG_LEVEL", "info", "debug, info, warn or error"),
+    STR(log_file, "--log-file", "ADVISORD_LOG_FILE", "",
+        "file the server's log lines go to instead of stderr (appended; opened again on "
+        "SIGHUP, so logrotate can move it away; empty: stderr)"),
     STR(log_format, "--log-format", "ADVISORD_LOG_FORMAT", "console",
         "console: JSON log lines plus, at start, one plain line saying where the server "
         "listens, where its data is and what to run next; json: JSON log lines only"),
     STR(secret_file, "--secret-file", "ADVISORD_SECRET_FILE", "var/secret.key",
-        "file with the server's secret key (made on first start; keep it out of backups of "
-        "the database)"),
+        "file with the server's secret key (made on first start; back it up, but apart from "
+        "the database: without it open invitation links stop working, and with both anyone "
+        "can make them)"),
     NUM(invitation_ttl, "--invitation-ttl", "ADVISORD_INVITATION_TTL", "2592000", 1, 315360000,
         "seconds an invitation stays open before it expires"),
     NUM(reminder_interval, "--reminder-interval", "ADVISORD_REMINDER_INTERVAL", "3600", 0,
@@ -176,22 +184,13 @@ void config_each_option(void (*fn)(const char *flag, const char *env, void *arg)
     fn(options[i].flag, options[i].env, arg);
 }
 
-void config_usage(FILE *out)
+void config_each_setting(void (*fn)(const struct config_setting *s, void *arg), void *arg)
 {
-  fprintf(out,
-          "Usage: advisord [flags] [command]\n\n"
-          "Commands:\n"
-          "  serve      run the HTTP server (the default)\n"
-          "  migrate    apply database migrations and exit\n"
-          "  admin ...  create offices, users, companies, customer administrators, support\n"
-          "             (advisord admin --help lists them)\n\n"
-          "Flags (each also read from its environment variable; a flag wins):\n");
   for (size_t i = 0; i < N_OPTIONS; i++) {
-    const struct option_def *o = &options[i];
-    fprintf(out, "  %-20s %-26s %s (default: \"%s\")\n", o->flag, o->env, o->help, o->def);
+    struct config_setting cs = {options[i].flag, options[i].env, options[i].def,
+                                options[i].help};
+    fn(&cs, arg);
   }
-  fprintf(out, "  %-20s %-26s %s\n", "--help", "", "show this text and exit");
-  fprintf(out, "  %-20s %-26s %s\n", "--version", "", "show the version and exit");
 }
 
 static const struct option_def *find_flag(const char *arg, const char **inline_value)
@@ -222,6 +221,10 @@ enum config_result config_load(struct config *cfg, int argc, char **argv, int *a
     const char *arg = argv[i];
     if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
       config_usage(stdout);
+      return CONFIG_EXIT_OK;
+    }
+    if (strcmp(arg, "--help-man") == 0 || strcmp(arg, "--help-env") == 0) {
+      (arg[7] == 'm' ? config_man : config_env_example)(stdout);
       return CONFIG_EXIT_OK;
     }
     if (strcmp(arg, "--version") == 0) {

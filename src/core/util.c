@@ -36,6 +36,13 @@ int64_t util_mono_ms(void)
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+int64_t util_mono_us(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 void util_uuid(char *buf)
 {
   /* A version 7 UUID (RFC 9562): 48 bits of Unix time in milliseconds, then 74 random bits

@@ -3,6 +3,7 @@
  * pressure at each new connection. See conn_watch.h for the rules. */
 #include "conn_watch.h"
 #include "log.h"
+#include "metrics.h"
 #include "util.h"
 
 #include <arpa/inet.h>
@@ -55,6 +56,8 @@ static void cut(struct conn_watch *w, struct slot *s, const char *why, int64_t n
   s->cut = true;
   w->live--;
   w->cuts++;
+  if (w->o.metrics)
+    metrics_connection_cut(why);
   /* logged first, so that the line is there by the time the client sees the close */
   log_json(LOG_INFO, "connection_cut",
            json_pack("{s:s, s:s, s:s, s:I, s:I}", "reason", why, "client", s->ip, "phase",
@@ -153,6 +156,8 @@ void conn_watch_notify(void *cls, struct MHD_Connection *conn, void **socket_con
       s->since_ms = now;
       set_addr(s, conn);
       w->live++;
+      if (w->o.metrics)
+        metrics_connection_opened();
       *socket_context = s;
       make_room(w, s, now);
       if (w->draining)
@@ -164,6 +169,8 @@ void conn_watch_notify(void *cls, struct MHD_Connection *conn, void **socket_con
     struct slot *s = *socket_context;
     if (!s->cut)
       w->live--;
+    if (w->o.metrics)
+      metrics_connection_closed();
     s->used = false;
     s->next_free = w->free_head;
     w->free_head = (unsigned)(s - w->slots);

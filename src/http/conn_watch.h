@@ -26,6 +26,7 @@ struct conn_watch_options {
   unsigned head_timeout_ms;
   unsigned idle_timeout_ms;
   unsigned body_min_rate; /* bytes per second; 0: no minimum */
+  bool metrics;           /* count connections opened, closed and cut in metrics.h */
 };
 
 struct conn_watch;

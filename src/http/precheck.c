@@ -2,6 +2,7 @@
  * a wrong method or type, a missing or bad credential, and a client that keeps guessing. */
 #include "router.h"
 #include "server_internal.h"
+#include "metrics.h"
 #include "util.h"
 
 #include <netinet/in.h>
@@ -108,6 +109,7 @@ static enum MHD_Result too_many(struct request *req, unsigned wait_s)
   char v[16];
   snprintf(v, sizeof v, "%u", wait_s ? wait_s : 1);
   http_add_header(req, MHD_HTTP_HEADER_RETRY_AFTER, v);
+  metrics_guess(true);
   return reply_problem(req, ERR_RATE_LIMITED,
                        "Too many failed attempts from your address; try again in %s seconds", v);
 }
@@ -120,6 +122,7 @@ void guess_count(struct request *req, struct http_server *srv)
   unsigned char key[GUESS_KEY_MAX];
   size_t n = guess_key(req, key);
   guess_limit_fail(srv->guesses, key, n, util_mono_ms());
+  metrics_guess(false);
 }
 
 /* Authentication for a route that needs it. A bad token shown by an address that must wait
@@ -135,6 +138,7 @@ static bool check_auth(struct request *req, struct http_server *srv, enum MHD_Re
     int64_t now = util_mono_ms();
     bool waiting = guess_limit_wait(srv->guesses, key, n, now) > 0;
     unsigned wait_s = guess_limit_fail(srv->guesses, key, n, now);
+    metrics_guess(false);
     if (waiting) {
       *result = too_many(req, wait_s);
       return true;

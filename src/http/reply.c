@@ -1,5 +1,7 @@
 /* reply.c - the one way responses leave the server: serialize, set the common headers
- * (Content-Type, X-Request-Id, CORS, ETag, extras), queue, release. */
+ * (Content-Type, X-Request-Id, Cache-Control, CORS, ETag, extras), queue, release. A GET answered
+ * 200 always has an ETag (the resource's version when the handler gives one, else a weak tag of
+ * the body), and If-None-Match naming it turns the answer into 304 without a body. */
 #include "http.h"
 #include "log.h"
 #include "util.h"
@@ -37,7 +39,7 @@ static enum MHD_Result queue_response(struct request *req, unsigned status,
   if (req->cors_origin) {
     MHD_add_response_header(resp, "Access-Control-Allow-Origin", req->cors_origin);
     MHD_add_response_header(resp, "Access-Control-Expose-Headers",
-                            "ETag, Location, X-Request-Id, Retry-After, Idempotency-Replayed");
+                            "ETag, Link, Location, X-Request-Id, Retry-After, Idempotency-Replayed");
     MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Origin");
   }
   for (size_t i = 0; i < req->n_extra; i++)
@@ -47,6 +49,38 @@ static enum MHD_Result queue_response(struct request *req, unsigned status,
   enum MHD_Result r = MHD_queue_response(req->conn, status, resp);
   MHD_destroy_response(resp);
   return r;
+}
+
+/* True when the If-None-Match list h names etag (RFC 9110 13.1.2: weak comparison, so W/ on
+ * either side is ignored) or is "*". */
+static bool none_match(const char *h, const char *etag)
+{
+  if (strncmp(etag, "W/", 2) == 0)
+    etag += 2;
+  size_t wl = strlen(etag);
+  for (const char *p = h; *p;) {
+    while (*p == ' ' || *p == ',' || *p == '\t')
+      p++;
+    if (*p == '*')
+      return true;
+    if (strncmp(p, "W/", 2) == 0)
+      p += 2;
+    const char *e = p;
+    while (*e && *e != ',')
+      e++;
+    const char *t = e;
+    while (t > p && (t[-1] == ' ' || t[-1] == '\t'))
+      t--;
+    if ((size_t)(t - p) == wl && strncmp(p, etag, wl) == 0)
+      return true;
+    p = e;
+  }
+  return false;
+}
+
+static bool is_read(const struct request *req)
+{
+  return strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0;
 }
 
 static enum MHD_Result queue(struct request *req, unsigned status, char *text, size_t len,
@@ -65,6 +99,9 @@ enum MHD_Result reply_static(struct request *req, unsigned status, const void *d
                              size_t len, const char *content_type, const char *etag,
                              const char *cache_control)
 {
+  const char *inm = http_header(req, MHD_HTTP_HEADER_IF_NONE_MATCH);
+  if (status == 200 && etag && inm && is_read(req) && none_match(inm, etag))
+    status = 304, len = 0; /* the client has it: the tag again, no body */
   /* PERSISTENT: the library neither copies nor frees it (the data lives in the binary). */
   struct MHD_Response *resp =
       MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_PERSISTENT);
@@ -85,6 +122,20 @@ static enum MHD_Result send_json(struct request *req, unsigned status, json_t *b
             req->request_id);
     return queue(req, 500, NULL, 0, NULL, NULL);
   }
+  char weak[48];
+  if (status == 200 && is_read(req)) {
+    if (!etag) { /* no version to name: a digest of what is sent (weak: same meaning) */
+      char hex[65];
+      util_sha256_hex(text, hex);
+      snprintf(weak, sizeof weak, "W/\"%.32s\"", hex);
+      etag = weak;
+    }
+    const char *inm = http_header(req, "If-None-Match");
+    if (inm && none_match(inm, etag)) {
+      free(text);
+      return queue(req, 304, NULL, 0, NULL, etag);
+    }
+  }
   return queue(req, status, text, strlen(text), content_type, etag);
 }
 
@@ -97,6 +148,12 @@ enum MHD_Result reply_json_etag(struct request *req, unsigned status, json_t *bo
 enum MHD_Result reply_json(struct request *req, unsigned status, json_t *body)
 {
   return send_json(req, status, body, "application/json", NULL);
+}
+
+enum MHD_Result reply_text(struct request *req, unsigned status, const char *content_type,
+                           char *text, size_t len)
+{
+  return queue(req, status, text, len, content_type, NULL);
 }
 
 enum MHD_Result reply_empty(struct request *req, unsigned status)

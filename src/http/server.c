@@ -3,6 +3,7 @@
  * access_log.c, deadlines for slow clients in conn_watch.c). */
 #include "access_log.h"
 #include "log.h"
+#include "metrics.h"
 #include "server_internal.h"
 #include "util.h"
 
@@ -159,6 +160,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     req->method = method;
     req->version = version;
     req->started_ms = util_mono_ms();
+    req->started_us = util_mono_us();
     req->path = strdup(url);
     if (!req->path)
       return MHD_NO;
@@ -206,6 +208,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
   if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && !req->status)
     req->status = 499; /* client went away or the server stopped before a reply */
   access_log_write(req, srv->opts.secret_after);
+  if (srv->opts.metrics)
+    metrics_request(req->route ? (size_t)(req->route - srv->opts.routes) : SIZE_MAX,
+                    req->status, util_mono_us() - req->started_us);
   json_decref(req->json);
   for (size_t i = 0; i < req->n_extra; i++)
     free(req->extra_values[i]);
@@ -244,6 +249,14 @@ static bool make_addr(const char *bind, uint16_t port, struct sockaddr_storage *
   return false;
 }
 
+/* The labels of route i for metrics_init: the table is static, so its strings live on. */
+static void route_name(size_t i, void *arg, const char **method, const char **pattern)
+{
+  const struct route *routes = arg;
+  *method = routes[i].method;
+  *pattern = routes[i].pattern;
+}
+
 static void server_limits_free(struct http_server *srv)
 {
   guess_limit_free(srv->guesses);
@@ -268,7 +281,12 @@ struct http_server *http_start(const struct http_options *opts)
       .head_timeout_ms = opts->head_timeout_s * 1000,
       .idle_timeout_ms = opts->conn_timeout_s * 1000,
       .body_min_rate = opts->body_min_rate,
+      .metrics = opts->metrics,
   };
+  if (opts->metrics && !metrics_init(opts->n_routes, route_name, (void *)opts->routes)) {
+    free(srv);
+    return NULL;
+  }
   srv->watch = conn_watch_start(&wo);
   srv->guesses = guess_limit_new(opts->guess_limit, opts->guess_forget_s);
   srv->throttle_keys = guess_limit_new(opts->throttle_per_key, opts->throttle_forget_s);

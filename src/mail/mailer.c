@@ -15,6 +15,7 @@
 #include "mail_transport.h"
 #include "store_outbox.h"
 #include "store_variants.h"
+#include "metrics.h"
 #include "util.h"
 
 #include <curl/curl.h>
@@ -185,6 +186,9 @@ static void deliver(struct mailer *m, struct outbox_row *row)
   f.decision = mail_retry_decide(&m->policy, cls, attempts, random_u32(), &delay);
   f.next_at = util_now_ms() + delay;
   finish(m, &f);
+  metrics_mail(f.decision == MAIL_MARK_SENT     ? "sent"
+               : f.decision == MAIL_MARK_FAILED ? "failed"
+                                                : "retry");
   if (f.decision == MAIL_MARK_SENT)
     log_json(LOG_INFO, "mail_sent",
              json_pack("{s:s, s:s, s:s, s:i}", "outbox_id", row->id, "template",

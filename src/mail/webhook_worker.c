@@ -12,6 +12,7 @@
 #include "domain/webhook.h"
 #include "log.h"
 #include "mailer.h"
+#include "metrics.h"
 #include "store_outbox.h"
 #include "store_webhooks.h"
 #include "util.h"
@@ -220,6 +221,7 @@ static void deliver(struct webhook_worker *w, struct webhook_delivery *d, struct
     f.next_at = f.now + webhook_backoff_ms(attempts, w->app->cfg->webhook_retry_min_ms,
                                            w->app->cfg->webhook_retry_max_ms, random_u32());
   finish(w, finish_tx, &f, d->id);
+  metrics_webhook(f.outcome == WEBHOOK_DELIVERED ? "delivered" : f.next_at ? "retry" : "failed");
   log_json(f.outcome == WEBHOOK_DELIVERED ? LOG_INFO : LOG_WARN,
            f.outcome == WEBHOOK_DELIVERED ? "webhook_delivered"
            : f.next_at                     ? "webhook_retry"

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "metrics.h"
 #include "migrations.h"
 #include "store.h"
 
@@ -49,6 +50,15 @@ void db_col_text(struct db_stmt *st, int col, char *buf, size_t len);
 /* Rows changed by the last statement on c. */
 int db_changes(struct store_conn *c);
 enum db_dialect db_dialect(struct store_conn *c);
+
+/* How a transaction that ended with s counts in metrics.h (both engines). */
+static inline enum metrics_tx db_tx_outcome(enum store_status s)
+{
+  return s == STORE_OK      ? METRICS_TX_COMMITTED
+         : s == STORE_BUSY  ? METRICS_TX_BUSY
+         : s == STORE_ERROR ? METRICS_TX_ERROR
+                            : METRICS_TX_ROLLED_BACK; /* the work said no (not found, abort) */
+}
 
 /* migrate.c: brings the schema of c's database up to date (or only checks it). */
 enum store_status store_migrate_conn(struct store_conn *c, bool apply, char *why, unsigned len);

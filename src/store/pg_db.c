@@ -142,7 +142,8 @@ static enum store_status pgs_run_tx(struct store *base, bool write, store_tx_fn 
   if (!c)
     return STORE_ERROR;
   enum store_status s = STORE_BUSY;
-  for (int attempt = 0; attempt < TX_ATTEMPTS; attempt++) {
+  int attempt;
+  for (attempt = 0; attempt < TX_ATTEMPTS; attempt++) {
     if (attempt)
       backoff(attempt);
     c->retry = false;
@@ -169,6 +170,9 @@ static enum store_status pgs_run_tx(struct store *base, bool write, store_tx_fn 
     c->retry = false;
     s = STORE_BUSY;
   }
+  /* the loop breaks on the try that ends it; run to the end, it made TX_ATTEMPTS tries */
+  metrics_store_retries(write, attempt < TX_ATTEMPTS ? (unsigned)attempt : TX_ATTEMPTS - 1u);
+  metrics_store_tx(write, db_tx_outcome(s));
   return s;
 }
 

@@ -115,8 +115,9 @@ static void wait_start(struct sq_conn *c)
 static enum store_status begin_tx(struct sq_conn *c, const char *begin)
 {
   enum store_status s = STORE_BUSY;
+  int attempt;
   /* A wait cut short is not tried again: its thread is wanted elsewhere. */
-  for (int attempt = 0; attempt < TX_ATTEMPTS && s == STORE_BUSY && !c->cut_short; attempt++) {
+  for (attempt = 0; attempt < TX_ATTEMPTS && s == STORE_BUSY && !c->cut_short; attempt++) {
     if (attempt)
       backoff(attempt);
     if (attempt && util_mono_ms() >= c->deadline_ms)
@@ -126,6 +127,8 @@ static enum store_status begin_tx(struct sq_conn *c, const char *begin)
     c->in_begin = false;
     waiter_give_back(c);
   }
+  if (attempt > 1)
+    metrics_store_retries(begin[5] == ' ', (unsigned)(attempt - 1));
   return s;
 }
 
@@ -186,6 +189,7 @@ static void run_batch(struct sq_store *st, struct write_job *batch, unsigned n)
       j->status = s;
     return;
   }
+  metrics_store_batch();
   bool any = false, lost = false;
   for (struct write_job *j = batch; j; j = j->next) {
     if (lost) { /* SQLite rolled the whole transaction back (I/O error, disk full) */
@@ -283,6 +287,7 @@ enum store_status sq_write(struct sq_store *st, store_tx_fn fn, void *arg)
     }
   }
   pthread_mutex_unlock(&st->mu);
+  metrics_store_tx(true, db_tx_outcome(j.status));
   return j.status;
 }
 
@@ -309,6 +314,7 @@ enum store_status sq_read(struct sq_store *st, store_tx_fn fn, void *arg)
   c->in_tx = false;
   if (s == STORE_BUSY)
     note_busy(c);
+  metrics_store_tx(false, db_tx_outcome(s));
   return s;
 }
 

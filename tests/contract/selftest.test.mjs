@@ -30,10 +30,13 @@ function problem(status, code) {
   return { type: `urn:advisord:problem:${code}`, title: 'T', status, detail: 'd', code, instance: '/x', request_id: 'selftest' };
 }
 
+// A GET answered 200 carries its ETag and Cache-Control (openapi.yaml requires both).
+const READ = { etag: 'W/"5b1d0c4e"', 'cache-control': 'no-store' };
 const GOOD = [
-  ex('GET', '/healthz', 200, { status: 'ok' }),
-  ex('HEAD', '/healthz', 200, undefined),
-  ex('GET', '/v1/variants/smart', 200, VARIANT),
+  ex('GET', '/healthz', 200, { status: 'ok' }, 'application/json', READ),
+  ex('HEAD', '/healthz', 200, undefined, 'application/json', READ),
+  ex('GET', '/v1/variants/smart', 200, VARIANT, 'application/json', READ),
+  ex('GET', '/v1/variants/smart', 304, undefined, null, READ),
   ex('GET', '/v1/variants/gold', 404, problem(404, 'not_found'), 'application/problem+json'),
   ex('POST', '/v1/variant-changes/preview', 200, PREVIEW, 'application/json; charset=utf-8'),
   ex('POST', '/v1/variant-changes/preview', 400, { ...problem(400, 'validation_failed'), errors: [{ field: 'to', message: 'm' }] }, 'application/problem+json'),
@@ -128,7 +131,8 @@ test('every exchange of the real trace, doctored, is caught', (t) => {
     const variants = [];
     variants.push(['status 299', { ...e, status: 299 }]);
     if (e.response_headers['content-type']) {
-      variants.push(['Content-Type text/plain', { ...e, response_headers: { ...e.response_headers, 'content-type': 'text/plain' } }]);
+      // a type no operation documents (text/plain is GET /metrics's own)
+      variants.push(['Content-Type application/x-undocumented', { ...e, response_headers: { ...e.response_headers, 'content-type': 'application/x-undocumented' } }]);
     }
     const documented = spec.responseFor(m.operation, e.status)?.response;
     for (const [name, raw] of Object.entries(documented?.headers ?? {})) {

@@ -1,7 +1,8 @@
 /* Integration test of guessing: failed bearer tokens, invitation links and office acceptances
  * from one client address are answered 429 with a growing Retry-After once --guess-limit (3
- * here) is reached, and served again when the wait is over; other addresses, and a valid bearer
- * token from the same address, are not affected. Addresses are 127.0.0.x (all loopback). */
+ * here) is reached, and served again when the wait is over (tokens and links: the limit
+ * reached and lifted); other addresses, and a valid bearer token from the same address, are
+ * not affected. Addresses are 127.0.0.x (all loopback). */
 #include "collab_fx.h"
 #include "rawclient.h"
 
@@ -74,11 +75,20 @@ static void links(void)
     snprintf(path, sizeof path, "/v1/invitations/NoSuchLinkToken%dxxxxxxxxxxxxxxxxxxxxxxxxxx", i);
     CHECK_INT(from(c, "GET", path, NULL, NULL, reply, sizeof reply), 404);
   }
-  check_429(reply, from(c, "GET", path, NULL, NULL, reply, sizeof reply));
+  int wait = check_429(reply, from(c, "GET", path, NULL, NULL, reply, sizeof reply));
   CHECK_INT(from(c, "GET", "/v1/me", tok_office, NULL, reply, sizeof reply), 200);
   CHECK_INT(from("127.0.0.7", "GET", path, NULL, NULL, reply, sizeof reply), 404);
-  fprintf(stderr, "guessing, invitation links: 3 x 404, then 429; the same address with a "
-                  "valid bearer token 200, another address 404\n");
+  /* the limit lifts: once the wait is over the link is looked up again (404), and the next
+   * failure waits longer */
+  CHECK_INT(from(c, "GET", path, NULL, NULL, reply, sizeof reply), 429);
+  sleep((unsigned)wait);
+  usleep(100 * 1000);
+  CHECK_INT(from(c, "GET", path, NULL, NULL, reply, sizeof reply), 404);
+  int again = check_429(reply, from(c, "GET", path, NULL, NULL, reply, sizeof reply));
+  CHECK_MSG(again > wait, "Retry-After %d then %d: not growing", wait, again);
+  fprintf(stderr, "guessing, invitation links: 3 x 404, then 429 Retry-After %d s; the same "
+                  "address with a valid bearer token 200, another address 404; after %d s 404 "
+                  "again, then 429 Retry-After %d s\n", wait, wait, again);
 }
 
 /* Way 4: the company (a subscriber) invites the office; the invitation's id and link token. */
