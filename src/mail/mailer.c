@@ -17,6 +17,7 @@
 #include "store_variants.h"
 #include "metrics.h"
 #include "util.h"
+#include "worker_pool.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -32,16 +33,9 @@
 #define LEASE_MARGIN_MS 30000
 #define FINISH_TRIES 5
 
-#define MAX_WORKERS 64
-
 struct mailer {
   struct app *app;
-  pthread_t threads[MAX_WORKERS];
-  unsigned n_threads;
-  pthread_mutex_t mu;
-  pthread_cond_t cond;
-  unsigned long wakes; /* counts mailer_wake calls: each worker notices every one */
-  atomic_bool stop;
+  struct worker_pool pool;
   struct mail_retry_policy policy;
   struct mail_smtp_settings smtp;
   char from_addr[256];
@@ -54,27 +48,6 @@ static uint32_t random_u32(void)
   if (RAND_bytes((unsigned char *)&r, sizeof r) != 1)
     r = (uint32_t)util_mono_ms() * 2654435761u;
   return r;
-}
-
-/* Waits until a wake-up after *seen, stop or ms milliseconds have passed. */
-static void sleep_for(struct mailer *m, unsigned long *seen, int64_t ms)
-{
-  if (ms <= 0)
-    return;
-  struct timespec until;
-  clock_gettime(CLOCK_MONOTONIC, &until);
-  until.tv_sec += ms / 1000;
-  until.tv_nsec += (ms % 1000) * 1000000L;
-  if (until.tv_nsec >= 1000000000L) {
-    until.tv_sec++;
-    until.tv_nsec -= 1000000000L;
-  }
-  pthread_mutex_lock(&m->mu);
-  while (m->wakes == *seen && !atomic_load(&m->stop))
-    if (pthread_cond_timedwait(&m->cond, &m->mu, &until) == ETIMEDOUT)
-      break;
-  *seen = m->wakes;
-  pthread_mutex_unlock(&m->mu);
 }
 
 struct claim_arg {
@@ -166,7 +139,7 @@ static void deliver(struct mailer *m, struct outbox_row *row)
     cls = MAIL_UNSENDABLE;
     snprintf(d.detail, sizeof d.detail, "cannot build the message: %s", why);
   } else if (m->smtp.url) {
-    mail_smtp_send(&m->smtp, m->from_addr, row->recipient, msg, &m->stop, &d);
+    mail_smtp_send(&m->smtp, m->from_addr, row->recipient, msg, &m->pool.stop, &d);
     cls = mail_retry_classify(d.curl_code, d.smtp_code);
   } else {
     bool ok = mail_spool_write(m->app->cfg->mail_spool, row->id, msg, d.detail, sizeof d.detail);
@@ -206,7 +179,7 @@ static void *run(void *arg)
   struct mailer *m = arg;
   struct outbox_row row = {0};
   unsigned long seen = 0;
-  while (!atomic_load(&m->stop)) {
+  while (!worker_pool_stopping(&m->pool)) {
     struct claim_arg a = {util_now_ms(), m->lease_ms, &row};
     enum store_status st = store_write(m->app->store, claim_tx, &a);
     if (st == STORE_OK) {
@@ -215,14 +188,14 @@ static void *run(void *arg)
       continue;
     }
     if (st != STORE_NOT_FOUND) {
-      sleep_for(m, &seen, STORE_PAUSE_MS);
+      worker_pool_sleep(&m->pool, &seen, STORE_PAUSE_MS);
       continue;
     }
     int64_t due = 0, wait = POLL_MS;
     struct store_conn *c = store_conn(m->app->store);
     if (c && store_outbox_next_due(c, &due) == STORE_OK && due - util_now_ms() < wait)
       wait = due - util_now_ms();
-    sleep_for(m, &seen, wait);
+    worker_pool_sleep(&m->pool, &seen, wait);
   }
   outbox_row_clear(&row);
   store_conn_release(m->app->store);
@@ -236,7 +209,6 @@ struct mailer *mailer_start(struct app *app)
   if (!m)
     return NULL;
   m->app = app;
-  atomic_init(&m->stop, false);
   m->policy = (struct mail_retry_policy){cfg->mail_retry_min * 1000, cfg->mail_retry_max * 1000,
                                          (int)cfg->mail_max_attempts};
   m->lease_ms = cfg->smtp_timeout * 1000 + LEASE_MARGIN_MS;
@@ -256,22 +228,13 @@ struct mailer *mailer_start(struct app *app)
       return NULL;
     }
   }
-  pthread_mutex_init(&m->mu, NULL);
-  pthread_condattr_t ca;
-  pthread_condattr_init(&ca);
-  pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-  pthread_cond_init(&m->cond, &ca);
-  pthread_condattr_destroy(&ca);
-  unsigned want = cfg->mail_workers < 1 ? 1 : cfg->mail_workers > MAX_WORKERS
-                                                  ? MAX_WORKERS : (unsigned)cfg->mail_workers;
-  while (m->n_threads < want && pthread_create(&m->threads[m->n_threads], NULL, run, m) == 0)
-    m->n_threads++;
-  if (m->n_threads < want)
-    log_msg(LOG_WARN, "mailer_workers", "started %u of %u mail workers", m->n_threads, want);
-  if (m->n_threads == 0) {
+  unsigned want = cfg->mail_workers < 1 ? 1 : (unsigned)cfg->mail_workers;
+  unsigned started = worker_pool_start(&m->pool, want, run, m);
+  if (started < want)
+    log_msg(LOG_WARN, "mailer_workers", "started %u of %u mail workers", started, want);
+  if (started == 0) {
     log_msg(LOG_ERROR, "mailer_not_started", "cannot start the mailer thread");
-    pthread_cond_destroy(&m->cond);
-    pthread_mutex_destroy(&m->mu);
+    worker_pool_stop(&m->pool);
     if (m->smtp.url)
       curl_global_cleanup();
     free(m);
@@ -286,9 +249,9 @@ struct mailer *mailer_start(struct app *app)
                            (cfg->smtp_user && *cfg->smtp_user) || strcmp(url, m->smtp.url) != 0,
                            "retry_min_s", (int)cfg->mail_retry_min, "retry_max_s",
                            (int)cfg->mail_retry_max, "max_attempts", (int)cfg->mail_max_attempts,
-                           "workers", (int)m->n_threads)
+                           "workers", (int)started)
                : json_pack("{s:s, s:s, s:i}", "transport", "spool", "spool", cfg->mail_spool,
-                           "workers", (int)m->n_threads));
+                           "workers", (int)started));
   return m;
 }
 
@@ -296,22 +259,14 @@ void mailer_wake(struct mailer *m)
 {
   if (!m)
     return;
-  pthread_mutex_lock(&m->mu);
-  m->wakes++;
-  pthread_cond_broadcast(&m->cond);
-  pthread_mutex_unlock(&m->mu);
+  worker_pool_wake(&m->pool);
 }
 
 void mailer_stop(struct mailer *m)
 {
   if (!m)
     return;
-  atomic_store(&m->stop, true);
-  mailer_wake(m);
-  for (unsigned i = 0; i < m->n_threads; i++)
-    pthread_join(m->threads[i], NULL);
-  pthread_cond_destroy(&m->cond);
-  pthread_mutex_destroy(&m->mu);
+  worker_pool_stop(&m->pool);
   if (m->smtp.url)
     curl_global_cleanup();
   free(m);

@@ -16,6 +16,7 @@
 #include "store_outbox.h"
 #include "store_webhooks.h"
 #include "util.h"
+#include "worker_pool.h"
 #include "webhook_send.h"
 
 #include <curl/curl.h>
@@ -33,38 +34,12 @@
 #define STORE_PAUSE_MS 1000
 #define LEASE_MARGIN_MS 5000
 #define FINISH_TRIES 5
-#define MAX_WORKERS 16
 
 struct webhook_worker {
   struct app *app;
-  pthread_t threads[MAX_WORKERS];
-  unsigned n_threads;
-  pthread_mutex_t mu;
-  pthread_cond_t cond;
-  unsigned long wakes;
-  atomic_bool stop;
+  struct worker_pool pool;
   int64_t lease_ms, give_up_ms;
 };
-
-static void sleep_for(struct webhook_worker *w, unsigned long *seen, int64_t ms)
-{
-  if (ms <= 0)
-    return;
-  struct timespec until;
-  clock_gettime(CLOCK_MONOTONIC, &until);
-  until.tv_sec += ms / 1000;
-  until.tv_nsec += (ms % 1000) * 1000000L;
-  if (until.tv_nsec >= 1000000000L) {
-    until.tv_sec++;
-    until.tv_nsec -= 1000000000L;
-  }
-  pthread_mutex_lock(&w->mu);
-  while (w->wakes == *seen && !atomic_load(&w->stop))
-    if (pthread_cond_timedwait(&w->cond, &w->mu, &until) == ETIMEDOUT)
-      break;
-  *seen = w->wakes;
-  pthread_mutex_unlock(&w->mu);
-}
 
 struct claim_arg {
   int64_t now, lease;
@@ -197,7 +172,7 @@ static void deliver(struct webhook_worker *w, struct webhook_delivery *d, struct
   struct webhook_request rq = {.url = hook->url, .event_id = d->event_id, .payload = d->payload,
                                .timeout_s = w->app->cfg->webhook_timeout,
                                .allow_private = w->app->cfg->webhook_allow_private != 0,
-                               .stop = &w->stop};
+                               .stop = &w->pool.stop};
   secret_webhook(&w->app->secret, hook->secret_nonce, cur);
   rq.secrets[0] = cur;
   if (hook->old_secret_nonce[0] && hook->old_valid_until_ms > util_now_ms()) {
@@ -241,7 +216,7 @@ static void *run(void *arg)
   struct webhook_delivery d = {0};
   struct webhook *hook = malloc(sizeof *hook);
   unsigned long seen = 0;
-  while (hook && !atomic_load(&w->stop)) {
+  while (hook && !worker_pool_stopping(&w->pool)) {
     struct claim_arg a = {util_now_ms(), w->lease_ms, &d, hook};
     enum store_status st = store_write(w->app->store, claim_tx, &a);
     if (st == STORE_OK) {
@@ -249,14 +224,14 @@ static void *run(void *arg)
       continue;
     }
     if (st != STORE_NOT_FOUND) {
-      sleep_for(w, &seen, STORE_PAUSE_MS);
+      worker_pool_sleep(&w->pool, &seen, STORE_PAUSE_MS);
       continue;
     }
     int64_t due = 0, wait = POLL_MS;
     struct store_conn *c = store_conn(w->app->store);
     if (c && store_webhook_next_due(c, &due) == STORE_OK && due - util_now_ms() < wait)
       wait = due - util_now_ms();
-    sleep_for(w, &seen, wait);
+    worker_pool_sleep(&w->pool, &seen, wait);
   }
   free(d.payload);
   free(hook);
@@ -270,7 +245,6 @@ struct webhook_worker *webhook_worker_start(struct app *app)
   if (!w)
     return NULL;
   w->app = app;
-  atomic_init(&w->stop, false);
   w->lease_ms = app->cfg->webhook_timeout * 1000 + LEASE_MARGIN_MS;
   w->give_up_ms = app->cfg->webhook_give_up * 1000;
   if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
@@ -278,19 +252,8 @@ struct webhook_worker *webhook_worker_start(struct app *app)
     free(w);
     return NULL;
   }
-  pthread_mutex_init(&w->mu, NULL);
-  pthread_condattr_t ca;
-  pthread_condattr_init(&ca);
-  pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-  pthread_cond_init(&w->cond, &ca);
-  pthread_condattr_destroy(&ca);
-  unsigned n = (unsigned)app->cfg->webhook_workers;
-  for (unsigned i = 0; i < n && i < MAX_WORKERS; i++) {
-    if (pthread_create(&w->threads[i], NULL, run, w) != 0)
-      break;
-    w->n_threads++;
-  }
-  if (w->n_threads == 0) {
+  unsigned started = worker_pool_start(&w->pool, (unsigned)app->cfg->webhook_workers, run, w);
+  if (started == 0) {
     log_msg(LOG_ERROR, "webhooks_not_started", "no webhook worker thread could be started");
     webhook_worker_stop(w);
     return NULL;
@@ -302,22 +265,14 @@ void webhook_worker_wake(struct webhook_worker *w)
 {
   if (!w)
     return;
-  pthread_mutex_lock(&w->mu);
-  w->wakes++;
-  pthread_cond_broadcast(&w->cond);
-  pthread_mutex_unlock(&w->mu);
+  worker_pool_wake(&w->pool);
 }
 
 void webhook_worker_stop(struct webhook_worker *w)
 {
   if (!w)
     return;
-  atomic_store(&w->stop, true);
-  webhook_worker_wake(w);
-  for (unsigned i = 0; i < w->n_threads; i++)
-    pthread_join(w->threads[i], NULL);
-  pthread_cond_destroy(&w->cond);
-  pthread_mutex_destroy(&w->mu);
+  worker_pool_stop(&w->pool);
   curl_global_cleanup();
   free(w);
 }
