@@ -10,28 +10,37 @@ void etag_of(int64_t version, char *out, size_t len)
   snprintf(out, len, "\"%" PRId64 "\"", version);
 }
 
-enum if_match etag_if_match(const char *h, int64_t version)
+bool etag_list_has(const char *h, const char *etag, bool weak)
 {
-  if (!h)
-    return IF_MATCH_ABSENT;
-  char want[32];
-  etag_of(version, want, sizeof want);
-  size_t wl = strlen(want);
+  if (weak && strncmp(etag, "W/", 2) == 0)
+    etag += 2;
+  size_t wl = strlen(etag);
   for (const char *p = h; *p;) {
     while (*p == ' ' || *p == ',' || *p == '\t')
       p++;
     if (*p == '*')
-      return IF_MATCH_OK;
+      return true;
+    if (weak && strncmp(p, "W/", 2) == 0)
+      p += 2;
     const char *e = p;
     while (*e && *e != ',')
       e++;
     const char *t = e;
     while (t > p && (t[-1] == ' ' || t[-1] == '\t'))
       t--;
-    /* If-Match uses the strong comparison: a weak tag never matches. */
-    if ((size_t)(t - p) == wl && strncmp(p, want, wl) == 0)
-      return IF_MATCH_OK;
+    if ((size_t)(t - p) == wl && strncmp(p, etag, wl) == 0)
+      return true;
     p = e;
   }
-  return IF_MATCH_FAILED;
+  return false;
+}
+
+enum if_match etag_if_match(const char *h, int64_t version)
+{
+  if (!h)
+    return IF_MATCH_ABSENT;
+  char want[32];
+  etag_of(version, want, sizeof want);
+  /* If-Match uses the strong comparison: a weak tag never matches. */
+  return etag_list_has(h, want, false) ? IF_MATCH_OK : IF_MATCH_FAILED;
 }

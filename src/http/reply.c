@@ -2,6 +2,7 @@
  * (Content-Type, X-Request-Id, Cache-Control, CORS, ETag, extras), queue, release. A GET answered
  * 200 always has an ETag (the resource's version when the handler gives one, else a weak tag of
  * the body), and If-None-Match naming it turns the answer into 304 without a body. */
+#include "domain/etag.h"
 #include "http.h"
 #include "log.h"
 #include "util.h"
@@ -51,33 +52,6 @@ static enum MHD_Result queue_response(struct request *req, unsigned status,
   return r;
 }
 
-/* True when the If-None-Match list h names etag (RFC 9110 13.1.2: weak comparison, so W/ on
- * either side is ignored) or is "*". */
-static bool none_match(const char *h, const char *etag)
-{
-  if (strncmp(etag, "W/", 2) == 0)
-    etag += 2;
-  size_t wl = strlen(etag);
-  for (const char *p = h; *p;) {
-    while (*p == ' ' || *p == ',' || *p == '\t')
-      p++;
-    if (*p == '*')
-      return true;
-    if (strncmp(p, "W/", 2) == 0)
-      p += 2;
-    const char *e = p;
-    while (*e && *e != ',')
-      e++;
-    const char *t = e;
-    while (t > p && (t[-1] == ' ' || t[-1] == '\t'))
-      t--;
-    if ((size_t)(t - p) == wl && strncmp(p, etag, wl) == 0)
-      return true;
-    p = e;
-  }
-  return false;
-}
-
 static bool is_read(const struct request *req)
 {
   return strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0;
@@ -100,7 +74,7 @@ enum MHD_Result reply_static(struct request *req, unsigned status, const void *d
                              const char *cache_control)
 {
   const char *inm = http_header(req, MHD_HTTP_HEADER_IF_NONE_MATCH);
-  if (status == 200 && etag && inm && is_read(req) && none_match(inm, etag))
+  if (status == 200 && etag && inm && is_read(req) && etag_list_has(inm, etag, true))
     status = 304, len = 0; /* the client has it: the tag again, no body */
   /* PERSISTENT: the library neither copies nor frees it (the data lives in the binary). */
   struct MHD_Response *resp =
@@ -131,7 +105,7 @@ static enum MHD_Result send_json(struct request *req, unsigned status, json_t *b
       etag = weak;
     }
     const char *inm = http_header(req, "If-None-Match");
-    if (inm && none_match(inm, etag)) {
+    if (inm && etag_list_has(inm, etag, true)) {
       free(text);
       return queue(req, 304, NULL, 0, NULL, etag);
     }
