@@ -18,6 +18,9 @@ int64_t util_now_ms(void);
 int64_t util_mono_ms(void);
 /* The monotonic clock in microseconds (request timing). */
 int64_t util_mono_us(void);
+/* The monotonic clock's time ms milliseconds from now (ms < 0: now), for timed waits on a
+ * condition variable set to CLOCK_MONOTONIC. */
+struct timespec util_mono_after(int64_t ms);
 
 /* A new random UUID in lower-case text form into buf (>= 37 bytes). */
 void util_uuid(char *buf);

@@ -43,6 +43,18 @@ int64_t util_mono_us(void)
   return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+struct timespec util_mono_after(int64_t ms)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  if (ms < 0)
+    ms = 0;
+  int64_t ns = ts.tv_nsec + (ms % 1000) * 1000000L;
+  ts.tv_sec += (time_t)(ms / 1000 + ns / 1000000000L);
+  ts.tv_nsec = (long)(ns % 1000000000L);
+  return ts;
+}
+
 void util_uuid(char *buf)
 {
   /* A version 7 UUID (RFC 9562): 48 bits of Unix time in milliseconds, then 74 random bits

@@ -1,5 +1,6 @@
 /* worker_pool.c - see worker_pool.h. */
 #include "worker_pool.h"
+#include "util.h"
 
 #include <errno.h>
 #include <time.h>
@@ -27,14 +28,7 @@ void worker_pool_sleep(struct worker_pool *p, unsigned long *seen, int64_t ms)
 {
   if (ms <= 0)
     return;
-  struct timespec until;
-  clock_gettime(CLOCK_MONOTONIC, &until);
-  until.tv_sec += ms / 1000;
-  until.tv_nsec += (ms % 1000) * 1000000L;
-  if (until.tv_nsec >= 1000000000L) {
-    until.tv_sec++;
-    until.tv_nsec -= 1000000000L;
-  }
+  struct timespec until = util_mono_after(ms);
   pthread_mutex_lock(&p->mu);
   while (p->wakes == *seen && !atomic_load(&p->stop))
     if (pthread_cond_timedwait(&p->cond, &p->mu, &until) == ETIMEDOUT)

@@ -167,8 +167,8 @@ static enum store_status run_job(struct sq_conn *c, struct write_job *j, bool sh
   return s;
 }
 
-/* Runs the n writes of batch (a list) in one transaction on the calling thread's connection
- * and sets each one's status. */
+/* Runs the n writes of batch (a list) in one transaction on the store's writer connection
+ * (opened, with its checkpointer, by the first batch) and sets each one's status. */
 static void run_batch(struct sq_store *st, struct write_job *batch, unsigned n)
 {
   if (!st->writer && (st->writer = sq_conn_open(st))) {
@@ -210,17 +210,6 @@ static void run_batch(struct sq_store *st, struct write_job *batch, unsigned n)
   db_ckpt_between_batches(st->ckpt, c);
 }
 
-static struct timespec mono_deadline(int64_t at_ms)
-{
-  struct timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  int64_t ms = at_ms - util_mono_ms();
-  if (ms < 0)
-    ms = 0;
-  int64_t ns = now.tv_nsec + (ms % 1000) * 1000000L;
-  return (struct timespec){now.tv_sec + ms / 1000 + ns / 1000000000L, ns % 1000000000L};
-}
-
 /* Takes up to BATCH_MAX writes off the head of the queue (under st->mu); returns their count. */
 static unsigned take_batch(struct sq_store *st, struct write_job **batch)
 {
@@ -257,7 +246,7 @@ enum store_status sq_write(struct sq_store *st, store_tx_fn fn, void *arg)
   bool lately = st->gave_up_ms && now - st->gave_up_ms < LOCK_WAIT_MS;
   unsigned ahead = st->queued + (st->leading ? 1u : 0u);
   bool brief = lately || (st->max_waiters && ahead >= st->max_waiters);
-  struct timespec deadline = mono_deadline(now + (brief ? LOCK_WAIT_EXTRA_MS : LOCK_WAIT_MS));
+  struct timespec deadline = util_mono_after(brief ? LOCK_WAIT_EXTRA_MS : LOCK_WAIT_MS);
   struct write_job **tail = &st->queue;
   while (*tail)
     tail = &(*tail)->next;
