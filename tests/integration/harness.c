@@ -135,6 +135,31 @@ int server_log_count(const struct server *s, const char *needle)
   return n;
 }
 
+int server_metrics_port(const struct server *s)
+{
+  char *log = file_slurp(s->log, NULL);
+  const char *at = log ? strstr(log, "\"event\":\"metrics_listening\"") : NULL;
+  const char *p = at ? strstr(at, "\"port\":") : NULL;
+  int port = p ? atoi(p + 7) : 0;
+  free(log);
+  return port;
+}
+
+double server_metric(struct server *s, const char *series)
+{
+  struct server m = *s;
+  snprintf(m.base, sizeof m.base, "http://127.0.0.1:%d", server_metrics_port(s));
+  struct resp r;
+  double v = -1;
+  size_t n = strlen(series);
+  if (api(&m, "GET", "/metrics", NULL, NULL, &r) && r.status == 200 && r.body)
+    for (const char *p = r.body; v < 0 && (p = strstr(p, series)); p += n)
+      if ((p == r.body || p[-1] == '\n') && p[n] == ' ')
+        v = atof(p + n + 1);
+  resp_free(&r);
+  return v;
+}
+
 int server_stop(struct server *s, bool keep)
 {
   int status = -1, rc = 0;

@@ -60,6 +60,12 @@ const char *resp_str(const struct resp *r, const char *path);
 /* How many times needle occurs in the server's log so far. */
 int server_log_count(const struct server *s, const char *needle);
 
+/* The port of the --metrics-bind listener, from its start line in the log; 0 when absent. */
+int server_metrics_port(const struct server *s);
+/* The value of one series ("name" or "name{labels}" as the exposition writes it) scraped from
+ * the --metrics-bind listener; -1 when the scrape failed or the series is absent. */
+double server_metric(struct server *s, const char *series);
+
 /* The path of the advisord binary under test. */
 const char *harness_bin(void);
 

@@ -29,12 +29,17 @@ static void check_problem_reply(const char *reply, int status, int want, const c
 }
 
 /* Half a head, then close at once: before the fix libmicrohttpd missed the close (it came
- * with the last bytes) and the slot stayed taken for the whole --conn-timeout. */
+ * with the last bytes) and the slot stayed taken for the whole --conn-timeout. Whether the
+ * library notices a close itself depends on how the bytes and the FIN fall into its reads, so
+ * what is checked is the outcome: every one of the ten connections is closed (the open
+ * connections gauge on --metrics-bind back to none), most of them by the watchdog. */
 static void test_half_sent_close(void)
 {
   struct server s;
-  const char *args[] = {"--max-connections-per-ip", "12", "--conn-timeout", "60", NULL};
+  const char *args[] = {"--max-connections-per-ip", "12", "--conn-timeout", "60",
+                        "--metrics-bind", "127.0.0.1:0", NULL};
   server_start(&s, args, NULL);
+  CHECK(server_metrics_port(&s) > 0);
   const char *half = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: ";
   for (int i = 0; i < 10; i++) {
     int fd = raw_connect(&s, "127.0.0.5", false);
@@ -46,14 +51,15 @@ static void test_half_sent_close(void)
     CHECK(send(fd, half, strlen(half), MSG_NOSIGNAL) == (ssize_t)strlen(half));
     close(fd);
   }
-  double t0 = raw_now_ms();
-  while (server_log_count(&s, "\"reason\":\"client_closed\"") < 10 && raw_now_ms() - t0 < 3000)
+  double t0 = raw_now_ms(), open = -1;
+  while ((open = server_metric(&s, "advisord_http_connections_open")) != 0 &&
+         raw_now_ms() - t0 < 5000)
     usleep(20 * 1000);
   double took = raw_now_ms() - t0;
-  CHECK_MSG(server_log_count(&s, "\"reason\":\"client_closed\"") == 10,
-            "%d of 10 closes noticed within %.0f ms",
-            server_log_count(&s, "\"reason\":\"client_closed\""), took);
-  fprintf(stderr, "half-sent heads closed: all 10 slots freed after %.0f ms\n", took);
+  int cut = server_log_count(&s, "\"reason\":\"client_closed\"");
+  CHECK_MSG(open == 0, "%.0f of 10 half-sent connections still open after %.0f ms", open, took);
+  fprintf(stderr, "half-sent heads closed: all 10 slots freed after %.0f ms (%d by the watchdog)\n",
+          took, cut);
   /* the address has its slots back: of 12, ten held would leave two; four requests with
    * bodies in flight are all taken and answered */
   int fds[4];

@@ -112,23 +112,10 @@ int main(void)
   const char *args[] = {"--metrics-bind", "127.0.0.1:0", NULL};
   struct server s;
   server_start(&s, args, NULL);
-  /* The metrics listener's port, from its start line in the log. */
-  char *log = NULL;
-  {
-    FILE *f = fopen(s.log, "r");
-    if (f) {
-      size_t cap = 1 << 20;
-      log = calloc(1, cap);
-      fread(log, 1, cap - 1, f);
-      fclose(f);
-    }
-  }
-  const char *at = log ? strstr(log, "\"event\":\"metrics_listening\"") : NULL;
-  const char *p = at ? strstr(at, "\"port\":") : NULL;
-  CHECK_MSG(p != NULL, "no metrics_listening line in the log");
+  int mport = server_metrics_port(&s);
+  CHECK_MSG(mport > 0, "no metrics_listening line in the log");
   char mbase[64];
-  snprintf(mbase, sizeof mbase, "http://127.0.0.1:%d", p ? atoi(p + 7) : 0);
-  free(log);
+  snprintf(mbase, sizeof mbase, "http://127.0.0.1:%d", mport);
 
   long st;
   char ct[128];
