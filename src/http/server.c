@@ -109,8 +109,8 @@ static void body_append(struct request *req, const char *data, size_t len, size_
 static enum MHD_Result dispatch(struct request *req, const struct http_options *o)
 {
   if (req->body_too_large)
-    return reply_problem(req, ERR_BODY_TOO_LARGE, "The body is larger than %zu bytes",
-                         o->body_max);
+    return reply_problem(req, ERR_BODY_TOO_LARGE, "The body is larger than %zu bytes; at most "
+                         "%zu are accepted", o->body_max, o->body_max);
   unsigned flags = req->route->flags;
   if (req->body_len > 0) {
     if (!(flags & (ROUTE_JSON_BODY | ROUTE_OPTIONAL_BODY)))
