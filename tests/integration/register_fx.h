@@ -18,8 +18,8 @@ static inline void call(const char *method, const char *path, const char *token,
   CHECK(api_with(&s, method, path, token, body, extra, r));
 }
 
-static inline long status_of(const char *method, const char *path, const char *token, const char *body,
-                      const char *const *extra)
+static inline long status_of(const char *method, const char *path, const char *token,
+                             const char *body, const char *const *extra)
 {
   struct resp r;
   call(method, path, token, body, extra, &r);

@@ -1,9 +1,8 @@
 /* Integration test of way 2, end to end over HTTP: a company with a portal account and no
  * subscription is invited (a task and the terms required, each named; a limited user may not
  * choose terms; the company needs an administrator), the token only in the e-mail, the link
- * answers without a login, and the collaboration ends in active. Each step's events
- * and outbox rows are checked, and the invitation links are rebuilt from the outbox with the
- * server's secret. */
+ * answers without a login, and the collaboration ends in active. Each step's events and outbox
+ * rows are checked, and the invitation links are rebuilt from the outbox with the server's secret. */
 #include "testdb.h"
 #include "ways_fx.h"
 

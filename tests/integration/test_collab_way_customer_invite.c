@@ -1,8 +1,7 @@
 /* Integration test of way 4, end to end over HTTP: the customer invites the office; it accepts
  * with its corporate ID and e-mail, rests in approved, adds the customer to its register and
- * connects a task: active. Each step's events
- * and outbox rows are checked, and the invitation links are rebuilt from the outbox with the
- * server's secret. */
+ * connects a task: active. Each step's events and outbox rows are checked, and the invitation
+ * links are rebuilt from the outbox with the server's secret. */
 #include "ways_fx.h"
 
 TEST_MAIN_DEFS

@@ -1,10 +1,9 @@
 /* Integration test of way 3, end to end over HTTP: a company with no relation; the office names
- * the administrator, who is created and ends in active; after a withdrawal the administrator
- * never confirmed is removed (and told) and the next activation names the person afresh; an
+ * the administrator, who is created and ends in active; after a withdrawal the administrator never
+ * confirmed is removed (and told) and the next activation names the person afresh; an
  * administrator's name with a line break or another control character is refused (400 naming
- * administrator.name) and nothing is created. Each step's events
- * and outbox rows are checked, and the invitation links are rebuilt from the outbox with the
- * server's secret. */
+ * administrator.name) and nothing is created. Each step's events and outbox rows are checked, and
+ * the invitation links are rebuilt from the outbox with the server's secret. */
 #include "ways_fx.h"
 
 TEST_MAIN_DEFS

@@ -1,9 +1,8 @@
 /* Integration test of way 1, end to end over HTTP: a subscriber's proposal follows its
  * subscription (a lower variant is refused), a limited user activates in the current variant;
  * where the office already pays, the agreement continues unchanged, payer included, and another
- * payer is refused (way 4 keeps it too). Each ends in active. Each step's events
- * and outbox rows are checked, and the invitation links are rebuilt from the outbox with the
- * server's secret. */
+ * payer is refused (way 4 keeps it too). Each ends in active. Each step's events and outbox rows
+ * are checked, and the invitation links are rebuilt from the outbox with the server's secret. */
 #include "ways_fx.h"
 
 TEST_MAIN_DEFS

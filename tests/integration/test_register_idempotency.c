@@ -1,8 +1,8 @@
 /* Integration tests of Idempotency-Key on the customer register, tasks and companies: a replay
  * answers the first response (quoted or bare key, any key order in the body), the same key with
  * another body is 422 and writes nothing, keys are per principal, a failed request does not
- * consume its key, malformed keys are 400, and a retry while the first is in flight is 409. At the end no token is in the
- * database or the log. */
+ * consume its key, malformed keys are 400, and a retry while the first is in flight is 409. At the
+ * end no token is in the database or the log. */
 #include "register_fx.h"
 #include "util.h"
 

@@ -1,8 +1,8 @@
-/* Integration tests of bad input and preconditions in the customer register, tasks and
- * companies: every 400 names every wrong field and writes nothing (a bad field among good ones
- * too; not JSON, bad queries and path parameters), and If-Match is required (428) and must be
- * current (412) on PATCH and DELETE of customers, tasks and companies. At the end no token is in the
- * database or the log. */
+/* Integration tests of bad input and preconditions in the customer register, tasks and companies:
+ * every 400 names every wrong field and writes nothing (a bad field among good ones too; not JSON,
+ * bad queries and path parameters), and If-Match is required (428) and must be current (412) on
+ * PATCH and DELETE of customers, tasks and companies. At the end no token is in the database or
+ * the log. */
 #include "register_fx.h"
 
 TEST_MAIN_DEFS

@@ -1,7 +1,6 @@
-/* Integration tests of listing the customer register: cursor pagination over pages of two in
- * name order, the filters on open tasks and open collaborations, and the search (case-insensitive
- * for ASCII, % matched literally). At the end no token is in the
- * database or the log. */
+/* Integration tests of listing the customer register: cursor pagination over pages of two in name
+ * order, the filters on open tasks and open collaborations, and the search (case-insensitive for
+ * ASCII, % matched literally). At the end no token is in the database or the log. */
 #include "register_fx.h"
 
 TEST_MAIN_DEFS

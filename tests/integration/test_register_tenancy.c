@@ -1,8 +1,8 @@
 /* Integration tests of the customer register's tenancy and roles: two offices with the same
  * company each see only their own entry, and every cross-office read, write and list is 404 or
- * absent; a limited user works in the register but may not delete, company data is the
- * vendor's, a customer administrator sees only its company, support has no register. At the end no token is in the
- * database or the log. */
+ * absent; a limited user works in the register but may not delete, company data is the vendor's, a
+ * customer administrator sees only its company, support has no register. At the end no token is in
+ * the database or the log. */
 #include "register_fx.h"
 
 TEST_MAIN_DEFS
