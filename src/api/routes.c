@@ -21,6 +21,8 @@ const struct route api_routes[] = {
     {"GET", "/customers/{id}", api_web_page, PUBLIC, 0},
     {"GET", "/collaborations", api_web_page, PUBLIC, 0},
     {"GET", "/collaborations/{id}", api_web_page, PUBLIC, 0},
+    {"GET", "/batches", api_web_page, PUBLIC, 0},
+    {"GET", "/batches/{id}", api_web_page, PUBLIC, 0},
     {"GET", "/assets/{name}", api_web_asset, PUBLIC, 0},
     {"GET", "/openapi.yaml", api_openapi_yaml, PUBLIC, 0},
     {"GET", "/openapi.json", api_openapi_json, PUBLIC, 0},

@@ -88,7 +88,8 @@ static void test_pages(struct server *s)
   snprintf(shell_path, sizeof shell_path, "%s/src/web/index.html", ADVISORD_SOURCE_DIR);
   const char *pages[] = {"/", "/sign-in", "/invitation", "/customers",
                          "/customers/0b9f3c56-1111-4222-8333-444455556666", "/collaborations",
-                         "/collaborations/0b9f3c56-1111-4222-8333-444455556666"};
+                         "/collaborations/0b9f3c56-1111-4222-8333-444455556666", "/batches",
+                         "/batches/0b9f3c56-1111-4222-8333-444455556666"};
   for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
     check_file(s, pages[i], shell_path, "text/html; charset=utf-8");
     struct resp r;
