@@ -214,6 +214,7 @@ const W = {
   'batch.col.corporate_id': ['Företagets organisationsnummer (krävs).', "The company's corporate ID (required)."],
   'batch.col.name': ['Kundens namn i ert kundregister; behövs när kunden läggs till.', "The customer's name in your register; needed when the customer is added."],
   'batch.col.email': ['Kundens e-postadress; behövs när kunden läggs till.', "The customer's e-mail address; needed when the customer is added."],
+  'batch.col.company_name': ['Företagets registrerade namn, om Visma inte känner företaget än (annars name).', "The company's registered name, when the vendor does not know the company yet (else name)."],
   'batch.col.task': ['Uppdragets namn; uppdraget skapas om kunden inte har det.', "The task's name; the task is made when the customer lacks it."],
   'batch.col.task_id': ['I stället för task: id för ett öppet uppdrag som finns.', 'Instead of task: the id of an existing open task.'],
   'batch.col.variant': ['Variantens kod: {codes}.', "The variant's code: {codes}."],

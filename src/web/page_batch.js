@@ -10,10 +10,11 @@ import { t } from './i18n.js';
 import { h, field, page, problemWords } from './ui.js';
 import { loadVariants, variantName } from './page_activate.js';
 
-const COLUMNS = ['corporate_id', 'name', 'email', 'task', 'task_id', 'variant', 'invoice_recipient',
-  'agreement_period_months', 'administrator_name', 'administrator_email', 'administrator_phone',
-  'language', 'starts_on'];
-// The example file: every column but task_id (the alternative to task), and one row.
+const COLUMNS = ['corporate_id', 'name', 'email', 'company_name', 'task', 'task_id', 'variant',
+  'invoice_recipient', 'agreement_period_months', 'administrator_name', 'administrator_email',
+  'administrator_phone', 'language', 'starts_on'];
+// The example file: every column but task_id (the alternative to task) and company_name (for
+// a company the vendor does not know yet), and one row.
 const EXAMPLE = { corporate_id: '556677-8899', name: 'Exempel AB', email: 'ekonomi@exempel.se',
   task: 'Löpande bokföring', variant: 'smart', invoice_recipient: 'customer', agreement_period_months: '12',
   administrator_name: 'Anna Andersson', administrator_email: 'anna@exempel.se',
@@ -77,10 +78,13 @@ async function upload(file, input, result) {
   }
 }
 
-// A refused row's column and problem, in words.
+// A refused row's column and problem, in words (the server's detail may start with the
+// column's name, which is then not said twice).
 export function problemText(p) {
   if (!p) return '';
-  return p.column ? t('batch.column_problem', { column: p.column, detail: p.detail }) : p.detail;
+  if (!p.column) return p.detail;
+  const detail = p.detail.startsWith(`${p.column}: `) ? p.detail.slice(p.column.length + 2) : p.detail;
+  return t('batch.column_problem', { column: p.column, detail });
 }
 
 function dryRun(result, name, data, bytes, key) {
