@@ -3,7 +3,7 @@
 // run with that row marked and its column named, sends the rest (a double click sends once; an
 // answer lost on its way back is shown, and sending again gets the same batch), follows the
 // run until done, sees them invited and downloads the result as CSV; the example
-// file's header; a limited user sees the upload disabled with the reason. axe-core on each state.
+// file's header; a file the server cannot read refused next to the file field; a limited user sees the upload disabled with the reason. axe-core on each state.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
@@ -69,9 +69,19 @@ test('an office uploads a CSV with one bad row, sends the rest and downloads the
   assert.match(example, /^\ufeffcorporate_id;name;email;task;variant;invoice_recipient;agreement_period_months;administrator_name;administrator_email;administrator_phone;language;starts_on\r\n/);
   await accessible(page, 'activate many, empty');
 
+  // a file the server cannot read is refused in words next to the file field
+  await page.getByLabel('CSV-fil').setInputFiles({ name: 'fel.csv', mimeType: 'text/csv',
+                                                   buffer: Buffer.from('organisationsnummer;namn\r\n556036-0793;X\r\n') });
+  const fileError = page.locator('[data-field="file"] .field-error');
+  await fileError.filter({ hasText: 'unknown column "organisationsnummer"' }).waitFor();
+  assert.equal(await page.getByLabel('CSV-fil').getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.locator('table.batch').count(), 0);
+  await accessible(page, 'activate many, a file refused');
+
   await page.getByLabel('CSV-fil').setInputFiles({ name: 'kunder.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await page.getByRole('heading', { name: 'Provkörning av kunder.csv' }).waitFor();
   await page.getByText('3 rader: 2 kan skickas, 1 nekas.').waitFor();
+  assert.equal(await fileError.innerText(), '', 'the earlier file\'s error is still shown');
   const refused = page.locator('table.batch tr.refused');
   assert.equal(await refused.count(), 1);
   assert.match(await refused.innerText(), new RegExp(`${ids[1]}[\\s\\S]*Bageri Ä AB[\\s\\S]*Nekas[\\s\\S]*Kolumnen variant: \\S`));
