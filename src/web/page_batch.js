@@ -4,10 +4,11 @@
 // the problem in words). "Send N invitations" posts the same bytes for real with an
 // Idempotency-Key made once per upload, so a double click or a retry runs it once, and opens
 // the run's page (page_batch_run.js). The expected columns are explained, with an example
-// file to download. Limited users see the file field disabled, with the reason.
-import { call } from './api.js';
+// file to download, and the office's earlier batches are listed (their results to download
+// again). Limited users see the file field disabled, with the reason.
+import { call, get } from './api.js';
 import { t } from './i18n.js';
-import { h, field, page, problemWords } from './ui.js';
+import { h, field, page, problemWords, date } from './ui.js';
 import { loadVariants, variantName } from './page_activate.js';
 
 const COLUMNS = ['corporate_id', 'name', 'email', 'company_name', 'task', 'task_id', 'variant',
@@ -45,7 +46,31 @@ export async function batchPage(who) {
     const file = ev.dataTransfer?.files?.[0];
     if (full && file) upload(file, input, result);
   });
-  page(t('batch.title'), h('p.lead', {}, t('batch.intro')), drop, result, columnsHelp(variants));
+  const earlier = h('section', { 'aria-labelledby': 'earlier-title' });
+  page(t('batch.title'), h('p.lead', {}, t('batch.intro')), drop, result, columnsHelp(variants), earlier);
+  await earlierBatches(earlier);
+}
+
+// The office's latest batches (GET /v1/collaboration-batches, newest first), each linked to
+// its page; nothing when there are none.
+async function earlierBatches(el) {
+  let list;
+  try {
+    list = (await get('/v1/collaboration-batches?limit=20')).items;
+  } catch (e) {
+    el.replaceChildren(h('h2#earlier-title', {}, t('batch.earlier')), h('p.form-error', { role: 'alert' }, problemWords(e)));
+    return;
+  }
+  if (!list.length) return;
+  el.replaceChildren(h('h2#earlier-title', {}, t('batch.earlier')), h('table', {},
+    h('thead', {}, h('tr', {}, [t('field.created'), t('field.state'), t('batch.rows'), t('batch.invited'),
+      t('batch.refused')].map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', {}, list.map((b) => h('tr', {},
+      h('td', {}, h('a', { href: `/batches/${encodeURIComponent(b.id)}` }, date(b.created_at))),
+      h('td', {}, t(`batch.state.${b.state}`)),
+      h('td', {}, String(b.rows_total)),
+      h('td', {}, String(b.counts.invited)),
+      h('td', {}, String(b.counts.refused)))))));
 }
 
 // A fresh Idempotency-Key (a random UUID; crypto.randomUUID needs a secure context).

@@ -131,6 +131,13 @@ test('an office uploads a CSV with one bad row, sends the rest and downloads the
   assert.equal(collabs.length, 2, JSON.stringify(collabs.map((c) => c.company.corporate_id)));
   await mailLink(server.spool, 'asa@akeri.se', /https?:\/\/\S+\/invitation#token=[A-Za-z0-9_-]+/, seen);
   await mailLink(server.spool, 'cecilia@cafe.se', /https?:\/\/\S+\/invitation#token=[A-Za-z0-9_-]+/, seen);
+  // the batch is listed on the upload page, linked to its result
+  await page.getByRole('link', { name: 'Aktivera flera' }).click();
+  const earlier = page.getByRole('region', { name: 'Tidigare utskick' });
+  await earlier.getByRole('cell', { name: 'Klart' }).waitFor();
+  assert.deepEqual((await earlier.locator('tbody td').allInnerTexts()).slice(1), ['Klart', '3', '2', '1']);
+  await accessible(page, 'activate many, an earlier batch');
+  await earlier.getByRole('link').click();
   await page.locator('table.batch').getByRole('link', { name: 'Inbjuden' }).first().click();
   await page.locator('.facts .badge').filter({ hasText: 'Inbjuden' }).waitFor();
   assert.deepEqual(page.errors, []);
