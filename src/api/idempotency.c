@@ -44,7 +44,10 @@ const char *api_idem_parse_key(const char *h, char *out, size_t len)
 
 static void fingerprint(const struct request *req, char *out)
 {
-  char *body = req->json ? json_dumps(req->json, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+  /* JSON as parsed (spacing and key order do not count); any other body (a CSV file) as sent */
+  char *body = req->json ? json_dumps(req->json, JSON_COMPACT | JSON_SORT_KEYS)
+               : req->body ? strdup(req->body)
+                           : NULL;
   size_t n = strlen(req->method) + strlen(req->path) + (body ? strlen(body) : 0) + 3;
   char *text = malloc(n);
   if (text) {

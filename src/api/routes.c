@@ -100,6 +100,10 @@ const struct route api_routes[] = {
      ROUTE_OPTIONAL_BODY},
     {"POST", "/v1/collaborations/{id}/variant-changes", api_collab_change_variant, ANYONE,
      ROUTE_JSON_BODY},
+    /* bulk activation: a CSV file or a JSON array of rows (batches.c, batch_read.c) */
+    {"POST", "/v1/collaboration-batches", api_batches_create, OFFICE, ROUTE_TABLE_BODY},
+    {"GET", "/v1/collaboration-batches", api_batches_list, OFFICE, 0},
+    {"GET", "/v1/collaboration-batches/{id}", api_batches_get, OFFICE, 0},
     {"POST", "/v1/office-invitations", api_office_invitation_create, PRINCIPAL_CUSTOMER_ADMIN,
      ROUTE_JSON_BODY},
     /* invitation links: no login, the token in the path is the credential */

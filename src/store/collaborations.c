@@ -178,8 +178,11 @@ enum store_status store_collab_get_open(struct store_conn *c, const char *office
 enum store_status store_collab_created_since(struct store_conn *c, const char *inviter_id,
                                              const char *since, long *count, char *oldest)
 {
+  /* a batch's rows count as the batch (store_batches_created_since), not one by one */
   struct db_stmt *s = db_stmt(c, "SELECT count(*), min(created_at) FROM collaborations "
-                               "WHERE inviter_id = :inviter AND created_at >= :since");
+                               "WHERE inviter_id = :inviter AND created_at >= :since AND "
+                               "NOT EXISTS (SELECT 1 FROM collab_batch_rows r WHERE "
+                               "r.collaboration_id = collaborations.id)");
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":inviter", inviter_id);
