@@ -187,7 +187,8 @@ static void test_contract(struct server *s)
 
   CHECK(http_web(s, "GET", "/docs", NULL, &r));
   CHECK_INT(r.status, 200);
-  CHECK(strstr(r.body, "<redoc spec-url=\"/openapi.json\">") != NULL);
+  CHECK(strstr(r.body, "<redoc spec-url=\"/openapi.json\"") != NULL);
+  CHECK(strstr(r.body, "<link rel=\"stylesheet\" href=\"/assets/docs.css\">") != NULL);
   CHECK(strstr(r.body, "<script src=\"/assets/redoc.standalone.js\">") != NULL);
   char csp[1024];
   CHECK(resp_header(&r, "content-security-policy", csp, sizeof csp) &&
