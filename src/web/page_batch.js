@@ -20,7 +20,7 @@ const EXAMPLE = { corporate_id: '556677-8899', name: 'Exempel AB', email: 'ekono
   task: 'Löpande bokföring', variant: 'smart', invoice_recipient: 'customer', agreement_period_months: '12',
   administrator_name: 'Anna Andersson', administrator_email: 'anna@exempel.se',
   administrator_phone: '+46 70 123 45 67', language: 'sv', starts_on: '' };
-export const WAYS = { 1: 'subscriber', 2: 'account', 3: 'new_customer' };
+const WAYS = { 1: 'subscriber', 2: 'account', 3: 'new_customer' };
 
 export async function batchPage(who) {
   const variants = await loadVariants();
@@ -32,7 +32,9 @@ export async function batchPage(who) {
   const result = h('div.batch-result');
   const drop = h('div.drop', {}, input);
   control.addEventListener('change', () => {
-    if (control.files[0]) upload(control.files[0], input, result);
+    const file = control.files[0];
+    control.value = ''; // so that choosing the same file again, fixed, uploads it again
+    if (file) upload(file, input, result);
   });
   drop.addEventListener('dragover', (ev) => {
     if (!full) return;
@@ -46,7 +48,7 @@ export async function batchPage(who) {
     const file = ev.dataTransfer?.files?.[0];
     if (full && file) upload(file, input, result);
   });
-  const earlier = h('section', { 'aria-labelledby': 'earlier-title' });
+  const earlier = h('section');
   page(t('batch.title'), h('p.lead', {}, t('batch.intro')), drop, result, columnsHelp(variants), earlier);
   await earlierBatches(earlier);
 }
@@ -58,10 +60,12 @@ async function earlierBatches(el) {
   try {
     list = (await get('/v1/collaboration-batches?limit=20')).items;
   } catch (e) {
+    el.setAttribute('aria-labelledby', 'earlier-title');
     el.replaceChildren(h('h2#earlier-title', {}, t('batch.earlier')), h('p.form-error', { role: 'alert' }, problemWords(e)));
     return;
   }
   if (!list.length) return;
+  el.setAttribute('aria-labelledby', 'earlier-title');
   el.replaceChildren(h('h2#earlier-title', {}, t('batch.earlier')), h('table', {},
     h('thead', {}, h('tr', {}, [t('field.created'), t('field.state'), t('batch.rows'), t('batch.invited'),
       t('batch.refused')].map((c) => h('th', { scope: 'col' }, c)))),

@@ -3,7 +3,7 @@
 // run with that row marked and its column named, sends the rest (a double click sends once; an
 // answer lost on its way back is shown, and sending again gets the same batch), follows the
 // run until done, sees them invited and downloads the result as CSV; the example file's
-// header; a file the server cannot read refused next to the file field; a limited user sees
+// header; a dropped file the server cannot read refused next to the file field; a limited user sees
 // the upload disabled with the reason. axe-core on each state.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -70,9 +70,14 @@ test('an office uploads a CSV with one bad row, sends the rest and downloads the
   assert.match(example, /^\ufeffcorporate_id;name;email;task;variant;invoice_recipient;agreement_period_months;administrator_name;administrator_email;administrator_phone;language;starts_on\r\n/);
   await accessible(page, 'activate many, empty');
 
-  // a file the server cannot read is refused in words next to the file field
-  await page.getByLabel('CSV-fil').setInputFiles({ name: 'fel.csv', mimeType: 'text/csv',
-                                                   buffer: Buffer.from('organisationsnummer;namn\r\n556036-0793;X\r\n') });
+  // a file dropped on the field that the server cannot read: refused in words next to it
+  const dropped = await page.evaluateHandle(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(['organisationsnummer;namn\r\n556036-0793;X\r\n'], 'fel.csv', { type: 'text/csv' }));
+    return dt;
+  });
+  await page.locator('.drop').dispatchEvent('dragover', { dataTransfer: dropped });
+  await page.locator('.drop').dispatchEvent('drop', { dataTransfer: dropped });
   const fileError = page.locator('[data-field="file"] .field-error');
   await fileError.filter({ hasText: 'unknown column "organisationsnummer"' }).waitFor();
   assert.equal(await page.getByLabel('CSV-fil').getAttribute('aria-invalid'), 'true');
