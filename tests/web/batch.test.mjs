@@ -3,8 +3,8 @@
 // run with that row marked and its column named, sends the rest (a double click sends once; an
 // answer lost on its way back is shown, and sending again gets the same batch), follows the
 // run until done, sees them invited and downloads the result as CSV; the example file's
-// header; a dropped file the server cannot read refused next to the file field; a limited user sees
-// the upload disabled with the reason. axe-core on each state.
+// header; a dropped file the server cannot read refused next to the file field; a limited
+// user sees the upload disabled with the reason. axe-core on each state.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
