@@ -11,6 +11,8 @@
  * - A limited user gets 403, another office 404; the batch counts once against the creation
  *   cap (a single activation still goes through with --collaboration-create-limit 5), and
  *   --batch-create-limit refuses the next batch with 429 and Retry-After.
+ * - A file that cannot be read (an unknown or repeated column, bad UTF-8, an open quote, no
+ *   rows, more than 1000 rows) is refused whole, naming the column or line.
  * - An e-mail to a company the vendor knew names it by its own name, never by the office's
  *   register name from the upload. */
 #include "batch_fx.h"
@@ -119,7 +121,7 @@ static void test_csv_answer(const char *location)
                        "administrator_phone;language;starts_on;outcome;collaboration_id;"
                        "problem_column;problem\r\n") == r.body + 3);
   CHECK(strstr(r.body, "\"Ekstr\xC3\xB6m; Bygg 14 AB\";") != NULL);
-  CHECK(strstr(r.body, ";refused;;starts_on;starts_on: 2020-01-01 is in the past") != NULL);
+  CHECK(strstr(r.body, ";refused;;starts_on;\"starts_on: 2020-01-01 is in the past") != NULL);
   int lines = 0;
   for (const char *p = r.body; (p = strstr(p, "\r\n")); p += 2)
     lines++;
@@ -273,6 +275,44 @@ static void test_who_and_caps(const char *location)
   resp_free(&r);
 }
 
+/* Uploads that cannot be read are refused whole, in words naming what is wrong. */
+static void test_unreadable(void)
+{
+  static const struct {
+    const char *csv;
+    long status;
+    const char *words;
+  } cases[] = {
+      {"corporate_id;name;org_nr\r\n556036-0793;A;1\r\n", 400, "unknown column \\\"org_nr\\\""},
+      {"corporate_id;name;name\r\n556036-0793;A;B\r\n", 400, "the column name twice"},
+      {"corporate_id;name\r\n556036-0793;Bj\xF6rk\r\n", 400, "line 2 is not valid UTF-8"},
+      {"corporate_id;name\r\n556036-0793;\"Bj\r\n", 400, "line 2: a quoted cell is not closed"},
+      {"corporate_id;name\r\n", 400, "no rows"},
+  };
+  struct resp r;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    CHECK(bfx_post(&s, tok, "?dry_run=true", NULL, cases[i].csv, &r));
+    CHECK_INT(r.status, cases[i].status);
+    CHECK_MSG(r.body && strstr(r.body, cases[i].words), "%zu: %s", i, r.body ? r.body : "");
+    resp_free(&r);
+  }
+  size_t cap = 40 * 1002;
+  char *big = malloc(cap);
+  size_t n = (size_t)snprintf(big, cap, "corporate_id,name\n");
+  for (int i = 0; i < 1001; i++)
+    n += (size_t)snprintf(big + n, cap - n, "556036-0793,R%d\n", i);
+  CHECK(bfx_post(&s, tok, "", "too-many", big, &r));
+  CHECK_INT(r.status, 413);
+  CHECK(r.body && strstr(r.body, "at most 1000 rows"));
+  resp_free(&r);
+  free(big);
+  CHECK(api(&s, "POST", "/v1/collaboration-batches?dry_run=true", tok,
+            "[{\"corporate_id\":\"556036-0793\",\"org_nr\":\"1\"}]", &r));
+  CHECK_INT(r.status, 400);
+  CHECK(r.body && strstr(r.body, "unknown member \\\"org_nr\\\""));
+  resp_free(&r);
+}
+
 int main(void)
 {
   sink_start(&k, 0, 0);
@@ -282,6 +322,7 @@ int main(void)
   fx_office(&s, "Byr\xC3\xA5 Bulk AB", "5560360793", "info@byra.se", office, tok);
   bfx_companies(&s, 0);
   char *csv = bfx_csv(0), location[160] = "";
+  test_unreadable();
   test_dry_run(csv);
   test_real_run(csv, location);
   test_replay(csv, location);
