@@ -267,12 +267,43 @@ static void test_who_and_caps(const char *location)
   CHECK(resp_header(&r, "retry-after", retry, sizeof retry) && atoi(retry) > 0);
   CHECK(r.body && strstr(r.body, "batches in the last hour"));
   resp_free(&r);
-  /* a dry run is not counted */
-  CHECK(api(&s, "POST", "/v1/collaboration-batches?dry_run=true", tok, row, &r));
+  /* a dry run is not counted; a customer and task of the register are used as they are */
+  char cu2[FX_ID_LEN], task2[FX_ID_LEN], cid2[12];
+  bfx_cid(0, 4343, cid2);
+  cx_customer(&s, tok, cid2, "Befintlig AB", "befintlig@kund.se", cu2);
+  cx_task(&s, tok, cu2, "Bokslut 2027", task2);
+#define BFX_ROW_JSON(cid, task_member, task, phone)                                           \
+  "{\"corporate_id\":\"" cid "\",\"name\":\"B\",\"email\":\"b@b.se\",\"" task_member "\":\"" task  \
+  "\",\"variant\":\"pro\",\"invoice_recipient\":\"office\",\"agreement_period_months\":\"12\","   \
+  "\"administrator_name\":\"Bo\",\"administrator_email\":\"bo@b.se\",\"administrator_phone\":\"" \
+  phone "\"}"
+  char body[1200];
+  /* a phone of too few digits; a customer with an open collaboration (task_id) */
+  snprintf(body, sizeof body, "[" BFX_ROW_JSON("%s", "task", "Bokslut 2027", "+46 70 1") ","
+           BFX_ROW_JSON("%s", "task_id", "%s", "+46 70 123 45 67") "]", cid2, cid, task);
+  CHECK(api(&s, "POST", "/v1/collaboration-batches?dry_run=true", tok, body, &r));
   CHECK_INT(r.status, 200);
-  CHECK_STR(json_string_value(json_object_get(json_array_get(json_object_get(r.json, "rows"), 0),
-                                              "outcome")), "refused"); /* no administrator */
+  json_t *rows = json_object_get(r.json, "rows"), *first = json_array_get(rows, 0),
+         *second = json_array_get(rows, 1);
+  CHECK_STR(json_string_value(json_object_get(first, "outcome")), "refused");
+  CHECK_STR(json_string_value(json_object_get(json_object_get(first, "problem"), "column")),
+            "administrator_phone");
+  CHECK(json_object_get(first, "line") == NULL); /* a JSON upload has no lines */
+  CHECK_STR(json_string_value(json_object_get(second, "outcome")), "refused");
+  const char *why = json_string_value(json_object_get(json_object_get(second, "problem"), "detail"));
+  CHECK_MSG(why && strstr(why, "already has an open collaboration"), "%s", why ? why : "");
   resp_free(&r);
+  snprintf(body, sizeof body, "[" BFX_ROW_JSON("%s", "task", "Bokslut 2027", "+46 70 123 45 67") "]",
+           cid2);
+  CHECK(api(&s, "POST", "/v1/collaboration-batches?dry_run=true", tok, body, &r));
+  CHECK_INT(r.status, 200);
+  first = json_array_get(json_object_get(r.json, "rows"), 0);
+  CHECK_STR(json_string_value(json_object_get(first, "outcome")), "ok");
+  CHECK_STR(json_string_value(json_object_get(first, "customer")), "existing");
+  CHECK_STR(json_string_value(json_object_get(first, "task")), "existing");
+  CHECK_INT(json_integer_value(json_object_get(first, "way")), 3);
+  resp_free(&r);
+  CHECK_INT(cx_count(&s, "SELECT count(*) FROM collaborations WHERE customer_id = ?", cu2), 0);
 }
 
 /* Uploads that cannot be read are refused whole, in words naming what is wrong. */
