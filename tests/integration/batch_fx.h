@@ -115,8 +115,9 @@ static inline char *bfx_csv(int salt)
                                              : "L\xC3\xB6pande bokf\xC3\xB6ring %d", 2027);
     snprintf(variant, sizeof variant, "%s", variants[row % 5]);
     snprintf(terms, sizeof terms, "%s;%d", row % 2 ? "office" : "customer", row % 3 ? 12 : 3);
-    snprintf(admin, sizeof admin, "\xC3\x85sa \xC3\x96" "berg %d;asa%d@kund%d.se;+46 70 555 %02d %02d",
-             row, row, row, row % 100, row / 100);
+    snprintf(admin, sizeof admin,
+             "\xC3\x85sa \xC3\x96" "berg %d;asa%d@kund%d.se;+46 70 555 %02d %02d", row, row, row,
+             row % 100, row / 100);
     const char *lang = row % 4 == 0 ? "en" : "sv";
     char email[64];
     snprintf(email, sizeof email, "ekonomi%d@kund.se", row);

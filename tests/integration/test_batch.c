@@ -51,8 +51,9 @@ static void check_rows(json_t *rows, const char *good_outcome)
     CHECK_INT(json_integer_value(json_object_get(row, "line")), n + 1);
     const char *outcome = json_string_value(json_object_get(row, "outcome"));
     const struct bfx_bad *bad = bfx_bad_row(n);
-    const char *column = json_string_value(json_object_get(json_object_get(row, "problem"), "column"));
-    const char *detail = json_string_value(json_object_get(json_object_get(row, "problem"), "detail"));
+    json_t *problem = json_object_get(row, "problem");
+    const char *column = json_string_value(json_object_get(problem, "column"));
+    const char *detail = json_string_value(json_object_get(problem, "detail"));
     if (bad) {
       refused++;
       CHECK_MSG(outcome && strcmp(outcome, "refused") == 0, "row %d: %s", n, outcome);
@@ -290,11 +291,12 @@ static void test_who_and_caps(const char *location)
             "administrator_phone");
   CHECK(json_object_get(first, "line") == NULL); /* a JSON upload has no lines */
   CHECK_STR(json_string_value(json_object_get(second, "outcome")), "refused");
-  const char *why = json_string_value(json_object_get(json_object_get(second, "problem"), "detail"));
+  const char *why =
+      json_string_value(json_object_get(json_object_get(second, "problem"), "detail"));
   CHECK_MSG(why && strstr(why, "already has an open collaboration"), "%s", why ? why : "");
   resp_free(&r);
-  snprintf(body, sizeof body, "[" BFX_ROW_JSON("%s", "task", "Bokslut 2027", "+46 70 123 45 67") "]",
-           cid2);
+  snprintf(body, sizeof body,
+           "[" BFX_ROW_JSON("%s", "task", "Bokslut 2027", "+46 70 123 45 67") "]", cid2);
   CHECK(api(&s, "POST", "/v1/collaboration-batches?dry_run=true", tok, body, &r));
   CHECK_INT(r.status, 200);
   first = json_array_get(json_object_get(r.json, "rows"), 0);
