@@ -54,7 +54,7 @@ enum csv_error csv_parse(const char *data, size_t len, size_t max_records, struc
 void csv_free(struct csv_table *t);
 
 /* Appends one record of n cells to buf, separated by d and ended by CRLF; a cell is quoted
- * (quotes doubled) when it holds d, a quote, CR or LF. buf (malloc'd, the caller frees) grows
+ * (quotes doubled) when it holds a ';', a ',', a quote, CR or LF. buf (malloc'd, the caller frees) grows
  * as needed and stays NUL-terminated; *len and *cap track it. False: out of memory. */
 bool csv_append_record(char **buf, size_t *len, size_t *cap, const char *const *cells,
                        size_t n, char d);

@@ -135,7 +135,7 @@ enum MHD_Result api_batches_create(struct request *req)
   enum MHD_Result r;
   struct create_query q = {0};
   struct refusal rf = {0};
-  if (!validate_query_into(req, create_query_fields, &q, &r))
+  if (!validate_query_into(req, create_query_fields, &q, &r) || api_idem_key_bad(req, &r))
     return r;
   if (!batch_may_upload(&req->principal, &rf))
     return api_reply_refusal(req, &rf);

@@ -260,7 +260,8 @@ void csv_free(struct csv_table *t)
 static bool append_cell(char **buf, size_t *len, size_t *cap, const char *cell, char d)
 {
   size_t n = strlen(cell);
-  bool quote = strchr(cell, d) || strpbrk(cell, "\"\r\n");
+  /* either delimiter is quoted, so that a reader picks the one the header line separates by */
+  bool quote = strchr(cell, d) || strpbrk(cell, "\";,\r\n");
   if (!grow((void **)buf, cap, *len + 2 * n + 6, 1))
     return false;
   char *o = *buf + *len;

@@ -64,11 +64,6 @@ enum store_status store_batch_create(struct store_conn *c, struct batch *b)
   return db_exec_stmt(c, s);
 }
 
-static const char *none_empty(const char *s)
-{
-  return s && s[0] ? s : NULL;
-}
-
 enum store_status store_batch_row_add(struct store_conn *c, const char *batch_id,
                                       const struct batch_row *r)
 {
@@ -86,8 +81,8 @@ enum store_status store_batch_row_add(struct store_conn *c, const char *batch_id
     db_bind_null(s, ":line");
   db_bind_text(s, ":cells", r->cells);
   db_bind_text(s, ":outcome", r->outcome);
-  db_bind_text(s, ":column", none_empty(r->problem_column));
-  db_bind_text(s, ":problem", none_empty(r->problem));
+  db_bind_text(s, ":column", db_opt_text(r->problem_column));
+  db_bind_text(s, ":problem", db_opt_text(r->problem));
   return db_exec_stmt(c, s);
 }
 
@@ -277,9 +272,9 @@ enum store_status store_batch_row_finish(struct store_conn *c, const char *batch
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":outcome", outcome);
-  db_bind_text(s, ":collab", none_empty(collaboration_id));
-  db_bind_text(s, ":column", none_empty(problem_column));
-  db_bind_text(s, ":problem", none_empty(problem));
+  db_bind_text(s, ":collab", db_opt_text(collaboration_id));
+  db_bind_text(s, ":column", db_opt_text(problem_column));
+  db_bind_text(s, ":problem", db_opt_text(problem));
   db_bind_text(s, ":batch", batch_id);
   db_bind_int(s, ":row", row_no);
   enum store_status st = db_exec_stmt(c, s);

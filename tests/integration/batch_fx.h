@@ -7,6 +7,7 @@
 #define ADVISORD_TEST_BATCH_FX_H
 
 #include "collab_fx.h"
+#include "load_fx.h"
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -47,17 +48,12 @@ static inline const struct bfx_bad *bfx_bad_row(int row)
   return NULL;
 }
 
-/* A valid organisation number "559NNN-NNNC" for n (< 1000000) and salt; Luhn digit last. */
+/* A valid organisation number "5PPNNN-NNNC" for n (PP: 59 + salt), load_fx.h's rule. */
 static inline void bfx_cid(int salt, int n, char *out)
 {
-  char d[24];
-  snprintf(d, sizeof d, "5%02d%06d", 59 + salt % 40, n % 1000000);
-  int sum = 0;
-  for (int i = 0; i < 9; i++) {
-    int v = (d[i] - '0') * (i % 2 == 0 ? 2 : 1);
-    sum += v > 9 ? v - 9 : v;
-  }
-  snprintf(out, 12, "%.6s-%.3s%d", d, d + 6, (10 - sum % 10) % 10);
+  char prefix[16];
+  snprintf(prefix, sizeof prefix, "5%02d", 59 + salt % 40);
+  load_corporate_id(prefix, n, out);
 }
 
 /* The company of row (before the bad ones change it). */
@@ -119,8 +115,9 @@ static inline char *bfx_csv(int salt)
                                              : "L\xC3\xB6pande bokf\xC3\xB6ring %d", 2027);
     snprintf(variant, sizeof variant, "%s", variants[row % 5]);
     snprintf(terms, sizeof terms, "%s;%d", row % 2 ? "office" : "customer", row % 3 ? 12 : 3);
-    snprintf(admin, sizeof admin, "\xC3\x85sa \xC3\x96" "berg %d;asa%d@kund%d.se;+46 70 555 %02d %02d",
-             row, row, row, row % 100, row / 100);
+    snprintf(admin, sizeof admin,
+             "\xC3\x85sa \xC3\x96" "berg %d;asa%d@kund%d.se;+46 70 555 %02d %02d", row, row, row,
+             row % 100, row / 100);
     const char *lang = row % 4 == 0 ? "en" : "sv";
     char email[64];
     snprintf(email, sizeof email, "ekonomi%d@kund.se", row);

@@ -11,6 +11,8 @@
  * - A limited user gets 403, another office 404; the batch counts once against the creation
  *   cap (a single activation still goes through with --collaboration-create-limit 5), and
  *   --batch-create-limit refuses the next batch with 429 and Retry-After.
+ * - A file that cannot be read (an unknown or repeated column, bad UTF-8, an open quote, no
+ *   rows, more than 1000 rows) is refused whole, naming the column or line.
  * - An e-mail to a company the vendor knew names it by its own name, never by the office's
  *   register name from the upload. */
 #include "batch_fx.h"
@@ -49,8 +51,9 @@ static void check_rows(json_t *rows, const char *good_outcome)
     CHECK_INT(json_integer_value(json_object_get(row, "line")), n + 1);
     const char *outcome = json_string_value(json_object_get(row, "outcome"));
     const struct bfx_bad *bad = bfx_bad_row(n);
-    const char *column = json_string_value(json_object_get(json_object_get(row, "problem"), "column"));
-    const char *detail = json_string_value(json_object_get(json_object_get(row, "problem"), "detail"));
+    json_t *problem = json_object_get(row, "problem");
+    const char *column = json_string_value(json_object_get(problem, "column"));
+    const char *detail = json_string_value(json_object_get(problem, "detail"));
     if (bad) {
       refused++;
       CHECK_MSG(outcome && strcmp(outcome, "refused") == 0, "row %d: %s", n, outcome);
@@ -119,7 +122,7 @@ static void test_csv_answer(const char *location)
                        "administrator_phone;language;starts_on;outcome;collaboration_id;"
                        "problem_column;problem\r\n") == r.body + 3);
   CHECK(strstr(r.body, "\"Ekstr\xC3\xB6m; Bygg 14 AB\";") != NULL);
-  CHECK(strstr(r.body, ";refused;;starts_on;starts_on: 2020-01-01 is in the past") != NULL);
+  CHECK(strstr(r.body, ";refused;;starts_on;\"starts_on: 2020-01-01 is in the past") != NULL);
   int lines = 0;
   for (const char *p = r.body; (p = strstr(p, "\r\n")); p += 2)
     lines++;
@@ -265,11 +268,81 @@ static void test_who_and_caps(const char *location)
   CHECK(resp_header(&r, "retry-after", retry, sizeof retry) && atoi(retry) > 0);
   CHECK(r.body && strstr(r.body, "batches in the last hour"));
   resp_free(&r);
-  /* a dry run is not counted */
-  CHECK(api(&s, "POST", "/v1/collaboration-batches?dry_run=true", tok, row, &r));
+  /* a dry run is not counted; a customer and task of the register are used as they are */
+  char cu2[FX_ID_LEN], task2[FX_ID_LEN], cid2[12];
+  bfx_cid(0, 4343, cid2);
+  cx_customer(&s, tok, cid2, "Befintlig AB", "befintlig@kund.se", cu2);
+  cx_task(&s, tok, cu2, "Bokslut 2027", task2);
+#define BFX_ROW_JSON(cid, task_member, task, phone)                                           \
+  "{\"corporate_id\":\"" cid "\",\"name\":\"B\",\"email\":\"b@b.se\",\"" task_member "\":\"" task  \
+  "\",\"variant\":\"pro\",\"invoice_recipient\":\"office\",\"agreement_period_months\":\"12\","   \
+  "\"administrator_name\":\"Bo\",\"administrator_email\":\"bo@b.se\",\"administrator_phone\":\"" \
+  phone "\"}"
+  char body[1200];
+  /* a phone of too few digits; a customer with an open collaboration (task_id) */
+  snprintf(body, sizeof body, "[" BFX_ROW_JSON("%s", "task", "Bokslut 2027", "+46 70 1") ","
+           BFX_ROW_JSON("%s", "task_id", "%s", "+46 70 123 45 67") "]", cid2, cid, task);
+  CHECK(api(&s, "POST", "/v1/collaboration-batches?dry_run=true", tok, body, &r));
   CHECK_INT(r.status, 200);
-  CHECK_STR(json_string_value(json_object_get(json_array_get(json_object_get(r.json, "rows"), 0),
-                                              "outcome")), "refused"); /* no administrator */
+  json_t *rows = json_object_get(r.json, "rows"), *first = json_array_get(rows, 0),
+         *second = json_array_get(rows, 1);
+  CHECK_STR(json_string_value(json_object_get(first, "outcome")), "refused");
+  CHECK_STR(json_string_value(json_object_get(json_object_get(first, "problem"), "column")),
+            "administrator_phone");
+  CHECK(json_object_get(first, "line") == NULL); /* a JSON upload has no lines */
+  CHECK_STR(json_string_value(json_object_get(second, "outcome")), "refused");
+  const char *why =
+      json_string_value(json_object_get(json_object_get(second, "problem"), "detail"));
+  CHECK_MSG(why && strstr(why, "already has an open collaboration"), "%s", why ? why : "");
+  resp_free(&r);
+  snprintf(body, sizeof body,
+           "[" BFX_ROW_JSON("%s", "task", "Bokslut 2027", "+46 70 123 45 67") "]", cid2);
+  CHECK(api(&s, "POST", "/v1/collaboration-batches?dry_run=true", tok, body, &r));
+  CHECK_INT(r.status, 200);
+  first = json_array_get(json_object_get(r.json, "rows"), 0);
+  CHECK_STR(json_string_value(json_object_get(first, "outcome")), "ok");
+  CHECK_STR(json_string_value(json_object_get(first, "customer")), "existing");
+  CHECK_STR(json_string_value(json_object_get(first, "task")), "existing");
+  CHECK_INT(json_integer_value(json_object_get(first, "way")), 3);
+  resp_free(&r);
+  CHECK_INT(cx_count(&s, "SELECT count(*) FROM collaborations WHERE customer_id = ?", cu2), 0);
+}
+
+/* Uploads that cannot be read are refused whole, in words naming what is wrong. */
+static void test_unreadable(void)
+{
+  static const struct {
+    const char *csv;
+    long status;
+    const char *words;
+  } cases[] = {
+      {"corporate_id;name;org_nr\r\n556036-0793;A;1\r\n", 400, "unknown column \\\"org_nr\\\""},
+      {"corporate_id;name;name\r\n556036-0793;A;B\r\n", 400, "the column name twice"},
+      {"corporate_id;name\r\n556036-0793;Bj\xF6rk\r\n", 400, "line 2 is not valid UTF-8"},
+      {"corporate_id;name\r\n556036-0793;\"Bj\r\n", 400, "line 2: a quoted cell is not closed"},
+      {"corporate_id;name\r\n", 400, "no rows"},
+  };
+  struct resp r;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    CHECK(bfx_post(&s, tok, "?dry_run=true", NULL, cases[i].csv, &r));
+    CHECK_INT(r.status, cases[i].status);
+    CHECK_MSG(r.body && strstr(r.body, cases[i].words), "%zu: %s", i, r.body ? r.body : "");
+    resp_free(&r);
+  }
+  size_t cap = 40 * 1002;
+  char *big = malloc(cap);
+  size_t n = (size_t)snprintf(big, cap, "corporate_id,name\n");
+  for (int i = 0; i < 1001; i++)
+    n += (size_t)snprintf(big + n, cap - n, "556036-0793,R%d\n", i);
+  CHECK(bfx_post(&s, tok, "", "too-many", big, &r));
+  CHECK_INT(r.status, 413);
+  CHECK(r.body && strstr(r.body, "at most 1000 rows"));
+  resp_free(&r);
+  free(big);
+  CHECK(api(&s, "POST", "/v1/collaboration-batches?dry_run=true", tok,
+            "[{\"corporate_id\":\"556036-0793\",\"org_nr\":\"1\"}]", &r));
+  CHECK_INT(r.status, 400);
+  CHECK(r.body && strstr(r.body, "unknown member \\\"org_nr\\\""));
   resp_free(&r);
 }
 
@@ -282,6 +355,7 @@ int main(void)
   fx_office(&s, "Byr\xC3\xA5 Bulk AB", "5560360793", "info@byra.se", office, tok);
   bfx_companies(&s, 0);
   char *csv = bfx_csv(0), location[160] = "";
+  test_unreadable();
   test_dry_run(csv);
   test_real_run(csv, location);
   test_replay(csv, location);
