@@ -43,5 +43,8 @@ bool util_const_eq(const char *a, const char *b);
  * U+10FFFF) becomes '?'. Returns the number of bytes replaced. For text echoed in JSON, which
  * must be UTF-8 (a path, a truncated message). */
 size_t util_utf8_sanitize(char *s);
+/* The length in bytes of the well-formed UTF-8 sequence p starts with (1 for ASCII, NUL
+ * included), or 0 when p does not start one (as util_utf8_sanitize judges). */
+size_t util_utf8_seq_len(const unsigned char *p);
 
 #endif

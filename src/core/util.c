@@ -134,7 +134,7 @@ bool util_const_eq(const char *a, const char *b)
 }
 
 /* Length of the well-formed UTF-8 sequence at p (1-4), or 0 when it is not one. */
-static size_t utf8_seq_len(const unsigned char *p)
+size_t util_utf8_seq_len(const unsigned char *p)
 {
   if (p[0] < 0x80)
     return 1;
@@ -168,7 +168,7 @@ size_t util_utf8_sanitize(char *s)
   size_t replaced = 0;
   unsigned char *p = (unsigned char *)s;
   while (*p) {
-    size_t n = utf8_seq_len(p);
+    size_t n = util_utf8_seq_len(p);
     if (n == 0) {
       *p++ = '?';
       replaced++;
