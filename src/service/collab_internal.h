@@ -128,6 +128,8 @@ struct start {
   bool has_requested;
   struct refusal rf;
   struct collab co;
+  struct collab_mail_state mail; /* the invitation e-mail as its transaction wrote it */
+  bool has_mail;
 };
 
 /* Back to the input: at the start of every attempt of the transaction. */
