@@ -80,6 +80,8 @@ struct request {
 struct http_options {
   const char *bind;
   uint16_t port;
+  int listen_fd;                   /* from http_listen (the server owns it from then on), or
+                                      -1: http_start listens on bind and port itself */
   unsigned threads;
   unsigned conn_timeout_s;
   unsigned head_timeout_s;         /* a whole request head (line and headers) within this */
@@ -105,6 +107,11 @@ struct http_options {
 };
 
 struct http_server;
+/* A listening socket on bind and port (the port bound into *bound: port 0 picks one), for
+ * http_options.listen_fd; -1 with a logged reason on failure. */
+int http_listen(const char *bind, uint16_t port, uint16_t *bound);
+/* The local port of socket fd, 0 when it has none. */
+uint16_t http_socket_port(int fd);
 
 /* Starts listening; returns NULL with a logged reason on failure. */
 struct http_server *http_start(const struct http_options *opts);

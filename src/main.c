@@ -103,7 +103,7 @@ static int cmd_migrate(const struct config *cfg, int argc, char **argv)
 
 /* The base of links in e-mails: the configured one, else this server's own address (a
  * wildcard bind address names the local host, which is right only for trying it out). */
-static void public_url(const struct config *cfg, char *out, size_t len)
+static void public_url(const struct config *cfg, uint16_t port, char *out, size_t len)
 {
   if (*cfg->public_url) {
     snprintf(out, len, "%s", cfg->public_url);
@@ -115,7 +115,7 @@ static void public_url(const struct config *cfg, char *out, size_t len)
   else if (strcmp(host, "::") == 0)
     host = "::1";
   bool v6 = strchr(host, ':') != NULL;
-  snprintf(out, len, "http://%s%s%s:%ld", v6 ? "[" : "", host, v6 ? "]" : "", cfg->port);
+  snprintf(out, len, "http://%s%s%s:%u", v6 ? "[" : "", host, v6 ? "]" : "", (unsigned)port);
 }
 
 /* The program as it was started (argv[0]), for the command the start line suggests. */
@@ -243,11 +243,20 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
     close(guard);
     return 1;
   }
-  public_url(cfg, app.public_url, sizeof app.public_url);
+  /* Listening first: with --port 0 the links in e-mails name the port bound. */
+  uint16_t port = 0;
+  int listen_fd = http_listen(cfg->bind, (uint16_t)cfg->port, &port);
+  if (listen_fd < 0) {
+    store_close(st);
+    close(guard);
+    return 1;
+  }
+  public_url(cfg, port, app.public_url, sizeof app.public_url);
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   struct http_options opts = {
       .bind = cfg->bind,
-      .port = (uint16_t)cfg->port,
+      .port = port,
+      .listen_fd = listen_fd,
       .threads = cfg->threads > 0 ? (unsigned)cfg->threads : (unsigned)(cores > 0 ? cores : 2),
       .conn_timeout_s = (unsigned)cfg->conn_timeout,
       .head_timeout_s = (unsigned)cfg->head_timeout,

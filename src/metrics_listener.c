@@ -33,7 +33,7 @@ bool start_metrics_listener(const struct config *cfg, const struct http_options 
   memcpy(host, h, hl);
   host[hl] = '\0';
   struct http_options o = *main_opts;
-  o.bind = host, o.port = (uint16_t)port, o.threads = 1;
+  o.bind = host, o.port = (uint16_t)port, o.threads = 1, o.listen_fd = -1;
   o.max_connections = o.max_connections_per_ip = 16;
   o.guess_limit = o.throttle_per_key = o.throttle_per_client = 0;
   o.routes = api_metrics_routes;

@@ -109,8 +109,8 @@ static void body_append(struct request *req, const char *data, size_t len, size_
 static enum MHD_Result dispatch(struct request *req, const struct http_options *o)
 {
   if (req->body_too_large)
-    return reply_problem(req, ERR_BODY_TOO_LARGE, "The body is larger than %zu bytes",
-                         o->body_max);
+    return reply_problem(req, ERR_BODY_TOO_LARGE, "The body is larger than %zu bytes; at most "
+                         "%zu are accepted", o->body_max, o->body_max);
   unsigned flags = req->route->flags;
   if (req->body_len > 0) {
     if (!(flags & (ROUTE_JSON_BODY | ROUTE_OPTIONAL_BODY)))
@@ -231,24 +231,6 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
   log_json(LOG_WARN, "libmicrohttpd", json_pack("{s:s}", "msg", msg));
 }
 
-static bool make_addr(const char *bind, uint16_t port, struct sockaddr_storage *ss)
-{
-  memset(ss, 0, sizeof *ss);
-  struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
-  struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
-  if (inet_pton(AF_INET, bind, &v4->sin_addr) == 1) {
-    v4->sin_family = AF_INET;
-    v4->sin_port = htons(port);
-    return true;
-  }
-  if (inet_pton(AF_INET6, bind, &v6->sin6_addr) == 1) {
-    v6->sin6_family = AF_INET6;
-    v6->sin6_port = htons(port);
-    return true;
-  }
-  return false;
-}
-
 /* The labels of route i for metrics_init: the table is static, so its strings live on. */
 static void route_name(size_t i, void *arg, const char **method, const char **pattern)
 {
@@ -266,15 +248,18 @@ static void server_limits_free(struct http_server *srv)
 
 struct http_server *http_start(const struct http_options *opts)
 {
-  struct sockaddr_storage addr;
-  if (!make_addr(opts->bind, opts->port, &addr)) {
-    log_msg(LOG_ERROR, "bind_failed", "'%s' is not an IPv4 or IPv6 address", opts->bind);
+  uint16_t bound = opts->port;
+  int listen_fd = opts->listen_fd >= 0 ? opts->listen_fd
+                                       : http_listen(opts->bind, opts->port, &bound);
+  if (listen_fd < 0)
+    return NULL;
+  struct http_server *srv = calloc(1, sizeof *srv);
+  if (!srv) {
+    close(listen_fd);
     return NULL;
   }
-  struct http_server *srv = calloc(1, sizeof *srv);
-  if (!srv)
-    return NULL;
   srv->opts = *opts;
+  srv->opts.listen_fd = listen_fd;
   struct conn_watch_options wo = {
       .max_connections = opts->max_connections,
       .max_connections_per_ip = opts->max_connections_per_ip,
@@ -283,28 +268,22 @@ struct http_server *http_start(const struct http_options *opts)
       .body_min_rate = opts->body_min_rate,
       .metrics = opts->metrics,
   };
-  if (opts->metrics && !metrics_init(opts->n_routes, route_name, (void *)opts->routes)) {
-    free(srv);
-    return NULL;
-  }
+  if (opts->metrics && !metrics_init(opts->n_routes, route_name, (void *)opts->routes))
+    goto fail;
   srv->watch = conn_watch_start(&wo);
   srv->guesses = guess_limit_new(opts->guess_limit, opts->guess_forget_s);
   srv->throttle_keys = guess_limit_new(opts->throttle_per_key, opts->throttle_forget_s);
   srv->throttle_clients = guess_limit_new(opts->throttle_per_client, opts->throttle_forget_s);
   if (!srv->watch || !srv->guesses || !srv->throttle_keys || !srv->throttle_clients) {
     log_msg(LOG_ERROR, "start_failed", "out of memory or threads for the connection watchdog");
-    conn_watch_stop(srv->watch);
-    server_limits_free(srv);
-    free(srv);
-    return NULL;
+    goto fail;
   }
-  unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
-  if (addr.ss_family == AF_INET6)
-    flags |= MHD_USE_IPv6;
+  /* the socket is ours (http_listen): libmicrohttpd accepts on it */
   srv->daemon = MHD_start_daemon(
-      flags, opts->port, NULL, NULL, on_request, srv,
+      MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+      on_request, srv,
       MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
-      MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+      MHD_OPTION_LISTEN_SOCKET, (MHD_socket)listen_fd,
       MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)opts->threads,
       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)opts->conn_timeout_s,
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
@@ -313,21 +292,21 @@ struct http_server *http_start(const struct http_options *opts)
       MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
       MHD_OPTION_NOTIFY_CONNECTION, conn_watch_notify, srv->watch,
       MHD_OPTION_END);
-  if (!srv->daemon) {
-    log_msg(LOG_ERROR, "listen_failed", "could not listen on %s port %u", opts->bind,
-            (unsigned)opts->port);
-    conn_watch_stop(srv->watch);
-    server_limits_free(srv);
-    free(srv);
-    return NULL;
-  }
-  return srv;
+  if (srv->daemon)
+    return srv;
+  log_msg(LOG_ERROR, "listen_failed", "could not start serving on %s port %u", opts->bind,
+          (unsigned)bound);
+fail:
+  conn_watch_stop(srv->watch);
+  server_limits_free(srv);
+  free(srv);
+  close(listen_fd);
+  return NULL;
 }
 
 uint16_t http_port(const struct http_server *srv)
 {
-  const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
-  return info ? info->port : 0;
+  return http_socket_port(srv->opts.listen_fd);
 }
 
 void http_stop(struct http_server *srv, unsigned drain_s)

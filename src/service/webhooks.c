@@ -4,6 +4,7 @@
 #include "service/webhooks.h"
 
 #include "domain/webhook.h"
+#include "service/audit.h"
 #include "util.h"
 
 #include <arpa/inet.h>
@@ -144,7 +145,14 @@ static enum store_status create_tx(struct store_conn *c, void *arg)
   w->enabled = true;
   util_now_iso8601(w->created_at, sizeof w->created_at);
   snprintf(w->updated_at, sizeof w->updated_at, "%s", w->created_at);
-  return store_webhook_add(c, w);
+  if ((st = store_webhook_add(c, w)) != STORE_OK)
+    return st;
+  char types[sizeof w->events]; /* ",a,b," as "a,b" */
+  snprintf(types, sizeof types, "%s", w->events + (w->events[0] == ','));
+  size_t tl = strlen(types);
+  if (tl && types[tl - 1] == ',')
+    types[tl - 1] = '\0';
+  return audit_record(c, p, "webhook_created", "webhook", w->id, w->url, types);
 }
 
 enum store_status webhook_create(const struct app *app, const struct webhook_in *in,
@@ -181,7 +189,17 @@ static enum store_status patch_tx(struct store_conn *c, void *arg)
   if (x->in->enabled == 0)
     snprintf(w->disabled_reason, sizeof w->disabled_reason, "disabled by its owner");
   util_now_iso8601(w->updated_at, sizeof w->updated_at);
-  return store_webhook_update(c, w);
+  if ((st = store_webhook_update(c, w)) != STORE_OK)
+    return st;
+  /* the detail names what the request set: "url events enabled=false" */
+  char detail[128];
+  snprintf(detail, sizeof detail, "%s%s%s%s", x->in->url ? "url " : "",
+           x->in->events ? "events " : "", x->in->description ? "description " : "",
+           x->in->enabled < 0 ? "" : x->in->enabled ? "enabled=true" : "enabled=false");
+  size_t dl = strlen(detail);
+  if (dl && detail[dl - 1] == ' ')
+    detail[dl - 1] = '\0';
+  return audit_record(c, p, "webhook_changed", "webhook", w->id, w->url, detail);
 }
 
 enum store_status webhook_patch(const struct app *app, const struct webhook_in *in,
@@ -206,7 +224,9 @@ static enum store_status rotate_tx(struct store_conn *c, void *arg)
   if (!new_secret(x->app, w, x->out->secret))
     return STORE_ERROR;
   util_now_iso8601(w->updated_at, sizeof w->updated_at);
-  return store_webhook_update(c, w);
+  if ((st = store_webhook_update(c, w)) != STORE_OK)
+    return st;
+  return audit_record(c, p, "webhook_secret_rotated", "webhook", w->id, w->url, NULL);
 }
 
 enum store_status webhook_rotate(const struct app *app, const struct webhook_in *in,
@@ -219,7 +239,14 @@ enum store_status webhook_rotate(const struct app *app, const struct webhook_in 
 static enum store_status delete_tx(struct store_conn *c, void *arg)
 {
   const struct webhook_in *in = arg;
-  return store_webhook_delete(c, scope_office(in->caller), scope_company(in->caller), in->id);
+  const struct principal *p = in->caller;
+  struct webhook w;
+  enum store_status st = store_webhook_get(c, scope_office(p), scope_company(p), in->id, &w);
+  if (st == STORE_OK)
+    st = store_webhook_delete(c, scope_office(p), scope_company(p), in->id);
+  if (st != STORE_OK)
+    return st;
+  return audit_record(c, p, "webhook_deleted", "webhook", w.id, w.url, NULL);
 }
 
 enum store_status webhook_delete(const struct app *app, const struct webhook_in *in)

@@ -177,22 +177,20 @@ static void test_preview(struct server *s)
   free(body);
   check_alive(s);
 
-  /* No Content-Length: a chunked body is refused before it is read (411). */
+  /* No Content-Length: a chunked body is refused before it is read (411): the reply comes
+   * to the head alone. (Sent after a body, the reply could be lost to the connection reset
+   * that closing with the body unread causes.) */
   char head[] = "POST /v1/variant-changes/preview HTTP/1.1\r\nHost: x\r\n"
                 "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
-  size_t chunk = 64 * 1024, n_chunks = 20;
-  size_t len = strlen(head) + n_chunks * (chunk + 16) + 8;
-  char *raw = malloc(len);
-  size_t off = (size_t)snprintf(raw, len, "%s", head);
-  for (size_t i = 0; i < n_chunks; i++) {
-    off += (size_t)snprintf(raw + off, len - off, "%zx\r\n", chunk);
-    memset(raw + off, ' ', chunk);
-    off += chunk;
-    off += (size_t)snprintf(raw + off, len - off, "\r\n");
-  }
-  off += (size_t)snprintf(raw + off, len - off, "0\r\n\r\n");
-  CHECK_INT(raw_exchange(s, raw, off), 411);
-  free(raw);
+  CHECK_INT(raw_exchange(s, head, strlen(head)), 411);
+  check_alive(s);
+
+  /* The 2 MiB body above was sent whole (the harness sends no Expect) and read before the
+   * 413; a body offered with Expect: 100-continue is refused before it is sent. */
+  char offer[] = "POST /v1/variant-changes/preview HTTP/1.1\r\nHost: x\r\n"
+                 "Content-Type: application/json\r\nContent-Length: 20000000\r\n"
+                 "Expect: 100-continue\r\n\r\n";
+  CHECK_INT(raw_exchange(s, offer, strlen(offer)), 413);
   check_alive(s);
 }
 

@@ -108,9 +108,32 @@ static void test_json_only(void)
   free(out);
 }
 
+/* With --port 0 and no --public-url, the links in e-mails name the port actually bound (the
+ * socket is made before anything that sends mail starts); the same for --bind ::1. */
+static void test_port_zero_links(void)
+{
+  const char *binds[] = {"127.0.0.1", "::1"};
+  for (int i = 0; i < 2; i++) {
+    struct server s;
+    const char *args[] = {"--bind", binds[i], NULL};
+    server_start(&s, args, NULL);
+    char want[96];
+    snprintf(want, sizeof want, "\"public_url\":\"http://%s%s%s:%d\"", i ? "[" : "", binds[i],
+             i ? "]" : "", s.port);
+    CHECK_MSG(s.port > 0 && server_log_count(&s, want) == 1, "no %s in the start line", want);
+    if (i == 0) {
+      struct resp r;
+      CHECK(http(&s, "GET", "/healthz", NULL, NULL, &r) && r.status == 200);
+      resp_free(&r);
+    }
+    CHECK_INT(server_stop(&s, false), 0);
+  }
+}
+
 int main(void)
 {
   test_console();
   test_json_only();
+  test_port_zero_links();
   return TEST_REPORT();
 }

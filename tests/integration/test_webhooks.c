@@ -293,6 +293,42 @@ static void check_rotation_and_redeliver(void)
   CHECK_INT(hx_with_event(&sink_a, event), 2);
 }
 
+/* Every change to an endpoint is in its owner's audit log, by whom and to which endpoint;
+ * none of it in another office's log. */
+static void check_audit(void)
+{
+  struct resp r;
+  CHECK(api(&s, "GET", "/v1/audit-events?limit=100", tok_a, NULL, &r));
+  CHECK_INT(r.status, 200);
+  int created = 0, changed = 0, deleted = 0, rotated = 0;
+  size_t i;
+  json_t *e;
+  json_array_foreach(json_object_get(r.json, "items"), i, e) {
+    const char *action = json_string_value(json_object_get(e, "action"));
+    const char *kind = json_string_value(json_object_get(json_object_get(e, "subject"), "kind"));
+    if (!action || strncmp(action, "webhook_", 8) != 0)
+      continue;
+    CHECK_STR(kind, "webhook");
+    const char *id = json_string_value(json_object_get(json_object_get(e, "subject"), "id"));
+    const char *detail = json_string_value(json_object_get(e, "detail"));
+    created += strcmp(action, "webhook_created") == 0;
+    deleted += strcmp(action, "webhook_deleted") == 0;
+    if (strcmp(action, "webhook_changed") == 0 && id && strcmp(id, hook_a) == 0) {
+      changed++;
+      CHECK_STR(detail, "description");
+    }
+    if (strcmp(action, "webhook_secret_rotated") == 0 && id && strcmp(id, hook_a) == 0)
+      rotated++;
+  }
+  resp_free(&r);
+  CHECK_MSG(created == 3 && changed == 1 && deleted == 1 && rotated == 1,
+            "office A's log: %d created, %d changed, %d deleted, %d rotated", created, changed,
+            deleted, rotated);
+  CHECK(api(&s, "GET", "/v1/audit-events?limit=100", tok_b, NULL, &r));
+  CHECK(r.body && !strstr(r.body, hook_a));
+  resp_free(&r);
+}
+
 int main(void)
 {
   const char *args[] = {"--webhook-allow-private", "--webhook-retry-min-ms", "100",
@@ -305,6 +341,7 @@ int main(void)
   check_retries();
   check_redirect_and_gone();
   check_rotation_and_redeliver();
+  check_audit();
   CHECK_INT(server_stop(&s, test_failures > 0), 0);
   hook_sink_stop(&sink_a);
   hook_sink_stop(&sink_b);
