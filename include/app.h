@@ -8,6 +8,7 @@
 
 struct mailer; /* mailer.h */
 struct webhook_worker; /* webhook_worker.h */
+struct batch_runner; /* service/batches.h */
 
 struct app {
   const struct config *cfg;
@@ -17,6 +18,8 @@ struct app {
   struct mailer *mailer; /* delivers the outbox; mailer_wake(app->mailer) after enqueueing */
   struct webhook_worker *webhooks; /* sends webhook deliveries; webhook_worker_wake() after
                                       committing some (NULL: not running, e.g. admin commands) */
+  struct batch_runner *batches; /* runs uploaded batches; batch_runner_wake() after storing one
+                                   (NULL: not running) */
 };
 
 #endif

@@ -35,6 +35,8 @@ struct config {
   long invitation_ttl;    /* seconds an invitation stays open */
   long reminder_interval; /* seconds between two reminders of one invitation */
   long collab_create_limit; /* collaborations a principal may start per hour (0: no limit) */
+  long batch_create_limit;  /* batches an office user may upload per hour (0: no limit) */
+  long batch_lease;         /* seconds a runner holds a batch between two rows */
   long expiry_sweep_interval; /* seconds between sweeps that record lapsed invitations */
   char *smtp_url;         /* smtp://, smtps://; empty: write .eml files to the spool */
   char *smtp_user;

@@ -8,6 +8,7 @@
 #define ERR_CATALOGUE(X) \
   X(ERR_NONE, "ok", 200, "OK") \
   X(ERR_BAD_JSON, "malformed_json", 400, "The request body is not valid JSON") \
+  X(ERR_BAD_CSV, "malformed_csv", 400, "The request body is not a CSV file that can be read") \
   X(ERR_VALIDATION, "validation_failed", 400, "The request has invalid fields") \
   X(ERR_BAD_QUERY, "invalid_query", 400, "The query string has invalid parameters") \
   X(ERR_BAD_PATH_PARAM, "invalid_path_parameter", 400, "A path parameter is invalid") \
@@ -41,6 +42,7 @@
   X(ERR_MAIN_CONTACT_REQUIRED, "main_contact_required", 422, "The company needs a main contact") \
   X(ERR_CUSTOMER_ADMIN_REQUIRED, "customer_admin_required", 422, "The company has no administrator on the customer portal") \
   X(ERR_PRECONDITION_REQUIRED, "precondition_required", 428, "This update needs an If-Match header") \
+  X(ERR_IDEMPOTENCY_KEY_REQUIRED, "idempotency_key_required", 428, "This request needs an Idempotency-Key header") \
   X(ERR_RATE_LIMITED, "rate_limited", 429, "Too many requests") \
   X(ERR_INTERNAL, "internal_error", 500, "Internal server error") \
   X(ERR_UNAVAILABLE, "service_unavailable", 503, "The service is temporarily unavailable")

@@ -25,6 +25,9 @@ enum route_flags {
    * answer 404 not_found or 422 identity_mismatch counts as a failed guess from the client's
    * address, and while the address must wait the route answers 429 without looking. */
   ROUTE_GUESSABLE = 1u << 2,
+  /* A table is required: text/csv (left as it is in req->body, req->json NULL) or a JSON
+   * array (parsed into req->json). */
+  ROUTE_TABLE_BODY = 1u << 3,
 };
 
 /* One row of the route table: api/routes.c owns the table. */

@@ -89,7 +89,7 @@ enum store_status store_collab_get_by_token_hash(struct store_conn *c, const cha
 enum store_status store_collab_get_open(struct store_conn *c, const char *office_id,
                                         const char *company_id, struct collab *out);
 /* How many collaborations inviter_id started at or after since (an ISO time as created_at is
- * written) into *count, and the earliest of their created_at into oldest (>= 32 bytes; ""
+ * written), leaving out those a batch made (a row of collab_batch_rows names them), into *count, and the earliest of their created_at into oldest (>= 32 bytes; ""
  * when none). */
 enum store_status store_collab_created_since(struct store_conn *c, const char *inviter_id,
                                              const char *since, long *count, char *oldest);

@@ -10,6 +10,7 @@
 #include "mail_transport.h"
 #include "mailer.h"
 #include "metrics_listener.h"
+#include "service/batches.h"
 #include "webhook_worker.h"
 #include "store.h"
 #include "version.h"
@@ -291,7 +292,8 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
     return 1;
   }
   struct collab_sweeper *sweeper = collab_sweeper_start(&app);
-  if (!sweeper) {
+  if (!sweeper || !(app.batches = batch_runner_start(&app))) {
+    collab_sweeper_stop(sweeper);
     webhook_worker_stop(app.webhooks);
     mailer_stop(app.mailer);
     store_close(st);
@@ -301,6 +303,7 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
   struct http_server *srv = http_start(&opts), *metrics_srv = NULL;
   if (!srv || !start_metrics_listener(cfg, &opts, &metrics_srv)) {
     http_stop(srv, 0);
+    batch_runner_stop(app.batches);
     collab_sweeper_stop(sweeper);
     webhook_worker_stop(app.webhooks);
     mailer_stop(app.mailer);
@@ -323,6 +326,7 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
                                            "drain_timeout_s", (int)cfg->drain_timeout));
   http_stop(metrics_srv, 0);
   http_stop(srv, (unsigned)cfg->drain_timeout);
+  batch_runner_stop(app.batches); /* between two rows: the rest wait for the next start */
   collab_sweeper_stop(sweeper);
   webhook_worker_stop(app.webhooks);
   mailer_stop(app.mailer);

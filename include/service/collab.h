@@ -108,6 +108,8 @@ struct collab_start_in {
   const char *starts_on;           /* a scheduled start, "YYYY-MM-DD" (valid); NULL: none */
   int period_months;               /* 0: absent */
   struct collab_admin_in administrator; /* way 3 */
+  bool in_batch;                   /* a row of a batch: the batch counted against the creation
+                                      cap when it was uploaded, not the row */
   collab_created_fn created;       /* may be NULL */
   void *created_arg;
 };

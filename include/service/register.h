@@ -34,6 +34,10 @@ struct customer_out {
 };
 enum store_status customer_create(const struct app *app, const struct customer_in *in,
                                   struct customer_out *out);
+/* customer_create inside the caller's write transaction c (a batch's row); a refusal in out
+ * returns STORE_ABORT. */
+enum store_status customer_create_within(struct store_conn *c, const struct customer_in *in,
+                                         struct customer_out *out);
 enum store_status customer_update(const struct app *app, const struct customer_in *in,
                                   struct customer_out *out);
 /* Refused while the customer has an open collaboration or history that refers to it. */
@@ -56,6 +60,9 @@ struct task_out {
 };
 enum store_status task_create(const struct app *app, const struct task_in *in,
                               struct task_out *out);
+/* task_create inside the caller's write transaction c (a batch's row). */
+enum store_status task_create_within(struct store_conn *c, const struct task_in *in,
+                                     struct task_out *out);
 enum store_status task_update(const struct app *app, const struct task_in *in,
                               struct task_out *out);
 

@@ -82,6 +82,10 @@ enum MHD_Result api_companies_get(struct request *req);
 enum MHD_Result api_companies_patch(struct request *req);
 
 /* collaborations.c: how a collaboration starts */
+/* bulk activation (batches.c, batch_read.c) */
+enum MHD_Result api_batches_create(struct request *req);
+enum MHD_Result api_batches_get(struct request *req);
+enum MHD_Result api_batches_list(struct request *req);
 enum MHD_Result api_collab_create(struct request *req);
 enum MHD_Result api_office_invitation_create(struct request *req);
 /* collab_read.c */

@@ -44,7 +44,10 @@ const char *api_idem_parse_key(const char *h, char *out, size_t len)
 
 static void fingerprint(const struct request *req, char *out)
 {
-  char *body = req->json ? json_dumps(req->json, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+  /* JSON as parsed (spacing and key order do not count); any other body (a CSV file) as sent */
+  char *body = req->json ? json_dumps(req->json, JSON_COMPACT | JSON_SORT_KEYS)
+               : req->body ? strdup(req->body)
+                           : NULL;
   size_t n = strlen(req->method) + strlen(req->path) + (body ? strlen(body) : 0) + 3;
   char *text = malloc(n);
   if (text) {
@@ -68,13 +71,15 @@ static enum MHD_Result replay(struct request *req, struct idem_saved *saved)
   return reply_json_etag(req, saved->status, body, saved->etag[0] ? saved->etag : NULL);
 }
 
-bool api_idem_begin(struct request *req, struct idem *ik, enum MHD_Result *r)
+/* Reads the request's Idempotency-Key into key (256 bytes): false without one; true after
+ * answering 400 when it is malformed (*r), or with key filled and *r untouched. */
+static bool read_key(struct request *req, char *key, bool *bad, enum MHD_Result *r)
 {
-  memset(ik, 0, sizeof *ik);
+  *bad = false;
   const char *h = http_header(req, "Idempotency-Key");
   if (!h)
     return false;
-  const char *why = api_idem_parse_key(h, ik->key, sizeof ik->key);
+  const char *why = api_idem_parse_key(h, key, 256);
   if (why) {
     char msg[160];
     snprintf(msg, sizeof msg, "%s", why);
@@ -82,8 +87,27 @@ bool api_idem_begin(struct request *req, struct idem *ik, enum MHD_Result *r)
                              json_pack("{s:[{s:s, s:s}]}", "errors", "field", "Idempotency-Key",
                                        "message", msg),
                              "Invalid header Idempotency-Key: %s", why);
-    return true;
+    *bad = true;
   }
+  return true;
+}
+
+bool api_idem_key_bad(struct request *req, enum MHD_Result *r)
+{
+  char key[256];
+  bool bad;
+  read_key(req, key, &bad, r);
+  return bad;
+}
+
+bool api_idem_begin(struct request *req, struct idem *ik, enum MHD_Result *r)
+{
+  memset(ik, 0, sizeof *ik);
+  bool bad;
+  if (!read_key(req, ik->key, &bad, r))
+    return false;
+  if (bad)
+    return true;
   fingerprint(req, ik->fingerprint);
   enum idem_outcome outcome = IDEM_NEW;
   struct idem_saved saved = {0};

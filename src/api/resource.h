@@ -86,6 +86,9 @@ struct idem {
  * With one: reserves it, or answers the replay (same request), 422 (other request), 409
  * (still running), 400 (malformed key); returns true when it answered. */
 bool api_idem_begin(struct request *req, struct idem *ik, enum MHD_Result *r);
+/* True after answering 400 when the request carries a malformed Idempotency-Key (for a request
+ * that reserves none, such as a dry run). */
+bool api_idem_key_bad(struct request *req, enum MHD_Result *r);
 /* Parses an Idempotency-Key header value h into out (len bytes, 256 in struct idem): an
  * sf-string `"..."` (with \" and \\ escapes) or a bare token of visible ASCII. Returns NULL
  * when fine, else why not (static). */

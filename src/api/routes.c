@@ -21,6 +21,8 @@ const struct route api_routes[] = {
     {"GET", "/customers/{id}", api_web_page, PUBLIC, 0},
     {"GET", "/collaborations", api_web_page, PUBLIC, 0},
     {"GET", "/collaborations/{id}", api_web_page, PUBLIC, 0},
+    {"GET", "/batches", api_web_page, PUBLIC, 0},
+    {"GET", "/batches/{id}", api_web_page, PUBLIC, 0},
     {"GET", "/assets/{name}", api_web_asset, PUBLIC, 0},
     {"GET", "/openapi.yaml", api_openapi_yaml, PUBLIC, 0},
     {"GET", "/openapi.json", api_openapi_json, PUBLIC, 0},
@@ -100,6 +102,10 @@ const struct route api_routes[] = {
      ROUTE_OPTIONAL_BODY},
     {"POST", "/v1/collaborations/{id}/variant-changes", api_collab_change_variant, ANYONE,
      ROUTE_JSON_BODY},
+    /* bulk activation: a CSV file or a JSON array of rows (batches.c, batch_read.c) */
+    {"POST", "/v1/collaboration-batches", api_batches_create, OFFICE, ROUTE_TABLE_BODY},
+    {"GET", "/v1/collaboration-batches", api_batches_list, OFFICE, 0},
+    {"GET", "/v1/collaboration-batches/{id}", api_batches_get, OFFICE, 0},
     {"POST", "/v1/office-invitations", api_office_invitation_create, PRINCIPAL_CUSTOMER_ADMIN,
      ROUTE_JSON_BODY},
     /* invitation links: no login, the token in the path is the credential */

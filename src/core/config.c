@@ -100,6 +100,13 @@ static const struct option_def options[] = {
         "ADVISORD_COLLABORATION_CREATE_LIMIT", "20", 0, 100000,
         "collaborations and office invitations one user may start per hour, each sending an "
         "e-mail (0: no limit)"),
+    NUM(batch_create_limit, "--batch-create-limit", "ADVISORD_BATCH_CREATE_LIMIT", "10", 0,
+        100000, "batches (bulk activations, up to 1000 rows each) one office user may upload "
+        "per hour; a batch also counts once against --collaboration-create-limit (0: no "
+        "limit)"),
+    NUM(batch_lease, "--batch-lease", "ADVISORD_BATCH_LEASE", "30", 1, 3600,
+        "seconds a server holds a running batch after its last row; a batch held by a server "
+        "that stopped is taken up by another (or the next start) after this"),
     NUM(expiry_sweep_interval, "--expiry-sweep-interval", "ADVISORD_EXPIRY_SWEEP_INTERVAL", "60",
         1, 86400, "seconds between sweeps that record lapsed invitations as expired"),
     STR(smtp_url, "--smtp-url", "ADVISORD_SMTP_URL", "",

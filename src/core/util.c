@@ -178,6 +178,18 @@ size_t util_utf8_seq_len(const unsigned char *p)
   return n;
 }
 
+long util_utf8_invalid_at(const char *s)
+{
+  const unsigned char *p = (const unsigned char *)s;
+  while (*p) {
+    size_t n = util_utf8_seq_len(p);
+    if (n == 0)
+      return (long)(p - (const unsigned char *)s);
+    p += n;
+  }
+  return -1;
+}
+
 size_t util_utf8_sanitize(char *s)
 {
   size_t replaced = 0;

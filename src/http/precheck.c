@@ -24,15 +24,32 @@ static enum MHD_Result answer_options(struct request *req)
   return reply_empty(req, 204);
 }
 
-static bool is_json_type(const char *ct)
+/* The media type of ct without parameters or spaces: its start, its length in *n. */
+static const char *media_type(const char *ct, size_t *n)
+{
+  while (*ct == ' ')
+    ct++;
+  *n = strcspn(ct, "; ");
+  return ct;
+}
+
+bool http_is_json_type(const char *ct)
 {
   if (!ct)
     return false;
-  while (*ct == ' ')
-    ct++;
-  size_t n = strcspn(ct, "; ");
+  size_t n;
+  ct = media_type(ct, &n);
   return (n == 16 && strncasecmp(ct, "application/json", 16) == 0) ||
          (n == 28 && strncasecmp(ct, "application/merge-patch+json", 28) == 0);
+}
+
+bool http_is_csv_type(const char *ct)
+{
+  if (!ct)
+    return false;
+  size_t n;
+  ct = media_type(ct, &n);
+  return n == 8 && strncasecmp(ct, "text/csv", 8) == 0;
 }
 
 static enum MHD_Result add_arg_len(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -193,9 +210,13 @@ static bool check_body(struct request *req, const struct http_options *o,
     if (*end == '\0' && n > o->body_max)
       req->body_too_large = true;
   }
-  if (request_has_body(req) && !is_json_type(http_header(req, MHD_HTTP_HEADER_CONTENT_TYPE))) {
+  const char *ct = http_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
+  bool table = req->route->flags & ROUTE_TABLE_BODY;
+  if (request_has_body(req) && !http_is_json_type(ct) && !(table && http_is_csv_type(ct))) {
     *result = reply_problem(req, ERR_UNSUPPORTED_MEDIA_TYPE,
-                            "Send the body as Content-Type: application/json");
+                            table ? "Send the body as Content-Type: text/csv (a file with a "
+                                    "header line) or application/json (an array of rows)"
+                                  : "Send the body as Content-Type: application/json");
     return true;
   }
   return false;

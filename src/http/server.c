@@ -112,8 +112,14 @@ static enum MHD_Result dispatch(struct request *req, const struct http_options *
     return reply_problem(req, ERR_BODY_TOO_LARGE, "The body is larger than %zu bytes; at most "
                          "%zu are accepted", o->body_max, o->body_max);
   unsigned flags = req->route->flags;
-  if (req->body_len > 0) {
-    if (!(flags & (ROUTE_JSON_BODY | ROUTE_OPTIONAL_BODY)))
+  if ((flags & ROUTE_TABLE_BODY) && req->body_len == 0)
+    return reply_problem(req, ERR_BODY_REQUIRED,
+                         "%s %s needs a body: a CSV file (text/csv) or a JSON array of rows",
+                         req->method, req->route->pattern);
+  if ((flags & ROUTE_TABLE_BODY) && http_is_csv_type(http_header(req, "Content-Type"))) {
+    /* the handler reads req->body as it is */
+  } else if (req->body_len > 0) {
+    if (!(flags & (ROUTE_JSON_BODY | ROUTE_OPTIONAL_BODY | ROUTE_TABLE_BODY)))
       return reply_problem(req, ERR_VALIDATION, "%s %s takes no request body", req->method,
                            req->route->pattern);
     json_error_t jerr;
@@ -121,7 +127,9 @@ static enum MHD_Result dispatch(struct request *req, const struct http_options *
     if (!req->json)
       return reply_problem(req, ERR_BAD_JSON, "%s (line %d, column %d)", jerr.text, jerr.line,
                            jerr.column);
-    if (!json_is_object(req->json))
+    if ((flags & ROUTE_TABLE_BODY) && !json_is_array(req->json))
+      return reply_problem(req, ERR_BAD_JSON, "The body must be a JSON array of row objects");
+    if (!(flags & ROUTE_TABLE_BODY) && !json_is_object(req->json))
       return reply_problem(req, ERR_BAD_JSON, "The body must be a JSON object");
   } else if (flags & ROUTE_JSON_BODY) {
     return reply_problem(req, ERR_BODY_REQUIRED, "%s %s needs a JSON object body", req->method,

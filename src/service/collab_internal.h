@@ -132,13 +132,24 @@ struct start {
   bool has_mail;
 };
 
+/* An office activates (ways 1-3) inside the caller's write transaction c: s->app and s->in
+ * set; the new collaboration in s->co, or a refusal in s->rf and STORE_ABORT (roll back: the
+ * caller keeps nothing of a refused start). */
+enum store_status collab_office_start_tx(struct store_conn *c, struct start *s);
 /* Back to the input: at the start of every attempt of the transaction. */
 void collab_start_reset(struct start *s);
 /* Looks up the variant the input names (in->variant) into s->requested, or refuses s (400
  * naming the field). */
 enum store_status collab_start_variant(struct store_conn *c, struct start *s);
-/* Refuses (429) when the caller started --collaboration-create-limit collaborations or office
- * invitations in the last hour. */
+/* What counts against the creation cap since the ISO time since: the collaborations and office
+ * invitations user_id started (a batch's rows left out) plus the batches it uploaded, into *n;
+ * the oldest of them into oldest (>= 32 bytes, "" when none). */
+enum store_status collab_creations_since(struct store_conn *c, const char *user_id,
+                                         const char *since, long *n, char *oldest);
+/* Seconds until an hour has passed since oldest (an ISO time), at least 1. */
+long collab_retry_after(const char *oldest, int64_t now_ms);
+/* Refuses (429) when the caller started --collaboration-create-limit collaborations, office
+ * invitations or batches in the last hour. */
 enum store_status collab_check_creation_cap(struct store_conn *c, struct start *s);
 /* Refuses when office and company already have an open collaboration. */
 enum store_status collab_check_none_open(struct store_conn *c, struct start *s,

@@ -148,9 +148,8 @@ static enum store_status take_administrator(struct store_conn *c, const char *co
   return st;
 }
 
-static enum store_status activate_tx(struct store_conn *c, void *arg)
+enum store_status collab_office_start_tx(struct store_conn *c, struct start *s)
 {
-  struct start *s = arg;
   collab_start_reset(s);
   const struct principal *p = s->in->caller;
   struct customer *cu = malloc(sizeof *cu);
@@ -165,7 +164,9 @@ static enum store_status activate_tx(struct store_conn *c, void *arg)
     st = STORE_OK;
     goto cleanup;
   }
-  if (st != STORE_OK || (st = collab_check_creation_cap(c, s)) != STORE_OK || refused(&s->rf))
+  /* a batch's row: the batch counted against the cap when it was uploaded */
+  if (st != STORE_OK || (!s->in->in_batch && (st = collab_check_creation_cap(c, s)) != STORE_OK) ||
+      refused(&s->rf))
     goto cleanup;
   const struct company *cp = &cu->company;
   if ((st = check_task(c, s, cu, s->in->task_id)) != STORE_OK || refused(&s->rf))
@@ -227,6 +228,11 @@ cleanup:
   if (st == STORE_OK && refused(&s->rf))
     return STORE_ABORT; /* nothing of a refused start is kept */
   return st;
+}
+
+static enum store_status activate_tx(struct store_conn *c, void *arg)
+{
+  return collab_office_start_tx(c, arg);
 }
 
 enum store_status collab_office_activates(const struct app *app, const struct collab_start_in *in,

@@ -1,6 +1,6 @@
 /* collab_patch.c - changing a collaboration (PATCH, If-Match required): the task (any office
  * user), the invoice recipient and agreement period (full rights), the variant (full rights;
- * the variant rule applies). Each change is checked by the state machine and recorded as its
+ * the variant rule applies), the scheduled start (full rights). Each change is checked by the state machine and recorded as its
  * own event, all in one transaction. */
 #include "collab_internal.h"
 #include "domain/dates.h"
@@ -104,9 +104,15 @@ static enum store_status change_start(struct collab_op *op, struct store_conn *c
   const char *on = op->in->starts_on;
   if (!op->in->starts_on_given || (on ? strcmp(on, co->starts_on) == 0 : !co->starts_on[0]))
     return STORE_OK;
-  /* who may: as for the task, the office's own particulars of the invitation */
+  /* who may: the office, as for the task, and only a user with full rights: the date is when
+   * the company's service changes, a term like the agreement period (DOMAIN.md) */
   if (!collab_op_allows(op, COLLAB_EV_CHANGE_TASK))
     return STORE_OK;
+  if (op->actor == COLLAB_ACTOR_OFFICE_LIMITED) {
+    refuse(&op->rf, ERR_FORBIDDEN, "Moving or clearing the start date needs an office user "
+                                   "with full rights; a limited user can change the task");
+    return STORE_OK;
+  }
   if (co->initiated_by != COLLAB_BY_OFFICE ||
       (op->from != COLLAB_INVITED && op->from != COLLAB_APPROVED) ||
       (op->from == COLLAB_APPROVED && !collab_start_waits(co, op->now_ms))) {

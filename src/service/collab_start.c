@@ -5,6 +5,7 @@
 #include "domain/dates.h"
 #include "mailer.h"
 #include "webhook_worker.h"
+#include "store_batches.h"
 #include "store_identity.h"
 #include "store_variants.h"
 #include "util.h"
@@ -13,27 +14,48 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Refuses (429) when the caller already started --collaboration-create-limit collaborations or
- * office invitations in the last hour: each one sends an e-mail. */
+enum store_status collab_creations_since(struct store_conn *c, const char *user_id,
+                                         const char *since, long *n, char *oldest)
+{
+  long batches = 0;
+  char first_batch[32] = "";
+  enum store_status st = store_collab_created_since(c, user_id, since, n, oldest);
+  if (st == STORE_OK)
+    st = store_batches_created_since(c, user_id, since, &batches, first_batch);
+  if (st != STORE_OK)
+    return st;
+  *n += batches;
+  if (first_batch[0] && (!oldest[0] || strcmp(first_batch, oldest) < 0))
+    snprintf(oldest, 32, "%s", first_batch);
+  return STORE_OK;
+}
+
+long collab_retry_after(const char *oldest, int64_t now_ms)
+{
+  const int64_t hour_ms = 3600 * 1000;
+  int64_t oldest_ms = now_ms;
+  date_parse_iso_ms(oldest, &oldest_ms);
+  long s = (long)((oldest_ms + hour_ms - now_ms + 999) / 1000);
+  return s < 1 ? 1 : s;
+}
+
+/* Refuses (429) when the caller already started --collaboration-create-limit collaborations,
+ * office invitations or batches in the last hour: each one sends e-mail. */
 enum store_status collab_check_creation_cap(struct store_conn *c, struct start *s)
 {
   long limit = s->app->cfg->collab_create_limit, n = 0;
   if (limit <= 0)
     return STORE_OK;
-  const int64_t hour_ms = 3600 * 1000, now = util_now_ms();
+  const int64_t now = util_now_ms();
   char since[32], oldest[32] = "";
-  date_iso_ms(now - hour_ms, since, sizeof since);
-  enum store_status st = store_collab_created_since(c, s->in->caller->id, since, &n, oldest);
+  date_iso_ms(now - 3600 * 1000, since, sizeof since);
+  enum store_status st = collab_creations_since(c, s->in->caller->id, since, &n, oldest);
   if (st != STORE_OK || n < limit)
     return st;
-  int64_t oldest_ms = now;
-  date_parse_iso_ms(oldest, &oldest_ms);
-  s->rf.retry_after = (long)((oldest_ms + hour_ms - now + 999) / 1000);
-  if (s->rf.retry_after < 1)
-    s->rf.retry_after = 1;
+  s->rf.retry_after = collab_retry_after(oldest, now);
   refuse(&s->rf, ERR_RATE_LIMITED,
-         "You started %ld collaborations or office invitations in the last hour, and at "
-         "most %ld per hour are allowed (each sends an e-mail); the next one is possible "
+         "You started %ld collaborations, office invitations or batches in the last hour, "
+         "and at most %ld per hour are allowed (each sends e-mail); the next one is possible "
          "in %ld seconds",
          n, limit, s->rf.retry_after);
   return STORE_OK;

@@ -114,6 +114,13 @@ static enum store_status run(const struct app *app, store_tx_fn tx, const struct
   return refusal_write(app->store, tx, &x, &out->refusal);
 }
 
+enum store_status customer_create_within(struct store_conn *c, const struct customer_in *in,
+                                         struct customer_out *out)
+{
+  struct customer_tx x = {.in = in, .out = out};
+  return create_tx(c, &x);
+}
+
 enum store_status customer_create(const struct app *app, const struct customer_in *in,
                                   struct customer_out *out)
 {

@@ -76,6 +76,13 @@ static enum store_status update_tx(struct store_conn *c, void *arg)
   return store_task_update(c, t, t->version);
 }
 
+enum store_status task_create_within(struct store_conn *c, const struct task_in *in,
+                                     struct task_out *out)
+{
+  struct task_tx x = {.in = in, .out = out};
+  return create_tx(c, &x);
+}
+
 enum store_status task_create(const struct app *app, const struct task_in *in, struct task_out *out)
 {
   struct task_tx x = {.in = in, .out = out};

@@ -5,8 +5,6 @@
 
 #include <string.h>
 
-static const char *or_null(const char *s) { return s && s[0] ? s : NULL; }
-
 enum store_status store_audit_add(struct store_conn *c, struct audit_event *e)
 {
   util_uuid(e->id);
@@ -20,16 +18,16 @@ enum store_status store_audit_add(struct store_conn *c, struct audit_event *e)
     return STORE_ERROR;
   db_bind_text(s, ":id", e->id);
   db_bind_text(s, ":at", e->at);
-  db_bind_text(s, ":office", or_null(e->office_id));
-  db_bind_text(s, ":company", or_null(e->company_id));
+  db_bind_text(s, ":office", db_opt_text(e->office_id));
+  db_bind_text(s, ":company", db_opt_text(e->company_id));
   db_bind_text(s, ":akind", e->actor_kind);
   db_bind_text(s, ":aid", e->actor_id);
   db_bind_text(s, ":aemail", e->actor_email);
   db_bind_text(s, ":action", e->action);
-  db_bind_text(s, ":skind", or_null(e->subject_kind));
-  db_bind_text(s, ":sid", or_null(e->subject_id));
-  db_bind_text(s, ":slabel", or_null(e->subject_label));
-  db_bind_text(s, ":detail", or_null(e->detail));
+  db_bind_text(s, ":skind", db_opt_text(e->subject_kind));
+  db_bind_text(s, ":sid", db_opt_text(e->subject_id));
+  db_bind_text(s, ":slabel", db_opt_text(e->subject_label));
+  db_bind_text(s, ":detail", db_opt_text(e->detail));
   return db_exec_stmt(c, s);
 }
 

@@ -7,11 +7,6 @@
 
 #include <string.h>
 
-static const char *opt(const char *s)
-{
-  return s && s[0] ? s : NULL;
-}
-
 enum store_status store_collab_event_add(struct store_conn *c, struct collab_event_rec *e)
 {
   struct db_stmt *s = db_stmt(
@@ -25,14 +20,14 @@ enum store_status store_collab_event_add(struct store_conn *c, struct collab_eve
   db_bind_text(s, ":collab", e->collaboration_id);
   db_bind_text(s, ":at", e->at);
   db_bind_text(s, ":kind", e->actor_kind);
-  db_bind_text(s, ":actor", opt(e->actor_id));
+  db_bind_text(s, ":actor", db_opt_text(e->actor_id));
   db_bind_text(s, ":event", e->event);
-  db_bind_text(s, ":from", opt(e->from_state));
+  db_bind_text(s, ":from", db_opt_text(e->from_state));
   db_bind_text(s, ":to", e->to_state);
-  db_bind_text(s, ":reason", opt(e->reason));
+  db_bind_text(s, ":reason", db_opt_text(e->reason));
   db_bind_text(s, ":details", e->details[0] ? e->details : "{}");
-  db_bind_text(s, ":aname", opt(e->actor_name));
-  db_bind_text(s, ":arole", opt(e->actor_role));
+  db_bind_text(s, ":aname", db_opt_text(e->actor_name));
+  db_bind_text(s, ":arole", db_opt_text(e->actor_role));
   enum store_status st = db_step_row(c, s);
   if (st == STORE_OK)
     e->seq = db_col_int64(s, 0);

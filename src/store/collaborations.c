@@ -58,28 +58,22 @@ int store_collab_read_row(struct db_stmt *s, struct collab *co)
   return i;
 }
 
-/* NULL for an empty string: optional references are NULL in the table. */
-static const char *opt(const char *s)
-{
-  return s && s[0] ? s : NULL;
-}
-
 /* Binds the columns a change may set, which the INSERT and the UPDATE both write under the
  * same parameter names: the terms, the state and who approved, the link's expiry and nonce. */
 static void bind_terms(struct db_stmt *s, const struct collab *co)
 {
-  db_bind_text(s, ":customer", opt(co->customer_id));
-  db_bind_text(s, ":task", opt(co->task_id));
+  db_bind_text(s, ":customer", db_opt_text(co->customer_id));
+  db_bind_text(s, ":task", db_opt_text(co->task_id));
   db_bind_text(s, ":variant", co->variant);
   db_bind_text(s, ":recipient", co->invoice_recipient);
   db_bind_int(s, ":period", co->agreement_period_months);
   db_bind_int(s, ":continues", co->agreement_continues);
-  db_bind_text(s, ":starts", opt(co->starts_on));
-  db_bind_text(s, ":renews", opt(co->renews_on));
+  db_bind_text(s, ":starts", db_opt_text(co->starts_on));
+  db_bind_text(s, ":renews", db_opt_text(co->renews_on));
   db_bind_text(s, ":state", collab_state_str(co->state));
-  db_bind_text(s, ":admin", opt(co->administrator_id));
-  db_bind_text(s, ":akind", opt(co->approved_by_kind));
-  db_bind_text(s, ":aid", opt(co->approved_by_id));
+  db_bind_text(s, ":admin", db_opt_text(co->administrator_id));
+  db_bind_text(s, ":akind", db_opt_text(co->approved_by_kind));
+  db_bind_text(s, ":aid", db_opt_text(co->approved_by_id));
   if (co->keep_service < 0)
     db_bind_null(s, ":keep");
   else
@@ -87,7 +81,7 @@ static void bind_terms(struct db_stmt *s, const struct collab *co)
   db_bind_int(s, ":expires", co->expires_at_ms);
   db_bind_text(s, ":nonce", co->token_nonce);
   db_bind_int(s, ":pending", co->service_decision_pending);
-  db_bind_text(s, ":renewal", opt(co->renewal_requested_at));
+  db_bind_text(s, ":renewal", db_opt_text(co->renewal_requested_at));
 }
 
 enum store_status store_collab_insert(struct store_conn *c, struct collab *co)
@@ -201,8 +195,11 @@ enum store_status store_collab_get_open(struct store_conn *c, const char *office
 enum store_status store_collab_created_since(struct store_conn *c, const char *inviter_id,
                                              const char *since, long *count, char *oldest)
 {
+  /* a batch's rows count as the batch (store_batches_created_since), not one by one */
   struct db_stmt *s = db_stmt(c, "SELECT count(*), min(created_at) FROM collaborations "
-                               "WHERE inviter_id = :inviter AND created_at >= :since");
+                               "WHERE inviter_id = :inviter AND created_at >= :since AND "
+                               "NOT EXISTS (SELECT 1 FROM collab_batch_rows r WHERE "
+                               "r.collaboration_id = collaborations.id)");
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":inviter", inviter_id);

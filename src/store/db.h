@@ -47,6 +47,11 @@ int64_t db_col_int64(struct db_stmt *st, int col);
 int db_col_int(struct db_stmt *st, int col);
 bool db_col_null(struct db_stmt *st, int col);
 void db_col_text(struct db_stmt *st, int col, char *buf, size_t len);
+/* s, or NULL for an empty string (or NULL): an optional text column is NULL in the table. */
+static inline const char *db_opt_text(const char *s)
+{
+  return s && s[0] ? s : NULL;
+}
 /* Rows changed by the last statement on c. */
 int db_changes(struct store_conn *c);
 enum db_dialect db_dialect(struct store_conn *c);

@@ -32,11 +32,6 @@ void store_webhook_read(struct db_stmt *s, int at, struct webhook *w)
   db_col_text(s, at + 16, w->updated_at, sizeof w->updated_at);
 }
 
-static const char *or_null(const char *s)
-{
-  return s && s[0] ? s : NULL;
-}
-
 enum store_status store_webhook_add(struct store_conn *c, const struct webhook *w)
 {
   struct db_stmt *s = db_stmt(
@@ -47,8 +42,8 @@ enum store_status store_webhook_add(struct store_conn *c, const struct webhook *
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":id", w->id);
-  db_bind_text(s, ":office", or_null(w->office_id));
-  db_bind_text(s, ":company", or_null(w->company_id));
+  db_bind_text(s, ":office", db_opt_text(w->office_id));
+  db_bind_text(s, ":company", db_opt_text(w->company_id));
   db_bind_text(s, ":kind", w->created_by_kind);
   db_bind_text(s, ":by", w->created_by_id);
   db_bind_text(s, ":email", w->owner_email);
@@ -92,7 +87,7 @@ enum store_status store_webhook_update(struct store_conn *c, const struct webhoo
   db_bind_int(s, ":enabled", w->enabled ? 1 : 0);
   db_bind_text(s, ":reason", w->disabled_reason);
   db_bind_text(s, ":nonce", w->secret_nonce);
-  db_bind_text(s, ":old", or_null(w->old_secret_nonce));
+  db_bind_text(s, ":old", db_opt_text(w->old_secret_nonce));
   if (w->old_valid_until_ms)
     db_bind_int(s, ":until", w->old_valid_until_ms);
   if (w->failing_since_ms)

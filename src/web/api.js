@@ -18,10 +18,12 @@ export function setCsrf(token) {
   else localStorage.removeItem(CSRF_KEY);
 }
 
-// One request. opts: {body, headers, etag (sent as If-Match)}. Returns {status, data, etag}.
+// One request. opts: {body (sent as JSON), raw and type (a Blob or text sent as is, with its
+// Content-Type: a file), headers, etag (sent as If-Match)}. Returns {status, data, etag}.
 export async function call(method, path, opts = {}) {
   const headers = { Accept: 'application/json', ...(opts.headers || {}) };
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (opts.raw !== undefined) headers['Content-Type'] = opts.type;
   if (method !== 'GET' && method !== 'HEAD') {
     const csrf = localStorage.getItem(CSRF_KEY);
     if (csrf) headers['X-CSRF-Token'] = csrf;
@@ -33,7 +35,7 @@ export async function call(method, path, opts = {}) {
       method,
       headers,
       credentials: 'same-origin',
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      body: opts.raw !== undefined ? opts.raw : opts.body === undefined ? undefined : JSON.stringify(opts.body),
     });
   } catch (e) {
     throw new ApiError(0, { detail: String(e.message || e) });

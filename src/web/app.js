@@ -9,6 +9,8 @@ import { registerPage, customerPage } from './page_office.js';
 import { collaborationPage } from './page_collab.js';
 import { invitationsPage } from './page_lists.js';
 import { companyPage } from './page_company.js';
+import { batchPage } from './page_batch.js';
+import { batchRunPage } from './page_batch_run.js';
 
 function header(who) {
   document.documentElement.lang = lang();
@@ -18,6 +20,7 @@ function header(who) {
   const links = [];
   if (who?.kind === 'office_user') {
     links.push(['/', t('nav.register')], ['/collaborations', t('nav.invitations')]);
+    if (who.role === 'full') links.push(['/batches', t('nav.batch')]);
   } else if (who?.kind === 'customer_admin') {
     links.push(['/', t('nav.company')]);
   }
@@ -72,6 +75,7 @@ async function main() {
   if (who.kind === 'office_user') {
     if (parts[0] === 'customers' && parts[1]) return customerPage(who, parts[1]);
     if (parts[0] === 'collaborations') return invitationsPage(who);
+    if (parts[0] === 'batches') return parts[1] ? batchRunPage(who, parts[1]) : batchPage(who);
     return registerPage(who);
   }
   if (who.kind === 'customer_admin') return companyPage(who);

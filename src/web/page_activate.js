@@ -3,10 +3,12 @@
 // variant is judged against its current one (upgrade, same, or a downgrade that only support
 // can make); an account (way 2) also needs payer and period; a company with no relation
 // (way 3) also needs the person who becomes its administrator. Each variant shows its
-// features and, against the current variant, what is gained or lost.
+// features and, against the current variant, what is gained or lost. An optional start date
+// (starts_on) schedules the start: from today to the agreement's renewal; the server's
+// refusal of another day is shown next to the field.
 import { get, post, all } from './api.js';
 import { t } from './i18n.js';
-import { h, field, form, dialog } from './ui.js';
+import { h, field, form, dialog, date, today } from './ui.js';
 
 let variants = [];
 export async function loadVariants() {
@@ -53,11 +55,18 @@ export async function activateDialog(who, customer, opener) {
       field({ name: 'administrator.email', label: t('field.email'), type: 'email', required: true }),
       field({ name: 'administrator.phone', label: t('field.phone'), type: 'tel', required: true })));
   }
+  const start = field({ name: 'starts_on', label: t('field.starts_on'), type: 'date',
+                        hint: way === 'subscriber' && customer.company.subscription?.renews_on
+                          ? t('hint.starts_on_renews', { d: date(customer.company.subscription.renews_on) })
+                          : t('hint.starts_on') });
+  start.querySelector('input').min = today();
+  fields.push(start);
   fields.push(field({ name: 'language', label: t('field.mail_language'), type: 'select',
                       value: document.documentElement.lang,
                       options: [['sv', 'Svenska'], ['en', 'English']] }));
   const f = form(fields, t('activate.submit'), async (v) => {
     const body = { task_id: v.task_id, variant: v.variant, language: v.language };
+    if (v.starts_on) body.starts_on = v.starts_on;
     if (way !== 'subscriber') {
       body.invoice_recipient = v.invoice_recipient;
       body.agreement_period_months = Number(v.agreement_period_months);

@@ -5,7 +5,7 @@
 // (If-Match) so that nobody overwrites a change they have not seen.
 import { post, call, all } from './api.js';
 import { t } from './i18n.js';
-import { h, field, form, facts, page, badge, date, toast } from './ui.js';
+import { h, field, form, facts, page, badge, date, toast, today, clearErrors, showError } from './ui.js';
 import { loadVariants, variantName } from './page_activate.js';
 import { connectTask } from './page_lists.js';
 
@@ -89,6 +89,9 @@ function officeActions(who, c, etag, again, variants) {
       }, { label: t('collab.remind') }),
       reasonForm(c, 'withdraw', t('collab.withdraw'), t('collab.withdraw'), again)));
   }
+  if (byOffice && (c.state === 'invited' || (c.state === 'approved' && c.starts_on))) {
+    out.push(startSection(c, etag, full, again));
+  }
   if (c.state === 'invited' && !byOffice) out.push(acceptSection(who, c, again));
   if (c.state === 'approved' && !c.task_id) out.push(connectTask(who, c, again));
   if (c.state === 'active') out.push(termsSection(c, etag, full, again, variants));
@@ -121,6 +124,36 @@ function acceptSection(who, c, again) {
       again();
     }, { label: t('inv.accept_title') }),
     reasonForm(c, 'decline', t('inv.decline'), t('inv.decline_title'), again));
+}
+
+// The scheduled start of the office's invitation, or of an approved collaboration that has not
+// started yet: moved to another day or cleared (an invitation then starts on approval, an
+// approved collaboration today). The server's refusal of a day is shown next to the field.
+// Limited users see it disabled, with the reason.
+function startSection(c, etag, full, again) {
+  const reason = full ? null : t('collab.limited_reason');
+  const input = field({ name: 'starts_on', label: t('field.starts_on'), type: 'date', value: c.starts_on || '',
+                        disabled: !full, reason,
+                        hint: t(c.state === 'invited' ? 'collab.start_hint_invited' : 'collab.start_hint_approved') });
+  input.querySelector('input').min = today();
+  const save = async (on) => {
+    await call('PATCH', `/v1/collaborations/${c.id}`, { body: { starts_on: on }, etag });
+    again();
+  };
+  const clear = h('button', { type: 'button', disabled: !full || !c.starts_on }, t('collab.start_clear'));
+  const f = form([input], t('collab.start_save'), async (v) => {
+    if (v.starts_on === (c.starts_on || '')) throw Object.assign(new Error(t('collab.nothing_changed')), { errors: [] });
+    await save(v.starts_on || null);
+  }, { label: t('collab.start_title'), disabled: !full, buttons: clear });
+  clear.addEventListener('click', async () => {
+    clearErrors(f);
+    try {
+      await save(null);
+    } catch (e) {
+      showError(f, e);
+    }
+  });
+  return section(t('collab.start_title'), f);
 }
 
 // Variant (judged against the company's current one: a downgrade is refused with the

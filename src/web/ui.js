@@ -201,6 +201,11 @@ export function date(iso) {
   return new Intl.DateTimeFormat(lang() === 'sv' ? 'sv-SE' : 'en-GB', opts).format(d);
 }
 
+// Today's date (YYYY-MM-DD) in the offices' time zone, as the server judges a start date.
+export function today() {
+  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(new Date());
+}
+
 // <dl> of [term, value] pairs (a value may be a node).
 export function facts(pairs) {
   return h('dl.facts', {}, pairs.filter(Boolean).flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v ?? '–')]));

@@ -106,7 +106,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
   }
   snprintf(app.public_url, sizeof app.public_url, "http://127.0.0.1");
   struct http_options opts = {
-      .bind = "127.0.0.1", .port = 0, .threads = (unsigned)cfg.threads,
+      .bind = "127.0.0.1", .port = 0, .listen_fd = -1, .threads = (unsigned)cfg.threads,
       .conn_timeout_s = (unsigned)cfg.conn_timeout,
       .max_connections = (unsigned)cfg.max_connections,
       .max_connections_per_ip = (unsigned)cfg.max_connections_per_ip,

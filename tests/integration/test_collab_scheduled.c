@@ -164,6 +164,24 @@ static void test_move_and_clear(void)
   snprintf(moved, sizeof moved, "{\"starts_on\":\"%s\"}", later2);
   bodies[0] = moved;
   const char *want[] = {later2, NULL};
+  /* a limited user may change the task but not the date: 403 in words, nothing changed */
+  char limited_id[FX_ID_LEN], tok_limited[FX_TOKEN_LEN];
+  fx_user(&s, office, "assistent@byra.se", "limited", limited_id, tok_limited);
+  {
+    char etag[32] = "", im[64];
+    get(id, &r);
+    resp_header(&r, "etag", etag, sizeof etag);
+    resp_free(&r);
+    snprintf(im, sizeof im, "If-Match: %s", etag);
+    const char *hdr[] = {im, NULL};
+    CHECK(api_with(&s, "PATCH", path, tok_limited, moved, hdr, &r));
+    CHECK_INT(r.status, 403);
+    CHECK(r.body && strstr(r.body, "full rights"));
+    resp_free(&r);
+    get(id, &r);
+    CHECK_STR(resp_str(&r, "starts_on"), later);
+    resp_free(&r);
+  }
   for (int i = 0; i < 2; i++) {
     char etag[32] = "", im[64];
     get(id, &r);

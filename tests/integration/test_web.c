@@ -88,7 +88,8 @@ static void test_pages(struct server *s)
   snprintf(shell_path, sizeof shell_path, "%s/src/web/index.html", ADVISORD_SOURCE_DIR);
   const char *pages[] = {"/", "/sign-in", "/invitation", "/customers",
                          "/customers/0b9f3c56-1111-4222-8333-444455556666", "/collaborations",
-                         "/collaborations/0b9f3c56-1111-4222-8333-444455556666"};
+                         "/collaborations/0b9f3c56-1111-4222-8333-444455556666", "/batches",
+                         "/batches/0b9f3c56-1111-4222-8333-444455556666"};
   for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
     check_file(s, pages[i], shell_path, "text/html; charset=utf-8");
     struct resp r;
@@ -186,7 +187,8 @@ static void test_contract(struct server *s)
 
   CHECK(http_web(s, "GET", "/docs", NULL, &r));
   CHECK_INT(r.status, 200);
-  CHECK(strstr(r.body, "<redoc spec-url=\"/openapi.json\">") != NULL);
+  CHECK(strstr(r.body, "<redoc spec-url=\"/openapi.json\"") != NULL);
+  CHECK(strstr(r.body, "<link rel=\"stylesheet\" href=\"/assets/docs.css\">") != NULL);
   CHECK(strstr(r.body, "<script src=\"/assets/redoc.standalone.js\">") != NULL);
   char csp[1024];
   CHECK(resp_header(&r, "content-security-policy", csp, sizeof csp) &&

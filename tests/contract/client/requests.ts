@@ -88,7 +88,15 @@ send('rotateWebhookSecret', { path: { id } });
 send('pingWebhook', { path: { id } });
 send('redeliverWebhookDelivery', { path: { id, delivery_id: id } });
 
+send('createCollaborationBatch', {
+  query: { dry_run: true },
+  body: [{ corporate_id: '556036-0793', name: 'Kund AB', email: 'ekonomi@kund.se', task: 'Löpande bokföring 2027', variant: 'smart', invoice_recipient: 'customer', agreement_period_months: 12 }],
+});
+send('getCollaborationBatch', { path: { id }, query: { format: 'csv' } });
+
 // ---- (b) requests the server always refuses: none of these may compile ----
+// @ts-expect-error createCollaborationBatch: (no body)
+send('createCollaborationBatch', {});
 // @ts-expect-error previewVariantChange: to
 send('previewVariantChange', { body: { from: 'start' } });
 // @ts-expect-error previewVariantChange: from

@@ -1,0 +1,35 @@
+/* batch_api.h - what the batch handlers share (api/batches.c, batch_upload.c, batch_read.c):
+ * reading an upload (a CSV file or a JSON array) into rows whose shape is checked. */
+#ifndef ADVISORD_API_BATCH_API_H
+#define ADVISORD_API_BATCH_API_H
+
+#include "http.h"
+#include "service/batches.h"
+
+/* The columns a batch may have, in the order the answers list them; NULL-terminated. */
+extern const char *const batch_known_columns[];
+
+/* A row's refusal found while reading (its shape, or a repeated corporate_id). */
+struct batch_row_problem {
+  char column[40];
+  char text[BATCH_PROBLEM_LEN];
+};
+
+/* An upload read from the request. up's strings and cells belong to it. */
+struct api_upload {
+  struct batch_upload up;
+  json_t *owned;                      /* the columns and every row's cells */
+  struct batch_row_problem *problems; /* one per row */
+};
+
+/* Reads req's body (text/csv, or the JSON array in req->json) into u and checks each row's
+ * shape, so that a refused row says why. False after answering: 400 for a file that is not
+ * CSV or UTF-8 (naming the line), an unknown or repeated column, no rows; 413 past
+ * BATCH_MAX_ROWS rows. Free u with api_upload_free either way. */
+bool api_upload_read(struct request *req, struct api_upload *u, enum MHD_Result *r);
+void api_upload_free(struct api_upload *u);
+
+/* A batch as the API shows it, without its rows (a new reference). */
+json_t *batch_json(const struct batch *b);
+
+#endif

@@ -1,0 +1,189 @@
+/* batch_read.c - GET /v1/collaboration-batches/{id} (the office's own: counts by outcome and
+ * every row's result; with Accept: text/csv or ?format=csv the upload's columns plus the
+ * result, in the upload's delimiter, UTF-8 with a BOM so that a spreadsheet shows å, ä and ö)
+ * and GET /v1/collaboration-batches (the office's batches, newest first). */
+#include "batch_api.h"
+#include "csv.h"
+#include "handlers.h"
+#include "resource.h"
+#include "util.h"
+#include "validate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+json_t *batch_json(const struct batch *b)
+{
+  return json_pack("{s:s, s:s, s:s, s:o, s:I, s:{s:I, s:I, s:I}}", "id", b->id, "state",
+                   b->state, "created_at", b->created_at, "finished_at",
+                   b->finished_at[0] ? json_string(b->finished_at) : json_null(), "rows_total",
+                   (json_int_t)b->rows_total, "counts", "invited", (json_int_t)b->invited,
+                   "refused", (json_int_t)b->refused, "pending", (json_int_t)b->pending);
+}
+
+static bool row_json(const struct batch_row *r, void *arg)
+{
+  json_t *cells = json_loads(r->cells, 0, NULL);
+  json_t *j = json_pack("{s:I}", "row", (json_int_t)r->row_no);
+  if (r->line > 0)
+    json_object_set_new(j, "line", json_integer(r->line));
+  const char *names[] = {"corporate_id", "name"};
+  for (int i = 0; i < 2; i++) {
+    json_t *v = json_object_get(cells, names[i]);
+    json_object_set(j, names[i], v ? v : json_null());
+  }
+  json_decref(cells);
+  json_object_set_new(j, "outcome", json_string(r->outcome));
+  json_object_set_new(j, "collaboration_id", r->collaboration_id && r->collaboration_id[0]
+                                                  ? json_string(r->collaboration_id)
+                                                  : json_null());
+  if (r->problem && r->problem[0])
+    json_object_set_new(j, "problem", json_pack("{s:s, s:s}", "column", r->problem_column,
+                                                "detail", r->problem));
+  json_array_append_new(arg, j);
+  return true;
+}
+
+/* The CSV answer in the making. */
+struct csv_out {
+  json_t *columns; /* the upload's column names (borrowed) */
+  char d;
+  char *buf;
+  size_t len, cap;
+  bool ok;
+};
+
+static bool row_csv(const struct batch_row *r, void *arg)
+{
+  struct csv_out *o = arg;
+  size_t n = json_array_size(o->columns);
+  const char **cells = calloc(n + 4, sizeof *cells);
+  json_t *stored = json_loads(r->cells, 0, NULL);
+  if (!cells || !stored) {
+    free(cells);
+    json_decref(stored);
+    return o->ok = false;
+  }
+  for (size_t i = 0; i < n; i++)
+    cells[i] = json_string_value(
+        json_object_get(stored, json_string_value(json_array_get(o->columns, i))));
+  cells[n] = r->outcome;
+  cells[n + 1] = r->collaboration_id;
+  cells[n + 2] = r->problem_column;
+  cells[n + 3] = r->problem;
+  o->ok = csv_append_record(&o->buf, &o->len, &o->cap, cells, n + 4, o->d);
+  free(cells);
+  json_decref(stored);
+  return o->ok;
+}
+
+static bool wants_csv(struct request *req, const char *format)
+{
+  if (format)
+    return strcmp(format, "csv") == 0;
+  const char *accept = http_header(req, "Accept");
+  return accept && strstr(accept, "text/csv") != NULL;
+}
+
+struct get_query {
+  const char *format;
+};
+
+static const char *const formats[] = {"json", "csv", NULL};
+static const struct field_spec get_query_fields[] = {
+    {.name = "format", .type = FIELD_ENUM, .allowed = formats,
+     .to = FIELD_TO(struct get_query, format)},
+    {0},
+};
+
+static enum MHD_Result reply_csv(struct request *req, const struct batch *b)
+{
+  struct csv_out o = {.columns = json_loads(b->columns, 0, NULL), .d = b->delimiter, .ok = true};
+  size_t n = json_array_size(o.columns);
+  const char **head = calloc(n + 4, sizeof *head);
+  const char *extra[] = {"outcome", "collaboration_id", "problem_column", "problem"};
+  o.buf = malloc(4);
+  if (head && o.buf) {
+    memcpy(o.buf, "\xEF\xBB\xBF", 4); /* the BOM: a spreadsheet reads it as UTF-8 */
+    o.len = 3;
+    o.cap = 4;
+    for (size_t i = 0; i < n; i++)
+      head[i] = json_string_value(json_array_get(o.columns, i));
+    memcpy(head + n, extra, sizeof extra);
+    o.ok = csv_append_record(&o.buf, &o.len, &o.cap, head, n + 4, o.d);
+  }
+  struct refusal rf = {0};
+  struct batch again;
+  enum store_status st = head && o.buf && o.ok
+                             ? batch_read(req->app, &req->principal, b->id, &again, row_csv, &o,
+                                          &rf)
+                             : STORE_ERROR;
+  free(head);
+  json_decref(o.columns);
+  if (st != STORE_OK || refused(&rf) || !o.ok) {
+    free(o.buf);
+    return tx_reply(req, &rf, st == STORE_OK && !refused(&rf) ? STORE_ERROR : st, "batch");
+  }
+  char disposition[96];
+  snprintf(disposition, sizeof disposition, "attachment; filename=\"batch-%s.csv\"", b->id);
+  http_add_header(req, "Content-Disposition", disposition);
+  return reply_text(req, 200, "text/csv; charset=utf-8", o.buf, o.len);
+}
+
+enum MHD_Result api_batches_get(struct request *req)
+{
+  enum MHD_Result r;
+  struct get_query q = {0};
+  if (!validate_query_into(req, get_query_fields, &q, &r))
+    return r;
+  const char *id = http_param(req, "id");
+  if (!util_is_uuid(id))
+    return reply_problem(req, ERR_BAD_PATH_PARAM, "The batch id must be a UUID");
+  struct batch *b = malloc(sizeof *b);
+  json_t *rows = json_array();
+  struct refusal rf = {0};
+  bool csv = wants_csv(req, q.format);
+  enum store_status st =
+      b && rows ? batch_read(req->app, &req->principal, id, b, csv ? NULL : row_json, rows, &rf)
+                : STORE_ERROR;
+  if (st != STORE_OK || refused(&rf)) {
+    r = tx_reply(req, &rf, st, "batch");
+  } else if (csv) {
+    r = reply_csv(req, b);
+  } else {
+    json_t *body = batch_json(b);
+    json_object_set(body, "rows", rows);
+    r = reply_json(req, 200, body);
+  }
+  json_decref(rows);
+  free(b);
+  return r;
+}
+
+/* ---- the list ---- */
+
+static const struct field_spec list_query[] = {
+    {.name = "cursor", .type = FIELD_STRING, .min_len = 1, .max_len = API_CURSOR_MAX},
+    {.name = "limit", .type = FIELD_INT, .min = 1, .max = API_LIST_MAX_LIMIT},
+    {0},
+};
+
+static bool list_row(const struct batch *b, void *arg)
+{
+  return api_page_add(arg, batch_json(b), b->created_at, b->id);
+}
+
+static enum store_status list_fill(const char *const *after, struct api_page *p, void *arg)
+{
+  const struct request *req = arg;
+  return batch_page(req->app, &req->principal, after[0], after[1], p->limit + 1, list_row, p);
+}
+
+enum MHD_Result api_batches_list(struct request *req)
+{
+  enum MHD_Result r;
+  if (!validate_query(req, list_query, &r))
+    return r;
+  return api_list_run(req, list_fill, req, "batch");
+}
