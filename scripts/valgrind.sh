@@ -4,14 +4,16 @@
 # RelWithDebInfo build in build/. Any memory error or definite/indirect leak fails it; prints
 # valgrind's summary per program. Logs: build/valgrind/.
 #
-#   bash scripts/valgrind.sh                          # unit tests + it_test_collab_ways
-#   bash scripts/valgrind.sh it_test_http it_test_register   # other integration tests
+#   bash scripts/valgrind.sh               # unit tests + the four it_test_collab_way_* (the ways in)
+#   bash scripts/valgrind.sh it_test_http it_test_register_input   # other integration tests
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 command -v valgrind >/dev/null || { echo "valgrind: not installed (scripts/deps.sh --test)" >&2; exit 1; }
 integration=("$@")
-[ ${#integration[@]} -gt 0 ] || integration=(it_test_collab_ways)
+[ ${#integration[@]} -gt 0 ] ||
+  integration=(it_test_collab_way_account it_test_collab_way_subscriber
+               it_test_collab_way_new_customer it_test_collab_way_customer_invite)
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc 2>/dev/null || echo 2)" >/dev/null
