@@ -153,6 +153,10 @@ void http_link_next(struct request *req, const char *name, const char *value);
 enum MHD_Result reply_json(struct request *req, unsigned status, json_t *body);
 enum MHD_Result reply_json_etag(struct request *req, unsigned status, json_t *body,
                                 const char *etag);
+/* The same for JSON already written as text (json_text.h; malloc'd, taken; NULL when it could
+ * not be made: 500). */
+enum MHD_Result reply_json_text(struct request *req, unsigned status, char *text, size_t len,
+                                const char *etag);
 /* Sends text (malloc'd, taken: freed by the library) of len bytes as content_type. */
 enum MHD_Result reply_text(struct request *req, unsigned status, const char *content_type,
                            char *text, size_t len);

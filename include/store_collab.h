@@ -172,5 +172,11 @@ struct collab_mail_state {
 };
 enum store_status store_collab_invitation_mail(struct store_conn *c, const char *collab_id,
                                                struct collab_mail_state *out);
+/* store_collab_get and store_collab_invitation_mail in one statement (one read of the
+ * database, one snapshot): *has_mail false when it has no invitation e-mail. Not for a write
+ * transaction on PostgreSQL (it does not lock the row as store_collab_get does there). */
+enum store_status store_collab_get_with_mail(struct store_conn *c, const char *id,
+                                             struct collab *out, struct collab_mail_state *mail,
+                                             bool *has_mail);
 
 #endif

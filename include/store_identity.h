@@ -150,6 +150,12 @@ enum store_status store_customer_admin_get_by_email(struct store_conn *c,
 enum store_status store_customer_admins_of_company(struct store_conn *c, const char *company_id,
                                                    struct customer_admin *out, size_t max,
                                                    size_t *n);
+/* Inserts an administrator of the company that is only named, not confirmed (never the main
+ * contact; it confirms by approving through its link), in one write where create followed by
+ * set_confirmed(false) took two; the same results and out as store_customer_admin_create. */
+enum store_status store_customer_admin_name(struct store_conn *c, const char *company_id,
+                                            const char *name, const char *email,
+                                            const char *phone, struct customer_admin *out);
 /* Marks an administrator confirmed (it approved through its link; it becomes the main contact
  * when the company has no confirmed one) or not (just named: never the main contact). */
 enum store_status store_customer_admin_set_confirmed(struct store_conn *c, const char *id,

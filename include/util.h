@@ -43,6 +43,9 @@ bool util_const_eq(const char *a, const char *b);
  * U+10FFFF) becomes '?'. Returns the number of bytes replaced. For text echoed in JSON, which
  * must be UTF-8 (a path, a truncated message). */
 size_t util_utf8_sanitize(char *s);
+/* The length in bytes of the well-formed UTF-8 sequence p starts with (1 for ASCII, NUL
+ * included), or 0 when p does not start one (as util_utf8_sanitize judges). */
+size_t util_utf8_seq_len(const unsigned char *p);
 /* The offset of the first byte of s (NUL-terminated) that does not belong to a well-formed
  * UTF-8 sequence, or -1 when s is valid UTF-8. */
 long util_utf8_invalid_at(const char *s);

@@ -51,10 +51,10 @@ enum MHD_Result collab_reply(struct request *req, unsigned status,
     snprintf(loc, sizeof loc, "/v1/collaborations/%s", out->co.id);
     http_add_header(req, "Location", loc);
   }
-  return reply_json_etag(req, status,
-                         collab_json(&out->co, out->has_mail ? &out->mail : NULL, util_now_ms(),
-                                     &req->principal),
-                         etag);
+  size_t len;
+  char *text = collab_json_text(&out->co, out->has_mail ? &out->mail : NULL, util_now_ms(),
+                                &req->principal, &len);
+  return reply_json_text(req, status, text, len, etag);
 }
 
 enum MHD_Result collab_reply_outcome(struct request *req, enum store_status st,

@@ -5,6 +5,7 @@
 #include "app.h"
 #include "collab_api.h"
 #include "handlers.h"
+#include "json_text.h"
 #include "resource.h"
 #include "util.h"
 #include "validate.h"
@@ -67,7 +68,7 @@ static const struct field_spec events_fields[] = {
 
 struct list_acc {
   const struct principal *viewer;
-  json_t *items;
+  struct json_text page; /* {"items":[ and the items, written as they come */
   int64_t now_ms;
   char last_created[32];
   char last_id[COLLAB_ID_LEN];
@@ -76,7 +77,7 @@ struct list_acc {
 static void list_item(const struct collab *co, const struct collab_mail_state *mail, void *arg)
 {
   struct list_acc *acc = arg;
-  json_array_append_new(acc->items, collab_json(co, mail, acc->now_ms, acc->viewer));
+  collab_json_write(&acc->page, co, mail, acc->now_ms, acc->viewer);
   snprintf(acc->last_created, sizeof acc->last_created, "%s", co->created_at);
   snprintf(acc->last_id, sizeof acc->last_id, "%s", co->id);
 }
@@ -94,17 +95,18 @@ static enum MHD_Result list_reply(struct request *req, struct list_query *q)
     in->after_created_at = key[0];
     in->after_id = key[1];
   }
-  struct list_acc acc = {.viewer = &req->principal, .items = json_array(),
-                         .now_ms = util_now_ms()};
+  struct list_acc acc = {.viewer = &req->principal, .now_ms = util_now_ms()};
+  json_text_open(&acc.page, NULL, '{');
+  json_text_open(&acc.page, "items", '[');
   bool more = false;
   struct refusal rf = {0};
   enum store_status st = collab_list(req->app, in, list_item, &acc, &more, &rf);
   if (st != STORE_OK || refused(&rf)) {
-    json_decref(acc.items);
+    free(json_text_take(&acc.page, NULL));
     return tx_reply(req, &rf, st == STORE_OK ? STORE_ABORT : st, "collaboration");
   }
   const char *next[] = {acc.last_created, acc.last_id};
-  return api_page_reply(req, acc.items, more ? next : NULL, 2);
+  return api_page_reply_text(req, &acc.page, more ? next : NULL, 2);
 }
 
 enum MHD_Result api_collabs_list(struct request *req)

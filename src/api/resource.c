@@ -2,6 +2,7 @@
  * handlers. */
 #include "resource.h"
 #include "app.h"
+#include "json_text.h"
 #include "util.h"
 #include "validate.h"
 
@@ -127,6 +128,21 @@ enum MHD_Result api_page_reply(struct request *req, json_t *items, const char *c
     free(text);
   }
   return reply_json(req, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor", cursor));
+}
+
+enum MHD_Result api_page_reply_text(struct request *req, struct json_text *w,
+                                    const char *const *next, size_t n)
+{
+  json_text_close(w, ']');
+  char *cursor = next ? api_cursor_encode(next, n) : NULL;
+  if (cursor)
+    http_link_next(req, "cursor", cursor);
+  json_text_str(w, "next_cursor", cursor);
+  free(cursor);
+  json_text_close(w, '}');
+  size_t len;
+  char *text = json_text_take(w, &len);
+  return reply_json_text(req, 200, text, len, NULL);
 }
 
 enum MHD_Result api_list_run(struct request *req, api_page_fill fill, void *arg,

@@ -49,6 +49,13 @@ bool api_page_add(struct api_page *p, json_t *item, const char *key0, const char
  * page, a Link header names it (rel="next": the same query with ?cursor=). */
 enum MHD_Result api_page_reply(struct request *req, json_t *items, const char *const *next,
                                size_t n);
+/* The same for a page written as text (json_text.h): w holds the opened object and its
+ * "items" array with the items in it (json_text_open(w, NULL, '{'), then
+ * json_text_open(w, "items", '[')); this closes them, adds next_cursor, sends the text and
+ * leaves w empty. */
+struct json_text;
+enum MHD_Result api_page_reply_text(struct request *req, struct json_text *w,
+                                    const char *const *next, size_t n);
 
 /* Fills one page: after[0..1] are the decoded cursor's parts (NULLs on the first page); asks
  * the use case for p->limit + 1 rows, adding each with api_page_add. STORE_ABORT: the cursor's

@@ -65,8 +65,19 @@ void util_uuid(char *buf)
    * must be secret, such as invitation links, is a separate token). libuuid's
    * uuid_generate_random() is the fallback, and cost about six system calls each. */
   uuid_t u;
-  if (RAND_bytes(u, sizeof u) != 1)
+  /* the random bytes of 32 ids drawn at once per thread: every request makes one (its request
+   * id), and each RAND_bytes call cost a system call (getpid) and locks */
+  static _Thread_local unsigned char pool[32 * sizeof(uuid_t)];
+  static _Thread_local size_t used = sizeof pool;
+  if (used == sizeof pool && RAND_bytes(pool, (int)sizeof pool) == 1)
+    used = 0;
+  if (used < sizeof pool) {
+    memcpy(u, pool + used, sizeof u);
+    memset(pool + used, 0, sizeof u); /* handed out once */
+    used += sizeof u;
+  } else {
     uuid_generate_random(u);
+  }
   struct timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
   uint64_t ms = (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
@@ -121,8 +132,12 @@ void util_sha256_hex(const char *s, char *out)
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
   EVP_Digest(s, strlen(s), md, &n, EVP_sha256(), NULL);
-  for (unsigned int i = 0; i < n; i++)
-    snprintf(out + 2 * i, 3, "%02x", md[i]);
+  static const char hex[] = "0123456789abcdef"; /* every request hashes its credential */
+  for (unsigned int i = 0; i < n; i++) {
+    out[2 * i] = hex[md[i] >> 4];
+    out[2 * i + 1] = hex[md[i] & 0xF];
+  }
+  out[2 * n] = '\0';
 }
 
 bool util_const_eq(const char *a, const char *b)
@@ -134,7 +149,7 @@ bool util_const_eq(const char *a, const char *b)
 }
 
 /* Length of the well-formed UTF-8 sequence at p (1-4), or 0 when it is not one. */
-static size_t utf8_seq_len(const unsigned char *p)
+size_t util_utf8_seq_len(const unsigned char *p)
 {
   if (p[0] < 0x80)
     return 1;
@@ -167,7 +182,7 @@ long util_utf8_invalid_at(const char *s)
 {
   const unsigned char *p = (const unsigned char *)s;
   while (*p) {
-    size_t n = utf8_seq_len(p);
+    size_t n = util_utf8_seq_len(p);
     if (n == 0)
       return (long)(p - (const unsigned char *)s);
     p += n;
@@ -180,7 +195,7 @@ size_t util_utf8_sanitize(char *s)
   size_t replaced = 0;
   unsigned char *p = (unsigned char *)s;
   while (*p) {
-    size_t n = utf8_seq_len(p);
+    size_t n = util_utf8_seq_len(p);
     if (n == 0) {
       *p++ = '?';
       replaced++;

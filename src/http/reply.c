@@ -84,13 +84,12 @@ enum MHD_Result reply_static(struct request *req, unsigned status, const void *d
   return queue_response(req, status, resp, content_type, etag, cache_control);
 }
 
-static enum MHD_Result send_json(struct request *req, unsigned status, json_t *body,
+/* Sends JSON text (malloc'd; freed here; NULL: it could not be made, 500): a read's 200 gets its
+ * ETag (a weak digest of the text when etag is NULL) and becomes 304 when If-None-Match names
+ * it. */
+static enum MHD_Result send_text(struct request *req, unsigned status, char *text, size_t len,
                                  const char *content_type, const char *etag)
 {
-  /* UTF-8 as it is (RFC 8259): "Byrå", not "Byr\u00e5"; jansson still escapes control
-   * characters, quotes and backslashes. */
-  char *text = json_dumps(body, JSON_COMPACT);
-  json_decref(body);
   if (!text) {
     log_msg(LOG_ERROR, "reply_failed", "could not serialize a reply (request %s)",
             req->request_id);
@@ -110,7 +109,23 @@ static enum MHD_Result send_json(struct request *req, unsigned status, json_t *b
       return queue(req, 304, NULL, 0, NULL, etag);
     }
   }
-  return queue(req, status, text, strlen(text), content_type, etag);
+  return queue(req, status, text, len, content_type, etag);
+}
+
+static enum MHD_Result send_json(struct request *req, unsigned status, json_t *body,
+                                 const char *content_type, const char *etag)
+{
+  /* UTF-8 as it is (RFC 8259): "Byrå", not "Byr\u00e5"; jansson still escapes control
+   * characters, quotes and backslashes. */
+  char *text = json_dumps(body, JSON_COMPACT);
+  json_decref(body);
+  return send_text(req, status, text, text ? strlen(text) : 0, content_type, etag);
+}
+
+enum MHD_Result reply_json_text(struct request *req, unsigned status, char *text, size_t len,
+                                const char *etag)
+{
+  return send_text(req, status, text, len, "application/json", etag);
 }
 
 enum MHD_Result reply_json_etag(struct request *req, unsigned status, json_t *body,

@@ -128,6 +128,8 @@ struct start {
   bool has_requested;
   struct refusal rf;
   struct collab co;
+  struct collab_mail_state mail; /* the invitation e-mail as its transaction wrote it */
+  bool has_mail;
 };
 
 /* An office activates (ways 1-3) inside the caller's write transaction c: s->app and s->in

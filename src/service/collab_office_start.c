@@ -139,11 +139,9 @@ static enum store_status take_administrator(struct store_conn *c, const char *co
   enum store_status st = store_customer_admin_get_by_email(c, company_id, email, &admin);
   *created = st == STORE_NOT_FOUND;
   if (*created) {
-    /* not the main contact before it confirms (approving through its link) */
-    st = store_customer_admin_create(c, company_id, ad->name, email, ad->phone, false, &admin);
-    /* nobody confirmed it yet: it approves through its link, or goes with the invitation */
-    if (st == STORE_OK)
-      st = store_customer_admin_set_confirmed(c, admin.id, false);
+    /* not confirmed, so not the main contact, until it approves through its link (or goes
+     * with the invitation) */
+    st = store_customer_admin_name(c, company_id, ad->name, email, ad->phone, &admin);
   }
   if (st == STORE_OK)
     snprintf(co->administrator_id, sizeof co->administrator_id, "%s", admin.id);

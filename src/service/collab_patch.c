@@ -197,9 +197,7 @@ static enum store_status change_administrator(struct collab_op *op, struct store
     st = store_customer_admin_update_contact(c, before, name, email, phone);
   } else if (st == STORE_NOT_FOUND) {
     struct customer_admin created; /* not the main contact before it confirms */
-    st = store_customer_admin_create(c, co->company_id, name, email, phone, false, &created);
-    if (st == STORE_OK)
-      st = store_customer_admin_set_confirmed(c, created.id, false);
+    st = store_customer_admin_name(c, co->company_id, name, email, phone, &created);
     snprintf(co->administrator_id, sizeof co->administrator_id, "%s", created.id);
   }
   if (strcmp(co->administrator_id, before) != 0 && !co->admin_confirmed)

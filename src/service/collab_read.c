@@ -7,14 +7,15 @@ enum store_status collab_read(const struct app *app, const struct principal *cal
                               struct collab_outcome *out)
 {
   struct store_conn *c = store_conn(app->store);
-  enum store_status st = c ? store_collab_get(c, id, &out->co) : STORE_ERROR;
+  enum store_status st =
+      c ? store_collab_get_with_mail(c, id, &out->co, &out->mail, &out->has_mail) : STORE_ERROR;
   if (st == STORE_OK && !collab_visible_to(out->co.office_id, out->co.company_id, caller))
     st = STORE_NOT_FOUND;
   if (st == STORE_NOT_FOUND) {
     refuse(&out->refusal, ERR_NOT_FOUND, "No collaboration %s", id);
     return STORE_OK;
   }
-  return st == STORE_OK ? collab_outcome_mail(app, out) : st;
+  return st;
 }
 
 enum store_status collab_read_by_link(const struct app *app, const char *token,

@@ -3,6 +3,7 @@
  * what the API would show it) are made here. */
 #include "service/collab_render.h"
 #include "domain/dates.h"
+#include "json_text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,18 +14,26 @@ json_t *collab_str_or_null(const char *s)
   return s && s[0] ? json_string(s) : json_null();
 }
 
-static json_t *mail_json(const struct collab_mail_state *m)
+static void mail_write(struct json_text *w, const struct collab_mail_state *m)
 {
-  if (!m)
-    return json_null();
-  return json_pack("{s:s, s:s, s:s, s:i, s:o, s:s, s:o}", "id", m->outbox_id, "template",
-                   m->template_name, "status", m->status, "attempts", m->attempts, "last_error",
-                   collab_str_or_null(m->last_error), "created_at", m->created_at, "sent_at",
-                   collab_str_or_null(m->sent_at));
+  if (!m) {
+    json_text_null(w, "invitation_email");
+    return;
+  }
+  json_text_open(w, "invitation_email", '{');
+  json_text_str(w, "id", m->outbox_id);
+  json_text_str(w, "template", m->template_name);
+  json_text_str(w, "status", m->status);
+  json_text_int(w, "attempts", m->attempts);
+  json_text_str_or_null(w, "last_error", m->last_error);
+  json_text_str(w, "created_at", m->created_at);
+  json_text_str_or_null(w, "sent_at", m->sent_at);
+  json_text_close(w, '}');
 }
 
-json_t *collab_json(const struct collab *co, const struct collab_mail_state *mail, int64_t now_ms,
-                    const struct principal *viewer)
+void collab_json_write(struct json_text *w, const struct collab *co,
+                       const struct collab_mail_state *mail, int64_t now_ms,
+                       const struct principal *viewer)
 {
   /* the office's own name for its customer, and the contact it gave, are the office's alone */
   bool office = viewer && viewer->kind == PRINCIPAL_OFFICE_USER;
@@ -40,41 +49,74 @@ json_t *collab_json(const struct collab *co, const struct collab_mail_state *mai
     if (strcmp(co->starts_on, today) <= 0)
       st = COLLAB_ACTIVE;
   }
-  json_t *company = json_pack("{s:s, s:s, s:s}", "id", co->company_id, "corporate_id",
-                              co->corporate_id, "name", co->company_name);
-  json_t *o = json_pack(
-      "{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:s, s:s, s:i, s:b, s:o, s:o, s:s, s:s, s:s, s:s}",
-      "id", co->id, "office_id", co->office_id, "office_name", co->office_name, "customer_id",
-      collab_str_or_null(co->customer_id), "customer_name",
-      office ? collab_str_or_null(co->customer_name) : json_null(), "company",
-      company, "task_id", collab_str_or_null(co->task_id), "variant", co->variant, "invoice_recipient",
-      co->invoice_recipient, "agreement_period_months", co->agreement_period_months,
-      "agreement_continues", co->agreement_continues, "starts_on", collab_str_or_null(co->starts_on),
-      "renews_on", collab_str_or_null(co->renews_on), "initiated_by",
-      collab_initiator_str(co->initiated_by), "way", collab_way_str(co->way), "state",
-      collab_state_str(st), "language", co->language);
-  json_object_set_new(o, "expires_at", json_string(expires));
-  json_object_set_new(o, "administrator_id", collab_str_or_null(co->administrator_id));
-  if (office && co->way == COLLAB_WAY_NEW_CUSTOMER && co->administrator_id[0])
-    json_object_set_new(o, "administrator",
-                        json_pack("{s:s, s:s, s:s, s:o, s:b}", "id", co->administrator_id, "name",
-                                  co->admin_name, "email", co->admin_email, "phone",
-                                  collab_str_or_null(co->admin_phone), "confirmed",
-                                  co->admin_confirmed));
+  json_text_open(w, NULL, '{');
+  json_text_str(w, "id", co->id);
+  json_text_str(w, "office_id", co->office_id);
+  json_text_str(w, "office_name", co->office_name);
+  json_text_str_or_null(w, "customer_id", co->customer_id);
+  json_text_str_or_null(w, "customer_name", office ? co->customer_name : NULL);
+  json_text_open(w, "company", '{');
+  json_text_str(w, "id", co->company_id);
+  json_text_str(w, "corporate_id", co->corporate_id);
+  json_text_str(w, "name", co->company_name);
+  json_text_close(w, '}');
+  json_text_str_or_null(w, "task_id", co->task_id);
+  json_text_str(w, "variant", co->variant);
+  json_text_str(w, "invoice_recipient", co->invoice_recipient);
+  json_text_int(w, "agreement_period_months", co->agreement_period_months);
+  json_text_bool(w, "agreement_continues", co->agreement_continues);
+  json_text_str_or_null(w, "starts_on", co->starts_on);
+  json_text_str_or_null(w, "renews_on", co->renews_on);
+  json_text_str(w, "initiated_by", collab_initiator_str(co->initiated_by));
+  json_text_str(w, "way", collab_way_str(co->way));
+  json_text_str(w, "state", collab_state_str(st));
+  json_text_str(w, "language", co->language);
+  json_text_str(w, "expires_at", expires);
+  json_text_str_or_null(w, "administrator_id", co->administrator_id);
+  if (office && co->way == COLLAB_WAY_NEW_CUSTOMER && co->administrator_id[0]) {
+    json_text_open(w, "administrator", '{');
+    json_text_str(w, "id", co->administrator_id);
+    json_text_str(w, "name", co->admin_name);
+    json_text_str(w, "email", co->admin_email);
+    json_text_str_or_null(w, "phone", co->admin_phone);
+    json_text_bool(w, "confirmed", co->admin_confirmed);
+    json_text_close(w, '}');
+  }
   /* a customer's open invitation, to the office: the terms it accepts (sent back with accept) */
   if (office && co->way == COLLAB_WAY_CUSTOMER_INVITE && st == COLLAB_INVITED)
-    json_object_set_new(o, "terms_version", json_string(COLLAB_TERMS_VERSION));
-  json_object_set_new(o, "keep_service",
-                      co->keep_service < 0 ? json_null() : json_boolean(co->keep_service));
-  json_object_set_new(o, "service_decision_pending", json_boolean(co->service_decision_pending));
-  json_object_set_new(o, "renewal_requested_at", collab_str_or_null(co->renewal_requested_at));
-  json_object_set_new(o, "reminders",
-                      json_pack("{s:i, s:o}", "count", co->reminder_count, "last_sent_at",
-                                collab_str_or_null(reminded)));
-  json_object_set_new(o, "invitation_email", mail_json(mail));
-  json_object_set_new(o, "created_at", json_string(co->created_at));
-  json_object_set_new(o, "updated_at", json_string(co->updated_at));
-  json_object_set_new(o, "version", json_integer(co->version));
+    json_text_str(w, "terms_version", COLLAB_TERMS_VERSION);
+  if (co->keep_service < 0)
+    json_text_null(w, "keep_service");
+  else
+    json_text_bool(w, "keep_service", co->keep_service);
+  json_text_bool(w, "service_decision_pending", co->service_decision_pending);
+  json_text_str_or_null(w, "renewal_requested_at", co->renewal_requested_at);
+  json_text_open(w, "reminders", '{');
+  json_text_int(w, "count", co->reminder_count);
+  json_text_str_or_null(w, "last_sent_at", reminded);
+  json_text_close(w, '}');
+  mail_write(w, mail);
+  json_text_str(w, "created_at", co->created_at);
+  json_text_str(w, "updated_at", co->updated_at);
+  json_text_int(w, "version", co->version);
+  json_text_close(w, '}');
+}
+
+char *collab_json_text(const struct collab *co, const struct collab_mail_state *mail,
+                       int64_t now_ms, const struct principal *viewer, size_t *len)
+{
+  struct json_text w = {0};
+  collab_json_write(&w, co, mail, now_ms, viewer);
+  return json_text_take(&w, len);
+}
+
+json_t *collab_json(const struct collab *co, const struct collab_mail_state *mail, int64_t now_ms,
+                    const struct principal *viewer)
+{
+  size_t len;
+  char *text = collab_json_text(co, mail, now_ms, viewer, &len);
+  json_t *o = text ? json_loadb(text, len, 0, NULL) : NULL;
+  free(text);
   return o;
 }
 

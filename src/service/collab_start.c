@@ -127,13 +127,16 @@ enum store_status collab_insert_invitation(struct store_conn *c, struct start *s
                           .secret = &s->app->secret};
   if (st == STORE_OK)
     st = notify_collab(c, co, &rq);
-  if (st != STORE_OK || !s->in->created)
+  if (st != STORE_OK)
     return st;
-  struct collab_mail_state mail; /* the 201 the request answers, kept for a replay */
-  st = store_collab_invitation_mail(c, co->id, &mail);
+  /* the 201 the request answers (and keeps for a replay) shows it as written here */
+  st = store_collab_invitation_mail(c, co->id, &s->mail);
   if (st != STORE_OK && st != STORE_NOT_FOUND)
     return st;
-  return s->in->created(c, co, st == STORE_OK ? &mail : NULL, s->in->created_arg);
+  s->has_mail = st == STORE_OK;
+  if (!s->in->created)
+    return STORE_OK;
+  return s->in->created(c, co, s->has_mail ? &s->mail : NULL, s->in->created_arg);
 }
 
 void collab_start_reset(struct start *s)
@@ -141,6 +144,7 @@ void collab_start_reset(struct start *s)
   refusal_clear(&s->rf);
   memset(&s->co, 0, sizeof s->co);
   s->has_requested = false;
+  s->has_mail = false;
 }
 
 enum store_status collab_start_variant(struct store_conn *c, struct start *s)
@@ -173,7 +177,8 @@ enum store_status collab_run_start(const struct app *app, const struct collab_st
       mailer_wake(app->mailer);
       webhook_worker_wake(app->webhooks);
       out->co = s->co;
-      st = collab_outcome_mail(app, out);
+      out->mail = s->mail;
+      out->has_mail = s->has_mail;
     }
   }
   free(s);

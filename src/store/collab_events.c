@@ -1,5 +1,6 @@
 /* collab_events.c - SQL for a collaboration's shared history and for the delivery state of
  * its latest invitation e-mail (read from the outbox). */
+#include "collab_sql.h"
 #include "db.h"
 #include "store_collab.h"
 #include "util.h"
@@ -76,28 +77,29 @@ enum store_status store_collab_events_list(struct store_conn *c, const char *col
   return st == STORE_NOT_FOUND || st == STORE_OK ? STORE_OK : st;
 }
 
+void store_collab_read_mail(struct db_stmt *s, int first, struct collab_mail_state *out)
+{
+  memset(out, 0, sizeof *out);
+  db_col_text(s, first, out->outbox_id, sizeof out->outbox_id);
+  db_col_text(s, first + 1, out->template_name, sizeof out->template_name);
+  db_col_text(s, first + 2, out->status, sizeof out->status);
+  out->attempts = db_col_int(s, first + 3);
+  db_col_text(s, first + 4, out->last_error, sizeof out->last_error);
+  db_col_text(s, first + 5, out->created_at, sizeof out->created_at);
+  db_col_text(s, first + 6, out->sent_at, sizeof out->sent_at);
+}
+
 enum store_status store_collab_invitation_mail(struct store_conn *c, const char *collab_id,
                                                struct collab_mail_state *out)
 {
-  struct db_stmt *s = db_stmt(
-      c, "SELECT id, template, status, attempts, last_error, created_at, sent_at FROM outbox "
-         "WHERE collaboration_id = :collab AND template IN ('invitation_customer', "
-         "'activation_new_admin', 'invitation_office') "
-         "ORDER BY created_at DESC, rowid DESC LIMIT 1");
+  struct db_stmt *s = db_stmt(c, "SELECT " COLLAB_MAIL_COLUMNS " FROM outbox m WHERE "
+                                 COLLAB_MAIL_OF(":collab") " LIMIT 1");
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":collab", collab_id);
   enum store_status st = db_step_row(c, s);
-  if (st == STORE_OK) {
-    memset(out, 0, sizeof *out);
-    db_col_text(s, 0, out->outbox_id, sizeof out->outbox_id);
-    db_col_text(s, 1, out->template_name, sizeof out->template_name);
-    db_col_text(s, 2, out->status, sizeof out->status);
-    out->attempts = db_col_int(s, 3);
-    db_col_text(s, 4, out->last_error, sizeof out->last_error);
-    db_col_text(s, 5, out->created_at, sizeof out->created_at);
-    db_col_text(s, 6, out->sent_at, sizeof out->sent_at);
-  }
+  if (st == STORE_OK)
+    store_collab_read_mail(s, 0, out);
   db_reset(s);
   return st;
 }

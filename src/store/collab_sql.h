@@ -16,7 +16,7 @@
   " ELSE co." col " END"
 #define EFFECTIVE_VARIANT SUB_TERM("variant", "sub_variant")
 
-#define COLLAB_COLUMNS                                                                       \
+#define COLLAB_SELECT                                                                        \
   "SELECT co.id, co.office_id, co.company_id, co.customer_id, co.task_id, "                 \
   EFFECTIVE_VARIANT ", " SUB_TERM("invoice_recipient", "sub_invoice_recipient") ", "        \
   SUB_TERM("agreement_period_months", "sub_agreement_period_months") ", "                   \
@@ -27,13 +27,27 @@
   "co.keep_service, co.expires_at_ms, co.token_nonce, co.accept_attempts, "                  \
   "co.reminder_count, co.last_reminder_ms, co.version, co.created_at, co.updated_at, "       \
   "co.service_decision_pending, co.renewal_requested_at, cp.corporate_id, cp.name, o.name, " \
-  "cu.name, ca.name, ca.email, ca.phone, ca.confirmed "                                      \
+  "cu.name, ca.name, ca.email, ca.phone, ca.confirmed "
+#define COLLAB_FROM                                                                          \
   "FROM collaborations co JOIN companies cp ON cp.id = co.company_id "                       \
   "JOIN offices o ON o.id = co.office_id "                                                   \
   "LEFT JOIN customers cu ON cu.office_id = co.office_id AND cu.company_id = co.company_id " \
   "LEFT JOIN customer_admins ca ON ca.id = co.administrator_id "
 
-/* Reads a row selected with COLLAB_COLUMNS into co. */
-void store_collab_read_row(struct db_stmt *s, struct collab *co);
+#define COLLAB_COLUMNS COLLAB_SELECT COLLAB_FROM
+
+/* A collaboration's latest invitation e-mail, from outbox m: its columns, and the condition
+ * and order that find it for the collaboration whose id is the SQL expression collab. */
+#define COLLAB_MAIL_COLUMNS                                                                  \
+  "m.id, m.template, m.status, m.attempts, m.last_error, m.created_at, m.sent_at"
+#define COLLAB_MAIL_OF(collab)                                                               \
+  "m.collaboration_id = " collab " AND m.template IN ('invitation_customer', "              \
+  "'activation_new_admin', 'invitation_office') ORDER BY m.created_at DESC, m.rowid DESC"
+
+/* Reads a row selected with COLLAB_COLUMNS into co; returns the number of columns read (the
+ * index of the first column after them). */
+int store_collab_read_row(struct db_stmt *s, struct collab *co);
+/* Reads COLLAB_MAIL_COLUMNS from column first on into out. */
+void store_collab_read_mail(struct db_stmt *s, int first, struct collab_mail_state *out);
 
 #endif

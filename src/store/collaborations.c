@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-void store_collab_read_row(struct db_stmt *s, struct collab *co)
+int store_collab_read_row(struct db_stmt *s, struct collab *co)
 {
   memset(co, 0, sizeof *co);
   int i = 0;
@@ -55,6 +55,7 @@ void store_collab_read_row(struct db_stmt *s, struct collab *co)
   db_col_text(s, i++, co->admin_email, sizeof co->admin_email);
   db_col_text(s, i++, co->admin_phone, sizeof co->admin_phone);
   co->admin_confirmed = db_col_int(s, i++) != 0;
+  return i;
 }
 
 /* Binds the columns a change may set, which the INSERT and the UPDATE both write under the
@@ -144,6 +145,28 @@ enum store_status store_collab_get(struct store_conn *c, const char *id, struct 
     return STORE_ERROR;
   db_bind_text(s, ":id", id);
   return get_one(c, s, out);
+}
+
+enum store_status store_collab_get_with_mail(struct store_conn *c, const char *id,
+                                             struct collab *out, struct collab_mail_state *mail,
+                                             bool *has_mail)
+{
+  /* one statement, so one read lock of the database instead of two */
+  struct db_stmt *s = db_stmt(c, COLLAB_SELECT ", " COLLAB_MAIL_COLUMNS " " COLLAB_FROM
+                                 "LEFT JOIN outbox m ON m.rowid = (SELECT m.rowid FROM outbox m "
+                                 "WHERE " COLLAB_MAIL_OF("co.id") " LIMIT 1) WHERE co.id = :id");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text(s, ":id", id);
+  enum store_status st = db_step_row(c, s);
+  if (st == STORE_OK) {
+    int n = store_collab_read_row(s, out);
+    *has_mail = !db_col_null(s, n);
+    if (*has_mail)
+      store_collab_read_mail(s, n, mail);
+  }
+  db_reset(s);
+  return st;
 }
 
 enum store_status store_collab_get_by_token_hash(struct store_conn *c, const char *token_hash,

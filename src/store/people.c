@@ -35,18 +35,19 @@ static enum store_status one_admin(struct store_conn *c, struct db_stmt *s,
   return st;
 }
 
-enum store_status store_customer_admin_create(struct store_conn *c, const char *company_id,
-                                              const char *name, const char *email,
-                                              const char *phone, bool is_main_contact,
-                                              struct customer_admin *out)
+/* Inserts the administrator; confirmed false makes it one just named (never the main contact). */
+static enum store_status admin_insert(struct store_conn *c, const char *company_id,
+                                      const char *name, const char *email, const char *phone,
+                                      bool is_main_contact, bool confirmed,
+                                      struct customer_admin *out)
 {
   struct company co;
   enum store_status st = store_company_get(c, company_id, &co);
   if (st != STORE_OK)
     return st;
   struct db_stmt *s = db_stmt(c, "INSERT INTO customer_admins (id, company_id, name, email, "
-                               "phone, is_main_contact, created_at) VALUES (:id, :company, "
-                               ":name, :email, :phone, :main, :now)");
+                               "phone, is_main_contact, created_at, confirmed) VALUES (:id, "
+                               ":company, :name, :email, :phone, :main, :now, :confirmed)");
   if (!s)
     return STORE_ERROR;
   memset(out, 0, sizeof *out);
@@ -56,16 +57,32 @@ enum store_status store_customer_admin_create(struct store_conn *c, const char *
   snprintf(out->name, sizeof out->name, "%s", name);
   snprintf(out->email, sizeof out->email, "%s", email);
   snprintf(out->phone, sizeof out->phone, "%s", phone ? phone : "");
-  out->is_main_contact = is_main_contact;
-  out->confirmed = true;
+  out->is_main_contact = is_main_contact && confirmed;
+  out->confirmed = confirmed;
   db_bind_text(s, ":id", out->id);
   db_bind_text(s, ":company", company_id);
   db_bind_text(s, ":name", name);
   db_bind_text(s, ":email", email);
   db_bind_text(s, ":phone", phone && *phone ? phone : NULL);
-  db_bind_int(s, ":main", is_main_contact ? 1 : 0);
+  db_bind_int(s, ":main", out->is_main_contact ? 1 : 0);
   db_bind_text(s, ":now", out->created_at);
+  db_bind_int(s, ":confirmed", confirmed ? 1 : 0);
   return db_exec_stmt(c, s);
+}
+
+enum store_status store_customer_admin_create(struct store_conn *c, const char *company_id,
+                                              const char *name, const char *email,
+                                              const char *phone, bool is_main_contact,
+                                              struct customer_admin *out)
+{
+  return admin_insert(c, company_id, name, email, phone, is_main_contact, true, out);
+}
+
+enum store_status store_customer_admin_name(struct store_conn *c, const char *company_id,
+                                            const char *name, const char *email,
+                                            const char *phone, struct customer_admin *out)
+{
+  return admin_insert(c, company_id, name, email, phone, false, false, out);
 }
 
 enum store_status store_customer_admin_get(struct store_conn *c, const char *id,

@@ -8,6 +8,12 @@
  * while writes go on (PASSIVE never waits for readers or writers; pages still in use are
  * copied by a later round).
  *
+ * A round starts once CKPT_PAGES frames were appended since the frames the last round copied,
+ * not after every commit past that size: a page written by many commits (the right edge of an
+ * index, a table's last page) is copied once per round, and each round ends in an fsync of
+ * the database file, so rounds back to back copied the same hot pages and synced again and
+ * again (perf of the activation load: checkpoints 13% of the server's samples, fdatasync 7%).
+ *
  * A PASSIVE round under steady writes never copies the frames appended while it ran, so the
  * WAL would only grow (it starts over from its beginning only after a checkpoint that copied
  * every frame). So once the WAL passes WAL_LIMIT_PAGES, the writer, between two batches (no
@@ -30,6 +36,7 @@ struct store_ckpt {
   pthread_cond_t cond;
   bool wanted, running, stop;
   bool restart_due; /* the WAL passed WAL_LIMIT_PAGES (set and read on the writer) */
+  int copied;       /* the WAL's frames the last round had copied (under mu) */
 };
 
 static void *run(void *arg)
@@ -53,6 +60,8 @@ static void *run(void *arg)
       log_msg(LOG_WARN, "db_checkpoint_failed", "%s", c ? sqlite3_errmsg(c->db)
                                                         : "no connection for the checkpointer");
     pthread_mutex_lock(&k->mu);
+    if (rc == SQLITE_OK)
+      k->copied = done;
     k->running = false;
     pthread_cond_broadcast(&k->cond);
   }
@@ -68,12 +77,16 @@ static int on_commit(void *arg, sqlite3 *db, const char *name, int pages)
   struct store_ckpt *k = arg;
   if (pages >= WAL_LIMIT_PAGES)
     k->restart_due = true;
-  if (pages >= CKPT_PAGES) {
-    pthread_mutex_lock(&k->mu);
+  if (pages < CKPT_PAGES)
+    return SQLITE_OK;
+  pthread_mutex_lock(&k->mu);
+  if (pages < k->copied) /* the WAL started over from its beginning */
+    k->copied = 0;
+  if (pages - k->copied >= CKPT_PAGES) {
     k->wanted = true;
     pthread_cond_signal(&k->cond);
-    pthread_mutex_unlock(&k->mu);
   }
+  pthread_mutex_unlock(&k->mu);
   return SQLITE_OK;
 }
 
@@ -107,6 +120,9 @@ void db_ckpt_between_batches(struct store_ckpt *k, struct sq_conn *writer)
   int rc = sqlite3_wal_checkpoint_v2(writer->db, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
   if (rc != SQLITE_OK && rc != SQLITE_BUSY)
     log_msg(LOG_WARN, "db_checkpoint_failed", "%s", sqlite3_errmsg(writer->db));
+  pthread_mutex_lock(&k->mu);
+  k->copied = 0; /* the next batch writes the WAL from its beginning */
+  pthread_mutex_unlock(&k->mu);
 }
 
 void db_ckpt_stop(struct store_ckpt *k)

@@ -1,5 +1,5 @@
-/* mbuf.h - a growable text buffer for building e-mails (internal to src/mail/). Appends never
- * fail loudly: an allocation failure sets oom, and mbuf_take() then returns NULL. */
+/* mbuf.h - a growable text buffer (e-mails, JSON text: json_text.h). Appends never fail
+ * loudly: an allocation failure sets oom, and mbuf_take() then returns NULL. */
 #ifndef ADVISORD_MAIL_MBUF_H
 #define ADVISORD_MAIL_MBUF_H
 

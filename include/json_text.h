@@ -1,0 +1,39 @@
+/* json_text.h - JSON written straight as text into a buffer, for replies on hot paths where
+ * building a jansson tree and serialising it cost more than the rest of the request. The text
+ * is exactly what json_dumps(tree, JSON_COMPACT) gives for the same tree (keys in the order
+ * written, strings escaped as jansson escapes them: quote, backslash and the control
+ * characters; UTF-8 kept as it is): tests/unit/test_json_text.c compares the two. A string
+ * that is not valid UTF-8 (jansson refuses those) makes the whole text fail, as the tree
+ * would have. */
+#ifndef ADVISORD_JSON_TEXT_H
+#define ADVISORD_JSON_TEXT_H
+
+#include "mbuf.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define JSON_TEXT_DEPTH 8
+
+struct json_text {
+  struct mbuf buf;
+  int depth;                           /* objects and arrays open */
+  unsigned items[JSON_TEXT_DEPTH + 1]; /* members written so far at each depth */
+  bool bad;                            /* a string was not UTF-8, or too deep */
+};
+
+/* Each call writes one member: key is its name inside an object, NULL inside an array or for
+ * the outermost value. */
+void json_text_open(struct json_text *w, const char *key, char bracket); /* '{' or '[' */
+void json_text_close(struct json_text *w, char bracket);                /* '}' or ']' */
+void json_text_str(struct json_text *w, const char *key, const char *s);  /* NULL: null */
+/* s, or null when s is NULL or empty (the API's "not set") */
+void json_text_str_or_null(struct json_text *w, const char *key, const char *s);
+void json_text_int(struct json_text *w, const char *key, int64_t v);
+void json_text_bool(struct json_text *w, const char *key, bool v);
+void json_text_null(struct json_text *w, const char *key);
+/* The text (malloc'd, the caller frees it; *len set when len is not NULL), or NULL after a
+ * failure (out of memory, a string not UTF-8, unbalanced brackets). w is empty afterwards. */
+char *json_text_take(struct json_text *w, size_t *len);
+
+#endif

@@ -1,0 +1,136 @@
+/* json_text.c - see json_text.h. */
+#include "json_text.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* s between quotes, escaped as jansson's json_dumps escapes it. */
+static void escaped(struct json_text *w, const char *s)
+{
+  static const char hex[] = "0123456789ABCDEF";
+  struct mbuf *b = &w->buf;
+  mbuf_addc(b, '"');
+  const unsigned char *p = (const unsigned char *)s, *run = p;
+  while (*p) {
+    if (*p >= 0x80) {
+      size_t n = util_utf8_seq_len(p);
+      if (!n) {
+        w->bad = true;
+        return;
+      }
+      p += n;
+      continue;
+    }
+    if (*p >= 0x20 && *p != '"' && *p != '\\') {
+      p++;
+      continue;
+    }
+    mbuf_addn(b, (const char *)run, (size_t)(p - run));
+    char esc[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 0xF]};
+    size_t n = 2;
+    switch (*p) {
+    case '"': esc[1] = '"'; break;
+    case '\\': esc[1] = '\\'; break;
+    case '\b': esc[1] = 'b'; break;
+    case '\f': esc[1] = 'f'; break;
+    case '\n': esc[1] = 'n'; break;
+    case '\r': esc[1] = 'r'; break;
+    case '\t': esc[1] = 't'; break;
+    default: n = 6; /* \u00XX, upper-case hex as jansson writes it */
+    }
+    mbuf_addn(b, esc, n);
+    run = ++p;
+  }
+  mbuf_addn(b, (const char *)run, (size_t)(p - run));
+  mbuf_addc(b, '"');
+}
+
+/* The comma before a member, and its key inside an object. */
+static void member(struct json_text *w, const char *key)
+{
+  if (w->items[w->depth]++)
+    mbuf_addc(&w->buf, ',');
+  if (key) {
+    escaped(w, key);
+    mbuf_addc(&w->buf, ':');
+  }
+}
+
+void json_text_open(struct json_text *w, const char *key, char bracket)
+{
+  member(w, key);
+  if (w->depth >= JSON_TEXT_DEPTH) {
+    w->bad = true;
+    return;
+  }
+  mbuf_addc(&w->buf, bracket);
+  w->items[++w->depth] = 0;
+}
+
+void json_text_close(struct json_text *w, char bracket)
+{
+  if (w->depth <= 0) {
+    w->bad = true;
+    return;
+  }
+  w->depth--;
+  mbuf_addc(&w->buf, bracket);
+}
+
+void json_text_str(struct json_text *w, const char *key, const char *s)
+{
+  if (!s) {
+    json_text_null(w, key);
+    return;
+  }
+  member(w, key);
+  escaped(w, s);
+}
+
+void json_text_str_or_null(struct json_text *w, const char *key, const char *s)
+{
+  json_text_str(w, key, s && s[0] ? s : NULL);
+}
+
+void json_text_int(struct json_text *w, const char *key, int64_t v)
+{
+  member(w, key);
+  char digits[24], *p = digits + sizeof digits;
+  uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+  do
+    *--p = (char)('0' + u % 10);
+  while (u /= 10);
+  if (v < 0)
+    *--p = '-';
+  mbuf_addn(&w->buf, p, (size_t)(digits + sizeof digits - p));
+}
+
+void json_text_bool(struct json_text *w, const char *key, bool v)
+{
+  member(w, key);
+  mbuf_add(&w->buf, v ? "true" : "false");
+}
+
+void json_text_null(struct json_text *w, const char *key)
+{
+  member(w, key);
+  mbuf_add(&w->buf, "null");
+}
+
+char *json_text_take(struct json_text *w, size_t *len)
+{
+  bool ok = !w->bad && w->depth == 0 && w->items[0] == 1;
+  size_t n = w->buf.len;
+  char *text = mbuf_take(&w->buf);
+  if (!ok) {
+    free(text);
+    text = NULL;
+  }
+  if (len)
+    *len = text ? n : 0;
+  w->depth = 0;
+  w->items[0] = 0;
+  w->bad = false;
+  return text;
+}

@@ -1,0 +1,105 @@
+/* Unit tests of json_text.h: what it writes is byte for byte what jansson's
+ * json_dumps(..., JSON_COMPACT) writes for the same values (every ASCII character and some
+ * UTF-8 in strings, integers at their limits, nesting, null and booleans), and a string that
+ * is not UTF-8 fails the whole text as it fails jansson's tree. */
+#include "json_text.h"
+#include "testlib.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+TEST_MAIN_DEFS
+
+/* s as one JSON string, by both; equal, or both refused */
+static void same_string(const char *s, const char *label)
+{
+  struct json_text w = {0};
+  json_text_str(&w, NULL, s);
+  char *mine = json_text_take(&w, NULL);
+  json_t *j = json_string(s);
+  char *theirs = j ? json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+  json_decref(j);
+  CHECK_MSG((mine == NULL) == (theirs == NULL), "%s: one refused it and the other did not",
+            label);
+  if (mine && theirs)
+    CHECK_MSG(strcmp(mine, theirs) == 0, "%s: %s, jansson %s", label, mine, theirs);
+  free(mine);
+  free(theirs);
+}
+
+int main(void)
+{
+  char s[8], label[32];
+  for (int c = 1; c < 0x80; c++) {
+    snprintf(s, sizeof s, "a%cb", c);
+    snprintf(label, sizeof label, "character %d", c);
+    same_string(s, label);
+  }
+  same_string("", "empty");
+  same_string("Byr\xc3\xa5 \xe6\x97\xa5 \xf0\x9f\x98\x80 \"q\" \\ \x7f", "UTF-8 and escapes");
+  same_string("\x01\x1f\n\r\t\b\f/", "controls and a slash");
+  same_string("cut \xc3", "cut inside a character");
+  same_string("\xed\xa0\x80", "a surrogate");
+  same_string("\xc0\xaf", "overlong");
+
+  /* a nested object with every kind of member, against the same tree */
+  struct json_text w = {0};
+  json_text_open(&w, NULL, '{');
+  json_text_str(&w, "id", "x\"y");
+  json_text_str_or_null(&w, "none", "");
+  json_text_str_or_null(&w, "some", "v");
+  json_text_str(&w, "null", NULL);
+  json_text_int(&w, "min", INT64_MIN);
+  json_text_int(&w, "max", INT64_MAX);
+  json_text_int(&w, "zero", 0);
+  json_text_int(&w, "minus", -42);
+  json_text_bool(&w, "t", true);
+  json_text_bool(&w, "f", false);
+  json_text_open(&w, "inner", '{');
+  json_text_open(&w, "list", '[');
+  json_text_int(&w, NULL, 1);
+  json_text_str(&w, NULL, "two");
+  json_text_open(&w, NULL, '{');
+  json_text_close(&w, '}');
+  json_text_close(&w, ']');
+  json_text_null(&w, "n");
+  json_text_close(&w, '}');
+  json_text_close(&w, '}');
+  size_t len = 0;
+  char *mine = json_text_take(&w, &len);
+  json_t *tree = json_pack("{s:s, s:n, s:s, s:n, s:I, s:I, s:i, s:i, s:b, s:b, "
+                           "s:{s:[i, s, {}], s:n}}",
+                           "id", "x\"y", "none", "some", "v", "null", "min",
+                           (json_int_t)INT64_MIN, "max", (json_int_t)INT64_MAX, "zero", 0,
+                           "minus", -42, "t", 1, "f", 0, "inner", "list", 1, "two", "n");
+  char *theirs = json_dumps(tree, JSON_COMPACT);
+  json_decref(tree);
+  CHECK(mine != NULL && theirs != NULL);
+  if (mine && theirs) {
+    CHECK_STR(mine, theirs);
+    CHECK_INT(len, strlen(theirs));
+  }
+  free(mine);
+  free(theirs);
+
+  /* unbalanced, too deep, or two outermost values: no text */
+  json_text_open(&w, NULL, '{');
+  CHECK(json_text_take(&w, NULL) == NULL);
+  json_text_close(&w, '}');
+  CHECK(json_text_take(&w, NULL) == NULL);
+  for (int i = 0; i <= JSON_TEXT_DEPTH; i++)
+    json_text_open(&w, NULL, '[');
+  for (int i = 0; i <= JSON_TEXT_DEPTH; i++)
+    json_text_close(&w, ']');
+  CHECK(json_text_take(&w, NULL) == NULL);
+  json_text_int(&w, NULL, 1);
+  json_text_int(&w, NULL, 2);
+  CHECK(json_text_take(&w, NULL) == NULL);
+  /* and the writer is usable again after a failure */
+  json_text_int(&w, NULL, 7);
+  mine = json_text_take(&w, NULL);
+  CHECK(mine != NULL && strcmp(mine, "7") == 0);
+  free(mine);
+  return TEST_REPORT();
+}
