@@ -281,36 +281,18 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
   };
   /* Keep one worker free for /healthz and reads while another process holds the write lock. */
   store_set_lock_waiters(st, opts.threads > 1 ? opts.threads - 1 : 1);
-  if (!(app.mailer = mailer_start(&app))) {
-    store_close(st);
-    close(guard);
-    return 1;
+  /* Started in order; any failure, and the end, stop whatever was started (every *_stop takes
+   * NULL). http_start owns the listening socket from its call on. */
+  struct collab_sweeper *sweeper = NULL;
+  struct http_server *srv = NULL, *metrics_srv = NULL;
+  int rc = 1, sig = 0;
+  if (!(app.mailer = mailer_start(&app)) || !(app.webhooks = webhook_worker_start(&app)) ||
+      !(sweeper = collab_sweeper_start(&app)) || !(app.batches = batch_runner_start(&app))) {
+    close(listen_fd);
+    goto out;
   }
-  if (!(app.webhooks = webhook_worker_start(&app))) {
-    mailer_stop(app.mailer);
-    store_close(st);
-    return 1;
-  }
-  struct collab_sweeper *sweeper = collab_sweeper_start(&app);
-  if (!sweeper || !(app.batches = batch_runner_start(&app))) {
-    collab_sweeper_stop(sweeper);
-    webhook_worker_stop(app.webhooks);
-    mailer_stop(app.mailer);
-    store_close(st);
-    close(guard);
-    return 1;
-  }
-  struct http_server *srv = http_start(&opts), *metrics_srv = NULL;
-  if (!srv || !start_metrics_listener(cfg, &opts, &metrics_srv)) {
-    http_stop(srv, 0);
-    batch_runner_stop(app.batches);
-    collab_sweeper_stop(sweeper);
-    webhook_worker_stop(app.webhooks);
-    mailer_stop(app.mailer);
-    store_close(st);
-    close(guard);
-    return 1;
-  }
+  if (!(srv = http_start(&opts)) || !start_metrics_listener(cfg, &opts, &metrics_srv))
+    goto out;
   char db_shown[512];
   db_for_log(cfg->db, db_shown, sizeof db_shown);
   log_json(LOG_INFO, "listening",
@@ -319,21 +301,23 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
                      (int)opts.max_connections, "db", db_shown, "public_url", app.public_url,
                      "version", ADVISORD_VERSION));
   say_hello(cfg, http_port(srv));
-  int sig = 0;
   while (sigwait(&stop, &sig) == 0 && sig == SIGHUP)
     reopen_log(cfg);
   log_json(LOG_INFO, "stopping", json_pack("{s:s, s:i}", "signal", strsignal(sig),
                                            "drain_timeout_s", (int)cfg->drain_timeout));
+  rc = 0;
+out:
   http_stop(metrics_srv, 0);
-  http_stop(srv, (unsigned)cfg->drain_timeout);
+  http_stop(srv, rc == 0 ? (unsigned)cfg->drain_timeout : 0);
   batch_runner_stop(app.batches); /* between two rows: the rest wait for the next start */
   collab_sweeper_stop(sweeper);
   webhook_worker_stop(app.webhooks);
   mailer_stop(app.mailer);
   store_close(st);
   close(guard); /* after the store: closing it sooner would drop SQLite's POSIX locks */
-  log_json(LOG_INFO, "stopped", NULL);
-  return 0;
+  if (rc == 0)
+    log_json(LOG_INFO, "stopped", NULL);
+  return rc;
 }
 
 static int cmd_admin(const struct config *cfg, int argc, char **argv)

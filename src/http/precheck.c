@@ -200,15 +200,15 @@ static bool check_body(struct request *req, const struct http_options *o,
      * the connection reset under it, and lose the reply, if it were closed with the body
      * unread: a body up to DRAIN_FACTOR times the cap is read and thrown away, then answered
      * 413 (server.c); a larger one is refused at once. */
-    const char *expect = http_header(req, MHD_HTTP_HEADER_EXPECT);
-    if (*end == '\0' && n > o->body_max &&
-        (expect || n / DRAIN_FACTOR > o->body_max)) {
-      *result = reply_problem(req, ERR_BODY_TOO_LARGE,
-                              "The body has %llu bytes; at most %zu are accepted", n, o->body_max);
-      return true;
-    }
-    if (*end == '\0' && n > o->body_max)
+    if (*end == '\0' && n > o->body_max) {
+      if (http_header(req, MHD_HTTP_HEADER_EXPECT) || n / DRAIN_FACTOR > o->body_max) {
+        *result = reply_problem(req, ERR_BODY_TOO_LARGE,
+                                "The body has %llu bytes; at most %zu are accepted", n,
+                                o->body_max);
+        return true;
+      }
       req->body_too_large = true;
+    }
   }
   const char *ct = http_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
   bool table = req->route->flags & ROUTE_TABLE_BODY;
