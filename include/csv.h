@@ -35,8 +35,13 @@ enum csv_error {
   CSV_STRAY_QUOTE,  /* a quote inside an unquoted cell, or text after a closing quote */
   CSV_TOO_MANY_CELLS, /* a record with more cells than the header */
   CSV_TOO_MANY_RECORDS, /* more than max_records records after the header */
+  CSV_TOO_MANY_COLUMNS, /* a header line of more than CSV_MAX_COLUMNS columns */
   CSV_NO_MEMORY,
 };
+
+/* The most columns a header line may name: every record gets a cell for each, so a long header
+ * over many short lines would cost rows x columns pointers. */
+#define CSV_MAX_COLUMNS 256
 
 struct csv_problem {
   enum csv_error code;

@@ -182,6 +182,8 @@ static bool read_csv(struct request *req, struct api_upload *u, enum MHD_Result 
       *r = reply_problem(req, ERR_BODY_TOO_LARGE,
                          "A batch has at most %d rows: %s; split the file", BATCH_MAX_ROWS,
                          why.detail);
+    else if (e == CSV_NO_MEMORY)
+      *r = reply_problem(req, ERR_INTERNAL, "The file could not be read: out of memory");
     else
       *r = reply_problem_extra(req, ERR_BAD_CSV, json_pack("{s:I}", "line", (json_int_t)why.line),
                                "The file cannot be read as CSV: %s", why.detail);

@@ -233,7 +233,11 @@ enum csv_error csv_parse(const char *data, size_t len, size_t max_records, struc
     return fail(why, CSV_NO_MEMORY, 0, "out of memory");
   while (e == CSV_OK && p.pos < p.n) {
     e = read_record(&p, why);
-    if (e == CSV_OK && max_records && p.n_recs > max_records + 1)
+    if (e == CSV_OK && p.n_recs == 1 && p.recs[0].count > CSV_MAX_COLUMNS)
+      e = fail(why, CSV_TOO_MANY_COLUMNS, p.recs[0].line,
+               "the header line (line %zu) names %zu columns; at most %d are read",
+               p.recs[0].line, p.recs[0].count, CSV_MAX_COLUMNS);
+    else if (e == CSV_OK && max_records && p.n_recs > max_records + 1)
       e = fail(why, CSV_TOO_MANY_RECORDS, p.recs[p.n_recs - 1].line,
                "the file has more than %zu rows after the header line (line %zu is row %zu)",
                max_records, p.recs[p.n_recs - 1].line, p.n_recs - 1);

@@ -6,6 +6,7 @@
 #include "testlib.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 TEST_MAIN_DEFS
 
@@ -95,6 +96,21 @@ static void problems(void)
   expect_problem("a;b\n\"x\"y;1\n", 11, 0, CSV_STRAY_QUOTE, 2, "follows the closing quote");
   expect_problem("a;b\n1;2\n1;2;3\n", 14, 0, CSV_TOO_MANY_CELLS, 3, "line 3 has 3 cells");
   expect_problem("a\n1\n2\n3\n", 8, 2, CSV_TOO_MANY_RECORDS, 4, "more than 2 rows");
+  /* a header of many columns over short lines would cost rows x columns: refused at once */
+  char wide[CSV_MAX_COLUMNS + 16];
+  size_t n = 0;
+  wide[n++] = 'a';
+  for (int i = 0; i < CSV_MAX_COLUMNS; i++) /* 257 columns */
+    wide[n++] = ';';
+  memcpy(wide + n, "\nx\nx\n", 5);
+  expect_problem(wide, n + 5, 0, CSV_TOO_MANY_COLUMNS, 1, "names 257 columns");
+  memmove(wide + n - 1, wide + n, 5); /* 256 columns: read */
+  struct csv_table t;
+  struct csv_problem why;
+  CHECK_INT(csv_parse(wide, n + 4, 0, &t, &why), CSV_OK);
+  CHECK_INT(t.n_cols, CSV_MAX_COLUMNS);
+  CHECK_INT(t.n_records, 2);
+  csv_free(&t);
 }
 
 /* Writing a cell and reading it back gives the cell. */
