@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 const char *http_param(const struct request *req, const char *name)
@@ -109,8 +110,8 @@ static void body_append(struct request *req, const char *data, size_t len, size_
 static enum MHD_Result dispatch(struct request *req, const struct http_options *o)
 {
   if (req->body_too_large)
-    return reply_problem(req, ERR_BODY_TOO_LARGE, "The body is larger than %zu bytes; at most "
-                         "%zu are accepted", o->body_max, o->body_max);
+    return reply_problem(req, ERR_BODY_TOO_LARGE, "The body is larger than the %zu bytes "
+                         "accepted", o->body_max);
   unsigned flags = req->route->flags;
   if ((flags & ROUTE_TABLE_BODY) && req->body_len == 0)
     return reply_problem(req, ERR_BODY_REQUIRED,
@@ -286,6 +287,13 @@ struct http_server *http_start(const struct http_options *opts)
     log_msg(LOG_ERROR, "start_failed", "out of memory or threads for the connection watchdog");
     goto fail;
   }
+  /* libmicrohttpd gets a duplicate of the socket, which it closes itself (also on some of its
+   * failure paths, so that closing ours stays right on every path); ours names the port. */
+  int mhd_fd = fcntl(listen_fd, F_DUPFD_CLOEXEC, 0);
+  if (mhd_fd < 0) {
+    log_msg(LOG_ERROR, "listen_failed", "could not duplicate the listening socket");
+    goto fail;
+  }
   /* The socket is ours (http_listen): libmicrohttpd accepts on it. poll(2), not epoll: in
    * 0.9.75, MHD_quiesce_daemon (http_stop) removes the listening socket from each pool
    * worker's epoll set and aborts the process when a worker woken at that moment removed it
@@ -295,7 +303,7 @@ struct http_server *http_start(const struct http_options *opts)
       MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
       on_request, srv,
       MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
-      MHD_OPTION_LISTEN_SOCKET, (MHD_socket)listen_fd,
+      MHD_OPTION_LISTEN_SOCKET, (MHD_socket)mhd_fd,
       MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)opts->threads,
       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)opts->conn_timeout_s,
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
@@ -342,7 +350,8 @@ void http_stop(struct http_server *srv, unsigned drain_s)
   }
   MHD_stop_daemon(srv->daemon);
   if (listen_fd != MHD_INVALID_SOCKET)
-    close(listen_fd);
+    close(listen_fd); /* libmicrohttpd's duplicate, handed back by the quiesce */
+  close(srv->opts.listen_fd);
   conn_watch_stop(srv->watch); /* after the daemon: closing notifies it */
   server_limits_free(srv);
   free(srv);
