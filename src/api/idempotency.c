@@ -42,22 +42,24 @@ const char *api_idem_parse_key(const char *h, char *out, size_t len)
   return o == 0 ? "must not be empty" : NULL;
 }
 
-static void fingerprint(const struct request *req, char *out)
+/* The request's fingerprint into out; false when out of memory (then nothing may be compared:
+ * a fingerprint without the body would let another body replay this one's answer). */
+static bool fingerprint(const struct request *req, char *out)
 {
   /* JSON as parsed (spacing and key order do not count); any other body (a CSV file) as sent */
-  char *body = req->json ? json_dumps(req->json, JSON_COMPACT | JSON_SORT_KEYS)
-               : req->body ? strdup(req->body)
-                           : NULL;
-  size_t n = strlen(req->method) + strlen(req->path) + (body ? strlen(body) : 0) + 3;
+  char *dumped = req->json ? json_dumps(req->json, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+  const char *body = req->json ? dumped : req->body ? req->body : "";
+  if (!body)
+    return false;
+  size_t n = strlen(req->method) + strlen(req->path) + strlen(body) + 3;
   char *text = malloc(n);
   if (text) {
-    snprintf(text, n, "%s %s\n%s", req->method, req->path, body ? body : "");
+    snprintf(text, n, "%s %s\n%s", req->method, req->path, body);
     util_sha256_hex(text, out);
-  } else {
-    out[0] = '\0';
   }
   free(text);
-  free(body);
+  free(dumped);
+  return text != NULL;
 }
 
 static enum MHD_Result replay(struct request *req, struct idem_saved *saved)
@@ -71,7 +73,7 @@ static enum MHD_Result replay(struct request *req, struct idem_saved *saved)
   return reply_json_etag(req, saved->status, body, saved->etag[0] ? saved->etag : NULL);
 }
 
-/* Reads the request's Idempotency-Key into key (256 bytes): false without one; true after
+/* Reads the request's Idempotency-Key into key (IDEM_KEY_LEN bytes): false without one; true after
  * answering 400 when it is malformed (*r), or with key filled and *r untouched. */
 static bool read_key(struct request *req, char *key, bool *bad, enum MHD_Result *r)
 {
@@ -79,7 +81,7 @@ static bool read_key(struct request *req, char *key, bool *bad, enum MHD_Result 
   const char *h = http_header(req, "Idempotency-Key");
   if (!h)
     return false;
-  const char *why = api_idem_parse_key(h, key, 256);
+  const char *why = api_idem_parse_key(h, key, IDEM_KEY_LEN);
   if (why) {
     char msg[160];
     snprintf(msg, sizeof msg, "%s", why);
@@ -94,7 +96,7 @@ static bool read_key(struct request *req, char *key, bool *bad, enum MHD_Result 
 
 bool api_idem_key_bad(struct request *req, enum MHD_Result *r)
 {
-  char key[256];
+  char key[IDEM_KEY_LEN];
   bool bad;
   read_key(req, key, &bad, r);
   return bad;
@@ -108,7 +110,11 @@ bool api_idem_begin(struct request *req, struct idem *ik, enum MHD_Result *r)
     return false;
   if (bad)
     return true;
-  fingerprint(req, ik->fingerprint);
+  if (!fingerprint(req, ik->fingerprint)) {
+    *r = reply_problem(req, ERR_INTERNAL, "The request could not be checked against its "
+                                          "Idempotency-Key: out of memory");
+    return true;
+  }
   enum idem_outcome outcome = IDEM_NEW;
   struct idem_saved saved = {0};
   enum store_status st = store_idem_begin(req->app->store, req->principal.id, ik->key,

@@ -77,9 +77,10 @@ enum MHD_Result tx_reply(struct request *req, struct refusal *e, enum store_stat
                          const char *what);
 
 /* ---- Idempotency-Key ---- */
+#define IDEM_KEY_LEN 256 /* a key's 255 characters and the NUL */
 struct idem {
   bool active; /* the request carried a key, now reserved for it */
-  char key[256];
+  char key[IDEM_KEY_LEN];
   char fingerprint[65];
 };
 /* Reads Idempotency-Key (quoted `"..."` or bare). Without one: returns false, ik inactive.
