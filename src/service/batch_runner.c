@@ -32,6 +32,7 @@ struct run {
   long row_no;
   char *cells_text;
   bool finished;           /* no row was pending: marked done */
+  bool uploader_gone;      /* the uploader was removed or lost full rights: rows are refused */
   long invited, refused;
 };
 
@@ -45,11 +46,16 @@ static enum store_status claim_tx(struct store_conn *c, void *arg)
   if (st == STORE_OK && (st = store_batch_get(c, NULL, x->id, b)) == STORE_OK) {
     memset(&x->caller, 0, sizeof x->caller);
     x->caller.kind = PRINCIPAL_OFFICE_USER;
-    x->caller.role = strcmp(b->created_by_role, "full") == 0 ? OFFICE_ROLE_FULL
-                                                              : OFFICE_ROLE_LIMITED;
     snprintf(x->caller.id, sizeof x->caller.id, "%s", b->created_by_id);
     snprintf(x->caller.office_id, sizeof x->caller.office_id, "%s", b->office_id);
     snprintf(x->caller.email, sizeof x->caller.email, "%s", b->created_by_email);
+    /* the rows act as the uploader as the user is now, not as at the upload */
+    struct office_user u;
+    st = store_office_user_get(c, b->office_id, b->created_by_id, &u);
+    x->caller.role = st == STORE_OK ? u.role : OFFICE_ROLE_LIMITED;
+    x->uploader_gone = st == STORE_NOT_FOUND || x->caller.role != OFFICE_ROLE_FULL;
+    if (st == STORE_NOT_FOUND)
+      st = STORE_OK;
   }
   free(b);
   return st;
@@ -72,6 +78,13 @@ static enum store_status row_tx(struct store_conn *c, void *arg)
   }
   if (st != STORE_OK)
     return st;
+  if (x->uploader_gone) {
+    x->w.refused = true;
+    x->w.problem_column[0] = '\0';
+    snprintf(x->w.problem, sizeof x->w.problem, "%s, who uploaded the batch, was removed or no "
+             "longer has full rights before this row was run: not activated", x->caller.email);
+    return STORE_ABORT;
+  }
   x->w.cells = json_loads(x->cells_text, 0, NULL);
   if (!json_is_object(x->w.cells))
     return STORE_ERROR; /* written by batch_submit as an object */
