@@ -80,7 +80,5 @@ void secret_hmac_hex(const char *key, const char *a, const char *b, const char *
       n = 0;
     free(msg);
   }
-  for (unsigned i = 0; i < n; i++)
-    snprintf(out + 2 * i, 3, "%02x", mac[i]);
-  out[2 * n] = '\0';
+  util_hex(mac, n, out);
 }

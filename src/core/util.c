@@ -132,10 +132,15 @@ void util_sha256_hex(const char *s, char *out)
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
   EVP_Digest(s, strlen(s), md, &n, EVP_sha256(), NULL);
+  util_hex(md, n, out);
+}
+
+void util_hex(const unsigned char *in, size_t n, char *out)
+{
   static const char hex[] = "0123456789abcdef"; /* every request hashes its credential */
-  for (unsigned int i = 0; i < n; i++) {
-    out[2 * i] = hex[md[i] >> 4];
-    out[2 * i + 1] = hex[md[i] & 0xF];
+  for (size_t i = 0; i < n; i++) {
+    out[2 * i] = hex[in[i] >> 4];
+    out[2 * i + 1] = hex[in[i] & 0xF];
   }
   out[2 * n] = '\0';
 }

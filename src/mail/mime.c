@@ -2,6 +2,7 @@
 #include "mail_mime.h"
 #include "domain/dates.h"
 #include "mbuf.h"
+#include "util.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -11,35 +12,6 @@
 #define WORD_BYTES 39 /* raw bytes per encoded word: 52 base64 chars, 64 with the wrapper */
 #define PLAIN_MAX 68  /* longest header text sent unencoded (fits "Subject: " on one line) */
 #define QP_LINE 76
-
-/* Length of the valid UTF-8 sequence at s (1-4), or 0 when it is not valid. */
-static size_t utf8_seq(const unsigned char *s)
-{
-  if (s[0] < 0x80)
-    return 1;
-  size_t n = (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
-  if (n == 0 || (n == 2 && s[0] < 0xC2) || s[0] > 0xF4)
-    return 0;
-  for (size_t i = 1; i < n; i++)
-    if ((s[i] & 0xC0) != 0x80)
-      return 0;
-  if (n == 3 && ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0)))
-    return 0; /* overlong or a UTF-16 surrogate */
-  if (n == 4 && ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90)))
-    return 0;
-  return n;
-}
-
-static bool utf8_valid(const char *s)
-{
-  for (const unsigned char *p = (const unsigned char *)s; *p;) {
-    size_t n = utf8_seq(p);
-    if (!n)
-      return false;
-    p += n;
-  }
-  return true;
-}
 
 static void base64(struct mbuf *b, const unsigned char *in, size_t n)
 {
@@ -72,7 +44,7 @@ static void encoded_words(struct mbuf *b, const char *text)
   while (*p) {
     size_t n = 0;
     while (p[n]) {
-      size_t k = utf8_seq(p + n);
+      size_t k = util_utf8_seq_len(p + n);
       if (n + k > WORD_BYTES)
         break;
       n += k;
@@ -89,7 +61,7 @@ static void encoded_words(struct mbuf *b, const char *text)
 
 char *mail_mime_header_text(const char *text)
 {
-  if (!utf8_valid(text))
+  if (util_utf8_invalid_at(text) >= 0)
     return NULL;
   struct mbuf b = {0};
   if (plain_ascii(text) && strlen(text) <= PLAIN_MAX)
@@ -189,7 +161,7 @@ static bool from_header(struct mbuf *b, const char *from)
     return true;
   }
   char *name = strndup(from, name_len);
-  if (!name || !utf8_valid(name)) {
+  if (!name || util_utf8_invalid_at(name) >= 0) {
     free(name);
     return false;
   }
@@ -227,7 +199,7 @@ char *mail_mime_build(const struct mail_message *m, char *why, size_t why_len)
     snprintf(why, why_len, "the Message-ID '%.80s' is malformed", m->message_id ? m->message_id : "");
     goto cleanup;
   }
-  if (!m->subject || !m->body || !utf8_valid(m->body)) {
+  if (!m->subject || !m->body || util_utf8_invalid_at(m->body) >= 0) {
     snprintf(why, why_len, "the body is missing or not valid UTF-8");
     goto cleanup;
   }
