@@ -270,7 +270,7 @@ static bool read_json(struct request *req, struct api_upload *u, enum MHD_Result
   }
   u->up.format = "json";
   u->up.delimiter = ',';
-  bool seen[16] = {false};
+  bool seen[sizeof batch_known_columns / sizeof batch_known_columns[0]] = {false};
   for (size_t i = 0; i < n; i++) {
     json_t *row = json_array_get(req->json, i), *v;
     const char *name;

@@ -157,18 +157,21 @@ static enum csv_error read_record(struct parse *p, struct csv_problem *why)
 /* Checks that the upload is UTF-8 without NUL bytes; names the line of the first bad byte. */
 static enum csv_error check_utf8(const char *s, size_t n, struct csv_problem *why)
 {
-  const char *nul = memchr(s, '\0', n);
-  char *copy = malloc(n + 1);
-  if (!copy)
-    return fail(why, CSV_NO_MEMORY, 0, "out of memory");
-  memcpy(copy, s, n);
-  copy[n] = '\0';
-  long bad = util_utf8_invalid_at(copy);
-  free(copy);
-  size_t at = nul ? (size_t)(nul - s) : (size_t)-1;
-  if (bad >= 0 && (size_t)bad < at)
-    at = (size_t)bad;
-  if (at == (size_t)-1)
+  size_t at = n;
+  for (size_t i = 0; i < n;) {
+    /* the last bytes are read from a NUL-padded copy: data need not be NUL-terminated */
+    unsigned char tail[4] = {0};
+    const unsigned char *p = (const unsigned char *)s + i;
+    if (n - i < sizeof tail)
+      p = memcpy(tail, p, n - i);
+    size_t k = p[0] ? util_utf8_seq_len(p) : 0;
+    if (k == 0) {
+      at = i;
+      break;
+    }
+    i += k;
+  }
+  if (at == n)
     return CSV_OK;
   size_t line = 1, line_start = 0;
   for (size_t i = 0; i < at; i++)
@@ -261,11 +264,11 @@ void csv_free(struct csv_table *t)
   memset(t, 0, sizeof *t);
 }
 
-static bool append_cell(char **buf, size_t *len, size_t *cap, const char *cell, char d)
+static bool append_cell(char **buf, size_t *len, size_t *cap, const char *cell)
 {
   size_t n = strlen(cell);
   /* either delimiter is quoted, so that a reader picks the one the header line separates by */
-  bool quote = strchr(cell, d) || strpbrk(cell, "\";,\r\n");
+  bool quote = strpbrk(cell, "\";,\r\n") != NULL;
   if (!grow((void **)buf, cap, *len + 2 * n + 6, 1))
     return false;
   char *o = *buf + *len;
@@ -287,7 +290,7 @@ bool csv_append_record(char **buf, size_t *len, size_t *cap, const char *const *
                        size_t n, char d)
 {
   for (size_t i = 0; i < n; i++) {
-    if (!append_cell(buf, len, cap, cells[i] ? cells[i] : "", d))
+    if (!append_cell(buf, len, cap, cells[i] ? cells[i] : ""))
       return false;
     /* room was made for the cell's quotes plus a separator or CRLF and the NUL */
     if (i + 1 < n)
