@@ -145,8 +145,12 @@ struct collab_filter {
   const char *after_created_at;
   const char *after_id;
 };
-typedef void (*store_collab_fn)(const struct collab *co, void *arg);
-/* Newest first, at most limit; *more tells whether there are further ones. */
+struct collab_mail_state;
+/* mail: the collaboration's latest invitation e-mail, NULL when it has none. */
+typedef void (*store_collab_fn)(const struct collab *co, const struct collab_mail_state *mail,
+                                void *arg);
+/* Newest first, at most limit, each with its invitation e-mail; *more tells whether there are
+ * further ones. */
 enum store_status store_collab_list(struct store_conn *c, const struct collab_filter *f,
                                     int limit, store_collab_fn fn, void *arg, bool *more);
 

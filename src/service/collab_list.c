@@ -8,23 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-struct list_rows {
-  struct store_conn *c;
-  collab_row_fn fn;
-  void *arg;
-  enum store_status st;
-};
-
-static void list_row(const struct collab *co, void *arg)
-{
-  struct list_rows *l = arg;
-  struct collab_mail_state mail;
-  enum store_status st = store_collab_invitation_mail(l->c, co->id, &mail);
-  if (st != STORE_OK && st != STORE_NOT_FOUND)
-    l->st = st;
-  l->fn(co, st == STORE_OK ? &mail : NULL, l->arg);
-}
-
 /* The caller's scope, and the register's customer's company (into company, >= COLLAB_ID_LEN)
  * when the input names one; false after refusing (404) or with a failure in *st. */
 static bool scope(struct store_conn *c, const struct collab_list_in *in, struct collab_filter *f,
@@ -80,9 +63,7 @@ enum store_status collab_list(const struct app *app, const struct collab_list_in
       refuse_field(rf, "variant", VARIANT_UNKNOWN);
     return st == STORE_NOT_FOUND ? STORE_OK : st;
   }
-  struct list_rows l = {.c = c, .fn = fn, .arg = arg, .st = STORE_OK};
-  st = store_collab_list(c, &f, in->limit, list_row, &l, more);
-  return st == STORE_OK ? l.st : st;
+  return store_collab_list(c, &f, in->limit, fn, arg, more);
 }
 
 enum store_status collab_history(const struct app *app, const struct principal *caller,

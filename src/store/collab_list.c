@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum {
@@ -37,7 +38,7 @@ static const struct {
 };
 
 /* Every form's SQL, made once; a form's address is its prepared statement's cache key. */
-static char forms[N_FORMS][2048];
+static char forms[N_FORMS][4096];
 static pthread_once_t forms_once = PTHREAD_ONCE_INIT;
 
 static void make_forms(void)
@@ -45,7 +46,7 @@ static void make_forms(void)
   for (unsigned m = 0; m < N_FORMS; m++) {
     char *out = forms[m];
     size_t len = sizeof forms[m];
-    int n = snprintf(out, len, "%s", COLLAB_COLUMNS);
+    int n = snprintf(out, len, "%s", COLLAB_WITH_MAIL);
     const char *glue = "WHERE ";
     for (size_t i = 0; i < sizeof conditions / sizeof conditions[0]; i++) {
       if (!(m & conditions[i].bit))
@@ -53,7 +54,10 @@ static void make_forms(void)
       n += snprintf(out + n, len - (size_t)n, "%s%s ", glue, conditions[i].sql);
       glue = "AND ";
     }
-    snprintf(out + n, len - (size_t)n, "ORDER BY co.created_at DESC, co.id DESC LIMIT :limit");
+    n += snprintf(out + n, len - (size_t)n,
+                  "ORDER BY co.created_at DESC, co.id DESC LIMIT :limit");
+    if ((size_t)n >= len) /* a form cut short would be a different query */
+      abort();
   }
 }
 
@@ -99,13 +103,14 @@ enum store_status store_collab_list(struct store_conn *c, const struct collab_fi
   int n = 0;
   *more = false;
   struct collab co;
+  struct collab_mail_state mail;
   while ((st = db_step_row(c, s)) == STORE_OK) {
     if (n == limit) {
       *more = true;
       break;
     }
-    store_collab_read_row(s, &co);
-    fn(&co, arg);
+    bool has_mail = store_collab_read_with_mail(s, &co, &mail);
+    fn(&co, has_mail ? &mail : NULL, arg);
     n++;
   }
   db_reset(s);

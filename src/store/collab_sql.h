@@ -44,10 +44,21 @@
   "m.collaboration_id = " collab " AND m.template IN ('invitation_customer', "              \
   "'activation_new_admin', 'invitation_office') ORDER BY m.created_at DESC, m.rowid DESC"
 
+/* COLLAB_SELECT with the latest invitation e-mail's columns after the collaboration's (NULL
+ * when it has none), and the FROM that joins it: one statement for a collaboration and its
+ * e-mail, so one read of the database. */
+#define COLLAB_WITH_MAIL                                                                     \
+  COLLAB_SELECT ", " COLLAB_MAIL_COLUMNS " " COLLAB_FROM                                     \
+  "LEFT JOIN outbox m ON m.rowid = (SELECT m.rowid FROM outbox m WHERE "                     \
+  COLLAB_MAIL_OF("co.id") " LIMIT 1) "
+
 /* Reads a row selected with COLLAB_COLUMNS into co; returns the number of columns read (the
  * index of the first column after them). */
 int store_collab_read_row(struct db_stmt *s, struct collab *co);
 /* Reads COLLAB_MAIL_COLUMNS from column first on into out. */
 void store_collab_read_mail(struct db_stmt *s, int first, struct collab_mail_state *out);
+/* A COLLAB_WITH_MAIL row into co and mail; false when the collaboration has no e-mail. */
+bool store_collab_read_with_mail(struct db_stmt *s, struct collab *co,
+                                 struct collab_mail_state *mail);
 
 #endif

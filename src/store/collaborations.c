@@ -152,21 +152,25 @@ enum store_status store_collab_get_with_mail(struct store_conn *c, const char *i
                                              bool *has_mail)
 {
   /* one statement, so one read lock of the database instead of two */
-  struct db_stmt *s = db_stmt(c, COLLAB_SELECT ", " COLLAB_MAIL_COLUMNS " " COLLAB_FROM
-                                 "LEFT JOIN outbox m ON m.rowid = (SELECT m.rowid FROM outbox m "
-                                 "WHERE " COLLAB_MAIL_OF("co.id") " LIMIT 1) WHERE co.id = :id");
+  struct db_stmt *s = db_stmt(c, COLLAB_WITH_MAIL "WHERE co.id = :id");
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":id", id);
   enum store_status st = db_step_row(c, s);
-  if (st == STORE_OK) {
-    int n = store_collab_read_row(s, out);
-    *has_mail = !db_col_null(s, n);
-    if (*has_mail)
-      store_collab_read_mail(s, n, mail);
-  }
+  if (st == STORE_OK)
+    *has_mail = store_collab_read_with_mail(s, out, mail);
   db_reset(s);
   return st;
+}
+
+bool store_collab_read_with_mail(struct db_stmt *s, struct collab *co,
+                                 struct collab_mail_state *mail)
+{
+  int n = store_collab_read_row(s, co);
+  bool has = !db_col_null(s, n);
+  if (has)
+    store_collab_read_mail(s, n, mail);
+  return has;
 }
 
 enum store_status store_collab_get_by_token_hash(struct store_conn *c, const char *token_hash,

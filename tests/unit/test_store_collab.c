@@ -82,9 +82,10 @@ static void new_collab(struct collab *co, const char *company_id, const char *cu
   util_random_token(co->token_nonce, sizeof co->token_nonce, 32);
 }
 
-static void count_cb(const struct collab *co, void *arg)
+static void count_cb(const struct collab *co, const struct collab_mail_state *m, void *arg)
 {
   (void)co;
+  (void)m;
   (*(int *)arg)++;
 }
 
@@ -94,8 +95,9 @@ struct seen {
   char last_created[32];
 };
 
-static void seen_cb(const struct collab *co, void *arg)
+static void seen_cb(const struct collab *co, const struct collab_mail_state *m, void *arg)
 {
+  (void)m;
   struct seen *s = arg;
   if (s->n < 8)
     snprintf(s->ids[s->n++], COLLAB_ID_LEN, "%s", co->id);

@@ -70,9 +70,10 @@ static bool plan_scans(sqlite3 *db, const char *sql, char *plan, size_t len)
   return bad;
 }
 
-static void no_row(const struct collab *co, void *arg)
+static void no_row(const struct collab *co, const struct collab_mail_state *m, void *arg)
 {
   (void)co;
+  (void)m;
   (void)arg;
 }
 
