@@ -129,7 +129,10 @@ enum store_status collab_insert_invitation(struct store_conn *c, struct start *s
     st = notify_collab(c, co, &rq);
   if (st != STORE_OK)
     return st;
-  /* the 201 the request answers (and keeps for a replay) shows it as written here */
+  /* the 201 the request answers (and keeps for a replay) shows it as written here; a batch's
+   * row answers nobody */
+  if (s->in->in_batch)
+    return STORE_OK;
   st = store_collab_invitation_mail(c, co->id, &s->mail);
   if (st != STORE_OK && st != STORE_NOT_FOUND)
     return st;
