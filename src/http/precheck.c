@@ -33,7 +33,7 @@ static const char *media_type(const char *ct, size_t *n)
   return ct;
 }
 
-bool http_is_json_type(const char *ct)
+static bool http_is_json_type(const char *ct)
 {
   if (!ct)
     return false;

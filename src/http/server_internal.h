@@ -18,9 +18,7 @@ struct http_server {
 /* True when the request announces a body (a Content-Length other than 0, or a transfer
  * coding). */
 bool request_has_body(const struct request *req);
-/* Whether a Content-Type value (NULL: none) names JSON (application/json or merge-patch), or
- * CSV (text/csv), whatever its parameters. */
-bool http_is_json_type(const char *ct);
+/* Whether a Content-Type value (NULL: none) names CSV (text/csv), whatever its parameters. */
 bool http_is_csv_type(const char *ct);
 
 /* Checks made before any body byte is read: HTTP version and Host, URI, route, method,
