@@ -115,18 +115,22 @@ bool api_page_add(struct api_page *p, json_t *item, const char *key0, const char
   return true;
 }
 
+/* The next page's cursor (malloc'd, the caller frees; NULL on the last page), announced in a
+ * Link header. */
+static char *next_cursor(struct request *req, const char *const *next, size_t n)
+{
+  char *cursor = next ? api_cursor_encode(next, n) : NULL;
+  if (cursor)
+    http_link_next(req, "cursor", cursor);
+  return cursor;
+}
+
 enum MHD_Result api_page_reply(struct request *req, json_t *items, const char *const *next,
                                size_t n)
 {
-  json_t *cursor = json_null();
-  if (next) {
-    char *text = api_cursor_encode(next, n);
-    if (text) {
-      cursor = json_string(text);
-      http_link_next(req, "cursor", text);
-    }
-    free(text);
-  }
+  char *text = next_cursor(req, next, n);
+  json_t *cursor = text ? json_string(text) : json_null();
+  free(text);
   return reply_json(req, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor", cursor));
 }
 
@@ -134,9 +138,7 @@ enum MHD_Result api_page_reply_text(struct request *req, struct json_text *w,
                                     const char *const *next, size_t n)
 {
   json_text_close(w, ']');
-  char *cursor = next ? api_cursor_encode(next, n) : NULL;
-  if (cursor)
-    http_link_next(req, "cursor", cursor);
+  char *cursor = next_cursor(req, next, n);
   json_text_str(w, "next_cursor", cursor);
   free(cursor);
   json_text_close(w, '}');
