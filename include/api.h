@@ -18,6 +18,9 @@ extern const char *const api_secret_after_segments[];
  * fills req->principal. ERR_NONE, ERR_UNAUTHENTICATED (missing, malformed, unknown, revoked
  * or expired token), or ERR_UNAVAILABLE / ERR_INTERNAL when the store cannot answer. */
 enum err_code api_authenticate(struct request *req);
+/* The http_snapshot: answer(req) with the credential's lookup and the handler's reads in one
+ * snapshot of the store (read_snapshot); the credential's use is noted after it. */
+enum MHD_Result api_snapshot(struct request *req, route_handler answer);
 
 /* The session cookie's name, and its Set-Cookie value for value (HttpOnly, SameSite=Lax,
  * Path=/, Secure when the public URL is https) lasting max_age_s (0: deletes it) into out. */

@@ -45,6 +45,10 @@ struct route {
 /* Authenticates the request from its headers, filling req->principal.
  * Returns ERR_NONE, or ERR_UNAUTHENTICATED for a missing or invalid credential. */
 typedef enum err_code (*http_authenticator)(struct request *req);
+/* Runs answer(req) exactly once inside one read snapshot of the application's data and returns
+ * its result: an authenticated GET or HEAD without a body is checked (its credential looked
+ * up) and answered in it, so that its reads share one read of the database. */
+typedef enum MHD_Result (*http_snapshot)(struct request *req, route_handler answer);
 
 /* One request's state, created on libmicrohttpd's first call and freed in the completion
  * callback. Strings here are owned by the context unless noted. */
@@ -78,6 +82,8 @@ struct request {
   char allow[96];                  /* methods the matched path takes */
   const char *auth_detail;         /* why authentication refused, in plain words (static);
                                       NULL: the usual words for the error */
+  bool in_snapshot;                /* answer runs inside http_options.snapshot */
+  bool touch_due;                  /* the credential's use is to be noted after it (api/) */
 };
 
 struct http_options {
@@ -104,6 +110,7 @@ struct http_options {
   const char *const *secret_after; /* NULL-terminated segment names: the next segment of a
                                       path is never logged ("invitations") */
   http_authenticator authenticate;
+  http_snapshot snapshot;          /* NULL: every request answered without one */
   struct app *app;
   bool metrics;                    /* count this server's requests and connections in
                                       metrics.h (the main server; not the --metrics-bind one) */

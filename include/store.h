@@ -48,8 +48,20 @@ typedef enum store_status (*store_tx_fn)(struct store_conn *c, void *arg);
  * cannot do twice. Waits for a lock held elsewhere at most about 2 seconds in all, then returns
  * STORE_BUSY. Every write of a request goes through here. */
 enum store_status store_write(struct store *st, store_tx_fn fn, void *arg);
-/* Runs fn inside a read transaction (one consistent snapshot). */
+/* Runs fn inside a read transaction (one consistent snapshot). Inside store_snapshot it runs
+ * in the snapshot already open. */
 enum store_status store_read(struct store *st, store_tx_fn fn, void *arg);
+
+/* Runs fn(arg) exactly once, its reads of the calling thread's connection (single statements
+ * and store_read) in one snapshot where the engine gains by it: on SQLite one read transaction,
+ * so one WAL read lock and its release instead of one per statement (with their fcntl calls
+ * and the shared-memory mutex the worker threads contend for); on PostgreSQL fn runs as it
+ * would without (a transaction there would cost two more round trips). Never retried. fn must
+ * not write (store_write): on SQLite the write would wait for the writer while this thread
+ * holds a snapshot the writer's checkpoint may wait for, and the snapshot would not show it.
+ * Nested calls run fn in the snapshot already open. */
+typedef void (*store_snapshot_fn)(void *arg);
+void store_snapshot(struct store *st, store_snapshot_fn fn, void *arg);
 
 /* At most n threads at once wait the full time for the write lock; a writer beyond them waits
  * only a moment (0.1 s) and then gets STORE_BUSY, so that a lock held elsewhere never ties up

@@ -276,6 +276,7 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
       .n_routes = api_routes_count,
       .secret_after = api_secret_after_segments,
       .authenticate = api_authenticate,
+      .snapshot = api_snapshot,
       .app = &app,
       .metrics = true,
   };

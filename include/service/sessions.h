@@ -28,6 +28,9 @@ enum store_status credential_session(const struct app *app, const char *hash, in
 /* Who holds the bearer token (NOT_FOUND: unknown, revoked or expired). */
 enum store_status credential_token(const struct app *app, const char *token,
                                    struct principal *out);
+/* Runs fn(arg) once with a request's reads (its credential's lookup, then its use case's) in
+ * one snapshot of the store (store_snapshot: fn must not write). */
+void read_snapshot(const struct app *app, void (*fn)(void *arg), void *arg);
 /* Notes that p's token or session was used now (best effort). */
 enum store_status credential_touch(const struct app *app, const struct principal *p);
 /* Support sends a failed e-mail again (to recipient, or NULL: the same address) and wakes the

@@ -86,10 +86,15 @@ static bool is_safe_method(const char *m)
   return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0 || strcmp(m, "OPTIONS") == 0;
 }
 
-/* Notes the credential's use, at most once a minute (a write per request would contend). */
+/* Notes the credential's use, at most once a minute (a write per request would contend); in a
+ * read snapshot, after it (api_snapshot: a write must not wait inside one). */
 static void note_use(struct request *req, int64_t now)
 {
-  if (now - req->principal.credential_used_ms >= TOUCH_EVERY_MS)
+  if (now - req->principal.credential_used_ms < TOUCH_EVERY_MS)
+    return;
+  if (req->in_snapshot)
+    req->touch_due = true;
+  else
     credential_touch(req->app, &req->principal); /* best effort */
 }
 
@@ -146,4 +151,27 @@ enum err_code api_authenticate(struct request *req)
   if (e == ERR_NONE)
     note_use(req, util_now_ms());
   return e;
+}
+
+struct snapshot_call {
+  struct request *req;
+  route_handler answer;
+  enum MHD_Result result;
+};
+
+static void snapshot_answer(void *arg)
+{
+  struct snapshot_call *s = arg;
+  s->result = s->answer(s->req);
+}
+
+enum MHD_Result api_snapshot(struct request *req, route_handler answer)
+{
+  struct snapshot_call s = {req, answer, MHD_NO};
+  read_snapshot(req->app, snapshot_answer, &s);
+  if (req->touch_due) {
+    req->touch_due = false;
+    credential_touch(req->app, &req->principal); /* best effort */
+  }
+  return s.result;
 }

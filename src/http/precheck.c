@@ -1,5 +1,8 @@
 /* precheck.c - what is refused before a body is read: a malformed request, an unknown route,
- * a wrong method or type, a missing or bad credential, and a client that keeps guessing. */
+ * a wrong method or type, a missing or bad credential, and a client that keeps guessing; and
+ * a request without a body checked and answered on one call, an authenticated GET or HEAD
+ * inside the application's read snapshot (its credential's lookup and its handler's reads
+ * then share one read transaction). */
 #include "router.h"
 #include "server_internal.h"
 #include "metrics.h"
@@ -222,8 +225,9 @@ static bool check_body(struct request *req, const struct http_options *o,
   return false;
 }
 
-bool precheck(struct request *req, struct http_server *srv, const char *url,
-              enum MHD_Result *result)
+/* The request line's checks: version and Host, URI length, route, preflight, method. */
+static bool route_checks(struct request *req, struct http_server *srv, const char *url,
+                         enum MHD_Result *result)
 {
   const struct http_options *o = &srv->opts;
   if (req->version && strcmp(req->version, MHD_HTTP_VERSION_1_1) == 0 &&
@@ -252,6 +256,12 @@ bool precheck(struct request *req, struct http_server *srv, const char *url,
                             req->method, req->path, req->allow);
     return true;
   }
+  return false;
+}
+
+/* The route's checks: authentication, guessing, the declared body. */
+static bool access_checks(struct request *req, struct http_server *srv, enum MHD_Result *result)
+{
   if (req->route->principals && check_auth(req, srv, result))
     return true;
   if (req->route->flags & ROUTE_GUESSABLE) {
@@ -263,5 +273,31 @@ bool precheck(struct request *req, struct http_server *srv, const char *url,
       return true;
     }
   }
-  return check_body(req, o, result);
+  return check_body(req, &srv->opts, result);
+}
+
+bool precheck(struct request *req, struct http_server *srv, const char *url,
+              enum MHD_Result *result)
+{
+  return route_checks(req, srv, url, result) || access_checks(req, srv, result);
+}
+
+static enum MHD_Result checked_answer(struct request *req)
+{
+  enum MHD_Result result;
+  return access_checks(req, req->srv, &result) ? result : request_finish(req);
+}
+
+enum MHD_Result answer_bodiless(struct request *req, struct http_server *srv, const char *url)
+{
+  enum MHD_Result result;
+  if (route_checks(req, srv, url, &result))
+    return result;
+  if (!srv->opts.snapshot || !req->route->principals ||
+      (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0))
+    return checked_answer(req);
+  req->in_snapshot = true;
+  result = srv->opts.snapshot(req, checked_answer);
+  req->in_snapshot = false;
+  return result;
 }

@@ -142,9 +142,9 @@ static enum MHD_Result dispatch(struct request *req, const struct http_options *
   return r;
 }
 
-/* The last call for a request: the body is in; answer it. */
-static enum MHD_Result finish(struct request *req, struct http_server *srv)
+enum MHD_Result request_finish(struct request *req)
 {
+  struct http_server *srv = req->srv;
   conn_watch_busy(srv->watch, req->conn);
   enum MHD_Result r = dispatch(req, &srv->opts);
   guess_count(req, srv);
@@ -199,11 +199,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
   }
   if (req->checks_deferred) {
     req->checks_deferred = false;
-    enum MHD_Result result;
-    if (precheck(req, srv, url, &result))
-      return result;
+    return answer_bodiless(req, srv, url);
   }
-  return finish(req, srv);
+  return request_finish(req);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,

@@ -26,6 +26,11 @@ bool http_is_csv_type(const char *ct);
  * was queued (its result in *result). */
 bool precheck(struct request *req, struct http_server *srv, const char *url,
               enum MHD_Result *result);
+/* A request without a body, on its last call: precheck, then the handler (request_finish),
+ * an authenticated GET or HEAD both inside http_options.snapshot. */
+enum MHD_Result answer_bodiless(struct request *req, struct http_server *srv, const char *url);
+/* The last call for a request whose checks passed (server.c): the body is in; answer it. */
+enum MHD_Result request_finish(struct request *req);
 
 /* After the handler: a route marked ROUTE_GUESSABLE that answered a failed guess counts it
  * against the client. */

@@ -111,6 +111,11 @@ enum store_status credential_session(const struct app *app, const char *hash, in
            : STORE_ERROR;
 }
 
+void read_snapshot(const struct app *app, void (*fn)(void *arg), void *arg)
+{
+  store_snapshot(app->store, fn, arg);
+}
+
 enum store_status credential_token(const struct app *app, const char *token, struct principal *out)
 {
   struct store_conn *c = store_conn(app->store);

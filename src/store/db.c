@@ -71,6 +71,14 @@ enum store_status store_read(struct store *st, store_tx_fn fn, void *arg)
   return st->eng->run_tx(st, false, fn, arg);
 }
 
+void store_snapshot(struct store *st, store_snapshot_fn fn, void *arg)
+{
+  if (st->eng->snapshot)
+    st->eng->snapshot(st, fn, arg);
+  else
+    fn(arg);
+}
+
 void store_set_lock_waiters(struct store *st, unsigned n)
 {
   if (st->eng->set_lock_waiters)

@@ -134,6 +134,27 @@ static enum store_status sq_run_tx(struct store *base, bool write, store_tx_fn f
   return write ? sq_write(st, fn, arg) : sq_read(st, fn, arg);
 }
 
+/* store_snapshot: a deferred BEGIN takes the WAL read lock at fn's first statement and COMMIT
+ * releases it; statements prepared once (sqlite3_exec would parse BEGIN and COMMIT each time).
+ * When BEGIN fails, fn runs without the transaction, as it would have before. */
+static void sq_snapshot(struct store *base, store_snapshot_fn fn, void *arg)
+{
+  struct sq_conn *c = sq_conn_of((struct sq_store *)base);
+  if (!c || c->in_snapshot || !sqlite3_get_autocommit(c->db)) {
+    fn(arg);
+    return;
+  }
+  c->in_snapshot = db_exec_stmt(&c->base, db_stmt(&c->base, "BEGIN")) == STORE_OK;
+  fn(arg);
+  if (!c->in_snapshot)
+    return;
+  c->in_snapshot = false;
+  if (!sqlite3_get_autocommit(c->db) &&
+      db_exec_stmt(&c->base, db_stmt(&c->base, "COMMIT")) != STORE_OK &&
+      !sqlite3_get_autocommit(c->db))
+    sq_exec(c, "ROLLBACK");
+}
+
 static enum store_status sq_exec_op(struct store_conn *c, const char *sql)
 {
   return sq_exec((struct sq_conn *)c, sql);
@@ -151,6 +172,7 @@ const struct db_engine db_engine_sqlite = {
     .conn_release = sq_conn_release,
     .run_tx = sq_run_tx,
     .set_lock_waiters = sq_set_lock_waiters,
+    .snapshot = sq_snapshot,
     .exec = sq_exec_op,
     .changes = sq_changes,
     .prepare = sq_prepare,

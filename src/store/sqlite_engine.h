@@ -42,6 +42,7 @@ struct sq_conn {
   bool in_begin;           /* running BEGIN: a wait there is a wait for the write lock */
   bool waiter;             /* holds one of the store's waiter places */
   bool cut_short;          /* this transaction's wait for the write lock was cut short */
+  bool in_snapshot;        /* inside store_snapshot's read transaction (sqlite_db.c) */
 };
 
 /* Runs SQL text with no parameters. */

@@ -285,6 +285,8 @@ enum store_status sq_read(struct sq_store *st, store_tx_fn fn, void *arg)
   struct sq_conn *c = sq_conn_of(st);
   if (!c)
     return STORE_ERROR;
+  if (c->in_snapshot) /* store_snapshot's transaction is this read's */
+    return fn(&c->base, arg);
   enum store_status s = STORE_BUSY;
   wait_start(c);
   for (int attempt = 0; attempt < TX_ATTEMPTS && s == STORE_BUSY; attempt++) {

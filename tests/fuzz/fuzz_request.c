@@ -113,7 +113,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
       .body_max = (size_t)cfg.body_max, .url_max = (size_t)cfg.url_max,
       .cors_origins = "https://app.example.se", .routes = api_routes,
       .n_routes = api_routes_count, .secret_after = api_secret_after_segments,
-      .authenticate = api_authenticate, .app = &app,
+      .authenticate = api_authenticate, .snapshot = api_snapshot, .app = &app,
   };
   if (!(srv = http_start(&opts)))
     abort();
