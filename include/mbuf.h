@@ -14,7 +14,16 @@ struct mbuf {
 
 void mbuf_addn(struct mbuf *b, const char *s, size_t n);
 void mbuf_add(struct mbuf *b, const char *s);
-void mbuf_addc(struct mbuf *b, char c);
+/* One byte; inline while it fits (JSON text writes many). */
+static inline void mbuf_addc(struct mbuf *b, char c)
+{
+  if (b->len + 2 <= b->cap && !b->oom) {
+    b->p[b->len++] = c;
+    b->p[b->len] = '\0';
+  } else {
+    mbuf_addn(b, &c, 1);
+  }
+}
 void mbuf_addf(struct mbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The text built so far (malloc'd, caller frees), or NULL after an allocation failure.
  * The buffer is left empty either way. */

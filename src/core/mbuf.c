@@ -12,7 +12,7 @@ static bool reserve(struct mbuf *b, size_t extra)
     return false;
   if (b->len + extra + 1 <= b->cap)
     return true;
-  size_t cap = b->cap ? b->cap : 256;
+  size_t cap = b->cap ? b->cap : 2048; /* a collaboration as JSON (1.3 KB) in one piece */
   while (cap < b->len + extra + 1)
     cap *= 2;
   char *np = realloc(b->p, cap);
@@ -35,8 +35,6 @@ void mbuf_addn(struct mbuf *b, const char *s, size_t n)
 }
 
 void mbuf_add(struct mbuf *b, const char *s) { mbuf_addn(b, s, strlen(s)); }
-
-void mbuf_addc(struct mbuf *b, char c) { mbuf_addn(b, &c, 1); }
 
 void mbuf_addf(struct mbuf *b, const char *fmt, ...)
 {

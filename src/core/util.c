@@ -6,6 +6,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -90,8 +91,17 @@ void util_uuid(char *buf)
 
 bool util_is_uuid(const char *s)
 {
-  uuid_t u;
-  return s && strlen(s) == 36 && uuid_parse(s, u) == 0;
+  /* what uuid_parse accepts (36 characters, hyphens at 8, 13, 18 and 23, hex digits of either
+   * case elsewhere), checked in one pass: every request with an id in its path asks */
+  if (!s)
+    return false;
+  for (int i = 0; i < 36; i++) {
+    unsigned char c = (unsigned char)s[i];
+    bool hex = (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+    if (i == 8 || i == 13 || i == 18 || i == 23 ? c != '-' : !hex)
+      return false; /* a NUL ends it here too */
+  }
+  return s[36] == '\0';
 }
 
 size_t util_base64url(const unsigned char *data, size_t len, char *out)
@@ -127,11 +137,21 @@ bool util_random_token(char *buf, size_t buflen, size_t bytes)
   return true;
 }
 
+static EVP_MD *sha256;
+static void sha256_fetch(void)
+{
+  sha256 = EVP_MD_fetch(NULL, "SHA256", NULL); /* kept for the process's life */
+}
+
 void util_sha256_hex(const char *s, char *out)
 {
+  /* OpenSSL 3 looks EVP_sha256() up in its provider store (locks, a search) at every use; the
+   * implementation fetched once is used as it is (every request hashes its credential) */
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, sha256_fetch);
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
-  EVP_Digest(s, strlen(s), md, &n, EVP_sha256(), NULL);
+  EVP_Digest(s, strlen(s), md, &n, sha256 ? sha256 : EVP_sha256(), NULL);
   util_hex(md, n, out);
 }
 

@@ -137,12 +137,33 @@ void date_of_ms(int64_t ms, char *out, size_t len)
   snprintf(out, len, "%04lld-%02d-%02d", (long long)y, mo, d);
 }
 
+/* v as n decimal digits at p (v >= 0 fits in them); returns the end. */
+static char *put_digits(char *p, int64_t v, int n)
+{
+  for (int i = n - 1; i >= 0; i--, v /= 10)
+    p[i] = (char)('0' + v % 10);
+  return p + n;
+}
+
 static void iso(int64_t ms, bool with_ms, char *out, size_t len)
 {
   int64_t y, msd;
   int mo, d;
   split_ms(ms, &y, &mo, &d, &msd);
   int h = (int)(msd / 3600000), mi = (int)(msd / 60000 % 60), s = (int)(msd / 1000 % 60);
+  if (y >= 0 && y <= 9999 && len > 0) { /* what snprintf below writes, without its cost */
+    char t[32], *p = t;
+    p = put_digits(p, y, 4), *p++ = '-', p = put_digits(p, mo, 2), *p++ = '-';
+    p = put_digits(p, d, 2), *p++ = 'T', p = put_digits(p, h, 2), *p++ = ':';
+    p = put_digits(p, mi, 2), *p++ = ':', p = put_digits(p, s, 2);
+    if (with_ms)
+      *p++ = '.', p = put_digits(p, msd % 1000, 3);
+    *p++ = 'Z';
+    size_t n = (size_t)(p - t) < len ? (size_t)(p - t) : len - 1;
+    memcpy(out, t, n);
+    out[n] = '\0';
+    return;
+  }
   if (with_ms)
     snprintf(out, len, "%04lld-%02d-%02dT%02d:%02d:%02d.%03dZ", (long long)y, mo, d, h, mi, s,
              (int)(msd % 1000));

@@ -4,7 +4,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Compares pattern and path segment by segment; fills params when out is non-NULL. */
+/* The end of the segment that starts at s (its '/' or NUL). */
+static const char *segment_end(const char *s)
+{
+  while (*s && *s != '/')
+    s++;
+  return s;
+}
+
+/* Compares pattern and path segment by segment in one walk (most patterns differ from the
+ * path within a few bytes: no segment is measured before it is compared); fills params when
+ * out is non-NULL. */
 static bool path_matches(const char *pattern, const char *path, struct request *out)
 {
   size_t np = 0;
@@ -14,28 +24,33 @@ static bool path_matches(const char *pattern, const char *path, struct request *
     if (*p != '/' || *s != '/')
       return false;
     p++, s++;
-    const char *pe = strchr(p, '/'), *se = strchr(s, '/');
-    size_t pl = pe ? (size_t)(pe - p) : strlen(p), sl = se ? (size_t)(se - s) : strlen(s);
-    if (pl > 2 && p[0] == '{' && p[pl - 1] == '}') {
-      if (sl == 0 || np >= HTTP_MAX_PARAMS)
-        return false;
-      if (out) {
-        /* Names point into the static pattern: copy "name" without braces into the buffer
-         * after the value so that both live as long as the request. */
-        memcpy(buf, s, sl);
-        buf[sl] = '\0';
-        out->param_values[np] = buf;
-        buf += sl + 1;
-        memcpy(buf, p + 1, pl - 2);
-        buf[pl - 2] = '\0';
-        out->param_names[np] = buf;
-        buf += pl - 1;
+    if (*p == '{') {
+      const char *pe = segment_end(p), *se = segment_end(s);
+      size_t pl = (size_t)(pe - p), sl = (size_t)(se - s);
+      if (pl > 2 && pe[-1] == '}') {
+        if (sl == 0 || np >= HTTP_MAX_PARAMS)
+          return false;
+        if (out) {
+          /* Names point into the static pattern: copy "name" without braces into the buffer
+           * after the value so that both live as long as the request. */
+          memcpy(buf, s, sl);
+          buf[sl] = '\0';
+          out->param_values[np] = buf;
+          buf += sl + 1;
+          memcpy(buf, p + 1, pl - 2);
+          buf[pl - 2] = '\0';
+          out->param_names[np] = buf;
+          buf += pl - 1;
+        }
+        np++;
+        p = pe, s = se;
+        continue;
       }
-      np++;
-    } else if (pl != sl || memcmp(p, s, pl) != 0) {
-      return false;
     }
-    p += pl, s += sl;
+    while (*p && *p != '/' && *p == *s) /* a literal segment (or a lone brace) */
+      p++, s++;
+    if ((*p && *p != '/') || (*s && *s != '/'))
+      return false;
   }
   return *p == '\0' && *s == '\0';
 }
@@ -55,11 +70,23 @@ enum router_result router_match(const struct route *routes, size_t n, const char
   const char *want = strcmp(method, "HEAD") == 0 ? "GET" : method;
   const struct route *found = NULL;
   allow[0] = '\0';
+  /* The first route of the method whose pattern matches: a match needs no Allow list (only
+   * a preflight's and a 405's answers show one), so only patterns of the method are walked. */
+  for (size_t i = 0; i < n && !found; i++)
+    if (strcmp(routes[i].method, want) == 0 && path_matches(routes[i].pattern, req->path, NULL))
+      found = &routes[i];
+  if (found) {
+    /* Values and names of the parameters together never exceed path + pattern. */
+    req->param_buf = malloc(strlen(req->path) + strlen(found->pattern) + 2 * HTTP_MAX_PARAMS);
+    if (!req->param_buf)
+      return ROUTER_NO_PATH;
+    path_matches(found->pattern, req->path, req);
+    req->route = found;
+    return ROUTER_MATCH;
+  }
   for (size_t i = 0; i < n; i++) {
     if (!path_matches(routes[i].pattern, req->path, NULL))
       continue;
-    if (!found && strcmp(routes[i].method, want) == 0)
-      found = &routes[i];
     allow_add(allow, allow_len, routes[i].method);
     if (strcmp(routes[i].method, "GET") == 0)
       allow_add(allow, allow_len, "HEAD");
@@ -67,13 +94,5 @@ enum router_result router_match(const struct route *routes, size_t n, const char
   if (!allow[0])
     return ROUTER_NO_PATH;
   allow_add(allow, allow_len, "OPTIONS");
-  if (!found)
-    return ROUTER_NO_METHOD;
-  /* Values and names of the parameters together never exceed path + pattern. */
-  req->param_buf = malloc(strlen(req->path) + strlen(found->pattern) + 2 * HTTP_MAX_PARAMS);
-  if (!req->param_buf)
-    return ROUTER_NO_PATH;
-  path_matches(found->pattern, req->path, req);
-  req->route = found;
-  return ROUTER_MATCH;
+  return ROUTER_NO_METHOD;
 }

@@ -37,12 +37,15 @@
 #define COLLAB_COLUMNS COLLAB_SELECT COLLAB_FROM
 
 /* A collaboration's latest invitation e-mail, from outbox m: its columns, and the condition
- * and order that find it for the collaboration whose id is the SQL expression collab. */
+ * and order that find it for the collaboration whose id is the SQL expression collab. The
+ * templates are compared one by one: SQLite builds a temporary b-tree for an IN list of more
+ * than two values at every run of the statement (about 3% of a GET's time). */
 #define COLLAB_MAIL_COLUMNS                                                                  \
   "m.id, m.template, m.status, m.attempts, m.last_error, m.created_at, m.sent_at"
 #define COLLAB_MAIL_OF(collab)                                                               \
-  "m.collaboration_id = " collab " AND m.template IN ('invitation_customer', "              \
-  "'activation_new_admin', 'invitation_office') ORDER BY m.created_at DESC, m.rowid DESC"
+  "m.collaboration_id = " collab " AND (m.template = 'invitation_customer' OR "             \
+  "m.template = 'activation_new_admin' OR m.template = 'invitation_office') "               \
+  "ORDER BY m.created_at DESC, m.rowid DESC"
 
 /* COLLAB_SELECT with the latest invitation e-mail's columns after the collaboration's (NULL
  * when it has none), and the FROM that joins it: one statement for a collaboration and its

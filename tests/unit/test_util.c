@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <unistd.h>
+#include <uuid/uuid.h>
 
 TEST_MAIN_DEFS
 
@@ -45,6 +46,19 @@ int main(void)
   util_uuid(id);
   CHECK(util_is_uuid(id));
   CHECK(!util_is_uuid("not-a-uuid"));
+  /* what libuuid's uuid_parse accepts, and only that */
+  static const char *const ids[] = {
+      "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", "0190A1B2-C3D4-7E5F-8A9B-0C1D2E3F4A5B",
+      "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5", "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b0",
+      "0190a1b2c3d4-7e5f-8a9b-0c1d2e3f4a5b-", "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5g",
+      "0190a1b2-c3d4-7e5f-8a9b+0c1d2e3f4a5b", " 190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", ""};
+  for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+    uuid_t u;
+    bool want = strlen(ids[i]) == 36 && uuid_parse(ids[i], u) == 0;
+    CHECK_MSG(util_is_uuid(ids[i]) == want, "%s", ids[i]);
+  }
+  CHECK(util_is_uuid(ids[0]) && util_is_uuid(ids[1]) && !util_is_uuid(ids[2]));
+  CHECK(!util_is_uuid(NULL));
 
   char path[] = "/tmp/advisord-secret-XXXXXX";
   int fd = mkstemp(path);
