@@ -2,8 +2,29 @@
 #include "json_text.h"
 #include "util.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* How many of the n bytes at s need no escape and no UTF-8 check (ASCII from 0x20 on, not a
+ * quote or a backslash), eight at a time: a reply's strings are mostly ids, dates, states and
+ * names of that kind, and a byte-by-byte test of each was the writer's main cost. A word with
+ * any byte to look at ends the count at its start. */
+static size_t plain_prefix(const unsigned char *s, size_t n)
+{
+  const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t x, q, bs;
+    memcpy(&x, s + i, 8);
+    q = x ^ (ones * '"');
+    bs = x ^ (ones * '\\');
+    /* per byte: below 0x20, a quote (q zero), a backslash (bs zero), or 0x80 and above */
+    if ((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((bs - ones) & ~bs) | x) & high)
+      break;
+  }
+  return i;
+}
 
 /* s between quotes, escaped as jansson's json_dumps escapes it. */
 static void escaped(struct json_text *w, const char *s)
@@ -12,6 +33,7 @@ static void escaped(struct json_text *w, const char *s)
   struct mbuf *b = &w->buf;
   mbuf_addc(b, '"');
   const unsigned char *p = (const unsigned char *)s, *run = p;
+  p += plain_prefix(p, strlen(s));
   while (*p) {
     if (*p >= 0x80) {
       size_t n = util_utf8_seq_len(p);

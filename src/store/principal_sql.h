@@ -24,5 +24,9 @@
 /* Reads the six PRINCIPAL_SQL_COLS starting at column col into out (kind, id, office, role,
  * company, e-mail). False when the principal no longer exists (out is then cleared). */
 bool db_principal_read(struct db_stmt *s, int col, struct principal *out);
+/* The same principal read on its own, named by kind (as stored) and id, from the one table the
+ * kind names: STORE_OK, STORE_NOT_FOUND (no such principal now; out cleared) or an error. */
+enum store_status db_principal_load(struct store_conn *c, const char *kind, const char *id,
+                                    struct principal *out);
 
 #endif

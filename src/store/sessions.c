@@ -112,14 +112,21 @@ enum store_status store_session_create(struct store_conn *c, const struct sessio
   return db_exec_stmt(c, s);
 }
 
+#define SESSION_LIVE                                                                         \
+  "WHERE t.secret_hash = :hash AND t.ended_at IS NULL AND t.expires_ms > :now "              \
+  "AND t.last_seen_ms + :idle > :now"
+
 enum store_status store_session_authenticate(struct store_conn *c, const char *secret_hash,
                                              int64_t now_ms, int64_t idle_ms,
                                              struct principal *out)
 {
+  /* SQLite: the session's row, then its principal (as store_token_authenticate does) */
+  bool joined = db_dialect(c) == DB_PG;
   struct db_stmt *s = db_stmt(
-      c, "SELECT t.id, t.secret_hash, t.last_seen_ms, " PRINCIPAL_SQL_COLS " FROM sessions t "
-         PRINCIPAL_SQL_JOINS "WHERE t.secret_hash = :hash AND t.ended_at IS NULL "
-         "AND t.expires_ms > :now AND t.last_seen_ms + :idle > :now");
+      c, joined ? "SELECT t.id, t.secret_hash, t.last_seen_ms, " PRINCIPAL_SQL_COLS
+                  " FROM sessions t " PRINCIPAL_SQL_JOINS SESSION_LIVE
+                : "SELECT t.id, t.secret_hash, t.last_seen_ms, t.principal_kind, "
+                  "t.principal_id FROM sessions t " SESSION_LIVE);
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":hash", secret_hash);
@@ -128,15 +135,25 @@ enum store_status store_session_authenticate(struct store_conn *c, const char *s
   enum store_status st = db_step_row(c, s);
   if (st != STORE_OK)
     return st;
-  char stored[65];
+  char stored[65], kind[24], pid[STORE_ID_LEN], session_id[STORE_ID_LEN];
   memset(out, 0, sizeof *out);
-  db_col_text(s, 0, out->session_id, sizeof out->session_id);
+  db_col_text(s, 0, session_id, sizeof session_id);
   db_col_text(s, 1, stored, sizeof stored);
   int64_t last_seen_ms = db_col_int64(s, 2);
-  char session_id[STORE_ID_LEN];
-  memcpy(session_id, out->session_id, sizeof session_id);
-  bool exists = db_principal_read(s, 3, out);
+  bool exists = true;
+  if (joined) {
+    exists = db_principal_read(s, 3, out);
+  } else {
+    db_col_text(s, 3, kind, sizeof kind);
+    db_col_text(s, 4, pid, sizeof pid);
+  }
   db_reset(s);
+  if (!joined) {
+    st = db_principal_load(c, kind, pid, out);
+    if (st != STORE_OK && st != STORE_NOT_FOUND)
+      return st;
+    exists = st == STORE_OK;
+  }
   if (!exists || !util_const_eq(stored, secret_hash)) {
     memset(out, 0, sizeof *out);
     return STORE_NOT_FOUND;

@@ -69,17 +69,16 @@ enum store_status store_token_issue(struct store_conn *c, enum principal_kind ki
   return st;
 }
 
-bool db_principal_read(struct db_stmt *s, int col, struct principal *out)
+/* The principal's office, role, company and e-mail from column col on, after its kind and
+ * id; false (out cleared) when it no longer exists. */
+static bool principal_columns(struct db_stmt *s, int col, struct principal *out)
 {
-  char kind[24], role[16];
-  db_col_text(s, col, kind, sizeof kind);
-  db_col_text(s, col + 1, out->id, sizeof out->id);
-  db_col_text(s, col + 2, out->office_id, sizeof out->office_id);
-  db_col_text(s, col + 3, role, sizeof role);
-  db_col_text(s, col + 4, out->company_id, sizeof out->company_id);
-  bool has_email = !db_col_null(s, col + 5);
-  db_col_text(s, col + 5, out->email, sizeof out->email);
-  out->kind = store_principal_kind_parse(kind);
+  char role[16];
+  db_col_text(s, col, out->office_id, sizeof out->office_id);
+  db_col_text(s, col + 1, role, sizeof role);
+  db_col_text(s, col + 2, out->company_id, sizeof out->company_id);
+  bool has_email = !db_col_null(s, col + 3);
+  db_col_text(s, col + 3, out->email, sizeof out->email);
   out->role = strcmp(role, "full") == 0      ? OFFICE_ROLE_FULL
               : strcmp(role, "limited") == 0 ? OFFICE_ROLE_LIMITED
                                              : OFFICE_ROLE_NONE;
@@ -90,17 +89,70 @@ bool db_principal_read(struct db_stmt *s, int col, struct principal *out)
   return true;
 }
 
+bool db_principal_read(struct db_stmt *s, int col, struct principal *out)
+{
+  char kind[24];
+  db_col_text(s, col, kind, sizeof kind);
+  out->kind = store_principal_kind_parse(kind);
+  db_col_text(s, col + 1, out->id, sizeof out->id);
+  return principal_columns(s, col + 2, out);
+}
+
+enum store_status db_principal_load(struct store_conn *c, const char *kind, const char *id,
+                                    struct principal *out)
+{
+  /* the columns of PRINCIPAL_SQL_COLS after kind and id, from the one table the kind names */
+  static const char *const sql[] = {
+      [PRINCIPAL_OFFICE_USER] = "SELECT office_id, role, '', email FROM office_users "
+                                "WHERE id = :id",
+      [PRINCIPAL_CUSTOMER_ADMIN] = "SELECT '', '', company_id, email FROM customer_admins "
+                                   "WHERE id = :id",
+      [PRINCIPAL_SUPPORT] = "SELECT '', '', '', email FROM support_users WHERE id = :id",
+      [PRINCIPAL_ADMIN] = "SELECT '', '', '', email FROM admins WHERE id = :id",
+  };
+  out->kind = store_principal_kind_parse(kind);
+  size_t n = strnlen(id, sizeof out->id - 1);
+  memcpy(out->id, id, n);
+  out->id[n] = '\0';
+  if (out->kind == PRINCIPAL_NONE || (size_t)out->kind >= sizeof sql / sizeof sql[0] ||
+      !sql[out->kind]) {
+    memset(out, 0, sizeof *out);
+    return STORE_NOT_FOUND;
+  }
+  struct db_stmt *s = db_stmt(c, sql[out->kind]);
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text(s, ":id", id);
+  enum store_status st = db_step_row(c, s);
+  if (st == STORE_OK && !principal_columns(s, 0, out))
+    st = STORE_NOT_FOUND;
+  if (st != STORE_OK)
+    memset(out, 0, sizeof *out);
+  db_reset(s);
+  return st;
+}
+
+/* SQLite reads the token's row alone and then its principal (db_principal_load): one statement
+ * with a LEFT JOIN for each kind of principal opens a cursor on every joined table and index
+ * at every run, which cost about twice the two small ones (callgrind: 23,600 instructions
+ * against 13,300). PostgreSQL joins, in one round trip. */
+#define TOKEN_WHERE                                                                          \
+  "WHERE t.token_hash = :hash AND t.revoked_at IS NULL "                                     \
+  "AND (t.expires_at IS NULL OR t.expires_at > :now)"
+
 enum store_status store_token_authenticate(struct store_conn *c, const char *token,
                                            struct principal *out)
 {
-  char hash[65], stored[65], now[STORE_TIME_LEN];
+  char hash[65], stored[65], now[STORE_TIME_LEN], kind[24], pid[STORE_ID_LEN];
   util_sha256_hex(token, hash);
   util_time_iso8601(time(NULL), now, sizeof now);
-  struct db_stmt *s = db_stmt(
-      c, "SELECT t.id, t.token_hash, coalesce(t.last_used_ms, 0), " PRINCIPAL_SQL_COLS
-         " FROM tokens t " PRINCIPAL_SQL_JOINS
-         "WHERE t.token_hash = :hash AND t.revoked_at IS NULL "
-         "AND (t.expires_at IS NULL OR t.expires_at > :now)");
+  bool joined = db_dialect(c) == DB_PG;
+  struct db_stmt *s = db_stmt(c, joined ? "SELECT t.id, t.token_hash, coalesce(t.last_used_ms, 0), "
+                                          PRINCIPAL_SQL_COLS " FROM tokens t "
+                                          PRINCIPAL_SQL_JOINS TOKEN_WHERE
+                                        : "SELECT t.id, t.token_hash, coalesce(t.last_used_ms, 0), "
+                                          "t.principal_kind, t.principal_id FROM tokens t "
+                                          TOKEN_WHERE);
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":hash", hash);
@@ -109,17 +161,31 @@ enum store_status store_token_authenticate(struct store_conn *c, const char *tok
   if (st != STORE_OK)
     return st;
   memset(out, 0, sizeof *out);
-  db_col_text(s, 0, out->token_id, sizeof out->token_id);
+  char token_id[sizeof out->token_id];
+  db_col_text(s, 0, token_id, sizeof token_id);
   db_col_text(s, 1, stored, sizeof stored);
   int64_t used = db_col_int64(s, 2);
-  bool exists = db_principal_read(s, 3, out);
-  out->credential_used_ms = used;
+  bool exists = true;
+  if (joined) {
+    exists = db_principal_read(s, 3, out);
+  } else {
+    db_col_text(s, 3, kind, sizeof kind);
+    db_col_text(s, 4, pid, sizeof pid);
+  }
   db_reset(s);
+  if (!joined) {
+    st = db_principal_load(c, kind, pid, out);
+    if (st != STORE_OK && st != STORE_NOT_FOUND)
+      return st;
+    exists = st == STORE_OK;
+  }
   /* The principal must still exist and the hash match in constant time. */
   if (!util_const_eq(stored, hash) || !exists) {
     memset(out, 0, sizeof *out);
     return STORE_NOT_FOUND;
   }
+  memcpy(out->token_id, token_id, sizeof token_id);
+  out->credential_used_ms = used;
   return STORE_OK;
 }
 

@@ -1,6 +1,6 @@
 /* Unit tests of json_text.h: what it writes is byte for byte what jansson's
  * json_dumps(..., JSON_COMPACT) writes for the same values (every ASCII character and some
- * UTF-8 in strings, integers at their limits, nesting, null and booleans), and a string that
+ * UTF-8 in strings, short and at every place of a longer one, integers at their limits, nesting, null and booleans), and a string that
  * is not UTF-8 fails the whole text as it fails jansson's tree. */
 #include "json_text.h"
 #include "testlib.h"
@@ -36,6 +36,18 @@ int main(void)
     snprintf(label, sizeof label, "character %d", c);
     same_string(s, label);
   }
+  /* the same in longer strings, at every place of the eight-byte words the writer scans: each
+   * ASCII character, a two-byte character, and a byte that is not UTF-8 */
+  static const char *const odd[] = {"\xc3\xa5", "\xc3"};
+  char text[40];
+  for (int c = 1; c < 0x80 + 2; c++)
+    for (int at = 0; at < 20; at++) {
+      const char *put = c < 0x80 ? (char[]){(char)c, 0} : odd[c - 0x80];
+      snprintf(text, sizeof text, "%.*s%s%.*s", at, "abcdefghijklmnopqrst", put, 19 - at,
+               "ABCDEFGHIJKLMNOPQRS");
+      snprintf(label, sizeof label, "byte %d at %d", c, at);
+      same_string(text, label);
+    }
   same_string("", "empty");
   same_string("Byr\xc3\xa5 \xe6\x97\xa5 \xf0\x9f\x98\x80 \"q\" \\ \x7f", "UTF-8 and escapes");
   same_string("\x01\x1f\n\r\t\b\f/", "controls and a slash");
