@@ -21,12 +21,13 @@
   "LEFT JOIN support_users su ON t.principal_kind = 'support' AND su.id = t.principal_id " \
   "LEFT JOIN admins ad ON t.principal_kind = 'admin' AND ad.id = t.principal_id "
 
-/* Reads the six PRINCIPAL_SQL_COLS starting at column col into out (kind, id, office, role,
- * company, e-mail). False when the principal no longer exists (out is then cleared). */
-bool db_principal_read(struct db_stmt *s, int col, struct principal *out);
-/* The same principal read on its own, named by kind (as stored) and id, from the one table the
- * kind names: STORE_OK, STORE_NOT_FOUND (no such principal now; out cleared) or an error. */
-enum store_status db_principal_load(struct store_conn *c, const char *kind, const char *id,
-                                    struct principal *out);
+/* The principal named by the row s is on, from column col on: PRINCIPAL_SQL_COLS on
+ * PostgreSQL, where the statement joins them (one round trip); on SQLite the row's kind and id
+ * only (t.principal_kind, t.principal_id), the principal then read from the one table its kind
+ * names (a statement joining all four opens every table's cursors at every run: about twice
+ * the cost). Resets s. STORE_OK, STORE_NOT_FOUND (it no longer exists; out cleared) or an
+ * error. */
+enum store_status db_principal_of_row(struct store_conn *c, struct db_stmt *s, int col,
+                                      struct principal *out);
 
 #endif

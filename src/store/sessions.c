@@ -135,25 +135,15 @@ enum store_status store_session_authenticate(struct store_conn *c, const char *s
   enum store_status st = db_step_row(c, s);
   if (st != STORE_OK)
     return st;
-  char stored[65], kind[24], pid[STORE_ID_LEN], session_id[STORE_ID_LEN];
+  char stored[65], session_id[STORE_ID_LEN];
   memset(out, 0, sizeof *out);
   db_col_text(s, 0, session_id, sizeof session_id);
   db_col_text(s, 1, stored, sizeof stored);
   int64_t last_seen_ms = db_col_int64(s, 2);
-  bool exists = true;
-  if (joined) {
-    exists = db_principal_read(s, 3, out);
-  } else {
-    db_col_text(s, 3, kind, sizeof kind);
-    db_col_text(s, 4, pid, sizeof pid);
-  }
-  db_reset(s);
-  if (!joined) {
-    st = db_principal_load(c, kind, pid, out);
-    if (st != STORE_OK && st != STORE_NOT_FOUND)
-      return st;
-    exists = st == STORE_OK;
-  }
+  st = db_principal_of_row(c, s, 3, out);
+  if (st != STORE_OK && st != STORE_NOT_FOUND)
+    return st;
+  bool exists = st == STORE_OK;
   if (!exists || !util_const_eq(stored, secret_hash)) {
     memset(out, 0, sizeof *out);
     return STORE_NOT_FOUND;
