@@ -6,23 +6,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* True when none of the eight bytes at s needs an escape or a UTF-8 check. */
+static bool plain_word(const unsigned char *s)
+{
+  const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+  uint64_t x, q, bs;
+  memcpy(&x, s, 8);
+  q = x ^ (ones * '"');
+  bs = x ^ (ones * '\\');
+  /* per byte: below 0x20, a quote (q zero), a backslash (bs zero), or 0x80 and above */
+  return !((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((bs - ones) & ~bs) | x) & high);
+}
+
 /* How many of the n bytes at s need no escape and no UTF-8 check (ASCII from 0x20 on, not a
  * quote or a backslash), eight at a time: a reply's strings are mostly ids, dates, states and
  * names of that kind, and a byte-by-byte test of each was the writer's main cost. A word with
- * any byte to look at ends the count at its start. */
+ * any byte to look at ends the count at its start; the last bytes of a string of eight or
+ * more are checked as the word that ends it (overlapping the one before). */
 static size_t plain_prefix(const unsigned char *s, size_t n)
 {
-  const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
   size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    uint64_t x, q, bs;
-    memcpy(&x, s + i, 8);
-    q = x ^ (ones * '"');
-    bs = x ^ (ones * '\\');
-    /* per byte: below 0x20, a quote (q zero), a backslash (bs zero), or 0x80 and above */
-    if ((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((bs - ones) & ~bs) | x) & high)
-      break;
-  }
+  while (i + 8 <= n && plain_word(s + i))
+    i += 8;
+  if (i < n && n >= 8 && i + 8 > n && plain_word(s + n - 8))
+    i = n;
   return i;
 }
 
