@@ -18,6 +18,9 @@ bool log_to_file(const char *path);
 bool log_enabled(enum log_level level);
 /* Writes {"ts","level","event", ...fields}. Steals the reference to fields (may be NULL). */
 void log_json(enum log_level level, const char *event, json_t *fields);
+/* Writes the same line with its fields already JSON text: members (len bytes) are an object's
+ * members without its braces ("\"k\":1,\"m\":\"v\""), event a name that needs no escape. */
+void log_json_text(enum log_level level, const char *event, const char *members, size_t len);
 /* Writes {"ts","level","event","msg"} with a printf-style message. */
 void log_msg(enum log_level level, const char *event, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

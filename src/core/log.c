@@ -50,6 +50,17 @@ void log_json(enum log_level level, const char *event, json_t *fields)
   }
 }
 
+void log_json_text(enum log_level level, const char *event, const char *members, size_t len)
+{
+  if (level < min_level)
+    return;
+  char ts[40];
+  util_now_iso8601(ts, sizeof ts);
+  /* what log_json writes for the same fields, in one stdio call */
+  fprintf(stderr, "{\"ts\":\"%s\",\"level\":\"%s\",\"event\":\"%s\"%s%.*s}\n", ts,
+          level_names[level], event, len ? "," : "", (int)len, members);
+}
+
 void log_msg(enum log_level level, const char *event, const char *fmt, ...)
 {
   if (level < min_level)
