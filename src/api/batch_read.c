@@ -13,35 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-json_t *batch_json(const struct batch *b)
-{
-  return json_pack("{s:s, s:s, s:s, s:o, s:I, s:{s:I, s:I, s:I}}", "id", b->id, "state",
-                   b->state, "created_at", b->created_at, "finished_at",
-                   b->finished_at[0] ? json_string(b->finished_at) : json_null(), "rows_total",
-                   (json_int_t)b->rows_total, "counts", "invited", (json_int_t)b->invited,
-                   "refused", (json_int_t)b->refused, "pending", (json_int_t)b->pending);
-}
-
 static bool row_json(const struct batch_row *r, void *arg)
 {
   json_t *cells = json_loads(r->cells, 0, NULL);
-  json_t *j = json_pack("{s:I}", "row", (json_int_t)r->row_no);
-  if (r->line > 0)
-    json_object_set_new(j, "line", json_integer(r->line));
-  const char *names[] = {"corporate_id", "name"};
-  for (int i = 0; i < 2; i++) {
-    json_t *v = json_object_get(cells, names[i]);
-    json_object_set(j, names[i], v ? v : json_null());
-  }
+  json_array_append_new(arg, batch_row_json(r, cells));
   json_decref(cells);
-  json_object_set_new(j, "outcome", json_string(r->outcome));
-  json_object_set_new(j, "collaboration_id", r->collaboration_id && r->collaboration_id[0]
-                                                  ? json_string(r->collaboration_id)
-                                                  : json_null());
-  if (r->problem && r->problem[0])
-    json_object_set_new(j, "problem", json_pack("{s:s, s:s}", "column", r->problem_column,
-                                                "detail", r->problem));
-  json_array_append_new(arg, j);
   return true;
 }
 

@@ -4,6 +4,8 @@
  *   closed one, not a newer one of the same name) and makes none; a row whose customer has
  *   only a closed task of that name gets a new one; a row of a company not in the register
  *   adds the customer and the task.
+ * - The rows of the 202 and of GET are one form (BatchResultRow): a row refused at the upload
+ *   is the same in both, a row run since then differs only in outcome and collaboration_id.
  * - A batch counts once against --collaboration-create-limit, its rows not at all: after one
  *   activation and a batch of 3 rows a second activation is still within 3; the next batch is
  *   then refused (429, Retry-After within the hour) for the collaborations, office invitations
@@ -39,6 +41,41 @@ static long activate_one(int n)
   return status;
 }
 
+/* The rows of the 202 (as uploaded) and of GET (as run) are one form: the refused row (its
+ * corporate ID number's check digit) the same, member for member; a row run since then the same
+ * but for its outcome and collaboration_id. */
+static void check_same_rows(json_t *accepted, json_t *run)
+{
+  CHECK_INT(json_array_size(accepted), 4);
+  CHECK_INT(json_array_size(run), 4);
+  for (size_t i = 0; i < json_array_size(run); i++) {
+    json_t *before = json_deep_copy(json_array_get(accepted, i));
+    json_t *after = json_deep_copy(json_array_get(run, i));
+    const char *outcome = json_string_value(json_object_get(after, "outcome"));
+    CHECK_STR(outcome, i == 3 ? "refused" : "invited");
+    CHECK_STR(json_string_value(json_object_get(before, "outcome")),
+              i == 3 ? "refused" : "pending");
+    CHECK(json_is_null(json_object_get(before, "collaboration_id")));
+    CHECK(i == 3 ? json_is_null(json_object_get(after, "collaboration_id"))
+                 : json_is_string(json_object_get(after, "collaboration_id")));
+    if (i < 3) {
+      const char *skip[] = {"outcome", "collaboration_id"};
+      for (int k = 0; k < 2; k++) {
+        json_object_del(before, skip[k]);
+        json_object_del(after, skip[k]);
+      }
+    }
+    char *want = json_dumps(before, JSON_SORT_KEYS), *got = json_dumps(after, JSON_SORT_KEYS);
+    CHECK_MSG(json_equal(before, after), "row %zu: 202 %s, GET %s", i + 1, want, got);
+    free(want);
+    free(got);
+    json_decref(before);
+    json_decref(after);
+  }
+  json_t *problem = json_object_get(json_array_get(run, 3), "problem");
+  CHECK_STR(json_string_value(json_object_get(problem, "column")), "corporate_id");
+}
+
 static void test_rows_and_caps(void)
 {
   char a[12], b[12], c[12], cu_a[FX_ID_LEN], cu_b[FX_ID_LEN], t[3][FX_ID_LEN];
@@ -59,19 +96,23 @@ static void test_rows_and_caps(void)
   CHECK(cx_exec(&s, "UPDATE tasks SET status = 'closed' WHERE id = ?", closed_b));
 
   CHECK_INT(activate_one(10), 201); /* 1 of 3 */
-  char body[2000];
-  snprintf(body, sizeof body, "[" ROW("%s", "1") "," ROW("%s", "2") "," ROW("%s", "3") "]", a, b,
-           c);
+  char body[2400];
+  snprintf(body, sizeof body, "[" ROW("%s", "1") "," ROW("%s", "2") "," ROW("%s", "3") ","
+           ROW("%s", "5") "]", a, b, c, "556036-0794");
   const char *key[] = {"Idempotency-Key: caps-batch-1", NULL};
   struct resp r;
   CHECK(api_with(&s, "POST", "/v1/collaboration-batches", tok, body, key, &r));
   CHECK_INT(r.status, 202); /* 2 of 3 */
   char location[160] = "";
   CHECK(resp_header(&r, "location", location, sizeof location));
+  json_t *accepted = json_incref(json_object_get(r.json, "rows"));
   resp_free(&r);
   bfx_wait_done(&s, tok, location, 60000, &r);
   json_t *counts = json_object_get(r.json, "counts");
   CHECK_INT(json_integer_value(json_object_get(counts, "invited")), 3);
+  CHECK_INT(json_integer_value(json_object_get(counts, "refused")), 1);
+  check_same_rows(accepted, json_object_get(r.json, "rows"));
+  json_decref(accepted);
   resp_free(&r);
 
   CHECK_INT(cx_count(&s, "SELECT count(*) FROM collaborations WHERE task_id = ?", t[2]), 1);
