@@ -62,6 +62,12 @@ enum store_status store_batches_list(struct store_conn *c, const char *office_id
 enum store_status store_batches_created_since(struct store_conn *c, const char *user_id,
                                               const char *since, long *count, char *oldest);
 
+/* The id of the oldest open task (created_at, id) of office_id's customer_id named name
+ * (exactly) into task_id (>= STORE_ID_LEN): the task a row names by name. NOT_FOUND: none. */
+enum store_status store_batch_open_task(struct store_conn *c, const char *office_id,
+                                        const char *customer_id, const char *name,
+                                        char *task_id);
+
 /* ---- the runner ---- */
 /* Claims the oldest batch that is not done and that no runner holds (no lease, or a lease
  * that ended before now_ms): running, held until now_ms + lease_ms; its id into id.

@@ -179,6 +179,26 @@ enum store_status store_batches_created_since(struct store_conn *c, const char *
   return st;
 }
 
+enum store_status store_batch_open_task(struct store_conn *c, const char *office_id,
+                                        const char *customer_id, const char *name,
+                                        char *task_id)
+{
+  /* the plan: tasks_by_customer (customer_id, created_at, id), in order, no sort */
+  struct db_stmt *s = db_stmt(c, "SELECT id FROM tasks WHERE customer_id = :customer AND "
+                                 "office_id = :office AND status = 'open' AND name = :name "
+                                 "ORDER BY created_at, id LIMIT 1");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text(s, ":customer", customer_id);
+  db_bind_text(s, ":office", office_id);
+  db_bind_text(s, ":name", name);
+  enum store_status st = db_step_row(c, s);
+  if (st == STORE_OK)
+    db_col_text(s, 0, task_id, STORE_ID_LEN);
+  db_reset(s);
+  return st;
+}
+
 /* PostgreSQL (engine-specific): two servers claim at once, so the claim is one statement that
  * locks the batch it picks and skips one another claim holds. */
 #define PG_CLAIM                                                                              \
