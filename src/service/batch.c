@@ -148,7 +148,6 @@ static enum store_status submit_tx(struct store_conn *c, void *arg)
   memset(b, 0, sizeof *b);
   snprintf(b->office_id, sizeof b->office_id, "%s", up->caller->office_id);
   snprintf(b->created_by_id, sizeof b->created_by_id, "%s", up->caller->id);
-  snprintf(b->created_by_role, sizeof b->created_by_role, "full");
   snprintf(b->created_by_email, sizeof b->created_by_email, "%s", up->caller->email);
   snprintf(b->format, sizeof b->format, "%s", up->format);
   b->delimiter = up->delimiter;

@@ -9,8 +9,8 @@
 #include <string.h>
 
 #define BATCH_COLS                                                                            \
-  "b.id, b.office_id, b.created_by_id, b.created_by_role, b.created_by_email, b.format, "     \
-  "b.delimiter, b.columns, b.state, b.rows_total, b.created_at, coalesce(b.finished_at, ''), " \
+  "b.id, b.office_id, b.created_by_id, b.created_by_email, b.format, b.delimiter, b.columns, " \
+  "b.state, b.rows_total, b.created_at, coalesce(b.finished_at, ''), "                         \
   "(SELECT count(*) FROM collab_batch_rows r WHERE r.batch_id = b.id AND "                     \
   "r.outcome = 'invited'), "                                                                   \
   "(SELECT count(*) FROM collab_batch_rows r WHERE r.batch_id = b.id AND "                     \
@@ -22,28 +22,26 @@ static void read_batch(struct db_stmt *s, struct batch *b)
   db_col_text(s, 0, b->id, sizeof b->id);
   db_col_text(s, 1, b->office_id, sizeof b->office_id);
   db_col_text(s, 2, b->created_by_id, sizeof b->created_by_id);
-  db_col_text(s, 3, b->created_by_role, sizeof b->created_by_role);
-  db_col_text(s, 4, b->created_by_email, sizeof b->created_by_email);
-  db_col_text(s, 5, b->format, sizeof b->format);
-  const char *d = db_col_str(s, 6);
+  db_col_text(s, 3, b->created_by_email, sizeof b->created_by_email);
+  db_col_text(s, 4, b->format, sizeof b->format);
+  const char *d = db_col_str(s, 5);
   b->delimiter = d && d[0] ? d[0] : ',';
-  db_col_text(s, 7, b->columns, sizeof b->columns);
-  db_col_text(s, 8, b->state, sizeof b->state);
-  b->rows_total = (long)db_col_int64(s, 9);
-  db_col_text(s, 10, b->created_at, sizeof b->created_at);
-  db_col_text(s, 11, b->finished_at, sizeof b->finished_at);
-  b->invited = (long)db_col_int64(s, 12);
-  b->refused = (long)db_col_int64(s, 13);
+  db_col_text(s, 6, b->columns, sizeof b->columns);
+  db_col_text(s, 7, b->state, sizeof b->state);
+  b->rows_total = (long)db_col_int64(s, 8);
+  db_col_text(s, 9, b->created_at, sizeof b->created_at);
+  db_col_text(s, 10, b->finished_at, sizeof b->finished_at);
+  b->invited = (long)db_col_int64(s, 11);
+  b->refused = (long)db_col_int64(s, 12);
   b->pending = b->rows_total - b->invited - b->refused;
 }
 
 enum store_status store_batch_create(struct store_conn *c, struct batch *b)
 {
   struct db_stmt *s = db_stmt(
-      c, "INSERT INTO collab_batches (id, office_id, created_by_id, created_by_role, "
-         "created_by_email, format, delimiter, columns, state, rows_total, created_ms, "
-         "created_at) VALUES (:id, :office, :by, :role, :email, :format, :delim, :columns, "
-         "'queued', :total, :ms, :at)");
+      c, "INSERT INTO collab_batches (id, office_id, created_by_id, created_by_email, format, "
+         "delimiter, columns, state, rows_total, created_ms, created_at) VALUES (:id, :office, "
+         ":by, :email, :format, :delim, :columns, 'queued', :total, :ms, :at)");
   if (!s)
     return STORE_ERROR;
   util_uuid(b->id);
@@ -53,7 +51,6 @@ enum store_status store_batch_create(struct store_conn *c, struct batch *b)
   db_bind_text(s, ":id", b->id);
   db_bind_text(s, ":office", b->office_id);
   db_bind_text(s, ":by", b->created_by_id);
-  db_bind_text(s, ":role", b->created_by_role);
   db_bind_text(s, ":email", b->created_by_email);
   db_bind_text(s, ":format", b->format);
   db_bind_text(s, ":delim", delim);

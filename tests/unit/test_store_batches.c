@@ -102,7 +102,6 @@ int main(void)
   struct batch bt = {.delimiter = ';', .rows_total = 3};
   snprintf(bt.office_id, sizeof bt.office_id, "%s", a.id);
   snprintf(bt.created_by_id, sizeof bt.created_by_id, "user-1");
-  snprintf(bt.created_by_role, sizeof bt.created_by_role, "full");
   snprintf(bt.created_by_email, sizeof bt.created_by_email, "u@a.se");
   snprintf(bt.format, sizeof bt.format, "csv");
   snprintf(bt.columns, sizeof bt.columns, "[\"corporate_id\",\"email\"]");
