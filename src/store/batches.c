@@ -196,49 +196,31 @@ enum store_status store_batch_open_task(struct store_conn *c, const char *office
   return st;
 }
 
-/* PostgreSQL (engine-specific): two servers claim at once, so the claim is one statement that
- * locks the batch it picks and skips one another claim holds. */
-#define PG_CLAIM                                                                              \
-  "WITH pick AS (SELECT id AS pick_id FROM collab_batches WHERE state <> 'done' AND "          \
-  "(lease_until_ms IS NULL OR lease_until_ms < :now) ORDER BY created_ms, id LIMIT 1 "          \
-  "FOR UPDATE SKIP LOCKED) UPDATE collab_batches SET state = 'running', "                      \
-  "lease_until_ms = :until FROM pick WHERE id = pick_id RETURNING id"
+/* The claim is one statement on each engine, the batch it picks written once: on PostgreSQL
+ * two servers claim at once, so the pick locks the batch and skips one another claim holds;
+ * SQLite has one writer at a time. */
+#define CLAIM_SET "SET state = 'running', lease_until_ms = :until "
+#define CLAIM_PICK                                                                            \
+  "SELECT id AS pick_id FROM collab_batches WHERE state <> 'done' AND "                        \
+  "(lease_until_ms IS NULL OR lease_until_ms < :now) ORDER BY created_ms, id LIMIT 1"
+#define CLAIM_SQLITE "UPDATE collab_batches " CLAIM_SET "WHERE id = (" CLAIM_PICK ") RETURNING id"
+#define CLAIM_PG                                                                              \
+  "WITH pick AS (" CLAIM_PICK " FOR UPDATE SKIP LOCKED) UPDATE collab_batches " CLAIM_SET     \
+  "FROM pick WHERE id = pick_id RETURNING id"
 
 enum store_status store_batch_claim(struct store_conn *c, int64_t now_ms, int64_t lease_ms,
                                     char *id)
 {
-  struct db_stmt *s;
-  if (db_dialect(c) == DB_PG) {
-    if (!(s = db_stmt(c, PG_CLAIM)))
-      return STORE_ERROR;
-    db_bind_int(s, ":now", now_ms);
-    db_bind_int(s, ":until", now_ms + lease_ms);
-    enum store_status st = db_step_row(c, s);
-    if (st == STORE_OK)
-      db_col_text(s, 0, id, STORE_ID_LEN);
-    db_reset(s);
-    return st;
-  }
-  /* SQLite: one writer at a time, so reading the batch and then holding it cannot race */
-  s = db_stmt(c, "SELECT id FROM collab_batches WHERE state <> 'done' AND "
-                 "(lease_until_ms IS NULL OR lease_until_ms < :now) ORDER BY created_ms, id "
-                 "LIMIT 1");
+  struct db_stmt *s = db_stmt(c, db_dialect(c) == DB_PG ? CLAIM_PG : CLAIM_SQLITE);
   if (!s)
     return STORE_ERROR;
   db_bind_int(s, ":now", now_ms);
+  db_bind_int(s, ":until", now_ms + lease_ms);
   enum store_status st = db_step_row(c, s);
   if (st == STORE_OK)
     db_col_text(s, 0, id, STORE_ID_LEN);
   db_reset(s);
-  if (st != STORE_OK)
-    return st;
-  s = db_stmt(c, "UPDATE collab_batches SET state = 'running', lease_until_ms = :until "
-                 "WHERE id = :id");
-  if (!s)
-    return STORE_ERROR;
-  db_bind_int(s, ":until", now_ms + lease_ms);
-  db_bind_text(s, ":id", id);
-  return db_exec_stmt(c, s);
+  return st;
 }
 
 enum store_status store_batch_hold(struct store_conn *c, const char *id, int64_t until_ms)
