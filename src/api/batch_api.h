@@ -7,9 +7,6 @@
 #include "http.h"
 #include "service/batches.h"
 
-/* The columns a batch may have, in the order the answers list them; NULL-terminated. */
-extern const char *const batch_known_columns[];
-
 /* A row's refusal found while reading (its shape, or a repeated corporate_id). */
 struct batch_row_problem {
   char column[40];
