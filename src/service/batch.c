@@ -104,6 +104,8 @@ static enum store_status check_caps(struct store_conn *c, const struct app *app,
   char since[32], first_batch[32] = "", first_other[32] = "";
   date_iso_ms(now - 3600 * 1000, since, sizeof since);
   long batches = 0, others = 0, limit = app->cfg->batch_create_limit;
+  if (limit <= 0 && app->cfg->collab_create_limit <= 0)
+    return STORE_OK;
   enum store_status st = store_batches_created_since(c, p->id, since, &batches, first_batch);
   if (st != STORE_OK)
     return st;
