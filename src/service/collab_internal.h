@@ -24,9 +24,10 @@ enum store_status collab_check_task(struct collab_op *op, struct store_conn *c,
 /* Sets starts_on and renews_on for a collaboration that becomes active: a continuing agreement
  * keeps the subscription's dates; a new one starts today. */
 enum store_status collab_set_agreement_dates(struct store_conn *c, struct collab *co);
-/* A new agreement period from today: starts_on today, renews_on after co's period (the day
+/* A new agreement period from the day of now_ms in the offices' time zone (Europe/Stockholm,
+ * as every date a person reads): starts_on that day, renews_on after co's period (the day
  * clamped to the month's end). False when the date cannot be computed. */
-bool collab_start_agreement_today(struct collab *co);
+bool collab_start_agreement_at(struct collab *co, int64_t now_ms);
 /* Whether on ("YYYY-MM-DD") may be a scheduled start at now_ms: not before today in the
  * offices' time zone, nor after the agreement's renewal (sub_renews_on for a continuing
  * agreement; NULL: a new one, period_months from today). False with the reason in words in
