@@ -51,7 +51,8 @@ static const struct field_spec office_invite_fields[] = {
 struct created {
   const struct principal *viewer;
   const struct idem *ik;
-  json_t *body; /* owned */
+  char *body; /* owned: the JSON text, written once for the reply and the replay */
+  size_t len;
   char location[80];
   char etag[32];
 };
@@ -60,11 +61,13 @@ static enum store_status keep_created(struct store_conn *c, const struct collab 
                                       const struct collab_mail_state *mail, void *arg)
 {
   struct created *k = arg;
-  json_decref(k->body);
-  k->body = collab_json(co, mail, util_now_ms(), k->viewer);
+  free(k->body);
+  k->body = collab_json_text(co, mail, util_now_ms(), k->viewer, &k->len);
   snprintf(k->location, sizeof k->location, "/v1/collaborations/%s", co->id);
   etag_of(co->version, k->etag, sizeof k->etag);
-  return api_idem_finish(c, k->viewer->id, k->ik, 201, k->body, k->location, k->etag);
+  if (!k->body)
+    return STORE_ERROR;
+  return api_idem_finish_text(c, k->viewer->id, k->ik, 201, k->body, k->location, k->etag);
 }
 
 typedef enum store_status (*start_fn)(const struct app *app, const struct collab_start_in *in,
@@ -91,10 +94,10 @@ static enum MHD_Result start(struct request *req, struct collab_start_in *in, st
     r = api_reply_refusal(req, &out->refusal);
   } else {
     http_add_header(req, "Location", k.location);
-    r = reply_json_etag(req, 201, k.body, k.etag);
+    r = reply_json_text(req, 201, k.body, k.len, k.etag);
     k.body = NULL;
   }
-  json_decref(k.body);
+  free(k.body);
   if (out)
     collab_outcome_clear(out);
   free(out);
