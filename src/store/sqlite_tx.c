@@ -69,6 +69,9 @@ static void run_batch(struct sq_store *st, struct write_job *batch, unsigned n)
     return;
   if (!st->writer && (st->writer = sq_conn_open(st))) {
     sq_exec(st->writer, "PRAGMA cache_size=-" WRITER_CACHE_KIB);
+    /* each write's savepoint keeps the pages it changes first in a sub-journal (for ROLLBACK
+     * TO): in memory, not in a temporary file that a batch of writes spills to with pwrite */
+    sq_exec(st->writer, "PRAGMA temp_store=MEMORY");
     st->ckpt = db_ckpt_start(st, st->writer);
   }
   struct sq_conn *c = st->writer;
@@ -220,6 +223,7 @@ enum store_status sq_write(struct sq_store *st, store_tx_fn fn, void *arg)
 static void *writer_main(void *arg)
 {
   struct sq_store *st = arg;
+  pthread_setname_np(pthread_self(), "db-writer"); /* else the creator's name: "MHD-worker" */
   pthread_mutex_lock(&st->mu);
   for (;;) {
     if (st->queue && !st->leading)
