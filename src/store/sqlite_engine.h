@@ -26,8 +26,9 @@ struct sq_store {
   /* group commit (sqlite_tx.c), all under mu */
   pthread_cond_t written;   /* broadcast when a batch is done */
   struct write_job *queue;  /* writes waiting for the next batch, oldest first */
-  unsigned queued;
+  unsigned queued;          /* of them, writes whose caller waits (holding its thread) */
   bool leading;             /* a thread is running a batch now */
+  bool caller_leads;        /* that thread is a waiting caller's, not the writer thread */
   struct sq_conn *writer;   /* the connection every batch runs on, opened by the first leader */
   struct store_ckpt *ckpt;  /* the writer's checkpointer (sqlite_ckpt.c), or NULL */
   /* the writer thread (sqlite_tx.c), started by the first sq_write_async, under mu */

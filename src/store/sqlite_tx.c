@@ -120,6 +120,7 @@ static unsigned take_batch(struct sq_store *st, struct write_job **batch)
   struct write_job *head = st->queue, *last = NULL;
   for (struct write_job *j = head; j && n < BATCH_MAX; j = j->next, n++) {
     j->taken = true;
+    st->queued -= !j->done_fn;
     if (j->done_fn && now >= j->deadline_ms) { /* as a waiting caller gives up (sq_write) */
       j->skip = true;
       j->status = STORE_BUSY;
@@ -130,7 +131,6 @@ static unsigned take_batch(struct sq_store *st, struct write_job **batch)
   st->queue = last ? last->next : NULL;
   if (last)
     last->next = NULL;
-  st->queued -= n;
   *batch = head;
   return n;
 }
@@ -149,11 +149,12 @@ static void unqueue(struct sq_store *st, struct write_job *j)
 /* Leads one batch (called with st->mu held and no batch running; returns with it held): takes
  * the queue's head, runs it, then marks each waiting caller's write done (the broadcast wakes
  * them) and calls each async write's done function, outside the lock, in queue order. */
-static void lead_batch(struct sq_store *st)
+static void lead_batch(struct sq_store *st, bool caller)
 {
   struct write_job *batch, *async = NULL, **async_tail = &async;
   unsigned n = take_batch(st, &batch);
   st->leading = true;
+  st->caller_leads = caller;
   pthread_mutex_unlock(&st->mu);
   run_batch(st, batch, n);
   pthread_mutex_lock(&st->mu);
@@ -188,7 +189,7 @@ static void enqueue(struct sq_store *st, struct write_job *j)
   while (*tail)
     tail = &(*tail)->next;
   *tail = j;
-  st->queued++;
+  st->queued += !j->done_fn;
 }
 
 enum store_status sq_write(struct sq_store *st, store_tx_fn fn, void *arg)
@@ -197,13 +198,13 @@ enum store_status sq_write(struct sq_store *st, store_tx_fn fn, void *arg)
   pthread_mutex_lock(&st->mu);
   int64_t now = util_mono_ms();
   bool lately = st->gave_up_ms && now - st->gave_up_ms < SQ_LOCK_WAIT_MS;
-  unsigned ahead = st->queued + (st->leading ? 1u : 0u);
+  unsigned ahead = st->queued + (st->leading && st->caller_leads ? 1u : 0u); /* threads held */
   bool brief = lately || (st->max_waiters && ahead >= st->max_waiters);
   struct timespec deadline = util_mono_after(brief ? SQ_LOCK_WAIT_EXTRA_MS : SQ_LOCK_WAIT_MS);
   enqueue(st, &j);
   while (!j.done) {
     if (!st->leading && !j.taken) {
-      lead_batch(st);
+      lead_batch(st, true);
     } else if (j.taken) {
       pthread_cond_wait(&st->written, &st->mu);
     } else if (pthread_cond_timedwait(&st->written, &st->mu, &deadline) == ETIMEDOUT &&
@@ -227,7 +228,7 @@ static void *writer_main(void *arg)
   pthread_mutex_lock(&st->mu);
   for (;;) {
     if (st->queue && !st->leading)
-      lead_batch(st);
+      lead_batch(st, false);
     else if (st->stopping && !st->queue)
       break;
     else

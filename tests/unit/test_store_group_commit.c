@@ -12,7 +12,10 @@
  * Half the threads queue their writes with store_write_async (as a suspended POST does) and
  * wait for its done call: the same batches then mix both kinds, refusals included, and each
  * done gets its own write's status. Last, 300 async writes are queued without waiting and the
- * store is closed at once: the close waits for them, and each done is called once. */
+ * store is closed at once: the close waits for them, and each done is called once. Before
+ * that, with one lock waiter allowed (store_set_lock_waiters), a waiting write queued behind
+ * 150 slow async writes still waits its full turn: async writes hold no thread, so they do
+ * not count as waiters (it would get STORE_BUSY after 0.1 s). */
 #include "db.h"
 #include "testdb.h"
 #include "testlib.h"
@@ -146,6 +149,18 @@ static void on_burst_done(enum store_status status, void *arg)
     atomic_fetch_add(&burst_ok, 1);
 }
 
+static enum store_status slow_row(struct store_conn *c, void *arg)
+{
+  usleep(2000);
+  return burst_row(c, arg);
+}
+
+static enum store_status plain_row(struct store_conn *c, void *arg)
+{
+  (void)arg;
+  return db_exec(c, "INSERT INTO burst (k) VALUES (-1)");
+}
+
 static long long one_int(struct store_conn *c, const char *sql)
 {
   struct db_stmt *s = db_stmt(c, sql);
@@ -206,6 +221,16 @@ int main(void)
   CHECK_MSG(sb.st_size < written / 2, "the WAL grew to %lld bytes", (long long)sb.st_size);
 
   CHECK(db_exec(c, "CREATE TABLE burst (k INTEGER PRIMARY KEY)") == STORE_OK);
+  store_set_lock_waiters(st, 1);
+  for (int i = 0; i < 150; i++)
+    store_write_async(st, slow_row, (void *)(intptr_t)(BURST + i), on_burst_done);
+  CHECK_INT(store_write(st, plain_row, NULL), STORE_OK);
+  for (int i = 0; i < 500 && atomic_load(&burst_done) < 150; i++)
+    usleep(10 * 1000); /* their done calls follow the batch's commit */
+  CHECK_INT(atomic_load(&burst_done), 150);
+  CHECK(db_exec(c, "DELETE FROM burst") == STORE_OK);
+  atomic_store(&burst_done, 0);
+  atomic_store(&burst_ok, 0);
   for (int i = 0; i < BURST; i++)
     store_write_async(st, burst_row, (void *)(intptr_t)i, on_burst_done);
   store_close(st);
