@@ -249,7 +249,13 @@ void sq_write_async(struct store *base, store_tx_fn fn, void *arg, store_done_fn
   *j = (struct write_job){.fn = fn, .arg = arg, .status = STORE_BUSY, .done_fn = done,
                           .done_arg = arg, .deadline_ms = util_mono_ms() + SQ_LOCK_WAIT_MS};
   pthread_mutex_lock(&st->mu);
-  if (!st->writer_started && !st->stopping)
+  if (st->stopping) { /* the writer thread has ended or is ending: the caller's thread runs it */
+    pthread_mutex_unlock(&st->mu);
+    free(j);
+    done(sq_write(st, fn, arg), arg);
+    return;
+  }
+  if (!st->writer_started)
     st->writer_started = pthread_create(&st->writer_thread, NULL, writer_main, st) == 0;
   if (!st->writer_started) {
     pthread_mutex_unlock(&st->mu);
