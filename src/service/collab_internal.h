@@ -131,6 +131,9 @@ struct start {
   struct collab co;
   struct collab_mail_state mail; /* the invitation e-mail as its transaction wrote it */
   bool has_mail;
+  struct collab_outcome *out;     /* collab_run_start's: where the outcome goes */
+  collab_started_fn done;
+  void *done_arg;
 };
 
 /* An office activates (ways 1-3) inside the caller's write transaction c: s->app and s->in
@@ -162,8 +165,9 @@ void collab_fill_common(struct start *s, struct collab *co, const char *office_i
  * it to in->created. */
 enum store_status collab_insert_invitation(struct store_conn *c, struct start *s,
                                            json_t *details);
-/* Runs tx on a new start of in in one write transaction and leaves the outcome in out. */
-enum store_status collab_run_start(const struct app *app, const struct collab_start_in *in,
-                                   store_tx_fn tx, struct collab_outcome *out);
+/* Queues tx on a new start of in as one write (store_write_async) and, once it is over, leaves
+ * the outcome in out and calls done (collab_office_activates says where and when). */
+void collab_run_start(const struct app *app, const struct collab_start_in *in, store_tx_fn tx,
+                      struct collab_outcome *out, collab_started_fn done, void *arg);
 
 #endif
