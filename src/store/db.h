@@ -124,6 +124,8 @@ struct db_engine {
   void (*set_lock_waiters)(struct store *st, unsigned n);
   /* store_snapshot; NULL: fn runs without one */
   void (*snapshot)(struct store *st, store_snapshot_fn fn, void *arg);
+  /* store_write_async; NULL: store_write, then done on the calling thread */
+  void (*write_async)(struct store *st, store_tx_fn fn, void *arg, store_done_fn done);
   enum store_status (*exec)(struct store_conn *c, const char *sql);
   int (*changes)(struct store_conn *c);
   /* statements: h is the engine's handle made by prepare */
