@@ -55,8 +55,9 @@ void outbox_row_clear(struct outbox_row *r)
   "coalesce(last_error, ''), created_at, updated_at, coalesce(sent_at, ''), data"
 
 static enum store_status claim_pg(struct store_conn *c, int64_t now_ms, int64_t lease_ms,
-                                  struct outbox_row *out)
+                                  struct outbox_row *out, bool *more)
 {
+  *more = true; /* not known without another statement: the caller looks (a read) */
   struct db_stmt *s = db_stmt(c, PG_CLAIM);
   if (!s)
     return STORE_ERROR;
@@ -74,14 +75,18 @@ static enum store_status claim_pg(struct store_conn *c, int64_t now_ms, int64_t 
 }
 
 enum store_status store_outbox_claim(struct store_conn *c, int64_t now_ms, int64_t lease_ms,
-                                     struct outbox_row *out)
+                                     struct outbox_row *out, bool *more)
 {
+  bool more_dummy;
+  if (!more)
+    more = &more_dummy;
+  *more = false;
   if (db_dialect(c) == DB_PG)
-    return claim_pg(c, now_ms, lease_ms, out);
+    return claim_pg(c, now_ms, lease_ms, out, more);
   /* SQLite: one writer at a time, so reading the row and then leasing it cannot race */
   struct db_stmt *s = db_stmt(c, "SELECT " ROW_COLS ", data FROM outbox "
                                "WHERE status = 'pending' AND next_attempt_at <= :now "
-                               "ORDER BY next_attempt_at, created_at LIMIT 1");
+                               "ORDER BY next_attempt_at, created_at LIMIT 2");
   if (!s)
     return STORE_ERROR;
   db_bind_int(s, ":now", now_ms);
@@ -94,6 +99,7 @@ enum store_status store_outbox_claim(struct store_conn *c, int64_t now_ms, int64
   bool lost_try = db_col_int64(s, 9) != 0;
   const char *data = db_col_str(s, ROW_NCOLS);
   out->data = strdup(data ? data : "{}");
+  *more = db_step_row(c, s) == STORE_OK; /* a second due row: its columns are not read */
   db_reset(s);
   if (!out->data)
     return STORE_ERROR;
