@@ -6,7 +6,8 @@
 #
 # Usage: bash bench/compare.sh OLD_BIN NEW_BIN [ROUNDS]   (default 3 rounds)
 # Workloads: GET one collaboration, POST an activation (wrk -t1 -c32 -d4s), and the mailer
-# draining 4,000 queued e-mails to bench/smtp_sink.c. Needs wrk, sqlite3, gcc (deps.sh --test).
+# draining 4,000 queued e-mails to bench/smtp_sink.c. "mailed" is how many e-mails per second
+# the mailer delivered while the POST load ran (its CPU is in POST's CPU per request). Needs wrk, sqlite3, gcc (deps.sh --test).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 bench="$repo/bench"
@@ -47,6 +48,7 @@ start() { # start BIN: a server on a copy of the seeded database; sets $pid $por
   wait_port "$port"
 }
 stop() { kill "$pid"; wait "$pid" 2>/dev/null || true; }
+sent() { sqlite3 "$work/run/db" "SELECT count(*) FROM outbox WHERE status = 'sent'"; }
 
 load() { # load MODE [VAR=VALUE...]: prints "rate cpu_us_per_request p99_ms"
   local mode=$1; shift
@@ -94,7 +96,10 @@ for r in $(seq "$rounds"); do
     start "$b"
     echo "get $i $(load get BENCH_PATH="/v1/collaborations/$cid")" >>"$work/results"
     cp "$work/tpl/post-ids.txt" "$work/run/ids"
+    s0=$(sent); t0=$(date +%s.%N)
     echo "post $i $(load post BENCH_IDS="$work/run/ids")" >>"$work/results"
+    # the invitation e-mails the mailer got out while the POST load ran (per second of it)
+    echo "mailed $i $(/usr/bin/python3 -c "print(round(($(sent) - $s0) / ($(date +%s.%N) - $t0)))") - -" >>"$work/results"
     stop
     rm -rf "$work/run" && mkdir -p "$work/run" && cp "$work/tpl/db" "$work/run/db"
     echo "drain $i $(drain "$b") - -" >>"$work/results"
@@ -107,7 +112,7 @@ import statistics, sys
 rows = [l.split() for l in open(sys.argv[1])]
 print(f"median of the rounds; A = {sys.argv[2]}, B = {sys.argv[3]}")
 print(f"{'workload':<10}{'A /s':>10}{'B /s':>10}{'B/A':>7}{'A CPU us':>10}{'B CPU us':>10}{'A p99 ms':>10}{'B p99 ms':>10}")
-for w in ("get", "post", "drain"):
+for w in ("get", "post", "mailed", "drain"):
     def med(i, col):
         vals = [float(r[col]) for r in rows if r[0] == w and r[1] == str(i) and r[col] != "-"]
         return statistics.median(vals) if vals else float("nan")

@@ -167,7 +167,8 @@ struct attempt {
   struct mail_delivery d;
 };
 
-static void deliver(struct mailer *m, const struct outbox_row *row, struct attempt *t)
+static void deliver(struct mailer *m, struct mail_smtp_conn *conn, const struct outbox_row *row,
+                    struct attempt *t)
 {
   char why[256] = "";
   memset(t, 0, sizeof *t);
@@ -176,7 +177,7 @@ static void deliver(struct mailer *m, const struct outbox_row *row, struct attem
     t->cls = MAIL_UNSENDABLE;
     snprintf(t->d.detail, sizeof t->d.detail, "cannot build the message: %s", why);
   } else if (m->smtp.url) {
-    mail_smtp_send(&m->smtp, m->from_addr, row->recipient, msg, &m->pool.stop, &t->d);
+    mail_smtp_send(conn, &m->smtp, m->from_addr, row->recipient, msg, &m->pool.stop, &t->d);
     t->cls = mail_retry_classify(t->d.curl_code, t->d.smtp_code);
   } else {
     bool ok = mail_spool_write(m->app->cfg->mail_spool, row->id, msg, t->d.detail,
@@ -242,6 +243,7 @@ static void *run(void *arg)
   struct outbox_row *cur = &rows[0], *next = &rows[1];
   bool have = false, more = false;
   unsigned long seen = 0;
+  struct mail_smtp_conn conn = {0}; /* this worker's SMTP connection, kept between messages */
   while (!worker_pool_stopping(&m->pool)) {
     if (!have) {
       int64_t wait = wait_for_due(m);
@@ -256,7 +258,7 @@ static void *run(void *arg)
     if (more)
       worker_pool_wake_one(&m->pool);
     struct attempt t;
-    deliver(m, cur, &t);
+    deliver(m, &conn, cur, &t);
     bool claim = !t.f.release && !worker_pool_stopping(&m->pool);
     have = step(m, &t.f, claim, next, &more) == STORE_OK;
     report(cur, &t);
@@ -269,6 +271,7 @@ static void *run(void *arg)
     struct finish_arg f = {.id = cur->id, .release = true, .next_at = util_now_ms()};
     step(m, &f, false, next, &more);
   }
+  mail_smtp_close(&conn);
   outbox_row_clear(&rows[0]);
   outbox_row_clear(&rows[1]);
   store_conn_release(m->app->store);
