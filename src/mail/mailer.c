@@ -237,6 +237,7 @@ static int64_t wait_for_due(struct mailer *m)
  * due), or the poll interval (rows queued by another process). */
 static void *run(void *arg)
 {
+  pthread_setname_np(pthread_self(), "mailer"); /* for top -H, perf and /proc */
   struct mailer *m = arg;
   struct outbox_row rows[2];
   memset(rows, 0, sizeof rows);

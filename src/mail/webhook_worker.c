@@ -230,6 +230,7 @@ static int64_t wait_for_due(struct webhook_worker *w)
  * one) or the poll interval. */
 static void *run(void *arg)
 {
+  pthread_setname_np(pthread_self(), "webhook"); /* for top -H, perf and /proc */
   struct webhook_worker *w = arg;
   struct webhook_delivery d = {0};
   struct webhook *hook = malloc(sizeof *hook);
