@@ -279,9 +279,23 @@ struct webhook_worker *webhook_worker_start(struct app *app)
   return w;
 }
 
+/* When this process last queued a delivery (unix ms; 0: never). Most commits that call
+ * webhook_worker_wake queued none (an activation with no endpoint to tell), and each wake-up
+ * costs a worker a read: a commit wakes one only when a delivery was queued lately. The window
+ * is far longer than a transaction takes from its write to its wake-up, so a delivery queued
+ * by the committing transaction is always inside it; deliveries queued by another instance are
+ * found by polling, as before. */
+#define QUEUED_WINDOW_MS 10000
+static _Atomic int64_t last_queued_ms;
+
+void webhook_worker_queued(void)
+{
+  atomic_store(&last_queued_ms, util_now_ms());
+}
+
 void webhook_worker_wake(struct webhook_worker *w)
 {
-  if (!w)
+  if (!w || util_now_ms() - atomic_load(&last_queued_ms) > QUEUED_WINDOW_MS)
     return;
   worker_pool_wake_one(&w->pool);
 }
