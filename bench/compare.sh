@@ -62,14 +62,18 @@ load() { # load MODE [VAR=VALUE...]: prints "rate cpu_us_per_request p99_ms"
 }
 
 drain() { # drain: 4,000 e-mails queued in the copy, from the start to the last one received
-  local n=4000
+  local n=4000 mid_col="" mid_val=""
+  # before migration 0065 the outbox stored each row's Message-ID
+  if [ "$(sqlite3 "$work/run/db" "SELECT count(*) FROM pragma_table_info('outbox') WHERE name = 'message_id'")" = 1 ]; then
+    mid_col="message_id," mid_val="printf('<00000000-0000-4000-8000-%012d@advisord>', x),"
+  fi
   sqlite3 "$work/run/db" "UPDATE outbox SET status = 'sent';
     WITH RECURSIVE k(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM k WHERE x < $n),
     src AS (SELECT row_number() OVER (ORDER BY created_at) - 1 AS r, * FROM outbox),
     cnt AS (SELECT count(*) AS c FROM outbox)
-    INSERT INTO outbox (id, message_id, recipient, template, language, data, collaboration_id,
+    INSERT INTO outbox (id, $mid_col recipient, template, language, data, collaboration_id,
                         status, attempts, next_attempt_at, created_at, updated_at)
-    SELECT printf('00000000-0000-4000-8000-%012d', x), printf('<c%d.%s@advisord>', x, '$RANDOM'),
+    SELECT printf('00000000-0000-4000-8000-%012d', x), $mid_val
            recipient, template, language, data, collaboration_id, 'pending', 0, 0, created_at, updated_at
       FROM k JOIN cnt JOIN src ON src.r = (k.x - 1) % cnt.c"
   local r0; r0=$(wc -l <"$work/sink/received.jsonl")
