@@ -252,9 +252,12 @@ static void *run(void *arg)
         worker_pool_sleep(&m->pool, &seen, wait);
         continue;
       }
-      have = step(m, NULL, true, cur, &more) == STORE_OK;
+      enum store_status st = step(m, NULL, true, cur, &more);
+      have = st == STORE_OK;
+      if (st != STORE_OK && st != STORE_NOT_FOUND)
+        worker_pool_sleep(&m->pool, &seen, STORE_PAUSE_MS);
       if (!have)
-        continue; /* taken by another worker meanwhile: look again */
+        continue; /* NOT_FOUND: taken by another worker meanwhile; look again */
     }
     if (more)
       worker_pool_wake_one(&m->pool);
