@@ -16,7 +16,6 @@ struct batch {
   char id[STORE_ID_LEN];
   char office_id[STORE_ID_LEN];
   char created_by_id[STORE_ID_LEN];
-  char created_by_role[16];
   char created_by_email[STORE_EMAIL_LEN];
   char format[8];                   /* "csv" | "json" */
   char delimiter;                   /* ';' or ',' */
@@ -40,7 +39,8 @@ struct batch_row {
   const char *problem;
 };
 
-/* Inserts b (office_id, created_by_*, format, delimiter, columns, rows_total set) as queued;
+/* Inserts b (office_id, created_by_id and _email, format, delimiter, columns, rows_total set)
+ * as queued;
  * fills id, state and created_at. */
 enum store_status store_batch_create(struct store_conn *c, struct batch *b);
 /* Adds row r of batch_id (its outcome "pending", or "refused" with its problem). */
@@ -61,6 +61,12 @@ enum store_status store_batches_list(struct store_conn *c, const char *office_id
  * into oldest (>= 32 bytes; "" when none). */
 enum store_status store_batches_created_since(struct store_conn *c, const char *user_id,
                                               const char *since, long *count, char *oldest);
+
+/* The id of the oldest open task (created_at, id) of office_id's customer_id named name
+ * (exactly) into task_id (>= STORE_ID_LEN): the task a row names by name. NOT_FOUND: none. */
+enum store_status store_batch_open_task(struct store_conn *c, const char *office_id,
+                                        const char *customer_id, const char *name,
+                                        char *task_id);
 
 /* ---- the runner ---- */
 /* Claims the oldest batch that is not done and that no runner holds (no lease, or a lease

@@ -70,8 +70,9 @@ enum store_status batch_submit(const struct app *app, const struct batch_upload 
                                batch_created_fn created, void *created_arg, struct batch *out,
                                struct refusal *rf);
 
-/* The caller's office's batch id into out, then each of its rows to fn (may be NULL), all in
- * one snapshot; 404 refusal for another office's or no batch. */
+/* The caller's office's batch id into out, then each of its rows to fn (may be NULL; out is
+ * filled before its first call, so fn may read it through arg), all in one snapshot; 404
+ * refusal for another office's or no batch. */
 enum store_status batch_read(const struct app *app, const struct principal *caller,
                              const char *id, struct batch *out,
                              bool (*fn)(const struct batch_row *r, void *arg), void *arg,

@@ -1,13 +1,11 @@
 /* batch_api.h - what the batch handlers share (api/batches.c, batch_upload.c, batch_read.c):
- * reading an upload (a CSV file or a JSON array) into rows whose shape is checked. */
+ * reading an upload (a CSV file or a JSON array) into rows whose shape is checked, and the
+ * answers' JSON (batch_json.c). */
 #ifndef ADVISORD_API_BATCH_API_H
 #define ADVISORD_API_BATCH_API_H
 
 #include "http.h"
 #include "service/batches.h"
-
-/* The columns a batch may have, in the order the answers list them; NULL-terminated. */
-extern const char *const batch_known_columns[];
 
 /* A row's refusal found while reading (its shape, or a repeated corporate_id). */
 struct batch_row_problem {
@@ -29,7 +27,17 @@ struct api_upload {
 bool api_upload_read(struct request *req, struct api_upload *u, enum MHD_Result *r);
 void api_upload_free(struct api_upload *u);
 
-/* A batch as the API shows it, without its rows (a new reference). */
+/* ---- the answers' JSON (batch_json.c); each a new reference ---- */
+/* A batch as the API shows it, without its rows. */
 json_t *batch_json(const struct batch *b);
+/* A row's result (BatchResultRow): r's number, line, outcome, collaboration_id (NULL or "":
+ * null) and problem (when r->problem is not empty), with the corporate_id and name of cells
+ * (r->cells, the text, is not read). */
+json_t *batch_row_json(const struct batch_row *r, json_t *cells);
+/* The start of every row's answer, a result's or a dry run's: its number, line (0: none, a
+ * JSON upload) and the corporate_id and name of cells (null when absent). */
+json_t *batch_row_head(long row_no, long line, json_t *cells);
+/* Why a row is refused (BatchProblem); column NULL: "". */
+json_t *batch_problem_json(const char *column, const char *detail);
 
 #endif

@@ -13,50 +13,53 @@
 #include <stdlib.h>
 #include <string.h>
 
-json_t *batch_json(const struct batch *b)
-{
-  return json_pack("{s:s, s:s, s:s, s:o, s:I, s:{s:I, s:I, s:I}}", "id", b->id, "state",
-                   b->state, "created_at", b->created_at, "finished_at",
-                   b->finished_at[0] ? json_string(b->finished_at) : json_null(), "rows_total",
-                   (json_int_t)b->rows_total, "counts", "invited", (json_int_t)b->invited,
-                   "refused", (json_int_t)b->refused, "pending", (json_int_t)b->pending);
-}
-
 static bool row_json(const struct batch_row *r, void *arg)
 {
   json_t *cells = json_loads(r->cells, 0, NULL);
-  json_t *j = json_pack("{s:I}", "row", (json_int_t)r->row_no);
-  if (r->line > 0)
-    json_object_set_new(j, "line", json_integer(r->line));
-  const char *names[] = {"corporate_id", "name"};
-  for (int i = 0; i < 2; i++) {
-    json_t *v = json_object_get(cells, names[i]);
-    json_object_set(j, names[i], v ? v : json_null());
-  }
+  json_array_append_new(arg, batch_row_json(r, cells));
   json_decref(cells);
-  json_object_set_new(j, "outcome", json_string(r->outcome));
-  json_object_set_new(j, "collaboration_id", r->collaboration_id && r->collaboration_id[0]
-                                                  ? json_string(r->collaboration_id)
-                                                  : json_null());
-  if (r->problem && r->problem[0])
-    json_object_set_new(j, "problem", json_pack("{s:s, s:s}", "column", r->problem_column,
-                                                "detail", r->problem));
-  json_array_append_new(arg, j);
   return true;
 }
 
-/* The CSV answer in the making. */
+/* The CSV answer in the making, filled while the batch is read (batch_read fills the batch
+ * before the first row). */
 struct csv_out {
-  json_t *columns; /* the upload's column names (borrowed) */
-  char d;
-  char *buf;
+  const struct batch *b;
+  json_t *columns; /* the upload's column names, read from b at the first row (owned) */
+  char *buf;       /* malloc'd, owned */
   size_t len, cap;
   bool ok;
 };
 
+/* The BOM (a spreadsheet then reads the file as UTF-8) and the header line: the upload's
+ * columns and the result's. */
+static bool csv_head(struct csv_out *o)
+{
+  static const char *const extra[] = {"outcome", "collaboration_id", "problem_column",
+                                      "problem"};
+  o->columns = json_loads(o->b->columns, 0, NULL);
+  size_t n = json_array_size(o->columns);
+  const char **head = calloc(n + 4, sizeof *head);
+  o->buf = malloc(4);
+  o->ok = head && o->buf;
+  if (o->ok) {
+    memcpy(o->buf, "\xEF\xBB\xBF", 4);
+    o->len = 3;
+    o->cap = 4;
+    for (size_t i = 0; i < n; i++)
+      head[i] = json_string_value(json_array_get(o->columns, i));
+    memcpy(head + n, extra, sizeof extra);
+    o->ok = csv_append_record(&o->buf, &o->len, &o->cap, head, n + 4, o->b->delimiter);
+  }
+  free(head);
+  return o->ok;
+}
+
 static bool row_csv(const struct batch_row *r, void *arg)
 {
   struct csv_out *o = arg;
+  if (!o->buf && !csv_head(o))
+    return false;
   size_t n = json_array_size(o->columns);
   const char **cells = calloc(n + 4, sizeof *cells);
   json_t *stored = json_loads(r->cells, 0, NULL);
@@ -72,7 +75,7 @@ static bool row_csv(const struct batch_row *r, void *arg)
   cells[n + 1] = r->collaboration_id;
   cells[n + 2] = r->problem_column;
   cells[n + 3] = r->problem;
-  o->ok = csv_append_record(&o->buf, &o->len, &o->cap, cells, n + 4, o->d);
+  o->ok = csv_append_record(&o->buf, &o->len, &o->cap, cells, n + 4, o->b->delimiter);
   free(cells);
   json_decref(stored);
   return o->ok;
@@ -97,38 +100,20 @@ static const struct field_spec get_query_fields[] = {
     {0},
 };
 
-static enum MHD_Result reply_csv(struct request *req, const struct batch *b)
+/* Answers the CSV file of o (a batch with no row gets its header line alone), handing o->buf
+ * over to the reply. */
+static enum MHD_Result reply_csv(struct request *req, struct csv_out *o)
 {
-  struct csv_out o = {.columns = json_loads(b->columns, 0, NULL), .d = b->delimiter, .ok = true};
-  size_t n = json_array_size(o.columns);
-  const char **head = calloc(n + 4, sizeof *head);
-  const char *extra[] = {"outcome", "collaboration_id", "problem_column", "problem"};
-  o.buf = malloc(4);
-  if (head && o.buf) {
-    memcpy(o.buf, "\xEF\xBB\xBF", 4); /* the BOM: a spreadsheet reads it as UTF-8 */
-    o.len = 3;
-    o.cap = 4;
-    for (size_t i = 0; i < n; i++)
-      head[i] = json_string_value(json_array_get(o.columns, i));
-    memcpy(head + n, extra, sizeof extra);
-    o.ok = csv_append_record(&o.buf, &o.len, &o.cap, head, n + 4, o.d);
-  }
-  struct refusal rf = {0};
-  struct batch again;
-  enum store_status st = head && o.buf && o.ok
-                             ? batch_read(req->app, &req->principal, b->id, &again, row_csv, &o,
-                                          &rf)
-                             : STORE_ERROR;
-  free(head);
-  json_decref(o.columns);
-  if (st != STORE_OK || refused(&rf) || !o.ok) {
-    free(o.buf);
-    return tx_reply(req, &rf, st == STORE_OK && !refused(&rf) ? STORE_ERROR : st, "batch");
-  }
+  if (o->ok && !o->buf)
+    csv_head(o);
+  if (!o->ok)
+    return api_store_failure(req, STORE_ERROR, "batch");
   char disposition[96];
-  snprintf(disposition, sizeof disposition, "attachment; filename=\"batch-%s.csv\"", b->id);
+  snprintf(disposition, sizeof disposition, "attachment; filename=\"batch-%s.csv\"", o->b->id);
   http_add_header(req, "Content-Disposition", disposition);
-  return reply_text(req, 200, "text/csv; charset=utf-8", o.buf, o.len);
+  char *text = o->buf;
+  o->buf = NULL;
+  return reply_text(req, 200, "text/csv; charset=utf-8", text, o->len);
 }
 
 enum MHD_Result api_batches_get(struct request *req)
@@ -141,21 +126,25 @@ enum MHD_Result api_batches_get(struct request *req)
   if (!util_is_uuid(id))
     return reply_problem(req, ERR_BAD_PATH_PARAM, "The batch id must be a UUID");
   struct batch *b = malloc(sizeof *b);
+  struct csv_out o = {.b = b, .ok = true};
   json_t *rows = json_array();
   struct refusal rf = {0};
   bool csv = wants_csv(req, q.format);
   enum store_status st =
-      b && rows ? batch_read(req->app, &req->principal, id, b, csv ? NULL : row_json, rows, &rf)
+      b && rows ? batch_read(req->app, &req->principal, id, b, csv ? row_csv : row_json,
+                             csv ? (void *)&o : rows, &rf)
                 : STORE_ERROR;
   if (st != STORE_OK || refused(&rf)) {
     r = tx_reply(req, &rf, st, "batch");
   } else if (csv) {
-    r = reply_csv(req, b);
+    r = reply_csv(req, &o);
   } else {
     json_t *body = batch_json(b);
     json_object_set(body, "rows", rows);
     r = reply_json(req, 200, body);
   }
+  json_decref(o.columns);
+  free(o.buf);
   json_decref(rows);
   free(b);
   return r;

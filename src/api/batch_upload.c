@@ -17,14 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const batch_known_columns[] = {
+/* The columns a batch may have, in the order a JSON upload's answers list them. */
+static const char *const batch_known_columns[] = {
     "corporate_id", "name", "email", "task", "task_id", "variant", "invoice_recipient",
     "agreement_period_months", "administrator_name", "administrator_email",
     "administrator_phone", "language", "starts_on", "company_name", NULL};
-#define KNOWN_LIST                                                                            \
-  "corporate_id, name, email, task, task_id, variant, invoice_recipient, "                    \
-  "agreement_period_months, administrator_name, administrator_email, administrator_phone, "   \
-  "language, starts_on, company_name"
+#define KNOWN_LIST_LEN 256 /* the names above, joined by ", " */
 
 static const char *const recipients[] = {"office", "customer", NULL};
 static const char *const languages[] = {"sv", "en", NULL};
@@ -68,6 +66,17 @@ static bool known(const char *name)
     if (strcmp(batch_known_columns[i], name) == 0)
       return true;
   return false;
+}
+
+/* The known columns as words, "corporate_id, name, ...", into buf (KNOWN_LIST_LEN); buf. */
+static const char *known_list(char *buf)
+{
+  size_t n = 0;
+  buf[0] = '\0';
+  for (size_t i = 0; batch_known_columns[i] && n < KNOWN_LIST_LEN; i++)
+    n += (size_t)snprintf(buf + n, KNOWN_LIST_LEN - n, "%s%s", i ? ", " : "",
+                          batch_known_columns[i]);
+  return buf;
 }
 
 /* s without the spaces and tabs around it, in place. */
@@ -192,12 +201,12 @@ static bool read_csv(struct request *req, struct api_upload *u, enum MHD_Result 
   bool ok = make_rows(u, t.n_records);
   for (size_t i = 0; ok && i < t.n_cols; i++) {
     const char *name = t.header[i] = trim(t.header[i]);
-    char words[600] = "";
+    char words[600] = "", list[KNOWN_LIST_LEN];
     if (!name[0])
       snprintf(words, sizeof words, "column %zu of the header line has no name", i + 1);
     else if (!known(name))
       snprintf(words, sizeof words, "the header line names an unknown column \"%.80s\" "
-               "(column %zu); the columns are: " KNOWN_LIST, name, i + 1);
+               "(column %zu); the columns are: %s", name, i + 1, known_list(list));
     for (size_t j = 0; !words[0] && j < i; j++)
       if (strcmp(t.header[j], name) == 0)
         snprintf(words, sizeof words, "the header line names the column %s twice", name);
@@ -283,12 +292,12 @@ static bool read_json(struct request *req, struct api_upload *u, enum MHD_Result
     u->up.rows[i] = (struct batch_row_up){.row_no = (long)i + 1, .cells = cells};
     json_object_foreach(row, name, v) {
       if (!known(name)) {
-        char shown[100];
+        char shown[100], list[KNOWN_LIST_LEN];
         snprintf(shown, sizeof shown, "%.80s", name);
         util_utf8_sanitize(shown);
         *r = reply_problem(req, ERR_VALIDATION,
-                           "Row %zu has an unknown member \"%s\"; the members are: " KNOWN_LIST,
-                           i + 1, shown);
+                           "Row %zu has an unknown member \"%s\"; the members are: %s", i + 1,
+                           shown, known_list(list));
         return false;
       }
       json_t *cell = json_cell(v, &u->problems[i], name);

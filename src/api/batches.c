@@ -21,25 +21,6 @@ static const struct field_spec create_query_fields[] = {
     {0},
 };
 
-/* The start of a row's answer: its number, line (CSV) and who it names. */
-static json_t *row_head(const struct batch_row_up *r)
-{
-  json_t *j = json_pack("{s:I}", "row", (json_int_t)r->row_no);
-  if (r->line > 0)
-    json_object_set_new(j, "line", json_integer(r->line));
-  const char *names[] = {"corporate_id", "name"};
-  for (int i = 0; i < 2; i++) {
-    json_t *v = json_object_get(r->cells, names[i]);
-    json_object_set(j, names[i], v ? v : json_null());
-  }
-  return j;
-}
-
-static json_t *problem_json(const char *column, const char *detail)
-{
-  return json_pack("{s:s, s:s}", "column", column, "detail", detail);
-}
-
 static enum MHD_Result dry_run(struct request *req, struct api_upload *u)
 {
   struct batch_verdict *v = calloc(u->up.n_rows, sizeof *v);
@@ -54,7 +35,8 @@ static enum MHD_Result dry_run(struct request *req, struct api_upload *u)
   json_t *rows = json_array();
   long ok = 0;
   for (size_t i = 0; i < u->up.n_rows; i++) {
-    json_t *j = row_head(&u->up.rows[i]);
+    const struct batch_row_up *up = &u->up.rows[i];
+    json_t *j = batch_row_head(up->row_no, up->line, up->cells);
     json_object_set_new(j, "outcome", json_string(v[i].ok ? "ok" : "refused"));
     if (v[i].ok) {
       ok++;
@@ -64,7 +46,7 @@ static enum MHD_Result dry_run(struct request *req, struct api_upload *u)
       json_object_set_new(j, "customer", json_string(v[i].customer_added ? "added" : "existing"));
       json_object_set_new(j, "task", json_string(v[i].task_added ? "added" : "existing"));
     } else {
-      json_object_set_new(j, "problem", problem_json(v[i].problem_column, v[i].problem));
+      json_object_set_new(j, "problem", batch_problem_json(v[i].problem_column, v[i].problem));
     }
     json_array_append_new(rows, j);
   }
@@ -92,12 +74,12 @@ static enum store_status keep(struct store_conn *c, const struct batch *b, void 
   json_t *rows = json_array();
   for (size_t i = 0; i < k->u->up.n_rows; i++) {
     const struct batch_row_up *r = &k->u->up.rows[i];
-    json_t *j = row_head(r);
-    json_object_set_new(j, "outcome", json_string(r->problem ? "refused" : "pending"));
-    json_object_set_new(j, "collaboration_id", json_null());
-    if (r->problem)
-      json_object_set_new(j, "problem", problem_json(r->problem_column, r->problem));
-    json_array_append_new(rows, j);
+    const struct batch_row row = {.row_no = r->row_no,
+                                  .line = r->line,
+                                  .outcome = r->problem ? "refused" : "pending",
+                                  .problem_column = r->problem_column,
+                                  .problem = r->problem};
+    json_array_append_new(rows, batch_row_json(&row, r->cells));
   }
   json_object_set_new(k->body, "rows", rows);
   snprintf(k->location, sizeof k->location, "/v1/collaboration-batches/%s", b->id);

@@ -1,6 +1,7 @@
-/* health.c - GET /healthz (the process is alive) and GET /readyz (the database answers). */
-#include "app.h"
+/* health.c - GET /healthz (the process is alive) and GET /readyz (the database answers, through
+ * the readiness use case). */
 #include "handlers.h"
+#include "service/readiness.h"
 
 enum MHD_Result api_healthz(struct request *req)
 {
@@ -9,9 +10,9 @@ enum MHD_Result api_healthz(struct request *req)
 
 enum MHD_Result api_readyz(struct request *req)
 {
-  if (!store_ping(req->app->store))
+  int schema_version = 0;
+  if (!readiness_check(req->app, &schema_version))
     return reply_problem(req, ERR_UNAVAILABLE, "The database does not answer");
   return reply_json(req, 200,
-                    json_pack("{s:s, s:i}", "status", "ready", "schema_version",
-                              store_schema_version(req->app->store)));
+                    json_pack("{s:s, s:i}", "status", "ready", "schema_version", schema_version));
 }

@@ -87,36 +87,46 @@ enum store_status batch_dry_run(const struct app *app, const struct batch_upload
 
 /* ---- storing a batch ---- */
 
+/* The earlier of two ISO times ("": none). */
+static const char *earlier(const char *a, const char *b)
+{
+  return !a[0] || (b[0] && strcmp(b, a) < 0) ? b : a;
+}
+
 /* Refuses (429) past --batch-create-limit batches of the caller in the last hour, or past
  * --collaboration-create-limit collaborations, office invitations and batches (a batch counts
- * once: its rows are not counted one by one). */
+ * once: its rows are not counted one by one). The caller's batches are counted once for both
+ * caps (collab_creations_since would count them again). */
 static enum store_status check_caps(struct store_conn *c, const struct app *app,
                                     const struct principal *p, struct refusal *rf)
 {
   const int64_t now = util_now_ms();
-  char since[32], oldest[32] = "";
+  char since[32], first_batch[32] = "", first_other[32] = "";
   date_iso_ms(now - 3600 * 1000, since, sizeof since);
-  long n = 0, limit = app->cfg->batch_create_limit;
-  enum store_status st = STORE_OK;
-  if (limit > 0 && (st = store_batches_created_since(c, p->id, since, &n, oldest)) == STORE_OK &&
-      n >= limit) {
-    rf->retry_after = collab_retry_after(oldest, now);
+  long batches = 0, others = 0, limit = app->cfg->batch_create_limit;
+  if (limit <= 0 && app->cfg->collab_create_limit <= 0)
+    return STORE_OK;
+  enum store_status st = store_batches_created_since(c, p->id, since, &batches, first_batch);
+  if (st != STORE_OK)
+    return st;
+  if (limit > 0 && batches >= limit) {
+    rf->retry_after = collab_retry_after(first_batch, now);
     return refuse(rf, ERR_RATE_LIMITED,
                   "You uploaded %ld batches in the last hour, and at most %ld per hour are "
                   "allowed; the next one is possible in %ld seconds (a dry run is not counted)",
-                  n, limit, rf->retry_after);
+                  batches, limit, rf->retry_after);
   }
   limit = app->cfg->collab_create_limit;
-  oldest[0] = '\0';
-  if (st != STORE_OK || limit <= 0 ||
-      (st = collab_creations_since(c, p->id, since, &n, oldest)) != STORE_OK || n < limit)
+  if (limit <= 0 ||
+      (st = store_collab_created_since(c, p->id, since, &others, first_other)) != STORE_OK ||
+      batches + others < limit)
     return st;
-  rf->retry_after = collab_retry_after(oldest, now);
+  rf->retry_after = collab_retry_after(earlier(first_batch, first_other), now);
   return refuse(rf, ERR_RATE_LIMITED,
                 "You started %ld collaborations, office invitations or batches in the last "
                 "hour, and at most %ld per hour are allowed (a batch counts as one); the next "
                 "one is possible in %ld seconds",
-                n, limit, rf->retry_after);
+                batches + others, limit, rf->retry_after);
 }
 
 struct submit {
@@ -140,7 +150,6 @@ static enum store_status submit_tx(struct store_conn *c, void *arg)
   memset(b, 0, sizeof *b);
   snprintf(b->office_id, sizeof b->office_id, "%s", up->caller->office_id);
   snprintf(b->created_by_id, sizeof b->created_by_id, "%s", up->caller->id);
-  snprintf(b->created_by_role, sizeof b->created_by_role, "full");
   snprintf(b->created_by_email, sizeof b->created_by_email, "%s", up->caller->email);
   snprintf(b->format, sizeof b->format, "%s", up->format);
   b->delimiter = up->delimiter;

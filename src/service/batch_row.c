@@ -94,22 +94,8 @@ static enum store_status take_customer(struct store_conn *c, struct batch_work *
   return st;
 }
 
-struct find_task {
-  const char *name;
-  char *id;
-};
-
-static bool match_task(const struct task *t, void *arg)
-{
-  struct find_task *f = arg;
-  if (strcmp(t->name, f->name) != 0)
-    return true;
-  snprintf(f->id, STORE_ID_LEN, "%s", t->id);
-  return false;
-}
-
-/* The task the row names: its task_id as given, or the customer's open task with the name
- * in task, made when there is none; into task_id (>= STORE_ID_LEN). */
+/* The task the row names: its task_id as given, or the customer's oldest open task with the
+ * name in task (found by the store), made when there is none; into task_id (>= STORE_ID_LEN). */
 static enum store_status take_task(struct store_conn *c, struct batch_work *w,
                                    const struct customer *cu, char *task_id)
 {
@@ -118,12 +104,8 @@ static enum store_status take_task(struct store_conn *c, struct batch_work *w,
     snprintf(task_id, STORE_ID_LEN, "%s", given ? given : "");
     return STORE_OK;
   }
-  task_id[0] = '\0';
-  struct find_task f = {.name = name, .id = task_id};
-  struct task_filter tf = {.office_id = cu->office_id, .customer_id = cu->id, .status = "open",
-                           .limit = 1000};
-  enum store_status st = store_tasks_list(c, &tf, match_task, &f);
-  if (st != STORE_OK || task_id[0])
+  enum store_status st = store_batch_open_task(c, cu->office_id, cu->id, name, task_id);
+  if (st != STORE_NOT_FOUND)
     return st;
   struct task_in in = {.caller = w->caller, .customer_id = cu->id, .name = name};
   struct task_out *out = calloc(1, sizeof *out);

@@ -36,6 +36,15 @@ struct run {
   long invited, refused;
 };
 
+/* Lets go of the row in hand (its cells, as text and as JSON). */
+static void drop_row(struct run *x)
+{
+  json_decref(x->w.cells);
+  x->w.cells = NULL;
+  free(x->cells_text);
+  x->cells_text = NULL;
+}
+
 static enum store_status claim_tx(struct store_conn *c, void *arg)
 {
   struct run *x = arg;
@@ -66,10 +75,7 @@ static enum store_status row_tx(struct store_conn *c, void *arg)
 {
   struct run *x = arg;
   x->finished = false;
-  json_decref(x->w.cells);
-  x->w.cells = NULL;
-  free(x->cells_text);
-  x->cells_text = NULL;
+  drop_row(x);
   long line = 0;
   enum store_status st = store_batch_next_pending(c, x->id, &x->row_no, &line, &x->cells_text);
   if (st == STORE_NOT_FOUND) {
@@ -154,8 +160,7 @@ static void *runner_main(void *arg)
   struct run *x = calloc(1, sizeof *x);
   unsigned long seen = 0;
   while (x && !worker_pool_stopping(&r->pool)) {
-    free(x->cells_text);
-    json_decref(x->w.cells);
+    drop_row(x);
     memset(x, 0, sizeof *x);
     x->r = r;
     x->w.app = r->app;
@@ -168,11 +173,9 @@ static void *runner_main(void *arg)
     }
     worker_pool_sleep(&r->pool, &seen, st == STORE_NOT_FOUND ? r->poll_ms : RUNNER_PAUSE_MS);
   }
-  if (x) {
-    free(x->cells_text);
-    json_decref(x->w.cells);
-    free(x);
-  }
+  if (x)
+    drop_row(x);
+  free(x);
   store_conn_release(r->app->store);
   return NULL;
 }

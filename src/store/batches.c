@@ -9,8 +9,8 @@
 #include <string.h>
 
 #define BATCH_COLS                                                                            \
-  "b.id, b.office_id, b.created_by_id, b.created_by_role, b.created_by_email, b.format, "     \
-  "b.delimiter, b.columns, b.state, b.rows_total, b.created_at, coalesce(b.finished_at, ''), " \
+  "b.id, b.office_id, b.created_by_id, b.created_by_email, b.format, b.delimiter, b.columns, " \
+  "b.state, b.rows_total, b.created_at, coalesce(b.finished_at, ''), "                         \
   "(SELECT count(*) FROM collab_batch_rows r WHERE r.batch_id = b.id AND "                     \
   "r.outcome = 'invited'), "                                                                   \
   "(SELECT count(*) FROM collab_batch_rows r WHERE r.batch_id = b.id AND "                     \
@@ -22,28 +22,26 @@ static void read_batch(struct db_stmt *s, struct batch *b)
   db_col_text(s, 0, b->id, sizeof b->id);
   db_col_text(s, 1, b->office_id, sizeof b->office_id);
   db_col_text(s, 2, b->created_by_id, sizeof b->created_by_id);
-  db_col_text(s, 3, b->created_by_role, sizeof b->created_by_role);
-  db_col_text(s, 4, b->created_by_email, sizeof b->created_by_email);
-  db_col_text(s, 5, b->format, sizeof b->format);
-  const char *d = db_col_str(s, 6);
+  db_col_text(s, 3, b->created_by_email, sizeof b->created_by_email);
+  db_col_text(s, 4, b->format, sizeof b->format);
+  const char *d = db_col_str(s, 5);
   b->delimiter = d && d[0] ? d[0] : ',';
-  db_col_text(s, 7, b->columns, sizeof b->columns);
-  db_col_text(s, 8, b->state, sizeof b->state);
-  b->rows_total = (long)db_col_int64(s, 9);
-  db_col_text(s, 10, b->created_at, sizeof b->created_at);
-  db_col_text(s, 11, b->finished_at, sizeof b->finished_at);
-  b->invited = (long)db_col_int64(s, 12);
-  b->refused = (long)db_col_int64(s, 13);
+  db_col_text(s, 6, b->columns, sizeof b->columns);
+  db_col_text(s, 7, b->state, sizeof b->state);
+  b->rows_total = (long)db_col_int64(s, 8);
+  db_col_text(s, 9, b->created_at, sizeof b->created_at);
+  db_col_text(s, 10, b->finished_at, sizeof b->finished_at);
+  b->invited = (long)db_col_int64(s, 11);
+  b->refused = (long)db_col_int64(s, 12);
   b->pending = b->rows_total - b->invited - b->refused;
 }
 
 enum store_status store_batch_create(struct store_conn *c, struct batch *b)
 {
   struct db_stmt *s = db_stmt(
-      c, "INSERT INTO collab_batches (id, office_id, created_by_id, created_by_role, "
-         "created_by_email, format, delimiter, columns, state, rows_total, created_ms, "
-         "created_at) VALUES (:id, :office, :by, :role, :email, :format, :delim, :columns, "
-         "'queued', :total, :ms, :at)");
+      c, "INSERT INTO collab_batches (id, office_id, created_by_id, created_by_email, format, "
+         "delimiter, columns, state, rows_total, created_ms, created_at) VALUES (:id, :office, "
+         ":by, :email, :format, :delim, :columns, 'queued', :total, :ms, :at)");
   if (!s)
     return STORE_ERROR;
   util_uuid(b->id);
@@ -53,7 +51,6 @@ enum store_status store_batch_create(struct store_conn *c, struct batch *b)
   db_bind_text(s, ":id", b->id);
   db_bind_text(s, ":office", b->office_id);
   db_bind_text(s, ":by", b->created_by_id);
-  db_bind_text(s, ":role", b->created_by_role);
   db_bind_text(s, ":email", b->created_by_email);
   db_bind_text(s, ":format", b->format);
   db_bind_text(s, ":delim", delim);
@@ -179,49 +176,51 @@ enum store_status store_batches_created_since(struct store_conn *c, const char *
   return st;
 }
 
-/* PostgreSQL (engine-specific): two servers claim at once, so the claim is one statement that
- * locks the batch it picks and skips one another claim holds. */
-#define PG_CLAIM                                                                              \
-  "WITH pick AS (SELECT id AS pick_id FROM collab_batches WHERE state <> 'done' AND "          \
-  "(lease_until_ms IS NULL OR lease_until_ms < :now) ORDER BY created_ms, id LIMIT 1 "          \
-  "FOR UPDATE SKIP LOCKED) UPDATE collab_batches SET state = 'running', "                      \
-  "lease_until_ms = :until FROM pick WHERE id = pick_id RETURNING id"
+enum store_status store_batch_open_task(struct store_conn *c, const char *office_id,
+                                        const char *customer_id, const char *name,
+                                        char *task_id)
+{
+  /* the plan: tasks_by_customer (customer_id, created_at, id), in order, no sort */
+  struct db_stmt *s = db_stmt(c, "SELECT id FROM tasks WHERE customer_id = :customer AND "
+                                 "office_id = :office AND status = 'open' AND name = :name "
+                                 "ORDER BY created_at, id LIMIT 1");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text(s, ":customer", customer_id);
+  db_bind_text(s, ":office", office_id);
+  db_bind_text(s, ":name", name);
+  enum store_status st = db_step_row(c, s);
+  if (st == STORE_OK)
+    db_col_text(s, 0, task_id, STORE_ID_LEN);
+  db_reset(s);
+  return st;
+}
+
+/* The claim is one statement on each engine, the batch it picks written once: on PostgreSQL
+ * two servers claim at once, so the pick locks the batch and skips one another claim holds;
+ * SQLite has one writer at a time. */
+#define CLAIM_SET "SET state = 'running', lease_until_ms = :until "
+#define CLAIM_PICK                                                                            \
+  "SELECT id AS pick_id FROM collab_batches WHERE state <> 'done' AND "                        \
+  "(lease_until_ms IS NULL OR lease_until_ms < :now) ORDER BY created_ms, id LIMIT 1"
+#define CLAIM_SQLITE "UPDATE collab_batches " CLAIM_SET "WHERE id = (" CLAIM_PICK ") RETURNING id"
+#define CLAIM_PG                                                                              \
+  "WITH pick AS (" CLAIM_PICK " FOR UPDATE SKIP LOCKED) UPDATE collab_batches " CLAIM_SET     \
+  "FROM pick WHERE id = pick_id RETURNING id"
 
 enum store_status store_batch_claim(struct store_conn *c, int64_t now_ms, int64_t lease_ms,
                                     char *id)
 {
-  struct db_stmt *s;
-  if (db_dialect(c) == DB_PG) {
-    if (!(s = db_stmt(c, PG_CLAIM)))
-      return STORE_ERROR;
-    db_bind_int(s, ":now", now_ms);
-    db_bind_int(s, ":until", now_ms + lease_ms);
-    enum store_status st = db_step_row(c, s);
-    if (st == STORE_OK)
-      db_col_text(s, 0, id, STORE_ID_LEN);
-    db_reset(s);
-    return st;
-  }
-  /* SQLite: one writer at a time, so reading the batch and then holding it cannot race */
-  s = db_stmt(c, "SELECT id FROM collab_batches WHERE state <> 'done' AND "
-                 "(lease_until_ms IS NULL OR lease_until_ms < :now) ORDER BY created_ms, id "
-                 "LIMIT 1");
+  struct db_stmt *s = db_stmt(c, db_dialect(c) == DB_PG ? CLAIM_PG : CLAIM_SQLITE);
   if (!s)
     return STORE_ERROR;
   db_bind_int(s, ":now", now_ms);
+  db_bind_int(s, ":until", now_ms + lease_ms);
   enum store_status st = db_step_row(c, s);
   if (st == STORE_OK)
     db_col_text(s, 0, id, STORE_ID_LEN);
   db_reset(s);
-  if (st != STORE_OK)
-    return st;
-  s = db_stmt(c, "UPDATE collab_batches SET state = 'running', lease_until_ms = :until "
-                 "WHERE id = :id");
-  if (!s)
-    return STORE_ERROR;
-  db_bind_int(s, ":until", now_ms + lease_ms);
-  db_bind_text(s, ":id", id);
-  return db_exec_stmt(c, s);
+  return st;
 }
 
 enum store_status store_batch_hold(struct store_conn *c, const char *id, int64_t until_ms)

@@ -308,7 +308,12 @@ static void test_who_and_caps(const char *location)
   CHECK_INT(cx_count(&s, "SELECT count(*) FROM collaborations WHERE customer_id = ?", cu2), 0);
 }
 
-/* Uploads that cannot be read are refused whole, in words naming what is wrong. */
+/* Uploads that cannot be read are refused whole, in words naming what is wrong (an unknown
+ * column with every known one). */
+#define KNOWN_WORDS                                                                           \
+  "corporate_id, name, email, task, task_id, variant, invoice_recipient, "                    \
+  "agreement_period_months, administrator_name, administrator_email, administrator_phone, "   \
+  "language, starts_on, company_name"
 static void test_unreadable(void)
 {
   static const struct {
@@ -317,6 +322,7 @@ static void test_unreadable(void)
     const char *words;
   } cases[] = {
       {"corporate_id;name;org_nr\r\n556036-0793;A;1\r\n", 400, "unknown column \\\"org_nr\\\""},
+      {"corporate_id;org_nr\r\n556036-0793;1\r\n", 400, "the columns are: " KNOWN_WORDS},
       {"corporate_id;name;name\r\n556036-0793;A;B\r\n", 400, "the column name twice"},
       {"corporate_id;name\r\n556036-0793;Bj\xF6rk\r\n", 400, "line 2 is not valid UTF-8"},
       {"corporate_id;name\r\n556036-0793;\"Bj\r\n", 400, "line 2: a quoted cell is not closed"},
@@ -343,6 +349,7 @@ static void test_unreadable(void)
             "[{\"corporate_id\":\"556036-0793\",\"org_nr\":\"1\"}]", &r));
   CHECK_INT(r.status, 400);
   CHECK(r.body && strstr(r.body, "unknown member \\\"org_nr\\\""));
+  CHECK(r.body && strstr(r.body, "the members are: " KNOWN_WORDS "\""));
   resp_free(&r);
 }
 

@@ -2,8 +2,10 @@
  * to their office, the counts, the list and the count of a user's recent batches; the runner's
  * claim (a held batch is not claimed again until its lease ends, a done one never), rows taken
  * in order, a row's result written only while it is pending (a second time: CONFLICT), and
- * the batch marked done. */
+ * the batch marked done; the task a row names by name (the customer's oldest open one). */
+#include "db.h"
 #include "store_batches.h"
+#include "store_register.h"
 #include "testdb.h"
 #include "testlib.h"
 #include "util.h"
@@ -34,6 +36,53 @@ static bool check_row(const struct batch_row *r, void *arg)
   return true;
 }
 
+/* A task of cu named name with status, made created_at (NULL: now). */
+static void add_task(struct store_conn *c, const struct customer *cu, const char *name,
+                     const char *status, const char *created_at, struct task *t)
+{
+  memset(t, 0, sizeof *t);
+  snprintf(t->office_id, sizeof t->office_id, "%s", cu->office_id);
+  snprintf(t->customer_id, sizeof t->customer_id, "%s", cu->id);
+  snprintf(t->name, sizeof t->name, "%s", name);
+  snprintf(t->status, sizeof t->status, "%s", status);
+  CHECK_INT(store_task_create(c, t), STORE_OK);
+  if (!created_at)
+    return;
+  struct db_stmt *s = db_stmt(c, "UPDATE tasks SET created_at = :at WHERE id = :id");
+  CHECK(s != NULL);
+  db_bind_text(s, ":at", created_at);
+  db_bind_text(s, ":id", t->id);
+  CHECK_INT(db_exec_stmt(c, s), STORE_OK);
+}
+
+/* store_batch_open_task: the oldest open task of that exact name, of that office. */
+static void test_open_task(struct store_conn *c, const struct office *a, const struct office *b)
+{
+  struct company co = {0};
+  snprintf(co.corporate_id, sizeof co.corporate_id, "556677-8899");
+  snprintf(co.name, sizeof co.name, "Kund AB");
+  snprintf(co.relation, sizeof co.relation, "account");
+  CHECK_INT(store_company_create(c, &co), STORE_OK);
+  struct customer cu = {0};
+  snprintf(cu.office_id, sizeof cu.office_id, "%s", a->id);
+  snprintf(cu.company_id, sizeof cu.company_id, "%s", co.id);
+  snprintf(cu.name, sizeof cu.name, "Kunden");
+  CHECK_INT(store_customer_create(c, &cu), STORE_OK);
+  const char *name = "L\xC3\xB6pande 2027";
+  struct task closed, newer, older, other_case;
+  add_task(c, &cu, name, "closed", "2020-01-01T00:00:00.000Z", &closed);
+  add_task(c, &cu, name, "open", NULL, &newer);
+  add_task(c, &cu, name, "open", "2021-01-01T00:00:00.000Z", &older);
+  add_task(c, &cu, "l\xC3\xB6pande 2027", "open", "2019-01-01T00:00:00.000Z", &other_case);
+  char id[STORE_ID_LEN] = "";
+  CHECK_INT(store_batch_open_task(c, a->id, cu.id, name, id), STORE_OK);
+  CHECK_STR(id, older.id);
+  CHECK_INT(store_batch_open_task(c, a->id, cu.id, "l\xC3\xB6pande 2027", id), STORE_OK);
+  CHECK_STR(id, other_case.id);
+  CHECK_INT(store_batch_open_task(c, a->id, cu.id, "Bokslut", id), STORE_NOT_FOUND);
+  CHECK_INT(store_batch_open_task(c, b->id, cu.id, name, id), STORE_NOT_FOUND);
+}
+
 int main(void)
 {
   char dir[] = "/tmp/advisord-batches-XXXXXX", file[128], path[400], why[256];
@@ -53,7 +102,6 @@ int main(void)
   struct batch bt = {.delimiter = ';', .rows_total = 3};
   snprintf(bt.office_id, sizeof bt.office_id, "%s", a.id);
   snprintf(bt.created_by_id, sizeof bt.created_by_id, "user-1");
-  snprintf(bt.created_by_role, sizeof bt.created_by_role, "full");
   snprintf(bt.created_by_email, sizeof bt.created_by_email, "u@a.se");
   snprintf(bt.format, sizeof bt.format, "csv");
   snprintf(bt.columns, sizeof bt.columns, "[\"corporate_id\",\"email\"]");
@@ -126,6 +174,8 @@ int main(void)
   CHECK_INT(got.refused, 2);
   CHECK_INT(got.pending, 0);
   CHECK_INT(store_batch_claim(c, now + 1000000, 1000, id), STORE_NOT_FOUND);
+
+  test_open_task(c, &a, &b);
 
   store_close(st);
   testdb_drop(path);
