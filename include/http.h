@@ -17,6 +17,8 @@ struct app;
 struct http_server;
 
 typedef enum MHD_Result (*route_handler)(struct request *req);
+/* Answers a suspended request once resumed (http_suspend); queues exactly one reply. */
+typedef enum MHD_Result (*http_resume_fn)(struct request *req, void *ctx);
 
 enum route_flags {
   ROUTE_JSON_BODY = 1u << 0,     /* a JSON object body is required */
@@ -78,6 +80,9 @@ struct request {
   char allow[96];                  /* methods the matched path takes */
   const char *auth_detail;         /* why authentication refused, in plain words (static);
                                       NULL: the usual words for the error */
+  http_resume_fn resume;           /* set by http_suspend until the resumed call answers */
+  void *resume_ctx;                /* http_suspend's ctx: freed with resume_ctx_free at the end */
+  void (*resume_ctx_free)(void *);
 };
 
 struct http_options {
@@ -140,6 +145,19 @@ const char *http_cookie(const struct request *req, const char *name);
  * wait, twice as long each time (1 s, 2 s, 4 s ... at most 600 s). Returns the seconds still
  * to wait (nothing counted: answer 429 with them), or 0 when the use may go ahead. */
 unsigned http_throttle(struct request *req, const char *key);
+
+/* ---- answering later ---- */
+/* From a handler whose answer waits for work done on another thread (a write queued for the
+ * group commit), before that work starts: libmicrohttpd stops serving the connection (this
+ * thread serves other connections meanwhile) until http_resume(req); then resume(req, ctx)
+ * answers, on one of libmicrohttpd's threads. ctx (may be NULL) belongs to the request from
+ * now on and is freed with ctx_free (may be NULL) when the request ends. The handler then
+ * returns MHD_YES without a reply. A client that goes away meanwhile is noticed only then. */
+void http_suspend(struct request *req, http_resume_fn resume, void *ctx,
+                  void (*ctx_free)(void *));
+/* From any thread, exactly once after http_suspend, when the work is done (its results in
+ * ctx): the request's answer can be made. Nothing of req may be touched after this call. */
+void http_resume(struct request *req);
 
 /* ---- replies: each queues exactly one response and returns libmicrohttpd's result ---- */
 /* Adds a header to the coming reply (the value is copied). */

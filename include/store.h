@@ -48,6 +48,15 @@ typedef enum store_status (*store_tx_fn)(struct store_conn *c, void *arg);
  * cannot do twice. Waits for a lock held elsewhere at most about 2 seconds in all, then returns
  * STORE_BUSY. Every write of a request goes through here. */
 enum store_status store_write(struct store *st, store_tx_fn fn, void *arg);
+/* Called once with the outcome of a write queued by store_write_async. */
+typedef void (*store_done_fn)(enum store_status status, void *arg);
+/* Runs fn as store_write does, without making the caller wait: done(status, arg) is called once
+ * the transaction that holds the write has committed (or failed; the same statuses as
+ * store_write). SQLite: the write joins the group commit's queue and fn and done run on the
+ * store's writer thread (done right after the commit: it must be short and must not use the
+ * store); an engine without a queue (PostgreSQL) runs store_write and done on the calling thread
+ * before this returns. arg must live until done has been called. */
+void store_write_async(struct store *st, store_tx_fn fn, void *arg, store_done_fn done);
 /* Runs fn inside a read transaction (one consistent snapshot). */
 enum store_status store_read(struct store *st, store_tx_fn fn, void *arg);
 

@@ -113,13 +113,19 @@ struct collab_start_in {
   collab_created_fn created;       /* may be NULL */
   void *created_arg;
 };
-/* An office activates a collaboration with its customer (ways 1-3). */
-enum store_status collab_office_activates(const struct app *app,
-                                          const struct collab_start_in *in,
-                                          struct collab_outcome *out);
-/* A customer administrator invites an office (way 4). */
-enum store_status collab_invite_office(const struct app *app, const struct collab_start_in *in,
-                                       struct collab_outcome *out);
+/* Called once a start's write transaction is over: STORE_OK with out filled (the new
+ * collaboration, or a refusal), or the store's failure. */
+typedef void (*collab_started_fn)(enum store_status st, void *arg);
+/* An office activates a collaboration with its customer (ways 1-3), without waiting for the
+ * commit: the write joins the store's queue (store_write_async) and done(status, arg) is called
+ * after the commit that holds it, on the store's writer thread (or on this thread, with an
+ * engine that has no queue, before this returns). in (and what it points to), out and arg must
+ * live until then; in->created runs inside the transaction on that thread. */
+void collab_office_activates(const struct app *app, const struct collab_start_in *in,
+                             struct collab_outcome *out, collab_started_fn done, void *arg);
+/* A customer administrator invites an office (way 4); the same way. */
+void collab_invite_office(const struct app *app, const struct collab_start_in *in,
+                          struct collab_outcome *out, collab_started_fn done, void *arg);
 
 /* ---- reading ---- */
 

@@ -1,8 +1,8 @@
 /* collab_create.c - how a collaboration starts: POST /v1/customers/{id}/collaborations (an
  * office activates, ways 1-3) and POST /v1/office-invitations (a customer administrator invites
  * an office, way 4). Each parses the body into a collab_start_in, reserves the Idempotency-Key,
- * calls the use case (service/collab.h) and answers 201; the 201 is kept for a replay inside
- * the use case's transaction. */
+ * queues the use case (service/collab.h) and answers 201 after its commit; the 201 is kept for a
+ * replay inside the use case's transaction. */
 #include "collab_api.h"
 #include "domain/contact.h"
 #include "domain/corporate_id.h"
@@ -51,7 +51,8 @@ static const struct field_spec office_invite_fields[] = {
 struct created {
   const struct principal *viewer;
   const struct idem *ik;
-  json_t *body; /* owned */
+  char *body; /* owned: the JSON text, written once for the reply and the replay */
+  size_t len;
   char location[80];
   char etag[32];
 };
@@ -60,45 +61,84 @@ static enum store_status keep_created(struct store_conn *c, const struct collab 
                                       const struct collab_mail_state *mail, void *arg)
 {
   struct created *k = arg;
-  json_decref(k->body);
-  k->body = collab_json(co, mail, util_now_ms(), k->viewer);
+  free(k->body);
+  k->body = collab_json_text(co, mail, util_now_ms(), k->viewer, &k->len);
   snprintf(k->location, sizeof k->location, "/v1/collaborations/%s", co->id);
   etag_of(co->version, k->etag, sizeof k->etag);
-  return api_idem_finish(c, k->viewer->id, k->ik, 201, k->body, k->location, k->etag);
+  if (!k->body)
+    return STORE_ERROR;
+  return api_idem_finish_text(c, k->viewer->id, k->ik, 201, k->body, k->location, k->etag);
 }
 
-typedef enum store_status (*start_fn)(const struct app *app, const struct collab_start_in *in,
-                                      struct collab_outcome *out);
+typedef void (*start_fn)(const struct app *app, const struct collab_start_in *in,
+                         struct collab_outcome *out, collab_started_fn done, void *arg);
 
-/* Reserves the Idempotency-Key, runs the start and answers. */
-static enum MHD_Result start(struct request *req, struct collab_start_in *in, start_fn fn)
+/* A start waiting for its commit while its connection is suspended: the request's (freed by
+ * pending_free when the request ends). */
+struct pending {
+  struct request *req;
+  struct collab_start_in in;
+  struct idem ik;
+  struct created k;
+  struct collab_outcome out;
+  enum store_status st;
+};
+
+static void pending_free(void *ctx)
+{
+  struct pending *p = ctx;
+  free(p->k.body);
+  collab_outcome_clear(&p->out);
+  free(p);
+}
+
+/* The start's write is over (on the store's writer thread): the request can be answered. */
+static void started(enum store_status st, void *arg)
+{
+  struct pending *p = arg;
+  p->st = st;
+  http_resume(p->req);
+}
+
+/* Answers the start once its write is over (the request resumed). */
+static enum MHD_Result answer(struct request *req, void *ctx)
+{
+  struct pending *p = ctx;
+  if (p->st != STORE_OK || refused(&p->out.refusal))
+    api_idem_abandon(req, &p->ik);
+  if (p->st != STORE_OK)
+    return api_store_failure(req, p->st, "collaboration");
+  if (refused(&p->out.refusal))
+    return api_reply_refusal(req, &p->out.refusal);
+  http_add_header(req, "Location", p->k.location);
+  enum MHD_Result r = reply_json_text(req, 201, p->k.body, p->k.len, p->k.etag);
+  p->k.body = NULL;
+  return r;
+}
+
+/* Reserves the Idempotency-Key and queues the start; the request is answered (answer) after
+ * the commit that holds its write, its connection suspended meanwhile so that this thread
+ * serves other connections instead of waiting (group commit then gathers more writes). */
+static enum MHD_Result start(struct request *req, const struct collab_start_in *in, start_fn fn)
 {
   enum MHD_Result r;
-  struct idem ik;
-  if (api_idem_begin(req, &ik, &r))
+  struct pending *p = calloc(1, sizeof *p);
+  if (!p)
+    return reply_problem(req, ERR_INTERNAL, "The request could not be completed: out of memory");
+  if (api_idem_begin(req, &p->ik, &r)) {
+    free(p);
     return r;
-  struct created k = {.viewer = &req->principal, .ik = &ik};
-  in->caller = &req->principal;
-  in->created = keep_created;
-  in->created_arg = &k;
-  struct collab_outcome *out = calloc(1, sizeof *out);
-  enum store_status st = out ? fn(req->app, in, out) : STORE_ERROR;
-  if (st != STORE_OK || refused(&out->refusal))
-    api_idem_abandon(req, &ik);
-  if (st != STORE_OK) {
-    r = api_store_failure(req, st, "collaboration");
-  } else if (refused(&out->refusal)) {
-    r = api_reply_refusal(req, &out->refusal);
-  } else {
-    http_add_header(req, "Location", k.location);
-    r = reply_json_etag(req, 201, k.body, k.etag);
-    k.body = NULL;
   }
-  json_decref(k.body);
-  if (out)
-    collab_outcome_clear(out);
-  free(out);
-  return r;
+  p->req = req;
+  p->in = *in;
+  p->in.caller = &req->principal;
+  p->in.created = keep_created;
+  p->in.created_arg = &p->k;
+  p->k.viewer = &req->principal;
+  p->k.ik = &p->ik;
+  http_suspend(req, answer, p, pending_free);
+  fn(req->app, &p->in, &p->out, started, p);
+  return MHD_YES;
 }
 
 enum MHD_Result api_collab_create(struct request *req)

@@ -147,6 +147,16 @@ bool api_idem_begin(struct request *req, struct idem *ik, enum MHD_Result *r)
   return true;
 }
 
+enum store_status api_idem_finish_text(struct store_conn *c, const char *principal_id,
+                                       const struct idem *ik, unsigned status, const char *text,
+                                       const char *location, const char *etag)
+{
+  if (!ik->active)
+    return STORE_OK;
+  return text ? store_idem_finish(c, principal_id, ik->key, status, text, location, etag)
+              : STORE_ERROR;
+}
+
 enum store_status api_idem_finish(struct store_conn *c, const char *principal_id,
                                   const struct idem *ik, unsigned status, json_t *body,
                                   const char *location, const char *etag)
@@ -154,10 +164,7 @@ enum store_status api_idem_finish(struct store_conn *c, const char *principal_id
   if (!ik->active)
     return STORE_OK;
   char *text = json_dumps(body, JSON_COMPACT);
-  if (!text)
-    return STORE_ERROR;
-  enum store_status st =
-      store_idem_finish(c, principal_id, ik->key, status, text, location, etag);
+  enum store_status st = api_idem_finish_text(c, principal_id, ik, status, text, location, etag);
   free(text);
   return st;
 }

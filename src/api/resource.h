@@ -99,6 +99,10 @@ const char *api_idem_parse_key(const char *h, char *out, size_t len);
 enum store_status api_idem_finish(struct store_conn *c, const char *principal_id,
                                   const struct idem *ik, unsigned status, json_t *body,
                                   const char *location, const char *etag);
+/* The same for a response already written as text (not taken). */
+enum store_status api_idem_finish_text(struct store_conn *c, const char *principal_id,
+                                       const struct idem *ik, unsigned status, const char *text,
+                                       const char *location, const char *etag);
 /* After a failure: releases the key (no-op when inactive). */
 void api_idem_abandon(struct request *req, const struct idem *ik);
 

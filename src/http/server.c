@@ -137,7 +137,7 @@ static enum MHD_Result dispatch(struct request *req, const struct http_options *
                          req->route->pattern);
   }
   enum MHD_Result r = req->route->handler(req);
-  if (!req->answered)
+  if (!req->answered && !req->resume) /* not suspended (http_suspend) to answer later */
     return reply_problem(req, ERR_INTERNAL, "The request could not be completed");
   return r;
 }
@@ -147,7 +147,8 @@ static enum MHD_Result finish(struct request *req, struct http_server *srv)
 {
   conn_watch_busy(srv->watch, req->conn);
   enum MHD_Result r = dispatch(req, &srv->opts);
-  guess_count(req, srv);
+  if (!req->resume)
+    guess_count(req, srv);
   return r;
 }
 
@@ -187,6 +188,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     return MHD_YES;
   }
+  if (req->resume) /* resumed after http_suspend */
+    return later_answer(req);
   if (req->answered) {
     *upload_data_size = 0;
     return MHD_YES;
@@ -220,6 +223,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
   if (srv->opts.metrics)
     metrics_request(req->route ? (size_t)(req->route - srv->opts.routes) : SIZE_MAX,
                     req->status, util_mono_us() - req->started_us);
+  if (req->resume_ctx_free)
+    req->resume_ctx_free(req->resume_ctx);
   json_decref(req->json);
   for (size_t i = 0; i < req->n_extra; i++)
     free(req->extra_values[i]);
@@ -300,7 +305,8 @@ struct http_server *http_start(const struct http_options *opts)
    * first (ENOENT; seen once in a full test run). With poll the workers are told through
    * their inter-thread channel and simply stop polling the socket. */
   srv->daemon = MHD_start_daemon(
-      MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+      MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME,
+      0, NULL, NULL,
       on_request, srv,
       MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
       MHD_OPTION_LISTEN_SOCKET, (MHD_socket)mhd_fd,
@@ -348,6 +354,7 @@ void http_stop(struct http_server *srv, unsigned drain_s)
     }
     usleep(50 * 1000);
   }
+  later_wait_all(srv);
   MHD_stop_daemon(srv->daemon);
   if (listen_fd != MHD_INVALID_SOCKET)
     close(listen_fd); /* libmicrohttpd's duplicate, handed back by the quiesce */

@@ -7,12 +7,15 @@
 #include "guess_limit.h"
 #include "http.h"
 
+#include <stdatomic.h>
+
 struct http_server {
   struct MHD_Daemon *daemon;
   struct http_options opts;
   struct conn_watch *watch;     /* owned */
   struct guess_limit *guesses;  /* owned */
   struct guess_limit *throttle_keys, *throttle_clients; /* owned: http_throttle's counts */
+  atomic_uint suspended;        /* requests between http_suspend and http_resume (later.c) */
 };
 
 /* True when the request announces a body (a Content-Length other than 0, or a transfer
@@ -30,5 +33,11 @@ bool precheck(struct request *req, struct http_server *srv, const char *url,
 /* After the handler: a route marked ROUTE_GUESSABLE that answered a failed guess counts it
  * against the client. */
 void guess_count(struct request *req, struct http_server *srv);
+
+/* later.c: the call that follows http_resume: answers with the request's resume function. */
+enum MHD_Result later_answer(struct request *req);
+/* later.c: before the daemon stops, waits until no request is suspended (libmicrohttpd may not
+ * stop with one; each waits for a write, which ends within the store's lock wait). */
+void later_wait_all(struct http_server *srv);
 
 #endif

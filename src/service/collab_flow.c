@@ -30,12 +30,12 @@ enum store_status collab_set_agreement_dates(struct store_conn *c, struct collab
       return STORE_OK;
     co->agreement_continues = false; /* the subscription is gone: a new agreement starts */
   }
-  return collab_start_agreement_today(co) ? STORE_OK : STORE_ERROR;
+  return collab_start_agreement_at(co, util_now_ms()) ? STORE_OK : STORE_ERROR;
 }
 
-bool collab_start_agreement_today(struct collab *co)
+bool collab_start_agreement_at(struct collab *co, int64_t now_ms)
 {
-  date_of_ms(util_now_ms(), co->starts_on, sizeof co->starts_on);
+  date_local_of_ms(now_ms, co->starts_on, sizeof co->starts_on);
   return date_add_months(co->starts_on, co->agreement_period_months, co->renews_on,
                          sizeof co->renews_on);
 }

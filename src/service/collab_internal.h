@@ -24,9 +24,10 @@ enum store_status collab_check_task(struct collab_op *op, struct store_conn *c,
 /* Sets starts_on and renews_on for a collaboration that becomes active: a continuing agreement
  * keeps the subscription's dates; a new one starts today. */
 enum store_status collab_set_agreement_dates(struct store_conn *c, struct collab *co);
-/* A new agreement period from today: starts_on today, renews_on after co's period (the day
+/* A new agreement period from the day of now_ms in the offices' time zone (Europe/Stockholm,
+ * as every date a person reads): starts_on that day, renews_on after co's period (the day
  * clamped to the month's end). False when the date cannot be computed. */
-bool collab_start_agreement_today(struct collab *co);
+bool collab_start_agreement_at(struct collab *co, int64_t now_ms);
 /* Whether on ("YYYY-MM-DD") may be a scheduled start at now_ms: not before today in the
  * offices' time zone, nor after the agreement's renewal (sub_renews_on for a continuing
  * agreement; NULL: a new one, period_months from today). False with the reason in words in
@@ -130,6 +131,9 @@ struct start {
   struct collab co;
   struct collab_mail_state mail; /* the invitation e-mail as its transaction wrote it */
   bool has_mail;
+  struct collab_outcome *out;     /* collab_run_start's: where the outcome goes */
+  collab_started_fn done;
+  void *done_arg;
 };
 
 /* An office activates (ways 1-3) inside the caller's write transaction c: s->app and s->in
@@ -161,8 +165,9 @@ void collab_fill_common(struct start *s, struct collab *co, const char *office_i
  * it to in->created. */
 enum store_status collab_insert_invitation(struct store_conn *c, struct start *s,
                                            json_t *details);
-/* Runs tx on a new start of in in one write transaction and leaves the outcome in out. */
-enum store_status collab_run_start(const struct app *app, const struct collab_start_in *in,
-                                   store_tx_fn tx, struct collab_outcome *out);
+/* Queues tx on a new start of in as one write (store_write_async) and, once it is over, leaves
+ * the outcome in out and calls done (collab_office_activates says where and when). */
+void collab_run_start(const struct app *app, const struct collab_start_in *in, store_tx_fn tx,
+                      struct collab_outcome *out, collab_started_fn done, void *arg);
 
 #endif

@@ -112,8 +112,8 @@ cleanup:
   return st;
 }
 
-enum store_status collab_invite_office(const struct app *app, const struct collab_start_in *in,
-                                       struct collab_outcome *out)
+void collab_invite_office(const struct app *app, const struct collab_start_in *in,
+                          struct collab_outcome *out, collab_started_fn done, void *arg)
 {
-  return collab_run_start(app, in, office_invite_tx, out);
+  collab_run_start(app, in, office_invite_tx, out, done, arg);
 }

@@ -235,8 +235,8 @@ static enum store_status activate_tx(struct store_conn *c, void *arg)
   return collab_office_start_tx(c, arg);
 }
 
-enum store_status collab_office_activates(const struct app *app, const struct collab_start_in *in,
-                                          struct collab_outcome *out)
+void collab_office_activates(const struct app *app, const struct collab_start_in *in,
+                             struct collab_outcome *out, collab_started_fn done, void *arg)
 {
-  return collab_run_start(app, in, activate_tx, out);
+  collab_run_start(app, in, activate_tx, out, done, arg);
 }

@@ -6,6 +6,7 @@
 #include "domain/dates.h"
 #include "service/collab_render.h"
 #include "store_identity.h"
+#include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,7 +70,7 @@ static enum store_status change_terms(struct collab_op *op, struct store_conn *c
     /* a new period is a new agreement period, starting today; one that has not started yet
      * gets its dates when the collaboration becomes active */
     if (co->starts_on[0] && co->state == COLLAB_ACTIVE) { /* not a scheduled start */
-      if (!collab_start_agreement_today(co)) {
+      if (!collab_start_agreement_at(co, util_now_ms())) {
         json_decref(details);
         return STORE_ERROR;
       }

@@ -162,28 +162,43 @@ enum store_status collab_start_variant(struct store_conn *c, struct start *s)
   return st;
 }
 
-enum store_status collab_run_start(const struct app *app, const struct collab_start_in *in,
-                                   store_tx_fn tx, struct collab_outcome *out)
+/* After the start's write: the outcome into s->out, the workers woken for its e-mail and
+ * webhooks, then s->done; frees s. */
+static void start_over(enum store_status st, void *arg)
 {
-  struct start *s = calloc(1, sizeof *s);
-  if (!s)
-    return STORE_ERROR;
-  s->app = app;
-  s->in = in;
-  enum store_status st = store_write(app->store, tx, s);
+  struct start *s = arg;
+  struct collab_outcome *out = s->out;
   if (refused(&s->rf) && (st == STORE_OK || st == STORE_ABORT)) {
     out->refusal = s->rf;
     st = STORE_OK;
   } else {
     refusal_clear(&s->rf); /* the store failed, whatever an earlier attempt had decided */
     if (st == STORE_OK) {
-      mailer_wake(app->mailer);
-      webhook_worker_wake(app->webhooks);
+      mailer_wake(s->app->mailer);
+      webhook_worker_wake(s->app->webhooks);
       out->co = s->co;
       out->mail = s->mail;
       out->has_mail = s->has_mail;
     }
   }
+  collab_started_fn done = s->done;
+  void *done_arg = s->done_arg;
   free(s);
-  return st;
+  done(st, done_arg);
+}
+
+void collab_run_start(const struct app *app, const struct collab_start_in *in, store_tx_fn tx,
+                      struct collab_outcome *out, collab_started_fn done, void *arg)
+{
+  struct start *s = calloc(1, sizeof *s);
+  if (!s) {
+    done(STORE_ERROR, arg);
+    return;
+  }
+  s->app = app;
+  s->in = in;
+  s->out = out;
+  s->done = done;
+  s->done_arg = arg;
+  store_write_async(app->store, tx, s, start_over);
 }

@@ -122,6 +122,8 @@ struct db_engine {
   void (*conn_release)(struct store *st);
   enum store_status (*run_tx)(struct store *st, bool write, store_tx_fn fn, void *arg);
   void (*set_lock_waiters)(struct store *st, unsigned n);
+  /* store_write_async; NULL: store_write, then done on the calling thread */
+  void (*write_async)(struct store *st, store_tx_fn fn, void *arg, store_done_fn done);
   enum store_status (*exec)(struct store_conn *c, const char *sql);
   int (*changes)(struct store_conn *c);
   /* statements: h is the engine's handle made by prepare */

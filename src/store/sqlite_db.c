@@ -112,6 +112,7 @@ static struct store *sq_open(const char *path, char *why, unsigned why_len)
   pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
   pthread_cond_init(&st->written, &ca);
   pthread_condattr_destroy(&ca);
+  pthread_cond_init(&st->work, NULL);
   db_threads_init(&st->threads, conn_close);
   return &st->base;
 }
@@ -119,10 +120,12 @@ static struct store *sq_open(const char *path, char *why, unsigned why_len)
 static void sq_close(struct store *base)
 {
   struct sq_store *st = (struct sq_store *)base;
+  sq_writer_stop(st);
   db_threads_release(&st->threads);
   db_ckpt_stop(st->ckpt);
   db_threads_close_all(&st->threads); /* the batch writer's, and threads' that never exited */
   pthread_cond_destroy(&st->written);
+  pthread_cond_destroy(&st->work);
   pthread_mutex_destroy(&st->mu);
   free(st->path);
   free(st);
@@ -151,6 +154,7 @@ const struct db_engine db_engine_sqlite = {
     .conn_release = sq_conn_release,
     .run_tx = sq_run_tx,
     .set_lock_waiters = sq_set_lock_waiters,
+    .write_async = sq_write_async,
     .exec = sq_exec_op,
     .changes = sq_changes,
     .prepare = sq_prepare,

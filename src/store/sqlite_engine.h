@@ -26,10 +26,16 @@ struct sq_store {
   /* group commit (sqlite_tx.c), all under mu */
   pthread_cond_t written;   /* broadcast when a batch is done */
   struct write_job *queue;  /* writes waiting for the next batch, oldest first */
-  unsigned queued;
+  unsigned queued;          /* of them, writes whose caller waits (holding its thread) */
   bool leading;             /* a thread is running a batch now */
+  bool caller_leads;        /* that thread is a waiting caller's, not the writer thread */
   struct sq_conn *writer;   /* the connection every batch runs on, opened by the first leader */
   struct store_ckpt *ckpt;  /* the writer's checkpointer (sqlite_ckpt.c), or NULL */
+  /* the writer thread (sqlite_tx.c), started by the first sq_write_async, under mu */
+  pthread_cond_t work;      /* signalled when writes are queued and nobody may lead them */
+  pthread_t writer_thread;
+  bool writer_started;
+  bool stopping;            /* the store closes: the writer thread ends once the queue is empty */
 };
 
 struct sq_conn {
@@ -65,11 +71,32 @@ int64_t sq_col_int64(void *h, int col);
 bool sq_col_null(void *h, int col);
 int sq_changes(struct store_conn *c);
 
-/* sqlite_tx.c: the transaction runner (store_write/store_read through the engine table), the
- * limit of lock waiters, and SQLite's busy handler for a connection (arg: the struct sq_conn). */
+/* How long one transaction may wait for the database's locks in all (then STORE_BUSY: the
+ * request gets 503 with Retry-After), and how long a writer may wait when it is past the limit
+ * set with store_set_lock_waiters, or when a wait gave up less than SQ_LOCK_WAIT_MS ago: long
+ * enough for our own short transactions, short enough that requests queued on one thread
+ * (libmicrohttpd hands a worker every connection it accepts in one go) are not each held
+ * the full time while another process keeps the lock. */
+#define SQ_LOCK_WAIT_MS 2000
+#define SQ_LOCK_WAIT_EXTRA_MS 100
+
+/* sqlite_tx.c: writes (store_write through the engine table), group-committed. */
 enum store_status sq_write(struct sq_store *st, store_tx_fn fn, void *arg);
+/* sqlite_lock.c: reads (store_read), the limit of lock waiters, SQLite's busy handler for a
+ * connection (arg: the struct sq_conn), and what a transaction's runner uses: sq_wait_start
+ * starts a transaction's wait (its lock waits share one deadline from now on), sq_begin_tx
+ * opens it with begin (tried again while the database is locked elsewhere, until then),
+ * sq_note_busy after it ended in STORE_BUSY (remembers a full wait, logs), sq_rollback_if_open. */
 enum store_status sq_read(struct sq_store *st, store_tx_fn fn, void *arg);
 void sq_set_lock_waiters(struct store *st, unsigned n);
+void sq_wait_start(struct sq_conn *c);
+enum store_status sq_begin_tx(struct sq_conn *c, const char *begin);
+void sq_note_busy(struct sq_conn *c);
+void sq_rollback_if_open(struct sq_conn *c);
+/* store_write_async through the engine table; sq_writer_stop (at close) waits until every
+ * queued write is done and ends the writer thread. */
+void sq_write_async(struct store *st, store_tx_fn fn, void *arg, store_done_fn done);
+void sq_writer_stop(struct sq_store *st);
 int sq_busy_wait(void *arg, int count);
 /* The calling thread's connection (sqlite_db.c). */
 struct sq_conn *sq_conn_of(struct sq_store *st);

@@ -1,5 +1,5 @@
-/* sqlite_tx.c - the SQLite engine's transaction runner: waits for the write lock, reads, and
- * group commit.
+/* sqlite_tx.c - the SQLite engine's writes: group commit (waits for locks and reads are in
+ * sqlite_lock.c).
  *
  * Writes are queued: the first writer that finds no batch running becomes the leader, takes
  * the queued writes (its own among them, at most BATCH_MAX), runs each in a savepoint of one
@@ -13,7 +13,12 @@
  * writer in this process its page cache stays valid from one batch to the next, where a
  * connection per thread would find its cache discarded after each other connection's commit
  * and read every page again. Callbacks therefore run on the leader's thread and on the
- * writer: they must use only the connection they are given and their arg. */
+ * writer: they must use only the connection they are given and their arg.
+ *
+ * A write may also be queued without a waiting caller (sq_write_async: an HTTP request whose
+ * connection is suspended meanwhile, so that its thread serves others): the store's writer
+ * thread leads a batch whenever writes are queued and no caller leads one, and calls each such
+ * write's done function after the commit that holds it (or its failure). */
 #include "log.h"
 #include "sqlite_engine.h"
 #include "util.h"
@@ -23,15 +28,6 @@
 #include <stdlib.h>
 #include <time.h>
 
-/* How long one transaction may wait for the database's locks in all (then STORE_BUSY: the
- * request gets 503 with Retry-After), and how long a writer may wait when it is past the limit
- * set with store_set_lock_waiters, or when a wait gave up less than LOCK_WAIT_MS ago: long
- * enough for our own short transactions, short enough that requests queued on one thread
- * (libmicrohttpd hands a worker every connection it accepts in one go) are not each held
- * the full time while another process keeps the lock. */
-#define LOCK_WAIT_MS 2000
-#define LOCK_WAIT_EXTRA_MS 100
-#define TX_ATTEMPTS 8
 #define BATCH_MAX 64
 #define WRITER_CACHE_KIB "16384" /* the writer's page cache (SQLite's default: 2 MiB) */
 
@@ -41,116 +37,12 @@ struct write_job {
   enum store_status status;
   bool taken; /* in a running batch */
   bool done;  /* status is final */
+  bool skip;  /* in a batch but not run: its wait for a turn ran out (STORE_BUSY) */
+  store_done_fn done_fn; /* NULL: a caller waits in sq_write; else async (malloc'd, freed after) */
+  void *done_arg;
+  int64_t deadline_ms;   /* async: a job not taken into a batch by then gets STORE_BUSY */
   struct write_job *next;
 };
-
-/* Takes one of the store's waiter places for c when one is free and no wait gave up lately;
- * true when c may wait the full time. */
-static bool waiter_take(struct sq_conn *c, int64_t now)
-{
-  struct sq_store *st = c->owner;
-  if (c->waiter)
-    return true;
-  pthread_mutex_lock(&st->mu);
-  bool lately = st->gave_up_ms && now - st->gave_up_ms < LOCK_WAIT_MS;
-  if (!lately && (!st->max_waiters || st->waiters < st->max_waiters)) {
-    st->waiters++;
-    c->waiter = true;
-  }
-  pthread_mutex_unlock(&st->mu);
-  return c->waiter;
-}
-
-static void waiter_give_back(struct sq_conn *c)
-{
-  if (!c->waiter)
-    return;
-  pthread_mutex_lock(&c->owner->mu);
-  c->owner->waiters--;
-  pthread_mutex_unlock(&c->owner->mu);
-  c->waiter = false;
-}
-
-/* SQLite's busy handler: sleeps a little and asks to try again until the wait's deadline.
- * The deadline is the transaction's (set by run_tx) or, for a statement outside one, this
- * statement's; a wait for the write lock past the store's limit of waiters is cut short. */
-int sq_busy_wait(void *arg, int count)
-{
-  static const int delays[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100};
-  struct sq_conn *c = arg;
-  int64_t now = util_mono_ms();
-  if (count == 0 && !c->in_tx)
-    c->deadline_ms = now + LOCK_WAIT_MS;
-  if (count == 0 && c->in_begin && !waiter_take(c, now) &&
-      c->deadline_ms > now + LOCK_WAIT_EXTRA_MS) {
-    c->deadline_ms = now + LOCK_WAIT_EXTRA_MS;
-    c->cut_short = true;
-  }
-  if (now >= c->deadline_ms)
-    return 0;
-  int ms = delays[count < 12 ? count : 11];
-  if (now + ms > c->deadline_ms)
-    ms = (int)(c->deadline_ms - now);
-  struct timespec ts = {0, (long)ms * 1000000L};
-  nanosleep(&ts, NULL);
-  return 1;
-}
-
-static void backoff(int attempt)
-{
-  struct timespec ts = {0, (long)(1 + attempt * attempt) * 2 * 1000000L + (rand() % 1000) * 1000L};
-  nanosleep(&ts, NULL);
-}
-
-/* Starts a transaction's wait: from now on, c's lock waits share one deadline. */
-static void wait_start(struct sq_conn *c)
-{
-  c->in_tx = true;
-  c->cut_short = false;
-  c->deadline_ms = util_mono_ms() + LOCK_WAIT_MS;
-}
-
-/* Opens a transaction with begin on c, trying again while the database is locked elsewhere
- * until the wait's deadline (see sq_busy_wait; wait_start set it). */
-static enum store_status begin_tx(struct sq_conn *c, const char *begin)
-{
-  enum store_status s = STORE_BUSY;
-  int attempt;
-  /* A wait cut short is not tried again: its thread is wanted elsewhere. */
-  for (attempt = 0; attempt < TX_ATTEMPTS && s == STORE_BUSY && !c->cut_short; attempt++) {
-    if (attempt)
-      backoff(attempt);
-    if (attempt && util_mono_ms() >= c->deadline_ms)
-      break;
-    c->in_begin = true;
-    s = sq_exec(c, begin);
-    c->in_begin = false;
-    waiter_give_back(c);
-  }
-  if (attempt > 1)
-    metrics_store_retries(begin[5] == ' ', (unsigned)(attempt - 1));
-  return s;
-}
-
-/* After a transaction ended in STORE_BUSY: remembers a full wait (the lock is held elsewhere,
- * so the next writers wait only briefly) and says so in the log. */
-static void note_busy(struct sq_conn *c)
-{
-  struct sq_store *st = c->owner;
-  if (!c->cut_short) {
-    pthread_mutex_lock(&st->mu);
-    st->gave_up_ms = util_mono_ms();
-    pthread_mutex_unlock(&st->mu);
-  }
-  log_msg(LOG_WARN, "db_busy", "the database stayed locked; gave up %s", c->cut_short
-          ? "at once (other threads already wait for the lock)" : "after the longest wait");
-}
-
-static void rollback_if_open(struct sq_conn *c)
-{
-  if (!sqlite3_get_autocommit(c->db))
-    sq_exec(c, "ROLLBACK");
-}
 
 /* Runs one write's callback inside the open transaction, in a savepoint when others share it. */
 static enum store_status run_job(struct sq_conn *c, struct write_job *j, bool shared)
@@ -171,27 +63,37 @@ static enum store_status run_job(struct sq_conn *c, struct write_job *j, bool sh
  * (opened, with its checkpointer, by the first batch) and sets each one's status. */
 static void run_batch(struct sq_store *st, struct write_job *batch, unsigned n)
 {
+  for (struct write_job *j = batch; j; j = j->next)
+    n -= j->skip;
+  if (n == 0)
+    return;
   if (!st->writer && (st->writer = sq_conn_open(st))) {
     sq_exec(st->writer, "PRAGMA cache_size=-" WRITER_CACHE_KIB);
+    /* each write's savepoint keeps the pages it changes first in a sub-journal (for ROLLBACK
+     * TO): in memory, not in a temporary file that a batch of writes spills to with pwrite */
+    sq_exec(st->writer, "PRAGMA temp_store=MEMORY");
     st->ckpt = db_ckpt_start(st, st->writer);
   }
   struct sq_conn *c = st->writer;
   if (c)
-    wait_start(c);
-  enum store_status s = c ? begin_tx(c, "BEGIN IMMEDIATE") : STORE_ERROR;
+    sq_wait_start(c);
+  enum store_status s = c ? sq_begin_tx(c, "BEGIN IMMEDIATE") : STORE_ERROR;
   if (s != STORE_OK) {
     if (c) {
       c->in_tx = false;
       if (s == STORE_BUSY)
-        note_busy(c);
+        sq_note_busy(c);
     }
     for (struct write_job *j = batch; j; j = j->next)
-      j->status = s;
+      if (!j->skip)
+        j->status = s;
     return;
   }
   metrics_store_batch();
   bool any = false, lost = false;
   for (struct write_job *j = batch; j; j = j->next) {
+    if (j->skip)
+      continue;
     if (lost) { /* SQLite rolled the whole transaction back (I/O error, disk full) */
       j->status = STORE_BUSY;
       continue;
@@ -202,10 +104,10 @@ static void run_batch(struct sq_store *st, struct write_job *batch, unsigned n)
   }
   enum store_status commit = lost ? STORE_ERROR : any ? sq_exec(c, "COMMIT") : STORE_OK;
   if (commit != STORE_OK || !any)
-    rollback_if_open(c);
+    sq_rollback_if_open(c);
   c->in_tx = false;
   for (struct write_job *j = batch; j; j = j->next)
-    if (j->status == STORE_OK && commit != STORE_OK)
+    if (!j->skip && j->status == STORE_OK && commit != STORE_OK)
       j->status = lost ? STORE_ERROR : commit;
   db_ckpt_between_batches(st->ckpt, c);
 }
@@ -214,15 +116,21 @@ static void run_batch(struct sq_store *st, struct write_job *batch, unsigned n)
 static unsigned take_batch(struct sq_store *st, struct write_job **batch)
 {
   unsigned n = 0;
+  int64_t now = util_mono_ms();
   struct write_job *head = st->queue, *last = NULL;
   for (struct write_job *j = head; j && n < BATCH_MAX; j = j->next, n++) {
     j->taken = true;
+    st->queued -= !j->done_fn;
+    if (j->done_fn && now >= j->deadline_ms) { /* as a waiting caller gives up (sq_write) */
+      j->skip = true;
+      j->status = STORE_BUSY;
+      log_msg(LOG_WARN, "db_busy", "the database stayed locked; gave up waiting for a write turn");
+    }
     last = j;
   }
   st->queue = last ? last->next : NULL;
   if (last)
     last->next = NULL;
-  st->queued -= n;
   *batch = head;
   return n;
 }
@@ -238,34 +146,65 @@ static void unqueue(struct sq_store *st, struct write_job *j)
     }
 }
 
+/* Leads one batch (called with st->mu held and no batch running; returns with it held): takes
+ * the queue's head, runs it, then marks each waiting caller's write done (the broadcast wakes
+ * them) and calls each async write's done function, outside the lock, in queue order. */
+static void lead_batch(struct sq_store *st, bool caller)
+{
+  struct write_job *batch, *async = NULL, **async_tail = &async;
+  unsigned n = take_batch(st, &batch);
+  st->leading = true;
+  st->caller_leads = caller;
+  pthread_mutex_unlock(&st->mu);
+  run_batch(st, batch, n);
+  pthread_mutex_lock(&st->mu);
+  for (struct write_job *b = batch, *next; b; b = next) {
+    next = b->next; /* b may return (and its memory go) once done is seen */
+    if (b->done_fn) {
+      b->next = NULL;
+      *async_tail = b;
+      async_tail = &b->next;
+    } else {
+      b->done = true;
+    }
+  }
+  st->leading = false;
+  pthread_cond_broadcast(&st->written);
+  if (st->queue)
+    pthread_cond_signal(&st->work); /* the writer thread leads the next unless a caller does */
+  pthread_mutex_unlock(&st->mu);
+  for (struct write_job *b = async, *next; b; b = next) {
+    next = b->next;
+    metrics_store_tx(true, db_tx_outcome(b->status));
+    b->done_fn(b->status, b->done_arg);
+    free(b);
+  }
+  pthread_mutex_lock(&st->mu);
+}
+
+/* Appends j to the queue (under st->mu). */
+static void enqueue(struct sq_store *st, struct write_job *j)
+{
+  struct write_job **tail = &st->queue;
+  while (*tail)
+    tail = &(*tail)->next;
+  *tail = j;
+  st->queued += !j->done_fn;
+}
+
 enum store_status sq_write(struct sq_store *st, store_tx_fn fn, void *arg)
 {
   struct write_job j = {.fn = fn, .arg = arg, .status = STORE_BUSY};
   pthread_mutex_lock(&st->mu);
   int64_t now = util_mono_ms();
-  bool lately = st->gave_up_ms && now - st->gave_up_ms < LOCK_WAIT_MS;
-  unsigned ahead = st->queued + (st->leading ? 1u : 0u);
+  bool lately = st->gave_up_ms && now - st->gave_up_ms < SQ_LOCK_WAIT_MS;
+  unsigned ahead = st->queued + (st->leading && st->caller_leads ? 1u : 0u); /* threads held */
   bool brief = lately || (st->max_waiters && ahead >= st->max_waiters);
-  struct timespec deadline = util_mono_after(brief ? LOCK_WAIT_EXTRA_MS : LOCK_WAIT_MS);
-  struct write_job **tail = &st->queue;
-  while (*tail)
-    tail = &(*tail)->next;
-  *tail = &j;
-  st->queued++;
+  struct timespec deadline = util_mono_after(brief ? SQ_LOCK_WAIT_EXTRA_MS : SQ_LOCK_WAIT_MS);
+  enqueue(st, &j);
   while (!j.done) {
     if (!st->leading && !j.taken) {
-      struct write_job *batch;
-      unsigned n = take_batch(st, &batch);
-      st->leading = true;
-      pthread_mutex_unlock(&st->mu);
-      run_batch(st, batch, n);
-      pthread_mutex_lock(&st->mu);
-      for (struct write_job *b = batch, *next; b; b = next) {
-        next = b->next; /* b may return (and its memory go) once done is seen */
-        b->done = true;
-      }
-      st->leading = false;
-      pthread_cond_broadcast(&st->written);
+      lead_batch(st, true);
     } else if (j.taken) {
       pthread_cond_wait(&st->written, &st->mu);
     } else if (pthread_cond_timedwait(&st->written, &st->mu, &deadline) == ETIMEDOUT &&
@@ -280,37 +219,64 @@ enum store_status sq_write(struct sq_store *st, store_tx_fn fn, void *arg)
   return j.status;
 }
 
-enum store_status sq_read(struct sq_store *st, store_tx_fn fn, void *arg)
+/* The writer thread: leads a batch whenever writes are queued and nobody leads one; at the
+ * store's close, ends once the queue is empty. */
+static void *writer_main(void *arg)
 {
-  struct sq_conn *c = sq_conn_of(st);
-  if (!c)
-    return STORE_ERROR;
-  enum store_status s = STORE_BUSY;
-  wait_start(c);
-  for (int attempt = 0; attempt < TX_ATTEMPTS && s == STORE_BUSY; attempt++) {
-    if (attempt)
-      backoff(attempt);
-    if (attempt && util_mono_ms() >= c->deadline_ms)
+  struct sq_store *st = arg;
+  pthread_setname_np(pthread_self(), "db-writer"); /* else the creator's name: "MHD-worker" */
+  pthread_mutex_lock(&st->mu);
+  for (;;) {
+    if (st->queue && !st->leading)
+      lead_batch(st, false);
+    else if (st->stopping && !st->queue)
       break;
-    s = begin_tx(c, "BEGIN");
-    if (s == STORE_OK) {
-      s = fn(&c->base, arg);
-      if (s == STORE_OK)
-        s = sq_exec(c, "COMMIT");
-    }
-    rollback_if_open(c);
+    else
+      pthread_cond_wait(&st->work, &st->mu);
   }
-  c->in_tx = false;
-  if (s == STORE_BUSY)
-    note_busy(c);
-  metrics_store_tx(false, db_tx_outcome(s));
-  return s;
+  pthread_mutex_unlock(&st->mu);
+  return NULL;
 }
 
-void sq_set_lock_waiters(struct store *base, unsigned n)
+void sq_write_async(struct store *base, store_tx_fn fn, void *arg, store_done_fn done)
 {
   struct sq_store *st = (struct sq_store *)base;
+  struct write_job *j = calloc(1, sizeof *j);
+  if (!j) {
+    done(STORE_ERROR, arg);
+    return;
+  }
+  *j = (struct write_job){.fn = fn, .arg = arg, .status = STORE_BUSY, .done_fn = done,
+                          .done_arg = arg, .deadline_ms = util_mono_ms() + SQ_LOCK_WAIT_MS};
   pthread_mutex_lock(&st->mu);
-  st->max_waiters = n;
+  if (st->stopping) { /* the writer thread has ended or is ending: the caller's thread runs it */
+    pthread_mutex_unlock(&st->mu);
+    free(j);
+    done(sq_write(st, fn, arg), arg);
+    return;
+  }
+  if (!st->writer_started)
+    st->writer_started = pthread_create(&st->writer_thread, NULL, writer_main, st) == 0;
+  if (!st->writer_started) {
+    pthread_mutex_unlock(&st->mu);
+    free(j);
+    log_msg(LOG_ERROR, "db_writer_failed", "could not start the store's writer thread");
+    done(STORE_ERROR, arg);
+    return;
+  }
+  enqueue(st, j);
+  if (!st->leading)
+    pthread_cond_signal(&st->work);
   pthread_mutex_unlock(&st->mu);
+}
+
+void sq_writer_stop(struct sq_store *st)
+{
+  pthread_mutex_lock(&st->mu);
+  st->stopping = true;
+  bool started = st->writer_started;
+  pthread_cond_signal(&st->work);
+  pthread_mutex_unlock(&st->mu);
+  if (started)
+    pthread_join(st->writer_thread, NULL);
 }

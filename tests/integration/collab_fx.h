@@ -90,12 +90,12 @@ static inline void cx_activate_way3(struct server *s, const char *token, const c
                 task_id, admin_name, admin_email));
 }
 
-/* Today (UTC) plus months as YYYY-MM-DD into out (>= DATE_LEN), by the server's date rule (the
+/* Today (Stockholm, as the server's dates) plus months as YYYY-MM-DD into out (>= DATE_LEN), by the server's date rule (the
  * day clamped to the month's end). */
 static inline void cx_today_plus_months(int months, char *out)
 {
   char today[DATE_LEN];
-  date_of_ms(util_now_ms(), today, sizeof today);
+  date_local_of_ms(util_now_ms(), today, sizeof today);
   CHECK(date_add_months(today, months, out, DATE_LEN));
 }
 

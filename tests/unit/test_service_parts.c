@@ -7,6 +7,7 @@
 #include "service/refusal.h"
 #include "testlib.h"
 #include "validate.h"
+#include "../../src/service/collab_internal.h"
 
 #include <jansson.h>
 
@@ -145,8 +146,30 @@ static void test_party_and_etag(void)
   CHECK_INT(etag_if_match("\"4\"", 42), IF_MATCH_FAILED);
 }
 
+/* A new agreement starts on the offices' day (Stockholm), not UTC's: in the last hour of a
+ * UTC day (two in summer) it is already the next day there. */
+static void test_agreement_day(void)
+{
+  static const struct {
+    int64_t ms;
+    const char *starts, *renews;
+  } cases[] = {
+      {1795906740000, "2026-11-28", "2027-11-28"}, /* 22:59 UTC = 23:59 CET */
+      {1795908600000, "2026-11-29", "2027-11-29"}, /* 23:30 UTC = 00:30 CET */
+      {1782855000000, "2026-06-30", "2027-06-30"}, /* 21:30 UTC = 23:30 CEST */
+      {1782858600000, "2026-07-01", "2027-07-01"}, /* 22:30 UTC = 00:30 CEST */
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    struct collab co = {.agreement_period_months = 12};
+    CHECK(collab_start_agreement_at(&co, cases[i].ms));
+    CHECK_STR(co.starts_on, cases[i].starts);
+    CHECK_STR(co.renews_on, cases[i].renews);
+  }
+}
+
 int main(void)
 {
+  test_agreement_day();
   test_fill();
   test_refusal();
   test_party_and_etag();
