@@ -203,12 +203,16 @@ stop "$ap"
 # server's start until the sink has received $drain of them.
 pending=$(sq "$db" "select count(*) from outbox where status = 'pending'")
 if [ "$pending" -lt "$drain" ]; then
+  mid_col="" mid_val="" # before migration 0065 the outbox stored each row's Message-ID
+  if [ "$(sq "$db" "SELECT count(*) FROM pragma_table_info('outbox') WHERE name = 'message_id'")" = 1 ]; then
+    mid_col="message_id," mid_val="printf('<00000000-0000-4000-8000-%012d@advisord>', x),"
+  fi
   sq "$db" "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < $((drain - pending))),
     src AS (SELECT row_number() OVER (ORDER BY created_at) - 1 AS r, * FROM outbox),
     cnt AS (SELECT count(*) AS c FROM outbox)
-    INSERT INTO outbox (id, message_id, recipient, template, language, data, collaboration_id,
+    INSERT INTO outbox (id, $mid_col recipient, template, language, data, collaboration_id,
                         status, attempts, next_attempt_at, created_at, updated_at)
-    SELECT printf('00000000-0000-4000-8000-%012d', x), printf('<00000000-0000-4000-8000-%012d@advisord>', x),
+    SELECT printf('00000000-0000-4000-8000-%012d', x), $mid_val
            recipient, template, language, data, collaboration_id, 'pending', 0, 0, created_at, updated_at
       FROM n JOIN cnt JOIN src ON src.r = (n.x - 1) % cnt.c"
 fi

@@ -24,10 +24,25 @@ struct mail_smtp_settings {
   long timeout_s;       /* the whole delivery */
 };
 
-/* Delivers msg (a complete message with CRLF line ends) from envelope sender `from` to `to`.
- * Watches *stop during the transfer and abandons it when it turns true. Fills out. */
-void mail_smtp_send(const struct mail_smtp_settings *s, const char *from, const char *to,
-                    const char *msg, const atomic_bool *stop, struct mail_delivery *out);
+/* One worker's SMTP connection, kept open from one message to the next (one greeting, EHLO,
+ * STARTTLS and login for many messages): zero-initialise it, pass it to every
+ * mail_smtp_send of that worker (one thread), and end it with mail_smtp_close. */
+struct mail_smtp_conn {
+  void *curl;        /* libcurl's easy handle; its connection cache holds the connection */
+  unsigned long connections; /* connections opened so far (for tests and the log) */
+};
+
+/* Delivers msg (a complete message with CRLF line ends) from envelope sender `from` to `to`
+ * over conn's connection, opening one when there is none or the server closed it (when a
+ * reused connection fails before the server answered anything about this message, the
+ * message is sent once more over a new one). A refused or failed message leaves the
+ * connection as the server left it (libcurl drops it after an error in the dialogue). Watches
+ * *stop during the transfer and abandons it when it turns true. Fills out. */
+void mail_smtp_send(struct mail_smtp_conn *conn, const struct mail_smtp_settings *s,
+                    const char *from, const char *to, const char *msg, const atomic_bool *stop,
+                    struct mail_delivery *out);
+/* Ends conn's connection (QUIT, waiting briefly for the answer) and frees what it holds. */
+void mail_smtp_close(struct mail_smtp_conn *conn);
 
 /* Writes msg as <dir>/<id>.eml atomically (a temporary file, fsync, rename), creating dir
  * when missing. id must be a UUID. On failure returns false with the reason in why. */

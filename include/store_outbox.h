@@ -54,9 +54,10 @@ void outbox_row_clear(struct outbox_row *r);
 /* Takes the oldest due pending row nobody holds: leases it until now + lease_ms (and moves
  * its next_attempt_at there) and fills out, data included. A row whose earlier lease ran out
  * (its mailer died mid-try) gets that try counted in attempts, with OUTBOX_LOST_TRY as its
- * last_error. STORE_NOT_FOUND when none is due. */
+ * last_error. STORE_NOT_FOUND when none is due. *more (when not NULL) tells whether another
+ * row was due too (true when the engine cannot tell cheaply: PostgreSQL). */
 enum store_status store_outbox_claim(struct store_conn *c, int64_t now_ms, int64_t lease_ms,
-                                     struct outbox_row *out);
+                                     struct outbox_row *out, bool *more);
 /* Ends a try on a held row: counts the attempt and drops the lease. */
 enum store_status store_outbox_mark_sent(struct store_conn *c, const char *id);
 enum store_status store_outbox_schedule_retry(struct store_conn *c, const char *id,
@@ -65,7 +66,9 @@ enum store_status store_outbox_mark_failed(struct store_conn *c, const char *id,
                                            const char *error);
 /* Gives a held row back untouched, due at due_ms (a try abandoned at shutdown). */
 enum store_status store_outbox_release(struct store_conn *c, const char *id, int64_t due_ms);
-/* When the next pending row is due (unix ms); STORE_NOT_FOUND when nothing is pending. */
+/* When the next pending row is due (unix ms); STORE_NOT_FOUND when nothing is pending. A
+ * read, no write: the mailer asks it before a claim, so that finding nothing to do costs no
+ * write transaction. */
 enum store_status store_outbox_next_due(struct store_conn *c, int64_t *due_ms);
 
 /* ---- support and the collaborations ---- */

@@ -1,6 +1,9 @@
 /* worker_pool.h - a few threads that each run one loop until told to stop, sleeping between
- * rounds until a wake-up (each sleeping thread notices every one), the stop, or a time,
- * whichever comes first. The mailer's and the webhooks' delivery workers are such pools. */
+ * rounds until a wake-up, the stop, or a time, whichever comes first. A wake-up is either for
+ * every thread (worker_pool_wake: each sleeping thread notices it) or for one
+ * (worker_pool_wake_one: one sleeping thread, or the next to sleep, takes it), so that one new
+ * row of work does not set every thread looking for it. The mailer's and the webhooks'
+ * delivery workers are such pools. */
 #ifndef ADVISORD_WORKER_POOL_H
 #define ADVISORD_WORKER_POOL_H
 
@@ -17,6 +20,7 @@ struct worker_pool {
   pthread_mutex_t mu;
   pthread_cond_t cond;  /* on the monotonic clock */
   unsigned long wakes;  /* counts worker_pool_wake calls (under mu) */
+  unsigned tokens;      /* worker_pool_wake_one calls no thread has taken yet (under mu) */
   atomic_bool stop;     /* set by worker_pool_stop; transfers in flight may watch it too */
 };
 
@@ -26,10 +30,14 @@ unsigned worker_pool_start(struct worker_pool *p, unsigned n, void *(*fn)(void *
 /* True once worker_pool_stop has begun. */
 bool worker_pool_stopping(struct worker_pool *p);
 /* Sleeps up to ms milliseconds, less when woken after *seen (a thread's own counter, 0 at
- * first) or stopped; updates *seen. */
+ * first), given a token of worker_pool_wake_one (it takes one left earlier at once), or
+ * stopped; updates *seen. */
 void worker_pool_sleep(struct worker_pool *p, unsigned long *seen, int64_t ms);
 /* Wakes every sleeping thread of p. */
 void worker_pool_wake(struct worker_pool *p);
+/* Wakes one sleeping thread of p; when none sleeps, the next one to sleep returns at once
+ * (at most one such token per thread is kept). */
+void worker_pool_wake_one(struct worker_pool *p);
 /* Stops the threads (each ends its round first), joins them and releases p's resources. */
 void worker_pool_stop(struct worker_pool *p);
 

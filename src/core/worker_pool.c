@@ -9,6 +9,7 @@ unsigned worker_pool_start(struct worker_pool *p, unsigned n, void *(*fn)(void *
 {
   p->n_threads = 0;
   p->wakes = 0;
+  p->tokens = 0;
   atomic_init(&p->stop, false);
   pthread_mutex_init(&p->mu, NULL);
   pthread_condattr_t ca;
@@ -30,9 +31,11 @@ void worker_pool_sleep(struct worker_pool *p, unsigned long *seen, int64_t ms)
     return;
   struct timespec until = util_mono_after(ms);
   pthread_mutex_lock(&p->mu);
-  while (p->wakes == *seen && !atomic_load(&p->stop))
+  while (p->wakes == *seen && !p->tokens && !atomic_load(&p->stop))
     if (pthread_cond_timedwait(&p->cond, &p->mu, &until) == ETIMEDOUT)
       break;
+  if (p->wakes == *seen && p->tokens)
+    p->tokens--;
   *seen = p->wakes;
   pthread_mutex_unlock(&p->mu);
 }
@@ -42,6 +45,15 @@ void worker_pool_wake(struct worker_pool *p)
   pthread_mutex_lock(&p->mu);
   p->wakes++;
   pthread_cond_broadcast(&p->cond);
+  pthread_mutex_unlock(&p->mu);
+}
+
+void worker_pool_wake_one(struct worker_pool *p)
+{
+  pthread_mutex_lock(&p->mu);
+  if (p->tokens < p->n_threads)
+    p->tokens++;
+  pthread_cond_signal(&p->cond);
   pthread_mutex_unlock(&p->mu);
 }
 

@@ -1,11 +1,14 @@
 /* mailer.c - the mailer's worker threads (--mail-workers, 4 by default). Each takes one row at
- * a time: claim it (a short write transaction that leases it, so no two workers take one row), render and build the message, deliver it (SMTP or spool) with no transaction
- * open, then record the outcome in another short transaction: sent, retry later (backoff
- * with jitter), or failed. Sleeps until the next row is due, a wake-up, or the poll interval,
- * whichever comes first (rows written by another process are seen by polling). Several
+ * a time: it looks for a due row with a read, claims it (a short write transaction that leases
+ * it, so no two workers take one row), renders and builds the message, delivers it (SMTP or
+ * spool) with no transaction open, then records the outcome (sent, retry later with backoff
+ * and jitter, or failed) and claims its next row in one short write transaction. When nothing
+ * is due it sleeps until the next row is due, a wake-up, or the poll interval, whichever comes
+ * first (rows written by another process are seen by polling); a wake-up sets one worker
+ * looking, not all, and a worker that claims a row while more are due wakes one more. Several
  * workers keep several SMTP dialogues going at once: one delivery is mostly waiting for the
- * server's answers, and group commit (store/sqlite_tx.c) folds their claims and outcomes into
- * shared transactions. */
+ * server's answers, and group commit (store/sqlite_tx.c) folds their writes into shared
+ * transactions. */
 #include "mailer.h"
 #include "app.h"
 #include "log.h"
@@ -50,18 +53,6 @@ static uint32_t random_u32(void)
   return r;
 }
 
-struct claim_arg {
-  int64_t now, lease;
-  struct outbox_row *row;
-};
-
-static enum store_status claim_tx(struct store_conn *c, void *arg)
-{
-  struct claim_arg *a = arg;
-  outbox_row_clear(a->row);
-  return store_outbox_claim(c, a->now, a->lease, a->row);
-}
-
 struct finish_arg {
   const char *id;
   enum mail_decision decision;
@@ -70,9 +61,8 @@ struct finish_arg {
   bool release;
 };
 
-static enum store_status finish_tx(struct store_conn *c, void *arg)
+static enum store_status finish_one(struct store_conn *c, const struct finish_arg *f)
 {
-  struct finish_arg *f = arg;
   if (f->release)
     return store_outbox_release(c, f->id, f->next_at);
   switch (f->decision) {
@@ -86,21 +76,60 @@ static enum store_status finish_tx(struct store_conn *c, void *arg)
   return STORE_ERROR;
 }
 
-/* Records the outcome, trying a few times: a row left leased is sent again once the lease
- * ends, which is a duplicate (same Message-ID) rather than a loss. */
-static void finish(struct mailer *m, struct finish_arg *f)
+/* One write transaction of a worker: the outcome of the row it tried (f; NULL when none) and
+ * the claim of its next row (when claim), so that an e-mail costs one write, not two. */
+struct step_arg {
+  const struct finish_arg *f;
+  bool claim;
+  int64_t now, lease;
+  struct outbox_row *row;    /* out: the claimed row */
+  bool more;                 /* out: another row was due too */
+  enum store_status claimed; /* out: the claim's status */
+};
+
+static enum store_status step_tx(struct store_conn *c, void *arg)
 {
-  enum store_status st = STORE_ERROR;
-  for (int i = 0; i < FINISH_TRIES; i++) {
-    st = store_write(m->app->store, finish_tx, f);
-    if (st == STORE_OK || st == STORE_NOT_FOUND)
-      return;
-    struct timespec ts = {0, 200000000L};
-    nanosleep(&ts, NULL);
+  struct step_arg *a = arg;
+  a->claimed = STORE_NOT_FOUND;
+  a->more = false;
+  enum store_status st = a->f ? finish_one(c, a->f) : STORE_NOT_FOUND;
+  if (st != STORE_OK && st != STORE_NOT_FOUND) /* NOT_FOUND: no longer pending; nothing to do */
+    return st;
+  if (a->claim) {
+    outbox_row_clear(a->row);
+    a->claimed = store_outbox_claim(c, a->now, a->lease, a->row, &a->more);
+    if (a->claimed != STORE_OK && a->claimed != STORE_NOT_FOUND)
+      return a->claimed; /* the outcome is then written again without the claim */
   }
-  log_msg(LOG_ERROR, "mail_outcome_lost",
-          "outbox %s: the outcome could not be recorded (%d); it is tried again after its lease",
-          f->id, (int)st);
+  return a->f ? STORE_OK : a->claimed;
+}
+
+/* Records f's outcome (when not NULL) and, when claim, claims the next due row into row; the
+ * claim's status is returned (STORE_NOT_FOUND when there was no claim). The outcome is tried
+ * a few times, alone after a failure: a row left leased is sent again once the lease ends,
+ * which is a duplicate (same Message-ID) rather than a loss. */
+static enum store_status step(struct mailer *m, const struct finish_arg *f, bool claim,
+                              struct outbox_row *row, bool *more)
+{
+  struct step_arg a = {f, claim, util_now_ms(), m->lease_ms, row, false, STORE_NOT_FOUND};
+  enum store_status st = STORE_ERROR;
+  *more = false;
+  for (int i = 0; i < (f ? FINISH_TRIES : 1); i++) {
+    st = store_write(m->app->store, step_tx, &a);
+    if (st == STORE_OK || st == STORE_NOT_FOUND) {
+      *more = a.more;
+      return a.claim ? a.claimed : STORE_NOT_FOUND;
+    }
+    a.claim = false;
+    struct timespec ts = {0, 200000000L};
+    if (f)
+      nanosleep(&ts, NULL);
+  }
+  if (f)
+    log_msg(LOG_ERROR, "mail_outcome_lost",
+            "outbox %s: the outcome could not be recorded (%d); it is tried again after its "
+            "lease", f->id, (int)st);
+  return f ? STORE_NOT_FOUND : st;
 }
 
 /* Renders and builds the message of row; NULL with why when it cannot be built. */
@@ -129,75 +158,126 @@ static char *build(struct mailer *m, const struct outbox_row *row, char *why, si
   return msg;
 }
 
-static void deliver(struct mailer *m, struct outbox_row *row)
+/* One try of a row: what happened, and the outcome to record. */
+struct attempt {
+  struct finish_arg f;
+  enum mail_class cls;
+  int attempts;
+  int64_t delay;
+  struct mail_delivery d;
+};
+
+static void deliver(struct mailer *m, struct mail_smtp_conn *conn, const struct outbox_row *row,
+                    struct attempt *t)
 {
   char why[256] = "";
-  struct mail_delivery d = {0};
-  enum mail_class cls;
+  memset(t, 0, sizeof *t);
   char *msg = build(m, row, why, sizeof why);
   if (!msg) {
-    cls = MAIL_UNSENDABLE;
-    snprintf(d.detail, sizeof d.detail, "cannot build the message: %s", why);
+    t->cls = MAIL_UNSENDABLE;
+    snprintf(t->d.detail, sizeof t->d.detail, "cannot build the message: %s", why);
   } else if (m->smtp.url) {
-    mail_smtp_send(&m->smtp, m->from_addr, row->recipient, msg, &m->pool.stop, &d);
-    cls = mail_retry_classify(d.curl_code, d.smtp_code);
+    mail_smtp_send(conn, &m->smtp, m->from_addr, row->recipient, msg, &m->pool.stop, &t->d);
+    t->cls = mail_retry_classify(t->d.curl_code, t->d.smtp_code);
   } else {
-    bool ok = mail_spool_write(m->app->cfg->mail_spool, row->id, msg, d.detail, sizeof d.detail);
-    cls = ok ? MAIL_DELIVERED : MAIL_TEMPORARY;
+    bool ok = mail_spool_write(m->app->cfg->mail_spool, row->id, msg, t->d.detail,
+                               sizeof t->d.detail);
+    t->cls = ok ? MAIL_DELIVERED : MAIL_TEMPORARY;
   }
   free(msg);
-  struct finish_arg f = {.id = row->id, .error = d.detail};
-  int attempts = row->attempts + 1;
-  if (d.aborted) { /* stopping: the row waits, due at once, for the next start */
-    f.release = true;
-    f.next_at = util_now_ms();
-    finish(m, &f);
+  t->f = (struct finish_arg){.id = row->id, .error = t->d.detail};
+  t->attempts = row->attempts + 1;
+  if (t->d.aborted) { /* stopping: the row waits, due at once, for the next start */
+    t->f.release = true;
+    t->f.next_at = util_now_ms();
+    return;
+  }
+  t->f.decision = mail_retry_decide(&m->policy, t->cls, t->attempts, random_u32(), &t->delay);
+  t->f.next_at = util_now_ms() + t->delay;
+}
+
+static void report(const struct outbox_row *row, const struct attempt *t)
+{
+  if (t->f.release) {
     log_json(LOG_INFO, "mail_abandoned", json_pack("{s:s}", "outbox_id", row->id));
     return;
   }
-  int64_t delay = 0;
-  f.decision = mail_retry_decide(&m->policy, cls, attempts, random_u32(), &delay);
-  f.next_at = util_now_ms() + delay;
-  finish(m, &f);
-  metrics_mail(f.decision == MAIL_MARK_SENT     ? "sent"
-               : f.decision == MAIL_MARK_FAILED ? "failed"
-                                                : "retry");
-  if (f.decision == MAIL_MARK_SENT)
+  metrics_mail(t->f.decision == MAIL_MARK_SENT     ? "sent"
+               : t->f.decision == MAIL_MARK_FAILED ? "failed"
+                                                   : "retry");
+  if (t->f.decision == MAIL_MARK_SENT)
     log_json(LOG_INFO, "mail_sent",
              json_pack("{s:s, s:s, s:s, s:i}", "outbox_id", row->id, "template",
-                       row->template_name, "message_id", row->message_id, "attempts", attempts));
+                       row->template_name, "message_id", row->message_id, "attempts",
+                       t->attempts));
   else
-    log_json(f.decision == MAIL_MARK_FAILED ? LOG_WARN : LOG_INFO,
-             f.decision == MAIL_MARK_FAILED ? "mail_failed" : "mail_retry",
+    log_json(t->f.decision == MAIL_MARK_FAILED ? LOG_WARN : LOG_INFO,
+             t->f.decision == MAIL_MARK_FAILED ? "mail_failed" : "mail_retry",
              json_pack("{s:s, s:s, s:s, s:i, s:I, s:s}", "outbox_id", row->id, "class",
-                       mail_class_str(cls), "reason", d.detail, "attempts", attempts,
-                       "retry_in_ms", (json_int_t)delay, "template", row->template_name));
+                       mail_class_str(t->cls), "reason", t->d.detail, "attempts", t->attempts,
+                       "retry_in_ms", (json_int_t)t->delay, "template", row->template_name));
 }
 
+/* How long to sleep before a row is due: 0 when one is due now (a read, no write). */
+static int64_t wait_for_due(struct mailer *m)
+{
+  int64_t due = 0, now = util_now_ms();
+  struct store_conn *c = store_conn(m->app->store);
+  enum store_status st = c ? store_outbox_next_due(c, &due) : STORE_ERROR;
+  if (st == STORE_NOT_FOUND)
+    return POLL_MS;
+  if (st != STORE_OK)
+    return STORE_PAUSE_MS;
+  return due <= now ? 0 : due - now < POLL_MS ? due - now : POLL_MS;
+}
+
+/* A worker: look (a read), claim when a row is due, deliver it, then record its outcome and
+ * claim the next in one write; sleep when nothing is due until it is, a wake-up (one worker
+ * per wake-up: a commit that queued e-mails, or a worker that claimed a row while more were
+ * due), or the poll interval (rows queued by another process). */
 static void *run(void *arg)
 {
+  pthread_setname_np(pthread_self(), "mailer"); /* for top -H, perf and /proc */
   struct mailer *m = arg;
-  struct outbox_row row = {0};
+  struct outbox_row rows[2];
+  memset(rows, 0, sizeof rows);
+  struct outbox_row *cur = &rows[0], *next = &rows[1];
+  bool have = false, more = false;
   unsigned long seen = 0;
+  struct mail_smtp_conn conn = {0}; /* this worker's SMTP connection, kept between messages */
   while (!worker_pool_stopping(&m->pool)) {
-    struct claim_arg a = {util_now_ms(), m->lease_ms, &row};
-    enum store_status st = store_write(m->app->store, claim_tx, &a);
-    if (st == STORE_OK) {
-      deliver(m, &row);
-      outbox_row_clear(&row);
-      continue;
+    if (!have) {
+      int64_t wait = wait_for_due(m);
+      if (wait > 0) {
+        worker_pool_sleep(&m->pool, &seen, wait);
+        continue;
+      }
+      enum store_status st = step(m, NULL, true, cur, &more);
+      have = st == STORE_OK;
+      if (st != STORE_OK && st != STORE_NOT_FOUND)
+        worker_pool_sleep(&m->pool, &seen, STORE_PAUSE_MS);
+      if (!have)
+        continue; /* NOT_FOUND: taken by another worker meanwhile; look again */
     }
-    if (st != STORE_NOT_FOUND) {
-      worker_pool_sleep(&m->pool, &seen, STORE_PAUSE_MS);
-      continue;
-    }
-    int64_t due = 0, wait = POLL_MS;
-    struct store_conn *c = store_conn(m->app->store);
-    if (c && store_outbox_next_due(c, &due) == STORE_OK && due - util_now_ms() < wait)
-      wait = due - util_now_ms();
-    worker_pool_sleep(&m->pool, &seen, wait);
+    if (more)
+      worker_pool_wake_one(&m->pool);
+    struct attempt t;
+    deliver(m, &conn, cur, &t);
+    bool claim = !t.f.release && !worker_pool_stopping(&m->pool);
+    have = step(m, &t.f, claim, next, &more) == STORE_OK;
+    report(cur, &t);
+    outbox_row_clear(cur);
+    struct outbox_row *done = cur;
+    cur = next;
+    next = done;
   }
-  outbox_row_clear(&row);
+  if (have) { /* claimed as the stop began: due at once after the next start */
+    struct finish_arg f = {.id = cur->id, .release = true, .next_at = util_now_ms()};
+    step(m, &f, false, next, &more);
+  }
+  mail_smtp_close(&conn);
+  outbox_row_clear(&rows[0]);
+  outbox_row_clear(&rows[1]);
   store_conn_release(m->app->store);
   return NULL;
 }
@@ -259,7 +339,7 @@ void mailer_wake(struct mailer *m)
 {
   if (!m)
     return;
-  worker_pool_wake(&m->pool);
+  worker_pool_wake_one(&m->pool);
 }
 
 void mailer_stop(struct mailer *m)

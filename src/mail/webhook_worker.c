@@ -1,6 +1,6 @@
-/* webhook_worker.c - the webhook worker threads. Each claims one due delivery at a time (a
- * short write transaction that leases it; a delivery waits for the earlier ones of its
- * endpoint and collaboration), sends it with no transaction open, then records the outcome in
+/* webhook_worker.c - the webhook worker threads. Each looks for a due delivery (a read) and
+ * claims one at a time (a short write transaction that leases it; a delivery waits for the
+ * earlier ones of its endpoint and collaboration), sends it with no transaction open, then records the outcome in
  * another short transaction: delivered; retried later with exponential backoff and jitter (a
  * 5xx, a timeout, a connection error) until --webhook-give-up has passed since the event; or
  * failed. A 410 disables the endpoint; an endpoint failing for --webhook-give-up is disabled
@@ -210,28 +210,46 @@ static void deliver(struct webhook_worker *w, struct webhook_delivery *d, struct
     mailer_wake(w->app->mailer);
 }
 
+/* How long to sleep before a delivery is due: 0 when one is due now (a read, no write). */
+static int64_t wait_for_due(struct webhook_worker *w)
+{
+  int64_t due = 0, now = util_now_ms();
+  struct store_conn *c = store_conn(w->app->store);
+  enum store_status st = c ? store_webhook_next_due(c, &due) : STORE_ERROR;
+  if (st == STORE_NOT_FOUND)
+    return POLL_MS;
+  if (st != STORE_OK)
+    return STORE_PAUSE_MS;
+  return due <= now ? 0 : due - now < POLL_MS ? due - now : POLL_MS;
+}
+
+/* A worker: look (a read) and claim (a write) only when a delivery is due; one worker is woken
+ * per wake-up, and a worker that claimed one wakes the next, which looks again. A due delivery
+ * may still wait behind an earlier one of its collaboration that another worker holds: then
+ * the claim finds nothing, and the worker sleeps until woken (each finished delivery wakes
+ * one) or the poll interval. */
 static void *run(void *arg)
 {
+  pthread_setname_np(pthread_self(), "webhook"); /* for top -H, perf and /proc */
   struct webhook_worker *w = arg;
   struct webhook_delivery d = {0};
   struct webhook *hook = malloc(sizeof *hook);
   unsigned long seen = 0;
   while (hook && !worker_pool_stopping(&w->pool)) {
+    int64_t wait = wait_for_due(w);
+    if (wait > 0) {
+      worker_pool_sleep(&w->pool, &seen, wait);
+      continue;
+    }
     struct claim_arg a = {util_now_ms(), w->lease_ms, &d, hook};
     enum store_status st = store_write(w->app->store, claim_tx, &a);
     if (st == STORE_OK) {
+      worker_pool_wake_one(&w->pool);
       deliver(w, &d, hook);
+      worker_pool_wake_one(&w->pool); /* a delivery waiting behind this one may go now */
       continue;
     }
-    if (st != STORE_NOT_FOUND) {
-      worker_pool_sleep(&w->pool, &seen, STORE_PAUSE_MS);
-      continue;
-    }
-    int64_t due = 0, wait = POLL_MS;
-    struct store_conn *c = store_conn(w->app->store);
-    if (c && store_webhook_next_due(c, &due) == STORE_OK && due - util_now_ms() < wait)
-      wait = due - util_now_ms();
-    worker_pool_sleep(&w->pool, &seen, wait);
+    worker_pool_sleep(&w->pool, &seen, st == STORE_NOT_FOUND ? POLL_MS : STORE_PAUSE_MS);
   }
   free(d.payload);
   free(hook);
@@ -261,11 +279,25 @@ struct webhook_worker *webhook_worker_start(struct app *app)
   return w;
 }
 
+/* When this process last queued a delivery (unix ms; 0: never). Most commits that call
+ * webhook_worker_wake queued none (an activation with no endpoint to tell), and each wake-up
+ * costs a worker a read: a commit wakes one only when a delivery was queued lately. The window
+ * is far longer than a transaction takes from its write to its wake-up, so a delivery queued
+ * by the committing transaction is always inside it; deliveries queued by another instance are
+ * found by polling, as before. */
+#define QUEUED_WINDOW_MS 10000
+static _Atomic int64_t last_queued_ms;
+
+void webhook_worker_queued(void)
+{
+  atomic_store(&last_queued_ms, util_now_ms());
+}
+
 void webhook_worker_wake(struct webhook_worker *w)
 {
-  if (!w)
+  if (!w || util_now_ms() - atomic_load(&last_queued_ms) > QUEUED_WINDOW_MS)
     return;
-  worker_pool_wake(&w->pool);
+  worker_pool_wake_one(&w->pool);
 }
 
 void webhook_worker_stop(struct webhook_worker *w)

@@ -58,6 +58,8 @@ static enum store_status add_delivery(struct store_conn *c, const struct webhook
   char *text = json_dumps(body, JSON_COMPACT);
   enum store_status st = text ? store_webhook_delivery_add(c, &d, text) : STORE_ERROR;
   free(text);
+  if (st == STORE_OK)
+    webhook_worker_queued();
   if (st == STORE_OK && out)
     *out = d;
   return st;
@@ -191,6 +193,8 @@ static enum store_status redeliver_tx(struct store_conn *c, void *arg)
     return STORE_CONFLICT; /* it goes out on its turn anyway */
   if (st == STORE_OK)
     st = store_webhook_delivery_redeliver(c, x->id, x->delivery_id, util_now_ms());
+  if (st == STORE_OK)
+    webhook_worker_queued();
   if (st == STORE_OK)
     st = store_webhook_delivery_get(c, x->id, x->delivery_id, x->out);
   return st;

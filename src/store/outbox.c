@@ -10,28 +10,29 @@
 
 /* The columns read_row() expects, in order. */
 #define ROW_COLS                                                                           \
-  "id, message_id, recipient, template, language, coalesce(collaboration_id, ''), status, " \
-  "attempts, next_attempt_at, coalesce(leased_until, 0), coalesce(last_error, ''), "        \
-  "created_at, updated_at, coalesce(sent_at, '')"
-#define ROW_NCOLS 14
+  "id, recipient, template, language, coalesce(collaboration_id, ''), status, attempts, "   \
+  "next_attempt_at, coalesce(leased_until, 0), coalesce(last_error, ''), created_at, "      \
+  "updated_at, coalesce(sent_at, '')"
+#define ROW_NCOLS 13
 
 static void read_row(struct db_stmt *s, struct outbox_row *r)
 {
   memset(r, 0, sizeof *r);
   db_col_text(s, 0, r->id, sizeof r->id);
-  db_col_text(s, 1, r->message_id, sizeof r->message_id);
-  db_col_text(s, 2, r->recipient, sizeof r->recipient);
-  db_col_text(s, 3, r->template_name, sizeof r->template_name);
-  db_col_text(s, 4, r->language, sizeof r->language);
-  db_col_text(s, 5, r->collaboration_id, sizeof r->collaboration_id);
-  db_col_text(s, 6, r->status, sizeof r->status);
-  r->attempts = db_col_int(s, 7);
-  r->next_attempt_at = db_col_int64(s, 8);
-  r->in_flight = db_col_int64(s, 9) > util_now_ms();
-  db_col_text(s, 10, r->last_error, sizeof r->last_error);
-  db_col_text(s, 11, r->created_at, sizeof r->created_at);
-  db_col_text(s, 12, r->updated_at, sizeof r->updated_at);
-  db_col_text(s, 13, r->sent_at, sizeof r->sent_at);
+  /* not stored (migration 0065): the same on every try, and recognisable after a crash */
+  snprintf(r->message_id, sizeof r->message_id, "<%s@advisord>", r->id);
+  db_col_text(s, 1, r->recipient, sizeof r->recipient);
+  db_col_text(s, 2, r->template_name, sizeof r->template_name);
+  db_col_text(s, 3, r->language, sizeof r->language);
+  db_col_text(s, 4, r->collaboration_id, sizeof r->collaboration_id);
+  db_col_text(s, 5, r->status, sizeof r->status);
+  r->attempts = db_col_int(s, 6);
+  r->next_attempt_at = db_col_int64(s, 7);
+  r->in_flight = db_col_int64(s, 8) > util_now_ms();
+  db_col_text(s, 9, r->last_error, sizeof r->last_error);
+  db_col_text(s, 10, r->created_at, sizeof r->created_at);
+  db_col_text(s, 11, r->updated_at, sizeof r->updated_at);
+  db_col_text(s, 12, r->sent_at, sizeof r->sent_at);
 }
 
 void outbox_row_clear(struct outbox_row *r)
@@ -42,7 +43,7 @@ void outbox_row_clear(struct outbox_row *r)
 
 /* PostgreSQL (engine-specific): two mailers claim at once, so the claim is one statement that
  * locks the row it picks and skips rows another claim holds; it returns the row as claimed,
- * with the lease it had before in column 9 (as read_row expects). */
+ * with the lease it had before in column 8 (as read_row expects). */
 #define PG_CLAIM                                                                              \
   "WITH pick AS (SELECT id AS pick_id, leased_until AS old_lease FROM outbox "                \
   "WHERE status = 'pending' AND next_attempt_at <= :now "                                     \
@@ -50,13 +51,14 @@ void outbox_row_clear(struct outbox_row *r)
   "UPDATE outbox SET leased_until = :until, next_attempt_at = :until, "                       \
   "attempts = attempts + CASE WHEN old_lease IS NOT NULL THEN 1 ELSE 0 END, "                 \
   "last_error = CASE WHEN old_lease IS NOT NULL THEN :lost ELSE last_error END "              \
-  "FROM pick WHERE id = pick_id RETURNING id, message_id, recipient, template, language, "    \
+  "FROM pick WHERE id = pick_id RETURNING id, recipient, template, language, "                \
   "coalesce(collaboration_id, ''), status, attempts, next_attempt_at, coalesce(old_lease, 0), " \
   "coalesce(last_error, ''), created_at, updated_at, coalesce(sent_at, ''), data"
 
 static enum store_status claim_pg(struct store_conn *c, int64_t now_ms, int64_t lease_ms,
-                                  struct outbox_row *out)
+                                  struct outbox_row *out, bool *more)
 {
+  *more = true; /* not known without another statement: the caller looks (a read) */
   struct db_stmt *s = db_stmt(c, PG_CLAIM);
   if (!s)
     return STORE_ERROR;
@@ -74,14 +76,18 @@ static enum store_status claim_pg(struct store_conn *c, int64_t now_ms, int64_t 
 }
 
 enum store_status store_outbox_claim(struct store_conn *c, int64_t now_ms, int64_t lease_ms,
-                                     struct outbox_row *out)
+                                     struct outbox_row *out, bool *more)
 {
+  bool more_dummy;
+  if (!more)
+    more = &more_dummy;
+  *more = false;
   if (db_dialect(c) == DB_PG)
-    return claim_pg(c, now_ms, lease_ms, out);
+    return claim_pg(c, now_ms, lease_ms, out, more);
   /* SQLite: one writer at a time, so reading the row and then leasing it cannot race */
   struct db_stmt *s = db_stmt(c, "SELECT " ROW_COLS ", data FROM outbox "
                                "WHERE status = 'pending' AND next_attempt_at <= :now "
-                               "ORDER BY next_attempt_at, created_at LIMIT 1");
+                               "ORDER BY next_attempt_at, created_at LIMIT 2");
   if (!s)
     return STORE_ERROR;
   db_bind_int(s, ":now", now_ms);
@@ -91,9 +97,10 @@ enum store_status store_outbox_claim(struct store_conn *c, int64_t now_ms, int64
   read_row(s, out);
   /* every outcome clears the lease: a due row still leased was held by a mailer that died
    * before recording its try (which may have been delivered): count that try now */
-  bool lost_try = db_col_int64(s, 9) != 0;
+  bool lost_try = db_col_int64(s, 8) != 0;
   const char *data = db_col_str(s, ROW_NCOLS);
   out->data = strdup(data ? data : "{}");
+  *more = db_step_row(c, s) == STORE_OK; /* a second due row: its columns are not read */
   db_reset(s);
   if (!out->data)
     return STORE_ERROR;

@@ -9,18 +9,16 @@
 enum store_status store_outbox_enqueue(struct store_conn *c, const struct outbox_message *m,
                                        char *id_out)
 {
-  char id[37], message_id[64], now[40];
-  util_uuid(id);
-  snprintf(message_id, sizeof message_id, "<%s@advisord>", id);
+  char id[37], now[40];
+  util_uuid(id); /* the Message-ID is "<id@advisord>" (read_row in outbox.c) */
   util_now_iso8601(now, sizeof now);
   struct db_stmt *s = db_stmt(
-      c, "INSERT INTO outbox (id, message_id, recipient, template, language, data, "
+      c, "INSERT INTO outbox (id, recipient, template, language, data, "
          "collaboration_id, status, attempts, next_attempt_at, created_at, updated_at) "
-         "VALUES (:id, :mid, :to, :tpl, :lang, :data, :collab, 'pending', 0, :due, :now, :now)");
+         "VALUES (:id, :to, :tpl, :lang, :data, :collab, 'pending', 0, :due, :now, :now)");
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":id", id);
-  db_bind_text(s, ":mid", message_id);
   db_bind_text(s, ":to", m->recipient);
   db_bind_text(s, ":tpl", m->template_name);
   db_bind_text(s, ":lang", m->language);

@@ -41,6 +41,7 @@ struct store_ckpt {
 
 static void *run(void *arg)
 {
+  pthread_setname_np(pthread_self(), "db-checkpoint"); /* for top -H, perf and /proc */
   struct store_ckpt *k = arg;
   struct sq_conn *c = sq_conn_open(k->st);
   pthread_mutex_lock(&k->mu);

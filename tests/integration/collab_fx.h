@@ -157,7 +157,8 @@ static inline int cx_mails(struct server *s, const char *collab_id, struct cx_ma
 {
   struct cx_mails_acc acc = {out, 0, max};
   const char *params[] = {collab_id, NULL};
-  int rows = testdb_rows(s->db, "SELECT template, recipient, language, status, data, message_id "
+  int rows = testdb_rows(s->db, "SELECT template, recipient, language, status, data, "
+                                "'<' || id || '@advisord>' "
                                 "FROM outbox WHERE collaboration_id = ? ORDER BY created_at, rowid",
                          params, 6, cx_mail_row, &acc);
   return rows < 0 ? -1 : acc.n;

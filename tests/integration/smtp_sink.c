@@ -52,6 +52,9 @@ static void spawn(struct smtp_sink *k, int fail_first, int delay_s)
     argv[n++] = "--delay-ack";
     argv[n++] = ack;
   }
+  if (k->drop)
+    argv[n++] = k->drop == SINK_CLOSE_AFTER_MESSAGE ? "--close-after-message"
+                                                    : "--drop-at-second-mail";
   if (k->auth[0]) {
     argv[n++] = "--auth";
     argv[n++] = k->auth;
@@ -110,6 +113,13 @@ void sink_start_ack(struct smtp_sink *k, int delay_s)
 {
   prepare(k);
   k->ack_delay_s = delay_s;
+  spawn(k, 0, 0);
+}
+
+void sink_start_drop(struct smtp_sink *k, int drop)
+{
+  prepare(k);
+  k->drop = drop;
   spawn(k, 0, 0);
 }
 

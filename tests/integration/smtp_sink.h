@@ -14,6 +14,7 @@ struct smtp_sink {
   int tls;            /* SINK_STARTTLS or SINK_IMPLICIT_TLS: set before sink_start_tls */
   char auth[128];     /* "user:password" the server requires, or "" */
   int ack_delay_s;    /* > 0: each message is saved, then 250 waits this long (sink_start_ack) */
+  int drop;           /* SINK_CLOSE_AFTER_MESSAGE or SINK_DROP_AT_SECOND_MAIL (sink_start_drop) */
   char cert[300];     /* with TLS: the server's self-signed certificate (the CA file) */
   int port;
   char dir[256];      /* where messages, received.jsonl and events.jsonl go */
@@ -32,6 +33,12 @@ void sink_start_tls(struct smtp_sink *k, int tls, const char *auth);
  * before answering 250 to DATA: a client killed meanwhile has delivered without knowing it.
  * sink_restart keeps this. */
 void sink_start_ack(struct smtp_sink *k, int delay_s);
+enum { SINK_KEEP = 0, SINK_CLOSE_AFTER_MESSAGE = 1, SINK_DROP_AT_SECOND_MAIL = 2 };
+/* Starts a sink that closes connections: right after answering each message
+ * (SINK_CLOSE_AFTER_MESSAGE), or unanswered at the second MAIL FROM of a connection
+ * (SINK_DROP_AT_SECOND_MAIL: the server timed the connection out as the message began).
+ * sink_restart keeps this. */
+void sink_start_drop(struct smtp_sink *k, int drop);
 /* Starts it again on the same port and folder (after sink_stop). */
 void sink_restart(struct smtp_sink *k, int fail_first, int delay_s);
 /* Stops it (SIGTERM, wait). */
@@ -42,11 +49,13 @@ void sink_cleanup(struct smtp_sink *k);
 void sink_reject(struct smtp_sink *k, const char *const *addresses);
 
 /* Every message received so far, in order: a JSON array (new reference) of objects with
- * mail_from, rcpt_tos, message_id, to, from, subject (decoded), date, mime_version,
- * content_type, charset, transfer_encoding, language, body (decoded), defects. */
+ * connection (the client's port), on_connection (1 for its first message), mail_from,
+ * rcpt_tos, message_id, to, from, subject (decoded), date, mime_version, content_type,
+ * charset, transfer_encoding, language, body (decoded), defects. */
 json_t *sink_received(const struct smtp_sink *k);
-/* Every refusal so far ({"event":"deferred","code":451,"message_id"} or
- * {"event":"rejected","code":550,"rcpt"}): a JSON array (new reference). */
+/* Every refusal so far ({"event":"deferred","code":451,"message_id"},
+ * {"event":"rejected","code":550,"rcpt"} or {"event":"dropped","connection"}): a JSON array
+ * (new reference). */
 json_t *sink_events(const struct smtp_sink *k);
 /* Waits up to timeout_ms until at least n messages were received; returns how many were. */
 size_t sink_wait(const struct smtp_sink *k, size_t n, int timeout_ms);

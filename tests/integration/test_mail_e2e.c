@@ -67,9 +67,10 @@ static void check_mail(json_t *m, const char *collab_id, const char *tpl, const 
   const char *body = json_string_value(json_object_get(m, "body"));
   CHECK_MSG(body && strncmp(body, greeting, strlen(greeting)) == 0, "%s: %s", tpl, body);
   const char *mid = json_string_value(json_object_get(m, "message_id"));
-  char sql[200];
+  char sql[300];
   snprintf(sql, sizeof sql,
-           "SELECT count(*) FROM outbox WHERE message_id = ? AND collaboration_id = '%.36s' "
+           "SELECT count(*) FROM outbox WHERE '<' || id || '@advisord>' = ? "
+           "AND collaboration_id = '%.36s' "
            "AND template = '%.30s' AND language = '%.2s'",
            collab_id, tpl, lang);
   CHECK_MSG(cx_count(&s, sql, mid) == 1, "%s: %s is not the outbox row's Message-ID", tpl, mid);

@@ -16,6 +16,12 @@ reads them: an independent check of advisord's MIME). Refusals are logged to
                        the first byte (smtps://). Either makes a self-signed certificate for
                        127.0.0.1 as <dir>/cert.pem (the CA file a client must trust)
   --auth USER:PASSWORD require login with these credentials (after TLS, if any)
+  --close-after-message  close the connection right after answering 250 to a message (a
+                       server that takes one message per connection)
+  --drop-at-second-mail  close the connection, unanswered, at the second MAIL FROM on it (a
+                       server that timed the idle connection out just as the next message began)
+Each received.jsonl line also names its connection (the client's port) and the message's
+number on that connection, so that a test sees several messages share one.
 The listening port is written to <dir>/port once the server listens. SIGTERM stops it.
 Run with Debian's /usr/bin/python3 (python3-aiosmtpd).
 """
@@ -41,8 +47,10 @@ def append_json(path, record):
 
 class Sink:
     def __init__(self, folder, fail_first, reject_file, delay_data, implicit_tls=False,
-                 delay_ack=0):
+                 delay_ack=0, close_after_message=False, drop_at_second_mail=False):
         self.folder = folder
+        self.close_after_message = close_after_message
+        self.drop_at_second_mail = drop_at_second_mail
         self.delay_ack = delay_ack
         self.implicit_tls = implicit_tls
         self.delay_data = delay_data
@@ -56,6 +64,16 @@ class Sink:
             return False
         with open(self.reject_file, encoding="utf-8") as f:
             return address.lower() in {line.strip().lower() for line in f if line.strip()}
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.drop_at_second_mail and getattr(session, "messages", 0) >= 1:
+            append_json(os.path.join(self.folder, "events.jsonl"),
+                        {"event": "dropped", "connection": session.peer[1]})
+            server.transport.close()
+            return "421 4.4.2 idle too long"  # never arrives: the connection is closed
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.rejected(address):
@@ -80,12 +98,15 @@ class Sink:
                          "message_id": str(msg.get("Message-ID", ""))})
             return "451 4.3.0 Temporary failure, try again later"
         self.seq += 1
+        session.messages = getattr(session, "messages", 0) + 1
         name = "%04d.eml" % self.seq
         with open(os.path.join(self.folder, name), "wb") as f:
             f.write(raw)
         body = msg.get_body(preferencelist=("plain",))
         record = {
             "seq": self.seq,
+            "connection": session.peer[1],
+            "on_connection": session.messages,
             "tls": session.ssl is not None or self.implicit_tls,
             "login": session.auth_data.login.decode()
             if session.authenticated and hasattr(session.auth_data, "login") else "",
@@ -108,6 +129,8 @@ class Sink:
         append_json(os.path.join(self.folder, "received.jsonl"), record)
         if self.delay_ack > 0:
             await asyncio.sleep(self.delay_ack)
+        if self.close_after_message:  # runs once the 250 below is written
+            asyncio.get_running_loop().call_soon(server.transport.close)
         return "250 OK: queued as %s" % name
 
 
@@ -154,10 +177,12 @@ async def main():
     ap.add_argument("--starttls", action="store_true")
     ap.add_argument("--implicit-tls", action="store_true")
     ap.add_argument("--auth", default="")
+    ap.add_argument("--close-after-message", action="store_true")
+    ap.add_argument("--drop-at-second-mail", action="store_true")
     args = ap.parse_args()
     session_folder[0] = args.dir
     sink = Sink(args.dir, args.fail_first, args.reject_file, args.delay_data, args.implicit_tls,
-                args.delay_ack)
+                args.delay_ack, args.close_after_message, args.drop_at_second_mail)
     tls = make_cert(args.dir) if args.starttls or args.implicit_tls else None
     options = {"hostname": "sink.test", "ident": "advisord-test-sink"}
     if args.starttls:

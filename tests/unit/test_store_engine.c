@@ -190,7 +190,7 @@ static enum store_status claim_tx(struct store_conn *c, void *arg)
 {
   struct outbox_row *r = arg;
   outbox_row_clear(r); /* a transaction run again (a lost race) claims afresh */
-  return store_outbox_claim(c, util_now_ms(), 60000, r);
+  return store_outbox_claim(c, util_now_ms(), 60000, r, NULL);
 }
 
 static void *claimer(void *arg)

@@ -31,7 +31,7 @@ static enum store_status claim_tx(struct store_conn *c, void *arg)
 {
   struct claim *cl = arg;
   outbox_row_clear(&cl->row);
-  return store_outbox_claim(c, cl->now, cl->lease, &cl->row);
+  return store_outbox_claim(c, cl->now, cl->lease, &cl->row, NULL);
 }
 
 static void enqueue(struct store *st, struct enq *e)
