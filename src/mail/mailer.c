@@ -21,6 +21,7 @@
 #include "metrics.h"
 #include "util.h"
 #include "worker_pool.h"
+#include "due_sleep.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -218,19 +219,6 @@ static void report(const struct outbox_row *row, const struct attempt *t)
                        "retry_in_ms", (json_int_t)t->delay, "template", row->template_name));
 }
 
-/* How long to sleep before a row is due: 0 when one is due now (a read, no write). */
-static int64_t wait_for_due(struct mailer *m)
-{
-  int64_t due = 0, now = util_now_ms();
-  struct store_conn *c = store_conn(m->app->store);
-  enum store_status st = c ? store_outbox_next_due(c, &due) : STORE_ERROR;
-  if (st == STORE_NOT_FOUND)
-    return POLL_MS;
-  if (st != STORE_OK)
-    return STORE_PAUSE_MS;
-  return due <= now ? 0 : due - now < POLL_MS ? due - now : POLL_MS;
-}
-
 /* A worker: look (a read), claim when a row is due, deliver it, then record its outcome and
  * claim the next in one write; sleep when nothing is due until it is, a wake-up (one worker
  * per wake-up: a commit that queued e-mails, or a worker that claimed a row while more were
@@ -247,7 +235,7 @@ static void *run(void *arg)
   struct mail_smtp_conn conn = {0}; /* this worker's SMTP connection, kept between messages */
   while (!worker_pool_stopping(&m->pool)) {
     if (!have) {
-      int64_t wait = wait_for_due(m);
+      int64_t wait = due_sleep_ms(m->app->store, store_outbox_next_due, POLL_MS, STORE_PAUSE_MS);
       if (wait > 0) {
         worker_pool_sleep(&m->pool, &seen, wait);
         continue;

@@ -17,6 +17,7 @@
 #include "store_webhooks.h"
 #include "util.h"
 #include "worker_pool.h"
+#include "due_sleep.h"
 #include "webhook_send.h"
 
 #include <curl/curl.h>
@@ -210,19 +211,6 @@ static void deliver(struct webhook_worker *w, struct webhook_delivery *d, struct
     mailer_wake(w->app->mailer);
 }
 
-/* How long to sleep before a delivery is due: 0 when one is due now (a read, no write). */
-static int64_t wait_for_due(struct webhook_worker *w)
-{
-  int64_t due = 0, now = util_now_ms();
-  struct store_conn *c = store_conn(w->app->store);
-  enum store_status st = c ? store_webhook_next_due(c, &due) : STORE_ERROR;
-  if (st == STORE_NOT_FOUND)
-    return POLL_MS;
-  if (st != STORE_OK)
-    return STORE_PAUSE_MS;
-  return due <= now ? 0 : due - now < POLL_MS ? due - now : POLL_MS;
-}
-
 /* A worker: look (a read) and claim (a write) only when a delivery is due; one worker is woken
  * per wake-up, and a worker that claimed one wakes the next, which looks again. A due delivery
  * may still wait behind an earlier one of its collaboration that another worker holds: then
@@ -236,7 +224,7 @@ static void *run(void *arg)
   struct webhook *hook = malloc(sizeof *hook);
   unsigned long seen = 0;
   while (hook && !worker_pool_stopping(&w->pool)) {
-    int64_t wait = wait_for_due(w);
+    int64_t wait = due_sleep_ms(w->app->store, store_webhook_next_due, POLL_MS, STORE_PAUSE_MS);
     if (wait > 0) {
       worker_pool_sleep(&w->pool, &seen, wait);
       continue;
