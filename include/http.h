@@ -89,6 +89,10 @@ struct request {
   http_resume_fn resume;           /* set by http_suspend until the resumed call answers */
   void *resume_ctx;                /* http_suspend's ctx: freed with resume_ctx_free at the end */
   void (*resume_ctx_free)(void *);
+  bool wait_here;                  /* http_suspend while the server stops: waited for on the
+                                      handler's thread instead (http/later.c) */
+  bool resumed;                    /* wait_here's work is done (under later.c's mutex) */
+  bool suspended_once;             /* counted in the server's unfinished requests */
 };
 
 struct http_options {
@@ -159,7 +163,10 @@ unsigned http_throttle(struct request *req, const char *key);
  * thread serves other connections meanwhile) until http_resume(req); then resume(req, ctx)
  * answers, on one of libmicrohttpd's threads. ctx (may be NULL) belongs to the request from
  * now on and is freed with ctx_free (may be NULL) when the request ends. The handler then
- * returns MHD_YES without a reply. A client that goes away meanwhile is noticed only then. */
+ * returns MHD_YES without a reply. A client that goes away meanwhile is noticed only then (with
+ * libmicrohttpd 0.9.75, a client that closed or half-closed its side is then not answered).
+ * While the server stops, the connection is not suspended: the handler's thread waits for the
+ * work after the handler returns, and answers. */
 void http_suspend(struct request *req, http_resume_fn resume, void *ctx,
                   void (*ctx_free)(void *));
 /* From any thread, exactly once after http_suspend, when the work is done (its results in

@@ -82,11 +82,17 @@ struct pending {
   struct created k;
   struct collab_outcome out;
   enum store_status st;
+  bool answered; /* answer ran: the key was finished or abandoned there */
 };
 
+/* At the request's end. A client that left while its write waited is not answered (with
+ * libmicrohttpd 0.9.75 a resumed connection whose client closed is closed unanswered): the
+ * Idempotency-Key of a write that did not commit is let go here, so a retry is not 409. */
 static void pending_free(void *ctx)
 {
   struct pending *p = ctx;
+  if (!p->answered && (p->st != STORE_OK || refused(&p->out.refusal)))
+    api_idem_abandon(p->req, &p->ik);
   free(p->k.body);
   collab_outcome_clear(&p->out);
   free(p);
@@ -104,6 +110,7 @@ static void started(enum store_status st, void *arg)
 static enum MHD_Result answer(struct request *req, void *ctx)
 {
   struct pending *p = ctx;
+  p->answered = true;
   if (p->st != STORE_OK || refused(&p->out.refusal))
     api_idem_abandon(req, &p->ik);
   if (p->st != STORE_OK)

@@ -137,6 +137,8 @@ static enum MHD_Result dispatch(struct request *req, const struct http_options *
                          req->route->pattern);
   }
   enum MHD_Result r = req->route->handler(req);
+  if (req->wait_here) /* http_suspend while the server stops: answered on this thread */
+    return later_wait_here(req);
   if (!req->answered && !req->resume) /* not suspended (http_suspend) to answer later */
     return reply_problem(req, ERR_INTERNAL, "The request could not be completed");
   return r;
@@ -221,6 +223,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
   if (srv->opts.metrics)
     metrics_request(req->route ? (size_t)(req->route - srv->opts.routes) : SIZE_MAX,
                     req->status, util_mono_us() - req->started_us);
+  later_finished(req);
   if (req->resume_ctx_free)
     req->resume_ctx_free(req->resume_ctx);
   json_decref(req->json);
@@ -337,6 +340,7 @@ void http_stop(struct http_server *srv, unsigned drain_s)
 {
   if (!srv)
     return;
+  atomic_store(&srv->closing, true); /* from now on requests are not suspended (later.c) */
   MHD_socket listen_fd = MHD_quiesce_daemon(srv->daemon);
   conn_watch_drain(srv->watch); /* idle keep-alive connections go at once */
   int64_t deadline = util_mono_ms() + (int64_t)drain_s * 1000;

@@ -16,6 +16,8 @@ struct http_server {
   struct guess_limit *guesses;  /* owned */
   struct guess_limit *throttle_keys, *throttle_clients; /* owned: http_throttle's counts */
   atomic_uint suspended;        /* requests between http_suspend and http_resume (later.c) */
+  atomic_uint unfinished;       /* suspended requests not yet ended (answered or not) */
+  atomic_bool closing;          /* http_stop began: no connection is suspended any more */
 };
 
 /* True when the request announces a body (a Content-Length other than 0, or a transfer
@@ -41,6 +43,11 @@ void guess_count(struct request *req, struct http_server *srv);
 
 /* later.c: the call that follows http_resume: answers with the request's resume function. */
 enum MHD_Result later_answer(struct request *req);
+/* later.c: after a handler that called http_suspend while the server stops: waits on this
+ * thread for the work, then answers. */
+enum MHD_Result later_wait_here(struct request *req);
+/* later.c: at a request's end (answered or not). */
+void later_finished(struct request *req);
 /* later.c: before the daemon stops, waits until no request is suspended (libmicrohttpd may not
  * stop with one; each waits for a write, which ends within the store's lock wait). */
 void later_wait_all(struct http_server *srv);

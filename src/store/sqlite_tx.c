@@ -170,8 +170,8 @@ static void lead_batch(struct sq_store *st, bool caller)
   }
   st->leading = false;
   pthread_cond_broadcast(&st->written);
-  if (st->queue)
-    pthread_cond_signal(&st->work); /* the writer thread leads the next unless a caller does */
+  if (st->queue || st->stopping) /* the writer thread leads the next unless a caller does; */
+    pthread_cond_signal(&st->work); /* at the close, it may have missed the stop's signal */
   pthread_mutex_unlock(&st->mu);
   for (struct write_job *b = async, *next; b; b = next) {
     next = b->next;
