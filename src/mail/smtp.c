@@ -128,6 +128,15 @@ static bool transfer(CURL *h, const struct mail_smtp_settings *s, const char *se
   long code = 0, opened = 1;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
   curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &opened);
+  /* The kept handle must not point into this frame once it returns: libcurl calls the progress
+   * and debug functions, and writes the error buffer, again when it ends the kept connection
+   * (QUIT, in mail_smtp_close or before a new one). */
+  curl_easy_setopt(h, CURLOPT_NOPROGRESS, 1L);
+  curl_easy_setopt(h, CURLOPT_XFERINFODATA, NULL);
+  curl_easy_setopt(h, CURLOPT_VERBOSE, 0L);
+  curl_easy_setopt(h, CURLOPT_DEBUGDATA, NULL);
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
+  curl_easy_setopt(h, CURLOPT_READDATA, NULL);
   memset(out, 0, sizeof *out);
   out->curl_code = (int)rc;
   out->smtp_code = code;
