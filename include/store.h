@@ -46,7 +46,9 @@ typedef enum store_status (*store_tx_fn)(struct store_conn *c, void *arg);
  * a serialization failure or deadlock, 40001/40P01) is rolled back and run again from the
  * start, a bounded number of times: fn must therefore do nothing outside the database that it
  * cannot do twice. Waits for a lock held elsewhere at most about 2 seconds in all, then returns
- * STORE_BUSY. Every write of a request goes through here. */
+ * STORE_BUSY. Every write of a request goes through here. On a background thread
+ * (thread_prio.h) of an engine with a writer thread (SQLite), the writer thread runs fn while
+ * the caller waits: a thread of lower priority never leads other callers' writes. */
 enum store_status store_write(struct store *st, store_tx_fn fn, void *arg);
 /* Called once with the outcome of a write queued by store_write_async. */
 typedef void (*store_done_fn)(enum store_status status, void *arg);

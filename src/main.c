@@ -13,6 +13,7 @@
 #include "service/batches.h"
 #include "webhook_worker.h"
 #include "store.h"
+#include "thread_prio.h"
 #include "version.h"
 
 #include <errno.h>
@@ -351,6 +352,7 @@ int main(int argc, char **argv)
     return cr == CONFIG_EXIT_OK ? 0 : 2;
   }
   log_set_level(parse_level(cfg.log_level));
+  thread_prio_set_background_nice((int)cfg.background_nice); /* before any store opens */
   const char *name = argi < argc ? argv[argi] : "serve";
   int sub_argc = argi < argc ? argc - argi - 1 : 0;
   char **sub_argv = argi < argc ? argv + argi + 1 : argv + argc;

@@ -12,6 +12,7 @@
 #include "mailer.h"
 #include "app.h"
 #include "log.h"
+#include "thread_prio.h"
 #include "mail_mime.h"
 #include "mail_retry.h"
 #include "mail_template.h"
@@ -225,7 +226,7 @@ static void report(const struct outbox_row *row, const struct attempt *t)
  * due), or the poll interval (rows queued by another process). */
 static void *run(void *arg)
 {
-  pthread_setname_np(pthread_self(), "mailer"); /* for top -H, perf and /proc */
+  thread_prio_background("mailer"); /* named for top -H, perf and /proc; lower priority */
   struct mailer *m = arg;
   struct outbox_row rows[2];
   memset(rows, 0, sizeof rows);
