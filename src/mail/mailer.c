@@ -2,8 +2,8 @@
  * rows with a read, claims up to CLAIM_BATCH of them (one short write transaction that leases
  * them, so no two workers take one row), then for each in turn renders and builds the message,
  * delivers it (SMTP or spool) with no transaction open, and queues its outcome (sent, retry
- * later with backoff and jitter, or failed) as a write of its own without waiting for it
- * (outcomes.h). When nothing is due it sleeps until the next row is due, a wake-up, or the
+ * later with backoff and jitter, or failed) for the store's writer without waiting for it
+ * (outcomes.h: the workers' outcomes since the writer's last batch go in one write). When nothing is due it sleeps until the next row is due, a wake-up, or the
  * poll interval, whichever comes first (rows written by another process are seen by polling);
  * a wake-up sets one worker looking, not all, and a worker that claims rows while more are due
  * wakes one more. Several workers keep several SMTP dialogues going at once: one delivery is
@@ -52,6 +52,7 @@ struct mailer {
   struct mail_smtp_settings smtp;
   char from_addr[256];
   int64_t lease_ms, step_ms; /* a claimed row's lease; the longest one delivery may take */
+  struct mail_outcomes outcomes; /* the workers' tries, being written */
 };
 
 static uint32_t random_u32(void)
@@ -184,10 +185,9 @@ static void *run(void *arg)
   size_t n = 0, next = 0; /* rows[next..n) are claimed and not yet tried */
   unsigned long seen = 0;
   struct mail_smtp_conn conn = {0}; /* this worker's SMTP connection, kept between messages */
-  struct mail_outcomes out;
-  outcomes_init(&out, m->app->store);
+  struct mail_outcomes *out = &m->outcomes;
   while (!worker_pool_stopping(&m->pool)) {
-    outcomes_rewrite(&out);
+    outcomes_rewrite(out);
     if (next == n) {
       int64_t wait = due_sleep_ms(m->app->store, store_outbox_next_due, POLL_MS, STORE_PAUSE_MS);
       if (wait > 0) {
@@ -208,12 +208,11 @@ static void *run(void *arg)
     struct outbox_row *cur = &rows[next++];
     struct attempt t;
     deliver(m, &conn, cur, &t);
-    outcomes_record(&out, &t.f);
+    outcomes_record(out, &t.f);
     report(cur, &t);
     outbox_row_clear(cur);
   }
-  outcomes_release(&out, rows + next, n - next); /* claimed as the stop began: due at once */
-  outcomes_finish(&out);
+  outcomes_release(out, rows + next, n - next); /* claimed as the stop began: due at once */
   mail_smtp_close(&conn);
   for (size_t i = 0; i < CLAIM_BATCH; i++)
     outbox_row_clear(&rows[i]);
@@ -249,12 +248,14 @@ struct mailer *mailer_start(struct app *app)
     }
   }
   unsigned want = cfg->mail_workers < 1 ? 1 : (unsigned)cfg->mail_workers;
+  outcomes_init(&m->outcomes, app->store);
   unsigned started = worker_pool_start(&m->pool, want, run, m);
   if (started < want)
     log_msg(LOG_WARN, "mailer_workers", "started %u of %u mail workers", started, want);
   if (started == 0) {
     log_msg(LOG_ERROR, "mailer_not_started", "cannot start the mailer thread");
     worker_pool_stop(&m->pool);
+    outcomes_finish(&m->outcomes);
     if (m->smtp.url)
       curl_global_cleanup();
     free(m);
@@ -287,6 +288,7 @@ void mailer_stop(struct mailer *m)
   if (!m)
     return;
   worker_pool_stop(&m->pool);
+  outcomes_finish(&m->outcomes); /* every outcome written before the store closes */
   if (m->smtp.url)
     curl_global_cleanup();
   free(m);

@@ -11,12 +11,18 @@
 #define FINISH_TRIES 5 /* writes of one outcome before it is given up */
 
 struct outcome {
-  struct mail_outcomes *owner;
   struct finish_arg f; /* id and error point into the copies below */
   char id[37];
   char error[OUTBOX_ERROR_MAX];
   int tries;
   struct outcome *next;
+};
+
+/* One queued write: the outcomes pending when it runs. */
+struct outcome_write {
+  struct mail_outcomes *o;
+  bool started;          /* taken is set (an engine may run the write again: not again) */
+  struct outcome *taken; /* what it writes */
 };
 
 static enum store_status finish_one(struct store_conn *c, const struct finish_arg *f)
@@ -34,65 +40,76 @@ static enum store_status finish_one(struct store_conn *c, const struct finish_ar
   return STORE_ERROR;
 }
 
-static enum store_status outcome_tx(struct store_conn *c, void *arg)
+/* Writes the outcomes of list (oldest last), each once. */
+static enum store_status write_list(struct store_conn *c, struct outcome *list)
 {
-  struct outcome *x = arg;
-  enum store_status st = finish_one(c, &x->f);
-  return st == STORE_NOT_FOUND ? STORE_OK : st; /* no longer pending: nothing to do */
+  for (struct outcome *x = list; x; x = x->next) {
+    enum store_status st = finish_one(c, &x->f);
+    if (st != STORE_OK && st != STORE_NOT_FOUND) /* NOT_FOUND: no longer pending; nothing to do */
+      return st;
+  }
+  return STORE_OK;
 }
 
-/* On the store's writer thread, after the commit (or its failure): short, no store calls. */
-static void outcome_done(enum store_status status, void *arg)
+static enum store_status write_tx(struct store_conn *c, void *arg)
 {
-  struct outcome *x = arg;
-  struct mail_outcomes *o = x->owner;
-  pthread_mutex_lock(&o->mu);
-  x->tries++;
-  if (status == STORE_OK) {
-    free(x);
-  } else {
-    x->next = o->failed;
-    o->failed = x;
+  struct outcome_write *w = arg;
+  if (!w->started) {
+    pthread_mutex_lock(&w->o->mu);
+    w->taken = w->o->pending;
+    w->o->pending = NULL;
+    w->o->queued = false; /* outcomes recorded from now on need a write of their own */
+    pthread_mutex_unlock(&w->o->mu);
+    w->started = true;
   }
-  o->inflight--;
+  return write_list(c, w->taken);
+}
+
+/* After the write's commit (or failure); on the store's writer thread: short, no store calls. */
+static void write_done(enum store_status status, void *arg)
+{
+  struct outcome_write *w = arg;
+  struct mail_outcomes *o = w->o;
+  pthread_mutex_lock(&o->mu);
+  for (struct outcome *x = w->taken, *next; x; x = next) {
+    next = x->next;
+    x->tries++;
+    o->inflight--;
+    if (status == STORE_OK) {
+      free(x);
+    } else {
+      x->next = o->failed;
+      o->failed = x;
+    }
+  }
   pthread_cond_broadcast(&o->cond);
   pthread_mutex_unlock(&o->mu);
+  free(w);
 }
 
 void outcomes_init(struct mail_outcomes *o, struct store *store)
 {
   o->store = store;
+  o->pending = NULL;
+  o->queued = false;
   o->inflight = 0;
   o->failed = NULL;
   pthread_mutex_init(&o->mu, NULL);
   pthread_cond_init(&o->cond, NULL);
 }
 
-/* A copy of f that owns its strings; NULL when out of memory. */
-static struct outcome *copy(struct mail_outcomes *o, const struct finish_arg *f)
-{
-  struct outcome *x = calloc(1, sizeof *x);
-  if (!x)
-    return NULL;
-  x->owner = o;
-  x->f = *f;
-  snprintf(x->id, sizeof x->id, "%s", f->id);
-  snprintf(x->error, sizeof x->error, "%s", f->error ? f->error : "");
-  x->f.id = x->id;
-  x->f.error = x->error;
-  return x;
-}
-
 /* Writes x again until it commits or has had FINISH_TRIES writes in all; frees x. */
 static void rewrite_one(struct mail_outcomes *o, struct outcome *x)
 {
   enum store_status st = STORE_ERROR;
+  struct outcome_write w = {o, true, x};
+  x->next = NULL;
   for (; x->tries < FINISH_TRIES; x->tries++) {
     if (x->tries > 0) {
       struct timespec ts = {0, 200000000L};
       nanosleep(&ts, NULL);
     }
-    st = store_write(o->store, outcome_tx, x);
+    st = store_write(o->store, write_tx, &w);
     if (st == STORE_OK)
       break;
   }
@@ -105,21 +122,36 @@ static void rewrite_one(struct mail_outcomes *o, struct outcome *x)
 
 void outcomes_record(struct mail_outcomes *o, const struct finish_arg *f)
 {
-  struct outcome *x = copy(o, f);
-  if (!x) {
-    struct outcome stack_copy = {.owner = o, .f = *f}; /* written now, waiting for it */
-    snprintf(stack_copy.id, sizeof stack_copy.id, "%s", f->id);
-    stack_copy.f.id = stack_copy.id;
-    enum store_status st = store_write(o->store, outcome_tx, &stack_copy);
+  struct outcome *x = calloc(1, sizeof *x);
+  struct outcome_write *w = calloc(1, sizeof *w);
+  if (!x || !w) { /* out of memory: written now, waiting for it */
+    free(x);
+    free(w);
+    struct outcome one = {.f = *f};
+    struct outcome_write now = {o, true, &one};
+    enum store_status st = store_write(o->store, write_tx, &now);
     if (st != STORE_OK)
       log_msg(LOG_ERROR, "mail_outcome_lost", "outbox %s: the outcome could not be recorded "
               "(%d); it is tried again after its lease", f->id, (int)st);
     return;
   }
+  x->f = *f;
+  snprintf(x->id, sizeof x->id, "%s", f->id);
+  snprintf(x->error, sizeof x->error, "%s", f->error ? f->error : "");
+  x->f.id = x->id;
+  x->f.error = x->error;
+  w->o = o;
   pthread_mutex_lock(&o->mu);
+  x->next = o->pending;
+  o->pending = x;
   o->inflight++;
+  bool join = o->queued; /* a queued write has not yet taken the pending ones: this joins it */
+  o->queued = true;
   pthread_mutex_unlock(&o->mu);
-  store_write_async(o->store, outcome_tx, x, outcome_done);
+  if (join)
+    free(w);
+  else
+    store_write_async(o->store, write_tx, w, write_done);
 }
 
 void outcomes_rewrite(struct mail_outcomes *o)

@@ -1,11 +1,13 @@
-/* outcomes.h - a mail worker's record of its tries' outcomes (sent, retry later, failed, given
- * back). Each outcome is queued as its own write as soon as the try ends (store_write_async),
- * without the worker waiting for its commit: the worker goes on with its next e-mail while the
- * store's writer commits the outcome, together with whatever else is queued. The window in
- * which a crash leaves a delivered e-mail unmarked (it is sent again, with its Message-ID, after
- * its lease) is the same as when the worker waited. An outcome whose write fails is written
- * again by the worker itself (outcomes_rewrite), a few times, before it is given up (the row
- * is then tried again once its lease has run out: a duplicate, not a loss). */
+/* outcomes.h - the record of the mail workers' tries (sent, retry later, failed, given back).
+ * An outcome is queued as soon as its try ends, without the worker waiting for its commit: the
+ * worker goes on with its next e-mail while the store's writer commits it. Outcomes queued
+ * while an earlier write of them is still waiting for its turn join that write, so the writer
+ * runs one write for all the outcomes of the workers since its last batch, not one per e-mail.
+ * The window in which a crash leaves a delivered e-mail unmarked (it is sent again, with its
+ * Message-ID, after its lease) is as before: its outcome is in the writer's queue the moment
+ * the try ends. An outcome whose write fails is written again by a worker (outcomes_rewrite),
+ * a few times, before it is given up (the row is then tried again once its lease has run out:
+ * a duplicate, not a loss). */
 #ifndef ADVISORD_MAIL_OUTCOMES_H
 #define ADVISORD_MAIL_OUTCOMES_H
 
@@ -27,24 +29,27 @@ struct finish_arg {
 
 struct outcome;
 
-/* One worker's outcomes in flight; lives on the worker's stack (from outcomes_init to
- * outcomes_finish, which waits for every write it queued). */
+/* The mailer's outcomes in flight, shared by its workers (from outcomes_init to
+ * outcomes_finish, which waits for every write queued). */
 struct mail_outcomes {
   struct store *store;
   pthread_mutex_t mu;
   pthread_cond_t cond;
-  unsigned inflight;       /* queued, not yet committed (under mu) */
-  struct outcome *failed;  /* their writes failed: written again by the worker (under mu) */
+  struct outcome *pending; /* recorded, not yet taken by a write, newest first (under mu) */
+  bool queued;             /* a write is queued that has not yet taken them (under mu) */
+  unsigned inflight;       /* recorded, not yet committed nor failed (under mu) */
+  struct outcome *failed;  /* their writes failed: written again by a worker (under mu) */
 };
 
 void outcomes_init(struct mail_outcomes *o, struct store *store);
-/* Queues f's outcome (copied) as a write of its own; returns at once. */
+/* Queues f's outcome (copied); returns without waiting for its commit. */
 void outcomes_record(struct mail_outcomes *o, const struct finish_arg *f);
 /* Writes again, waiting for each, the outcomes whose queued writes failed. */
 void outcomes_rewrite(struct mail_outcomes *o);
 /* Gives rows[0..n) back untouched, due at once, in one write (claimed as the stop began). */
 void outcomes_release(struct mail_outcomes *o, const struct outbox_row *rows, size_t n);
-/* Waits for every queued write, writes the failed ones again, and releases o's resources. */
+/* Waits for every queued write, writes the failed ones again, and releases o's resources;
+ * after the workers have ended. */
 void outcomes_finish(struct mail_outcomes *o);
 
 #endif
