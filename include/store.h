@@ -59,6 +59,11 @@ typedef void (*store_done_fn)(enum store_status status, void *arg);
  * store); an engine without a queue (PostgreSQL) runs store_write and done on the calling thread
  * before this returns. arg must live until done has been called. */
 void store_write_async(struct store *st, store_tx_fn fn, void *arg, store_done_fn done);
+/* Starts the engine's own threads now, from the calling thread, if not yet started (SQLite:
+ * the writer thread, which starts the checkpointer). A thread takes the scheduling priority
+ * of the thread that creates it: call this before any background thread (thread_prio.h)
+ * starts, or the first of them to write would start the writer at its lower priority. */
+void store_start_threads(struct store *st);
 /* Runs fn inside a read transaction (one consistent snapshot). Inside store_snapshot it runs
  * in the snapshot already open. */
 enum store_status store_read(struct store *st, store_tx_fn fn, void *arg);

@@ -288,6 +288,7 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
   struct collab_sweeper *sweeper = NULL;
   struct http_server *srv = NULL, *metrics_srv = NULL;
   int rc = 1, sig = 0;
+  store_start_threads(st); /* at this thread's priority, before the background threads */
   if (!(app.mailer = mailer_start(&app)) || !(app.webhooks = webhook_worker_start(&app)) ||
       !(sweeper = collab_sweeper_start(&app)) || !(app.batches = batch_runner_start(&app))) {
     close(listen_fd);

@@ -89,13 +89,9 @@ static void queued_write_done(enum store_status status, void *arg)
   pthread_mutex_unlock(&q->mu);
 }
 
-enum store_status store_write(struct store *st, store_tx_fn fn, void *arg)
+/* Runs fn on the engine's writer thread (which must have write_async), the caller waiting. */
+static enum store_status queued_write(struct store *st, store_tx_fn fn, void *arg)
 {
-  /* A background thread (lower priority: thread_prio.h) that ran the write itself could lead
-   * a group commit holding requests' writes and then wait for a core with them: the engine's
-   * writer thread runs it instead. */
-  if (!st->eng->write_async || !thread_prio_is_background())
-    return st->eng->run_tx(st, true, fn, arg);
   struct queued_write q = {.fn = fn, .arg = arg, .done = false, .status = STORE_ERROR};
   pthread_mutex_init(&q.mu, NULL);
   pthread_cond_init(&q.cond, NULL);
@@ -107,6 +103,29 @@ enum store_status store_write(struct store *st, store_tx_fn fn, void *arg)
   pthread_cond_destroy(&q.cond);
   pthread_mutex_destroy(&q.mu);
   return q.status;
+}
+
+enum store_status store_write(struct store *st, store_tx_fn fn, void *arg)
+{
+  /* A background thread (lower priority: thread_prio.h) that ran the write itself could lead
+   * a group commit holding requests' writes and then wait for a core with them: the engine's
+   * writer thread runs it instead. */
+  if (!st->eng->write_async || !thread_prio_is_background())
+    return st->eng->run_tx(st, true, fn, arg);
+  return queued_write(st, fn, arg);
+}
+
+static enum store_status nothing_tx(struct store_conn *c, void *arg)
+{
+  (void)c;
+  (void)arg;
+  return STORE_OK;
+}
+
+void store_start_threads(struct store *st)
+{
+  if (st->eng->write_async) /* the first write queued starts the writer thread */
+    queued_write(st, nothing_tx, NULL);
 }
 
 void store_write_async(struct store *st, store_tx_fn fn, void *arg, store_done_fn done)
