@@ -49,13 +49,13 @@ static enum store_status run_job(struct sq_conn *c, struct write_job *j, bool sh
 {
   if (!shared)
     return j->fn(&c->base, j->arg);
-  if (db_exec_stmt(&c->base, db_stmt(&c->base, "SAVEPOINT w")) != STORE_OK)
+  if (sq_exec_static(c, "SAVEPOINT w") != STORE_OK)
     return STORE_ERROR;
   enum store_status s = j->fn(&c->base, j->arg);
   if (s != STORE_OK && !sqlite3_get_autocommit(c->db))
-    db_exec_stmt(&c->base, db_stmt(&c->base, "ROLLBACK TO w"));
+    sq_exec_static(c, "ROLLBACK TO w");
   if (!sqlite3_get_autocommit(c->db))
-    db_exec_stmt(&c->base, db_stmt(&c->base, "RELEASE w"));
+    sq_exec_static(c, "RELEASE w");
   return s;
 }
 
@@ -102,7 +102,7 @@ static void run_batch(struct sq_store *st, struct write_job *batch, unsigned n)
     any |= j->status == STORE_OK;
     lost = sqlite3_get_autocommit(c->db) != 0;
   }
-  enum store_status commit = lost ? STORE_ERROR : any ? sq_exec(c, "COMMIT") : STORE_OK;
+  enum store_status commit = lost ? STORE_ERROR : any ? sq_exec_static(c, "COMMIT") : STORE_OK;
   if (commit != STORE_OK || !any)
     sq_rollback_if_open(c);
   c->in_tx = false;
