@@ -11,6 +11,7 @@
 
 struct http_server {
   struct MHD_Daemon *daemon;
+  int mhd_fd;                   /* libmicrohttpd's duplicate of the listening socket */
   struct http_options opts;
   struct conn_watch *watch;     /* owned */
   struct guess_limit *guesses;  /* owned */
