@@ -6,6 +6,7 @@
 #include "http.h"
 #include "log.h"
 #include "util.h"
+#include "words_sv.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -159,6 +160,23 @@ static bool has_extra_header(const struct request *req, const char *name)
   return false;
 }
 
+/* A reader who prefers Swedish (Accept-Language) gets the title, the detail and each field's
+ * message in Swedish where words_sv.h has them; the rest stays English. */
+static void in_swedish(char *title, size_t title_len, char *detail, size_t len, json_t *extra)
+{
+  char sv[1024];
+  if (words_sv(title, sv, sizeof sv) && strlen(sv) < title_len)
+    memcpy(title, sv, strlen(sv) + 1);
+  if (words_sv(detail, sv, sizeof sv) && strlen(sv) < len)
+    memcpy(detail, sv, strlen(sv) + 1);
+  json_t *errors = json_object_get(extra, "errors"), *e;
+  size_t i;
+  json_array_foreach(errors, i, e) {
+    if (words_sv(json_string_value(json_object_get(e, "message")), sv, sizeof sv))
+      json_object_set_new(e, "message", json_string(sv));
+  }
+}
+
 static enum MHD_Result problem(struct request *req, enum err_code err, json_t *extra,
                                const char *fmt, va_list ap)
 {
@@ -167,6 +185,10 @@ static enum MHD_Result problem(struct request *req, enum err_code err, json_t *e
   char detail[1024];
   vsnprintf(detail, sizeof detail, fmt, ap);
   util_utf8_sanitize(detail);
+  char title[160];
+  snprintf(title, sizeof title, "%s", err_title(err));
+  if (words_prefer_sv(http_header(req, "Accept-Language")))
+    in_swedish(title, sizeof title, detail, sizeof detail, extra);
   char instance[2048];
   snprintf(instance, sizeof instance, "%s", req->path ? req->path : "/");
   util_utf8_sanitize(instance);
@@ -175,7 +197,7 @@ static enum MHD_Result problem(struct request *req, enum err_code err, json_t *e
   unsigned status = err_status(err);
   req->error = err;
   json_t *body = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:s}", "type", type, "title",
-                           err_title(err), "status", (int)status, "detail", detail, "code",
+                           title, "status", (int)status, "detail", detail, "code",
                            err_code_str(err), "instance", instance,
                            "request_id", req->request_id);
   if (body && extra)

@@ -1,6 +1,9 @@
 // api.js - every call of the web app goes through here, to advisord's public REST API with the
 // session cookie: JSON in and out, the CSRF token on every change, problems turned into
-// ApiError (status, code, detail in words, errors per field).
+// ApiError (status, code, detail in words, errors per field). Every call names the page's
+// language in Accept-Language, so the server's refusals come in the reader's words.
+import { lang } from './i18n.js';
+
 const CSRF_KEY = 'advisord.csrf';
 
 export class ApiError extends Error {
@@ -21,7 +24,7 @@ export function setCsrf(token) {
 // One request. opts: {body (sent as JSON), raw and type (a Blob or text sent as is, with its
 // Content-Type: a file), headers, etag (sent as If-Match)}. Returns {status, data, etag}.
 export async function call(method, path, opts = {}) {
-  const headers = { Accept: 'application/json', ...(opts.headers || {}) };
+  const headers = { Accept: 'application/json', 'Accept-Language': lang(), ...(opts.headers || {}) };
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
   if (opts.raw !== undefined) headers['Content-Type'] = opts.type;
   if (method !== 'GET' && method !== 'HEAD') {

@@ -79,7 +79,7 @@ test('an office uploads a CSV with one bad row, sends the rest and downloads the
   await page.locator('.drop').dispatchEvent('dragover', { dataTransfer: dropped });
   await page.locator('.drop').dispatchEvent('drop', { dataTransfer: dropped });
   const fileError = page.locator('[data-field="file"] .field-error');
-  await fileError.filter({ hasText: 'unknown column "organisationsnummer"' }).waitFor();
+  await fileError.filter({ hasText: 'okänd kolumn "organisationsnummer"' }).waitFor();
   assert.equal(await page.getByLabel('CSV-fil').getAttribute('aria-invalid'), 'true');
   assert.equal(await page.locator('table.batch').count(), 0);
   await accessible(page, 'activate many, a file refused');

@@ -60,7 +60,7 @@ test('a start date in the Activate dialog: the past refused next to the field, a
   await start.fill('2020-01-02');
   await dlg.getByRole('button', { name: 'Skicka inbjudan' }).click();
   const error = dlg.locator('[data-field="starts_on"] .field-error');
-  await error.filter({ hasText: '2020-01-02 is in the past' }).waitFor();
+  await error.filter({ hasText: '2020-01-02 har redan varit' }).waitFor(); // the server's words, in Swedish
   assert.equal(await start.getAttribute('aria-invalid'), 'true');
   assert.ok(await start.evaluate((el) => el === document.activeElement), 'focus is not on the refused date');
   const described = (await start.getAttribute('aria-describedby')).split(' ');
@@ -86,7 +86,7 @@ test('a start date in the Activate dialog: the past refused next to the field, a
   await form.getByLabel('Startar').fill(tooLate);
   await form.getByRole('button', { name: 'Spara startdagen' }).click();
   await form.locator('[data-field="starts_on"] .field-error')
-    .filter({ hasText: `${tooLate} is after the agreement's renewal` }).waitFor();
+    .filter({ hasText: `${tooLate} är efter avtalets förnyelse` }).waitFor();
   assert.equal(await form.getByLabel('Startar').getAttribute('aria-invalid'), 'true');
   await accessible(page, 'collaboration page, a start beyond the renewal refused');
 
