@@ -140,7 +140,7 @@ if [ -n "$peer" ]; then
       NODE_PATH="$pdir/node_modules" node "$peer/server.js" "$p" "$work/peer.db" 2>>"$work/peer.log" & pp=$!
       pids+=("$pp")
       wait_port "$p" "$pp" || die "the peer did not start"
-      NODE_PATH="$pdir/node_modules" node "$peer/seed.js" "$work/peer.db" "$customers" peertoken "$work/peer-ids.txt" >/dev/null
+      NODE_PATH="$pdir/node_modules" node "$peer/seed.js" "$work/peer.db" "$((customers + post_pairs))" peertoken "$work/peer-ids.txt" >/dev/null
       curl -sf -o /dev/null -X POST -H 'Authorization: Bearer peertoken' -H 'Content-Type: application/json' \
         -d '{"task_id":"t0","variant":"smart","invoice_recipient":"office","agreement_period_months":12}' \
         "http://127.0.0.1:$p/v1/customers/c0/collaborations" || die "the peer refused an activation"
