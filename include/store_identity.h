@@ -152,7 +152,9 @@ enum store_status store_customer_admins_of_company(struct store_conn *c, const c
                                                    size_t *n);
 /* Inserts an administrator of the company that is only named, not confirmed (never the main
  * contact; it confirms by approving through its link), in one write where create followed by
- * set_confirmed(false) took two; the same results and out as store_customer_admin_create. */
+ * set_confirmed(false) took two; the same results and out as store_customer_admin_create,
+ * except that the company is not looked up again: company_id must be one the caller read in
+ * its transaction (the activation's, a collaboration's). */
 enum store_status store_customer_admin_name(struct store_conn *c, const char *company_id,
                                             const char *name, const char *email,
                                             const char *phone, struct customer_admin *out);

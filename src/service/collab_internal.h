@@ -129,6 +129,7 @@ struct start {
   bool has_requested;
   struct refusal rf;
   struct collab co;
+  bool names_known;               /* co's joined names filled in: no read back after the insert */
   struct collab_mail_state mail; /* the invitation e-mail as its transaction wrote it */
   bool has_mail;
   struct collab_outcome *out;     /* collab_run_start's: where the outcome goes */
@@ -142,8 +143,8 @@ struct start {
 enum store_status collab_office_start_tx(struct store_conn *c, struct start *s);
 /* Back to the input: at the start of every attempt of the transaction. */
 void collab_start_reset(struct start *s);
-/* Looks up the variant the input names (in->variant) into s->requested, or refuses s (400
- * naming the field). */
+/* Looks up the variant the input names (in->variant) into s->requested without its features
+ * (store_variant_get_brief; load them to compare it), or refuses s (400 naming the field). */
 enum store_status collab_start_variant(struct store_conn *c, struct start *s);
 /* What counts against the creation cap since the ISO time since: the collaborations and office
  * invitations user_id started (a batch's rows left out) plus the batches it uploaded, into *n;

@@ -40,7 +40,8 @@ static bool invite_terms(struct store_conn *c, struct start *s, const struct com
   if (!s->has_requested)
     return true;
   struct variant current;
-  if ((*st = store_variant_get(c, cp->sub.variant, &current)) != STORE_OK)
+  if ((*st = store_variant_get(c, cp->sub.variant, &current)) != STORE_OK ||
+      (*st = store_variant_load_features(c, &s->requested)) != STORE_OK)
     return false;
   struct variant_change ch;
   variant_compare(&current, &s->requested, &ch);

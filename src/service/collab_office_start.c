@@ -132,20 +132,43 @@ static bool plan_start(struct start *s, const struct company *cp,
  * company has none. *created tells which. */
 static enum store_status take_administrator(struct store_conn *c, const char *company_id,
                                             const struct collab_admin_in *ad, struct collab *co,
-                                            bool *created)
+                                            struct customer_admin *admin, bool *created)
 {
-  struct customer_admin admin;
   const char *email = ad->email;
-  enum store_status st = store_customer_admin_get_by_email(c, company_id, email, &admin);
+  enum store_status st = store_customer_admin_get_by_email(c, company_id, email, admin);
   *created = st == STORE_NOT_FOUND;
   if (*created) {
     /* not confirmed, so not the main contact, until it approves through its link (or goes
      * with the invitation) */
-    st = store_customer_admin_name(c, company_id, ad->name, email, ad->phone, &admin);
+    st = store_customer_admin_name(c, company_id, ad->name, email, ad->phone, admin);
   }
   if (st == STORE_OK)
-    snprintf(co->administrator_id, sizeof co->administrator_id, "%s", admin.id);
+    snprintf(co->administrator_id, sizeof co->administrator_id, "%s", admin->id);
   return st;
+}
+
+/* The names a read of co would join in (collab_sql.h), from the rows this transaction read
+ * and wrote: the customer cu (the office's one register entry of the company) with its
+ * company, the administrator ad (co->administrator_id) and the office's row. So
+ * collab_insert_invitation need not read co back after its insert. */
+static enum store_status known_names(struct store_conn *c, struct start *s,
+                                     const struct customer *cu, const struct customer_admin *ad)
+{
+  struct collab *co = &s->co;
+  struct office of;
+  enum store_status st = store_office_get(c, co->office_id, &of);
+  if (st != STORE_OK)
+    return st == STORE_NOT_FOUND ? STORE_ERROR : st;
+  snprintf(co->office_name, sizeof co->office_name, "%s", of.name);
+  snprintf(co->corporate_id, sizeof co->corporate_id, "%s", cu->company.corporate_id);
+  snprintf(co->company_name, sizeof co->company_name, "%s", cu->company.name);
+  snprintf(co->customer_name, sizeof co->customer_name, "%s", cu->name);
+  snprintf(co->admin_name, sizeof co->admin_name, "%s", ad->name);
+  snprintf(co->admin_email, sizeof co->admin_email, "%s", ad->email);
+  snprintf(co->admin_phone, sizeof co->admin_phone, "%s", ad->phone);
+  co->admin_confirmed = ad->confirmed;
+  s->names_known = true;
+  return STORE_OK;
 }
 
 enum store_status collab_office_start_tx(struct store_conn *c, struct start *s)
@@ -176,16 +199,20 @@ enum store_status collab_office_start_tx(struct store_conn *c, struct start *s)
   struct variant current;
   if (cp->has_subscription && (st = store_variant_get(c, cp->sub.variant, &current)) != STORE_OK)
     goto cleanup;
+  /* the plan compares the variant asked for with the subscription's by their features */
+  if (cp->has_subscription && s->has_requested &&
+      (st = store_variant_load_features(c, &s->requested)) != STORE_OK)
+    goto cleanup;
   struct collab_activation plan;
   if (!plan_terms(s, cp, cp->has_subscription ? &current : NULL, &plan))
     goto cleanup;
   struct collab *co = &s->co;
   collab_fill_common(s, co, p->office_id, cp->id);
+  struct customer_admin admin; /* the invitee: co->administrator_id */
   if (!plan.creates_administrator) {
     /* ways 1-2: the invitation and its link go to the company's main contact on the portal,
      * the one who can approve; never to an address the office keeps in its register */
-    struct customer_admin main_contact;
-    st = collab_invitee_admin(c, co, &main_contact);
+    st = collab_invitee_admin(c, co, &admin);
     if (st == STORE_NOT_FOUND) {
       refuse(&s->rf, ERR_CUSTOMER_ADMIN_REQUIRED,
              "%s (%s) has no administrator on the customer portal who can approve the "
@@ -209,7 +236,10 @@ enum store_status collab_office_start_tx(struct store_conn *c, struct start *s)
     goto cleanup;
   bool created_admin = false;
   if (plan.creates_administrator &&
-      (st = take_administrator(c, cp->id, &s->in->administrator, co, &created_admin)) != STORE_OK)
+      (st = take_administrator(c, cp->id, &s->in->administrator, co, &admin, &created_admin)) !=
+          STORE_OK)
+    goto cleanup;
+  if ((st = known_names(c, s, cu, &admin)) != STORE_OK)
     goto cleanup;
   json_t *details =
       json_pack("{s:s, s:s, s:s, s:i, s:b, s:b, s:s}", "way", collab_way_str(co->way), "variant",

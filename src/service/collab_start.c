@@ -111,7 +111,7 @@ enum store_status collab_insert_invitation(struct store_conn *c, struct start *s
            "The office and the company already have an open collaboration");
     return STORE_ABORT;
   }
-  if (st == STORE_OK)
+  if (st == STORE_OK && !s->names_known)
     st = store_collab_get(c, co->id, co); /* the joined names for the e-mail */
   if (st != STORE_OK) {
     json_decref(details);
@@ -146,6 +146,7 @@ void collab_start_reset(struct start *s)
 {
   refusal_clear(&s->rf);
   memset(&s->co, 0, sizeof s->co);
+  s->names_known = false;
   s->has_requested = false;
   s->has_mail = false;
 }
@@ -155,7 +156,8 @@ enum store_status collab_start_variant(struct store_conn *c, struct start *s)
   s->has_requested = false;
   if (!s->in->variant)
     return STORE_OK;
-  enum store_status st = store_variant_get(c, s->in->variant, &s->requested);
+  /* its features only where it is compared with a subscription's (store_variant_load_features) */
+  enum store_status st = store_variant_get_brief(c, s->in->variant, &s->requested);
   if (st == STORE_NOT_FOUND)
     return refuse_field(&s->rf, "variant", VARIANT_UNKNOWN);
   s->has_requested = st == STORE_OK;

@@ -28,7 +28,7 @@ static json_t *facts(struct store_conn *c, const struct collab *co, const struct
   if (!d)
     return NULL;
   struct variant v;
-  if (store_variant_get(c, co->variant, &v) == STORE_OK)
+  if (store_variant_get_brief(c, co->variant, &v) == STORE_OK)
     json_object_set_new(d, "variant_name", json_string(v.name));
   if (co->starts_on[0])
     json_object_set_new(d, "starts_on", json_string(co->starts_on));

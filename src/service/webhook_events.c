@@ -72,15 +72,23 @@ struct fan_out {
   const char *type;
   char event_id[STORE_ID_LEN];
   char now[STORE_TIME_LEN];
-  struct webhook *hooks;
+  struct webhook *hooks; /* NULL until the first endpoint */
   size_t n;
+  bool failed;
 };
 
 #define FAN_OUT_MAX 64
 
+/* f->hooks is allocated at the first endpoint (FAN_OUT_MAX of them are about 300 KiB: glibc
+ * may take such a block from the kernel and give it back at every event); false stops the
+ * list (full, or out of memory: f->failed). */
 static bool collect(const struct webhook *w, void *arg)
 {
   struct fan_out *f = arg;
+  if (!f->hooks && !(f->hooks = malloc(FAN_OUT_MAX * sizeof *f->hooks))) {
+    f->failed = true;
+    return false;
+  }
   if (f->n < FAN_OUT_MAX)
     f->hooks[f->n++] = *w;
   return f->n < FAN_OUT_MAX;
@@ -92,17 +100,21 @@ enum store_status webhook_fan_out(struct store_conn *c, const struct collab *co,
   struct fan_out f = {.co = co, .e = e, .type = webhook_event_type(e->event)};
   if (!f.type)
     return STORE_OK;
-  f.hooks = malloc(FAN_OUT_MAX * sizeof *f.hooks);
-  struct collab_mail_state *mail = malloc(sizeof *mail);
-  enum store_status st = f.hooks && mail ? store_webhooks_enabled_for(c, co->office_id,
-                                                                       co->company_id, collect, &f)
-                                         : STORE_ERROR;
-  bool has_mail = false;
-  if (st == STORE_OK && f.n) {
-    enum store_status ms = store_collab_invitation_mail(c, co->id, mail);
-    has_mail = ms == STORE_OK;
-    st = ms == STORE_OK || ms == STORE_NOT_FOUND ? STORE_OK : ms;
+  enum store_status st = store_webhooks_enabled_for(c, co->office_id, co->company_id, collect, &f);
+  if (st == STORE_OK && f.failed)
+    st = STORE_ERROR;
+  if (st != STORE_OK || !f.n) { /* no endpoint wants it: nothing to write */
+    free(f.hooks);
+    return st;
   }
+  struct collab_mail_state *mail = malloc(sizeof *mail);
+  if (!mail) {
+    free(f.hooks);
+    return STORE_ERROR;
+  }
+  enum store_status ms = store_collab_invitation_mail(c, co->id, mail);
+  bool has_mail = ms == STORE_OK;
+  st = ms == STORE_OK || ms == STORE_NOT_FOUND ? STORE_OK : ms;
   util_uuid(f.event_id); /* one event: the same id for every endpoint and every try */
   util_now_iso8601(f.now, sizeof f.now);
   int64_t now_ms = util_now_ms();

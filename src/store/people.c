@@ -41,10 +41,6 @@ static enum store_status admin_insert(struct store_conn *c, const char *company_
                                       bool is_main_contact, bool confirmed,
                                       struct customer_admin *out)
 {
-  struct company co;
-  enum store_status st = store_company_get(c, company_id, &co);
-  if (st != STORE_OK)
-    return st;
   struct db_stmt *s = db_stmt(c, "INSERT INTO customer_admins (id, company_id, name, email, "
                                "phone, is_main_contact, created_at, confirmed) VALUES (:id, "
                                ":company, :name, :email, :phone, :main, :now, :confirmed)");
@@ -75,6 +71,10 @@ enum store_status store_customer_admin_create(struct store_conn *c, const char *
                                               const char *phone, bool is_main_contact,
                                               struct customer_admin *out)
 {
+  struct company co; /* STORE_NOT_FOUND for a company that does not exist */
+  enum store_status st = store_company_get(c, company_id, &co);
+  if (st != STORE_OK)
+    return st;
   return admin_insert(c, company_id, name, email, phone, is_main_contact, true, out);
 }
 

@@ -31,6 +31,11 @@ enum store_status sq_exec(struct sq_conn *c, const char *sql)
   return rc == SQLITE_OK ? STORE_OK : sq_status(NULL, rc, NULL);
 }
 
+enum store_status sq_exec_static(struct sq_conn *c, const char *sql)
+{
+  return db_exec_stmt(&c->base, db_stmt(&c->base, sql));
+}
+
 /* A new connection, not yet on the store's list. */
 static struct sq_conn *conn_new(struct sq_store *st)
 {
@@ -138,7 +143,7 @@ static enum store_status sq_run_tx(struct store *base, bool write, store_tx_fn f
 }
 
 /* store_snapshot: a deferred BEGIN takes the WAL read lock at fn's first statement and COMMIT
- * releases it; statements prepared once (sqlite3_exec would parse BEGIN and COMMIT each time).
+ * releases it (sq_exec_static, as every transaction's BEGIN and COMMIT).
  * When BEGIN fails, fn runs without the transaction, as it would have before. */
 static void sq_snapshot(struct store *base, store_snapshot_fn fn, void *arg)
 {
@@ -147,15 +152,15 @@ static void sq_snapshot(struct store *base, store_snapshot_fn fn, void *arg)
     fn(arg);
     return;
   }
-  c->in_snapshot = db_exec_stmt(&c->base, db_stmt(&c->base, "BEGIN")) == STORE_OK;
+  c->in_snapshot = sq_exec_static(c, "BEGIN") == STORE_OK;
   fn(arg);
   if (!c->in_snapshot)
     return;
   c->in_snapshot = false;
   if (!sqlite3_get_autocommit(c->db) &&
-      db_exec_stmt(&c->base, db_stmt(&c->base, "COMMIT")) != STORE_OK &&
+      sq_exec_static(c, "COMMIT") != STORE_OK &&
       !sqlite3_get_autocommit(c->db))
-    sq_exec(c, "ROLLBACK");
+    sq_exec_static(c, "ROLLBACK");
 }
 
 static enum store_status sq_exec_op(struct store_conn *c, const char *sql)

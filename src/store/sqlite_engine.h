@@ -53,6 +53,10 @@ struct sq_conn {
 
 /* Runs SQL text with no parameters. */
 enum store_status sq_exec(struct sq_conn *c, const char *sql);
+/* One statement of static text (its address is the key of c's prepared statements, db_stmt),
+ * prepared once per connection: for BEGIN, COMMIT and ROLLBACK, which sq_exec would parse at
+ * every transaction. */
+enum store_status sq_exec_static(struct sq_conn *c, const char *sql);
 /* Maps a SQLite result code to a store status, logging hard errors with what (c may be NULL). */
 enum store_status sq_status(struct sq_conn *c, int rc, const char *what);
 /* Opens a new connection to st's database (closed with the store; not the calling thread's);

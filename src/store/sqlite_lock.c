@@ -77,7 +77,7 @@ void sq_wait_start(struct sq_conn *c)
   c->deadline_ms = util_mono_ms() + SQ_LOCK_WAIT_MS;
 }
 
-/* Opens a transaction with begin on c, trying again while the database is locked elsewhere
+/* Opens a transaction with begin (static text: sq_exec_static) on c, trying again while the database is locked elsewhere
  * until the wait's deadline (see sq_busy_wait; wait_start set it). */
 enum store_status sq_begin_tx(struct sq_conn *c, const char *begin)
 {
@@ -90,7 +90,7 @@ enum store_status sq_begin_tx(struct sq_conn *c, const char *begin)
     if (attempt && util_mono_ms() >= c->deadline_ms)
       break;
     c->in_begin = true;
-    s = sq_exec(c, begin);
+    s = sq_exec_static(c, begin);
     c->in_begin = false;
     waiter_give_back(c);
   }
@@ -116,7 +116,7 @@ void sq_note_busy(struct sq_conn *c)
 void sq_rollback_if_open(struct sq_conn *c)
 {
   if (!sqlite3_get_autocommit(c->db))
-    sq_exec(c, "ROLLBACK");
+    sq_exec_static(c, "ROLLBACK");
 }
 
 enum store_status sq_read(struct sq_store *st, store_tx_fn fn, void *arg)
@@ -137,7 +137,7 @@ enum store_status sq_read(struct sq_store *st, store_tx_fn fn, void *arg)
     if (s == STORE_OK) {
       s = fn(&c->base, arg);
       if (s == STORE_OK)
-        s = sq_exec(c, "COMMIT");
+        s = sq_exec_static(c, "COMMIT");
     }
     sq_rollback_if_open(c);
   }

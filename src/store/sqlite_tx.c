@@ -2,9 +2,10 @@
  * sqlite_lock.c).
  *
  * Writes are queued: the first writer that finds no batch running becomes the leader, takes
- * the queued writes (its own among them, at most BATCH_MAX), runs each in a savepoint of one
- * BEGIN IMMEDIATE ... COMMIT on its own connection, then wakes the others. A write whose
- * callback refuses (anything but STORE_OK) is rolled back to its savepoint alone; every caller
+ * the queued writes (its own among them, at most BATCH_MAX), runs them in one BEGIN IMMEDIATE
+ * ... COMMIT on its own connection, then wakes the others. A write whose callback refuses
+ * (anything but STORE_OK) is rolled back alone: when it had changed rows, the batch runs again
+ * with each write in a savepoint of its own (run_jobs says why not always); every caller
  * returns only after the commit that holds its write, so an acknowledged write is as durable
  * as before, and the batch runs the writes one after another, so each sees the ones before it
  * as it would in its own transaction. What one commit costs (the WAL frames of every page
@@ -44,19 +45,49 @@ struct write_job {
   struct write_job *next;
 };
 
-/* Runs one write's callback inside the open transaction, in a savepoint when others share it. */
-static enum store_status run_job(struct sq_conn *c, struct write_job *j, bool shared)
+/* Runs one write's callback inside the open transaction, in a savepoint when asked. */
+static enum store_status run_job(struct sq_conn *c, struct write_job *j, bool savepoint)
 {
-  if (!shared)
+  if (!savepoint)
     return j->fn(&c->base, j->arg);
-  if (db_exec_stmt(&c->base, db_stmt(&c->base, "SAVEPOINT w")) != STORE_OK)
+  if (sq_exec_static(c, "SAVEPOINT w") != STORE_OK)
     return STORE_ERROR;
   enum store_status s = j->fn(&c->base, j->arg);
   if (s != STORE_OK && !sqlite3_get_autocommit(c->db))
-    db_exec_stmt(&c->base, db_stmt(&c->base, "ROLLBACK TO w"));
+    sq_exec_static(c, "ROLLBACK TO w");
   if (!sqlite3_get_autocommit(c->db))
-    db_exec_stmt(&c->base, db_stmt(&c->base, "RELEASE w"));
+    sq_exec_static(c, "RELEASE w");
   return s;
+}
+
+/* Runs the batch's writes one after another in c's open transaction, setting each one's
+ * status, *any (one succeeded) and *lost (SQLite rolled the whole transaction back: I/O error,
+ * disk full). Without savepoints (the first attempt: a savepoint costs each write about an
+ * eighth of its time, SQLite keeping the first version of every page it changes for ROLLBACK
+ * TO), a write that fails after it changed rows cannot be undone alone: false then, and the
+ * caller rolls the transaction back and runs the batch again, each write in its own savepoint
+ * (a write must be restartable: store.h). A write that fails before changing anything needs no
+ * undoing (a statement that fails undoes its own changes and counts none). */
+static bool run_jobs(struct sq_conn *c, struct write_job *batch, bool savepoints, bool *any,
+                     bool *lost)
+{
+  *any = *lost = false;
+  for (struct write_job *j = batch; j; j = j->next) {
+    if (j->skip)
+      continue;
+    if (*lost) {
+      j->status = STORE_BUSY;
+      continue;
+    }
+    sqlite3_int64 changes = sqlite3_total_changes64(c->db);
+    j->status = run_job(c, j, savepoints);
+    *lost = sqlite3_get_autocommit(c->db) != 0;
+    if (!savepoints && !*lost && j->status != STORE_OK &&
+        sqlite3_total_changes64(c->db) != changes)
+      return false;
+    *any |= j->status == STORE_OK;
+  }
+  return true;
 }
 
 /* Runs the n writes of batch (a list) in one transaction on the store's writer connection
@@ -78,6 +109,14 @@ static void run_batch(struct sq_store *st, struct write_job *batch, unsigned n)
   if (c)
     sq_wait_start(c);
   enum store_status s = c ? sq_begin_tx(c, "BEGIN IMMEDIATE") : STORE_ERROR;
+  bool any = false, lost = false;
+  /* alone in its batch, a write needs no savepoint: its failure rolls everything back */
+  if (s == STORE_OK && !run_jobs(c, batch, false, &any, &lost) && n > 1) {
+    sq_exec_static(c, "ROLLBACK");
+    s = sq_begin_tx(c, "BEGIN IMMEDIATE");
+    if (s == STORE_OK)
+      run_jobs(c, batch, true, &any, &lost);
+  }
   if (s != STORE_OK) {
     if (c) {
       c->in_tx = false;
@@ -90,19 +129,7 @@ static void run_batch(struct sq_store *st, struct write_job *batch, unsigned n)
     return;
   }
   metrics_store_batch();
-  bool any = false, lost = false;
-  for (struct write_job *j = batch; j; j = j->next) {
-    if (j->skip)
-      continue;
-    if (lost) { /* SQLite rolled the whole transaction back (I/O error, disk full) */
-      j->status = STORE_BUSY;
-      continue;
-    }
-    j->status = run_job(c, j, n > 1);
-    any |= j->status == STORE_OK;
-    lost = sqlite3_get_autocommit(c->db) != 0;
-  }
-  enum store_status commit = lost ? STORE_ERROR : any ? sq_exec(c, "COMMIT") : STORE_OK;
+  enum store_status commit = lost ? STORE_ERROR : any ? sq_exec_static(c, "COMMIT") : STORE_OK;
   if (commit != STORE_OK || !any)
     sq_rollback_if_open(c);
   c->in_tx = false;

@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-static enum store_status load_features(struct store_conn *c, struct variant *v)
+enum store_status store_variant_load_features(struct store_conn *c, struct variant *v)
 {
   struct db_stmt *s = db_stmt(c, "SELECT feature FROM variant_features WHERE variant_code = :code "
                                "ORDER BY feature");
@@ -42,12 +42,13 @@ enum store_status store_variants_list(struct store_conn *c, struct variant *out,
   if (st != STORE_OK && st != STORE_NOT_FOUND)
     return st;
   for (size_t i = 0; i < *n; i++)
-    if ((st = load_features(c, &out[i])) != STORE_OK)
+    if ((st = store_variant_load_features(c, &out[i])) != STORE_OK)
       return st;
   return STORE_OK;
 }
 
-enum store_status store_variant_get(struct store_conn *c, const char *code, struct variant *out)
+enum store_status store_variant_get_brief(struct store_conn *c, const char *code,
+                                         struct variant *out)
 {
   struct db_stmt *s =
       db_stmt(c, "SELECT code, name, description, rank FROM variants WHERE code = :code");
@@ -58,5 +59,11 @@ enum store_status store_variant_get(struct store_conn *c, const char *code, stru
   if (st == STORE_OK)
     read_row(s, out);
   db_reset(s);
-  return st == STORE_OK ? load_features(c, out) : st;
+  return st;
+}
+
+enum store_status store_variant_get(struct store_conn *c, const char *code, struct variant *out)
+{
+  enum store_status st = store_variant_get_brief(c, code, out);
+  return st == STORE_OK ? store_variant_load_features(c, out) : st;
 }
