@@ -14,7 +14,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -255,7 +254,7 @@ static void route_name(size_t i, void *arg, const char **method, const char **pa
   *pattern = routes[i].pattern;
 }
 
-static void server_limits_free(struct http_server *srv)
+void server_limits_free(struct http_server *srv)
 {
   guess_limit_free(srv->guesses);
   guess_limit_free(srv->throttle_keys);
@@ -345,52 +344,4 @@ fail:
 uint16_t http_port(const struct http_server *srv)
 {
   return http_socket_port(srv->opts.listen_fd);
-}
-
-/* Stops accepting connections at once: a connection attempt from now on is refused. Not
- * MHD_quiesce_daemon: in 0.9.75 its epoll mode removes the listening socket from each pool
- * worker's epoll set and aborts the process when a worker woken at that moment removed it first
- * (ENOENT). Instead the socket is taken from under the library: its descriptor is made to name
- * another listening socket, a Unix one with an abstract name of the kernel's choosing that no
- * one connects to (a worker that was about to accept gets EAGAIN), and once ours is closed too,
- * the TCP socket is closed, which takes it out of every worker's epoll set. Without a
- * descriptor to spare, libmicrohttpd goes on accepting until it stops (the drain may be cut). */
-static void stop_accepting(struct http_server *srv)
-{
-  int s = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  struct sockaddr_un nowhere = {.sun_family = AF_UNIX};
-  if (s < 0 || bind(s, (struct sockaddr *)&nowhere, sizeof(sa_family_t)) != 0 || /* autobind */
-      listen(s, 1) != 0 || dup3(s, srv->mhd_fd, O_CLOEXEC) < 0)
-    log_msg(LOG_WARN, "stop_accepting_failed",
-            "could not stop accepting connections; they are accepted until the stop");
-  if (s >= 0)
-    close(s);
-  close(srv->opts.listen_fd);
-}
-
-void http_stop(struct http_server *srv, unsigned drain_s)
-{
-  if (!srv)
-    return;
-  atomic_store(&srv->closing, true); /* from now on requests are not suspended (later.c) */
-  stop_accepting(srv);
-  conn_watch_drain(srv->watch); /* idle keep-alive connections go at once */
-  int64_t deadline = util_mono_ms() + (int64_t)drain_s * 1000;
-  for (;;) {
-    const union MHD_DaemonInfo *info =
-        MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-    unsigned open = info ? info->num_connections : 0;
-    if (open == 0 || util_mono_ms() >= deadline) {
-      log_json(LOG_INFO, "draining_done",
-               json_pack("{s:i, s:I}", "open_connections", (int)open, "connections_cut",
-                         (json_int_t)conn_watch_cut_count(srv->watch)));
-      break;
-    }
-    usleep(50 * 1000);
-  }
-  later_wait_all(srv);
-  MHD_stop_daemon(srv->daemon); /* closes its descriptor (the Unix socket, if made) */
-  conn_watch_stop(srv->watch); /* after the daemon: closing notifies it */
-  server_limits_free(srv);
-  free(srv);
 }
