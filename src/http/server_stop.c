@@ -25,8 +25,15 @@ static bool stop_accepting(struct http_server *srv)
 {
   unsigned threads = srv->opts.threads ? srv->opts.threads : 1;
   unsigned share = srv->opts.max_connections / threads;
-  /* room for the connections that may arrive between the count and the swap */
-  unsigned margin = share / 8 > 64 ? 64 : share / 8 ? share / 8 : 1;
+  /* room for the connections that may arrive between the count and the swap: an eighth of
+   * the share, at least 8 (half of a small share), at most 64 */
+  unsigned margin = share / 8;
+  if (margin < 8)
+    margin = share / 2 < 8 ? share / 2 : 8;
+  if (margin > 64)
+    margin = 64;
+  if (margin == 0)
+    margin = 1;
   const union MHD_DaemonInfo *info =
       MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
   if (!info || info->num_connections + margin >= share) {

@@ -183,6 +183,7 @@ static void *run(void *arg)
   struct outbox_row rows[CLAIM_BATCH];
   memset(rows, 0, sizeof rows);
   size_t n = 0, next = 0; /* rows[next..n) are claimed and not yet tried */
+  int64_t claimed_at = 0;  /* row i's lease ends at claimed_at + lease + i steps (outbox.c) */
   unsigned long seen = 0;
   struct mail_smtp_conn conn = {0}; /* this worker's SMTP connection, kept between messages */
   struct mail_outcomes *out = &m->outcomes;
@@ -194,7 +195,8 @@ static void *run(void *arg)
         worker_pool_sleep(&m->pool, &seen, wait);
         continue;
       }
-      struct claim_arg a = {util_now_ms(), m->lease_ms, m->step_ms, rows, 0, false};
+      claimed_at = util_now_ms();
+      struct claim_arg a = {claimed_at, m->lease_ms, m->step_ms, rows, 0, false};
       enum store_status st = store_write(m->app->store, claim_tx, &a);
       n = st == STORE_OK ? a.n : 0;
       next = 0;
@@ -204,6 +206,17 @@ static void *run(void *arg)
         continue; /* NOT_FOUND: taken by another worker meanwhile; look again */
       if (a.more)
         worker_pool_wake_one(&m->pool);
+    }
+    /* A try takes up to two steps (a kept connection found dead, then a new one): a row whose
+     * lease ends sooner would be claimed by another worker meanwhile and sent twice. Those
+     * left are given back, due at once, when the ones before took that long. */
+    if (next > 0 && util_now_ms() + 2 * m->step_ms >
+                        claimed_at + m->lease_ms + (int64_t)next * m->step_ms) {
+      outcomes_release(out, rows + next, n - next);
+      for (size_t i = next; i < n; i++)
+        outbox_row_clear(&rows[i]);
+      next = n;
+      continue;
     }
     struct outbox_row *cur = &rows[next++];
     struct attempt t;

@@ -71,6 +71,12 @@ static void write_done(enum store_status status, void *arg)
   struct outcome_write *w = arg;
   struct mail_outcomes *o = w->o;
   pthread_mutex_lock(&o->mu);
+  if (!w->started) { /* never run (no turn in time, BEGIN or the connection failed): what it */
+    w->taken = o->pending; /* was queued for is still pending, and nothing else will take it */
+    o->pending = NULL;
+    o->queued = false;
+    w->started = true;
+  }
   for (struct outcome *x = w->taken, *next; x; x = next) {
     next = x->next;
     x->tries++;
