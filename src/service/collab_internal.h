@@ -132,6 +132,7 @@ struct start {
   bool names_known;               /* co's joined names filled in: no read back after the insert */
   struct collab_mail_state mail; /* the invitation e-mail as its transaction wrote it */
   bool has_mail;
+  struct notify_links links;      /* the invitation's links, made before the write */
   struct collab_outcome *out;     /* collab_run_start's: where the outcome goes */
   collab_started_fn done;
   void *done_arg;

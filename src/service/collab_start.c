@@ -124,7 +124,8 @@ enum store_status collab_insert_invitation(struct store_conn *c, struct start *s
   struct notify_req rq = {.ev = NOTIFY_INVITATION,
                           .actor_kind = kind,
                           .actor_id = s->in->caller->id,
-                          .secret = &s->app->secret};
+                          .secret = &s->app->secret,
+                          .ready = &s->links};
   if (st == STORE_OK)
     st = notify_collab(c, co, &rq);
   if (st != STORE_OK)
@@ -149,6 +150,7 @@ void collab_start_reset(struct start *s)
   s->names_known = false;
   s->has_requested = false;
   s->has_mail = false;
+  s->links.used = 0; /* a batch that runs again stores the same links */
 }
 
 enum store_status collab_start_variant(struct store_conn *c, struct start *s)
@@ -202,5 +204,11 @@ void collab_run_start(const struct app *app, const struct collab_start_in *in, s
   s->out = out;
   s->done = done;
   s->done_arg = arg;
+  /* the invitee's link (one, as a rule) made here, off the writer's thread */
+  if (!notify_links_make(&s->links, &app->secret, 1)) {
+    free(s);
+    done(STORE_ERROR, arg);
+    return;
+  }
   store_write_async(app->store, tx, s, start_over);
 }

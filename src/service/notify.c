@@ -73,16 +73,40 @@ static enum store_status enqueue(struct store_conn *c, const struct collab *co,
   return st;
 }
 
+/* A link's random nonce and the hash of its token (hash >= 65 bytes). */
+static bool make_link(const struct secret *secret, char *nonce, char *hash)
+{
+  char token[SECRET_TOKEN_LEN];
+  if (!secret || !util_random_token(nonce, COLLAB_NONCE_LEN, 32))
+    return false;
+  secret_token(secret, "invitation", nonce, token);
+  util_sha256_hex(token, hash);
+  return true;
+}
+
+bool notify_links_make(struct notify_links *l, const struct secret *secret, size_t n)
+{
+  l->n = l->used = 0;
+  for (; l->n < n && l->n < NOTIFY_LINKS_READY; l->n++)
+    if (!make_link(secret, l->nonce[l->n], l->hash[l->n]))
+      return false;
+  return true;
+}
+
 /* A new link of co held by (kind, id): its nonce into data.token_nonce and co->token_nonce. */
 static enum store_status new_link(struct store_conn *c, struct collab *co,
                                   const struct notify_req *rq, const char *kind, const char *id,
                                   json_t *data)
 {
-  char nonce[COLLAB_NONCE_LEN], token[SECRET_TOKEN_LEN], hash[65];
-  if (!rq->secret || !util_random_token(nonce, sizeof nonce, 32))
+  char nonce[COLLAB_NONCE_LEN], hash[65];
+  struct notify_links *l = rq->ready;
+  if (l && l->used < l->n) {
+    memcpy(nonce, l->nonce[l->used], sizeof nonce);
+    memcpy(hash, l->hash[l->used], sizeof hash);
+    l->used++;
+  } else if (!make_link(rq->secret, nonce, hash)) {
     return STORE_ERROR;
-  secret_token(rq->secret, "invitation", nonce, token);
-  util_sha256_hex(token, hash);
+  }
   enum store_status st = store_collab_link_add(c, co->id, hash, kind, id);
   if (st != STORE_OK)
     return st;
