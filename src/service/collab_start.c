@@ -101,12 +101,12 @@ void collab_fill_common(struct start *s, struct collab *co, const char *office_i
 }
 
 /* Inserts co with its first event and the invitation e-mail. */
-enum store_status collab_insert_invitation(struct store_conn *c, struct start *s, json_t *details)
+enum store_status collab_insert_invitation(struct store_conn *c, struct start *s, char *details)
 {
   struct collab *co = &s->co;
   enum store_status st = store_collab_insert(c, co);
   if (st == STORE_CONFLICT) {
-    json_decref(details);
+    free(details);
     refuse(&s->rf, ERR_OPEN_COLLABORATION,
            "The office and the company already have an open collaboration");
     return STORE_ABORT;
@@ -114,12 +114,13 @@ enum store_status collab_insert_invitation(struct store_conn *c, struct start *s
   if (st == STORE_OK && !s->names_known)
     st = store_collab_get(c, co->id, co); /* the joined names for the e-mail */
   if (st != STORE_OK) {
-    json_decref(details);
+    free(details);
     return st;
   }
   const char *kind = collab_actor_str(collab_actor_of(s->in->caller));
-  st = collab_record(c, co, kind, s->in->caller->id, collab_event_str(COLLAB_EV_INVITE),
-                     COLLAB_NONE, co->state, NULL, details, NULL);
+  st = collab_record_text(c, co, kind, s->in->caller->id, collab_event_str(COLLAB_EV_INVITE),
+                          COLLAB_NONE, co->state, NULL, details, NULL);
+  free(details);
   /* every recipient gets a link of its own */
   struct notify_req rq = {.ev = NOTIFY_INVITATION,
                           .actor_kind = kind,
