@@ -9,6 +9,7 @@
 #include "domain/notify.h"
 #include "secret.h"
 #include "store_collab.h"
+#include "store_identity.h"
 
 /* Links made before the transaction: a link's nonce and the hash of its token depend on the
  * server's secret alone, so the HTTP worker makes them (notify_links_make) and the writer's
@@ -25,6 +26,12 @@ struct notify_links {
 /* n (<= NOTIFY_LINKS_READY) links into l; false when the random source fails. */
 bool notify_links_make(struct notify_links *l, const struct secret *secret, size_t n);
 
+/* An actor as the history shows it (notify_actor_display). */
+struct notify_actor {
+  char name[STORE_NAME_LEN];
+  char role[24];
+};
+
 struct notify_req {
   enum notify_event ev;
   enum notify_side side;        /* who acted, where the matrix depends on it */
@@ -34,6 +41,8 @@ struct notify_req {
   json_t *extra;                /* more data members for every row (borrowed; may be NULL) */
   const struct secret *secret;  /* derives the links' tokens; needed when a step has links */
   struct notify_links *ready;   /* links made already, taken first (borrowed; may be NULL) */
+  const struct notify_actor *shown; /* the actor's display read already in this transaction
+                                       (borrowed); NULL: read here */
 };
 
 /* Enqueues every e-mail the matrix asks for about co. A step with links first makes one link

@@ -17,7 +17,7 @@ enum store_status collab_record(struct store_conn *c, const struct collab *co,
   char *text = details ? json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
   json_decref(details);
   enum store_status st =
-      collab_record_text(c, co, actor_kind, actor_id, event, from, to, reason, text, at);
+      collab_record_text(c, co, actor_kind, actor_id, event, from, to, reason, text, at, NULL);
   free(text);
   return st;
 }
@@ -26,7 +26,8 @@ enum store_status collab_record_text(struct store_conn *c, const struct collab *
                                      const char *actor_kind, const char *actor_id,
                                      const char *event, enum collab_state from,
                                      enum collab_state to, const char *reason,
-                                     const char *text, const char *at)
+                                     const char *text, const char *at,
+                                     struct notify_actor *shown)
 {
   struct collab_event_rec *e = calloc(1, sizeof *e);
   if (!e)
@@ -45,6 +46,10 @@ enum store_status collab_record_text(struct store_conn *c, const struct collab *
                                               e->actor_role);
   if (st != STORE_OK)
     goto cleanup;
+  if (shown) {
+    snprintf(shown->name, sizeof shown->name, "%s", e->actor_name);
+    snprintf(shown->role, sizeof shown->role, "%s", e->actor_role);
+  }
   st = STORE_ERROR;
   if (text && strlen(text) >= sizeof e->details) {
     log_msg(LOG_ERROR, "collab_event_details", "details of %s too long", event);

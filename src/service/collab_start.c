@@ -118,15 +118,17 @@ enum store_status collab_insert_invitation(struct store_conn *c, struct start *s
     return st;
   }
   const char *kind = collab_actor_str(collab_actor_of(s->in->caller));
+  struct notify_actor shown; /* read once, for the history and the e-mails */
   st = collab_record_text(c, co, kind, s->in->caller->id, collab_event_str(COLLAB_EV_INVITE),
-                          COLLAB_NONE, co->state, NULL, details, NULL);
+                          COLLAB_NONE, co->state, NULL, details, NULL, &shown);
   free(details);
   /* every recipient gets a link of its own */
   struct notify_req rq = {.ev = NOTIFY_INVITATION,
                           .actor_kind = kind,
                           .actor_id = s->in->caller->id,
                           .secret = &s->app->secret,
-                          .ready = &s->links};
+                          .ready = &s->links,
+                          .shown = &shown};
   if (st == STORE_OK)
     st = notify_collab(c, co, &rq);
   if (st != STORE_OK)

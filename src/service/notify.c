@@ -247,10 +247,14 @@ static enum store_status tell_offices(struct store_conn *c, struct collab *co,
 static void actor_for_mail(struct store_conn *c, const struct collab *co,
                            const struct notify_req *rq, char *out, size_t len)
 {
-  char name[STORE_NAME_LEN], role[24];
+  struct notify_actor read;
+  const struct notify_actor *a = rq->shown ? rq->shown : &read;
+  const char *name = a->name, *role = a->role;
   out[0] = '\0';
   if (!rq->actor_kind || strcmp(rq->actor_kind, "system") == 0 ||
-      notify_actor_display(c, co, rq->actor_kind, rq->actor_id, name, role) != STORE_OK)
+      (!rq->shown &&
+       notify_actor_display(c, co, rq->actor_kind, rq->actor_id, read.name, read.role) !=
+           STORE_OK))
     return;
   bool en = strcmp(co->language, "en") == 0;
   if (!name[0]) { /* gone since (an invited administrator nobody confirmed): said in words */
