@@ -43,6 +43,10 @@ struct notify_req {
   struct notify_links *ready;   /* links made already, taken first (borrowed; may be NULL) */
   const struct notify_actor *shown; /* the actor's display read already in this transaction
                                        (borrowed); NULL: read here */
+  /* may be NULL; else the latest (by created_at, then order) e-mail with a link it enqueued,
+   * pending, as store_collab_invitation_mail reads it back (a new collaboration's invitation
+   * e-mails are its only ones); outbox_id stays empty when none. The caller clears it. */
+  struct collab_mail_state *link_mail;
 };
 
 /* Enqueues every e-mail the matrix asks for about co. A step with links first makes one link

@@ -128,7 +128,9 @@ enum store_status collab_insert_invitation(struct store_conn *c, struct start *s
                           .actor_id = s->in->caller->id,
                           .secret = &s->app->secret,
                           .ready = &s->links,
-                          .shown = &shown};
+                          .shown = &shown,
+                          .link_mail = &s->mail};
+  memset(&s->mail, 0, sizeof s->mail);
   if (st == STORE_OK)
     st = notify_collab(c, co, &rq);
   if (st != STORE_OK)
@@ -137,10 +139,7 @@ enum store_status collab_insert_invitation(struct store_conn *c, struct start *s
    * row answers nobody */
   if (s->in->in_batch)
     return STORE_OK;
-  st = store_collab_invitation_mail(c, co->id, &s->mail);
-  if (st != STORE_OK && st != STORE_NOT_FOUND)
-    return st;
-  s->has_mail = st == STORE_OK;
+  s->has_mail = s->mail.outbox_id[0] != '\0'; /* as a read back would find it */
   if (!s->in->created)
     return STORE_OK;
   return s->in->created(c, co, s->has_mail ? &s->mail : NULL, s->in->created_arg);

@@ -62,19 +62,31 @@ static bool facts(struct store_conn *c, const struct collab *co, const struct no
   return !rq->extra || facts_merge(f, rq->extra);
 }
 
+/* Adds the e-mail; one with a link (link) becomes rq->link_mail when it is the latest. */
 static enum store_status enqueue(struct store_conn *c, const struct collab *co,
-                                 const char *recipient, const char *tmpl, struct facts *data)
+                                 const struct notify_req *rq, bool link, const char *recipient,
+                                 const char *tmpl, struct facts *data)
 {
   char *text = facts_text(data);
   if (!text)
     return STORE_ERROR;
+  char id[COLLAB_ID_LEN], now[32];
+  util_now_iso8601(now, sizeof now);
   struct outbox_message m = {.recipient = recipient,
                              .template_name = tmpl,
                              .language = co->language,
                              .data_json = text,
                              .collaboration_id = co->id};
-  enum store_status st = store_outbox_enqueue(c, &m, NULL);
+  enum store_status st = store_outbox_enqueue_at(c, &m, now, id);
   free(text);
+  struct collab_mail_state *ms = rq->link_mail;
+  if (st == STORE_OK && link && ms && strcmp(now, ms->created_at) >= 0) {
+    memset(ms, 0, sizeof *ms);
+    snprintf(ms->outbox_id, sizeof ms->outbox_id, "%s", id);
+    snprintf(ms->template_name, sizeof ms->template_name, "%s", tmpl);
+    snprintf(ms->status, sizeof ms->status, "pending");
+    snprintf(ms->created_at, sizeof ms->created_at, "%s", now);
+  }
   return st;
 }
 
@@ -158,7 +170,7 @@ static enum store_status tell_office(struct store_conn *c, struct collab *co,
     if (step->carries_link)
       st = new_link(c, co, rq, "office", co->office_id, d);
     if (st == STORE_OK)
-      st = enqueue(c, co, to[i], step->template_name, d);
+      st = enqueue(c, co, rq, step->carries_link, to[i], step->template_name, d);
   }
   free(d);
   return st;
@@ -179,7 +191,7 @@ static enum store_status tell_admin(struct store_conn *c, struct collab *co,
   if (st == STORE_OK && step->carries_link)
     st = new_link(c, co, rq, "customer_admin", ad->id, d);
   if (st == STORE_OK)
-    st = enqueue(c, co, ad->email, tmpl, d);
+    st = enqueue(c, co, rq, step->carries_link, ad->email, tmpl, d);
   free(d);
   return st;
 }
