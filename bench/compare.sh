@@ -5,7 +5,8 @@
 # time per request (from /proc/PID/stat: less sensitive to other work than the rate).
 #
 # Usage: bash bench/compare.sh OLD_BIN NEW_BIN [ROUNDS]   (default 3 rounds)
-# Workloads: GET one collaboration, POST an activation (wrk -t1 -c32 -d4s), and the mailer
+# Workloads: GET one collaboration (wrk -t1 -c32 -d4s, and "get64" at 64 connections: issue 12's
+# p99 target), POST an activation (-c32; 100,000 customer/task pairs, each used once), and the mailer
 # draining 4,000 queued e-mails to bench/smtp_sink.c. "mailed" is how many e-mails per second
 # the mailer delivered while the POST load ran (its CPU is in POST's CPU per request);
 # "get_drain" is GET again while the mailer drains 30,000 more (its CPU per request counts the
@@ -30,14 +31,16 @@ mkdir -p "$work/tpl" "$work/sink"
 wait_port "$(sleep 0.2; cat "$work/sink/port")"
 sink="smtp://127.0.0.1:$(cat "$work/sink/port")"
 
-# one seeded database for all: 20,000 customers with a task, 100 activations, made by OLD_BIN
+# one seeded database for all: 102,000 customers with a task, 100 activations, made by OLD_BIN
 port=$(free_port)
 "${bins[0]}" --db "$work/tpl/db" --port "$port" --smtp-url "$sink" --smtp-starttls off \
   --collaboration-create-limit 0 --log-level warn serve 2>>"$work/server.log" & sp=$!
 wait_port "$port"
 tok=$("${bins[0]}" --db "$work/tpl/db" admin create-office --name "Byrå A" \
   --corporate-id 556036-0793 --email a@byra.test 2>/dev/null | sed -n 's/^token: *//p' | tail -n1)
-/usr/bin/python3 "$bench/seed.py" "$port" "$tok" 20000 100 "$work/tpl" >/dev/null
+/usr/bin/python3 "$bench/seed.py" "$port" "$tok" 2000 100 "$work/tpl" >/dev/null
+bash "$bench/seed_pairs.sh" "http://127.0.0.1:$port" "$tok" 100000 1000000 "$work/tpl/pairs.txt" >&2
+cat "$work/tpl/pairs.txt" >>"$work/tpl/post-ids.txt"
 sleep 1
 kill "$sp"; wait "$sp" 2>/dev/null || true
 cid=$(cat "$work/tpl/collab.txt")
@@ -53,10 +56,10 @@ start() { # start BIN: a server on a copy of the seeded database; sets $pid $por
 stop() { kill "$pid"; wait "$pid" 2>/dev/null || true; }
 sent() { sqlite3 "$work/run/db" "SELECT count(*) FROM outbox WHERE status = 'sent'"; }
 
-load() { # load MODE [VAR=VALUE...]: prints "rate cpu_us_per_request p99_ms"
+load() { # load MODE [VAR=VALUE...]: prints "rate cpu_us_per_request p99_ms" (CONNS: 32)
   local mode=$1; shift
   local c0; c0=$(cpu "$pid")
-  local out; out=$(env BENCH_MODE="$mode" TOKEN="$tok" "$@" wrk -t1 -c32 -d4s --timeout 30s \
+  local out; out=$(env BENCH_MODE="$mode" TOKEN="$tok" "$@" wrk -t1 -c"${CONNS:-32}" -d4s --timeout 30s \
     -s "$bench/wrk.lua" "http://127.0.0.1:$port" 2>&1 | grep '^RESULT')
   local c1; c1=$(cpu "$pid")
   eval "${out#RESULT }"
@@ -106,6 +109,7 @@ for r in $(seq "$rounds"); do
     b=${bins[$i]}
     start "$b"
     echo "get $i $(load get BENCH_PATH="/v1/collaborations/$cid")" >>"$work/results"
+    echo "get64 $i $(CONNS=64 load get BENCH_PATH="/v1/collaborations/$cid")" >>"$work/results"
     cp "$work/tpl/post-ids.txt" "$work/run/ids"
     s0=$(sent); t0=$(date +%s.%N)
     echo "post $i $(load post BENCH_IDS="$work/run/ids")" >>"$work/results"
@@ -125,7 +129,7 @@ import statistics, sys
 rows = [l.split() for l in open(sys.argv[1])]
 print(f"median of the rounds; A = {sys.argv[2]}, B = {sys.argv[3]}")
 print(f"{'workload':<10}{'A /s':>10}{'B /s':>10}{'B/A':>7}{'A CPU us':>10}{'B CPU us':>10}{'A p99 ms':>10}{'B p99 ms':>10}")
-for w in ("get", "post", "mailed", "drain", "get_drain"):
+for w in ("get", "get64", "post", "mailed", "drain", "get_drain"):
     def med(i, col):
         vals = [float(r[col]) for r in rows if r[0] == w and r[1] == str(i) and r[col] != "-"]
         return statistics.median(vals) if vals else float("nan")

@@ -35,6 +35,10 @@ size_t util_base64url(const unsigned char *data, size_t len, char *out);
 bool util_random_token(char *buf, size_t buflen, size_t bytes);
 /* SHA-256 of s as 64 lower-case hex digits into out (>= 65 bytes). */
 void util_sha256_hex(const char *s, char *out);
+/* A 128-bit digest of n bytes as 32 lower-case hex digits into out (>= 33 bytes): fast
+ * (MurmurHash3's 128-bit rounds) but NOT cryptographic: for telling versions of a text apart,
+ * such as a weak ETag; anything a client could gain by forging uses util_sha256_hex. */
+void util_digest128_hex(const void *data, size_t n, char *out);
 /* n bytes as 2n lower-case hex digits and a NUL into out. */
 void util_hex(const unsigned char *in, size_t n, char *out);
 /* Compares two NUL-terminated strings in time independent of where they differ. */

@@ -230,3 +230,55 @@ size_t util_utf8_sanitize(char *s)
   }
   return replaced;
 }
+
+/* util_digest128_hex: MurmurHash3's x64 128-bit rounds (16 bytes a round in two lanes that feed
+ * each other) and its final mix, with the length folded in at the start. */
+static inline uint64_t rotl64(uint64_t x, int r)
+{
+  return (x << r) | (x >> (64 - r));
+}
+
+static inline uint64_t fmix64(uint64_t k)
+{
+  k ^= k >> 33;
+  k *= 0xff51afd7ed558ccdULL;
+  k ^= k >> 33;
+  k *= 0xc4ceb9fe1a85ec53ULL;
+  return k ^ (k >> 33);
+}
+
+static inline void digest_round(uint64_t *h1, uint64_t *h2, const unsigned char *b)
+{
+  const uint64_t c1 = 0x87c37b91114253d5ULL, c2 = 0x4cf5ad432745937fULL;
+  uint64_t k1, k2;
+  memcpy(&k1, b, 8);
+  memcpy(&k2, b + 8, 8);
+  *h1 ^= rotl64(k1 * c1, 31) * c2;
+  *h1 = (rotl64(*h1, 27) + *h2) * 5 + 0x52dce729;
+  *h2 ^= rotl64(k2 * c2, 33) * c1;
+  *h2 = (rotl64(*h2, 31) + *h1) * 5 + 0x38495ab5;
+}
+
+void util_digest128_hex(const void *data, size_t n, char *out)
+{
+  const unsigned char *p = data;
+  uint64_t h1 = 0x9e3779b97f4a7c15ULL ^ n, h2 = 0xc2b2ae3d27d4eb4fULL ^ n;
+  size_t full = n - n % 16;
+  for (size_t i = 0; i < full; i += 16)
+    digest_round(&h1, &h2, p + i);
+  if (full < n) { /* the tail, zero-padded (the length above tells paddings apart) */
+    unsigned char tail[16] = {0};
+    memcpy(tail, p + full, n - full);
+    digest_round(&h1, &h2, tail);
+  }
+  h1 += h2;
+  h2 += h1;
+  h1 = fmix64(h1);
+  h2 = fmix64(h2);
+  h1 += h2;
+  h2 += h1;
+  unsigned char d[16];
+  memcpy(d, &h1, 8);
+  memcpy(d + 8, &h2, 8);
+  util_hex(d, sizeof d, out);
+}

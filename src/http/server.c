@@ -254,11 +254,22 @@ static void route_name(size_t i, void *arg, const char **method, const char **pa
   *pattern = routes[i].pattern;
 }
 
-static void server_limits_free(struct http_server *srv)
+void server_limits_free(struct http_server *srv)
 {
   guess_limit_free(srv->guesses);
   guess_limit_free(srv->throttle_keys);
   guess_limit_free(srv->throttle_clients);
+}
+
+/* libmicrohttpd's memory for each connection: the request's head (line and headers, so the URI up
+ * to url_max must fit, with room for the headers, to be refused by precheck with a problem+json
+ * 414 rather than by the library), then the reply's head. 0.9.75 zeroes all of it after every
+ * request (MHD_pool_reset): at 64 KiB that memset was 3 to 4% of GET one's samples. 4 times
+ * url_max, at least 32 KiB (libmicrohttpd's own default): 32 KiB at the default 8 KiB. */
+static size_t conn_memory(size_t url_max)
+{
+  size_t m = 4 * url_max;
+  return m < 32 * 1024 ? 32 * 1024 : m;
 }
 
 struct http_server *http_start(const struct http_options *opts)
@@ -300,20 +311,19 @@ struct http_server *http_start(const struct http_options *opts)
     log_msg(LOG_ERROR, "listen_failed", "could not duplicate the listening socket");
     goto fail;
   }
-  /* The socket is ours (http_listen): libmicrohttpd accepts on it. poll(2), not epoll: in
-   * 0.9.75, MHD_quiesce_daemon (http_stop) removes the listening socket from each pool
-   * worker's epoll set and aborts the process when a worker woken at that moment removed it
-   * first (ENOENT; seen once in a full test run). With poll the workers are told through
-   * their inter-thread channel and simply stop polling the socket. */
+  srv->mhd_fd = mhd_fd;
+  /* The socket is ours (http_listen): libmicrohttpd accepts on it. epoll, not poll(2): each
+   * wake of a worker polled all its connections (at 64 connections 13% of GET one's samples
+   * were poll's kernel side). http_stop does not use MHD_quiesce_daemon (see there). */
   srv->daemon = MHD_start_daemon(
-      MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME,
+      MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME,
       0, NULL, NULL,
       on_request, srv,
       MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
       MHD_OPTION_LISTEN_SOCKET, (MHD_socket)mhd_fd,
       MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)opts->threads,
       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)opts->conn_timeout_s,
-      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+      MHD_OPTION_CONNECTION_MEMORY_LIMIT, conn_memory(opts->url_max),
       MHD_OPTION_CONNECTION_LIMIT, (unsigned int)opts->max_connections,
       MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)opts->max_connections_per_ip,
       MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
@@ -334,34 +344,4 @@ fail:
 uint16_t http_port(const struct http_server *srv)
 {
   return http_socket_port(srv->opts.listen_fd);
-}
-
-void http_stop(struct http_server *srv, unsigned drain_s)
-{
-  if (!srv)
-    return;
-  atomic_store(&srv->closing, true); /* from now on requests are not suspended (later.c) */
-  MHD_socket listen_fd = MHD_quiesce_daemon(srv->daemon);
-  conn_watch_drain(srv->watch); /* idle keep-alive connections go at once */
-  int64_t deadline = util_mono_ms() + (int64_t)drain_s * 1000;
-  for (;;) {
-    const union MHD_DaemonInfo *info =
-        MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-    unsigned open = info ? info->num_connections : 0;
-    if (open == 0 || util_mono_ms() >= deadline) {
-      log_json(LOG_INFO, "draining_done",
-               json_pack("{s:i, s:I}", "open_connections", (int)open, "connections_cut",
-                         (json_int_t)conn_watch_cut_count(srv->watch)));
-      break;
-    }
-    usleep(50 * 1000);
-  }
-  later_wait_all(srv);
-  MHD_stop_daemon(srv->daemon);
-  if (listen_fd != MHD_INVALID_SOCKET)
-    close(listen_fd); /* libmicrohttpd's duplicate, handed back by the quiesce */
-  close(srv->opts.listen_fd);
-  conn_watch_stop(srv->watch); /* after the daemon: closing notifies it */
-  server_limits_free(srv);
-  free(srv);
 }

@@ -11,6 +11,7 @@
 
 struct http_server {
   struct MHD_Daemon *daemon;
+  int mhd_fd;                   /* libmicrohttpd's duplicate of the listening socket */
   struct http_options opts;
   struct conn_watch *watch;     /* owned */
   struct guess_limit *guesses;  /* owned */
@@ -34,6 +35,8 @@ bool precheck(struct request *req, struct http_server *srv, const char *url,
 /* A request without a body, on its last call: precheck, then the handler (request_finish),
  * an authenticated GET or HEAD both inside http_options.snapshot. */
 enum MHD_Result answer_bodiless(struct request *req, struct http_server *srv, const char *url);
+/* Frees the server's guess and throttle counts (http_start's failure, http_stop). */
+void server_limits_free(struct http_server *srv);
 /* The last call for a request whose checks passed (server.c): the body is in; answer it. */
 enum MHD_Result request_finish(struct request *req);
 

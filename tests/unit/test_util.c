@@ -32,6 +32,29 @@ int main(void)
   util_sha256_hex("abc", hex);
   CHECK_STR(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 
+  /* the weak ETag's digest: every byte and the length count, the tail included */
+  char d1[33], d2[33];
+  static const char text[] = "{\"items\":[{\"id\":\"01a224d5\",\"state\":\"invited\"}],\"next\":null}";
+  util_digest128_hex(text, sizeof text - 1, d1);
+  CHECK_INT(strlen(d1), 32);
+  util_digest128_hex(text, sizeof text - 1, d2);
+  CHECK_STR(d1, d2);
+  for (size_t n = 0; n < sizeof text - 1; n++) { /* each shorter prefix differs */
+    util_digest128_hex(text, n, d2);
+    CHECK(strcmp(d1, d2) != 0);
+  }
+  char flip[sizeof text];
+  for (size_t i = 0; i < sizeof text - 1; i++) { /* one bit changed anywhere */
+    memcpy(flip, text, sizeof text);
+    flip[i] ^= 1;
+    util_digest128_hex(flip, sizeof text - 1, d2);
+    CHECK(strcmp(d1, d2) != 0);
+  }
+  util_digest128_hex("", 0, d2);
+  CHECK(strcmp(d1, d2) != 0);
+  util_digest128_hex("\0", 1, d1); /* a zero byte is not the padding of an empty text */
+  CHECK(strcmp(d1, d2) != 0);
+
   CHECK(util_const_eq("token", "token"));
   CHECK(!util_const_eq("token", "tokem"));
   CHECK(!util_const_eq("token", "token2"));
