@@ -51,6 +51,7 @@ struct config {
   long mail_retry_max;    /* seconds */
   long mail_max_attempts; /* permanent failures stop after this many tries */
   long mail_workers;      /* deliveries at once */
+  long background_nice;   /* nice value added to background threads (thread_prio.h) */
   long webhook_allow_private; /* 1: http:// and internal addresses allowed (development) */
   long webhook_workers;   /* webhook deliveries at once */
   long webhook_timeout;   /* seconds one webhook delivery may take */

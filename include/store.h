@@ -46,7 +46,9 @@ typedef enum store_status (*store_tx_fn)(struct store_conn *c, void *arg);
  * a serialization failure or deadlock, 40001/40P01) is rolled back and run again from the
  * start, a bounded number of times: fn must therefore do nothing outside the database that it
  * cannot do twice. Waits for a lock held elsewhere at most about 2 seconds in all, then returns
- * STORE_BUSY. Every write of a request goes through here. */
+ * STORE_BUSY. Every write of a request goes through here. On a background thread
+ * (thread_prio.h) of an engine with a writer thread (SQLite), the writer thread runs fn while
+ * the caller waits: a thread of lower priority never leads other callers' writes. */
 enum store_status store_write(struct store *st, store_tx_fn fn, void *arg);
 /* Called once with the outcome of a write queued by store_write_async. */
 typedef void (*store_done_fn)(enum store_status status, void *arg);
@@ -57,6 +59,11 @@ typedef void (*store_done_fn)(enum store_status status, void *arg);
  * store); an engine without a queue (PostgreSQL) runs store_write and done on the calling thread
  * before this returns. arg must live until done has been called. */
 void store_write_async(struct store *st, store_tx_fn fn, void *arg, store_done_fn done);
+/* Starts the engine's own threads now, from the calling thread, if not yet started (SQLite:
+ * the writer thread, which starts the checkpointer). A thread takes the scheduling priority
+ * of the thread that creates it: call this before any background thread (thread_prio.h)
+ * starts, or the first of them to write would start the writer at its lower priority. */
+void store_start_threads(struct store *st);
 /* Runs fn inside a read transaction (one consistent snapshot). Inside store_snapshot it runs
  * in the snapshot already open. */
 enum store_status store_read(struct store *st, store_tx_fn fn, void *arg);

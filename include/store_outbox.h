@@ -62,6 +62,16 @@ void outbox_row_clear(struct outbox_row *r);
  * row was due too (true when the engine cannot tell cheaply: PostgreSQL). */
 enum store_status store_outbox_claim(struct store_conn *c, int64_t now_ms, int64_t lease_ms,
                                      struct outbox_row *out, bool *more);
+/* The most rows one store_outbox_claim_many takes. */
+#define OUTBOX_CLAIM_MAX 16
+/* Claims up to max (at most OUTBOX_CLAIM_MAX) due rows into out[0..*n), oldest first, each as
+ * store_outbox_claim would one after another: out[i] is leased until now_ms + lease_ms + i *
+ * step_ms (it is tried after the i before it, each of which may take up to step_ms). PostgreSQL
+ * claims one row at a time. STORE_NOT_FOUND (*n = 0) when none is due; *more as for
+ * store_outbox_claim, about the rows after these. Free each row with outbox_row_clear(). */
+enum store_status store_outbox_claim_many(struct store_conn *c, int64_t now_ms, int64_t lease_ms,
+                                          int64_t step_ms, struct outbox_row *out, size_t max,
+                                          size_t *n, bool *more);
 /* Ends a try on a held row: counts the attempt and drops the lease. */
 enum store_status store_outbox_mark_sent(struct store_conn *c, const char *id);
 enum store_status store_outbox_schedule_retry(struct store_conn *c, const char *id,

@@ -13,6 +13,7 @@
 #include "service/batches.h"
 #include "webhook_worker.h"
 #include "store.h"
+#include "thread_prio.h"
 #include "version.h"
 
 #include <errno.h>
@@ -287,6 +288,7 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
   struct collab_sweeper *sweeper = NULL;
   struct http_server *srv = NULL, *metrics_srv = NULL;
   int rc = 1, sig = 0;
+  store_start_threads(st); /* at this thread's priority, before the background threads */
   if (!(app.mailer = mailer_start(&app)) || !(app.webhooks = webhook_worker_start(&app)) ||
       !(sweeper = collab_sweeper_start(&app)) || !(app.batches = batch_runner_start(&app))) {
     close(listen_fd);
@@ -351,6 +353,7 @@ int main(int argc, char **argv)
     return cr == CONFIG_EXIT_OK ? 0 : 2;
   }
   log_set_level(parse_level(cfg.log_level));
+  thread_prio_set_background_nice((int)cfg.background_nice); /* before any store opens */
   const char *name = argi < argc ? argv[argi] : "serve";
   int sub_argc = argi < argc ? argc - argi - 1 : 0;
   char **sub_argv = argi < argc ? argv + argi + 1 : argv + argc;

@@ -136,6 +136,10 @@ static const struct option_def options[] = {
         "tries before a permanently refused e-mail is marked failed"),
     NUM(mail_workers, "--mail-workers", "ADVISORD_MAIL_WORKERS", "4", 1, 64,
         "e-mails delivered at once (each over its own SMTP connection)"),
+    NUM(background_nice, "--background-nice", "ADVISORD_BACKGROUND_NICE", "10", 0, 19,
+        "how much lower the scheduling priority of background threads (mailer, webhooks, "
+        "checkpoints, batches, sweeps) is than that of the threads answering requests, as a "
+        "nice value (0: the same); under load requests get the cores first"),
     FLAG(webhook_allow_private, "--webhook-allow-private", "ADVISORD_WEBHOOK_ALLOW_PRIVATE",
          "let webhooks call http:// URLs and private, loopback and link-local addresses "
          "(development and tests only; set the variable to 1)"),

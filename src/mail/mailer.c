@@ -1,17 +1,24 @@
-/* mailer.c - the mailer's worker threads (--mail-workers, 4 by default). Each takes one row at
- * a time: it looks for a due row with a read, claims it (a short write transaction that leases
- * it, so no two workers take one row), renders and builds the message, delivers it (SMTP or
- * spool) with no transaction open, then records the outcome (sent, retry later with backoff
- * and jitter, or failed) and claims its next row in one short write transaction. When nothing
- * is due it sleeps until the next row is due, a wake-up, or the poll interval, whichever comes
- * first (rows written by another process are seen by polling); a wake-up sets one worker
- * looking, not all, and a worker that claims a row while more are due wakes one more. Several
- * workers keep several SMTP dialogues going at once: one delivery is mostly waiting for the
- * server's answers, and group commit (store/sqlite_tx.c) folds their writes into shared
- * transactions. */
+/* mailer.c - the mailer's worker threads (--mail-workers, 4 by default). Each looks for due
+ * rows with a read, claims up to CLAIM_BATCH of them (one short write transaction that leases
+ * them, so no two workers take one row), then for each in turn renders and builds the message,
+ * delivers it (SMTP or spool) with no transaction open, and queues its outcome (sent, retry
+ * later with backoff and jitter, or failed) for the store's writer without waiting for it
+ * (outcomes.h: the workers' outcomes since the writer's last batch go in one write). When nothing is due it sleeps until the next row is due, a wake-up, or the
+ * poll interval, whichever comes first (rows written by another process are seen by polling);
+ * a wake-up sets one worker looking, not all, and a worker that claims rows while more are due
+ * wakes one more. Several workers keep several SMTP dialogues going at once: one delivery is
+ * mostly waiting for the server's answers, and group commit (store/sqlite_tx.c) folds their
+ * writes into shared transactions. The workers are background threads (thread_prio.h): at a
+ * lower priority than requests, their writes run by the store's writer thread.
+ *
+ * Crashes: a delivered e-mail whose outcome is not yet committed is sent again after its
+ * lease (same Message-ID), as before; the rows a worker had claimed but not yet begun count,
+ * after a crash, one try more (OUTBOX_LOST_TRY) when their leases have run out, like the row
+ * in flight. A stop gives them back untouched. */
 #include "mailer.h"
 #include "app.h"
 #include "log.h"
+#include "thread_prio.h"
 #include "mail_mime.h"
 #include "mail_retry.h"
 #include "mail_template.h"
@@ -22,6 +29,7 @@
 #include "util.h"
 #include "worker_pool.h"
 #include "due_sleep.h"
+#include "outcomes.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -35,7 +43,7 @@
 #define POLL_MS 500          /* the longest sleep: rows enqueued elsewhere show up this fast */
 #define STORE_PAUSE_MS 1000  /* after a store error, before trying again */
 #define LEASE_MARGIN_MS 30000
-#define FINISH_TRIES 5
+#define CLAIM_BATCH 4        /* rows one claim takes (see run) */
 
 struct mailer {
   struct app *app;
@@ -43,7 +51,8 @@ struct mailer {
   struct mail_retry_policy policy;
   struct mail_smtp_settings smtp;
   char from_addr[256];
-  int64_t lease_ms;
+  int64_t lease_ms, step_ms; /* a claimed row's lease; the longest one delivery may take */
+  struct mail_outcomes outcomes; /* the workers' tries, being written */
 };
 
 static uint32_t random_u32(void)
@@ -54,83 +63,23 @@ static uint32_t random_u32(void)
   return r;
 }
 
-struct finish_arg {
-  const char *id;
-  enum mail_decision decision;
-  int64_t next_at;
-  const char *error;
-  bool release;
+/* One claim of a worker: up to CLAIM_BATCH due rows leased in one write (store_write runs
+ * it on the store's writer thread: thread_prio.h), the i-th until it may have waited for the i
+ * before it. */
+struct claim_arg {
+  int64_t now, lease, step;
+  struct outbox_row *rows;
+  size_t n;  /* out */
+  bool more; /* out: more rows were due */
 };
 
-static enum store_status finish_one(struct store_conn *c, const struct finish_arg *f)
+static enum store_status claim_tx(struct store_conn *c, void *arg)
 {
-  if (f->release)
-    return store_outbox_release(c, f->id, f->next_at);
-  switch (f->decision) {
-  case MAIL_MARK_SENT:
-    return store_outbox_mark_sent(c, f->id);
-  case MAIL_RETRY_LATER:
-    return store_outbox_schedule_retry(c, f->id, f->next_at, f->error);
-  case MAIL_MARK_FAILED:
-    return store_outbox_mark_failed(c, f->id, f->error);
-  }
-  return STORE_ERROR;
-}
-
-/* One write transaction of a worker: the outcome of the row it tried (f; NULL when none) and
- * the claim of its next row (when claim), so that an e-mail costs one write, not two. */
-struct step_arg {
-  const struct finish_arg *f;
-  bool claim;
-  int64_t now, lease;
-  struct outbox_row *row;    /* out: the claimed row */
-  bool more;                 /* out: another row was due too */
-  enum store_status claimed; /* out: the claim's status */
-};
-
-static enum store_status step_tx(struct store_conn *c, void *arg)
-{
-  struct step_arg *a = arg;
-  a->claimed = STORE_NOT_FOUND;
-  a->more = false;
-  enum store_status st = a->f ? finish_one(c, a->f) : STORE_NOT_FOUND;
-  if (st != STORE_OK && st != STORE_NOT_FOUND) /* NOT_FOUND: no longer pending; nothing to do */
-    return st;
-  if (a->claim) {
-    outbox_row_clear(a->row);
-    a->claimed = store_outbox_claim(c, a->now, a->lease, a->row, &a->more);
-    if (a->claimed != STORE_OK && a->claimed != STORE_NOT_FOUND)
-      return a->claimed; /* the outcome is then written again without the claim */
-  }
-  return a->f ? STORE_OK : a->claimed;
-}
-
-/* Records f's outcome (when not NULL) and, when claim, claims the next due row into row; the
- * claim's status is returned (STORE_NOT_FOUND when there was no claim). The outcome is tried
- * a few times, alone after a failure: a row left leased is sent again once the lease ends,
- * which is a duplicate (same Message-ID) rather than a loss. */
-static enum store_status step(struct mailer *m, const struct finish_arg *f, bool claim,
-                              struct outbox_row *row, bool *more)
-{
-  struct step_arg a = {f, claim, util_now_ms(), m->lease_ms, row, false, STORE_NOT_FOUND};
-  enum store_status st = STORE_ERROR;
-  *more = false;
-  for (int i = 0; i < (f ? FINISH_TRIES : 1); i++) {
-    st = store_write(m->app->store, step_tx, &a);
-    if (st == STORE_OK || st == STORE_NOT_FOUND) {
-      *more = a.more;
-      return a.claim ? a.claimed : STORE_NOT_FOUND;
-    }
-    a.claim = false;
-    struct timespec ts = {0, 200000000L};
-    if (f)
-      nanosleep(&ts, NULL);
-  }
-  if (f)
-    log_msg(LOG_ERROR, "mail_outcome_lost",
-            "outbox %s: the outcome could not be recorded (%d); it is tried again after its "
-            "lease", f->id, (int)st);
-  return f ? STORE_NOT_FOUND : st;
+  struct claim_arg *a = arg;
+  for (size_t i = 0; i < a->n; i++) /* a transaction run again claims afresh */
+    outbox_row_clear(&a->rows[i]);
+  return store_outbox_claim_many(c, a->now, a->lease, a->step, a->rows, CLAIM_BATCH, &a->n,
+                                 &a->more);
 }
 
 /* Renders and builds the message of row; NULL with why when it cannot be built. */
@@ -206,6 +155,8 @@ static void report(const struct outbox_row *row, const struct attempt *t)
   metrics_mail(t->f.decision == MAIL_MARK_SENT     ? "sent"
                : t->f.decision == MAIL_MARK_FAILED ? "failed"
                                                    : "retry");
+  if (t->f.decision == MAIL_MARK_SENT && !log_enabled(LOG_INFO))
+    return; /* the fields are not built for a line that would not be written */
   if (t->f.decision == MAIL_MARK_SENT)
     log_json(LOG_INFO, "mail_sent",
              json_pack("{s:s, s:s, s:s, s:i}", "outbox_id", row->id, "template",
@@ -219,53 +170,52 @@ static void report(const struct outbox_row *row, const struct attempt *t)
                        "retry_in_ms", (json_int_t)t->delay, "template", row->template_name));
 }
 
-/* A worker: look (a read), claim when a row is due, deliver it, then record its outcome and
- * claim the next in one write; sleep when nothing is due until it is, a wake-up (one worker
- * per wake-up: a commit that queued e-mails, or a worker that claimed a row while more were
- * due), or the poll interval (rows queued by another process). */
+/* A worker: look (a read); when rows are due, claim up to CLAIM_BATCH of them in one write
+ * (waking one more worker when more are due), then deliver them one after another, each
+ * outcome queued as a write of its own as soon as its try ends (outcomes.h); sleep when
+ * nothing is due until it is, a wake-up (one worker per wake-up: a commit that queued e-mails,
+ * or a worker that claimed rows while more were due), or the poll interval (rows queued by
+ * another process). */
 static void *run(void *arg)
 {
-  pthread_setname_np(pthread_self(), "mailer"); /* for top -H, perf and /proc */
+  thread_prio_background("mailer"); /* named for top -H, perf and /proc; lower priority */
   struct mailer *m = arg;
-  struct outbox_row rows[2];
+  struct outbox_row rows[CLAIM_BATCH];
   memset(rows, 0, sizeof rows);
-  struct outbox_row *cur = &rows[0], *next = &rows[1];
-  bool have = false, more = false;
+  size_t n = 0, next = 0; /* rows[next..n) are claimed and not yet tried */
   unsigned long seen = 0;
   struct mail_smtp_conn conn = {0}; /* this worker's SMTP connection, kept between messages */
+  struct mail_outcomes *out = &m->outcomes;
   while (!worker_pool_stopping(&m->pool)) {
-    if (!have) {
+    outcomes_rewrite(out);
+    if (next == n) {
       int64_t wait = due_sleep_ms(m->app->store, store_outbox_next_due, POLL_MS, STORE_PAUSE_MS);
       if (wait > 0) {
         worker_pool_sleep(&m->pool, &seen, wait);
         continue;
       }
-      enum store_status st = step(m, NULL, true, cur, &more);
-      have = st == STORE_OK;
+      struct claim_arg a = {util_now_ms(), m->lease_ms, m->step_ms, rows, 0, false};
+      enum store_status st = store_write(m->app->store, claim_tx, &a);
+      n = st == STORE_OK ? a.n : 0;
+      next = 0;
       if (st != STORE_OK && st != STORE_NOT_FOUND)
         worker_pool_sleep(&m->pool, &seen, STORE_PAUSE_MS);
-      if (!have)
+      if (n == 0)
         continue; /* NOT_FOUND: taken by another worker meanwhile; look again */
+      if (a.more)
+        worker_pool_wake_one(&m->pool);
     }
-    if (more)
-      worker_pool_wake_one(&m->pool);
+    struct outbox_row *cur = &rows[next++];
     struct attempt t;
     deliver(m, &conn, cur, &t);
-    bool claim = !t.f.release && !worker_pool_stopping(&m->pool);
-    have = step(m, &t.f, claim, next, &more) == STORE_OK;
+    outcomes_record(out, &t.f);
     report(cur, &t);
     outbox_row_clear(cur);
-    struct outbox_row *done = cur;
-    cur = next;
-    next = done;
   }
-  if (have) { /* claimed as the stop began: due at once after the next start */
-    struct finish_arg f = {.id = cur->id, .release = true, .next_at = util_now_ms()};
-    step(m, &f, false, next, &more);
-  }
+  outcomes_release(out, rows + next, n - next); /* claimed as the stop began: due at once */
   mail_smtp_close(&conn);
-  outbox_row_clear(&rows[0]);
-  outbox_row_clear(&rows[1]);
+  for (size_t i = 0; i < CLAIM_BATCH; i++)
+    outbox_row_clear(&rows[i]);
   store_conn_release(m->app->store);
   return NULL;
 }
@@ -279,7 +229,8 @@ struct mailer *mailer_start(struct app *app)
   m->app = app;
   m->policy = (struct mail_retry_policy){cfg->mail_retry_min * 1000, cfg->mail_retry_max * 1000,
                                          (int)cfg->mail_max_attempts};
-  m->lease_ms = cfg->smtp_timeout * 1000 + LEASE_MARGIN_MS;
+  m->step_ms = cfg->smtp_timeout * 1000;
+  m->lease_ms = m->step_ms + LEASE_MARGIN_MS;
   if (!mail_mime_from_address(cfg->mail_from, m->from_addr, sizeof m->from_addr)) {
     log_msg(LOG_ERROR, "mailer_not_started", "--mail-from '%s' holds no usable address",
             cfg->mail_from);
@@ -297,12 +248,14 @@ struct mailer *mailer_start(struct app *app)
     }
   }
   unsigned want = cfg->mail_workers < 1 ? 1 : (unsigned)cfg->mail_workers;
+  outcomes_init(&m->outcomes, app->store);
   unsigned started = worker_pool_start(&m->pool, want, run, m);
   if (started < want)
     log_msg(LOG_WARN, "mailer_workers", "started %u of %u mail workers", started, want);
   if (started == 0) {
     log_msg(LOG_ERROR, "mailer_not_started", "cannot start the mailer thread");
     worker_pool_stop(&m->pool);
+    outcomes_finish(&m->outcomes);
     if (m->smtp.url)
       curl_global_cleanup();
     free(m);
@@ -335,6 +288,7 @@ void mailer_stop(struct mailer *m)
   if (!m)
     return;
   worker_pool_stop(&m->pool);
+  outcomes_finish(&m->outcomes); /* every outcome written before the store closes */
   if (m->smtp.url)
     curl_global_cleanup();
   free(m);

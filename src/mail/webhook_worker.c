@@ -11,6 +11,7 @@
 #include "domain/dates.h"
 #include "domain/webhook.h"
 #include "log.h"
+#include "thread_prio.h"
 #include "mailer.h"
 #include "metrics.h"
 #include "store_outbox.h"
@@ -218,7 +219,7 @@ static void deliver(struct webhook_worker *w, struct webhook_delivery *d, struct
  * one) or the poll interval. */
 static void *run(void *arg)
 {
-  pthread_setname_np(pthread_self(), "webhook"); /* for top -H, perf and /proc */
+  thread_prio_background("webhook"); /* named for top -H, perf and /proc; lower priority */
   struct webhook_worker *w = arg;
   struct webhook_delivery d = {0};
   struct webhook *hook = malloc(sizeof *hook);

@@ -11,6 +11,7 @@
 #include "util.h"
 #include "webhook_worker.h"
 #include "worker_pool.h"
+#include "thread_prio.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -156,6 +157,7 @@ static void run_batch(struct run *x)
 
 static void *runner_main(void *arg)
 {
+  thread_prio_background("batch-runner"); /* named for top -H; lower priority (thread_prio.h) */
   struct batch_runner *r = arg;
   struct run *x = calloc(1, sizeof *x);
   unsigned long seen = 0;

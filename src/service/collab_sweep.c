@@ -13,6 +13,7 @@
 #include "log.h"
 #include "store_session.h"
 #include "util.h"
+#include "thread_prio.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -131,6 +132,7 @@ size_t sign_in_purge_once(struct app *app)
 
 static void *sweeper_main(void *arg)
 {
+  thread_prio_background("sweeper"); /* named for top -H; lower priority (thread_prio.h) */
   struct collab_sweeper *sw = arg;
   long interval = sw->app->cfg->expiry_sweep_interval;
   pthread_mutex_lock(&sw->mu);

@@ -3,7 +3,9 @@
  * are cached here (keyed by the SQL literal's address). */
 #include "db.h"
 #include "log.h"
+#include "thread_prio.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,9 +63,69 @@ void store_close(struct store *st)
 struct store_conn *store_conn(struct store *st) { return st->eng->conn(st); }
 void store_conn_release(struct store *st) { st->eng->conn_release(st); }
 
+/* A background thread's write, waited for while the engine's writer thread runs it. */
+struct queued_write {
+  store_tx_fn fn;
+  void *arg;
+  pthread_mutex_t mu;
+  pthread_cond_t cond;
+  bool done;
+  enum store_status status;
+};
+
+static enum store_status queued_write_run(struct store_conn *c, void *arg)
+{
+  struct queued_write *q = arg;
+  return q->fn(c, q->arg);
+}
+
+static void queued_write_done(enum store_status status, void *arg)
+{
+  struct queued_write *q = arg;
+  pthread_mutex_lock(&q->mu);
+  q->status = status;
+  q->done = true;
+  pthread_cond_signal(&q->cond);
+  pthread_mutex_unlock(&q->mu);
+}
+
+/* Runs fn on the engine's writer thread (which must have write_async), the caller waiting. */
+static enum store_status queued_write(struct store *st, store_tx_fn fn, void *arg)
+{
+  struct queued_write q = {.fn = fn, .arg = arg, .done = false, .status = STORE_ERROR};
+  pthread_mutex_init(&q.mu, NULL);
+  pthread_cond_init(&q.cond, NULL);
+  st->eng->write_async(st, queued_write_run, &q, queued_write_done);
+  pthread_mutex_lock(&q.mu);
+  while (!q.done)
+    pthread_cond_wait(&q.cond, &q.mu);
+  pthread_mutex_unlock(&q.mu);
+  pthread_cond_destroy(&q.cond);
+  pthread_mutex_destroy(&q.mu);
+  return q.status;
+}
+
 enum store_status store_write(struct store *st, store_tx_fn fn, void *arg)
 {
-  return st->eng->run_tx(st, true, fn, arg);
+  /* A background thread (lower priority: thread_prio.h) that ran the write itself could lead
+   * a group commit holding requests' writes and then wait for a core with them: the engine's
+   * writer thread runs it instead. */
+  if (!st->eng->write_async || !thread_prio_is_background())
+    return st->eng->run_tx(st, true, fn, arg);
+  return queued_write(st, fn, arg);
+}
+
+static enum store_status nothing_tx(struct store_conn *c, void *arg)
+{
+  (void)c;
+  (void)arg;
+  return STORE_OK;
+}
+
+void store_start_threads(struct store *st)
+{
+  if (st->eng->write_async) /* the first write queued starts the writer thread */
+    queued_write(st, nothing_tx, NULL);
 }
 
 void store_write_async(struct store *st, store_tx_fn fn, void *arg, store_done_fn done)

@@ -78,50 +78,92 @@ static enum store_status claim_pg(struct store_conn *c, int64_t now_ms, int64_t 
 enum store_status store_outbox_claim(struct store_conn *c, int64_t now_ms, int64_t lease_ms,
                                      struct outbox_row *out, bool *more)
 {
-  bool more_dummy;
-  if (!more)
-    more = &more_dummy;
-  *more = false;
-  if (db_dialect(c) == DB_PG)
-    return claim_pg(c, now_ms, lease_ms, out, more);
-  /* SQLite: one writer at a time, so reading the row and then leasing it cannot race */
-  struct db_stmt *s = db_stmt(c, "SELECT " ROW_COLS ", data FROM outbox "
-                               "WHERE status = 'pending' AND next_attempt_at <= :now "
-                               "ORDER BY next_attempt_at, created_at LIMIT 2");
-  if (!s)
-    return STORE_ERROR;
-  db_bind_int(s, ":now", now_ms);
-  enum store_status st = db_step_row(c, s);
-  if (st != STORE_OK)
-    return st;
-  read_row(s, out);
-  /* every outcome clears the lease: a due row still leased was held by a mailer that died
-   * before recording its try (which may have been delivered): count that try now */
-  bool lost_try = db_col_int64(s, 8) != 0;
-  const char *data = db_col_str(s, ROW_NCOLS);
-  out->data = strdup(data ? data : "{}");
-  *more = db_step_row(c, s) == STORE_OK; /* a second due row: its columns are not read */
-  db_reset(s);
-  if (!out->data)
-    return STORE_ERROR;
+  size_t n;
+  return store_outbox_claim_many(c, now_ms, lease_ms, 0, out, 1, &n, more);
+}
+
+/* Leases the row just read into out (SQLite) until until_ms; lost_try: its earlier lease ran
+ * out (the try it was held for is counted). */
+static enum store_status lease_sqlite(struct store_conn *c, struct outbox_row *out,
+                                      int64_t until_ms, bool lost_try)
+{
   struct db_stmt *u = db_stmt(
       c, "UPDATE outbox SET leased_until = :until, next_attempt_at = :until, "
          "attempts = attempts + CASE WHEN leased_until IS NOT NULL THEN 1 ELSE 0 END, "
          "last_error = CASE WHEN leased_until IS NOT NULL THEN :lost ELSE last_error END "
          "WHERE id = :id");
-  if (!u) {
-    outbox_row_clear(out);
+  if (!u)
     return STORE_ERROR;
-  }
-  db_bind_int(u, ":until", now_ms + lease_ms);
+  db_bind_int(u, ":until", until_ms);
   db_bind_text(u, ":lost", OUTBOX_LOST_TRY);
   db_bind_text(u, ":id", out->id);
-  st = db_exec_stmt(c, u);
-  if (st != STORE_OK)
-    outbox_row_clear(out);
-  else if (lost_try) {
+  enum store_status st = db_exec_stmt(c, u);
+  if (st == STORE_OK && lost_try) {
     out->attempts++;
     snprintf(out->last_error, sizeof out->last_error, "%s", OUTBOX_LOST_TRY);
+  }
+  return st;
+}
+
+enum store_status store_outbox_claim_many(struct store_conn *c, int64_t now_ms, int64_t lease_ms,
+                                          int64_t step_ms, struct outbox_row *out, size_t max,
+                                          size_t *n, bool *more)
+{
+  bool more_dummy;
+  if (!more)
+    more = &more_dummy;
+  *more = false;
+  *n = 0;
+  if (db_dialect(c) == DB_PG) {
+    enum store_status st = claim_pg(c, now_ms, lease_ms, out, more);
+    *n = st == STORE_OK;
+    return st;
+  }
+  /* SQLite: one writer at a time, so reading the rows and then leasing them cannot race */
+  struct db_stmt *s = db_stmt(c, "SELECT " ROW_COLS ", data FROM outbox "
+                               "WHERE status = 'pending' AND next_attempt_at <= :now "
+                               "ORDER BY next_attempt_at, created_at LIMIT :lim");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_int(s, ":now", now_ms);
+  db_bind_int(s, ":lim", (int64_t)max + 1);
+  bool lost[OUTBOX_CLAIM_MAX];
+  enum store_status st = STORE_NOT_FOUND;
+  while (*n < max && *n < OUTBOX_CLAIM_MAX && (st = db_step_row(c, s)) == STORE_OK) {
+    struct outbox_row *r = &out[*n];
+    read_row(s, r);
+    /* every outcome clears the lease: a due row still leased was held by a mailer that died
+     * before recording its try (which may have been delivered): count that try now */
+    lost[*n] = db_col_int64(s, 8) != 0;
+    const char *data = db_col_str(s, ROW_NCOLS);
+    r->data = strdup(data ? data : "{}");
+    ++*n;
+    if (!r->data) {
+      st = STORE_ERROR;
+      break;
+    }
+  }
+  if (st != STORE_OK && st != STORE_NOT_FOUND) {
+    db_reset(s);
+    for (size_t i = 0; i < *n; i++)
+      outbox_row_clear(&out[i]);
+    *n = 0;
+    return st;
+  }
+  if (*n == 0) {
+    db_reset(s);
+    return STORE_NOT_FOUND;
+  }
+  /* the rows ran out (NOT_FOUND), or one more than taken is due: its columns are not read */
+  *more = st == STORE_OK && db_step_row(c, s) == STORE_OK;
+  db_reset(s);
+  st = STORE_OK;
+  for (size_t i = 0; i < *n && st == STORE_OK; i++) /* the i-th is tried after i others */
+    st = lease_sqlite(c, &out[i], now_ms + lease_ms + (int64_t)i * step_ms, lost[i]);
+  if (st != STORE_OK) {
+    for (size_t i = 0; i < *n; i++)
+      outbox_row_clear(&out[i]);
+    *n = 0;
   }
   return st;
 }

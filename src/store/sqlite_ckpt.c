@@ -17,10 +17,14 @@
  * A PASSIVE round under steady writes never copies the frames appended while it ran, so the
  * WAL would only grow (it starts over from its beginning only after a checkpoint that copied
  * every frame). So once the WAL passes WAL_LIMIT_PAGES, the writer, between two batches (no
- * write of this process can start), waits for the round in progress and runs a RESTART
- * checkpoint itself: it copies what the rounds have not, and the next batch writes the WAL
- * from its beginning again. Writes wait for that tail only, not for every page. */
+ * write of this process can start), runs a RESTART checkpoint itself once no round is in
+ * progress: it copies what the rounds have not, and the next batch writes the WAL from its
+ * beginning again. Writes wait for that tail only, not for every page. It waits for a round in
+ * progress only once the WAL has passed WAL_WAIT_PAGES: this thread runs at the
+ * background threads' lower priority (thread_prio.h), and the writes queued behind the writer
+ * would wait with it. */
 #include "log.h"
+#include "thread_prio.h"
 #include "sqlite_engine.h"
 
 #include <pthread.h>
@@ -28,6 +32,7 @@
 
 #define CKPT_PAGES 1000       /* SQLite's own autocheckpoint threshold */
 #define WAL_LIMIT_PAGES 8000  /* about 32 MiB of WAL with 4 KiB pages */
+#define WAL_WAIT_PAGES 10000  /* past it, the writer waits for a round to end (below) */
 
 struct store_ckpt {
   struct sq_store *st;
@@ -36,12 +41,13 @@ struct store_ckpt {
   pthread_cond_t cond;
   bool wanted, running, stop;
   bool restart_due; /* the WAL passed WAL_LIMIT_PAGES (set and read on the writer) */
+  int pages;        /* the WAL's size at the last commit (set and read on the writer) */
   int copied;       /* the WAL's frames the last round had copied (under mu) */
 };
 
 static void *run(void *arg)
 {
-  pthread_setname_np(pthread_self(), "db-checkpoint"); /* for top -H, perf and /proc */
+  thread_prio_background("db-checkpoint"); /* named; lower priority (thread_prio.h) */
   struct store_ckpt *k = arg;
   struct sq_conn *c = sq_conn_open(k->st);
   pthread_mutex_lock(&k->mu);
@@ -76,6 +82,7 @@ static int on_commit(void *arg, sqlite3 *db, const char *name, int pages)
   (void)db;
   (void)name;
   struct store_ckpt *k = arg;
+  k->pages = pages;
   if (pages >= WAL_LIMIT_PAGES)
     k->restart_due = true;
   if (pages < CKPT_PAGES)
@@ -113,11 +120,15 @@ void db_ckpt_between_batches(struct store_ckpt *k, struct sq_conn *writer)
 {
   if (!k || !k->restart_due)
     return;
-  k->restart_due = false;
   pthread_mutex_lock(&k->mu);
+  if (k->running && k->pages < WAL_WAIT_PAGES) { /* tried again after the next batch */
+    pthread_mutex_unlock(&k->mu);
+    return;
+  }
   while (k->running) /* two checkpoints at once: the second gets SQLITE_BUSY */
     pthread_cond_wait(&k->cond, &k->mu);
   pthread_mutex_unlock(&k->mu);
+  k->restart_due = false;
   int rc = sqlite3_wal_checkpoint_v2(writer->db, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
   if (rc != SQLITE_OK && rc != SQLITE_BUSY)
     log_msg(LOG_WARN, "db_checkpoint_failed", "%s", sqlite3_errmsg(writer->db));

@@ -6,6 +6,7 @@
 #include "util.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 TEST_MAIN_DEFS
@@ -32,6 +33,28 @@ static enum store_status claim_tx(struct store_conn *c, void *arg)
   struct claim *cl = arg;
   outbox_row_clear(&cl->row);
   return store_outbox_claim(c, cl->now, cl->lease, &cl->row, NULL);
+}
+
+struct many_claim {
+  int64_t now, lease, step;
+  size_t max, n;
+  bool more;
+  struct outbox_row *rows;
+};
+
+static void clear_many(struct many_claim *m)
+{
+  for (size_t i = 0; i < m->n; i++)
+    outbox_row_clear(&m->rows[i]);
+  m->n = 0;
+}
+
+static enum store_status many_tx(struct store_conn *c, void *arg)
+{
+  struct many_claim *m = arg;
+  clear_many(m);
+  return store_outbox_claim_many(c, m->now, m->lease, m->step, m->rows, m->max, &m->n,
+                                 &m->more);
 }
 
 static void enqueue(struct store *st, struct enq *e)
@@ -182,6 +205,43 @@ int main(void)
   CHECK_INT(store_outbox_get(c, held, &r), STORE_OK);
   CHECK_INT(r.attempts, before + 2);
   outbox_row_clear(&late.row);
+
+  /* several rows in one claim (SQLite; PostgreSQL claims one): oldest first, the i-th leased
+   * for i steps more */
+  struct outbox_row many[OUTBOX_CLAIM_MAX];
+  struct many_claim everything = {.now = now + 1000000000, .lease = 1000, .max = OUTBOX_CLAIM_MAX,
+                                  .rows = many};
+  while (store_write(st, many_tx, &everything) == STORE_OK) /* no row left pending */
+    for (size_t i = 0; i < everything.n; i++)
+      CHECK_INT(store_outbox_mark_sent(c, many[i].id), STORE_OK);
+  clear_many(&everything);
+  struct enq g[3] = {{"g0@x.se", "invitation_customer", "col-3", ""},
+                     {"g1@x.se", "invitation_customer", "col-3", ""},
+                     {"g2@x.se", "invitation_customer", "col-3", ""}};
+  for (int i = 0; i < 3; i++)
+    enqueue(st, &g[i]);
+  bool pg = strcmp(store_engine_name(st), "postgresql") == 0;
+  int64_t at = util_now_ms() + 10;
+  struct many_claim two = {.now = at, .lease = 1000, .step = 500, .max = 2, .rows = many};
+  CHECK_INT(store_write(st, many_tx, &two), STORE_OK);
+  CHECK_INT(two.n, pg ? 1 : 2);
+  CHECK(two.more);
+  for (size_t i = 0; i < two.n; i++) {
+    CHECK_STR(many[i].id, g[i].id);
+    CHECK_STR(many[i].recipient, g[i].to);
+    CHECK(many[i].data != NULL);
+    CHECK_INT(store_outbox_get(c, g[i].id, &r), STORE_OK);
+    CHECK(r.in_flight);
+    CHECK_INT(r.next_attempt_at, at + 1000 + (int64_t)i * 500);
+  }
+  size_t taken = two.n;
+  while (taken < 3 && store_write(st, many_tx, &two) == STORE_OK)
+    taken += two.n;
+  CHECK_INT(taken, 3);
+  CHECK(pg || !two.more); /* PostgreSQL cannot tell cheaply: always more */
+  CHECK_INT(store_write(st, many_tx, &two), STORE_NOT_FOUND);
+  CHECK_INT(two.n, 0);
+  clear_many(&two);
 
   outbox_row_clear(&cl.row);
   store_close(st);

@@ -1,0 +1,209 @@
+/* outcomes.c - see outcomes.h. */
+#include "outcomes.h"
+#include "log.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define FINISH_TRIES 5 /* writes of one outcome before it is given up */
+
+struct outcome {
+  struct finish_arg f; /* id and error point into the copies below */
+  char id[37];
+  char error[OUTBOX_ERROR_MAX];
+  int tries;
+  struct outcome *next;
+};
+
+/* One queued write: the outcomes pending when it runs. */
+struct outcome_write {
+  struct mail_outcomes *o;
+  bool started;          /* taken is set (an engine may run the write again: not again) */
+  struct outcome *taken; /* what it writes */
+};
+
+static enum store_status finish_one(struct store_conn *c, const struct finish_arg *f)
+{
+  if (f->release)
+    return store_outbox_release(c, f->id, f->next_at);
+  switch (f->decision) {
+  case MAIL_MARK_SENT:
+    return store_outbox_mark_sent(c, f->id);
+  case MAIL_RETRY_LATER:
+    return store_outbox_schedule_retry(c, f->id, f->next_at, f->error);
+  case MAIL_MARK_FAILED:
+    return store_outbox_mark_failed(c, f->id, f->error);
+  }
+  return STORE_ERROR;
+}
+
+/* Writes the outcomes of list (oldest last), each once. */
+static enum store_status write_list(struct store_conn *c, struct outcome *list)
+{
+  for (struct outcome *x = list; x; x = x->next) {
+    enum store_status st = finish_one(c, &x->f);
+    if (st != STORE_OK && st != STORE_NOT_FOUND) /* NOT_FOUND: no longer pending; nothing to do */
+      return st;
+  }
+  return STORE_OK;
+}
+
+static enum store_status write_tx(struct store_conn *c, void *arg)
+{
+  struct outcome_write *w = arg;
+  if (!w->started) {
+    pthread_mutex_lock(&w->o->mu);
+    w->taken = w->o->pending;
+    w->o->pending = NULL;
+    w->o->queued = false; /* outcomes recorded from now on need a write of their own */
+    pthread_mutex_unlock(&w->o->mu);
+    w->started = true;
+  }
+  return write_list(c, w->taken);
+}
+
+/* After the write's commit (or failure); on the store's writer thread: short, no store calls. */
+static void write_done(enum store_status status, void *arg)
+{
+  struct outcome_write *w = arg;
+  struct mail_outcomes *o = w->o;
+  pthread_mutex_lock(&o->mu);
+  for (struct outcome *x = w->taken, *next; x; x = next) {
+    next = x->next;
+    x->tries++;
+    o->inflight--;
+    if (status == STORE_OK) {
+      free(x);
+    } else {
+      x->next = o->failed;
+      o->failed = x;
+    }
+  }
+  pthread_cond_broadcast(&o->cond);
+  pthread_mutex_unlock(&o->mu);
+  free(w);
+}
+
+void outcomes_init(struct mail_outcomes *o, struct store *store)
+{
+  o->store = store;
+  o->pending = NULL;
+  o->queued = false;
+  o->inflight = 0;
+  o->failed = NULL;
+  pthread_mutex_init(&o->mu, NULL);
+  pthread_cond_init(&o->cond, NULL);
+}
+
+/* Writes x again until it commits or has had FINISH_TRIES writes in all; frees x. */
+static void rewrite_one(struct mail_outcomes *o, struct outcome *x)
+{
+  enum store_status st = STORE_ERROR;
+  struct outcome_write w = {o, true, x};
+  x->next = NULL;
+  for (; x->tries < FINISH_TRIES; x->tries++) {
+    if (x->tries > 0) {
+      struct timespec ts = {0, 200000000L};
+      nanosleep(&ts, NULL);
+    }
+    st = store_write(o->store, write_tx, &w);
+    if (st == STORE_OK)
+      break;
+  }
+  if (st != STORE_OK)
+    log_msg(LOG_ERROR, "mail_outcome_lost",
+            "outbox %s: the outcome could not be recorded (%d); it is tried again after its "
+            "lease", x->id, (int)st);
+  free(x);
+}
+
+void outcomes_record(struct mail_outcomes *o, const struct finish_arg *f)
+{
+  struct outcome *x = calloc(1, sizeof *x);
+  struct outcome_write *w = calloc(1, sizeof *w);
+  if (!x || !w) { /* out of memory: written now, waiting for it */
+    free(x);
+    free(w);
+    struct outcome one = {.f = *f};
+    struct outcome_write now = {o, true, &one};
+    enum store_status st = store_write(o->store, write_tx, &now);
+    if (st != STORE_OK)
+      log_msg(LOG_ERROR, "mail_outcome_lost", "outbox %s: the outcome could not be recorded "
+              "(%d); it is tried again after its lease", f->id, (int)st);
+    return;
+  }
+  x->f = *f;
+  snprintf(x->id, sizeof x->id, "%s", f->id);
+  snprintf(x->error, sizeof x->error, "%s", f->error ? f->error : "");
+  x->f.id = x->id;
+  x->f.error = x->error;
+  w->o = o;
+  pthread_mutex_lock(&o->mu);
+  x->next = o->pending;
+  o->pending = x;
+  o->inflight++;
+  bool join = o->queued; /* a queued write has not yet taken the pending ones: this joins it */
+  o->queued = true;
+  pthread_mutex_unlock(&o->mu);
+  if (join)
+    free(w);
+  else
+    store_write_async(o->store, write_tx, w, write_done);
+}
+
+void outcomes_rewrite(struct mail_outcomes *o)
+{
+  pthread_mutex_lock(&o->mu);
+  struct outcome *list = o->failed;
+  o->failed = NULL;
+  pthread_mutex_unlock(&o->mu);
+  while (list) {
+    struct outcome *x = list;
+    list = x->next;
+    rewrite_one(o, x);
+  }
+}
+
+struct release_arg {
+  const struct outbox_row *rows;
+  size_t n;
+  int64_t due;
+};
+
+static enum store_status release_tx(struct store_conn *c, void *arg)
+{
+  struct release_arg *a = arg;
+  for (size_t i = 0; i < a->n; i++) {
+    enum store_status st = store_outbox_release(c, a->rows[i].id, a->due);
+    if (st != STORE_OK && st != STORE_NOT_FOUND)
+      return st;
+  }
+  return STORE_OK;
+}
+
+void outcomes_release(struct mail_outcomes *o, const struct outbox_row *rows, size_t n)
+{
+  if (n == 0)
+    return;
+  struct release_arg a = {rows, n, util_now_ms()};
+  enum store_status st = STORE_ERROR;
+  for (int i = 0; i < FINISH_TRIES && st != STORE_OK; i++)
+    st = store_write(o->store, release_tx, &a);
+  if (st != STORE_OK)
+    log_msg(LOG_ERROR, "mail_outcome_lost", "%zu claimed e-mails could not be given back (%d); "
+            "they are tried after their leases", n, (int)st);
+}
+
+void outcomes_finish(struct mail_outcomes *o)
+{
+  pthread_mutex_lock(&o->mu);
+  while (o->inflight > 0)
+    pthread_cond_wait(&o->cond, &o->mu);
+  pthread_mutex_unlock(&o->mu);
+  outcomes_rewrite(o);
+  pthread_cond_destroy(&o->cond);
+  pthread_mutex_destroy(&o->mu);
+}
