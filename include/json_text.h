@@ -32,6 +32,9 @@ void json_text_str_or_null(struct json_text *w, const char *key, const char *s);
 void json_text_int(struct json_text *w, const char *key, int64_t v);
 void json_text_bool(struct json_text *w, const char *key, bool v);
 void json_text_null(struct json_text *w, const char *key);
+/* json as it is: one complete JSON value written already (json_dumps with JSON_ENCODE_ANY);
+ * not checked. */
+void json_text_raw(struct json_text *w, const char *key, const char *json);
 /* The text (malloc'd, the caller frees it; *len set when len is not NULL), or NULL after a
  * failure (out of memory, a string not UTF-8, unbalanced brackets). w is empty afterwards. */
 char *json_text_take(struct json_text *w, size_t *len);

@@ -23,6 +23,10 @@ struct outbox_message {
  * commits, mailer_wake() (mailer.h) gets it out at once; otherwise within the poll interval. */
 enum store_status store_outbox_enqueue(struct store_conn *c, const struct outbox_message *m,
                                        char *id_out);
+/* store_outbox_enqueue with the row's created_at taken by the caller (util_now_iso8601), so
+ * that it knows the row as a read would find it. */
+enum store_status store_outbox_enqueue_at(struct store_conn *c, const struct outbox_message *m,
+                                          const char *created_at, char *id_out);
 
 #define OUTBOX_ERROR_MAX 400
 

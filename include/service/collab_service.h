@@ -15,6 +15,16 @@ enum store_status collab_record(struct store_conn *c, const struct collab *co,
                                 const char *actor_kind, const char *actor_id, const char *event,
                                 enum collab_state from, enum collab_state to, const char *reason,
                                 json_t *details, const char *at);
+struct notify_actor;
+/* collab_record with the details written already: details_text (NULL: "{}") as
+ * json_dumps(JSON_COMPACT | JSON_SORT_KEYS) would write them; the actor's display name and
+ * role into *shown (may be NULL), for the e-mails that name it (notify_req.shown). */
+enum store_status collab_record_text(struct store_conn *c, const struct collab *co,
+                                     const char *actor_kind, const char *actor_id,
+                                     const char *event, enum collab_state from,
+                                     enum collab_state to, const char *reason,
+                                     const char *details_text, const char *at,
+                                     struct notify_actor *shown);
 
 /* co becomes active: a company without a subscription gets co's terms; a company that already
  * subscribes keeps its agreement (payer, period, dates: co takes them, agreement_continues), and

@@ -9,6 +9,28 @@
 #include "domain/notify.h"
 #include "secret.h"
 #include "store_collab.h"
+#include "store_identity.h"
+
+/* Links made before the transaction: a link's nonce and the hash of its token depend on the
+ * server's secret alone, so the HTTP worker makes them (notify_links_make) and the writer's
+ * thread only stores them. notify_collab takes them in order, and makes in place the links of
+ * recipients beyond them. */
+#define NOTIFY_LINKS_READY 2
+struct notify_links {
+  char nonce[NOTIFY_LINKS_READY][COLLAB_NONCE_LEN];
+  char hash[NOTIFY_LINKS_READY][65]; /* SHA-256 hex of secret_token(secret, "invitation", nonce) */
+  size_t n;                          /* made */
+  size_t used;                       /* taken (0 again when the transaction reruns) */
+};
+
+/* n (<= NOTIFY_LINKS_READY) links into l; false when the random source fails. */
+bool notify_links_make(struct notify_links *l, const struct secret *secret, size_t n);
+
+/* An actor as the history shows it (notify_actor_display). */
+struct notify_actor {
+  char name[STORE_NAME_LEN];
+  char role[24];
+};
 
 struct notify_req {
   enum notify_event ev;
@@ -18,6 +40,13 @@ struct notify_req {
   const char *reason;           /* the actor's words; NULL or "": none */
   json_t *extra;                /* more data members for every row (borrowed; may be NULL) */
   const struct secret *secret;  /* derives the links' tokens; needed when a step has links */
+  struct notify_links *ready;   /* links made already, taken first (borrowed; may be NULL) */
+  const struct notify_actor *shown; /* the actor's display read already in this transaction
+                                       (borrowed); NULL: read here */
+  /* may be NULL; else the latest (by created_at, then order) e-mail with a link it enqueued,
+   * pending, as store_collab_invitation_mail reads it back (a new collaboration's invitation
+   * e-mails are its only ones); outbox_id stays empty when none. The caller clears it. */
+  struct collab_mail_state *link_mail;
 };
 
 /* Enqueues every e-mail the matrix asks for about co. A step with links first makes one link

@@ -147,6 +147,12 @@ void json_text_null(struct json_text *w, const char *key)
   mbuf_add(&w->buf, "null");
 }
 
+void json_text_raw(struct json_text *w, const char *key, const char *json)
+{
+  member(w, key);
+  mbuf_add(&w->buf, json);
+}
+
 char *json_text_take(struct json_text *w, size_t *len)
 {
   bool ok = !w->bad && w->depth == 0 && w->items[0] == 1;

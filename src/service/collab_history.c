@@ -14,11 +14,24 @@ enum store_status collab_record(struct store_conn *c, const struct collab *co,
                                 enum collab_state from, enum collab_state to, const char *reason,
                                 json_t *details, const char *at)
 {
+  char *text = details ? json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+  json_decref(details);
+  enum store_status st =
+      collab_record_text(c, co, actor_kind, actor_id, event, from, to, reason, text, at, NULL);
+  free(text);
+  return st;
+}
+
+enum store_status collab_record_text(struct store_conn *c, const struct collab *co,
+                                     const char *actor_kind, const char *actor_id,
+                                     const char *event, enum collab_state from,
+                                     enum collab_state to, const char *reason,
+                                     const char *text, const char *at,
+                                     struct notify_actor *shown)
+{
   struct collab_event_rec *e = calloc(1, sizeof *e);
-  if (!e) {
-    json_decref(details);
+  if (!e)
     return STORE_ERROR;
-  }
   snprintf(e->collaboration_id, sizeof e->collaboration_id, "%s", co->id);
   snprintf(e->actor_kind, sizeof e->actor_kind, "%s", actor_kind);
   snprintf(e->actor_id, sizeof e->actor_id, "%s", actor_id ? actor_id : "");
@@ -29,12 +42,14 @@ enum store_status collab_record(struct store_conn *c, const struct collab *co,
   snprintf(e->reason, sizeof e->reason, "%s", reason ? reason : "");
   if (at)
     snprintf(e->at, sizeof e->at, "%s", at);
-  char *text = details ? json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-  json_decref(details);
   enum store_status st = notify_actor_display(c, co, actor_kind, actor_id, e->actor_name,
                                               e->actor_role);
   if (st != STORE_OK)
     goto cleanup;
+  if (shown) {
+    snprintf(shown->name, sizeof shown->name, "%s", e->actor_name);
+    snprintf(shown->role, sizeof shown->role, "%s", e->actor_role);
+  }
   st = STORE_ERROR;
   if (text && strlen(text) >= sizeof e->details) {
     log_msg(LOG_ERROR, "collab_event_details", "details of %s too long", event);
@@ -45,7 +60,6 @@ enum store_status collab_record(struct store_conn *c, const struct collab *co,
   if (st == STORE_OK) /* the webhooks' deliveries of the event, in its transaction */
     st = webhook_fan_out(c, co, e);
 cleanup:
-  free(text);
   free(e);
   return st;
 }

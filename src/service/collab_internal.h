@@ -132,6 +132,7 @@ struct start {
   bool names_known;               /* co's joined names filled in: no read back after the insert */
   struct collab_mail_state mail; /* the invitation e-mail as its transaction wrote it */
   bool has_mail;
+  struct notify_links links;      /* the invitation's links, made before the write */
   struct collab_outcome *out;     /* collab_run_start's: where the outcome goes */
   collab_started_fn done;
   void *done_arg;
@@ -162,10 +163,10 @@ enum store_status collab_check_none_open(struct store_conn *c, struct start *s,
 /* The fields every start shares; the caller fills the terms. */
 void collab_fill_common(struct start *s, struct collab *co, const char *office_id,
                         const char *company_id);
-/* Inserts s->co with its first event (details: stolen) and the invitation e-mails, and hands
- * it to in->created. */
+/* Inserts s->co with its first event (details: its JSON text as collab_record_text takes it,
+ * malloc'd, freed here; NULL: "{}") and the invitation e-mails, and hands it to in->created. */
 enum store_status collab_insert_invitation(struct store_conn *c, struct start *s,
-                                           json_t *details);
+                                           char *details);
 /* Queues tx on a new start of in as one write (store_write_async) and, once it is over, leaves
  * the outcome in out and calls done (collab_office_activates says where and when). */
 void collab_run_start(const struct app *app, const struct collab_start_in *in, store_tx_fn tx,

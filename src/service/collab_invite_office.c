@@ -2,6 +2,7 @@
  * transaction that writes the collaboration, its first event and the invitation e-mail to the
  * office (collab_start.c). */
 #include "collab_internal.h"
+#include "json_text.h"
 #include "domain/corporate_id.h"
 #include "store_identity.h"
 #include "store_register.h"
@@ -100,11 +101,16 @@ static enum store_status office_invite_tx(struct store_conn *c, void *arg)
     snprintf(co->customer_id, sizeof co->customer_id, "%s", cu->id);
   else if (st != STORE_NOT_FOUND)
     goto cleanup;
-  st = collab_insert_invitation(
-      c, s,
-      json_pack("{s:s, s:s, s:s, s:i, s:b}", "way", collab_way_str(co->way), "variant", co->variant,
-                "invoice_recipient", co->invoice_recipient, "agreement_period_months",
-                co->agreement_period_months, "agreement_continues", co->agreement_continues));
+  /* the event's details, their members in the order of their names (JSON_SORT_KEYS) */
+  struct json_text w = {0};
+  json_text_open(&w, NULL, '{');
+  json_text_bool(&w, "agreement_continues", co->agreement_continues);
+  json_text_int(&w, "agreement_period_months", co->agreement_period_months);
+  json_text_str(&w, "invoice_recipient", co->invoice_recipient);
+  json_text_str(&w, "variant", co->variant);
+  json_text_str(&w, "way", collab_way_str(co->way));
+  json_text_close(&w, '}');
+  st = collab_insert_invitation(c, s, json_text_take(&w, NULL));
 cleanup:
   free(cp);
   free(cu);

@@ -3,6 +3,7 @@
  * its first event and its invitation e-mails (collab_start.c). */
 #include "collab_internal.h"
 #include "domain/dates.h"
+#include "json_text.h"
 #include "util.h"
 #include "store_identity.h"
 #include "store_register.h"
@@ -241,17 +242,24 @@ enum store_status collab_office_start_tx(struct store_conn *c, struct start *s)
     goto cleanup;
   if ((st = known_names(c, s, cu, &admin)) != STORE_OK)
     goto cleanup;
-  json_t *details =
-      json_pack("{s:s, s:s, s:s, s:i, s:b, s:b, s:s}", "way", collab_way_str(co->way), "variant",
-                co->variant, "invoice_recipient", co->invoice_recipient, "agreement_period_months",
-                co->agreement_period_months, "upgrade", plan.upgrade, "agreement_continues",
-                plan.agreement_continues, "task_id", co->task_id);
-  if (co->starts_on[0])
-    json_object_set_new(details, "starts_on", json_string(co->starts_on));
+  /* the event's details, their members in the order of their names (JSON_SORT_KEYS) */
+  struct json_text w = {0};
+  json_text_open(&w, NULL, '{');
   if (plan.creates_administrator) {
-    json_object_set_new(details, "administrator_id", json_string(co->administrator_id));
-    json_object_set_new(details, "administrator_created", json_boolean(created_admin));
+    json_text_bool(&w, "administrator_created", created_admin);
+    json_text_str(&w, "administrator_id", co->administrator_id);
   }
+  json_text_bool(&w, "agreement_continues", plan.agreement_continues);
+  json_text_int(&w, "agreement_period_months", co->agreement_period_months);
+  json_text_str(&w, "invoice_recipient", co->invoice_recipient);
+  if (co->starts_on[0])
+    json_text_str(&w, "starts_on", co->starts_on);
+  json_text_str(&w, "task_id", co->task_id);
+  json_text_bool(&w, "upgrade", plan.upgrade);
+  json_text_str(&w, "variant", co->variant);
+  json_text_str(&w, "way", collab_way_str(co->way));
+  json_text_close(&w, '}');
+  char *details = json_text_take(&w, NULL);
   st = collab_insert_invitation(c, s, details);
 cleanup:
   free(cu);

@@ -101,12 +101,12 @@ void collab_fill_common(struct start *s, struct collab *co, const char *office_i
 }
 
 /* Inserts co with its first event and the invitation e-mail. */
-enum store_status collab_insert_invitation(struct store_conn *c, struct start *s, json_t *details)
+enum store_status collab_insert_invitation(struct store_conn *c, struct start *s, char *details)
 {
   struct collab *co = &s->co;
   enum store_status st = store_collab_insert(c, co);
   if (st == STORE_CONFLICT) {
-    json_decref(details);
+    free(details);
     refuse(&s->rf, ERR_OPEN_COLLABORATION,
            "The office and the company already have an open collaboration");
     return STORE_ABORT;
@@ -114,17 +114,23 @@ enum store_status collab_insert_invitation(struct store_conn *c, struct start *s
   if (st == STORE_OK && !s->names_known)
     st = store_collab_get(c, co->id, co); /* the joined names for the e-mail */
   if (st != STORE_OK) {
-    json_decref(details);
+    free(details);
     return st;
   }
   const char *kind = collab_actor_str(collab_actor_of(s->in->caller));
-  st = collab_record(c, co, kind, s->in->caller->id, collab_event_str(COLLAB_EV_INVITE),
-                     COLLAB_NONE, co->state, NULL, details, NULL);
+  struct notify_actor shown; /* read once, for the history and the e-mails */
+  st = collab_record_text(c, co, kind, s->in->caller->id, collab_event_str(COLLAB_EV_INVITE),
+                          COLLAB_NONE, co->state, NULL, details, NULL, &shown);
+  free(details);
   /* every recipient gets a link of its own */
   struct notify_req rq = {.ev = NOTIFY_INVITATION,
                           .actor_kind = kind,
                           .actor_id = s->in->caller->id,
-                          .secret = &s->app->secret};
+                          .secret = &s->app->secret,
+                          .ready = &s->links,
+                          .shown = &shown,
+                          .link_mail = &s->mail};
+  memset(&s->mail, 0, sizeof s->mail);
   if (st == STORE_OK)
     st = notify_collab(c, co, &rq);
   if (st != STORE_OK)
@@ -133,10 +139,7 @@ enum store_status collab_insert_invitation(struct store_conn *c, struct start *s
    * row answers nobody */
   if (s->in->in_batch)
     return STORE_OK;
-  st = store_collab_invitation_mail(c, co->id, &s->mail);
-  if (st != STORE_OK && st != STORE_NOT_FOUND)
-    return st;
-  s->has_mail = st == STORE_OK;
+  s->has_mail = s->mail.outbox_id[0] != '\0'; /* as a read back would find it */
   if (!s->in->created)
     return STORE_OK;
   return s->in->created(c, co, s->has_mail ? &s->mail : NULL, s->in->created_arg);
@@ -149,6 +152,7 @@ void collab_start_reset(struct start *s)
   s->names_known = false;
   s->has_requested = false;
   s->has_mail = false;
+  s->links.used = 0; /* a batch that runs again stores the same links */
 }
 
 enum store_status collab_start_variant(struct store_conn *c, struct start *s)
@@ -202,5 +206,11 @@ void collab_run_start(const struct app *app, const struct collab_start_in *in, s
   s->out = out;
   s->done = done;
   s->done_arg = arg;
+  /* the invitee's link (one, as a rule) made here, off the writer's thread */
+  if (!notify_links_make(&s->links, &app->secret, 1)) {
+    free(s);
+    done(STORE_ERROR, arg);
+    return;
+  }
   store_write_async(app->store, tx, s, start_over);
 }

@@ -4,6 +4,7 @@
 #include "service/notify.h"
 
 #include "domain/dates.h"
+#include "notify_facts.h"
 #include "store_identity.h"
 #include "store_outbox.h"
 #include "store_variants.h"
@@ -16,79 +17,119 @@
 
 #define MAX_OFFICE_RECIPIENTS 2
 
-/* The facts every e-mail about co states (new reference). */
-static json_t *facts(struct store_conn *c, const struct collab *co, const struct notify_req *rq,
-                     const char *actor_name)
+/* The facts every e-mail about co states, into f (facts_free after); false when they do not
+ * fit. */
+static bool facts(struct store_conn *c, const struct collab *co, const struct notify_req *rq,
+                  const char *actor_name, struct facts *f)
 {
-  json_t *d = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i}", "collaboration_id", co->id,
-                        "office_name", co->office_name, "company_name", co->company_name,
-                        "corporate_id", co->corporate_id, "variant", co->variant,
-                        "invoice_recipient", co->invoice_recipient, "agreement_period_months",
-                        co->agreement_period_months);
-  if (!d)
-    return NULL;
+  f->n = f->n_owned = 0;
+  fact_str(f, "collaboration_id", co->id);
+  fact_str(f, "office_name", co->office_name);
+  fact_str(f, "company_name", co->company_name);
+  fact_str(f, "corporate_id", co->corporate_id);
+  fact_str(f, "variant", co->variant);
+  fact_str(f, "invoice_recipient", co->invoice_recipient);
+  fact_set(f, (struct fact){.key = "agreement_period_months",
+                            .i = co->agreement_period_months,
+                            .is_int = true});
   struct variant v;
-  if (store_variant_get_brief(c, co->variant, &v) == STORE_OK)
-    json_object_set_new(d, "variant_name", json_string(v.name));
+  if (store_variant_get_brief(c, co->variant, &v) == STORE_OK) {
+    snprintf(f->variant_name, sizeof f->variant_name, "%s", v.name);
+    fact_str(f, "variant_name", f->variant_name);
+  }
   if (co->starts_on[0])
-    json_object_set_new(d, "starts_on", json_string(co->starts_on));
+    fact_str(f, "starts_on", co->starts_on);
   if (co->renews_on[0])
-    json_object_set_new(d, "renews_on", json_string(co->renews_on));
+    fact_str(f, "renews_on", co->renews_on);
   /* way 1: the company's agreement goes on; nothing new is charged before it renews */
   if (co->agreement_continues) {
     struct company cp;
-    const char *until = co->renews_on;
-    if (!until[0] && store_company_get(c, co->company_id, &cp) == STORE_OK && cp.has_subscription)
-      until = cp.sub.renews_on;
-    if (until[0])
-      json_object_set_new(d, "no_charge_until", json_string(until));
+    snprintf(f->until, sizeof f->until, "%s", co->renews_on);
+    if (!f->until[0] && store_company_get(c, co->company_id, &cp) == STORE_OK &&
+        cp.has_subscription)
+      snprintf(f->until, sizeof f->until, "%s", cp.sub.renews_on);
+    if (f->until[0])
+      fact_str(f, "no_charge_until", f->until);
   }
   if (co->state == COLLAB_INVITED || rq->ev == NOTIFY_EXPIRED) {
-    char at[32];
-    date_iso_ms(co->expires_at_ms, at, sizeof at);
-    json_object_set_new(d, "expires_at", json_string(at));
+    date_iso_ms(co->expires_at_ms, f->expires_at, sizeof f->expires_at);
+    fact_str(f, "expires_at", f->expires_at);
   }
   if (rq->reason && rq->reason[0])
-    json_object_set_new(d, "reason", json_string(rq->reason));
+    fact_str(f, "reason", rq->reason);
   if (actor_name && actor_name[0])
-    json_object_set_new(d, "actor_name", json_string(actor_name));
-  if (rq->extra)
-    json_object_update(d, rq->extra);
-  return d;
+    fact_str(f, "actor_name", actor_name);
+  return !rq->extra || facts_merge(f, rq->extra);
 }
 
+/* Adds the e-mail; one with a link (link) becomes rq->link_mail when it is the latest. */
 static enum store_status enqueue(struct store_conn *c, const struct collab *co,
-                                 const char *recipient, const char *tmpl, json_t *data)
+                                 const struct notify_req *rq, bool link, const char *recipient,
+                                 const char *tmpl, struct facts *data)
 {
-  char *text = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
+  char *text = facts_text(data);
   if (!text)
     return STORE_ERROR;
+  char id[COLLAB_ID_LEN], now[32];
+  util_now_iso8601(now, sizeof now);
   struct outbox_message m = {.recipient = recipient,
                              .template_name = tmpl,
                              .language = co->language,
                              .data_json = text,
                              .collaboration_id = co->id};
-  enum store_status st = store_outbox_enqueue(c, &m, NULL);
+  enum store_status st = store_outbox_enqueue_at(c, &m, now, id);
   free(text);
+  struct collab_mail_state *ms = rq->link_mail;
+  if (st == STORE_OK && link && ms && strcmp(now, ms->created_at) >= 0) {
+    memset(ms, 0, sizeof *ms);
+    snprintf(ms->outbox_id, sizeof ms->outbox_id, "%s", id);
+    snprintf(ms->template_name, sizeof ms->template_name, "%s", tmpl);
+    snprintf(ms->status, sizeof ms->status, "pending");
+    snprintf(ms->created_at, sizeof ms->created_at, "%s", now);
+  }
   return st;
+}
+
+/* A link's random nonce and the hash of its token (hash >= 65 bytes). */
+static bool make_link(const struct secret *secret, char *nonce, char *hash)
+{
+  char token[SECRET_TOKEN_LEN];
+  if (!secret || !util_random_token(nonce, COLLAB_NONCE_LEN, 32))
+    return false;
+  secret_token(secret, "invitation", nonce, token);
+  util_sha256_hex(token, hash);
+  return true;
+}
+
+bool notify_links_make(struct notify_links *l, const struct secret *secret, size_t n)
+{
+  l->n = l->used = 0;
+  for (; l->n < n && l->n < NOTIFY_LINKS_READY; l->n++)
+    if (!make_link(secret, l->nonce[l->n], l->hash[l->n]))
+      return false;
+  return true;
 }
 
 /* A new link of co held by (kind, id): its nonce into data.token_nonce and co->token_nonce. */
 static enum store_status new_link(struct store_conn *c, struct collab *co,
                                   const struct notify_req *rq, const char *kind, const char *id,
-                                  json_t *data)
+                                  struct facts *data)
 {
-  char nonce[COLLAB_NONCE_LEN], token[SECRET_TOKEN_LEN], hash[65];
-  if (!rq->secret || !util_random_token(nonce, sizeof nonce, 32))
+  char nonce[COLLAB_NONCE_LEN], hash[65];
+  struct notify_links *l = rq->ready;
+  if (l && l->used < l->n) {
+    memcpy(nonce, l->nonce[l->used], sizeof nonce);
+    memcpy(hash, l->hash[l->used], sizeof hash);
+    l->used++;
+  } else if (!make_link(rq->secret, nonce, hash)) {
     return STORE_ERROR;
-  secret_token(rq->secret, "invitation", nonce, token);
-  util_sha256_hex(token, hash);
+  }
   enum store_status st = store_collab_link_add(c, co->id, hash, kind, id);
   if (st != STORE_OK)
     return st;
   memcpy(co->token_nonce, nonce, sizeof co->token_nonce);
-  json_object_set_new(data, "token_nonce", json_string(nonce));
-  return STORE_OK;
+  memcpy(data->nonce, nonce, sizeof data->nonce);
+  return fact_str(data, "token_nonce", data->nonce) ? STORE_OK : STORE_ERROR;
 }
 
 /* The office's address and the office user responsible for co (who invited it, or who
@@ -114,43 +155,44 @@ static enum store_status office_recipients(struct store_conn *c, const struct co
 
 static enum store_status tell_office(struct store_conn *c, struct collab *co,
                                      const struct notify_req *rq, const struct notify_step *step,
-                                     json_t *data)
+                                     const struct facts *data)
 {
   char to[MAX_OFFICE_RECIPIENTS][STORE_EMAIL_LEN];
   size_t n = 0;
   enum store_status st = office_recipients(c, co, to, &n);
   if (step->carries_link) /* the office's one link goes to its address */
     n = 1;
+  struct facts *d = malloc(sizeof *d);
+  if (!d)
+    return STORE_ERROR;
   for (size_t i = 0; st == STORE_OK && i < n; i++) {
-    json_t *d = json_deep_copy(data);
-    if (!d)
-      return STORE_ERROR;
+    memcpy(d, data, sizeof *d); /* borrows data's strings */
     if (step->carries_link)
       st = new_link(c, co, rq, "office", co->office_id, d);
     if (st == STORE_OK)
-      st = enqueue(c, co, to[i], step->template_name, d);
-    json_decref(d);
+      st = enqueue(c, co, rq, step->carries_link, to[i], step->template_name, d);
   }
+  free(d);
   return st;
 }
 
 static enum store_status tell_admin(struct store_conn *c, struct collab *co,
                                     const struct notify_req *rq, const struct notify_step *step,
-                                    json_t *data, const struct customer_admin *ad)
+                                    const struct facts *data, const struct customer_admin *ad)
 {
-  json_t *d = json_deep_copy(data);
+  struct facts *d = malloc(sizeof *d);
   if (!d)
     return STORE_ERROR;
-  json_object_set_new(d, "recipient_name", json_string(ad->name));
+  memcpy(d, data, sizeof *d); /* borrows data's strings */
+  enum store_status st = fact_str(d, "recipient_name", ad->name) ? STORE_OK : STORE_ERROR;
   bool named = co->way == COLLAB_WAY_NEW_CUSTOMER && strcmp(ad->id, co->administrator_id) == 0;
   const char *tmpl = named && step->named_admin_template ? step->named_admin_template
                                                          : step->template_name;
-  enum store_status st = STORE_OK;
-  if (step->carries_link)
+  if (st == STORE_OK && step->carries_link)
     st = new_link(c, co, rq, "customer_admin", ad->id, d);
   if (st == STORE_OK)
-    st = enqueue(c, co, ad->email, tmpl, d);
-  json_decref(d);
+    st = enqueue(c, co, rq, step->carries_link, ad->email, tmpl, d);
+  free(d);
   return st;
 }
 
@@ -158,7 +200,7 @@ static enum store_status tell_admin(struct store_conn *c, struct collab *co,
  * yet (way 3: the office named it and the invitation is its). */
 static enum store_status tell_admins(struct store_conn *c, struct collab *co,
                                      const struct notify_req *rq, const struct notify_step *step,
-                                     json_t *data)
+                                     const struct facts *data)
 {
   struct customer_admin *ads = calloc(STORE_MAX_ADMINS + 1, sizeof *ads);
   if (!ads)
@@ -190,9 +232,11 @@ static enum store_status tell_offices(struct store_conn *c, struct collab *co,
 {
   char (*ids)[COLLAB_ID_LEN] = malloc(COLLAB_MAX_OPEN_PER_COMPANY * sizeof *ids);
   struct collab *other = malloc(sizeof *other);
+  struct facts *d = malloc(sizeof *d);
   size_t n = 0;
-  enum store_status st = ids && other ? store_collab_open_of_company(c, co->company_id, ids, &n)
-                                      : STORE_ERROR;
+  enum store_status st = ids && other && d
+                             ? store_collab_open_of_company(c, co->company_id, ids, &n)
+                             : STORE_ERROR;
   for (size_t i = 0; st == STORE_OK && i < n; i++) {
     if (others_only && strcmp(ids[i], co->id) == 0)
       continue;
@@ -202,12 +246,12 @@ static enum store_status tell_offices(struct store_conn *c, struct collab *co,
       break;
     if (other->state != COLLAB_ACTIVE)
       continue;
-    json_t *d = facts(c, other, rq, NULL);
-    st = d ? tell_office(c, other, rq, step, d) : STORE_ERROR;
-    json_decref(d);
+    st = facts(c, other, rq, NULL, d) ? tell_office(c, other, rq, step, d) : STORE_ERROR;
+    facts_free(d);
   }
   free(ids);
   free(other);
+  free(d);
   return st;
 }
 
@@ -215,10 +259,14 @@ static enum store_status tell_offices(struct store_conn *c, struct collab *co,
 static void actor_for_mail(struct store_conn *c, const struct collab *co,
                            const struct notify_req *rq, char *out, size_t len)
 {
-  char name[STORE_NAME_LEN], role[24];
+  struct notify_actor read;
+  const struct notify_actor *a = rq->shown ? rq->shown : &read;
+  const char *name = a->name, *role = a->role;
   out[0] = '\0';
   if (!rq->actor_kind || strcmp(rq->actor_kind, "system") == 0 ||
-      notify_actor_display(c, co, rq->actor_kind, rq->actor_id, name, role) != STORE_OK)
+      (!rq->shown &&
+       notify_actor_display(c, co, rq->actor_kind, rq->actor_id, read.name, read.role) !=
+           STORE_OK))
     return;
   bool en = strcmp(co->language, "en") == 0;
   if (!name[0]) { /* gone since (an invited administrator nobody confirmed): said in words */
@@ -246,10 +294,10 @@ enum store_status notify_collab(struct store_conn *c, struct collab *co,
     return STORE_OK;
   char actor[STORE_NAME_LEN + 32];
   actor_for_mail(c, co, rq, actor, sizeof actor);
-  json_t *data = facts(c, co, rq, actor);
+  struct facts *data = malloc(sizeof *data);
   if (!data)
     return STORE_ERROR;
-  enum store_status st = STORE_OK;
+  enum store_status st = facts(c, co, rq, actor, data) ? STORE_OK : STORE_ERROR;
   for (size_t i = 0; st == STORE_OK && i < n; i++) {
     switch (steps[i].audience) {
     case NOTIFY_TO_OFFICE:
@@ -264,7 +312,8 @@ enum store_status notify_collab(struct store_conn *c, struct collab *co,
       break;
     }
   }
-  json_decref(data);
+  facts_free(data);
+  free(data);
   return st;
 }
 

@@ -9,9 +9,16 @@
 enum store_status store_outbox_enqueue(struct store_conn *c, const struct outbox_message *m,
                                        char *id_out)
 {
-  char id[37], now[40];
-  util_uuid(id); /* the Message-ID is "<id@advisord>" (read_row in outbox.c) */
+  char now[40];
   util_now_iso8601(now, sizeof now);
+  return store_outbox_enqueue_at(c, m, now, id_out);
+}
+
+enum store_status store_outbox_enqueue_at(struct store_conn *c, const struct outbox_message *m,
+                                          const char *now, char *id_out)
+{
+  char id[37];
+  util_uuid(id); /* the Message-ID is "<id@advisord>" (read_row in outbox.c) */
   struct db_stmt *s = db_stmt(
       c, "INSERT INTO outbox (id, recipient, template, language, data, "
          "collaboration_id, status, attempts, next_attempt_at, created_at, updated_at) "

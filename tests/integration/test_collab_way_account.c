@@ -78,6 +78,19 @@ static void way_account(void)
   CHECK_STR(resp_str(&r, "customer_id"), customer);
   CHECK_STR(resp_str(&r, "company.corporate_id"), "556100-0018");
   CHECK_STR(resp_str(&r, "invitation_email.template"), "invitation_customer");
+  /* the answer's e-mail is the latest of the two invitations, as a read of it finds it */
+  CHECK_STR(resp_str(&r, "invitation_email.status"), "pending");
+  char mail_at[128];
+  snprintf(mail_at, sizeof mail_at, "%s %s",
+           resp_str(&r, "invitation_email.id") ? resp_str(&r, "invitation_email.id") : "",
+           resp_str(&r, "invitation_email.created_at") ? resp_str(&r, "invitation_email.created_at")
+                                                       : "");
+  CHECK_INT(cx_count(&s,
+                     "SELECT count(*) FROM outbox m WHERE m.id || ' ' || m.created_at = ? AND "
+                     "m.rowid = (SELECT o.rowid FROM outbox o WHERE o.collaboration_id = "
+                     "m.collaboration_id ORDER BY o.created_at DESC, o.rowid DESC LIMIT 1)",
+                     mail_at),
+            1);
   CHECK_STR(resp_str(&r, "administrator_id"), cadmin);
   CHECK(resp_header(&r, "etag", etag, sizeof etag) && strcmp(etag, "\"1\"") == 0);
   CHECK(resp_header(&r, "location", loc, sizeof loc) && strstr(loc, id));

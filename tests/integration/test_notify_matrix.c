@@ -213,6 +213,18 @@ static const struct expect expected[] = {
 };
 #define N_EXPECTED (sizeof expected / sizeof expected[0])
 
+/* A stored JSON text is the one json_dumps(JSON_COMPACT | JSON_SORT_KEYS) makes of it. */
+static void canonical_row(const char *const *col, void *arg)
+{
+  json_t *v = json_loads(col[0], 0, NULL);
+  char *again = v ? json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+  CHECK_MSG(again && strcmp(again, col[0]) == 0, "stored %s, json_dumps gives %s", col[0],
+            again ? again : "nothing");
+  free(again);
+  json_decref(v);
+  ++*(size_t *)arg;
+}
+
 int main(void)
 {
   sink_start(&k, 0, 0);
@@ -242,6 +254,12 @@ int main(void)
   json_decref(received);
   check_matrix_covered(expected, N_EXPECTED);
   CHECK_INT(cx_count(&s, "SELECT count(*) FROM outbox WHERE status <> 'sent'", NULL), 0);
+  /* the e-mails' data and the events' details are written as text (json_text), exactly as
+   * json_dumps(JSON_COMPACT | JSON_SORT_KEYS) writes them */
+  size_t n_texts = 0;
+  CHECK(testdb_rows(s.db, "SELECT data FROM outbox UNION ALL SELECT details FROM "
+                          "collaboration_events", NULL, 1, canonical_row, &n_texts) > 0);
+  CHECK_MSG(n_texts > total, "%zu texts checked", n_texts);
   CHECK_INT(server_stop(&s, false), 0);
   sink_cleanup(&k);
   return TEST_REPORT();

@@ -77,14 +77,16 @@ int main(void)
   json_text_close(&w, ']');
   json_text_null(&w, "n");
   json_text_close(&w, '}');
+  json_text_raw(&w, "raw", "[1,{\"a\":\"b\"}]");
   json_text_close(&w, '}');
   size_t len = 0;
   char *mine = json_text_take(&w, &len);
   json_t *tree = json_pack("{s:s, s:n, s:s, s:n, s:I, s:I, s:i, s:i, s:b, s:b, "
-                           "s:{s:[i, s, {}], s:n}}",
+                           "s:{s:[i, s, {}], s:n}, s:[i, {s:s}]}",
                            "id", "x\"y", "none", "some", "v", "null", "min",
                            (json_int_t)INT64_MIN, "max", (json_int_t)INT64_MAX, "zero", 0,
-                           "minus", -42, "t", 1, "f", 0, "inner", "list", 1, "two", "n");
+                           "minus", -42, "t", 1, "f", 0, "inner", "list", 1, "two", "n", "raw", 1,
+                           "a", "b");
   char *theirs = json_dumps(tree, JSON_COMPACT);
   json_decref(tree);
   CHECK(mine != NULL && theirs != NULL);
