@@ -318,7 +318,8 @@ static void test_log_redaction(struct server *s)
 
 /* libmicrohttpd's memory per connection follows --url-max (src/http/server.c, conn_memory):
  * a URI one byte over the largest cap is still refused by advisord in problem+json, not by the
- * library, and a 20 KB header block (a big cookie) still fits at the default cap. */
+ * library, and a 20 KB header block (a big cookie) and a 40,000-byte URI still reach advisord at
+ * the default cap. */
 static void test_request_head_room(struct server *dflt)
 {
   struct resp r;
@@ -333,6 +334,15 @@ static void test_request_head_room(struct server *dflt)
   resp_free(&r);
   free(hdr);
   free(pad);
+  /* a 40,000-byte URI at the default cap: advisord's 414, not the library's HTML page */
+  char *uri = malloc(40001);
+  memcpy(uri, "/v1/customers/", 14);
+  memset(uri + 14, 'a', 40000 - 14);
+  uri[40000] = '\0';
+  CHECK(http(dflt, "GET", uri, NULL, NULL, &r));
+  check_problem(&r, 414, "uri_too_long");
+  resp_free(&r);
+  free(uri);
 
   struct server s;
   const char *args[] = {"--url-max", "32768", NULL};
