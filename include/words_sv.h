@@ -18,7 +18,7 @@ bool words_prefer_sv(const char *accept_language);
  * the first catalog entry whose pattern matches the whole text, its parts ({} in a pattern:
  * a value such as a number, a field name or a date) carried over in order; a part that is
  * itself a text of the catalog is translated too. False, out untouched, when no entry
- * matches or the result does not fit. */
+ * matches or the result does not fit. out may be en itself (translated in place). */
 bool words_sv(const char *en, char *out, size_t len);
 
 #endif

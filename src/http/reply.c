@@ -164,11 +164,9 @@ static bool has_extra_header(const struct request *req, const char *name)
  * message in Swedish where words_sv.h has them; the rest stays English. */
 static void in_swedish(char *title, size_t title_len, char *detail, size_t len, json_t *extra)
 {
+  words_sv(title, title, title_len); /* in place: unchanged when it has no Swedish or it */
+  words_sv(detail, detail, len);     /* would not fit */
   char sv[1024];
-  if (words_sv(title, sv, sizeof sv) && strlen(sv) < title_len)
-    memcpy(title, sv, strlen(sv) + 1);
-  if (words_sv(detail, sv, sizeof sv) && strlen(sv) < len)
-    memcpy(detail, sv, strlen(sv) + 1);
   json_t *errors = json_object_get(extra, "errors"), *e;
   size_t i;
   json_array_foreach(errors, i, e) {

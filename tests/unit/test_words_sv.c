@@ -203,6 +203,12 @@ static void patterns(void)
         "Ogiltiga fält för ett företag vars relation till Visma är none: variant med flera");
   sv_is("No such customer", "Hittades inte: kund");
   sv_is("Invalid field: task", "Ogiltigt fält: task"); /* a field's name stays */
+  char in_place[64] = "must be a string";
+  CHECK(words_sv(in_place, in_place, sizeof in_place));
+  CHECK_STR(in_place, "måste vara en text");
+  char small[20] = "must be an integer"; /* its Swedish does not fit: left as it was */
+  CHECK(!words_sv(small, small, sizeof small));
+  CHECK_STR(small, "must be an integer");
   char out[16] = "unchanged";
   CHECK(!words_sv("Something the catalog does not know", out, sizeof out));
   CHECK(!words_sv("must have at most  characters", out, sizeof out)); /* an empty part */
