@@ -18,9 +18,9 @@
 #define NOTIFY_LINKS_READY 2
 struct notify_links {
   char nonce[NOTIFY_LINKS_READY][COLLAB_NONCE_LEN];
-  char hash[NOTIFY_LINKS_READY][65]; /* SHA-256 hex of secret_token(secret, "invitation", nonce) */
-  size_t n;                          /* made */
-  size_t used;                       /* taken (0 again when the transaction reruns) */
+  char hash[NOTIFY_LINKS_READY][SECRET_LINK_KEY_LEN]; /* the link's key (secret_link_key) */
+  size_t n;    /* made */
+  size_t used; /* taken (0 again when the transaction reruns) */
 };
 
 /* n (<= NOTIFY_LINKS_READY) links into l; false when the random source fails. */

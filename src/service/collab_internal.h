@@ -75,7 +75,7 @@ struct collab_op {
   /* input */
   const struct app *app;
   const struct collab_action_in *in;
-  char token_hash[65];    /* through a link: the SHA-256 of in->token */
+  char token_hash[SECRET_LINK_KEY_LEN]; /* through a link: its key (secret_link_key) */
   enum collab_event ev;
   enum collab_actor actor;
   const char *actor_kind; /* as recorded: "office_user", "invitation_link" ... */

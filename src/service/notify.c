@@ -90,14 +90,15 @@ static enum store_status enqueue(struct store_conn *c, const struct collab *co,
   return st;
 }
 
-/* A link's random nonce and the hash of its token (hash >= 65 bytes). */
+/* A new link's nonce and the key its row is stored under (secret.h: both start with the time,
+ * so the row goes to the right edge of the links' b-tree); hash >= SECRET_LINK_KEY_LEN. */
 static bool make_link(const struct secret *secret, char *nonce, char *hash)
 {
-  char token[SECRET_TOKEN_LEN];
-  if (!secret || !util_random_token(nonce, COLLAB_NONCE_LEN, 32))
+  char token[SECRET_LINK_TOKEN_LEN];
+  if (!secret || !secret_link_nonce(nonce, util_now_ms()))
     return false;
-  secret_token(secret, "invitation", nonce, token);
-  util_sha256_hex(token, hash);
+  secret_link_token(secret, nonce, token);
+  secret_link_key(token, hash);
   return true;
 }
 
@@ -115,7 +116,7 @@ static enum store_status new_link(struct store_conn *c, struct collab *co,
                                   const struct notify_req *rq, const char *kind, const char *id,
                                   struct facts *data)
 {
-  char nonce[COLLAB_NONCE_LEN], hash[65];
+  char nonce[COLLAB_NONCE_LEN], hash[SECRET_LINK_KEY_LEN];
   struct notify_links *l = rq->ready;
   if (l && l->used < l->n) {
     memcpy(nonce, l->nonce[l->used], sizeof nonce);
