@@ -41,6 +41,9 @@ struct notify_req {
   json_t *extra;                /* more data members for every row (borrowed; may be NULL) */
   const struct secret *secret;  /* derives the links' tokens; needed when a step has links */
   struct notify_links *ready;   /* links made already, taken first (borrowed; may be NULL) */
+  const struct customer_admin *named; /* co's administrator (co->administrator_id) as this
+                                         transaction wrote or read it (borrowed); NULL or
+                                         another: read here */
   const struct notify_actor *shown; /* the actor's display read already in this transaction
                                        (borrowed); NULL: read here */
   /* may be NULL; else the latest (by created_at, then order) e-mail with a link it enqueued,

@@ -130,6 +130,8 @@ struct start {
   struct refusal rf;
   struct collab co;
   bool names_known;               /* co's joined names filled in: no read back after the insert */
+  struct customer_admin invitee;  /* co's administrator as this attempt wrote or read it ... */
+  bool has_invitee;               /* ... when true (notify_req.named) */
   struct collab_mail_state mail; /* the invitation e-mail as its transaction wrote it */
   bool has_mail;
   struct notify_links links;      /* the invitation's links, made before the write */

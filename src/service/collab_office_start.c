@@ -169,6 +169,8 @@ static enum store_status known_names(struct store_conn *c, struct start *s,
   snprintf(co->admin_phone, sizeof co->admin_phone, "%s", ad->phone);
   co->admin_confirmed = ad->confirmed;
   s->names_known = true;
+  s->invitee = *ad;
+  s->has_invitee = true;
   return STORE_OK;
 }
 

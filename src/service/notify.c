@@ -212,7 +212,10 @@ static enum store_status tell_admins(struct store_conn *c, struct collab *co,
       store_customer_admins_of_company(c, co->company_id, ads, STORE_MAX_ADMINS, &n);
   for (size_t i = 0; st == STORE_OK && i < n; i++)
     named_listed = named_listed || strcmp(ads[i].id, co->administrator_id) == 0;
-  if (st == STORE_OK && !named_listed) {
+  if (st == STORE_OK && !named_listed && rq->named &&
+      strcmp(rq->named->id, co->administrator_id) == 0) {
+    ads[n++] = *rq->named; /* way 3: the one the activation just named */
+  } else if (st == STORE_OK && !named_listed) {
     st = store_customer_admin_get(c, co->administrator_id, &ads[n]);
     if (st == STORE_OK)
       n++;
