@@ -11,6 +11,8 @@
 #include "store_collab.h"
 #include "store_identity.h"
 
+struct variant;
+
 /* Links made before the transaction: a link's nonce and the hash of its token depend on the
  * server's secret alone, so the HTTP worker makes them (notify_links_make) and the writer's
  * thread only stores them. notify_collab takes them in order, and makes in place the links of
@@ -41,6 +43,8 @@ struct notify_req {
   json_t *extra;                /* more data members for every row (borrowed; may be NULL) */
   const struct secret *secret;  /* derives the links' tokens; needed when a step has links */
   struct notify_links *ready;   /* links made already, taken first (borrowed; may be NULL) */
+  const struct variant *variant; /* a variant this transaction read already, without its
+                                    features (borrowed); NULL: read here */
   const struct customer_admin *named; /* co's administrator (co->administrator_id) as this
                                          transaction wrote or read it (borrowed); NULL or
                                          another: read here */

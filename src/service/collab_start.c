@@ -128,6 +128,7 @@ enum store_status collab_insert_invitation(struct store_conn *c, struct start *s
                           .actor_id = s->in->caller->id,
                           .secret = &s->app->secret,
                           .ready = &s->links,
+                          .variant = s->has_requested ? &s->requested : NULL,
                           .named = s->has_invitee ? &s->invitee : NULL,
                           .shown = &shown,
                           .link_mail = &s->mail};

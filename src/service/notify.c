@@ -33,8 +33,9 @@ static bool facts(struct store_conn *c, const struct collab *co, const struct no
                             .i = co->agreement_period_months,
                             .is_int = true});
   struct variant v;
-  if (store_variant_get_brief(c, co->variant, &v) == STORE_OK) {
-    snprintf(f->variant_name, sizeof f->variant_name, "%s", v.name);
+  bool known = rq->variant && strcmp(rq->variant->code, co->variant) == 0;
+  if (known || store_variant_get_brief(c, co->variant, &v) == STORE_OK) {
+    snprintf(f->variant_name, sizeof f->variant_name, "%s", known ? rq->variant->name : v.name);
     fact_str(f, "variant_name", f->variant_name);
   }
   if (co->starts_on[0])
