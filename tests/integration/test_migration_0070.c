@@ -6,7 +6,10 @@
  * UPDATE no longer build a temporary b-tree (no OpenEphemeral in their programs), on the
  * connection that migrated and on a new one; they still refuse what they refused before (an
  * unknown state, way or status; a second open collaboration of an office and a company), the
- * rows are as they were and the database passes SQLite's integrity check. */
+ * rows are as they were and the database passes SQLite's integrity check. Migration 0072 runs
+ * too (the same database): collaborations is made again without token_hash and its UNIQUE
+ * index, every row keeps its rowid, the events, links and batch rows that refer to it still
+ * do (foreign keys enforced through the rebuild), the indexes and the view are back. */
 #include "harness.h"
 #include "sqlite_engine.h"
 #include "store_collab.h"
@@ -128,10 +131,17 @@ int main(void)
                          "INSERT INTO offices VALUES ('" OFFICE "', '556036-0793', 'Byrå', "
                          "'a@byra.test', 'x'); INSERT INTO companies (id, corporate_id, name, "
                          "relation, created_at, updated_at) VALUES ('" COMPANY "', "
-                         "'556100-0000', 'Kund', 'none', 'x', 'x'); "
+                         "'556100-0000', 'Kund', 'none', 'x', 'x'); INSERT INTO customers (id, "
+                         "office_id, company_id, name, email, created_at, updated_at) VALUES "
+                         "('cu1', '" OFFICE "', '" COMPANY "', 'Kund', 'k@kund.se', 'x', 'x'); "
                          COLLAB_ROW(1, "new_customer", "invited") "; "
                          COLLAB_ROW(2, "account", "ended") "; "
-                         OUTBOX_ROW("o1", "pending") "; " OUTBOX_ROW("o2", "sent"),
+                         OUTBOX_ROW("o1", "pending") "; " OUTBOX_ROW("o2", "sent") "; "
+                         "UPDATE collaborations SET rowid = 40 WHERE id = '" COLLAB(2) "'; "
+                         "INSERT INTO collaboration_events (collaboration_id, at, actor_kind, "
+                         "event, to_state) VALUES ('" COLLAB(1) "', 'x', 'system', 'invite', "
+                         "'invited'); INSERT INTO invitation_links VALUES ('h1', '" COLLAB(1)
+                         "', 'office', '" OFFICE "', 'x')",
                          NULL, NULL, &err) == SQLITE_OK, "%s", err ? err : "");
   sqlite3_free(err);
   sqlite3_close(db);
@@ -151,6 +161,20 @@ int main(void)
                               "AND sql LIKE '%OR state = ''ended''%' AND "
                               "sql LIKE '%OR way = ''customer_invite''%'", NULL), 1);
   CHECK_INT(testdb_int_on(st, "SELECT count(*) FROM collaborations", NULL), 2);
+  /* 0072 */
+  CHECK_INT(testdb_int_on(st, "SELECT count(*) FROM schema_migrations WHERE version = 72", NULL),
+            1);
+  CHECK_INT(testdb_int_on(st, "SELECT count(*) FROM pragma_table_info('collaborations') "
+                              "WHERE name = 'token_hash'", NULL), 0);
+  CHECK_INT(testdb_int_on(st, "SELECT count(*) FROM pragma_table_info('collaborations')", NULL),
+            31);
+  CHECK_INT(testdb_int_on(st, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
+                              "tbl_name = 'collaborations'", NULL), 9); /* 8 and the id's */
+  CHECK_INT(testdb_int_on(st, "SELECT rowid FROM collaborations WHERE id = ?", COLLAB(2)), 40);
+  CHECK_INT(testdb_int_on(st, "SELECT count(*) FROM pragma_foreign_key_check", NULL), 0);
+  CHECK_INT(testdb_int_on(st, "SELECT count(*) FROM collaboration_events e JOIN collaborations "
+                              "c ON c.id = e.collaboration_id", NULL), 1);
+  CHECK_INT(testdb_int_on(st, "SELECT count(*) FROM customer_open_collaborations", NULL), 1);
   CHECK_INT(testdb_int_on(st, "SELECT count(*) FROM outbox WHERE status = 'sent'", NULL), 1);
   /* the read that finds the open collaboration still does, through the rebuilt index */
   struct collab co;
@@ -162,6 +186,8 @@ int main(void)
 
   CHECK(sqlite3_open(path, &db) == SQLITE_OK);
   check_programs(db, "a new connection");
+  CHECK(sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) == SQLITE_OK);
+  refused(db, "DELETE FROM collaborations WHERE id = '" COLLAB(1) "'"); /* its event refers */
   refused(db, COLLAB_ROW(3, "new_customer", "invented"));
   refused(db, COLLAB_ROW(3, "by_pigeon", "ended"));
   refused(db, COLLAB_ROW(3, "account", "approved")); /* a second open one */
