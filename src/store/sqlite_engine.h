@@ -60,8 +60,12 @@ enum store_status sq_exec_static(struct sq_conn *c, const char *sql);
 /* Maps a SQLite result code to a store status, logging hard errors with what (c may be NULL). */
 enum store_status sq_status(struct sq_conn *c, int rc, const char *what);
 /* Opens a new connection to st's database (closed with the store; not the calling thread's);
- * NULL on failure (logged). */
-struct sq_conn *sq_conn_open(struct sq_store *st);
+ * NULL on failure (logged). writer: the store's writer, whose WAL frames go through
+ * sq_walbuf_vfs. */
+struct sq_conn *sq_conn_open(struct sq_store *st, bool writer);
+/* sqlite_walbuf.c: the name of the VFS that writes a commit's WAL frames in one write
+ * (registered at the first call), or NULL (SQLite's default VFS then). */
+const char *sq_walbuf_vfs(void);
 
 /* The statement operations of db_engine_sqlite (sqlite_stmt.c); h is a sqlite3_stmt. */
 void *sq_prepare(struct store_conn *c, const char *sql);

@@ -98,7 +98,7 @@ static void run_batch(struct sq_store *st, struct write_job *batch, unsigned n)
     n -= j->skip;
   if (n == 0)
     return;
-  if (!st->writer && (st->writer = sq_conn_open(st))) {
+  if (!st->writer && (st->writer = sq_conn_open(st, true))) {
     sq_exec(st->writer, "PRAGMA cache_size=-" WRITER_CACHE_KIB);
     /* each write's savepoint keeps the pages it changes first in a sub-journal (for ROLLBACK
      * TO): in memory, not in a temporary file that a batch of writes spills to with pwrite */
