@@ -66,6 +66,9 @@ struct sq_conn *sq_conn_open(struct sq_store *st, bool writer);
 /* sqlite_walbuf.c: the name of the VFS that writes a commit's WAL frames in one write
  * (registered at the first call), or NULL (SQLite's default VFS then). */
 const char *sq_walbuf_vfs(void);
+/* After each transaction of a connection opened with sq_walbuf_vfs (its COMMIT or ROLLBACK
+ * returned): drops the WAL frames still gathered, those of a transaction that did not commit. */
+void sq_walbuf_drop(sqlite3 *db);
 
 /* The statement operations of db_engine_sqlite (sqlite_stmt.c); h is a sqlite3_stmt. */
 void *sq_prepare(struct store_conn *c, const char *sql);

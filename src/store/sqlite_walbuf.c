@@ -17,10 +17,11 @@
  * written again in the same transaction, the checksums rewritten after such a frame (frame
  * headers only, the commit frame's among them, after the commit frame): those go to the file
  * at once, after what is gathered. Anything else done with the file (read, sync, truncate,
- * size, locks, controls, close) first writes what is gathered; the transaction's frames left
- * gathered when it rolls back are written later as they would have been (beyond the log's
- * valid end, ignored by readers). Every other file (database, journals) is the default VFS's
- * own file, untouched. */
+ * size, locks, controls) first writes what is gathered. Frames still gathered when a
+ * transaction ends belong to one that did not commit (it spilled pages, then rolled back):
+ * the writer drops them after each transaction (sq_walbuf_drop), before another connection,
+ * perhaps another process, may write the log where they would have gone; a close drops them
+ * too. Every other file (database, journals) is the default VFS's own file, untouched. */
 #include "sqlite_engine.h"
 
 #include <pthread.h>
@@ -63,11 +64,11 @@ static int flush(struct wal_file *w)
 static int wal_close(sqlite3_file *f)
 {
   struct wal_file *w = (struct wal_file *)f;
-  int rc = flush(w);
-  int rc2 = w->real->pMethods->xClose(w->real);
+  int rc = w->real->pMethods->xClose(w->real); /* what is gathered never committed */
   free(w->buf);
   w->buf = NULL;
-  return rc != SQLITE_OK ? rc : rc2;
+  w->len = 0;
+  return rc;
 }
 
 static int wal_read(sqlite3_file *f, void *p, int n, sqlite3_int64 off)
@@ -240,4 +241,15 @@ const char *sq_walbuf_vfs(void)
   static pthread_once_t once = PTHREAD_ONCE_INIT;
   pthread_once(&once, walbuf_register);
   return base_vfs ? walbuf_vfs.zName : NULL;
+}
+
+void sq_walbuf_drop(sqlite3 *db)
+{
+  sqlite3_file *f = NULL; /* the WAL file (the pager's, without a call to the file) */
+  if (sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &f) != SQLITE_OK || !f ||
+      f->pMethods != &walbuf_methods)
+    return;
+  struct wal_file *w = (struct wal_file *)f;
+  w->len = 0; /* the log's end as this file saw it stays a guess: a write elsewhere goes out */
+  w->commit_hdr = false; /* at once, and the appends after it are gathered again */
 }

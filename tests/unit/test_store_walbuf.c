@@ -5,7 +5,10 @@
  *   transactions: r sees every row and its bytes right after w's COMMIT returned;
  * - w's cache held to 8 pages, so a large transaction spills frames into the WAL before it
  *   commits, writes some pages again in place (and SQLite rewrites the checksums after them),
- *   or rolls back after spilling: r sees exactly the committed rows, integrity_check ok;
+ *   or rolls back after spilling, and r then commits where those frames would have gone: r
+ *   sees exactly the committed rows, integrity_check ok (w's frames of the rolled-back
+ *   transaction must not reach the file over r's: the rollback's own reads write them while
+ *   w still holds the lock here, and sq_walbuf_drop drops any left after it);
  * - a RESTART checkpoint (as the writer runs between batches), so the log starts again from
  *   offset 0: the commits after it are seen too;
  * - kill -9 right after COMMIT returned (a child process writes and kills itself): the row is
@@ -107,12 +110,20 @@ static void spills(sqlite3 *w, sqlite3 *r, int *rows)
   exec(w, "BEGIN IMMEDIATE");
   insert(w, *rows, 300, 3000);
   exec(w, "ROLLBACK");
+  sq_walbuf_drop(w); /* as the writer does after each transaction (sqlite_tx.c) */
   check_seen(w, r, *rows, "spilled, then rolled back");
+  /* another connection writes the log where the rolled-back frames would have gone */
+  exec(r, "BEGIN IMMEDIATE");
+  insert(r, *rows, 40, 1000);
+  exec(r, "COMMIT");
+  *rows += 40;
   exec(w, "BEGIN IMMEDIATE");
   insert(w, *rows, 5, 3000);
   exec(w, "COMMIT");
+  sq_walbuf_drop(w);
   *rows += 5;
-  check_seen(w, r, *rows, "after the rollback");
+  check_seen(w, r, *rows, "after the rollback and another connection's commit");
+  CHECK_INT(one_int(r, "SELECT count(*) FROM t WHERE length(b) = 1000"), 40);
   exec(w, "PRAGMA cache_size=2000");
 }
 
