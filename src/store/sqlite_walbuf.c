@@ -77,10 +77,13 @@ static int wal_read(sqlite3_file *f, void *p, int n, sqlite3_int64 off)
   return rc != SQLITE_OK ? rc : real_of(f)->pMethods->xRead(real_of(f), p, n, off);
 }
 
-/* A commit frame's header: its "database size after commit" (bytes 4-7) is not 0. */
+/* A write that starts with a commit frame's header: its "database size after commit" (bytes
+ * 4-7) is not 0. The header alone (24 bytes), or (should an SQLite write a frame at once) a
+ * header and its page: not a power of two, as a page alone is. */
 static bool is_commit_hdr(const unsigned char *p, int n)
 {
-  return n == FRAME_HDR && (p[4] | p[5] | p[6] | p[7]) != 0;
+  bool hdr = n == FRAME_HDR || (n > FRAME_HDR && (n & (n - 1)) != 0);
+  return hdr && (p[4] | p[5] | p[6] | p[7]) != 0;
 }
 
 /* Appends p to what is gathered; false when it does not fit (then nothing is appended). */
@@ -109,7 +112,8 @@ static int wal_write(sqlite3_file *f, const void *p, int n, sqlite3_int64 off)
   if (off == 0 && n == WAL_HDR)
     w->end = 0; /* the log starts again from its beginning */
   bool append = w->end >= 0 && off == w->end;
-  bool ends_commit = append && w->commit_hdr; /* the commit frame's page */
+  /* the commit frame's page, or the whole commit frame */
+  bool ends_commit = append && (w->commit_hdr || (n > FRAME_HDR && is_commit_hdr(p, n)));
   int rc = SQLITE_OK;
   if (w->len && (!append || off != w->at + (sqlite3_int64)w->len))
     rc = flush(w);
@@ -120,7 +124,7 @@ static int wal_write(sqlite3_file *f, const void *p, int n, sqlite3_int64 off)
   }
   if (rc == SQLITE_OK && ends_commit)
     rc = flush(w);
-  w->commit_hdr = append && is_commit_hdr(p, n);
+  w->commit_hdr = append && n == FRAME_HDR && is_commit_hdr(p, n);
   if (rc != SQLITE_OK)
     w->end = -1; /* not known any more: nothing is gathered until the log starts again */
   else if (w->end >= 0 && off + n > w->end)
