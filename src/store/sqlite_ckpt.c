@@ -30,16 +30,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-/* A round per 4,000 frames, the restart past 16,000 (about 64 MiB of WAL with 4 KiB pages):
- * under the activation load (about 7 frames per activation, most of them leaves of indexes on
- * random keys) rounds of 1,000 frames ran about 60 times a second, each with an fsync, and the
- * restart 8 times; the checkpointer's CPU went from 13.2 to 9.8 us per activation, the
- * writer's from 72.5 to 67.5 (medians of 3, bench/HISTORY.md). A reader looks up pages only
- * among the frames not yet copied (SQLite's WAL index from the last round's end), so the
- * larger log does not slow reads. */
-#define CKPT_PAGES 4000
-#define WAL_LIMIT_PAGES 16000
-#define WAL_WAIT_PAGES 20000  /* past it, the writer waits for a round to end (below) */
+#define CKPT_PAGES 1000       /* SQLite's own autocheckpoint threshold */
+#define WAL_LIMIT_PAGES 8000  /* about 32 MiB of WAL with 4 KiB pages */
+#define WAL_WAIT_PAGES 10000  /* past it, the writer waits for a round to end (below) */
 
 struct store_ckpt {
   struct sq_store *st;
