@@ -5,12 +5,12 @@
  * a group commit of 10 activations (about 75 frames) made 150 system calls, each taking the
  * file's lock and updating its times (perf of the activation load: pwrite64 was a fifth of the
  * writer thread's samples). This VFS gathers the frames appended at the log's end in memory
- * and writes them (in writes of up to 124 KiB) when the commit frame's page arrives: the commit frame is the last
- * frame of a transaction that SQLite writes before it publishes the new frames in the WAL
- * index (shared memory), so every frame a reader may look for is in the file by then, and a
- * write is acknowledged after its COMMIT returned, so after the file holds it: a kill -9
- * loses nothing the default VFS would have kept (synchronous=NORMAL syncs the WAL only at
- * checkpoints, and xSync writes what is gathered first).
+ * and writes them (in writes of up to 124 KiB) when the commit frame's page arrives: the
+ * commit frame is the last frame of a transaction that SQLite writes before it publishes the
+ * new frames in the WAL index (shared memory), so every frame a reader may look for is in the
+ * file by then, and a write is acknowledged after its COMMIT returned, so after the file
+ * holds it: a kill -9 loses nothing the default VFS would have kept (synchronous=NORMAL syncs
+ * the WAL only at checkpoints, and xSync writes what is gathered first).
  *
  * Only appends are gathered (a write at the log's end, as far as this file saw it: the WAL
  * header at offset 0 starts the log again). SQLite also writes inside the log: a frame
