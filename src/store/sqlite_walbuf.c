@@ -13,8 +13,15 @@
  * the WAL only at checkpoints, and xSync writes what is gathered first).
  *
  * Only appends are gathered (a write at the log's end, as far as this file saw it: the WAL
- * header at offset 0 starts the log again). SQLite also writes inside the log: a frame
- * written again in the same transaction, the checksums rewritten after such a frame (frame
+ * header at offset 0 starts the log again), and only whole frames: a page is gathered only
+ * after its header was. That end is a guess: another connection, perhaps another process (the
+ * CLI writes while the server runs), may have appended frames since this file last wrote, so
+ * the next frame's header goes past the guess, at once, and its page then lands at the new
+ * guess; gathered alone, the page of a commit frame (a transaction of one frame) would wait
+ * for a commit header that was never seen and be dropped with the transaction's end: the log
+ * then said the frame was committed, and the database read another page's bytes for it
+ * (it_test_batch: "database disk image is malformed"). SQLite also writes inside the log: a
+ * frame written again in the same transaction, the checksums rewritten after such a frame (frame
  * headers only, the commit frame's among them, after the commit frame): those go to the file
  * at once, after what is gathered. Anything else done with the file (read, sync, truncate,
  * size, locks, controls) first writes what is gathered. Frames still gathered when a
@@ -77,13 +84,18 @@ static int wal_read(sqlite3_file *f, void *p, int n, sqlite3_int64 off)
   return rc != SQLITE_OK ? rc : real_of(f)->pMethods->xRead(real_of(f), p, n, off);
 }
 
+/* A write that starts with a frame's header: the header alone (24 bytes), or (should an
+ * SQLite write a frame at once) a header and its page: not a power of two, as a page alone is. */
+static bool is_frame_start(int n)
+{
+  return n == FRAME_HDR || (n > FRAME_HDR && (n & (n - 1)) != 0);
+}
+
 /* A write that starts with a commit frame's header: its "database size after commit" (bytes
- * 4-7) is not 0. The header alone (24 bytes), or (should an SQLite write a frame at once) a
- * header and its page: not a power of two, as a page alone is. */
+ * 4-7) is not 0. */
 static bool is_commit_hdr(const unsigned char *p, int n)
 {
-  bool hdr = n == FRAME_HDR || (n > FRAME_HDR && (n & (n - 1)) != 0);
-  return hdr && (p[4] | p[5] | p[6] | p[7]) != 0;
+  return is_frame_start(n) && (p[4] | p[5] | p[6] | p[7]) != 0;
 }
 
 /* Appends p to what is gathered; false when it does not fit (then nothing is appended). */
@@ -111,11 +123,14 @@ static int wal_write(sqlite3_file *f, const void *p, int n, sqlite3_int64 off)
   struct wal_file *w = (struct wal_file *)f;
   if (off == 0 && n == WAL_HDR)
     w->end = 0; /* the log starts again from its beginning */
-  bool append = w->end >= 0 && off == w->end;
-  /* the commit frame's page, or the whole commit frame */
-  bool ends_commit = append && (w->commit_hdr || (n > FRAME_HDR && is_commit_hdr(p, n)));
+  /* a frame's header (or the log's) at the end starts a gathered run, anything else only
+   * continues one: a frame's page is never gathered without its header */
+  bool append = w->end >= 0 && off == w->end &&
+                (w->len ? off == w->at + (sqlite3_int64)w->len : off == 0 || is_frame_start(n));
+  /* the page after a commit frame's header (wherever that went), or a whole commit frame */
+  bool ends_commit = w->commit_hdr || (n > FRAME_HDR && is_commit_hdr(p, n));
   int rc = SQLITE_OK;
-  if (w->len && (!append || off != w->at + (sqlite3_int64)w->len))
+  if (w->len && !append)
     rc = flush(w);
   if (rc == SQLITE_OK && !(append && gather(w, p, (size_t)n, off))) {
     rc = flush(w);
@@ -124,7 +139,7 @@ static int wal_write(sqlite3_file *f, const void *p, int n, sqlite3_int64 off)
   }
   if (rc == SQLITE_OK && ends_commit)
     rc = flush(w);
-  w->commit_hdr = append && n == FRAME_HDR && is_commit_hdr(p, n);
+  w->commit_hdr = n == FRAME_HDR && is_commit_hdr(p, n);
   if (rc != SQLITE_OK)
     w->end = -1; /* not known any more: nothing is gathered until the log starts again */
   else if (w->end >= 0 && off + n > w->end)

@@ -11,6 +11,11 @@
  *   w still holds the lock here, and sq_walbuf_drop drops any left after it);
  * - a RESTART checkpoint (as the writer runs between batches), so the log starts again from
  *   offset 0: the commits after it are seen too;
+ * - another connection (as the CLI's process, which writes while the server runs) commits
+ *   between two of w's transactions, so the log grew past where w last wrote it, then w
+ *   commits a transaction of one frame: its header lands past w's idea of the log's end, its
+ *   page at w's new end; r sees the change, also after sq_walbuf_drop (it once dropped that
+ *   page: the commit frame's page was gathered without its header and never written);
  * - kill -9 right after COMMIT returned (a child process writes and kills itself): the row is
  *   in the database opened again, as an acknowledged write must be. */
 #include "sqlite_engine.h"
@@ -140,6 +145,21 @@ static void restart(sqlite3 *w, sqlite3 *r, int *rows)
   }
 }
 
+static void one_frame_after_another_writer(sqlite3 *w, sqlite3 *r, int *rows)
+{
+  for (int i = 1; i <= 3; i++) {
+    exec(r, "BEGIN IMMEDIATE");
+    insert(r, *rows, 2, 1000);
+    exec(r, "COMMIT");
+    *rows += 2;
+    exec(w, "UPDATE u SET v = v + 1"); /* one page changed: one frame, the commit frame */
+    sq_walbuf_drop(w);                 /* as the writer does after each transaction */
+    CHECK_MSG(one_int(r, "SELECT v FROM u") == i, "r reads v = %lld, not %d",
+              one_int(r, "SELECT v FROM u"), i);
+    check_seen(w, r, *rows, "a one-frame commit after another connection's");
+  }
+}
+
 /* A child writes one row and kills itself as soon as COMMIT returned. */
 static void killed_after_commit(int *rows)
 {
@@ -175,10 +195,12 @@ int main(void)
   CHECK(sq_walbuf_vfs() != NULL);
   sqlite3 *w = open_db(sq_walbuf_vfs()), *r = open_db(NULL);
   exec(w, "CREATE TABLE t (k INTEGER PRIMARY KEY, b BLOB NOT NULL)");
+  exec(w, "CREATE TABLE u (v INTEGER NOT NULL); INSERT INTO u VALUES (0)");
   int rows = 0;
   commits_seen(w, r, &rows);
   spills(w, r, &rows);
   restart(w, r, &rows);
+  one_frame_after_another_writer(w, r, &rows);
   sqlite3_close(r);
   sqlite3_close(w);
   killed_after_commit(&rows);
