@@ -2,6 +2,7 @@
  * reader, CORS and dispatch to the route table (checks in precheck.c, the access log in
  * access_log.c, deadlines for slow clients in conn_watch.c). */
 #include "access_log.h"
+#include "json_read.h"
 #include "log.h"
 #include "metrics.h"
 #include "server_internal.h"
@@ -124,7 +125,7 @@ static enum MHD_Result dispatch(struct request *req, const struct http_options *
       return reply_problem(req, ERR_VALIDATION, "%s %s takes no request body", req->method,
                            req->route->pattern);
     json_error_t jerr;
-    req->json = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    req->json = json_read(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
     if (!req->json)
       return reply_problem(req, ERR_BAD_JSON, "%s (line %d, column %d)", jerr.text, jerr.line,
                            jerr.column);
