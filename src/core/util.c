@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 #include <uuid/uuid.h>
 
@@ -130,7 +131,11 @@ bool util_random_token(char *buf, size_t buflen, size_t bytes)
   unsigned char raw[64];
   if (bytes > sizeof raw || buflen < (bytes * 4 + 2) / 3 + 1)
     return false;
-  if (RAND_bytes(raw, (int)bytes) != 1)
+  /* the kernel's generator straight (what OpenSSL seeds from): RAND_bytes took locks, a name
+   * lookup and a getpid(2) at every call, 0.53 us against 0.23 (3.5% of the HTTP worker's
+   * samples under the POST load: each activation draws its invitation link's nonce). Up to 256
+   * bytes, getrandom(2) gives them all once the kernel's pool is ready; OpenSSL when it fails. */
+  if (getrandom(raw, bytes, 0) != (ssize_t)bytes && RAND_bytes(raw, (int)bytes) != 1)
     return false;
   util_base64url(raw, bytes, buf);
   OPENSSL_cleanse(raw, sizeof raw);
