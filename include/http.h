@@ -147,6 +147,9 @@ const char *http_param(const struct request *req, const char *name);
 const char *http_query(const struct request *req, const char *name);
 /* A request header (case-insensitive), NULL when absent. libmicrohttpd's storage. */
 const char *http_header(const struct request *req, const char *name);
+/* True when the request's Accept-Language prefers Swedish to English (words_prefer_sv): its
+ * refusals, and texts kept in English such as a batch row's problem, are then in Swedish. */
+bool http_prefers_sv(const struct request *req);
 /* A cookie of the request by name, NULL when absent. libmicrohttpd's storage. */
 const char *http_cookie(const struct request *req, const char *name);
 

@@ -35,6 +35,7 @@ struct webhook {
   int64_t failing_since_ms;                 /* 0: not failing */
   char created_at[STORE_TIME_LEN];
   char updated_at[STORE_TIME_LEN];
+  char language[3]; /* of the e-mail that tells the owner it was disabled: sv or en */
 };
 
 struct webhook_delivery {

@@ -24,6 +24,7 @@ struct webhook_in {
   const char *url;         /* create (required), patch (NULL: unchanged) */
   json_t *events;          /* create (required), patch: array of types or ["*"] (borrowed) */
   const char *description; /* NULL: unchanged / none */
+  const char *language;    /* sv or en; NULL: unchanged / sv */
   int enabled;             /* patch: -1 unchanged, 0 or 1 */
   bool allow_private;      /* --webhook-allow-private: http and internal addresses allowed */
 };

@@ -7,6 +7,9 @@
 #include "http.h"
 #include "service/batches.h"
 
+#include <stdbool.h>
+#include <stddef.h>
+
 /* A row's refusal found while reading (its shape, or a repeated corporate_id). */
 struct batch_row_problem {
   char column[40];
@@ -32,12 +35,20 @@ void api_upload_free(struct api_upload *u);
 json_t *batch_json(const struct batch *b);
 /* A row's result (BatchResultRow): r's number, line, outcome, collaboration_id (NULL or "":
  * null) and problem (when r->problem is not empty), with the corporate_id and name of cells
- * (r->cells, the text, is not read). */
-json_t *batch_row_json(const struct batch_row *r, json_t *cells);
+ * (r->cells, the text, is not read); sv: the problem in Swedish (batch_problem_text). */
+json_t *batch_row_json(const struct batch_row *r, json_t *cells, bool sv);
 /* The start of every row's answer, a result's or a dry run's: its number, line (0: none, a
  * JSON upload) and the corporate_id and name of cells (null when absent). */
 json_t *batch_row_head(long row_no, long line, json_t *cells);
-/* Why a row is refused (BatchProblem); column NULL: "". */
-json_t *batch_problem_json(const char *column, const char *detail);
+/* Why a row is refused (BatchProblem); column NULL: "". sv: in Swedish where the catalog has
+ * it (batch_problem_text). */
+json_t *batch_problem_json(const char *column, const char *detail, bool sv);
+/* A refused row's stored problem (detail, English, of column) as the reader reads it: detail
+ * itself unless sv; then its Swedish from words_sv.h, into out (len bytes), a "column: message"
+ * text keeping its column's name; detail when the catalog has no Swedish for it. Returns
+ * detail or out. Batch rows keep their problem as it was written (English) and a reader who
+ * prefers Swedish (Accept-Language) reads it translated. */
+const char *batch_problem_text(const char *column, const char *detail, bool sv, char *out,
+                               size_t len);
 
 #endif

@@ -2,6 +2,10 @@
  * answer that has them: the 202 of POST /v1/collaboration-batches, GET one and the list
  * (batch_read.c), and the dry run's rows (batches.c) that start the same way. */
 #include "batch_api.h"
+#include "words_sv.h"
+
+#include <stdio.h>
+#include <string.h>
 
 json_t *batch_json(const struct batch *b)
 {
@@ -25,12 +29,30 @@ json_t *batch_row_head(long row_no, long line, json_t *cells)
   return j;
 }
 
-json_t *batch_problem_json(const char *column, const char *detail)
+const char *batch_problem_text(const char *column, const char *detail, bool sv, char *out,
+                               size_t len)
 {
-  return json_pack("{s:s, s:s}", "column", column ? column : "", "detail", detail);
+  if (!sv)
+    return detail;
+  size_t cl = column ? strlen(column) : 0;
+  if (cl && strncmp(detail, column, cl) == 0 && strncmp(detail + cl, ": ", 2) == 0) {
+    char words[BATCH_PROBLEM_LEN]; /* "column: message": the message in Swedish */
+    if (words_sv(detail + cl + 2, words, sizeof words) &&
+        (size_t)snprintf(out, len, "%s: %s", column, words) < len)
+      return out;
+    return detail;
+  }
+  return words_sv(detail, out, len) ? out : detail;
 }
 
-json_t *batch_row_json(const struct batch_row *r, json_t *cells)
+json_t *batch_problem_json(const char *column, const char *detail, bool sv)
+{
+  char words[BATCH_PROBLEM_LEN];
+  return json_pack("{s:s, s:s}", "column", column ? column : "", "detail",
+                   batch_problem_text(column, detail, sv, words, sizeof words));
+}
+
+json_t *batch_row_json(const struct batch_row *r, json_t *cells, bool sv)
 {
   json_t *j = batch_row_head(r->row_no, r->line, cells);
   json_object_set_new(j, "outcome", json_string(r->outcome));
@@ -38,6 +60,6 @@ json_t *batch_row_json(const struct batch_row *r, json_t *cells)
                                                   ? json_string(r->collaboration_id)
                                                   : json_null());
   if (r->problem && r->problem[0])
-    json_object_set_new(j, "problem", batch_problem_json(r->problem_column, r->problem));
+    json_object_set_new(j, "problem", batch_problem_json(r->problem_column, r->problem, sv));
   return j;
 }

@@ -13,10 +13,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The JSON answer's rows in the making. */
+struct json_out {
+  json_t *rows;
+  bool sv; /* the problems in Swedish */
+};
+
 static bool row_json(const struct batch_row *r, void *arg)
 {
+  struct json_out *o = arg;
   json_t *cells = json_loads(r->cells, 0, NULL);
-  json_array_append_new(arg, batch_row_json(r, cells));
+  json_array_append_new(o->rows, batch_row_json(r, cells, o->sv));
   json_decref(cells);
   return true;
 }
@@ -29,6 +36,7 @@ struct csv_out {
   char *buf;       /* malloc'd, owned */
   size_t len, cap;
   bool ok;
+  bool sv; /* the problems in Swedish */
 };
 
 /* The BOM (a spreadsheet then reads the file as UTF-8) and the header line: the upload's
@@ -74,7 +82,8 @@ static bool row_csv(const struct batch_row *r, void *arg)
   cells[n] = r->outcome;
   cells[n + 1] = r->collaboration_id;
   cells[n + 2] = r->problem_column;
-  cells[n + 3] = r->problem;
+  char words[BATCH_PROBLEM_LEN];
+  cells[n + 3] = batch_problem_text(r->problem_column, r->problem, o->sv, words, sizeof words);
   o->ok = csv_append_record(&o->buf, &o->len, &o->cap, cells, n + 4, o->b->delimiter);
   free(cells);
   json_decref(stored);
@@ -126,13 +135,15 @@ enum MHD_Result api_batches_get(struct request *req)
   if (!util_is_uuid(id))
     return reply_problem(req, ERR_BAD_PATH_PARAM, "The batch id must be a UUID");
   struct batch *b = malloc(sizeof *b);
-  struct csv_out o = {.b = b, .ok = true};
+  const bool sv = http_prefers_sv(req);
+  struct csv_out o = {.b = b, .ok = true, .sv = sv};
   json_t *rows = json_array();
+  struct json_out jo = {rows, sv};
   struct refusal rf = {0};
   bool csv = wants_csv(req, q.format);
   enum store_status st =
       b && rows ? batch_read(req->app, &req->principal, id, b, csv ? row_csv : row_json,
-                             csv ? (void *)&o : rows, &rf)
+                             csv ? (void *)&o : &jo, &rf)
                 : STORE_ERROR;
   if (st != STORE_OK || refused(&rf)) {
     r = tx_reply(req, &rf, st, "batch");

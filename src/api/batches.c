@@ -33,6 +33,7 @@ static enum MHD_Result dry_run(struct request *req, struct api_upload *u)
     return r;
   }
   json_t *rows = json_array();
+  const bool sv = http_prefers_sv(req);
   long ok = 0;
   for (size_t i = 0; i < u->up.n_rows; i++) {
     const struct batch_row_up *up = &u->up.rows[i];
@@ -46,7 +47,7 @@ static enum MHD_Result dry_run(struct request *req, struct api_upload *u)
       json_object_set_new(j, "customer", json_string(v[i].customer_added ? "added" : "existing"));
       json_object_set_new(j, "task", json_string(v[i].task_added ? "added" : "existing"));
     } else {
-      json_object_set_new(j, "problem", batch_problem_json(v[i].problem_column, v[i].problem));
+      json_object_set_new(j, "problem", batch_problem_json(v[i].problem_column, v[i].problem, sv));
     }
     json_array_append_new(rows, j);
   }
@@ -62,6 +63,7 @@ struct kept {
   const struct request *req;
   const struct api_upload *u;
   const struct idem *ik;
+  bool sv;      /* the rows' problems in Swedish (the request's Accept-Language) */
   json_t *body; /* owned */
   char location[96];
 };
@@ -79,7 +81,7 @@ static enum store_status keep(struct store_conn *c, const struct batch *b, void 
                                   .outcome = r->problem ? "refused" : "pending",
                                   .problem_column = r->problem_column,
                                   .problem = r->problem};
-    json_array_append_new(rows, batch_row_json(&row, r->cells));
+    json_array_append_new(rows, batch_row_json(&row, r->cells, k->sv));
   }
   json_object_set_new(k->body, "rows", rows);
   snprintf(k->location, sizeof k->location, "/v1/collaboration-batches/%s", b->id);
@@ -98,7 +100,7 @@ static enum MHD_Result submit(struct request *req, struct api_upload *u)
   struct idem ik;
   if (api_idem_begin(req, &ik, &r))
     return r;
-  struct kept k = {.req = req, .u = u, .ik = &ik};
+  struct kept k = {.req = req, .u = u, .ik = &ik, .sv = http_prefers_sv(req)};
   struct refusal rf = {0};
   struct batch *b = malloc(sizeof *b);
   enum store_status st = b ? batch_submit(req->app, &u->up, keep, &k, b, &rf) : STORE_ERROR;

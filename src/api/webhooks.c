@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static const char *const languages[] = {"sv", "en", NULL};
+
 static const struct field_spec create_fields[] = {
     {.name = "url", .type = FIELD_STRING, .required = true, .min_len = 8, .max_len = 2048,
      .to = FIELD_TO(struct webhook_in, url)},
@@ -24,6 +26,8 @@ static const struct field_spec create_fields[] = {
      .max_len = 64, .max = 32, .to = FIELD_TO(struct webhook_in, events)},
     {.name = "description", .type = FIELD_STRING, .max_len = 500,
      .to = FIELD_TO(struct webhook_in, description)},
+    {.name = "language", .type = FIELD_ENUM, .allowed = languages,
+     .to = FIELD_TO(struct webhook_in, language)},
     {0},
 };
 
@@ -34,6 +38,8 @@ static const struct field_spec patch_fields[] = {
      .to = FIELD_TO(struct webhook_in, events)},
     {.name = "description", .type = FIELD_STRING, .max_len = 500,
      .to = FIELD_TO(struct webhook_in, description)},
+    {.name = "language", .type = FIELD_ENUM, .allowed = languages,
+     .to = FIELD_TO(struct webhook_in, language)},
     {.name = "enabled", .type = FIELD_BOOL, .to = FIELD_TO(struct webhook_in, enabled)},
     {0},
 };
@@ -77,8 +83,9 @@ static json_t *hook_json(const struct webhook *w)
     date_iso_ms(w->failing_since_ms, failing, sizeof failing);
   if (w->old_secret_nonce[0] && w->old_valid_until_ms > util_now_ms())
     date_iso_ms(w->old_valid_until_ms, until, sizeof until);
-  return json_pack("{s:s, s:s, s:o, s:s, s:b, s:o, s:o, s:o, s:s, s:s}", "id", w->id, "url",
-                   w->url, "events", events, "description", w->description, "enabled",
+  return json_pack("{s:s, s:s, s:o, s:s, s:s, s:b, s:o, s:o, s:o, s:s, s:s}", "id", w->id,
+                   "url", w->url, "events", events, "description", w->description, "language",
+                   w->language[0] ? w->language : "sv", "enabled",
                    w->enabled, "disabled_reason",
                    w->disabled_reason[0] ? json_string(w->disabled_reason) : json_null(),
                    "failing_since", failing[0] ? json_string(failing) : json_null(),

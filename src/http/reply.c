@@ -185,7 +185,7 @@ static enum MHD_Result problem(struct request *req, enum err_code err, json_t *e
   util_utf8_sanitize(detail);
   char title[160];
   snprintf(title, sizeof title, "%s", err_title(err));
-  if (words_prefer_sv(http_header(req, "Accept-Language")))
+  if (http_prefers_sv(req))
     in_swedish(title, sizeof title, detail, sizeof detail, extra);
   char instance[2048];
   snprintf(instance, sizeof instance, "%s", req->path ? req->path : "/");

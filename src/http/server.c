@@ -7,6 +7,7 @@
 #include "metrics.h"
 #include "server_internal.h"
 #include "util.h"
+#include "words_sv.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -34,6 +35,11 @@ const char *http_query(const struct request *req, const char *name)
 const char *http_header(const struct request *req, const char *name)
 {
   return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+bool http_prefers_sv(const struct request *req)
+{
+  return words_prefer_sv(http_header(req, "Accept-Language"));
 }
 
 const char *http_cookie(const struct request *req, const char *name)

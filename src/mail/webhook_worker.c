@@ -79,7 +79,8 @@ static enum store_status tell_owner(struct store_conn *c, const struct webhook *
   if (!text)
     return STORE_ERROR;
   struct outbox_message m = {.recipient = hook->owner_email, .template_name = "webhook_disabled",
-                             .language = "sv", .data_json = text};
+                             .language = hook->language[0] ? hook->language : "sv",
+                             .data_json = text};
   enum store_status st = store_outbox_enqueue(c, &m, NULL);
   free(text);
   return st;

@@ -138,6 +138,7 @@ static enum store_status create_tx(struct store_conn *c, void *arg)
   snprintf(w->url, sizeof w->url, "%s", x->in->url);
   snprintf(w->description, sizeof w->description, "%s",
            x->in->description ? x->in->description : "");
+  snprintf(w->language, sizeof w->language, "%s", x->in->language ? x->in->language : "sv");
   if ((st = events_list(x->in->events, w->events, sizeof w->events, &x->out->rf)) != STORE_OK)
     return st;
   if (!new_secret(x->app, w, x->out->secret))
@@ -177,6 +178,8 @@ static enum store_status patch_tx(struct store_conn *c, void *arg)
     snprintf(w->url, sizeof w->url, "%s", x->in->url);
   if (x->in->description)
     snprintf(w->description, sizeof w->description, "%s", x->in->description);
+  if (x->in->language)
+    snprintf(w->language, sizeof w->language, "%s", x->in->language);
   if (x->in->events &&
       (st = events_list(x->in->events, w->events, sizeof w->events, &x->out->rf)) != STORE_OK)
     return st;
@@ -193,8 +196,9 @@ static enum store_status patch_tx(struct store_conn *c, void *arg)
     return st;
   /* the detail names what the request set: "url events enabled=false" */
   char detail[128];
-  snprintf(detail, sizeof detail, "%s%s%s%s", x->in->url ? "url " : "",
+  snprintf(detail, sizeof detail, "%s%s%s%s%s", x->in->url ? "url " : "",
            x->in->events ? "events " : "", x->in->description ? "description " : "",
+           x->in->language ? "language " : "",
            x->in->enabled < 0 ? "" : x->in->enabled ? "enabled=true" : "enabled=false");
   size_t dl = strlen(detail);
   if (dl && detail[dl - 1] == ' ')

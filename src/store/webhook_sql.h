@@ -11,7 +11,7 @@
   "id, coalesce(office_id, ''), coalesce(company_id, ''), created_by_kind, created_by_id, "  \
   "owner_email, url, events, description, enabled, disabled_reason, secret_nonce, "          \
   "coalesce(old_secret_nonce, ''), coalesce(old_valid_until_ms, 0), "                        \
-  "coalesce(failing_since_ms, 0), created_at, updated_at "
+  "coalesce(failing_since_ms, 0), created_at, updated_at, language "
 
 /* Reads HOOK_COLS starting at column `at` into w. */
 void store_webhook_read(struct db_stmt *s, int at, struct webhook *w);

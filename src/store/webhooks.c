@@ -30,15 +30,16 @@ void store_webhook_read(struct db_stmt *s, int at, struct webhook *w)
   w->failing_since_ms = db_col_int64(s, at + 14);
   db_col_text(s, at + 15, w->created_at, sizeof w->created_at);
   db_col_text(s, at + 16, w->updated_at, sizeof w->updated_at);
+  db_col_text(s, at + 17, w->language, sizeof w->language);
 }
 
 enum store_status store_webhook_add(struct store_conn *c, const struct webhook *w)
 {
   struct db_stmt *s = db_stmt(
       c, "INSERT INTO webhooks (id, office_id, company_id, created_by_kind, created_by_id, "
-         "owner_email, url, events, description, enabled, secret_nonce, created_at, updated_at) "
-         "VALUES (:id, :office, :company, :kind, :by, :email, :url, :events, :desc, 1, :nonce, "
-         ":at, :at)");
+         "owner_email, url, events, description, enabled, secret_nonce, created_at, updated_at, "
+         "language) VALUES (:id, :office, :company, :kind, :by, :email, :url, :events, :desc, 1, "
+         ":nonce, :at, :at, :lang)");
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":id", w->id);
@@ -52,6 +53,7 @@ enum store_status store_webhook_add(struct store_conn *c, const struct webhook *
   db_bind_text(s, ":desc", w->description);
   db_bind_text(s, ":nonce", w->secret_nonce);
   db_bind_text(s, ":at", w->created_at);
+  db_bind_text(s, ":lang", w->language);
   return db_exec_stmt(c, s);
 }
 
@@ -78,7 +80,7 @@ enum store_status store_webhook_update(struct store_conn *c, const struct webhoo
       c, "UPDATE webhooks SET url = :url, events = :events, description = :desc, "
          "enabled = :enabled, disabled_reason = :reason, secret_nonce = :nonce, "
          "old_secret_nonce = :old, old_valid_until_ms = :until, failing_since_ms = :failing, "
-         "updated_at = :at WHERE id = :id");
+         "updated_at = :at, language = :lang WHERE id = :id");
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":url", w->url);
@@ -93,6 +95,7 @@ enum store_status store_webhook_update(struct store_conn *c, const struct webhoo
   if (w->failing_since_ms)
     db_bind_int(s, ":failing", w->failing_since_ms);
   db_bind_text(s, ":at", w->updated_at);
+  db_bind_text(s, ":lang", w->language);
   db_bind_text(s, ":id", w->id);
   enum store_status st = db_exec_stmt(c, s);
   return st == STORE_OK && db_changes(c) == 0 ? STORE_NOT_FOUND : st;

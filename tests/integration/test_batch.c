@@ -128,6 +128,13 @@ static void test_csv_answer(const char *location)
     lines++;
   CHECK_INT(lines, BFX_ROWS + 1);
   resp_free(&r);
+  /* in Swedish for a reader who prefers it: the same file, the problem's words translated */
+  const char *sv[] = {"Accept-Language: sv", NULL};
+  CHECK(api_with(&s, "GET", path, tok, NULL, sv, &r));
+  CHECK_INT(r.status, 200);
+  CHECK_MSG(strstr(r.body, ";refused;;starts_on;\"starts_on: 2020-01-01 har redan varit") != NULL,
+            "%.300s", strstr(r.body, ";refused;;starts_on;") ? strstr(r.body, ";refused;;starts_on;") : "");
+  resp_free(&r);
   const char *accept[] = {"Accept: text/csv", NULL};
   CHECK(api_with(&s, "GET", location, tok, NULL, accept, &r));
   CHECK_INT(r.status, 200);
@@ -294,6 +301,19 @@ static void test_who_and_caps(const char *location)
   const char *why =
       json_string_value(json_object_get(json_object_get(second, "problem"), "detail"));
   CHECK_MSG(why && strstr(why, "already has an open collaboration"), "%s", why ? why : "");
+  resp_free(&r);
+  /* a reader who prefers Swedish reads the same problems in Swedish, the column kept */
+  const char *sv[] = {"Accept-Language: sv-SE, en;q=0.5", NULL};
+  CHECK(api_with(&s, "POST", "/v1/collaboration-batches?dry_run=true", tok, body, sv, &r));
+  CHECK_INT(r.status, 200);
+  rows = json_object_get(r.json, "rows");
+  why = json_string_value(json_object_get(json_object_get(json_array_get(rows, 0), "problem"),
+                                          "detail"));
+  CHECK_MSG(why && strstr(why, "administrator_phone: ") == why &&
+                strstr(why, "måste vara ett telefonnummer"), "%s", why ? why : "");
+  why = json_string_value(json_object_get(json_object_get(json_array_get(rows, 1), "problem"),
+                                          "detail"));
+  CHECK_MSG(why && strstr(why, "Byrån har redan ett öppet samarbete med"), "%s", why ? why : "");
   resp_free(&r);
   snprintf(body, sizeof body,
            "[" BFX_ROW_JSON("%s", "task", "Bokslut 2027", "+46 70 123 45 67") "]", cid2);

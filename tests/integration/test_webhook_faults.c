@@ -154,6 +154,16 @@ static void check_safety(void)
   char url[128], did[FX_ID_LEN], event[FX_ID_LEN];
   snprintf(url, sizeof url, "https://localhost:%d/hook", sink.port); /* a name: resolved later */
   hx_hook(&s, tok, url, "[\"*\"]", hook, secret);
+  char path[128];
+  snprintf(path, sizeof path, "/v1/webhooks/%s", hook);
+  /* the owner reads English: the e-mail below is in English; a language not offered is refused */
+  CHECK(api(&s, "PATCH", path, tok, "{\"language\":\"de\"}", &r));
+  CHECK_MSG(r.status == 400 && strstr(r.body, "\"language\""), "%ld %s", r.status, r.body);
+  resp_free(&r);
+  CHECK(api(&s, "PATCH", path, tok, "{\"language\":\"en\"}", &r));
+  CHECK_MSG(r.status == 200 && resp_str(&r, "language") &&
+                strcmp(resp_str(&r, "language"), "en") == 0, "%ld %s", r.status, r.body);
+  resp_free(&r);
   hx_ping(&s, tok, hook, did, event);
   json_t *d = hx_wait_status(&s, tok, hook, did, "failed", 20000);
   const char *err = json_string_value(json_object_get(d, "last_error"));
@@ -165,15 +175,13 @@ static void check_safety(void)
   usleep(2200000);
   hx_ping(&s, tok, hook, did, event);
   json_decref(hx_wait_status(&s, tok, hook, did, "failed", 20000));
-  char path[128];
-  snprintf(path, sizeof path, "/v1/webhooks/%s", hook);
   CHECK(api(&s, "GET", path, tok, NULL, &r));
   CHECK(json_is_false(json_object_get(r.json, "enabled")));
   CHECK(resp_str(&r, "disabled_reason") &&
         strstr(resp_str(&r, "disabled_reason"), "every delivery failed"));
   resp_free(&r);
   CHECK_INT(cx_count(&s, "SELECT count(*) FROM outbox WHERE template = ? "
-                         "AND recipient = 'info@gamma.se'", "webhook_disabled"), 1);
+                         "AND recipient = 'info@gamma.se' AND language = 'en'", "webhook_disabled"), 1);
   /* a disabled endpoint's ping waits, pending: redelivering it is refused in words */
   hx_ping(&s, tok, hook, did, event);
   usleep(400000);

@@ -79,6 +79,7 @@ static void check_endpoint_api(void)
   CHECK(api(&s, "PATCH", path, tok_a, "{\"description\":\"practice system\"}", &r));
   CHECK_INT(r.status, 200);
   CHECK_STR(resp_str(&r, "description"), "practice system");
+  CHECK_STR(resp_str(&r, "language"), "sv"); /* made without one: Swedish */
   resp_free(&r);
 }
 

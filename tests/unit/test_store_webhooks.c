@@ -70,9 +70,11 @@ int main(void)
   snprintf(hook.secret_nonce, sizeof hook.secret_nonce, "nonce");
   util_now_iso8601(hook.created_at, sizeof hook.created_at);
   snprintf(hook.updated_at, sizeof hook.updated_at, "%s", hook.created_at);
+  snprintf(hook.language, sizeof hook.language, "en");
   CHECK_INT(store_webhook_add(c, &hook), STORE_OK);
   struct webhook got;
   CHECK_INT(store_webhook_get(c, a.id, NULL, hook.id, &got), STORE_OK);
+  CHECK_STR(got.language, "en");
   CHECK(got.enabled && strcmp(got.url, hook.url) == 0);
   CHECK_INT(store_webhook_get(c, b.id, NULL, hook.id, &got), STORE_NOT_FOUND);
   CHECK_INT(store_webhook_delete(c, b.id, NULL, hook.id), STORE_NOT_FOUND);
