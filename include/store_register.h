@@ -23,7 +23,8 @@ struct customer {
   int64_t version;
   char created_at[STORE_TIME_LEN];
   char updated_at[STORE_TIME_LEN];
-  bool has_open_collaboration; /* an invited, approved or active one; filled by every read */
+  bool has_open_collaboration; /* an invited, approved or active one; filled by every read
+                               * but store_customer_get_no_open */
   struct company company;      /* filled by every read */
 };
 
@@ -46,6 +47,10 @@ enum store_status store_customer_create(struct store_conn *c, struct customer *c
 /* The office's customer by id. */
 enum store_status store_customer_get(struct store_conn *c, const char *office_id,
                                      const char *id, struct customer *out);
+/* As store_customer_get, but has_open_collaboration is not read (false): for a caller that
+ * does not use it (an activation looks for the open collaboration itself). */
+enum store_status store_customer_get_no_open(struct store_conn *c, const char *office_id,
+                                             const char *id, struct customer *out);
 /* The office's customer entry for a company. */
 enum store_status store_customer_get_by_company(struct store_conn *c, const char *office_id,
                                                 const char *company_id, struct customer *out);

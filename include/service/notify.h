@@ -11,6 +11,8 @@
 #include "store_collab.h"
 #include "store_identity.h"
 
+struct variant;
+
 /* Links made before the transaction: a link's nonce and the hash of its token depend on the
  * server's secret alone, so the HTTP worker makes them (notify_links_make) and the writer's
  * thread only stores them. notify_collab takes them in order, and makes in place the links of
@@ -18,9 +20,9 @@
 #define NOTIFY_LINKS_READY 2
 struct notify_links {
   char nonce[NOTIFY_LINKS_READY][COLLAB_NONCE_LEN];
-  char hash[NOTIFY_LINKS_READY][65]; /* SHA-256 hex of secret_token(secret, "invitation", nonce) */
-  size_t n;                          /* made */
-  size_t used;                       /* taken (0 again when the transaction reruns) */
+  char hash[NOTIFY_LINKS_READY][SECRET_LINK_KEY_LEN]; /* the link's key (secret_link_key) */
+  size_t n;    /* made */
+  size_t used; /* taken (0 again when the transaction reruns) */
 };
 
 /* n (<= NOTIFY_LINKS_READY) links into l; false when the random source fails. */
@@ -41,6 +43,11 @@ struct notify_req {
   json_t *extra;                /* more data members for every row (borrowed; may be NULL) */
   const struct secret *secret;  /* derives the links' tokens; needed when a step has links */
   struct notify_links *ready;   /* links made already, taken first (borrowed; may be NULL) */
+  const struct variant *variant; /* a variant this transaction read already, without its
+                                    features (borrowed); NULL: read here */
+  const struct customer_admin *named; /* co's administrator (co->administrator_id) as this
+                                         transaction wrote or read it (borrowed); NULL or
+                                         another: read here */
   const struct notify_actor *shown; /* the actor's display read already in this transaction
                                        (borrowed); NULL: read here */
   /* may be NULL; else the latest (by created_at, then order) e-mail with a link it enqueued,

@@ -57,6 +57,39 @@ void secret_token(const struct secret *s, const char *purpose, const char *nonce
   OPENSSL_cleanse(mac, sizeof mac);
 }
 
+/* True when text is a prefixed link nonce, token or key: its length is len, it starts with
+ * "v" and 12 lower-case hex digits. */
+static bool link_prefixed(const char *text, size_t len)
+{
+  if (strlen(text) != len || text[0] != 'v')
+    return false;
+  for (int i = 1; i < SECRET_LINK_PREFIX_LEN; i++)
+    if (!((text[i] >= '0' && text[i] <= '9') || (text[i] >= 'a' && text[i] <= 'f')))
+      return false;
+  return true;
+}
+
+bool secret_link_nonce(char *out, long long now_ms)
+{
+  snprintf(out, SECRET_LINK_PREFIX_LEN + 1, "v%012llx", now_ms & 0xffffffffffffLL);
+  return util_random_token(out + SECRET_LINK_PREFIX_LEN,
+                           SECRET_LINK_NONCE_LEN - SECRET_LINK_PREFIX_LEN, 32);
+}
+
+void secret_link_token(const struct secret *s, const char *nonce, char *out)
+{
+  size_t p = link_prefixed(nonce, SECRET_LINK_NONCE_LEN - 1) ? SECRET_LINK_PREFIX_LEN : 0;
+  memcpy(out, nonce, p);
+  secret_token(s, "invitation", nonce, out + p);
+}
+
+void secret_link_key(const char *token, char *out)
+{
+  size_t p = link_prefixed(token, SECRET_LINK_TOKEN_LEN - 1) ? SECRET_LINK_PREFIX_LEN : 0;
+  memcpy(out, token, p);
+  util_sha256_hex(token, out + p);
+}
+
 void secret_webhook(const struct secret *s, const char *nonce, char *out)
 {
   char token[SECRET_TOKEN_LEN];

@@ -67,8 +67,8 @@ bool mail_template_known(const char *name) { return find(name) != NULL; }
 bool mail_invitation_link(const struct mail_render_ctx *ctx, const char *nonce, char *out,
                           size_t len)
 {
-  char token[SECRET_TOKEN_LEN];
-  secret_token(ctx->secret, "invitation", nonce, token);
+  char token[SECRET_LINK_TOKEN_LEN];
+  secret_link_token(ctx->secret, nonce, token);
   const char *base = ctx->public_url ? ctx->public_url : "";
   size_t bl = strlen(base);
   while (bl > 0 && base[bl - 1] == '/')

@@ -185,7 +185,7 @@ enum store_status collab_take_task(struct collab_op *op, struct store_conn *c, s
   struct customer *cu = malloc(sizeof *cu);
   if (!cu)
     return STORE_ERROR;
-  st = store_customer_get(c, co->office_id, t.customer_id, cu);
+  st = store_customer_get_no_open(c, co->office_id, t.customer_id, cu);
   if (st == STORE_OK && strcmp(cu->company_id, co->company_id) != 0)
     refuse(&op->rf, ERR_TASK_REQUIRED,
            "Task %s belongs to your customer %s, not to %s (%s); add %s to your "

@@ -75,7 +75,7 @@ struct collab_op {
   /* input */
   const struct app *app;
   const struct collab_action_in *in;
-  char token_hash[65];    /* through a link: the SHA-256 of in->token */
+  char token_hash[SECRET_LINK_KEY_LEN]; /* through a link: its key (secret_link_key) */
   enum collab_event ev;
   enum collab_actor actor;
   const char *actor_kind; /* as recorded: "office_user", "invitation_link" ... */
@@ -130,6 +130,8 @@ struct start {
   struct refusal rf;
   struct collab co;
   bool names_known;               /* co's joined names filled in: no read back after the insert */
+  struct customer_admin invitee;  /* co's administrator as this attempt wrote or read it ... */
+  bool has_invitee;               /* ... when true (notify_req.named) */
   struct collab_mail_state mail; /* the invitation e-mail as its transaction wrote it */
   bool has_mail;
   struct notify_links links;      /* the invitation's links, made before the write */

@@ -169,6 +169,8 @@ static enum store_status known_names(struct store_conn *c, struct start *s,
   snprintf(co->admin_phone, sizeof co->admin_phone, "%s", ad->phone);
   co->admin_confirmed = ad->confirmed;
   s->names_known = true;
+  s->invitee = *ad;
+  s->has_invitee = true;
   return STORE_OK;
 }
 
@@ -182,7 +184,7 @@ enum store_status collab_office_start_tx(struct store_conn *c, struct start *s)
   enum store_status st = collab_start_variant(c, s);
   if (st != STORE_OK || refused(&s->rf))
     goto cleanup;
-  st = store_customer_get(c, p->office_id, s->in->customer_id, cu);
+  st = store_customer_get_no_open(c, p->office_id, s->in->customer_id, cu);
   if (st == STORE_NOT_FOUND) {
     refuse(&s->rf, ERR_NOT_FOUND, "No customer %s in your register", s->in->customer_id);
     st = STORE_OK;

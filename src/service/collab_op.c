@@ -195,7 +195,7 @@ enum store_status collab_op_exec(const struct app *app, const struct collab_acti
     op->actor = collab_actor_of(in->caller);
     op->actor_id = in->caller->id;
   } else {
-    util_sha256_hex(in->token, op->token_hash);
+    secret_link_key(in->token, op->token_hash);
     op->actor = COLLAB_ACTOR_LINK;
   }
   op->actor_kind = collab_actor_str(op->actor);

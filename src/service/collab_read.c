@@ -21,8 +21,8 @@ enum store_status collab_read(const struct app *app, const struct principal *cal
 enum store_status collab_read_by_link(const struct app *app, const char *token,
                                       struct collab_outcome *out)
 {
-  char hash[65];
-  util_sha256_hex(token, hash);
+  char hash[SECRET_LINK_KEY_LEN];
+  secret_link_key(token, hash);
   struct store_conn *c = store_conn(app->store);
   enum store_status st = c ? store_collab_get_by_token_hash(c, hash, &out->co) : STORE_ERROR;
   if (st == STORE_NOT_FOUND) {

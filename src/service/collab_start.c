@@ -128,6 +128,8 @@ enum store_status collab_insert_invitation(struct store_conn *c, struct start *s
                           .actor_id = s->in->caller->id,
                           .secret = &s->app->secret,
                           .ready = &s->links,
+                          .variant = s->has_requested ? &s->requested : NULL,
+                          .named = s->has_invitee ? &s->invitee : NULL,
                           .shown = &shown,
                           .link_mail = &s->mail};
   memset(&s->mail, 0, sizeof s->mail);
@@ -150,6 +152,7 @@ void collab_start_reset(struct start *s)
   refusal_clear(&s->rf);
   memset(&s->co, 0, sizeof s->co);
   s->names_known = false;
+  s->has_invitee = false;
   s->has_requested = false;
   s->has_mail = false;
   s->links.used = 0; /* a batch that runs again stores the same links */

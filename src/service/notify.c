@@ -33,8 +33,9 @@ static bool facts(struct store_conn *c, const struct collab *co, const struct no
                             .i = co->agreement_period_months,
                             .is_int = true});
   struct variant v;
-  if (store_variant_get_brief(c, co->variant, &v) == STORE_OK) {
-    snprintf(f->variant_name, sizeof f->variant_name, "%s", v.name);
+  bool known = rq->variant && strcmp(rq->variant->code, co->variant) == 0;
+  if (known || store_variant_get_brief(c, co->variant, &v) == STORE_OK) {
+    snprintf(f->variant_name, sizeof f->variant_name, "%s", known ? rq->variant->name : v.name);
     fact_str(f, "variant_name", f->variant_name);
   }
   if (co->starts_on[0])
@@ -90,14 +91,15 @@ static enum store_status enqueue(struct store_conn *c, const struct collab *co,
   return st;
 }
 
-/* A link's random nonce and the hash of its token (hash >= 65 bytes). */
+/* A new link's nonce and the key its row is stored under (secret.h: both start with the time,
+ * so the row goes to the right edge of the links' b-tree); hash >= SECRET_LINK_KEY_LEN. */
 static bool make_link(const struct secret *secret, char *nonce, char *hash)
 {
-  char token[SECRET_TOKEN_LEN];
-  if (!secret || !util_random_token(nonce, COLLAB_NONCE_LEN, 32))
+  char token[SECRET_LINK_TOKEN_LEN];
+  if (!secret || !secret_link_nonce(nonce, util_now_ms()))
     return false;
-  secret_token(secret, "invitation", nonce, token);
-  util_sha256_hex(token, hash);
+  secret_link_token(secret, nonce, token);
+  secret_link_key(token, hash);
   return true;
 }
 
@@ -115,7 +117,7 @@ static enum store_status new_link(struct store_conn *c, struct collab *co,
                                   const struct notify_req *rq, const char *kind, const char *id,
                                   struct facts *data)
 {
-  char nonce[COLLAB_NONCE_LEN], hash[65];
+  char nonce[COLLAB_NONCE_LEN], hash[SECRET_LINK_KEY_LEN];
   struct notify_links *l = rq->ready;
   if (l && l->used < l->n) {
     memcpy(nonce, l->nonce[l->used], sizeof nonce);
@@ -211,7 +213,10 @@ static enum store_status tell_admins(struct store_conn *c, struct collab *co,
       store_customer_admins_of_company(c, co->company_id, ads, STORE_MAX_ADMINS, &n);
   for (size_t i = 0; st == STORE_OK && i < n; i++)
     named_listed = named_listed || strcmp(ads[i].id, co->administrator_id) == 0;
-  if (st == STORE_OK && !named_listed) {
+  if (st == STORE_OK && !named_listed && rq->named &&
+      strcmp(rq->named->id, co->administrator_id) == 0) {
+    ads[n++] = *rq->named; /* way 3: the one the activation just named */
+  } else if (st == STORE_OK && !named_listed) {
     st = store_customer_admin_get(c, co->administrator_id, &ads[n]);
     if (st == STORE_OK)
       n++;

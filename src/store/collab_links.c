@@ -1,5 +1,6 @@
 /* collab_links.c - SQL for invitation links (one per recipient, only their SHA-256 kept) and for
  * finding the other parties of a company: its open collaborations. */
+#include "collab_sql.h"
 #include "db.h"
 #include "store_collab.h"
 #include "util.h"
@@ -55,7 +56,7 @@ enum store_status store_collab_open_of_company(struct store_conn *c, const char 
                                                char (*ids)[COLLAB_ID_LEN], size_t *n)
 {
   struct db_stmt *s = db_stmt(c, "SELECT id FROM collaborations WHERE company_id = :company AND "
-                               "state IN ('invited', 'approved', 'active') "
+                               COLLAB_OPEN_STATE("") " "
                                "ORDER BY created_at, id LIMIT :max");
   if (!s)
     return STORE_ERROR;

@@ -36,6 +36,13 @@
 
 #define COLLAB_COLUMNS COLLAB_SELECT COLLAB_FROM
 
+/* An open collaboration (invited, approved or active; column prefix p, e.g. "co."), as
+ * comparisons: SQLite fills a temporary b-tree for an IN list of more than two values at every
+ * run of the statement. The same condition as collaborations_one_open's WHERE (migration 0070),
+ * so that SQLite sees a read with it may use that index. */
+#define COLLAB_OPEN_STATE(p)                                                                 \
+  "(" p "state = 'invited' OR " p "state = 'approved' OR " p "state = 'active')"
+
 /* A collaboration's latest invitation e-mail, from outbox m: its columns, and the condition
  * and order that find it for the collaboration whose id is the SQL expression collab. The
  * templates are compared one by one: SQLite builds a temporary b-tree for an IN list of more

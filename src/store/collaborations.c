@@ -188,7 +188,7 @@ enum store_status store_collab_get_open(struct store_conn *c, const char *office
                                         const char *company_id, struct collab *out)
 {
   struct db_stmt *s = COLLAB_READ(c, "WHERE co.office_id = :office AND co.company_id = :company "
-                                     "AND co.state IN ('invited', 'approved', 'active')");
+                                     "AND " COLLAB_OPEN_STATE("co."));
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":office", office_id);

@@ -1,5 +1,6 @@
 /* metrics_counts.c - SQL for the counts GET /metrics reads at scrape time (store_metrics.h). */
 #include "db.h"
+#include "outbox_sql.h"
 #include "store_metrics.h"
 
 enum store_status store_outbox_depth(struct store_conn *c,
@@ -8,7 +9,7 @@ enum store_status store_outbox_depth(struct store_conn *c,
                                      void *arg)
 {
   struct db_stmt *s = db_stmt(c, "SELECT status, template, count(*) FROM outbox "
-                                 "WHERE status IN ('pending', 'failed') "
+                                 "WHERE " OUTBOX_UNSENT " "
                                  "GROUP BY status, template ORDER BY status, template");
   if (!s)
     return STORE_ERROR;

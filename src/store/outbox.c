@@ -1,6 +1,7 @@
 /* outbox.c - SQL of the mail outbox after enqueueing: the mailer's claim/finish cycle and
  * support's list, get and retry (see store_outbox.h). */
 #include "db.h"
+#include "outbox_sql.h"
 #include "store_outbox.h"
 #include "util.h"
 
@@ -284,7 +285,14 @@ enum store_status store_outbox_list(struct store_conn *c, const char *status,
     db_reset(a);
   }
   struct db_stmt *s;
-  if (status)
+  /* pending or failed: on the small index of the rows not sent; sent (nearly every row): on
+   * outbox_by_created, as all of them */
+  if (status && strcmp(status, "sent") != 0)
+    s = db_stmt(c, "SELECT " ROW_COLS " FROM outbox WHERE " OUTBOX_UNSENT " AND "
+                   "status = :status AND "
+                   "(:after IS NULL OR created_at < :after OR (created_at = :after AND id < :id)) "
+                   "ORDER BY created_at DESC, id DESC LIMIT :lim");
+  else if (status)
     s = db_stmt(c, "SELECT " ROW_COLS " FROM outbox WHERE status = :status AND "
                    "(:after IS NULL OR created_at < :after OR (created_at = :after AND id < :id)) "
                    "ORDER BY created_at DESC, id DESC LIMIT :lim");

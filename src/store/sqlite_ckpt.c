@@ -49,7 +49,7 @@ static void *run(void *arg)
 {
   thread_prio_background("db-checkpoint"); /* named; lower priority (thread_prio.h) */
   struct store_ckpt *k = arg;
-  struct sq_conn *c = sq_conn_open(k->st);
+  struct sq_conn *c = sq_conn_open(k->st, false);
   pthread_mutex_lock(&k->mu);
   while (!k->stop) {
     if (!k->wanted) {

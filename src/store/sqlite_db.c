@@ -36,8 +36,8 @@ enum store_status sq_exec_static(struct sq_conn *c, const char *sql)
   return db_exec_stmt(&c->base, db_stmt(&c->base, sql));
 }
 
-/* A new connection, not yet on the store's list. */
-static struct sq_conn *conn_new(struct sq_store *st)
+/* A new connection, not yet on the store's list; vfs NULL: SQLite's default. */
+static struct sq_conn *conn_new(struct sq_store *st, const char *vfs)
 {
   struct sq_conn *c = calloc(1, sizeof *c);
   if (!c)
@@ -45,7 +45,7 @@ static struct sq_conn *conn_new(struct sq_store *st)
   c->base.eng = &db_engine_sqlite;
   c->owner = st;
   int rc = sqlite3_open_v2(st->path, &c->db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, vfs);
   if (rc != SQLITE_OK) {
     log_msg(LOG_ERROR, "db_open_failed", "%s: %s", st->path,
             c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
@@ -64,9 +64,9 @@ static struct sq_conn *conn_new(struct sq_store *st)
   return c;
 }
 
-struct sq_conn *sq_conn_open(struct sq_store *st)
+struct sq_conn *sq_conn_open(struct sq_store *st, bool writer)
 {
-  struct sq_conn *c = conn_new(st);
+  struct sq_conn *c = conn_new(st, writer ? sq_walbuf_vfs() : NULL);
   if (c)
     db_threads_keep(&st->threads, &c->base);
   return c;
@@ -77,7 +77,7 @@ struct sq_conn *sq_conn_of(struct sq_store *st)
   struct store_conn *c = db_threads_get(&st->threads);
   if (c)
     return (struct sq_conn *)c;
-  struct sq_conn *n = conn_new(st);
+  struct sq_conn *n = conn_new(st, NULL);
   return n && db_threads_add(&st->threads, &n->base) ? n : NULL;
 }
 

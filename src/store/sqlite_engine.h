@@ -1,7 +1,8 @@
 /* sqlite_engine.h - internals shared by the SQLite engine's files: sqlite_db.c (a connection
  * per thread, the engine table), sqlite_stmt.c (the statement operations of the engine table,
- * db.h), sqlite_tx.c (the transaction runner with group commit) and sqlite_ckpt.c (the
- * checkpointer). Nothing outside the engine includes it (tests of the engine aside). */
+ * db.h), sqlite_tx.c (the transaction runner with group commit), sqlite_ckpt.c (the
+ * checkpointer) and sqlite_walbuf.c (the writer's VFS). Nothing outside the engine includes it
+ * (tests of the engine aside). */
 #ifndef ADVISORD_STORE_SQLITE_ENGINE_H
 #define ADVISORD_STORE_SQLITE_ENGINE_H
 
@@ -60,8 +61,15 @@ enum store_status sq_exec_static(struct sq_conn *c, const char *sql);
 /* Maps a SQLite result code to a store status, logging hard errors with what (c may be NULL). */
 enum store_status sq_status(struct sq_conn *c, int rc, const char *what);
 /* Opens a new connection to st's database (closed with the store; not the calling thread's);
- * NULL on failure (logged). */
-struct sq_conn *sq_conn_open(struct sq_store *st);
+ * NULL on failure (logged). writer: the store's writer, whose WAL frames go through
+ * sq_walbuf_vfs. */
+struct sq_conn *sq_conn_open(struct sq_store *st, bool writer);
+/* sqlite_walbuf.c: the name of the VFS that gathers a commit's WAL frames and writes them
+ * together (registered at the first call), or NULL (SQLite's default VFS then). */
+const char *sq_walbuf_vfs(void);
+/* After each transaction of a connection opened with sq_walbuf_vfs (its COMMIT or ROLLBACK
+ * returned): drops the WAL frames still gathered, those of a transaction that did not commit. */
+void sq_walbuf_drop(sqlite3 *db);
 
 /* The statement operations of db_engine_sqlite (sqlite_stmt.c); h is a sqlite3_stmt. */
 void *sq_prepare(struct store_conn *c, const char *sql);

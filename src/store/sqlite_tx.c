@@ -98,7 +98,7 @@ static void run_batch(struct sq_store *st, struct write_job *batch, unsigned n)
     n -= j->skip;
   if (n == 0)
     return;
-  if (!st->writer && (st->writer = sq_conn_open(st))) {
+  if (!st->writer && (st->writer = sq_conn_open(st, true))) {
     sq_exec(st->writer, "PRAGMA cache_size=-" WRITER_CACHE_KIB);
     /* each write's savepoint keeps the pages it changes first in a sub-journal (for ROLLBACK
      * TO): in memory, not in a temporary file that a batch of writes spills to with pwrite */
@@ -113,6 +113,7 @@ static void run_batch(struct sq_store *st, struct write_job *batch, unsigned n)
   /* alone in its batch, a write needs no savepoint: its failure rolls everything back */
   if (s == STORE_OK && !run_jobs(c, batch, false, &any, &lost) && n > 1) {
     sq_exec_static(c, "ROLLBACK");
+    sq_walbuf_drop(c->db); /* the frames it may have spilled: the lock is free until BEGIN */
     s = sq_begin_tx(c, "BEGIN IMMEDIATE");
     if (s == STORE_OK)
       run_jobs(c, batch, true, &any, &lost);
@@ -120,6 +121,7 @@ static void run_batch(struct sq_store *st, struct write_job *batch, unsigned n)
   if (s != STORE_OK) {
     if (c) {
       c->in_tx = false;
+      sq_walbuf_drop(c->db);
       if (s == STORE_BUSY)
         sq_note_busy(c);
     }
@@ -133,6 +135,7 @@ static void run_batch(struct sq_store *st, struct write_job *batch, unsigned n)
   if (commit != STORE_OK || !any)
     sq_rollback_if_open(c);
   c->in_tx = false;
+  sq_walbuf_drop(c->db); /* frames of a transaction that did not commit (sqlite_walbuf.c) */
   for (struct write_job *j = batch; j; j = j->next)
     if (!j->skip && j->status == STORE_OK && commit != STORE_OK)
       j->status = lost ? STORE_ERROR : commit;

@@ -231,7 +231,8 @@ static inline bool cx_exec(struct server *s, const char *sql, const char *param)
   return testdb_exec(s->db, sql, param);
 }
 
-/* The invitation link's token for the nonce in a mail's data, from the server's secret. */
+/* The invitation link's token for the nonce in a mail's data, from the server's secret, into
+ * token (>= SECRET_LINK_TOKEN_LEN). */
 static inline void cx_token(struct server *s, const struct cx_mail *m, char *token)
 {
   char path[300], why[200];
@@ -242,7 +243,28 @@ static inline void cx_token(struct server *s, const struct cx_mail *m, char *tok
   CHECK(nonce != NULL);
   if (!nonce || !secret_load(path, &sec, why, sizeof why))
     return;
-  secret_token(&sec, "invitation", nonce, token);
+  secret_link_token(&sec, nonce, token);
+}
+
+/* A link of collaboration id as links were made before migration 0070's release (a 43-character
+ * nonce, its token secret_token(.., "invitation", nonce), stored under the token's SHA-256),
+ * held by whoever holds the collaboration's newest link: its token into token
+ * (>= SECRET_TOKEN_LEN). */
+static inline void cx_old_link(struct server *s, const char *id, char *token)
+{
+  char path[300], why[200], key[65], sql[600];
+  snprintf(path, sizeof path, "%s/secret.key", s->dir);
+  struct secret sec;
+  token[0] = '\0';
+  if (!secret_load(path, &sec, why, sizeof why))
+    return;
+  secret_token(&sec, "invitation", "0ld-n0nce-made-by-util_random_token-43-char", token);
+  util_sha256_hex(token, key);
+  snprintf(sql, sizeof sql,
+           "INSERT INTO invitation_links (token_hash, collaboration_id, holder_kind, holder_id, "
+           "created_at) SELECT '%s', collaboration_id, holder_kind, holder_id, created_at FROM "
+           "invitation_links WHERE collaboration_id = ? ORDER BY created_at DESC LIMIT 1", key);
+  CHECK(cx_exec(s, sql, id));
 }
 
 /* ---- history ---- */

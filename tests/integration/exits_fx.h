@@ -25,7 +25,7 @@ struct invite {
   char task[FX_ID_LEN];
   char cadmin[FX_ID_LEN];         /* the company's administrator, who gets the invitation */
   char tok_cadmin[FX_TOKEN_LEN];
-  char link[SECRET_TOKEN_LEN];   /* from the latest invitation e-mail */
+  char link[SECRET_LINK_TOKEN_LEN];   /* from the latest invitation e-mail */
 };
 
 static inline void sleep_ms(long ms)

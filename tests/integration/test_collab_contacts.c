@@ -59,7 +59,7 @@ static void way3_correction(void)
   CHECK_STR(resp_str(&r, "administrator.email"), "rut@ratelse.se");
   CHECK_STR(resp_str(&r, "administrator.name"), "Rut Rätt");
   resp_free(&r);
-  char old_link[SECRET_TOKEN_LEN], new_link[SECRET_TOKEN_LEN];
+  char old_link[SECRET_LINK_TOKEN_LEN], new_link[SECRET_LINK_TOKEN_LEN];
   latest_link(id, old_link);
   CHECK_INT(link_status(old_link), 200);
   /* a correction needs If-Match; a bad address is refused and changes nothing */
@@ -143,7 +143,7 @@ static void way3_expiry(void)
             0);
   /* the invitee still asks for a new invitation through its link; the office is told in words
    * that do not need the removed administrator */
-  char link[SECRET_TOKEN_LEN];
+  char link[SECRET_LINK_TOKEN_LEN];
   latest_link(id, link);
   snprintf(path, sizeof path, "/v1/invitations/%s/renewal-requests", link);
   CHECK(api(&s, "POST", path, NULL, "{\"reason\":\"missade det\"}", &r));
@@ -289,7 +289,7 @@ static void way4_terms(void)
   CHECK_INT(r.status, 201);
   snprintf(id, sizeof id, "%s", resp_str(&r, "id") ? resp_str(&r, "id") : "");
   resp_free(&r);
-  char link[SECRET_TOKEN_LEN], path[160];
+  char link[SECRET_LINK_TOKEN_LEN], path[160];
   latest_link(id, link);
   /* the link shows which terms the office accepts */
   snprintf(path, sizeof path, "/v1/invitations/%s", link);

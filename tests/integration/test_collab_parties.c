@@ -33,7 +33,7 @@ static void check_variant(const char *id, const char *token, const char *want)
 
 /* The invitation link tokens of the collaboration's invitation e-mails, in order, into
  * tokens[0..return). */
-static int invitation_links(const char *id, char (*tokens)[SECRET_TOKEN_LEN], int max)
+static int invitation_links(const char *id, char (*tokens)[SECRET_LINK_TOKEN_LEN], int max)
 {
   struct cx_mail m[16];
   int n = cx_mails(&s, id, m, 16), k = 0;
@@ -71,7 +71,7 @@ static void three_administrators(void)
                            "invitation_customer>bert@delad.se",
                            "invitation_customer>cilla@delad.se", NULL};
   cx_check_mails(&s, collab_a, invited);
-  char links[3][SECRET_TOKEN_LEN];
+  char links[3][SECRET_LINK_TOKEN_LEN];
   CHECK_INT(invitation_links(collab_a, links, 3), 3);
   CHECK(strcmp(links[0], links[1]) != 0 && strcmp(links[1], links[2]) != 0);
   /* each link opens the invitation, naming the company by its own name */

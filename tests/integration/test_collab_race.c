@@ -92,7 +92,7 @@ static long count_events(const char *id, const char *from)
 /* Approve (customer) against withdraw (office), half and half, interleaved. */
 static void approve_vs_withdraw(const char *cid, const char *name, bool withdraw_first)
 {
-  char id[FX_ID_LEN], tok_cadmin[FX_TOKEN_LEN], link[SECRET_TOKEN_LEN];
+  char id[FX_ID_LEN], tok_cadmin[FX_TOKEN_LEN], link[SECRET_LINK_TOKEN_LEN];
   invite(cid, name, id, tok_cadmin, link);
   static struct racer racers[RACERS];
   for (int i = 0; i < RACERS; i++) {
@@ -138,7 +138,7 @@ static void approve_vs_withdraw(const char *cid, const char *name, bool withdraw
 /* One single-use link answered 30 times at once. */
 static void link_race(void)
 {
-  char id[FX_ID_LEN], tok_cadmin[FX_TOKEN_LEN], link[SECRET_TOKEN_LEN];
+  char id[FX_ID_LEN], tok_cadmin[FX_TOKEN_LEN], link[SECRET_LINK_TOKEN_LEN];
   invite("556200-0041", "Länkrace AB", id, tok_cadmin, link);
   static struct racer racers[LINK_RACERS];
   for (int i = 0; i < LINK_RACERS; i++) {
@@ -155,7 +155,7 @@ static void link_race(void)
 /* Racing requests that all name the same version: one wins, the others see a stale If-Match. */
 static void if_match_race(void)
 {
-  char id[FX_ID_LEN], tok_cadmin[FX_TOKEN_LEN], link[SECRET_TOKEN_LEN];
+  char id[FX_ID_LEN], tok_cadmin[FX_TOKEN_LEN], link[SECRET_LINK_TOKEN_LEN];
   invite("556200-0058", "Versionsrace AB", id, tok_cadmin, link);
   static struct racer racers[20];
   for (int i = 0; i < 20; i++) {

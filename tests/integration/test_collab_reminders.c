@@ -10,7 +10,7 @@ static void test_reminders(struct server *s)
 {
   struct invite in;
   invite_account(s, "556100-0083", "Påmind AB", "p@paminn.se", &in);
-  char first[SECRET_TOKEN_LEN];
+  char first[SECRET_LINK_TOKEN_LEN];
   snprintf(first, sizeof first, "%s", in.link);
   struct resp r;
   CHECK(cx_action(s, in.id, "reminders", in.tok_cadmin, NULL, &r));

@@ -128,7 +128,7 @@ static void way_account(void)
   resp_free(&r);
   /* the company's own name, never the office's name for its customer */
   CHECK_STR(json_string_value(json_object_get(m[0].data, "company_name")), "Konto AB");
-  char token[SECRET_TOKEN_LEN], token2[SECRET_TOKEN_LEN];
+  char token[SECRET_LINK_TOKEN_LEN], token2[SECRET_LINK_TOKEN_LEN];
   cx_token(&s, &m[0], token);
   cx_token(&s, &m[1], token2);
   cx_mails_free(m, n);

@@ -32,7 +32,7 @@ static void way_customer_invite(void)
   const char *keys[] = {"company_name", "corporate_id", "collaboration_id", "token_nonce",
                         "expires_at", NULL};
   cx_check_facts(&m[0], keys);
-  char token[SECRET_TOKEN_LEN];
+  char token[SECRET_LINK_TOKEN_LEN];
   cx_token(&s, &m[0], token);
   cx_mails_free(m, n);
 

@@ -57,10 +57,31 @@ static void way_new_customer(void)
   CHECK_STR(m[0].recipient, "nils@nystart.se");
   cx_check_facts(&m[0], customer_keys);
   CHECK_STR(json_string_value(json_object_get(m[0].data, "recipient_name")), "Nils Ny");
-  char token[SECRET_TOKEN_LEN];
+  char token[SECRET_LINK_TOKEN_LEN];
   cx_token(&s, &m[0], token);
   cx_mails_free(m, n);
-  snprintf(path, sizeof path, "/v1/invitations/%s/approve", token);
+  /* the link's token and key start with the time it was made (secret.h): its row went to the
+   * right edge of the links' b-tree */
+  CHECK_INT((long)strlen(token), SECRET_LINK_TOKEN_LEN - 1);
+  char key[SECRET_LINK_KEY_LEN];
+  secret_link_key(token, key);
+  CHECK_INT(strncmp(key, token, SECRET_LINK_PREFIX_LEN), 0);
+  CHECK_INT(cx_count(&s, "SELECT count(*) FROM invitation_links WHERE token_hash = ? AND "
+                         "token_hash > 'ffff'", key), 1);
+  snprintf(path, sizeof path, "/v1/invitations/%s", token);
+  CHECK(api(&s, "GET", path, NULL, NULL, &r));
+  CHECK_INT(r.status, 200);
+  resp_free(&r);
+  /* a link sent before keys began with the time (only the token's SHA-256) still works */
+  char old[SECRET_TOKEN_LEN];
+  cx_old_link(&s, id, old);
+  CHECK_INT((long)strlen(old), SECRET_TOKEN_LEN - 1);
+  snprintf(path, sizeof path, "/v1/invitations/%s", old);
+  CHECK(api(&s, "GET", path, NULL, NULL, &r));
+  CHECK_INT(r.status, 200);
+  CHECK_STR(resp_str(&r, "collaboration_id"), id);
+  resp_free(&r);
+  snprintf(path, sizeof path, "/v1/invitations/%s/approve", old);
   CHECK(api(&s, "POST", path, NULL, NULL, &r));
   CHECK_INT(r.status, 200);
   CHECK_STR(resp_str(&r, "state"), "active");

@@ -51,7 +51,7 @@ static void way_subscriber(void)
   CHECK_STR(m[0].recipient, "pia@prenumerant.se");
   CHECK_STR(m[0].language, "sv");
   cx_check_facts(&m[0], customer_keys);
-  char token[SECRET_TOKEN_LEN];
+  char token[SECRET_LINK_TOKEN_LEN];
   cx_token(&s, &m[0], token);
   cx_mails_free(m, n);
   /* approved through the link: no login */

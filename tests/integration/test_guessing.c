@@ -121,7 +121,7 @@ static const char *const RIGHT = "{\"corporate_id\":\"5560360793\",\"email\":\"i
 /* Guesses of the office's identity on the link. */
 static void acceptances(void)
 {
-  char id[FX_ID_LEN], token[SECRET_TOKEN_LEN], path[160], reply[4096];
+  char id[FX_ID_LEN], token[SECRET_LINK_TOKEN_LEN], path[160], reply[4096];
   office_invitation("556100-0042", "Inbjudare AB", "ida@inbjudare.se", id, token);
   snprintf(path, sizeof path, "/v1/invitations/%s/accept", token);
   const char *d = "127.0.0.5";
@@ -142,7 +142,7 @@ static void acceptances(void)
  * address and user: a colleague at the same address is not slowed. */
 static void acceptances_by_id(void)
 {
-  char id[FX_ID_LEN], token[SECRET_TOKEN_LEN], path[160], reply[4096];
+  char id[FX_ID_LEN], token[SECRET_LINK_TOKEN_LEN], path[160], reply[4096];
   char colleague[FX_ID_LEN], tok_colleague[FX_TOKEN_LEN];
   fx_user(&s, office, "kollega@byra-ett.se", "full", colleague, tok_colleague);
   office_invitation("556100-0059", "Andra Inbjudare AB", "ivar@inbjudare.se", id, token);

@@ -90,9 +90,8 @@ static void check_message(json_t *got, const struct mail_case *c, const struct s
             c->tpl, c->lang, body ? body : "(none)");
   if (c->link) {
     json_t *data = json_loads(c->data, 0, NULL);
-    char token[SECRET_TOKEN_LEN], link[200];
-    secret_token(key, "invitation", json_string_value(json_object_get(data, "token_nonce")),
-                 token);
+    char token[SECRET_LINK_TOKEN_LEN], link[200];
+    secret_link_token(key, json_string_value(json_object_get(data, "token_nonce")), token);
     snprintf(link, sizeof link, "\nhttp://advisor.test:8080/invitation#token=%s\n", token);
     CHECK_MSG(body && strstr(body, link), "%s/%s: link %s missing", c->tpl, c->lang, link);
     json_decref(data);

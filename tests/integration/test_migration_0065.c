@@ -102,8 +102,8 @@ int main(void)
                               "WHERE name = 'message_id'", NULL), 0);
   CHECK_INT(testdb_int_on(st, "SELECT count(*) FROM sqlite_master WHERE tbl_name = 'outbox' "
                               "AND type = 'index' AND name IN ('outbox_by_collaboration', "
-                              "'outbox_by_status_created', 'outbox_by_created', "
-                              "'outbox_pending')", NULL), 4);
+                              "'outbox_unsent', 'outbox_by_created', "
+                              "'outbox_pending')", NULL), 4); /* (0071: by status, unsent only) */
   CHECK_INT(testdb_int_on(st, "SELECT count(*) FROM sqlite_master WHERE tbl_name = 'outbox' "
                               "AND type = 'index'", NULL), 5); /* and the id's */
   CHECK_INT(testdb_int_on(st, "SELECT rowid FROM outbox WHERE id = ?", ID(1)), 7);

@@ -98,7 +98,7 @@ static void check_facts(const char *name, bool en, const char *body, bool link)
     CHECK(strstr(body, "/invitation#token=") == NULL);
     return;
   }
-  char token[SECRET_TOKEN_LEN], line[256];
+  char token[SECRET_LINK_TOKEN_LEN], line[256];
   secret_token(&key, "invitation", "nonce-0001", token);
   snprintf(line, sizeof line, "\nhttps://advisor.example.se/invitation#token=%s\n", token);
   CHECK_MSG(strstr(body, line), "%s: no link %s", name, line);

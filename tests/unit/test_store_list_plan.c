@@ -6,7 +6,10 @@
  * plan (EXPLAIN QUERY PLAN): a step "SCAN" (every row of a table or index) or "USE TEMP B-TREE
  * FOR ORDER BY" (sorting all matching rows before the first is returned) makes a page's cost grow
  * with the table. The per-row query of a list page (the invitation e-mail's state) is checked the
- * same way.
+ * same way, and so are support's outbox lists: by status pending or failed on the small index
+ * of the e-mails not sent (outbox_unsent, migration 0071), which an e-mail leaves once sent;
+ * sent and all of them newest first on outbox_by_created, neither sorting. And every foreign
+ * key's lookup of the rows pointing at a parent row has an index (check_foreign_keys).
  *
  * known_scan marks a case that scans (a ratchet: the test fails when one of them starts using an
  * index, so that the mark is taken away, and when any other case starts scanning). Since the
@@ -15,6 +18,7 @@
  * ANALYZE statistics, so a statement is planned once at prepare; the plan printed is the server's. */
 #include "sqlite_engine.h"
 #include "store_collab.h"
+#include "store_outbox.h"
 #include "testdb.h"
 #include "testlib.h"
 
@@ -88,6 +92,67 @@ struct plan_case {
   bool known_scan;
 };
 
+/* Support's outbox lists (see the top) and what outbox_unsent holds. */
+static void check_outbox_lists(struct store *st, struct store_conn *c, struct captured *cap)
+{
+  const char *statuses[] = {"pending", "failed", "sent", NULL};
+  const char *index[] = {"outbox_unsent", "outbox_unsent", "outbox_by_created",
+                         "outbox_by_created"};
+  for (size_t i = 0; i < 4; i++) {
+    struct outbox_row rows[2];
+    size_t n;
+    bool more;
+    cap->n = 0;
+    CHECK_INT(store_outbox_list(c, statuses[i], NULL, rows, 2, &n, &more), STORE_OK);
+    char plan[2048] = "";
+    if (cap->n > 0)
+      plan_scans(((struct sq_conn *)c)->db, cap->sql[cap->n - 1], plan, sizeof plan);
+    printf("outbox list, %s:\n%s", statuses[i] ? statuses[i] : "all", plan);
+    CHECK_MSG(strstr(plan, index[i]) && !strstr(plan, "TEMP B-TREE"), "%s: not on %s",
+              statuses[i] ? statuses[i] : "all", index[i]);
+  }
+  struct outbox_message m = {.recipient = "a@example.se", .template_name = "office_accepted",
+                             .language = "sv"};
+  char id[40];
+  CHECK_INT(store_outbox_enqueue(c, &m, id), STORE_OK);
+  const char *in_index = "SELECT count(*) FROM outbox INDEXED BY outbox_unsent WHERE "
+                         "(status = 'pending' OR status = 'failed') AND status = 'pending'";
+  CHECK_INT(testdb_int_on(st, in_index, NULL), 1);
+  CHECK_INT(store_outbox_mark_sent(c, id), STORE_OK);
+  CHECK_INT(testdb_int_on(st, in_index, NULL), 0);
+}
+
+/* Every foreign key's lookup of the rows that point at a parent row (what a DELETE or key
+ * change of the parent runs, per row) uses an index, but the keys to variants: five fixed rows
+ * that are never deleted. Without one, deleting a customer administrator read every
+ * collaboration (migration 0076). */
+static void check_foreign_keys(sqlite3 *db)
+{
+  sqlite3_stmt *s = NULL;
+  int rc = sqlite3_prepare_v2(db,
+                              "SELECT m.name, f.\"from\", f.\"table\" FROM sqlite_schema m, "
+                              "pragma_foreign_key_list(m.name) f WHERE m.type = 'table' "
+                              "ORDER BY 1, 2",
+                              -1, &s, NULL);
+  CHECK_MSG(rc == SQLITE_OK, "%s", sqlite3_errmsg(db));
+  int keys = 0;
+  while (rc == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
+    const char *child = (const char *)sqlite3_column_text(s, 0);
+    const char *col = (const char *)sqlite3_column_text(s, 1);
+    const char *parent = (const char *)sqlite3_column_text(s, 2);
+    keys++;
+    if (strcmp(parent, "variants") == 0)
+      continue;
+    char sql[256], plan[1024] = "";
+    snprintf(sql, sizeof sql, "SELECT 1 FROM \"%s\" WHERE \"%s\" = ?", child, col);
+    bool bad = plan_scans(db, sql, plan, sizeof plan);
+    CHECK_MSG(!bad, "%s.%s (to %s) has no index: deleting a %s row reads them all\n%s", child,
+              col, parent, parent, plan);
+  }
+  sqlite3_finalize(s);
+  CHECK_MSG(keys >= 20, "only %d foreign keys found", keys);
+}
+
 int main(void)
 {
   if (testdb_pg()) {
@@ -156,6 +221,9 @@ int main(void)
   CHECK_MSG(!bad, "the invitation e-mail's query scans or sorts (above)");
   printf("%d of %zu list cases scan or sort the whole table\n", scanning,
          sizeof cases / sizeof cases[0]);
+
+  check_outbox_lists(st, c, &cap);
+  check_foreign_keys(((struct sq_conn *)c)->db);
 
   sqlite3_trace_v2(((struct sq_conn *)c)->db, 0, NULL, NULL);
   store_close(st);

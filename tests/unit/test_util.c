@@ -12,6 +12,51 @@
 
 TEST_MAIN_DEFS
 
+/* Invitation links (secret.h): a new link's nonce, token and key start with "v" and the time
+ * it was made in 12 hex digits, so that keys made later sort later, after every key of a link
+ * made before (the token's SHA-256 in hex), whose token and key stay as they were. */
+static void check_links(const struct secret *s)
+{
+  char n1[SECRET_LINK_NONCE_LEN], n2[SECRET_LINK_NONCE_LEN], n3[SECRET_LINK_NONCE_LEN];
+  CHECK(secret_link_nonce(n1, 0x0190a0a0b0c1LL) && secret_link_nonce(n2, 0x0190a0a0b0c1LL) &&
+        secret_link_nonce(n3, 0x0190a0a0b0c2LL));
+  CHECK_INT(strlen(n1), SECRET_LINK_NONCE_LEN - 1);
+  CHECK_INT(strncmp(n1, "v0190a0a0b0c1", SECRET_LINK_PREFIX_LEN), 0);
+  CHECK(strcmp(n1, n2) != 0); /* the same millisecond, still two nonces */
+  char t1[SECRET_LINK_TOKEN_LEN], t3[SECRET_LINK_TOKEN_LEN], mac[SECRET_TOKEN_LEN];
+  secret_link_token(s, n1, t1);
+  secret_link_token(s, n3, t3);
+  secret_token(s, "invitation", n1, mac);
+  CHECK_INT(strlen(t1), SECRET_LINK_TOKEN_LEN - 1);
+  CHECK_INT(strncmp(t1, "v0190a0a0b0c1", SECRET_LINK_PREFIX_LEN), 0);
+  CHECK_STR(t1 + SECRET_LINK_PREFIX_LEN, mac);
+  char k1[SECRET_LINK_KEY_LEN], k3[SECRET_LINK_KEY_LEN], hash[65];
+  secret_link_key(t1, k1);
+  secret_link_key(t3, k3);
+  util_sha256_hex(t1, hash);
+  CHECK_INT(strlen(k1), SECRET_LINK_KEY_LEN - 1);
+  CHECK_INT(strncmp(k1, t1, SECRET_LINK_PREFIX_LEN), 0);
+  CHECK_STR(k1 + SECRET_LINK_PREFIX_LEN, hash);
+  CHECK(strcmp(k1, k3) < 0);
+  CHECK(strcmp(k1, "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff") > 0);
+  /* a link made before: a 43-character nonce; token and key as they always were */
+  const char *old = "0ld-n0nce-made-by-util_random_token-43-char";
+  char t_old[SECRET_LINK_TOKEN_LEN], k_old[SECRET_LINK_KEY_LEN];
+  secret_link_token(s, old, t_old);
+  secret_token(s, "invitation", old, mac);
+  CHECK_STR(t_old, mac);
+  secret_link_key(t_old, k_old);
+  util_sha256_hex(t_old, hash);
+  CHECK_STR(k_old, hash);
+  /* text of a token's length that does not start with the prefix: only its hash */
+  char odd[SECRET_LINK_TOKEN_LEN];
+  memcpy(odd, t1, sizeof odd);
+  odd[5] = 'x';
+  secret_link_key(odd, k_old);
+  util_sha256_hex(odd, hash);
+  CHECK_STR(k_old, hash);
+}
+
 int main(void)
 {
   char out[128];
@@ -119,6 +164,7 @@ int main(void)
   long_key[131] = '\0';
   secret_hmac_hex(long_key, "Test Using Larger Than Block-Size Key", " - ", "Hash Key First", mac);
   CHECK_STR(mac, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+  check_links(&s1);
   unlink(path);
   CHECK(!secret_load("/nonexistent-dir/x/secret.key", &s1, why, sizeof why));
   CHECK(strstr(why, "cannot create") != NULL);

@@ -1,0 +1,212 @@
+/* The writer's VFS (src/store/sqlite_walbuf.c), which gathers a commit's WAL frames and writes
+ * them at once: a connection through it ("w") writes, a connection with SQLite's default VFS
+ * ("r", as the server's readers and checkpointer) reads after each commit.
+ * - small, 200 KiB (past one write of the default VFS) and 6 MiB (past the gathered maximum)
+ *   transactions: r sees every row and its bytes right after w's COMMIT returned;
+ * - w's cache held to 8 pages, so a large transaction spills frames into the WAL before it
+ *   commits, writes some pages again in place (and SQLite rewrites the checksums after them),
+ *   or rolls back after spilling, and r then commits where those frames would have gone: r
+ *   sees exactly the committed rows, integrity_check ok (w's frames of the rolled-back
+ *   transaction must not reach the file over r's: the rollback's own reads write them while
+ *   w still holds the lock here, and sq_walbuf_drop drops any left after it);
+ * - a RESTART checkpoint (as the writer runs between batches), so the log starts again from
+ *   offset 0: the commits after it are seen too;
+ * - another connection (as the CLI's process, which writes while the server runs) commits
+ *   between two of w's transactions, so the log grew past where w last wrote it, then w
+ *   commits a transaction of one frame: its header lands past w's idea of the log's end, its
+ *   page at w's new end; r sees the change, also after sq_walbuf_drop (it once dropped that
+ *   page: the commit frame's page was gathered without its header and never written);
+ * - kill -9 right after COMMIT returned (a child process writes and kills itself): the row is
+ *   in the database opened again, as an acknowledged write must be. */
+#include "sqlite_engine.h"
+#include "testlib.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+TEST_MAIN_DEFS
+
+static char path[128];
+
+static sqlite3 *open_db(const char *vfs)
+{
+  sqlite3 *db = NULL;
+  int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, vfs);
+  CHECK_MSG(rc == SQLITE_OK, "open: %s", db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  sqlite3_busy_timeout(db, 5000);
+  sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
+  return db;
+}
+
+static void exec(sqlite3 *db, const char *sql)
+{
+  char *err = NULL;
+  int rc = sqlite3_exec(db, sql, NULL, NULL, &err);
+  CHECK_MSG(rc == SQLITE_OK, "%s: %s", sql, err ? err : sqlite3_errstr(rc));
+  sqlite3_free(err);
+}
+
+static long long one_int(sqlite3 *db, const char *sql)
+{
+  sqlite3_stmt *s = NULL;
+  long long v = -1;
+  if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+    v = sqlite3_column_int64(s, 0);
+  sqlite3_finalize(s);
+  return v;
+}
+
+/* Inserts rows k = from .. from + n - 1 with a blob of size bytes each, in w's open transaction. */
+static void insert(sqlite3 *w, int from, int n, int size)
+{
+  sqlite3_stmt *s = NULL;
+  CHECK(sqlite3_prepare_v2(w, "INSERT INTO t (k, b) VALUES (?, randomblob(?))", -1, &s,
+                           NULL) == SQLITE_OK);
+  for (int i = 0; i < n; i++) {
+    sqlite3_bind_int(s, 1, from + i);
+    sqlite3_bind_int(s, 2, size);
+    CHECK_INT(sqlite3_step(s), SQLITE_DONE);
+    sqlite3_reset(s);
+  }
+  sqlite3_finalize(s);
+}
+
+/* r sees rows 0 .. n - 1, each with its bytes (the checksums of the blob, as w computed them),
+ * and the database is sound. */
+static void check_seen(sqlite3 *w, sqlite3 *r, int n, const char *when)
+{
+  CHECK_MSG(one_int(r, "SELECT count(*) FROM t") == n, "%s: r sees %lld rows, not %d", when,
+            one_int(r, "SELECT count(*) FROM t"), n);
+  const char *sum = "SELECT sum(length(b)) + sum(unicode(substr(b, 7, 1))) FROM t";
+  CHECK_MSG(one_int(r, sum) == one_int(w, sum), "%s: r reads other bytes than w", when);
+  sqlite3_stmt *s = NULL;
+  const unsigned char *ok = NULL;
+  if (sqlite3_prepare_v2(r, "PRAGMA integrity_check", -1, &s, NULL) == SQLITE_OK &&
+      sqlite3_step(s) == SQLITE_ROW)
+    ok = sqlite3_column_text(s, 0);
+  CHECK_MSG(ok && strcmp((const char *)ok, "ok") == 0, "%s: %s", when, ok ? (char *)ok : "?");
+  sqlite3_finalize(s);
+}
+
+static void commits_seen(sqlite3 *w, sqlite3 *r, int *rows)
+{
+  static const struct { int n, size; const char *what; } tx[] = {
+      {1, 10, "one small row"}, {50, 4000, "200 KiB"}, {1500, 4000, "6 MiB"}, {3, 100, "small"}};
+  for (size_t i = 0; i < sizeof tx / sizeof tx[0]; i++) {
+    exec(w, "BEGIN IMMEDIATE");
+    insert(w, *rows, tx[i].n, tx[i].size);
+    exec(w, "COMMIT");
+    *rows += tx[i].n;
+    check_seen(w, r, *rows, tx[i].what);
+  }
+}
+
+static void spills(sqlite3 *w, sqlite3 *r, int *rows)
+{
+  exec(w, "PRAGMA cache_size=8");
+  exec(w, "BEGIN IMMEDIATE");
+  insert(w, *rows, 400, 3000); /* far past 8 pages: frames spilled before the commit */
+  exec(w, "UPDATE t SET b = randomblob(2900) WHERE k % 3 = 0"); /* pages written again */
+  exec(w, "COMMIT");
+  *rows += 400;
+  check_seen(w, r, *rows, "spilled, then written again");
+  exec(w, "BEGIN IMMEDIATE");
+  insert(w, *rows, 300, 3000);
+  exec(w, "ROLLBACK");
+  sq_walbuf_drop(w); /* as the writer does after each transaction (sqlite_tx.c) */
+  check_seen(w, r, *rows, "spilled, then rolled back");
+  /* another connection writes the log where the rolled-back frames would have gone */
+  exec(r, "BEGIN IMMEDIATE");
+  insert(r, *rows, 40, 1000);
+  exec(r, "COMMIT");
+  *rows += 40;
+  exec(w, "BEGIN IMMEDIATE");
+  insert(w, *rows, 5, 3000);
+  exec(w, "COMMIT");
+  sq_walbuf_drop(w);
+  *rows += 5;
+  check_seen(w, r, *rows, "after the rollback and another connection's commit");
+  CHECK_INT(one_int(r, "SELECT count(*) FROM t WHERE length(b) = 1000"), 40);
+  exec(w, "PRAGMA cache_size=2000");
+}
+
+static void restart(sqlite3 *w, sqlite3 *r, int *rows)
+{
+  CHECK_INT(sqlite3_wal_checkpoint_v2(w, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL),
+            SQLITE_OK);
+  for (int i = 0; i < 3; i++) {
+    exec(w, "BEGIN IMMEDIATE");
+    insert(w, *rows, 20, 500);
+    exec(w, "COMMIT");
+    *rows += 20;
+    check_seen(w, r, *rows, "after a restart of the log");
+  }
+}
+
+static void one_frame_after_another_writer(sqlite3 *w, sqlite3 *r, int *rows)
+{
+  for (int i = 1; i <= 3; i++) {
+    exec(r, "BEGIN IMMEDIATE");
+    insert(r, *rows, 2, 1000);
+    exec(r, "COMMIT");
+    *rows += 2;
+    exec(w, "UPDATE u SET v = v + 1"); /* one page changed: one frame, the commit frame */
+    sq_walbuf_drop(w);                 /* as the writer does after each transaction */
+    CHECK_MSG(one_int(r, "SELECT v FROM u") == i, "r reads v = %lld, not %d",
+              one_int(r, "SELECT v FROM u"), i);
+    check_seen(w, r, *rows, "a one-frame commit after another connection's");
+  }
+}
+
+/* A child writes one row and kills itself as soon as COMMIT returned. */
+static void killed_after_commit(int *rows)
+{
+  pid_t pid = fork();
+  if (pid == 0) {
+    sqlite3 *w = NULL;
+    if (sqlite3_open_v2(path, &w, SQLITE_OPEN_READWRITE, sq_walbuf_vfs()) != SQLITE_OK)
+      _exit(2);
+    sqlite3_exec(w, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
+    sqlite3_exec(w, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    insert(w, *rows, 30, 2000);
+    if (sqlite3_exec(w, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+      _exit(3);
+    raise(SIGKILL);
+    _exit(4);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  CHECK_MSG(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "the child ended otherwise");
+  *rows += 30;
+  sqlite3 *r = open_db(NULL);
+  CHECK_INT(one_int(r, "SELECT count(*) FROM t"), *rows);
+  CHECK_INT(one_int(r, "SELECT count(*) FROM t WHERE length(b) = 2000"), 30);
+  sqlite3_close(r);
+}
+
+int main(void)
+{
+  char dir[] = "/tmp/advisord-walbuf-XXXXXX";
+  if (!mkdtemp(dir))
+    return 2;
+  snprintf(path, sizeof path, "%s/t.db", dir);
+  CHECK(sq_walbuf_vfs() != NULL);
+  sqlite3 *w = open_db(sq_walbuf_vfs()), *r = open_db(NULL);
+  exec(w, "CREATE TABLE t (k INTEGER PRIMARY KEY, b BLOB NOT NULL)");
+  exec(w, "CREATE TABLE u (v INTEGER NOT NULL); INSERT INTO u VALUES (0)");
+  int rows = 0;
+  commits_seen(w, r, &rows);
+  spills(w, r, &rows);
+  restart(w, r, &rows);
+  one_frame_after_another_writer(w, r, &rows);
+  sqlite3_close(r);
+  sqlite3_close(w);
+  killed_after_commit(&rows);
+  char cmd[200];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  if (system(cmd) != 0)
+    fprintf(stderr, "could not remove %s\n", dir);
+  return TEST_REPORT();
+}
