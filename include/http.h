@@ -81,7 +81,7 @@ struct request {
   char *extra_values[HTTP_MAX_EXTRA_HEADERS];
   size_t n_extra;
   char *cors_origin;               /* echoed in Access-Control-Allow-Origin when allowed */
-  char allow[96];                  /* methods the matched path takes */
+  char allow[64];                  /* methods the matched path takes (all seven: 45 bytes) */
   const char *auth_detail;         /* why authentication refused, in plain words (static);
                                       NULL: the usual words for the error */
   bool in_snapshot;                /* answer runs inside http_options.snapshot */

@@ -35,6 +35,10 @@ size_t util_base64url(const unsigned char *data, size_t len, char *out);
 bool util_random_token(char *buf, size_t buflen, size_t bytes);
 /* SHA-256 of s as 64 lower-case hex digits into out (>= 65 bytes). */
 void util_sha256_hex(const char *s, char *out);
+/* HMAC-SHA256 (RFC 2104) of len bytes of msg under key into mac (32 bytes); false when OpenSSL
+ * fails (mac is then not to be used). */
+bool util_hmac_sha256(const void *key, size_t key_len, const void *msg, size_t len,
+                      unsigned char *mac);
 /* A 128-bit digest of n bytes as 32 lower-case hex digits into out (>= 33 bytes): fast
  * (MurmurHash3's 128-bit rounds) but NOT cryptographic: for telling versions of a text apart,
  * such as a weak ETag; anything a client could gain by forging uses util_sha256_hex. */

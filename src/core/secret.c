@@ -5,8 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,10 +48,11 @@ void secret_token(const struct secret *s, const char *purpose, const char *nonce
 {
   char msg[256];
   int ml = snprintf(msg, sizeof msg, "%s:%s", purpose, nonce);
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  HMAC(EVP_sha256(), s->key, SECRET_BYTES, (const unsigned char *)msg,
-       (size_t)(ml < (int)sizeof msg ? ml : (int)sizeof msg - 1), mac, &n);
+  unsigned char mac[32];
+  size_t n = util_hmac_sha256(s->key, SECRET_BYTES, msg,
+                              (size_t)(ml < (int)sizeof msg ? ml : (int)sizeof msg - 1), mac)
+                 ? sizeof mac
+                 : 0;
   util_base64url(mac, n, out);
   OPENSSL_cleanse(mac, sizeof mac);
 }
@@ -101,16 +100,16 @@ void secret_webhook(const struct secret *s, const char *nonce, char *out)
 
 void secret_hmac_hex(const char *key, const char *a, const char *b, const char *c, char *out)
 {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
+  unsigned char mac[32];
+  size_t n = 0;
   size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
   unsigned char *msg = malloc(la + lb + lc + 1);
   if (msg) {
     memcpy(msg, a, la);
     memcpy(msg + la, b, lb);
     memcpy(msg + la + lb, c, lc);
-    if (!HMAC(EVP_sha256(), key, (int)strlen(key), msg, la + lb + lc, mac, &n))
-      n = 0;
+    if (util_hmac_sha256(key, strlen(key), msg, la + lb + lc, mac))
+      n = sizeof mac;
     free(msg);
   }
   util_hex(mac, n, out);

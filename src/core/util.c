@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 #include <uuid/uuid.h>
 
@@ -130,7 +131,11 @@ bool util_random_token(char *buf, size_t buflen, size_t bytes)
   unsigned char raw[64];
   if (bytes > sizeof raw || buflen < (bytes * 4 + 2) / 3 + 1)
     return false;
-  if (RAND_bytes(raw, (int)bytes) != 1)
+  /* the kernel's generator straight (what OpenSSL seeds from): RAND_bytes took locks, a name
+   * lookup and a getpid(2) at every call, 0.53 us against 0.23 (3.5% of the HTTP worker's
+   * samples under the POST load: each activation draws its invitation link's nonce). Up to 256
+   * bytes, getrandom(2) gives them all once the kernel's pool is ready; OpenSSL when it fails. */
+  if (getrandom(raw, bytes, 0) != (ssize_t)bytes && RAND_bytes(raw, (int)bytes) != 1)
     return false;
   util_base64url(raw, bytes, buf);
   OPENSSL_cleanse(raw, sizeof raw);
@@ -153,6 +158,37 @@ void util_sha256_hex(const char *s, char *out)
   unsigned int n = 0;
   EVP_Digest(s, strlen(s), md, &n, sha256 ? sha256 : EVP_sha256(), NULL);
   util_hex(md, n, out);
+}
+
+bool util_hmac_sha256(const void *key, size_t key_len, const void *msg, size_t len,
+                      unsigned char *mac)
+{
+  /* RFC 2104 over the SHA-256 fetched once: OpenSSL 3's HMAC() looks the MAC and the digest up
+   * by name at every call (0.9 us against 0.25; each activation derives its invitation link) */
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, sha256_fetch);
+  const EVP_MD *md = sha256 ? sha256 : EVP_sha256();
+  unsigned char k[64] = {0}, pad[64];
+  unsigned int n = 0;
+  bool ok = true;
+  if (key_len > sizeof k) /* a longer key is hashed first */
+    ok = EVP_Digest(key, key_len, k, &n, md, NULL) == 1;
+  else
+    memcpy(k, key, key_len);
+  EVP_MD_CTX *c = EVP_MD_CTX_new();
+  ok = ok && c;
+  for (size_t i = 0; i < sizeof pad; i++)
+    pad[i] = k[i] ^ 0x36;
+  ok = ok && EVP_DigestInit_ex(c, md, NULL) == 1 && EVP_DigestUpdate(c, pad, sizeof pad) == 1 &&
+       EVP_DigestUpdate(c, msg, len) == 1 && EVP_DigestFinal_ex(c, mac, &n) == 1;
+  for (size_t i = 0; i < sizeof pad; i++)
+    pad[i] = k[i] ^ 0x5c;
+  ok = ok && EVP_DigestInit_ex(c, md, NULL) == 1 && EVP_DigestUpdate(c, pad, sizeof pad) == 1 &&
+       EVP_DigestUpdate(c, mac, 32) == 1 && EVP_DigestFinal_ex(c, mac, &n) == 1;
+  EVP_MD_CTX_free(c);
+  OPENSSL_cleanse(k, sizeof k);
+  OPENSSL_cleanse(pad, sizeof pad);
+  return ok;
 }
 
 void util_hex(const unsigned char *in, size_t n, char *out)

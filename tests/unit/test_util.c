@@ -4,6 +4,8 @@
 #include "testlib.h"
 #include "util.h"
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <uuid/uuid.h>
@@ -144,6 +146,24 @@ int main(void)
   CHECK_STR(t1, t2);
   CHECK(strcmp(t1, t3) != 0);
   CHECK_INT(strlen(t1), 43);
+  /* the token is base64url(HMAC-SHA256(key, "invitation:nonce-1")), as OpenSSL's HMAC() makes
+   * it (links already sent must still open) */
+  unsigned char want[EVP_MAX_MD_SIZE];
+  unsigned int wn = 0;
+  HMAC(EVP_sha256(), s1.key, SECRET_BYTES, (const unsigned char *)"invitation:nonce-1", 18, want,
+       &wn);
+  char wt[SECRET_TOKEN_LEN];
+  util_base64url(want, wn, wt);
+  CHECK_STR(t1, wt);
+  /* RFC 4231 test cases 2 (a short key) and 6 (a key longer than SHA-256's block) */
+  char mac[65];
+  secret_hmac_hex("Jefe", "what do ya ", "want ", "for nothing?", mac);
+  CHECK_STR(mac, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  char long_key[132];
+  memset(long_key, 0xaa, 131);
+  long_key[131] = '\0';
+  secret_hmac_hex(long_key, "Test Using Larger Than Block-Size Key", " - ", "Hash Key First", mac);
+  CHECK_STR(mac, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
   check_links(&s1);
   unlink(path);
   CHECK(!secret_load("/nonexistent-dir/x/secret.key", &s1, why, sizeof why));
