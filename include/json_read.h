@@ -12,9 +12,10 @@
 #include <jansson.h>
 #include <stddef.h>
 
-/* The JSON text of len bytes at text, as json_loadb(text, len, flags, err) reads it (flags:
- * 0 or JSON_REJECT_DUPLICATES; the text must be an object or an array). New reference: the
- * caller json_decref's it; NULL with err filled by jansson when the text is not JSON. */
+/* The JSON text of len bytes at text, as json_loadb(text, len, flags, err) reads it (flags
+ * other than JSON_REJECT_DUPLICATES: jansson reads it). New reference: the caller
+ * json_decref's it; NULL with err filled by jansson when the text is not JSON (err is not
+ * written when the plain subset read it). */
 json_t *json_read(const char *text, size_t len, size_t flags, json_error_t *err);
 
 /* The plain subset alone (for tests): the tree, or NULL when the text is not in it (json_read

@@ -126,7 +126,8 @@ static enum err_code cookie_authenticate(struct request *req, const char *cookie
   const char *proof = http_header(req, "X-CSRF-Token");
   char want[SECRET_TOKEN_LEN];
   api_csrf_token(req->app, cookie, want);
-  if (!proof || !util_const_eq(proof, want)) {
+  /* want is empty only when the HMAC could not be made (out of memory): refuse then too */
+  if (!proof || !want[0] || !util_const_eq(proof, want)) {
     req->auth_detail = proof ? "The X-CSRF-Token header does not belong to this session; "
                                "send the csrf_token given at sign-in"
                              : "A change made with the session cookie needs the header "

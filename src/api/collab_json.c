@@ -2,6 +2,7 @@
  * may see of it), an invitation as its link shows it, an event, and the replies made of a use
  * case's outcome. */
 #include "collab_api.h"
+#include "log.h"
 #include "domain/dates.h"
 #include "resource.h"
 #include "util.h"
@@ -54,6 +55,9 @@ enum MHD_Result collab_reply(struct request *req, unsigned status,
   size_t len;
   char *text = collab_json_text(&out->co, out->has_mail ? &out->mail : NULL, util_now_ms(),
                                 &req->principal, &len);
+  if (!text) /* the write is committed: say which, though its answer is a 500 */
+    log_msg(LOG_ERROR, "reply_not_made", "collaboration %s was written (version %lld) but its "
+            "answer could not be made: out of memory", out->co.id, (long long)out->co.version);
   return reply_json_text(req, status, text, len, etag);
 }
 

@@ -223,6 +223,8 @@ json_t *json_read_plain(const char *text, size_t len)
 
 json_t *json_read(const char *text, size_t len, size_t flags, json_error_t *err)
 {
-  json_t *v = json_read_plain(text, len);
+  /* the plain subset's tree is the one jansson makes with these flags (duplicate keys, which
+   * JSON_REJECT_DUPLICATES is about, are never in it); any other flag: jansson alone */
+  json_t *v = (flags & ~(size_t)JSON_REJECT_DUPLICATES) == 0 ? json_read_plain(text, len) : NULL;
   return v ? v : json_loadb(text, len, flags, err);
 }
