@@ -10,6 +10,7 @@
 #include "store_variants.h"
 #include "util.h"
 
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,6 +101,7 @@ static bool make_link(const struct secret *secret, char *nonce, char *hash)
     return false;
   secret_link_token(secret, nonce, token);
   secret_link_key(token, hash);
+  OPENSSL_cleanse(token, sizeof token); /* only its hash is kept; the mailer makes it again */
   return true;
 }
 

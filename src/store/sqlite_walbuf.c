@@ -84,15 +84,18 @@ static int wal_read(sqlite3_file *f, void *p, int n, sqlite3_int64 off)
   return rc != SQLITE_OK ? rc : real_of(f)->pMethods->xRead(real_of(f), p, n, off);
 }
 
-/* A write that starts with a frame's header: the header alone (24 bytes), or (should an
- * SQLite write a frame at once) a header and its page: not a power of two, as a page alone is. */
+/* A write of a frame's header: SQLite writes each frame as its 24-byte header and then its
+ * page (walWriteOneFrame), and only a header is 24 bytes. Nothing else starts a gathered run:
+ * with synchronous=FULL on a file without powersafe overwrite, the frame that crosses a sector
+ * is written as two pieces of a page around a sync, and the second piece, gathered as if it
+ * began a frame, would wait for a commit never seen and be dropped (a review found it;
+ * test_store_walbuf's padded_commits). */
 static bool is_frame_start(int n)
 {
-  return n == FRAME_HDR || (n > FRAME_HDR && (n & (n - 1)) != 0);
+  return n == FRAME_HDR;
 }
 
-/* A write that starts with a commit frame's header: its "database size after commit" (bytes
- * 4-7) is not 0. */
+/* A commit frame's header: its "database size after commit" (bytes 4-7) is not 0. */
 static bool is_commit_hdr(const unsigned char *p, int n)
 {
   return is_frame_start(n) && (p[4] | p[5] | p[6] | p[7]) != 0;
@@ -127,8 +130,8 @@ static int wal_write(sqlite3_file *f, const void *p, int n, sqlite3_int64 off)
    * continues one: a frame's page is never gathered without its header */
   bool append = w->end >= 0 && off == w->end &&
                 (w->len ? off == w->at + (sqlite3_int64)w->len : off == 0 || is_frame_start(n));
-  /* the page after a commit frame's header (wherever that went), or a whole commit frame */
-  bool ends_commit = w->commit_hdr || (n > FRAME_HDR && is_commit_hdr(p, n));
+  /* the page after a commit frame's header (wherever that went) */
+  bool ends_commit = w->commit_hdr;
   int rc = SQLITE_OK;
   if (w->len && !append)
     rc = flush(w);
@@ -139,7 +142,7 @@ static int wal_write(sqlite3_file *f, const void *p, int n, sqlite3_int64 off)
   }
   if (rc == SQLITE_OK && ends_commit)
     rc = flush(w);
-  w->commit_hdr = n == FRAME_HDR && is_commit_hdr(p, n);
+  w->commit_hdr = is_commit_hdr(p, n);
   if (rc != SQLITE_OK)
     w->end = -1; /* not known any more: nothing is gathered until the log starts again */
   else if (w->end >= 0 && off + n > w->end)

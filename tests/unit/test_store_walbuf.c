@@ -160,6 +160,37 @@ static void one_frame_after_another_writer(sqlite3 *w, sqlite3 *r, int *rows)
   }
 }
 
+
+/* synchronous=FULL on a file without powersafe overwrite (URI psow=0): SQLite pads a commit
+ * with copies of its commit frame up to the next sector and writes the frame that crosses the
+ * sector in two pieces around an fsync; the reader must find every padding frame whole. */
+static void padded_commits(void)
+{
+  char uri[200];
+  snprintf(uri, sizeof uri, "file:%s?psow=0", path);
+  sqlite3 *w = NULL;
+  CHECK(sqlite3_open_v2(uri, &w, SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI, sq_walbuf_vfs()) ==
+        SQLITE_OK);
+  sqlite3 *r = open_db(NULL);
+  exec(w, "PRAGMA synchronous=FULL; CREATE TABLE p (k INTEGER PRIMARY KEY, v INTEGER, b BLOB);"
+          "INSERT INTO p (v) VALUES (0)");
+  sq_walbuf_drop(w);
+  /* the log starts again at offset 0 from w, which then knows where it ends */
+  CHECK(sqlite3_wal_checkpoint_v2(w, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) == SQLITE_OK);
+  int bad = 0;
+  for (int i = 1; i <= 60; i++) {
+    char sql[200];
+    snprintf(sql, sizeof sql, "INSERT INTO p (v, b) VALUES (%d, zeroblob(%d)); "
+             "UPDATE p SET v = %d WHERE k = 1", i, (i * 977) % 3000, i);
+    exec(w, sql);
+    sq_walbuf_drop(w);
+    bad += one_int(r, "SELECT v FROM p WHERE k = 1") != i;
+  }
+  CHECK_INT(bad, 0);
+  sqlite3_close(r);
+  sqlite3_close(w);
+}
+
 /* A child writes one row and kills itself as soon as COMMIT returned. */
 static void killed_after_commit(int *rows)
 {
@@ -201,6 +232,7 @@ int main(void)
   spills(w, r, &rows);
   restart(w, r, &rows);
   one_frame_after_another_writer(w, r, &rows);
+  padded_commits();
   sqlite3_close(r);
   sqlite3_close(w);
   killed_after_commit(&rows);
