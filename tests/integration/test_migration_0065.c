@@ -6,10 +6,10 @@
  * indexes are back, and the mailer's claim still takes the due row. */
 #include "harness.h"
 #include "store_outbox.h"
+#include "migrate_fx.h"
 #include "testdb.h"
 #include "testlib.h"
 
-#include <dirent.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,44 +17,6 @@
 #include <unistd.h>
 
 TEST_MAIN_DEFS
-
-static int by_name(const struct dirent **a, const struct dirent **b)
-{
-  return strcmp((*a)->d_name, (*b)->d_name);
-}
-
-static int pick(const struct dirent *d)
-{
-  return d->d_name[0] >= '0' && d->d_name[0] <= '9' && strstr(d->d_name, ".sql") &&
-         atoi(d->d_name) < 65;
-}
-
-/* Applies migrations/00NN_*.sql below 0065 to db as migrate.c would, and records them. */
-static void build_v60(sqlite3 *db)
-{
-  struct dirent **names;
-  int n = scandir(ADVISORD_SOURCE_DIR "/migrations", &names, pick, by_name);
-  CHECK(n > 10);
-  for (int i = 0; i < n; i++) {
-    char path[512], rec[400];
-    snprintf(path, sizeof path, ADVISORD_SOURCE_DIR "/migrations/%s", names[i]->d_name);
-    FILE *f = fopen(path, "r");
-    char *sql = calloc(1, 1 << 20);
-    size_t len = f && sql ? fread(sql, 1, (1 << 20) - 1, f) : 0;
-    if (f)
-      fclose(f);
-    char *err = NULL;
-    CHECK_MSG(len > 0 && sqlite3_exec(db, sql, NULL, NULL, &err) == SQLITE_OK, "%s: %s",
-              names[i]->d_name, err ? err : "unreadable");
-    sqlite3_free(err);
-    snprintf(rec, sizeof rec, "INSERT INTO schema_migrations VALUES (%d, '%.200s', 'x')",
-             atoi(names[i]->d_name), names[i]->d_name);
-    CHECK(sqlite3_exec(db, rec, NULL, NULL, NULL) == SQLITE_OK);
-    free(sql);
-    free(names[i]);
-  }
-  free(names);
-}
 
 #define ID(n) "0190a0a0-0000-7000-8000-00000000000" #n
 
@@ -72,7 +34,7 @@ int main(void)
   CHECK(sqlite3_exec(db, "PRAGMA journal_mode=WAL; CREATE TABLE schema_migrations (version "
                          "INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
                      NULL, NULL, NULL) == SQLITE_OK);
-  build_v60(db);
+  mfx_build_below(db, 65);
   const char *rows =
       "INSERT INTO outbox (rowid, id, message_id, recipient, template, language, data, "
       "collaboration_id, status, attempts, next_attempt_at, last_error, created_at, updated_at, "

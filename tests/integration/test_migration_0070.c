@@ -13,10 +13,10 @@
 #include "harness.h"
 #include "sqlite_engine.h"
 #include "store_collab.h"
+#include "migrate_fx.h"
 #include "testdb.h"
 #include "testlib.h"
 
-#include <dirent.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,44 +24,6 @@
 #include <unistd.h>
 
 TEST_MAIN_DEFS
-
-static int by_name(const struct dirent **a, const struct dirent **b)
-{
-  return strcmp((*a)->d_name, (*b)->d_name);
-}
-
-static int pick(const struct dirent *d)
-{
-  return d->d_name[0] >= '0' && d->d_name[0] <= '9' && strstr(d->d_name, ".sql") &&
-         atoi(d->d_name) < 70;
-}
-
-/* Applies migrations/00NN_*.sql below 0070 to db as migrate.c would, and records them. */
-static void build_v68(sqlite3 *db)
-{
-  struct dirent **names;
-  int n = scandir(ADVISORD_SOURCE_DIR "/migrations", &names, pick, by_name);
-  CHECK(n > 10);
-  for (int i = 0; i < n; i++) {
-    char path[512], rec[400];
-    snprintf(path, sizeof path, ADVISORD_SOURCE_DIR "/migrations/%s", names[i]->d_name);
-    FILE *f = fopen(path, "r");
-    char *sql = calloc(1, 1 << 20);
-    size_t len = f && sql ? fread(sql, 1, (1 << 20) - 1, f) : 0;
-    if (f)
-      fclose(f);
-    char *err = NULL;
-    CHECK_MSG(len > 0 && sqlite3_exec(db, sql, NULL, NULL, &err) == SQLITE_OK, "%s: %s",
-              names[i]->d_name, err ? err : "unreadable");
-    sqlite3_free(err);
-    snprintf(rec, sizeof rec, "INSERT INTO schema_migrations VALUES (%d, '%.200s', 'x')",
-             atoi(names[i]->d_name), names[i]->d_name);
-    CHECK(sqlite3_exec(db, rec, NULL, NULL, NULL) == SQLITE_OK);
-    free(sql);
-    free(names[i]);
-  }
-  free(names);
-}
 
 #define OFFICE "0190a0a0-0000-7000-8000-000000000001"
 #define COMPANY "0190a0a0-0000-7000-8000-000000000002"
@@ -124,7 +86,7 @@ int main(void)
   CHECK(sqlite3_exec(db, "PRAGMA journal_mode=WAL; CREATE TABLE schema_migrations (version "
                          "INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
                      NULL, NULL, NULL) == SQLITE_OK);
-  build_v68(db);
+  mfx_build_below(db, 70);
   CHECK_INT(ephemerals(db, COLLAB_ROW(5, "new_customer", "invited")), 3); /* before */
   char *err = NULL;
   CHECK_MSG(sqlite3_exec(db,
