@@ -47,11 +47,15 @@ static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off
   return t->stop && atomic_load(t->stop) ? 1 : 0;
 }
 
-static int on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *arg)
+/* libcurl hands every line the server sends to the header function (CURLOPT_VERBOSE with a
+ * debug function would do too, but makes libcurl format each of its info lines for it: perf of
+ * the mailer, vfprintf and strchrnul for every message). Lines of ours never come here. */
+static size_t on_header(char *data, size_t one, size_t size, void *arg)
 {
   struct transfer *t = arg;
-  if (type != CURLINFO_HEADER_IN || size < 4 || (data[0] != '4' && data[0] != '5'))
-    return 0;
+  (void)one; /* always 1 */
+  if (!t || size < 4 || (data[0] != '4' && data[0] != '5'))
+    return size;
   size_t n = size;
   while (n > 0 && (data[n - 1] == '\r' || data[n - 1] == '\n'))
     n--;
@@ -60,7 +64,7 @@ static int on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *
   for (size_t i = 0; i < n; i++) /* printable only: it ends up in logs and JSON */
     t->last_refusal[i] = data[i] >= 0x20 && data[i] < 0x7F ? data[i] : ' ';
   t->last_refusal[n] = '\0';
-  return 0;
+  return size;
 }
 
 void mail_url_redact(const char *url, char *out, size_t len)
@@ -99,9 +103,8 @@ static void set_options(CURL *h, const struct mail_smtp_settings *s, const char 
   curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
   curl_easy_setopt(h, CURLOPT_XFERINFODATA, t);
-  curl_easy_setopt(h, CURLOPT_VERBOSE, 1L); /* feeds on_debug; nothing is printed */
-  curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, on_debug);
-  curl_easy_setopt(h, CURLOPT_DEBUGDATA, t);
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, t);
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
   long ssl = strcmp(s->starttls, "required") == 0 ? (long)CURLUSESSL_ALL
              : strcmp(s->starttls, "try") == 0    ? (long)CURLUSESSL_TRY
@@ -129,12 +132,11 @@ static bool transfer(CURL *h, const struct mail_smtp_settings *s, const char *se
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
   curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &opened);
   /* The kept handle must not point into this frame once it returns: libcurl calls the progress
-   * and debug functions, and writes the error buffer, again when it ends the kept connection
+   * and header functions, and writes the error buffer, again when it ends the kept connection
    * (QUIT, in mail_smtp_close or before a new one). */
   curl_easy_setopt(h, CURLOPT_NOPROGRESS, 1L);
   curl_easy_setopt(h, CURLOPT_XFERINFODATA, NULL);
-  curl_easy_setopt(h, CURLOPT_VERBOSE, 0L);
-  curl_easy_setopt(h, CURLOPT_DEBUGDATA, NULL);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, NULL);
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
   curl_easy_setopt(h, CURLOPT_READDATA, NULL);
   memset(out, 0, sizeof *out);
