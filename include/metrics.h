@@ -19,6 +19,8 @@ bool metrics_init(size_t n, void (*name)(size_t i, void *arg, const char **metho
 
 /* A request completed: route index (n, or SIZE_MAX for no route), status, time in µs. */
 void metrics_request(size_t route, unsigned status, int64_t micros);
+/* Requests completed since the start (the mailer paces itself by their rate: mail/pace.h). */
+uint64_t metrics_requests_answered(void);
 
 /* Connections: accepted, closed (each accepted one is closed once), and cut by the watchdog
  * with its reason ("head_timeout", "pressure", ...). */

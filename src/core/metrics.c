@@ -76,8 +76,13 @@ bool metrics_init(size_t n, void (*name)(size_t i, void *arg, const char **metho
 static void add(counter *c, uint64_t v) { atomic_fetch_add_explicit(c, v, memory_order_relaxed); }
 static uint64_t get(counter *c) { return atomic_load_explicit(c, memory_order_relaxed); }
 
+static counter answered; /* every request, with or without metrics_init */
+
+uint64_t metrics_requests_answered(void) { return get(&answered); }
+
 void metrics_request(size_t route, unsigned status, int64_t micros)
 {
+  add(&answered, 1);
   if (!m.routes)
     return;
   struct route_counters *r = &m.routes[route < m.n ? route : m.n];

@@ -9,7 +9,9 @@
  * wakes one more. Several workers keep several SMTP dialogues going at once: one delivery is
  * mostly waiting for the server's answers, and group commit (store/sqlite_tx.c) folds their
  * writes into shared transactions. The workers are background threads (thread_prio.h): at a
- * lower priority than requests, their writes run by the store's writer thread.
+ * lower priority than requests, their writes run by the store's writer thread. While the server
+ * answers many requests they start at most PACE_BUSY_MAILS e-mails a second between them
+ * (pace.h), as many as they can otherwise.
  *
  * Crashes: a delivered e-mail whose outcome is not yet committed is sent again after its
  * lease (same Message-ID), as before; the rows a worker had claimed but not yet begun count,
@@ -30,6 +32,7 @@
 #include "worker_pool.h"
 #include "due_sleep.h"
 #include "outcomes.h"
+#include "pace.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -53,6 +56,7 @@ struct mailer {
   char from_addr[256];
   int64_t lease_ms, step_ms; /* a claimed row's lease; the longest one delivery may take */
   struct mail_outcomes outcomes; /* the workers' tries, being written */
+  struct mail_pace pace;         /* how fast they start e-mails while requests are many */
 };
 
 static uint32_t random_u32(void)
@@ -190,6 +194,11 @@ static void *run(void *arg)
   while (!worker_pool_stopping(&m->pool)) {
     outcomes_rewrite(out);
     if (next == n) {
+      int64_t pace = mail_pace_wait(&m->pace, util_mono_us(), metrics_requests_answered());
+      if (pace > 0) {
+        worker_pool_sleep(&m->pool, &seen, (pace + 999) / 1000);
+        continue;
+      }
       int64_t wait = due_sleep_ms(m->app->store, store_outbox_next_due, POLL_MS, STORE_PAUSE_MS);
       if (wait > 0) {
         worker_pool_sleep(&m->pool, &seen, wait);
@@ -204,6 +213,7 @@ static void *run(void *arg)
         worker_pool_sleep(&m->pool, &seen, STORE_PAUSE_MS);
       if (n == 0)
         continue; /* NOT_FOUND: taken by another worker meanwhile; look again */
+      mail_pace_claimed(&m->pace, util_mono_us(), n);
       if (a.more)
         worker_pool_wake_one(&m->pool);
     }
@@ -262,6 +272,7 @@ struct mailer *mailer_start(struct app *app)
   }
   unsigned want = cfg->mail_workers < 1 ? 1 : (unsigned)cfg->mail_workers;
   outcomes_init(&m->outcomes, app->store);
+  mail_pace_init(&m->pace, util_mono_us(), metrics_requests_answered());
   unsigned started = worker_pool_start(&m->pool, want, run, m);
   if (started < want)
     log_msg(LOG_WARN, "mailer_workers", "started %u of %u mail workers", started, want);
@@ -269,6 +280,7 @@ struct mailer *mailer_start(struct app *app)
     log_msg(LOG_ERROR, "mailer_not_started", "cannot start the mailer thread");
     worker_pool_stop(&m->pool);
     outcomes_finish(&m->outcomes);
+    mail_pace_destroy(&m->pace);
     if (m->smtp.url)
       curl_global_cleanup();
     free(m);
@@ -302,6 +314,7 @@ void mailer_stop(struct mailer *m)
     return;
   worker_pool_stop(&m->pool);
   outcomes_finish(&m->outcomes); /* every outcome written before the store closes */
+  mail_pace_destroy(&m->pace);
   if (m->smtp.url)
     curl_global_cleanup();
   free(m);
