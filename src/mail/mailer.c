@@ -1,9 +1,10 @@
 /* mailer.c - the mailer's worker threads (--mail-workers, 4 by default). Each looks for due
  * rows with a read, claims up to CLAIM_BATCH of them (one short write transaction that leases
  * them, so no two workers take one row), then for each in turn renders and builds the message,
- * delivers it (SMTP or spool) with no transaction open, and queues its outcome (sent, retry
+ * delivers it (SMTP or spool) with no transaction open, and records its outcome (sent, retry
  * later with backoff and jitter, or failed) for the store's writer without waiting for it
- * (outcomes.h: the workers' outcomes since the writer's last batch go in one write). When nothing is due it sleeps until the next row is due, a wake-up, or the
+ * (outcomes.h: a quick try's outcome goes with the next claim's write, others in a write of
+ * their own). When nothing is due it sleeps until the next row is due, a wake-up, or the
  * poll interval, whichever comes first (rows written by another process are seen by polling);
  * a wake-up sets one worker looking, not all, and a worker that claims rows while more are due
  * wakes one more. Several workers keep several SMTP dialogues going at once: one delivery is
@@ -13,8 +14,8 @@
  * answers many requests they start at most PACE_BUSY_MAILS e-mails a second between them
  * (pace.h), as many as they can otherwise.
  *
- * Crashes: a delivered e-mail whose outcome is not yet committed is sent again after its
- * lease (same Message-ID), as before; the rows a worker had claimed but not yet begun count,
+ * Crashes: a delivered e-mail whose outcome is not yet committed (held for a claim, or
+ * queued) is sent again after its lease (same Message-ID), as before; the rows a worker had claimed but not yet begun count,
  * after a crash, one try more (OUTBOX_LOST_TRY) when their leases have run out, like the row
  * in flight. A stop gives them back untouched. */
 #include "mailer.h"
@@ -47,6 +48,7 @@
 #define STORE_PAUSE_MS 1000  /* after a store error, before trying again */
 #define LEASE_MARGIN_MS 30000
 #define CLAIM_BATCH 4        /* rows one claim takes (see run) */
+#define HOLD_FAST_MS 50      /* a try quicker than this has its outcome written with a claim */
 
 struct mailer {
   struct app *app;
@@ -75,6 +77,7 @@ struct claim_arg {
   struct outbox_row *rows;
   size_t n;  /* out */
   bool more; /* out: more rows were due */
+  struct outcomes_carry carry; /* the workers' held outcomes, written in the same write */
 };
 
 static enum store_status claim_tx(struct store_conn *c, void *arg)
@@ -82,8 +85,13 @@ static enum store_status claim_tx(struct store_conn *c, void *arg)
   struct claim_arg *a = arg;
   for (size_t i = 0; i < a->n; i++) /* a transaction run again claims afresh */
     outbox_row_clear(&a->rows[i]);
-  return store_outbox_claim_many(c, a->now, a->lease, a->step, a->rows, CLAIM_BATCH, &a->n,
-                                 &a->more);
+  a->n = 0;
+  enum store_status st = outcomes_carry_write(&a->carry, c);
+  if (st != STORE_OK)
+    return st;
+  st = store_outbox_claim_many(c, a->now, a->lease, a->step, a->rows, CLAIM_BATCH, &a->n,
+                               &a->more);
+  return st == STORE_NOT_FOUND ? STORE_OK : st; /* none due: the outcomes commit all the same */
 }
 
 /* Renders and builds the message of row; NULL with why when it cannot be built. */
@@ -196,17 +204,20 @@ static void *run(void *arg)
     if (next == n) {
       int64_t pace = mail_pace_wait(&m->pace, util_mono_us(), metrics_requests_answered());
       if (pace > 0) {
+        outcomes_flush(out);
         worker_pool_sleep(&m->pool, &seen, (pace + 999) / 1000);
         continue;
       }
       int64_t wait = due_sleep_ms(m->app->store, store_outbox_next_due, POLL_MS, STORE_PAUSE_MS);
       if (wait > 0) {
+        outcomes_flush(out);
         worker_pool_sleep(&m->pool, &seen, wait);
         continue;
       }
       claimed_at = util_now_ms();
-      struct claim_arg a = {claimed_at, m->lease_ms, m->step_ms, rows, 0, false};
+      struct claim_arg a = {claimed_at, m->lease_ms, m->step_ms, rows, 0, false, {out, false, NULL}};
       enum store_status st = store_write(m->app->store, claim_tx, &a);
+      outcomes_carry_done(&a.carry, st);
       n = st == STORE_OK ? a.n : 0;
       next = 0;
       if (st != STORE_OK && st != STORE_NOT_FOUND)
@@ -230,11 +241,18 @@ static void *run(void *arg)
     }
     struct outbox_row *cur = &rows[next++];
     struct attempt t;
+    int64_t began = util_mono_ms();
     deliver(m, &conn, cur, &t);
-    outcomes_record(out, &t.f);
+    /* a quick try's outcome goes with the next claim of any worker (or a flush before one
+     * sleeps): one write for many e-mails; a slow one's at once */
+    if (util_mono_ms() - began < HOLD_FAST_MS && !t.f.release)
+      outcomes_hold(out, &t.f);
+    else
+      outcomes_record(out, &t.f);
     report(cur, &t);
     outbox_row_clear(cur);
   }
+  outcomes_flush(out);
   outcomes_release(out, rows + next, n - next); /* claimed as the stop began: due at once */
   mail_smtp_close(&conn);
   for (size_t i = 0; i < CLAIM_BATCH; i++)

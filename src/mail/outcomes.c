@@ -18,12 +18,7 @@ struct outcome {
   struct outcome *next;
 };
 
-/* One queued write: the outcomes pending when it runs. */
-struct outcome_write {
-  struct mail_outcomes *o;
-  bool started;          /* taken is set (an engine may run the write again: not again) */
-  struct outcome *taken; /* what it writes */
-};
+
 
 static enum store_status finish_one(struct store_conn *c, const struct finish_arg *f)
 {
@@ -53,7 +48,7 @@ static enum store_status write_list(struct store_conn *c, struct outcome *list)
 
 static enum store_status write_tx(struct store_conn *c, void *arg)
 {
-  struct outcome_write *w = arg;
+  struct outcomes_carry *w = arg;
   if (!w->started) {
     pthread_mutex_lock(&w->o->mu);
     w->taken = w->o->pending;
@@ -65,18 +60,10 @@ static enum store_status write_tx(struct store_conn *c, void *arg)
   return write_list(c, w->taken);
 }
 
-/* After the write's commit (or failure); on the store's writer thread: short, no store calls. */
-static void write_done(enum store_status status, void *arg)
+/* Counts w's outcomes written (status STORE_OK: freed) or failed (kept for outcomes_rewrite);
+ * under o->mu. */
+static void settle(struct mail_outcomes *o, struct outcomes_carry *w, enum store_status status)
 {
-  struct outcome_write *w = arg;
-  struct mail_outcomes *o = w->o;
-  pthread_mutex_lock(&o->mu);
-  if (!w->started) { /* never run (no turn in time, BEGIN or the connection failed): what it */
-    w->taken = o->pending; /* was queued for is still pending, and nothing else will take it */
-    o->pending = NULL;
-    o->queued = false;
-    w->started = true;
-  }
   for (struct outcome *x = w->taken, *next; x; x = next) {
     next = x->next;
     x->tries++;
@@ -88,7 +75,23 @@ static void write_done(enum store_status status, void *arg)
       o->failed = x;
     }
   }
+  w->taken = NULL;
   pthread_cond_broadcast(&o->cond);
+}
+
+/* After the write's commit (or failure); on the store's writer thread: short, no store calls. */
+static void write_done(enum store_status status, void *arg)
+{
+  struct outcomes_carry *w = arg;
+  struct mail_outcomes *o = w->o;
+  pthread_mutex_lock(&o->mu);
+  if (!w->started) { /* never run (no turn in time, BEGIN or the connection failed): what it */
+    w->taken = o->pending; /* was queued for is still pending, and nothing else will take it */
+    o->pending = NULL;
+    o->queued = false;
+    w->started = true;
+  }
+  settle(o, w, status);
   pthread_mutex_unlock(&o->mu);
   free(w);
 }
@@ -108,7 +111,7 @@ void outcomes_init(struct mail_outcomes *o, struct store *store)
 static void rewrite_one(struct mail_outcomes *o, struct outcome *x)
 {
   enum store_status st = STORE_ERROR;
-  struct outcome_write w = {o, true, x};
+  struct outcomes_carry w = {o, true, x};
   x->next = NULL;
   for (; x->tries < FINISH_TRIES; x->tries++) {
     if (x->tries > 0) {
@@ -126,15 +129,34 @@ static void rewrite_one(struct mail_outcomes *o, struct outcome *x)
   free(x);
 }
 
-void outcomes_record(struct mail_outcomes *o, const struct finish_arg *f)
+/* Queues a write that takes the pending outcomes when it runs; the caller set o->queued. */
+static void queue_write(struct mail_outcomes *o)
+{
+  struct outcomes_carry *w = calloc(1, sizeof *w);
+  if (w) {
+    w->o = o;
+    store_write_async(o->store, write_tx, w, write_done);
+    return;
+  }
+  struct outcomes_carry now = {o, false, NULL}; /* out of memory: written now, waiting for it */
+  enum store_status st = store_write(o->store, write_tx, &now);
+  pthread_mutex_lock(&o->mu);
+  if (!now.started) { /* not run: taken back, to be written again by a worker */
+    now.taken = o->pending;
+    o->pending = NULL;
+    o->queued = false;
+    now.started = true;
+  }
+  settle(o, &now, st);
+  pthread_mutex_unlock(&o->mu);
+}
+
+static void record(struct mail_outcomes *o, const struct finish_arg *f, bool hold)
 {
   struct outcome *x = calloc(1, sizeof *x);
-  struct outcome_write *w = calloc(1, sizeof *w);
-  if (!x || !w) { /* out of memory: written now, waiting for it */
-    free(x);
-    free(w);
+  if (!x) { /* out of memory: written now, waiting for it */
     struct outcome one = {.f = *f};
-    struct outcome_write now = {o, true, &one};
+    struct outcomes_carry now = {o, true, &one};
     enum store_status st = store_write(o->store, write_tx, &now);
     if (st != STORE_OK)
       log_msg(LOG_ERROR, "mail_outcome_lost", "outbox %s: the outcome could not be recorded "
@@ -146,18 +168,53 @@ void outcomes_record(struct mail_outcomes *o, const struct finish_arg *f)
   snprintf(x->error, sizeof x->error, "%s", f->error ? f->error : "");
   x->f.id = x->id;
   x->f.error = x->error;
-  w->o = o;
   pthread_mutex_lock(&o->mu);
   x->next = o->pending;
   o->pending = x;
   o->inflight++;
-  bool join = o->queued; /* a queued write has not yet taken the pending ones: this joins it */
-  o->queued = true;
+  /* a queued write has not yet taken the pending ones: this joins it; a held one waits */
+  bool queue = !o->queued && !hold;
+  o->queued = o->queued || queue;
   pthread_mutex_unlock(&o->mu);
-  if (join)
-    free(w);
-  else
-    store_write_async(o->store, write_tx, w, write_done);
+  if (queue)
+    queue_write(o);
+}
+
+void outcomes_record(struct mail_outcomes *o, const struct finish_arg *f) { record(o, f, false); }
+
+void outcomes_hold(struct mail_outcomes *o, const struct finish_arg *f) { record(o, f, true); }
+
+void outcomes_flush(struct mail_outcomes *o)
+{
+  pthread_mutex_lock(&o->mu);
+  bool queue = !o->queued && o->pending;
+  o->queued = o->queued || queue;
+  pthread_mutex_unlock(&o->mu);
+  if (queue)
+    queue_write(o);
+}
+
+enum store_status outcomes_carry_write(struct outcomes_carry *k, struct store_conn *c)
+{
+  if (!k->started) {
+    pthread_mutex_lock(&k->o->mu);
+    if (!k->o->queued) { /* else a queued write takes them when it runs */
+      k->taken = k->o->pending;
+      k->o->pending = NULL;
+    }
+    pthread_mutex_unlock(&k->o->mu);
+    k->started = true;
+  }
+  return write_list(c, k->taken);
+}
+
+void outcomes_carry_done(struct outcomes_carry *k, enum store_status status)
+{
+  pthread_mutex_lock(&k->o->mu);
+  settle(k->o, k, status);
+  pthread_mutex_unlock(&k->o->mu);
+  if (status != STORE_OK) /* held ones the write did not take (it did not run): now */
+    outcomes_flush(k->o);
 }
 
 void outcomes_rewrite(struct mail_outcomes *o)
@@ -166,6 +223,8 @@ void outcomes_rewrite(struct mail_outcomes *o)
   struct outcome *list = o->failed;
   o->failed = NULL;
   pthread_mutex_unlock(&o->mu);
+  if (list)
+    outcomes_flush(o); /* the held ones do not wait for these */
   while (list) {
     struct outcome *x = list;
     list = x->next;
@@ -205,6 +264,7 @@ void outcomes_release(struct mail_outcomes *o, const struct outbox_row *rows, si
 
 void outcomes_finish(struct mail_outcomes *o)
 {
+  outcomes_flush(o);
   pthread_mutex_lock(&o->mu);
   while (o->inflight > 0)
     pthread_cond_wait(&o->cond, &o->mu);
