@@ -16,7 +16,7 @@
 
 #define PACE_BUSY_REQUESTS 1000 /* requests answered per second from which the mailer is paced */
 #define PACE_BUSY_MAILS 2000    /* e-mails per second it starts at most while it is */
-#define PACE_WINDOW_US 100000   /* the request rate is taken over this long */
+#define PACE_WINDOW_US 25000    /* the request rate is taken over this long */
 
 /* Shared by the workers of one mailer (init before they start, destroy after they end). */
 struct mail_pace {
