@@ -33,6 +33,10 @@ bool worker_pool_stopping(struct worker_pool *p);
  * first), given a token of worker_pool_wake_one (it takes one left earlier at once), or
  * stopped; updates *seen. */
 void worker_pool_sleep(struct worker_pool *p, unsigned long *seen, int64_t ms);
+/* Sleeps us microseconds (a short pause: a pace), neither cut short by wake-ups nor taking
+ * them: they are left to the threads that sleep for want of work, and a paused thread is not
+ * woken for nothing by every new row (the stop waits for the pause). */
+void worker_pool_pause(int64_t us);
 /* Wakes every sleeping thread of p. */
 void worker_pool_wake(struct worker_pool *p);
 /* Wakes one sleeping thread of p; when none sleeps, the next one to sleep returns at once

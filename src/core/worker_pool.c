@@ -40,6 +40,15 @@ void worker_pool_sleep(struct worker_pool *p, unsigned long *seen, int64_t ms)
   pthread_mutex_unlock(&p->mu);
 }
 
+void worker_pool_pause(int64_t us)
+{
+  if (us <= 0)
+    return;
+  struct timespec ts = {(time_t)(us / 1000000), (long)(us % 1000000) * 1000L};
+  while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+    ;
+}
+
 void worker_pool_wake(struct worker_pool *p)
 {
   pthread_mutex_lock(&p->mu);

@@ -206,7 +206,7 @@ static void *run(void *arg)
       if (pace > 0) {
         if (pace >= HOLD_FAST_MS * 1000) /* a shorter pause ends in a claim, which takes them */
           outcomes_flush(out);
-        worker_pool_sleep(&m->pool, &seen, (pace + 999) / 1000);
+        worker_pool_pause(pace); /* not woken by each new e-mail's wake-up (a few ms) */
         continue;
       }
       int64_t wait = due_sleep_ms(m->app->store, store_outbox_next_due, POLL_MS, STORE_PAUSE_MS);
