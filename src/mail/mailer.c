@@ -1,8 +1,9 @@
 /* mailer.c - the mailer's worker threads (--mail-workers, 4 by default). Each looks for due
  * rows with a read, claims up to CLAIM_BATCH of them (one short write transaction that leases
- * them, so no two workers take one row), then for each in turn renders and builds the message,
- * delivers it (SMTP or spool) with no transaction open, and records its outcome (sent, retry
- * later with backoff and jitter, or failed) for the store's writer without waiting for it
+ * them, so no two workers take one row; no read first when the claim before saw more due),
+ * then for each in turn renders and builds the message, delivers it (SMTP or spool) with no
+ * transaction open, and records its outcome (sent, retry later with backoff and jitter, or
+ * failed) for the store's writer without waiting for it
  * (outcomes.h: a quick try's outcome goes with the next claim's write, others in a write of
  * their own). When nothing is due it sleeps until the next row is due, a wake-up, or the
  * poll interval, whichever comes first (rows written by another process are seen by polling);
@@ -15,9 +16,9 @@
  * (pace.h), as many as they can otherwise.
  *
  * Crashes: a delivered e-mail whose outcome is not yet committed (held for a claim, or
- * queued) is sent again after its lease (same Message-ID), as before; the rows a worker had claimed but not yet begun count,
- * after a crash, one try more (OUTBOX_LOST_TRY) when their leases have run out, like the row
- * in flight. A stop gives them back untouched. */
+ * queued) is sent again after its lease (same Message-ID), as before; the rows a worker had
+ * claimed but not yet begun count, after a crash, one try more (OUTBOX_LOST_TRY) when their
+ * leases have run out, like the row in flight. A stop gives them back untouched. */
 #include "mailer.h"
 #include "app.h"
 #include "log.h"
@@ -196,6 +197,7 @@ static void *run(void *arg)
   memset(rows, 0, sizeof rows);
   size_t n = 0, next = 0; /* rows[next..n) are claimed and not yet tried */
   int64_t claimed_at = 0;  /* row i's lease ends at claimed_at + lease + i steps (outbox.c) */
+  bool more_due = false;   /* the last claim saw more rows due: the next needs no look first */
   unsigned long seen = 0;
   struct mail_smtp_conn conn = {0}; /* this worker's SMTP connection, kept between messages */
   struct mail_outcomes *out = &m->outcomes;
@@ -209,18 +211,22 @@ static void *run(void *arg)
         worker_pool_pause(pace); /* not woken by each new e-mail's wake-up (a few ms) */
         continue;
       }
-      int64_t wait = due_sleep_ms(m->app->store, store_outbox_next_due, POLL_MS, STORE_PAUSE_MS);
+      int64_t wait = more_due ? 0
+                              : due_sleep_ms(m->app->store, store_outbox_next_due, POLL_MS,
+                                             STORE_PAUSE_MS);
       if (wait > 0) {
         outcomes_flush(out);
         worker_pool_sleep(&m->pool, &seen, wait);
         continue;
       }
       claimed_at = util_now_ms();
-      struct claim_arg a = {claimed_at, m->lease_ms, m->step_ms, rows, 0, false, {out, false, NULL}};
+      struct claim_arg a = {claimed_at, m->lease_ms, m->step_ms, rows,
+                            0,          false,       {out, false, NULL}};
       enum store_status st = store_write(m->app->store, claim_tx, &a);
       outcomes_carry_done(&a.carry, st);
       n = st == STORE_OK ? a.n : 0;
       next = 0;
+      more_due = st == STORE_OK && a.more;
       if (st != STORE_OK && st != STORE_NOT_FOUND)
         worker_pool_sleep(&m->pool, &seen, STORE_PAUSE_MS);
       if (n == 0)
