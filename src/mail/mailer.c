@@ -155,7 +155,10 @@ static void deliver(struct mailer *m, struct mail_smtp_conn *conn, const struct 
     t->f.next_at = util_now_ms();
     return;
   }
-  t->f.decision = mail_retry_decide(&m->policy, t->cls, t->attempts, random_u32(), &t->delay);
+  /* the jitter's random number only for a try that may be retried (RAND_bytes, libcrypto's
+   * samples in the mailer's profile, was drawn for every e-mail) */
+  uint32_t r = t->cls == MAIL_DELIVERED || t->cls == MAIL_UNSENDABLE ? 0 : random_u32();
+  t->f.decision = mail_retry_decide(&m->policy, t->cls, t->attempts, r, &t->delay);
   t->f.next_at = util_now_ms() + t->delay;
 }
 
