@@ -18,7 +18,8 @@ struct outcome {
   struct outcome *next;
 };
 
-
+/* A queued write of the outcomes is a struct outcomes_carry (outcomes.h) of its own, malloc'd
+ * (freed by write_done): it takes the outcomes pending when it runs. */
 
 static enum store_status finish_one(struct store_conn *c, const struct finish_arg *f)
 {
