@@ -71,7 +71,8 @@ const char *sq_walbuf_vfs(void);
  * returned): drops the WAL frames still gathered, those of a transaction that did not commit. */
 void sq_walbuf_drop(sqlite3 *db);
 
-/* The statement operations of db_engine_sqlite (sqlite_stmt.c); h is a sqlite3_stmt. */
+/* The statement operations of db_engine_sqlite (sqlite_stmt.c); h is sqlite_stmt.c's
+ * struct sq_stmt (a sqlite3_stmt and the numbers of its parameters by name). */
 void *sq_prepare(struct store_conn *c, const char *sql);
 void sq_finalize(void *h);
 void sq_reset(void *h);
