@@ -85,6 +85,9 @@ struct store_conn {
    * locks it (FOR UPDATE), so that racing writers of one row queue at their first read and
    * never lock its rows in different orders (deadlocks); SQLite has one writer: false */
   bool lock_reads;
+  /* rows the connection keeps instead of reading them again (row_cache.h): the SQLite
+   * writer's; NULL for every other connection */
+  struct row_cache *cache;
 };
 
 /* Every engine keeps a connection per thread: opened on the thread's first use, closed by
