@@ -35,8 +35,8 @@ void db_reset(struct db_stmt *st);
 /* Runs SQL text with no parameters (pragmas, BEGIN/COMMIT, migrations). */
 enum store_status db_exec(struct store_conn *c, const char *sql);
 
-/* Binds text (NULL binds NULL) / an integer / NULL to a named parameter (":name"). name is a
- * string literal: an engine may remember a parameter by the name's address. */
+/* Binds text (NULL binds NULL) / an integer / NULL to a named parameter (":name"). A string
+ * literal is cheapest: an engine may remember a parameter by the name's address. */
 void db_bind_text(struct db_stmt *st, const char *name, const char *value);
 void db_bind_int(struct db_stmt *st, const char *name, int64_t value);
 void db_bind_null(struct db_stmt *st, const char *name);
