@@ -5,8 +5,8 @@
  * sqlite3_bind_parameter_index measures the name and compares it with each parameter's in
  * turn, at every binding (the collaboration INSERT binds about 30; perf of the activation
  * load: about 3% of the writer thread). The store binds by string literals, so the address a
- * name came at finds its number, which the name's text then confirms (SQLite finds a number's
- * name without comparing strings). */
+ * name came at finds its number, and a comparison with the name's text kept for that number
+ * confirms it. */
 #include "log.h"
 #include "sqlite_engine.h"
 
@@ -15,12 +15,15 @@
 #include <string.h>
 
 #define KNOWN_NAMES 48 /* parameters whose number is remembered; the rest are looked up */
+#define KNOWN_LEN 24   /* and names shorter than this */
 
 /* The engine's handle (h): the statement and the names its parameters were bound by. */
 struct sq_stmt {
   sqlite3_stmt *st;
   int n_known;
   const char *name[KNOWN_NAMES]; /* name[i]: the address parameter i + 1 was bound by */
+  char text[KNOWN_NAMES][KNOWN_LEN]; /* text[i]: that name's text (a copy: SQLite's own goes
+                                      * when it prepares the statement again) */
 };
 
 void *sq_prepare(struct store_conn *base, const char *sql)
@@ -86,22 +89,34 @@ enum store_status sq_step(struct store_conn *base, void *h)
                            : sq_status((struct sq_conn *)base, rc, sqlite3_sql(s->st));
 }
 
+/* Whether the NUL-terminated strings a and b are equal: names are a few bytes, where a loop
+ * here is cheaper than a call of strcmp. */
+static inline bool same_name(const char *a, const char *b)
+{
+  while (*a && *a == *b) {
+    a++;
+    b++;
+  }
+  return *a == *b;
+}
+
 /* The number of s's parameter name (0: none, logged), remembered by name's address and
  * confirmed by its text (a caller may bind from a buffer it reuses: tests/testdb.c). */
 static int param(struct sq_stmt *s, const char *name)
 {
   for (int i = 0; i < s->n_known; i++)
     if (s->name[i] == name) {
-      const char *known = sqlite3_bind_parameter_name(s->st, i + 1);
-      if (known && strcmp(known, name) == 0)
+      if (same_name(s->text[i], name))
         return i + 1;
       break;
     }
   int i = sqlite3_bind_parameter_index(s->st, name);
-  if (i == 0)
+  if (i == 0) {
     log_msg(LOG_ERROR, "db_bind_failed", "no parameter %s in %.80s", name, sqlite3_sql(s->st));
-  else if (i <= s->n_known)
+  } else if (i <= s->n_known && strlen(name) < KNOWN_LEN) {
     s->name[i - 1] = name;
+    memcpy(s->text[i - 1], name, strlen(name) + 1);
+  }
   return i;
 }
 
