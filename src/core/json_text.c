@@ -88,10 +88,10 @@ static void escaped_rest(struct json_text *w, const unsigned char *run, const un
  * a key; 0: none). A string with nothing to escape (nearly all: ids, dates, states, keys) is
  * written in one piece, one reservation for the quotes, the bytes and after (a reply's 22
  * strings and their keys, a few bytes at a time, were about 460 instructions each). */
-static void escaped(struct json_text *w, const char *s, char after)
+static void escaped(struct json_text *w, const char *s, size_t n, char after)
 {
   const unsigned char *u = (const unsigned char *)s;
-  size_t n = strlen(s), plain = plain_len(u, n);
+  size_t plain = plain_len(u, n);
   struct mbuf *b = &w->buf;
   if (plain < n) {
     escaped_rest(w, u, u + plain);
@@ -112,18 +112,18 @@ static void escaped(struct json_text *w, const char *s, char after)
   b->len = (size_t)(d - b->p);
 }
 
-/* The comma before a member, and its key inside an object. */
-static void member(struct json_text *w, const char *key)
+/* The comma before a member, and its key (klen bytes) inside an object. */
+static void member(struct json_text *w, const char *key, size_t klen)
 {
   if (w->items[w->depth]++)
     mbuf_addc(&w->buf, ',');
   if (key)
-    escaped(w, key, ':');
+    escaped(w, key, klen, ':');
 }
 
-void json_text_open(struct json_text *w, const char *key, char bracket)
+void json_text_open_k(struct json_text *w, const char *key, size_t klen, char bracket)
 {
-  member(w, key);
+  member(w, key, klen);
   if (w->depth >= JSON_TEXT_DEPTH) {
     w->bad = true;
     return;
@@ -142,24 +142,25 @@ void json_text_close(struct json_text *w, char bracket)
   mbuf_addc(&w->buf, bracket);
 }
 
-void json_text_str(struct json_text *w, const char *key, const char *s)
+void json_text_null_k(struct json_text *w, const char *key, size_t klen)
+{
+  member(w, key, klen);
+  mbuf_addn(&w->buf, "null", 4);
+}
+
+void json_text_str_k(struct json_text *w, const char *key, size_t klen, const char *s)
 {
   if (!s) {
-    json_text_null(w, key);
+    json_text_null_k(w, key, klen);
     return;
   }
-  member(w, key);
-  escaped(w, s, 0);
+  member(w, key, klen);
+  escaped(w, s, strlen(s), 0);
 }
 
-void json_text_str_or_null(struct json_text *w, const char *key, const char *s)
+void json_text_int_k(struct json_text *w, const char *key, size_t klen, int64_t v)
 {
-  json_text_str(w, key, s && s[0] ? s : NULL);
-}
-
-void json_text_int(struct json_text *w, const char *key, int64_t v)
-{
-  member(w, key);
+  member(w, key, klen);
   char digits[24], *p = digits + sizeof digits;
   uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
   do
@@ -170,21 +171,15 @@ void json_text_int(struct json_text *w, const char *key, int64_t v)
   mbuf_addn(&w->buf, p, (size_t)(digits + sizeof digits - p));
 }
 
-void json_text_bool(struct json_text *w, const char *key, bool v)
+void json_text_bool_k(struct json_text *w, const char *key, size_t klen, bool v)
 {
-  member(w, key);
-  mbuf_add(&w->buf, v ? "true" : "false");
+  member(w, key, klen);
+  mbuf_addn(&w->buf, v ? "true" : "false", v ? 4 : 5);
 }
 
-void json_text_null(struct json_text *w, const char *key)
+void json_text_raw_k(struct json_text *w, const char *key, size_t klen, const char *json)
 {
-  member(w, key);
-  mbuf_add(&w->buf, "null");
-}
-
-void json_text_raw(struct json_text *w, const char *key, const char *json)
-{
-  member(w, key);
+  member(w, key, klen);
   mbuf_add(&w->buf, json);
 }
 
