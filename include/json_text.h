@@ -35,12 +35,14 @@ void json_text_null_k(struct json_text *w, const char *key, size_t klen);
 void json_text_raw_k(struct json_text *w, const char *key, size_t klen, const char *json);
 #define JSON_TEXT_KLEN(key) ((key) ? __builtin_strlen(key) : 0)
 
-static inline void json_text_open(struct json_text *w, const char *key, char bracket) /* '{' '[' */
+/* bracket '{' or '[' */
+static inline void json_text_open(struct json_text *w, const char *key, char bracket)
 {
   json_text_open_k(w, key, JSON_TEXT_KLEN(key), bracket);
 }
 void json_text_close(struct json_text *w, char bracket); /* '}' or ']' */
-static inline void json_text_str(struct json_text *w, const char *key, const char *s) /* NULL: null */
+/* s NULL: null */
+static inline void json_text_str(struct json_text *w, const char *key, const char *s)
 {
   json_text_str_k(w, key, JSON_TEXT_KLEN(key), s);
 }

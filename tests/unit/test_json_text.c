@@ -84,7 +84,8 @@ int main(void)
   char *mine = json_text_take(&w, &len);
   json_t *tree = json_pack("{s:s, s:s, s:n, s:s, s:n, s:I, s:I, s:i, s:i, s:b, s:b, "
                            "s:{s:[i, s, {}], s:n}, s:[i, {s:s}]}",
-                           "id", "x\"y", "k\"\xc3\xa5\n", "a key escaped", "none", "some", "v", "null", "min",
+                           "id", "x\"y", "k\"\xc3\xa5\n", "a key escaped", "none", "some", "v",
+                           "null", "min",
                            (json_int_t)INT64_MIN, "max", (json_int_t)INT64_MAX, "zero", 0,
                            "minus", -42, "t", 1, "f", 0, "inner", "list", 1, "two", "n", "raw", 1,
                            "a", "b");
