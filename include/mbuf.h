@@ -24,6 +24,10 @@ static inline void mbuf_addc(struct mbuf *b, char c)
     mbuf_addn(b, &c, 1);
   }
 }
+/* Room for n more bytes and the NUL after them, at b->p + b->len; false when out of memory
+ * (oom set). For writers that fill several pieces at once and then add to b->len themselves
+ * (keeping the text NUL-terminated). */
+bool mbuf_reserve(struct mbuf *b, size_t n);
 void mbuf_addf(struct mbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The text built so far (malloc'd, caller frees), or NULL after an allocation failure.
  * The buffer is left empty either way. */

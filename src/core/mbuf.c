@@ -25,6 +25,8 @@ static bool reserve(struct mbuf *b, size_t extra)
   return true;
 }
 
+bool mbuf_reserve(struct mbuf *b, size_t n) { return reserve(b, n); }
+
 void mbuf_addn(struct mbuf *b, const char *s, size_t n)
 {
   if (!reserve(b, n))

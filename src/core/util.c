@@ -126,16 +126,51 @@ size_t util_base64url(const unsigned char *data, size_t len, char *out)
   return o;
 }
 
+/* The kernel's random bytes, drawn 256 at a time per thread and each handed out once (wiped
+ * as it goes): one getrandom(2) per call was 1.6% of the HTTP worker's samples under the POST
+ * load (each activation draws its invitation link's nonce; the kernel's ChaCha state is set up
+ * at every call). Up to 256 bytes, getrandom gives them all once the kernel's pool is ready.
+ * A child of fork(2) must not hand out its parent's bytes: the pool of the thread that forks
+ * (the child's only one) is dropped there. */
+#define RANDOM_POOL 256
+static _Thread_local unsigned char random_pool[RANDOM_POOL];
+static _Thread_local size_t random_used = RANDOM_POOL;
+
+static void random_pool_drop(void)
+{
+  OPENSSL_cleanse(random_pool, sizeof random_pool);
+  random_used = RANDOM_POOL;
+}
+
+static void random_pool_setup(void)
+{
+  pthread_atfork(NULL, NULL, random_pool_drop);
+}
+
+/* n (<= RANDOM_POOL) random bytes into out; false when the kernel's generator fails. */
+static bool random_bytes(unsigned char *out, size_t n)
+{
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, random_pool_setup);
+  if (RANDOM_POOL - random_used < n) {
+    if (getrandom(random_pool, RANDOM_POOL, 0) != RANDOM_POOL)
+      return false;
+    random_used = 0;
+  }
+  memcpy(out, random_pool + random_used, n);
+  OPENSSL_cleanse(random_pool + random_used, n);
+  random_used += n;
+  return true;
+}
+
 bool util_random_token(char *buf, size_t buflen, size_t bytes)
 {
   unsigned char raw[64];
   if (bytes > sizeof raw || buflen < (bytes * 4 + 2) / 3 + 1)
     return false;
-  /* the kernel's generator straight (what OpenSSL seeds from): RAND_bytes took locks, a name
-   * lookup and a getpid(2) at every call, 0.53 us against 0.23 (3.5% of the HTTP worker's
-   * samples under the POST load: each activation draws its invitation link's nonce). Up to 256
-   * bytes, getrandom(2) gives them all once the kernel's pool is ready; OpenSSL when it fails. */
-  if (getrandom(raw, bytes, 0) != (ssize_t)bytes && RAND_bytes(raw, (int)bytes) != 1)
+  /* the kernel's generator (what OpenSSL seeds from): RAND_bytes took locks, a name lookup and
+   * a getpid(2) at every call, 0.53 us against 0.23 for getrandom(2); OpenSSL when it fails */
+  if (!random_bytes(raw, bytes) && RAND_bytes(raw, (int)bytes) != 1)
     return false;
   util_base64url(raw, bytes, buf);
   OPENSSL_cleanse(raw, sizeof raw);

@@ -35,7 +35,8 @@ void db_reset(struct db_stmt *st);
 /* Runs SQL text with no parameters (pragmas, BEGIN/COMMIT, migrations). */
 enum store_status db_exec(struct store_conn *c, const char *sql);
 
-/* Binds text (NULL binds NULL) / an integer / NULL to a named parameter (":name"). */
+/* Binds text (NULL binds NULL) / an integer / NULL to a named parameter (":name"). A string
+ * literal is cheapest: an engine may remember a parameter by the name's address. */
 void db_bind_text(struct db_stmt *st, const char *name, const char *value);
 void db_bind_int(struct db_stmt *st, const char *name, int64_t value);
 void db_bind_null(struct db_stmt *st, const char *name);
@@ -84,6 +85,9 @@ struct store_conn {
    * locks it (FOR UPDATE), so that racing writers of one row queue at their first read and
    * never lock its rows in different orders (deadlocks); SQLite has one writer: false */
   bool lock_reads;
+  /* rows the connection keeps instead of reading them again (row_cache.h): the SQLite
+   * writer's; NULL for every other connection */
+  struct row_cache *cache;
 };
 
 /* Every engine keeps a connection per thread: opened on the thread's first use, closed by

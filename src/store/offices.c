@@ -1,5 +1,6 @@
 /* offices.c - SQL for offices and their users. */
 #include "db.h"
+#include "row_cache.h"
 #include "store_identity.h"
 #include "util.h"
 
@@ -51,11 +52,16 @@ enum store_status store_office_create(struct store_conn *c, const char *corporat
 
 enum store_status store_office_get(struct store_conn *c, const char *id, struct office *out)
 {
+  if (row_cache_office(c, id, out)) /* read in every activation (row_cache.h) */
+    return STORE_OK;
   struct db_stmt *s = db_stmt(c, "SELECT " OFFICE_COLS " FROM offices WHERE id = :id");
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":id", id);
-  return one_office(c, s, out);
+  enum store_status st = one_office(c, s, out);
+  if (st == STORE_OK)
+    row_cache_keep_office(c, out);
+  return st;
 }
 
 enum store_status store_office_get_by_corporate_id(struct store_conn *c,

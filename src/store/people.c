@@ -1,5 +1,6 @@
 /* people.c - SQL for customer administrators, support users and administrators. */
 #include "db.h"
+#include "row_cache.h"
 #include "store_identity.h"
 #include "util.h"
 
@@ -233,6 +234,10 @@ enum store_status store_customer_admin_drop_unconfirmed(struct store_conn *c, co
 enum store_status store_principal_display(struct store_conn *c, const char *kind,
                                           const char *id, char *name, char *role)
 {
+  /* an activation's actor, read for its event and e-mails (row_cache.h) */
+  bool user = strcmp(kind, "office_user") == 0;
+  if (user && row_cache_office_user(c, id, name, role))
+    return STORE_OK;
   struct db_stmt *s = db_stmt(
       c, "SELECT coalesce(name, email), role FROM office_users "
          "WHERE id = :id AND :kind = 'office_user' UNION ALL "
@@ -249,6 +254,8 @@ enum store_status store_principal_display(struct store_conn *c, const char *kind
   if (st == STORE_OK) {
     db_col_text(s, 0, name, STORE_NAME_LEN);
     db_col_text(s, 1, role, 24);
+    if (user)
+      row_cache_keep_office_user(c, id, name, role);
   }
   db_reset(s);
   return st;

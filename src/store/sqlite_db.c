@@ -11,12 +11,15 @@
 #include <string.h>
 #include <time.h>
 
+#include "row_cache.h"
+
 static void conn_close(struct store_conn *base)
 {
   struct sq_conn *c = (struct sq_conn *)base;
   db_conn_forget_stmts(&c->base);
   if (sqlite3_close(c->db) != SQLITE_OK)
     log_msg(LOG_ERROR, "db_close_failed", "%s", sqlite3_errmsg(c->db));
+  row_cache_free(c->base.cache);
   free(c);
 }
 

@@ -50,6 +50,7 @@ struct sq_conn {
   bool waiter;             /* holds one of the store's waiter places */
   bool cut_short;          /* this transaction's wait for the write lock was cut short */
   bool in_snapshot;        /* inside store_snapshot's read transaction (sqlite_db.c) */
+  int64_t data_version;    /* the writer's PRAGMA data_version at its last BEGIN (row cache) */
 };
 
 /* Runs SQL text with no parameters. */
@@ -71,7 +72,8 @@ const char *sq_walbuf_vfs(void);
  * returned): drops the WAL frames still gathered, those of a transaction that did not commit. */
 void sq_walbuf_drop(sqlite3 *db);
 
-/* The statement operations of db_engine_sqlite (sqlite_stmt.c); h is a sqlite3_stmt. */
+/* The statement operations of db_engine_sqlite (sqlite_stmt.c); h is sqlite_stmt.c's
+ * struct sq_stmt (a sqlite3_stmt and the numbers of its parameters by name). */
 void *sq_prepare(struct store_conn *c, const char *sql);
 void sq_finalize(void *h);
 void sq_reset(void *h);

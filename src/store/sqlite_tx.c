@@ -21,6 +21,7 @@
  * thread leads a batch whenever writes are queued and no caller leads one, and calls each such
  * write's done function after the commit that holds it (or its failure). */
 #include "log.h"
+#include "row_cache.h"
 #include "sqlite_engine.h"
 #include "util.h"
 
@@ -53,11 +54,48 @@ static enum store_status run_job(struct sq_conn *c, struct write_job *j, bool sa
   if (sq_exec_static(c, "SAVEPOINT w") != STORE_OK)
     return STORE_ERROR;
   enum store_status s = j->fn(&c->base, j->arg);
-  if (s != STORE_OK && !sqlite3_get_autocommit(c->db))
+  if (s != STORE_OK && !sqlite3_get_autocommit(c->db)) {
     sq_exec_static(c, "ROLLBACK TO w");
+    if (c->base.cache) /* SQLite's rollback hook is not called for it */
+      row_cache_forget(c->base.cache);
+  }
   if (!sqlite3_get_autocommit(c->db))
     sq_exec_static(c, "RELEASE w");
   return s;
+}
+
+/* The writer's row cache (row_cache.h): dropped rows of a table the writer changes, all of them
+ * at a rollback. */
+static void row_changed(void *arg, int op, const char *db, const char *table, sqlite3_int64 id)
+{
+  (void)op;
+  (void)db;
+  (void)id;
+  row_cache_changed(arg, table);
+}
+
+static void rolled_back(void *arg) { row_cache_forget(arg); }
+
+static void cache_start(struct sq_conn *c)
+{
+  if (!(c->base.cache = row_cache_new()))
+    return;
+  sqlite3_update_hook(c->db, row_changed, c->base.cache);
+  sqlite3_rollback_hook(c->db, rolled_back, c->base.cache);
+}
+
+/* After BEGIN: drops the cache when another connection (perhaps another process) committed
+ * since the writer's last transaction (PRAGMA data_version counts those only). */
+static void cache_check(struct sq_conn *c)
+{
+  if (!c->base.cache)
+    return;
+  struct db_stmt *s = db_stmt(&c->base, "PRAGMA data_version");
+  int64_t v = s && db_step_row(&c->base, s) == STORE_OK ? db_col_int64(s, 0) : -1;
+  db_reset(s);
+  if (v == -1 || v != c->data_version)
+    row_cache_forget(c->base.cache);
+  c->data_version = v;
 }
 
 /* Runs the batch's writes one after another in c's open transaction, setting each one's
@@ -104,17 +142,22 @@ static void run_batch(struct sq_store *st, struct write_job *batch, unsigned n)
      * TO): in memory, not in a temporary file that a batch of writes spills to with pwrite */
     sq_exec(st->writer, "PRAGMA temp_store=MEMORY");
     st->ckpt = db_ckpt_start(st, st->writer);
+    cache_start(st->writer);
   }
   struct sq_conn *c = st->writer;
   if (c)
     sq_wait_start(c);
   enum store_status s = c ? sq_begin_tx(c, "BEGIN IMMEDIATE") : STORE_ERROR;
+  if (s == STORE_OK)
+    cache_check(c);
   bool any = false, lost = false;
   /* alone in its batch, a write needs no savepoint: its failure rolls everything back */
   if (s == STORE_OK && !run_jobs(c, batch, false, &any, &lost) && n > 1) {
     sq_exec_static(c, "ROLLBACK");
     sq_walbuf_drop(c->db); /* the frames it may have spilled: the lock is free until BEGIN */
     s = sq_begin_tx(c, "BEGIN IMMEDIATE");
+    if (s == STORE_OK)
+      cache_check(c);
     if (s == STORE_OK)
       run_jobs(c, batch, true, &any, &lost);
   }

@@ -106,6 +106,28 @@ int main(void)
   CHECK_STR(resp_str(&r, "id"), user);
   resp_free(&r);
 
+  /* What another process writes to the credential or its principal counts at the next request
+   * (each request reads both; the office user's row comes with the token's in one statement):
+   * a role changed, the token expired, the user gone. */
+  CHECK(testdb_exec(s.db, "UPDATE office_users SET role = 'full' WHERE id = ?", user));
+  CHECK(api(&s, "GET", "/v1/me", tok_new, NULL, &r));
+  CHECK_INT(r.status, 200);
+  CHECK_STR(resp_str(&r, "role"), "full");
+  resp_free(&r);
+  CHECK(testdb_exec(s.db, "UPDATE tokens SET expires_at = '2001-01-01T00:00:00Z' "
+                          "WHERE principal_id = ?", user));
+  CHECK(api(&s, "GET", "/v1/me", tok_new, NULL, &r));
+  CHECK_INT(r.status, 401);
+  resp_free(&r);
+  CHECK(testdb_exec(s.db, "UPDATE tokens SET expires_at = NULL WHERE principal_id = ?", user));
+  CHECK(api(&s, "GET", "/v1/me", tok_new, NULL, &r));
+  CHECK_INT(r.status, 200);
+  resp_free(&r);
+  CHECK(testdb_exec(s.db, "DELETE FROM office_users WHERE id = ?", user));
+  CHECK(api(&s, "GET", "/v1/me", tok_new, NULL, &r));
+  CHECK_INT(r.status, 401);
+  resp_free(&r);
+
   /* Bad CLI input: exit 2, nothing written. */
   long offices = count_rows(&s, "SELECT count(*) FROM offices");
   long tokens = count_rows(&s, "SELECT count(*) FROM tokens");

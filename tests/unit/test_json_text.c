@@ -59,6 +59,7 @@ int main(void)
   struct json_text w = {0};
   json_text_open(&w, NULL, '{');
   json_text_str(&w, "id", "x\"y");
+  json_text_str(&w, "k\"\xc3\xa5\n", "a key escaped"); /* keys take the same way as values */
   json_text_str_or_null(&w, "none", "");
   json_text_str_or_null(&w, "some", "v");
   json_text_str(&w, "null", NULL);
@@ -81,9 +82,10 @@ int main(void)
   json_text_close(&w, '}');
   size_t len = 0;
   char *mine = json_text_take(&w, &len);
-  json_t *tree = json_pack("{s:s, s:n, s:s, s:n, s:I, s:I, s:i, s:i, s:b, s:b, "
+  json_t *tree = json_pack("{s:s, s:s, s:n, s:s, s:n, s:I, s:I, s:i, s:i, s:b, s:b, "
                            "s:{s:[i, s, {}], s:n}, s:[i, {s:s}]}",
-                           "id", "x\"y", "none", "some", "v", "null", "min",
+                           "id", "x\"y", "k\"\xc3\xa5\n", "a key escaped", "none", "some", "v",
+                           "null", "min",
                            (json_int_t)INT64_MIN, "max", (json_int_t)INT64_MAX, "zero", 0,
                            "minus", -42, "t", 1, "f", 0, "inner", "list", 1, "two", "n", "raw", 1,
                            "a", "b");

@@ -7,6 +7,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <uuid/uuid.h>
 
@@ -57,6 +58,39 @@ static void check_links(const struct secret *s)
   CHECK_STR(k_old, hash);
 }
 
+/* Tokens drawn from the per-thread pool: 300 of 24 bytes (pool refills at uneven places) are
+ * all different, and after fork(2) the child's next token is not the parent's next one (the
+ * forking thread's pool is dropped in the child). */
+static void random_tokens_differ(void)
+{
+  enum { N = 300 };
+  static char toks[N][40];
+  for (int i = 0; i < N; i++)
+    CHECK(util_random_token(toks[i], sizeof toks[i], 24));
+  int same = 0;
+  for (int i = 0; i < N; i++)
+    for (int j = i + 1; j < N; j++)
+      same += strcmp(toks[i], toks[j]) == 0;
+  CHECK_INT(same, 0);
+  int fd[2];
+  CHECK(pipe(fd) == 0);
+  pid_t pid = fork();
+  if (pid == 0) {
+    char t[40] = "";
+    util_random_token(t, sizeof t, 24);
+    ssize_t w = write(fd[1], t, sizeof t);
+    _exit(w == (ssize_t)sizeof t ? 0 : 1);
+  }
+  char mine[40], child[40] = "";
+  CHECK(util_random_token(mine, sizeof mine, 24));
+  CHECK(read(fd[0], child, sizeof child) == (ssize_t)sizeof child);
+  int status = 0;
+  CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  CHECK(child[0] != '\0' && strcmp(mine, child) != 0);
+  close(fd[0]);
+  close(fd[1]);
+}
+
 int main(void)
 {
   char out[128];
@@ -74,6 +108,7 @@ int main(void)
   CHECK_INT(strlen(a), 43);
   CHECK(strcmp(a, b) != 0);
   CHECK(!util_random_token(a, 10, 32)); /* buffer too small */
+  random_tokens_differ();
 
   char hex[65];
   util_sha256_hex("abc", hex);

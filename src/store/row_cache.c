@@ -1,0 +1,105 @@
+/* row_cache.c - the writer's cache of rows it reads in almost every write (row_cache.h says
+ * why it is never stale). A few entries per kind, the oldest replaced first. */
+#include "row_cache.h"
+
+#include "db.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define OFFICES 8
+#define OFFICE_USERS 16
+#define ROLE_LEN 24 /* store_principal_display's */
+
+struct user_entry {
+  char id[STORE_ID_LEN];
+  char name[STORE_NAME_LEN];
+  char role[ROLE_LEN];
+};
+
+struct row_cache {
+  struct office office[OFFICES];
+  unsigned n_offices, next_office;
+  struct user_entry user[OFFICE_USERS];
+  unsigned n_users, next_user;
+  int any_webhook; /* 1, 0, -1: not known */
+};
+
+struct row_cache *row_cache_new(void)
+{
+  struct row_cache *rc = calloc(1, sizeof *rc);
+  if (rc)
+    rc->any_webhook = -1;
+  return rc;
+}
+
+void row_cache_free(struct row_cache *rc) { free(rc); }
+
+void row_cache_changed(struct row_cache *rc, const char *table)
+{
+  if (strcmp(table, "offices") == 0)
+    rc->n_offices = 0;
+  else if (strcmp(table, "office_users") == 0)
+    rc->n_users = 0;
+  else if (strcmp(table, "webhooks") == 0)
+    rc->any_webhook = -1;
+}
+
+void row_cache_forget(struct row_cache *rc)
+{
+  rc->n_offices = rc->n_users = 0;
+  rc->any_webhook = -1;
+}
+
+bool row_cache_office(struct store_conn *c, const char *id, struct office *out)
+{
+  struct row_cache *rc = c->cache;
+  for (unsigned i = 0; rc && i < rc->n_offices; i++)
+    if (strcmp(rc->office[i].id, id) == 0) {
+      *out = rc->office[i];
+      return true;
+    }
+  return false;
+}
+
+void row_cache_keep_office(struct store_conn *c, const struct office *o)
+{
+  struct row_cache *rc = c->cache;
+  if (!rc)
+    return;
+  unsigned i = rc->n_offices < OFFICES ? rc->n_offices++ : rc->next_office++ % OFFICES;
+  rc->office[i] = *o;
+}
+
+bool row_cache_office_user(struct store_conn *c, const char *id, char *name, char *role)
+{
+  struct row_cache *rc = c->cache;
+  for (unsigned i = 0; rc && i < rc->n_users; i++)
+    if (strcmp(rc->user[i].id, id) == 0) {
+      memcpy(name, rc->user[i].name, STORE_NAME_LEN);
+      memcpy(role, rc->user[i].role, ROLE_LEN);
+      return true;
+    }
+  return false;
+}
+
+void row_cache_keep_office_user(struct store_conn *c, const char *id, const char *name,
+                                const char *role)
+{
+  struct row_cache *rc = c->cache;
+  if (!rc || strlen(id) >= STORE_ID_LEN)
+    return;
+  unsigned i = rc->n_users < OFFICE_USERS ? rc->n_users++ : rc->next_user++ % OFFICE_USERS;
+  struct user_entry *e = &rc->user[i];
+  memcpy(e->id, id, strlen(id) + 1);
+  memcpy(e->name, name, STORE_NAME_LEN); /* both NUL-terminated within their length */
+  memcpy(e->role, role, ROLE_LEN);
+}
+
+int row_cache_any_webhook(struct store_conn *c) { return c->cache ? c->cache->any_webhook : -1; }
+
+void row_cache_keep_any_webhook(struct store_conn *c, bool any)
+{
+  if (c->cache)
+    c->cache->any_webhook = any;
+}
