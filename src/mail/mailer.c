@@ -15,8 +15,8 @@
  * answers many requests they start at most PACE_BUSY_MAILS e-mails a second between them
  * (pace.h), as many as they can otherwise.
  *
- * Crashes: a delivered e-mail whose outcome is not yet committed (held for a claim, or
- * queued) is sent again after its lease (same Message-ID), as before; the rows a worker had
+ * Crashes: a delivered e-mail whose outcome is not yet committed (held for the next claim or
+ * flush, or queued: outcomes.h) is sent again after its lease (same Message-ID); the rows a worker had
  * claimed but not yet begun count, after a crash, one try more (OUTBOX_LOST_TRY) when their
  * leases have run out, like the row in flight. A stop gives them back untouched. */
 #include "mailer.h"
@@ -229,7 +229,7 @@ static void *run(void *arg)
       outcomes_carry_done(&a.carry, st);
       n = st == STORE_OK ? a.n : 0;
       next = 0;
-      more_due = st == STORE_OK && a.more;
+      more_due = st == STORE_OK && a.n > 0 && a.more; /* none claimed: look before the next */
       if (st != STORE_OK && st != STORE_NOT_FOUND)
         worker_pool_sleep(&m->pool, &seen, STORE_PAUSE_MS);
       if (n == 0)
@@ -254,8 +254,11 @@ static void *run(void *arg)
     int64_t began = util_mono_ms();
     deliver(m, &conn, cur, &t);
     /* a quick try's outcome goes with the next claim of any worker (or a flush before one
-     * sleeps): one write for many e-mails; a slow one's at once */
-    if (util_mono_ms() - began < HOLD_FAST_MS && !t.f.release)
+     * sleeps): one write for many e-mails; a slow one's at once. Only the claim's last row's:
+     * this worker claims (or flushes) right after it, while a try of a row after it could
+     * take two steps, and a held 'sent' would outlive the row's lease (another worker or
+     * instance would claim and send it again). */
+    if (next == n && util_mono_ms() - began < HOLD_FAST_MS && !t.f.release)
       outcomes_hold(out, &t.f);
     else
       outcomes_record(out, &t.f);

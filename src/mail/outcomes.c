@@ -199,10 +199,10 @@ enum store_status outcomes_carry_write(struct outcomes_carry *k, struct store_co
 {
   if (!k->started) {
     pthread_mutex_lock(&k->o->mu);
-    if (!k->o->queued) { /* else a queued write takes them when it runs */
-      k->taken = k->o->pending;
-      k->o->pending = NULL;
-    }
+    /* all pending ones, also when a write of them is queued (it may run after this claim,
+     * which must not claim a row whose outcome waits in it; it then finds none) */
+    k->taken = k->o->pending;
+    k->o->pending = NULL;
     pthread_mutex_unlock(&k->o->mu);
     k->started = true;
   }

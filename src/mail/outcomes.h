@@ -6,9 +6,10 @@
  * drain, one write for about four e-mails instead of one or more per e-mail (the writer's CPU
  * per e-mail 28 -> 15 us). Other outcomes are queued at once; outcomes queued while an earlier
  * write of them is still waiting for its turn join that write. A crash before the commit leaves
- * a delivered e-mail unmarked, and it is sent again, with its Message-ID, after its lease: the
- * window is now the rest of its claim's tries (a few milliseconds with a quick server; a try
- * that took 50 ms or more is not held). An outcome whose write fails is written again by a
+ * a delivered e-mail unmarked, and it is sent again, with its Message-ID, after its lease: for
+ * a held outcome (only a claim's last row's, and only of a try under 50 ms) the window is
+ * longer by the time until that worker's next claim or flush (milliseconds, or a pace pause
+ * under 50 ms). An outcome whose write fails is written again by a
  * worker (outcomes_rewrite), a few times, before it is given up (the row is then tried again
  * once its lease has run out: a duplicate, not a loss). */
 #ifndef ADVISORD_MAIL_OUTCOMES_H

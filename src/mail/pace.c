@@ -16,7 +16,9 @@ int64_t mail_pace_wait(struct mail_pace *p, int64_t now_us, uint64_t answered)
 {
   pthread_mutex_lock(&p->mu);
   int64_t span = now_us - p->window_at;
-  if (span >= PACE_WINDOW_US) {
+  /* a count read before another worker's window began (it was preempted between the two
+   * reads) is older than the window's: it neither ends the window nor wraps around */
+  if (span >= PACE_WINDOW_US && answered >= p->window_count) {
     uint64_t n = answered - p->window_count;
     p->busy = n * 1000000u >= (uint64_t)PACE_BUSY_REQUESTS * (uint64_t)span;
     p->window_at = now_us;

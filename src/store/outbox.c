@@ -67,8 +67,10 @@ static enum store_status claim_pg(struct store_conn *c, int64_t now_ms, int64_t 
   db_bind_int(s, ":until", now_ms + lease_ms);
   db_bind_text(s, ":lost", OUTBOX_LOST_TRY);
   enum store_status st = db_step_row(c, s);
-  if (st != STORE_OK)
+  if (st != STORE_OK) {
+    *more = false; /* none claimed: none due either (or an error) */
     return st;
+  }
   read_row(s, out);
   const char *data = db_col_str(s, ROW_NCOLS);
   out->data = strdup(data ? data : "{}");

@@ -75,6 +75,18 @@ int main(void)
   mail_pace_claimed(&p, now, 4);
   CHECK_INT(mail_pace_wait(&p, now, answered), 0);
 
+  /* a count older than the window's (read before another worker began the window): it neither
+   * ends the window nor, wrapping around, makes the mailer busy */
+  now += PACE_WINDOW_US;
+  CHECK_INT(mail_pace_wait(&p, now, answered - 5), 0);
+  mail_pace_claimed(&p, now, 4);
+  CHECK_INT(mail_pace_wait(&p, now, answered - 5), 0);
+  now += PACE_WINDOW_US; /* and the window, not moved back, ends with the next true count */
+  answered += 2 * (uint64_t)PACE_BUSY_REQUESTS * (uint64_t)(2 * PACE_WINDOW_US) / 1000000;
+  CHECK_INT(mail_pace_wait(&p, now, answered), 0);
+  mail_pace_claimed(&p, now, 4);
+  CHECK_INT(mail_pace_wait(&p, now, answered), share);
+
   mail_pace_destroy(&p);
   return TEST_REPORT();
 }
