@@ -21,26 +21,34 @@
 struct sq_stmt {
   sqlite3_stmt *st;
   int n_known;
-  const char *name[KNOWN_NAMES]; /* name[i]: the address parameter i + 1 was bound by */
-  char text[KNOWN_NAMES][KNOWN_LEN]; /* text[i]: that name's text (a copy: SQLite's own goes
-                                      * when it prepares the statement again) */
+  struct {
+    const char *name;     /* the address parameter i + 1 was bound by */
+    char text[KNOWN_LEN]; /* that name's text (a copy: SQLite's own goes when it prepares the
+                           * statement again) */
+  } known[]; /* n_known of them: one per parameter, up to KNOWN_NAMES */
 };
 
 void *sq_prepare(struct store_conn *base, const char *sql)
 {
   struct sq_conn *c = (struct sq_conn *)base;
-  struct sq_stmt *s = calloc(1, sizeof *s);
-  if (!s)
-    return NULL;
-  int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st, NULL);
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
   if (rc != SQLITE_OK) {
     log_msg(LOG_ERROR, "db_prepare_failed", "%s: %.120s", sqlite3_errmsg(c->db), sql);
-    sqlite3_finalize(s->st);
-    free(s);
+    sqlite3_finalize(st);
     return NULL;
   }
-  int n = sqlite3_bind_parameter_count(s->st);
-  s->n_known = n < KNOWN_NAMES ? n : KNOWN_NAMES;
+  if (!st) /* no statement in sql (empty, or a comment): as SQLite's own NULL */
+    return NULL;
+  int n = sqlite3_bind_parameter_count(st);
+  n = n < KNOWN_NAMES ? n : KNOWN_NAMES;
+  struct sq_stmt *s = calloc(1, sizeof *s + (size_t)n * sizeof s->known[0]);
+  if (!s) {
+    sqlite3_finalize(st);
+    return NULL;
+  }
+  s->st = st;
+  s->n_known = n;
   return s;
 }
 
@@ -105,17 +113,14 @@ static inline bool same_name(const char *a, const char *b)
 static int param(struct sq_stmt *s, const char *name)
 {
   for (int i = 0; i < s->n_known; i++)
-    if (s->name[i] == name) {
-      if (same_name(s->text[i], name))
-        return i + 1;
-      break;
-    }
+    if (s->known[i].name == name && same_name(s->known[i].text, name))
+      return i + 1;
   int i = sqlite3_bind_parameter_index(s->st, name);
   if (i == 0) {
     log_msg(LOG_ERROR, "db_bind_failed", "no parameter %s in %.80s", name, sqlite3_sql(s->st));
   } else if (i <= s->n_known && strlen(name) < KNOWN_LEN) {
-    s->name[i - 1] = name;
-    memcpy(s->text[i - 1], name, strlen(name) + 1);
+    s->known[i - 1].name = name;
+    memcpy(s->known[i - 1].text, name, strlen(name) + 1);
   }
   return i;
 }
