@@ -142,9 +142,11 @@ static void random_pool_drop(void)
   random_used = RANDOM_POOL;
 }
 
+static bool random_pool_ok; /* the drop at fork is registered: the pools may be used */
+
 static void random_pool_setup(void)
 {
-  pthread_atfork(NULL, NULL, random_pool_drop);
+  random_pool_ok = pthread_atfork(NULL, NULL, random_pool_drop) == 0;
 }
 
 /* n (<= RANDOM_POOL) random bytes into out; false when the kernel's generator fails. */
@@ -152,6 +154,8 @@ static bool random_bytes(unsigned char *out, size_t n)
 {
   static pthread_once_t once = PTHREAD_ONCE_INIT;
   pthread_once(&once, random_pool_setup);
+  if (!random_pool_ok) /* a child could hand out its parent's bytes: none kept */
+    return getrandom(out, n, 0) == (ssize_t)n;
   if (RANDOM_POOL - random_used < n) {
     if (getrandom(random_pool, RANDOM_POOL, 0) != RANDOM_POOL)
       return false;
