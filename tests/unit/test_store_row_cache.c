@@ -146,7 +146,14 @@ int main(int argc, char **argv)
 {
   if (argc >= 4 && strcmp(argv[1], "--other") == 0) /* other_process */
     return testdb_exec(argv[2], argv[3], argc > 4 ? argv[4] : NULL) ? 0 : 1;
-  self = "/proc/self/exe";
+  /* the program's own path (under valgrind, /proc/self/exe is valgrind's tool: its readlink
+   * gives the program's) */
+  static char exe[4096];
+  ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (len <= 0)
+    return 2;
+  exe[len] = '\0';
+  self = exe;
   char dir[] = "/tmp/advisord-rowcache-XXXXXX", file[128], why[256];
   if (!mkdtemp(dir))
     return 2;
