@@ -57,29 +57,60 @@ struct timespec util_mono_after(int64_t ms)
   return ts;
 }
 
+/* The kernel's random bytes, drawn 256 at a time per thread and each handed out once (wiped
+ * as it goes): one getrandom(2) per call was 1.6% of the HTTP worker's samples under the POST
+ * load (each activation draws its invitation link's nonce; the kernel's ChaCha state is set up
+ * at every call). Up to 256 bytes, getrandom gives them all once the kernel's pool is ready.
+ * A child of fork(2) must not hand out its parent's bytes: the pool of the thread that forks
+ * (the child's only one) is dropped there. */
+#define RANDOM_POOL 256
+static _Thread_local unsigned char random_pool[RANDOM_POOL];
+static _Thread_local size_t random_used = RANDOM_POOL;
+
+static void random_pool_drop(void)
+{
+  OPENSSL_cleanse(random_pool, sizeof random_pool);
+  random_used = RANDOM_POOL;
+}
+
+static bool random_pool_ok; /* the drop at fork is registered: the pools may be used */
+
+static void random_pool_setup(void)
+{
+  random_pool_ok = pthread_atfork(NULL, NULL, random_pool_drop) == 0;
+}
+
+/* n (<= RANDOM_POOL) random bytes into out; false when the kernel's generator fails. */
+static bool random_bytes(unsigned char *out, size_t n)
+{
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, random_pool_setup);
+  if (!random_pool_ok) /* a child could hand out its parent's bytes: none kept */
+    return getrandom(out, n, 0) == (ssize_t)n;
+  if (RANDOM_POOL - random_used < n) {
+    if (getrandom(random_pool, RANDOM_POOL, 0) != RANDOM_POOL)
+      return false;
+    random_used = 0;
+  }
+  memcpy(out, random_pool + random_used, n);
+  OPENSSL_cleanse(random_pool + random_used, n);
+  random_used += n;
+  return true;
+}
+
 void util_uuid(char *buf)
 {
   /* A version 7 UUID (RFC 9562): 48 bits of Unix time in milliseconds, then 74 random bits
-   * from OpenSSL's generator. Ids made one after another sort one after another, so a row's
+   * from the kernel's generator. Ids made one after another sort one after another, so a row's
    * primary key and every index that ends in the id grow at their right edge: a batch of
    * inserts touches a few B-tree pages instead of one random page per row and index (the
    * WAL pages a commit writes). The random bits keep ids unguessable enough for an id (what
-   * must be secret, such as invitation links, is a separate token). libuuid's
-   * uuid_generate_random() is the fallback, and cost about six system calls each. */
+   * must be secret, such as invitation links, is a separate token). */
   uuid_t u;
-  /* the random bytes of 32 ids drawn at once per thread: every request makes one (its request
-   * id), and each RAND_bytes call cost a system call (getpid) and locks */
-  static _Thread_local unsigned char pool[32 * sizeof(uuid_t)];
-  static _Thread_local size_t used = sizeof pool;
-  if (used == sizeof pool && RAND_bytes(pool, (int)sizeof pool) == 1)
-    used = 0;
-  if (used < sizeof pool) {
-    memcpy(u, pool + used, sizeof u);
-    memset(pool + used, 0, sizeof u); /* handed out once */
-    used += sizeof u;
-  } else {
+  /* bytes 6-15 from the thread's pool of the kernel's random bytes (above; every request makes
+   * an id, its request id); libuuid's when the kernel's generator fails */
+  if (!random_bytes(u + 6, sizeof u - 6))
     uuid_generate_random(u);
-  }
   struct timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
   uint64_t ms = (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
@@ -124,47 +155,6 @@ size_t util_base64url(const unsigned char *data, size_t len, char *out)
     out[o++] = alphabet[(acc << (6 - bits)) & 63];
   out[o] = '\0';
   return o;
-}
-
-/* The kernel's random bytes, drawn 256 at a time per thread and each handed out once (wiped
- * as it goes): one getrandom(2) per call was 1.6% of the HTTP worker's samples under the POST
- * load (each activation draws its invitation link's nonce; the kernel's ChaCha state is set up
- * at every call). Up to 256 bytes, getrandom gives them all once the kernel's pool is ready.
- * A child of fork(2) must not hand out its parent's bytes: the pool of the thread that forks
- * (the child's only one) is dropped there. */
-#define RANDOM_POOL 256
-static _Thread_local unsigned char random_pool[RANDOM_POOL];
-static _Thread_local size_t random_used = RANDOM_POOL;
-
-static void random_pool_drop(void)
-{
-  OPENSSL_cleanse(random_pool, sizeof random_pool);
-  random_used = RANDOM_POOL;
-}
-
-static bool random_pool_ok; /* the drop at fork is registered: the pools may be used */
-
-static void random_pool_setup(void)
-{
-  random_pool_ok = pthread_atfork(NULL, NULL, random_pool_drop) == 0;
-}
-
-/* n (<= RANDOM_POOL) random bytes into out; false when the kernel's generator fails. */
-static bool random_bytes(unsigned char *out, size_t n)
-{
-  static pthread_once_t once = PTHREAD_ONCE_INIT;
-  pthread_once(&once, random_pool_setup);
-  if (!random_pool_ok) /* a child could hand out its parent's bytes: none kept */
-    return getrandom(out, n, 0) == (ssize_t)n;
-  if (RANDOM_POOL - random_used < n) {
-    if (getrandom(random_pool, RANDOM_POOL, 0) != RANDOM_POOL)
-      return false;
-    random_used = 0;
-  }
-  memcpy(out, random_pool + random_used, n);
-  OPENSSL_cleanse(random_pool + random_used, n);
-  random_used += n;
-  return true;
 }
 
 bool util_random_token(char *buf, size_t buflen, size_t bytes)
