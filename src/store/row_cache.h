@@ -11,7 +11,8 @@
  * transaction (PRAGMA data_version, checked at every BEGIN: row_cache_forget). The store
  * functions that read these rows ask the cache first when their connection has one (the
  * writer's; PostgreSQL's and every reader's have none). Its tables are rowid tables with
- * foreign keys (so never emptied by SQLite's truncate optimization, which calls no hook). */
+ * foreign keys, and the cache is kept only while foreign keys are on (so they are never emptied
+ * by SQLite's truncate optimization, which calls no hook). */
 #ifndef ADVISORD_STORE_ROW_CACHE_H
 #define ADVISORD_STORE_ROW_CACHE_H
 

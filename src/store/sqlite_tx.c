@@ -78,7 +78,12 @@ static void rolled_back(void *arg) { row_cache_forget(arg); }
 
 static void cache_start(struct sq_conn *c)
 {
-  if (!(c->base.cache = row_cache_new()))
+  /* with foreign keys off, a DELETE without WHERE empties a table without calling the update
+   * hook (SQLite's truncate optimization): then no cache */
+  struct db_stmt *s = db_stmt(&c->base, "PRAGMA foreign_keys");
+  bool fks = s && db_step_row(&c->base, s) == STORE_OK && db_col_int64(s, 0) == 1;
+  db_reset(s);
+  if (!fks || !(c->base.cache = row_cache_new()))
     return;
   sqlite3_update_hook(c->db, row_changed, c->base.cache);
   sqlite3_rollback_hook(c->db, rolled_back, c->base.cache);
