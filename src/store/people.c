@@ -60,13 +60,13 @@ static enum store_status admin_insert_with(struct store_conn *c, struct db_stmt 
   snprintf(out->phone, sizeof out->phone, "%s", phone ? phone : "");
   out->is_main_contact = is_main_contact && confirmed;
   out->confirmed = confirmed;
-  db_bind_text(s, ":id", out->id);
-  db_bind_text(s, ":company", company_id);
-  db_bind_text(s, ":name", name);
-  db_bind_text(s, ":email", email);
-  db_bind_text(s, ":phone", phone && *phone ? phone : NULL);
+  db_bind_text_kept(s, ":id", out->id);
+  db_bind_text_kept(s, ":company", company_id);
+  db_bind_text_kept(s, ":name", name);
+  db_bind_text_kept(s, ":email", email);
+  db_bind_text_kept(s, ":phone", phone && *phone ? phone : NULL);
   db_bind_int(s, ":main", out->is_main_contact ? 1 : 0);
-  db_bind_text(s, ":now", out->created_at);
+  db_bind_text_kept(s, ":now", out->created_at);
   db_bind_int(s, ":confirmed", confirmed ? 1 : 0);
   return db_exec_stmt(c, s);
 }
