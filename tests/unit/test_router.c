@@ -59,7 +59,7 @@ int main(void)
   CHECK(literal != NULL);
   static const char *const values[] = {"a", "8e3c1d52-0b7e-4c45-9f3a-2b1c9d0e7f61", "{id}", "",
                                        "x/y"};
-  char path[512], edit[512];
+  char path[512], edit[sizeof path + 8];
   for (size_t r = 0; r < api_routes_count; r++) {
     same(api_routes[r].pattern);
     for (size_t v = 0; v < sizeof values / sizeof values[0]; v++) {
