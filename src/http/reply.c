@@ -5,6 +5,7 @@
 #include "domain/etag.h"
 #include "http.h"
 #include "log.h"
+#include "mbuf.h"
 #include "util.h"
 #include "words_sv.h"
 
@@ -61,8 +62,11 @@ static bool is_read(const struct request *req)
 static enum MHD_Result queue(struct request *req, unsigned status, char *text, size_t len,
                              const char *content_type, const char *etag)
 {
+  /* the library hands text to mbuf_recycle (a free() that keeps a few for the thread's next
+   * replies) when it is done with it */
   struct MHD_Response *resp =
-      MHD_create_response_from_buffer(len, text, text ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+      text ? MHD_create_response_from_buffer_with_free_callback(len, text, mbuf_recycle)
+           : MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
   if (!resp) {
     free(text);
     return MHD_NO;
