@@ -188,11 +188,15 @@ static bool from_header(struct mbuf *b, const char *from)
     return false;
   }
   if (plain_ascii(name) && !strpbrk(name, "\"\\")) {
-    mbuf_addf(b, "\"%s\"", name);
+    mbuf_addc(b, '"');
+    mbuf_add(b, name);
+    mbuf_addc(b, '"');
   } else {
     encoded_words(b, name);
   }
-  mbuf_addf(b, " <%s>", addr);
+  mbuf_add(b, " <");
+  mbuf_add(b, addr);
+  mbuf_addc(b, '>');
   free(name);
   return true;
 }
