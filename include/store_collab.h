@@ -85,9 +85,10 @@ enum store_status store_collab_get(struct store_conn *c, const char *id, struct 
 /* The collaboration that a live link whose token hashes to token_hash belongs to. */
 enum store_status store_collab_get_by_token_hash(struct store_conn *c, const char *token_hash,
                                                  struct collab *out);
-/* The open (stored as invited, approved or active) collaboration of office and company. */
-enum store_status store_collab_get_open(struct store_conn *c, const char *office_id,
-                                        const char *company_id, struct collab *out);
+/* The id (COLLAB_ID_LEN bytes) of the open (stored as invited, approved or active)
+ * collaboration of office and company. */
+enum store_status store_collab_open_id(struct store_conn *c, const char *office_id,
+                                       const char *company_id, char *id);
 /* How many collaborations inviter_id started at or after since (an ISO time as created_at is
  * written), leaving out those a batch made (a row of collab_batch_rows names them), into *count, and the earliest of their created_at into oldest (>= 32 bytes; ""
  * when none). */

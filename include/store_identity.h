@@ -158,6 +158,11 @@ enum store_status store_customer_admins_of_company(struct store_conn *c, const c
 enum store_status store_customer_admin_name(struct store_conn *c, const char *company_id,
                                             const char *name, const char *email,
                                             const char *phone, struct customer_admin *out);
+/* As store_customer_admin_name, but STORE_CONFLICT, inserting nothing (*out then says
+ * nothing), when the company already has an administrator with that e-mail. */
+enum store_status store_customer_admin_name_new(struct store_conn *c, const char *company_id,
+                                                const char *name, const char *email,
+                                                const char *phone, struct customer_admin *out);
 /* Marks an administrator confirmed (it approved through its link; it becomes the main contact
  * when the company has no confirmed one) or not (just named: never the main contact). */
 enum store_status store_customer_admin_set_confirmed(struct store_conn *c, const char *id,

@@ -136,13 +136,13 @@ static enum store_status take_administrator(struct store_conn *c, const char *co
                                             struct customer_admin *admin, bool *created)
 {
   const char *email = ad->email;
-  enum store_status st = store_customer_admin_get_by_email(c, company_id, email, admin);
-  *created = st == STORE_NOT_FOUND;
-  if (*created) {
-    /* not confirmed, so not the main contact, until it approves through its link (or goes
-     * with the invitation) */
-    st = store_customer_admin_name(c, company_id, ad->name, email, ad->phone, admin);
-  }
+  /* not confirmed, so not the main contact, until it approves through its link (or goes with
+   * the invitation); one statement when it is new (the usual case), a read when it is not */
+  enum store_status st = store_customer_admin_name_new(c, company_id, ad->name, email,
+                                                       ad->phone, admin);
+  *created = st == STORE_OK;
+  if (st == STORE_CONFLICT)
+    st = store_customer_admin_get_by_email(c, company_id, email, admin);
   if (st == STORE_OK)
     snprintf(co->administrator_id, sizeof co->administrator_id, "%s", admin->id);
   return st;

@@ -66,10 +66,14 @@ enum store_status collab_check_creation_cap(struct store_conn *c, struct start *
 enum store_status collab_check_none_open(struct store_conn *c, struct start *s,
                                          const char *office_id, const char *company_id)
 {
+  char id[COLLAB_ID_LEN]; /* the row is read only when there is one (rarely: it is refused) */
+  enum store_status st = store_collab_open_id(c, office_id, company_id, id);
+  if (st != STORE_OK)
+    return st == STORE_NOT_FOUND ? STORE_OK : st;
   struct collab *open = malloc(sizeof *open);
   if (!open)
     return STORE_ERROR;
-  enum store_status st = store_collab_get_open(c, office_id, company_id, open);
+  st = store_collab_get(c, id, open);
   if (st == STORE_OK)
     st = collab_settle_expiry(c, open, util_now_ms());
   if (st == STORE_OK && collab_state_is_open(open->state)) {

@@ -33,17 +33,17 @@ enum store_status store_collab_event_add(struct store_conn *c, struct collab_eve
     return STORE_ERROR;
   if (!e->at[0])
     util_now_iso8601(e->at, sizeof e->at);
-  db_bind_text(s, ":collab", e->collaboration_id);
-  db_bind_text(s, ":at", e->at);
-  db_bind_text(s, ":kind", e->actor_kind);
-  db_bind_text(s, ":actor", db_opt_text(e->actor_id));
-  db_bind_text(s, ":event", e->event);
-  db_bind_text(s, ":from", db_opt_text(e->from_state));
-  db_bind_text(s, ":to", e->to_state);
-  db_bind_text(s, ":reason", db_opt_text(e->reason));
-  db_bind_text(s, ":details", e->details[0] ? e->details : "{}");
-  db_bind_text(s, ":aname", db_opt_text(e->actor_name));
-  db_bind_text(s, ":arole", db_opt_text(e->actor_role));
+  db_bind_text_kept(s, ":collab", e->collaboration_id);
+  db_bind_text_kept(s, ":at", e->at);
+  db_bind_text_kept(s, ":kind", e->actor_kind);
+  db_bind_text_kept(s, ":actor", db_opt_text(e->actor_id));
+  db_bind_text_kept(s, ":event", e->event);
+  db_bind_text_kept(s, ":from", db_opt_text(e->from_state));
+  db_bind_text_kept(s, ":to", e->to_state);
+  db_bind_text_kept(s, ":reason", db_opt_text(e->reason));
+  db_bind_text_kept(s, ":details", e->details[0] ? e->details : "{}");
+  db_bind_text_kept(s, ":aname", db_opt_text(e->actor_name));
+  db_bind_text_kept(s, ":arole", db_opt_text(e->actor_role));
   if (sqlite) {
     enum store_status st = db_exec_stmt(c, s);
     return st == STORE_OK ? last_seq(c, e) : st;

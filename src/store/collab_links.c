@@ -18,11 +18,11 @@ enum store_status store_collab_link_add(struct store_conn *c, const char *collab
     return STORE_ERROR;
   char now[32];
   util_now_iso8601(now, sizeof now);
-  db_bind_text(s, ":hash", token_hash);
-  db_bind_text(s, ":collab", collab_id);
-  db_bind_text(s, ":kind", holder_kind);
-  db_bind_text(s, ":holder", holder_id);
-  db_bind_text(s, ":now", now);
+  db_bind_text_kept(s, ":hash", token_hash);
+  db_bind_text_kept(s, ":collab", collab_id);
+  db_bind_text_kept(s, ":kind", holder_kind);
+  db_bind_text_kept(s, ":holder", holder_id);
+  db_bind_text_kept(s, ":now", now);
   return db_exec_stmt(c, s);
 }
 

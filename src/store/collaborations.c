@@ -62,26 +62,26 @@ int store_collab_read_row(struct db_stmt *s, struct collab *co)
  * same parameter names: the terms, the state and who approved, the link's expiry and nonce. */
 static void bind_terms(struct db_stmt *s, const struct collab *co)
 {
-  db_bind_text(s, ":customer", db_opt_text(co->customer_id));
-  db_bind_text(s, ":task", db_opt_text(co->task_id));
-  db_bind_text(s, ":variant", co->variant);
-  db_bind_text(s, ":recipient", co->invoice_recipient);
+  db_bind_text_kept(s, ":customer", db_opt_text(co->customer_id));
+  db_bind_text_kept(s, ":task", db_opt_text(co->task_id));
+  db_bind_text_kept(s, ":variant", co->variant);
+  db_bind_text_kept(s, ":recipient", co->invoice_recipient);
   db_bind_int(s, ":period", co->agreement_period_months);
   db_bind_int(s, ":continues", co->agreement_continues);
-  db_bind_text(s, ":starts", db_opt_text(co->starts_on));
-  db_bind_text(s, ":renews", db_opt_text(co->renews_on));
-  db_bind_text(s, ":state", collab_state_str(co->state));
-  db_bind_text(s, ":admin", db_opt_text(co->administrator_id));
-  db_bind_text(s, ":akind", db_opt_text(co->approved_by_kind));
-  db_bind_text(s, ":aid", db_opt_text(co->approved_by_id));
+  db_bind_text_kept(s, ":starts", db_opt_text(co->starts_on));
+  db_bind_text_kept(s, ":renews", db_opt_text(co->renews_on));
+  db_bind_text_kept(s, ":state", collab_state_str(co->state));
+  db_bind_text_kept(s, ":admin", db_opt_text(co->administrator_id));
+  db_bind_text_kept(s, ":akind", db_opt_text(co->approved_by_kind));
+  db_bind_text_kept(s, ":aid", db_opt_text(co->approved_by_id));
   if (co->keep_service < 0)
     db_bind_null(s, ":keep");
   else
     db_bind_int(s, ":keep", co->keep_service);
   db_bind_int(s, ":expires", co->expires_at_ms);
-  db_bind_text(s, ":nonce", co->token_nonce);
+  db_bind_text_kept(s, ":nonce", co->token_nonce);
   db_bind_int(s, ":pending", co->service_decision_pending);
-  db_bind_text(s, ":renewal", db_opt_text(co->renewal_requested_at));
+  db_bind_text_kept(s, ":renewal", db_opt_text(co->renewal_requested_at));
 }
 
 enum store_status store_collab_insert(struct store_conn *c, struct collab *co)
@@ -101,16 +101,16 @@ enum store_status store_collab_insert(struct store_conn *c, struct collab *co)
     return STORE_ERROR;
   char now[32];
   util_now_iso8601(now, sizeof now);
-  db_bind_text(s, ":id", co->id);
-  db_bind_text(s, ":office", co->office_id);
-  db_bind_text(s, ":company", co->company_id);
+  db_bind_text_kept(s, ":id", co->id);
+  db_bind_text_kept(s, ":office", co->office_id);
+  db_bind_text_kept(s, ":company", co->company_id);
   bind_terms(s, co);
-  db_bind_text(s, ":by", collab_initiator_str(co->initiated_by));
-  db_bind_text(s, ":way", collab_way_str(co->way));
-  db_bind_text(s, ":lang", co->language);
-  db_bind_text(s, ":ikind", co->inviter_kind);
-  db_bind_text(s, ":iid", co->inviter_id);
-  db_bind_text(s, ":now", now);
+  db_bind_text_kept(s, ":by", collab_initiator_str(co->initiated_by));
+  db_bind_text_kept(s, ":way", collab_way_str(co->way));
+  db_bind_text_kept(s, ":lang", co->language);
+  db_bind_text_kept(s, ":ikind", co->inviter_kind);
+  db_bind_text_kept(s, ":iid", co->inviter_id);
+  db_bind_text_kept(s, ":now", now);
   enum store_status st = db_exec_stmt(c, s);
   if (st == STORE_OK) {
     co->version = 1;
@@ -184,16 +184,22 @@ enum store_status store_collab_get_by_token_hash(struct store_conn *c, const cha
   return get_one(c, s, out);
 }
 
-enum store_status store_collab_get_open(struct store_conn *c, const char *office_id,
-                                        const char *company_id, struct collab *out)
+enum store_status store_collab_open_id(struct store_conn *c, const char *office_id,
+                                       const char *company_id, char *id)
 {
-  struct db_stmt *s = COLLAB_READ(c, "WHERE co.office_id = :office AND co.company_id = :company "
-                                     "AND " COLLAB_OPEN_STATE("co."));
+  /* one index (collaborations_one_open): a read of the row (COLLAB_READ) opens every table of
+   * its join even when no row matches */
+  struct db_stmt *s = db_stmt(c, "SELECT id FROM collaborations WHERE office_id = :office "
+                                 "AND company_id = :company AND " COLLAB_OPEN_STATE(""));
   if (!s)
     return STORE_ERROR;
-  db_bind_text(s, ":office", office_id);
-  db_bind_text(s, ":company", company_id);
-  return get_one(c, s, out);
+  db_bind_text_kept(s, ":office", office_id);
+  db_bind_text_kept(s, ":company", company_id);
+  enum store_status st = db_step_row(c, s);
+  if (st == STORE_OK)
+    db_col_text(s, 0, id, COLLAB_ID_LEN);
+  db_reset(s);
+  return st;
 }
 
 enum store_status store_collab_created_since(struct store_conn *c, const char *inviter_id,

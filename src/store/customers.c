@@ -72,8 +72,8 @@ static enum store_status customer_by_id(struct store_conn *c, struct db_stmt *s,
 {
   if (!s)
     return STORE_ERROR;
-  db_bind_text(s, ":id", id);
-  db_bind_text(s, ":office", office_id);
+  db_bind_text_kept(s, ":id", id);
+  db_bind_text_kept(s, ":office", office_id);
   return one_customer(c, s, out);
 }
 

@@ -239,6 +239,11 @@ void db_bind_text(struct db_stmt *st, const char *name, const char *value)
   st->eng->bind_text(st->h, name, value);
 }
 
+void db_bind_text_kept(struct db_stmt *st, const char *name, const char *value)
+{
+  st->eng->bind_text_kept(st->h, name, value);
+}
+
 void db_bind_int(struct db_stmt *st, const char *name, int64_t value)
 {
   st->eng->bind_int(st->h, name, value);

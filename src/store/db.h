@@ -38,6 +38,11 @@ enum store_status db_exec(struct store_conn *c, const char *sql);
 /* Binds text (NULL binds NULL) / an integer / NULL to a named parameter (":name"). A string
  * literal is cheapest: an engine may remember a parameter by the name's address. */
 void db_bind_text(struct db_stmt *st, const char *name, const char *value);
+/* As db_bind_text, but value is used where it is, not copied (SQLite's copy of a bound text
+ * was a malloc, a memcpy and a free each): it must stay allocated and unchanged until the
+ * statement is reset (db_exec_stmt, db_reset). For what the binding function keeps until its
+ * step: a row's fields, string literals, a local buffer filled before the bind. */
+void db_bind_text_kept(struct db_stmt *st, const char *name, const char *value);
 void db_bind_int(struct db_stmt *st, const char *name, int64_t value);
 void db_bind_null(struct db_stmt *st, const char *name);
 /* Column readers of the current row (col counts from 0). db_col_str: NULL for NULL, else text
@@ -137,6 +142,7 @@ struct db_engine {
   void (*finalize)(void *h);
   void (*reset)(void *h);
   void (*bind_text)(void *h, const char *name, const char *value);
+  void (*bind_text_kept)(void *h, const char *name, const char *value); /* db_bind_text_kept */
   void (*bind_int)(void *h, const char *name, int64_t value);
   void (*bind_null)(void *h, const char *name); /* of no particular type */
   /* STORE_OK: a row; STORE_NOT_FOUND: done; else the error (logged) */

@@ -25,14 +25,14 @@ enum store_status store_outbox_enqueue_at(struct store_conn *c, const struct out
          "VALUES (:id, :to, :tpl, :lang, :data, :collab, 'pending', 0, :due, :now, :now)");
   if (!s)
     return STORE_ERROR;
-  db_bind_text(s, ":id", id);
-  db_bind_text(s, ":to", m->recipient);
-  db_bind_text(s, ":tpl", m->template_name);
-  db_bind_text(s, ":lang", m->language);
-  db_bind_text(s, ":data", m->data_json ? m->data_json : "{}");
-  db_bind_text(s, ":collab", m->collaboration_id);
+  db_bind_text_kept(s, ":id", id);
+  db_bind_text_kept(s, ":to", m->recipient);
+  db_bind_text_kept(s, ":tpl", m->template_name);
+  db_bind_text_kept(s, ":lang", m->language);
+  db_bind_text_kept(s, ":data", m->data_json ? m->data_json : "{}");
+  db_bind_text_kept(s, ":collab", m->collaboration_id);
   db_bind_int(s, ":due", util_now_ms());
-  db_bind_text(s, ":now", now);
+  db_bind_text_kept(s, ":now", now);
   enum store_status st = db_exec_stmt(c, s);
   if (st == STORE_OK && id_out)
     memcpy(id_out, id, sizeof id);

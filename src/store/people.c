@@ -36,15 +36,19 @@ static enum store_status one_admin(struct store_conn *c, struct db_stmt *s,
   return st;
 }
 
-/* Inserts the administrator; confirmed false makes it one just named (never the main contact). */
-static enum store_status admin_insert(struct store_conn *c, const char *company_id,
-                                      const char *name, const char *email, const char *phone,
-                                      bool is_main_contact, bool confirmed,
-                                      struct customer_admin *out)
+#define ADMIN_INSERT                                                                          \
+  "INSERT INTO customer_admins (id, company_id, name, email, phone, is_main_contact, "        \
+  "created_at, confirmed) VALUES (:id, :company, :name, :email, :phone, :main, :now, "        \
+  ":confirmed)"
+
+/* Inserts the administrator into s (ADMIN_INSERT, perhaps with an ON CONFLICT clause);
+ * confirmed false makes it one just named (never the main contact). */
+static enum store_status admin_insert_with(struct store_conn *c, struct db_stmt *s,
+                                           const char *company_id, const char *name,
+                                           const char *email, const char *phone,
+                                           bool is_main_contact, bool confirmed,
+                                           struct customer_admin *out)
 {
-  struct db_stmt *s = db_stmt(c, "INSERT INTO customer_admins (id, company_id, name, email, "
-                               "phone, is_main_contact, created_at, confirmed) VALUES (:id, "
-                               ":company, :name, :email, :phone, :main, :now, :confirmed)");
   if (!s)
     return STORE_ERROR;
   memset(out, 0, sizeof *out);
@@ -56,15 +60,24 @@ static enum store_status admin_insert(struct store_conn *c, const char *company_
   snprintf(out->phone, sizeof out->phone, "%s", phone ? phone : "");
   out->is_main_contact = is_main_contact && confirmed;
   out->confirmed = confirmed;
-  db_bind_text(s, ":id", out->id);
-  db_bind_text(s, ":company", company_id);
-  db_bind_text(s, ":name", name);
-  db_bind_text(s, ":email", email);
-  db_bind_text(s, ":phone", phone && *phone ? phone : NULL);
+  db_bind_text_kept(s, ":id", out->id);
+  db_bind_text_kept(s, ":company", company_id);
+  db_bind_text_kept(s, ":name", name);
+  db_bind_text_kept(s, ":email", email);
+  db_bind_text_kept(s, ":phone", phone && *phone ? phone : NULL);
   db_bind_int(s, ":main", out->is_main_contact ? 1 : 0);
-  db_bind_text(s, ":now", out->created_at);
+  db_bind_text_kept(s, ":now", out->created_at);
   db_bind_int(s, ":confirmed", confirmed ? 1 : 0);
   return db_exec_stmt(c, s);
+}
+
+static enum store_status admin_insert(struct store_conn *c, const char *company_id,
+                                      const char *name, const char *email, const char *phone,
+                                      bool is_main_contact, bool confirmed,
+                                      struct customer_admin *out)
+{
+  return admin_insert_with(c, db_stmt(c, ADMIN_INSERT), company_id, name, email, phone,
+                           is_main_contact, confirmed, out);
 }
 
 enum store_status store_customer_admin_create(struct store_conn *c, const char *company_id,
@@ -84,6 +97,18 @@ enum store_status store_customer_admin_name(struct store_conn *c, const char *co
                                             const char *phone, struct customer_admin *out)
 {
   return admin_insert(c, company_id, name, email, phone, false, false, out);
+}
+
+enum store_status store_customer_admin_name_new(struct store_conn *c, const char *company_id,
+                                                const char *name, const char *email,
+                                                const char *phone, struct customer_admin *out)
+{
+  /* the lookup UNIQUE (company_id, email) makes anyway, instead of a SELECT before it */
+  struct db_stmt *s =
+      db_stmt(c, ADMIN_INSERT " ON CONFLICT (company_id, email) DO NOTHING");
+  enum store_status st = admin_insert_with(c, s, company_id, name, email, phone, false, false,
+                                           out);
+  return st == STORE_OK && db_changes(c) == 0 ? STORE_CONFLICT : st;
 }
 
 enum store_status store_customer_admin_get(struct store_conn *c, const char *id,

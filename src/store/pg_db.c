@@ -198,6 +198,7 @@ const struct db_engine db_engine_pg = {
     .finalize = pg_finalize,
     .reset = pg_reset,
     .bind_text = pg_bind_text,
+    .bind_text_kept = pg_bind_text, /* it copies the value anyway (strdup) */
     .bind_int = pg_bind_int,
     .bind_null = pg_bind_null,
     .step = pg_step,

@@ -191,6 +191,7 @@ const struct db_engine db_engine_sqlite = {
     .finalize = sq_finalize,
     .reset = sq_reset,
     .bind_text = sq_bind_text,
+    .bind_text_kept = sq_bind_text_kept,
     .bind_int = sq_bind_int,
     .bind_null = sq_bind_null,
     .step = sq_step,

@@ -78,6 +78,7 @@ void *sq_prepare(struct store_conn *c, const char *sql);
 void sq_finalize(void *h);
 void sq_reset(void *h);
 void sq_bind_text(void *h, const char *name, const char *value);
+void sq_bind_text_kept(void *h, const char *name, const char *value);
 void sq_bind_int(void *h, const char *name, int64_t value);
 void sq_bind_null(void *h, const char *name);
 enum store_status sq_step(struct store_conn *c, void *h);

@@ -125,14 +125,25 @@ static int param(struct sq_stmt *s, const char *name)
   return i;
 }
 
-void sq_bind_text(void *h, const char *name, const char *value)
+static void bind_text(void *h, const char *name, const char *value, sqlite3_destructor_type how)
 {
   struct sq_stmt *s = h;
   int i = param(s, name);
   if (i && value)
-    sqlite3_bind_text(s->st, i, value, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s->st, i, value, -1, how);
   else if (i)
     sqlite3_bind_null(s->st, i);
+}
+
+void sq_bind_text(void *h, const char *name, const char *value)
+{
+  bind_text(h, name, value, SQLITE_TRANSIENT);
+}
+
+/* SQLITE_STATIC: read in place by the steps; sq_reset clears the binding with the statement. */
+void sq_bind_text_kept(void *h, const char *name, const char *value)
+{
+  bind_text(h, name, value, SQLITE_STATIC);
 }
 
 void sq_bind_int(void *h, const char *name, int64_t value)

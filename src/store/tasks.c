@@ -53,8 +53,8 @@ enum store_status store_task_get(struct store_conn *c, const char *office_id, co
                                "AND office_id = :office");
   if (!s)
     return STORE_ERROR;
-  db_bind_text(s, ":id", id);
-  db_bind_text(s, ":office", office_id);
+  db_bind_text_kept(s, ":id", id);
+  db_bind_text_kept(s, ":office", office_id);
   enum store_status st = db_step_row(c, s);
   if (st == STORE_OK)
     read_task(s, out);

@@ -54,7 +54,7 @@ enum store_status store_variant_get_brief(struct store_conn *c, const char *code
       db_stmt(c, "SELECT code, name, description, rank FROM variants WHERE code = :code");
   if (!s)
     return STORE_ERROR;
-  db_bind_text(s, ":code", code);
+  db_bind_text_kept(s, ":code", code);
   enum store_status st = db_step_row(c, s);
   if (st == STORE_OK)
     read_row(s, out);

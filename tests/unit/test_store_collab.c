@@ -169,8 +169,11 @@ int main(void)
   new_collab(&b, fx.cp.id, fx.cu.id, now + 60000);
   util_sha256_hex("token-b", hash);
   CHECK_INT(store_collab_insert(c, &b), STORE_CONFLICT);
-  CHECK_INT(store_collab_get_open(c, fx.of.id, fx.cp.id, &got), STORE_OK);
-  CHECK_STR(got.id, a.id);
+  char open_id[COLLAB_ID_LEN];
+  CHECK_INT(store_collab_open_id(c, fx.of.id, fx.cp.id, open_id), STORE_OK);
+  CHECK_STR(open_id, a.id);
+  CHECK_INT(store_collab_open_id(c, "00000000-0000-4000-8000-000000000000", fx.cp.id, open_id),
+            STORE_NOT_FOUND); /* another office's */
 
   /* versioned update: the first writer wins, a stale version is a conflict */
   struct collab stale = a;
@@ -326,6 +329,24 @@ int main(void)
   CHECK_INT(store_collab_get(c, a.id, &got), STORE_OK);
   CHECK(got.service_decision_pending);
   CHECK_STR(got.renewal_requested_at, "2027-01-01T00:00:00.000Z");
+
+  /* an administrator only named (way 3): one per company and e-mail, the second is CONFLICT
+   * and changes nothing */
+  struct customer_admin ad, again, found;
+  CHECK_INT(store_customer_admin_name_new(c, fx.cp2.id, "Nils Ny", "nils@annan.se", NULL, &ad),
+            STORE_OK);
+  CHECK(!ad.confirmed && !ad.is_main_contact);
+  CHECK_INT(store_customer_admin_name_new(c, fx.cp2.id, "Nils Annan", "nils@annan.se", "+46 8 1",
+                                          &again),
+            STORE_CONFLICT);
+  CHECK_INT(store_customer_admin_get_by_email(c, fx.cp2.id, "nils@annan.se", &found), STORE_OK);
+  CHECK_STR(found.id, ad.id);
+  CHECK_STR(found.name, "Nils Ny");
+  CHECK_STR(found.phone, "");
+  CHECK(!found.confirmed);
+  CHECK_INT(store_customer_admin_name_new(c, fx.cp.id, "Nils Ny", "nils@annan.se", NULL, &again),
+            STORE_OK); /* another company's */
+  CHECK(strcmp(again.id, ad.id) != 0);
 
   store_close(st);
   testdb_drop(path);

@@ -138,6 +138,23 @@ static void transactions(void)
   db_bind_text(s, ":v", "\xc3");
   CHECK_INT(db_exec_stmt(c, s), STORE_OK);
   CHECK_INT(db_changes(c), 0);
+  /* a value bound in place (db_bind_text_kept) is what its step writes; the reset drops the
+   * binding, so a later use of the statement never reads the buffer again */
+  char kept[16];
+  snprintf(kept, sizeof kept, "kept-%d", 4);
+  const char *ins = "INSERT INTO conf_t (k, v, n) VALUES (:k, :v, 0)";
+  s = db_stmt(c, ins);
+  db_bind_int(s, ":k", 4);
+  db_bind_text_kept(s, ":v", kept);
+  CHECK_INT(db_exec_stmt(c, s), STORE_OK);
+  snprintf(kept, sizeof kept, "changed");
+  s = db_stmt(c, ins);
+  db_bind_int(s, ":k", 5);
+  db_bind_text_kept(s, ":v", NULL);
+  CHECK_INT(db_exec_stmt(c, s), STORE_OK);
+  CHECK_INT(one_int("SELECT count(*) FROM conf_t WHERE k = 4 AND v = 'kept-4'"), 1);
+  CHECK_INT(one_int("SELECT count(*) FROM conf_t WHERE k = 5 AND v IS NULL"), 1);
+  CHECK_INT(one_int("SELECT count(*) FROM conf_t WHERE v = 'changed'"), 0);
 }
 
 /* Reads the counter, then writes what it read plus one: a lost update if two interleave. */
