@@ -190,12 +190,6 @@ static void report(const struct outbox_row *row, const struct attempt *t)
                        "retry_in_ms", (json_int_t)t->delay, "template", row->template_name));
 }
 
-/* A worker: look (a read); when rows are due, claim up to CLAIM_BATCH of them in one write
- * (waking one more worker when more are due), then deliver them one after another, each
- * outcome queued as a write of its own as soon as its try ends (outcomes.h); sleep when
- * nothing is due until it is, a wake-up (one worker per wake-up: a commit that queued e-mails,
- * or a worker that claimed rows while more were due), or the poll interval (rows queued by
- * another process). */
 /* A worker's held outcomes: written (queued) by the first try that turns slow while some are
  * held (mail_smtp_conn.on_slow), so that none waits for the rest of a slow try. */
 struct held {
@@ -210,6 +204,12 @@ static void flush_held(void *arg)
   h->any = false;
 }
 
+/* A worker: look (a read); when rows are due, claim up to CLAIM_BATCH of them in one write
+ * (waking one more worker when more are due), then deliver them one after another, a quick
+ * try's outcome held for the next claim, a slow one's queued at once (outcomes.h); sleep when
+ * nothing is due until it is, a wake-up (one worker per wake-up: a commit that queued e-mails,
+ * or a worker that claimed rows while more were due), or the poll interval (rows queued by
+ * another process). */
 static void *run(void *arg)
 {
   thread_prio_background("mailer"); /* named for top -H, perf and /proc; lower priority */
