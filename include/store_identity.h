@@ -159,7 +159,8 @@ enum store_status store_customer_admin_name(struct store_conn *c, const char *co
                                             const char *name, const char *email,
                                             const char *phone, struct customer_admin *out);
 /* As store_customer_admin_name, but STORE_CONFLICT, inserting nothing (*out then says
- * nothing), when the company already has an administrator with that e-mail. */
+ * nothing), when the company already has an administrator with that e-mail (or, never for
+ * input the API accepts, another of the table's constraints refused the row). */
 enum store_status store_customer_admin_name_new(struct store_conn *c, const char *company_id,
                                                 const char *name, const char *email,
                                                 const char *phone, struct customer_admin *out);

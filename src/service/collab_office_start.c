@@ -129,8 +129,8 @@ static bool plan_start(struct start *s, const struct company *cp,
 
 /* Way 3: the administrator named in the request becomes co->administrator_id. An
  * administrator of the company with that e-mail (from an earlier invitation that was withdrawn,
- * declined or expired) is reused as it is; otherwise one is created, the main contact when the
- * company has none. *created tells which. */
+ * declined or expired) is reused as it is; otherwise one is created, not confirmed (so not the
+ * main contact until it approves). *created tells which. */
 static enum store_status take_administrator(struct store_conn *c, const char *company_id,
                                             const struct collab_admin_in *ad, struct collab *co,
                                             struct customer_admin *admin, bool *created)
@@ -141,8 +141,11 @@ static enum store_status take_administrator(struct store_conn *c, const char *co
   enum store_status st = store_customer_admin_name_new(c, company_id, ad->name, email,
                                                        ad->phone, admin);
   *created = st == STORE_OK;
-  if (st == STORE_CONFLICT)
+  if (st == STORE_CONFLICT) { /* the address exists, or another constraint failed */
     st = store_customer_admin_get_by_email(c, company_id, email, admin);
+    if (st == STORE_NOT_FOUND) /* not the address: no refusal the caller could explain */
+      st = STORE_ERROR;
+  }
   if (st == STORE_OK)
     snprintf(co->administrator_id, sizeof co->administrator_id, "%s", admin->id);
   return st;

@@ -65,7 +65,7 @@ void sq_reset(void *h)
 {
   struct sq_stmt *s = h;
   sqlite3_reset(s->st);
-  sqlite3_clear_bindings(s->st);
+  sqlite3_clear_bindings(s->st); /* db_bind_text_kept's buffers are never read after a reset */
 }
 
 enum store_status sq_status(struct sq_conn *c, int rc, const char *what)

@@ -115,6 +115,51 @@ static void way_new_customer(void)
   resp_free(&r);
 }
 
+/* Way 3 by a second office for a company the first office's way 3 invitation is still open
+ * for, naming the same address (not confirmed yet): that administrator is reused as it is
+ * (its name, not the one given now), the details say it was not created, and the invitation
+ * greets it by its own name. */
+static void way_new_customer_other_office(void)
+{
+  char office2[FX_ID_LEN], tok2[FX_TOKEN_LEN], customer[FX_ID_LEN], task[FX_ID_LEN];
+  char customer1[FX_ID_LEN], task1[FX_ID_LEN], before[FX_ID_LEN] = "";
+  struct resp r;
+  cx_customer(&s, tok_office, "556100-0422", "Tvåbyrå", "hej@tvabyra.se", customer1);
+  cx_task(&s, tok_office, customer1, "Löpande 2027", task1);
+  cx_activate_way3(&s, tok_office, customer1, task1, "Tove Två", "tove@tvabyra.se", &r);
+  CHECK_INT(r.status, 201);
+  resp_free(&r);
+  fx_office(&s, "Byrå Två AB", "5560360801", "info@byra-tva.se", office2, tok2);
+  cx_customer(&s, tok2, "556100-0422", "Tvåbyrå", "hej@tvabyra.se", customer);
+  cx_task(&s, tok2, customer, "Bokslut 2027", task);
+  cx_activate_way3(&s, tok2, customer, task, "T. Annat Namn", "tove@tvabyra.se", &r);
+  CHECK_MSG(r.status == 201, "status %ld: %s", r.status, r.body ? r.body : "");
+  CHECK_STR(resp_str(&r, "way"), "new_customer");
+  char id[FX_ID_LEN];
+  snprintf(id, sizeof id, "%s", resp_str(&r, "id") ? resp_str(&r, "id") : "");
+  snprintf(before, sizeof before, "%s",
+           resp_str(&r, "administrator_id") ? resp_str(&r, "administrator_id") : "");
+  resp_free(&r);
+  CHECK_INT(cx_count(&s, "SELECT count(*) FROM customer_admins WHERE email = ?", "tove@tvabyra.se"),
+            1);
+  CHECK_INT(cx_count(&s, "SELECT count(*) FROM customer_admins WHERE name = 'Tove Två' AND id = ?",
+                     before),
+            1);
+  struct cx_mail m[4];
+  int n = cx_mails(&s, id, m, 4);
+  CHECK_INT(n, 1);
+  if (n == 1)
+    CHECK_STR(json_string_value(json_object_get(m[0].data, "recipient_name")), "Tove Två");
+  cx_mails_free(m, n);
+  char path[160];
+  snprintf(path, sizeof path, "/v1/collaborations/%s/events", id);
+  CHECK(api(&s, "GET", path, tok2, NULL, &r));
+  json_t *details = json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "details");
+  CHECK(json_is_false(json_object_get(details, "administrator_created")));
+  CHECK_STR(json_string_value(json_object_get(details, "administrator_id")), before);
+  resp_free(&r);
+}
+
 /* Way 3 again after a withdrawal: the administrator the first activation named was never
  * confirmed, so the withdrawal removed it (and told it); the next activation names the person
  * afresh, with the contact given now. */
@@ -209,6 +254,7 @@ int main(void)
 {
   ways_start();
   way_new_customer();
+  way_new_customer_other_office();
   way_new_customer_again();
   way_new_customer_admin_name();
   return ways_stop();

@@ -148,9 +148,8 @@ static void transactions(void)
   db_bind_text_kept(s, ":v", kept);
   CHECK_INT(db_exec_stmt(c, s), STORE_OK);
   snprintf(kept, sizeof kept, "changed");
-  s = db_stmt(c, ins);
+  s = db_stmt(c, ins); /* :v not bound again: after the reset it must be NULL, not "changed" */
   db_bind_int(s, ":k", 5);
-  db_bind_text_kept(s, ":v", NULL);
   CHECK_INT(db_exec_stmt(c, s), STORE_OK);
   CHECK_INT(one_int("SELECT count(*) FROM conf_t WHERE k = 4 AND v = 'kept-4'"), 1);
   CHECK_INT(one_int("SELECT count(*) FROM conf_t WHERE k = 5 AND v IS NULL"), 1);
