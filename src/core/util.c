@@ -272,6 +272,10 @@ long util_utf8_invalid_at(const char *s)
 {
   const unsigned char *p = (const unsigned char *)s;
   while (*p) {
+    if (*p < 0x80) { /* ASCII, most of an e-mail's text: no call (the mailer's profile) */
+      p++;
+      continue;
+    }
     size_t n = util_utf8_seq_len(p);
     if (n == 0)
       return (long)(p - (const unsigned char *)s);
