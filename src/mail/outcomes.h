@@ -3,16 +3,19 @@
  * store's writer commits it. The outcome of a quick try is held until the next claim of any
  * worker, whose write takes every held outcome into its own transaction (a worker claims again
  * as soon as its claimed rows are tried, and flushes the held ones before it sleeps): in a
- * drain, one write for about four e-mails instead of one or more per e-mail. Other outcomes are queued at once; outcomes queued while an earlier
- * write of them is still waiting for its turn join that write. A crash before the commit leaves
- * a delivered e-mail unmarked, and it is sent again, with its Message-ID, after its lease: for
- * a held outcome (only of a try under 50 ms; over SMTP any row's, with the spool only a claim's
- * last row's) the window is longer by the time until that worker's next claim or flush: the
- * claim's other quick tries, a pace pause under 50 ms, or at most about a second of a try that
- * turned slow (its progress function flushes them: mailer.c). An outcome whose write fails is
- * written again by a
- * worker (outcomes_rewrite), a few times, before it is given up (the row is then tried again
- * once its lease has run out: a duplicate, not a loss). */
+ * drain, one write for about four e-mails instead of one or more per e-mail. Other outcomes
+ * are queued at once; outcomes queued while an earlier write of them is still waiting for its
+ * turn join that write. A crash before the commit leaves a delivered e-mail unmarked, and it
+ * is sent again, with its Message-ID, after its lease: for a held outcome (only of a try under
+ * 50 ms; over SMTP any row's, with the spool only a claim's last row's) the window is longer
+ * by the time until that worker's next claim or flush: the claim's other quick tries, a pace
+ * pause under 50 ms, or at most about a second of a try that turned slow (its progress
+ * function flushes them: mailer.c). An outcome whose write fails is written again by a worker
+ * (outcomes_rewrite, at the top of its loop), a few times, before it is given up (the row is
+ * then tried again once its lease has run out: a duplicate, not a loss). When every worker is
+ * in a slow try as such a write fails (a store failure while the SMTP server is slow), the
+ * rewrite waits for a try to end (at most two SMTP timeouts): a row's lease may run out first,
+ * and another instance may then send it again (a duplicate, not a loss). */
 #ifndef ADVISORD_MAIL_OUTCOMES_H
 #define ADVISORD_MAIL_OUTCOMES_H
 
