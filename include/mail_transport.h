@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct mail_delivery {
   int curl_code;     /* CURLE_OK when the server took the message */
@@ -30,6 +31,13 @@ struct mail_smtp_settings {
 struct mail_smtp_conn {
   void *curl;        /* libcurl's easy handle; its connection cache holds the connection */
   unsigned long connections; /* connections opened so far (for tests and the log) */
+  /* Set by the caller before a mail_smtp_send, or NULL: called once, on the worker's thread
+   * from libcurl's progress function (at least once a second while a delivery waits), when
+   * the delivery is still under way at slow_at (util_mono_ms); it must not call libcurl. The
+   * mailer writes the outcomes it holds then (outcomes.h). mail_smtp_send clears it. */
+  void (*on_slow)(void *arg);
+  void *slow_arg;
+  int64_t slow_at;
 };
 
 /* Delivers msg (a complete message with CRLF line ends) from envelope sender `from` to `to`

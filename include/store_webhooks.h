@@ -12,7 +12,7 @@
 
 #define WEBHOOK_URL_LEN 2049     /* 2048 bytes + NUL */
 #define WEBHOOK_EVENTS_LEN 1024  /* ",type,type,..." or "*" */
-#define WEBHOOK_DESC_LEN 1001
+#define WEBHOOK_DESC_LEN 2001   /* 500 characters of UTF-8 + NUL (the API's limit) */
 #define WEBHOOK_NONCE_LEN 48
 #define WEBHOOK_ERROR_LEN 400
 #define WEBHOOK_TYPE_LEN 64

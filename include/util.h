@@ -56,6 +56,9 @@ size_t util_utf8_sanitize(char *s);
 /* The length in bytes of the well-formed UTF-8 sequence p starts with (1 for ASCII, NUL
  * included), or 0 when p does not start one (as util_utf8_sanitize judges). */
 size_t util_utf8_seq_len(const unsigned char *p);
+/* Drops the sequence cut short at the end of s, if any (what snprintf into a buffer too small
+ * for the text leaves), so that text that was UTF-8 before the cut stays UTF-8. */
+void util_utf8_cut_end(char *s);
 /* The offset of the first byte of s (NUL-terminated) that does not belong to a well-formed
  * UTF-8 sequence, or -1 when s is valid UTF-8. */
 long util_utf8_invalid_at(const char *s);

@@ -1,10 +1,52 @@
 /* mbuf.c - see mbuf.h. */
 #include "mbuf.h"
 
+#include <malloc.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define FIRST_CAP 2048 /* a collaboration as JSON (1.3 KB) in one piece */
+#define SPARES 4        /* texts kept per thread (mbuf_recycle) */
+
+/* This thread's recycled texts, each of at least FIRST_CAP bytes (malloc'd, owned here); the
+ * key frees them when the thread ends. */
+static __thread char *spare[SPARES];
+static __thread unsigned n_spare;
+static pthread_key_t spare_key;
+static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
+
+static void spares_free(void *unused)
+{
+  (void)unused;
+  while (n_spare)
+    free(spare[--n_spare]);
+}
+
+static void spare_key_make(void)
+{
+  if (pthread_key_create(&spare_key, spares_free) != 0)
+    spare_key = (pthread_key_t)-1;
+}
+
+void mbuf_recycle(void *text)
+{
+  /* a text that grew far past the first size (a list page) goes back to malloc */
+  size_t size = text ? malloc_usable_size(text) : 0;
+  if (size < FIRST_CAP || size > 4 * FIRST_CAP || n_spare == SPARES) {
+    free(text);
+    return;
+  }
+  pthread_once(&spare_once, spare_key_make);
+  /* the key's value only makes the thread's end call spares_free */
+  if (spare_key == (pthread_key_t)-1 || pthread_setspecific(spare_key, spare) != 0) {
+    free(text);
+    return;
+  }
+  spare[n_spare++] = text;
+}
 
 static bool reserve(struct mbuf *b, size_t extra)
 {
@@ -12,7 +54,12 @@ static bool reserve(struct mbuf *b, size_t extra)
     return false;
   if (b->len + extra + 1 <= b->cap)
     return true;
-  size_t cap = b->cap ? b->cap : 2048; /* a collaboration as JSON (1.3 KB) in one piece */
+  if (!b->p && n_spare && extra + 1 <= FIRST_CAP) {
+    b->p = spare[--n_spare];
+    b->cap = FIRST_CAP;
+    return true;
+  }
+  size_t cap = b->cap ? b->cap : FIRST_CAP;
   while (cap < b->len + extra + 1)
     cap *= 2;
   char *np = realloc(b->p, cap);

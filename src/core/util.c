@@ -268,10 +268,24 @@ size_t util_utf8_seq_len(const unsigned char *p)
   return n;
 }
 
+void util_utf8_cut_end(char *s)
+{
+  size_t len = strlen(s), i = len;
+  while (i > 0 && len - i < 3 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+    i--; /* back over continuation bytes to the last sequence's first byte */
+  if (i > 0 && (unsigned char)s[i - 1] >= 0xC0 &&
+      util_utf8_seq_len((const unsigned char *)s + i - 1) == 0) /* it ends before its end */
+    s[i - 1] = '\0';
+}
+
 long util_utf8_invalid_at(const char *s)
 {
   const unsigned char *p = (const unsigned char *)s;
   while (*p) {
+    if (*p < 0x80) { /* ASCII, most of an e-mail's text: no call (the mailer's profile) */
+      p++;
+      continue;
+    }
     size_t n = util_utf8_seq_len(p);
     if (n == 0)
       return (long)(p - (const unsigned char *)s);

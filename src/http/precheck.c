@@ -240,8 +240,8 @@ static bool route_checks(struct request *req, struct http_server *srv, const cha
                             o->url_max);
     return true;
   }
-  enum router_result rr = router_match(o->routes, o->n_routes, req->method, req, req->allow,
-                                       sizeof req->allow);
+  enum router_result rr = router_match(o->routes, srv->route_literal, o->n_routes, req->method,
+                                       req, req->allow, sizeof req->allow);
   if (rr == ROUTER_NO_PATH) {
     *result = reply_problem(req, ERR_ROUTE_NOT_FOUND, "No endpoint at %s", req->path);
     return true;

@@ -5,6 +5,7 @@
 #include "domain/etag.h"
 #include "http.h"
 #include "log.h"
+#include "mbuf.h"
 #include "util.h"
 #include "words_sv.h"
 
@@ -61,8 +62,11 @@ static bool is_read(const struct request *req)
 static enum MHD_Result queue(struct request *req, unsigned status, char *text, size_t len,
                              const char *content_type, const char *etag)
 {
+  /* the library hands text to mbuf_recycle (a free() that keeps a few for the thread's next
+   * replies) when it is done with it */
   struct MHD_Response *resp =
-      MHD_create_response_from_buffer(len, text, text ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+      text ? MHD_create_response_from_buffer_with_free_callback(len, text, mbuf_recycle)
+           : MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
   if (!resp) {
     free(text);
     return MHD_NO;
@@ -85,16 +89,20 @@ enum MHD_Result reply_static(struct request *req, unsigned status, const void *d
   return queue_response(req, status, resp, content_type, etag, cache_control);
 }
 
-/* Sends JSON text (malloc'd; freed here; NULL: it could not be made, 500): a read's 200 gets its
- * ETag (a weak digest of the text when etag is NULL) and becomes 304 when If-None-Match names
- * it. */
+/* Sends JSON text (malloc'd; freed here; NULL: it could not be made, a 500 problem): a read's
+ * 200 gets its ETag (a weak digest of the text when etag is NULL) and becomes 304 when
+ * If-None-Match names it. */
 static enum MHD_Result send_text(struct request *req, unsigned status, char *text, size_t len,
                                  const char *content_type, const char *etag)
 {
   if (!text) {
     log_msg(LOG_ERROR, "reply_failed", "could not serialize a reply (request %s)",
             req->request_id);
-    return queue(req, 500, NULL, 0, NULL, NULL);
+    if (content_type && strcmp(content_type, "application/problem+json") == 0)
+      return queue(req, 500, NULL, 0, NULL, NULL); /* not even a problem could be made */
+    return reply_problem(req, ERR_INTERNAL,
+                         "The answer could not be made; any change the request asked for may "
+                         "have been saved: read the resource again before retrying");
   }
   char weak[48];
   if (status == 200 && is_read(req)) {

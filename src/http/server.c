@@ -5,6 +5,7 @@
 #include "json_read.h"
 #include "log.h"
 #include "metrics.h"
+#include "router.h"
 #include "server_internal.h"
 #include "util.h"
 #include "words_sv.h"
@@ -271,6 +272,7 @@ void server_limits_free(struct http_server *srv)
   guess_limit_free(srv->guesses);
   guess_limit_free(srv->throttle_keys);
   guess_limit_free(srv->throttle_clients);
+  free(srv->route_literal);
 }
 
 /* libmicrohttpd's memory for each connection: the request's head (line and headers, so the URI up
@@ -313,7 +315,9 @@ struct http_server *http_start(const struct http_options *opts)
   srv->guesses = guess_limit_new(opts->guess_limit, opts->guess_forget_s);
   srv->throttle_keys = guess_limit_new(opts->throttle_per_key, opts->throttle_forget_s);
   srv->throttle_clients = guess_limit_new(opts->throttle_per_client, opts->throttle_forget_s);
-  if (!srv->watch || !srv->guesses || !srv->throttle_keys || !srv->throttle_clients) {
+  srv->route_literal = router_literals(opts->routes, opts->n_routes);
+  if (!srv->watch || !srv->guesses || !srv->throttle_keys || !srv->throttle_clients ||
+      !srv->route_literal) {
     log_msg(LOG_ERROR, "start_failed", "out of memory or threads for the connection watchdog");
     goto fail;
   }

@@ -16,6 +16,7 @@ struct http_server {
   struct conn_watch *watch;     /* owned */
   struct guess_limit *guesses;  /* owned */
   struct guess_limit *throttle_keys, *throttle_clients; /* owned: http_throttle's counts */
+  size_t *route_literal;        /* owned: router_literals of opts.routes */
   atomic_uint suspended;        /* requests between http_suspend and http_resume (later.c) */
   atomic_uint unfinished;       /* suspended requests not yet ended (answered or not) */
   atomic_bool closing;          /* http_stop began: no connection is suspended any more */

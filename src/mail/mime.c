@@ -59,31 +59,38 @@ static void encoded_words(struct mbuf *b, const char *text)
   }
 }
 
-char *mail_mime_header_text(const char *text)
+/* text as a header's words (itself, or encoded words) appended to b; false when it is not
+ * valid UTF-8 (nothing appended). */
+static bool header_text(struct mbuf *b, const char *text)
 {
   if (util_utf8_invalid_at(text) >= 0)
-    return NULL;
-  struct mbuf b = {0};
+    return false;
   if (plain_ascii(text) && strlen(text) <= PLAIN_MAX)
-    mbuf_add(&b, text);
+    mbuf_add(b, text);
   else
-    encoded_words(&b, text);
+    encoded_words(b, text);
+  return true;
+}
+
+char *mail_mime_header_text(const char *text)
+{
+  struct mbuf b = {0};
+  if (!header_text(&b, text))
+    return NULL;
   return mbuf_take(&b);
 }
 
-static void qp_token(struct mbuf *b, size_t *col, const char *tok, size_t n)
-{
-  if (*col + n > QP_LINE - 1) { /* room for the soft break's "=" */
-    mbuf_add(b, "=\r\n");
-    *col = 0;
-  }
-  mbuf_addn(b, tok, n);
-  *col += n;
-}
-
-/* One line (without its line end) in quoted-printable. */
+/* One line (without its line end) in quoted-printable, written straight into b's room (perf
+ * of the mailer: a call to mbuf_addn per byte and an snprintf per encoded byte, 9 us of its
+ * user CPU per e-mail). A byte becomes itself or "=XX"; a token that would pass column 75
+ * (room for the soft break's "=") starts a new line after "=\r\n". */
 static void qp_line(struct mbuf *b, const unsigned char *s, size_t n)
 {
+  static const char hex[] = "0123456789ABCDEF";
+  /* each byte at most 3 out; a soft break (3) at most every 73 out; the line end */
+  if (!mbuf_reserve(b, 3 * n + 3 * (3 * n / 73 + 1) + 2))
+    return;
+  char *o = b->p + b->len;
   size_t col = 0;
   for (size_t i = 0; i < n; i++) {
     unsigned char c = s[i];
@@ -91,27 +98,42 @@ static void qp_line(struct mbuf *b, const unsigned char *s, size_t n)
     bool literal = (c >= 33 && c <= 126 && c != '=') || ((c == ' ' || c == '\t') && !last);
     if (col == 0 && (c == '.' || (c == 'F' && n - i >= 5 && memcmp(s + i, "From ", 5) == 0)))
       literal = false; /* a leading dot or "From " survives no transport unharmed */
-    if (literal) {
-      qp_token(b, &col, (const char *)&s[i], 1);
-    } else {
-      char hex[4];
-      snprintf(hex, sizeof hex, "=%02X", c);
-      qp_token(b, &col, hex, 3);
+    size_t k = literal ? 1 : 3;
+    if (col + k > QP_LINE - 1) { /* room for the soft break's "=" */
+      memcpy(o, "=\r\n", 3);
+      o += 3;
+      col = 0;
     }
+    if (literal) {
+      *o++ = (char)c;
+    } else {
+      o[0] = '=';
+      o[1] = hex[c >> 4];
+      o[2] = hex[c & 15];
+      o += 3;
+    }
+    col += k;
   }
-  mbuf_add(b, "\r\n");
+  memcpy(o, "\r\n", 3); /* with the NUL */
+  b->len = (size_t)(o + 2 - b->p);
+}
+
+/* text in quoted-printable, appended to b. */
+static void qp_text(struct mbuf *b, const char *text)
+{
+  const unsigned char *p = (const unsigned char *)text;
+  while (*p) {
+    size_t n = strcspn((const char *)p, "\n");
+    size_t len = n > 0 && p[n - 1] == '\r' ? n - 1 : n;
+    qp_line(b, p, len);
+    p += n + (p[n] == '\n');
+  }
 }
 
 char *mail_mime_qp(const char *text)
 {
   struct mbuf b = {0};
-  const unsigned char *p = (const unsigned char *)text;
-  while (*p) {
-    size_t n = strcspn((const char *)p, "\n");
-    size_t len = n > 0 && p[n - 1] == '\r' ? n - 1 : n;
-    qp_line(&b, p, len);
-    p += n + (p[n] == '\n');
-  }
+  qp_text(&b, text);
   return mbuf_take(&b);
 }
 
@@ -166,11 +188,15 @@ static bool from_header(struct mbuf *b, const char *from)
     return false;
   }
   if (plain_ascii(name) && !strpbrk(name, "\"\\")) {
-    mbuf_addf(b, "\"%s\"", name);
+    mbuf_addc(b, '"');
+    mbuf_add(b, name);
+    mbuf_addc(b, '"');
   } else {
     encoded_words(b, name);
   }
-  mbuf_addf(b, " <%s>", addr);
+  mbuf_add(b, " <");
+  mbuf_add(b, addr);
+  mbuf_addc(b, '>');
   free(name);
   return true;
 }
@@ -186,10 +212,12 @@ static bool message_id_ok(const char *id)
   return true;
 }
 
+/* The message in one buffer, each piece appended in turn (no separate subject and body texts
+ * copied in, no format strings: perf of the mailer). */
 char *mail_mime_build(const struct mail_message *m, char *why, size_t why_len)
 {
   struct mbuf b = {0};
-  char *subject = NULL, *body = NULL, *out = NULL;
+  char *out = NULL;
   if (!mail_mime_address_ok(m->to)) {
     snprintf(why, why_len, "the recipient '%.80s' is not a usable e-mail address",
              m->to ? m->to : "");
@@ -203,35 +231,38 @@ char *mail_mime_build(const struct mail_message *m, char *why, size_t why_len)
     snprintf(why, why_len, "the body is missing or not valid UTF-8");
     goto cleanup;
   }
-  if (!(subject = mail_mime_header_text(m->subject))) {
+  if (util_utf8_invalid_at(m->subject) >= 0) {
     snprintf(why, why_len, "the subject is not valid UTF-8");
-    goto cleanup;
-  }
-  if (!(body = mail_mime_qp(m->body))) {
-    snprintf(why, why_len, "out of memory");
     goto cleanup;
   }
   const char *lang = m->language && strcmp(m->language, "en") == 0 ? "en" : "sv";
   char date[40];
   mail_mime_date(m->date, date, sizeof date);
-  mbuf_addf(&b, "Date: %s\r\nFrom: ", date);
+  mbuf_reserve(&b, 3 * strlen(m->body) + 1024); /* the usual message in one allocation */
+  mbuf_add(&b, "Date: ");
+  mbuf_add(&b, date);
+  mbuf_add(&b, "\r\nFrom: ");
   if (!from_header(&b, m->from ? m->from : "")) {
     snprintf(why, why_len, "the sender '%.80s' (mail_from) is not a usable address",
              m->from ? m->from : "");
     goto cleanup;
   }
-  mbuf_addf(&b,
-            "\r\nTo: %s\r\nSubject: %s\r\nMessage-ID: %s\r\nMIME-Version: 1.0\r\n"
-            "Content-Type: text/plain; charset=utf-8\r\n"
-            "Content-Transfer-Encoding: quoted-printable\r\n"
-            "Content-Language: %s\r\nAuto-Submitted: auto-generated\r\n\r\n",
-            m->to, subject, m->message_id, lang);
-  mbuf_add(&b, body);
+  mbuf_add(&b, "\r\nTo: ");
+  mbuf_add(&b, m->to);
+  mbuf_add(&b, "\r\nSubject: ");
+  header_text(&b, m->subject); /* checked above */
+  mbuf_add(&b, "\r\nMessage-ID: ");
+  mbuf_add(&b, m->message_id);
+  mbuf_add(&b, "\r\nMIME-Version: 1.0\r\n"
+               "Content-Type: text/plain; charset=utf-8\r\n"
+               "Content-Transfer-Encoding: quoted-printable\r\n"
+               "Content-Language: ");
+  mbuf_add(&b, lang);
+  mbuf_add(&b, "\r\nAuto-Submitted: auto-generated\r\n\r\n");
+  qp_text(&b, m->body);
   if (!(out = mbuf_take(&b)))
     snprintf(why, why_len, "out of memory");
 cleanup:
   mbuf_free(&b);
-  free(subject);
-  free(body);
   return out;
 }

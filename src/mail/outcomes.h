@@ -3,13 +3,14 @@
  * store's writer commits it. The outcome of a quick try is held until the next claim of any
  * worker, whose write takes every held outcome into its own transaction (a worker claims again
  * as soon as its claimed rows are tried, and flushes the held ones before it sleeps): in a
- * drain, one write for about four e-mails instead of one or more per e-mail (the writer's CPU
- * per e-mail 28 -> 15 us). Other outcomes are queued at once; outcomes queued while an earlier
+ * drain, one write for about four e-mails instead of one or more per e-mail. Other outcomes are queued at once; outcomes queued while an earlier
  * write of them is still waiting for its turn join that write. A crash before the commit leaves
  * a delivered e-mail unmarked, and it is sent again, with its Message-ID, after its lease: for
- * a held outcome (only a claim's last row's, and only of a try under 50 ms) the window is
- * longer by the time until that worker's next claim or flush (milliseconds, or a pace pause
- * under 50 ms). An outcome whose write fails is written again by a
+ * a held outcome (only of a try under 50 ms; over SMTP any row's, with the spool only a claim's
+ * last row's) the window is longer by the time until that worker's next claim or flush: the
+ * claim's other quick tries, a pace pause under 50 ms, or at most about a second of a try that
+ * turned slow (its progress function flushes them: mailer.c). An outcome whose write fails is
+ * written again by a
  * worker (outcomes_rewrite), a few times, before it is given up (the row is then tried again
  * once its lease has run out: a duplicate, not a loss). */
 #ifndef ADVISORD_MAIL_OUTCOMES_H
@@ -54,7 +55,8 @@ void outcomes_rewrite(struct mail_outcomes *o);
 void outcomes_release(struct mail_outcomes *o, const struct outbox_row *rows, size_t n);
 /* Like outcomes_record, but no write is queued for it: it waits, with the other workers'
  * held ones, for the next claim of any worker (outcomes_carry_write) or outcomes_flush. For a
- * worker that claims or flushes right after its next try. */
+ * worker that claims or flushes soon: after its claim's other quick tries, or as soon as one
+ * of them turns slow. */
 void outcomes_hold(struct mail_outcomes *o, const struct finish_arg *f);
 /* Queues a write for the held outcomes, unless none is held (before a worker sleeps). */
 void outcomes_flush(struct mail_outcomes *o);

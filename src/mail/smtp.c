@@ -10,6 +10,7 @@
  * after an error in a message's dialogue (a refused RCPT, a broken connection) it closes it;
  * a 4xx or 5xx answer to the message's data keeps it (the server has reset its state). */
 #include "mail_transport.h"
+#include "util.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
@@ -37,6 +38,7 @@ static size_t read_msg(char *buf, size_t size, size_t nitems, void *arg)
 
 struct transfer {
   const atomic_bool *stop;
+  struct mail_smtp_conn *conn; /* its on_slow, called once when the delivery turns slow */
   char last_refusal[200]; /* the last 4xx/5xx line the server sent (QUIT's 221 comes later) */
 };
 
@@ -44,6 +46,12 @@ static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off
                        curl_off_t ulnow)
 {
   const struct transfer *t = arg;
+  struct mail_smtp_conn *c = t->conn;
+  if (c->on_slow && util_mono_ms() >= c->slow_at) {
+    void (*fn)(void *) = c->on_slow;
+    c->on_slow = NULL;
+    fn(c->slow_arg);
+  }
   return t->stop && atomic_load(t->stop) ? 1 : 0;
 }
 
@@ -121,11 +129,11 @@ static void set_options(CURL *h, const struct mail_smtp_settings *s, const char 
 /* One try over h; true when it went over a connection kept from an earlier message. */
 static bool transfer(CURL *h, const struct mail_smtp_settings *s, const char *sender,
                      struct curl_slist *rcpt, const char *msg, const atomic_bool *stop,
-                     struct mail_delivery *out)
+                     struct mail_smtp_conn *conn, struct mail_delivery *out)
 {
   char errbuf[CURL_ERROR_SIZE] = "";
   struct upload up = {msg, strlen(msg), 0};
-  struct transfer t = {stop, ""};
+  struct transfer t = {stop, conn, ""};
   set_options(h, s, sender, rcpt, &up, &t, errbuf);
   CURLcode rc = curl_easy_perform(h);
   long code = 0, opened = 1;
@@ -168,21 +176,23 @@ void mail_smtp_send(struct mail_smtp_conn *conn, const struct mail_smtp_settings
     conn->curl = curl_easy_init();
   struct curl_slist *rcpt = conn->curl ? curl_slist_append(NULL, to) : NULL;
   if (!rcpt) {
+    conn->on_slow = NULL;
     out->curl_code = CURLE_OUT_OF_MEMORY;
     snprintf(out->detail, sizeof out->detail, "out of memory");
     return;
   }
   char sender[300];
   snprintf(sender, sizeof sender, "<%s>", from);
-  bool reused = transfer(conn->curl, s, sender, rcpt, msg, stop, out);
+  bool reused = transfer(conn->curl, s, sender, rcpt, msg, stop, conn, out);
   if (!reused)
     conn->connections++;
   /* A kept connection the server closed just as this message began (its liveness check
    * passed): no answer about this message came, so nothing of it was taken. Once more, new. */
   if (reused && out->curl_code != CURLE_OK && out->smtp_code == 0 && !out->aborted) {
-    transfer(conn->curl, s, sender, rcpt, msg, stop, out);
+    transfer(conn->curl, s, sender, rcpt, msg, stop, conn, out);
     conn->connections++;
   }
+  conn->on_slow = NULL;
   curl_easy_setopt(conn->curl, CURLOPT_MAIL_RCPT, NULL); /* rcpt is freed below */
   curl_slist_free_all(rcpt);
 }

@@ -14,6 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A link computed once per rendering (its token is an HMAC: the check of the required data
+ * and each {link} in the text would otherwise compute it again). */
+struct link {
+  int state; /* 0: not yet computed; 1: text holds it; -1: the data gives none */
+  char text[512];
+};
+
 struct render {
   json_t *data;
   const struct mail_render_ctx *ctx;
@@ -21,6 +28,7 @@ struct render {
   char *why;
   size_t why_len;
   bool failed;
+  struct link link, sign_in_link;
 };
 
 static bool put_link(struct render *r, struct mbuf *b);
@@ -64,35 +72,6 @@ static const struct mail_text_template *find(const char *name)
 
 bool mail_template_known(const char *name) { return find(name) != NULL; }
 
-bool mail_invitation_link(const struct mail_render_ctx *ctx, const char *nonce, char *out,
-                          size_t len)
-{
-  char token[SECRET_LINK_TOKEN_LEN];
-  secret_link_token(ctx->secret, nonce, token);
-  const char *base = ctx->public_url ? ctx->public_url : "";
-  size_t bl = strlen(base);
-  while (bl > 0 && base[bl - 1] == '/')
-    bl--;
-  /* The web app's page; the token in the fragment, which browsers never send (no access log
-   * or Referer sees it). The page reads the invitation from /v1/invitations/{token}. */
-  int n = snprintf(out, len, "%.*s/invitation#token=%s", (int)bl, base, token);
-  return n > 0 && (size_t)n < len;
-}
-
-bool mail_sign_in_link(const struct mail_render_ctx *ctx, const char *nonce, char *out,
-                       size_t len)
-{
-  char token[SECRET_TOKEN_LEN];
-  secret_token(ctx->secret, "sign-in", nonce, token);
-  const char *base = ctx->public_url ? ctx->public_url : "";
-  size_t bl = strlen(base);
-  while (bl > 0 && base[bl - 1] == '/')
-    bl--;
-  /* A fragment: the browser never sends it, so no access log or proxy sees the token. */
-  int n = snprintf(out, len, "%.*s/sign-in#token=%s", (int)bl, base, token);
-  return n > 0 && (size_t)n < len;
-}
-
 /* Appends n bytes of s to b (when b is not NULL), control characters made spaces. */
 static void put_text(struct mbuf *b, const char *s, size_t n)
 {
@@ -112,24 +91,31 @@ static const char *member_str(struct render *r, const char *name)
   return json_is_string(v) && json_string_length(v) > 0 ? json_string_value(v) : NULL;
 }
 
+/* Appends the link made by make from the data member nonce_member (computed at its first use
+ * in this rendering); false when the data gives none. */
+static bool put_cached_link(struct render *r, struct mbuf *b, struct link *l,
+                            const char *nonce_member,
+                            bool (*make)(const struct mail_render_ctx *, const char *, char *,
+                                         size_t))
+{
+  if (l->state == 0) {
+    const char *nonce = member_str(r, nonce_member);
+    l->state = nonce && make(r->ctx, nonce, l->text, sizeof l->text) ? 1 : -1;
+  }
+  if (l->state < 0)
+    return false;
+  put_text(b, l->text, strlen(l->text));
+  return true;
+}
+
 static bool put_link(struct render *r, struct mbuf *b)
 {
-  const char *nonce = member_str(r, "token_nonce");
-  char link[512];
-  if (!nonce || !mail_invitation_link(r->ctx, nonce, link, sizeof link))
-    return false;
-  put_text(b, link, strlen(link));
-  return true;
+  return put_cached_link(r, b, &r->link, "token_nonce", mail_invitation_link);
 }
 
 static bool put_sign_in_link(struct render *r, struct mbuf *b)
 {
-  const char *nonce = member_str(r, "sign_in_nonce");
-  char link[512];
-  if (!nonce || !mail_sign_in_link(r->ctx, nonce, link, sizeof link))
-    return false;
-  put_text(b, link, strlen(link));
-  return true;
+  return put_cached_link(r, b, &r->sign_in_link, "sign_in_nonce", mail_sign_in_link);
 }
 
 /* What kind of account signs in, in the e-mail's language, from data.account_kind. */
@@ -366,7 +352,7 @@ bool mail_template_render(const char *name, const char *language, json_t *data,
     return false;
   }
   bool en = language && strcmp(language, "en") == 0;
-  struct render r = {data, ctx, en, why, why_len, false};
+  struct render r = {data, ctx, en, why, why_len, false, {0, ""}, {0, ""}};
   if (!check_required(&r, t))
     return false;
   const struct mail_text *tx = en ? &t->en : &t->sv;

@@ -8,6 +8,7 @@
 #include "domain/corporate_id.h"
 #include "service/register.h"
 #include "store_variants.h"
+#include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,7 @@ void batch_work_refusal(struct batch_work *w, const struct refusal *rf)
     column_of_field(field ? field : "", w, w->problem_column, sizeof w->problem_column);
     snprintf(w->problem, sizeof w->problem, "%s: %s", w->problem_column,
              json_string_value(json_object_get(first, "message")));
+    util_utf8_cut_end(w->problem);
     return;
   }
   const char *col = "corporate_id"; /* the company's state: open collaboration, no admin ... */
@@ -49,6 +51,7 @@ void batch_work_refusal(struct batch_work *w, const struct refusal *rf)
     col = cell(w->cells, "task_id") ? "task_id" : "task";
   snprintf(w->problem_column, sizeof w->problem_column, "%s", col);
   snprintf(w->problem, sizeof w->problem, "%s", rf->detail);
+  util_utf8_cut_end(w->problem);
 }
 
 /* Refuses the row in the words of rf (a refusal of a step), and rolls back. */

@@ -1,6 +1,7 @@
 /* refusal.c - the one refusal of every use case (service/refusal.h). */
 #include "service/refusal.h"
 #include "domain/etag.h"
+#include "util.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@ enum store_status refuse(struct refusal *r, enum err_code code, const char *fmt,
   va_start(ap, fmt);
   vsnprintf(r->detail, sizeof r->detail, fmt, ap);
   va_end(ap);
+  util_utf8_cut_end(r->detail); /* a long name cut inside a character */
   return STORE_ABORT;
 }
 

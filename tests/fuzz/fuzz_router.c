@@ -43,8 +43,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     decode_query(q);
   }
   MHD_http_unescape(req.path);
-  enum router_result rr = router_match(api_routes, api_routes_count, req.method, &req,
+  /* with the literal starts (as the server matches) and without: the same answer */
+  static size_t *literal;
+  if (!literal && !(literal = router_literals(api_routes, api_routes_count)))
+    abort();
+  struct request plain = req;
+  enum router_result rr = router_match(api_routes, literal, api_routes_count, req.method, &req,
                                        req.allow, sizeof req.allow);
+  enum router_result rp = router_match(api_routes, NULL, api_routes_count, plain.method,
+                                       &plain, plain.allow, sizeof plain.allow);
+  if (rr != rp || req.route != plain.route || strcmp(req.allow, plain.allow) != 0)
+    abort();
+  free(plain.param_buf);
   if (rr == ROUTER_MATCH) {
     const char *want = strcmp(req.method, "HEAD") == 0 ? "GET" : req.method;
     if (!req.route || strcmp(req.route->method, want) != 0)

@@ -9,7 +9,9 @@
  *   timed the idle connection out just then) gets all five, each once, at the first try (the
  *   message goes again over a new connection at once);
  * - a recipient refused with 550 on a kept connection is retried and failed exactly as before,
- *   and the messages after it still go out. */
+ *   and the messages after it still go out;
+ * - a quick try's outcome, held for the worker's next claim, is not held through a slow try
+ *   after it in the same claim: it is written while that one waits for the server. */
 #include "harness.h"
 #include "mail_fixtures.h"
 #include "smtp_sink.h"
@@ -135,11 +137,55 @@ static void test_refused_between(void)
   sink_cleanup(&k);
 }
 
+/* Two e-mails in one transaction, so that one claim takes both: e[0], then e[1]. */
+static enum store_status two_tx(struct store_conn *c, void *arg)
+{
+  struct mf_enqueue *e = arg;
+  enum store_status st = mf_enqueue_tx(c, &e[0]);
+  return st == STORE_OK ? mf_enqueue_tx(c, &e[1]) : st;
+}
+
+#define SLOW_S 5 /* the server's wait before it answers the second e-mail's data */
+
+static void test_held_not_through_a_slow_try(void)
+{
+  struct smtp_sink k;
+  sink_start(&k, 0, SLOW_S);
+  const char *refused[] = {"nobody@example.se", NULL};
+  sink_reject(&k, refused); /* the first is refused at RCPT: a quick try */
+  const char *args[] = {"--smtp-url", k.url, "--smtp-starttls", "off", "--mail-workers", "1",
+                        "--mail-retry-min", "60", "--mail-retry-max", "60", NULL};
+  struct server s;
+  server_start(&s, args, NULL);
+  struct store *st = mf_open_db(&s);
+  const char *data = "{\"office_name\":\"Byrå Öst AB\",\"company_name\":\"Ärlig Bygg AB\","
+                     "\"collaboration_id\":\"c-test\"}";
+  char ids[2][37];
+  struct mf_enqueue e[2] = {{{"nobody@example.se", "office_accepted", "sv", data, NULL}, ids[0]},
+                            {{"m0@example.se", "office_accepted", "sv", data, NULL}, ids[1]}};
+  CHECK_INT(store_write(st, two_tx, e), STORE_OK);
+  struct outbox_row r;
+  /* found by the worker's poll (0.5 s), refused at once; the second then waits SLOW_S s for
+   * its answer, and libcurl's progress function (at least once a second) writes the first's
+   * held outcome meanwhile */
+  CHECK_MSG(mf_wait_row(st, ids[0], MF_TRIED, &r, (SLOW_S - 2) * 1000),
+            "the refused e-mail's try was not written while the next one waited");
+  CHECK_MSG(strstr(r.last_error, "smtp 550") != NULL, "%s", r.last_error);
+  CHECK(store_outbox_get(store_conn(st), ids[1], &r) == STORE_OK && r.attempts == 0 &&
+        r.in_flight); /* still waiting for the server */
+  CHECK(mf_wait_row(st, ids[1], MF_SETTLED, &r, (SLOW_S + 10) * 1000));
+  CHECK_STR(r.status, "sent");
+  store_close(st);
+  CHECK_INT(server_stop(&s, false), 0);
+  sink_cleanup(&k);
+}
+
 int main(void)
 {
   test_kept();
   test_closed_after_each();
   test_dropped_as_next_begins();
   test_refused_between();
+  test_held_not_through_a_slow_try();
   return TEST_REPORT();
 }

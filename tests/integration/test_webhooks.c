@@ -81,6 +81,22 @@ static void check_endpoint_api(void)
   CHECK_STR(resp_str(&r, "description"), "practice system");
   CHECK_STR(resp_str(&r, "language"), "sv"); /* made without one: Swedish */
   resp_free(&r);
+  /* the longest description the API takes, in characters of 3 and 4 bytes, is kept whole */
+  for (int width = 3; width <= 4; width++) {
+    const char *ch = width == 3 ? "\xe2\x82\xac" : "\xf0\x9f\x98\x80"; /* euro sign, a face */
+    char desc[2001] = "", body[2100];
+    for (int i = 0; i < 500; i++)
+      strcat(desc, ch);
+    snprintf(body, sizeof body, "{\"description\":\"%s\"}", desc);
+    CHECK(api(&s, "PATCH", path, tok_a, body, &r));
+    CHECK_INT(r.status, 200);
+    CHECK_STR(resp_str(&r, "description"), desc);
+    resp_free(&r);
+    CHECK(api(&s, "GET", path, tok_a, NULL, &r));
+    CHECK_INT(r.status, 200);
+    CHECK_STR(resp_str(&r, "description"), desc);
+    resp_free(&r);
+  }
 }
 
 /* The life of three collaborations of A with X: every kind of event A's endpoint can get
@@ -330,7 +346,8 @@ static void check_audit(void)
       rotated++;
   }
   resp_free(&r);
-  CHECK_MSG(created == 3 && changed == 1 && deleted == 1 && rotated == 1,
+  CHECK_MSG(created == 3 && changed == 3 && deleted == 1 && rotated == 1, /* 3: the description
+                                                                              set three times */
             "office A's log: %d created, %d changed, %d deleted, %d rotated", created, changed,
             deleted, rotated);
   CHECK(api(&s, "GET", "/v1/audit-events?limit=100", tok_b, NULL, &r));

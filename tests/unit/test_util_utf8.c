@@ -1,5 +1,6 @@
 /* Unit tests of util_utf8_sanitize: well-formed UTF-8 is kept byte for byte, and every byte of
- * a malformed sequence becomes '?', so that client bytes echoed in JSON never break a reply. */
+ * a malformed sequence becomes '?', so that client bytes echoed in JSON never break a reply;
+ * and of util_utf8_cut_end, which drops only a sequence cut short at the end. */
 #include "testlib.h"
 #include "util.h"
 
@@ -30,5 +31,25 @@ int main(void)
   expect("\xff\xfe", "??", 2);
   expect("ok\xe6\x97", "ok??", 2);                            /* cut inside a character */
   expect("\xf0\x9f\x98\x80\xf0\x9f", "\xf0\x9f\x98\x80??", 2);
+  /* util_utf8_cut_end: only a sequence cut short at the very end goes */
+  const char *cuts[][2] = {
+      {"", ""}, {"abc", "abc"}, {"ab\xc3", "ab"}, {"ab\xc3\xa5", "ab\xc3\xa5"},
+      {"x\xe2\x82", "x"}, {"x\xe2", "x"}, {"x\xe2\x82\xac", "x\xe2\x82\xac"},
+      {"\xf0\x9f\x98", ""}, {"y\xf0\x9f\x98\x80", "y\xf0\x9f\x98\x80"},
+      {"\xe2\x82\xac\xf0", "\xe2\x82\xac"}, {"\xc3\xa5\xc3\xa5\xe2\x82", "\xc3\xa5\xc3\xa5"},
+  };
+  for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+    char buf[16];
+    snprintf(buf, sizeof buf, "%s", cuts[i][0]);
+    util_utf8_cut_end(buf);
+    CHECK_STR(buf, cuts[i][1]);
+  }
+  /* what snprintf leaves when a text of 3-byte characters meets a buffer's end */
+  char big[11];
+  memcpy(big, "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac", sizeof big - 1);
+  big[sizeof big - 1] = '\0';
+  util_utf8_cut_end(big);
+  CHECK_STR(big, "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac");
+  CHECK_INT(util_utf8_invalid_at(big), -1);
   return TEST_REPORT();
 }
