@@ -90,7 +90,8 @@ enum store_status store_collab_get_by_token_hash(struct store_conn *c, const cha
 enum store_status store_collab_open_id(struct store_conn *c, const char *office_id,
                                        const char *company_id, char *id);
 /* Whether an invitation of another office than office_id to the company, stored as invited
- * and made in way 3 (new_customer), names an administrator other than admin_id (the one the
+ * and not past its expiry (a sweep records that later; its link no longer answers) and made in
+ * way 3 (new_customer), names an administrator other than admin_id (the one the
  * caller's way-3 activation names) into *other. The caller's transaction then holds the
  * answer: SQLite has one writer, and on PostgreSQL a racing insert of such an invitation is a
  * serialization failure of one of the two (SERIALIZABLE), which runs again and sees the other. */

@@ -3,7 +3,7 @@
  * refused (409 administrator_already_named, without office 1's name or the address it named, and
  * nothing is written), naming the same address is taken (the administrator reused); once office
  * 1's invitation is withdrawn the other person can be named, and then office 1 is held to that
- * one in turn. Then races: for each of several companies, both offices activate way 3 at the same
+ * one in turn; an invitation past its expiry holds nobody. Then races: for each of several companies, both offices activate way 3 at the same
  * moment naming different people; exactly one wins and the other is refused. On PostgreSQL
  * (ADVISORD_TEST_PG) the racers are spread over two instances on one database. */
 #include "collab_fx.h"
@@ -81,6 +81,25 @@ static void same_person_or_wait(void)
   CHECK_INT(cx_count(&a, "SELECT count(*) FROM customer_admins WHERE email = ?",
                      "mallory@tva.se"),
             1);
+}
+
+/* An invitation past its expiry (not yet recorded by a sweep) no longer holds the company's
+ * administrator-to-be: its link answers no more. */
+static void expired_holds_nobody(void)
+{
+  const char *cid = "559100-5078";
+  char c1[FX_ID_LEN], t1[FX_ID_LEN], c2[FX_ID_LEN], t2[FX_ID_LEN], first[FX_ID_LEN];
+  customer_with_task(tok1, cid, c1, t1);
+  customer_with_task(tok2, cid, c2, t2);
+  struct resp r;
+  cx_activate_way3(&a, tok1, c1, t1, "Alice Zeta", "alice.e@zeta.se", &r);
+  CHECK_INT(r.status, 201);
+  snprintf(first, sizeof first, "%s", resp_str(&r, "id") ? resp_str(&r, "id") : "");
+  resp_free(&r);
+  CHECK(cx_exec(&a, "UPDATE collaborations SET expires_at_ms = 1 WHERE id = ?", first));
+  cx_activate_way3(&a, tok2, c2, t2, "Mallory Två", "mallory.e@tva.se", &r);
+  CHECK_MSG(r.status == 201, "status %ld: %s", r.status, r.body ? r.body : "");
+  resp_free(&r);
 }
 
 struct racer {
@@ -164,6 +183,7 @@ int main(void)
   fx_office(&a, "Byrå Ett AB", "5560360793", "info@byra-ett.se", office1, tok1);
   fx_office(&a, "Byrå Två AB", "5560360827", "info@byra-tva.se", office2, tok2);
   same_person_or_wait();
+  expired_holds_nobody();
   const char *cids[RACE_COMPANIES] = {"559100-5011", "559100-5029", "559100-5037",
                                       "559100-5045", "559100-5052", "559100-5060"};
   for (int k = 0; k < RACE_COMPANIES; k++)
