@@ -15,6 +15,7 @@
  * key frees them when the thread ends. */
 static __thread char *spare[SPARES];
 static __thread unsigned n_spare;
+static __thread bool spare_keyed; /* this thread's end frees its spares (spare_key is set) */
 static pthread_key_t spare_key;
 static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
 
@@ -23,6 +24,7 @@ static void spares_free(void *unused)
   (void)unused;
   while (n_spare)
     free(spare[--n_spare]);
+  spare_keyed = false; /* a text given back after this (another key's destructor) sets it again */
 }
 
 static void spare_key_make(void)
@@ -39,11 +41,14 @@ void mbuf_recycle(void *text)
     free(text);
     return;
   }
-  pthread_once(&spare_once, spare_key_make);
-  /* the key's value only makes the thread's end call spares_free */
-  if (spare_key == (pthread_key_t)-1 || pthread_setspecific(spare_key, spare) != 0) {
-    free(text);
-    return;
+  if (!spare_keyed) {
+    pthread_once(&spare_once, spare_key_make);
+    /* the key's value only makes the thread's end call spares_free */
+    if (spare_key == (pthread_key_t)-1 || pthread_setspecific(spare_key, spare) != 0) {
+      free(text);
+      return;
+    }
+    spare_keyed = true;
   }
   spare[n_spare++] = text;
 }

@@ -70,10 +70,18 @@ int main(void)
   for (int i = 0; i < 8; i++)
     free(decoys[i]);
 
-  /* blocks of other sizes go back to malloc; NULL is nothing */
+  /* blocks of other sizes go back to malloc (a small one kept would be written past its end by
+   * the next text, a huge one held for ever); NULL is nothing */
   mbuf_recycle(NULL);
-  mbuf_recycle(malloc(16));
-  mbuf_recycle(malloc(1 << 20));
+  char *small = malloc(16), *huge = malloc(1 << 20);
+  mbuf_recycle(small);
+  char *next = text_of(1500);
+  CHECK_MSG(next != small, "a 16-byte block was kept for a text");
+  free(next);
+  mbuf_recycle(huge);
+  next = text_of(100);
+  CHECK_MSG(next != huge, "a 1 MiB block was kept for a text");
+  free(next);
 
   /* a thread's kept texts are freed when it ends */
   pthread_t th;
