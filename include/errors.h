@@ -23,6 +23,7 @@
   X(ERR_CONFLICT, "conflict", 409, "The request conflicts with the current state") \
   X(ERR_ILLEGAL_TRANSITION, "illegal_transition", 409, "The collaboration cannot make this transition in its current state") \
   X(ERR_OPEN_COLLABORATION, "open_collaboration_exists", 409, "There is already an open collaboration") \
+  X(ERR_ADMINISTRATOR_NAMED, "administrator_already_named", 409, "Another office's invitation already names the company's administrator-to-be") \
   X(ERR_ATTEMPTS_EXHAUSTED, "accept_attempts_exhausted", 409, "Too many failed attempts to accept this invitation") \
   X(ERR_DUPLICATE, "already_exists", 409, "The resource already exists") \
   X(ERR_IDEMPOTENCY_IN_FLIGHT, "idempotency_key_in_use", 409, "A request with this Idempotency-Key is still being processed") \

@@ -89,6 +89,15 @@ enum store_status store_collab_get_by_token_hash(struct store_conn *c, const cha
  * collaboration of office and company. */
 enum store_status store_collab_open_id(struct store_conn *c, const char *office_id,
                                        const char *company_id, char *id);
+/* Whether an invitation of another office than office_id to the company, stored as invited
+ * and not past its expiry (a sweep records that later; its link no longer answers) and made in
+ * way 3 (new_customer), names an administrator other than admin_id (the one the
+ * caller's way-3 activation names) into *other. The caller's transaction then holds the
+ * answer: SQLite has one writer, and on PostgreSQL a racing insert of such an invitation is a
+ * serialization failure of one of the two (SERIALIZABLE), which runs again and sees the other. */
+enum store_status store_collab_other_new_admin(struct store_conn *c, const char *company_id,
+                                               const char *office_id, const char *admin_id,
+                                               bool *other);
 /* How many collaborations inviter_id started at or after since (an ISO time as created_at is
  * written), leaving out those a batch made (a row of collab_batch_rows names them), into *count, and the earliest of their created_at into oldest (>= 32 bytes; ""
  * when none). */

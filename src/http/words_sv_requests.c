@@ -241,6 +241,8 @@ const struct words_entry words_requests[] = {
     {"The collaboration cannot make this transition in its current state",
      "Samarbetet kan inte göra den här övergången i sitt nuvarande läge", 0},
     {"There is already an open collaboration", "Det finns redan ett öppet samarbete", 0},
+    {"Another office's invitation already names the company's administrator-to-be",
+     "En annan byrås inbjudan anger redan den som ska bli företagets administratör", 0},
     {"Too many failed attempts to accept this invitation",
      "För många misslyckade försök att anta inbjudan", 0},
     {"The resource already exists", "Resursen finns redan", 0},

@@ -151,6 +151,27 @@ static enum store_status take_administrator(struct store_conn *c, const char *co
   return st;
 }
 
+/* Way 3 while another office's way-3 invitation to the company is open: approving through
+ * its link makes the one named there the company's administrator, who sees every
+ * collaboration of the company. So this activation must name that same person (the same
+ * e-mail: take_administrator then reuses it), else it is refused; which office and whom it
+ * names are that office's register data and are not told. */
+static enum store_status check_one_admin_to_be(struct store_conn *c, struct start *s,
+                                               const struct company *cp, const struct collab *co)
+{
+  bool other = false;
+  enum store_status st =
+      store_collab_other_new_admin(c, cp->id, co->office_id, co->administrator_id, &other);
+  if (st == STORE_OK && other)
+    refuse(&s->rf, ERR_ADMINISTRATOR_NAMED,
+           "%s (%s) has no administrator yet, and another office's invitation, still "
+           "unanswered, already names the person who is to become its administrator. This "
+           "activation must name that same person (the same e-mail address), or wait until "
+           "that invitation is answered, withdrawn or expires",
+           cp->name, cp->corporate_id);
+  return st;
+}
+
 /* The names a read of co would join in (collab_sql.h), from the rows this transaction read
  * and wrote: the customer cu (the office's one register entry of the company) with its
  * company, the administrator ad (co->administrator_id) and the office's row. So
@@ -244,6 +265,9 @@ enum store_status collab_office_start_tx(struct store_conn *c, struct start *s)
   if (plan.creates_administrator &&
       (st = take_administrator(c, cp->id, &s->in->administrator, co, &admin, &created_admin)) !=
           STORE_OK)
+    goto cleanup;
+  if (plan.creates_administrator &&
+      ((st = check_one_admin_to_be(c, s, cp, co)) != STORE_OK || refused(&s->rf)))
     goto cleanup;
   if ((st = known_names(c, s, cu, &admin)) != STORE_OK)
     goto cleanup;

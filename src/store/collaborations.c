@@ -202,6 +202,29 @@ enum store_status store_collab_open_id(struct store_conn *c, const char *office_
   return st;
 }
 
+enum store_status store_collab_other_new_admin(struct store_conn *c, const char *company_id,
+                                               const char *office_id, const char *admin_id,
+                                               bool *other)
+{
+  /* on collaborations_by_company (a company has a handful of collaborations), which the
+   * order makes SQLite prefer to collaborations_due (state, expires_at_ms: every invitation of
+   * every company; "+ 0" keeps the expiry off that index) */
+  struct db_stmt *s = db_stmt(c, "SELECT 1 FROM collaborations WHERE company_id = :company "
+                                 "AND state = 'invited' AND expires_at_ms + 0 > :now_ms "
+                                 "AND way = 'new_customer' AND office_id <> :office "
+                                 "AND administrator_id <> :admin ORDER BY created_at LIMIT 1");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text_kept(s, ":company", company_id);
+  db_bind_text_kept(s, ":office", office_id);
+  db_bind_text_kept(s, ":admin", admin_id);
+  db_bind_int(s, ":now_ms", util_now_ms());
+  enum store_status st = db_step_row(c, s);
+  db_reset(s);
+  *other = st == STORE_OK;
+  return st == STORE_NOT_FOUND ? STORE_OK : st;
+}
+
 enum store_status store_collab_created_since(struct store_conn *c, const char *inviter_id,
                                              const char *since, long *count, char *oldest)
 {

@@ -8,7 +8,9 @@
  * with the table. The per-row query of a list page (the invitation e-mail's state) is checked the
  * same way, and so are support's outbox lists: by status pending or failed on the small index
  * of the e-mails not sent (outbox_unsent, migration 0071), which an e-mail leaves once sent;
- * sent and all of them newest first on outbox_by_created, neither sorting. And every foreign
+ * sent and all of them newest first on outbox_by_created, neither sorting. A register entry's
+ * open collaboration is found by office and company on collaborations_one_open, and way 3's
+ * look for another office's invitation on collaborations_by_company. And every foreign
  * key's lookup of the rows pointing at a parent row has an index (check_foreign_keys).
  *
  * known_scan marks a case that scans (a ratchet: the test fails when one of them starts using an
@@ -19,6 +21,7 @@
 #include "sqlite_engine.h"
 #include "store_collab.h"
 #include "store_outbox.h"
+#include "store_register.h"
 #include "testdb.h"
 #include "testlib.h"
 
@@ -122,6 +125,45 @@ static void check_outbox_lists(struct store *st, struct store_conn *c, struct ca
   CHECK_INT(testdb_int_on(st, in_index, NULL), 0);
 }
 
+static bool no_customer(const struct customer *cu, void *arg)
+{
+  (void)cu;
+  (void)arg;
+  return true;
+}
+
+/* Whether a register entry has an open collaboration (the entry, the list filtered by it and
+ * the delete check) goes by the office and the company, as the one-open rule does, on the
+ * one-open index or the office's or company's: no collaborations scanned. So does way 3's look
+ * for another office's open invitation to the company (collaborations_by_company). */
+static void check_open_plans(struct store_conn *c, struct captured *cap)
+{
+  sqlite3 *db = ((struct sq_conn *)c)->db;
+  struct customer cu;
+  struct customer_filter f = {.office_id = OFFICE, .has_open_collaboration = 1, .limit = 10};
+  bool other;
+  for (int i = 0; i < 3; i++) {
+    cap->n = 0;
+    if (i == 0)
+      CHECK_INT(store_customer_get(c, OFFICE, CUSTOMER, &cu), STORE_NOT_FOUND);
+    else if (i == 1)
+      CHECK_INT(store_customers_list(c, &f, no_customer, NULL), STORE_OK);
+    else
+      CHECK_INT(store_collab_other_new_admin(c, COMPANY, OFFICE, CUSTOMER, &other), STORE_OK);
+    char plan[2048] = "";
+    for (int k = 0; k < cap->n; k++)
+      plan_scans(db, cap->sql[k], plan, sizeof plan);
+    const char *what[] = {"customer", "customers with an open collaboration",
+                          "another office's way-3 invitation"};
+    printf("%s:\n%s", what[i], plan);
+    CHECK_MSG(cap->n > 0 && !strstr(plan, "SCAN co") && !strstr(plan, "SCAN collaborations") &&
+                  !strstr(plan, "TEMP B-TREE"),
+              "%s: the plan scans collaborations or sorts (above)", what[i]);
+    CHECK_MSG(i == 2 || strstr(plan, "(office_id=? AND company_id=?)"),
+              "%s: the open collaboration is not found by office and company (above)", what[i]);
+  }
+}
+
 /* Every foreign key's lookup of the rows that point at a parent row (what a DELETE or key
  * change of the parent runs, per row) uses an index, but the keys to variants: five fixed rows
  * that are never deleted. Without one, deleting a customer administrator read every
@@ -223,6 +265,7 @@ int main(void)
          sizeof cases / sizeof cases[0]);
 
   check_outbox_lists(st, c, &cap);
+  check_open_plans(c, &cap);
   check_foreign_keys(((struct sq_conn *)c)->db);
 
   sqlite3_trace_v2(((struct sq_conn *)c)->db, 0, NULL, NULL);
