@@ -49,6 +49,8 @@ void batch_work_refusal(struct batch_work *w, const struct refusal *rf)
     col = "variant";
   else if (rf->code == ERR_TASK_REQUIRED)
     col = cell(w->cells, "task_id") ? "task_id" : "task";
+  else if (rf->code == ERR_ADMINISTRATOR_NAMED) /* another office's names another person */
+    col = "administrator_email";
   snprintf(w->problem_column, sizeof w->problem_column, "%s", col);
   snprintf(w->problem, sizeof w->problem, "%s", rf->detail);
   util_utf8_cut_end(w->problem);

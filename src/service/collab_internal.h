@@ -174,4 +174,13 @@ enum store_status collab_insert_invitation(struct store_conn *c, struct start *s
 void collab_run_start(const struct app *app, const struct collab_start_in *in, store_tx_fn tx,
                       struct collab_outcome *out, collab_started_fn done, void *arg);
 
+/* The refusal (ERR_ADMINISTRATOR_NAMED) of a way-3 activation or administrator correction
+ * naming another person than another office's unanswered way-3 invitation to the company
+ * names: its format, with the company's name and corporate ID. */
+#define COLLAB_ADMIN_NAMED_DETAIL                                                             \
+  "%s (%s) has no administrator yet, and another office's invitation, still unanswered, "    \
+  "already names the person who is to become its administrator: name that same person "      \
+  "(exactly the same e-mail address), or wait until that invitation is answered, withdrawn " \
+  "or expires"
+
 #endif

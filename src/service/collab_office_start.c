@@ -163,12 +163,8 @@ static enum store_status check_one_admin_to_be(struct store_conn *c, struct star
   enum store_status st =
       store_collab_other_new_admin(c, cp->id, co->office_id, co->administrator_id, &other);
   if (st == STORE_OK && other)
-    refuse(&s->rf, ERR_ADMINISTRATOR_NAMED,
-           "%s (%s) has no administrator yet, and another office's invitation, still "
-           "unanswered, already names the person who is to become its administrator. This "
-           "activation must name that same person (the same e-mail address), or wait until "
-           "that invitation is answered, withdrawn or expires",
-           cp->name, cp->corporate_id);
+    refuse(&s->rf, ERR_ADMINISTRATOR_NAMED, COLLAB_ADMIN_NAMED_DETAIL, cp->name,
+           cp->corporate_id);
   return st;
 }
 

@@ -201,6 +201,16 @@ static enum store_status change_administrator(struct collab_op *op, struct store
     st = store_customer_admin_name(c, co->company_id, name, email, phone, &created);
     snprintf(co->administrator_id, sizeof co->administrator_id, "%s", created.id);
   }
+  if (st == STORE_OK && strcmp(co->administrator_id, before) != 0) {
+    /* the rule of a way-3 activation (collab_office_start.c) holds for a correction too: else
+     * two steps (name the same person, then correct it) would get round it */
+    bool other = false;
+    st = store_collab_other_new_admin(c, co->company_id, co->office_id, co->administrator_id,
+                                      &other);
+    if (st == STORE_OK && other) /* rolls back what was written above */
+      return refuse(&op->rf, ERR_ADMINISTRATOR_NAMED, COLLAB_ADMIN_NAMED_DETAIL,
+                    co->company_name, co->corporate_id);
+  }
   if (strcmp(co->administrator_id, before) != 0 && !co->admin_confirmed)
     snprintf(op->drop_admin, sizeof op->drop_admin, "%s", before);
   struct customer_admin now;

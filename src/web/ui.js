@@ -150,7 +150,8 @@ export function showError(formEl, e) {
 // Problems that concern one field of the forms here, by their code.
 function fieldOfCode(code) {
   return { downgrade_requires_support: 'variant', task_required: 'task_id',
-           identity_mismatch: 'corporate_id' }[code];
+           identity_mismatch: 'corporate_id',
+           administrator_already_named: 'administrator.email' }[code];
 }
 
 function findField(formEl, name) {
