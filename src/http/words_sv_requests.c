@@ -195,6 +195,10 @@ const struct words_entry words_requests[] = {
     {"The request could not be completed: out of memory",
      "Anropet kunde inte slutföras: minnet är slut", 0},
     {"The request could not be completed", "Anropet kunde inte slutföras", 0},
+    {"The answer could not be made; any change the request asked for may have been saved: "
+     "read the resource again before retrying",
+     "Svaret kunde inte skapas; en ändring som anropet bad om kan ha sparats: läs resursen "
+     "igen innan du försöker på nytt", 0},
     {"Out of memory", "Minnet är slut", 0},
     {"The database does not answer", "Databasen svarar inte", 0},
     /* the front end (http/precheck.c, http/server.c) */
