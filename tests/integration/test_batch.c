@@ -328,31 +328,6 @@ static void test_who_and_caps(const char *location)
   CHECK_INT(cx_count(&s, "SELECT count(*) FROM collaborations WHERE customer_id = ?", cu2), 0);
 }
 
-/* A refusal naming a register name of 200 four-byte characters is longer than a row's problem
- * holds: it is cut at a character, so the row still has its problem (in valid UTF-8). */
-static void test_long_name_refusal(void)
-{
-  char cu[FX_ID_LEN], cid[12], name[801] = "", body[1200];
-  bfx_cid(0, 4545, cid);
-  for (int i = 0; i < 200; i++)
-    strcat(name, "\xf0\x9f\x98\x80");
-  cx_customer(&s, tok, cid, name, "lang@kund.se", cu);
-  snprintf(body, sizeof body,
-           "[" BFX_ROW_JSON("%s", "task_id", "01a2268a-0000-7000-8000-000000000000",
-                            "+46 70 123 45 67") "]", cid);
-  struct resp r;
-  CHECK(api(&s, "POST", "/v1/collaboration-batches?dry_run=true", tok, body, &r));
-  CHECK_INT(r.status, 200);
-  json_t *first = json_array_get(json_object_get(r.json, "rows"), 0);
-  CHECK_STR(json_string_value(json_object_get(first, "outcome")), "refused");
-  json_t *problem = json_object_get(first, "problem");
-  CHECK_STR(json_string_value(json_object_get(problem, "column")), "task_id");
-  const char *why = json_string_value(json_object_get(problem, "detail"));
-  CHECK_MSG(why && strncmp(why, "\xf0\x9f\x98\x80", 4) == 0 && strlen(why) % 4 == 0,
-            "%s", why ? why : "(no detail)");
-  resp_free(&r);
-}
-
 /* Uploads that cannot be read are refused whole, in words naming what is wrong (an unknown
  * column with every known one). */
 #define KNOWN_WORDS                                                                           \
@@ -412,7 +387,6 @@ int main(void)
   test_real_run(csv, location);
   test_replay(csv, location);
   test_who_and_caps(location);
-  test_long_name_refusal();
   free(csv);
   CHECK_INT(server_stop(&s, false), 0);
   sink_cleanup(&k);

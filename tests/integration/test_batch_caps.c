@@ -9,7 +9,9 @@
  * - A batch counts once against --collaboration-create-limit, its rows not at all: after one
  *   activation and a batch of 3 rows a second activation is still within 3; the next batch is
  *   then refused (429, Retry-After within the hour) for the collaborations, office invitations
- *   and batches of the hour, though --batch-create-limit is not reached. */
+ *   and batches of the hour, though --batch-create-limit is not reached.
+ * - A refusal naming a register name of 200 four-byte characters is longer than a row's problem
+ *   holds: it is cut at a character, so the row still has its problem (in valid UTF-8). */
 #include "batch_fx.h"
 
 TEST_MAIN_DEFS
@@ -142,11 +144,37 @@ static void test_rows_and_caps(void)
   CHECK_INT(cx_count(&s, "SELECT count(*) FROM collab_batches", NULL), 1);
 }
 
+static void long_name_refusal(void)
+{
+  char cu[FX_ID_LEN], cid[12], name[801] = "", body[1200];
+  bfx_cid(0, 4545, cid);
+  for (int i = 0; i < 200; i++)
+    strcat(name, "\xf0\x9f\x98\x80");
+  cx_customer(&s, tok, cid, name, "lang@kund.se", cu);
+  snprintf(body, sizeof body,
+           "[{\"corporate_id\":\"%s\",\"name\":\"B\",\"email\":\"b@b.se\",\"task_id\":"
+           "\"01a2268a-0000-7000-8000-000000000000\",\"variant\":\"pro\",\"invoice_recipient\":"
+           "\"office\",\"agreement_period_months\":\"12\"}]",
+           cid);
+  struct resp r;
+  CHECK(api(&s, "POST", "/v1/collaboration-batches?dry_run=true", tok, body, &r));
+  CHECK_INT(r.status, 200);
+  json_t *first = json_array_get(json_object_get(r.json, "rows"), 0);
+  CHECK_STR(json_string_value(json_object_get(first, "outcome")), "refused");
+  json_t *problem = json_object_get(first, "problem");
+  CHECK_STR(json_string_value(json_object_get(problem, "column")), "task_id");
+  const char *why = json_string_value(json_object_get(problem, "detail"));
+  CHECK_MSG(why && strncmp(why, "\xf0\x9f\x98\x80", 4) == 0 && strlen(why) % 4 == 0, "%s",
+            why ? why : "(no detail)");
+  resp_free(&r);
+}
+
 int main(void)
 {
   const char *args[] = {"--collaboration-create-limit", "3", "--batch-create-limit", "5", NULL};
   server_start(&s, args, NULL);
   fx_office(&s, "Byr\xC3\xA5 Tak AB", "5560360793", "info@byra.se", office, tok);
+  long_name_refusal();
   test_rows_and_caps();
   CHECK_INT(server_stop(&s, false), 0);
   return TEST_REPORT();

@@ -27,6 +27,20 @@ static void customer_with_task(const char *token, const char *corporate_id, char
   cx_task(&a, token, customer, "Löpande 2027", task);
 }
 
+/* Both offices' customers of the company corporate_id, each with a task (c1/t1, c2/t2), and
+ * office 1's way-3 invitation naming Alice at email, its id into first. */
+static void office1_names(const char *corporate_id, const char *email, char *c1, char *t1,
+                          char *c2, char *t2, char *first)
+{
+  customer_with_task(tok1, corporate_id, c1, t1);
+  customer_with_task(tok2, corporate_id, c2, t2);
+  struct resp r;
+  cx_activate_way3(&a, tok1, c1, t1, "Alice Zeta", email, &r);
+  CHECK_INT(r.status, 201);
+  snprintf(first, FX_ID_LEN, "%s", resp_str(&r, "id") ? resp_str(&r, "id") : "");
+  resp_free(&r);
+}
+
 static void check_refused(struct resp *r)
 {
   CHECK_MSG(r->status == 409, "status %ld: %s", r->status, r->body ? r->body : "");
@@ -42,13 +56,8 @@ static void same_person_or_wait(void)
 {
   const char *cid = "559100-5003";
   char c1[FX_ID_LEN], t1[FX_ID_LEN], c2[FX_ID_LEN], t2[FX_ID_LEN], first[FX_ID_LEN];
-  customer_with_task(tok1, cid, c1, t1);
-  customer_with_task(tok2, cid, c2, t2);
+  office1_names(cid, "alice@zeta.se", c1, t1, c2, t2, first);
   struct resp r;
-  cx_activate_way3(&a, tok1, c1, t1, "Alice Zeta", "alice@zeta.se", &r);
-  CHECK_INT(r.status, 201);
-  snprintf(first, sizeof first, "%s", resp_str(&r, "id") ? resp_str(&r, "id") : "");
-  resp_free(&r);
   /* another person: refused, and neither the administrator nor a collaboration is written */
   cx_activate_way3(&a, tok2, c2, t2, "Mallory Två", "mallory@tva.se", &r);
   check_refused(&r);
@@ -89,14 +98,10 @@ static void same_person_or_wait(void)
 static void correction_held_too(void)
 {
   const char *cid = "559100-5128";
-  char c1[FX_ID_LEN], t1[FX_ID_LEN], c2[FX_ID_LEN], t2[FX_ID_LEN], second_id[FX_ID_LEN];
-  char admin[FX_ID_LEN];
-  customer_with_task(tok1, cid, c1, t1);
-  customer_with_task(tok2, cid, c2, t2);
+  char c1[FX_ID_LEN], t1[FX_ID_LEN], c2[FX_ID_LEN], t2[FX_ID_LEN], first[FX_ID_LEN];
+  char second_id[FX_ID_LEN], admin[FX_ID_LEN];
+  office1_names(cid, "alice.c@zeta.se", c1, t1, c2, t2, first);
   struct resp r;
-  cx_activate_way3(&a, tok1, c1, t1, "Alice Zeta", "alice.c@zeta.se", &r);
-  CHECK_INT(r.status, 201);
-  resp_free(&r);
   cx_activate_way3(second, tok2, c2, t2, "Alice Zeta", "alice.c@zeta.se", &r);
   CHECK_MSG(r.status == 201, "status %ld: %s", r.status, r.body ? r.body : "");
   snprintf(second_id, sizeof second_id, "%s", resp_str(&r, "id") ? resp_str(&r, "id") : "");
@@ -131,13 +136,8 @@ static void expired_holds_nobody(void)
 {
   const char *cid = "559100-5078";
   char c1[FX_ID_LEN], t1[FX_ID_LEN], c2[FX_ID_LEN], t2[FX_ID_LEN], first[FX_ID_LEN];
-  customer_with_task(tok1, cid, c1, t1);
-  customer_with_task(tok2, cid, c2, t2);
+  office1_names(cid, "alice.e@zeta.se", c1, t1, c2, t2, first);
   struct resp r;
-  cx_activate_way3(&a, tok1, c1, t1, "Alice Zeta", "alice.e@zeta.se", &r);
-  CHECK_INT(r.status, 201);
-  snprintf(first, sizeof first, "%s", resp_str(&r, "id") ? resp_str(&r, "id") : "");
-  resp_free(&r);
   CHECK(cx_exec(&a, "UPDATE collaborations SET expires_at_ms = 1 WHERE id = ?", first));
   cx_activate_way3(&a, tok2, c2, t2, "Mallory Två", "mallory.e@tva.se", &r);
   CHECK_MSG(r.status == 201, "status %ld: %s", r.status, r.body ? r.body : "");
