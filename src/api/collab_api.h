@@ -14,6 +14,8 @@
 /* The invitation as its link shows it (new reference): what is proposed, by whom, until when,
  * and which answers the link can give now. */
 json_t *collab_invitation_json(const struct collab *co, int64_t now_ms);
+/* The Location of the collaboration id ("/v1/collaborations/<id>") into out (>= 80 bytes). */
+void collab_location(const char *id, char *out);
 /* Replies status with out's collaboration, its ETag and, for a 201, its Location. */
 enum MHD_Result collab_reply(struct request *req, unsigned status,
                              const struct collab_outcome *out);

@@ -67,7 +67,7 @@ static enum store_status keep_created(struct store_conn *c, const struct collab 
     return STORE_OK;
   free(k->body);
   k->body = collab_json_text(co, mail, util_now_ms(), k->viewer, &k->len);
-  snprintf(k->location, sizeof k->location, "/v1/collaborations/%s", co->id);
+  collab_location(co->id, k->location);
   etag_of(co->version, k->etag, sizeof k->etag);
   if (!k->body)
     return STORE_ERROR;

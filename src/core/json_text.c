@@ -166,14 +166,8 @@ void json_text_str_k(struct json_text *w, const char *key, size_t klen, const ch
 void json_text_int_k(struct json_text *w, const char *key, size_t klen, int64_t v)
 {
   member(w, key, klen);
-  char digits[24], *p = digits + sizeof digits;
-  uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-  do
-    *--p = (char)('0' + u % 10);
-  while (u /= 10);
-  if (v < 0)
-    *--p = '-';
-  mbuf_addn(&w->buf, p, (size_t)(digits + sizeof digits - p));
+  char digits[24];
+  mbuf_addn(&w->buf, digits, util_i64_text(v, digits));
 }
 
 void json_text_bool_k(struct json_text *w, const char *key, size_t klen, bool v)

@@ -79,8 +79,8 @@ static void check_int(const struct field_spec *f, long long v, const char *prefi
                       json_t *errors)
 {
   if (f->allowed) {
-    char num[32];
-    snprintf(num, sizeof num, "%lld", v);
+    char num[24];
+    util_i64_text(v, num);
     if (!in_list(f->allowed, num)) {
       char list[256];
       list_allowed(f->allowed, list, sizeof list);
@@ -170,8 +170,15 @@ static void check_member(const struct field_spec *f, json_t *v, const char *pref
     if (!json_is_object(v)) {
       add_error(errors, prefix, f->name, "must be an object");
     } else {
-      char sub[128];
-      snprintf(sub, sizeof sub, "%s%s.", prefix, f->name);
+      char sub[128]; /* prefix, name and ".", cut at 127 bytes as snprintf would */
+      size_t n = strnlen(prefix, sizeof sub - 1);
+      memcpy(sub, prefix, n);
+      size_t m = strnlen(f->name, sizeof sub - 1 - n);
+      memcpy(sub + n, f->name, m);
+      n += m;
+      if (n < sizeof sub - 1)
+        sub[n++] = '.';
+      sub[n] = '\0';
       validate_object(v, f->fields, sub, errors);
     }
     break;

@@ -9,7 +9,9 @@
 #include "validate.h"
 #include "../../src/service/collab_internal.h"
 
+#include <inttypes.h>
 #include <jansson.h>
+#include <stdio.h>
 
 TEST_MAIN_DEFS
 
@@ -138,6 +140,20 @@ static void test_party_and_etag(void)
   char tag[32];
   etag_of(42, tag, sizeof tag);
   CHECK_STR(tag, "\"42\"");
+  /* what snprintf's "\"%" PRId64 "\"" writes, cut to the buffer too */
+  static const int64_t versions[] = {0, 1, -1, 10, 1234567, INT64_MAX, INT64_MIN};
+  for (size_t i = 0; i < sizeof versions / sizeof versions[0]; i++) {
+    char want[32];
+    snprintf(want, sizeof want, "\"%" PRId64 "\"", versions[i]);
+    etag_of(versions[i], tag, sizeof tag);
+    CHECK_STR(tag, want);
+    for (size_t len = 1; len < 6; len++) {
+      char small[6], cut[6];
+      snprintf(cut, len, "\"%" PRId64 "\"", versions[i]);
+      etag_of(versions[i], small, len);
+      CHECK_STR(small, cut);
+    }
+  }
   CHECK_INT(etag_if_match(NULL, 42), IF_MATCH_ABSENT);
   CHECK_INT(etag_if_match("\"42\"", 42), IF_MATCH_OK);
   CHECK_INT(etag_if_match("\"41\", \"42\"", 42), IF_MATCH_OK);

@@ -24,6 +24,15 @@ static void check_links(const struct secret *s)
   CHECK_INT(strlen(n1), SECRET_LINK_NONCE_LEN - 1);
   CHECK_INT(strncmp(n1, "v0190a0a0b0c1", SECRET_LINK_PREFIX_LEN), 0);
   CHECK(strcmp(n1, n2) != 0); /* the same millisecond, still two nonces */
+  /* the prefix is snprintf's "v%012llx" of the time's low 48 bits */
+  static const long long times[] = {0, 1, 0xabcdefLL, 0xffffffffffffLL, 0x1000000000000LL,
+                                    0x7fffffffffffffffLL, -1};
+  for (size_t i = 0; i < sizeof times / sizeof times[0]; i++) {
+    char want[SECRET_LINK_PREFIX_LEN + 1];
+    snprintf(want, sizeof want, "v%012llx", times[i] & 0xffffffffffffLL);
+    CHECK(secret_link_nonce(n2, times[i]));
+    CHECK_MSG(strncmp(n2, want, SECRET_LINK_PREFIX_LEN) == 0, "%s for %llx", n2, times[i]);
+  }
   char t1[SECRET_LINK_TOKEN_LEN], t3[SECRET_LINK_TOKEN_LEN], mac[SECRET_TOKEN_LEN];
   secret_link_token(s, n1, t1);
   secret_link_token(s, n3, t3);
@@ -165,6 +174,16 @@ int main(void)
   CHECK(util_is_uuid(ids[0]) && util_is_uuid(ids[1]) && !util_is_uuid(ids[2]));
   CHECK(!util_is_uuid(NULL));
 
+  /* decimal text as snprintf's "%lld" writes it */
+  static const long long nums[] = {0, 1, -1, 9, 10, -10, 12, 99, 100, 123456789, -987654321,
+                                   INT64_MAX, INT64_MIN, INT64_MIN + 1};
+  for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
+    char got[24], want[24];
+    snprintf(want, sizeof want, "%lld", nums[i]);
+    CHECK_INT(util_i64_text(nums[i], got), strlen(want));
+    CHECK_STR(got, want);
+  }
+
   char path[] = "/tmp/advisord-secret-XXXXXX";
   int fd = mkstemp(path);
   close(fd);
@@ -189,6 +208,18 @@ int main(void)
        &wn);
   char wt[SECRET_TOKEN_LEN];
   util_base64url(want, wn, wt);
+  CHECK_STR(t1, wt);
+  /* the MAC's text is cut at 255 bytes, as the snprintf into 256 bytes it replaced cut it */
+  char long_nonce[400];
+  memset(long_nonce, 'n', sizeof long_nonce - 1);
+  long_nonce[sizeof long_nonce - 1] = '\0';
+  char cut[512];
+  strcpy(cut, "invitation:");
+  strcat(cut, long_nonce);
+  cut[255] = '\0';
+  HMAC(EVP_sha256(), s1.key, SECRET_BYTES, (const unsigned char *)cut, strlen(cut), want, &wn);
+  util_base64url(want, wn, wt);
+  secret_token(&s1, "invitation", long_nonce, t1);
   CHECK_STR(t1, wt);
   /* RFC 4231 test cases 2 (a short key) and 6 (a key longer than SHA-256's block) */
   char mac[65];
