@@ -231,7 +231,7 @@ static void *run(void *arg)
       int64_t pace = mail_pace_book(&m->pace, util_mono_us(), metrics_requests_answered(),
                                     CLAIM_BATCH, &turn);
       if (pace > 0) {
-        if (pace >= HOLD_FAST_MS * 1000) /* a shorter pause ends in a claim, which takes them */
+        if (pace >= HOLD_FAST_MS * 1000) /* a shorter one ends in a claim (which takes them) or a flush */
           flush_held(&held);
         worker_pool_pause(pace); /* not woken by each new e-mail's wake-up (a few ms) */
         if (worker_pool_stopping(&m->pool))

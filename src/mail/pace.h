@@ -9,8 +9,9 @@
  *
  * While busy, a worker books its claim's share of the second before it claims: the booking
  * says when its turn is (after the shares booked before it), the worker sleeps until then and
- * claims without asking again. So a worker that wakes always claims (no wake-up ends in another
- * wait), two workers never wait for the same moment and then both claim, and the time a claim
+ * claims without asking again (or, when it has not just claimed, looks first and may find
+ * nothing due). So no wake-up ends in another pace wait, two workers never wait for the same
+ * moment and then both claim, and the time a claim
  * takes (its write waits for the writer's commit, a millisecond or more under load) or a late
  * wake-up does not lower the rate: the next turn follows the booked one, not the claim's end.
  * A turn never lies more than PACE_LAG_US in the past, so a quiet spell saves up at most that
