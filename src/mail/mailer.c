@@ -226,17 +226,22 @@ static void *run(void *arg)
   while (!worker_pool_stopping(&m->pool)) {
     outcomes_rewrite(out);
     if (next == n) {
-      int64_t pace = mail_pace_wait(&m->pace, util_mono_us(), metrics_requests_answered());
+      /* while paced: this claim's turn is booked, and the worker claims when it comes */
+      struct mail_pace_turn turn;
+      int64_t pace = mail_pace_book(&m->pace, util_mono_us(), metrics_requests_answered(),
+                                    CLAIM_BATCH, &turn);
       if (pace > 0) {
         if (pace >= HOLD_FAST_MS * 1000) /* a shorter pause ends in a claim, which takes them */
           flush_held(&held);
         worker_pool_pause(pace); /* not woken by each new e-mail's wake-up (a few ms) */
-        continue;
+        if (worker_pool_stopping(&m->pool))
+          break;
       }
       int64_t wait = more_due ? 0
                               : due_sleep_ms(m->app->store, store_outbox_next_due, POLL_MS,
                                              STORE_PAUSE_MS);
       if (wait > 0) {
+        mail_pace_claimed(&m->pace, &turn, 0);
         flush_held(&held);
         worker_pool_sleep(&m->pool, &seen, wait);
         continue;
@@ -250,11 +255,11 @@ static void *run(void *arg)
       n = st == STORE_OK ? a.n : 0;
       next = 0;
       more_due = st == STORE_OK && a.n > 0 && a.more; /* none claimed: look before the next */
+      mail_pace_claimed(&m->pace, &turn, n);
       if (st != STORE_OK && st != STORE_NOT_FOUND)
         worker_pool_sleep(&m->pool, &seen, STORE_PAUSE_MS);
       if (n == 0)
         continue; /* NOT_FOUND: taken by another worker meanwhile; look again */
-      mail_pace_claimed(&m->pace, util_mono_us(), n);
       if (a.more)
         worker_pool_wake_one(&m->pool);
     }

@@ -12,8 +12,12 @@ void mail_pace_init(struct mail_pace *p, int64_t now_us, uint64_t answered)
 
 void mail_pace_destroy(struct mail_pace *p) { pthread_mutex_destroy(&p->mu); }
 
-int64_t mail_pace_wait(struct mail_pace *p, int64_t now_us, uint64_t answered)
+static int64_t share_us(size_t rows) { return (int64_t)rows * 1000000 / PACE_BUSY_MAILS; }
+
+int64_t mail_pace_book(struct mail_pace *p, int64_t now_us, uint64_t answered, size_t rows,
+                       struct mail_pace_turn *turn)
 {
+  *turn = (struct mail_pace_turn){0, 0};
   pthread_mutex_lock(&p->mu);
   int64_t span = now_us - p->window_at;
   /* a count read before another worker's window began (it was preempted between the two
@@ -24,16 +28,22 @@ int64_t mail_pace_wait(struct mail_pace *p, int64_t now_us, uint64_t answered)
     p->window_at = now_us;
     p->window_count = answered;
   }
-  int64_t wait = p->busy && p->next_at > now_us ? p->next_at - now_us : 0;
+  int64_t wait = 0;
+  if (p->busy) {
+    int64_t at = p->next_at > now_us - PACE_LAG_US ? p->next_at : now_us - PACE_LAG_US;
+    p->next_at = at + share_us(rows);
+    *turn = (struct mail_pace_turn){p->next_at, rows};
+    wait = at > now_us ? at - now_us : 0;
+  }
   pthread_mutex_unlock(&p->mu);
   return wait;
 }
 
-void mail_pace_claimed(struct mail_pace *p, int64_t now_us, size_t n)
+void mail_pace_claimed(struct mail_pace *p, struct mail_pace_turn *turn, size_t n)
 {
   pthread_mutex_lock(&p->mu);
-  if (p->busy) /* a quiet spell is not saved up for a burst later */
-    p->next_at = (p->next_at > now_us ? p->next_at : now_us) +
-                 (int64_t)n * 1000000 / PACE_BUSY_MAILS;
+  if (turn->end != 0 && turn->end == p->next_at && n < turn->rows)
+    p->next_at -= share_us(turn->rows - n); /* the last booking: the rows not taken are free */
   pthread_mutex_unlock(&p->mu);
+  *turn = (struct mail_pace_turn){0, 0};
 }
