@@ -37,6 +37,8 @@ struct sq_store {
   pthread_t writer_thread;
   bool writer_started;
   bool stopping;            /* the store closes: the writer thread ends once the queue is empty */
+  unsigned queue_len;       /* writes in queue, of either kind */
+  unsigned last_batch;      /* writes the writer thread's last batch took */
 };
 
 struct sq_conn {
