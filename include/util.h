@@ -43,8 +43,6 @@ bool util_hmac_sha256(const void *key, size_t key_len, const void *msg, size_t l
  * (MurmurHash3's 128-bit rounds) but NOT cryptographic: for telling versions of a text apart,
  * such as a weak ETag; anything a client could gain by forging uses util_sha256_hex. */
 void util_digest128_hex(const void *data, size_t n, char *out);
-/* v in decimal (snprintf's "%lld") and a NUL into out (>= 21 bytes); returns its length. */
-size_t util_i64_text(int64_t v, char *out);
 /* n bytes as 2n lower-case hex digits and a NUL into out. */
 void util_hex(const unsigned char *in, size_t n, char *out);
 /* Compares two NUL-terminated strings in time independent of where they differ. */

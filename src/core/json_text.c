@@ -1,5 +1,6 @@
 /* json_text.c - see json_text.h. */
 #include "json_text.h"
+#include "domain/decimal.h"
 #include "util.h"
 
 #include <stdint.h>
@@ -166,8 +167,8 @@ void json_text_str_k(struct json_text *w, const char *key, size_t klen, const ch
 void json_text_int_k(struct json_text *w, const char *key, size_t klen, int64_t v)
 {
   member(w, key, klen);
-  char digits[24];
-  mbuf_addn(&w->buf, digits, util_i64_text(v, digits));
+  char digits[DECIMAL_I64_LEN];
+  mbuf_addn(&w->buf, digits, decimal_i64(v, digits));
 }
 
 void json_text_bool_k(struct json_text *w, const char *key, size_t klen, bool v)

@@ -220,21 +220,6 @@ bool util_hmac_sha256(const void *key, size_t key_len, const void *msg, size_t l
   return ok;
 }
 
-size_t util_i64_text(int64_t v, char *out)
-{
-  char digits[20], *p = digits + sizeof digits;
-  uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-  do
-    *--p = (char)('0' + u % 10);
-  while (u /= 10);
-  if (v < 0)
-    *--p = '-';
-  size_t n = (size_t)(digits + sizeof digits - p);
-  memcpy(out, p, n);
-  out[n] = '\0';
-  return n;
-}
-
 void util_hex(const unsigned char *in, size_t n, char *out)
 {
   static const char hex[] = "0123456789abcdef"; /* every request hashes its credential */

@@ -1,5 +1,6 @@
 /* etag.c - ETags of versions and the If-Match comparison (domain/etag.h). */
 #include "domain/etag.h"
+#include "domain/decimal.h"
 
 #include <string.h>
 
@@ -7,21 +8,15 @@ void etag_of(int64_t version, char *out, size_t len)
 {
   /* what snprintf(out, len, "\"%" PRId64 "\"", version) writes, without its cost (every reply
    * with a version, GET and POST alike, makes one) */
-  char digits[24], *p = digits + sizeof digits;
-  uint64_t u = version < 0 ? 0 - (uint64_t)version : (uint64_t)version;
-  *--p = '"';
-  do
-    *--p = (char)('0' + u % 10);
-  while (u /= 10);
-  if (version < 0)
-    *--p = '-';
-  *--p = '"';
-  size_t n = (size_t)(digits + sizeof digits - p);
+  char tag[DECIMAL_I64_LEN + 2];
+  size_t n = decimal_i64(version, tag + 1) + 2;
+  tag[0] = '"';
+  tag[n - 1] = '"';
   if (len == 0)
     return;
   if (n > len - 1)
     n = len - 1;
-  memcpy(out, p, n);
+  memcpy(out, tag, n);
   out[n] = '\0';
 }
 

@@ -1,5 +1,6 @@
 /* validate.c - one checker for every handler's declared fields (bodies and query strings). */
 #include "validate.h"
+#include "domain/decimal.h"
 #include "util.h"
 
 #include <errno.h>
@@ -79,8 +80,8 @@ static void check_int(const struct field_spec *f, long long v, const char *prefi
                       json_t *errors)
 {
   if (f->allowed) {
-    char num[24];
-    util_i64_text(v, num);
+    char num[DECIMAL_I64_LEN];
+    decimal_i64(v, num);
     if (!in_list(f->allowed, num)) {
       char list[256];
       list_allowed(f->allowed, list, sizeof list);

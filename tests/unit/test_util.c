@@ -1,6 +1,7 @@
 /* Unit tests of the small utilities: base64url, random tokens, SHA-256, constant-time compare,
  * the clock's ISO times, UUIDs, and token derivation from the server secret. */
 #include "secret.h"
+#include "domain/decimal.h"
 #include "testlib.h"
 #include "util.h"
 
@@ -178,9 +179,9 @@ int main(void)
   static const long long nums[] = {0, 1, -1, 9, 10, -10, 12, 99, 100, 123456789, -987654321,
                                    INT64_MAX, INT64_MIN, INT64_MIN + 1};
   for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
-    char got[24], want[24];
+    char got[DECIMAL_I64_LEN], want[24]; /* got exactly as large as the function may write */
     snprintf(want, sizeof want, "%lld", nums[i]);
-    CHECK_INT(util_i64_text(nums[i], got), strlen(want));
+    CHECK_INT(decimal_i64(nums[i], got), strlen(want));
     CHECK_STR(got, want);
   }
 
@@ -221,6 +222,20 @@ int main(void)
   util_base64url(want, wn, wt);
   secret_token(&s1, "invitation", long_nonce, t1);
   CHECK_STR(t1, wt);
+  /* a purpose of 254, 255 and 300 bytes: the same cut (no ':' past it, nothing read past msg) */
+  static const size_t plens[] = {254, 255, 300};
+  for (size_t i = 0; i < sizeof plens / sizeof plens[0]; i++) {
+    char purpose[301];
+    memset(purpose, 'p', plens[i]);
+    purpose[plens[i]] = '\0';
+    strcpy(cut, purpose); /* cut (512 bytes) holds it whole, then the 255 bytes are kept */
+    strcat(cut, ":nonce-1");
+    cut[255] = '\0';
+    HMAC(EVP_sha256(), s1.key, SECRET_BYTES, (const unsigned char *)cut, strlen(cut), want, &wn);
+    util_base64url(want, wn, wt);
+    secret_token(&s1, purpose, "nonce-1", t1);
+    CHECK_MSG(strcmp(t1, wt) == 0, "purpose of %zu bytes", plens[i]);
+  }
   /* RFC 4231 test cases 2 (a short key) and 6 (a key longer than SHA-256's block) */
   char mac[65];
   secret_hmac_hex("Jefe", "what do ya ", "want ", "for nothing?", mac);
