@@ -55,6 +55,32 @@ void testdb_new(char *url, size_t len, const char *sqlite_path)
   url_for(name, url, len);
 }
 
+struct store *testdb_store_temp(char *dir, char *url, size_t url_len)
+{
+  if (!mkdtemp(dir)) {
+    fprintf(stderr, "testdb: cannot make a folder from %s\n", dir);
+    exit(2);
+  }
+  char file[300], why[256];
+  snprintf(file, sizeof file, "%s/t.db", dir);
+  testdb_new(url, url_len, file);
+  struct store *st = store_open(url, true, why, sizeof why);
+  if (!st) {
+    fprintf(stderr, "testdb: cannot open %s: %s\n", url, why);
+    exit(2);
+  }
+  return st;
+}
+
+bool testdb_store_temp_end(struct store *st, const char *dir, const char *url)
+{
+  store_close(st);
+  testdb_drop(url);
+  char cmd[300];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  return system(cmd) == 0;
+}
+
 void testdb_drop(const char *url)
 {
   const char *slash = strstr(url, "@/");

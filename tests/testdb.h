@@ -19,6 +19,13 @@ bool testdb_pg(void);
 /* The URL of a fresh database into url: on SQLite sqlite_path itself (not created here), on
  * PostgreSQL a new empty database. Exits the test (status 2) when it cannot be made. */
 void testdb_new(char *url, size_t len, const char *sqlite_path);
+/* A store test's own database: the folder dir (an mkdtemp template, filled in), url as
+ * testdb_new sets it for <dir>/t.db, and the store opened on it with its migrations (the
+ * caller's: store_close through testdb_store_temp_end). Exits the test (status 2) when any of
+ * them cannot be made. */
+struct store *testdb_store_temp(char *dir, char *url, size_t url_len);
+/* Closes st, drops its database (on PostgreSQL) and removes dir; false when dir remains. */
+bool testdb_store_temp_end(struct store *st, const char *dir, const char *url);
 /* Removes a database testdb_new made on PostgreSQL (closing its connections); nothing on
  * SQLite (the test removes its folder). */
 void testdb_drop(const char *url);

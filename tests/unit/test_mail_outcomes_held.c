@@ -44,15 +44,8 @@ static bool wait_sent(long long n)
 
 int main(void)
 {
-  char dir[] = "/tmp/advisord-held-XXXXXX", file[128], why[256];
-  if (!mkdtemp(dir))
-    return 2;
-  snprintf(file, sizeof file, "%s/t.db", dir);
-  testdb_new(url, sizeof url, file);
-  struct store *st = store_open(url, true, why, sizeof why);
-  CHECK_MSG(st != NULL, "%s", why);
-  if (!st)
-    return TEST_REPORT();
+  char dir[] = "/tmp/advisord-held-XXXXXX";
+  struct store *st = testdb_store_temp(dir, url, sizeof url);
   store_start_threads(st);
   char id[6][37];
   for (int i = 0; i < 6; i++)
@@ -95,10 +88,6 @@ int main(void)
   outcomes_finish(&o);
   CHECK_INT(sent(), 6);
 
-  store_close(st);
-  testdb_drop(url);
-  char cmd[200];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  CHECK(system(cmd) == 0);
+  CHECK(testdb_store_temp_end(st, dir, url));
   return TEST_REPORT();
 }

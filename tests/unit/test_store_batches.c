@@ -85,15 +85,8 @@ static void test_open_task(struct store_conn *c, const struct office *a, const s
 
 int main(void)
 {
-  char dir[] = "/tmp/advisord-batches-XXXXXX", file[128], path[400], why[256];
-  if (!mkdtemp(dir))
-    return 2;
-  snprintf(file, sizeof file, "%s/t.db", dir);
-  testdb_new(path, sizeof path, file); /* SQLite, or PostgreSQL under ADVISORD_TEST_PG */
-  struct store *st = store_open(path, true, why, sizeof why);
-  CHECK_MSG(st != NULL, "%s", why);
-  if (!st)
-    return TEST_REPORT();
+  char dir[] = "/tmp/advisord-batches-XXXXXX", path[400]; /* SQLite, or PostgreSQL */
+  struct store *st = testdb_store_temp(dir, path, sizeof path);
   struct store_conn *c = store_conn(st);
   struct office a, b;
   CHECK_INT(store_office_create(c, "5560360793", "A", "a@a.se", &a), STORE_OK);
@@ -177,10 +170,6 @@ int main(void)
 
   test_open_task(c, &a, &b);
 
-  store_close(st);
-  testdb_drop(path);
-  char cmd[200];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  CHECK(system(cmd) == 0);
+  CHECK(testdb_store_temp_end(st, dir, path));
   return TEST_REPORT();
 }

@@ -119,16 +119,8 @@ static bool open_view_has(const char *customer_id)
 
 int main(void)
 {
-  char dir[] = "/tmp/advisord-store-collab-XXXXXX";
-  if (!mkdtemp(dir))
-    return 1;
-  char file[256], path[400], why[256];
-  snprintf(file, sizeof file, "%s/t.db", dir);
-  testdb_new(path, sizeof path, file);
-  struct store *st = store_open(path, true, why, sizeof why);
-  CHECK_MSG(st != NULL, "%s", why);
-  if (!st)
-    return TEST_REPORT();
+  char dir[] = "/tmp/advisord-store-collab-XXXXXX", path[400];
+  struct store *st = testdb_store_temp(dir, path, sizeof path);
   c = store_conn(st);
   make_fixture();
   int64_t now = util_now_ms();
@@ -348,11 +340,6 @@ int main(void)
             STORE_OK); /* another company's */
   CHECK(strcmp(again.id, ad.id) != 0);
 
-  store_close(st);
-  testdb_drop(path);
-  char cmd[300];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  if (system(cmd) != 0)
-    fprintf(stderr, "could not remove %s\n", dir);
+  CHECK(testdb_store_temp_end(st, dir, path));
   return TEST_REPORT();
 }

@@ -331,15 +331,8 @@ static void snapshots(void)
 
 int main(void)
 {
-  char dir[] = "/tmp/advisord-engine-XXXXXX", file[128], url[400], why[256];
-  if (!mkdtemp(dir))
-    return 2;
-  snprintf(file, sizeof file, "%s/t.db", dir);
-  testdb_new(url, sizeof url, file);
-  st = store_open(url, true, why, sizeof why);
-  CHECK_MSG(st != NULL, "%s", why);
-  if (!st)
-    return TEST_REPORT();
+  char dir[] = "/tmp/advisord-engine-XXXXXX", url[400];
+  st = testdb_store_temp(dir, url, sizeof url);
   /* each engine's migrations end at the version this binary knows */
   CHECK_INT(store_schema_version(st), store_schema_version_known());
   CHECK(db_exec(store_conn(st), "CREATE TABLE conf_t (k INTEGER PRIMARY KEY, v TEXT, "
@@ -349,10 +342,6 @@ int main(void)
   no_lost_update();
   claims_once();
   snapshots();
-  store_close(st);
-  testdb_drop(url);
-  char cmd[200];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  CHECK(system(cmd) == 0);
+  CHECK(testdb_store_temp_end(st, dir, url));
   return TEST_REPORT();
 }

@@ -65,15 +65,8 @@ static void enqueue(struct store *st, struct enq *e)
 
 int main(void)
 {
-  char dir[] = "/tmp/advisord-outbox-XXXXXX", file[128], path[400], why[256];
-  if (!mkdtemp(dir))
-    return 2;
-  snprintf(file, sizeof file, "%s/t.db", dir);
-  testdb_new(path, sizeof path, file);
-  struct store *st = store_open(path, true, why, sizeof why);
-  CHECK_MSG(st != NULL, "%s", why);
-  if (!st)
-    return TEST_REPORT();
+  char dir[] = "/tmp/advisord-outbox-XXXXXX", path[400];
+  struct store *st = testdb_store_temp(dir, path, sizeof path);
   struct store_conn *c = store_conn(st);
 
   struct enq e[5] = {{"a@x.se", "invitation_customer", "col-1", ""},
@@ -247,10 +240,6 @@ int main(void)
   clear_many(&two);
 
   outbox_row_clear(&cl.row);
-  store_close(st);
-  testdb_drop(path);
-  char cmd[200];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  CHECK(system(cmd) == 0);
+  CHECK(testdb_store_temp_end(st, dir, path));
   return TEST_REPORT();
 }

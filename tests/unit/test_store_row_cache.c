@@ -154,15 +154,8 @@ int main(int argc, char **argv)
     return 2;
   exe[len] = '\0';
   self = exe;
-  char dir[] = "/tmp/advisord-rowcache-XXXXXX", file[128], why[256];
-  if (!mkdtemp(dir))
-    return 2;
-  snprintf(file, sizeof file, "%s/t.db", dir);
-  testdb_new(url, sizeof url, file);
-  struct store *st = store_open(url, true, why, sizeof why);
-  CHECK_MSG(st != NULL, "%s", why);
-  if (!st)
-    return TEST_REPORT();
+  char dir[] = "/tmp/advisord-rowcache-XXXXXX";
+  struct store *st = testdb_store_temp(dir, url, sizeof url);
   store_start_threads(st);
   struct store_conn *c = store_conn(st);
   CHECK_INT(store_office_create(c, "5560360793", "A", "a@a.se", &office), STORE_OK);
@@ -234,10 +227,6 @@ int main(int argc, char **argv)
   other_process("UPDATE webhooks SET enabled = 1", NULL);
   check_seen(st, "C", 1);
 
-  store_close(st);
-  testdb_drop(url);
-  char cmd[256];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  CHECK(system(cmd) == 0);
+  CHECK(testdb_store_temp_end(st, dir, url));
   return TEST_REPORT();
 }

@@ -47,15 +47,8 @@ static void claim(struct store_conn *c, int64_t now, char *out)
 
 int main(void)
 {
-  char dir[] = "/tmp/advisord-webhooks-XXXXXX", file[128], path[400], why[256];
-  if (!mkdtemp(dir))
-    return 2;
-  snprintf(file, sizeof file, "%s/t.db", dir);
-  testdb_new(path, sizeof path, file); /* SQLite, or PostgreSQL under ADVISORD_TEST_PG */
-  struct store *st = store_open(path, true, why, sizeof why);
-  CHECK_MSG(st != NULL, "%s", why);
-  if (!st)
-    return TEST_REPORT();
+  char dir[] = "/tmp/advisord-webhooks-XXXXXX", path[400]; /* SQLite, or PostgreSQL */
+  struct store *st = testdb_store_temp(dir, path, sizeof path);
   struct store_conn *c = store_conn(st);
   struct office a, b;
   CHECK_INT(store_office_create(c, "5560360793", "A", "a@a.se", &a), STORE_OK);
@@ -136,9 +129,6 @@ int main(void)
   CHECK_INT(store_webhook_delete(c, a.id, NULL, hook.id), STORE_OK); /* deliveries go too */
   CHECK_INT(store_webhook_delivery_get(c, NULL, x2, &d), STORE_NOT_FOUND);
 
-  store_close(st);
-  char cmd[200];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  CHECK(system(cmd) == 0);
+  CHECK(testdb_store_temp_end(st, dir, path)); /* its database on PostgreSQL too */
   return TEST_REPORT();
 }
