@@ -132,14 +132,17 @@ enum store_status store_company_update(struct store_conn *c, struct company *co,
 
 /* ---- customer administrators, support users, administrators ---- */
 /* Inserts an administrator of the company; fills out. Meant to run inside the caller's
- * transaction (e.g. the activation that creates it). CONFLICT: that e-mail is already an
- * administrator of the company; NOT_FOUND: no such company. phone may be NULL. */
+ * transaction (e.g. the activation that creates it). CONFLICT: that e-mail, in any case of its
+ * ASCII letters, is already an administrator of the company; NOT_FOUND: no such company. phone
+ * may be NULL. */
 enum store_status store_customer_admin_create(struct store_conn *c, const char *company_id,
                                               const char *name, const char *email,
                                               const char *phone, bool is_main_contact,
                                               struct customer_admin *out);
 enum store_status store_customer_admin_get(struct store_conn *c, const char *id,
                                            struct customer_admin *out);
+/* The company's administrator with that e-mail, its ASCII letters compared in any case (the
+ * oldest, should two differ only so, as before migration 0100 they could); NOT_FOUND: none. */
 enum store_status store_customer_admin_get_by_email(struct store_conn *c,
                                                     const char *company_id,
                                                     const char *email,
@@ -158,9 +161,10 @@ enum store_status store_customer_admins_of_company(struct store_conn *c, const c
 enum store_status store_customer_admin_name(struct store_conn *c, const char *company_id,
                                             const char *name, const char *email,
                                             const char *phone, struct customer_admin *out);
-/* As store_customer_admin_name, but STORE_CONFLICT, inserting nothing (*out then says
- * nothing), when the company already has an administrator with that e-mail (or, never for
- * input the API accepts, another of the table's constraints refused the row). */
+/* As store_customer_admin_name, but STORE_CONFLICT, inserting nothing, when the company
+ * already has an administrator with that e-mail in any case (*out is then that one, as
+ * store_customer_admin_get_by_email reads it; or, never for input the API accepts, another of
+ * the table's constraints refused the row: *out then says nothing). */
 enum store_status store_customer_admin_name_new(struct store_conn *c, const char *company_id,
                                                 const char *name, const char *email,
                                                 const char *phone, struct customer_admin *out);

@@ -121,12 +121,12 @@ const struct words_entry words_details[] = {
      "variant", 0},
     {"{} ({}) has no administrator yet, and another office's invitation, still unanswered, "
      "already names the person who is to become its administrator: name that same person "
-     "(exactly the same e-mail address), or wait until that invitation is answered, withdrawn "
-     "or expires",
+     "(the same e-mail address; capital and small letters a-z count as the same), or wait "
+     "until that invitation is answered, withdrawn or expires",
      "{} ({}) har ingen administratör än, och en annan byrås inbjudan, ännu obesvarad, anger "
-     "redan den person som ska bli dess administratör: ange samma person (exakt samma "
-     "e-postadress), eller vänta tills den inbjudan har besvarats, dragits tillbaka eller gått "
-     "ut", 0},
+     "redan den person som ska bli dess administratör: ange samma person (samma e-postadress; "
+     "stora och små bokstäver a-z räknas som samma), eller vänta tills den inbjudan har "
+     "besvarats, dragits tillbaka eller gått ut", 0},
     {"{} ({}) has no administrator on the customer portal who can approve the collaboration; "
      "support can add one (the first becomes the main contact, who gets the invitation)",
      "{} ({}) har ingen administratör i kundportalen som kan godkänna samarbetet; supporten kan "

@@ -180,7 +180,7 @@ void collab_run_start(const struct app *app, const struct collab_start_in *in, s
 #define COLLAB_ADMIN_NAMED_DETAIL                                                             \
   "%s (%s) has no administrator yet, and another office's invitation, still unanswered, "    \
   "already names the person who is to become its administrator: name that same person "      \
-  "(exactly the same e-mail address), or wait until that invitation is answered, withdrawn " \
-  "or expires"
+  "(the same e-mail address; capital and small letters a-z count as the same), or wait "     \
+  "until that invitation is answered, withdrawn or expires"
 
 #endif

@@ -137,7 +137,8 @@ static enum store_status take_administrator(struct store_conn *c, const char *co
 {
   const char *email = ad->email;
   /* not confirmed, so not the main contact, until it approves through its link (or goes with
-   * the invitation); one statement when it is new (the usual case), a read when it is not */
+   * the invitation); the address is compared in any case of its ASCII letters, and the one
+   * reused keeps its address and name as first typed */
   enum store_status st = store_customer_admin_name_new(c, company_id, ad->name, email,
                                                        ad->phone, admin);
   *created = st == STORE_OK;

@@ -41,14 +41,14 @@ static enum store_status one_admin(struct store_conn *c, struct db_stmt *s,
   "created_at, confirmed) VALUES (:id, :company, :name, :email, :phone, :main, :now, "        \
   ":confirmed)"
 
-/* Inserts the administrator into s (ADMIN_INSERT, perhaps with an ON CONFLICT clause);
- * confirmed false makes it one just named (never the main contact). */
-static enum store_status admin_insert_with(struct store_conn *c, struct db_stmt *s,
-                                           const char *company_id, const char *name,
-                                           const char *email, const char *phone,
-                                           bool is_main_contact, bool confirmed,
-                                           struct customer_admin *out)
+/* Inserts the administrator; confirmed false makes it one just named (never the main
+ * contact). */
+static enum store_status admin_insert(struct store_conn *c, const char *company_id,
+                                      const char *name, const char *email, const char *phone,
+                                      bool is_main_contact, bool confirmed,
+                                      struct customer_admin *out)
 {
+  struct db_stmt *s = db_stmt(c, ADMIN_INSERT);
   if (!s)
     return STORE_ERROR;
   memset(out, 0, sizeof *out);
@@ -71,15 +71,6 @@ static enum store_status admin_insert_with(struct store_conn *c, struct db_stmt 
   return db_exec_stmt(c, s);
 }
 
-static enum store_status admin_insert(struct store_conn *c, const char *company_id,
-                                      const char *name, const char *email, const char *phone,
-                                      bool is_main_contact, bool confirmed,
-                                      struct customer_admin *out)
-{
-  return admin_insert_with(c, db_stmt(c, ADMIN_INSERT), company_id, name, email, phone,
-                           is_main_contact, confirmed, out);
-}
-
 enum store_status store_customer_admin_create(struct store_conn *c, const char *company_id,
                                               const char *name, const char *email,
                                               const char *phone, bool is_main_contact,
@@ -89,6 +80,10 @@ enum store_status store_customer_admin_create(struct store_conn *c, const char *
   enum store_status st = store_company_get(c, company_id, &co);
   if (st != STORE_OK)
     return st;
+  struct customer_admin same; /* the address in any case is already one of the company's */
+  st = store_customer_admin_get_by_email(c, company_id, email, &same);
+  if (st != STORE_NOT_FOUND)
+    return st == STORE_OK ? STORE_CONFLICT : st;
   return admin_insert(c, company_id, name, email, phone, is_main_contact, true, out);
 }
 
@@ -103,12 +98,12 @@ enum store_status store_customer_admin_name_new(struct store_conn *c, const char
                                                 const char *name, const char *email,
                                                 const char *phone, struct customer_admin *out)
 {
-  /* the lookup UNIQUE (company_id, email) makes anyway, instead of a SELECT before it */
-  struct db_stmt *s =
-      db_stmt(c, ADMIN_INSERT " ON CONFLICT (company_id, email) DO NOTHING");
-  enum store_status st = admin_insert_with(c, s, company_id, name, email, phone, false, false,
-                                           out);
-  return st == STORE_OK && db_changes(c) == 0 ? STORE_CONFLICT : st;
+  /* a lookup before the insert (ADMIN_BY_EMAIL says why it is safe): UNIQUE (company_id,
+   * email) is exact, the address is not */
+  enum store_status st = store_customer_admin_get_by_email(c, company_id, email, out);
+  if (st != STORE_NOT_FOUND)
+    return st == STORE_OK ? STORE_CONFLICT : st;
+  return admin_insert(c, company_id, name, email, phone, false, false, out);
 }
 
 enum store_status store_customer_admin_get(struct store_conn *c, const char *id,
@@ -121,13 +116,27 @@ enum store_status store_customer_admin_get(struct store_conn *c, const char *id,
   return one_admin(c, s, out);
 }
 
+/* One address of a company's administrators, compared with ASCII letters folded to lower case:
+ * SQLite's lower() folds only those, PostgreSQL's under the "C" collation too (under the
+ * database's own it folds more, so "Ä" and "ä" would be one address there and two in SQLite).
+ * The expression is the one migration 0100's customer_admins_by_email_key indexes, on
+ * (company_id, it, created_at, id): one index search, already in the order asked for.
+ * Addresses that were two administrators before 0100 (only case told them apart) stay two: the
+ * oldest is the one found. A lookup followed by an insert (store_customer_admin_create, _name_new)
+ * cannot race another that names the same address: SQLite has one writer, and PostgreSQL runs
+ * writes at SERIALIZABLE (pg_db.c), where the second of two such transactions fails with a
+ * serialization failure (40001) and runs again from the start, then finding the first one's. */
+#define ADMIN_BY_EMAIL(collate)                                                               \
+  "SELECT " ADMIN_COLS " FROM customer_admins WHERE company_id = :company AND "               \
+  "lower(email" collate ") = lower(:email" collate ") ORDER BY created_at, id LIMIT 1"
+
 enum store_status store_customer_admin_get_by_email(struct store_conn *c,
                                                     const char *company_id,
                                                     const char *email,
                                                     struct customer_admin *out)
 {
-  struct db_stmt *s = db_stmt(c, "SELECT " ADMIN_COLS " FROM customer_admins "
-                               "WHERE company_id = :company AND email = :email");
+  struct db_stmt *s = db_stmt(c, db_dialect(c) == DB_PG ? ADMIN_BY_EMAIL(" COLLATE \"C\"")
+                                                         : ADMIN_BY_EMAIL(""));
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":company", company_id);

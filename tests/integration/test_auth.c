@@ -35,6 +35,17 @@ int main(void)
   fx_company(&s, "802002-4280", "Kund AB", "account", company);
   fx_customer_admin(&s, "8020024280", "Kim Kund", "kim@kund.se", cadmin, tok_cadmin);
   fx_support(&s, "support@vendor.se", support, tok_support);
+  /* The same address again, exactly or in other case, is the same administrator: refused
+   * alike, nothing written (an address is one person in any case of its ASCII letters). */
+  const char *again[][10] = {
+      {"admin", "create-customer-admin", "--corporate-id", "8020024280", "--name", "Kim",
+       "--email", "kim@kund.se", NULL},
+      {"admin", "create-customer-admin", "--corporate-id", "8020024280", "--name", "Kim",
+       "--email", "Kim@Kund.SE", NULL}};
+  int exact_rc = fx_admin(&s, again[0], NULL, NULL);
+  CHECK(exact_rc != 0);
+  CHECK_INT(fx_admin(&s, again[1], NULL, NULL), exact_rc);
+  CHECK_INT(count_rows(&s, "SELECT count(*) FROM customer_admins"), 1);
 
   struct resp r;
   /* Office user, role full. */

@@ -3,7 +3,8 @@
  * refused (409 administrator_already_named, without office 1's name or the address it named, and
  * nothing is written), naming the same address is taken (the administrator reused); once office
  * 1's invitation is withdrawn the other person can be named, and then office 1 is held to that
- * one in turn; an invitation past its expiry holds nobody. Then races: for each of several companies, both offices activate way 3 at the same
+ * one in turn; an invitation past its expiry holds nobody; the same address in other case is the
+ * same person. Then races: for each of several companies, both offices activate way 3 at the same
  * moment naming different people; exactly one wins and the other is refused. On PostgreSQL
  * (ADVISORD_TEST_PG) the racers are spread over two instances on one database. */
 #include "collab_fx.h"
@@ -90,6 +91,37 @@ static void same_person_or_wait(void)
   CHECK_INT(cx_count(&a, "SELECT count(*) FROM customer_admins WHERE email = ?",
                      "mallory@tva.se"),
             1);
+}
+
+/* An address is one person in any case of its letters: office 2 naming Anna@X.se while office
+ * 1's invitation names anna@x.se is taken and reuses office 1's administrator (one row, its
+ * address and name as office 1 typed them); another person is still refused. */
+static void other_case_same_person(void)
+{
+  const char *cid = "559100-5136";
+  char c1[FX_ID_LEN], t1[FX_ID_LEN], c2[FX_ID_LEN], t2[FX_ID_LEN], first[FX_ID_LEN];
+  office1_names(cid, "anna@x.se", c1, t1, c2, t2, first);
+  struct resp r;
+  cx_activate_way3(second, tok2, c2, t2, "Bertil Annan", "bertil@x.se", &r);
+  check_refused(&r);
+  resp_free(&r);
+  cx_activate_way3(second, tok2, c2, t2, "Anna Svensson", "Anna@X.se", &r);
+  CHECK_MSG(r.status == 201, "status %ld: %s", r.status, r.body ? r.body : "");
+  json_t *named = json_object_get(r.json, "administrator");
+  CHECK_STR(json_string_value(json_object_get(named, "email")), "anna@x.se");
+  resp_free(&r);
+  CHECK_INT(cx_count(&a, "SELECT count(*) FROM customer_admins WHERE lower(email) = ?",
+                     "anna@x.se"),
+            1);
+  CHECK_INT(cx_count(&a, "SELECT count(*) FROM customer_admins WHERE email = 'anna@x.se' AND "
+                         "name = 'Alice Zeta' AND id = (SELECT administrator_id FROM "
+                         "collaborations WHERE id = ?)",
+                     first),
+            1);
+  CHECK_INT(cx_count(&a, "SELECT count(*) FROM collaborations WHERE administrator_id = "
+                         "(SELECT administrator_id FROM collaborations WHERE id = ?)",
+                     first),
+            2);
 }
 
 /* Two steps do not get round the rule: office 2 names the same person (allowed), then corrects
@@ -227,6 +259,7 @@ int main(void)
   same_person_or_wait();
   expired_holds_nobody();
   correction_held_too();
+  other_case_same_person();
   const char *cids[RACE_COMPANIES] = {"559100-5011", "559100-5029", "559100-5037",
                                       "559100-5045", "559100-5052", "559100-5060"};
   for (int k = 0; k < RACE_COMPANIES; k++)

@@ -10,7 +10,8 @@
  * of the e-mails not sent (outbox_unsent, migration 0071), which an e-mail leaves once sent;
  * sent and all of them newest first on outbox_by_created, neither sorting. A register entry's
  * open collaboration is found by office and company on collaborations_one_open, and way 3's
- * look for another office's invitation on collaborations_by_company. And every foreign
+ * look for another office's invitation on collaborations_by_company; a company's administrator
+ * by e-mail in any case on customer_admins_by_email_key. And every foreign
  * key's lookup of the rows pointing at a parent row has an index (check_foreign_keys).
  *
  * known_scan marks a case that scans (a ratchet: the test fails when one of them starts using an
@@ -164,6 +165,22 @@ static void check_open_plans(struct store_conn *c, struct captured *cap)
   }
 }
 
+/* A company's administrator by e-mail in any case (way 3's reuse, the correction, the CLI's
+ * duplicate check) on customer_admins_by_email_key (migration 0100), neither scanning nor
+ * sorting: the index is in the order of the oldest first. */
+static void check_admin_by_email(struct store_conn *c, struct captured *cap)
+{
+  cap->n = 0;
+  struct customer_admin ad;
+  CHECK_INT(store_customer_admin_get_by_email(c, COMPANY, "Anna@X.se", &ad), STORE_NOT_FOUND);
+  char plan[2048] = "";
+  bool bad = cap->n > 0 &&
+             plan_scans(((struct sq_conn *)c)->db, cap->sql[cap->n - 1], plan, sizeof plan);
+  printf("administrator by e-mail:\n%s", plan);
+  CHECK_MSG(cap->n == 1 && !bad && strstr(plan, "customer_admins_by_email_key"),
+            "the administrator's lookup by e-mail is not on customer_admins_by_email_key");
+}
+
 /* Every foreign key's lookup of the rows that point at a parent row (what a DELETE or key
  * change of the parent runs, per row) uses an index, but the keys to variants: five fixed rows
  * that are never deleted. Without one, deleting a customer administrator read every
@@ -266,6 +283,7 @@ int main(void)
 
   check_outbox_lists(st, c, &cap);
   check_open_plans(c, &cap);
+  check_admin_by_email(c, &cap);
   check_foreign_keys(((struct sq_conn *)c)->db);
 
   sqlite3_trace_v2(((struct sq_conn *)c)->db, 0, NULL, NULL);

@@ -206,12 +206,12 @@ static void patterns(void)
    * (service/collab_office_start.c) */
   sv_is("Nybolag AB (559100-5003) has no administrator yet, and another office's invitation, "
         "still unanswered, already names the person who is to become its administrator: name "
-        "that same person (exactly the same e-mail address), or wait until that invitation is "
-        "answered, withdrawn or expires",
+        "that same person (the same e-mail address; capital and small letters a-z count as the "
+        "same), or wait until that invitation is answered, withdrawn or expires",
         "Nybolag AB (559100-5003) har ingen administratör än, och en annan byrås inbjudan, ännu "
         "obesvarad, anger redan den person som ska bli dess administratör: ange samma person "
-        "(exakt samma e-postadress), eller vänta tills den inbjudan har besvarats, dragits "
-        "tillbaka eller gått ut");
+        "(samma e-postadress; stora och små bokstäver a-z räknas som samma), eller vänta tills "
+        "den inbjudan har besvarats, dragits tillbaka eller gått ut");
   sv_is("Invalid field: task", "Ogiltigt fält: task"); /* a field's name stays */
   char in_place[64] = "must be a string";
   CHECK(words_sv(in_place, in_place, sizeof in_place));
