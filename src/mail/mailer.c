@@ -252,6 +252,9 @@ static void *run(void *arg)
       enum store_status st = store_write(m->app->store, claim_tx, &a);
       outcomes_carry_done(&a.carry, st); /* written, or queued again when it failed */
       held.any = false;
+      if (st != STORE_OK) /* rows read in a transaction that did not commit are not claimed */
+        for (size_t i = 0; i < a.n; i++)
+          outbox_row_clear(&rows[i]);
       n = st == STORE_OK ? a.n : 0;
       next = 0;
       more_due = st == STORE_OK && a.n > 0 && a.more; /* none claimed: look before the next */

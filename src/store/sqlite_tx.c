@@ -18,7 +18,8 @@
  *
  * A write may also be queued without a waiting caller (sq_write_async: an HTTP request whose
  * connection is suspended meanwhile, so that its thread serves others): the store's writer
- * thread leads a batch whenever writes are queued and no caller leads one, and calls each such
+ * thread leads a batch whenever writes are queued and no caller leads one (under load after a
+ * few yields that let more writes join it: gather), and calls each such
  * write's done function after the commit that holds it (or its failure). */
 #include "log.h"
 #include "row_cache.h"
@@ -65,45 +66,6 @@ static enum store_status run_job(struct sq_conn *c, struct write_job *j, bool sa
   return s;
 }
 
-/* The writer's row cache (row_cache.h): dropped rows of a table the writer changes, all of them
- * at a rollback. */
-static void row_changed(void *arg, int op, const char *db, const char *table, sqlite3_int64 id)
-{
-  (void)op;
-  (void)db;
-  (void)id;
-  row_cache_changed(arg, table);
-}
-
-static void rolled_back(void *arg) { row_cache_forget(arg); }
-
-static void cache_start(struct sq_conn *c)
-{
-  /* with foreign keys off, a DELETE without WHERE empties a table without calling the update
-   * hook (SQLite's truncate optimization): then no cache */
-  struct db_stmt *s = db_stmt(&c->base, "PRAGMA foreign_keys");
-  bool fks = s && db_step_row(&c->base, s) == STORE_OK && db_col_int64(s, 0) == 1;
-  db_reset(s);
-  if (!fks || !(c->base.cache = row_cache_new()))
-    return;
-  sqlite3_update_hook(c->db, row_changed, c->base.cache);
-  sqlite3_rollback_hook(c->db, rolled_back, c->base.cache);
-}
-
-/* After BEGIN: drops the cache when another connection (perhaps another process) committed
- * since the writer's last transaction (PRAGMA data_version counts those only). */
-static void cache_check(struct sq_conn *c)
-{
-  if (!c->base.cache)
-    return;
-  struct db_stmt *s = db_stmt(&c->base, "PRAGMA data_version");
-  int64_t v = s && db_step_row(&c->base, s) == STORE_OK ? db_col_int64(s, 0) : -1;
-  db_reset(s);
-  if (v == -1 || v != c->data_version)
-    row_cache_forget(c->base.cache);
-  c->data_version = v;
-}
-
 /* Runs the batch's writes one after another in c's open transaction, setting each one's
  * status, *any (one succeeded) and *lost (SQLite rolled the whole transaction back: I/O error,
  * disk full). Without savepoints (the first attempt: a savepoint costs each write about an
@@ -148,14 +110,14 @@ static void run_batch(struct sq_store *st, struct write_job *batch, unsigned n)
      * TO): in memory, not in a temporary file that a batch of writes spills to with pwrite */
     sq_exec(st->writer, "PRAGMA temp_store=MEMORY");
     st->ckpt = db_ckpt_start(st, st->writer);
-    cache_start(st->writer);
+    sq_cache_start(st->writer);
   }
   struct sq_conn *c = st->writer;
   if (c)
     sq_wait_start(c);
   enum store_status s = c ? sq_begin_tx(c, "BEGIN IMMEDIATE") : STORE_ERROR;
   if (s == STORE_OK)
-    cache_check(c);
+    sq_cache_check(c);
   bool any = false, lost = false;
   /* alone in its batch, a write needs no savepoint: its failure rolls everything back */
   if (s == STORE_OK && !run_jobs(c, batch, false, &any, &lost) && n > 1) {
@@ -163,7 +125,7 @@ static void run_batch(struct sq_store *st, struct write_job *batch, unsigned n)
     sq_walbuf_drop(c->db); /* the frames it may have spilled: the lock is free until BEGIN */
     s = sq_begin_tx(c, "BEGIN IMMEDIATE");
     if (s == STORE_OK)
-      cache_check(c);
+      sq_cache_check(c);
     if (s == STORE_OK)
       run_jobs(c, batch, true, &any, &lost);
   }
@@ -208,7 +170,6 @@ static unsigned take_batch(struct sq_store *st, struct write_job **batch)
     last = j;
   }
   st->queue = last ? last->next : NULL;
-  st->queue_len -= n;
   if (last)
     last->next = NULL;
   *batch = head;
@@ -222,7 +183,6 @@ static void unqueue(struct sq_store *st, struct write_job *j)
     if (*p == j) {
       *p = j->next;
       st->queued--;
-      st->queue_len--;
       return;
     }
 }
@@ -271,7 +231,6 @@ static void enqueue(struct sq_store *st, struct write_job *j)
     tail = &(*tail)->next;
   *tail = j;
   st->queued += !j->done_fn;
-  st->queue_len++;
 }
 
 enum store_status sq_write(struct sq_store *st, store_tx_fn fn, void *arg)
@@ -307,27 +266,44 @@ enum store_status sq_write(struct sq_store *st, store_tx_fn fn, void *arg)
  * most GATHER_YIELDS times. A commit's cost grows much slower than its writes (a WAL frame per
  * page changed, and the writes of a batch mostly change the same right-edge pages of each
  * b-tree; the activation load: about 125 µs per COMMIT at 8-9 writes), so fewer, fuller
- * batches cost the writer and the checkpointer less per write (bench/HISTORY.md, ninth step). A yield never waits for work that is not there: with no
- * other thread ready to run it returns at once, and an idle server (or a lone request) leads
- * its batch as before; every write is still answered only after the commit that holds it. */
+ * batches cost the writer and the checkpointer less per write (bench/HISTORY.md, ninth step).
+ * A yield returns at once when no other task is ready on this core; when another one ran for
+ * longer than GATHER_YIELD_MAX_US (another process, a background thread), the gathering stops
+ * there. A server that was idle leads its first batch at once (last_batch is cleared when the
+ * writer sleeps); every write is still answered only after the commit that holds it. */
 #define GATHER_AFTER 4
 #define GATHER_MIN 16
 #define GATHER_YIELDS 3
+#define GATHER_YIELD_MAX_US 200
+
+/* How many writes are queued, counted up to max (under st->mu). */
+static unsigned queued_up_to(const struct sq_store *st, unsigned max)
+{
+  unsigned n = 0;
+  for (const struct write_job *j = st->queue; j && n < max; j = j->next)
+    n++;
+  return n;
+}
 
 static void gather(struct sq_store *st)
 {
   if (st->last_batch < GATHER_AFTER)
     return;
-  for (int y = 0; y < GATHER_YIELDS && st->queue_len < GATHER_MIN && !st->leading && !st->stopping;
+  for (int y = 0; y < GATHER_YIELDS && queued_up_to(st, GATHER_MIN) < GATHER_MIN &&
+                  !st->leading && !st->stopping;
        y++) {
     pthread_mutex_unlock(&st->mu);
+    int64_t began = util_mono_us();
     sched_yield();
+    bool long_yield = util_mono_us() - began > GATHER_YIELD_MAX_US;
     pthread_mutex_lock(&st->mu);
+    if (long_yield)
+      break;
   }
 }
 
-/* The writer thread: leads a batch whenever writes are queued and nobody leads one; at the
- * store's close, ends once the queue is empty. */
+/* The writer thread: leads a batch whenever writes are queued and nobody leads one (after
+ * gather's yields under load); at the store's close, ends once the queue is empty. */
 static void *writer_main(void *arg)
 {
   struct sq_store *st = arg;
@@ -337,13 +313,15 @@ static void *writer_main(void *arg)
     if (st->queue && !st->leading) {
       gather(st); /* a waiting caller may lead them meanwhile: then look again */
       if (st->queue && !st->leading) {
-        st->last_batch = st->queue_len < BATCH_MAX ? st->queue_len : BATCH_MAX;
+        st->last_batch = queued_up_to(st, BATCH_MAX);
         lead_batch(st, false);
       }
     } else if (st->stopping && !st->queue)
       break;
-    else
+    else {
+      st->last_batch = 0; /* idle: the next write is led at once, not gathered */
       pthread_cond_wait(&st->work, &st->mu);
+    }
   }
   pthread_mutex_unlock(&st->mu);
   return NULL;

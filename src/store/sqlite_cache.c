@@ -1,0 +1,42 @@
+/* sqlite_cache.c - the SQLite writer connection's row cache (row_cache.h) kept exact: SQLite's
+ * update and rollback hooks drop what the writer changes, PRAGMA data_version what other
+ * connections committed (sqlite_engine.h). */
+#include "row_cache.h"
+#include "sqlite_engine.h"
+
+/* The update hook drops the rows of a table the writer changes, the rollback hook all of them
+ * (a ROLLBACK TO calls no hook: sqlite_tx.c drops them itself there). */
+static void row_changed(void *arg, int op, const char *db, const char *table, sqlite3_int64 id)
+{
+  (void)op;
+  (void)db;
+  (void)id;
+  row_cache_changed(arg, table);
+}
+
+static void rolled_back(void *arg) { row_cache_forget(arg); }
+
+void sq_cache_start(struct sq_conn *c)
+{
+  /* with foreign keys off, a DELETE without WHERE empties a table without calling the update
+   * hook (SQLite's truncate optimization): then no cache */
+  struct db_stmt *s = db_stmt(&c->base, "PRAGMA foreign_keys");
+  bool fks = s && db_step_row(&c->base, s) == STORE_OK && db_col_int64(s, 0) == 1;
+  db_reset(s);
+  if (!fks || !(c->base.cache = row_cache_new()))
+    return;
+  sqlite3_update_hook(c->db, row_changed, c->base.cache);
+  sqlite3_rollback_hook(c->db, rolled_back, c->base.cache);
+}
+
+void sq_cache_check(struct sq_conn *c)
+{
+  if (!c->base.cache)
+    return;
+  struct db_stmt *s = db_stmt(&c->base, "PRAGMA data_version");
+  int64_t v = s && db_step_row(&c->base, s) == STORE_OK ? db_col_int64(s, 0) : -1;
+  db_reset(s);
+  if (v == -1 || v != c->data_version)
+    row_cache_forget(c->base.cache);
+  c->data_version = v;
+}
