@@ -163,8 +163,10 @@ enum store_status store_customer_admin_name(struct store_conn *c, const char *co
                                             const char *phone, struct customer_admin *out);
 /* As store_customer_admin_name, but STORE_CONFLICT, inserting nothing, when the company
  * already has an administrator with that e-mail in any case (*out is then that one, as
- * store_customer_admin_get_by_email reads it; or, never for input the API accepts, another of
- * the table's constraints refused the row: *out then says nothing). */
+ * store_customer_admin_get_by_email reads it; or the exact address appeared after the lookup,
+ * which only a race on PostgreSQL can make and which is a serialization failure there, or,
+ * never for input the API accepts, another of the table's constraints refused the row: *out
+ * then says nothing). */
 enum store_status store_customer_admin_name_new(struct store_conn *c, const char *company_id,
                                                 const char *name, const char *email,
                                                 const char *phone, struct customer_admin *out);

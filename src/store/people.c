@@ -41,14 +41,13 @@ static enum store_status one_admin(struct store_conn *c, struct db_stmt *s,
   "created_at, confirmed) VALUES (:id, :company, :name, :email, :phone, :main, :now, "        \
   ":confirmed)"
 
-/* Inserts the administrator; confirmed false makes it one just named (never the main
- * contact). */
-static enum store_status admin_insert(struct store_conn *c, const char *company_id,
-                                      const char *name, const char *email, const char *phone,
-                                      bool is_main_contact, bool confirmed,
-                                      struct customer_admin *out)
+/* Fills out and runs the prepared insert s (ADMIN_INSERT, perhaps with a conflict clause). */
+static enum store_status admin_insert_with(struct store_conn *c, struct db_stmt *s,
+                                           const char *company_id, const char *name,
+                                           const char *email, const char *phone,
+                                           bool is_main_contact, bool confirmed,
+                                           struct customer_admin *out)
 {
-  struct db_stmt *s = db_stmt(c, ADMIN_INSERT);
   if (!s)
     return STORE_ERROR;
   memset(out, 0, sizeof *out);
@@ -71,6 +70,34 @@ static enum store_status admin_insert(struct store_conn *c, const char *company_
   return db_exec_stmt(c, s);
 }
 
+/* Inserts the administrator; confirmed false makes it one just named (never the main
+ * contact). */
+static enum store_status admin_insert(struct store_conn *c, const char *company_id,
+                                      const char *name, const char *email, const char *phone,
+                                      bool is_main_contact, bool confirmed,
+                                      struct customer_admin *out)
+{
+  return admin_insert_with(c, db_stmt(c, ADMIN_INSERT), company_id, name, email, phone,
+                           is_main_contact, confirmed, out);
+}
+
+/* After a lookup of the address found none (ADMIN_BY_EMAIL): inserts it unless the exact
+ * address is there after all, STORE_CONFLICT then. Only a transaction that began before
+ * another one's insert of the same address committed can get there, on PostgreSQL: with ON
+ * CONFLICT it waits for that one and fails with a serialization failure (40001, run again from
+ * the start, then finding it), where a plain INSERT failed on the unique index (23505: no run
+ * again, and the lookup after it did not see the row: a 500). */
+static enum store_status admin_insert_new(struct store_conn *c, const char *company_id,
+                                          const char *name, const char *email,
+                                          const char *phone, bool is_main_contact,
+                                          bool confirmed, struct customer_admin *out)
+{
+  struct db_stmt *s = db_stmt(c, ADMIN_INSERT " ON CONFLICT (company_id, email) DO NOTHING");
+  enum store_status st = admin_insert_with(c, s, company_id, name, email, phone,
+                                           is_main_contact, confirmed, out);
+  return st == STORE_OK && db_changes(c) == 0 ? STORE_CONFLICT : st;
+}
+
 enum store_status store_customer_admin_create(struct store_conn *c, const char *company_id,
                                               const char *name, const char *email,
                                               const char *phone, bool is_main_contact,
@@ -84,7 +111,7 @@ enum store_status store_customer_admin_create(struct store_conn *c, const char *
   st = store_customer_admin_get_by_email(c, company_id, email, &same);
   if (st != STORE_NOT_FOUND)
     return st == STORE_OK ? STORE_CONFLICT : st;
-  return admin_insert(c, company_id, name, email, phone, is_main_contact, true, out);
+  return admin_insert_new(c, company_id, name, email, phone, is_main_contact, true, out);
 }
 
 enum store_status store_customer_admin_name(struct store_conn *c, const char *company_id,
@@ -103,7 +130,7 @@ enum store_status store_customer_admin_name_new(struct store_conn *c, const char
   enum store_status st = store_customer_admin_get_by_email(c, company_id, email, out);
   if (st != STORE_NOT_FOUND)
     return st == STORE_OK ? STORE_CONFLICT : st;
-  return admin_insert(c, company_id, name, email, phone, false, false, out);
+  return admin_insert_new(c, company_id, name, email, phone, false, false, out);
 }
 
 enum store_status store_customer_admin_get(struct store_conn *c, const char *id,
@@ -125,7 +152,8 @@ enum store_status store_customer_admin_get(struct store_conn *c, const char *id,
  * oldest is the one found. A lookup followed by an insert (store_customer_admin_create, _name_new)
  * cannot race another that names the same address: SQLite has one writer, and PostgreSQL runs
  * writes at SERIALIZABLE (pg_db.c), where the second of two such transactions fails with a
- * serialization failure (40001) and runs again from the start, then finding the first one's. */
+ * serialization failure (40001) and runs again from the start, then finding the first one's
+ * (for the exact same address through the insert's conflict clause: admin_insert_new). */
 #define ADMIN_BY_EMAIL(collate)                                                               \
   "SELECT " ADMIN_COLS " FROM customer_admins WHERE company_id = :company AND "               \
   "lower(email" collate ") = lower(:email" collate ") ORDER BY created_at, id LIMIT 1"
