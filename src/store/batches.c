@@ -189,11 +189,7 @@ enum store_status store_batch_open_task(struct store_conn *c, const char *office
   db_bind_text(s, ":customer", customer_id);
   db_bind_text(s, ":office", office_id);
   db_bind_text(s, ":name", name);
-  enum store_status st = db_step_row(c, s);
-  if (st == STORE_OK)
-    db_col_text(s, 0, task_id, STORE_ID_LEN);
-  db_reset(s);
-  return st;
+  return db_first_text(c, s, task_id, STORE_ID_LEN);
 }
 
 /* The claim is one statement on each engine, the batch it picks written once: on PostgreSQL
@@ -216,11 +212,7 @@ enum store_status store_batch_claim(struct store_conn *c, int64_t now_ms, int64_
     return STORE_ERROR;
   db_bind_int(s, ":now", now_ms);
   db_bind_int(s, ":until", now_ms + lease_ms);
-  enum store_status st = db_step_row(c, s);
-  if (st == STORE_OK)
-    db_col_text(s, 0, id, STORE_ID_LEN);
-  db_reset(s);
-  return st;
+  return db_first_text(c, s, id, STORE_ID_LEN); /* the claimed batch (RETURNING) */
 }
 
 enum store_status store_batch_hold(struct store_conn *c, const char *id, int64_t until_ms)

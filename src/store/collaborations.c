@@ -195,11 +195,7 @@ enum store_status store_collab_open_id(struct store_conn *c, const char *office_
     return STORE_ERROR;
   db_bind_text_kept(s, ":office", office_id);
   db_bind_text_kept(s, ":company", company_id);
-  enum store_status st = db_step_row(c, s);
-  if (st == STORE_OK)
-    db_col_text(s, 0, id, COLLAB_ID_LEN);
-  db_reset(s);
-  return st;
+  return db_first_text(c, s, id, COLLAB_ID_LEN);
 }
 
 enum store_status store_collab_other_new_admin(struct store_conn *c, const char *company_id,
@@ -219,10 +215,7 @@ enum store_status store_collab_other_new_admin(struct store_conn *c, const char 
   db_bind_text_kept(s, ":office", office_id);
   db_bind_text_kept(s, ":admin", admin_id);
   db_bind_int(s, ":now_ms", util_now_ms());
-  enum store_status st = db_step_row(c, s);
-  db_reset(s);
-  *other = st == STORE_OK;
-  return st == STORE_NOT_FOUND ? STORE_OK : st;
+  return db_exists(c, s, other);
 }
 
 enum store_status store_collab_created_since(struct store_conn *c, const char *inviter_id,
@@ -255,11 +248,7 @@ enum store_status store_collab_other_active(struct store_conn *c, const char *co
     return STORE_ERROR;
   db_bind_text(s, ":company", company_id);
   db_bind_text(s, ":except", except_id);
-  enum store_status st = db_step_row(c, s);
-  if (st == STORE_OK)
-    db_col_text(s, 0, id_out, COLLAB_ID_LEN);
-  db_reset(s);
-  return st;
+  return db_first_text(c, s, id_out, COLLAB_ID_LEN);
 }
 
 enum store_status store_collab_update(struct store_conn *c, struct collab *co, bool drop_links)

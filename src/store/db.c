@@ -230,6 +230,25 @@ enum store_status db_step_row(struct store_conn *c, struct db_stmt *st)
   return s;
 }
 
+enum store_status db_first_text(struct store_conn *c, struct db_stmt *st, char *buf, size_t len)
+{
+  enum store_status s = db_step_row(c, st);
+  if (s == STORE_OK) {
+    db_col_text(st, 0, buf, len);
+    db_reset(st);
+  }
+  return s;
+}
+
+enum store_status db_exists(struct store_conn *c, struct db_stmt *st, bool *found)
+{
+  enum store_status s = db_step_row(c, st);
+  *found = s == STORE_OK;
+  if (s == STORE_OK)
+    db_reset(st);
+  return s == STORE_NOT_FOUND ? STORE_OK : s;
+}
+
 enum store_status db_exec(struct store_conn *c, const char *sql) { return c->eng->exec(c, sql); }
 int db_changes(struct store_conn *c) { return c->eng->changes(c); }
 enum db_dialect db_dialect(struct store_conn *c) { return c->eng->dialect; }

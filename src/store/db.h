@@ -31,6 +31,11 @@ enum store_status db_exec_stmt(struct store_conn *c, struct db_stmt *st);
 /* Steps once: STORE_OK with a row, STORE_NOT_FOUND when done, else an error (logged; the
  * statement is then reset). The caller reads the row, then calls db_reset(). */
 enum store_status db_step_row(struct store_conn *c, struct db_stmt *st);
+/* Steps once and resets: STORE_OK with column 0 of the row copied into buf (as db_col_text),
+ * STORE_NOT_FOUND with no row (buf untouched), else an error. */
+enum store_status db_first_text(struct store_conn *c, struct db_stmt *st, char *buf, size_t len);
+/* Steps once and resets: *found tells whether there was a row; STORE_OK then, else an error. */
+enum store_status db_exists(struct store_conn *c, struct db_stmt *st, bool *found);
 void db_reset(struct db_stmt *st);
 /* Runs SQL text with no parameters (pragmas, BEGIN/COMMIT, migrations). */
 enum store_status db_exec(struct store_conn *c, const char *sql);

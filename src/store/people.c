@@ -276,10 +276,7 @@ enum store_status store_customer_admin_in_use(struct store_conn *c, const char *
     return STORE_ERROR;
   db_bind_text(s, ":id", id);
   db_bind_text(s, ":except", except_collab);
-  enum store_status st = db_step_row(c, s);
-  db_reset(s);
-  *in_use = st == STORE_OK;
-  return st == STORE_NOT_FOUND ? STORE_OK : st;
+  return db_exists(c, s, in_use);
 }
 
 enum store_status store_customer_admin_drop_unconfirmed(struct store_conn *c, const char *id)
