@@ -10,6 +10,7 @@
 #include "domain/dates.h"
 #include "handlers.h"
 #include "resource.h"
+#include "spares.h"
 #include "util.h"
 #include "validate.h"
 
@@ -77,8 +78,8 @@ static enum store_status keep_created(struct store_conn *c, const struct collab 
 typedef void (*start_fn)(const struct app *app, const struct collab_start_in *in,
                          struct collab_outcome *out, collab_started_fn done, void *arg);
 
-/* A start waiting for its commit while its connection is suspended: the request's (freed by
- * pending_free when the request ends). */
+/* A start waiting for its commit while its connection is suspended: the request's (given back
+ * by pending_free when the request ends). */
 struct pending {
   struct request *req;
   struct collab_start_in in;
@@ -88,6 +89,9 @@ struct pending {
   enum store_status st;
   bool answered; /* answer ran: the key was finished or abandoned there */
 };
+
+/* The pendings of start: taken and given back on the HTTP worker's threads. */
+static struct spares pending_spares = SPARES_INIT(sizeof(struct pending));
 
 /* At the request's end. A client that left while its write waited is not answered (with
  * libmicrohttpd 0.9.75 a resumed connection whose client closed is closed unanswered): the
@@ -99,7 +103,7 @@ static void pending_free(void *ctx)
     api_idem_abandon(p->req, &p->ik);
   free(p->k.body);
   collab_outcome_clear(&p->out);
-  free(p);
+  spares_give(&pending_spares, p);
 }
 
 /* The start's write is over (on the store's writer thread): the request can be answered. */
@@ -136,11 +140,11 @@ static enum MHD_Result answer(struct request *req, void *ctx)
 static enum MHD_Result start(struct request *req, const struct collab_start_in *in, start_fn fn)
 {
   enum MHD_Result r;
-  struct pending *p = calloc(1, sizeof *p);
+  struct pending *p = spares_take(&pending_spares);
   if (!p)
     return reply_problem(req, ERR_INTERNAL, "The request could not be completed: out of memory");
   if (api_idem_begin(req, &p->ik, &r)) {
-    free(p);
+    spares_give(&pending_spares, p);
     return r;
   }
   p->req = req;

@@ -8,6 +8,7 @@
 #include "store_batches.h"
 #include "store_identity.h"
 #include "store_variants.h"
+#include "spares.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -175,6 +176,10 @@ enum store_status collab_start_variant(struct store_conn *c, struct start *s)
   return st;
 }
 
+/* The starts of collab_run_start: taken on an HTTP worker's thread, given back on the writer's
+ * (start_over). */
+static struct spares start_spares = SPARES_INIT(sizeof(struct start));
+
 /* After the start's write: the outcome into s->out, the workers woken for its e-mail and
  * webhooks, then s->done; frees s. */
 static void start_over(enum store_status st, void *arg)
@@ -196,14 +201,14 @@ static void start_over(enum store_status st, void *arg)
   }
   collab_started_fn done = s->done;
   void *done_arg = s->done_arg;
-  free(s);
+  spares_give(&start_spares, s);
   done(st, done_arg);
 }
 
 void collab_run_start(const struct app *app, const struct collab_start_in *in, store_tx_fn tx,
                       struct collab_outcome *out, collab_started_fn done, void *arg)
 {
-  struct start *s = calloc(1, sizeof *s);
+  struct start *s = spares_take(&start_spares);
   if (!s) {
     done(STORE_ERROR, arg);
     return;
@@ -215,7 +220,7 @@ void collab_run_start(const struct app *app, const struct collab_start_in *in, s
   s->done_arg = arg;
   /* the invitee's link (one, as a rule) made here, off the writer's thread */
   if (!notify_links_make(&s->links, &app->secret, 1)) {
-    free(s);
+    spares_give(&start_spares, s);
     done(STORE_ERROR, arg);
     return;
   }
