@@ -154,14 +154,45 @@ void json_text_null_k(struct json_text *w, const char *key, size_t klen)
   mbuf_addn(&w->buf, "null", 4);
 }
 
+/* A member whose key and string value need no escape (nearly all of a reply's: ids, dates,
+ * states), comma, key and value in one reservation; false (nothing written) otherwise. */
+static bool plain_member(struct json_text *w, const char *key, size_t klen, const char *s,
+                         size_t n)
+{
+  if (!key || plain_len((const unsigned char *)key, klen) < klen ||
+      plain_len((const unsigned char *)s, n) < n)
+    return false;
+  struct mbuf *b = &w->buf;
+  size_t need = klen + n + 6; /* ,"key":"value" */
+  if ((b->oom || b->len + need + 1 > b->cap) && !mbuf_reserve(b, need))
+    return true; /* out of memory: oom set, the text fails */
+  char *d = b->p + b->len;
+  if (w->items[w->depth]++)
+    *d++ = ',';
+  *d++ = '"';
+  memcpy(d, key, klen);
+  d += klen;
+  memcpy(d, "\":\"", 3);
+  d += 3;
+  memcpy(d, s, n);
+  d += n;
+  *d++ = '"';
+  *d = '\0';
+  b->len = (size_t)(d - b->p);
+  return true;
+}
+
 void json_text_str_k(struct json_text *w, const char *key, size_t klen, const char *s)
 {
   if (!s) {
     json_text_null_k(w, key, klen);
     return;
   }
+  size_t n = strlen(s);
+  if (plain_member(w, key, klen, s, n))
+    return;
   member(w, key, klen);
-  escaped(w, s, strlen(s), 0);
+  escaped(w, s, n, 0);
 }
 
 void json_text_int_k(struct json_text *w, const char *key, size_t klen, int64_t v)

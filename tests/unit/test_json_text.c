@@ -11,7 +11,10 @@
 
 TEST_MAIN_DEFS
 
-/* s as one JSON string, by both; equal, or both refused */
+static void same_member(const char *s, const char *label);
+
+/* s as one JSON string (and as a member's value and key: same_member), by both; equal, or both
+ * refused */
 static void same_string(const char *s, const char *label)
 {
   struct json_text w = {0};
@@ -24,6 +27,30 @@ static void same_string(const char *s, const char *label)
             label);
   if (mine && theirs)
     CHECK_MSG(strcmp(mine, theirs) == 0, "%s: %s, jansson %s", label, mine, theirs);
+  free(mine);
+  free(theirs);
+  same_member(s, label);
+}
+
+/* s as a member's value after another member, and as a key, by both (a member whose key and
+ * value need no escape is written in one piece: the bytes that make it take the other way) */
+static void same_member(const char *s, const char *label)
+{
+  struct json_text w = {0};
+  json_text_open(&w, NULL, '{');
+  json_text_str(&w, "a", "b");
+  json_text_str(&w, "k", s);
+  json_text_open(&w, "o", '{');
+  json_text_str(&w, s, "v");
+  json_text_close(&w, '}');
+  json_text_close(&w, '}');
+  char *mine = json_text_take(&w, NULL);
+  json_t *j = json_pack("{s:s, s:s, s:{s:s}}", "a", "b", "k", s, "o", s, "v");
+  char *theirs = j ? json_dumps(j, JSON_COMPACT) : NULL;
+  json_decref(j);
+  CHECK_MSG((mine == NULL) == (theirs == NULL), "%s as a member: one refused it", label);
+  if (mine && theirs)
+    CHECK_MSG(strcmp(mine, theirs) == 0, "%s as a member: %s, jansson %s", label, mine, theirs);
   free(mine);
   free(theirs);
 }
@@ -74,6 +101,20 @@ int main(void)
       char *theirs = json_dumps(pair, JSON_COMPACT);
       json_decref(pair);
       CHECK_MSG(mine && theirs && strcmp(mine, theirs) == 0, "strings of %d and %d bytes", p,
+                n);
+      free(mine);
+      free(theirs);
+      /* the same as members: key, quotes, colon, comma and NUL in one reservation */
+      struct json_text o = {0};
+      json_text_open(&o, NULL, '{');
+      json_text_str(&o, "fill", fill);
+      json_text_str(&o, "tail", tail);
+      json_text_close(&o, '}');
+      mine = json_text_take(&o, NULL);
+      pair = json_pack("{s:s, s:s}", "fill", fill, "tail", tail);
+      theirs = json_dumps(pair, JSON_COMPACT);
+      json_decref(pair);
+      CHECK_MSG(mine && theirs && strcmp(mine, theirs) == 0, "members of %d and %d bytes", p,
                 n);
       free(mine);
       free(theirs);
