@@ -4,7 +4,6 @@
 #include "domain/dates.h"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -169,55 +168,6 @@ bool util_random_token(char *buf, size_t buflen, size_t bytes)
   util_base64url(raw, bytes, buf);
   OPENSSL_cleanse(raw, sizeof raw);
   return true;
-}
-
-static EVP_MD *sha256;
-static void sha256_fetch(void)
-{
-  sha256 = EVP_MD_fetch(NULL, "SHA256", NULL); /* kept for the process's life */
-}
-
-void util_sha256_hex(const char *s, char *out)
-{
-  /* OpenSSL 3 looks EVP_sha256() up in its provider store (locks, a search) at every use; the
-   * implementation fetched once is used as it is (every request hashes its credential) */
-  static pthread_once_t once = PTHREAD_ONCE_INIT;
-  pthread_once(&once, sha256_fetch);
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_Digest(s, strlen(s), md, &n, sha256 ? sha256 : EVP_sha256(), NULL);
-  util_hex(md, n, out);
-}
-
-bool util_hmac_sha256(const void *key, size_t key_len, const void *msg, size_t len,
-                      unsigned char *mac)
-{
-  /* RFC 2104 over the SHA-256 fetched once: OpenSSL 3's HMAC() looks the MAC and the digest up
-   * by name at every call (0.9 us against 0.25; each activation derives its invitation link) */
-  static pthread_once_t once = PTHREAD_ONCE_INIT;
-  pthread_once(&once, sha256_fetch);
-  const EVP_MD *md = sha256 ? sha256 : EVP_sha256();
-  unsigned char k[64] = {0}, pad[64];
-  unsigned int n = 0;
-  bool ok = true;
-  if (key_len > sizeof k) /* a longer key is hashed first */
-    ok = EVP_Digest(key, key_len, k, &n, md, NULL) == 1;
-  else
-    memcpy(k, key, key_len);
-  EVP_MD_CTX *c = EVP_MD_CTX_new();
-  ok = ok && c;
-  for (size_t i = 0; i < sizeof pad; i++)
-    pad[i] = k[i] ^ 0x36;
-  ok = ok && EVP_DigestInit_ex(c, md, NULL) == 1 && EVP_DigestUpdate(c, pad, sizeof pad) == 1 &&
-       EVP_DigestUpdate(c, msg, len) == 1 && EVP_DigestFinal_ex(c, mac, &n) == 1;
-  for (size_t i = 0; i < sizeof pad; i++)
-    pad[i] = k[i] ^ 0x5c;
-  ok = ok && EVP_DigestInit_ex(c, md, NULL) == 1 && EVP_DigestUpdate(c, pad, sizeof pad) == 1 &&
-       EVP_DigestUpdate(c, mac, 32) == 1 && EVP_DigestFinal_ex(c, mac, &n) == 1;
-  EVP_MD_CTX_free(c);
-  OPENSSL_cleanse(k, sizeof k);
-  OPENSSL_cleanse(pad, sizeof pad);
-  return ok;
 }
 
 void util_hex(const unsigned char *in, size_t n, char *out)

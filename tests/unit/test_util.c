@@ -7,6 +7,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -99,6 +100,40 @@ static void random_tokens_differ(void)
   CHECK(child[0] != '\0' && strcmp(mine, child) != 0);
   close(fd[0]);
   close(fd[1]);
+}
+
+/* util_hmac_sha256 against OpenSSL's HMAC() for the key and message given */
+static bool hmac_as_openssl(const char *key, size_t key_len, const char *msg)
+{
+  unsigned char mine[32], want[EVP_MAX_MD_SIZE];
+  unsigned int wn = 0;
+  if (!util_hmac_sha256(key, key_len, msg, strlen(msg), mine))
+    return false;
+  HMAC(EVP_sha256(), key, (int)key_len, (const unsigned char *)msg, strlen(msg), want, &wn);
+  return wn == 32 && memcmp(mine, want, 32) == 0;
+}
+
+/* Each thread keeps the states of the last key it used (sha256.c): keys that change at every
+ * call, that differ in their last byte or only in length, empty, of a whole block and longer,
+ * on this thread and on another one at once, each as OpenSSL's HMAC() makes it. */
+static void *hmac_keys(void *arg)
+{
+  const char *tag = arg;
+  static const char *const keys[] = {"Jefe", "Jefd", "Jef", "", "Jefe"};
+  char block[65], longer[131], msg[64];
+  memset(block, 0xaa, 64);
+  block[64] = '\0';
+  memset(longer, 0xbb, 130);
+  longer[130] = '\0';
+  bool ok = true;
+  for (int round = 0; round < 200; round++) {
+    snprintf(msg, sizeof msg, "%s message %d", tag, round);
+    const char *k = keys[round % 5];
+    ok = ok && hmac_as_openssl(k, strlen(k), msg) && hmac_as_openssl(k, strlen(k), msg);
+    ok = ok && hmac_as_openssl(block, round % 2 ? 64 : 63, msg);
+    ok = ok && hmac_as_openssl(longer, 130, msg);
+  }
+  return ok ? arg : NULL;
 }
 
 int main(void)
@@ -246,6 +281,12 @@ int main(void)
   secret_hmac_hex(long_key, "Test Using Larger Than Block-Size Key", " - ", "Hash Key First", mac);
   CHECK_STR(mac, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
   check_links(&s1);
+  pthread_t other;
+  CHECK(pthread_create(&other, NULL, hmac_keys, "other") == 0);
+  CHECK(hmac_keys("this") != NULL);
+  void *other_ok = NULL;
+  pthread_join(other, &other_ok);
+  CHECK(other_ok != NULL);
   unlink(path);
   CHECK(!secret_load("/nonexistent-dir/x/secret.key", &s1, why, sizeof why));
   CHECK(strstr(why, "cannot create") != NULL);
