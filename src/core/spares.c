@@ -4,6 +4,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Under AddressSanitizer a kept block is poisoned, so that a use after spares_give is still
+ * reported as free() would have had it reported. */
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define KEPT(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define TAKEN(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define KEPT(p, n) ((void)(p), (void)(n))
+#define TAKEN(p, n) ((void)(p), (void)(n))
+#endif
+
 void *spares_take(struct spares *sp)
 {
   void *b = NULL;
@@ -13,6 +24,7 @@ void *spares_take(struct spares *sp)
   pthread_mutex_unlock(&sp->mu);
   if (!b)
     return calloc(1, sp->size);
+  TAKEN(b, sp->size);
   memset(b, 0, sp->size); /* as calloc: the callers count on zeroed fields */
   return b;
 }
@@ -23,6 +35,7 @@ void spares_give(struct spares *sp, void *block)
     return;
   pthread_mutex_lock(&sp->mu);
   if (sp->n < SPARES_KEPT) {
+    KEPT(block, sp->size);
     sp->kept[sp->n++] = block;
     block = NULL;
   }
