@@ -24,6 +24,11 @@ struct spares {
 /* A zeroed block of sp->size bytes, as calloc(1, size) gives (a kept one, or a new one); NULL
  * when out of memory. The caller owns it and gives it back with spares_give (or free()). */
 void *spares_take(struct spares *sp);
+/* The same, but the bytes [skip, skip + skip_len) of a kept block are left as its last user
+ * left them: for a large member that the caller always writes before it reads it (a
+ * collaboration of 4 KB: zeroing all of a kept block was about 1.6% of the HTTP worker's
+ * samples under the POST load). */
+void *spares_take_except(struct spares *sp, size_t skip, size_t skip_len);
 /* Takes back a block spares_take returned (NULL: nothing), as free() would. */
 void spares_give(struct spares *sp, void *block);
 

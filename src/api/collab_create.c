@@ -14,6 +14,7 @@
 #include "util.h"
 #include "validate.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -140,7 +141,11 @@ static enum MHD_Result answer(struct request *req, void *ctx)
 static enum MHD_Result start(struct request *req, const struct collab_start_in *in, start_fn fn)
 {
   enum MHD_Result r;
-  struct pending *p = spares_take(&pending_spares);
+  /* p->out.co not zeroed: start_over writes it before the outcome is a success, and only a
+   * success's reply (collab_reply) reads it */
+  struct pending *p = spares_take_except(
+      &pending_spares, offsetof(struct pending, out) + offsetof(struct collab_outcome, co),
+      sizeof p->out.co);
   if (!p)
     return reply_problem(req, ERR_INTERNAL, "The request could not be completed: out of memory");
   if (api_idem_begin(req, &p->ik, &r)) {

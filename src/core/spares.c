@@ -15,7 +15,7 @@
 #define TAKEN(p, n) ((void)(p), (void)(n))
 #endif
 
-void *spares_take(struct spares *sp)
+void *spares_take_except(struct spares *sp, size_t skip, size_t skip_len)
 {
   void *b = NULL;
   pthread_mutex_lock(&sp->mu);
@@ -25,8 +25,17 @@ void *spares_take(struct spares *sp)
   if (!b)
     return calloc(1, sp->size);
   TAKEN(b, sp->size);
-  memset(b, 0, sp->size); /* as calloc: the callers count on zeroed fields */
+  if (skip > sp->size || skip_len > sp->size - skip)
+    skip = skip_len = 0;
+  /* as calloc: the callers count on zeroed fields (all but the range they write first) */
+  memset(b, 0, skip);
+  memset((char *)b + skip + skip_len, 0, sp->size - skip - skip_len);
   return b;
+}
+
+void *spares_take(struct spares *sp)
+{
+  return spares_take_except(sp, 0, 0);
 }
 
 void spares_give(struct spares *sp, void *block)

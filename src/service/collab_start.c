@@ -11,6 +11,7 @@
 #include "spares.h"
 #include "util.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,7 +209,9 @@ static void start_over(enum store_status st, void *arg)
 void collab_run_start(const struct app *app, const struct collab_start_in *in, store_tx_fn tx,
                       struct collab_outcome *out, collab_started_fn done, void *arg)
 {
-  struct start *s = spares_take(&start_spares);
+  /* s->co not zeroed: collab_start_reset clears it at the start of every attempt, before any
+   * read (start_over copies it only after one succeeded) */
+  struct start *s = spares_take_except(&start_spares, offsetof(struct start, co), sizeof s->co);
   if (!s) {
     done(STORE_ERROR, arg);
     return;

@@ -1,5 +1,6 @@
 /* Unit tests of spares.h: a block taken is zeroed as calloc's is, whether new or kept; a block
- * given back is the next one taken (on any thread); at most SPARES_KEPT are kept, the rest are
+ * given back is the next one taken (on any thread); spares_take_except leaves the range it
+ * skips as it was; at most SPARES_KEPT are kept, the rest are
  * freed (the ASan build would report a leak or a double free). */
 #include "spares.h"
 #include "testlib.h"
@@ -50,6 +51,30 @@ int main(void)
   CHECK(again && zeroed(again));
   spares_give(&sp, again);
   spares_give(&sp, NULL); /* nothing, as free(NULL) */
+
+  /* spares_take_except: the range skipped keeps what the last user left, the rest is zeroed */
+  struct big *e = spares_take(&sp);
+  CHECK(e != NULL);
+  if (e)
+    memset(e->bytes, 'e', sizeof e->bytes);
+  spares_give(&sp, e);
+  struct big *x = spares_take_except(&sp, 100, 1000);
+  CHECK(x == e);
+  bool kept = x != NULL, rest = x != NULL;
+  for (size_t i = 0; x && i < sizeof x->bytes; i++) {
+    if (i >= 100 && i < 1100)
+      kept = kept && x->bytes[i] == 'e';
+    else
+      rest = rest && x->bytes[i] == 0;
+  }
+  CHECK(kept);
+  CHECK(rest);
+  if (x)
+    memset(x->bytes, 'e', sizeof x->bytes);
+  spares_give(&sp, x);
+  x = spares_take_except(&sp, 5000, 2000); /* past the block's end: all of it zeroed */
+  CHECK(x && zeroed(x));
+  spares_give(&sp, x);
 
   /* more than are kept given back at once: SPARES_KEPT kept, the others freed */
   struct big *many[SPARES_KEPT + 8];
