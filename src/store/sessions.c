@@ -235,15 +235,13 @@ enum store_status store_sign_in_purge(struct store_conn *c, int64_t before_ms, i
   char before[STORE_TIME_LEN];
   util_time_iso8601((time_t)(before_ms / 1000), before, sizeof before);
   int gone = 0;
-  struct db_stmt *s = db_stmt(c, "DELETE FROM sign_in_links WHERE expires_ms < :before");
+  struct db_stmt *s = db_stmt(c, SIGN_IN_PURGE_LINKS_SQL);
   if (!s)
     return STORE_ERROR;
   db_bind_int(s, ":before", before_ms);
   enum store_status st = db_exec_stmt(c, s);
   gone += st == STORE_OK ? db_changes(c) : 0;
-  if (st == STORE_OK && (s = db_stmt(c, "DELETE FROM sessions WHERE expires_ms < :before "
-                                        "OR last_seen_ms + :idle < :before "
-                                        "OR ended_at < :before_iso")) == NULL)
+  if (st == STORE_OK && (s = db_stmt(c, SIGN_IN_PURGE_SESSIONS_SQL)) == NULL)
     return STORE_ERROR;
   if (st == STORE_OK) {
     db_bind_int(s, ":before", before_ms);

@@ -1,5 +1,5 @@
-/* sign_in_sql.h - the statement that finds an address's accounts for sign-in (internal to
- * src/store/; sessions.c runs it, test_store_sign_in explains it on both engines). */
+/* sign_in_sql.h - statements of sessions.c that test_store_sign_in explains on both engines
+ * (internal to src/store/): the accounts of an address, the sweeper's purge. */
 #ifndef ADVISORD_STORE_SIGN_IN_SQL_H
 #define ADVISORD_STORE_SIGN_IN_SQL_H
 
@@ -21,5 +21,15 @@
   "WHERE lower(su.email" collate ") = lower(:email" collate ")"
 #define SIGN_IN_ACCOUNTS_SQLITE SIGN_IN_ACCOUNTS_SQL("")
 #define SIGN_IN_ACCOUNTS_PG SIGN_IN_ACCOUNTS_SQL(" COLLATE \"C\"")
+
+/* The purge (store_sign_in_purge): links and sessions that ended before :before (unix ms;
+ * :before_iso the same time as text), on migration 0106's indexes. A session ends (expires,
+ * lapses unused, is ended) no earlier than it was last seen, as a touch follows the check
+ * that the session is live; so "last_seen_ms < :before" leaves out none that ended before
+ * :before, and confines the search to the sessions not seen since, not all of them. */
+#define SIGN_IN_PURGE_LINKS_SQL "DELETE FROM sign_in_links WHERE expires_ms < :before"
+#define SIGN_IN_PURGE_SESSIONS_SQL                                                            \
+  "DELETE FROM sessions WHERE last_seen_ms < :before AND (expires_ms < :before "              \
+  "OR last_seen_ms + :idle < :before OR ended_at < :before_iso)"
 
 #endif
