@@ -11,7 +11,8 @@
  * sent and all of them newest first on outbox_by_created, neither sorting. A register entry's
  * open collaboration is found by office and company on collaborations_one_open, and way 3's
  * look for another office's invitation on collaborations_by_company; a company's administrator
- * by e-mail in any case on customer_admins_by_email_key. And every foreign
+ * by e-mail in any case on customer_admins_by_email_key; a page of an office's or a company's
+ * audit log on audit_events_by_office / _by_company, unsorted. And every foreign
  * key's lookup of the rows pointing at a parent row has an index (check_foreign_keys).
  *
  * known_scan marks a case that scans (a ratchet: the test fails when one of them starts using an
@@ -20,6 +21,7 @@
  * Plans do not depend on the bound values here: this SQLite has no STAT4 and the database no
  * ANALYZE statistics, so a statement is planned once at prepare; the plan printed is the server's. */
 #include "sqlite_engine.h"
+#include "store_audit.h"
 #include "store_collab.h"
 #include "store_outbox.h"
 #include "store_register.h"
@@ -181,6 +183,34 @@ static void check_admin_by_email(struct store_conn *c, struct captured *cap)
             "the administrator's lookup by e-mail is not on customer_admins_by_email_key");
 }
 
+static bool no_event(const struct audit_event *e, void *arg)
+{
+  (void)e;
+  (void)arg;
+  return true;
+}
+
+/* A page of an office's or a company's audit log, newest first, first and next: one search of
+ * the scope's index (which ends in the rowid) in that order, no sort of the scope's events (the
+ * statement naming both scopes with OR sorted them all). */
+static void check_audit_list(struct store_conn *c, struct captured *cap)
+{
+  const char *index[] = {"audit_events_by_office", "audit_events_by_company"};
+  for (int i = 0; i < 4; i++) {
+    cap->n = 0;
+    CHECK_INT(store_audit_list(c, i % 2 ? NULL : OFFICE, i % 2 ? COMPANY : NULL, i < 2 ? 0 : 99,
+                               20, no_event, NULL),
+              STORE_OK);
+    char plan[2048] = "";
+    bool bad = cap->n > 0 &&
+               plan_scans(((struct sq_conn *)c)->db, cap->sql[cap->n - 1], plan, sizeof plan);
+    printf("audit log of the %s%s:\n%s", i % 2 ? "company" : "office",
+           i < 2 ? "" : ", next page", plan);
+    CHECK_MSG(cap->n == 1 && !bad && strstr(plan, index[i % 2]),
+              "the audit log's page is not one search of %s (above)", index[i % 2]);
+  }
+}
+
 /* Every foreign key's lookup of the rows that point at a parent row (what a DELETE or key
  * change of the parent runs, per row) uses an index, but the keys to variants: five fixed rows
  * that are never deleted. Without one, deleting a customer administrator read every
@@ -284,6 +314,7 @@ int main(void)
   check_outbox_lists(st, c, &cap);
   check_open_plans(c, &cap);
   check_admin_by_email(c, &cap);
+  check_audit_list(c, &cap);
   check_foreign_keys(((struct sq_conn *)c)->db);
 
   sqlite3_trace_v2(((struct sq_conn *)c)->db, 0, NULL, NULL);
