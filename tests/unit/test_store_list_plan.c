@@ -12,7 +12,8 @@
  * open collaboration is found by office and company on collaborations_one_open, and way 3's
  * look for another office's invitation on collaborations_by_company; a company's administrator
  * by e-mail in any case on customer_admins_by_email_key; a page of an office's or a company's
- * audit log on audit_events_by_office / _by_company, unsorted. And every foreign
+ * audit log on audit_events_by_office / _by_company, unsorted; the sweeper's collaborations due
+ * to start on collaborations_approved_by_start. And every foreign
  * key's lookup of the rows pointing at a parent row has an index (check_foreign_keys).
  *
  * known_scan marks a case that scans (a ratchet: the test fails when one of them starts using an
@@ -211,6 +212,24 @@ static void check_audit_list(struct store_conn *c, struct captured *cap)
   }
 }
 
+/* The sweeper's look for approved collaborations whose start has come: only the due ones, on
+ * the approved ones' index (migration 0108), in order (collaborations_due with state=? read
+ * every approved collaboration and sorted them). */
+static void check_due_starts(struct store_conn *c, struct captured *cap)
+{
+  cap->n = 0;
+  char ids[4][COLLAB_ID_LEN];
+  size_t n;
+  CHECK_INT(store_collab_due_starts(c, "2026-11-29", ids, 4, &n), STORE_OK);
+  char plan[2048] = "";
+  bool bad = cap->n > 0 &&
+             plan_scans(((struct sq_conn *)c)->db, cap->sql[cap->n - 1], plan, sizeof plan);
+  printf("collaborations due to start:\n%s", plan);
+  CHECK_MSG(cap->n == 1 && !bad && strstr(plan, "collaborations_approved_by_start") &&
+                strstr(plan, "starts_on<?"),
+            "the due starts are not one search of collaborations_approved_by_start (above)");
+}
+
 /* Every foreign key's lookup of the rows that point at a parent row (what a DELETE or key
  * change of the parent runs, per row) uses an index, but the keys to variants: five fixed rows
  * that are never deleted. Without one, deleting a customer administrator read every
@@ -315,6 +334,7 @@ int main(void)
   check_open_plans(c, &cap);
   check_admin_by_email(c, &cap);
   check_audit_list(c, &cap);
+  check_due_starts(c, &cap);
   check_foreign_keys(((struct sq_conn *)c)->db);
 
   sqlite3_trace_v2(((struct sq_conn *)c)->db, 0, NULL, NULL);
