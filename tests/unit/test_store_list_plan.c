@@ -13,8 +13,9 @@
  * look for another office's invitation on collaborations_by_company; a company's administrator
  * by e-mail in any case on customer_admins_by_email_key; a page of an office's or a company's
  * audit log on audit_events_by_office / _by_company, unsorted; the sweeper's collaborations due
- * to start on collaborations_approved_by_start. And every foreign
- * key's lookup of the rows pointing at a parent row has an index (check_foreign_keys).
+ * to start on collaborations_approved_by_start; a page of API tokens by the scope's people. And
+ * every foreign key's lookup of the rows pointing at a parent row has an index
+ * (check_foreign_keys).
  *
  * known_scan marks a case that scans (a ratchet: the test fails when one of them starts using an
  * index, so that the mark is taken away, and when any other case starts scanning). Since the
@@ -26,6 +27,7 @@
 #include "store_collab.h"
 #include "store_outbox.h"
 #include "store_register.h"
+#include "store_tokens.h"
 #include "testdb.h"
 #include "testlib.h"
 
@@ -230,6 +232,32 @@ static void check_due_starts(struct store_conn *c, struct captured *cap)
             "the due starts are not one search of collaborations_approved_by_start (above)");
 }
 
+static bool no_token(const struct api_token *t, void *arg)
+{
+  (void)t;
+  (void)arg;
+  return true;
+}
+
+/* A page of an office's or a company's API tokens reads only the scope's people and their
+ * tokens (tokens_by_principal), not every token (the statement ORing both scopes scanned
+ * tokens); the scope's tokens are sorted, which is bounded by the office or the company. */
+static void check_token_list(struct store_conn *c, struct captured *cap)
+{
+  for (int i = 0; i < 2; i++) {
+    cap->n = 0;
+    CHECK_INT(store_api_tokens_list(c, i ? NULL : OFFICE, i ? COMPANY : NULL, NULL, NULL, 20,
+                                    no_token, NULL),
+              STORE_OK);
+    char plan[2048] = "";
+    if (cap->n > 0)
+      plan_scans(((struct sq_conn *)c)->db, cap->sql[cap->n - 1], plan, sizeof plan);
+    printf("API tokens of the %s:\n%s", i ? "company" : "office", plan);
+    CHECK_MSG(cap->n == 1 && !strstr(plan, "SCAN ") && strstr(plan, "tokens_by_principal"),
+              "the %s's tokens are not found by its people (above)", i ? "company" : "office");
+  }
+}
+
 /* Every foreign key's lookup of the rows that point at a parent row (what a DELETE or key
  * change of the parent runs, per row) uses an index, but the keys to variants: five fixed rows
  * that are never deleted. Without one, deleting a customer administrator read every
@@ -335,6 +363,7 @@ int main(void)
   check_admin_by_email(c, &cap);
   check_audit_list(c, &cap);
   check_due_starts(c, &cap);
+  check_token_list(c, &cap);
   check_foreign_keys(((struct sq_conn *)c)->db);
 
   sqlite3_trace_v2(((struct sq_conn *)c)->db, 0, NULL, NULL);
