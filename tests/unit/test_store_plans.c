@@ -12,6 +12,8 @@
  *    collaborations_due every approved collaboration was read and sorted);
  *  - a page of an office's or a company's API tokens: from the scope's people to their tokens
  *    on tokens_by_principal (every token was read); the scope's own tokens are sorted;
+ *  - a page of an office's or a company's webhook endpoints: on webhooks_by_office /
+ *    _by_company (every endpoint was read); sorted, but at most WEBHOOK_MAX_PER_OWNER of them;
  *  - a page of an endpoint's deliveries (kept for ever), first and next: on
  *    webhook_deliveries_by_webhook (migration 0109), unsorted.
  * SQLite only; PostgreSQL's plans were looked at by hand (bench/HISTORY.md, tenth step). */
@@ -64,6 +66,13 @@ static bool no_token(const struct api_token *t, void *arg)
   return true;
 }
 
+static bool no_hook(const struct webhook *w, void *arg)
+{
+  (void)w;
+  (void)arg;
+  return true;
+}
+
 static bool no_delivery(const struct webhook_delivery *d, void *arg)
 {
   (void)d;
@@ -97,6 +106,15 @@ static void check_plans(void)
               STORE_OK);
     expect(i ? "API tokens of the company" : "API tokens of the office", "tokens_by_principal",
            " (principal_id=?)", true);
+  }
+
+  for (int i = 0; i < 2; i++) {
+    CHECK_INT(store_webhooks_list(c, i ? NULL : OFFICE, i ? COMPANY : NULL, NULL, NULL, 20,
+                                  no_hook, NULL),
+              STORE_OK);
+    expect(i ? "webhook endpoints of the company" : "webhook endpoints of the office",
+           i ? "webhooks_by_company" : "webhooks_by_office",
+           i ? " (company_id=?)" : " (office_id=?)", true);
   }
 
   for (int i = 0; i < 2; i++) {
