@@ -10,6 +10,9 @@
  *  - the sweeper's collaborations due to start: only the due ones, on the approved ones'
  *    partial index collaborations_approved_by_start (migration 0108), unsorted (on
  *    collaborations_due every approved collaboration was read and sorted);
+ *  - the batch runner's claim of the next open batch (every few seconds, in a write
+ *    transaction): on collab_batches_open, sorting the open ones (every batch ever uploaded was
+ *    read: they are kept);
  *  - a page of an office's or a company's API tokens: from the scope's people to their tokens
  *    on tokens_by_principal (every token was read); the scope's own tokens are sorted;
  *  - a page of an office's or a company's webhook endpoints: on webhooks_by_office /
@@ -20,6 +23,7 @@
 #include "plan_fx.h"
 #include "sqlite_engine.h"
 #include "store_audit.h"
+#include "store_batches.h"
 #include "store_collab.h"
 #include "store_tokens.h"
 #include "store_webhooks.h"
@@ -99,6 +103,10 @@ static void check_plans(void)
   CHECK_INT(store_collab_due_starts(c, "2026-11-29", ids, 4, &n), STORE_OK);
   expect("collaborations due to start", "collaborations_approved_by_start",
          " (state=? AND starts_on>? AND starts_on<?)", false);
+
+  char batch[STORE_ID_LEN];
+  CHECK_INT(store_batch_claim(c, 1700000000000, 60000, batch), STORE_NOT_FOUND);
+  expect("the batch runner's claim", "collab_batches_open", " (state=?)", true);
 
   for (int i = 0; i < 2; i++) {
     CHECK_INT(store_api_tokens_list(c, i ? NULL : OFFICE, i ? COMPANY : NULL, NULL, NULL, 20,
