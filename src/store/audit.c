@@ -34,7 +34,7 @@ enum store_status store_audit_add(struct store_conn *c, struct audit_event *e)
 
 /* A page of one scope's events (scope: "office_id" or "company_id"), newest first: on SQLite
  * audit_events_by_office and _by_company end in the rowid; on PostgreSQL migration 0107 makes
- * them (office_id, rowid) and (company_id, rowid). test_store_list_plan checks the plans. */
+ * them (office_id, rowid) and (company_id, rowid). test_store_plans checks the plans. */
 #define AUDIT_LIST(scope)                                                                     \
   "SELECT rowid, id, at, coalesce(office_id, ''), coalesce(company_id, ''), actor_kind, "     \
   "actor_id, actor_email, action, coalesce(subject_kind, ''), coalesce(subject_id, ''), "      \
