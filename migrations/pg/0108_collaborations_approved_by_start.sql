@@ -5,6 +5,6 @@
 -- index holds only the approved ones, in that order: the look reads just the due ones, unsorted.
 -- state is in it (always 'approved') so that SQLite prefers it to collaborations_due (state=?).
 -- Partial: an activation inserts an invited collaboration, which is not in it; approving adds
--- the entry, the start (or end) takes it away. test_store_list_plan checks the plan.
+-- the entry, the start (or end) takes it away. test_store_plans checks the plan.
 CREATE INDEX collaborations_approved_by_start ON collaborations (state, starts_on, id)
   WHERE state = 'approved';

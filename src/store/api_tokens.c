@@ -23,7 +23,7 @@
 /* A page of the scope's tokens: those of the people (table: office_users or customer_admins,
  * kind their principal_kind) of the office or company (col = :scope), on that table's index of
  * col and tokens_by_principal; the scope's tokens are sorted (not all tokens). The columns
- * are API_TOKEN_COLS'. test_store_list_plan checks the plans. */
+ * are API_TOKEN_COLS'. test_store_plans checks the plans. */
 #define API_TOKEN_LIST(table, kind, col)                                                      \
   "SELECT t.id, t.name, coalesce(t.prefix, ''), t.created_at, coalesce(t.last_used_ms, 0), "  \
   "coalesce(t.expires_at, ''), t.principal_id, p.email FROM " table " p "                     \
