@@ -20,6 +20,19 @@
   "AND ((:office IS NOT NULL AND u.office_id = :office) "                                    \
   "  OR (:company IS NOT NULL AND a.company_id = :company)) "
 
+/* A page of the scope's tokens: those of the people (table: office_users or customer_admins,
+ * kind their principal_kind) of the office or company (col = :scope), on that table's index of
+ * col and tokens_by_principal; the scope's tokens are sorted (not all tokens). The columns
+ * are API_TOKEN_COLS'. test_store_plans checks the plans. */
+#define API_TOKEN_LIST(table, kind, col)                                                      \
+  "SELECT t.id, t.name, coalesce(t.prefix, ''), t.created_at, coalesce(t.last_used_ms, 0), "  \
+  "coalesce(t.expires_at, ''), t.principal_id, p.email FROM " table " p "                     \
+  "JOIN tokens t ON t.principal_id = p.id AND t.principal_kind = '" kind "' "                 \
+  "WHERE p." col " = :scope AND t.name IS NOT NULL AND t.revoked_at IS NULL "                 \
+  "AND (:after_created IS NULL OR t.created_at > :after_created "                             \
+  "  OR (t.created_at = :after_created AND t.id > :after_id)) "                               \
+  "ORDER BY t.created_at, t.id LIMIT :limit"
+
 static void read_token(struct db_stmt *s, struct api_token *t)
 {
   memset(t, 0, sizeof *t);
@@ -79,15 +92,17 @@ enum store_status store_api_tokens_list(struct store_conn *c, const char *office
                                         bool (*fn)(const struct api_token *t, void *arg),
                                         void *arg)
 {
-  struct db_stmt *s = db_stmt(
-      c, "SELECT " API_TOKEN_COLS API_TOKEN_SCOPE
-         "AND (:after_created IS NULL OR t.created_at > :after_created "
-         "  OR (t.created_at = :after_created AND t.id > :after_id)) "
-         "ORDER BY t.created_at, t.id LIMIT :limit");
+  /* from the office's users or the company's administrators to their tokens: reads only the
+   * scope's tokens (API_TOKEN_SCOPE's OR of both scopes read every token), sorted */
+  if (!office_id && !company_id)
+    return STORE_OK;
+  struct db_stmt *s = db_stmt(c, office_id ? API_TOKEN_LIST("office_users", "office_user",
+                                                           "office_id")
+                                           : API_TOKEN_LIST("customer_admins", "customer_admin",
+                                                            "company_id"));
   if (!s)
     return STORE_ERROR;
-  db_bind_text(s, ":office", office_id);
-  db_bind_text(s, ":company", company_id);
+  db_bind_text(s, ":scope", office_id ? office_id : company_id);
   db_bind_text(s, ":after_created", after_created);
   db_bind_text(s, ":after_id", after_id ? after_id : "");
   db_bind_int(s, ":limit", limit);

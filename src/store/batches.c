@@ -196,9 +196,12 @@ enum store_status store_batch_open_task(struct store_conn *c, const char *office
  * two servers claim at once, so the pick locks the batch and skips one another claim holds;
  * SQLite has one writer at a time. */
 #define CLAIM_SET "SET state = 'running', lease_until_ms = :until "
+/* The states not done named (not "state <> 'done'"), so that the pick searches
+ * collab_batches_open for them instead of reading every batch ever uploaded (they are kept) at
+ * each poll; the sort is of the open batches only. test_store_plans checks the plan. */
 #define CLAIM_PICK                                                                            \
-  "SELECT id AS pick_id FROM collab_batches WHERE state <> 'done' AND "                        \
-  "(lease_until_ms IS NULL OR lease_until_ms < :now) ORDER BY created_ms, id LIMIT 1"
+  "SELECT id AS pick_id FROM collab_batches WHERE (state = 'queued' OR state = 'running') "   \
+  "AND (lease_until_ms IS NULL OR lease_until_ms < :now) ORDER BY created_ms, id LIMIT 1"
 #define CLAIM_SQLITE "UPDATE collab_batches " CLAIM_SET "WHERE id = (" CLAIM_PICK ") RETURNING id"
 #define CLAIM_PG                                                                              \
   "WITH pick AS (" CLAIM_PICK " FOR UPDATE SKIP LOCKED) UPDATE collab_batches " CLAIM_SET     \

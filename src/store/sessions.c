@@ -1,5 +1,6 @@
 /* sessions.c - SQL for sign-in links and browser sessions (see store_session.h). */
 #include "principal_sql.h"
+#include "sign_in_sql.h"
 #include "db.h"
 #include "store_session.h"
 #include "util.h"
@@ -12,14 +13,9 @@ enum store_status store_sign_in_accounts(struct store_conn *c, const char *email
                                          struct sign_in_account *out, size_t max, size_t *n)
 {
   *n = 0;
-  struct db_stmt *s = db_stmt(
-      c, "SELECT 'office_user', u.id, u.email, o.name FROM office_users u "
-         "JOIN offices o ON o.id = u.office_id WHERE lower(u.email) = lower(:email) "
-         "UNION ALL SELECT 'customer_admin', a.id, a.email, co.name FROM customer_admins a "
-         "JOIN companies co ON co.id = a.company_id "
-         "WHERE lower(a.email) = lower(:email) AND a.confirmed = 1 "
-         "UNION ALL SELECT 'support', su.id, su.email, '' FROM support_users su "
-         "WHERE lower(su.email) = lower(:email)");
+  /* one index search per table, the same accounts on both engines (sign_in_sql.h) */
+  struct db_stmt *s = db_stmt(c, db_dialect(c) == DB_PG ? SIGN_IN_ACCOUNTS_PG
+                                                        : SIGN_IN_ACCOUNTS_SQLITE);
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":email", email);
@@ -239,15 +235,13 @@ enum store_status store_sign_in_purge(struct store_conn *c, int64_t before_ms, i
   char before[STORE_TIME_LEN];
   util_time_iso8601((time_t)(before_ms / 1000), before, sizeof before);
   int gone = 0;
-  struct db_stmt *s = db_stmt(c, "DELETE FROM sign_in_links WHERE expires_ms < :before");
+  struct db_stmt *s = db_stmt(c, SIGN_IN_PURGE_LINKS_SQL);
   if (!s)
     return STORE_ERROR;
   db_bind_int(s, ":before", before_ms);
   enum store_status st = db_exec_stmt(c, s);
   gone += st == STORE_OK ? db_changes(c) : 0;
-  if (st == STORE_OK && (s = db_stmt(c, "DELETE FROM sessions WHERE expires_ms < :before "
-                                        "OR last_seen_ms + :idle < :before "
-                                        "OR ended_at < :before_iso")) == NULL)
+  if (st == STORE_OK && (s = db_stmt(c, SIGN_IN_PURGE_SESSIONS_SQL)) == NULL)
     return STORE_ERROR;
   if (st == STORE_OK) {
     db_bind_int(s, ":before", before_ms);

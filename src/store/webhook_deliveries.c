@@ -4,6 +4,7 @@
 #include "store_webhooks.h"
 #include "webhook_sql.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -181,13 +182,15 @@ enum store_status store_webhook_deliveries_list(struct store_conn *c, const char
                                                            void *arg),
                                                 void *arg)
 {
+  /* one search of webhook_deliveries_by_webhook (migration 0109), newest first: no sort of
+   * all the endpoint's deliveries (they are kept), no walk past the pages before */
   struct db_stmt *s = db_stmt(c, "SELECT " DELIVERY_COLS "FROM webhook_deliveries "
-                               "WHERE webhook_id = :hook AND (:before = 0 OR seq < :before) "
+                               "WHERE webhook_id = :hook AND seq < :before "
                                "ORDER BY seq DESC LIMIT :limit");
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":hook", webhook_id);
-  db_bind_int(s, ":before", before_seq);
+  db_bind_int(s, ":before", before_seq == 0 ? INT64_MAX : before_seq);
   db_bind_int(s, ":limit", limit);
   struct webhook_delivery d;
   enum store_status st;

@@ -130,20 +130,27 @@ static enum store_status each(struct store_conn *c, struct db_stmt *s,
   return st == STORE_NOT_FOUND ? STORE_OK : st;
 }
 
+/* A page of endpoints in (created_at, id) order after the cursor; scope: "" (all of them) or
+ * "office_id = :scope AND " / "company_id = :scope AND ". test_store_plans checks the plans. */
+#define HOOK_LIST(scope)                                                                      \
+  "SELECT " HOOK_COLS "FROM webhooks WHERE " scope                                            \
+  "(:after_created IS NULL OR created_at > :after_created "                                   \
+  "  OR (created_at = :after_created AND id > :after_id)) ORDER BY created_at, id LIMIT :limit"
+
 enum store_status store_webhooks_list(struct store_conn *c, const char *office_id,
                                       const char *company_id, const char *after_created,
                                       const char *after_id, int limit,
                                       bool (*fn)(const struct webhook *w, void *arg), void *arg)
 {
-  struct db_stmt *s = db_stmt(
-      c, "SELECT " HOOK_COLS "FROM webhooks WHERE " HOOK_SCOPE
-         "AND (:after_created IS NULL OR created_at > :after_created "
-         "  OR (created_at = :after_created AND id > :after_id)) "
-         "ORDER BY created_at, id LIMIT :limit");
+  /* an office's or a company's on webhooks_by_office / _by_company, then sorted (at most
+   * WEBHOOK_MAX_PER_OWNER of them); HOOK_SCOPE's OR read every endpoint of every owner */
+  struct db_stmt *s = db_stmt(c, office_id    ? HOOK_LIST("office_id = :scope AND ")
+                                 : company_id ? HOOK_LIST("company_id = :scope AND ")
+                                              : HOOK_LIST(""));
   if (!s)
     return STORE_ERROR;
-  db_bind_text(s, ":office", office_id);
-  db_bind_text(s, ":company", company_id);
+  if (office_id || company_id)
+    db_bind_text(s, ":scope", office_id ? office_id : company_id);
   db_bind_text(s, ":after_created", after_created);
   db_bind_text(s, ":after_id", after_id ? after_id : "");
   db_bind_int(s, ":limit", limit);

@@ -132,8 +132,9 @@ int main(void)
             31);
   CHECK_INT(testdb_int_on(st, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
                               "tbl_name = 'collaborations' AND name <> "
-                              "'collaborations_by_administrator'", NULL), 9); /* 8 and the id's;
-                                                                   0076 adds one */
+                              "'collaborations_by_administrator' AND name <> "
+                              "'collaborations_approved_by_start'", NULL), 9); /* 8 and the
+                                                      id's; 0076 and 0108 add one each */
   CHECK_INT(testdb_int_on(st, "SELECT rowid FROM collaborations WHERE id = ?", COLLAB(2)), 40);
   CHECK_INT(testdb_int_on(st, "SELECT count(*) FROM pragma_foreign_key_check", NULL), 0);
   CHECK_INT(testdb_int_on(st, "SELECT count(*) FROM collaboration_events e JOIN collaborations "

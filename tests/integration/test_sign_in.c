@@ -314,8 +314,11 @@ static void test_purge(void)
   sx_sign_in(&s, "info@byra-tre.se", &old);
   sx_sign_in(&s, "info@byra-tre.se", &ended);
   CHECK_INT(sx_ask(&s, "info@byra-tre.se", NULL), 202); /* one link still unused */
-  CHECK(cx_exec(&s, "UPDATE sessions SET expires_ms = 1000 WHERE id = ?", old.id));
-  CHECK(cx_exec(&s, "UPDATE sessions SET ended_at = '2020-01-01T00:00:00Z' WHERE id = ?",
+  /* as they would be: last seen no later than they ended (the purge relies on it) */
+  CHECK(cx_exec(&s, "UPDATE sessions SET expires_ms = 1000, last_seen_ms = 900 WHERE id = ?",
+                old.id));
+  CHECK(cx_exec(&s, "UPDATE sessions SET ended_at = '2020-01-01T00:00:00Z', "
+                    "last_seen_ms = 1577836800000 WHERE id = ?",
                 ended.id));
   CHECK(cx_exec(&s, "UPDATE sign_in_links SET expires_ms = 1000 WHERE used_ms IS NOT NULL",
                 NULL));

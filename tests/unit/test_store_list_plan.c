@@ -11,14 +11,18 @@
  * sent and all of them newest first on outbox_by_created, neither sorting. A register entry's
  * open collaboration is found by office and company on collaborations_one_open, and way 3's
  * look for another office's invitation on collaborations_by_company; a company's administrator
- * by e-mail in any case on customer_admins_by_email_key. And every foreign
- * key's lookup of the rows pointing at a parent row has an index (check_foreign_keys).
+ * by e-mail in any case on customer_admins_by_email_key; a page of an office's or a company's
+ * audit log on audit_events_by_office / _by_company, unsorted; the sweeper's collaborations due
+ * to start on collaborations_approved_by_start; a page of API tokens by the scope's people; a
+ * page of an endpoint's deliveries on webhook_deliveries_by_webhook. And every foreign key's lookup of the rows pointing at a parent row has an index
+ * (check_foreign_keys).
  *
  * known_scan marks a case that scans (a ratchet: the test fails when one of them starts using an
  * index, so that the mark is taken away, and when any other case starts scanning). Since the
  * list's statement is made for the filters given (store/collab_list.c) none does.
  * Plans do not depend on the bound values here: this SQLite has no STAT4 and the database no
  * ANALYZE statistics, so a statement is planned once at prepare; the plan printed is the server's. */
+#include "plan_fx.h"
 #include "sqlite_engine.h"
 #include "store_collab.h"
 #include "store_outbox.h"
@@ -31,52 +35,6 @@
 #include <unistd.h>
 
 TEST_MAIN_DEFS
-
-#define MAX_SQL 8
-struct captured {
-  const char *sql[MAX_SQL]; /* sqlite3_sql() of the statements run, owned by their statements */
-  int n;
-};
-
-static int on_trace(unsigned type, void *ctx, void *p, void *x)
-{
-  (void)x;
-  struct captured *cap = ctx;
-  if (type != SQLITE_TRACE_STMT)
-    return 0;
-  const char *sql = sqlite3_sql((sqlite3_stmt *)p);
-  if (!sql || strncmp(sql, "EXPLAIN", 7) == 0)
-    return 0;
-  for (int i = 0; i < cap->n; i++)
-    if (cap->sql[i] == sql)
-      return 0;
-  if (cap->n < MAX_SQL)
-    cap->sql[cap->n++] = sql;
-  return 0;
-}
-
-/* Appends sql's plan to plan (one step a line); true when a step scans or sorts. */
-static bool plan_scans(sqlite3 *db, const char *sql, char *plan, size_t len)
-{
-  char *q = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql);
-  sqlite3_stmt *s = NULL;
-  int rc = sqlite3_prepare_v2(db, q, -1, &s, NULL);
-  sqlite3_free(q);
-  CHECK_MSG(rc == SQLITE_OK, "cannot explain: %s", sqlite3_errmsg(db));
-  bool bad = false;
-  while (rc == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
-    const char *d = (const char *)sqlite3_column_text(s, 3);
-    if (!d)
-      continue;
-    bool scan = (strncmp(d, "SCAN ", 5) == 0 && strcmp(d, "SCAN CONSTANT ROW") != 0) ||
-                strstr(d, "TEMP B-TREE") != NULL;
-    bad = bad || scan;
-    size_t used = strlen(plan);
-    snprintf(plan + used, len - used, "    %s%s\n", d, scan ? "   <-- grows with the table" : "");
-  }
-  sqlite3_finalize(s);
-  return bad;
-}
 
 static void no_row(const struct collab *co, const struct collab_mail_state *m, void *arg)
 {
