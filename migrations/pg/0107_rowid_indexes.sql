@@ -14,6 +14,9 @@
 --    over in that order (Index Scan Backward). The audit log is not written by an activation.
 -- SQLite's rowid is each table's key and its indexes end in it: its 0107 does nothing.
 -- test_store_plans checks the collaboration's read on PostgreSQL and the audit log's on SQLite.
+-- The builds are not CONCURRENTLY (a migration is one transaction): while outbox_by_rowid is
+-- built, the outbox's writes (every activation's e-mail) wait on every instance, about a second
+-- for every few hundred thousand e-mails kept; upgrade at a quiet hour.
 CREATE UNIQUE INDEX outbox_by_rowid ON outbox (rowid);
 DROP INDEX audit_events_by_office;
 DROP INDEX audit_events_by_company;

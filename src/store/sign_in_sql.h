@@ -24,9 +24,11 @@
 
 /* The purge (store_sign_in_purge): links and sessions that ended before :before (unix ms;
  * :before_iso the same time as text), on migration 0106's indexes. A session ends (expires,
- * lapses unused, is ended) no earlier than it was last seen, as a touch follows the check
- * that the session is live; so "last_seen_ms < :before" leaves out none that ended before
- * :before, and confines the search to the sessions not seen since, not all of them. */
+ * lapses unused, is ended) no earlier than it was last seen, to within one request: a touch
+ * follows the check that the session is live, and a request that passed that check while the
+ * session ended (a sign-out, its user removed) may touch it just after. So "last_seen_ms <
+ * :before" confines the search to the sessions not seen since, not all of them, and leaves out
+ * none that ended before :before but such a one, which the next purge finds. */
 #define SIGN_IN_PURGE_LINKS_SQL "DELETE FROM sign_in_links WHERE expires_ms < :before"
 #define SIGN_IN_PURGE_SESSIONS_SQL                                                            \
   "DELETE FROM sessions WHERE last_seen_ms < :before AND (expires_ms < :before "              \

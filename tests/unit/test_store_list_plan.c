@@ -11,11 +11,9 @@
  * sent and all of them newest first on outbox_by_created, neither sorting. A register entry's
  * open collaboration is found by office and company on collaborations_one_open, and way 3's
  * look for another office's invitation on collaborations_by_company; a company's administrator
- * by e-mail in any case on customer_admins_by_email_key; a page of an office's or a company's
- * audit log on audit_events_by_office / _by_company, unsorted; the sweeper's collaborations due
- * to start on collaborations_approved_by_start; a page of API tokens by the scope's people; a
- * page of an endpoint's deliveries on webhook_deliveries_by_webhook. And every foreign key's lookup of the rows pointing at a parent row has an index
- * (check_foreign_keys).
+ * by e-mail in any case on customer_admins_by_email_key. And every foreign key's lookup of the
+ * rows pointing at a parent row has an index (check_foreign_keys). The plans of the audit log,
+ * the due starts, API tokens and deliveries are checked in test_store_plans.c.
  *
  * known_scan marks a case that scans (a ratchet: the test fails when one of them starts using an
  * index, so that the mark is taken away, and when any other case starts scanning). Since the
