@@ -29,7 +29,8 @@ void *spares_take(struct spares *sp);
  * collaboration of 4 KB: zeroing all of a kept block was about 1.6% of the HTTP worker's
  * samples under the POST load). */
 void *spares_take_except(struct spares *sp, size_t skip, size_t skip_len);
-/* Takes back a block spares_take returned (NULL: nothing), as free() would. */
+/* Takes back a block spares_take returned (NULL: nothing), as free() would; aborts when the
+ * block is already kept (given back twice). */
 void spares_give(struct spares *sp, void *block);
 
 #endif

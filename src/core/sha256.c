@@ -17,7 +17,7 @@
 /* A thread's contexts (EVP_MD_CTX owned here, freed at the thread's end by hashes_free). */
 struct hashes {
   EVP_MD_CTX *work;
-  EVP_MD_CTX *inner, *outer; /* the states after key ^ ipad and key ^ opad, when key_len > 0 */
+  EVP_MD_CTX *inner, *outer; /* the states after key ^ ipad and key ^ opad (an empty key too) */
   unsigned char key[BLOCK];  /* the key they are for, zero-padded (as HMAC pads it) */
   bool ready;                /* inner and outer are for key */
 };

@@ -1,12 +1,18 @@
 /* spares.c - see spares.h. */
 #include "spares.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* Under AddressSanitizer a kept block is poisoned, so that a use after spares_give is still
  * reported as free() would have had it reported. */
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SPARES_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(SPARES_ASAN)
 #include <sanitizer/asan_interface.h>
 #define KEPT(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
 #define TAKEN(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
@@ -43,6 +49,13 @@ void spares_give(struct spares *sp, void *block)
   if (!block)
     return;
   pthread_mutex_lock(&sp->mu);
+  /* a block given back twice would be handed to two takers at once: free() aborts on that,
+   * and so does this (at most SPARES_KEPT compares) */
+  for (unsigned i = 0; i < sp->n; i++)
+    if (sp->kept[i] == block) {
+      fprintf(stderr, "spares_give: block %p given back twice\n", block);
+      abort();
+    }
   if (sp->n < SPARES_KEPT) {
     KEPT(block, sp->size);
     sp->kept[sp->n++] = block;

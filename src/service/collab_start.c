@@ -177,12 +177,12 @@ enum store_status collab_start_variant(struct store_conn *c, struct start *s)
   return st;
 }
 
-/* The starts of collab_run_start: taken on an HTTP worker's thread, given back on the writer's
- * (start_over). */
+/* The starts of collab_run_start: taken on an HTTP worker's thread, given back by start_over
+ * (on SQLite's writer thread, or on the worker's: PostgreSQL, a store stopping, a failure). */
 static struct spares start_spares = SPARES_INIT(sizeof(struct start));
 
 /* After the start's write: the outcome into s->out, the workers woken for its e-mail and
- * webhooks, then s->done; frees s. */
+ * webhooks, then s->done; gives s back. */
 static void start_over(enum store_status st, void *arg)
 {
   struct start *s = arg;
