@@ -21,6 +21,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) /* clang's name for it */
+#define __SANITIZE_ADDRESS__ 1
+#endif
+#endif
+
+#if defined(__SANITIZE_ADDRESS__)
+void sq_mem_setup(void) {}
+#else
+
 #define HDR 8                  /* the header before each block */
 #define CLASS_BYTES 32         /* size classes every 32 bytes ... */
 #define SMALL_MAX 1024         /* ... up to this size; larger blocks are not kept */
@@ -142,15 +152,8 @@ static int mem_init(void *arg)
 
 static void mem_shutdown(void *arg) { (void)arg; }
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer) /* clang's name for it */
-#define __SANITIZE_ADDRESS__ 1
-#endif
-#endif
-
 void sq_mem_setup(void)
 {
-#if !defined(__SANITIZE_ADDRESS__)
   if (pthread_key_create(&key, cache_empty) != 0)
     return;
   static const sqlite3_mem_methods methods = {
@@ -163,5 +166,5 @@ void sq_mem_setup(void)
       .xShutdown = mem_shutdown,
   };
   sqlite3_config(SQLITE_CONFIG_MALLOC, &methods); /* SQLITE_MISUSE once SQLite is in use */
-#endif
 }
+#endif
