@@ -27,6 +27,14 @@ TEST_MAIN_DEFS
 #endif
 #endif
 
+#if defined(__SANITIZE_ADDRESS__)
+int main(void)
+{
+  printf("skipped: AddressSanitizer keeps SQLite's own allocator\n");
+  return 77;
+}
+#else
+
 #define ROUNDS 2000
 #define BLOCKS 64
 
@@ -113,10 +121,6 @@ static void threads(void)
 
 int main(void)
 {
-#if defined(__SANITIZE_ADDRESS__)
-  printf("skipped: AddressSanitizer keeps SQLite's own allocator\n");
-  return 77;
-#else
   char dir[] = "/tmp/advisord-sqlmem-XXXXXX", path[400], why[200];
   CHECK(mkdtemp(dir) != NULL);
   snprintf(path, sizeof path, "sqlite:%s/m.db", dir);
@@ -142,5 +146,5 @@ int main(void)
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
   CHECK(system(cmd) == 0);
   return TEST_REPORT();
-#endif
 }
+#endif
