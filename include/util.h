@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <time.h>
 
 /* Current UTC time as "2026-11-27T10:00:00.123Z" into buf (>= 32 bytes). Dates and times
@@ -21,6 +22,19 @@ int64_t util_mono_us(void);
 /* The monotonic clock's time ms milliseconds from now (ms < 0: now), for timed waits on a
  * condition variable set to CLOCK_MONOTONIC. */
 struct timespec util_mono_after(int64_t ms);
+
+/* Copies src (NULL: "") into dst of len bytes, cut to len - 1 bytes and NUL-terminated: what
+ * snprintf(dst, len, "%s", src) writes, without its format machinery (about 600 instructions
+ * a call; an activation made some 35 such copies on the store's writer thread). */
+static inline void util_text_copy(char *dst, size_t len, const char *src)
+{
+  if (!len)
+    return;
+  size_t n = src ? strnlen(src, len - 1) : 0;
+  if (n)
+    memcpy(dst, src, n);
+  dst[n] = '\0';
+}
 
 /* A new random UUID in lower-case text form into buf (>= 37 bytes). */
 void util_uuid(char *buf);

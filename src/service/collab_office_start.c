@@ -119,7 +119,7 @@ static bool plan_start(struct start *s, const struct company *cp,
                           plan->period_months, now, msg, sizeof msg)) {
     date_local_of_ms(now, today, sizeof today);
     if (strcmp(on, today) > 0) /* today: no schedule, it starts on approval */
-      snprintf(co->starts_on, sizeof co->starts_on, "%s", on);
+      util_text_copy(co->starts_on, sizeof co->starts_on, on);
     return true;
   }
   refuse_field(&s->rf, "starts_on", msg);
@@ -148,7 +148,7 @@ static enum store_status take_administrator(struct store_conn *c, const char *co
       st = STORE_ERROR;
   }
   if (st == STORE_OK)
-    snprintf(co->administrator_id, sizeof co->administrator_id, "%s", admin->id);
+    util_text_copy(co->administrator_id, sizeof co->administrator_id, admin->id);
   return st;
 }
 
@@ -181,13 +181,13 @@ static enum store_status known_names(struct store_conn *c, struct start *s,
   enum store_status st = store_office_get(c, co->office_id, &of);
   if (st != STORE_OK)
     return st == STORE_NOT_FOUND ? STORE_ERROR : st;
-  snprintf(co->office_name, sizeof co->office_name, "%s", of.name);
-  snprintf(co->corporate_id, sizeof co->corporate_id, "%s", cu->company.corporate_id);
-  snprintf(co->company_name, sizeof co->company_name, "%s", cu->company.name);
-  snprintf(co->customer_name, sizeof co->customer_name, "%s", cu->name);
-  snprintf(co->admin_name, sizeof co->admin_name, "%s", ad->name);
-  snprintf(co->admin_email, sizeof co->admin_email, "%s", ad->email);
-  snprintf(co->admin_phone, sizeof co->admin_phone, "%s", ad->phone);
+  util_text_copy(co->office_name, sizeof co->office_name, of.name);
+  util_text_copy(co->corporate_id, sizeof co->corporate_id, cu->company.corporate_id);
+  util_text_copy(co->company_name, sizeof co->company_name, cu->company.name);
+  util_text_copy(co->customer_name, sizeof co->customer_name, cu->name);
+  util_text_copy(co->admin_name, sizeof co->admin_name, ad->name);
+  util_text_copy(co->admin_email, sizeof co->admin_email, ad->email);
+  util_text_copy(co->admin_phone, sizeof co->admin_phone, ad->phone);
   co->admin_confirmed = ad->confirmed;
   s->names_known = true;
   s->invitee = *ad;
@@ -248,10 +248,10 @@ enum store_status collab_office_start_tx(struct store_conn *c, struct start *s)
     if (st != STORE_OK || refused(&s->rf))
       goto cleanup;
   }
-  snprintf(co->customer_id, sizeof co->customer_id, "%s", cu->id);
-  snprintf(co->task_id, sizeof co->task_id, "%s", s->in->task_id);
-  snprintf(co->variant, sizeof co->variant, "%s", plan.variant);
-  snprintf(co->invoice_recipient, sizeof co->invoice_recipient, "%s", plan.invoice_recipient);
+  util_text_copy(co->customer_id, sizeof co->customer_id, cu->id);
+  util_text_copy(co->task_id, sizeof co->task_id, s->in->task_id);
+  util_text_copy(co->variant, sizeof co->variant, plan.variant);
+  util_text_copy(co->invoice_recipient, sizeof co->invoice_recipient, plan.invoice_recipient);
   co->agreement_period_months = plan.period_months;
   co->agreement_continues = plan.agreement_continues;
   co->initiated_by = COLLAB_BY_OFFICE;

@@ -28,7 +28,7 @@ enum store_status collab_creations_since(struct store_conn *c, const char *user_
     return st;
   *n += batches;
   if (first_batch[0] && (!oldest[0] || strcmp(first_batch, oldest) < 0))
-    snprintf(oldest, 32, "%s", first_batch);
+    util_text_copy(oldest, 32, first_batch);
   return STORE_OK;
 }
 
@@ -95,13 +95,13 @@ void collab_fill_common(struct start *s, struct collab *co, const char *office_i
 {
   const struct config *cfg = s->app->cfg;
   util_uuid(co->id);
-  snprintf(co->office_id, sizeof co->office_id, "%s", office_id);
-  snprintf(co->company_id, sizeof co->company_id, "%s", company_id);
+  util_text_copy(co->office_id, sizeof co->office_id, office_id);
+  util_text_copy(co->company_id, sizeof co->company_id, company_id);
   co->state = COLLAB_INVITED;
-  snprintf(co->language, sizeof co->language, "%s", s->in->language ? s->in->language : "sv");
-  snprintf(co->inviter_kind, sizeof co->inviter_kind, "%s",
+  util_text_copy(co->language, sizeof co->language, s->in->language ? s->in->language : "sv");
+  util_text_copy(co->inviter_kind, sizeof co->inviter_kind,
            collab_actor_str(collab_actor_of(s->in->caller)));
-  snprintf(co->inviter_id, sizeof co->inviter_id, "%s", s->in->caller->id);
+  util_text_copy(co->inviter_id, sizeof co->inviter_id, s->in->caller->id);
   co->keep_service = -1;
   co->expires_at_ms = util_now_ms() + (int64_t)cfg->invitation_ttl * 1000;
 }

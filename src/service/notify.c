@@ -36,7 +36,7 @@ static bool facts(struct store_conn *c, const struct collab *co, const struct no
   struct variant v;
   bool known = rq->variant && strcmp(rq->variant->code, co->variant) == 0;
   if (known || store_variant_get_brief(c, co->variant, &v) == STORE_OK) {
-    snprintf(f->variant_name, sizeof f->variant_name, "%s", known ? rq->variant->name : v.name);
+    util_text_copy(f->variant_name, sizeof f->variant_name, known ? rq->variant->name : v.name);
     fact_str(f, "variant_name", f->variant_name);
   }
   if (co->starts_on[0])
@@ -46,10 +46,10 @@ static bool facts(struct store_conn *c, const struct collab *co, const struct no
   /* way 1: the company's agreement goes on; nothing new is charged before it renews */
   if (co->agreement_continues) {
     struct company cp;
-    snprintf(f->until, sizeof f->until, "%s", co->renews_on);
+    util_text_copy(f->until, sizeof f->until, co->renews_on);
     if (!f->until[0] && store_company_get(c, co->company_id, &cp) == STORE_OK &&
         cp.has_subscription)
-      snprintf(f->until, sizeof f->until, "%s", cp.sub.renews_on);
+      util_text_copy(f->until, sizeof f->until, cp.sub.renews_on);
     if (f->until[0])
       fact_str(f, "no_charge_until", f->until);
   }
@@ -84,10 +84,10 @@ static enum store_status enqueue(struct store_conn *c, const struct collab *co,
   struct collab_mail_state *ms = rq->link_mail;
   if (st == STORE_OK && link && ms && strcmp(now, ms->created_at) >= 0) {
     memset(ms, 0, sizeof *ms);
-    snprintf(ms->outbox_id, sizeof ms->outbox_id, "%s", id);
-    snprintf(ms->template_name, sizeof ms->template_name, "%s", tmpl);
-    snprintf(ms->status, sizeof ms->status, "pending");
-    snprintf(ms->created_at, sizeof ms->created_at, "%s", now);
+    util_text_copy(ms->outbox_id, sizeof ms->outbox_id, id);
+    util_text_copy(ms->template_name, sizeof ms->template_name, tmpl);
+    util_text_copy(ms->status, sizeof ms->status, "pending");
+    util_text_copy(ms->created_at, sizeof ms->created_at, now);
   }
   return st;
 }
@@ -146,14 +146,14 @@ static enum store_status office_recipients(struct store_conn *c, const struct co
   if (st != STORE_OK)
     return st == STORE_NOT_FOUND ? STORE_ERROR : st;
   *n = 0;
-  snprintf(to[(*n)++], STORE_EMAIL_LEN, "%s", of.email);
+  util_text_copy(to[(*n)++], STORE_EMAIL_LEN, of.email);
   const char *user = strcmp(co->inviter_kind, "office_user") == 0       ? co->inviter_id
                      : strcmp(co->approved_by_kind, "office_user") == 0 ? co->approved_by_id
                                                                          : NULL;
   struct office_user u;
   if (user && (st = store_office_user_get(c, co->office_id, user, &u)) == STORE_OK &&
       strcasecmp(u.email, of.email) != 0)
-    snprintf(to[(*n)++], STORE_EMAIL_LEN, "%s", u.email);
+    util_text_copy(to[(*n)++], STORE_EMAIL_LEN, u.email);
   return st == STORE_NOT_FOUND ? STORE_OK : st;
 }
 
@@ -282,7 +282,7 @@ static void actor_for_mail(struct store_conn *c, const struct collab *co,
     bool office = strcmp(rq->actor_kind, "office_user") == 0 ||
                   (strcmp(rq->actor_kind, "invitation_link") == 0 &&
                    co->way == COLLAB_WAY_CUSTOMER_INVITE);
-    snprintf(out, len, "%s",
+    util_text_copy(out, len,
              office ? (en ? "a user at the office" : "en användare på byrån")
                     : (en ? "the invited administrator" : "den inbjudna administratören"));
     return;
@@ -291,7 +291,7 @@ static void actor_for_mail(struct store_conn *c, const struct collab *co,
   if (strcmp(role, "administrator") == 0)
     snprintf(out, len, "%s (%s)", name, en ? "administrator" : "administratör");
   else
-    snprintf(out, len, "%s", name);
+    util_text_copy(out, len, name);
 }
 
 enum store_status notify_collab(struct store_conn *c, struct collab *co,

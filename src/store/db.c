@@ -4,6 +4,7 @@
 #include "db.h"
 #include "log.h"
 #include "thread_prio.h"
+#include "util.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -277,12 +278,7 @@ bool db_col_null(struct db_stmt *st, int col) { return st->eng->col_null(st->h, 
 
 void db_col_text(struct db_stmt *st, int col, char *buf, size_t len)
 {
-  if (!len)
-    return;
-  const char *t = db_col_str(st, col);
-  size_t n = t ? strnlen(t, len - 1) : 0; /* cut as snprintf would, without its cost */
-  memcpy(buf, t ? t : "", n);
-  buf[n] = '\0';
+  util_text_copy(buf, len, db_col_str(st, col)); /* cut as snprintf would, without its cost */
 }
 
 static void unlink_conn(struct db_threads *t, struct store_conn *c)

@@ -100,6 +100,7 @@ static void sq_conn_release(struct store *base)
  * the only shared lock of a read; nothing here reads those counts. */
 static void sqlite_setup(void)
 {
+  sq_mem_setup();
   sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); /* SQLITE_MISUSE once SQLite is in use: no harm */
 }
 

@@ -54,6 +54,9 @@ struct sq_conn {
   int64_t data_version;    /* the writer's PRAGMA data_version at its last BEGIN (row cache) */
 };
 
+/* sqlite_mem.c: SQLite's allocator, a per-thread cache of small blocks; before SQLite's first
+ * use (sqlite_db.c's process-wide setup). */
+void sq_mem_setup(void);
 /* Runs SQL text with no parameters. */
 enum store_status sq_exec(struct sq_conn *c, const char *sql);
 /* One statement of static text (its address is the key of c's prepared statements, db_stmt),

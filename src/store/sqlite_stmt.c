@@ -21,6 +21,9 @@
 struct sq_stmt {
   sqlite3_stmt *st;
   int n_known;
+  int next; /* where param() looks first: after the last one found (binds come in one order) */
+  bool used; /* bound or stepped since the last reset: db_stmt resets every statement it hands
+              * out, and most were reset by their last user already */
   struct {
     const char *name;     /* the address parameter i + 1 was bound by */
     char text[KNOWN_LEN]; /* that name's text (a copy: SQLite's own goes when it prepares the
@@ -64,6 +67,9 @@ void sq_finalize(void *h)
 void sq_reset(void *h)
 {
   struct sq_stmt *s = h;
+  if (!s->used)
+    return;
+  s->used = false;
   sqlite3_reset(s->st);
   sqlite3_clear_bindings(s->st); /* db_bind_text_kept's buffers are never read after a reset */
 }
@@ -90,6 +96,7 @@ enum store_status sq_status(struct sq_conn *c, int rc, const char *what)
 enum store_status sq_step(struct store_conn *base, void *h)
 {
   struct sq_stmt *s = h;
+  s->used = true;
   int rc = sqlite3_step(s->st);
   if (rc == SQLITE_ROW)
     return STORE_OK;
@@ -112,9 +119,14 @@ static inline bool same_name(const char *a, const char *b)
  * confirmed by its text (a caller may bind from a buffer it reuses: tests/testdb.c). */
 static int param(struct sq_stmt *s, const char *name)
 {
-  for (int i = 0; i < s->n_known; i++)
-    if (s->known[i].name == name && same_name(s->known[i].text, name))
+  /* a statement's binds come in the same order at every run, so the search starts after the
+   * last one found (the collaboration INSERT's 28 binds each scanned from the first: 2% of
+   * the writer's instructions) */
+  for (int k = 0, i = s->next; k < s->n_known; k++, i = i + 1 < s->n_known ? i + 1 : 0)
+    if (s->known[i].name == name && same_name(s->known[i].text, name)) {
+      s->next = i + 1 < s->n_known ? i + 1 : 0;
       return i + 1;
+    }
   int i = sqlite3_bind_parameter_index(s->st, name);
   if (i == 0) {
     log_msg(LOG_ERROR, "db_bind_failed", "no parameter %s in %.80s", name, sqlite3_sql(s->st));
@@ -128,6 +140,7 @@ static int param(struct sq_stmt *s, const char *name)
 static void bind_text(void *h, const char *name, const char *value, sqlite3_destructor_type how)
 {
   struct sq_stmt *s = h;
+  s->used = true;
   int i = param(s, name);
   if (i && value)
     sqlite3_bind_text(s->st, i, value, -1, how);
@@ -149,6 +162,7 @@ void sq_bind_text_kept(void *h, const char *name, const char *value)
 void sq_bind_int(void *h, const char *name, int64_t value)
 {
   struct sq_stmt *s = h;
+  s->used = true;
   int i = param(s, name);
   if (i)
     sqlite3_bind_int64(s->st, i, value);

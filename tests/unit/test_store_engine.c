@@ -1,7 +1,8 @@
 /* The store engine's conformance suite (in the spirit of GNU Taler's test_exchangedb): what
  * every engine behind db.h must do the same way, run on SQLite by ctest and on PostgreSQL by
  * scripts/test.sh's second pass (ADVISORD_TEST_PG). Column readers (NULL, 64-bit integers,
- * booleans, UTF-8); a named parameter used twice and bound NULL; RETURNING; changes; a unique
+ * booleans, UTF-8); a statement handed out again from its start with no binding, however its
+ * last user left it; a named parameter used twice and bound NULL; RETURNING; changes; a unique
  * violation is STORE_CONFLICT and leaves the transaction usable; a refusal rolls back all of
  * the transaction; concurrent read-modify-writes lose no update (serializable, retried); the
  * outbox claim from several threads never hands out one row twice; a lookup by bytes that are
@@ -56,6 +57,49 @@ static void readers(void)
   CHECK_STR(buf, "Byrå Öst AB");
   CHECK_STR(db_col_str(s, 5), "x");
   CHECK_INT(db_step_row(c, s), STORE_NOT_FOUND);
+}
+
+/* A statement's text with three parameters: :a/:b/:c, "none" for :c unbound. */
+static const char *three_params(struct store_conn *c, struct db_stmt *s)
+{
+  static char got[64];
+  got[0] = '\0';
+  if (s && db_step_row(c, s) == STORE_OK)
+    db_col_text(s, 0, got, sizeof got);
+  return got;
+}
+
+/* db_stmt hands a statement out from its start with no binding, however its last user left
+ * it: reset, stepped to a row and left, or bound and never stepped; binds in any order find
+ * their parameters (the engine looks after the last one found first). */
+static void statement_reuse(void)
+{
+  struct store_conn *c = store_conn(st);
+  const char *sql = "SELECT CAST(:a AS TEXT) || '/' || CAST(:b AS TEXT) || '/' || "
+                    "coalesce(CAST(:c AS TEXT), 'none')";
+  struct db_stmt *s = db_stmt(c, sql);
+  db_bind_text(s, ":a", "1");
+  db_bind_text(s, ":b", "2");
+  db_bind_text(s, ":c", "3");
+  CHECK_STR(three_params(c, s), "1/2/3"); /* left on its row */
+  s = db_stmt(c, sql);
+  db_bind_text(s, ":c", "z");
+  db_bind_text(s, ":a", "x");
+  db_bind_text(s, ":b", "y");
+  CHECK_STR(three_params(c, s), "x/y/z");
+  db_reset(s);
+  s = db_stmt(c, sql);
+  db_bind_text(s, ":b", "q");
+  db_bind_text(s, ":a", "p");
+  CHECK_STR(three_params(c, s), "p/q/none");
+  db_reset(s);
+  s = db_stmt(c, sql);
+  db_bind_text(s, ":c", "left"); /* bound, never stepped nor reset */
+  s = db_stmt(c, sql);
+  db_bind_text(s, ":a", "1");
+  db_bind_text(s, ":b", "2");
+  CHECK_STR(three_params(c, s), "1/2/none");
+  db_reset(s);
 }
 
 struct tx_args {
@@ -338,6 +382,7 @@ int main(void)
   CHECK(db_exec(store_conn(st), "CREATE TABLE conf_t (k INTEGER PRIMARY KEY, v TEXT, "
                                 "n BIGINT NOT NULL)") == STORE_OK);
   readers();
+  statement_reuse();
   transactions();
   no_lost_update();
   claims_once();
