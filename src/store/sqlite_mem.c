@@ -8,12 +8,14 @@
  * up to SMALL_MAX bytes goes to a list of its size class in the freeing thread's cache, and the
  * next allocation of that class on that thread takes it back: a few instructions each way.
  * A thread keeps at most CLASS_KEEP blocks of a class and CACHE_BYTES in all (the rest goes back
- * to the system allocator), and its cache is emptied when it exits. A block freed by another
- * thread than the one that allocated it simply joins that thread's cache.
+ * to the system allocator), and its cache is emptied when it exits (the main thread's at the
+ * process's exit). A block freed by another thread than the one that allocated it simply joins
+ * that thread's cache.
  *
  * Every block has an 8-byte header before it (SQLite needs 8-byte alignment) holding its size
- * class, or for a large block its size. Built with AddressSanitizer, SQLite keeps its own
- * allocator, so that a use of SQLite's memory after it was freed is still reported. */
+ * class, or for a large block its size. Built with AddressSanitizer, or run under valgrind,
+ * SQLite keeps its own allocator, so that a use of SQLite's memory after it was freed is still
+ * reported (a kept block stays readable, with its old bytes). */
 #include "sqlite_engine.h"
 
 #include <pthread.h>
@@ -30,6 +32,15 @@
 #if defined(__SANITIZE_ADDRESS__)
 void sq_mem_setup(void) {}
 #else
+
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND 0
+#endif
 
 #define HDR 8                  /* the header before each block */
 #define CLASS_BYTES 32         /* size classes every 32 bytes ... */
@@ -86,6 +97,7 @@ static void *mem_malloc(int n)
     *raw = c;
     return (char *)raw + HDR;
   }
+  size = (size + 7) & ~(size_t)7; /* as mem_roundup says */
   uint64_t *raw = malloc(HDR + size);
   if (!raw)
     return NULL;
@@ -126,9 +138,11 @@ static int mem_size(void *p)
 
 static void *mem_realloc(void *p, int n)
 {
+  if (!p)
+    return mem_malloc(n);
   size_t have = (size_t)mem_size(p);
   if (n > 0 && (size_t)n <= have)
-    return p; /* it fits (SQLite's reallocations grow) */
+    return p; /* it fits: a block shrunk keeps its size until it is freed */
   void *q = mem_malloc(n);
   if (!q)
     return NULL;
@@ -152,10 +166,15 @@ static int mem_init(void *arg)
 
 static void mem_shutdown(void *arg) { (void)arg; }
 
+/* At the process's exit: the exiting thread's (the main thread's) cache, which no key
+ * destructor empties. */
+static void cache_empty_own(void) { cache_empty(&cache); }
+
 void sq_mem_setup(void)
 {
-  if (pthread_key_create(&key, cache_empty) != 0)
+  if (RUNNING_ON_VALGRIND || pthread_key_create(&key, cache_empty) != 0)
     return;
+  atexit(cache_empty_own);
   static const sqlite3_mem_methods methods = {
       .xMalloc = mem_malloc,
       .xFree = mem_free,

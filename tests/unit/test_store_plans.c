@@ -172,34 +172,16 @@ static void check_pg_plans(void)
 
 int main(void)
 {
-  if (testdb_pg()) {
-    char pgdir[] = "/tmp/advisord-plans-XXXXXX", url[400];
-    struct store *st = testdb_store_temp(pgdir, url, sizeof url);
-    c = store_conn(st);
-    check_pg_plans();
-    CHECK(testdb_store_temp_end(st, pgdir, url));
-    return TEST_REPORT();
-  }
-  char dir[] = "/tmp/advisord-plans-XXXXXX";
-  if (!mkdtemp(dir))
-    return 1;
-  char path[256], why[256];
-  snprintf(path, sizeof path, "%s/t.db", dir);
-  struct store *st = store_open(path, true, why, sizeof why);
-  CHECK_MSG(st != NULL, "%s", why);
-  if (!st)
-    return TEST_REPORT();
+  char dir[] = "/tmp/advisord-plans-XXXXXX", url[400];
+  struct store *st = testdb_store_temp(dir, url, sizeof url);
   c = store_conn(st);
-  sqlite3_trace_v2(((struct sq_conn *)c)->db, SQLITE_TRACE_STMT, on_trace, &cap);
-  check_plans();
-  sqlite3_trace_v2(((struct sq_conn *)c)->db, 0, NULL, NULL);
-  store_close(st);
-  const char *sides[] = {"", "-wal", "-shm"};
-  for (int i = 0; i < 3; i++) {
-    char side[300];
-    snprintf(side, sizeof side, "%s%s", path, sides[i]);
-    unlink(side);
+  if (testdb_pg()) {
+    check_pg_plans();
+  } else {
+    sqlite3_trace_v2(((struct sq_conn *)c)->db, SQLITE_TRACE_STMT, on_trace, &cap);
+    check_plans();
+    sqlite3_trace_v2(((struct sq_conn *)c)->db, 0, NULL, NULL);
   }
-  rmdir(dir);
+  CHECK(testdb_store_temp_end(st, dir, url));
   return TEST_REPORT();
 }
