@@ -57,6 +57,10 @@ struct sq_conn {
 /* sqlite_mem.c: SQLite's allocator, a per-thread cache of small blocks; before SQLite's first
  * use (sqlite_db.c's process-wide setup). */
 void sq_mem_setup(void);
+/* Whether sq_mem_setup installed it: not under AddressSanitizer or valgrind (SQLite keeps its
+ * own allocator there, so that their reports on SQLite's memory stay), nor when SQLite was in
+ * use before. */
+bool sq_mem_installed(void);
 /* Runs SQL text with no parameters. */
 enum store_status sq_exec(struct sq_conn *c, const char *sql);
 /* One statement of static text (its address is the key of c's prepared statements, db_stmt),

@@ -31,6 +31,7 @@
 
 #if defined(__SANITIZE_ADDRESS__)
 void sq_mem_setup(void) {}
+bool sq_mem_installed(void) { return false; }
 #else
 
 #if defined(__has_include)
@@ -62,6 +63,7 @@ struct mem_cache {
 };
 
 static __thread struct mem_cache cache;
+static bool installed; /* written once, under sq_mem_setup's caller's pthread_once */
 static pthread_key_t key;
 
 static size_t class_of(size_t n) { return n ? (n - 1) / CLASS_BYTES : 0; }
@@ -184,6 +186,9 @@ void sq_mem_setup(void)
       .xInit = mem_init,
       .xShutdown = mem_shutdown,
   };
-  sqlite3_config(SQLITE_CONFIG_MALLOC, &methods); /* SQLITE_MISUSE once SQLite is in use */
+  /* SQLITE_MISUSE once SQLite is in use */
+  installed = sqlite3_config(SQLITE_CONFIG_MALLOC, &methods) == SQLITE_OK;
 }
+
+bool sq_mem_installed(void) { return installed; }
 #endif
