@@ -40,7 +40,7 @@ enum store_status collab_record_text(struct store_conn *c, const struct collab *
   util_text_copy(e->actor_id, sizeof e->actor_id, actor_id ? actor_id : "");
   util_text_copy(e->event, sizeof e->event, event);
   util_text_copy(e->from_state, sizeof e->from_state,
-           from == COLLAB_NONE ? "" : collab_state_str(from));
+                 from == COLLAB_NONE ? "" : collab_state_str(from));
   util_text_copy(e->to_state, sizeof e->to_state, collab_state_str(to));
   util_text_copy(e->reason, sizeof e->reason, reason ? reason : "");
   util_text_copy(e->at, sizeof e->at, at); /* none: the store's clock (store_collab_event_add) */

@@ -100,7 +100,7 @@ void collab_fill_common(struct start *s, struct collab *co, const char *office_i
   co->state = COLLAB_INVITED;
   util_text_copy(co->language, sizeof co->language, s->in->language ? s->in->language : "sv");
   util_text_copy(co->inviter_kind, sizeof co->inviter_kind,
-           collab_actor_str(collab_actor_of(s->in->caller)));
+                 collab_actor_str(collab_actor_of(s->in->caller)));
   util_text_copy(co->inviter_id, sizeof co->inviter_id, s->in->caller->id);
   co->keep_service = -1;
   co->expires_at_ms = util_now_ms() + (int64_t)cfg->invitation_ttl * 1000;

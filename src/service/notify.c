@@ -283,8 +283,8 @@ static void actor_for_mail(struct store_conn *c, const struct collab *co,
                   (strcmp(rq->actor_kind, "invitation_link") == 0 &&
                    co->way == COLLAB_WAY_CUSTOMER_INVITE);
     util_text_copy(out, len,
-             office ? (en ? "a user at the office" : "en användare på byrån")
-                    : (en ? "the invited administrator" : "den inbjudna administratören"));
+                   office ? (en ? "a user at the office" : "en användare på byrån")
+                          : (en ? "the invited administrator" : "den inbjudna administratören"));
     return;
   }
   /* an office user's office is named by the texts themselves */

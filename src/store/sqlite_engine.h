@@ -117,14 +117,14 @@ void sq_wait_start(struct sq_conn *c);
 enum store_status sq_begin_tx(struct sq_conn *c, const char *begin);
 void sq_note_busy(struct sq_conn *c);
 void sq_rollback_if_open(struct sq_conn *c);
-/* store_write_async through the engine table; sq_writer_stop (at close) waits until every
- * queued write is done and ends the writer thread. */
 /* The writer connection's row cache (sqlite_cache.c): sq_cache_start makes it and sets the
  * hooks that keep it (none with foreign keys off: SQLite's truncate optimization calls no hook);
  * sq_cache_check, after each BEGIN, drops it when another connection (perhaps another process)
  * committed since the writer's last transaction (PRAGMA data_version counts those only). */
 void sq_cache_start(struct sq_conn *c);
 void sq_cache_check(struct sq_conn *c);
+/* store_write_async through the engine table; sq_writer_stop (at close) waits until every
+ * queued write is done and ends the writer thread. */
 void sq_write_async(struct store *st, store_tx_fn fn, void *arg, store_done_fn done);
 void sq_writer_stop(struct sq_store *st);
 int sq_busy_wait(void *arg, int count);
