@@ -213,6 +213,28 @@ size_t sink_wait(const struct smtp_sink *k, size_t n, int timeout_ms)
   }
 }
 
+size_t sink_wait_different(const struct smtp_sink *k, size_t n, int timeout_ms)
+{
+  size_t got = 0;
+  for (int waited = 0;; waited += 50) {
+    json_t *arr = sink_received(k), *ids = json_object();
+    size_t i;
+    json_t *rec;
+    json_array_foreach(arr, i, rec)
+    {
+      const char *mid = json_string_value(json_object_get(rec, "message_id"));
+      if (mid)
+        json_object_set_new(ids, mid, json_true());
+    }
+    got = json_object_size(ids);
+    json_decref(ids);
+    json_decref(arr);
+    if (got >= n || waited >= timeout_ms)
+      return got;
+    sleep_ms(50);
+  }
+}
+
 json_t *sink_find(json_t *arr, const char *message_id)
 {
   size_t i;

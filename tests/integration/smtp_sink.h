@@ -59,6 +59,9 @@ json_t *sink_received(const struct smtp_sink *k);
 json_t *sink_events(const struct smtp_sink *k);
 /* Waits up to timeout_ms until at least n messages were received; returns how many were. */
 size_t sink_wait(const struct smtp_sink *k, size_t n, int timeout_ms);
+/* The same for messages with n different Message-IDs (a message sent again after a crash
+ * counts once); returns how many different ones were received. */
+size_t sink_wait_different(const struct smtp_sink *k, size_t n, int timeout_ms);
 /* The first received message with this Message-ID (borrowed from arr), or NULL. */
 json_t *sink_find(json_t *arr, const char *message_id);
 

@@ -11,6 +11,7 @@
 #include "testdb.h"
 
 #include <signal.h>
+#include <stdint.h>
 #include <sys/wait.h>
 
 TEST_MAIN_DEFS
@@ -116,21 +117,17 @@ int main(void)
   CHECK_INT(count("SELECT count(*) FROM outbox WHERE collaboration_id IN (SELECT id FROM "
                   "collaborations WHERE office_id = ?)"),
             GOOD);
-  sink_wait(&k, GOOD, 120000);
+  /* every e-mail once at least: the copies sent again after the kill do not count towards
+   * it (with the mailer's outcomes written a batch at a time, several sent before the kill may
+   * not have been marked sent: each goes again once its lease ends) */
+  sink_wait_different(&k, GOOD, 120000);
   usleep(500 * 1000);
-  json_t *mails = sink_received(&k), *ids = json_object();
-  json_t *m;
-  json_array_foreach(mails, i, m) {
-    const char *mid = json_string_value(json_object_get(m, "message_id"));
-    if (mid)
-      json_object_set_new(ids, mid, json_true());
-  }
-  printf("e-mails at the sink: %zu, %zu different\n", json_array_size(mails),
-         json_object_size(ids));
-  CHECK_INT(json_object_size(ids), GOOD);
-  CHECK(json_array_size(mails) >= GOOD); /* one in flight at the kill may come twice */
+  size_t different = sink_wait_different(&k, SIZE_MAX, 0); /* as they are now */
+  json_t *mails = sink_received(&k);
+  printf("e-mails at the sink: %zu, %zu different\n", json_array_size(mails), different);
+  CHECK_INT(different, GOOD);
+  CHECK(json_array_size(mails) >= GOOD); /* those in flight at the kill may come twice */
   json_decref(mails);
-  json_decref(ids);
   free(csv);
   CHECK_INT(server_stop(&s, false), 0);
   char cmd[400];
