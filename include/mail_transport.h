@@ -10,8 +10,13 @@
 #include <stdint.h>
 
 struct mail_delivery {
-  int curl_code;     /* CURLE_OK when the server took the message */
-  long smtp_code;    /* the last SMTP reply code; 0 when the server never answered */
+  int curl_code;     /* CURLE_OK when the server took the message; a refused one:
+                      * CURLE_WEIRD_SERVER_REPLY; else what failed (libcurl's code while
+                      * connecting, CURLE_OPERATION_TIMEDOUT, CURLE_GOT_NOTHING: closed, ...) */
+  long smtp_code;    /* the reply code that decided (a refusal's: the first in the
+                      * transaction), else the last one received; 0 when the server never
+                      * answered; 552 also for a message larger than the SIZE the server
+                      * advertised (refused before sending, as the server would) */
   bool aborted;      /* abandoned because the mailer is stopping */
   char detail[300];  /* what happened, for the log and last_error; never holds credentials */
 };
@@ -22,34 +27,41 @@ struct mail_smtp_settings {
   const char *password;
   const char *starttls; /* "off", "try" or "required" */
   const char *ca_file;  /* "" or NULL: the system's CA store */
-  long timeout_s;       /* the whole delivery */
+  long timeout_s;       /* the connect, and the transaction on it: each at most this long */
 };
 
 /* One worker's SMTP connection, kept open from one message to the next (one greeting, EHLO,
  * STARTTLS and login for many messages): zero-initialise it, pass it to every
  * mail_smtp_send of that worker (one thread), and end it with mail_smtp_close. */
 struct mail_smtp_conn {
-  void *curl;        /* libcurl's easy handle; its connection cache holds the connection */
+  void *curl;        /* libcurl's easy handle holding the connection (CURLOPT_CONNECT_ONLY) */
   unsigned long connections; /* connections opened so far (for tests and the log) */
+  unsigned ext;      /* smtp.c's: the extensions the server advertised (smtp_dialogue.h) */
+  unsigned long size_max; /* smtp.c's: the server's SIZE limit, 0 for none */
+  int64_t idle_since;     /* smtp.c's: util_mono_ms at the end of the last delivery */
   /* Set by the caller before a mail_smtp_send, or NULL: called once, on the worker's thread
-   * from libcurl's progress function (at least once a second while a delivery waits), when
-   * the delivery is still under way at slow_at (util_mono_ms); it must not call libcurl. The
-   * mailer writes the outcomes it holds then (outcomes.h). mail_smtp_send clears it. */
+   * (from libcurl's progress function while connecting, or from the wait for the server's
+   * answers: at least every 200 ms while a delivery waits), when the delivery is still under
+   * way at slow_at (util_mono_ms); it must not call libcurl. The mailer writes the outcomes
+   * it holds then (outcomes.h). mail_smtp_send clears it. */
   void (*on_slow)(void *arg);
   void *slow_arg;
   int64_t slow_at;
 };
 
 /* Delivers msg (a complete message with CRLF line ends) from envelope sender `from` to `to`
- * over conn's connection, opening one when there is none or the server closed it (when a
- * reused connection fails before the server answered anything about this message, the
- * message is sent once more over a new one). A refused or failed message leaves the
- * connection as the server left it (libcurl drops it after an error in the dialogue). Watches
- * *stop during the transfer and abandons it when it turns true. Fills out. */
+ * (bare addresses) over conn's connection, opening one when there is none or the server
+ * closed it (when a reused connection fails before the server answered anything about this
+ * message, the message is sent once more over a new one). The transaction is pipelined when
+ * the server advertises PIPELINING (with CHUNKING: BDAT, one write and one round trip), in
+ * lockstep otherwise (smtp_dialogue.h). After a refused message the server is told RSET; a
+ * broken dialogue drops the connection. Watches *stop during the delivery and abandons it
+ * (no QUIT, no wait) when it turns true. timeout_s bounds the connect and the transaction
+ * each. Fills out. */
 void mail_smtp_send(struct mail_smtp_conn *conn, const struct mail_smtp_settings *s,
                     const char *from, const char *to, const char *msg, const atomic_bool *stop,
                     struct mail_delivery *out);
-/* Ends conn's connection (QUIT, waiting briefly for the answer) and frees what it holds. */
+/* Ends conn's connection (QUIT, waiting up to 2 s for the answer) and frees what it holds. */
 void mail_smtp_close(struct mail_smtp_conn *conn);
 
 /* Writes msg as <dir>/<id>.eml atomically (a temporary file, fsync, rename), creating dir

@@ -1,77 +1,96 @@
-/* smtp.c - delivery of messages over SMTP with libcurl. The server's last refusal (a 4xx
- * or 5xx line it sent; never a line of ours, so that an AUTH exchange cannot leak) explains a
- * failure; the reply code decides temporary or permanent (mail_retry.h).
+/* smtp.c - delivery of messages over SMTP. libcurl opens the connection (connect, greeting,
+ * EHLO, STARTTLS or smtps with certificate checks, AUTH: CURLOPT_CONNECT_ONLY) and
+ * smtp_dialogue.c runs each message's transaction on it, pipelined when the server allows
+ * (smtp_dialogue.h). The server's refusal (a 4xx or 5xx line it sent; never a line of ours,
+ * so that an AUTH exchange cannot leak) explains a failure; the reply code decides temporary
+ * or permanent (mail_retry.h).
  *
- * Each worker keeps one easy handle, and with it one connection, from one message to the
- * next: libcurl then skips the connect, greeting, EHLO, STARTTLS and login and starts the next
- * message with MAIL FROM (perf of the activation load before: curl's SMTP dialogue, one
- * connection per message, 32 to 37% of the server's samples). Before reusing it, libcurl
- * drops a connection the server has closed (or one idle for 118 s, CURLOPT_MAXAGE_CONN), and
- * after an error in a message's dialogue (a refused RCPT, a broken connection) it closes it;
- * a 4xx or 5xx answer to the message's data keeps it (the server has reset its state). */
+ * Each worker keeps one connection from one message to the next (perf of the activation load
+ * before: curl's SMTP dialogue, one connection per message, 32 to 37% of the server's
+ * samples). Before reusing it, a connection the server has closed (or sent something
+ * unasked, such as a 421 on its idle timeout), or one idle for 118 s (libcurl's own limit,
+ * CURLOPT_MAXAGE_CONN), is dropped for a new one; after a broken dialogue it is dropped, and
+ * after a refused transaction the server is told RSET. */
+#include "mail_mime.h"
 #include "mail_transport.h"
+#include "smtp_dialogue.h"
 #include "util.h"
 
 #include <curl/curl.h>
+#include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #define CONNECT_TIMEOUT_S 10L
-#define QUIT_TIMEOUT_S 2L /* at the end: how long QUIT's answer is waited for */
+#define QUIT_WAIT_MS 2000  /* at the end: how long QUIT's answer is waited for */
+#define MAX_IDLE_MS 118000 /* a kept connection idle longer is replaced */
 
-struct upload {
-  const char *data;
-  size_t len, off;
-};
-
-static size_t read_msg(char *buf, size_t size, size_t nitems, void *arg)
-{
-  struct upload *u = arg;
-  size_t n = size * nitems, left = u->len - u->off;
-  if (n > left)
-    n = left;
-  memcpy(buf, u->data + u->off, n);
-  u->off += n;
-  return n;
-}
-
-struct transfer {
+/* What the connect phase saw: the server's last refusal and its EHLO keywords. */
+struct greeting {
   const atomic_bool *stop;
   struct mail_smtp_conn *conn; /* its on_slow, called once when the delivery turns slow */
-  char last_refusal[200]; /* the last 4xx/5xx line the server sent (QUIT's 221 comes later) */
+  char last_refusal[200];      /* the last 4xx/5xx line the server sent */
+  unsigned ext;                /* SMTP_EXT_* of the last EHLO answer */
+  unsigned long size_max;
 };
 
 static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
                        curl_off_t ulnow)
 {
-  const struct transfer *t = arg;
-  struct mail_smtp_conn *c = t->conn;
+  const struct greeting *g = arg;
+  struct mail_smtp_conn *c = g->conn;
   if (c->on_slow && util_mono_ms() >= c->slow_at) {
     void (*fn)(void *) = c->on_slow;
     c->on_slow = NULL;
     fn(c->slow_arg);
   }
-  return t->stop && atomic_load(t->stop) ? 1 : 0;
+  return g->stop && atomic_load(g->stop) ? 1 : 0;
 }
 
-/* libcurl hands every line the server sends to the header function (CURLOPT_VERBOSE with a
- * debug function would do too, but makes libcurl format each of its info lines for it: perf of
- * the mailer, vfprintf and strchrnul for every message). Lines of ours never come here. */
+/* One EHLO keyword line's word ("250-PIPELINING", "250 SIZE 1000000") is kw. */
+static bool keyword(const char *data, size_t size, const char *kw)
+{
+  size_t n = strlen(kw);
+  return size >= 4 + n && strncasecmp(data + 4, kw, n) == 0 &&
+         (size == 4 + n || data[4 + n] == ' ' || data[4 + n] == '\r' || data[4 + n] == '\n');
+}
+
+/* libcurl hands every line the server sends while connecting to the header function (the
+ * greeting, the EHLO answers, STARTTLS's and AUTH's); lines of ours never come here. */
 static size_t on_header(char *data, size_t one, size_t size, void *arg)
 {
-  struct transfer *t = arg;
+  struct greeting *g = arg;
   (void)one; /* always 1 */
-  if (!t || size < 4 || (data[0] != '4' && data[0] != '5'))
+  if (!g || size < 4)
+    return size;
+  if (memcmp(data, "220", 3) == 0) { /* a greeting or STARTTLS's: the EHLO after it counts */
+    g->ext = 0;
+    g->size_max = 0;
+  } else if (memcmp(data, "250", 3) == 0) {
+    if (keyword(data, size, "PIPELINING"))
+      g->ext |= SMTP_EXT_PIPELINING;
+    else if (keyword(data, size, "CHUNKING"))
+      g->ext |= SMTP_EXT_CHUNKING;
+    else if (keyword(data, size, "SIZE")) {
+      g->ext |= SMTP_EXT_SIZE;
+      g->size_max = 0; /* "250-SIZE 1000000"; no number: no limit given */
+      for (size_t i = 9; i < size && data[i] >= '0' && data[i] <= '9'; i++)
+        g->size_max = g->size_max * 10 + (unsigned long)(data[i] - '0');
+    }
+  }
+  if (data[0] != '4' && data[0] != '5')
     return size;
   size_t n = size;
   while (n > 0 && (data[n - 1] == '\r' || data[n - 1] == '\n'))
     n--;
-  if (n >= sizeof t->last_refusal)
-    n = sizeof t->last_refusal - 1;
+  if (n >= sizeof g->last_refusal)
+    n = sizeof g->last_refusal - 1;
   for (size_t i = 0; i < n; i++) /* printable only: it ends up in logs and JSON */
-    t->last_refusal[i] = data[i] >= 0x20 && data[i] < 0x7F ? data[i] : ' ';
-  t->last_refusal[n] = '\0';
+    g->last_refusal[i] = data[i] >= 0x20 && data[i] < 0x7F ? data[i] : ' ';
+  g->last_refusal[n] = '\0';
   return size;
 }
 
@@ -91,28 +110,20 @@ void mail_url_redact(const char *url, char *out, size_t len)
   snprintf(out, len, "%.*s%s", (int)(host - url), url, at + 1);
 }
 
-/* Sets every option of one message on h (options stay set on a reused handle; all are set
- * again so that nothing of the message before remains). */
-static void set_options(CURL *h, const struct mail_smtp_settings *s, const char *sender,
-                        struct curl_slist *rcpt, struct upload *up, struct transfer *t,
+static void set_options(CURL *h, const struct mail_smtp_settings *s, struct greeting *g,
                         char *errbuf)
 {
   curl_easy_setopt(h, CURLOPT_URL, s->url);
-  curl_easy_setopt(h, CURLOPT_MAIL_FROM, sender);
-  curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpt);
-  curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
-  curl_easy_setopt(h, CURLOPT_READFUNCTION, read_msg);
-  curl_easy_setopt(h, CURLOPT_READDATA, up);
-  curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)up->len);
+  curl_easy_setopt(h, CURLOPT_CONNECT_ONLY, 1L); /* the mail transactions are ours */
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT_S);
   curl_easy_setopt(h, CURLOPT_TIMEOUT, s->timeout_s);
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
   curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-  curl_easy_setopt(h, CURLOPT_XFERINFODATA, t);
+  curl_easy_setopt(h, CURLOPT_XFERINFODATA, g);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(h, CURLOPT_HEADERDATA, t);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, g);
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
   long ssl = strcmp(s->starttls, "required") == 0 ? (long)CURLUSESSL_ALL
              : strcmp(s->starttls, "try") == 0    ? (long)CURLUSESSL_TRY
@@ -126,45 +137,95 @@ static void set_options(CURL *h, const struct mail_smtp_settings *s, const char 
   }
 }
 
-/* One try over h; true when it went over a connection kept from an earlier message. */
-static bool transfer(CURL *h, const struct mail_smtp_settings *s, const char *sender,
-                     struct curl_slist *rcpt, const char *msg, const atomic_bool *stop,
-                     struct mail_smtp_conn *conn, struct mail_delivery *out)
+/* Ends h's connection at once: no QUIT, no waiting for the server (a broken dialogue, or we
+ * are stopping), then frees h. */
+static void cut(CURL *h)
 {
+  curl_socket_t sock = CURL_SOCKET_BAD;
+  if (curl_easy_getinfo(h, CURLINFO_ACTIVESOCKET, &sock) == CURLE_OK && sock != CURL_SOCKET_BAD)
+    shutdown(sock, SHUT_RDWR);
+  curl_easy_cleanup(h);
+}
+
+static void drop(struct mail_smtp_conn *conn)
+{
+  if (conn->curl)
+    cut(conn->curl);
+  conn->curl = NULL;
+}
+
+/* Opens conn's connection (greeting, EHLO, STARTTLS, AUTH); false with out filled when it
+ * could not be opened. */
+static bool open_conn(struct mail_smtp_conn *conn, const struct mail_smtp_settings *s,
+                      const atomic_bool *stop, struct mail_delivery *out)
+{
+  memset(out, 0, sizeof *out);
+  CURL *h = curl_easy_init();
+  if (!h) {
+    out->curl_code = CURLE_OUT_OF_MEMORY;
+    snprintf(out->detail, sizeof out->detail, "out of memory");
+    return false;
+  }
   char errbuf[CURL_ERROR_SIZE] = "";
-  struct upload up = {msg, strlen(msg), 0};
-  struct transfer t = {stop, conn, ""};
-  set_options(h, s, sender, rcpt, &up, &t, errbuf);
+  struct greeting g = {.stop = stop, .conn = conn};
+  set_options(h, s, &g, errbuf);
   CURLcode rc = curl_easy_perform(h);
-  long code = 0, opened = 1;
+  long code = 0;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
-  curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &opened);
-  /* The kept handle must not point into this frame once it returns: libcurl calls the progress
-   * and header functions, and writes the error buffer, again when it ends the kept connection
-   * (QUIT, in mail_smtp_close or before a new one). */
+  /* The kept handle must not point into this frame once it returns. */
   curl_easy_setopt(h, CURLOPT_NOPROGRESS, 1L);
   curl_easy_setopt(h, CURLOPT_XFERINFODATA, NULL);
   curl_easy_setopt(h, CURLOPT_HEADERDATA, NULL);
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
-  curl_easy_setopt(h, CURLOPT_READDATA, NULL);
-  memset(out, 0, sizeof *out);
+  conn->connections++;
+  if (rc == CURLE_OK) {
+    conn->curl = h;
+    conn->ext = g.ext;
+    conn->size_max = g.size_max;
+    return true;
+  }
   out->curl_code = (int)rc;
   out->smtp_code = code;
   out->aborted = rc == CURLE_ABORTED_BY_CALLBACK;
-  if (out->aborted) {
-    /* The connection may still be open, waiting for the server; closing the handle would
-     * send QUIT and wait for its answer. Cut it instead: we are stopping. */
-    curl_socket_t sock = CURL_SOCKET_BAD;
-    if (curl_easy_getinfo(h, CURLINFO_ACTIVESOCKET, &sock) == CURLE_OK && sock != CURL_SOCKET_BAD)
-      shutdown(sock, SHUT_RDWR);
-  }
-  if (rc == CURLE_OK)
-    snprintf(out->detail, sizeof out->detail, "accepted (smtp %ld)", code);
-  else if (code >= 400 && t.last_refusal[0])
-    snprintf(out->detail, sizeof out->detail, "smtp %s", t.last_refusal);
+  if (code >= 400 && g.last_refusal[0])
+    snprintf(out->detail, sizeof out->detail, "smtp %s", g.last_refusal);
   else
     snprintf(out->detail, sizeof out->detail, "%s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
-  return opened == 0;
+  cut(h);
+  return false;
+}
+
+/* A kept connection the server has not closed, nor written to unasked. */
+static bool still_open(struct mail_smtp_conn *conn)
+{
+  curl_socket_t sock = CURL_SOCKET_BAD;
+  if (curl_easy_getinfo(conn->curl, CURLINFO_ACTIVESOCKET, &sock) != CURLE_OK ||
+      sock == CURL_SOCKET_BAD)
+    return false;
+  struct pollfd p = {.fd = sock, .events = POLLIN};
+  if (poll(&p, 1, 0) == 0)
+    return true;
+  char c;
+  size_t n = 0; /* readable: TLS's own records (CURLE_AGAIN), the end, or a 421 */
+  return curl_easy_recv(conn->curl, &c, 1, &n) == CURLE_AGAIN;
+}
+
+/* One message over conn's open connection; leaves it ready for the next or drops it. */
+static void transact(struct mail_smtp_conn *conn, const struct mail_smtp_settings *s,
+                     const char *from, const char *to, const char *msg, size_t len,
+                     const atomic_bool *stop, struct mail_delivery *out)
+{
+  struct smtp_wire w = {.curl = conn->curl, .conn = conn, .stop = stop,
+                        .deadline = util_mono_ms() + s->timeout_s * 1000,
+                        .timeout_s = s->timeout_s};
+  enum smtp_after after = smtp_transaction(&w, from, to, msg, len, out);
+  if (after == SMTP_DIRTY) { /* a refused transaction: the next one starts clean */
+    w.deadline = util_mono_ms() + s->timeout_s * 1000;
+    w.stop = NULL; /* the outcome is known; a stop now only shortens the wait to the timeout */
+    after = smtp_command(&w, "RSET\r\n") && w.start == w.end ? SMTP_CLEAN : SMTP_BROKEN;
+  }
+  if (after == SMTP_BROKEN || w.start != w.end) /* broken, or answers nobody asked for */
+    drop(conn);
 }
 
 void mail_smtp_send(struct mail_smtp_conn *conn, const struct mail_smtp_settings *s,
@@ -172,37 +233,47 @@ void mail_smtp_send(struct mail_smtp_conn *conn, const struct mail_smtp_settings
                     struct mail_delivery *out)
 {
   memset(out, 0, sizeof *out);
-  if (!conn->curl)
-    conn->curl = curl_easy_init();
-  struct curl_slist *rcpt = conn->curl ? curl_slist_append(NULL, to) : NULL;
-  if (!rcpt) {
-    conn->on_slow = NULL;
-    out->curl_code = CURLE_OUT_OF_MEMORY;
-    snprintf(out->detail, sizeof out->detail, "out of memory");
+  size_t len = strlen(msg);
+  if (!mail_mime_address_ok(from) || !mail_mime_address_ok(to)) {
+    conn->on_slow = NULL; /* never put into a command: it could carry a line of its own */
+    out->curl_code = CURLE_BAD_FUNCTION_ARGUMENT;
+    snprintf(out->detail, sizeof out->detail, "not sent: an address is not usable");
     return;
   }
-  char sender[300];
-  snprintf(sender, sizeof sender, "<%s>", from);
-  bool reused = transfer(conn->curl, s, sender, rcpt, msg, stop, conn, out);
-  if (!reused)
-    conn->connections++;
-  /* A kept connection the server closed just as this message began (its liveness check
-   * passed): no answer about this message came, so nothing of it was taken. Once more, new. */
-  if (reused && out->curl_code != CURLE_OK && out->smtp_code == 0 && !out->aborted) {
-    transfer(conn->curl, s, sender, rcpt, msg, stop, conn, out);
-    conn->connections++;
+  if (conn->curl && (util_mono_ms() - conn->idle_since > MAX_IDLE_MS || !still_open(conn)))
+    drop(conn);
+  bool reused = conn->curl != NULL;
+  if (reused || open_conn(conn, s, stop, out)) {
+    if ((conn->ext & SMTP_EXT_SIZE) && conn->size_max > 0 && len > conn->size_max) {
+      out->smtp_code = 552; /* what the server would answer (RFC 1870); permanent */
+      out->curl_code = CURLE_FILESIZE_EXCEEDED;
+      snprintf(out->detail, sizeof out->detail,
+               "not sent: the message (%zu bytes) is larger than the server takes (SIZE %lu)",
+               len, conn->size_max);
+    } else {
+      transact(conn, s, from, to, msg, len, stop, out);
+      /* A kept connection the server closed just as this message began: no answer about
+       * this message came, so nothing of it was taken. Once more, new. */
+      if (reused && out->curl_code != CURLE_OK && out->smtp_code == 0 && !out->aborted) {
+        drop(conn);
+        if (open_conn(conn, s, stop, out))
+          transact(conn, s, from, to, msg, len, stop, out);
+      }
+    }
   }
+  conn->idle_since = util_mono_ms();
   conn->on_slow = NULL;
-  curl_easy_setopt(conn->curl, CURLOPT_MAIL_RCPT, NULL); /* rcpt is freed below */
-  curl_slist_free_all(rcpt);
 }
 
 void mail_smtp_close(struct mail_smtp_conn *conn)
 {
   if (!conn->curl)
     return;
-  /* QUIT's answer is waited for this long, not libcurl's 120 s default: we are stopping */
-  curl_easy_setopt(conn->curl, CURLOPT_SERVER_RESPONSE_TIMEOUT, QUIT_TIMEOUT_S);
+  /* QUIT, its answer waited for a short while: we are stopping */
+  struct smtp_wire w = {.curl = conn->curl, .conn = conn,
+                        .deadline = util_mono_ms() + QUIT_WAIT_MS, .timeout_s = 2};
+  conn->on_slow = NULL;
+  smtp_command(&w, "QUIT\r\n");
   curl_easy_cleanup(conn->curl);
   conn->curl = NULL;
 }

@@ -1,0 +1,50 @@
+/* smtp_dialogue.h - one message's mail transaction (MAIL FROM, RCPT TO, DATA or BDAT) on an
+ * SMTP connection libcurl opened (greeting, EHLO, STARTTLS, AUTH: CURLOPT_CONNECT_ONLY), over
+ * curl_easy_send and curl_easy_recv so that TLS keeps working. Used by smtp.c only. */
+#ifndef ADVISORD_MAIL_SMTP_DIALOGUE_H
+#define ADVISORD_MAIL_SMTP_DIALOGUE_H
+
+#include "mail_transport.h"
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The EHLO keywords the dialogue uses when the server advertises them (mail_smtp_conn.ext). */
+enum {
+  SMTP_EXT_PIPELINING = 1, /* RFC 2920: MAIL, RCPT and DATA/BDAT in one write */
+  SMTP_EXT_CHUNKING = 2,   /* RFC 3030: BDAT, the message's bytes as they are */
+  SMTP_EXT_SIZE = 4,       /* RFC 1870: MAIL FROM ... SIZE=n; a limit in size_max */
+};
+
+/* One connection's wire while a message goes over it. */
+struct smtp_wire {
+  void *curl;                   /* the easy handle holding the connection */
+  struct mail_smtp_conn *conn;  /* its on_slow, called once when the wait reaches slow_at */
+  const atomic_bool *stop;      /* true: the wait ends with CURLE_ABORTED_BY_CALLBACK */
+  int64_t deadline;             /* util_mono_ms: a wait past it ends in CURLE_OPERATION_TIMEDOUT */
+  long timeout_s;               /* the setting the deadline comes from (for the detail) */
+  size_t start, end;            /* unread bytes of buf */
+  char buf[1024];
+};
+
+/* The connection after a transaction: ready for the next message, in a refused transaction
+ * (the server must be told RSET first) or unusable (to be dropped). */
+enum smtp_after { SMTP_CLEAN, SMTP_DIRTY, SMTP_BROKEN };
+
+/* Sends msg (len bytes, CRLF line ends) from `from` to `to` (bare addresses) the fastest way
+ * the server's extensions allow (w->conn->ext): PIPELINING and CHUNKING: one write of MAIL,
+ * RCPT, BDAT <n> LAST and the message, then three answers; PIPELINING only: MAIL, RCPT and
+ * DATA in one write, three answers, then the dot-stuffed message and its ".", one answer;
+ * neither: each command waits for its answer. The first refusal in the transaction decides
+ * (a 503 to DATA after a refused RCPT is its consequence). Fills out (curl_code CURLE_OK when
+ * the server took the message, CURLE_WEIRD_SERVER_REPLY when it refused it, else the wire's
+ * failure; smtp_code the deciding answer's code, or the last one received, 0 for none). */
+enum smtp_after smtp_transaction(struct smtp_wire *w, const char *from, const char *to,
+                                 const char *msg, size_t len, struct mail_delivery *out);
+
+/* Sends one command line ("RSET\r\n", "QUIT\r\n") and reads its answer; true for a 2xx. */
+bool smtp_command(struct smtp_wire *w, const char *line);
+
+#endif
