@@ -29,8 +29,8 @@ static void sleep_ms(long ms)
 
 static void spawn(struct smtp_sink *k, int fail_first, int delay_s)
 {
-  char port_file[300], port[16], fail[16], delay[16], ack[16];
-  const char *argv[24];
+  char port_file[300], port[16], fail[16], delay[16], ack[16], size[24];
+  const char *argv[32];
   int n = 0;
   snprintf(port_file, sizeof port_file, "%s/port", k->dir);
   unlink(port_file);
@@ -53,8 +53,18 @@ static void spawn(struct smtp_sink *k, int fail_first, int delay_s)
     argv[n++] = ack;
   }
   if (k->drop)
-    argv[n++] = k->drop == SINK_CLOSE_AFTER_MESSAGE ? "--close-after-message"
-                                                    : "--drop-at-second-mail";
+    argv[n++] = k->drop == SINK_CLOSE_AFTER_MESSAGE  ? "--close-after-message"
+                : k->drop == SINK_DROP_AT_SECOND_MAIL ? "--drop-at-second-mail"
+                                                      : "--cut-after-data";
+  if (k->no_ext & SINK_NO_PIPELINING)
+    argv[n++] = "--no-pipelining";
+  if (k->no_ext & SINK_NO_CHUNKING)
+    argv[n++] = "--no-chunking";
+  if (k->size > 0) {
+    snprintf(size, sizeof size, "%ld", k->size);
+    argv[n++] = "--size";
+    argv[n++] = size;
+  }
   if (k->auth[0]) {
     argv[n++] = "--auth";
     argv[n++] = k->auth;
@@ -131,6 +141,17 @@ void sink_start_tls(struct smtp_sink *k, int tls, const char *auth)
   spawn(k, 0, 0);
 }
 
+void sink_start_with(struct smtp_sink *k, const struct sink_options *o)
+{
+  prepare(k);
+  k->tls = o->tls;
+  snprintf(k->auth, sizeof k->auth, "%s", o->auth ? o->auth : "");
+  k->drop = o->drop;
+  k->no_ext = o->no_ext;
+  k->size = o->size;
+  spawn(k, o->fail_first, o->delay_s);
+}
+
 void sink_restart(struct smtp_sink *k, int fail_first, int delay_s)
 {
   if (k->pid == 0)
@@ -199,6 +220,14 @@ static json_t *read_lines(const char *dir, const char *name)
 json_t *sink_received(const struct smtp_sink *k) { return read_lines(k->dir, "received.jsonl"); }
 
 json_t *sink_events(const struct smtp_sink *k) { return read_lines(k->dir, "events.jsonl"); }
+
+size_t sink_quits(const struct smtp_sink *k)
+{
+  json_t *arr = read_lines(k->dir, "quit.jsonl");
+  size_t n = json_array_size(arr);
+  json_decref(arr);
+  return n;
+}
 
 size_t sink_wait(const struct smtp_sink *k, size_t n, int timeout_ms)
 {

@@ -14,7 +14,9 @@ struct smtp_sink {
   int tls;            /* SINK_STARTTLS or SINK_IMPLICIT_TLS: set before sink_start_tls */
   char auth[128];     /* "user:password" the server requires, or "" */
   int ack_delay_s;    /* > 0: each message is saved, then 250 waits this long (sink_start_ack) */
-  int drop;           /* SINK_CLOSE_AFTER_MESSAGE or SINK_DROP_AT_SECOND_MAIL (sink_start_drop) */
+  int drop;           /* SINK_CLOSE_AFTER_MESSAGE, SINK_DROP_AT_SECOND_MAIL or SINK_CUT_AFTER_DATA */
+  int no_ext;         /* SINK_NO_PIPELINING | SINK_NO_CHUNKING: not advertised (sink_start_with) */
+  long size;          /* > 0: the SIZE advertised and enforced (else aiosmtpd's 33554432) */
   char cert[300];     /* with TLS: the server's self-signed certificate (the CA file) */
   int port;
   char dir[256];      /* where messages, received.jsonl and events.jsonl go */
@@ -33,12 +35,26 @@ void sink_start_tls(struct smtp_sink *k, int tls, const char *auth);
  * before answering 250 to DATA: a client killed meanwhile has delivered without knowing it.
  * sink_restart keeps this. */
 void sink_start_ack(struct smtp_sink *k, int delay_s);
-enum { SINK_KEEP = 0, SINK_CLOSE_AFTER_MESSAGE = 1, SINK_DROP_AT_SECOND_MAIL = 2 };
+enum { SINK_KEEP = 0, SINK_CLOSE_AFTER_MESSAGE = 1, SINK_DROP_AT_SECOND_MAIL = 2,
+       SINK_CUT_AFTER_DATA = 3 };
 /* Starts a sink that closes connections: right after answering each message
- * (SINK_CLOSE_AFTER_MESSAGE), or unanswered at the second MAIL FROM of a connection
- * (SINK_DROP_AT_SECOND_MAIL: the server timed the connection out as the message began).
- * sink_restart keeps this. */
+ * (SINK_CLOSE_AFTER_MESSAGE), unanswered at the second MAIL FROM of a connection
+ * (SINK_DROP_AT_SECOND_MAIL: the server timed the connection out as the message began), or
+ * after saving each message, before answering it (SINK_CUT_AFTER_DATA). sink_restart keeps
+ * this. */
 void sink_start_drop(struct smtp_sink *k, int drop);
+/* The sink advertises PIPELINING and CHUNKING (and takes BDAT) unless told not to. */
+enum { SINK_NO_PIPELINING = 1, SINK_NO_CHUNKING = 2 };
+struct sink_options {
+  int fail_first, delay_s; /* as sink_start's */
+  int tls;                 /* SINK_PLAIN, SINK_STARTTLS or SINK_IMPLICIT_TLS */
+  const char *auth;        /* "user:password" or NULL */
+  int drop;                /* as sink_start_drop's */
+  int no_ext;              /* SINK_NO_PIPELINING | SINK_NO_CHUNKING */
+  long size;               /* > 0: SIZE advertised and enforced */
+};
+/* Starts a sink with all of these; sink_restart keeps them (but fail_first and delay_s). */
+void sink_start_with(struct smtp_sink *k, const struct sink_options *o);
 /* Starts it again on the same port and folder (after sink_stop). */
 void sink_restart(struct smtp_sink *k, int fail_first, int delay_s);
 /* Stops it (SIGTERM, wait). */
@@ -49,7 +65,9 @@ void sink_cleanup(struct smtp_sink *k);
 void sink_reject(struct smtp_sink *k, const char *const *addresses);
 
 /* Every message received so far, in order: a JSON array (new reference) of objects with
- * connection (the client's port), on_connection (1 for its first message), mail_from,
+ * connection (the client's port), on_connection (1 for its first message), how ("DATA" or
+ * "BDAT"), segments (the socket reads from the one carrying MAIL FROM to the message's end;
+ * 1: one write), file (its raw copy, <dir>/<file>), mail_from,
  * rcpt_tos, message_id, to, from, subject (decoded), date, mime_version, content_type,
  * charset, transfer_encoding, language, body (decoded), defects. */
 json_t *sink_received(const struct smtp_sink *k);
@@ -57,6 +75,8 @@ json_t *sink_received(const struct smtp_sink *k);
  * {"event":"rejected","code":550,"rcpt"} or {"event":"dropped","connection"}): a JSON array
  * (new reference). */
 json_t *sink_events(const struct smtp_sink *k);
+/* How many QUIT commands the sink has received. */
+size_t sink_quits(const struct smtp_sink *k);
 /* Waits up to timeout_ms until at least n messages were received; returns how many were. */
 size_t sink_wait(const struct smtp_sink *k, size_t n, int timeout_ms);
 /* The same for messages with n different Message-IDs (a message sent again after a crash

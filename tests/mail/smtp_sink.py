@@ -20,8 +20,15 @@ reads them: an independent check of advisord's MIME). Refusals are logged to
                        server that takes one message per connection)
   --drop-at-second-mail  close the connection, unanswered, at the second MAIL FROM on it (a
                        server that timed the idle connection out just as the next message began)
-Each received.jsonl line also names its connection (the client's port) and the message's
-number on that connection, so that a test sees several messages share one.
+  --cut-after-data     save each message, then close the connection without answering it
+  --no-pipelining, --no-chunking  do not advertise PIPELINING (RFC 2920) or CHUNKING (RFC 3030:
+                       BDAT); both are advertised by default (plain aiosmtpd has neither)
+  --size N             advertise SIZE N and refuse larger messages (aiosmtpd: 33554432)
+Each received.jsonl line also names its connection (the client's port), the message's number
+on that connection (so that a test sees several messages share one), how it came (DATA or
+BDAT) and in how many segments (reads of the socket, from the one that carried MAIL FROM to the
+message's end: 1 when the client sent it all in one write). Each QUIT adds a line to
+<dir>/quit.jsonl.
 The listening port is written to <dir>/port once the server listens. SIGTERM stops it.
 Run with Debian's /usr/bin/python3 (python3-aiosmtpd).
 """
@@ -35,7 +42,44 @@ import signal
 import ssl
 import subprocess
 
-from aiosmtpd.smtp import SMTP
+from aiosmtpd.smtp import MISSING, SMTP
+
+
+class SinkSMTP(SMTP):
+    """aiosmtpd's server with BDAT (RFC 3030) and a count of the reads of its socket."""
+
+    def __init__(self, handler, chunking, **options):
+        super().__init__(handler, **options)
+        self.segments = 0
+        if not chunking:
+            self._smtp_methods.pop("BDAT", None)
+
+    def data_received(self, data):
+        self.segments += 1
+        super().data_received(data)
+
+    async def smtp_BDAT(self, arg):
+        parts = (arg or "").split()
+        if not parts or not parts[0].isdigit() or len(parts) > 2 or \
+                (len(parts) == 2 and parts[1].upper() != "LAST"):
+            await self.push("501 Syntax: BDAT size [LAST]")
+            self.transport.close()  # the chunk's length is unknown: nothing can follow
+            return
+        chunk = await self._reader.readexactly(int(parts[0]))  # read even when refused
+        if await self.check_helo_needed() or await self.check_auth_needed("BDAT"):
+            return
+        if not self.envelope.rcpt_tos:
+            await self.push("503 5.5.1 Error: need RCPT command")
+            return
+        self.envelope.chunks = getattr(self.envelope, "chunks", b"") + chunk
+        if len(parts) == 1:
+            await self.push("250 2.0.0 %d octets received" % len(chunk))
+            return
+        self.envelope.content = self.envelope.original_content = self.envelope.chunks
+        self.envelope.how = "BDAT"
+        status = await self._call_handler_hook("DATA")
+        self._set_post_data_state()
+        await self.push("250 OK" if status is MISSING else status)
 
 
 def append_json(path, record):
@@ -47,8 +91,11 @@ def append_json(path, record):
 
 class Sink:
     def __init__(self, folder, fail_first, reject_file, delay_data, implicit_tls=False,
-                 delay_ack=0, close_after_message=False, drop_at_second_mail=False):
+                 delay_ack=0, close_after_message=False, drop_at_second_mail=False,
+                 extensions=(), cut_after_data=False):
         self.folder = folder
+        self.extensions = extensions
+        self.cut_after_data = cut_after_data
         self.close_after_message = close_after_message
         self.drop_at_second_mail = drop_at_second_mail
         self.delay_ack = delay_ack
@@ -65,7 +112,16 @@ class Sink:
         with open(self.reject_file, encoding="utf-8") as f:
             return address.lower() in {line.strip().lower() for line in f if line.strip()}
 
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        return responses[:-1] + ["250-" + e for e in self.extensions] + responses[-1:]
+
+    async def handle_QUIT(self, server, session, envelope):
+        append_json(os.path.join(self.folder, "quit.jsonl"), {"connection": session.peer[1]})
+        return MISSING
+
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        envelope.segment_at_mail = server.segments
         if self.drop_at_second_mail and getattr(session, "messages", 0) >= 1:
             append_json(os.path.join(self.folder, "events.jsonl"),
                         {"event": "dropped", "connection": session.peer[1]})
@@ -125,8 +181,13 @@ class Sink:
             "language": str(msg.get("Content-Language", "")),
             "body": body.get_content().replace("\r\n", "\n") if body is not None else "",
             "defects": [type(d).__name__ for d in msg.defects],
+            "how": getattr(envelope, "how", "DATA"),
+            "segments": server.segments - getattr(envelope, "segment_at_mail", 0) + 1,
         }
         append_json(os.path.join(self.folder, "received.jsonl"), record)
+        if self.cut_after_data:
+            server.transport.close()
+            return "421 never arrives: the connection is closed"
         if self.delay_ack > 0:
             await asyncio.sleep(self.delay_ack)
         if self.close_after_message:  # runs once the 250 below is written
@@ -179,12 +240,19 @@ async def main():
     ap.add_argument("--auth", default="")
     ap.add_argument("--close-after-message", action="store_true")
     ap.add_argument("--drop-at-second-mail", action="store_true")
+    ap.add_argument("--cut-after-data", action="store_true")
+    ap.add_argument("--no-pipelining", action="store_true")
+    ap.add_argument("--no-chunking", action="store_true")
+    ap.add_argument("--size", type=int, default=33554432)
     args = ap.parse_args()
     session_folder[0] = args.dir
     sink = Sink(args.dir, args.fail_first, args.reject_file, args.delay_data, args.implicit_tls,
-                args.delay_ack, args.close_after_message, args.drop_at_second_mail)
+                args.delay_ack, args.close_after_message, args.drop_at_second_mail,
+                ([] if args.no_pipelining else ["PIPELINING"]) +
+                ([] if args.no_chunking else ["CHUNKING"]), args.cut_after_data)
     tls = make_cert(args.dir) if args.starttls or args.implicit_tls else None
-    options = {"hostname": "sink.test", "ident": "advisord-test-sink"}
+    options = {"hostname": "sink.test", "ident": "advisord-test-sink",
+               "data_size_limit": args.size}
     if args.starttls:
         options.update(tls_context=tls, require_starttls=True)
     if args.auth:
@@ -192,7 +260,7 @@ async def main():
                        auth_require_tls=args.starttls)
     loop = asyncio.get_running_loop()
     server = await loop.create_server(
-        lambda: SMTP(sink, **options), host="127.0.0.1", port=args.port, reuse_address=True,
+        lambda: SinkSMTP(sink, not args.no_chunking, **options), host="127.0.0.1", port=args.port, reuse_address=True,
         ssl=tls if args.implicit_tls else None)
     port = server.sockets[0].getsockname()[1]
     tmp = os.path.join(args.dir, "port.tmp")
