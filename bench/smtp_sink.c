@@ -1,10 +1,14 @@
 /* smtp_sink.c - the benchmark's local SMTP server, and the minimal client of its baseline.
  *
- *   smtp_sink serve DIR          listens on a free loopback port (written to DIR/port), a
+ *   smtp_sink serve DIR [--no-pipelining] [--no-chunking]
+ *                                listens on a free loopback port (written to DIR/port), a
  *                                thread per connection; answers EHLO/HELO, MAIL, RCPT, DATA,
- *                                RSET, NOOP and QUIT; after each message's final ".", appends
- *                                {"message_id": "..."} to DIR/received.jsonl (no fsync: it is a
- *                                sink, not a mail store) and answers 250
+ *                                BDAT, RSET, NOOP and QUIT; after each message's final "." (or
+ *                                BDAT ... LAST), appends {"message_id": "..."} to
+ *                                DIR/received.jsonl (no fsync: it is a sink, not a mail store)
+ *                                and answers 250. Its EHLO answer advertises PIPELINING and
+ *                                CHUNKING unless told not to; answers are written when no
+ *                                more input waits (RFC 2920: one write for a pipelined group)
  *   smtp_sink send PORT N CONNS  sends N small messages to PORT, one connection per message
  *                                (as advisord's mailer does) from CONNS threads; prints
  *                                "smtp client: N messages in S s: R msgs/s"
@@ -15,6 +19,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,25 +31,57 @@
 
 static FILE *received;
 static pthread_mutex_t received_mu = PTHREAD_MUTEX_INITIALIZER;
+static bool pipelining = true, chunking = true;
 
 struct reader {
   int fd;
   char buf[8192];
   size_t start, end;
+  char out[2048]; /* answers not yet written */
+  size_t out_len;
 };
+
+static void flush(struct reader *r)
+{
+  if (r->out_len)
+    (void)!write(r->fd, r->out, r->out_len);
+  r->out_len = 0;
+}
+
+static void say(struct reader *r, const char *s)
+{
+  size_t n = strlen(s);
+  if (r->out_len + n > sizeof r->out)
+    flush(r);
+  if (n > sizeof r->out)
+    (void)!write(r->fd, s, n);
+  else {
+    memcpy(r->out + r->out_len, s, n);
+    r->out_len += n;
+  }
+}
+
+/* Refills r's buffer once all of it was read, writing the answers first; false at the end. */
+static bool refill(struct reader *r)
+{
+  if (r->start < r->end)
+    return true;
+  flush(r);
+  ssize_t got = read(r->fd, r->buf, sizeof r->buf);
+  if (got <= 0)
+    return false;
+  r->start = 0;
+  r->end = (size_t)got;
+  return true;
+}
 
 /* One line without its CRLF into line (cut at len-1); 0 at end of input. */
 static int read_line(struct reader *r, char *line, size_t len)
 {
   size_t n = 0;
   for (;;) {
-    if (r->start == r->end) {
-      ssize_t got = read(r->fd, r->buf, sizeof r->buf);
-      if (got <= 0)
-        return 0;
-      r->start = 0;
-      r->end = (size_t)got;
-    }
+    if (!refill(r))
+      return 0;
     char ch = r->buf[r->start++];
     if (ch == '\n') {
       if (n && line[n - 1] == '\r')
@@ -57,33 +94,87 @@ static int read_line(struct reader *r, char *line, size_t len)
   }
 }
 
-static void say(int fd, const char *s) { (void)!write(fd, s, strlen(s)); }
+/* A "Message-ID:" header's value in the first part of a message (text, n bytes) into mid. */
+static void find_mid(const char *text, size_t n, char *mid, size_t len)
+{
+  for (size_t i = 0; i + 11 < n && !mid[0]; i++) {
+    if ((i == 0 || text[i - 1] == '\n') && !strncasecmp(text + i, "Message-ID:", 11)) {
+      size_t v = i + 11;
+      while (v < n && text[v] == ' ')
+        v++;
+      size_t e = v;
+      while (e < n && text[e] != '\r' && text[e] != '\n')
+        e++;
+      snprintf(mid, len, "%.*s", (int)(e - v), text + v);
+    }
+  }
+}
+
+/* Reads a BDAT chunk of n bytes, looking for the Message-ID in its first buffer's worth. */
+static bool read_chunk(struct reader *r, size_t n, char *mid, size_t len)
+{
+  bool first = true;
+  while (n > 0) {
+    if (!refill(r))
+      return false;
+    size_t k = r->end - r->start < n ? r->end - r->start : n;
+    if (first && !mid[0])
+      find_mid(r->buf + r->start, k, mid, len);
+    first = false;
+    r->start += k;
+    n -= k;
+  }
+  return true;
+}
+
+static void record(const char *mid)
+{
+  pthread_mutex_lock(&received_mu);
+  fprintf(received, "{\"message_id\": \"%s\"}\n", mid);
+  fflush(received);
+  pthread_mutex_unlock(&received_mu);
+}
 
 static void *session(void *arg)
 {
   struct reader r = {.fd = (int)(intptr_t)arg};
   char line[1024], mid[512] = "";
-  say(r.fd, "220 bench sink\r\n");
+  say(&r, "220 bench sink\r\n");
   while (read_line(&r, line, sizeof line)) {
-    if (!strncasecmp(line, "EHLO", 4))
-      say(r.fd, "250-bench sink\r\n250 8BITMIME\r\n");
-    else if (!strncasecmp(line, "DATA", 4)) {
-      say(r.fd, "354 go on\r\n");
+    if (!strncasecmp(line, "EHLO", 4)) {
+      say(&r, "250-bench sink\r\n");
+      if (pipelining)
+        say(&r, "250-PIPELINING\r\n");
+      if (chunking)
+        say(&r, "250-CHUNKING\r\n");
+      say(&r, "250 8BITMIME\r\n");
+    } else if (!strncasecmp(line, "MAIL", 4)) {
+      mid[0] = 0;
+      say(&r, "250 ok\r\n");
+    } else if (!strncasecmp(line, "DATA", 4)) {
+      say(&r, "354 go on\r\n");
       mid[0] = 0;
       while (read_line(&r, line, sizeof line) && strcmp(line, ".") != 0)
         if (!mid[0] && !strncasecmp(line, "Message-ID:", 11))
           snprintf(mid, sizeof mid, "%s", line + 11 + strspn(line + 11, " "));
-      pthread_mutex_lock(&received_mu);
-      fprintf(received, "{\"message_id\": \"%s\"}\n", mid);
-      fflush(received);
-      pthread_mutex_unlock(&received_mu);
-      say(r.fd, "250 taken\r\n");
+      record(mid);
+      say(&r, "250 taken\r\n");
+    } else if (chunking && !strncasecmp(line, "BDAT ", 5)) {
+      char *end = NULL;
+      unsigned long n = strtoul(line + 5, &end, 10);
+      bool last = end && !strncasecmp(end + strspn(end, " "), "LAST", 4);
+      if (!read_chunk(&r, n, mid, sizeof mid))
+        break;
+      if (last)
+        record(mid);
+      say(&r, last ? "250 taken\r\n" : "250 chunk taken\r\n");
     } else if (!strncasecmp(line, "QUIT", 4)) {
-      say(r.fd, "221 bye\r\n");
+      say(&r, "221 bye\r\n");
       break;
     } else
-      say(r.fd, "250 ok\r\n"); /* HELO, MAIL, RCPT, RSET, NOOP */
+      say(&r, "250 ok\r\n"); /* HELO, RCPT, RSET, NOOP */
   }
+  flush(&r);
   close(r.fd);
   return NULL;
 }
@@ -151,7 +242,7 @@ static void *client(void *arg)
     const char *steps[] = {"EHLO bench\r\n", "MAIL FROM:<a@bench.test>\r\n",
                            "RCPT TO:<b@bench.test>\r\n", "DATA\r\n", msg, "QUIT\r\n"};
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-      say(fd, steps[i]);
+      say(&r, steps[i]);
       if (!answer(&r))
         break;
     }
@@ -181,12 +272,22 @@ static int send_all(int n, int conns)
 int main(int argc, char **argv)
 {
   signal(SIGPIPE, SIG_IGN); /* a peer gone before our last answer is not our end */
-  if (argc == 3 && !strcmp(argv[1], "serve"))
+  if (argc >= 3 && !strcmp(argv[1], "serve")) {
+    for (int i = 3; i < argc; i++) {
+      if (!strcmp(argv[i], "--no-pipelining"))
+        pipelining = false;
+      else if (!strcmp(argv[i], "--no-chunking"))
+        chunking = false;
+      else
+        return fprintf(stderr, "smtp_sink: unknown option %s\n", argv[i]), 2;
+    }
     return serve(argv[2]);
+  }
   if (argc == 5 && !strcmp(argv[1], "send")) {
     port = atoi(argv[2]);
     return send_all(atoi(argv[3]), atoi(argv[4]));
   }
-  fprintf(stderr, "usage: smtp_sink serve DIR | smtp_sink send PORT N CONNS\n");
+  fprintf(stderr, "usage: smtp_sink serve DIR [--no-pipelining] [--no-chunking] | "
+                  "smtp_sink send PORT N CONNS\n");
   return 2;
 }
