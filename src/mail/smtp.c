@@ -81,16 +81,8 @@ static size_t on_header(char *data, size_t one, size_t size, void *arg)
         g->size_max = g->size_max * 10 + (unsigned long)(data[i] - '0');
     }
   }
-  if (data[0] != '4' && data[0] != '5')
-    return size;
-  size_t n = size;
-  while (n > 0 && (data[n - 1] == '\r' || data[n - 1] == '\n'))
-    n--;
-  if (n >= sizeof g->last_refusal)
-    n = sizeof g->last_refusal - 1;
-  for (size_t i = 0; i < n; i++) /* printable only: it ends up in logs and JSON */
-    g->last_refusal[i] = data[i] >= 0x20 && data[i] < 0x7F ? data[i] : ' ';
-  g->last_refusal[n] = '\0';
+  if (data[0] == '4' || data[0] == '5')
+    smtp_printable_line(g->last_refusal, sizeof g->last_refusal, data, size);
   return size;
 }
 

@@ -72,12 +72,7 @@ static CURLcode get_line(struct smtp_wire *w, char *line, size_t len)
     while (w->start < w->end) {
       char ch = w->buf[w->start++];
       if (ch == '\n') {
-        if (n > 0 && line[n - 1] == '\r')
-          n--;
-        line[n] = '\0';
-        for (size_t i = 0; i < n; i++)
-          if (line[i] < 0x20 || line[i] > 0x7E)
-            line[i] = ' ';
+        smtp_printable_line(line, len, line, n);
         return CURLE_OK;
       }
       if (n + 1 < len)
@@ -94,6 +89,17 @@ static CURLcode get_line(struct smtp_wire *w, char *line, size_t len)
     w->start = 0;
     w->end = got;
   }
+}
+
+void smtp_printable_line(char *dst, size_t cap, const char *src, size_t n)
+{
+  while (n > 0 && (src[n - 1] == '\r' || src[n - 1] == '\n'))
+    n--;
+  if (n >= cap)
+    n = cap - 1;
+  for (size_t i = 0; i < n; i++)
+    dst[i] = src[i] >= 0x20 && src[i] < 0x7F ? src[i] : ' ';
+  dst[n] = '\0';
 }
 
 struct reply {
