@@ -41,12 +41,8 @@ static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off
                        curl_off_t ulnow)
 {
   const struct greeting *g = arg;
-  struct mail_smtp_conn *c = g->conn;
-  if (c->on_slow && util_mono_ms() >= c->slow_at) {
-    void (*fn)(void *) = c->on_slow;
-    c->on_slow = NULL;
-    fn(c->slow_arg);
-  }
+  if (g->conn->on_slow)
+    smtp_check_slow(g->conn, util_mono_ms());
   return g->stop && atomic_load(g->stop) ? 1 : 0;
 }
 

@@ -18,6 +18,15 @@
 
 #define SLICE_MS 200 /* how often a wait looks at stop, on_slow and the deadline */
 
+void smtp_check_slow(struct mail_smtp_conn *c, int64_t now)
+{
+  if (c->on_slow && now >= c->slow_at) {
+    void (*fn)(void *) = c->on_slow;
+    c->on_slow = NULL;
+    fn(c->slow_arg);
+  }
+}
+
 /* Waits until the socket is ready for events; the failure that ended the wait otherwise. */
 static CURLcode wait_ready(struct smtp_wire *w, short events)
 {
@@ -29,12 +38,7 @@ static CURLcode wait_ready(struct smtp_wire *w, short events)
     if (w->stop && atomic_load(w->stop))
       return CURLE_ABORTED_BY_CALLBACK;
     int64_t now = util_mono_ms();
-    struct mail_smtp_conn *c = w->conn;
-    if (c->on_slow && now >= c->slow_at) {
-      void (*fn)(void *) = c->on_slow;
-      c->on_slow = NULL;
-      fn(c->slow_arg);
-    }
+    smtp_check_slow(w->conn, now);
     if (now >= w->deadline)
       return CURLE_OPERATION_TIMEDOUT;
     int64_t left = w->deadline - now;

@@ -47,6 +47,9 @@ enum smtp_after smtp_transaction(struct smtp_wire *w, const char *from, const ch
 /* Sends one command line ("RSET\r\n", "QUIT\r\n") and reads its answer; true for a 2xx. */
 bool smtp_command(struct smtp_wire *w, const char *line);
 
+/* Calls c's on_slow (once: it is cleared) when one is set and now has reached slow_at. */
+void smtp_check_slow(struct mail_smtp_conn *c, int64_t now);
+
 /* A line the server sent (src, n bytes) as text for logs and JSON into dst (cap bytes): its
  * line end dropped, cut to cap - 1, bytes outside printable ASCII as spaces. dst may be src. */
 void smtp_printable_line(char *dst, size_t cap, const char *src, size_t n);
