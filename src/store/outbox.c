@@ -85,21 +85,23 @@ enum store_status store_outbox_claim(struct store_conn *c, int64_t now_ms, int64
   return store_outbox_claim_many(c, now_ms, lease_ms, 0, out, 1, &n, more);
 }
 
-/* Leases the row just read into out (SQLite) until until_ms; lost_try: its earlier lease ran
- * out (the try it was held for is counted). */
+/* Leases the row just read into out (SQLite), the SELECT's rowid, until until_ms; lost_try: its
+ * earlier lease ran out (the try it was held for is counted). By rowid, the row is found on the
+ * table's own b-tree, without a search of the id's index first: 33,200 -> 30,400 instructions
+ * a row of a claim of four (callgrind, bench/HISTORY.md, eleventh step). */
 static enum store_status lease_sqlite(struct store_conn *c, struct outbox_row *out,
-                                      int64_t until_ms, bool lost_try)
+                                      int64_t rowid, int64_t until_ms, bool lost_try)
 {
   struct db_stmt *u = db_stmt(
       c, "UPDATE outbox SET leased_until = :until, next_attempt_at = :until, "
          "attempts = attempts + CASE WHEN leased_until IS NOT NULL THEN 1 ELSE 0 END, "
          "last_error = CASE WHEN leased_until IS NOT NULL THEN :lost ELSE last_error END "
-         "WHERE id = :id");
+         "WHERE rowid = :rowid");
   if (!u)
     return STORE_ERROR;
   db_bind_int(u, ":until", until_ms);
-  db_bind_text(u, ":lost", OUTBOX_LOST_TRY);
-  db_bind_text(u, ":id", out->id);
+  db_bind_text_kept(u, ":lost", OUTBOX_LOST_TRY);
+  db_bind_int(u, ":rowid", rowid);
   enum store_status st = db_exec_stmt(c, u);
   if (st == STORE_OK && lost_try) {
     out->attempts++;
@@ -123,7 +125,7 @@ enum store_status store_outbox_claim_many(struct store_conn *c, int64_t now_ms, 
     return st;
   }
   /* SQLite: one writer at a time, so reading the rows and then leasing them cannot race */
-  struct db_stmt *s = db_stmt(c, "SELECT " ROW_COLS ", data FROM outbox "
+  struct db_stmt *s = db_stmt(c, "SELECT " ROW_COLS ", data, rowid FROM outbox "
                                "WHERE status = 'pending' AND next_attempt_at <= :now "
                                "ORDER BY next_attempt_at, created_at LIMIT :lim");
   if (!s)
@@ -131,6 +133,7 @@ enum store_status store_outbox_claim_many(struct store_conn *c, int64_t now_ms, 
   db_bind_int(s, ":now", now_ms);
   db_bind_int(s, ":lim", (int64_t)max + 1);
   bool lost[OUTBOX_CLAIM_MAX];
+  int64_t rowids[OUTBOX_CLAIM_MAX];
   enum store_status st = STORE_NOT_FOUND;
   while (*n < max && *n < OUTBOX_CLAIM_MAX && (st = db_step_row(c, s)) == STORE_OK) {
     struct outbox_row *r = &out[*n];
@@ -138,6 +141,7 @@ enum store_status store_outbox_claim_many(struct store_conn *c, int64_t now_ms, 
     /* every outcome clears the lease: a due row still leased was held by a mailer that died
      * before recording its try (which may have been delivered): count that try now */
     lost[*n] = db_col_int64(s, 8) != 0;
+    rowids[*n] = db_col_int64(s, ROW_NCOLS + 1);
     const char *data = db_col_str(s, ROW_NCOLS);
     r->data = strdup(data ? data : "{}");
     ++*n;
@@ -162,7 +166,7 @@ enum store_status store_outbox_claim_many(struct store_conn *c, int64_t now_ms, 
   db_reset(s);
   st = STORE_OK;
   for (size_t i = 0; i < *n && st == STORE_OK; i++) /* the i-th is tried after i others */
-    st = lease_sqlite(c, &out[i], now_ms + lease_ms + (int64_t)i * step_ms, lost[i]);
+    st = lease_sqlite(c, &out[i], rowids[i], now_ms + lease_ms + (int64_t)i * step_ms, lost[i]);
   if (st != STORE_OK) {
     for (size_t i = 0; i < *n; i++)
       outbox_row_clear(&out[i]);
