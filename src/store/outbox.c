@@ -85,12 +85,12 @@ enum store_status store_outbox_claim(struct store_conn *c, int64_t now_ms, int64
   return store_outbox_claim_many(c, now_ms, lease_ms, 0, out, 1, &n, more);
 }
 
-/* Leases the row just read into out (SQLite), the SELECT's rowid, until until_ms; lost_try: its
+/* Leases the row just read into out (SQLite), on its rowid, until until_ms; lost_try: its
  * earlier lease ran out (the try it was held for is counted). By rowid, the row is found on the
  * table's own b-tree, without a search of the id's index first: 33,200 -> 30,400 instructions
  * a row of a claim of four (callgrind, bench/HISTORY.md, eleventh step). */
 static enum store_status lease_sqlite(struct store_conn *c, struct outbox_row *out,
-                                      int64_t rowid, int64_t until_ms, bool lost_try)
+                                      int64_t until_ms, bool lost_try)
 {
   struct db_stmt *u = db_stmt(
       c, "UPDATE outbox SET leased_until = :until, next_attempt_at = :until, "
@@ -101,7 +101,7 @@ static enum store_status lease_sqlite(struct store_conn *c, struct outbox_row *o
     return STORE_ERROR;
   db_bind_int(u, ":until", until_ms);
   db_bind_text_kept(u, ":lost", OUTBOX_LOST_TRY);
-  db_bind_int(u, ":rowid", rowid);
+  db_bind_int(u, ":rowid", out->rowid);
   enum store_status st = db_exec_stmt(c, u);
   if (st == STORE_OK && lost_try) {
     out->attempts++;
@@ -133,7 +133,6 @@ enum store_status store_outbox_claim_many(struct store_conn *c, int64_t now_ms, 
   db_bind_int(s, ":now", now_ms);
   db_bind_int(s, ":lim", (int64_t)max + 1);
   bool lost[OUTBOX_CLAIM_MAX];
-  int64_t rowids[OUTBOX_CLAIM_MAX];
   enum store_status st = STORE_NOT_FOUND;
   while (*n < max && *n < OUTBOX_CLAIM_MAX && (st = db_step_row(c, s)) == STORE_OK) {
     struct outbox_row *r = &out[*n];
@@ -141,7 +140,7 @@ enum store_status store_outbox_claim_many(struct store_conn *c, int64_t now_ms, 
     /* every outcome clears the lease: a due row still leased was held by a mailer that died
      * before recording its try (which may have been delivered): count that try now */
     lost[*n] = db_col_int64(s, 8) != 0;
-    rowids[*n] = db_col_int64(s, ROW_NCOLS + 1);
+    r->rowid = db_col_int64(s, ROW_NCOLS + 1);
     const char *data = db_col_str(s, ROW_NCOLS);
     r->data = strdup(data ? data : "{}");
     ++*n;
@@ -166,7 +165,7 @@ enum store_status store_outbox_claim_many(struct store_conn *c, int64_t now_ms, 
   db_reset(s);
   st = STORE_OK;
   for (size_t i = 0; i < *n && st == STORE_OK; i++) /* the i-th is tried after i others */
-    st = lease_sqlite(c, &out[i], rowids[i], now_ms + lease_ms + (int64_t)i * step_ms, lost[i]);
+    st = lease_sqlite(c, &out[i], now_ms + lease_ms + (int64_t)i * step_ms, lost[i]);
   if (st != STORE_OK) {
     for (size_t i = 0; i < *n; i++)
       outbox_row_clear(&out[i]);
@@ -193,6 +192,27 @@ enum store_status store_outbox_mark_sent(struct store_conn *c, const char *id)
   db_bind_text(s, ":now", now);
   db_bind_text(s, ":id", id);
   return changed(c, db_exec_stmt(c, s));
+}
+
+enum store_status store_outbox_mark_sent_claimed(struct store_conn *c, const char *id,
+                                                 int64_t rowid)
+{
+  if (rowid <= 0)
+    return store_outbox_mark_sent(c, id);
+  /* on the table's b-tree (as the lease), without a search of the id's index first */
+  char now[40];
+  util_now_iso8601(now, sizeof now);
+  struct db_stmt *s = db_stmt(c, "UPDATE outbox SET status = 'sent', attempts = attempts + 1, "
+                               "leased_until = NULL, sent_at = :now, updated_at = :now "
+                               "WHERE rowid = :rowid AND id = :id AND status = 'pending'");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text_kept(s, ":now", now);
+  db_bind_int(s, ":rowid", rowid);
+  db_bind_text_kept(s, ":id", id);
+  enum store_status st = changed(c, db_exec_stmt(c, s));
+  /* not found there: renumbered since the claim, or no longer pending (then not by id either) */
+  return st == STORE_NOT_FOUND ? store_outbox_mark_sent(c, id) : st;
 }
 
 enum store_status store_outbox_schedule_retry(struct store_conn *c, const char *id,
