@@ -180,39 +180,38 @@ static enum store_status changed(struct store_conn *c, enum store_status st)
   return st == STORE_OK && db_changes(c) == 0 ? STORE_NOT_FOUND : st;
 }
 
-enum store_status store_outbox_mark_sent(struct store_conn *c, const char *id)
+/* The 'sent' of a row: by id (rowid 0), or on the table's b-tree by a claimed row's rowid (as
+ * the lease), without a search of the id's index first, the id checked. */
+#define SENT_SET                                                                              \
+  "UPDATE outbox SET status = 'sent', attempts = attempts + 1, leased_until = NULL, "         \
+  "sent_at = :now, updated_at = :now WHERE "
+static enum store_status mark_sent(struct store_conn *c, const char *id, int64_t rowid)
 {
   char now[40];
   util_now_iso8601(now, sizeof now);
-  struct db_stmt *s = db_stmt(c, "UPDATE outbox SET status = 'sent', attempts = attempts + 1, "
-                               "leased_until = NULL, sent_at = :now, updated_at = :now "
-                               "WHERE id = :id AND status = 'pending'");
+  struct db_stmt *s =
+      rowid > 0 ? db_stmt(c, SENT_SET "rowid = :rowid AND id = :id AND status = 'pending'")
+                : db_stmt(c, SENT_SET "id = :id AND status = 'pending'");
   if (!s)
     return STORE_ERROR;
-  db_bind_text(s, ":now", now);
-  db_bind_text(s, ":id", id);
+  db_bind_text_kept(s, ":now", now);
+  if (rowid > 0)
+    db_bind_int(s, ":rowid", rowid);
+  db_bind_text_kept(s, ":id", id);
   return changed(c, db_exec_stmt(c, s));
+}
+
+enum store_status store_outbox_mark_sent(struct store_conn *c, const char *id)
+{
+  return mark_sent(c, id, 0);
 }
 
 enum store_status store_outbox_mark_sent_claimed(struct store_conn *c, const char *id,
                                                  int64_t rowid)
 {
-  if (rowid <= 0)
-    return store_outbox_mark_sent(c, id);
-  /* on the table's b-tree (as the lease), without a search of the id's index first */
-  char now[40];
-  util_now_iso8601(now, sizeof now);
-  struct db_stmt *s = db_stmt(c, "UPDATE outbox SET status = 'sent', attempts = attempts + 1, "
-                               "leased_until = NULL, sent_at = :now, updated_at = :now "
-                               "WHERE rowid = :rowid AND id = :id AND status = 'pending'");
-  if (!s)
-    return STORE_ERROR;
-  db_bind_text_kept(s, ":now", now);
-  db_bind_int(s, ":rowid", rowid);
-  db_bind_text_kept(s, ":id", id);
-  enum store_status st = changed(c, db_exec_stmt(c, s));
+  enum store_status st = mark_sent(c, id, rowid);
   /* not found there: renumbered since the claim, or no longer pending (then not by id either) */
-  return st == STORE_NOT_FOUND ? store_outbox_mark_sent(c, id) : st;
+  return st == STORE_NOT_FOUND && rowid > 0 ? mark_sent(c, id, 0) : st;
 }
 
 enum store_status store_outbox_schedule_retry(struct store_conn *c, const char *id,
