@@ -47,6 +47,8 @@ struct outbox_row {
   char sent_at[40];          /* empty until sent */
   char *data;                /* the template data (JSON text): filled by store_outbox_claim
                                 only; free with outbox_row_clear() */
+  int64_t rowid;             /* the row's rowid: filled by store_outbox_claim on SQLite only
+                                (0 otherwise), for store_outbox_mark_sent_claimed */
 };
 
 void outbox_row_clear(struct outbox_row *r);
@@ -74,6 +76,10 @@ enum store_status store_outbox_claim_many(struct store_conn *c, int64_t now_ms, 
                                           size_t *n, bool *more);
 /* Ends a try on a held row: counts the attempt and drops the lease. */
 enum store_status store_outbox_mark_sent(struct store_conn *c, const char *id);
+/* store_outbox_mark_sent of a row claimed with rowid (outbox_row.rowid; 0: not known), found on
+ * its rowid when that still is the row's (a VACUUM may renumber them), else by id. */
+enum store_status store_outbox_mark_sent_claimed(struct store_conn *c, const char *id,
+                                                 int64_t rowid);
 enum store_status store_outbox_schedule_retry(struct store_conn *c, const char *id,
                                               int64_t next_attempt_ms, const char *error);
 enum store_status store_outbox_mark_failed(struct store_conn *c, const char *id,

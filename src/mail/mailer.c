@@ -152,7 +152,7 @@ static void deliver(struct mailer *m, struct mail_smtp_conn *conn, const struct 
     t->cls = ok ? MAIL_DELIVERED : MAIL_TEMPORARY;
   }
   free(msg);
-  t->f = (struct finish_arg){.id = row->id, .error = t->d.detail};
+  t->f = (struct finish_arg){.id = row->id, .rowid = row->rowid, .error = t->d.detail};
   t->attempts = row->attempts + 1;
   if (t->d.aborted) { /* stopping: the row waits, due at once, for the next start */
     t->f.release = true;

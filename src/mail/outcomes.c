@@ -27,7 +27,7 @@ static enum store_status finish_one(struct store_conn *c, const struct finish_ar
     return store_outbox_release(c, f->id, f->next_at);
   switch (f->decision) {
   case MAIL_MARK_SENT:
-    return store_outbox_mark_sent(c, f->id);
+    return store_outbox_mark_sent_claimed(c, f->id, f->rowid);
   case MAIL_RETRY_LATER:
     return store_outbox_schedule_retry(c, f->id, f->next_at, f->error);
   case MAIL_MARK_FAILED:

@@ -29,6 +29,7 @@
 
 struct finish_arg {
   const char *id;
+  int64_t rowid; /* the claimed row's outbox_row.rowid (0: not known): a 'sent' is written on it */
   enum mail_decision decision;
   int64_t next_at;
   const char *error;

@@ -85,8 +85,10 @@ enum store_status store_outbox_claim(struct store_conn *c, int64_t now_ms, int64
   return store_outbox_claim_many(c, now_ms, lease_ms, 0, out, 1, &n, more);
 }
 
-/* Leases the row just read into out (SQLite) until until_ms; lost_try: its earlier lease ran
- * out (the try it was held for is counted). */
+/* Leases the row just read into out (SQLite), on its rowid, until until_ms; lost_try: its
+ * earlier lease ran out (the try it was held for is counted). By rowid, the row is found on the
+ * table's own b-tree, without a search of the id's index first: 33,200 -> 30,400 instructions
+ * a row of a claim of four (callgrind, bench/HISTORY.md, eleventh step). */
 static enum store_status lease_sqlite(struct store_conn *c, struct outbox_row *out,
                                       int64_t until_ms, bool lost_try)
 {
@@ -94,12 +96,12 @@ static enum store_status lease_sqlite(struct store_conn *c, struct outbox_row *o
       c, "UPDATE outbox SET leased_until = :until, next_attempt_at = :until, "
          "attempts = attempts + CASE WHEN leased_until IS NOT NULL THEN 1 ELSE 0 END, "
          "last_error = CASE WHEN leased_until IS NOT NULL THEN :lost ELSE last_error END "
-         "WHERE id = :id");
+         "WHERE rowid = :rowid");
   if (!u)
     return STORE_ERROR;
   db_bind_int(u, ":until", until_ms);
-  db_bind_text(u, ":lost", OUTBOX_LOST_TRY);
-  db_bind_text(u, ":id", out->id);
+  db_bind_text_kept(u, ":lost", OUTBOX_LOST_TRY);
+  db_bind_int(u, ":rowid", out->rowid);
   enum store_status st = db_exec_stmt(c, u);
   if (st == STORE_OK && lost_try) {
     out->attempts++;
@@ -123,7 +125,7 @@ enum store_status store_outbox_claim_many(struct store_conn *c, int64_t now_ms, 
     return st;
   }
   /* SQLite: one writer at a time, so reading the rows and then leasing them cannot race */
-  struct db_stmt *s = db_stmt(c, "SELECT " ROW_COLS ", data FROM outbox "
+  struct db_stmt *s = db_stmt(c, "SELECT " ROW_COLS ", data, rowid FROM outbox "
                                "WHERE status = 'pending' AND next_attempt_at <= :now "
                                "ORDER BY next_attempt_at, created_at LIMIT :lim");
   if (!s)
@@ -138,6 +140,7 @@ enum store_status store_outbox_claim_many(struct store_conn *c, int64_t now_ms, 
     /* every outcome clears the lease: a due row still leased was held by a mailer that died
      * before recording its try (which may have been delivered): count that try now */
     lost[*n] = db_col_int64(s, 8) != 0;
+    r->rowid = db_col_int64(s, ROW_NCOLS + 1);
     const char *data = db_col_str(s, ROW_NCOLS);
     r->data = strdup(data ? data : "{}");
     ++*n;
@@ -177,18 +180,38 @@ static enum store_status changed(struct store_conn *c, enum store_status st)
   return st == STORE_OK && db_changes(c) == 0 ? STORE_NOT_FOUND : st;
 }
 
-enum store_status store_outbox_mark_sent(struct store_conn *c, const char *id)
+/* The 'sent' of a row: by id (rowid 0), or on the table's b-tree by a claimed row's rowid (as
+ * the lease), without a search of the id's index first, the id checked. */
+#define SENT_SET                                                                              \
+  "UPDATE outbox SET status = 'sent', attempts = attempts + 1, leased_until = NULL, "         \
+  "sent_at = :now, updated_at = :now WHERE "
+static enum store_status mark_sent(struct store_conn *c, const char *id, int64_t rowid)
 {
   char now[40];
   util_now_iso8601(now, sizeof now);
-  struct db_stmt *s = db_stmt(c, "UPDATE outbox SET status = 'sent', attempts = attempts + 1, "
-                               "leased_until = NULL, sent_at = :now, updated_at = :now "
-                               "WHERE id = :id AND status = 'pending'");
+  struct db_stmt *s =
+      rowid > 0 ? db_stmt(c, SENT_SET "rowid = :rowid AND id = :id AND status = 'pending'")
+                : db_stmt(c, SENT_SET "id = :id AND status = 'pending'");
   if (!s)
     return STORE_ERROR;
-  db_bind_text(s, ":now", now);
-  db_bind_text(s, ":id", id);
+  db_bind_text_kept(s, ":now", now);
+  if (rowid > 0)
+    db_bind_int(s, ":rowid", rowid);
+  db_bind_text_kept(s, ":id", id);
   return changed(c, db_exec_stmt(c, s));
+}
+
+enum store_status store_outbox_mark_sent(struct store_conn *c, const char *id)
+{
+  return mark_sent(c, id, 0);
+}
+
+enum store_status store_outbox_mark_sent_claimed(struct store_conn *c, const char *id,
+                                                 int64_t rowid)
+{
+  enum store_status st = mark_sent(c, id, rowid);
+  /* not found there: renumbered since the claim, or no longer pending (then not by id either) */
+  return st == STORE_NOT_FOUND && rowid > 0 ? mark_sent(c, id, 0) : st;
 }
 
 enum store_status store_outbox_schedule_retry(struct store_conn *c, const char *id,

@@ -18,7 +18,10 @@
  *  - a page of an office's or a company's webhook endpoints: on webhooks_by_office /
  *    _by_company (every endpoint was read); sorted, but at most WEBHOOK_MAX_PER_OWNER of them;
  *  - a page of an endpoint's deliveries (kept for ever), first and next: on
- *    webhook_deliveries_by_webhook (migration 0109), unsorted.
+ *    webhook_deliveries_by_webhook (migration 0109), unsorted;
+ *  - the mailer's claim: its due rows on outbox_pending, then each row's lease on the table's
+ *    rowid (the claim's SELECT reads it), not through the id's index (a search more a row);
+ *    and a claimed row's 'sent' on that rowid too.
  * On PostgreSQL (where these were looked at by hand: bench/HISTORY.md, tenth step) it checks
  * the one statement found reading a whole table there only: a collaboration's read and a list
  * page join the latest invitation e-mail on outbox.rowid, a BIGSERIAL with no index before
@@ -32,9 +35,11 @@
 #include "store_audit.h"
 #include "store_batches.h"
 #include "store_collab.h"
+#include "store_outbox.h"
 #include "store_tokens.h"
 #include "store_webhooks.h"
 #include "testdb.h"
+#include "util.h"
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -140,6 +145,40 @@ static void check_plans(void)
   }
 }
 
+/* The mailer's claim of one due row (see the top): two statements, the SELECT of the due rows
+ * and the row's lease. */
+static void check_claim_plans(void)
+{
+  struct outbox_message m = {"a@x.se", "invitation_customer", "sv", "{}", NULL};
+  CHECK_INT(store_outbox_enqueue(c, &m, NULL), STORE_OK);
+  cap.n = 0;
+  struct outbox_row row = {0};
+  size_t n = 0;
+  CHECK_INT(store_outbox_claim_many(c, util_now_ms() + 1000, 60000, 1000, &row, 1, &n, NULL),
+            STORE_OK);
+  CHECK_INT((int)n, 1);
+  outbox_row_clear(&row);
+  struct captured claim = cap;
+  cap.n = 0;
+  CHECK_INT(store_outbox_mark_sent_claimed(c, row.id, row.rowid), STORE_OK);
+  char plan[3][2048] = {"", "", ""};
+  for (int i = 0; i < 2 && i < claim.n; i++)
+    plan_scans(((struct sq_conn *)c)->db, claim.sql[i], plan[i], sizeof plan[i]);
+  if (cap.n > 0)
+    plan_scans(((struct sq_conn *)c)->db, cap.sql[0], plan[2], sizeof plan[2]);
+  printf("the mailer's claim, its due rows:\n%sits lease:\n%sits 'sent':\n%s", plan[0], plan[1],
+         plan[2]);
+  CHECK_MSG(claim.n == 2 && strstr(plan[0], "outbox_pending (status=? AND next_attempt_at<?)") &&
+                !strstr(plan[0], "SCAN ") && !strstr(plan[0], "TEMP B-TREE"),
+            "the claim's SELECT: not one search of outbox_pending (above)");
+  for (int i = 1; i < 3; i++)
+    CHECK_MSG((i == 1 ? claim.n == 2 : cap.n == 1) &&
+                  strstr(plan[i], "SEARCH outbox USING INTEGER PRIMARY KEY (rowid=?)") &&
+                  !strstr(plan[i], "INDEX"),
+              "the %s: not on the rowid (above)", i == 1 ? "lease" : "'sent'");
+  cap.n = 0;
+}
+
 /* PostgreSQL: a collaboration's read (as collaborations.c) and an office's list page (as
  * collab_list.c makes it, unfiltered) with their latest invitation e-mail. */
 static void check_pg_plans(void)
@@ -180,6 +219,7 @@ int main(void)
   } else {
     sqlite3_trace_v2(((struct sq_conn *)c)->db, SQLITE_TRACE_STMT, on_trace, &cap);
     check_plans();
+    check_claim_plans();
     sqlite3_trace_v2(((struct sq_conn *)c)->db, 0, NULL, NULL);
   }
   CHECK(testdb_store_temp_end(st, dir, url));
