@@ -123,18 +123,21 @@ static json_t *read_object(struct reader *r, int depth)
     return o;
   }
   char buf[256];
-  while (r->p < r->end && *r->p == '"') {
+  for (size_t members = 1; r->p < r->end && *r->p == '"'; members++) {
     const char *key;
     size_t kn;
-    if (!read_string(r, buf, sizeof buf, &key, &kn) || json_object_getn(o, key, kn))
-      break; /* a duplicate key: jansson refuses it or keeps the last value; either is its */
+    if (!read_string(r, buf, sizeof buf, &key, &kn))
+      break;
     skip_ws(r); /* key stays valid: a value's strings are decoded into buffers of their own */
     if (r->p >= r->end || *r->p != ':')
       break;
     r->p++;
     skip_ws(r);
     json_t *v = read_value(r, depth + 1);
-    if (!v || json_object_setn_new_nocheck(o, key, kn, v) != 0)
+    /* a duplicate key replaced the first value (the object did not grow): jansson refuses it
+     * or keeps the last value, either is its (seen after the set, not by a lookup before it:
+     * jansson hashed every key twice) */
+    if (!v || json_object_setn_new_nocheck(o, key, kn, v) != 0 || json_object_size(o) != members)
       break;
     skip_ws(r);
     if (r->p < r->end && *r->p == '}') {

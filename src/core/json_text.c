@@ -19,6 +19,17 @@ static bool plain_word(const unsigned char *s)
   return !((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((bs - ones) & ~bs) | x) & high);
 }
 
+/* plain_word for the four bytes at s. */
+static bool plain_word4(const unsigned char *s)
+{
+  const uint32_t ones = 0x01010101U, high = 0x80808080U;
+  uint32_t x, q, bs;
+  memcpy(&x, s, 4);
+  q = x ^ (ones * '"');
+  bs = x ^ (ones * '\\');
+  return !((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((bs - ones) & ~bs) | x) & high);
+}
+
 /* How many of the n bytes at s need no escape and no UTF-8 check (ASCII from 0x20 on, not a
  * quote or a backslash), eight at a time: a reply's strings are mostly ids, dates, states and
  * names of that kind, and a byte-by-byte test of each was the writer's main cost. A word with
@@ -26,6 +37,8 @@ static bool plain_word(const unsigned char *s)
  * more are checked as the word that ends it (overlapping the one before). */
 static size_t plain_prefix(const unsigned char *s, size_t n)
 {
+  if (n < 8) /* most keys: two 4-byte words, overlapping, for 4 to 7 bytes */
+    return n >= 4 && plain_word4(s) && plain_word4(s + n - 4) ? n : 0;
   size_t i = 0;
   while (i + 8 <= n && plain_word(s + i))
     i += 8;
@@ -35,7 +48,7 @@ static size_t plain_prefix(const unsigned char *s, size_t n)
 }
 
 /* How many of the n bytes at s need no escape and no UTF-8 check: the words of plain_prefix,
- * then byte by byte (strings under eight bytes, such as most keys and states, and the tail). */
+ * then byte by byte (strings under four bytes, and from a byte that needs a look on). */
 static size_t plain_len(const unsigned char *s, size_t n)
 {
   /* 1: a byte that needs no look (one load and test a byte where four comparisons were) */

@@ -75,6 +75,15 @@ int main(void)
       snprintf(label, sizeof label, "byte %d at %d", c, at);
       same_string(text, label);
     }
+  /* and in short strings (1 to 9 bytes: the writer scans 4 to 7 as two 4-byte words) */
+  for (int c = 1; c < 0x80 + 2; c++)
+    for (int len = 1; len <= 9; len++)
+      for (int at = 0; at < len; at++) {
+        const char *put = c < 0x80 ? (char[]){(char)c, 0} : odd[c - 0x80];
+        snprintf(text, sizeof text, "%.*s%s%.*s", at, "abcdefgh", put, len - 1 - at, "ABCDEFGH");
+        snprintf(label, sizeof label, "byte %d at %d of %d", c, at, len);
+        same_string(text, label);
+      }
   same_string("", "empty");
   same_string("Byr\xc3\xa5 \xe6\x97\xa5 \xf0\x9f\x98\x80 \"q\" \\ \x7f", "UTF-8 and escapes");
   same_string("\x01\x1f\n\r\t\b\f/", "controls and a slash");

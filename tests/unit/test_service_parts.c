@@ -10,6 +10,7 @@
 #include "../../src/service/collab_internal.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <jansson.h>
 #include <stdio.h>
 
@@ -75,6 +76,73 @@ static void test_fill(void)
   CHECK(none.text == NULL && none.admin.name == NULL && none.nullable_given == 0);
   json_decref(body);
   json_decref(errors);
+}
+
+/* The fields and messages of errors, "field: message; ..." */
+static void error_list(json_t *errors, char *out, size_t len)
+{
+  out[0] = '\0';
+  size_t i;
+  json_t *e;
+  json_array_foreach(errors, i, e) {
+    size_t n = strlen(out);
+    snprintf(out + n, len - n, "%s%s: %s", i ? "; " : "",
+             json_string_value(json_object_get(e, "field")),
+             json_string_value(json_object_get(e, "message")));
+  }
+}
+
+/* validate_object walks the members once (walk_members) for a list of up to 32 specs and looks
+ * each field up by name for a longer one: the same errors in the same order (unknown members in
+ * the body's order, then the fields' in the list's), and the same fill, either way. */
+static void test_walk(void)
+{
+  enum { LONG = 40 };
+  static char names[LONG][4];
+  static struct field_spec longer[LONG + 1];
+  struct many {
+    int v[LONG];
+  };
+  for (int i = 0; i < LONG; i++) {
+    snprintf(names[i], sizeof names[i], "f%02d", i);
+    longer[i] = (struct field_spec){.name = names[i], .type = FIELD_INT, .required = i == 0,
+                                    .min = 1, .max = 100,
+                                    .to = offsetof(struct many, v) + (size_t)i * sizeof(int) + 1};
+  }
+  static const struct field_spec admin_req[] = {
+      {.name = "name", .type = FIELD_STRING, .required = true}, {0}};
+  static const struct field_spec shorter[] = {
+      {.name = "a", .type = FIELD_INT, .required = true},
+      {.name = "b", .type = FIELD_STRING},
+      {.name = "o", .type = FIELD_OBJECT, .fields = admin_req},
+      {0},
+  };
+  json_error_t jerr;
+  char got[512];
+  for (int round = 0; round < 2; round++) {
+    const struct field_spec *specs = round ? longer : shorter;
+    json_t *body = json_loads(round ? "{\"zz\":1,\"f39\":500,\"f01\":7,\"yy\":2}"
+                                    : "{\"zz\":1,\"b\":5,\"o\":{\"x\":1},\"yy\":2}",
+                              0, &jerr);
+    json_t *errors = json_array();
+    CHECK(!validate_object(body, specs, "", errors));
+    error_list(errors, got, sizeof got);
+    CHECK_STR(got, round ? "zz: is not a known field; yy: is not a known field; f00: is "
+                           "required; f39: must be from 1 to 100"
+                         : "zz: is not a known field; yy: is not a known field; a: is "
+                           "required; b: must be a string; o.x: is not a known field; "
+                           "o.name: is required");
+    json_decref(errors);
+    json_decref(body);
+  }
+  json_t *body = json_loads("{\"f00\":3,\"f01\":7,\"f39\":39}", 0, &jerr);
+  json_t *errors = json_array();
+  CHECK(validate_object(body, longer, "", errors));
+  struct many m = {{0}};
+  validate_fill(body, longer, &m);
+  CHECK(m.v[0] == 3 && m.v[1] == 7 && m.v[2] == 0 && m.v[39] == 39);
+  json_decref(errors);
+  json_decref(body);
 }
 
 static void test_refusal(void)
@@ -187,6 +255,7 @@ int main(void)
 {
   test_agreement_day();
   test_fill();
+  test_walk();
   test_refusal();
   test_party_and_etag();
   return TEST_REPORT();
