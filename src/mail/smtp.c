@@ -252,9 +252,9 @@ void mail_smtp_send(struct mail_smtp_conn *conn, const struct mail_smtp_settings
       /* A kept connection the server closed (or reset) before it answered anything about
        * this message: most likely it had timed out the idle connection, and a server that
        * closes without an answer has not taken responsibility for it (RFC 5321 6.1: the 250
-       * to the data does). Once more, on a new connection with a
-       * deadline of its own. A timeout is not retried at once: the server may still hold
-       * the message with its answers (BDAT sends it before any answer). */
+       * to the data does). Once more, on a new connection with a deadline of its own. A
+       * timeout is not retried at once: the server may still hold the message with its
+       * answers (BDAT sends it before any answer). */
       bool closed = out->curl_code == CURLE_GOT_NOTHING || out->curl_code == CURLE_SEND_ERROR ||
                     out->curl_code == CURLE_RECV_ERROR;
       if (reused && closed && out->smtp_code == 0) {
