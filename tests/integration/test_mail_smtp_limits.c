@@ -37,6 +37,7 @@ struct fake {
   long size;        /* advertised SIZE */
   int listen_fd, port;
   atomic_bool done;
+  atomic_bool stop; /* RSET_SILENT: set 200 ms into the RSET's wait (the mailer stopping) */
   atomic_int connections, messages;
   pthread_t th;
   char url[64];
@@ -144,6 +145,8 @@ static void serve(struct fake *f, int fd, int no)
                                      : "250 2.0.0 queued\r\n");
     } else if (!strncasecmp(line, "RSET", 4)) {
       if (f->scen == RSET_SILENT) {
+        usleep(200 * 1000);
+        atomic_store(&f->stop, true);
         wait_closed(&r);
         return;
       }
@@ -181,6 +184,7 @@ static void fake_start(struct fake *f, enum scenario scen)
   if (f->size == 0)
     f->size = 100000;
   atomic_init(&f->done, false);
+  atomic_init(&f->stop, false);
   atomic_init(&f->connections, 0);
   atomic_init(&f->messages, 0);
   f->listen_fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -231,19 +235,6 @@ static void test_one_deadline_per_connection(void)
   fake_stop(&f);
 }
 
-struct stopper {
-  atomic_bool stop;
-  int after_ms;
-};
-
-static void *stop_later(void *arg)
-{
-  struct stopper *t = arg;
-  usleep((useconds_t)t->after_ms * 1000);
-  atomic_store(&t->stop, true);
-  return NULL;
-}
-
 static void test_stop_during_rset(void)
 {
   fprintf(stderr, "-- stop during RSET\n");
@@ -251,13 +242,8 @@ static void test_stop_during_rset(void)
   fake_start(&f, RSET_SILENT);
   struct mail_smtp_conn c = {0};
   struct mail_delivery d;
-  struct stopper t = {.after_ms = 300};
-  atomic_init(&t.stop, false);
-  pthread_t th;
-  pthread_create(&th, NULL, stop_later, &t);
-  int64_t took = send_timed(&c, f.url, 10, MSG, &t.stop, &d);
-  pthread_join(th, NULL);
-  CHECK_MSG(took < 1000, "took %lld ms (stop at 300 ms)", (long long)took);
+  int64_t took = send_timed(&c, f.url, 10, MSG, &f.stop, &d);
+  CHECK_MSG(took < 1000, "took %lld ms (stop 200 ms into RSET)", (long long)took);
   CHECK_INT((int)d.smtp_code, 550); /* the refusal stays the outcome */
   CHECK_INT(mail_retry_classify(d.curl_code, d.smtp_code), MAIL_PERMANENT);
   CHECK(c.curl == NULL);
