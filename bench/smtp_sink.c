@@ -110,20 +110,24 @@ static void find_mid(const char *text, size_t n, char *mid, size_t len)
   }
 }
 
-/* Reads a BDAT chunk of n bytes, looking for the Message-ID in its first buffer's worth. */
+/* Reads a BDAT chunk of n bytes, looking for the Message-ID in its first 16 KiB (the header,
+ * however the reads split it). */
 static bool read_chunk(struct reader *r, size_t n, char *mid, size_t len)
 {
-  bool first = true;
+  char head[16384];
+  size_t h = 0;
   while (n > 0) {
     if (!refill(r))
       return false;
     size_t k = r->end - r->start < n ? r->end - r->start : n;
-    if (first && !mid[0])
-      find_mid(r->buf + r->start, k, mid, len);
-    first = false;
+    size_t c = k < sizeof head - h ? k : sizeof head - h;
+    memcpy(head + h, r->buf + r->start, c);
+    h += c;
     r->start += k;
     n -= k;
   }
+  if (!mid[0])
+    find_mid(head, h, mid, len);
   return true;
 }
 

@@ -14,9 +14,12 @@ enum mail_class {
   MAIL_UNSENDABLE,  /* the message cannot even be built (unknown template, bad address) */
 };
 
-/* Classifies one SMTP try from libcurl's result code and the last SMTP reply code
- * (CURLINFO_RESPONSE_CODE; 0 when the server never answered). The reply code wins over the
- * curl code: libcurl 7.88 reports a 451 after DATA as CURLE_WEIRD_SERVER_REPLY. */
+/* Classifies one SMTP try from its mail_delivery (mail_transport.h): curl_code (libcurl's
+ * codes, for the connect and for the transport's own dialogue) and smtp_code (the deciding
+ * reply code, 0 when the server never answered). The reply code wins over the curl code:
+ * every refusal comes as CURLE_WEIRD_SERVER_REPLY with its code (a 451 temporary, a 550
+ * permanent); the transport gives codes of its own to what it refuses before sending (552
+ * over the server's SIZE, 553 an unusable address). */
 enum mail_class mail_retry_classify(int curl_code, long smtp_code);
 
 struct mail_retry_policy {

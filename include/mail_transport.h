@@ -11,12 +11,15 @@
 
 struct mail_delivery {
   int curl_code;     /* CURLE_OK when the server took the message; a refused one:
-                      * CURLE_WEIRD_SERVER_REPLY; else what failed (libcurl's code while
-                      * connecting, CURLE_OPERATION_TIMEDOUT, CURLE_GOT_NOTHING: closed, ...) */
+                      * CURLE_WEIRD_SERVER_REPLY (also an overlong reply, smtp_code then not a
+                      * refusal's); an unusable address: CURLE_BAD_FUNCTION_ARGUMENT; else
+                      * what failed (libcurl's code while connecting,
+                      * CURLE_OPERATION_TIMEDOUT, CURLE_GOT_NOTHING: closed, ...) */
   long smtp_code;    /* the reply code that decided (a refusal's: the first in the
                       * transaction), else the last one received; 0 when the server never
                       * answered; 552 also for a message larger than the SIZE the server
-                      * advertised (refused before sending, as the server would) */
+                      * advertised (refused before sending, as the server would), 553 for
+                      * an unusable address (not sent) */
   bool aborted;      /* abandoned because the mailer is stopping */
   char detail[300];  /* what happened, for the log and last_error; never holds credentials */
 };
@@ -27,7 +30,8 @@ struct mail_smtp_settings {
   const char *password;
   const char *starttls; /* "off", "try" or "required" */
   const char *ca_file;  /* "" or NULL: the system's CA store */
-  long timeout_s;       /* the connect, and the transaction on it: each at most this long */
+  long timeout_s;       /* one connection's deadline: its connect, the transaction and the
+                         * RSET after a refusal together at most this long */
 };
 
 /* One worker's SMTP connection, kept open from one message to the next (one greeting, EHLO,
@@ -51,13 +55,16 @@ struct mail_smtp_conn {
 
 /* Delivers msg (a complete message with CRLF line ends) from envelope sender `from` to `to`
  * (bare addresses) over conn's connection, opening one when there is none or the server
- * closed it (when a reused connection fails before the server answered anything about this
- * message, the message is sent once more over a new one). The transaction is pipelined when
+ * closed it (when the server closed or reset a reused connection before it answered anything about
+ * this message, the message is sent once more over a new one; not after a timeout: the
+ * server may hold the message and its answers). The transaction is pipelined when
  * the server advertises PIPELINING (with CHUNKING: BDAT, one write and one round trip), in
  * lockstep otherwise (smtp_dialogue.h). After a refused message the server is told RSET; a
  * broken dialogue drops the connection. Watches *stop during the delivery and abandons it
- * (no QUIT, no wait) when it turns true. timeout_s bounds the connect and the transaction
- * each. Fills out. */
+ * (no QUIT, no wait) when it turns true, the RSET's wait too. Each connection used gets one
+ * deadline, timeout_s after it began (the connect, the transaction and the RSET together),
+ * so one call takes at most two timeouts (the kept connection, then one new one). A reply
+ * of more than 100 lines or 64 KiB breaks the dialogue. Fills out. */
 void mail_smtp_send(struct mail_smtp_conn *conn, const struct mail_smtp_settings *s,
                     const char *from, const char *to, const char *msg, const atomic_bool *stop,
                     struct mail_delivery *out);

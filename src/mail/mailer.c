@@ -266,8 +266,9 @@ static void *run(void *arg)
       if (a.more)
         worker_pool_wake_one(&m->pool);
     }
-    /* A try takes up to two steps (a kept connection found dead, then a new one): a row whose
-     * lease ends sooner would be claimed by another worker meanwhile and sent twice. Those
+    /* A try takes up to two steps (mail_transport.h: each connection it uses has one deadline
+     * of --smtp-timeout for everything on it, and a second one is opened only when the kept
+     * one was found closed before it answered): a row whose lease ends sooner would be claimed by another worker meanwhile and sent twice. Those
      * left are given back, due at once, when the ones before took that long. */
     if (next > 0 && util_now_ms() + 2 * m->step_ms >
                         claimed_at + m->lease_ms + (int64_t)next * m->step_ms) {
@@ -286,10 +287,11 @@ static void *run(void *arg)
     deliver(m, &conn, cur, &t);
     /* a quick try's outcome goes with the next claim of any worker (or a flush before one
      * sleeps): one write for many e-mails; a slow one's at once. Over SMTP every row's: a try
-     * after it that lasts HOLD_FAST_MS writes the held ones from libcurl's progress function
-     * (at least once a second), long before their leases end. With the spool (no such
+     * after it that lasts HOLD_FAST_MS writes the held ones from its on_slow (mail_transport.h:
+     * libcurl's progress function while connecting, about once a second, and the dialogue's
+     * waits, every 200 ms at most), long before their leases end. With the spool (no such
      * function) only the claim's last row's: this worker claims (or flushes) right after it,
-     * while a try of a row after it could take two steps, and a held 'sent' would outlive the
+     * while a try of a row after it could take two steps (two --smtp-timeouts), and a held 'sent' would outlive the
      * row's lease (another worker or instance would claim and send it again). */
     if (util_mono_ms() - began < HOLD_FAST_MS && !t.f.release && (m->smtp.url || next == n)) {
       outcomes_hold(out, &t.f);

@@ -10,7 +10,13 @@
  * samples). Before reusing it, a connection the server has closed (or sent something
  * unasked, such as a 421 on its idle timeout), or one idle for 118 s (libcurl's own limit,
  * CURLOPT_MAXAGE_CONN), is dropped for a new one; after a broken dialogue it is dropped, and
- * after a refused transaction the server is told RSET. */
+ * after a refused transaction the server is told RSET.
+ *
+ * One try of a message takes at most two timeouts: each connection it uses (the kept one, or
+ * a new one) has one deadline, timeout_s after the try began on it, for everything on it: the
+ * connect (CURLOPT_TIMEOUT_MS, what is left), the transaction and the RSET after a refusal
+ * (what is left then). A second connection is opened only when the kept one was found closed
+ * by the server before it answered (mail_smtp_send). */
 #include "mail_mime.h"
 #include "mail_transport.h"
 #include "smtp_dialogue.h"
@@ -98,14 +104,15 @@ void mail_url_redact(const char *url, char *out, size_t len)
   snprintf(out, len, "%.*s%s", (int)(host - url), url, at + 1);
 }
 
-static void set_options(CURL *h, const struct mail_smtp_settings *s, struct greeting *g,
-                        char *errbuf)
+static void set_options(CURL *h, const struct mail_smtp_settings *s, int64_t deadline,
+                        struct greeting *g, char *errbuf)
 {
   curl_easy_setopt(h, CURLOPT_URL, s->url);
   curl_easy_setopt(h, CURLOPT_CONNECT_ONLY, 1L); /* the mail transactions are ours */
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT_S);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT, s->timeout_s);
+  int64_t left = deadline - util_mono_ms();
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)(left > 1 ? left : 1));
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
   curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
@@ -129,8 +136,8 @@ static void set_options(CURL *h, const struct mail_smtp_settings *s, struct gree
  * are stopping), then frees h. */
 static void cut(CURL *h)
 {
-  curl_socket_t sock = CURL_SOCKET_BAD;
-  if (curl_easy_getinfo(h, CURLINFO_ACTIVESOCKET, &sock) == CURLE_OK && sock != CURL_SOCKET_BAD)
+  int sock = smtp_socket(h);
+  if (sock >= 0)
     shutdown(sock, SHUT_RDWR);
   curl_easy_cleanup(h);
 }
@@ -142,10 +149,10 @@ static void drop(struct mail_smtp_conn *conn)
   conn->curl = NULL;
 }
 
-/* Opens conn's connection (greeting, EHLO, STARTTLS, AUTH); false with out filled when it
- * could not be opened. */
+/* Opens conn's connection (greeting, EHLO, STARTTLS, AUTH) by deadline (util_mono_ms); false
+ * with out filled when it could not be opened. */
 static bool open_conn(struct mail_smtp_conn *conn, const struct mail_smtp_settings *s,
-                      const atomic_bool *stop, struct mail_delivery *out)
+                      int64_t deadline, const atomic_bool *stop, struct mail_delivery *out)
 {
   memset(out, 0, sizeof *out);
   CURL *h = curl_easy_init();
@@ -156,7 +163,7 @@ static bool open_conn(struct mail_smtp_conn *conn, const struct mail_smtp_settin
   }
   char errbuf[CURL_ERROR_SIZE] = "";
   struct greeting g = {.stop = stop, .conn = conn};
-  set_options(h, s, &g, errbuf);
+  set_options(h, s, deadline, &g, errbuf);
   CURLcode rc = curl_easy_perform(h);
   long code = 0;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
@@ -186,9 +193,8 @@ static bool open_conn(struct mail_smtp_conn *conn, const struct mail_smtp_settin
 /* A kept connection the server has not closed, nor written to unasked. */
 static bool still_open(struct mail_smtp_conn *conn)
 {
-  curl_socket_t sock = CURL_SOCKET_BAD;
-  if (curl_easy_getinfo(conn->curl, CURLINFO_ACTIVESOCKET, &sock) != CURLE_OK ||
-      sock == CURL_SOCKET_BAD)
+  int sock = smtp_socket(conn->curl);
+  if (sock < 0)
     return false;
   struct pollfd p = {.fd = sock, .events = POLLIN};
   if (poll(&p, 1, 0) == 0)
@@ -198,18 +204,18 @@ static bool still_open(struct mail_smtp_conn *conn)
   return curl_easy_recv(conn->curl, &c, 1, &n) == CURLE_AGAIN;
 }
 
-/* One message over conn's open connection; leaves it ready for the next or drops it. */
+/* One message over conn's open connection by deadline; leaves it ready for the next or drops
+ * it. */
 static void transact(struct mail_smtp_conn *conn, const struct mail_smtp_settings *s,
                      const char *from, const char *to, const char *msg, size_t len,
-                     const atomic_bool *stop, struct mail_delivery *out)
+                     int64_t deadline, const atomic_bool *stop, struct mail_delivery *out)
 {
-  struct smtp_wire w = {.curl = conn->curl, .conn = conn, .stop = stop,
-                        .deadline = util_mono_ms() + s->timeout_s * 1000,
+  struct smtp_wire w = {.curl = conn->curl, .conn = conn, .stop = stop, .deadline = deadline,
                         .timeout_s = s->timeout_s};
   enum smtp_after after = smtp_transaction(&w, from, to, msg, len, out);
   if (after == SMTP_DIRTY) { /* a refused transaction: the next one starts clean */
-    w.deadline = util_mono_ms() + s->timeout_s * 1000;
-    w.stop = NULL; /* the outcome is known; a stop now only shortens the wait to the timeout */
+    /* by the same deadline, and ended by a stop too: the outcome stays, only the connection
+     * is dropped when RSET does not get its answer */
     after = smtp_command(&w, "RSET\r\n") && w.start == w.end ? SMTP_CLEAN : SMTP_BROKEN;
   }
   if (after == SMTP_BROKEN || w.start != w.end) /* broken, or answers nobody asked for */
@@ -225,27 +231,37 @@ void mail_smtp_send(struct mail_smtp_conn *conn, const struct mail_smtp_settings
   if (!mail_mime_address_ok(from) || !mail_mime_address_ok(to)) {
     conn->on_slow = NULL; /* never put into a command: it could carry a line of its own */
     out->curl_code = CURLE_BAD_FUNCTION_ARGUMENT;
+    out->smtp_code = 553; /* what a server would answer (RFC 5321 4.2.2): permanent */
     snprintf(out->detail, sizeof out->detail, "not sent: an address is not usable");
     return;
   }
   if (conn->curl && (util_mono_ms() - conn->idle_since > MAX_IDLE_MS || !still_open(conn)))
     drop(conn);
   bool reused = conn->curl != NULL;
-  if (reused || open_conn(conn, s, stop, out)) {
-    if ((conn->ext & SMTP_EXT_SIZE) && conn->size_max > 0 && len > conn->size_max) {
+  int64_t deadline = util_mono_ms() + s->timeout_s * 1000; /* this connection's, see above */
+  if (reused || open_conn(conn, s, deadline, stop, out)) {
+    size_t wire_len = smtp_wire_len(msg, len);
+    if ((conn->ext & SMTP_EXT_SIZE) && conn->size_max > 0 && wire_len > conn->size_max) {
       out->smtp_code = 552; /* what the server would answer (RFC 1870); permanent */
       out->curl_code = CURLE_FILESIZE_EXCEEDED;
       snprintf(out->detail, sizeof out->detail,
                "not sent: the message (%zu bytes) is larger than the server takes (SIZE %lu)",
-               len, conn->size_max);
+               wire_len, conn->size_max);
     } else {
-      transact(conn, s, from, to, msg, len, stop, out);
-      /* A kept connection the server closed just as this message began: no answer about
-       * this message came, so nothing of it was taken. Once more, new. */
-      if (reused && out->curl_code != CURLE_OK && out->smtp_code == 0 && !out->aborted) {
+      transact(conn, s, from, to, msg, len, deadline, stop, out);
+      /* A kept connection the server closed (or reset) before it answered anything about
+       * this message: most likely it had timed out the idle connection, and a server that
+       * closes without an answer has not taken responsibility for it (RFC 5321 6.1: the 250
+       * to the data does). Once more, on a new connection with a deadline of its own. A
+       * timeout is not retried at once: the server may still hold the message with its
+       * answers (BDAT sends it before any answer). */
+      bool closed = out->curl_code == CURLE_GOT_NOTHING || out->curl_code == CURLE_SEND_ERROR ||
+                    out->curl_code == CURLE_RECV_ERROR;
+      if (reused && closed && out->smtp_code == 0) {
         drop(conn);
-        if (open_conn(conn, s, stop, out))
-          transact(conn, s, from, to, msg, len, stop, out);
+        deadline = util_mono_ms() + s->timeout_s * 1000;
+        if (open_conn(conn, s, deadline, stop, out))
+          transact(conn, s, from, to, msg, len, deadline, stop, out);
       }
     }
   }

@@ -17,6 +17,21 @@
 #include <string.h>
 
 #define SLICE_MS 200 /* how often a wait looks at stop, on_slow and the deadline */
+#define REPLY_MAX_BYTES 65536 /* one reply longer than this (or of more lines) is not SMTP */
+#define REPLY_MAX_LINES 100
+
+int smtp_socket(void *curl)
+{
+  curl_socket_t sock = CURL_SOCKET_BAD;
+  if (curl_easy_getinfo(curl, CURLINFO_ACTIVESOCKET, &sock) != CURLE_OK)
+    return -1;
+  return sock == CURL_SOCKET_BAD ? -1 : (int)sock;
+}
+
+size_t smtp_wire_len(const char *msg, size_t len)
+{
+  return len >= 2 && memcmp(msg + len - 2, "\r\n", 2) == 0 ? len : len + 2;
+}
 
 void smtp_check_slow(struct mail_smtp_conn *c, int64_t now)
 {
@@ -27,20 +42,27 @@ void smtp_check_slow(struct mail_smtp_conn *c, int64_t now)
   }
 }
 
+/* The stop, on_slow and the deadline, looked at before every wait and every receive (a server
+ * that keeps sending must not hold the worker past them). */
+static CURLcode check_wire(struct smtp_wire *w, int64_t now)
+{
+  if (w->stop && atomic_load(w->stop))
+    return CURLE_ABORTED_BY_CALLBACK;
+  smtp_check_slow(w->conn, now);
+  return now >= w->deadline ? CURLE_OPERATION_TIMEDOUT : CURLE_OK;
+}
+
 /* Waits until the socket is ready for events; the failure that ended the wait otherwise. */
 static CURLcode wait_ready(struct smtp_wire *w, short events)
 {
-  curl_socket_t sock = CURL_SOCKET_BAD;
-  if (curl_easy_getinfo(w->curl, CURLINFO_ACTIVESOCKET, &sock) != CURLE_OK ||
-      sock == CURL_SOCKET_BAD)
+  int sock = smtp_socket(w->curl);
+  if (sock < 0)
     return CURLE_GOT_NOTHING;
   for (;;) {
-    if (w->stop && atomic_load(w->stop))
-      return CURLE_ABORTED_BY_CALLBACK;
     int64_t now = util_mono_ms();
-    smtp_check_slow(w->conn, now);
-    if (now >= w->deadline)
-      return CURLE_OPERATION_TIMEDOUT;
+    CURLcode rc = check_wire(w, now);
+    if (rc != CURLE_OK)
+      return rc;
     int64_t left = w->deadline - now;
     struct pollfd p = {.fd = sock, .events = events};
     int n = poll(&p, 1, (int)(left < SLICE_MS ? left : SLICE_MS));
@@ -68,12 +90,19 @@ static CURLcode put(struct smtp_wire *w, const char *p, size_t len)
 }
 
 /* One line of the server's without its line end, printable ASCII only (it ends up in logs and
- * JSON), cut to len - 1. The server closing the connection: CURLE_GOT_NOTHING. */
-static CURLcode get_line(struct smtp_wire *w, char *line, size_t len)
+ * JSON), cut to len - 1; *budget: the bytes the reply may still take (each one read counts).
+ * The server closing the connection: CURLE_GOT_NOTHING; the budget spent:
+ * CURLE_WEIRD_SERVER_REPLY with w->overlong set. */
+static CURLcode get_line(struct smtp_wire *w, char *line, size_t len, size_t *budget)
 {
   size_t n = 0;
   for (;;) {
     while (w->start < w->end) {
+      if (*budget == 0) {
+        w->overlong = true;
+        return CURLE_WEIRD_SERVER_REPLY;
+      }
+      --*budget;
       char ch = w->buf[w->start++];
       if (ch == '\n') {
         smtp_printable_line(line, len, line, n);
@@ -83,7 +112,9 @@ static CURLcode get_line(struct smtp_wire *w, char *line, size_t len)
         line[n++] = ch;
     }
     size_t got = 0;
-    CURLcode rc = curl_easy_recv(w->curl, w->buf, sizeof w->buf, &got);
+    CURLcode rc = check_wire(w, util_mono_ms());
+    if (rc == CURLE_OK)
+      rc = curl_easy_recv(w->curl, w->buf, sizeof w->buf, &got);
     if (rc == CURLE_AGAIN) /* only then the socket: TLS may hold what was read already */
       rc = wait_ready(w, POLLIN);
     else if (rc == CURLE_OK && got == 0)
@@ -111,13 +142,18 @@ struct reply {
   char line[200]; /* its last line */
 };
 
-/* One reply (all its lines; the last one kept). */
+/* One reply (all its lines, at most REPLY_MAX_LINES and REPLY_MAX_BYTES; the last one kept). */
 static CURLcode get_reply(struct smtp_wire *w, struct reply *r)
 {
-  for (;;) {
-    CURLcode rc = get_line(w, r->line, sizeof r->line);
+  size_t budget = REPLY_MAX_BYTES;
+  for (int lines = 1;; lines++) {
+    CURLcode rc = get_line(w, r->line, sizeof r->line, &budget);
     if (rc != CURLE_OK)
       return rc;
+    if (lines > REPLY_MAX_LINES) {
+      w->overlong = true;
+      return CURLE_WEIRD_SERVER_REPLY;
+    }
     const char *l = r->line;
     if (strlen(l) < 3 || l[0] < '2' || l[0] > '5' || l[1] < '0' || l[1] > '9' || l[2] < '0' ||
         l[2] > '9' || (l[3] != '\0' && l[3] != ' ' && l[3] != '-'))
@@ -151,7 +187,7 @@ static void add_dot_stuffed(struct mbuf *b, const char *msg, size_t len)
       mbuf_addc(b, '.');
   }
   mbuf_addn(b, p, (size_t)(end - p));
-  if (len < 2 || memcmp(end - 2, "\r\n", 2) != 0)
+  if (smtp_wire_len(msg, len) != len)
     mbuf_add(b, "\r\n");
   mbuf_add(b, ".\r\n");
 }
@@ -161,7 +197,11 @@ static void wire_failure(const struct smtp_wire *w, CURLcode rc, const struct re
 {
   out->curl_code = (int)rc;
   out->aborted = rc == CURLE_ABORTED_BY_CALLBACK;
-  if (rc == CURLE_OPERATION_TIMEDOUT)
+  if (w->overlong)
+    snprintf(out->detail, sizeof out->detail,
+             "an answer longer than %d lines or %d bytes: not SMTP", REPLY_MAX_LINES,
+             REPLY_MAX_BYTES);
+  else if (rc == CURLE_OPERATION_TIMEDOUT)
     snprintf(out->detail, sizeof out->detail, "no answer from the server within %ld s",
              w->timeout_s);
   else if (rc == CURLE_GOT_NOTHING)
@@ -190,20 +230,20 @@ enum smtp_after smtp_transaction(struct smtp_wire *w, const char *from, const ch
 {
   unsigned ext = w->conn->ext;
   bool pipe = ext & SMTP_EXT_PIPELINING, bdat = pipe && (ext & SMTP_EXT_CHUNKING);
-  bool ends_crlf = len >= 2 && memcmp(msg + len - 2, "\r\n", 2) == 0;
+  size_t wire_len = smtp_wire_len(msg, len);
   struct mbuf b = {0};
   mbuf_reserve(&b, 128 + (bdat ? len : 0));
   mbuf_addf(&b, "MAIL FROM:<%s>", from);
   if (ext & SMTP_EXT_SIZE)
-    mbuf_addf(&b, " SIZE=%zu", len + (ends_crlf ? 0 : 2));
+    mbuf_addf(&b, " SIZE=%zu", wire_len);
   mbuf_add(&b, "\r\n");
   size_t cut[4] = {0, b.len, 0, 0};
   mbuf_addf(&b, "RCPT TO:<%s>\r\n", to);
   cut[2] = b.len;
   if (bdat) {
-    mbuf_addf(&b, "BDAT %zu LAST\r\n", len + (ends_crlf ? 0 : 2));
+    mbuf_addf(&b, "BDAT %zu LAST\r\n", wire_len);
     mbuf_addn(&b, msg, len);
-    if (!ends_crlf)
+    if (wire_len != len)
       mbuf_add(&b, "\r\n");
   } else {
     mbuf_add(&b, "DATA\r\n");

@@ -23,8 +23,10 @@ struct smtp_wire {
   void *curl;                   /* the easy handle holding the connection */
   struct mail_smtp_conn *conn;  /* its on_slow, called once when the wait reaches slow_at */
   const atomic_bool *stop;      /* true: the wait ends with CURLE_ABORTED_BY_CALLBACK */
-  int64_t deadline;             /* util_mono_ms: a wait past it ends in CURLE_OPERATION_TIMEDOUT */
+  int64_t deadline;             /* util_mono_ms: looked at before every wait and receive;
+                                 * past it: CURLE_OPERATION_TIMEDOUT */
   long timeout_s;               /* the setting the deadline comes from (for the detail) */
+  bool overlong;                /* a reply was longer than the dialogue takes (not SMTP) */
   size_t start, end;            /* unread bytes of buf */
   char buf[1024];
 };
@@ -40,12 +42,21 @@ enum smtp_after { SMTP_CLEAN, SMTP_DIRTY, SMTP_BROKEN };
  * neither: each command waits for its answer. The first refusal in the transaction decides
  * (a 503 to DATA after a refused RCPT is its consequence). Fills out (curl_code CURLE_OK when
  * the server took the message, CURLE_WEIRD_SERVER_REPLY when it refused it, else the wire's
- * failure; smtp_code the deciding answer's code, or the last one received, 0 for none). */
+ * failure; smtp_code the deciding answer's code, or the last one received, 0 for none). Every
+ * wait and receive ends at w->deadline and at *w->stop; a reply of more than 100 lines or
+ * 64 KiB breaks the dialogue (CURLE_WEIRD_SERVER_REPLY, a detail saying so). */
 enum smtp_after smtp_transaction(struct smtp_wire *w, const char *from, const char *to,
                                  const char *msg, size_t len, struct mail_delivery *out);
 
 /* Sends one command line ("RSET\r\n", "QUIT\r\n") and reads its answer; true for a 2xx. */
 bool smtp_command(struct smtp_wire *w, const char *line);
+
+/* The socket of curl's connection (CURLINFO_ACTIVESOCKET), -1 for none. */
+int smtp_socket(void *curl);
+
+/* The bytes msg (len bytes) takes on the wire as the message's data: len, plus 2 when its
+ * last line end is missing (the transaction adds it). For SIZE and BDAT. */
+size_t smtp_wire_len(const char *msg, size_t len);
 
 /* Calls c's on_slow (once: it is cleared) when one is set and now has reached slow_at. */
 void smtp_check_slow(struct mail_smtp_conn *c, int64_t now);
