@@ -191,11 +191,10 @@ static void check_member(const struct field_spec *f, json_t *v, const char *pref
 
 #define WALK_SPECS 32 /* longer spec lists (none: 14 at most) look each field up by name */
 
-/* One walk of obj's members, each matched by name to the first of specs (names are unique in
- * a list): its value put at vals[i] for specs[i] (vals: WALK_SPECS, zeroed), an unknown member
- * noted in errors (when not NULL). Returns vals, or NULL when specs is longer. jansson hashes
- * the name at each json_object_get: one per field for the check and one for the fill were
- * about 5,000 instructions of a POST. */
+/* One walk of obj's members, each matched by name: its value put at vals[i] for every specs[i]
+ * of that name (vals: WALK_SPECS, zeroed), an unknown member noted in errors (when not NULL).
+ * Returns vals, or NULL when specs is longer. jansson hashes the name at each json_object_get:
+ * one per field for the check and one for the fill were about 5,000 instructions of a POST. */
 static json_t **walk_members(json_t *obj, const struct field_spec *specs, json_t **vals,
                              const char *prefix, json_t *errors)
 {
@@ -205,12 +204,14 @@ static json_t **walk_members(json_t *obj, const struct field_spec *specs, json_t
   const char *key;
   json_t *value;
   json_object_foreach(obj, key, value) {
-    const struct field_spec *f = specs;
-    while (f->name && strcmp(f->name, key) != 0)
-      f++;
-    if (f->name && n <= WALK_SPECS)
-      vals[f - specs] = value;
-    else if (!f->name && errors)
+    bool known = false;
+    for (const struct field_spec *f = specs; f->name; f++)
+      if (strcmp(f->name, key) == 0) {
+        known = true;
+        if (n <= WALK_SPECS)
+          vals[f - specs] = value;
+      }
+    if (!known && errors)
       add_error(errors, prefix, key, "is not a known field");
   }
   return n <= WALK_SPECS ? vals : NULL;

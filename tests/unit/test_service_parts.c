@@ -135,8 +135,21 @@ static void test_walk(void)
     json_decref(errors);
     json_decref(body);
   }
-  json_t *body = json_loads("{\"f00\":3,\"f01\":7,\"f39\":39}", 0, &jerr);
+  /* a name given twice in one list: each spec checks the member, as before the walk */
+  static const struct field_spec twice[] = {
+      {.name = "a", .type = FIELD_INT, .required = true},
+      {.name = "a", .type = FIELD_STRING, .required = true},
+      {0},
+  };
+  json_t *body = json_loads("{\"a\":5}", 0, &jerr);
   json_t *errors = json_array();
+  CHECK(!validate_object(body, twice, "", errors));
+  error_list(errors, got, sizeof got);
+  CHECK_STR(got, "a: must be a string");
+  json_decref(errors);
+  json_decref(body);
+  body = json_loads("{\"f00\":3,\"f01\":7,\"f39\":39}", 0, &jerr);
+  errors = json_array();
   CHECK(validate_object(body, longer, "", errors));
   struct many m = {{0}};
   validate_fill(body, longer, &m);
