@@ -7,27 +7,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Nonzero in a byte's high bit of the word x (ones: 0x01 in each byte) where that byte is below
+ * 0x20, a quote, a backslash, or 0x80 and above (a quote's or backslash's byte is zero in q, bs) */
+#define NEEDS_LOOK(x, ones, q, bs)                                                            \
+  ((((x) - (ones) * 0x20) & ~(x)) | (((q) - (ones)) & ~(q)) | (((bs) - (ones)) & ~(bs)) | (x))
+
 /* True when none of the eight bytes at s needs an escape or a UTF-8 check. */
 static bool plain_word(const unsigned char *s)
 {
-  const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
-  uint64_t x, q, bs;
+  const uint64_t ones = 0x0101010101010101ULL;
+  uint64_t x;
   memcpy(&x, s, 8);
-  q = x ^ (ones * '"');
-  bs = x ^ (ones * '\\');
-  /* per byte: below 0x20, a quote (q zero), a backslash (bs zero), or 0x80 and above */
-  return !((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((bs - ones) & ~bs) | x) & high);
+  uint64_t q = x ^ (ones * '"'), bs = x ^ (ones * '\\');
+  return !(NEEDS_LOOK(x, ones, q, bs) & (ones * 0x80));
 }
 
 /* plain_word for the four bytes at s. */
 static bool plain_word4(const unsigned char *s)
 {
-  const uint32_t ones = 0x01010101U, high = 0x80808080U;
-  uint32_t x, q, bs;
+  const uint32_t ones = 0x01010101U;
+  uint32_t x;
   memcpy(&x, s, 4);
-  q = x ^ (ones * '"');
-  bs = x ^ (ones * '\\');
-  return !((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((bs - ones) & ~bs) | x) & high);
+  uint32_t q = x ^ (ones * '"'), bs = x ^ (ones * '\\');
+  return !(NEEDS_LOOK(x, ones, q, bs) & (ones * 0x80));
 }
 
 /* How many of the n bytes at s need no escape and no UTF-8 check (ASCII from 0x20 on, not a
