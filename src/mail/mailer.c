@@ -268,8 +268,9 @@ static void *run(void *arg)
     }
     /* A try takes up to two steps (mail_transport.h: each connection it uses has one deadline
      * of --smtp-timeout for everything on it, and a second one is opened only when the kept
-     * one was found closed before it answered): a row whose lease ends sooner would be claimed by another worker meanwhile and sent twice. Those
-     * left are given back, due at once, when the ones before took that long. */
+     * one was found closed before it answered): a row whose lease ends sooner would be
+     * claimed by another worker meanwhile and sent twice. Those left are given back, due at
+     * once, when the ones before took that long. */
     if (next > 0 && util_now_ms() + 2 * m->step_ms >
                         claimed_at + m->lease_ms + (int64_t)next * m->step_ms) {
       outcomes_release(out, rows + next, n - next);
@@ -291,8 +292,9 @@ static void *run(void *arg)
      * libcurl's progress function while connecting, about once a second, and the dialogue's
      * waits, every 200 ms at most), long before their leases end. With the spool (no such
      * function) only the claim's last row's: this worker claims (or flushes) right after it,
-     * while a try of a row after it could take two steps (two --smtp-timeouts), and a held 'sent' would outlive the
-     * row's lease (another worker or instance would claim and send it again). */
+     * while a try of a row after it could take two steps (two --smtp-timeouts), and a held
+     * 'sent' would outlive the row's lease (another worker or instance would claim and send
+     * it again). */
     if (util_mono_ms() - began < HOLD_FAST_MS && !t.f.release && (m->smtp.url || next == n)) {
       outcomes_hold(out, &t.f);
       held.any = true;

@@ -14,7 +14,7 @@ struct smtp_sink {
   int tls;            /* SINK_STARTTLS or SINK_IMPLICIT_TLS: set before sink_start_tls */
   char auth[128];     /* "user:password" the server requires, or "" */
   int ack_delay_s;    /* > 0: each message is saved, then 250 waits this long (sink_start_ack) */
-  int drop;           /* SINK_CLOSE_AFTER_MESSAGE, SINK_DROP_AT_SECOND_MAIL or SINK_CUT_AFTER_DATA */
+  int drop;           /* SINK_CLOSE_AFTER_MESSAGE, SINK_DROP_AT_SECOND_MAIL, SINK_CUT_AFTER_DATA */
   int no_ext;         /* SINK_NO_PIPELINING | SINK_NO_CHUNKING: not advertised (sink_start_with) */
   long size;          /* > 0: the SIZE advertised and enforced (else aiosmtpd's 33554432) */
   char cert[300];     /* with TLS: the server's self-signed certificate (the CA file) */

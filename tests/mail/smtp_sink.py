@@ -260,7 +260,8 @@ async def main():
                        auth_require_tls=args.starttls)
     loop = asyncio.get_running_loop()
     server = await loop.create_server(
-        lambda: SinkSMTP(sink, not args.no_chunking, **options), host="127.0.0.1", port=args.port, reuse_address=True,
+        lambda: SinkSMTP(sink, not args.no_chunking, **options), host="127.0.0.1",
+        port=args.port, reuse_address=True,
         ssl=tls if args.implicit_tls else None)
     port = server.sockets[0].getsockname()[1]
     tmp = os.path.join(args.dir, "port.tmp")
