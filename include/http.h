@@ -15,7 +15,6 @@
 struct request;
 struct app;
 struct http_server;
-struct later_lane;
 
 typedef enum MHD_Result (*route_handler)(struct request *req);
 /* Answers a suspended request once resumed (http_suspend); queues exactly one reply. */
@@ -94,8 +93,6 @@ struct request {
                                       handler's thread instead (http/later.c) */
   bool resumed;                    /* wait_here's work is done (under later.c's mutex) */
   bool suspended_once;             /* counted in the server's unfinished requests */
-  struct later_lane *lane;         /* the suspending thread's resumes (http/later.c); NULL: none */
-  struct request *resume_next;     /* in lane's list of resumes handed to its thread */
 };
 
 struct http_options {
