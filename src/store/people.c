@@ -143,33 +143,57 @@ enum store_status store_customer_admin_get(struct store_conn *c, const char *id,
   return one_admin(c, s, out);
 }
 
+/* Whether a comes before b in ORDER BY created_at, id under SQLite's BINARY collation (byte
+ * order: strcmp of the texts as read). */
+static bool admin_older(const struct customer_admin *a, const struct customer_admin *b)
+{
+  int d = strcmp(a->created_at, b->created_at);
+  return d < 0 || (d == 0 && strcmp(a->id, b->id) < 0);
+}
+
 /* One address of a company's administrators, compared with ASCII letters folded to lower case:
  * SQLite's lower() folds only those, PostgreSQL's under the "C" collation too (under the
  * database's own it folds more, so "Ä" and "ä" would be one address there and two in SQLite).
- * The expression is the one migration 0100's customer_admins_by_email_key indexes, on
- * (company_id, it, created_at, id): one index search, already in the order asked for.
- * Addresses that were two administrators before 0100 (only case told them apart) stay two: the
- * oldest is the one found. A lookup followed by an insert (store_customer_admin_create, _name_new)
- * cannot race another that names the same address: SQLite has one writer, and PostgreSQL runs
- * writes at SERIALIZABLE (pg_db.c), where the second of two such transactions fails with a
+ * The company's rows are found on the UNIQUE (company_id, email) index; on SQLite its entries
+ * hold the address, so only a match's table row is read. Addresses that were two
+ * administrators before migration 0100 (only case told them apart) stay two: the oldest is the
+ * one found. (0110 dropped 0100's index on (company_id, lower(email), created_at, id), which
+ * every new administrator had to be written into as well.) On SQLite the matches come unsorted
+ * and the oldest is picked here: an ORDER BY made a temporary b-tree at every run (about 1.4 µs,
+ * more than the lookup's search), and there is one match, or a few such old ones; PostgreSQL
+ * sorts them. A lookup followed by an insert (store_customer_admin_create, _name_new) cannot
+ * race another that names the same address: SQLite has one writer, and PostgreSQL runs writes
+ * at SERIALIZABLE (pg_db.c), where the second of two such transactions fails with a
  * serialization failure (40001) and runs again from the start, then finding the first one's
  * (for the exact same address through the insert's conflict clause: admin_insert_new). */
 #define ADMIN_BY_EMAIL(collate)                                                               \
   "SELECT " ADMIN_COLS " FROM customer_admins WHERE company_id = :company AND "               \
-  "lower(email" collate ") = lower(:email" collate ") ORDER BY created_at, id LIMIT 1"
+  "lower(email" collate ") = lower(:email" collate ")"
 
 enum store_status store_customer_admin_get_by_email(struct store_conn *c,
                                                     const char *company_id,
                                                     const char *email,
                                                     struct customer_admin *out)
 {
-  struct db_stmt *s = db_stmt(c, db_dialect(c) == DB_PG ? ADMIN_BY_EMAIL(" COLLATE \"C\"")
-                                                         : ADMIN_BY_EMAIL(""));
+  bool pg = db_dialect(c) == DB_PG;
+  struct db_stmt *s = db_stmt(c, pg ? ADMIN_BY_EMAIL(" COLLATE \"C\"") " ORDER BY created_at, id "
+                                      "LIMIT 1"
+                                    : ADMIN_BY_EMAIL(""));
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":company", company_id);
   db_bind_text(s, ":email", email);
-  return one_admin(c, s, out);
+  if (pg)
+    return one_admin(c, s, out);
+  struct customer_admin row;
+  enum store_status st, found = STORE_NOT_FOUND;
+  while ((st = one_admin_row(c, s, &row)) == STORE_OK) {
+    if (found == STORE_NOT_FOUND || admin_older(&row, out))
+      *out = row;
+    found = STORE_OK;
+  }
+  db_reset(s);
+  return st == STORE_NOT_FOUND ? found : st;
 }
 
 enum store_status store_customer_admin_main_contact(struct store_conn *c,
@@ -217,20 +241,55 @@ enum store_status store_admin_create(struct store_conn *c, const char *email, ch
                        email, id_out);
 }
 
+/* Whether a is listed before b: the main contact first, then the oldest (as admin_older). */
+static bool admin_listed_before(const struct customer_admin *a, const struct customer_admin *b)
+{
+  if (a->is_main_contact != b->is_main_contact)
+    return a->is_main_contact;
+  return admin_older(a, b);
+}
+
+/* Puts row into out[0..*n), kept in the list's order and to at most max rows. */
+static void keep_listed(struct customer_admin *out, size_t max, size_t *n,
+                        const struct customer_admin *row)
+{
+  size_t i = *n;
+  if (*n < max)
+    (*n)++;
+  else if (max > 0 && admin_listed_before(row, &out[max - 1]))
+    i = max - 1; /* the last one drops out */
+  else
+    return;
+  for (; i > 0 && admin_listed_before(row, &out[i - 1]); i--)
+    out[i] = out[i - 1];
+  out[i] = *row;
+}
+
 enum store_status store_customer_admins_of_company(struct store_conn *c, const char *company_id,
                                                    struct customer_admin *out, size_t max,
                                                    size_t *n)
 {
-  struct db_stmt *s = db_stmt(c, "SELECT " ADMIN_COLS " FROM customer_admins "
-                               "WHERE company_id = :company AND confirmed = 1 "
-                               "ORDER BY is_main_contact DESC, created_at, id");
+  /* on SQLite unsorted, ordered here (as ADMIN_BY_EMAIL: no temporary b-tree at every run of
+   * a statement that every notification to administrators runs) */
+  bool pg = db_dialect(c) == DB_PG;
+  struct db_stmt *s = db_stmt(c, pg ? "SELECT " ADMIN_COLS " FROM customer_admins "
+                                      "WHERE company_id = :company AND confirmed = 1 "
+                                      "ORDER BY is_main_contact DESC, created_at, id"
+                                    : "SELECT " ADMIN_COLS " FROM customer_admins "
+                                      "WHERE company_id = :company AND confirmed = 1");
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":company", company_id);
   *n = 0;
   enum store_status st = STORE_OK;
-  while (*n < max && (st = one_admin_row(c, s, &out[*n])) == STORE_OK)
-    (*n)++;
+  if (pg) {
+    while (*n < max && (st = one_admin_row(c, s, &out[*n])) == STORE_OK)
+      (*n)++;
+  } else {
+    struct customer_admin row;
+    while ((st = one_admin_row(c, s, &row)) == STORE_OK)
+      keep_listed(out, max, n, &row);
+  }
   db_reset(s);
   return st == STORE_NOT_FOUND || st == STORE_OK ? STORE_OK : st;
 }

@@ -1,0 +1,11 @@
+-- The lookup of a company's administrator by e-mail in any case of its ASCII letters
+-- (store_customer_admin_get_by_email) searches the UNIQUE (company_id, email) index for the
+-- company and compares lower(email) on that index's entries (the address is in them), then sorts
+-- the matches (one, or the few addresses that differed only in case before 0100) oldest first:
+-- the same company search the list of its confirmed administrators makes in every notification
+-- (store_customer_admins_of_company). So 0100's customer_admins_by_email_key, (company_id,
+-- lower(email), created_at, id), served nothing the unique index does not, and every
+-- administrator a way-3 activation names wrote an entry into it: one b-tree of the four an
+-- insert wrote, about half a WAL page per activation (bench/HISTORY.md, twelfth step).
+-- test_store_list_plan checks the lookup's plan; test_migration_0100 its results.
+DROP INDEX IF EXISTS customer_admins_by_email_key;
