@@ -40,3 +40,23 @@ void sq_cache_check(struct sq_conn *c)
     row_cache_forget(c->base.cache);
   c->data_version = v;
 }
+
+/* db_snapshot_version: inside store_snapshot (sq_snapshot's BEGIN), PRAGMA data_version is the
+ * transaction's first statement or follows it, so it reads the snapshot's own: SQLite raises it
+ * whenever the read transaction finds that another connection, of this process or another,
+ * committed since this connection's last one (the WAL index's header changed). Changes of this
+ * connection's own leave it as it is: the rows it changed count those. */
+bool sq_snapshot_version(struct store_conn *base, struct db_version *v)
+{
+  struct sq_conn *c = (struct sq_conn *)base;
+  if (!c->in_snapshot)
+    return false;
+  struct db_stmt *s = db_stmt(base, "PRAGMA data_version");
+  bool ok = s && db_step_row(base, s) == STORE_OK;
+  if (ok) {
+    v->others = db_col_int64(s, 0);
+    v->own = sqlite3_total_changes64(c->db);
+  }
+  db_reset(s);
+  return ok;
+}
