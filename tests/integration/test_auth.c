@@ -34,7 +34,8 @@ static void me_n(struct server *s, const char *tok, int want, int n)
   for (int i = 0; i < n; i++) {
     struct resp r;
     CHECK(api(s, "GET", "/v1/me", tok, NULL, &r));
-    CHECK_MSG(r.status == want || (want == 401 && r.status == 429), "GET %d of %d: %ld, not %d", i + 1, n, (long)r.status, want);
+    CHECK_MSG(r.status == want || (want == 401 && r.status == 429), "GET %d of %d: %ld, not %d",
+              i + 1, n, (long)r.status, want);
     resp_free(&r);
   }
 }

@@ -17,14 +17,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 TEST_MAIN_DEFS
 
 static char url[400];
-static const char *self;
 static struct store *st;
 
 struct auth {
@@ -59,29 +57,16 @@ static enum store_status snap(const char *token, struct principal *p)
   return a.got[0];
 }
 
-/* sql run by another process (this program again, with --other) */
 static void other_process(const char *sql, const char *param)
 {
-  pid_t pid = fork();
-  if (pid == 0) {
-    execl(self, self, "--other", url, sql, param, (char *)NULL);
-    _exit(1);
-  }
-  int status = 0;
-  CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
-        WEXITSTATUS(status) == 0);
+  CHECK(testdb_exec_other(url, sql, param));
 }
 
 int main(int argc, char **argv)
 {
-  if (argc >= 4 && strcmp(argv[1], "--other") == 0) /* other_process */
-    return testdb_exec(argv[2], argv[3], argc > 4 ? argv[4] : NULL) ? 0 : 1;
-  static char exe[4096]; /* the program's own path (valgrind: readlink gives the program's) */
-  ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (len <= 0)
-    return 2;
-  exe[len] = '\0';
-  self = exe;
+  int other = testdb_other_main(argc, argv);
+  if (other >= 0)
+    return other;
   char dir[] = "/tmp/advisord-tokcache-XXXXXX";
   st = testdb_store_temp(dir, url, sizeof url);
   store_start_threads(st);
