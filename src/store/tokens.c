@@ -167,7 +167,8 @@ enum store_status db_principal_of_row(struct store_conn *c, struct db_stmt *s, i
 enum store_status store_token_authenticate(struct store_conn *c, const char *token,
                                            struct principal *out)
 {
-  char hash[65], stored[65], now[STORE_TIME_LEN], expires[40];
+  /* expires: 64 bytes, so that a longer one is seen as such (token_cache_keep skips it) */
+  char hash[65], stored[65], now[STORE_TIME_LEN], expires[64];
   util_sha256_hex(token, hash);
   util_time_iso8601(time(NULL), now, sizeof now);
   /* inside a snapshot on SQLite, the token as this connection last read it when nothing has
