@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 bool testdb_pg(void)
@@ -227,4 +228,30 @@ bool testdb_contains(const char *url, const char *needle)
   bool found = test_file_contains(dump, needle);
   unlink(dump);
   return found;
+}
+
+bool testdb_exec_other(const char *url, const char *sql, const char *param)
+{
+  /* the program's own path (under valgrind, /proc/self/exe is valgrind's tool: its readlink
+   * gives the program's) */
+  char self[4096];
+  ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (len <= 0)
+    return false;
+  self[len] = '\0';
+  pid_t pid = fork();
+  if (pid == 0) {
+    execl(self, self, "--other", url, sql, param, (char *)NULL);
+    _exit(1);
+  }
+  int status = 0;
+  return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+         WEXITSTATUS(status) == 0;
+}
+
+int testdb_other_main(int argc, char **argv)
+{
+  if (argc < 4 || strcmp(argv[1], "--other") != 0)
+    return -1;
+  return testdb_exec(argv[2], argv[3], argc > 4 ? argv[4] : NULL) ? 0 : 1;
 }

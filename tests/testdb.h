@@ -43,6 +43,14 @@ long long testdb_int_on(struct store *st, const char *sql, const char *param);
 bool testdb_exec(const char *url, const char *sql, const char *param);
 /* True when the file at path holds needle (false when it cannot be read). */
 bool test_file_contains(const char *path, const char *needle);
+/* Runs sql ("?" bound to param when given, may be NULL) on the database at url in another
+ * process, as the CLI would: this program again (a fresh process image: SQLite's state must not
+ * be shared through a fork), whose main first hands its arguments to testdb_other_main. False
+ * when it failed. */
+bool testdb_exec_other(const char *url, const char *sql, const char *param);
+/* First in the main of a program that calls testdb_exec_other: when argv is that call's, runs it
+ * and returns the exit status for main to return; else -1. */
+int testdb_other_main(int argc, char **argv);
 /* True when needle occurs anywhere in the stored data: on SQLite in the file or its WAL, on
  * PostgreSQL in a pg_dump of the database's data. */
 bool testdb_contains(const char *url, const char *needle);

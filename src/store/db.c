@@ -150,6 +150,11 @@ void store_snapshot(struct store *st, store_snapshot_fn fn, void *arg)
     fn(arg);
 }
 
+bool db_snapshot_version(struct store_conn *c, struct db_version *v)
+{
+  return c->eng->snapshot_version && c->eng->snapshot_version(c, v);
+}
+
 void store_set_lock_waiters(struct store *st, unsigned n)
 {
   if (st->eng->set_lock_waiters)

@@ -98,7 +98,22 @@ struct store_conn {
   /* rows the connection keeps instead of reading them again (row_cache.h): the SQLite
    * writer's; NULL for every other connection */
   struct row_cache *cache;
+  /* bearer tokens this connection authenticated in its snapshots (token_cache.h): SQLite's
+   * readers'; NULL until the first, and for every PostgreSQL connection */
+  struct token_cache *tokens;
 };
+
+/* What a connection inside store_snapshot has seen of the database (db_snapshot_version). */
+struct db_version {
+  int64_t others; /* SQLite: PRAGMA data_version (another connection's or process's commit) */
+  int64_t own;    /* SQLite: the rows this connection changed (sqlite3_total_changes64) */
+};
+/* True, with v filled, when c is inside store_snapshot's read transaction on an engine that can
+ * tell whether anything was committed since an earlier reading: two equal readings mean that
+ * no connection of any process committed a change between them, so that a row read at the
+ * first is still the row at the second. False otherwise (PostgreSQL; SQLite outside a snapshot
+ * or when the reading fails). */
+bool db_snapshot_version(struct store_conn *c, struct db_version *v);
 
 /* Every engine keeps a connection per thread: opened on the thread's first use, closed by
  * close_fn when the thread exits, and the leftovers when the store closes. */
@@ -138,6 +153,8 @@ struct db_engine {
   void (*set_lock_waiters)(struct store *st, unsigned n);
   /* store_snapshot; NULL: fn runs without one */
   void (*snapshot)(struct store *st, store_snapshot_fn fn, void *arg);
+  /* db_snapshot_version; NULL: never known */
+  bool (*snapshot_version)(struct store_conn *c, struct db_version *v);
   /* store_write_async; NULL: store_write, then done on the calling thread */
   void (*write_async)(struct store *st, store_tx_fn fn, void *arg, store_done_fn done);
   enum store_status (*exec)(struct store_conn *c, const char *sql);

@@ -40,3 +40,28 @@ void sq_cache_check(struct sq_conn *c)
     row_cache_forget(c->base.cache);
   c->data_version = v;
 }
+
+/* db_snapshot_version: inside store_snapshot (sq_snapshot's BEGIN), PRAGMA data_version is the
+ * transaction's first statement or follows it, so it reads the snapshot's own: SQLite raises it
+ * whenever the read transaction finds that another connection, of this process or another,
+ * committed since this connection's last one (the WAL index's header changed). Changes of this
+ * connection's own leave it as it is: the rows it changed count those. Its own schema changes
+ * count in neither: a reader never makes one (migrations run in store_open, before any
+ * snapshot; another process's are seen by data_version). */
+bool sq_snapshot_version(struct store_conn *base, struct db_version *v)
+{
+  struct sq_conn *c = (struct sq_conn *)base;
+  if (!c->in_snapshot)
+    return false;
+  struct db_stmt *s = db_stmt(base, "PRAGMA data_version");
+  /* a reader that wrote inside its snapshot (none does: the touch comes after it) could roll
+   * that back with both counters as they were: then nothing is kept or found */
+  bool ok = s && db_step_row(base, s) == STORE_OK &&
+            sqlite3_txn_state(c->db, "main") == SQLITE_TXN_READ;
+  if (ok) {
+    v->others = db_col_int64(s, 0);
+    v->own = sqlite3_total_changes64(c->db);
+  }
+  db_reset(s);
+  return ok;
+}

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "row_cache.h"
+#include "token_cache.h"
 
 static void conn_close(struct store_conn *base)
 {
@@ -20,6 +21,7 @@ static void conn_close(struct store_conn *base)
   if (sqlite3_close(c->db) != SQLITE_OK)
     log_msg(LOG_ERROR, "db_close_failed", "%s", sqlite3_errmsg(c->db));
   row_cache_free(c->base.cache);
+  token_cache_free(c->base.tokens);
   free(c);
 }
 
@@ -185,6 +187,7 @@ const struct db_engine db_engine_sqlite = {
     .run_tx = sq_run_tx,
     .set_lock_waiters = sq_set_lock_waiters,
     .snapshot = sq_snapshot,
+    .snapshot_version = sq_snapshot_version,
     .write_async = sq_write_async,
     .exec = sq_exec_op,
     .changes = sq_changes,

@@ -2,6 +2,7 @@
 #include "principal_sql.h"
 #include "db.h"
 #include "store_identity.h"
+#include "token_cache.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -166,16 +167,23 @@ enum store_status db_principal_of_row(struct store_conn *c, struct db_stmt *s, i
 enum store_status store_token_authenticate(struct store_conn *c, const char *token,
                                            struct principal *out)
 {
-  char hash[65], stored[65], now[STORE_TIME_LEN];
+  /* expires: 64 bytes, so that a longer one is seen as such (token_cache_keep skips it) */
+  char hash[65], stored[65], now[STORE_TIME_LEN], expires[64];
   util_sha256_hex(token, hash);
   util_time_iso8601(time(NULL), now, sizeof now);
+  /* inside a snapshot on SQLite, the token as this connection last read it when nothing has
+   * been committed since (token_cache.h): GET one's credential without its two statements */
+  struct db_version v;
+  bool cached = db_snapshot_version(c, &v);
+  if (cached && token_cache_find(c, hash, &v, now, out))
+    return STORE_OK;
   bool joined = db_dialect(c) == DB_PG; /* db_principal_of_row reads either form */
   struct db_stmt *s = db_stmt(c, joined ? "SELECT t.id, t.token_hash, coalesce(t.last_used_ms, 0), "
                                           PRINCIPAL_SQL_COLS " FROM tokens t "
                                           PRINCIPAL_SQL_JOINS TOKEN_WHERE
                                         : "SELECT t.id, t.token_hash, coalesce(t.last_used_ms, 0), "
-                                          "t.principal_kind, t.principal_id FROM tokens t "
-                                          TOKEN_WHERE);
+                                          "t.principal_kind, t.principal_id, t.expires_at "
+                                          "FROM tokens t " TOKEN_WHERE);
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":hash", hash);
@@ -188,6 +196,8 @@ enum store_status store_token_authenticate(struct store_conn *c, const char *tok
   db_col_text(s, 0, token_id, sizeof token_id);
   db_col_text(s, 1, stored, sizeof stored);
   int64_t used = db_col_int64(s, 2);
+  if (cached) /* SQLite's statement: its column 5, "" for none */
+    db_col_text(s, 5, expires, sizeof expires);
   st = db_principal_of_row(c, s, 3, out);
   if (st != STORE_OK && st != STORE_NOT_FOUND)
     return st;
@@ -199,6 +209,8 @@ enum store_status store_token_authenticate(struct store_conn *c, const char *tok
   }
   memcpy(out->token_id, token_id, sizeof token_id);
   out->credential_used_ms = used;
+  if (cached)
+    token_cache_keep(c, hash, &v, expires, out);
   return STORE_OK;
 }
 

@@ -89,20 +89,10 @@ static struct seen seen_by_write(struct store *st)
   return v;
 }
 
-static const char *self;
-
-/* Runs sql with param (may be NULL) in another process, as the CLI would: this program again,
- * a fresh process image (SQLite's state must not be shared through a fork). */
+/* Runs sql with param (may be NULL) in another process, as the CLI would. */
 static void other_process(const char *sql, const char *param)
 {
-  pid_t pid = fork();
-  if (pid == 0) {
-    execl(self, self, "--other", url, sql, param, (char *)NULL);
-    _exit(1);
-  }
-  int status = 0;
-  CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
-        WEXITSTATUS(status) == 0);
+  CHECK(testdb_exec_other(url, sql, param));
 }
 
 static void check_seen(struct store *st, const char *name, int hooks)
@@ -144,16 +134,9 @@ static void async_done(enum store_status s, void *arg)
 
 int main(int argc, char **argv)
 {
-  if (argc >= 4 && strcmp(argv[1], "--other") == 0) /* other_process */
-    return testdb_exec(argv[2], argv[3], argc > 4 ? argv[4] : NULL) ? 0 : 1;
-  /* the program's own path (under valgrind, /proc/self/exe is valgrind's tool: its readlink
-   * gives the program's) */
-  static char exe[4096];
-  ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (len <= 0)
-    return 2;
-  exe[len] = '\0';
-  self = exe;
+  int other = testdb_other_main(argc, argv);
+  if (other >= 0)
+    return other;
   char dir[] = "/tmp/advisord-rowcache-XXXXXX";
   struct store *st = testdb_store_temp(dir, url, sizeof url);
   store_start_threads(st);

@@ -1,0 +1,118 @@
+/* The bearer tokens a connection keeps while it authenticates inside store_snapshot
+ * (src/store/token_cache.h) are never stale: after each change below, the next snapshot's two
+ * lookups of the token (the second one, on SQLite, from the cache) see it:
+ * - a change committed by another process (a child with its own connection, as the CLI would):
+ *   the principal's role, the token revoked;
+ * - a change made on the reader's own connection outside a snapshot (which SQLite's
+ *   data_version does not count);
+ * - the token's expiry passing while nothing is committed;
+ * and a lookup outside a snapshot reads as ever. Runs on either engine (on PostgreSQL there is
+ * no cache, and the same must hold). */
+#include "db.h"
+#include "store_identity.h"
+#include "testdb.h"
+#include "testlib.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+TEST_MAIN_DEFS
+
+static char url[400];
+static struct store *st;
+
+struct auth {
+  const char *token;
+  enum store_status got[2];
+  struct principal p[2];
+};
+
+static void auth_twice(void *arg)
+{
+  struct auth *a = arg;
+  struct store_conn *c = store_conn(st);
+  for (int i = 0; i < 2; i++)
+    a->got[i] = store_token_authenticate(c, a->token, &a->p[i]);
+}
+
+/* The token's two lookups in one snapshot, which must agree: the first's status, its principal
+ * into p (may be NULL). */
+static enum store_status snap(const char *token, struct principal *p)
+{
+  struct auth a = {.token = token};
+  store_snapshot(st, auth_twice, &a);
+  CHECK_INT(a.got[0], a.got[1]);
+  if (a.got[0] == STORE_OK) {
+    CHECK_STR(a.p[0].id, a.p[1].id);
+    CHECK_STR(a.p[0].token_id, a.p[1].token_id);
+    CHECK_INT(a.p[0].role, a.p[1].role);
+    CHECK_STR(a.p[0].email, a.p[1].email);
+  }
+  if (p)
+    *p = a.p[0];
+  return a.got[0];
+}
+
+static void other_process(const char *sql, const char *param)
+{
+  CHECK(testdb_exec_other(url, sql, param));
+}
+
+int main(int argc, char **argv)
+{
+  int other = testdb_other_main(argc, argv);
+  if (other >= 0)
+    return other;
+  char dir[] = "/tmp/advisord-tokcache-XXXXXX";
+  st = testdb_store_temp(dir, url, sizeof url);
+  store_start_threads(st);
+  struct store_conn *c = store_conn(st);
+  struct office office;
+  struct office_user user;
+  char tok[STORE_TOKEN_LEN], tok2[STORE_TOKEN_LEN], tok3[STORE_TOKEN_LEN];
+  CHECK_INT(store_office_create(c, "5560360793", "A", "a@a.se", &office), STORE_OK);
+  CHECK_INT(store_office_user_create(c, office.id, "u@a.se", OFFICE_ROLE_FULL, &user), STORE_OK);
+  CHECK_INT(store_token_issue(c, PRINCIPAL_OFFICE_USER, user.id, NULL, tok, NULL), STORE_OK);
+
+  struct principal p;
+  CHECK_INT(snap(tok, &p), STORE_OK);
+  CHECK_STR(p.id, user.id);
+  CHECK_INT(p.role, OFFICE_ROLE_FULL);
+  CHECK_INT(snap(tok, &p), STORE_OK);
+
+  /* another process */
+  other_process("UPDATE office_users SET role = 'limited' WHERE id = ?", user.id);
+  CHECK_INT(snap(tok, &p), STORE_OK);
+  CHECK_INT(p.role, OFFICE_ROLE_LIMITED);
+  other_process("UPDATE tokens SET revoked_at = '2020-01-01T00:00:00Z' WHERE principal_id = ?",
+                user.id);
+  CHECK_INT(snap(tok, NULL), STORE_NOT_FOUND);
+  CHECK_INT(store_token_authenticate(c, tok, &p), STORE_NOT_FOUND);
+
+  /* the reader's own connection, outside a snapshot */
+  CHECK_INT(store_token_issue(c, PRINCIPAL_OFFICE_USER, user.id, NULL, tok2, NULL), STORE_OK);
+  CHECK_INT(snap(tok2, NULL), STORE_OK);
+  CHECK_INT(snap(tok2, NULL), STORE_OK);
+  CHECK_INT(store_token_revoke(c, tok2), STORE_OK);
+  CHECK_INT(snap(tok2, NULL), STORE_NOT_FOUND);
+
+  /* an expiry passing with nothing committed */
+  char soon[32];
+  time_t t_soon = time(NULL) + 5; /* room for a slow (valgrind, ASan) run */
+  util_time_iso8601(t_soon, soon, sizeof soon);
+  CHECK_INT(store_token_issue(c, PRINCIPAL_OFFICE_USER, user.id, soon, tok3, NULL), STORE_OK);
+  CHECK_INT(snap(tok3, NULL), STORE_OK);
+  CHECK_INT(snap(tok3, NULL), STORE_OK);
+  while (time(NULL) <= t_soon)
+    usleep(50 * 1000);
+  CHECK_INT(snap(tok3, NULL), STORE_NOT_FOUND);
+  CHECK_INT(store_token_authenticate(c, tok3, &p), STORE_NOT_FOUND);
+
+  store_conn_release(st);
+  CHECK(testdb_store_temp_end(st, dir, url));
+  return TEST_REPORT();
+}
