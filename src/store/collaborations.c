@@ -152,10 +152,13 @@ enum store_status store_collab_get_with_mail(struct store_conn *c, const char *i
                                              bool *has_mail)
 {
   /* one statement, so one read lock of the database instead of two */
-  struct db_stmt *s = db_stmt(c, COLLAB_WITH_MAIL "WHERE co.id = :id");
+  struct db_stmt *s =
+      db_dialect(c) == DB_SQLITE
+          ? db_stmt(c, COLLAB_ONE_WITH_MAIL "WHERE co.id = :id " COLLAB_MAIL_ORDER " LIMIT 1")
+          : db_stmt(c, COLLAB_WITH_MAIL "WHERE co.id = :id");
   if (!s)
     return STORE_ERROR;
-  db_bind_text(s, ":id", id);
+  db_bind_text_kept(s, ":id", id); /* reset below, before id's caller goes on */
   enum store_status st = db_step_row(c, s);
   if (st == STORE_OK)
     *has_mail = store_collab_read_with_mail(s, out, mail);

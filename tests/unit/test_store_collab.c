@@ -291,6 +291,22 @@ int main(void)
   CHECK_STR(m.status, "pending");
   CHECK_INT(m.attempts, 0);
   CHECK_STR(m.last_error, "");
+  /* the read of one collaboration with its e-mail (GET one) joins the same row: the latest
+   * invitation, not the newer e-mail of another template; none for a collaboration without */
+  bool has_mail = false;
+  memset(&m, 0, sizeof m);
+  CHECK_INT(store_collab_get_with_mail(c, a.id, &got, &m, &has_mail), STORE_OK);
+  CHECK(has_mail);
+  CHECK_STR(got.id, a.id);
+  CHECK_STR(m.outbox_id, second);
+  CHECK_STR(m.template_name, "invitation_customer");
+  CHECK_INT(store_collab_get_with_mail(c, lapsed.id, &got, &m, &has_mail), STORE_OK);
+  CHECK(!has_mail);
+  CHECK_STR(got.id, lapsed.id);
+  CHECK_STR(got.company_name, "Annan AB");
+  CHECK_INT(store_collab_get_with_mail(c, "33333333-3333-4333-8333-333333333333", &got, &m,
+                                       &has_mail),
+            STORE_NOT_FOUND);
 
   /* what one principal started since a time: how many, and the earliest */
   long started = -1;

@@ -116,6 +116,14 @@ static void check_plans(void)
   expect("collaborations due to start", "collaborations_approved_by_start",
          " (state=? AND starts_on>? AND starts_on<?)", false);
 
+  /* GET one (SQLite: its e-mail joined newest first, LIMIT 1): from the index's order, no sort */
+  struct collab co;
+  struct collab_mail_state mail;
+  bool has_mail;
+  CHECK_INT(store_collab_get_with_mail(c, OFFICE, &co, &mail, &has_mail), STORE_NOT_FOUND);
+  expect("a collaboration with its e-mail", "outbox_by_collaboration", " (collaboration_id=?)",
+         false);
+
   char batch[STORE_ID_LEN];
   CHECK_INT(store_batch_claim(c, 1700000000000, 60000, batch), STORE_NOT_FOUND);
   expect("the batch runner's claim", "collab_batches_open", " (state=?)", true);
