@@ -279,20 +279,25 @@ for round in 1 2; do
     sdb="$work/scale-$n.db"
     start_adv "$sdb"
     stok=$(cat "$work/scale-$n.token")
-    task=$(sq "$sdb" 'select task_id from collaborations where task_id is not null order by rowid desc limit 1')
+    task=$(sq "$sdb" 'select task_id from collaborations where task_id is not null
+                      order by rowid desc limit 1')
     mv "$main_results" "$work/results.main"; touch "$main_results"
-    CONNS=4 run_wrk "GET list page at $n (state=invited, 50)" "$hello" "$ap" "http://127.0.0.1:$aport" \
+    surl="http://127.0.0.1:$aport"
+    CONNS=4 run_wrk "GET list page at $n (state=invited, 50)" "$hello" "$ap" "$surl" \
       BENCH_MODE=get TOKEN="$stok" BENCH_PATH="/v1/collaborations?state=invited&limit=50"
-    CONNS=4 run_wrk "GET list page at $n (task_id=..)" "$hello" "$ap" "http://127.0.0.1:$aport" \
+    CONNS=4 run_wrk "GET list page at $n (task_id=..)" "$hello" "$ap" "$surl" \
       BENCH_MODE=get TOKEN="$stok" BENCH_PATH="/v1/collaborations?task_id=$task"
     cat "$main_results" >>"$work/scale-results"; mv "$work/results.main" "$main_results"
     stop "$ap"
   done
 done
 # per label, the run with the lower p50 (field 4) joins the results, in the order first seen
-awk -F'|' '!($1 in best) || $4 + 0 < p50[$1] { if (!($1 in best)) order[++k] = $1; best[$1] = $0; p50[$1] = $4 + 0 }
+awk -F'|' '!($1 in best) { order[++k] = $1 }
+  !($1 in best) || $4 + 0 < p50[$1] { best[$1] = $0; p50[$1] = $4 + 0 }
   END { for (i = 1; i <= k; i++) print best[order[i]] }' "$work/scale-results" >>"$main_results"
-[ "$keep" = 1 ] || for n in $sizes; do rm -f "$work/scale-$n.db" "$work/scale-$n.db-wal" "$work/scale-$n.db-shm"; done # about 1 GB at 1M
+if [ "$keep" != 1 ]; then # about 1 GB at 1M
+  for n in $sizes; do rm -f "$work/scale-$n.db"*; done
+fi
 
 # ---- the table ----
 echo
