@@ -265,6 +265,10 @@ static void keep_listed(struct customer_admin *out, size_t max, size_t *n,
   out[i] = *row;
 }
 
+/* A company's confirmed administrators (store_customer_admins_of_company). */
+#define ADMINS_OF_COMPANY                                                                     \
+  "SELECT " ADMIN_COLS " FROM customer_admins WHERE company_id = :company AND confirmed = 1"
+
 enum store_status store_customer_admins_of_company(struct store_conn *c, const char *company_id,
                                                    struct customer_admin *out, size_t max,
                                                    size_t *n)
@@ -272,11 +276,9 @@ enum store_status store_customer_admins_of_company(struct store_conn *c, const c
   /* on SQLite unsorted, ordered here (as ADMIN_BY_EMAIL: no temporary b-tree at every run of
    * a statement that every notification to administrators runs) */
   bool pg = db_dialect(c) == DB_PG;
-  struct db_stmt *s = db_stmt(c, pg ? "SELECT " ADMIN_COLS " FROM customer_admins "
-                                      "WHERE company_id = :company AND confirmed = 1 "
-                                      "ORDER BY is_main_contact DESC, created_at, id"
-                                    : "SELECT " ADMIN_COLS " FROM customer_admins "
-                                      "WHERE company_id = :company AND confirmed = 1");
+  struct db_stmt *s = db_stmt(c, pg ? ADMINS_OF_COMPANY " ORDER BY is_main_contact DESC, "
+                                                        "created_at, id"
+                                    : ADMINS_OF_COMPANY);
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":company", company_id);

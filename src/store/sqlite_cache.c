@@ -29,13 +29,20 @@ void sq_cache_start(struct sq_conn *c)
   sqlite3_rollback_hook(c->db, rolled_back, c->base.cache);
 }
 
+/* PRAGMA data_version on c; -1 when it cannot be read. */
+static int64_t data_version(struct sq_conn *c)
+{
+  struct db_stmt *s = db_stmt(&c->base, "PRAGMA data_version");
+  int64_t v = s && db_step_row(&c->base, s) == STORE_OK ? db_col_int64(s, 0) : -1;
+  db_reset(s);
+  return v;
+}
+
 void sq_cache_check(struct sq_conn *c)
 {
   if (!c->base.cache)
     return;
-  struct db_stmt *s = db_stmt(&c->base, "PRAGMA data_version");
-  int64_t v = s && db_step_row(&c->base, s) == STORE_OK ? db_col_int64(s, 0) : -1;
-  db_reset(s);
+  int64_t v = data_version(c);
   if (v == -1 || v != c->data_version)
     row_cache_forget(c->base.cache);
   c->data_version = v;
@@ -53,15 +60,10 @@ bool sq_snapshot_version(struct store_conn *base, struct db_version *v)
   struct sq_conn *c = (struct sq_conn *)base;
   if (!c->in_snapshot)
     return false;
-  struct db_stmt *s = db_stmt(base, "PRAGMA data_version");
   /* a reader that wrote inside its snapshot (none does: the touch comes after it) could roll
-   * that back with both counters as they were: then nothing is kept or found */
-  bool ok = s && db_step_row(base, s) == STORE_OK &&
-            sqlite3_txn_state(c->db, "main") == SQLITE_TXN_READ;
-  if (ok) {
-    v->others = db_col_int64(s, 0);
-    v->own = sqlite3_total_changes64(c->db);
-  }
-  db_reset(s);
-  return ok;
+   * that back with both counters as they were: then nothing is kept or found (the snapshot's
+   * BEGIN keeps its read transaction open after the PRAGMA's reset) */
+  v->others = data_version(c);
+  v->own = sqlite3_total_changes64(c->db);
+  return v->others != -1 && sqlite3_txn_state(c->db, "main") == SQLITE_TXN_READ;
 }

@@ -25,17 +25,22 @@ static void wipe(struct token_cache *tc)
   tc->next = 0;
 }
 
+/* Whether tc's entries were read at v; when not, they are dropped and v is tc's from now on. */
+static bool at_version(struct token_cache *tc, const struct db_version *v)
+{
+  if (tc->version.others == v->others && tc->version.own == v->own)
+    return true;
+  wipe(tc);
+  tc->version = *v;
+  return false;
+}
+
 bool token_cache_find(struct store_conn *c, const char *hash, const struct db_version *v,
                       const char *now, struct principal *out)
 {
   struct token_cache *tc = c->tokens;
-  if (!tc)
+  if (!tc || !at_version(tc, v))
     return false;
-  if (tc->version.others != v->others || tc->version.own != v->own) {
-    wipe(tc);
-    tc->version = *v;
-    return false;
-  }
   for (unsigned i = 0; i < TOKEN_CACHE_SLOTS; i++) {
     const struct token_entry *e = &tc->e[i];
     if (!e->hash[0] || !util_const_eq(e->hash, hash))
@@ -58,10 +63,7 @@ void token_cache_keep(struct store_conn *c, const char *hash, const struct db_ve
   if (!c->tokens && !(c->tokens = calloc(1, sizeof *c->tokens)))
     return;
   struct token_cache *tc = c->tokens;
-  if (tc->version.others != v->others || tc->version.own != v->own) {
-    wipe(tc);
-    tc->version = *v;
-  }
+  at_version(tc, v);
   struct token_entry *e = &tc->e[tc->next];
   tc->next = (tc->next + 1) % TOKEN_CACHE_SLOTS;
   memcpy(e->hash, hash, 65);
