@@ -9,6 +9,7 @@
 
 #define OFFICES 8
 #define OFFICE_USERS 16
+#define VARIANTS 8
 #define ROLE_LEN 24 /* store_principal_display's */
 
 struct user_entry {
@@ -23,6 +24,9 @@ struct row_cache {
   struct user_entry user[OFFICE_USERS];
   unsigned n_users, next_user;
   int any_webhook; /* 1, 0, -1: not known */
+  struct variant variant[VARIANTS]; /* as store_variant_get_brief reads them: no features */
+  unsigned n_variants, next_variant;
+  bool variants_written; /* a statement that writes variants was prepared: none kept */
 };
 
 struct row_cache *row_cache_new(void)
@@ -43,11 +47,19 @@ void row_cache_changed(struct row_cache *rc, const char *table)
     rc->n_users = 0;
   else if (strcmp(table, "webhooks") == 0)
     rc->any_webhook = -1;
+  else if (strcmp(table, "variants") == 0)
+    rc->n_variants = 0;
+}
+
+void row_cache_variants_written(struct row_cache *rc)
+{
+  rc->variants_written = true;
+  rc->n_variants = 0;
 }
 
 void row_cache_forget(struct row_cache *rc)
 {
-  rc->n_offices = rc->n_users = 0;
+  rc->n_offices = rc->n_users = rc->n_variants = 0;
   rc->any_webhook = -1;
 }
 
@@ -102,4 +114,24 @@ void row_cache_keep_any_webhook(struct store_conn *c, bool any)
 {
   if (c->cache)
     c->cache->any_webhook = any;
+}
+
+bool row_cache_variant(struct store_conn *c, const char *code, struct variant *out)
+{
+  struct row_cache *rc = c->cache;
+  for (unsigned i = 0; rc && i < rc->n_variants; i++)
+    if (strcmp(rc->variant[i].code, code) == 0) {
+      *out = rc->variant[i];
+      return true;
+    }
+  return false;
+}
+
+void row_cache_keep_variant(struct store_conn *c, const struct variant *v)
+{
+  struct row_cache *rc = c->cache;
+  if (!rc || rc->variants_written || v->n_features)
+    return;
+  unsigned i = rc->n_variants < VARIANTS ? rc->n_variants++ : rc->next_variant++ % VARIANTS;
+  rc->variant[i] = *v;
 }

@@ -1,6 +1,7 @@
 /* row_cache.h - rows the store's writer reads in almost every write and that almost never
  * change, kept by the writer connection (SQLite's: sqlite_tx.c) instead of read again: an
- * office by its id, an office user's display name, whether any webhook is enabled at all.
+ * office by its id, an office user's display name, whether any webhook is enabled at all, a
+ * variant by its code (without its features).
  * An activation read each of them once (perf of the POST load: about 1.4 µs of the writer's
  * time per activation, three statements of about 15).
  *
@@ -12,12 +13,16 @@
  * functions that read these rows ask the cache first when their connection has one (the
  * writer's; PostgreSQL's and every reader's have none). Its tables are rowid tables with
  * foreign keys, and the cache is kept only while foreign keys are on (so they are never emptied
- * by SQLite's truncate optimization, which calls no hook). */
+ * by SQLite's truncate optimization, which calls no hook). variants is a WITHOUT ROWID table,
+ * for which SQLite calls no update hook: its rows are kept only while no statement that writes
+ * it has been prepared on the connection (an authorizer sees each statement as it is compiled:
+ * row_cache_variants_written; only migrations write variants, on store_open's connection). */
 #ifndef ADVISORD_STORE_ROW_CACHE_H
 #define ADVISORD_STORE_ROW_CACHE_H
 
 #include <stdbool.h>
 
+#include "domain/variant.h"
 #include "store_identity.h"
 
 struct store_conn;
@@ -28,6 +33,9 @@ struct row_cache *row_cache_new(void);
 void row_cache_free(struct row_cache *rc);
 /* A row of table was inserted, updated or deleted on the cache's connection. */
 void row_cache_changed(struct row_cache *rc, const char *table);
+/* A statement that writes variants was prepared on the connection: no variant is kept from
+ * now on. */
+void row_cache_variants_written(struct row_cache *rc);
 /* Drops everything (a rollback; another connection's commit). */
 void row_cache_forget(struct row_cache *rc);
 
@@ -41,5 +49,8 @@ void row_cache_keep_office_user(struct store_conn *c, const char *id, const char
 /* Whether the webhooks table holds an enabled endpoint: 1 yes, 0 no, -1 not known. */
 int row_cache_any_webhook(struct store_conn *c);
 void row_cache_keep_any_webhook(struct store_conn *c, bool any);
+/* The variant code as store_variant_get_brief reads it (no features): true when known. */
+bool row_cache_variant(struct store_conn *c, const char *code, struct variant *out);
+void row_cache_keep_variant(struct store_conn *c, const struct variant *v);
 
 #endif

@@ -16,6 +16,21 @@ static void row_changed(void *arg, int op, const char *db, const char *table, sq
 
 static void rolled_back(void *arg) { row_cache_forget(arg); }
 
+/* Called as each statement is compiled (not as it runs): one that writes variants (a WITHOUT
+ * ROWID table, whose changes call no update hook) ends the keeping of variants. */
+static int authorize(void *arg, int action, const char *a, const char *b, const char *db,
+                     const char *trigger)
+{
+  (void)b;
+  (void)db;
+  (void)trigger;
+  bool writes = action == SQLITE_INSERT || action == SQLITE_UPDATE || action == SQLITE_DELETE ||
+                action == SQLITE_DROP_TABLE || action == SQLITE_ALTER_TABLE;
+  if (writes && a && sqlite3_stricmp(a, "variants") == 0)
+    row_cache_variants_written(arg);
+  return SQLITE_OK;
+}
+
 void sq_cache_start(struct sq_conn *c)
 {
   /* with foreign keys off, a DELETE without WHERE empties a table without calling the update
@@ -27,6 +42,7 @@ void sq_cache_start(struct sq_conn *c)
     return;
   sqlite3_update_hook(c->db, row_changed, c->base.cache);
   sqlite3_rollback_hook(c->db, rolled_back, c->base.cache);
+  sqlite3_set_authorizer(c->db, authorize, c->base.cache);
 }
 
 /* PRAGMA data_version on c; -1 when it cannot be read. */

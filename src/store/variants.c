@@ -1,5 +1,6 @@
 /* variants.c - SQL for the variants and their features. */
 #include "db.h"
+#include "row_cache.h"
 #include "store_variants.h"
 
 #include <string.h>
@@ -50,14 +51,18 @@ enum store_status store_variants_list(struct store_conn *c, struct variant *out,
 enum store_status store_variant_get_brief(struct store_conn *c, const char *code,
                                          struct variant *out)
 {
+  if (row_cache_variant(c, code, out)) /* read in every activation (row_cache.h) */
+    return STORE_OK;
   struct db_stmt *s =
       db_stmt(c, "SELECT code, name, description, rank FROM variants WHERE code = :code");
   if (!s)
     return STORE_ERROR;
   db_bind_text_kept(s, ":code", code);
   enum store_status st = db_step_row(c, s);
-  if (st == STORE_OK)
+  if (st == STORE_OK) {
     read_row(s, out);
+    row_cache_keep_variant(c, out);
+  }
   db_reset(s);
   return st;
 }

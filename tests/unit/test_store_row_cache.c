@@ -5,11 +5,13 @@
  * - a change made by a write is seen by the rest of that write and by the next one;
  * - a change rolled back (a write that returns STORE_ABORT; and, in a batch whose failed write
  *   had changed rows, the ROLLBACK TO of its savepoint) is not seen afterwards;
- * for an office (store_office_get), an office user's display name (store_principal_display)
- * and the office's enabled webhooks (store_webhooks_enabled_for). Runs on either engine (on
+ * for an office (store_office_get), an office user's display name (store_principal_display),
+ * the office's enabled webhooks (store_webhooks_enabled_for) and a variant (store_variant_get_brief:
+ * variants is a WITHOUT ROWID table, whose changes call no update hook). Runs on either engine (on
  * PostgreSQL there is no cache, and the same must hold). */
 #include "db.h"
 #include "store_identity.h"
+#include "store_variants.h"
 #include "store_webhooks.h"
 #include "testdb.h"
 #include "testlib.h"
@@ -31,6 +33,7 @@ static struct office_user user;
 struct seen {
   char office_name[STORE_NAME_LEN];
   char user_name[STORE_NAME_LEN];
+  char variant_name[64];
   int hooks;
   const char *set_name; /* a write's own change, made before it reads (NULL: none) */
   bool disable_hooks;   /* another: its webhooks disabled */
@@ -53,6 +56,9 @@ static enum store_status read_rows(struct store_conn *c, struct seen *v)
     snprintf(v->office_name, sizeof v->office_name, "%s", o.name);
   if (st == STORE_OK)
     st = store_principal_display(c, "office_user", user.id, v->user_name, role);
+  struct variant var;
+  if (st == STORE_OK && (st = store_variant_get_brief(c, "smart", &var)) == STORE_OK)
+    snprintf(v->variant_name, sizeof v->variant_name, "%s", var.name);
   v->hooks = 0;
   if (st == STORE_OK)
     st = store_webhooks_enabled_for(c, office.id, NULL, count_hook, &v->hooks);
@@ -71,6 +77,10 @@ static enum store_status look(struct store_conn *c, void *arg)
     s = db_stmt(c, "UPDATE office_users SET name = :n WHERE id = :id");
     db_bind_text(s, ":n", v->set_name);
     db_bind_text(s, ":id", user.id);
+    if (db_exec_stmt(c, s) != STORE_OK)
+      return STORE_ERROR;
+    s = db_stmt(c, "UPDATE variants SET name = :n WHERE code = 'smart'");
+    db_bind_text(s, ":n", v->set_name);
     if (db_exec_stmt(c, s) != STORE_OK)
       return STORE_ERROR;
   }
@@ -100,6 +110,7 @@ static void check_seen(struct store *st, const char *name, int hooks)
   struct seen v = seen_by_write(st);
   CHECK_STR(v.office_name, name);
   CHECK_STR(v.user_name, name);
+  CHECK_STR(v.variant_name, name);
   CHECK_INT(v.hooks, hooks);
 }
 
@@ -144,12 +155,14 @@ int main(int argc, char **argv)
   CHECK_INT(store_office_create(c, "5560360793", "A", "a@a.se", &office), STORE_OK);
   CHECK_INT(store_office_user_create(c, office.id, "u@a.se", OFFICE_ROLE_FULL, &user), STORE_OK);
   CHECK(testdb_exec(url, "UPDATE office_users SET name = 'A'", NULL));
+  CHECK(testdb_exec(url, "UPDATE variants SET name = 'A' WHERE code = 'smart'", NULL));
   check_seen(st, "A", 0);
   check_seen(st, "A", 0); /* the second from the cache, on SQLite */
 
   /* another process */
   other_process("UPDATE offices SET name = 'B'", NULL);
   other_process("UPDATE office_users SET name = 'B'", NULL);
+  other_process("UPDATE variants SET name = 'B' WHERE code = 'smart'", NULL);
   check_seen(st, "B", 0);
   struct webhook hook = {0};
   util_uuid(hook.id);
@@ -175,12 +188,14 @@ int main(int argc, char **argv)
   CHECK_INT(store_write(st, look, &v), STORE_OK);
   CHECK_STR(v.office_name, "C");
   CHECK_STR(v.user_name, "C");
+  CHECK_STR(v.variant_name, "C");
   check_seen(st, "C", 1);
 
   /* rolled back: seen inside the write, not after */
   v = (struct seen){.set_name = "D", .abort_after = true};
   CHECK_INT(store_write(st, look, &v), STORE_ABORT);
   CHECK_STR(v.office_name, "D");
+  CHECK_STR(v.variant_name, "D");
   check_seen(st, "C", 1);
 
   /* rolled back to its savepoint in a batch: the write after it in the batch reads "C" */
@@ -200,6 +215,7 @@ int main(int argc, char **argv)
   CHECK_INT(done.status[2], STORE_OK);
   CHECK_STR(f.office_name, "C");
   CHECK_STR(f.user_name, "C");
+  CHECK_STR(f.variant_name, "C");
   check_seen(st, "C", 1);
 
   /* the writer's own webhook change */
