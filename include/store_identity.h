@@ -166,10 +166,16 @@ enum store_status store_customer_admin_name(struct store_conn *c, const char *co
  * store_customer_admin_get_by_email reads it; or the exact address appeared after the lookup,
  * which only a race on PostgreSQL can make and which is a serialization failure there, or,
  * never for input the API accepts, another of the table's constraints refused the row: *out
- * then says nothing). */
+ * then says nothing). listed may be NULL; else, when STORE_OK, the company's confirmed
+ * administrators as store_customer_admins_of_company lists them (at most max, into
+ * listed[0..*n)), read with the lookup (on SQLite in the same search of the company's
+ * administrators: an activation's notification needs them); the one inserted is not confirmed,
+ * so not among them. */
 enum store_status store_customer_admin_name_new(struct store_conn *c, const char *company_id,
                                                 const char *name, const char *email,
-                                                const char *phone, struct customer_admin *out);
+                                                const char *phone, struct customer_admin *out,
+                                                struct customer_admin *listed, size_t max,
+                                                size_t *n);
 /* Marks an administrator confirmed (it approved through its link; it becomes the main contact
  * when the company has no confirmed one) or not (just named: never the main contact). */
 enum store_status store_customer_admin_set_confirmed(struct store_conn *c, const char *id,

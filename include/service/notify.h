@@ -50,6 +50,11 @@ struct notify_req {
                                          another: read here */
   const struct notify_actor *shown; /* the actor's display read already in this transaction
                                        (borrowed); NULL: read here */
+  const struct customer_admin *admins; /* the company's confirmed administrators as
+                                          store_customer_admins_of_company lists them, read
+                                          already in this transaction (borrowed, n_admins of
+                                          them); NULL: read here */
+  size_t n_admins;
   /* may be NULL; else the latest (by created_at, then order) e-mail with a link it enqueued,
    * pending, as store_collab_invitation_mail reads it back (a new collaboration's invitation
    * e-mails are its only ones); outbox_id stays empty when none. The caller clears it. */

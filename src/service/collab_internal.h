@@ -132,6 +132,10 @@ struct start {
   bool names_known;               /* co's joined names filled in: no read back after the insert */
   struct customer_admin invitee;  /* co's administrator as this attempt wrote or read it ... */
   bool has_invitee;               /* ... when true (notify_req.named) */
+  struct customer_admin *admins;  /* the company's confirmed administrators as this attempt read
+                                   * them (notify_req.admins; borrowed from the attempt's
+                                   * collab_office_start_tx), NULL when not read ... */
+  size_t n_admins;                /* ... and how many */
   struct collab_mail_state mail; /* the invitation e-mail as its transaction wrote it */
   bool has_mail;
   struct notify_links links;      /* the invitation's links, made before the write */

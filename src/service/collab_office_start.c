@@ -130,17 +130,19 @@ static bool plan_start(struct start *s, const struct company *cp,
 /* Way 3: the administrator named in the request becomes co->administrator_id. An
  * administrator of the company with that e-mail (from an earlier invitation that was withdrawn,
  * declined or expired) is reused as it is; otherwise one is created, not confirmed (so not the
- * main contact until it approves). *created tells which. */
+ * main contact until it approves). *created tells which; when created, the company's confirmed
+ * administrators are in listed[0..*n) (store_customer_admin_name_new; listed may be NULL). */
 static enum store_status take_administrator(struct store_conn *c, const char *company_id,
                                             const struct collab_admin_in *ad, struct collab *co,
-                                            struct customer_admin *admin, bool *created)
+                                            struct customer_admin *admin, bool *created,
+                                            struct customer_admin *listed, size_t max, size_t *n)
 {
   const char *email = ad->email;
   /* not confirmed, so not the main contact, until it approves through its link (or goes with
    * the invitation); the address is compared in any case of its ASCII letters, and the one
    * reused keeps its address and name as first typed */
   enum store_status st = store_customer_admin_name_new(c, company_id, ad->name, email,
-                                                       ad->phone, admin);
+                                                       ad->phone, admin, listed, max, n);
   *created = st == STORE_OK;
   if (st == STORE_CONFLICT) { /* the address exists, or another constraint failed */
     st = store_customer_admin_get_by_email(c, company_id, email, admin);
@@ -200,6 +202,7 @@ enum store_status collab_office_start_tx(struct store_conn *c, struct start *s)
   collab_start_reset(s);
   const struct principal *p = s->in->caller;
   struct customer *cu = malloc(sizeof *cu);
+  struct customer_admin *listed = NULL; /* s->admins while this attempt runs */
   if (!cu)
     return STORE_ERROR;
   enum store_status st = collab_start_variant(c, s);
@@ -259,10 +262,22 @@ enum store_status collab_office_start_tx(struct store_conn *c, struct start *s)
   if (!plan_start(s, cp, &plan, co))
     goto cleanup;
   bool created_admin = false;
+  /* the company's confirmed administrators, told of the invitation, read with the lookup of
+   * the address (one search of the company's administrators on SQLite) */
   if (plan.creates_administrator &&
-      (st = take_administrator(c, cp->id, &s->in->administrator, co, &admin, &created_admin)) !=
-          STORE_OK)
+      (listed = malloc(STORE_MAX_ADMINS * sizeof *listed)) == NULL) {
+    st = STORE_ERROR;
     goto cleanup;
+  }
+  size_t n_listed = 0;
+  if (plan.creates_administrator &&
+      (st = take_administrator(c, cp->id, &s->in->administrator, co, &admin, &created_admin,
+                               listed, STORE_MAX_ADMINS, &n_listed)) != STORE_OK)
+    goto cleanup;
+  if (created_admin) {
+    s->admins = listed;
+    s->n_admins = n_listed;
+  }
   if (plan.creates_administrator &&
       ((st = check_one_admin_to_be(c, s, cp, co)) != STORE_OK || refused(&s->rf)))
     goto cleanup;
@@ -289,6 +304,9 @@ enum store_status collab_office_start_tx(struct store_conn *c, struct start *s)
   st = collab_insert_invitation(c, s, details);
 cleanup:
   free(cu);
+  free(listed);
+  s->admins = NULL; /* the attempt's own */
+  s->n_admins = 0;
   if (st == STORE_OK && refused(&s->rf))
     return STORE_ABORT; /* nothing of a refused start is kept */
   return st;

@@ -136,6 +136,8 @@ enum store_status collab_insert_invitation(struct store_conn *c, struct start *s
                           .ready = &s->links,
                           .variant = s->has_requested ? &s->requested : NULL,
                           .named = s->has_invitee ? &s->invitee : NULL,
+                          .admins = s->admins,
+                          .n_admins = s->n_admins,
                           .shown = &shown,
                           .link_mail = &s->mail};
   memset(&s->mail, 0, sizeof s->mail);
@@ -159,6 +161,8 @@ void collab_start_reset(struct start *s)
   memset(&s->co, 0, sizeof s->co);
   s->names_known = false;
   s->has_invitee = false;
+  s->admins = NULL;
+  s->n_admins = 0;
   s->has_requested = false;
   s->has_mail = false;
   s->links.used = 0; /* a batch that runs again stores the same links */

@@ -200,36 +200,43 @@ static enum store_status tell_admin(struct store_conn *c, struct collab *co,
   return st;
 }
 
-/* Every confirmed administrator of the company, and the one co names if nobody confirmed it
- * yet (way 3: the office named it and the invitation is its). */
+/* Every confirmed administrator of the company (rq->admins, or read here), and the one co
+ * names if nobody confirmed it yet (way 3: the office named it and the invitation is its). */
 static enum store_status tell_admins(struct store_conn *c, struct collab *co,
                                      const struct notify_req *rq, const struct notify_step *step,
                                      const struct facts *data)
 {
   /* not calloc: each row is written whole where it is filled (calloc zeroed 41 KiB in every
-   * notification to administrators, an activation's among them) */
-  struct customer_admin *ads = malloc((STORE_MAX_ADMINS + 1) * sizeof *ads);
-  if (!ads)
-    return STORE_ERROR;
-  size_t n = 0;
+   * notification to administrators) */
+  struct customer_admin *read = NULL;
+  const struct customer_admin *ads = rq->admins;
+  size_t n = rq->n_admins;
+  enum store_status st = STORE_OK;
+  if (!ads) {
+    if (!(read = malloc(STORE_MAX_ADMINS * sizeof *read)))
+      return STORE_ERROR;
+    st = store_customer_admins_of_company(c, co->company_id, read, STORE_MAX_ADMINS, &n);
+    ads = read;
+  }
   bool named_listed = !co->administrator_id[0];
-  enum store_status st =
-      store_customer_admins_of_company(c, co->company_id, ads, STORE_MAX_ADMINS, &n);
   for (size_t i = 0; st == STORE_OK && i < n; i++)
     named_listed = named_listed || strcmp(ads[i].id, co->administrator_id) == 0;
-  if (st == STORE_OK && !named_listed && rq->named &&
-      strcmp(rq->named->id, co->administrator_id) == 0) {
-    ads[n++] = *rq->named; /* way 3: the one the activation just named */
-  } else if (st == STORE_OK && !named_listed) {
-    st = store_customer_admin_get(c, co->administrator_id, &ads[n]);
-    if (st == STORE_OK)
-      n++;
-    else if (st == STORE_NOT_FOUND)
-      st = STORE_OK;
-  }
   for (size_t i = 0; st == STORE_OK && i < n; i++)
     st = tell_admin(c, co, rq, step, data, &ads[i]);
-  free(ads);
+  free(read);
+  if (st != STORE_OK || named_listed)
+    return st;
+  if (rq->named && strcmp(rq->named->id, co->administrator_id) == 0)
+    return tell_admin(c, co, rq, step, data, rq->named); /* way 3: the one just named */
+  struct customer_admin *named = malloc(sizeof *named);
+  if (!named)
+    return STORE_ERROR;
+  st = store_customer_admin_get(c, co->administrator_id, named);
+  if (st == STORE_OK)
+    st = tell_admin(c, co, rq, step, data, named);
+  else if (st == STORE_NOT_FOUND) /* gone: nobody to tell */
+    st = STORE_OK;
+  free(named);
   return st;
 }
 

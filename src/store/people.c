@@ -1,6 +1,5 @@
-/* people.c - SQL for customer administrators, support users and administrators. */
+/* people.c - SQL for customer administrators (principals.c: support users, administrators). */
 #include "db.h"
-#include "row_cache.h"
 #include "store_identity.h"
 #include "util.h"
 
@@ -121,18 +120,6 @@ enum store_status store_customer_admin_name(struct store_conn *c, const char *co
   return admin_insert(c, company_id, name, email, phone, false, false, out);
 }
 
-enum store_status store_customer_admin_name_new(struct store_conn *c, const char *company_id,
-                                                const char *name, const char *email,
-                                                const char *phone, struct customer_admin *out)
-{
-  /* a lookup before the insert (ADMIN_BY_EMAIL says why it is safe): UNIQUE (company_id,
-   * email) is exact, the address is not */
-  enum store_status st = store_customer_admin_get_by_email(c, company_id, email, out);
-  if (st != STORE_NOT_FOUND)
-    return st == STORE_OK ? STORE_CONFLICT : st;
-  return admin_insert_new(c, company_id, name, email, phone, false, false, out);
-}
-
 enum store_status store_customer_admin_get(struct store_conn *c, const char *id,
                                            struct customer_admin *out)
 {
@@ -210,37 +197,6 @@ enum store_status store_customer_admin_main_contact(struct store_conn *c,
   return one_admin(c, s, out);
 }
 
-static enum store_status insert_person(struct store_conn *c, struct db_stmt *s, const char *email,
-                                       char *id_out)
-{
-  if (!s)
-    return STORE_ERROR;
-  char id[STORE_ID_LEN], now[STORE_TIME_LEN];
-  util_uuid(id);
-  util_now_iso8601(now, sizeof now);
-  db_bind_text(s, ":id", id);
-  db_bind_text(s, ":email", email);
-  db_bind_text(s, ":now", now);
-  enum store_status st = db_exec_stmt(c, s);
-  if (st == STORE_OK)
-    memcpy(id_out, id, sizeof id);
-  return st;
-}
-
-enum store_status store_support_create(struct store_conn *c, const char *email, char *id_out)
-{
-  return insert_person(c, db_stmt(c, "INSERT INTO support_users (id, email, created_at) "
-                                     "VALUES (:id, :email, :now)"),
-                       email, id_out);
-}
-
-enum store_status store_admin_create(struct store_conn *c, const char *email, char *id_out)
-{
-  return insert_person(c, db_stmt(c, "INSERT INTO admins (id, email, created_at) "
-                                     "VALUES (:id, :email, :now)"),
-                       email, id_out);
-}
-
 /* Whether a is listed before b: the main contact first, then the oldest (as admin_older). */
 static bool admin_listed_before(const struct customer_admin *a, const struct customer_admin *b)
 {
@@ -296,6 +252,74 @@ enum store_status store_customer_admins_of_company(struct store_conn *c, const c
   return st == STORE_NOT_FOUND || st == STORE_OK ? STORE_OK : st;
 }
 
+/* Whether the address a is b as SQLite's lower() compares them: ASCII letters folded to lower
+ * case, every other byte as it is (ADMIN_BY_EMAIL on SQLite). */
+static bool same_address(const char *a, const char *b)
+{
+  for (;; a++, b++) {
+    unsigned char x = (unsigned char)*a, y = (unsigned char)*b;
+    x = x >= 'A' && x <= 'Z' ? (unsigned char)(x + 32) : x;
+    y = y >= 'A' && y <= 'Z' ? (unsigned char)(y + 32) : y;
+    if (x != y)
+      return false;
+    if (!x)
+      return true;
+  }
+}
+
+/* SQLite: what ADMIN_BY_EMAIL and ADMINS_OF_COMPANY read, in one search of the company's
+ * administrators (on the UNIQUE (company_id, email) index, as theirs): the address's oldest
+ * into *out (NOT_FOUND: none), the confirmed ones into listed[0..*n) as
+ * store_customer_admins_of_company lists them. */
+static enum store_status address_and_listed(struct store_conn *c, const char *company_id,
+                                            const char *email, struct customer_admin *out,
+                                            struct customer_admin *listed, size_t max, size_t *n)
+{
+  struct db_stmt *s =
+      db_stmt(c, "SELECT " ADMIN_COLS " FROM customer_admins WHERE company_id = :company");
+  if (!s)
+    return STORE_ERROR;
+  db_bind_text_kept(s, ":company", company_id);
+  *n = 0;
+  struct customer_admin row;
+  enum store_status st, found = STORE_NOT_FOUND;
+  while ((st = one_admin_row(c, s, &row)) == STORE_OK) {
+    const char *address = db_col_str(s, 3); /* whole, as the SQL compares it */
+    if (address && same_address(address, email) &&
+        (found == STORE_NOT_FOUND || admin_older(&row, out))) {
+      *out = row;
+      found = STORE_OK;
+    }
+    if (row.confirmed)
+      keep_listed(listed, max, n, &row);
+  }
+  db_reset(s);
+  return st == STORE_NOT_FOUND ? found : st;
+}
+
+enum store_status store_customer_admin_name_new(struct store_conn *c, const char *company_id,
+                                                const char *name, const char *email,
+                                                const char *phone, struct customer_admin *out,
+                                                struct customer_admin *listed, size_t max,
+                                                size_t *n)
+{
+  /* a lookup before the insert (ADMIN_BY_EMAIL says why it is safe): UNIQUE (company_id,
+   * email) is exact, the address is not */
+  enum store_status st;
+  if (listed && db_dialect(c) == DB_SQLITE) {
+    st = address_and_listed(c, company_id, email, out, listed, max, n);
+  } else {
+    st = store_customer_admin_get_by_email(c, company_id, email, out);
+    if (st == STORE_NOT_FOUND && listed) {
+      st = store_customer_admins_of_company(c, company_id, listed, max, n);
+      st = st == STORE_OK ? STORE_NOT_FOUND : st;
+    }
+  }
+  if (st != STORE_NOT_FOUND)
+    return st == STORE_OK ? STORE_CONFLICT : st;
+  return admin_insert_new(c, company_id, name, email, phone, false, false, out);
+}
+
 enum store_status store_customer_admin_set_confirmed(struct store_conn *c, const char *id,
                                                      bool confirmed)
 {
@@ -349,34 +373,4 @@ enum store_status store_customer_admin_drop_unconfirmed(struct store_conn *c, co
     return STORE_ERROR;
   db_bind_text(s, ":id", id);
   return db_exec_stmt(c, s);
-}
-
-enum store_status store_principal_display(struct store_conn *c, const char *kind,
-                                          const char *id, char *name, char *role)
-{
-  /* an activation's actor, read for its event and e-mails (row_cache.h) */
-  bool user = strcmp(kind, "office_user") == 0;
-  if (user && row_cache_office_user(c, id, name, role))
-    return STORE_OK;
-  struct db_stmt *s = db_stmt(
-      c, "SELECT coalesce(name, email), role FROM office_users "
-         "WHERE id = :id AND :kind = 'office_user' UNION ALL "
-         "SELECT name, 'administrator' FROM customer_admins "
-         "WHERE id = :id AND :kind = 'customer_admin' UNION ALL "
-         "SELECT 'Support', 'support' FROM support_users WHERE id = :id AND :kind = 'support' "
-         "UNION ALL SELECT name, 'office' FROM offices WHERE id = :id AND :kind = 'office' "
-         "UNION ALL SELECT 'Administrator', 'admin' FROM admins WHERE id = :id AND :kind = 'admin'");
-  if (!s)
-    return STORE_ERROR;
-  db_bind_text(s, ":id", id);
-  db_bind_text(s, ":kind", kind);
-  enum store_status st = db_step_row(c, s);
-  if (st == STORE_OK) {
-    db_col_text(s, 0, name, STORE_NAME_LEN);
-    db_col_text(s, 1, role, 24);
-    if (user)
-      row_cache_keep_office_user(c, id, name, role);
-  }
-  db_reset(s);
-  return st;
 }

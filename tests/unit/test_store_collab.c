@@ -341,18 +341,20 @@ int main(void)
   /* an administrator only named (way 3): one per company and e-mail, the second is CONFLICT
    * and changes nothing */
   struct customer_admin ad, again, found;
-  CHECK_INT(store_customer_admin_name_new(c, fx.cp2.id, "Nils Ny", "nils@annan.se", NULL, &ad),
+  CHECK_INT(store_customer_admin_name_new(c, fx.cp2.id, "Nils Ny", "nils@annan.se", NULL, &ad,
+                                          NULL, 0, NULL),
             STORE_OK);
   CHECK(!ad.confirmed && !ad.is_main_contact);
   CHECK_INT(store_customer_admin_name_new(c, fx.cp2.id, "Nils Annan", "nils@annan.se", "+46 8 1",
-                                          &again),
+                                          &again, NULL, 0, NULL),
             STORE_CONFLICT);
   CHECK_INT(store_customer_admin_get_by_email(c, fx.cp2.id, "nils@annan.se", &found), STORE_OK);
   CHECK_STR(found.id, ad.id);
   CHECK_STR(found.name, "Nils Ny");
   CHECK_STR(found.phone, "");
   CHECK(!found.confirmed);
-  CHECK_INT(store_customer_admin_name_new(c, fx.cp.id, "Nils Ny", "nils@annan.se", NULL, &again),
+  CHECK_INT(store_customer_admin_name_new(c, fx.cp.id, "Nils Ny", "nils@annan.se", NULL, &again,
+                                          NULL, 0, NULL),
             STORE_OK); /* another company's */
   CHECK(strcmp(again.id, ad.id) != 0);
 

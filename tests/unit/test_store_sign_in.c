@@ -72,7 +72,9 @@ static void check_behaviour(struct store_conn *c)
   struct customer_admin ad, named;
   CHECK_INT(store_customer_admin_create(c, co.id, "Kim", "KIM@Kund.se", NULL, true, &ad),
             STORE_OK);
-  CHECK_INT(store_customer_admin_name_new(c, co.id, "Ny", "ny@kund.se", NULL, &named), STORE_OK);
+  CHECK_INT(store_customer_admin_name_new(c, co.id, "Ny", "ny@kund.se", NULL, &named, NULL, 0,
+                                          NULL),
+            STORE_OK);
   CHECK(!named.confirmed);
   char su[STORE_ID_LEN];
   CHECK_INT(store_support_create(c, "Support@Example.se", su), STORE_OK);
