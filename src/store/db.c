@@ -150,9 +150,15 @@ void store_snapshot(struct store *st, store_snapshot_fn fn, void *arg)
     fn(arg);
 }
 
-bool db_snapshot_version(struct store_conn *c, struct db_version *v)
+bool db_read_version(struct store_conn *c, struct db_version *v)
 {
   return c->eng->snapshot_version && c->eng->snapshot_version(c, v);
+}
+
+void db_read_version_end(struct store_conn *c)
+{
+  db_reset(c->version_held);
+  c->version_held = NULL;
 }
 
 void store_set_lock_waiters(struct store *st, unsigned n)
@@ -182,6 +188,7 @@ void db_conn_forget_stmts(struct store_conn *c)
   }
   free(c->slots);
   c->slots = NULL;
+  c->version_held = NULL; /* finalized with the rest */
   c->n_slots = c->cap_slots = 0;
 }
 
