@@ -155,12 +155,6 @@ bool db_read_version(struct store_conn *c, struct db_version *v)
   return c->eng->snapshot_version && c->eng->snapshot_version(c, v);
 }
 
-void db_read_version_end(struct store_conn *c)
-{
-  db_reset(c->version_held);
-  c->version_held = NULL;
-}
-
 void store_set_lock_waiters(struct store *st, unsigned n)
 {
   if (st->eng->set_lock_waiters)
@@ -188,7 +182,6 @@ void db_conn_forget_stmts(struct store_conn *c)
   }
   free(c->slots);
   c->slots = NULL;
-  c->version_held = NULL; /* finalized with the rest */
   c->n_slots = c->cap_slots = 0;
 }
 

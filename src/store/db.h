@@ -101,27 +101,23 @@ struct store_conn {
   /* bearer tokens this connection authenticated (token_cache.h): SQLite's readers'; NULL
    * until the first, and for every PostgreSQL connection */
   struct token_cache *tokens;
-  /* the statement whose row holds the read transaction that db_read_version began outside a
-   * snapshot, until db_read_version_end resets it; NULL otherwise */
-  struct db_stmt *version_held;
 };
 
 /* What a connection's read transaction has seen of the database (db_read_version). */
 struct db_version {
   int64_t others; /* SQLite: PRAGMA data_version (another connection's or process's commit) */
   int64_t own;    /* SQLite: the rows this connection changed (sqlite3_total_changes64) */
+  /* SQLite outside a snapshot: the WAL index's header (others INT64_MIN then); else zeros */
+  uint32_t wal[12];
 };
-/* True, with v filled, when c is in a read transaction on an engine that can tell whether
- * anything was committed since an earlier reading: two equal readings mean that no connection
- * of any process committed a change between them, so that a row read at the first is still the
- * row at the second. Inside store_snapshot, the snapshot's transaction; outside any
- * transaction, one begun here (by the reading's statement, left on its row) that every
- * statement of c runs in until db_read_version_end. False otherwise (PostgreSQL; SQLite inside
- * another transaction, or when the reading fails): then no transaction is held. Each call,
- * true or false, is followed by one db_read_version_end. */
+/* True, with v filled, when c's engine can tell whether anything was committed since an
+ * earlier reading: two equal readings mean that no connection of any process committed a
+ * change between them, so that a row read at the first, or by a transaction that began after
+ * it, is still the row at the second. Inside store_snapshot, the snapshot's version; outside
+ * any transaction, the database's as it is now (no transaction is begun: a statement that
+ * follows begins its own, at this version or a later one). False otherwise (PostgreSQL;
+ * SQLite inside another transaction, or when the reading fails). */
 bool db_read_version(struct store_conn *c, struct db_version *v);
-/* Ends the read transaction db_read_version began outside a snapshot (nothing otherwise). */
-void db_read_version_end(struct store_conn *c);
 
 /* Every engine keeps a connection per thread: opened on the thread's first use, closed by
  * close_fn when the thread exits, and the leftovers when the store closes. */
@@ -161,7 +157,7 @@ struct db_engine {
   void (*set_lock_waiters)(struct store *st, unsigned n);
   /* store_snapshot; NULL: fn runs without one */
   void (*snapshot)(struct store *st, store_snapshot_fn fn, void *arg);
-  /* db_read_version (it sets c->version_held when it holds a transaction); NULL: never known */
+  /* db_read_version; NULL: never known */
   bool (*snapshot_version)(struct store_conn *c, struct db_version *v);
   /* store_write_async; NULL: store_write, then done on the calling thread */
   void (*write_async)(struct store *st, store_tx_fn fn, void *arg, store_done_fn done);

@@ -1,8 +1,12 @@
 /* sqlite_cache.c - the SQLite writer connection's row cache (row_cache.h) kept exact: SQLite's
  * update and rollback hooks drop what the writer changes, PRAGMA data_version what other
- * connections committed (sqlite_engine.h). */
+ * connections committed (sqlite_engine.h); and the readers' version of the database for their
+ * token caches (db_read_version). */
 #include "row_cache.h"
 #include "sqlite_engine.h"
+
+#include <stdint.h>
+#include <string.h>
 
 /* The update hook drops the rows of a table the writer changes, the rollback hook all of them
  * (a ROLLBACK TO calls no hook: sqlite_tx.c drops them itself there). */
@@ -51,6 +55,37 @@ void sq_cache_check(struct sq_conn *c)
   c->data_version = v;
 }
 
+#define WAL_INDEX_PAGE 32768 /* the wal-index's regions (SQLite's WALINDEX_PGSZ) */
+
+/* The WAL index's header now, into out, read without a lock as SQLite reads it to begin a read
+ * transaction (walIndexTryHdr; the wal-index format, sqlite.org/walformat.html): its first
+ * copy, a barrier, its second copy, which must be equal (a commit writes the second copy, a
+ * barrier, then the first) and initialized. Every commit of any connection of any process
+ * writes a new header (iChange counts transactions; mxFrame, the salts and the checksum move
+ * with them) and a header never comes back to an earlier value, so two equal readings mean that
+ * nothing was committed between them. The region is the connection's own mapping of the -shm
+ * file (its VFS's xShmMap, which opens it if the connection had not yet). False when the header
+ * cannot be read or is being written. */
+static bool wal_header(struct sq_conn *c, uint32_t out[12])
+{
+  sqlite3_file *f = NULL;
+  if (sqlite3_file_control(c->db, "main", SQLITE_FCNTL_FILE_POINTER, &f) != SQLITE_OK || !f ||
+      !f->pMethods || f->pMethods->iVersion < 2 || !f->pMethods->xShmMap)
+    return false;
+  void volatile *region = NULL;
+  if (f->pMethods->xShmMap(f, 0, WAL_INDEX_PAGE, 0, &region) != SQLITE_OK || !region)
+    return false;
+  const volatile uint32_t *h = region;
+  uint32_t second[12];
+  for (int i = 0; i < 12; i++)
+    out[i] = h[i];
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
+  for (int i = 0; i < 12; i++)
+    second[i] = h[12 + i];
+  const unsigned char *bytes = (const unsigned char *)out;
+  return memcmp(out, second, sizeof second) == 0 && bytes[12] != 0; /* isInit */
+}
+
 /* db_read_version. Inside store_snapshot (sq_snapshot's BEGIN), PRAGMA data_version is the
  * transaction's first statement or follows it, so it reads the snapshot's own: SQLite raises it
  * whenever the read transaction finds that another connection, of this process or another,
@@ -58,15 +93,15 @@ void sq_cache_check(struct sq_conn *c)
  * connection's own leave it as it is: the rows it changed count those. Its own schema changes
  * count in neither: a reader never makes one (migrations run in store_open, before any
  * snapshot; another process's are seen by data_version).
- * Outside any transaction (autocommit), the PRAGMA's step begins the read transaction and its
- * statement is left on its row: while a statement of the connection is active, SQLite keeps
- * the read transaction open across the other statements' ends (btreeEndTransaction
- * downgrades to it instead of ending it), so the statements until db_read_version_end (which
- * resets the PRAGMA) read the database as the PRAGMA found it: one read transaction, as a
- * snapshot's, without its BEGIN and COMMIT. */
+ * Outside any transaction (autocommit, no statement active), the WAL index's header itself
+ * (wal_header), with no transaction begun: a read transaction that begins after it reads the
+ * database at that header or a later one, so rows read there are the rows at a later equal
+ * reading. The rows this connection changed count too, as inside a snapshot (a change is
+ * committed, so it moves the header anyway). */
 bool sq_snapshot_version(struct store_conn *base, struct db_version *v)
 {
   struct sq_conn *c = (struct sq_conn *)base;
+  memset(v, 0, sizeof *v);
   if (c->in_snapshot) {
     /* a reader that wrote inside its snapshot (none does: the touch comes after it) could roll
      * that back with both counters as they were: then nothing is kept or found (the snapshot's
@@ -75,20 +110,10 @@ bool sq_snapshot_version(struct store_conn *base, struct db_version *v)
     v->own = sqlite3_total_changes64(c->db);
     return v->others != -1 && sqlite3_txn_state(c->db, "main") == SQLITE_TXN_READ;
   }
-  /* no transaction open, and no statement active that could hold one already */
-  if (base->version_held || !sqlite3_get_autocommit(c->db) ||
-      sqlite3_txn_state(c->db, "main") != SQLITE_TXN_NONE)
+  if (!sqlite3_get_autocommit(c->db) || sqlite3_txn_state(c->db, "main") != SQLITE_TXN_NONE ||
+      !wal_header(c, v->wal))
     return false;
-  struct db_stmt *s = db_stmt(base, data_version_sql);
-  if (!s)
-    return false;
-  if (db_step_row(base, s) != STORE_OK ||
-      sqlite3_txn_state(c->db, "main") != SQLITE_TXN_READ) {
-    db_reset(s);
-    return false;
-  }
-  v->others = db_col_int64(s, 0);
+  v->others = INT64_MIN; /* never a data_version: a snapshot's reading never equals this one */
   v->own = sqlite3_total_changes64(c->db);
-  base->version_held = s;
   return true;
 }

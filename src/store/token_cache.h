@@ -4,9 +4,9 @@
  * workers' samples, apart from the read transaction they shared; of a POST's activation, 15%
  * with its read transaction).
  *
- * Never stale: an entry is used only in a read transaction whose db_read_version equals the one
- * it was read at (a GET's snapshot, or the one db_read_version holds for a POST's credential),
- * so no connection of any process has committed anything since (a revocation, an expiry
+ * Never stale: an entry is used only when db_read_version equals the one it was read at (a
+ * GET's snapshot's; outside a snapshot, a POST's credential, the WAL index's header read before
+ * the statements), so no connection of any process has committed anything since (a revocation, an expiry
  * moved, the principal changed or deleted, the token's use noted); any difference drops every
  * entry. An entry's expiry is compared with the time as the statement compares it. Only
  * successful lookups are kept. Internal to src/store/ (tokens.c). */

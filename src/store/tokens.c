@@ -216,15 +216,13 @@ enum store_status store_token_authenticate(struct store_conn *c, const char *tok
   util_time_iso8601(time(NULL), now, sizeof now);
   /* on SQLite, the token as this connection last read it when nothing has been committed since
    * (token_cache.h): the credential without its two statements. Inside a snapshot (GET) the
-   * version is the snapshot's; outside one (a POST) db_read_version begins the read
-   * transaction that the two statements then share */
+   * version is the snapshot's; outside one (a POST) the database's before the two statements'
+   * own read transaction begins (db_read_version) */
   struct db_version v;
   bool cached = db_read_version(c, &v);
-  enum store_status st = cached && token_cache_find(c, hash, &v, now, out)
-                             ? STORE_OK
-                             : token_lookup(c, hash, now, cached, &v, out);
-  db_read_version_end(c);
-  return st;
+  if (cached && token_cache_find(c, hash, &v, now, out))
+    return STORE_OK;
+  return token_lookup(c, hash, now, cached, &v, out);
 }
 
 enum store_status store_token_revoke(struct store_conn *c, const char *token_or_id)

@@ -42,7 +42,7 @@ static void me_n(struct server *s, const char *tok, int want, int n)
 
 /* n POSTs of an activation whose body the validation refuses (400, nothing queued) with tok,
  * on new connections: the credential is checked first, outside a read snapshot, where each
- * worker keeps the tokens it authenticated too (db_read_version's own read transaction), so
+ * worker keeps the tokens it authenticated too (by the WAL index's header), so
  * want 401 means the token was refused, and 400 that it was taken. */
 static void post_n(struct server *s, const char *tok, int want, int n)
 {

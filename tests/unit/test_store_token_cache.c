@@ -94,10 +94,9 @@ int main(int argc, char **argv)
   CHECK_INT(snap(tok, NULL), STORE_NOT_FOUND);
   CHECK_INT(store_token_authenticate(c, tok, &p), STORE_NOT_FOUND);
 
-  /* outside a snapshot (a POST's credential: db_read_version holds a read transaction of its
-   * own for the two statements), the same: a process's change counts at the next lookup, and
-   * the transaction held for one lookup has ended before the next (else it would read the
-   * database as it was) */
+  /* outside a snapshot (a POST's credential: its version is the WAL index's header, read
+   * before the two statements' own read transaction), the same: a process's change counts at
+   * the next lookup */
   char tok4[STORE_TOKEN_LEN];
   CHECK_INT(store_token_issue(c, PRINCIPAL_OFFICE_USER, user.id, NULL, tok4, NULL), STORE_OK);
   for (int i = 0; i < 2; i++) {
