@@ -6,10 +6,10 @@
  *
  * Never stale: an entry is used only when db_read_version equals the one it was read at (a
  * GET's snapshot's; outside a snapshot, a POST's credential, the WAL index's header read before
- * the statements), so no connection of any process has committed anything since (a revocation, an expiry
- * moved, the principal changed or deleted, the token's use noted); any difference drops every
- * entry. An entry's expiry is compared with the time as the statement compares it. Only
- * successful lookups are kept. Internal to src/store/ (tokens.c). */
+ * the statements), so no connection of any process has committed anything since (a
+ * revocation, an expiry moved, the principal changed or deleted, the token's use noted); any
+ * difference drops every entry. An entry's expiry is compared with the time as the statement
+ * compares it. Only successful lookups are kept. Internal to src/store/ (tokens.c). */
 #ifndef ADVISORD_STORE_TOKEN_CACHE_H
 #define ADVISORD_STORE_TOKEN_CACHE_H
 
