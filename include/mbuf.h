@@ -35,7 +35,7 @@ char *mbuf_take(struct mbuf *b);
 /* Takes back a text that mbuf_take returned (any malloc'd block, or NULL) once it is no longer
  * needed, as free() would: this thread's next mbuf starts in it instead of asking malloc for a
  * block of its first size (2 KiB: a large request in glibc, before which it merges its fast
- * bins, so that the many small allocations after it take malloc's slow path). A few are kept
+ * bins, so that the many small allocations after it take malloc's slow path). Sixteen are kept
  * per thread, freed when the thread ends. */
 void mbuf_recycle(void *text);
 /* Frees the contents without returning them. */

@@ -9,7 +9,8 @@
 #include <string.h>
 
 #define FIRST_CAP 2048 /* a collaboration as JSON (1.3 KB) in one piece */
-#define SPARES 4        /* texts kept per thread (mbuf_recycle) */
+#define SPARES 16 /* texts kept per thread (mbuf_recycle): a worker answers its resumed
+                    * connections in bursts, each reply's text alive until its send */
 
 /* This thread's recycled texts, each of at least FIRST_CAP bytes (malloc'd, owned here); the
  * key frees them when the thread ends. */

@@ -150,7 +150,7 @@ void store_snapshot(struct store *st, store_snapshot_fn fn, void *arg)
     fn(arg);
 }
 
-bool db_snapshot_version(struct store_conn *c, struct db_version *v)
+bool db_read_version(struct store_conn *c, struct db_version *v)
 {
   return c->eng->snapshot_version && c->eng->snapshot_version(c, v);
 }

@@ -98,22 +98,26 @@ struct store_conn {
   /* rows the connection keeps instead of reading them again (row_cache.h): the SQLite
    * writer's; NULL for every other connection */
   struct row_cache *cache;
-  /* bearer tokens this connection authenticated in its snapshots (token_cache.h): SQLite's
-   * readers'; NULL until the first, and for every PostgreSQL connection */
+  /* bearer tokens this connection authenticated (token_cache.h): SQLite's readers'; NULL
+   * until the first, and for every PostgreSQL connection */
   struct token_cache *tokens;
 };
 
-/* What a connection inside store_snapshot has seen of the database (db_snapshot_version). */
+/* What a connection's read transaction has seen of the database (db_read_version). */
 struct db_version {
   int64_t others; /* SQLite: PRAGMA data_version (another connection's or process's commit) */
   int64_t own;    /* SQLite: the rows this connection changed (sqlite3_total_changes64) */
+  /* SQLite outside a snapshot: the WAL index's header (others INT64_MIN then); else zeros */
+  uint32_t wal[12];
 };
-/* True, with v filled, when c is inside store_snapshot's read transaction on an engine that can
- * tell whether anything was committed since an earlier reading: two equal readings mean that
- * no connection of any process committed a change between them, so that a row read at the
- * first is still the row at the second. False otherwise (PostgreSQL; SQLite outside a snapshot
- * or when the reading fails). */
-bool db_snapshot_version(struct store_conn *c, struct db_version *v);
+/* True, with v filled, when c's engine can tell whether anything was committed since an
+ * earlier reading: two equal readings mean that no connection of any process committed a
+ * change between them, so that a row read at the first, or by a transaction that began after
+ * it, is still the row at the second. Inside store_snapshot, the snapshot's version; outside
+ * any transaction, the database's as it is now (no transaction is begun: a statement that
+ * follows begins its own, at this version or a later one). False otherwise (PostgreSQL;
+ * SQLite inside another transaction, or when the reading fails). */
+bool db_read_version(struct store_conn *c, struct db_version *v);
 
 /* Every engine keeps a connection per thread: opened on the thread's first use, closed by
  * close_fn when the thread exits, and the leftovers when the store closes. */
@@ -153,7 +157,7 @@ struct db_engine {
   void (*set_lock_waiters)(struct store *st, unsigned n);
   /* store_snapshot; NULL: fn runs without one */
   void (*snapshot)(struct store *st, store_snapshot_fn fn, void *arg);
-  /* db_snapshot_version; NULL: never known */
+  /* db_read_version; NULL: never known */
   bool (*snapshot_version)(struct store_conn *c, struct db_version *v);
   /* store_write_async; NULL: store_write, then done on the calling thread */
   void (*write_async)(struct store *st, store_tx_fn fn, void *arg, store_done_fn done);

@@ -123,7 +123,7 @@ void sq_rollback_if_open(struct sq_conn *c);
  * committed since the writer's last transaction (PRAGMA data_version counts those only). */
 void sq_cache_start(struct sq_conn *c);
 void sq_cache_check(struct sq_conn *c);
-/* The engine's snapshot_version (db_snapshot_version), in sqlite_cache.c. */
+/* The engine's snapshot_version (db_read_version), in sqlite_cache.c. */
 bool sq_snapshot_version(struct store_conn *c, struct db_version *v);
 /* store_write_async through the engine table; sq_writer_stop (at close) waits until every
  * queued write is done and ends the writer thread. */

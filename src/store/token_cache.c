@@ -28,7 +28,8 @@ static void wipe(struct token_cache *tc)
 /* Whether tc's entries were read at v; when not, they are dropped and v is tc's from now on. */
 static bool at_version(struct token_cache *tc, const struct db_version *v)
 {
-  if (tc->version.others == v->others && tc->version.own == v->own)
+  if (tc->version.others == v->others && tc->version.own == v->own &&
+      memcmp(tc->version.wal, v->wal, sizeof v->wal) == 0)
     return true;
   wipe(tc);
   tc->version = *v;

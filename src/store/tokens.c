@@ -164,19 +164,13 @@ enum store_status db_principal_of_row(struct store_conn *c, struct db_stmt *s, i
   "WHERE t.token_hash = :hash AND t.revoked_at IS NULL "                                     \
   "AND (t.expires_at IS NULL OR t.expires_at > :now)"
 
-enum store_status store_token_authenticate(struct store_conn *c, const char *token,
-                                           struct principal *out)
+/* The token's lookup by its hash (at version v when cached: kept then). */
+static enum store_status token_lookup(struct store_conn *c, const char *hash, const char *now,
+                                      bool cached, const struct db_version *v,
+                                      struct principal *out)
 {
   /* expires: 64 bytes, so that a longer one is seen as such (token_cache_keep skips it) */
-  char hash[65], stored[65], now[STORE_TIME_LEN], expires[64];
-  util_sha256_hex(token, hash);
-  util_time_iso8601(time(NULL), now, sizeof now);
-  /* inside a snapshot on SQLite, the token as this connection last read it when nothing has
-   * been committed since (token_cache.h): GET one's credential without its two statements */
-  struct db_version v;
-  bool cached = db_snapshot_version(c, &v);
-  if (cached && token_cache_find(c, hash, &v, now, out))
-    return STORE_OK;
+  char stored[65], expires[64];
   bool joined = db_dialect(c) == DB_PG; /* db_principal_of_row reads either form */
   struct db_stmt *s = db_stmt(c, joined ? "SELECT t.id, t.token_hash, coalesce(t.last_used_ms, 0), "
                                           PRINCIPAL_SQL_COLS " FROM tokens t "
@@ -210,8 +204,25 @@ enum store_status store_token_authenticate(struct store_conn *c, const char *tok
   memcpy(out->token_id, token_id, sizeof token_id);
   out->credential_used_ms = used;
   if (cached)
-    token_cache_keep(c, hash, &v, expires, out);
+    token_cache_keep(c, hash, v, expires, out);
   return STORE_OK;
+}
+
+enum store_status store_token_authenticate(struct store_conn *c, const char *token,
+                                           struct principal *out)
+{
+  char hash[65], now[STORE_TIME_LEN];
+  util_sha256_hex(token, hash);
+  util_time_iso8601(time(NULL), now, sizeof now);
+  /* on SQLite, the token as this connection last read it when nothing has been committed since
+   * (token_cache.h): the credential without its two statements. Inside a snapshot (GET) the
+   * version is the snapshot's; outside one (a POST) the database's before the two statements'
+   * own read transaction begins (db_read_version) */
+  struct db_version v;
+  bool cached = db_read_version(c, &v);
+  if (cached && token_cache_find(c, hash, &v, now, out))
+    return STORE_OK;
+  return token_lookup(c, hash, now, cached, &v, out);
 }
 
 enum store_status store_token_revoke(struct store_conn *c, const char *token_or_id)

@@ -1,5 +1,5 @@
 /* Unit tests of mbuf.h's recycling (mbuf_recycle): a reply's text given back is where this
- * thread's next text starts (no call to malloc for it), a few at most are kept, texts of other
+ * thread's next text starts (no call to malloc for it), sixteen at most are kept, texts of other
  * sizes go back to malloc, a text grown from a recycled block is whole, and a thread's kept
  * texts are freed when it ends (the ASan build's leak check sees any left). */
 #include "mbuf.h"
@@ -48,26 +48,27 @@ int main(void)
   CHECK(big[0] == 'x' && big[1] == 'y' && big[4998] == 'x' && big[4999] == 'y');
   free(big);
 
-  /* four are kept (the first given back), the rest freed; the next four texts start in them */
-  char *t[8], *kept[4];
-  for (int i = 0; i < 8; i++)
+  /* sixteen are kept (the first given back: a worker's burst of replies), the rest freed; the
+   * next sixteen texts start in them */
+  char *t[24], *kept[16];
+  for (int i = 0; i < 24; i++)
     t[i] = text_of(50);
   memcpy(kept, t, sizeof kept);
-  for (int i = 0; i < 8; i++)
+  for (int i = 0; i < 24; i++)
     mbuf_recycle(t[i]);
-  char *decoys[8];
-  for (int i = 0; i < 8; i++)
+  char *decoys[24];
+  for (int i = 0; i < 24; i++)
     decoys[i] = malloc(2048);
-  for (int i = 0; i < 4; i++) {
+  for (int i = 0; i < 16; i++) {
     t[i] = text_of(20);
     bool found = false;
-    for (int j = 0; j < 4; j++)
+    for (int j = 0; j < 16; j++)
       found = found || t[i] == kept[j];
     CHECK_MSG(found, "text %d did not start in a kept one", i);
   }
-  for (int i = 0; i < 4; i++)
+  for (int i = 0; i < 16; i++)
     free(t[i]);
-  for (int i = 0; i < 8; i++)
+  for (int i = 0; i < 24; i++)
     free(decoys[i]);
 
   /* blocks of other sizes go back to malloc (a small one kept would be written past its end by

@@ -6,7 +6,8 @@
  * - a change made on the reader's own connection outside a snapshot (which SQLite's
  *   data_version does not count);
  * - the token's expiry passing while nothing is committed;
- * and a lookup outside a snapshot reads as ever. Runs on either engine (on PostgreSQL there is
+ * and the same for lookups outside a snapshot (a POST's credential), which keep and find
+ * tokens in a read transaction of their own. Runs on either engine (on PostgreSQL there is
  * no cache, and the same must hold). */
 #include "db.h"
 #include "store_identity.h"
@@ -93,11 +94,36 @@ int main(int argc, char **argv)
   CHECK_INT(snap(tok, NULL), STORE_NOT_FOUND);
   CHECK_INT(store_token_authenticate(c, tok, &p), STORE_NOT_FOUND);
 
+  /* outside a snapshot (a POST's credential: its version is the WAL index's header, read
+   * before the two statements' own read transaction), the same: a process's change counts at
+   * the next lookup */
+  char tok4[STORE_TOKEN_LEN];
+  CHECK_INT(store_token_issue(c, PRINCIPAL_OFFICE_USER, user.id, NULL, tok4, NULL), STORE_OK);
+  for (int i = 0; i < 2; i++) {
+    CHECK_INT(store_token_authenticate(c, tok4, &p), STORE_OK);
+    CHECK_INT(p.role, OFFICE_ROLE_LIMITED);
+  }
+  other_process("UPDATE office_users SET role = 'full' WHERE id = ?", user.id);
+  CHECK_INT(store_token_authenticate(c, tok4, &p), STORE_OK);
+  CHECK_INT(p.role, OFFICE_ROLE_FULL);
+  CHECK_INT(store_token_authenticate(c, tok4, &p), STORE_OK);
+  CHECK_INT(p.role, OFFICE_ROLE_FULL);
+  CHECK_INT(snap(tok4, NULL), STORE_OK);
+  char hash4[65];
+  util_sha256_hex(tok4, hash4);
+  other_process("UPDATE tokens SET revoked_at = '2020-01-01T00:00:00Z' WHERE token_hash = ?",
+                hash4);
+  CHECK_INT(store_token_authenticate(c, tok4, &p), STORE_NOT_FOUND);
+  CHECK_INT(snap(tok4, NULL), STORE_NOT_FOUND);
+
   /* the reader's own connection, outside a snapshot */
   CHECK_INT(store_token_issue(c, PRINCIPAL_OFFICE_USER, user.id, NULL, tok2, NULL), STORE_OK);
   CHECK_INT(snap(tok2, NULL), STORE_OK);
   CHECK_INT(snap(tok2, NULL), STORE_OK);
+  CHECK_INT(store_token_authenticate(c, tok2, &p), STORE_OK);
+  CHECK_INT(store_token_authenticate(c, tok2, &p), STORE_OK);
   CHECK_INT(store_token_revoke(c, tok2), STORE_OK);
+  CHECK_INT(store_token_authenticate(c, tok2, &p), STORE_NOT_FOUND);
   CHECK_INT(snap(tok2, NULL), STORE_NOT_FOUND);
 
   /* an expiry passing with nothing committed */
@@ -107,6 +133,8 @@ int main(int argc, char **argv)
   CHECK_INT(store_token_issue(c, PRINCIPAL_OFFICE_USER, user.id, soon, tok3, NULL), STORE_OK);
   CHECK_INT(snap(tok3, NULL), STORE_OK);
   CHECK_INT(snap(tok3, NULL), STORE_OK);
+  CHECK_INT(store_token_authenticate(c, tok3, &p), STORE_OK);
+  CHECK_INT(store_token_authenticate(c, tok3, &p), STORE_OK);
   while (time(NULL) <= t_soon)
     usleep(50 * 1000);
   CHECK_INT(snap(tok3, NULL), STORE_NOT_FOUND);
