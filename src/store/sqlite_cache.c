@@ -85,7 +85,10 @@ void sq_cache_check(struct sq_conn *c)
 static bool wal_header(struct sq_conn *c, uint32_t out[12])
 {
   sqlite3_file *f = NULL;
-  if (sqlite3_file_control(c->db, "main", SQLITE_FCNTL_FILE_POINTER, &f) != SQLITE_OK || !f ||
+  /* only with the WAL open: mapping the -shm of a database in another mode would leave the
+   * mapping, its descriptor and its lock behind (SQLite unmaps it when it closes a WAL) */
+  if (!c->wal ||
+      sqlite3_file_control(c->db, "main", SQLITE_FCNTL_FILE_POINTER, &f) != SQLITE_OK || !f ||
       !f->pMethods || f->pMethods->iVersion < 2 || !f->pMethods->xShmMap)
     return false;
   void volatile *region = NULL;

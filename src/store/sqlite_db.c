@@ -41,6 +41,22 @@ enum store_status sq_exec_static(struct sq_conn *c, const char *sql)
   return db_exec_stmt(&c->base, db_stmt(&c->base, sql));
 }
 
+/* PRAGMA journal_mode=WAL, c->wal set when the database is in WAL mode after it (a database
+ * that cannot be, such as one in memory, stays in its own mode: c->wal false). The mode stays for
+ * the connection's life: leaving WAL needs an exclusive lock, which the shared lock c holds on
+ * the file while its WAL is open keeps others from taking. False after a failure (logged). */
+static bool journal_wal(struct sq_conn *c)
+{
+  sqlite3_stmt *s = NULL;
+  int rc = sqlite3_prepare_v2(c->db, "PRAGMA journal_mode=WAL", -1, &s, NULL);
+  if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+    const unsigned char *mode = sqlite3_column_text(s, 0);
+    c->wal = mode && strcmp((const char *)mode, "wal") == 0;
+  }
+  sqlite3_finalize(s);
+  return sq_status(c, rc, "PRAGMA journal_mode=WAL") == STORE_OK;
+}
+
 /* A new connection, not yet on the store's list; vfs NULL: SQLite's default. */
 static struct sq_conn *conn_new(struct sq_store *st, const char *vfs)
 {
@@ -60,8 +76,7 @@ static struct sq_conn *conn_new(struct sq_store *st, const char *vfs)
   }
   sqlite3_busy_handler(c->db, sq_busy_wait, c);
   sqlite3_extended_result_codes(c->db, 0);
-  if (sq_exec(c, "PRAGMA journal_mode=WAL") != STORE_OK ||
-      sq_exec(c, "PRAGMA synchronous=NORMAL") != STORE_OK ||
+  if (!journal_wal(c) || sq_exec(c, "PRAGMA synchronous=NORMAL") != STORE_OK ||
       sq_exec(c, "PRAGMA foreign_keys=ON") != STORE_OK) {
     conn_close(&c->base);
     return NULL;

@@ -51,6 +51,7 @@ struct sq_conn {
   bool waiter;             /* holds one of the store's waiter places */
   bool cut_short;          /* this transaction's wait for the write lock was cut short */
   bool in_snapshot;        /* inside store_snapshot's read transaction (sqlite_db.c) */
+  bool wal;                /* the database is in WAL mode (conn_new): its -shm may be mapped */
   int64_t data_version;    /* the writer's PRAGMA data_version at its last BEGIN (row cache) */
 };
 

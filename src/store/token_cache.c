@@ -16,6 +16,7 @@ struct token_entry {
 struct token_cache {
   struct db_version version; /* every entry's */
   unsigned next;             /* the slot the next keep takes (round robin) */
+  unsigned long hits;        /* lookups answered from here (token_cache_hits) */
   struct token_entry e[TOKEN_CACHE_SLOTS];
 };
 
@@ -50,6 +51,7 @@ bool token_cache_find(struct store_conn *c, const char *hash, const struct db_ve
     if (e->expires_at[0] && strcmp(e->expires_at, now) <= 0)
       return false;
     *out = e->principal;
+    tc->hits++;
     return true;
   }
   return false;
@@ -70,6 +72,11 @@ void token_cache_keep(struct store_conn *c, const char *hash, const struct db_ve
   memcpy(e->hash, hash, 65);
   memcpy(e->expires_at, expires_at, n + 1);
   e->principal = *p;
+}
+
+unsigned long token_cache_hits(const struct store_conn *c)
+{
+  return c->tokens ? c->tokens->hits : 0;
 }
 
 void token_cache_free(struct token_cache *tc)

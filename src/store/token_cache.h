@@ -29,6 +29,9 @@ bool token_cache_find(struct store_conn *c, const char *hash, const struct db_ve
  * none) and principal (copied). Nothing when out of memory. */
 void token_cache_keep(struct store_conn *c, const char *hash, const struct db_version *v,
                       const char *expires_at, const struct principal *p);
+/* How many lookups c's cache answered since it was made (tests: that one outside a snapshot is
+ * answered from here at all). */
+unsigned long token_cache_hits(const struct store_conn *c);
 /* Frees a connection's cache (NULL: nothing), its entries wiped first. */
 void token_cache_free(struct token_cache *tc);
 
