@@ -25,10 +25,11 @@
  * the RESTART's own sync of the database used to write back every page the rounds had copied
  * since the last restart (the activation load: a restart about every 100 ms, 5-7 ms each on
  * average, most of it that fdatasync, while every write waited); the restart now waits for
- * that round to end, and its own sync finds only the tail's pages. An extra sync of the database never weakens what a sync guarantees. The
- * writer waits for a round in progress only once the WAL has passed WAL_WAIT_PAGES: this
- * thread runs at the background threads' lower priority (thread_prio.h), and the writes
- * queued behind the writer would wait with it. */
+ * that round to end, and its own sync finds only the tail's pages. An extra sync of the
+ * database never weakens what a sync guarantees. The writer waits for a round in progress
+ * only once the WAL has passed WAL_WAIT_PAGES: this thread runs at the background threads'
+ * lower priority (thread_prio.h), and the writes queued behind the writer would wait with
+ * it. */
 #include "log.h"
 #include "thread_prio.h"
 #include "sqlite_engine.h"
