@@ -159,15 +159,19 @@ void db_ckpt_between_batches(struct store_ckpt *k, struct sq_conn *writer)
   }
   while (k->running) /* two checkpoints at once: the second gets SQLITE_BUSY */
     pthread_cond_wait(&k->cond, &k->mu);
-  pthread_mutex_unlock(&k->mu);
-  k->restart_due = false;
+  /* a round asked for and not yet begun is not needed now (the RESTART syncs the database
+   * itself), and none begins while it runs: only this thread's commits ask for one */
+  k->wanted = k->sync_db = false;
   k->restart_asked = false;
+  pthread_mutex_unlock(&k->mu);
   int rc = sqlite3_wal_checkpoint_v2(writer->db, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
-  if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+  if (rc == SQLITE_BUSY) /* a reader kept it from starting the WAL over: after the next batch */
+    return;
+  if (rc != SQLITE_OK)
     log_msg(LOG_WARN, "db_checkpoint_failed", "%s", sqlite3_errmsg(writer->db));
+  k->restart_due = false;
   pthread_mutex_lock(&k->mu);
   k->copied = 0; /* the next batch writes the WAL from its beginning */
-  k->wanted = k->sync_db = false; /* a round asked for and not yet run: not needed now */
   pthread_mutex_unlock(&k->mu);
 }
 
