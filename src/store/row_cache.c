@@ -4,6 +4,7 @@
 
 #include "db.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +29,23 @@ struct row_cache {
   unsigned n_variants, next_variant;
   bool variants_written; /* a statement that writes variants was prepared: none kept */
 };
+
+/* The index of the first of n rows (each size bytes, its NUL-terminated key at key_off) whose
+ * key is key; -1 when none. */
+static int find(const void *rows, unsigned n, size_t size, size_t key_off, const char *key)
+{
+  const char *r = rows;
+  for (unsigned i = 0; i < n; i++, r += size)
+    if (strcmp(r + key_off, key) == 0)
+      return (int)i;
+  return -1;
+}
+
+/* The slot of cap a row kept now takes, *n of them in use: a free one, else the oldest. */
+static unsigned slot(unsigned *n, unsigned *next, unsigned cap)
+{
+  return *n < cap ? (*n)++ : (*next)++ % cap;
+}
 
 struct row_cache *row_cache_new(void)
 {
@@ -66,12 +84,11 @@ void row_cache_forget(struct row_cache *rc)
 bool row_cache_office(struct store_conn *c, const char *id, struct office *out)
 {
   struct row_cache *rc = c->cache;
-  for (unsigned i = 0; rc && i < rc->n_offices; i++)
-    if (strcmp(rc->office[i].id, id) == 0) {
-      *out = rc->office[i];
-      return true;
-    }
-  return false;
+  int i = rc ? find(rc->office, rc->n_offices, sizeof *rc->office, offsetof(struct office, id), id)
+             : -1;
+  if (i >= 0)
+    *out = rc->office[i];
+  return i >= 0;
 }
 
 void row_cache_keep_office(struct store_conn *c, const struct office *o)
@@ -79,20 +96,20 @@ void row_cache_keep_office(struct store_conn *c, const struct office *o)
   struct row_cache *rc = c->cache;
   if (!rc)
     return;
-  unsigned i = rc->n_offices < OFFICES ? rc->n_offices++ : rc->next_office++ % OFFICES;
+  unsigned i = slot(&rc->n_offices, &rc->next_office, OFFICES);
   rc->office[i] = *o;
 }
 
 bool row_cache_office_user(struct store_conn *c, const char *id, char *name, char *role)
 {
   struct row_cache *rc = c->cache;
-  for (unsigned i = 0; rc && i < rc->n_users; i++)
-    if (strcmp(rc->user[i].id, id) == 0) {
-      memcpy(name, rc->user[i].name, STORE_NAME_LEN);
-      memcpy(role, rc->user[i].role, ROLE_LEN);
-      return true;
-    }
-  return false;
+  int i = rc ? find(rc->user, rc->n_users, sizeof *rc->user, offsetof(struct user_entry, id), id)
+             : -1;
+  if (i >= 0) {
+    memcpy(name, rc->user[i].name, STORE_NAME_LEN);
+    memcpy(role, rc->user[i].role, ROLE_LEN);
+  }
+  return i >= 0;
 }
 
 void row_cache_keep_office_user(struct store_conn *c, const char *id, const char *name,
@@ -101,7 +118,7 @@ void row_cache_keep_office_user(struct store_conn *c, const char *id, const char
   struct row_cache *rc = c->cache;
   if (!rc || strlen(id) >= STORE_ID_LEN)
     return;
-  unsigned i = rc->n_users < OFFICE_USERS ? rc->n_users++ : rc->next_user++ % OFFICE_USERS;
+  unsigned i = slot(&rc->n_users, &rc->next_user, OFFICE_USERS);
   struct user_entry *e = &rc->user[i];
   memcpy(e->id, id, strlen(id) + 1);
   memcpy(e->name, name, STORE_NAME_LEN); /* both NUL-terminated within their length */
@@ -119,12 +136,12 @@ void row_cache_keep_any_webhook(struct store_conn *c, bool any)
 bool row_cache_variant(struct store_conn *c, const char *code, struct variant *out)
 {
   struct row_cache *rc = c->cache;
-  for (unsigned i = 0; rc && i < rc->n_variants; i++)
-    if (strcmp(rc->variant[i].code, code) == 0) {
-      *out = rc->variant[i];
-      return true;
-    }
-  return false;
+  int i = rc ? find(rc->variant, rc->n_variants, sizeof *rc->variant,
+                    offsetof(struct variant, code), code)
+             : -1;
+  if (i >= 0)
+    *out = rc->variant[i];
+  return i >= 0;
 }
 
 void row_cache_keep_variant(struct store_conn *c, const struct variant *v)
@@ -132,6 +149,6 @@ void row_cache_keep_variant(struct store_conn *c, const struct variant *v)
   struct row_cache *rc = c->cache;
   if (!rc || rc->variants_written || v->n_features)
     return;
-  unsigned i = rc->n_variants < VARIANTS ? rc->n_variants++ : rc->next_variant++ % VARIANTS;
+  unsigned i = slot(&rc->n_variants, &rc->next_variant, VARIANTS);
   rc->variant[i] = *v;
 }
