@@ -52,7 +52,8 @@ enum store_status store_principal_display(struct store_conn *c, const char *kind
          "WHERE id = :id AND :kind = 'customer_admin' UNION ALL "
          "SELECT 'Support', 'support' FROM support_users WHERE id = :id AND :kind = 'support' "
          "UNION ALL SELECT name, 'office' FROM offices WHERE id = :id AND :kind = 'office' "
-         "UNION ALL SELECT 'Administrator', 'admin' FROM admins WHERE id = :id AND :kind = 'admin'");
+         "UNION ALL SELECT 'Administrator', 'admin' FROM admins "
+         "WHERE id = :id AND :kind = 'admin'");
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":id", id);

@@ -6,9 +6,9 @@
  * - a change rolled back (a write that returns STORE_ABORT; and, in a batch whose failed write
  *   had changed rows, the ROLLBACK TO of its savepoint) is not seen afterwards;
  * for an office (store_office_get), an office user's display name (store_principal_display),
- * the office's enabled webhooks (store_webhooks_enabled_for) and a variant (store_variant_get_brief:
- * variants is a WITHOUT ROWID table, whose changes call no update hook). Runs on either engine (on
- * PostgreSQL there is no cache, and the same must hold). */
+ * the office's enabled webhooks (store_webhooks_enabled_for) and a variant
+ * (store_variant_get_brief: variants is a WITHOUT ROWID table, whose changes call no update
+ * hook). Runs on either engine (on PostgreSQL there is no cache, and the same must hold). */
 #include "db.h"
 #include "store_identity.h"
 #include "store_variants.h"
