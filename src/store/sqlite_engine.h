@@ -80,6 +80,10 @@ const char *sq_walbuf_vfs(void);
 /* After each transaction of a connection opened with sq_walbuf_vfs (its COMMIT or ROLLBACK
  * returned): drops the WAL frames still gathered, those of a transaction that did not commit. */
 void sq_walbuf_drop(sqlite3 *db);
+/* Around the COMMIT of a connection opened with sq_walbuf_vfs (on before it, off after it
+ * returned): its frames' pages are gathered by address, not copied. Off drops what the COMMIT
+ * left gathered (it failed). */
+void sq_walbuf_by_ref(sqlite3 *db, bool on);
 
 /* The statement operations of db_engine_sqlite (sqlite_stmt.c); h is sqlite_stmt.c's
  * struct sq_stmt (a sqlite3_stmt and the numbers of its parameters by name). */

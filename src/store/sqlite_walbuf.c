@@ -28,12 +28,25 @@
  * transaction ends belong to one that did not commit (it spilled pages, then rolled back):
  * the writer drops them after each transaction (sq_walbuf_drop), before another connection,
  * perhaps another process, may write the log where they would have gone; a close drops them
- * too. Every other file (database, journals) is the default VFS's own file, untouched. */
+ * too. Every other file (database, journals) is the default VFS's own file, untouched.
+ *
+ * During the writer's COMMIT (sq_walbuf_by_ref) a frame's page is gathered by its address, not
+ * copied: SQLite writes a commit's frames in one call from its page cache, whose pages do not
+ * change until the call returns, and the commit frame's page (its last write) writes them all;
+ * what is gathered then goes out with pwritev on a descriptor of this file's own (the default
+ * VFS does not expose its one; the WAL file holds no locks, so closing it drops none). Frames a
+ * transaction spilled before its COMMIT were copied, since SQLite changes those pages again
+ * afterwards; a COMMIT that fails leaves no address behind (sq_walbuf_by_ref drops them). */
 #include "sqlite_engine.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 #define FRAME_HDR 24           /* a WAL frame's header (SQLite's file format) */
 #define WAL_HDR 32             /* the WAL file's header */
@@ -43,9 +56,15 @@
 struct wal_file {
   sqlite3_file base;           /* first: SQLite's handle; pMethods = walbuf_methods */
   sqlite3_file *real;          /* the default VFS's file, in the same allocation after this */
-  unsigned char *buf;          /* gathered bytes for offsets [at, at + len); owned, malloc'd */
-  sqlite3_int64 at;
-  size_t len, cap;
+  unsigned char *buf;          /* gathered copies, in file order; owned, malloc'd */
+  size_t len, cap;             /* bytes in buf, its size */
+  struct iovec *iov;           /* with fd: every gathered piece in file order, iov_base NULL
+                                  for the next bytes of buf (it may move); owned, malloc'd */
+  int niov, capiov;
+  sqlite3_int64 at;            /* gathered: offsets [at, at + total) */
+  size_t total;
+  int fd;                      /* this file's own descriptor for pwritev, or -1 (none) */
+  bool by_ref;                 /* pages are gathered by address (sq_walbuf_by_ref) */
   sqlite3_int64 end;           /* where the log ends as written through this file; -1: unknown */
   bool commit_hdr;             /* the last append was a commit frame's header */
 };
@@ -55,16 +74,55 @@ static sqlite3_vfs walbuf_vfs;
 
 static sqlite3_file *real_of(sqlite3_file *f) { return ((struct wal_file *)f)->real; }
 
-/* Writes what is gathered, then forgets it: in pieces of at most WRITE_MAX bytes, since the
- * default VFS writes only the low 17 bits of a length (it reports SQLITE_FULL for more). */
+/* Forgets what is gathered. */
+static void forget(struct wal_file *w)
+{
+  w->len = w->total = 0;
+  w->niov = 0;
+}
+
+/* Writes the gathered pieces with pwritev on w's own descriptor (short writes continued). */
+static int write_pieces(struct wal_file *w)
+{
+  size_t copied = 0;
+  for (int i = 0; i < w->niov; i++)
+    if (!w->iov[i].iov_base) {
+      w->iov[i].iov_base = w->buf + copied;
+      copied += w->iov[i].iov_len;
+    }
+  sqlite3_int64 off = w->at;
+  for (int i = 0; i < w->niov;) {
+    ssize_t k = pwritev(w->fd, w->iov + i, w->niov - i < IOV_MAX ? w->niov - i : IOV_MAX, off);
+    if (k < 0 && errno == EINTR)
+      continue;
+    if (k <= 0)
+      return k < 0 && errno == ENOSPC ? SQLITE_FULL : SQLITE_IOERR_WRITE;
+    off += k;
+    for (; i < w->niov && (size_t)k >= w->iov[i].iov_len; i++)
+      k -= (ssize_t)w->iov[i].iov_len;
+    if (k > 0) {
+      w->iov[i].iov_base = (char *)w->iov[i].iov_base + k;
+      w->iov[i].iov_len -= (size_t)k;
+    }
+  }
+  return SQLITE_OK;
+}
+
+/* Writes what is gathered, then forgets it: without a descriptor of its own, through the
+ * default VFS in pieces of at most WRITE_MAX bytes, since it writes only the low 17 bits of a
+ * length (it reports SQLITE_FULL for more). */
 static int flush(struct wal_file *w)
 {
   int rc = SQLITE_OK;
-  for (size_t done = 0, n; rc == SQLITE_OK && done < w->len; done += n) {
-    n = w->len - done < WRITE_MAX ? w->len - done : WRITE_MAX;
-    rc = w->real->pMethods->xWrite(w->real, w->buf + done, (int)n, w->at + (sqlite3_int64)done);
-  }
-  w->len = 0;
+  if (w->total && w->fd >= 0)
+    rc = write_pieces(w);
+  else
+    for (size_t done = 0, n; rc == SQLITE_OK && done < w->len; done += n) {
+      n = w->len - done < WRITE_MAX ? w->len - done : WRITE_MAX;
+      rc = w->real->pMethods->xWrite(w->real, w->buf + done, (int)n,
+                                     w->at + (sqlite3_int64)done);
+    }
+  forget(w);
   return rc;
 }
 
@@ -72,9 +130,14 @@ static int wal_close(sqlite3_file *f)
 {
   struct wal_file *w = (struct wal_file *)f;
   int rc = w->real->pMethods->xClose(w->real); /* what is gathered never committed */
+  if (w->fd >= 0)
+    close(w->fd);
+  w->fd = -1;
   free(w->buf);
+  free(w->iov);
   w->buf = NULL;
-  w->len = 0;
+  w->iov = NULL;
+  forget(w);
   return rc;
 }
 
@@ -101,10 +164,22 @@ static bool is_commit_hdr(const unsigned char *p, int n)
   return is_frame_start(n) && (p[4] | p[5] | p[6] | p[7]) != 0;
 }
 
-/* Appends p to what is gathered; false when it does not fit (then nothing is appended). */
+/* Appends p to what is gathered (a page by its address while by_ref, else a copy); false when
+ * it does not fit (then nothing is appended). */
 static bool gather(struct wal_file *w, const void *p, size_t n, sqlite3_int64 off)
 {
-  if (w->len + n > w->cap) {
+  bool ref = w->by_ref && w->fd >= 0 && n > FRAME_HDR;
+  if (w->total + n > GATHER_MAX)
+    return false;
+  if (w->fd >= 0 && w->niov == w->capiov) {
+    int cap = w->capiov ? 2 * w->capiov : 256;
+    struct iovec *v = realloc(w->iov, (size_t)cap * sizeof *v);
+    if (!v)
+      return false;
+    w->iov = v;
+    w->capiov = cap;
+  }
+  if (!ref && w->len + n > w->cap) {
     size_t cap = w->cap ? w->cap : 512 * 1024;
     while (cap < w->len + n && cap < GATHER_MAX)
       cap *= 2;
@@ -114,10 +189,17 @@ static bool gather(struct wal_file *w, const void *p, size_t n, sqlite3_int64 of
     w->buf = b;
     w->cap = cap;
   }
-  if (!w->len)
+  if (!w->total)
     w->at = off;
-  memcpy(w->buf + w->len, p, n);
-  w->len += n;
+  if (!ref && w->fd >= 0 && w->niov && !w->iov[w->niov - 1].iov_base)
+    w->iov[w->niov - 1].iov_len += n; /* copies next to each other: one piece */
+  else if (w->fd >= 0)
+    w->iov[w->niov++] = (struct iovec){.iov_base = ref ? (void *)p : NULL, .iov_len = n};
+  if (!ref) {
+    memcpy(w->buf + w->len, p, n);
+    w->len += n;
+  }
+  w->total += n;
   return true;
 }
 
@@ -129,11 +211,11 @@ static int wal_write(sqlite3_file *f, const void *p, int n, sqlite3_int64 off)
   /* a frame's header (or the log's) at the end starts a gathered run, anything else only
    * continues one: a frame's page is never gathered without its header */
   bool append = w->end >= 0 && off == w->end &&
-                (w->len ? off == w->at + (sqlite3_int64)w->len : off == 0 || is_frame_start(n));
+                (w->total ? off == w->at + (sqlite3_int64)w->total : off == 0 || is_frame_start(n));
   /* the page after a commit frame's header (wherever that went) */
   bool ends_commit = w->commit_hdr;
   int rc = SQLITE_OK;
-  if (w->len && !append)
+  if (w->total && !append)
     rc = flush(w);
   if (rc == SQLITE_OK && !(append && gather(w, p, (size_t)n, off))) {
     rc = flush(w);
@@ -229,6 +311,7 @@ static int walbuf_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *f,
     return base_vfs->xOpen(base_vfs, name, f, flags, out_flags);
   struct wal_file *w = (struct wal_file *)f;
   memset(w, 0, sizeof *w);
+  w->fd = -1;
   w->real = (sqlite3_file *)((char *)f + REAL_OFFSET);
   w->real->pMethods = NULL;
   w->end = -1; /* known once the log starts again from its beginning */
@@ -240,6 +323,8 @@ static int walbuf_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *f,
     return rc;
   }
   w->base.pMethods = &walbuf_methods;
+  if (!(flags & SQLITE_OPEN_READONLY) && name) /* none: pages are copied, as before */
+    w->fd = open(name, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
   return SQLITE_OK;
 }
 
@@ -265,13 +350,31 @@ const char *sq_walbuf_vfs(void)
   return base_vfs ? walbuf_vfs.zName : NULL;
 }
 
-void sq_walbuf_drop(sqlite3 *db)
+/* db's WAL file when it is one of this VFS's, else NULL (the pager's, without a call to it). */
+static struct wal_file *wal_of(sqlite3 *db)
 {
-  sqlite3_file *f = NULL; /* the WAL file (the pager's, without a call to the file) */
+  sqlite3_file *f = NULL;
   if (sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &f) != SQLITE_OK || !f ||
       f->pMethods != &walbuf_methods)
+    return NULL;
+  return (struct wal_file *)f;
+}
+
+void sq_walbuf_drop(sqlite3 *db)
+{
+  struct wal_file *w = wal_of(db);
+  if (!w)
     return;
-  struct wal_file *w = (struct wal_file *)f;
-  w->len = 0; /* the log's end as this file saw it stays a guess: a write elsewhere goes out */
+  forget(w); /* the log's end as this file saw it stays a guess: a write elsewhere goes out */
   w->commit_hdr = false; /* at once, and the appends after it are gathered again */
+}
+
+void sq_walbuf_by_ref(sqlite3 *db, bool on)
+{
+  struct wal_file *w = wal_of(db);
+  if (!w)
+    return;
+  if (!on && w->total) /* a COMMIT that failed: addresses of pages it no longer vouches for */
+    sq_walbuf_drop(db);
+  w->by_ref = on;
 }

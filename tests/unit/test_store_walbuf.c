@@ -17,7 +17,10 @@
  *   page at w's new end; r sees the change, also after sq_walbuf_drop (it once dropped that
  *   page: the commit frame's page was gathered without its header and never written);
  * - kill -9 right after COMMIT returned (a child process writes and kills itself): the row is
- *   in the database opened again, as an acknowledged write must be. */
+ *   in the database opened again, as an acknowledged write must be.
+ * w commits as the server's writer does (commit(): its pages gathered by address,
+ * sq_walbuf_by_ref), except in padded_commits; a COMMIT that fails (a foreign key deferred to
+ * it) leaves nothing gathered that a later commit would write. */
 #include "sqlite_engine.h"
 #include "testlib.h"
 
@@ -46,6 +49,19 @@ static void exec(sqlite3 *db, const char *sql)
   int rc = sqlite3_exec(db, sql, NULL, NULL, &err);
   CHECK_MSG(rc == SQLITE_OK, "%s: %s", sql, err ? err : sqlite3_errstr(rc));
   sqlite3_free(err);
+}
+
+/* w's COMMIT as the server's writer runs it (sqlite_tx.c); rc: what it must return. */
+static void commit_as(sqlite3 *w, int rc)
+{
+  sq_walbuf_by_ref(w, true);
+  CHECK_INT(sqlite3_exec(w, "COMMIT", NULL, NULL, NULL), rc);
+  sq_walbuf_by_ref(w, false);
+}
+
+static void commit(sqlite3 *w)
+{
+  commit_as(w, SQLITE_OK);
 }
 
 static long long one_int(sqlite3 *db, const char *sql)
@@ -97,7 +113,7 @@ static void commits_seen(sqlite3 *w, sqlite3 *r, int *rows)
   for (size_t i = 0; i < sizeof tx / sizeof tx[0]; i++) {
     exec(w, "BEGIN IMMEDIATE");
     insert(w, *rows, tx[i].n, tx[i].size);
-    exec(w, "COMMIT");
+    commit(w);
     *rows += tx[i].n;
     check_seen(w, r, *rows, tx[i].what);
   }
@@ -109,7 +125,7 @@ static void spills(sqlite3 *w, sqlite3 *r, int *rows)
   exec(w, "BEGIN IMMEDIATE");
   insert(w, *rows, 400, 3000); /* far past 8 pages: frames spilled before the commit */
   exec(w, "UPDATE t SET b = randomblob(2900) WHERE k % 3 = 0"); /* pages written again */
-  exec(w, "COMMIT");
+  commit(w);
   *rows += 400;
   check_seen(w, r, *rows, "spilled, then written again");
   exec(w, "BEGIN IMMEDIATE");
@@ -124,12 +140,32 @@ static void spills(sqlite3 *w, sqlite3 *r, int *rows)
   *rows += 40;
   exec(w, "BEGIN IMMEDIATE");
   insert(w, *rows, 5, 3000);
-  exec(w, "COMMIT");
+  commit(w);
   sq_walbuf_drop(w);
   *rows += 5;
   check_seen(w, r, *rows, "after the rollback and another connection's commit");
   CHECK_INT(one_int(r, "SELECT count(*) FROM t WHERE length(b) = 1000"), 40);
   exec(w, "PRAGMA cache_size=2000");
+}
+
+/* A COMMIT that fails with a deferred foreign key after its pages changed (the transaction
+ * stays open; SQLite writes no frame for it), rolled back, then a commit of other rows. */
+static void failed_commit(sqlite3 *w, sqlite3 *r, int *rows)
+{
+  exec(w, "PRAGMA foreign_keys=ON");
+  exec(w, "BEGIN IMMEDIATE");
+  insert(w, *rows, 30, 3000);
+  exec(w, "INSERT INTO c (p) VALUES (12345)"); /* no such parent: checked at the COMMIT */
+  commit_as(w, SQLITE_CONSTRAINT);
+  exec(w, "ROLLBACK");
+  sq_walbuf_drop(w);
+  check_seen(w, r, *rows, "a failed commit rolled back");
+  exec(w, "BEGIN IMMEDIATE");
+  insert(w, *rows, 10, 3000);
+  commit(w);
+  *rows += 10;
+  check_seen(w, r, *rows, "a commit after a failed one");
+  exec(w, "PRAGMA foreign_keys=OFF");
 }
 
 static void restart(sqlite3 *w, sqlite3 *r, int *rows)
@@ -139,7 +175,7 @@ static void restart(sqlite3 *w, sqlite3 *r, int *rows)
   for (int i = 0; i < 3; i++) {
     exec(w, "BEGIN IMMEDIATE");
     insert(w, *rows, 20, 500);
-    exec(w, "COMMIT");
+    commit(w);
     *rows += 20;
     check_seen(w, r, *rows, "after a restart of the log");
   }
@@ -202,6 +238,7 @@ static void killed_after_commit(int *rows)
     sqlite3_exec(w, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
     sqlite3_exec(w, "BEGIN IMMEDIATE", NULL, NULL, NULL);
     insert(w, *rows, 30, 2000);
+    sq_walbuf_by_ref(w, true);
     if (sqlite3_exec(w, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
       _exit(3);
     raise(SIGKILL);
@@ -227,9 +264,11 @@ int main(void)
   sqlite3 *w = open_db(sq_walbuf_vfs()), *r = open_db(NULL);
   exec(w, "CREATE TABLE t (k INTEGER PRIMARY KEY, b BLOB NOT NULL)");
   exec(w, "CREATE TABLE u (v INTEGER NOT NULL); INSERT INTO u VALUES (0)");
+  exec(w, "CREATE TABLE c (p INTEGER REFERENCES t (k) DEFERRABLE INITIALLY DEFERRED)");
   int rows = 0;
   commits_seen(w, r, &rows);
   spills(w, r, &rows);
+  failed_commit(w, r, &rows);
   restart(w, r, &rows);
   one_frame_after_another_writer(w, r, &rows);
   padded_commits();
