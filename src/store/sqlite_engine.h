@@ -81,8 +81,9 @@ const char *sq_walbuf_vfs(void);
  * returned): drops the WAL frames still gathered, those of a transaction that did not commit. */
 void sq_walbuf_drop(sqlite3 *db);
 /* Around the COMMIT of a connection opened with sq_walbuf_vfs (on before it, off after it
- * returned): its frames' pages are gathered by address, not copied. Off drops what the COMMIT
- * left gathered (it failed). */
+ * returned): its frames' pages are gathered by address, not copied, and the pager spills no
+ * page meanwhile (PRAGMA cache_spill, back to SQLite's default at off). Off drops only what the
+ * COMMIT left gathered (it failed): frames spilled before it stay, as SQLite counts them written. */
 void sq_walbuf_by_ref(sqlite3 *db, bool on);
 
 /* The statement operations of db_engine_sqlite (sqlite_stmt.c); h is sqlite_stmt.c's

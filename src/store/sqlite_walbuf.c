@@ -1,42 +1,41 @@
 /* sqlite_walbuf.c - a VFS over SQLite's default one for the store's writer connection: a
  * commit's WAL frames reach the file in a few large writes instead of two per frame.
  *
- * SQLite writes each WAL frame with two pwrite calls, its 24-byte header and then its page, so
- * a group commit of 10 activations (about 75 frames) made 150 system calls, each taking the
- * file's lock and updating its times (perf of the activation load: pwrite64 was a fifth of the
- * writer thread's samples). This VFS gathers the frames appended at the log's end in memory
- * and writes them (in writes of up to 124 KiB) when the commit frame's page arrives: the
- * commit frame is the last frame of a transaction that SQLite writes before it publishes the
- * new frames in the WAL index (shared memory), so every frame a reader may look for is in the
- * file by then, and a write is acknowledged after its COMMIT returned, so after the file
- * holds it: a kill -9 loses nothing the default VFS would have kept (synchronous=NORMAL syncs
- * the WAL only at checkpoints, and xSync writes what is gathered first).
+ * SQLite writes each WAL frame as two pwrites, its 24-byte header and its page: a group commit
+ * of 10 activations (about 75 frames) made 150 system calls (pwrite64 was a fifth of the
+ * writer's samples). This VFS gathers the frames appended at the log's end in memory and writes
+ * them (in writes of up to 124 KiB) when the commit frame's page arrives: SQLite writes that
+ * frame last, before it publishes the new frames in the WAL index, so every frame a reader may
+ * look for is in the file by then, and a write is acknowledged after its COMMIT returned: a
+ * kill -9 loses nothing the default VFS would have kept (synchronous=NORMAL syncs the WAL only
+ * at checkpoints, and xSync writes what is gathered first).
  *
- * Only appends are gathered (a write at the log's end, as far as this file saw it: the WAL
- * header at offset 0 starts the log again), and only whole frames: a page is gathered only
- * after its header was. That end is a guess: another connection, perhaps another process (the
- * CLI writes while the server runs), may have appended frames since this file last wrote, so
- * the next frame's header goes past the guess, at once, and its page then lands at the new
- * guess; gathered alone, the page of a commit frame (a transaction of one frame) would wait
- * for a commit header that was never seen and be dropped with the transaction's end: the log
- * then said the frame was committed, and the database read another page's bytes for it
- * (it_test_batch: "database disk image is malformed"). SQLite also writes inside the log: a
- * frame written again in the same transaction, the checksums rewritten after such a frame (frame
- * headers only, the commit frame's among them, after the commit frame): those go to the file
- * at once, after what is gathered. Anything else done with the file (read, sync, truncate,
- * size, locks, controls) first writes what is gathered. Frames still gathered when a
- * transaction ends belong to one that did not commit (it spilled pages, then rolled back):
- * the writer drops them after each transaction (sq_walbuf_drop), before another connection,
- * perhaps another process, may write the log where they would have gone; a close drops them
- * too. Every other file (database, journals) is the default VFS's own file, untouched.
+ * Only appends are gathered (at the log's end as this file saw it; the WAL header at offset 0
+ * starts the log again), and only whole frames: a page only after its header. That end is a
+ * guess: another connection, perhaps another process (the CLI), may have appended frames since,
+ * so the next frame's header goes past the guess, at once, and its page then lands at the new
+ * guess; gathered alone, a commit frame's page would wait for a commit header never seen and be
+ * dropped (it_test_batch: "database disk image is malformed"). Writes inside the log (a frame
+ * written again in the same transaction, checksums rewritten after it) go to the file at once,
+ * after what is gathered; anything else done with the file (read, sync, truncate, size, locks,
+ * controls) first writes what is gathered. Frames still gathered when a transaction ends belong
+ * to one that did not commit (it spilled pages, then rolled back): the writer drops them after
+ * each transaction (sq_walbuf_drop), before another connection may write where they would have
+ * gone; a close drops them too. Every other file is the default VFS's own, untouched.
  *
  * During the writer's COMMIT (sq_walbuf_by_ref) a frame's page is gathered by its address, not
  * copied: SQLite writes a commit's frames in one call from its page cache, whose pages do not
- * change until the call returns, and the commit frame's page (its last write) writes them all;
- * what is gathered then goes out with pwritev on a descriptor of this file's own (the default
- * VFS does not expose its one; the WAL file holds no locks, so closing it drops none). Frames a
- * transaction spilled before its COMMIT were copied, since SQLite changes those pages again
- * afterwards; a COMMIT that fails leaves no address behind (sq_walbuf_by_ref drops them). */
+ * change until the call returns, and the commit frame's page (its last write) writes them all,
+ * with pwritev on a descriptor of this file's own (never 0-2; the WAL file holds no locks, so
+ * closing it drops none). That holds only if no other frame is written during the COMMIT:
+ * SQLite changes pages inside it before that call (auto_vacuum=FULL moves pages, a virtual
+ * table's xSync writes its shadow tables), and a page spilled there, kept by address, would go
+ * out with its later bytes under its earlier checksum (a review reproduced "database disk image
+ * is malformed"): sq_walbuf_by_ref turns spilling off for the COMMIT. Frames spilled before the
+ * COMMIT were copied (SQLite changes those pages again) and stay gathered if it fails: SQLite
+ * counts them as written (they are in its WAL index) and may commit them later; only what the
+ * COMMIT gathered is dropped. Only pages (>= 512 bytes) are kept by address: the WAL header (a
+ * stack array of SQLite's) and frame headers are copied. */
 #include "sqlite_engine.h"
 
 #include <errno.h>
@@ -52,6 +51,7 @@
 #define WAL_HDR 32             /* the WAL file's header */
 #define GATHER_MAX (4 << 20)   /* past it, a transaction's frames go out in several writes */
 #define WRITE_MAX (31 * 4096)  /* one write of the default VFS: below 128 KiB (flush) */
+#define PAGE_MIN 512           /* SQLite's smallest page: only writes this large are pages */
 
 struct wal_file {
   sqlite3_file base;           /* first: SQLite's handle; pMethods = walbuf_methods */
@@ -65,6 +65,8 @@ struct wal_file {
   size_t total;
   int fd;                      /* this file's own descriptor for pwritev, or -1 (none) */
   bool by_ref;                 /* pages are gathered by address (sq_walbuf_by_ref) */
+  struct { size_t len, total, last; int niov; } mark; /* at by_ref on: len, total, niov and
+                                  the last piece's length (copies grow it); 0 after a flush */
   sqlite3_int64 end;           /* where the log ends as written through this file; -1: unknown */
   bool commit_hdr;             /* the last append was a commit frame's header */
 };
@@ -79,6 +81,7 @@ static void forget(struct wal_file *w)
 {
   w->len = w->total = 0;
   w->niov = 0;
+  memset(&w->mark, 0, sizeof w->mark);
 }
 
 /* Writes the gathered pieces with pwritev on w's own descriptor (short writes continued). */
@@ -168,7 +171,7 @@ static bool is_commit_hdr(const unsigned char *p, int n)
  * it does not fit (then nothing is appended). */
 static bool gather(struct wal_file *w, const void *p, size_t n, sqlite3_int64 off)
 {
-  bool ref = w->by_ref && w->fd >= 0 && n > FRAME_HDR;
+  bool ref = w->by_ref && w->fd >= 0 && n >= PAGE_MIN; /* headers are copied */
   if (w->total + n > GATHER_MAX)
     return false;
   if (w->fd >= 0 && w->niov == w->capiov) {
@@ -241,39 +244,27 @@ static int wal_truncate(sqlite3_file *f, sqlite3_int64 size)
   return rc != SQLITE_OK ? rc : w->real->pMethods->xTruncate(w->real, size);
 }
 
-static int wal_sync(sqlite3_file *f, int flags)
-{
-  int rc = flush((struct wal_file *)f);
-  return rc != SQLITE_OK ? rc : real_of(f)->pMethods->xSync(real_of(f), flags);
-}
-
-static int wal_size(sqlite3_file *f, sqlite3_int64 *size)
-{
-  int rc = flush((struct wal_file *)f);
-  return rc != SQLITE_OK ? rc : real_of(f)->pMethods->xFileSize(real_of(f), size);
-}
-
-static int wal_lock(sqlite3_file *f, int lock)
-{
-  int rc = flush((struct wal_file *)f);
-  return rc != SQLITE_OK ? rc : real_of(f)->pMethods->xLock(real_of(f), lock);
-}
-
-static int wal_unlock(sqlite3_file *f, int lock)
-{
-  int rc = flush((struct wal_file *)f);
-  return rc != SQLITE_OK ? rc : real_of(f)->pMethods->xUnlock(real_of(f), lock);
-}
-
-static int wal_reserved(sqlite3_file *f, int *out)
-{
-  return real_of(f)->pMethods->xCheckReservedLock(real_of(f), out);
-}
+/* A method that writes what is gathered first, then calls the default VFS's. */
+#define FLUSH_THEN(name, method, type)                                           \
+  static int name(sqlite3_file *f, type arg)                                     \
+  {                                                                              \
+    int rc = flush((struct wal_file *)f);                                        \
+    return rc != SQLITE_OK ? rc : real_of(f)->pMethods->method(real_of(f), arg); \
+  }
+FLUSH_THEN(wal_sync, xSync, int)
+FLUSH_THEN(wal_size, xFileSize, sqlite3_int64 *)
+FLUSH_THEN(wal_lock, xLock, int)
+FLUSH_THEN(wal_unlock, xUnlock, int)
 
 static int wal_control(sqlite3_file *f, int op, void *arg)
 {
   int rc = flush((struct wal_file *)f);
   return rc != SQLITE_OK ? rc : real_of(f)->pMethods->xFileControl(real_of(f), op, arg);
+}
+
+static int wal_reserved(sqlite3_file *f, int *out)
+{
+  return real_of(f)->pMethods->xCheckReservedLock(real_of(f), out);
 }
 
 static int wal_sector(sqlite3_file *f) { return real_of(f)->pMethods->xSectorSize(real_of(f)); }
@@ -325,6 +316,11 @@ static int walbuf_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *f,
   w->base.pMethods = &walbuf_methods;
   if (!(flags & SQLITE_OPEN_READONLY) && name) /* none: pages are copied, as before */
     w->fd = open(name, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (w->fd >= 0 && w->fd <= 2) { /* never a standard one (log_to_file's dup2 onto 2 would */
+    int fd = fcntl(w->fd, F_DUPFD_CLOEXEC, 3); /* replace the WAL under this file) */
+    close(w->fd);
+    w->fd = fd; /* -1: pages are copied */
+  }
   return SQLITE_OK;
 }
 
@@ -369,12 +365,36 @@ void sq_walbuf_drop(sqlite3 *db)
   w->commit_hdr = false; /* at once, and the appends after it are gathered again */
 }
 
+/* Spilling is off for the COMMIT (see the top) by the numeric PRAGMA cache_spill: in SQLite
+ * 3.40.1 cache_spill=OFF reaches the pager only outside a transaction (pragma.c
+ * setAllPagerFlags: "if( db->autoCommit )"), a number at once (sqlite3BtreeSetSpillSize); a
+ * full cache then grows instead (pcache.c sqlite3PcacheFetchStress: xStress only while the page
+ * count exceeds szSpill, 1 by default). The only frames of the COMMIT are then its pagerWalFrames
+ * call's (pager.c sqlite3PagerCommitPhaseOne: the dirty list, the commit frame last). Two
+ * statements per COMMIT (a batch); if the first fails, pages are copied. */
 void sq_walbuf_by_ref(sqlite3 *db, bool on)
 {
   struct wal_file *w = wal_of(db);
   if (!w)
     return;
-  if (!on && w->total) /* a COMMIT that failed: addresses of pages it no longer vouches for */
-    sq_walbuf_drop(db);
-  w->by_ref = on;
+  if (on) { /* the mark after the pragma: a spill in it (a schema read) is not the COMMIT's */
+    w->by_ref = sqlite3_exec(db, "PRAGMA cache_spill=2147483647", NULL, NULL, NULL) == SQLITE_OK;
+    w->mark.len = w->len;
+    w->mark.total = w->total;
+    w->mark.niov = w->niov;
+    w->mark.last = w->niov ? w->iov[w->niov - 1].iov_len : 0;
+    return;
+  }
+  if (w->total > w->mark.total) { /* a COMMIT that failed: drops what it gathered, keeps the */
+    w->len = w->mark.len;          /* frames spilled before it (SQLite counts them as written) */
+    w->total = w->mark.total;
+    w->niov = w->mark.niov;
+    if (w->niov)
+      w->iov[w->niov - 1].iov_len = w->mark.last;
+    w->end = w->at + (sqlite3_int64)w->total; /* where the dropped frames would have gone */
+    w->commit_hdr = false;
+  }
+  if (w->by_ref) /* back to SQLite's default; if it fails, the cache only grows */
+    sqlite3_exec(db, "PRAGMA cache_spill=1", NULL, NULL, NULL);
+  w->by_ref = false;
 }
