@@ -18,6 +18,10 @@
  *   page: the commit frame's page was gathered without its header and never written);
  * - kill -9 right after COMMIT returned (a child process writes and kills itself): the row is
  *   in the database opened again, as an acknowledged write must be.
+ * - on databases of their own: a transaction that spilled frames and whose COMMIT failed (a
+ *   deferred foreign key), fixed and committed again (the spilled frames must stay gathered);
+ *   auto_vacuum=FULL with a cache of 10 pages, rows deleted (the COMMIT moves pages before it
+ *   writes its frames, and must spill none of them kept by address).
  * w commits as the server's writer does (commit(): its pages gathered by address,
  * sq_walbuf_by_ref), except in padded_commits; a COMMIT that fails (a foreign key deferred to
  * it) leaves nothing gathered that a later commit would write. */
@@ -168,6 +172,79 @@ static void failed_commit(sqlite3 *w, sqlite3 *r, int *rows)
   exec(w, "PRAGMA foreign_keys=OFF");
 }
 
+/* Opens w (through the VFS) and r on a new database file name in dir, with t and c as main()
+ * makes them; auto_vacuum: PRAGMA auto_vacuum=FULL first (before the first table), and an
+ * index on t's blobs. */
+static void fresh_db(const char *dir, const char *name, bool auto_vacuum, sqlite3 **w,
+                     sqlite3 **r)
+{
+  char main_path[sizeof path];
+  memcpy(main_path, path, sizeof path);
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  CHECK(sqlite3_open_v2(path, w, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, sq_walbuf_vfs()) ==
+        SQLITE_OK);
+  if (auto_vacuum)
+    exec(*w, "PRAGMA auto_vacuum=FULL");
+  exec(*w, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL");
+  *r = open_db(NULL);
+  exec(*w, "CREATE TABLE t (k INTEGER PRIMARY KEY, b BLOB NOT NULL)");
+  if (auto_vacuum) /* more pages to move */
+    exec(*w, "CREATE INDEX tb ON t (b)");
+  exec(*w, "CREATE TABLE c (p INTEGER REFERENCES t (k) DEFERRABLE INITIALLY DEFERRED)");
+  CHECK_INT(one_int(*r, "PRAGMA auto_vacuum"), auto_vacuum ? 1 : 0);
+  memcpy(path, main_path, sizeof path);
+}
+
+/* A transaction that spilled frames before its COMMIT (w's cache held to 8 pages, a new table
+ * so that the last frames are still gathered), whose COMMIT fails on a deferred foreign key,
+ * is fixed and committed again: the frames spilled before the failed COMMIT are SQLite's (in
+ * its WAL index), and the second COMMIT's frames refer to them; turning by-address off after
+ * the failure must not drop them (it once did: "database disk image is malformed"). */
+static void failed_commit_after_spill(const char *dir)
+{
+  sqlite3 *w, *r;
+  fresh_db(dir, "fk.db", false, &w, &r);
+  exec(w, "PRAGMA foreign_keys=ON; PRAGMA cache_size=8");
+  exec(w, "BEGIN IMMEDIATE");
+  exec(w, "INSERT INTO c (p) VALUES (99999)"); /* no such parent yet */
+  exec(w, "WITH RECURSIVE s (x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM s WHERE x < 299) "
+          "INSERT INTO t (k, b) SELECT x, randomblob(3000) FROM s"); /* far past 8 pages */
+  commit_as(w, SQLITE_CONSTRAINT);
+  exec(w, "DELETE FROM c WHERE p = 99999"); /* fixed, in the same transaction */
+  commit(w);
+  sq_walbuf_drop(w);
+  check_seen(w, r, 300, "a spilled transaction committed after a failed COMMIT");
+  sqlite3_close(r);
+  sqlite3_close(w);
+}
+
+/* auto_vacuum=FULL (an operator may turn it on with the CLI): the COMMIT itself moves pages
+ * (autoVacuumCommit) before it writes its frames, and with a small cache it spilled some of
+ * them inside the COMMIT, kept by address and changed again before they were written (it
+ * once made "database disk image is malformed"): rows deleted and committed as the writer
+ * does, with a cache of 10 pages, then r finds the database sound. */
+static void auto_vacuum_commit(const char *dir)
+{
+  sqlite3 *w, *r;
+  fresh_db(dir, "av.db", true, &w, &r);
+  exec(w, "BEGIN IMMEDIATE");
+  insert(w, 0, 4000, 1500);
+  commit(w);
+  sq_walbuf_drop(w);
+  exec(w, "PRAGMA cache_size=10");
+  static const char *const del[] = {"DELETE FROM t WHERE k % 2 = 0", "DELETE FROM t WHERE k % 3 = 0",
+                                     "DELETE FROM t WHERE k % 5 = 0", "DELETE FROM t WHERE k < 2000"};
+  for (size_t i = 0; i < sizeof del / sizeof del[0]; i++) {
+    exec(w, "BEGIN IMMEDIATE");
+    exec(w, del[i]);
+    commit(w);
+    sq_walbuf_drop(w);
+    check_seen(w, r, (int)one_int(w, "SELECT count(*) FROM t"), del[i]);
+  }
+  sqlite3_close(r);
+  sqlite3_close(w);
+}
+
 static void restart(sqlite3 *w, sqlite3 *r, int *rows)
 {
   CHECK_INT(sqlite3_wal_checkpoint_v2(w, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL),
@@ -272,6 +349,8 @@ int main(void)
   restart(w, r, &rows);
   one_frame_after_another_writer(w, r, &rows);
   padded_commits();
+  failed_commit_after_spill(dir);
+  auto_vacuum_commit(dir);
   sqlite3_close(r);
   sqlite3_close(w);
   killed_after_commit(&rows);
