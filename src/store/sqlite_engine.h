@@ -80,6 +80,13 @@ const char *sq_walbuf_vfs(void);
 /* After each transaction of a connection opened with sq_walbuf_vfs (its COMMIT or ROLLBACK
  * returned): drops the WAL frames still gathered, those of a transaction that did not commit. */
 void sq_walbuf_drop(sqlite3 *db);
+/* Around the COMMIT of a connection opened with sq_walbuf_vfs (on before it, off after it
+ * returned): its frames' pages are gathered by address, not copied, and the pager spills no
+ * page meanwhile (PRAGMA cache_spill, back to SQLite's default at off: the writer's cache_spill
+ * is this function's, no other may set it). Off drops only what the COMMIT left gathered (it
+ * failed): frames spilled before it stay, as SQLite counts them written. Call off after the
+ * COMMIT's error was read: its PRAGMA replaces sqlite3_errmsg's text. */
+void sq_walbuf_by_ref(sqlite3 *db, bool on);
 
 /* The statement operations of db_engine_sqlite (sqlite_stmt.c); h is sqlite_stmt.c's
  * struct sq_stmt (a sqlite3_stmt and the numbers of its parameters by name). */

@@ -142,7 +142,12 @@ static void run_batch(struct sq_store *st, struct write_job *batch, unsigned n)
     return;
   }
   metrics_store_batch();
-  enum store_status commit = lost ? STORE_ERROR : any ? sq_exec_static(c, "COMMIT") : STORE_OK;
+  enum store_status commit = lost ? STORE_ERROR : !any ? STORE_OK : STORE_BUSY;
+  if (!lost && any) {
+    sq_walbuf_by_ref(c->db, true); /* the commit's pages gathered by address (sqlite_walbuf.c) */
+    commit = sq_exec_static(c, "COMMIT");
+    sq_walbuf_by_ref(c->db, false);
+  }
   if (commit != STORE_OK || !any)
     sq_rollback_if_open(c);
   c->in_tx = false;

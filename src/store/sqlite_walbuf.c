@@ -1,51 +1,72 @@
 /* sqlite_walbuf.c - a VFS over SQLite's default one for the store's writer connection: a
  * commit's WAL frames reach the file in a few large writes instead of two per frame.
  *
- * SQLite writes each WAL frame with two pwrite calls, its 24-byte header and then its page, so
- * a group commit of 10 activations (about 75 frames) made 150 system calls, each taking the
- * file's lock and updating its times (perf of the activation load: pwrite64 was a fifth of the
- * writer thread's samples). This VFS gathers the frames appended at the log's end in memory
- * and writes them (in writes of up to 124 KiB) when the commit frame's page arrives: the
- * commit frame is the last frame of a transaction that SQLite writes before it publishes the
- * new frames in the WAL index (shared memory), so every frame a reader may look for is in the
- * file by then, and a write is acknowledged after its COMMIT returned, so after the file
- * holds it: a kill -9 loses nothing the default VFS would have kept (synchronous=NORMAL syncs
- * the WAL only at checkpoints, and xSync writes what is gathered first).
+ * SQLite writes each WAL frame as two pwrites, its 24-byte header and its page: a group commit
+ * of 10 activations (about 75 frames) made 150 system calls (pwrite64 was a fifth of the
+ * writer's samples). This VFS gathers the frames appended at the log's end in memory and writes
+ * them (in writes of up to 124 KiB) when the commit frame's page arrives: SQLite writes that
+ * frame last, before it publishes the new frames in the WAL index, so every frame a reader may
+ * look for is in the file by then, and a write is acknowledged after its COMMIT returned: a
+ * kill -9 loses nothing the default VFS would have kept (synchronous=NORMAL syncs the WAL only
+ * at checkpoints, and xSync writes what is gathered first).
  *
- * Only appends are gathered (a write at the log's end, as far as this file saw it: the WAL
- * header at offset 0 starts the log again), and only whole frames: a page is gathered only
- * after its header was. That end is a guess: another connection, perhaps another process (the
- * CLI writes while the server runs), may have appended frames since this file last wrote, so
- * the next frame's header goes past the guess, at once, and its page then lands at the new
- * guess; gathered alone, the page of a commit frame (a transaction of one frame) would wait
- * for a commit header that was never seen and be dropped with the transaction's end: the log
- * then said the frame was committed, and the database read another page's bytes for it
- * (it_test_batch: "database disk image is malformed"). SQLite also writes inside the log: a
- * frame written again in the same transaction, the checksums rewritten after such a frame (frame
- * headers only, the commit frame's among them, after the commit frame): those go to the file
- * at once, after what is gathered. Anything else done with the file (read, sync, truncate,
- * size, locks, controls) first writes what is gathered. Frames still gathered when a
- * transaction ends belong to one that did not commit (it spilled pages, then rolled back):
- * the writer drops them after each transaction (sq_walbuf_drop), before another connection,
- * perhaps another process, may write the log where they would have gone; a close drops them
- * too. Every other file (database, journals) is the default VFS's own file, untouched. */
+ * Only appends are gathered (at the log's end as this file saw it; the WAL header at offset 0
+ * starts the log again), and only whole frames: a page only after its header. That end is a
+ * guess: another connection, perhaps another process (the CLI), may have appended frames since,
+ * so the next frame's header goes past the guess, at once, and its page then lands at the new
+ * guess; gathered alone, a commit frame's page would wait for a commit header never seen and be
+ * dropped (it_test_batch: "database disk image is malformed"). Writes inside the log (a frame
+ * written again in the same transaction, checksums rewritten after it) go to the file at once,
+ * after what is gathered; anything else done with the file (read, sync, truncate, size, locks,
+ * controls) first writes what is gathered. Frames still gathered when a transaction ends belong
+ * to one that did not commit (it spilled pages, then rolled back): the writer drops them after
+ * each transaction (sq_walbuf_drop), before another connection may write where they would have
+ * gone; a close drops them too. Every other file is the default VFS's own, untouched.
+ *
+ * During the writer's COMMIT (sq_walbuf_by_ref) a frame's page is gathered by its address, not
+ * copied: SQLite writes a commit's frames in one call from its page cache, whose pages do not
+ * change until the call returns, and the commit frame's page (its last write) writes them all,
+ * with pwritev on a descriptor of this file's own (never 0-2; the WAL file holds no locks, so
+ * closing it drops none). That holds only if no other frame is written during the COMMIT:
+ * SQLite changes pages inside it before that call (auto_vacuum=FULL moves pages, a virtual
+ * table's xSync writes its shadow tables), and a page spilled there, kept by address, would go
+ * out with its later bytes under its earlier checksum (a review reproduced "database disk image
+ * is malformed"): sq_walbuf_by_ref turns spilling off for the COMMIT. Frames spilled before the
+ * COMMIT were copied (SQLite changes those pages again) and stay gathered if it fails: SQLite
+ * counts them as written (they are in its WAL index) and may commit them later; only what the
+ * COMMIT gathered is dropped. Only pages (>= 512 bytes) are kept by address: the WAL header (a
+ * stack array of SQLite's) and frame headers are copied. */
 #include "sqlite_engine.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 #define FRAME_HDR 24           /* a WAL frame's header (SQLite's file format) */
 #define WAL_HDR 32             /* the WAL file's header */
 #define GATHER_MAX (4 << 20)   /* past it, a transaction's frames go out in several writes */
 #define WRITE_MAX (31 * 4096)  /* one write of the default VFS: below 128 KiB (flush) */
+#define PAGE_MIN 512           /* SQLite's smallest page: only writes this large are pages */
 
 struct wal_file {
   sqlite3_file base;           /* first: SQLite's handle; pMethods = walbuf_methods */
   sqlite3_file *real;          /* the default VFS's file, in the same allocation after this */
-  unsigned char *buf;          /* gathered bytes for offsets [at, at + len); owned, malloc'd */
-  sqlite3_int64 at;
-  size_t len, cap;
+  unsigned char *buf;          /* gathered copies, in file order; owned, malloc'd */
+  size_t len, cap;             /* bytes in buf, its size */
+  struct iovec *iov;           /* with fd: every gathered piece in file order, iov_base NULL
+                                  for the next bytes of buf (it may move); owned, malloc'd */
+  int niov, capiov;
+  sqlite3_int64 at;            /* gathered: offsets [at, at + total) */
+  size_t total;
+  int fd;                      /* this file's own descriptor for pwritev, or -1 (none) */
+  bool by_ref;                 /* pages are gathered by address (sq_walbuf_by_ref) */
+  struct { size_t len, total, last; int niov; } mark; /* at by_ref on: len, total, niov and
+                                  the last piece's length (copies grow it); 0 after a flush */
   sqlite3_int64 end;           /* where the log ends as written through this file; -1: unknown */
   bool commit_hdr;             /* the last append was a commit frame's header */
 };
@@ -55,16 +76,56 @@ static sqlite3_vfs walbuf_vfs;
 
 static sqlite3_file *real_of(sqlite3_file *f) { return ((struct wal_file *)f)->real; }
 
-/* Writes what is gathered, then forgets it: in pieces of at most WRITE_MAX bytes, since the
- * default VFS writes only the low 17 bits of a length (it reports SQLITE_FULL for more). */
+/* Forgets what is gathered. */
+static void forget(struct wal_file *w)
+{
+  w->len = w->total = 0;
+  w->niov = 0;
+  memset(&w->mark, 0, sizeof w->mark);
+}
+
+/* Writes the gathered pieces with pwritev on w's own descriptor (short writes continued). */
+static int write_pieces(struct wal_file *w)
+{
+  size_t copied = 0;
+  for (int i = 0; i < w->niov; i++)
+    if (!w->iov[i].iov_base) {
+      w->iov[i].iov_base = w->buf + copied;
+      copied += w->iov[i].iov_len;
+    }
+  sqlite3_int64 off = w->at;
+  for (int i = 0; i < w->niov;) {
+    ssize_t k = pwritev(w->fd, w->iov + i, w->niov - i < IOV_MAX ? w->niov - i : IOV_MAX, off);
+    if (k < 0 && errno == EINTR)
+      continue;
+    if (k <= 0)
+      return k < 0 && errno == ENOSPC ? SQLITE_FULL : SQLITE_IOERR_WRITE;
+    off += k;
+    for (; i < w->niov && (size_t)k >= w->iov[i].iov_len; i++)
+      k -= (ssize_t)w->iov[i].iov_len;
+    if (k > 0) {
+      w->iov[i].iov_base = (char *)w->iov[i].iov_base + k;
+      w->iov[i].iov_len -= (size_t)k;
+    }
+  }
+  return SQLITE_OK;
+}
+
+/* Writes what is gathered, then forgets it: without a descriptor of its own, through the
+ * default VFS in pieces of at most WRITE_MAX bytes, since it writes only the low 17 bits of a
+ * length (it reports SQLITE_FULL for more). */
 static int flush(struct wal_file *w)
 {
   int rc = SQLITE_OK;
-  for (size_t done = 0, n; rc == SQLITE_OK && done < w->len; done += n) {
-    n = w->len - done < WRITE_MAX ? w->len - done : WRITE_MAX;
-    rc = w->real->pMethods->xWrite(w->real, w->buf + done, (int)n, w->at + (sqlite3_int64)done);
-  }
-  w->len = 0;
+  if (w->total && w->fd >= 0)
+    rc = write_pieces(w);
+  else
+    for (size_t done = 0, n; rc == SQLITE_OK && done < w->len; done += n) {
+      n = w->len - done < WRITE_MAX ? w->len - done : WRITE_MAX;
+      rc = w->real->pMethods->xWrite(w->real, w->buf + done, (int)n,
+                                     w->at + (sqlite3_int64)done);
+    }
+  forget(w);
   return rc;
 }
 
@@ -72,9 +133,14 @@ static int wal_close(sqlite3_file *f)
 {
   struct wal_file *w = (struct wal_file *)f;
   int rc = w->real->pMethods->xClose(w->real); /* what is gathered never committed */
+  if (w->fd >= 0)
+    close(w->fd);
+  w->fd = -1;
   free(w->buf);
+  free(w->iov);
   w->buf = NULL;
-  w->len = 0;
+  w->iov = NULL;
+  forget(w);
   return rc;
 }
 
@@ -101,10 +167,22 @@ static bool is_commit_hdr(const unsigned char *p, int n)
   return is_frame_start(n) && (p[4] | p[5] | p[6] | p[7]) != 0;
 }
 
-/* Appends p to what is gathered; false when it does not fit (then nothing is appended). */
+/* Appends p to what is gathered (a page by its address while by_ref, else a copy); false when
+ * it does not fit (then nothing is appended). */
 static bool gather(struct wal_file *w, const void *p, size_t n, sqlite3_int64 off)
 {
-  if (w->len + n > w->cap) {
+  bool ref = w->by_ref && w->fd >= 0 && n >= PAGE_MIN; /* headers are copied */
+  if (w->total + n > GATHER_MAX)
+    return false;
+  if (w->fd >= 0 && w->niov == w->capiov) {
+    int cap = w->capiov ? 2 * w->capiov : 256;
+    struct iovec *v = realloc(w->iov, (size_t)cap * sizeof *v);
+    if (!v)
+      return false;
+    w->iov = v;
+    w->capiov = cap;
+  }
+  if (!ref && w->len + n > w->cap) {
     size_t cap = w->cap ? w->cap : 512 * 1024;
     while (cap < w->len + n && cap < GATHER_MAX)
       cap *= 2;
@@ -114,10 +192,17 @@ static bool gather(struct wal_file *w, const void *p, size_t n, sqlite3_int64 of
     w->buf = b;
     w->cap = cap;
   }
-  if (!w->len)
+  if (!w->total)
     w->at = off;
-  memcpy(w->buf + w->len, p, n);
-  w->len += n;
+  if (!ref && w->fd >= 0 && w->niov && !w->iov[w->niov - 1].iov_base)
+    w->iov[w->niov - 1].iov_len += n; /* copies next to each other: one piece */
+  else if (w->fd >= 0)
+    w->iov[w->niov++] = (struct iovec){.iov_base = ref ? (void *)p : NULL, .iov_len = n};
+  if (!ref) {
+    memcpy(w->buf + w->len, p, n);
+    w->len += n;
+  }
+  w->total += n;
   return true;
 }
 
@@ -129,11 +214,11 @@ static int wal_write(sqlite3_file *f, const void *p, int n, sqlite3_int64 off)
   /* a frame's header (or the log's) at the end starts a gathered run, anything else only
    * continues one: a frame's page is never gathered without its header */
   bool append = w->end >= 0 && off == w->end &&
-                (w->len ? off == w->at + (sqlite3_int64)w->len : off == 0 || is_frame_start(n));
+                (w->total ? off == w->at + (sqlite3_int64)w->total : off == 0 || is_frame_start(n));
   /* the page after a commit frame's header (wherever that went) */
   bool ends_commit = w->commit_hdr;
   int rc = SQLITE_OK;
-  if (w->len && !append)
+  if (w->total && !append)
     rc = flush(w);
   if (rc == SQLITE_OK && !(append && gather(w, p, (size_t)n, off))) {
     rc = flush(w);
@@ -159,39 +244,27 @@ static int wal_truncate(sqlite3_file *f, sqlite3_int64 size)
   return rc != SQLITE_OK ? rc : w->real->pMethods->xTruncate(w->real, size);
 }
 
-static int wal_sync(sqlite3_file *f, int flags)
-{
-  int rc = flush((struct wal_file *)f);
-  return rc != SQLITE_OK ? rc : real_of(f)->pMethods->xSync(real_of(f), flags);
-}
-
-static int wal_size(sqlite3_file *f, sqlite3_int64 *size)
-{
-  int rc = flush((struct wal_file *)f);
-  return rc != SQLITE_OK ? rc : real_of(f)->pMethods->xFileSize(real_of(f), size);
-}
-
-static int wal_lock(sqlite3_file *f, int lock)
-{
-  int rc = flush((struct wal_file *)f);
-  return rc != SQLITE_OK ? rc : real_of(f)->pMethods->xLock(real_of(f), lock);
-}
-
-static int wal_unlock(sqlite3_file *f, int lock)
-{
-  int rc = flush((struct wal_file *)f);
-  return rc != SQLITE_OK ? rc : real_of(f)->pMethods->xUnlock(real_of(f), lock);
-}
-
-static int wal_reserved(sqlite3_file *f, int *out)
-{
-  return real_of(f)->pMethods->xCheckReservedLock(real_of(f), out);
-}
+/* A method that writes what is gathered first, then calls the default VFS's. */
+#define FLUSH_THEN(name, method, type)                                           \
+  static int name(sqlite3_file *f, type arg)                                     \
+  {                                                                              \
+    int rc = flush((struct wal_file *)f);                                        \
+    return rc != SQLITE_OK ? rc : real_of(f)->pMethods->method(real_of(f), arg); \
+  }
+FLUSH_THEN(wal_sync, xSync, int)
+FLUSH_THEN(wal_size, xFileSize, sqlite3_int64 *)
+FLUSH_THEN(wal_lock, xLock, int)
+FLUSH_THEN(wal_unlock, xUnlock, int)
 
 static int wal_control(sqlite3_file *f, int op, void *arg)
 {
   int rc = flush((struct wal_file *)f);
   return rc != SQLITE_OK ? rc : real_of(f)->pMethods->xFileControl(real_of(f), op, arg);
+}
+
+static int wal_reserved(sqlite3_file *f, int *out)
+{
+  return real_of(f)->pMethods->xCheckReservedLock(real_of(f), out);
 }
 
 static int wal_sector(sqlite3_file *f) { return real_of(f)->pMethods->xSectorSize(real_of(f)); }
@@ -229,6 +302,7 @@ static int walbuf_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *f,
     return base_vfs->xOpen(base_vfs, name, f, flags, out_flags);
   struct wal_file *w = (struct wal_file *)f;
   memset(w, 0, sizeof *w);
+  w->fd = -1;
   w->real = (sqlite3_file *)((char *)f + REAL_OFFSET);
   w->real->pMethods = NULL;
   w->end = -1; /* known once the log starts again from its beginning */
@@ -240,6 +314,13 @@ static int walbuf_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *f,
     return rc;
   }
   w->base.pMethods = &walbuf_methods;
+  if (!(flags & SQLITE_OPEN_READONLY) && name) /* none: pages are copied, as before */
+    w->fd = open(name, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (w->fd >= 0 && w->fd <= 2) { /* never a standard one (log_to_file's dup2 onto 2 would */
+    int fd = fcntl(w->fd, F_DUPFD_CLOEXEC, 3); /* replace the WAL under this file) */
+    close(w->fd);
+    w->fd = fd; /* -1: pages are copied */
+  }
   return SQLITE_OK;
 }
 
@@ -265,13 +346,55 @@ const char *sq_walbuf_vfs(void)
   return base_vfs ? walbuf_vfs.zName : NULL;
 }
 
-void sq_walbuf_drop(sqlite3 *db)
+/* db's WAL file when it is one of this VFS's, else NULL (the pager's, without a call to it). */
+static struct wal_file *wal_of(sqlite3 *db)
 {
-  sqlite3_file *f = NULL; /* the WAL file (the pager's, without a call to the file) */
+  sqlite3_file *f = NULL;
   if (sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &f) != SQLITE_OK || !f ||
       f->pMethods != &walbuf_methods)
+    return NULL;
+  return (struct wal_file *)f;
+}
+
+void sq_walbuf_drop(sqlite3 *db)
+{
+  struct wal_file *w = wal_of(db);
+  if (!w)
     return;
-  struct wal_file *w = (struct wal_file *)f;
-  w->len = 0; /* the log's end as this file saw it stays a guess: a write elsewhere goes out */
+  forget(w); /* the log's end as this file saw it stays a guess: a write elsewhere goes out */
   w->commit_hdr = false; /* at once, and the appends after it are gathered again */
+}
+
+/* Spilling is off for the COMMIT (see the top) by the numeric PRAGMA cache_spill: in SQLite
+ * 3.40.1 cache_spill=OFF reaches the pager only outside a transaction (pragma.c
+ * setAllPagerFlags: "if( db->autoCommit )"), a number at once (sqlite3BtreeSetSpillSize); a
+ * full cache then grows instead (pcache.c sqlite3PcacheFetchStress: xStress only while the page
+ * count exceeds szSpill, 1 by default). The only frames of the COMMIT are then its pagerWalFrames
+ * call's (pager.c sqlite3PagerCommitPhaseOne: the dirty list, the commit frame last). Two
+ * statements per COMMIT (a batch); if the first fails, pages are copied. */
+void sq_walbuf_by_ref(sqlite3 *db, bool on)
+{
+  struct wal_file *w = wal_of(db);
+  if (!w)
+    return;
+  if (on) { /* the mark after the pragma: a spill in it (a schema read) is not the COMMIT's */
+    w->by_ref = sqlite3_exec(db, "PRAGMA cache_spill=2147483647", NULL, NULL, NULL) == SQLITE_OK;
+    w->mark.len = w->len;
+    w->mark.total = w->total;
+    w->mark.niov = w->niov;
+    w->mark.last = w->niov ? w->iov[w->niov - 1].iov_len : 0;
+    return;
+  }
+  if (w->total > w->mark.total) { /* a COMMIT that failed: drops what it gathered, keeps the */
+    w->len = w->mark.len;          /* frames spilled before it (SQLite counts them as written) */
+    w->total = w->mark.total;
+    w->niov = w->mark.niov;
+    if (w->niov)
+      w->iov[w->niov - 1].iov_len = w->mark.last;
+    w->end = w->at + (sqlite3_int64)w->total; /* where the dropped frames would have gone */
+    w->commit_hdr = false;
+  }
+  if (w->by_ref) /* back to SQLite's default; if it fails, the cache only grows */
+    sqlite3_exec(db, "PRAGMA cache_spill=1", NULL, NULL, NULL);
+  w->by_ref = false;
 }

@@ -17,7 +17,14 @@
  *   page at w's new end; r sees the change, also after sq_walbuf_drop (it once dropped that
  *   page: the commit frame's page was gathered without its header and never written);
  * - kill -9 right after COMMIT returned (a child process writes and kills itself): the row is
- *   in the database opened again, as an acknowledged write must be. */
+ *   in the database opened again, as an acknowledged write must be.
+ * - on databases of their own: a transaction that spilled frames and whose COMMIT failed (a
+ *   deferred foreign key), fixed and committed again (the spilled frames must stay gathered);
+ *   auto_vacuum=FULL with a cache of 10 pages, rows deleted (the COMMIT moves pages before it
+ *   writes its frames, and must spill none of them kept by address).
+ * w commits as the server's writer does (commit(): its pages gathered by address,
+ * sq_walbuf_by_ref), except in padded_commits; a COMMIT that fails (a foreign key deferred to
+ * it) leaves nothing gathered that a later commit would write. */
 #include "sqlite_engine.h"
 #include "testlib.h"
 
@@ -46,6 +53,19 @@ static void exec(sqlite3 *db, const char *sql)
   int rc = sqlite3_exec(db, sql, NULL, NULL, &err);
   CHECK_MSG(rc == SQLITE_OK, "%s: %s", sql, err ? err : sqlite3_errstr(rc));
   sqlite3_free(err);
+}
+
+/* w's COMMIT as the server's writer runs it (sqlite_tx.c); rc: what it must return. */
+static void commit_as(sqlite3 *w, int rc)
+{
+  sq_walbuf_by_ref(w, true);
+  CHECK_INT(sqlite3_exec(w, "COMMIT", NULL, NULL, NULL), rc);
+  sq_walbuf_by_ref(w, false);
+}
+
+static void commit(sqlite3 *w)
+{
+  commit_as(w, SQLITE_OK);
 }
 
 static long long one_int(sqlite3 *db, const char *sql)
@@ -97,7 +117,7 @@ static void commits_seen(sqlite3 *w, sqlite3 *r, int *rows)
   for (size_t i = 0; i < sizeof tx / sizeof tx[0]; i++) {
     exec(w, "BEGIN IMMEDIATE");
     insert(w, *rows, tx[i].n, tx[i].size);
-    exec(w, "COMMIT");
+    commit(w);
     *rows += tx[i].n;
     check_seen(w, r, *rows, tx[i].what);
   }
@@ -109,7 +129,7 @@ static void spills(sqlite3 *w, sqlite3 *r, int *rows)
   exec(w, "BEGIN IMMEDIATE");
   insert(w, *rows, 400, 3000); /* far past 8 pages: frames spilled before the commit */
   exec(w, "UPDATE t SET b = randomblob(2900) WHERE k % 3 = 0"); /* pages written again */
-  exec(w, "COMMIT");
+  commit(w);
   *rows += 400;
   check_seen(w, r, *rows, "spilled, then written again");
   exec(w, "BEGIN IMMEDIATE");
@@ -124,12 +144,105 @@ static void spills(sqlite3 *w, sqlite3 *r, int *rows)
   *rows += 40;
   exec(w, "BEGIN IMMEDIATE");
   insert(w, *rows, 5, 3000);
-  exec(w, "COMMIT");
+  commit(w);
   sq_walbuf_drop(w);
   *rows += 5;
   check_seen(w, r, *rows, "after the rollback and another connection's commit");
   CHECK_INT(one_int(r, "SELECT count(*) FROM t WHERE length(b) = 1000"), 40);
   exec(w, "PRAGMA cache_size=2000");
+}
+
+/* A COMMIT that fails with a deferred foreign key after its pages changed (the transaction
+ * stays open; SQLite writes no frame for it), rolled back, then a commit of other rows. */
+static void failed_commit(sqlite3 *w, sqlite3 *r, int *rows)
+{
+  exec(w, "PRAGMA foreign_keys=ON");
+  exec(w, "BEGIN IMMEDIATE");
+  insert(w, *rows, 30, 3000);
+  exec(w, "INSERT INTO c (p) VALUES (12345)"); /* no such parent: checked at the COMMIT */
+  commit_as(w, SQLITE_CONSTRAINT);
+  exec(w, "ROLLBACK");
+  sq_walbuf_drop(w);
+  check_seen(w, r, *rows, "a failed commit rolled back");
+  exec(w, "BEGIN IMMEDIATE");
+  insert(w, *rows, 10, 3000);
+  commit(w);
+  *rows += 10;
+  check_seen(w, r, *rows, "a commit after a failed one");
+  exec(w, "PRAGMA foreign_keys=OFF");
+}
+
+/* Opens w (through the VFS) and r on a new database file name in dir, with t and c as main()
+ * makes them; auto_vacuum: PRAGMA auto_vacuum=FULL first (before the first table), and an
+ * index on t's blobs. */
+static void fresh_db(const char *dir, const char *name, bool auto_vacuum, sqlite3 **w,
+                     sqlite3 **r)
+{
+  char main_path[sizeof path];
+  memcpy(main_path, path, sizeof path);
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  CHECK(sqlite3_open_v2(path, w, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, sq_walbuf_vfs()) ==
+        SQLITE_OK);
+  if (auto_vacuum)
+    exec(*w, "PRAGMA auto_vacuum=FULL");
+  exec(*w, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL");
+  *r = open_db(NULL);
+  exec(*w, "CREATE TABLE t (k INTEGER PRIMARY KEY, b BLOB NOT NULL)");
+  if (auto_vacuum) /* more pages to move */
+    exec(*w, "CREATE INDEX tb ON t (b)");
+  exec(*w, "CREATE TABLE c (p INTEGER REFERENCES t (k) DEFERRABLE INITIALLY DEFERRED)");
+  CHECK_INT(one_int(*r, "PRAGMA auto_vacuum"), auto_vacuum ? 1 : 0);
+  memcpy(path, main_path, sizeof path);
+}
+
+/* A transaction that spilled frames before its COMMIT (w's cache held to 8 pages, a new table
+ * so that the last frames are still gathered), whose COMMIT fails on a deferred foreign key,
+ * is fixed and committed again: the frames spilled before the failed COMMIT are SQLite's (in
+ * its WAL index), and the second COMMIT's frames refer to them; turning by-address off after
+ * the failure must not drop them (it once did: "database disk image is malformed"). */
+static void failed_commit_after_spill(const char *dir)
+{
+  sqlite3 *w, *r;
+  fresh_db(dir, "fk.db", false, &w, &r);
+  exec(w, "PRAGMA foreign_keys=ON; PRAGMA cache_size=8");
+  exec(w, "BEGIN IMMEDIATE");
+  exec(w, "INSERT INTO c (p) VALUES (99999)"); /* no such parent yet */
+  exec(w, "WITH RECURSIVE s (x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM s WHERE x < 299) "
+          "INSERT INTO t (k, b) SELECT x, randomblob(3000) FROM s"); /* far past 8 pages */
+  commit_as(w, SQLITE_CONSTRAINT);
+  exec(w, "DELETE FROM c WHERE p = 99999"); /* fixed, in the same transaction */
+  commit(w);
+  sq_walbuf_drop(w);
+  check_seen(w, r, 300, "a spilled transaction committed after a failed COMMIT");
+  sqlite3_close(r);
+  sqlite3_close(w);
+}
+
+/* auto_vacuum=FULL (an operator may turn it on with the CLI): the COMMIT itself moves pages
+ * (autoVacuumCommit) before it writes its frames, and with a small cache it spilled some of
+ * them inside the COMMIT, kept by address and changed again before they were written (it
+ * once made "database disk image is malformed"): rows deleted and committed as the writer
+ * does, with a cache of 10 pages, then r finds the database sound. */
+static void auto_vacuum_commit(const char *dir)
+{
+  sqlite3 *w, *r;
+  fresh_db(dir, "av.db", true, &w, &r);
+  exec(w, "BEGIN IMMEDIATE");
+  insert(w, 0, 4000, 1500);
+  commit(w);
+  sq_walbuf_drop(w);
+  exec(w, "PRAGMA cache_size=10");
+  static const char *const del[] = {"DELETE FROM t WHERE k % 2 = 0", "DELETE FROM t WHERE k % 3 = 0",
+                                     "DELETE FROM t WHERE k % 5 = 0", "DELETE FROM t WHERE k < 2000"};
+  for (size_t i = 0; i < sizeof del / sizeof del[0]; i++) {
+    exec(w, "BEGIN IMMEDIATE");
+    exec(w, del[i]);
+    commit(w);
+    sq_walbuf_drop(w);
+    check_seen(w, r, (int)one_int(w, "SELECT count(*) FROM t"), del[i]);
+  }
+  sqlite3_close(r);
+  sqlite3_close(w);
 }
 
 static void restart(sqlite3 *w, sqlite3 *r, int *rows)
@@ -139,7 +252,7 @@ static void restart(sqlite3 *w, sqlite3 *r, int *rows)
   for (int i = 0; i < 3; i++) {
     exec(w, "BEGIN IMMEDIATE");
     insert(w, *rows, 20, 500);
-    exec(w, "COMMIT");
+    commit(w);
     *rows += 20;
     check_seen(w, r, *rows, "after a restart of the log");
   }
@@ -202,6 +315,7 @@ static void killed_after_commit(int *rows)
     sqlite3_exec(w, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
     sqlite3_exec(w, "BEGIN IMMEDIATE", NULL, NULL, NULL);
     insert(w, *rows, 30, 2000);
+    sq_walbuf_by_ref(w, true);
     if (sqlite3_exec(w, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
       _exit(3);
     raise(SIGKILL);
@@ -227,12 +341,16 @@ int main(void)
   sqlite3 *w = open_db(sq_walbuf_vfs()), *r = open_db(NULL);
   exec(w, "CREATE TABLE t (k INTEGER PRIMARY KEY, b BLOB NOT NULL)");
   exec(w, "CREATE TABLE u (v INTEGER NOT NULL); INSERT INTO u VALUES (0)");
+  exec(w, "CREATE TABLE c (p INTEGER REFERENCES t (k) DEFERRABLE INITIALLY DEFERRED)");
   int rows = 0;
   commits_seen(w, r, &rows);
   spills(w, r, &rows);
+  failed_commit(w, r, &rows);
   restart(w, r, &rows);
   one_frame_after_another_writer(w, r, &rows);
   padded_commits();
+  failed_commit_after_spill(dir);
+  auto_vacuum_commit(dir);
   sqlite3_close(r);
   sqlite3_close(w);
   killed_after_commit(&rows);
