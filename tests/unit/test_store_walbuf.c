@@ -232,8 +232,9 @@ static void auto_vacuum_commit(const char *dir)
   commit(w);
   sq_walbuf_drop(w);
   exec(w, "PRAGMA cache_size=10");
-  static const char *const del[] = {"DELETE FROM t WHERE k % 2 = 0", "DELETE FROM t WHERE k % 3 = 0",
-                                     "DELETE FROM t WHERE k % 5 = 0", "DELETE FROM t WHERE k < 2000"};
+  static const char *const del[] = {
+      "DELETE FROM t WHERE k % 2 = 0", "DELETE FROM t WHERE k % 3 = 0",
+      "DELETE FROM t WHERE k % 5 = 0", "DELETE FROM t WHERE k < 2000"};
   for (size_t i = 0; i < sizeof del / sizeof del[0]; i++) {
     exec(w, "BEGIN IMMEDIATE");
     exec(w, del[i]);
