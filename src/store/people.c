@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #define ADMIN_COLS "id, company_id, name, email, phone, is_main_contact, created_at, confirmed"
 
@@ -252,21 +253,6 @@ enum store_status store_customer_admins_of_company(struct store_conn *c, const c
   return st == STORE_NOT_FOUND || st == STORE_OK ? STORE_OK : st;
 }
 
-/* Whether the address a is b as SQLite's lower() compares them: ASCII letters folded to lower
- * case, every other byte as it is (ADMIN_BY_EMAIL on SQLite). */
-static bool same_address(const char *a, const char *b)
-{
-  for (;; a++, b++) {
-    unsigned char x = (unsigned char)*a, y = (unsigned char)*b;
-    x = x >= 'A' && x <= 'Z' ? (unsigned char)(x + 32) : x;
-    y = y >= 'A' && y <= 'Z' ? (unsigned char)(y + 32) : y;
-    if (x != y)
-      return false;
-    if (!x)
-      return true;
-  }
-}
-
 /* SQLite: what ADMIN_BY_EMAIL and ADMINS_OF_COMPANY read, in one search of the company's
  * administrators (on the UNIQUE (company_id, email) index, as theirs): the address's oldest
  * into *out (NOT_FOUND: none), the confirmed ones into listed[0..*n) as
@@ -284,8 +270,10 @@ static enum store_status address_and_listed(struct store_conn *c, const char *co
   struct customer_admin row;
   enum store_status st, found = STORE_NOT_FOUND;
   while ((st = one_admin_row(c, s, &row)) == STORE_OK) {
-    const char *address = db_col_str(s, 3); /* whole, as the SQL compares it */
-    if (address && same_address(address, email) &&
+    /* whole, as the SQL compares it; strcasecmp in the C locale (advisord never sets another)
+     * folds ASCII letters only, as SQLite's lower() */
+    const char *address = db_col_str(s, 3);
+    if (address && strcasecmp(address, email) == 0 &&
         (found == STORE_NOT_FOUND || admin_older(&row, out))) {
       *out = row;
       found = STORE_OK;
