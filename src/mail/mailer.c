@@ -13,7 +13,8 @@
  * writes into shared transactions. The workers are background threads (thread_prio.h): at a
  * lower priority than requests, their writes run by the store's writer thread. While the server
  * answers many requests they start at most PACE_BUSY_MAILS e-mails a second between them
- * (pace.h), as many as they can otherwise.
+ * (pace.h), as many as they can otherwise. While the SMTP server cannot be reached they claim
+ * nothing but one probe now and then (breaker.h).
  *
  * Crashes: a delivered e-mail whose outcome is not yet committed (held for the next claim or
  * flush, or queued: outcomes.h) is sent again after its lease (same Message-ID); the rows a worker had
