@@ -42,6 +42,11 @@ void metrics_store_batch(void);
  * or "failed" (given up). */
 void metrics_mail(const char *outcome);
 
+/* The mailer's circuit breaker (mail/breaker.h): it opened (the SMTP server unreachable) or
+ * closed (a try reached it again); a probe, one worker's try while it is open. */
+void metrics_mail_circuit(bool open);
+void metrics_mail_probe(void);
+
 /* One delivery attempt of a webhook event: "delivered", "retry" (tried again later) or
  * "failed" (given up). */
 void metrics_webhook(const char *outcome);

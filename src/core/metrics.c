@@ -45,6 +45,7 @@ static struct {
   counter tx_retries[2];
   counter batches;
   counter mail[N_MAIL];
+  counter mail_circuit_open, mail_circuit_opened, mail_probes;
   counter webhook[N_MAIL]; /* delivered, retry, failed: the same three outcomes */
   counter guesses_failed, guesses_refused;
   time_t started;
@@ -118,6 +119,15 @@ void metrics_mail(const char *outcome)
     if (strcmp(mail_outcomes[i], outcome) == 0)
       add(&m.mail[i], 1);
 }
+
+void metrics_mail_circuit(bool open)
+{
+  atomic_store_explicit(&m.mail_circuit_open, open ? 1 : 0, memory_order_relaxed);
+  if (open)
+    add(&m.mail_circuit_opened, 1);
+}
+
+void metrics_mail_probe(void) { add(&m.mail_probes, 1); }
 
 void metrics_webhook(const char *outcome)
 {
@@ -237,6 +247,19 @@ void metrics_render(FILE *out)
   for (size_t i = 0; i < N_MAIL; i++)
     fprintf(out, "advisord_mail_deliveries_total{outcome=\"%s\"} %llu\n", mail_outcomes[i],
             (unsigned long long)get(&m.mail[i]));
+  metrics_family(out, "advisord_mail_circuit_open", "gauge",
+                 "1 while the mailer pauses because its SMTP server cannot be reached (one "
+                 "worker probes it now and then; e-mails wait pending), else 0");
+  fprintf(out, "advisord_mail_circuit_open %llu\n",
+          (unsigned long long)get(&m.mail_circuit_open));
+  metrics_family(out, "advisord_mail_circuit_opened_total", "counter",
+                 "Times the mailer paused because its SMTP server could not be reached");
+  fprintf(out, "advisord_mail_circuit_opened_total %llu\n",
+          (unsigned long long)get(&m.mail_circuit_opened));
+  metrics_family(out, "advisord_mail_circuit_probes_total", "counter",
+                 "E-mails tried as probes of an SMTP server that could not be reached");
+  fprintf(out, "advisord_mail_circuit_probes_total %llu\n",
+          (unsigned long long)get(&m.mail_probes));
   static const char *const hook_outcomes[] = {"delivered", "retry", "failed"};
   metrics_family(out, "advisord_webhook_deliveries_total", "counter",
                  "Webhook delivery attempts, by outcome (retry: tried again later; failed: "

@@ -13,7 +13,8 @@
  * writes into shared transactions. The workers are background threads (thread_prio.h): at a
  * lower priority than requests, their writes run by the store's writer thread. While the server
  * answers many requests they start at most PACE_BUSY_MAILS e-mails a second between them
- * (pace.h), as many as they can otherwise.
+ * (pace.h), as many as they can otherwise. While the SMTP server cannot be reached they claim
+ * nothing but one probe now and then (breaker.h).
  *
  * Crashes: a delivered e-mail whose outcome is not yet committed (held for the next claim or
  * flush, or queued: outcomes.h) is sent again after its lease (same Message-ID); the rows a worker had
@@ -21,21 +22,20 @@
  * leases have run out, like the row in flight. A stop gives them back untouched. */
 #include "mailer.h"
 #include "app.h"
-#include "json_read.h"
 #include "log.h"
 #include "thread_prio.h"
 #include "mail_mime.h"
 #include "mail_retry.h"
-#include "mail_template.h"
 #include "mail_transport.h"
 #include "store_outbox.h"
-#include "store_variants.h"
 #include "metrics.h"
 #include "util.h"
 #include "worker_pool.h"
 #include "due_sleep.h"
 #include "outcomes.h"
 #include "pace.h"
+#include "breaker.h"
+#include "row_message.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -51,6 +51,7 @@
 #define LEASE_MARGIN_MS 30000
 #define CLAIM_BATCH 4        /* rows one claim takes (see run) */
 #define HOLD_FAST_MS 50      /* a try quicker than this has its outcome written with a claim */
+#define BREAKER_NAP_MS 100   /* the longest pause at once while the breaker is open */
 
 struct mailer {
   struct app *app;
@@ -61,6 +62,7 @@ struct mailer {
   int64_t lease_ms, step_ms; /* a claimed row's lease; the longest one delivery may take */
   struct mail_outcomes outcomes; /* the workers' tries, being written */
   struct mail_pace pace;         /* how fast they start e-mails while requests are many */
+  struct mail_breaker breaker;   /* paused while the SMTP server cannot be reached */
 };
 
 static uint32_t random_u32(void)
@@ -77,6 +79,7 @@ static uint32_t random_u32(void)
 struct claim_arg {
   int64_t now, lease, step;
   struct outbox_row *rows;
+  size_t max; /* rows to take at most: CLAIM_BATCH, or 1 for the breaker's probe */
   size_t n;  /* out */
   bool more; /* out: more rows were due */
   struct outcomes_carry carry; /* the workers' held outcomes, written in the same write */
@@ -91,38 +94,9 @@ static enum store_status claim_tx(struct store_conn *c, void *arg)
   enum store_status st = outcomes_carry_write(&a->carry, c);
   if (st != STORE_OK)
     return st;
-  st = store_outbox_claim_many(c, a->now, a->lease, a->step, a->rows, CLAIM_BATCH, &a->n,
+  st = store_outbox_claim_many(c, a->now, a->lease, a->step, a->rows, a->max, &a->n,
                                &a->more);
   return st == STORE_NOT_FOUND ? STORE_OK : st; /* none due: the outcomes commit all the same */
-}
-
-/* Renders and builds the message of row; NULL with why when it cannot be built. */
-static char *build(struct mailer *m, const struct outbox_row *row, char *why, size_t len)
-{
-  /* json_read: jansson's tree and verdict, without json_loads' byte-at-a-time lexing (4.3 ->
-   * 0.7 us an e-mail for an invitation's data) */
-  const char *text = row->data ? row->data : "";
-  json_t *data = json_read(text, strlen(text), 0, NULL);
-  struct variant v;
-  /* The display name comes with the data; rows written before it did get it looked up. */
-  const char *code = json_string_value(json_object_get(data, "variant"));
-  const char *named = json_string_value(json_object_get(data, "variant_name"));
-  struct store_conn *c = named && *named ? NULL : store_conn(m->app->store);
-  bool have_variant = code && c && store_variant_get(c, code, &v) == STORE_OK;
-  struct mail_render_ctx ctx = {m->app->public_url, &m->app->secret,
-                                have_variant ? v.name : NULL};
-  struct mail_rendered r = {0};
-  char *msg = NULL;
-  if (!data) {
-    snprintf(why, len, "the data is not JSON");
-  } else if (mail_template_render(row->template_name, row->language, data, &ctx, &r, why, len)) {
-    struct mail_message mm = {m->app->cfg->mail_from, row->recipient, r.subject, r.body,
-                              row->message_id, row->language, time(NULL)};
-    msg = mail_mime_build(&mm, why, len);
-  }
-  mail_rendered_free(&r);
-  json_decref(data);
-  return msg;
 }
 
 /* One try of a row: what happened, and the outcome to record. */
@@ -139,7 +113,7 @@ static void deliver(struct mailer *m, struct mail_smtp_conn *conn, const struct 
 {
   char why[256] = "";
   memset(t, 0, sizeof *t);
-  char *msg = build(m, row, why, sizeof why);
+  char *msg = mail_row_message(m->app, row, why, sizeof why);
   if (!msg) {
     t->cls = MAIL_UNSENDABLE;
     snprintf(t->d.detail, sizeof t->d.detail, "cannot build the message: %s", why);
@@ -223,13 +197,23 @@ static void *run(void *arg)
   struct mail_smtp_conn conn = {0}; /* this worker's SMTP connection, kept between messages */
   struct mail_outcomes *out = &m->outcomes;
   struct held held = {out, false};
+  bool probe = false; /* rows[0] is the breaker's probe (claimed alone), not yet reported */
   while (!worker_pool_stopping(&m->pool)) {
     outcomes_rewrite(out);
     if (next == n) {
+      /* the SMTP server unreachable: no claim but one worker's probe now and then (breaker.h);
+       * paused in short naps, neither woken by each new e-mail nor keeping the stop waiting */
+      int64_t hold = m->smtp.url ? mail_breaker_ask(&m->breaker, util_mono_ms(), &probe) : 0;
+      if (hold > 0) {
+        flush_held(&held);
+        worker_pool_pause((hold < BREAKER_NAP_MS ? hold : BREAKER_NAP_MS) * 1000);
+        continue;
+      }
+      size_t want = probe ? 1 : CLAIM_BATCH;
       /* while paced: this claim's turn is booked, and the worker claims when it comes */
       struct mail_pace_turn turn;
       int64_t pace = mail_pace_book(&m->pace, util_mono_us(), metrics_requests_answered(),
-                                    CLAIM_BATCH, &turn);
+                                    want, &turn);
       if (pace > 0) {
         if (pace >= HOLD_FAST_MS * 1000) /* a shorter one ends in a claim (which takes them) or a flush */
           flush_held(&held);
@@ -242,12 +226,15 @@ static void *run(void *arg)
                                              STORE_PAUSE_MS);
       if (wait > 0) {
         mail_pace_claimed(&m->pace, &turn, 0);
+        if (probe)
+          mail_breaker_no_probe(&m->breaker);
+        probe = false;
         flush_held(&held);
         worker_pool_sleep(&m->pool, &seen, wait);
         continue;
       }
       claimed_at = util_now_ms();
-      struct claim_arg a = {claimed_at, m->lease_ms, m->step_ms, rows,
+      struct claim_arg a = {claimed_at, m->lease_ms, m->step_ms, rows, want,
                             0,          false,       {out, false, NULL}};
       enum store_status st = store_write(m->app->store, claim_tx, &a);
       outcomes_carry_done(&a.carry, st); /* written, or queued again when it failed */
@@ -259,11 +246,16 @@ static void *run(void *arg)
       next = 0;
       more_due = st == STORE_OK && a.n > 0 && a.more; /* none claimed: look before the next */
       mail_pace_claimed(&m->pace, &turn, n);
+      if (probe && n == 0)
+        mail_breaker_no_probe(&m->breaker);
+      probe = probe && n > 0;
+      if (probe)
+        metrics_mail_probe();
       if (st != STORE_OK && st != STORE_NOT_FOUND)
         worker_pool_sleep(&m->pool, &seen, STORE_PAUSE_MS);
       if (n == 0)
         continue; /* NOT_FOUND: taken by another worker meanwhile; look again */
-      if (a.more)
+      if (a.more && !probe)
         worker_pool_wake_one(&m->pool);
     }
     /* A try takes up to two steps (mail_transport.h: each connection it uses has one deadline
@@ -271,8 +263,11 @@ static void *run(void *arg)
      * one was found closed before it answered): a row whose lease ends sooner would be
      * claimed by another worker meanwhile and sent twice. Those left are given back, due at
      * once, when the ones before took that long. */
-    if (next > 0 && util_now_ms() + 2 * m->step_ms >
-                        claimed_at + m->lease_ms + (int64_t)next * m->step_ms) {
+    /* The breaker opened meanwhile (another worker's tries found no server): those left are
+     * given back untried, due at once, their attempts untouched. */
+    if ((next > 0 && util_now_ms() + 2 * m->step_ms >
+                         claimed_at + m->lease_ms + (int64_t)next * m->step_ms) ||
+        (m->smtp.url && !probe && !mail_breaker_closed(&m->breaker))) {
       outcomes_release(out, rows + next, n - next);
       for (size_t i = next; i < n; i++)
         outbox_row_clear(&rows[i]);
@@ -286,6 +281,12 @@ static void *run(void *arg)
     conn.slow_arg = &held;
     conn.slow_at = began + HOLD_FAST_MS;
     deliver(m, &conn, cur, &t);
+    if (m->smtp.url) /* what the try showed of the server */
+      mail_breaker_note(&m->breaker, t.d.aborted || t.cls == MAIL_UNSENDABLE
+                                         ? BREAKER_NOTHING
+                                         : mail_breaker_seen_of(t.d.curl_code, t.d.smtp_code),
+                        probe, t.d.detail);
+    probe = false;
     /* a quick try's outcome goes with the next claim of any worker (or a flush before one
      * sleeps): one write for many e-mails; a slow one's at once. Over SMTP every row's: a try
      * after it that lasts HOLD_FAST_MS writes the held ones from its on_slow (mail_transport.h:
@@ -306,6 +307,8 @@ static void *run(void *arg)
   }
   outcomes_flush(out);
   outcomes_release(out, rows + next, n - next); /* claimed as the stop began: due at once */
+  if (probe) /* claimed, not tried */
+    mail_breaker_no_probe(&m->breaker);
   mail_smtp_close(&conn);
   for (size_t i = 0; i < CLAIM_BATCH; i++)
     outbox_row_clear(&rows[i]);
@@ -342,6 +345,7 @@ struct mailer *mailer_start(struct app *app)
   }
   unsigned want = cfg->mail_workers < 1 ? 1 : (unsigned)cfg->mail_workers;
   outcomes_init(&m->outcomes, app->store);
+  mail_breaker_init(&m->breaker, m->policy.max_ms);
   mail_pace_init(&m->pace, util_mono_us(), metrics_requests_answered());
   unsigned started = worker_pool_start(&m->pool, want, run, m);
   if (started < want)
@@ -351,6 +355,7 @@ struct mailer *mailer_start(struct app *app)
     worker_pool_stop(&m->pool);
     outcomes_finish(&m->outcomes);
     mail_pace_destroy(&m->pace);
+    mail_breaker_destroy(&m->breaker);
     if (m->smtp.url)
       curl_global_cleanup();
     free(m);
@@ -385,6 +390,7 @@ void mailer_stop(struct mailer *m)
   worker_pool_stop(&m->pool);
   outcomes_finish(&m->outcomes); /* every outcome written before the store closes */
   mail_pace_destroy(&m->pace);
+  mail_breaker_destroy(&m->breaker);
   if (m->smtp.url)
     curl_global_cleanup();
   free(m);
