@@ -4,6 +4,7 @@
 #include "db.h"
 #include "log.h"
 #include "thread_prio.h"
+#include "token_cache.h"
 #include "util.h"
 
 #include <pthread.h>
@@ -309,6 +310,7 @@ void db_threads_init(struct db_threads *t, void (*close_fn)(struct store_conn *c
 {
   t->conns = NULL;
   t->close_fn = close_fn;
+  t->tokens = NULL;
   pthread_mutex_init(&t->mu, NULL);
   pthread_key_create(&t->key, thread_exit);
 }
@@ -358,4 +360,6 @@ void db_threads_close_all(struct db_threads *t)
   }
   pthread_key_delete(t->key);
   pthread_mutex_destroy(&t->mu);
+  token_cache_shared_free(t->tokens);
+  t->tokens = NULL;
 }

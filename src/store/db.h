@@ -98,8 +98,9 @@ struct store_conn {
   /* rows the connection keeps instead of reading them again (row_cache.h): the SQLite
    * writer's; NULL for every other connection */
   struct row_cache *cache;
-  /* bearer tokens this connection authenticated (token_cache.h): SQLite's readers'; NULL
-   * until the first, and for every PostgreSQL connection */
+  /* bearer tokens this connection authenticated inside a snapshot (token_cache.h), and how
+   * many lookups either kind answered: SQLite's readers'; NULL until the first, and for every
+   * PostgreSQL connection */
   struct token_cache *tokens;
 };
 
@@ -126,6 +127,9 @@ struct db_threads {
   pthread_mutex_t mu;
   struct store_conn *conns;
   void (*close_fn)(struct store_conn *c); /* the engine's: finalizes c and frees it */
+  /* the bearer tokens its connections read outside a snapshot (token_cache.h): NULL until the
+   * first; made under mu, then read with an acquire load */
+  struct token_shared *tokens;
 };
 void db_threads_init(struct db_threads *t, void (*close_fn)(struct store_conn *c));
 /* The calling thread's connection, or NULL when it has none yet. */

@@ -7,8 +7,10 @@
  *   data_version does not count);
  * - the token's expiry passing while nothing is committed;
  * and the same for lookups outside a snapshot (a POST's credential), which keep and find
- * tokens in a read transaction of their own. Runs on either engine (on PostgreSQL there is
- * no cache, and the same must hold). */
+ * tokens in a read transaction of their own, in a cache that the store's threads share: a token
+ * one thread read is found by another while nothing is committed, and refused by it after a
+ * revocation. A thread alternating lookups inside and outside snapshots keeps both kinds.
+ * Runs on either engine (on PostgreSQL there is no cache, and the same must hold). */
 #include "db.h"
 #include "store_identity.h"
 #include "testdb.h"
@@ -16,6 +18,7 @@
 #include "testlib.h"
 #include "util.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +60,35 @@ static enum store_status snap(const char *token, struct principal *p)
   if (p)
     *p = a.p[0];
   return a.got[0];
+}
+
+/* A lookup outside a snapshot on a thread of its own (its own connection). */
+struct on_thread {
+  const char *token;
+  enum store_status got;
+  struct principal p;
+  unsigned long hits; /* its connection's lookups answered from a cache */
+};
+
+static void *lookup_thread(void *arg)
+{
+  struct on_thread *o = arg;
+  struct store_conn *c = store_conn(st);
+  o->got = store_token_authenticate(c, o->token, &o->p);
+  o->hits = token_cache_hits(c);
+  store_conn_release(st);
+  return NULL;
+}
+
+static enum store_status elsewhere(const char *token, struct principal *p, unsigned long *hits)
+{
+  struct on_thread o = {.token = token};
+  pthread_t t;
+  CHECK(pthread_create(&t, NULL, lookup_thread, &o) == 0);
+  pthread_join(t, NULL);
+  *p = o.p;
+  *hits = o.hits;
+  return o.got;
 }
 
 static void other_process(const char *sql, const char *param)
@@ -120,6 +152,46 @@ int main(int argc, char **argv)
   CHECK_INT(store_token_authenticate(c, tok4, &p), STORE_NOT_FOUND);
   CHECK_INT(snap(tok4, NULL), STORE_NOT_FOUND);
   CHECK_INT(snap(tok4, NULL), STORE_NOT_FOUND);
+
+  /* another thread finds what this one read outside a snapshot, until a commit (SQLite) */
+  char tok5[STORE_TOKEN_LEN];
+  unsigned long other_hits;
+  CHECK_INT(store_token_issue(c, PRINCIPAL_OFFICE_USER, user.id, NULL, tok5, NULL), STORE_OK);
+  CHECK_INT(store_token_authenticate(c, tok5, &p), STORE_OK);
+  CHECK_INT(elsewhere(tok5, &p, &other_hits), STORE_OK);
+  CHECK_STR(p.id, user.id);
+  CHECK_INT(p.role, OFFICE_ROLE_FULL);
+  CHECK(other_hits == (testdb_pg() ? 0u : 1u));
+  other_process("UPDATE office_users SET role = 'limited' WHERE id = ?", user.id);
+  CHECK_INT(elsewhere(tok5, &p, &other_hits), STORE_OK);
+  CHECK_INT(p.role, OFFICE_ROLE_LIMITED);
+  CHECK(other_hits == 0);
+  CHECK_INT(store_token_authenticate(c, tok5, &p), STORE_OK); /* from what the thread read */
+  CHECK_INT(p.role, OFFICE_ROLE_LIMITED);
+  char hash5[65];
+  util_sha256_hex(tok5, hash5);
+  other_process("UPDATE tokens SET revoked_at = '2020-01-01T00:00:00Z' WHERE token_hash = ?",
+                hash5);
+  CHECK_INT(elsewhere(tok5, &p, &other_hits), STORE_NOT_FOUND);
+  CHECK_INT(store_token_authenticate(c, tok5, &p), STORE_NOT_FOUND);
+
+  /* lookups alternating inside and outside snapshots (GETs and POSTs on one thread) keep both
+   * kinds while nothing is committed: after one of each, every lookup is answered from them */
+  char tok6[STORE_TOKEN_LEN];
+  CHECK_INT(store_token_issue(c, PRINCIPAL_OFFICE_USER, user.id, NULL, tok6, NULL), STORE_OK);
+  CHECK_INT(snap(tok6, NULL), STORE_OK);
+  CHECK_INT(store_token_authenticate(c, tok6, &p), STORE_OK);
+  hits = token_cache_hits(c);
+  for (int i = 0; i < 3; i++) {
+    CHECK_INT(snap(tok6, NULL), STORE_OK);
+    CHECK_INT(store_token_authenticate(c, tok6, &p), STORE_OK);
+  }
+  CHECK(token_cache_hits(c) == hits + (testdb_pg() ? 0 : 9)); /* each snap looks up twice */
+  other_process("UPDATE office_users SET role = 'full' WHERE id = ?", user.id);
+  CHECK_INT(snap(tok6, &p), STORE_OK);
+  CHECK_INT(p.role, OFFICE_ROLE_FULL);
+  CHECK_INT(store_token_authenticate(c, tok6, &p), STORE_OK);
+  CHECK_INT(p.role, OFFICE_ROLE_FULL);
 
   /* the reader's own connection, outside a snapshot */
   CHECK_INT(store_token_issue(c, PRINCIPAL_OFFICE_USER, user.id, NULL, tok2, NULL), STORE_OK);
