@@ -68,6 +68,27 @@ struct mail_smtp_conn {
 void mail_smtp_send(struct mail_smtp_conn *conn, const struct mail_smtp_settings *s,
                     const char *from, const char *to, const char *msg, const atomic_bool *stop,
                     struct mail_delivery *out);
+/* One message of mail_smtp_send_many: to (a bare address), msg (complete, CRLF line ends), and
+ * its outcome, filled by the call. */
+struct mail_smtp_item {
+  const char *to, *msg;
+  struct mail_delivery out;
+};
+
+/* Delivers items[0..n) from `from` over conn's connection as n mail_smtp_send calls would,
+ * each with its own outcome, but, when the server advertises PIPELINING and CHUNKING, all in
+ * one write and one round trip (smtp_dialogue.h's smtp_batch): one deadline (timeout_s) for
+ * the connection's connect and the whole batch. A refusal fails only its message; the
+ * connection cut or timed out after some answers fails the unanswered ones (temporary: they
+ * are retried, at least once as a cut is); a kept connection found closed before it answered
+ * anything is replaced and the batch sent once more, as mail_smtp_send does. Without both
+ * extensions the messages go one by one through mail_smtp_send. */
+void mail_smtp_send_many(struct mail_smtp_conn *conn, const struct mail_smtp_settings *s,
+                         const char *from, struct mail_smtp_item *items, size_t n,
+                         const atomic_bool *stop);
+/* True when conn holds a connection whose server takes several messages per round trip
+ * (PIPELINING and CHUNKING advertised). */
+bool mail_smtp_batches(const struct mail_smtp_conn *conn);
 /* Ends conn's connection (QUIT, waiting up to 2 s for the answer) and frees what it holds. */
 void mail_smtp_close(struct mail_smtp_conn *conn);
 
