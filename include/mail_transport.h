@@ -77,12 +77,16 @@ struct mail_smtp_item {
 
 /* Delivers items[0..n) from `from` over conn's connection as n mail_smtp_send calls would,
  * each with its own outcome, but, when the server advertises PIPELINING and CHUNKING, all in
- * one write and one round trip (smtp_dialogue.h's smtp_batch): one deadline (timeout_s) for
- * the connection's connect and the whole batch. A refusal fails only its message; the
- * connection cut or timed out after some answers fails the unanswered ones (temporary: they
- * are retried, at least once as a cut is); a kept connection found closed before it answered
- * anything is replaced and the batch sent once more, as mail_smtp_send does. Without both
- * extensions the messages go one by one through mail_smtp_send. */
+ * one write and one round trip (smtp_dialogue.h's smtp_batch), each connection used with one
+ * deadline (timeout_s) for its connect and what goes over it. A refusal fails only its
+ * message. A connection closed before it answered anything about a message: that message and
+ * those after it go once more at once on a new connection, when it was a kept one (as
+ * mail_smtp_send) or had fully answered some messages first (each new connection must settle
+ * at least one more: at most n + 1 connections, message i settled within i + 2 deadlines);
+ * otherwise (a new connection that answered nothing, a cut after some of a message's answers,
+ * a timeout, a stop) the unanswered ones fail (temporary: retried later with the same
+ * Message-ID; at least once, as a cut is). Without both extensions the messages go one by
+ * one through mail_smtp_send. */
 void mail_smtp_send_many(struct mail_smtp_conn *conn, const struct mail_smtp_settings *s,
                          const char *from, struct mail_smtp_item *items, size_t n,
                          const atomic_bool *stop);

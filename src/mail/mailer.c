@@ -1,8 +1,9 @@
 /* mailer.c - the mailer's worker threads (--mail-workers, 4 by default). Each looks for due
  * rows with a read, claims up to CLAIM_BATCH of them (one short write transaction that leases
  * them, so no two workers take one row; no read first when the claim before saw more due),
- * then for each in turn renders and builds the message, delivers it (SMTP or spool) with no
- * transaction open, and records its outcome (sent, retry later with backoff and jitter, or
+ * then renders and builds their messages and delivers them (SMTP or spool) with no
+ * transaction open, over SMTP all in one round trip when the server allows (PIPELINING and
+ * CHUNKING: attempt_deliver_many, mail_smtp_send_many), else each in turn, and records its outcome (sent, retry later with backoff and jitter, or
  * failed) for the store's writer without waiting for it
  * (outcomes.h: a quick try's outcome goes with the next claim's write, others in a write of
  * their own). When nothing is due it sleeps until the next row is due, a wake-up, or the
@@ -201,7 +202,10 @@ static void *run(void *arg)
       next = n;
       continue;
     }
-    /* several rows in one round trip when the server allows (the breaker's probe alone) */
+    /* the rows left in one round trip when the kept connection's server allows (the breaker's
+     * probe alone; a claim's first row alone when it opens the connection): row next + i is
+     * settled within i + 2 steps (mail_transport.h), its lease lasts i steps longer than
+     * row next's, so the check above covers them all */
     size_t k = m->smtp.url && !probe && mail_smtp_batches(&conn) ? n - next : 1;
     struct attempt t[CLAIM_BATCH];
     int64_t began = util_mono_ms();

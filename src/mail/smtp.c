@@ -16,7 +16,9 @@
  * a new one) has one deadline, timeout_s after the try began on it, for everything on it: the
  * connect (CURLOPT_TIMEOUT_MS, what is left), the transaction and the RSET after a refusal
  * (what is left then). A second connection is opened only when the kept one was found closed
- * by the server before it answered (mail_smtp_send). */
+ * by the server before it answered (mail_smtp_send). Several messages (mail_smtp_send_many)
+ * go in one write when the server takes PIPELINING and CHUNKING (smtp_batch), each
+ * connection they use with one deadline. */
 #include "mail_mime.h"
 #include "mail_transport.h"
 #include "smtp_dialogue.h"
@@ -234,17 +236,41 @@ static void transact(struct mail_smtp_conn *conn, const struct mail_smtp_setting
   settle(conn, &w, smtp_transaction(&w, from, to, msg, len, out));
 }
 
+/* An address that must not go into a command (it could carry a line of its own): out filled
+ * as the server would refuse it (553, RFC 5321 4.2.2: permanent), true. */
+static bool bad_address(const char *from, const char *to, struct mail_delivery *out)
+{
+  if (mail_mime_address_ok(from) && mail_mime_address_ok(to))
+    return false;
+  out->curl_code = CURLE_BAD_FUNCTION_ARGUMENT;
+  out->smtp_code = 553;
+  snprintf(out->detail, sizeof out->detail, "not sent: an address is not usable");
+  return true;
+}
+
+/* A message of wire_len bytes over the SIZE conn's server advertised: out filled as the
+ * server would refuse it (552, RFC 1870: permanent), true. */
+static bool too_large(const struct mail_smtp_conn *conn, size_t wire_len,
+                      struct mail_delivery *out)
+{
+  if (!(conn->ext & SMTP_EXT_SIZE) || conn->size_max == 0 || wire_len <= conn->size_max)
+    return false;
+  out->smtp_code = 552;
+  out->curl_code = CURLE_FILESIZE_EXCEEDED;
+  snprintf(out->detail, sizeof out->detail,
+           "not sent: the message (%zu bytes) is larger than the server takes (SIZE %lu)",
+           wire_len, conn->size_max);
+  return true;
+}
+
 void mail_smtp_send(struct mail_smtp_conn *conn, const struct mail_smtp_settings *s,
                     const char *from, const char *to, const char *msg, const atomic_bool *stop,
                     struct mail_delivery *out)
 {
   memset(out, 0, sizeof *out);
   size_t len = strlen(msg);
-  if (!mail_mime_address_ok(from) || !mail_mime_address_ok(to)) {
-    conn->on_slow = NULL; /* never put into a command: it could carry a line of its own */
-    out->curl_code = CURLE_BAD_FUNCTION_ARGUMENT;
-    out->smtp_code = 553; /* what a server would answer (RFC 5321 4.2.2): permanent */
-    snprintf(out->detail, sizeof out->detail, "not sent: an address is not usable");
+  if (bad_address(from, to, out)) {
+    conn->on_slow = NULL;
     return;
   }
   if (conn->curl && (util_mono_ms() - conn->idle_since > MAX_IDLE_MS || !still_open(conn)))
@@ -252,14 +278,7 @@ void mail_smtp_send(struct mail_smtp_conn *conn, const struct mail_smtp_settings
   bool reused = conn->curl != NULL;
   int64_t deadline = util_mono_ms() + s->timeout_s * 1000; /* this connection's, see above */
   if (reused || open_conn(conn, s, deadline, stop, out)) {
-    size_t wire_len = smtp_wire_len(msg, len);
-    if ((conn->ext & SMTP_EXT_SIZE) && conn->size_max > 0 && wire_len > conn->size_max) {
-      out->smtp_code = 552; /* what the server would answer (RFC 1870); permanent */
-      out->curl_code = CURLE_FILESIZE_EXCEEDED;
-      snprintf(out->detail, sizeof out->detail,
-               "not sent: the message (%zu bytes) is larger than the server takes (SIZE %lu)",
-               wire_len, conn->size_max);
-    } else {
+    if (!too_large(conn, smtp_wire_len(msg, len), out)) {
       transact(conn, s, from, to, msg, len, deadline, stop, out);
       /* A kept connection the server closed (or reset) before it answered anything about
        * this message: most likely it had timed out the idle connection, and a server that
@@ -324,20 +343,10 @@ void mail_smtp_send_many(struct mail_smtp_conn *conn, const struct mail_smtp_set
   for (size_t i = 0; i < n; i++) {
     struct mail_delivery *out = &items[i].out;
     memset(out, 0, sizeof *out);
-    size_t len = strlen(items[i].msg), wire_len = smtp_wire_len(items[i].msg, len);
-    if (!mail_mime_address_ok(from) || !mail_mime_address_ok(items[i].to)) {
-      out->curl_code = CURLE_BAD_FUNCTION_ARGUMENT; /* never put into a command */
-      out->smtp_code = 553;
-      snprintf(out->detail, sizeof out->detail, "not sent: an address is not usable");
-    } else if ((conn->ext & SMTP_EXT_SIZE) && conn->size_max > 0 && wire_len > conn->size_max) {
-      out->smtp_code = 552;
-      out->curl_code = CURLE_FILESIZE_EXCEEDED;
-      snprintf(out->detail, sizeof out->detail,
-               "not sent: the message (%zu bytes) is larger than the server takes (SIZE %lu)",
-               wire_len, conn->size_max);
-    } else {
+    size_t len = strlen(items[i].msg);
+    if (!bad_address(from, items[i].to, out) &&
+        !too_large(conn, smtp_wire_len(items[i].msg, len), out))
       m[k++] = (struct smtp_msg){items[i].to, items[i].msg, len, out};
-    }
   }
   /* A connection closed before it answered anything about a message: the server has not
    * taken it (mail_smtp_send). Those messages, the rest of the batch, go once more at once on
