@@ -319,6 +319,8 @@ void mail_smtp_send_many(struct mail_smtp_conn *conn, const struct mail_smtp_set
                          const char *from, struct mail_smtp_item *items, size_t n,
                          const atomic_bool *stop)
 {
+  if (n == 0)
+    return;
   if (conn->curl && (util_mono_ms() - conn->idle_since > MAX_IDLE_MS || !still_open(conn)))
     drop(conn);
   bool reused = conn->curl != NULL;
