@@ -219,11 +219,15 @@ static void *run(void *arg)
     bool quick = util_mono_ms() - began < HOLD_FAST_MS;
     for (size_t i = 0; i < k; i++) {
       struct outbox_row *cur = &rows[next++];
-      if (m->smtp.url) /* what the try showed of the server */
-        mail_breaker_note(&m->breaker, t[i].d.aborted || t[i].cls == MAIL_UNSENDABLE
-                                           ? BREAKER_NOTHING
-                                           : mail_breaker_seen_of(t[i].d.curl_code,
-                                                                  t[i].d.smtp_code),
+      /* what the try showed of the server: a batch's messages share its connection, and
+       * its failure to reach the server counts once (the first's) */
+      enum mail_breaker_seen showed = t[i].d.aborted || t[i].cls == MAIL_UNSENDABLE
+                                        ? BREAKER_NOTHING
+                                        : mail_breaker_seen_of(t[i].d.curl_code,
+                                                               t[i].d.smtp_code);
+      if (m->smtp.url)
+        mail_breaker_note(&m->breaker, i > 0 && showed == BREAKER_UNREACHED ? BREAKER_NOTHING
+                                                                            : showed,
                           probe, t[i].d.detail);
       probe = false;
       /* a quick try's outcome goes with the next claim of any worker (or a flush before one
