@@ -349,7 +349,7 @@ enum smtp_after smtp_batch(struct smtp_wire *w, const char *from, const struct s
   CURLcode rc = put(w, b.p, b.len);
   mbuf_recycle(mbuf_take(&b));
   /* the answers in order: each message's own (MAIL, RCPT, BDAT) after the RSET's before it;
-   * once the wire fails, every message not fully answered fails with it (never taken) */
+   * once the wire fails, every message not fully answered fails with it */
   enum smtp_after after = SMTP_CLEAN;
   for (size_t i = 0; i < n; i++) {
     struct reply r[4] = {0};
