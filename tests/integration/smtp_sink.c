@@ -277,3 +277,15 @@ json_t *sink_find(json_t *arr, const char *message_id)
   }
   return NULL;
 }
+
+char *sink_message(const char *id, const char *body)
+{
+  char *m = NULL;
+  if (asprintf(&m,
+               "From: advisord@example.se\r\nTo: kund@example.se\r\nSubject: test\r\n"
+               "Message-ID: <%s@test>\r\nMIME-Version: 1.0\r\n"
+               "Content-Type: text/plain; charset=us-ascii\r\n\r\n%s",
+               id, body) < 0)
+    abort();
+  return m;
+}

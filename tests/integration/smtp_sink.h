@@ -86,6 +86,9 @@ size_t sink_wait(const struct smtp_sink *k, size_t n, int timeout_ms);
 /* The same for messages with n different Message-IDs (a message sent again after a crash
  * counts once); returns how many different ones were received. */
 size_t sink_wait_different(const struct smtp_sink *k, size_t n, int timeout_ms);
+/* A plain-text message (From advisord@example.se, To kund@example.se) with Message-ID
+ * <id@test> and body (CRLF line ends), for tests that send through the transport; malloc'd. */
+char *sink_message(const char *id, const char *body);
 /* The first received message with this Message-ID (borrowed from arr), or NULL. */
 json_t *sink_find(json_t *arr, const char *message_id);
 

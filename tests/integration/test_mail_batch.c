@@ -31,19 +31,6 @@ TEST_MAIN_DEFS
 
 #define FROM "advisord@example.se"
 
-/* A message with this Message-ID and body (CRLF line ends), malloc'd. */
-static char *message(const char *id, const char *body)
-{
-  char *m = NULL;
-  if (asprintf(&m,
-               "From: advisord@example.se\r\nTo: kund@example.se\r\nSubject: test\r\n"
-               "Message-ID: <%s@test>\r\nMIME-Version: 1.0\r\n"
-               "Content-Type: text/plain; charset=us-ascii\r\n\r\n%s",
-               id, body) < 0)
-    abort();
-  return m;
-}
-
 /* n items to to[i] (NULL: kund@example.se), Message-ID <tag><i>@test. */
 static void make(struct mail_smtp_item *it, size_t n, const char *tag, const char *const *to)
 {
@@ -52,7 +39,7 @@ static void make(struct mail_smtp_item *it, size_t n, const char *tag, const cha
     snprintf(id, sizeof id, "%s%zu", tag, i);
     snprintf(body, sizeof body, ".dot line %zu\r\n..two\r\nend %zu", i, i); /* last CRLF missing */
     it[i] = (struct mail_smtp_item){.to = to && to[i] ? to[i] : "kund@example.se",
-                                    .msg = message(id, body)};
+                                    .msg = sink_message(id, body)};
   }
 }
 
