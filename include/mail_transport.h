@@ -68,6 +68,31 @@ struct mail_smtp_conn {
 void mail_smtp_send(struct mail_smtp_conn *conn, const struct mail_smtp_settings *s,
                     const char *from, const char *to, const char *msg, const atomic_bool *stop,
                     struct mail_delivery *out);
+/* One message of mail_smtp_send_many: to (a bare address), msg (complete, CRLF line ends), and
+ * its outcome, filled by the call. */
+struct mail_smtp_item {
+  const char *to, *msg;
+  struct mail_delivery out;
+};
+
+/* Delivers items[0..n) from `from` over conn's connection as n mail_smtp_send calls would,
+ * each with its own outcome, but, when the server advertises PIPELINING and CHUNKING, all in
+ * one write and one round trip (smtp_dialogue.h's smtp_batch), each connection used with one
+ * deadline (timeout_s) for its connect and what goes over it. A refusal fails only its
+ * message. A connection closed before it answered anything about a message: that message and
+ * those after it go once more at once on a new connection, when it was a kept one (as
+ * mail_smtp_send) or had fully answered some messages first (each new connection must settle
+ * at least one more: at most n + 1 connections, message i settled within i + 2 deadlines);
+ * otherwise (a new connection that answered nothing, a cut after some of a message's answers,
+ * a timeout, a stop) the unanswered ones fail (temporary: retried later with the same
+ * Message-ID; at least once, as a cut is). Without both extensions the messages go one by
+ * one through mail_smtp_send. */
+void mail_smtp_send_many(struct mail_smtp_conn *conn, const struct mail_smtp_settings *s,
+                         const char *from, struct mail_smtp_item *items, size_t n,
+                         const atomic_bool *stop);
+/* True when conn holds a connection whose server takes several messages per round trip
+ * (PIPELINING and CHUNKING advertised). */
+bool mail_smtp_batches(const struct mail_smtp_conn *conn);
 /* Ends conn's connection (QUIT, waiting up to 2 s for the answer) and frees what it holds. */
 void mail_smtp_close(struct mail_smtp_conn *conn);
 

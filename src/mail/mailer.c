@@ -1,8 +1,9 @@
 /* mailer.c - the mailer's worker threads (--mail-workers, 4 by default). Each looks for due
  * rows with a read, claims up to CLAIM_BATCH of them (one short write transaction that leases
  * them, so no two workers take one row; no read first when the claim before saw more due),
- * then for each in turn renders and builds the message, delivers it (SMTP or spool) with no
- * transaction open, and records its outcome (sent, retry later with backoff and jitter, or
+ * then renders and builds their messages and delivers them (SMTP or spool) with no
+ * transaction open, over SMTP all in one round trip when the server allows (PIPELINING and
+ * CHUNKING: attempt_deliver_many, mail_smtp_send_many), else each in turn, and records its outcome (sent, retry later with backoff and jitter, or
  * failed) for the store's writer without waiting for it
  * (outcomes.h: a quick try's outcome goes with the next claim's write, others in a write of
  * their own). When nothing is due it sleeps until the next row is due, a wake-up, or the
@@ -35,11 +36,10 @@
 #include "outcomes.h"
 #include "pace.h"
 #include "breaker.h"
-#include "row_message.h"
+#include "attempt.h"
 
 #include <curl/curl.h>
 #include <errno.h>
-#include <openssl/rand.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -63,15 +63,8 @@ struct mailer {
   struct mail_outcomes outcomes; /* the workers' tries, being written */
   struct mail_pace pace;         /* how fast they start e-mails while requests are many */
   struct mail_breaker breaker;   /* paused while the SMTP server cannot be reached */
+  struct mail_try_env env;       /* what a try needs of the above */
 };
-
-static uint32_t random_u32(void)
-{
-  uint32_t r = 0;
-  if (RAND_bytes((unsigned char *)&r, sizeof r) != 1)
-    r = (uint32_t)util_mono_ms() * 2654435761u;
-  return r;
-}
 
 /* One claim of a worker: up to CLAIM_BATCH due rows leased in one write (store_write runs
  * it on the store's writer thread: thread_prio.h), the i-th until it may have waited for the i
@@ -97,71 +90,6 @@ static enum store_status claim_tx(struct store_conn *c, void *arg)
   st = store_outbox_claim_many(c, a->now, a->lease, a->step, a->rows, a->max, &a->n,
                                &a->more);
   return st == STORE_NOT_FOUND ? STORE_OK : st; /* none due: the outcomes commit all the same */
-}
-
-/* One try of a row: what happened, and the outcome to record. */
-struct attempt {
-  struct finish_arg f;
-  enum mail_class cls;
-  int attempts;
-  int64_t delay;
-  struct mail_delivery d;
-};
-
-static void deliver(struct mailer *m, struct mail_smtp_conn *conn, const struct outbox_row *row,
-                    struct attempt *t)
-{
-  char why[256] = "";
-  memset(t, 0, sizeof *t);
-  char *msg = mail_row_message(m->app, row, why, sizeof why);
-  if (!msg) {
-    t->cls = MAIL_UNSENDABLE;
-    snprintf(t->d.detail, sizeof t->d.detail, "cannot build the message: %s", why);
-  } else if (m->smtp.url) {
-    mail_smtp_send(conn, &m->smtp, m->from_addr, row->recipient, msg, &m->pool.stop, &t->d);
-    t->cls = mail_retry_classify(t->d.curl_code, t->d.smtp_code);
-  } else {
-    bool ok = mail_spool_write(m->app->cfg->mail_spool, row->id, msg, t->d.detail,
-                               sizeof t->d.detail);
-    t->cls = ok ? MAIL_DELIVERED : MAIL_TEMPORARY;
-  }
-  free(msg);
-  t->f = (struct finish_arg){.id = row->id, .rowid = row->rowid, .error = t->d.detail};
-  t->attempts = row->attempts + 1;
-  if (t->d.aborted) { /* stopping: the row waits, due at once, for the next start */
-    t->f.release = true;
-    t->f.next_at = util_now_ms();
-    return;
-  }
-  /* the jitter's random number only for a try that may be retried (RAND_bytes, libcrypto's
-   * samples in the mailer's profile, was drawn for every e-mail) */
-  uint32_t r = t->cls == MAIL_DELIVERED || t->cls == MAIL_UNSENDABLE ? 0 : random_u32();
-  t->f.decision = mail_retry_decide(&m->policy, t->cls, t->attempts, r, &t->delay);
-  t->f.next_at = util_now_ms() + t->delay;
-}
-
-static void report(const struct outbox_row *row, const struct attempt *t)
-{
-  if (t->f.release) {
-    log_json(LOG_INFO, "mail_abandoned", json_pack("{s:s}", "outbox_id", row->id));
-    return;
-  }
-  metrics_mail(t->f.decision == MAIL_MARK_SENT     ? "sent"
-               : t->f.decision == MAIL_MARK_FAILED ? "failed"
-                                                   : "retry");
-  if (t->f.decision == MAIL_MARK_SENT && !log_enabled(LOG_INFO))
-    return; /* the fields are not built for a line that would not be written */
-  if (t->f.decision == MAIL_MARK_SENT)
-    log_json(LOG_INFO, "mail_sent",
-             json_pack("{s:s, s:s, s:s, s:i}", "outbox_id", row->id, "template",
-                       row->template_name, "message_id", row->message_id, "attempts",
-                       t->attempts));
-  else
-    log_json(t->f.decision == MAIL_MARK_FAILED ? LOG_WARN : LOG_INFO,
-             t->f.decision == MAIL_MARK_FAILED ? "mail_failed" : "mail_retry",
-             json_pack("{s:s, s:s, s:s, s:i, s:I, s:s}", "outbox_id", row->id, "class",
-                       mail_class_str(t->cls), "reason", t->d.detail, "attempts", t->attempts,
-                       "retry_in_ms", (json_int_t)t->delay, "template", row->template_name));
 }
 
 /* A worker's held outcomes: written (queued) by the first try that turns slow while some are
@@ -274,36 +202,52 @@ static void *run(void *arg)
       next = n;
       continue;
     }
-    struct outbox_row *cur = &rows[next++];
-    struct attempt t;
+    /* the rows left in one round trip when the kept connection's server allows (the breaker's
+     * probe alone; a claim's first row alone when it opens the connection): row next + i is
+     * settled within i + 2 steps (mail_transport.h), its lease lasts i steps longer than
+     * row next's, so the check above covers them all */
+    size_t k = m->smtp.url && !probe && mail_smtp_batches(&conn) ? n - next : 1;
+    struct attempt t[CLAIM_BATCH];
     int64_t began = util_mono_ms();
     conn.on_slow = held.any ? flush_held : NULL; /* held ones do not wait for a slow try */
     conn.slow_arg = &held;
     conn.slow_at = began + HOLD_FAST_MS;
-    deliver(m, &conn, cur, &t);
-    if (m->smtp.url) /* what the try showed of the server */
-      mail_breaker_note(&m->breaker, t.d.aborted || t.cls == MAIL_UNSENDABLE
-                                         ? BREAKER_NOTHING
-                                         : mail_breaker_seen_of(t.d.curl_code, t.d.smtp_code),
-                        probe, t.d.detail);
-    probe = false;
-    /* a quick try's outcome goes with the next claim of any worker (or a flush before one
-     * sleeps): one write for many e-mails; a slow one's at once. Over SMTP every row's: a try
-     * after it that lasts HOLD_FAST_MS writes the held ones from its on_slow (mail_transport.h:
-     * libcurl's progress function while connecting, about once a second, and the dialogue's
-     * waits, every 200 ms at most), long before their leases end. With the spool (no such
-     * function) only the claim's last row's: this worker claims (or flushes) right after it,
-     * while a try of a row after it could take two steps (two --smtp-timeouts), and a held
-     * 'sent' would outlive the row's lease (another worker or instance would claim and send
-     * it again). */
-    if (util_mono_ms() - began < HOLD_FAST_MS && !t.f.release && (m->smtp.url || next == n)) {
-      outcomes_hold(out, &t.f);
-      held.any = true;
-    } else {
-      outcomes_record(out, &t.f);
+    if (k > 1)
+      attempt_deliver_many(&m->env, &conn, rows + next, k, t);
+    else
+      attempt_deliver(&m->env, &conn, &rows[next], t);
+    bool quick = util_mono_ms() - began < HOLD_FAST_MS;
+    for (size_t i = 0; i < k; i++) {
+      struct outbox_row *cur = &rows[next++];
+      /* what the try showed of the server: a batch's messages share its connection, and
+       * its failure to reach the server counts once (the first's) */
+      enum mail_breaker_seen showed = t[i].d.aborted || t[i].cls == MAIL_UNSENDABLE
+                                        ? BREAKER_NOTHING
+                                        : mail_breaker_seen_of(t[i].d.curl_code,
+                                                               t[i].d.smtp_code);
+      if (m->smtp.url)
+        mail_breaker_note(&m->breaker, i > 0 && showed == BREAKER_UNREACHED ? BREAKER_NOTHING
+                                                                            : showed,
+                          probe, t[i].d.detail);
+      probe = false;
+      /* a quick try's outcome goes with the next claim of any worker (or a flush before one
+       * sleeps): one write for many e-mails; a slow one's at once. Over SMTP every row's: a
+       * try after it that lasts HOLD_FAST_MS writes the held ones from its on_slow
+       * (mail_transport.h: libcurl's progress function while connecting, about once a second,
+       * and the dialogue's waits, every 200 ms at most), long before their leases end. With
+       * the spool (no such function) only the claim's last row's: this worker claims (or
+       * flushes) right after it, while a try of a row after it could take two steps (two
+       * --smtp-timeouts), and a held 'sent' would outlive the row's lease (another worker or
+       * instance would claim and send it again). */
+      if (quick && !t[i].f.release && (m->smtp.url || next == n)) {
+        outcomes_hold(out, &t[i].f);
+        held.any = true;
+      } else {
+        outcomes_record(out, &t[i].f);
+      }
+      attempt_report(cur, &t[i]);
+      outbox_row_clear(cur);
     }
-    report(cur, &t);
-    outbox_row_clear(cur);
   }
   outcomes_flush(out);
   outcomes_release(out, rows + next, n - next); /* claimed as the stop began: due at once */
@@ -343,6 +287,7 @@ struct mailer *mailer_start(struct app *app)
       return NULL;
     }
   }
+  m->env = (struct mail_try_env){app, &m->smtp, m->from_addr, &m->pool.stop, &m->policy};
   unsigned want = cfg->mail_workers < 1 ? 1 : (unsigned)cfg->mail_workers;
   outcomes_init(&m->outcomes, app->store);
   mail_breaker_init(&m->breaker, m->policy.max_ms);

@@ -16,7 +16,9 @@
  * a new one) has one deadline, timeout_s after the try began on it, for everything on it: the
  * connect (CURLOPT_TIMEOUT_MS, what is left), the transaction and the RSET after a refusal
  * (what is left then). A second connection is opened only when the kept one was found closed
- * by the server before it answered (mail_smtp_send). */
+ * by the server before it answered (mail_smtp_send). Several messages (mail_smtp_send_many)
+ * go in one write when the server takes PIPELINING and CHUNKING (smtp_batch), each
+ * connection they use with one deadline. */
 #include "mail_mime.h"
 #include "mail_transport.h"
 #include "smtp_dialogue.h"
@@ -175,6 +177,7 @@ static bool open_conn(struct mail_smtp_conn *conn, const struct mail_smtp_settin
   conn->connections++;
   if (rc == CURLE_OK) {
     conn->curl = h;
+    conn->idle_since = util_mono_ms(); /* new: not idle */
     conn->ext = g.ext;
     conn->size_max = g.size_max;
     return true;
@@ -188,6 +191,12 @@ static bool open_conn(struct mail_smtp_conn *conn, const struct mail_smtp_settin
     snprintf(out->detail, sizeof out->detail, "%s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
   cut(h);
   return false;
+}
+
+/* A delivery's curl_code saying the server closed (or reset) the connection. */
+static bool closed_code(int code)
+{
+  return code == CURLE_GOT_NOTHING || code == CURLE_SEND_ERROR || code == CURLE_RECV_ERROR;
 }
 
 /* A kept connection the server has not closed, nor written to unasked. */
@@ -204,6 +213,18 @@ static bool still_open(struct mail_smtp_conn *conn)
   return curl_easy_recv(conn->curl, &c, 1, &n) == CURLE_AGAIN;
 }
 
+/* conn after a transaction left it so (after) on w: ready for the next, or dropped. */
+static void settle(struct mail_smtp_conn *conn, struct smtp_wire *w, enum smtp_after after)
+{
+  if (after == SMTP_DIRTY) { /* a refused transaction: the next one starts clean */
+    /* by the same deadline, and ended by a stop too: the outcome stays, only the connection
+     * is dropped when RSET does not get its answer */
+    after = smtp_command(w, "RSET\r\n") && w->start == w->end ? SMTP_CLEAN : SMTP_BROKEN;
+  }
+  if (after == SMTP_BROKEN || w->start != w->end) /* broken, or answers nobody asked for */
+    drop(conn);
+}
+
 /* One message over conn's open connection by deadline; leaves it ready for the next or drops
  * it. */
 static void transact(struct mail_smtp_conn *conn, const struct mail_smtp_settings *s,
@@ -212,14 +233,34 @@ static void transact(struct mail_smtp_conn *conn, const struct mail_smtp_setting
 {
   struct smtp_wire w = {.curl = conn->curl, .conn = conn, .stop = stop, .deadline = deadline,
                         .timeout_s = s->timeout_s};
-  enum smtp_after after = smtp_transaction(&w, from, to, msg, len, out);
-  if (after == SMTP_DIRTY) { /* a refused transaction: the next one starts clean */
-    /* by the same deadline, and ended by a stop too: the outcome stays, only the connection
-     * is dropped when RSET does not get its answer */
-    after = smtp_command(&w, "RSET\r\n") && w.start == w.end ? SMTP_CLEAN : SMTP_BROKEN;
-  }
-  if (after == SMTP_BROKEN || w.start != w.end) /* broken, or answers nobody asked for */
-    drop(conn);
+  settle(conn, &w, smtp_transaction(&w, from, to, msg, len, out));
+}
+
+/* An address that must not go into a command (it could carry a line of its own): out filled
+ * as the server would refuse it (553, RFC 5321 4.2.2: permanent), true. */
+static bool bad_address(const char *from, const char *to, struct mail_delivery *out)
+{
+  if (mail_mime_address_ok(from) && mail_mime_address_ok(to))
+    return false;
+  out->curl_code = CURLE_BAD_FUNCTION_ARGUMENT;
+  out->smtp_code = 553;
+  snprintf(out->detail, sizeof out->detail, "not sent: an address is not usable");
+  return true;
+}
+
+/* A message of wire_len bytes over the SIZE conn's server advertised: out filled as the
+ * server would refuse it (552, RFC 1870: permanent), true. */
+static bool too_large(const struct mail_smtp_conn *conn, size_t wire_len,
+                      struct mail_delivery *out)
+{
+  if (!(conn->ext & SMTP_EXT_SIZE) || conn->size_max == 0 || wire_len <= conn->size_max)
+    return false;
+  out->smtp_code = 552;
+  out->curl_code = CURLE_FILESIZE_EXCEEDED;
+  snprintf(out->detail, sizeof out->detail,
+           "not sent: the message (%zu bytes) is larger than the server takes (SIZE %lu)",
+           wire_len, conn->size_max);
+  return true;
 }
 
 void mail_smtp_send(struct mail_smtp_conn *conn, const struct mail_smtp_settings *s,
@@ -228,11 +269,8 @@ void mail_smtp_send(struct mail_smtp_conn *conn, const struct mail_smtp_settings
 {
   memset(out, 0, sizeof *out);
   size_t len = strlen(msg);
-  if (!mail_mime_address_ok(from) || !mail_mime_address_ok(to)) {
-    conn->on_slow = NULL; /* never put into a command: it could carry a line of its own */
-    out->curl_code = CURLE_BAD_FUNCTION_ARGUMENT;
-    out->smtp_code = 553; /* what a server would answer (RFC 5321 4.2.2): permanent */
-    snprintf(out->detail, sizeof out->detail, "not sent: an address is not usable");
+  if (bad_address(from, to, out)) {
+    conn->on_slow = NULL;
     return;
   }
   if (conn->curl && (util_mono_ms() - conn->idle_since > MAX_IDLE_MS || !still_open(conn)))
@@ -240,14 +278,7 @@ void mail_smtp_send(struct mail_smtp_conn *conn, const struct mail_smtp_settings
   bool reused = conn->curl != NULL;
   int64_t deadline = util_mono_ms() + s->timeout_s * 1000; /* this connection's, see above */
   if (reused || open_conn(conn, s, deadline, stop, out)) {
-    size_t wire_len = smtp_wire_len(msg, len);
-    if ((conn->ext & SMTP_EXT_SIZE) && conn->size_max > 0 && wire_len > conn->size_max) {
-      out->smtp_code = 552; /* what the server would answer (RFC 1870); permanent */
-      out->curl_code = CURLE_FILESIZE_EXCEEDED;
-      snprintf(out->detail, sizeof out->detail,
-               "not sent: the message (%zu bytes) is larger than the server takes (SIZE %lu)",
-               wire_len, conn->size_max);
-    } else {
+    if (!too_large(conn, smtp_wire_len(msg, len), out)) {
       transact(conn, s, from, to, msg, len, deadline, stop, out);
       /* A kept connection the server closed (or reset) before it answered anything about
        * this message: most likely it had timed out the idle connection, and a server that
@@ -255,14 +286,98 @@ void mail_smtp_send(struct mail_smtp_conn *conn, const struct mail_smtp_settings
        * to the data does). Once more, on a new connection with a deadline of its own. A
        * timeout is not retried at once: the server may still hold the message with its
        * answers (BDAT sends it before any answer). */
-      bool closed = out->curl_code == CURLE_GOT_NOTHING || out->curl_code == CURLE_SEND_ERROR ||
-                    out->curl_code == CURLE_RECV_ERROR;
-      if (reused && closed && out->smtp_code == 0) {
+      if (reused && closed_code(out->curl_code) && out->smtp_code == 0) {
         drop(conn);
         deadline = util_mono_ms() + s->timeout_s * 1000;
         if (open_conn(conn, s, deadline, stop, out))
           transact(conn, s, from, to, msg, len, deadline, stop, out);
       }
+    }
+  }
+  conn->idle_since = util_mono_ms();
+  conn->on_slow = NULL;
+}
+
+bool mail_smtp_batches(const struct mail_smtp_conn *conn)
+{
+  unsigned both = SMTP_EXT_PIPELINING | SMTP_EXT_CHUNKING;
+  return conn->curl && (conn->ext & both) == both;
+}
+
+/* The batch's messages m[0..n) over conn's open connection by deadline; leaves it ready for
+ * the next or drops it. */
+static void transact_many(struct mail_smtp_conn *conn, const struct mail_smtp_settings *s,
+                          const char *from, const struct smtp_msg *m, size_t n,
+                          int64_t deadline, const atomic_bool *stop)
+{
+  struct smtp_wire w = {.curl = conn->curl, .conn = conn, .stop = stop, .deadline = deadline,
+                        .timeout_s = s->timeout_s};
+  settle(conn, &w, smtp_batch(&w, from, m, n));
+}
+
+void mail_smtp_send_many(struct mail_smtp_conn *conn, const struct mail_smtp_settings *s,
+                         const char *from, struct mail_smtp_item *items, size_t n,
+                         const atomic_bool *stop)
+{
+  if (n == 0)
+    return;
+  if (conn->curl && (util_mono_ms() - conn->idle_since > MAX_IDLE_MS || !still_open(conn)))
+    drop(conn);
+  bool reused = conn->curl != NULL;
+  int64_t deadline = util_mono_ms() + s->timeout_s * 1000; /* this connection's */
+  struct mail_delivery opened;
+  if (!reused && !open_conn(conn, s, deadline, stop, &opened)) {
+    for (size_t i = 0; i < n; i++) /* none sent: each fails as its own try would */
+      items[i].out = opened;
+    conn->on_slow = NULL;
+    return;
+  }
+  if (!mail_smtp_batches(conn) || n == 1) { /* one by one, on the connection just opened */
+    void (*on_slow)(void *) = conn->on_slow; /* each call clears it */
+    for (size_t i = 0; i < n; i++) {
+      conn->on_slow = on_slow;
+      mail_smtp_send(conn, s, from, items[i].to, items[i].msg, stop, &items[i].out);
+    }
+    return;
+  }
+  struct smtp_msg m[n];
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    struct mail_delivery *out = &items[i].out;
+    memset(out, 0, sizeof *out);
+    size_t len = strlen(items[i].msg);
+    if (!bad_address(from, items[i].to, out) &&
+        !too_large(conn, smtp_wire_len(items[i].msg, len), out))
+      m[k++] = (struct smtp_msg){items[i].to, items[i].msg, len, out};
+  }
+  /* A connection closed before it answered anything about a message: the server has not
+   * taken it (mail_smtp_send). Those messages, the rest of the batch, go once more at once on
+   * a new connection with a deadline of its own: after a kept connection that answered
+   * nothing (timed out by the server unseen), and after each connection that fully answered
+   * some of them first (a server that takes so many per connection); each new connection
+   * must settle one more, so a call opens at most k + 1. A message cut after some of its
+   * answers (the server may hold it) stays a failure, and so do those after it. */
+  bool again = reused;
+  for (size_t done = 0; done < k;) {
+    transact_many(conn, s, from, m + done, k - done, deadline, stop);
+    size_t first = done; /* the first the closing failed; those after it too */
+    while (first < k && !closed_code(m[first].out->curl_code))
+      first++;
+    if (first == k || m[first].out->smtp_code != 0 || (first == done && !again))
+      break;
+    again = false;
+    done = first;
+    drop(conn);
+    deadline = util_mono_ms() + s->timeout_s * 1000;
+    if (!open_conn(conn, s, deadline, stop, &opened)) {
+      for (size_t i = done; i < k; i++)
+        *m[i].out = opened;
+      break;
+    }
+    if (!mail_smtp_batches(conn)) { /* the server no longer offers both: one by one */
+      for (size_t i = done; i < k; i++)
+        mail_smtp_send(conn, s, from, m[i].to, m[i].msg, stop, m[i].out);
+      break;
     }
   }
   conn->idle_since = util_mono_ms();

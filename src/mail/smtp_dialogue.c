@@ -225,6 +225,43 @@ static int first_refusal(const struct reply *r, int got, bool bdat)
   return -1;
 }
 
+/* The outcome of one transaction from its answers r[0..got) (refused: first_refusal's) and
+ * the wire's state rc; the connection after it. */
+static enum smtp_after decide(const struct smtp_wire *w, CURLcode rc, const struct reply *r,
+                              int got, int refused, struct mail_delivery *out)
+{
+  if (refused >= 0) { /* the server's line, never one of ours */
+    out->curl_code = CURLE_WEIRD_SERVER_REPLY;
+    out->smtp_code = r[refused].code;
+    snprintf(out->detail, sizeof out->detail, "smtp %s", r[refused].line);
+    /* a refused message's data ends its transaction; anything else leaves one open */
+    return rc != CURLE_OK ? SMTP_BROKEN : refused == 3 ? SMTP_CLEAN : SMTP_DIRTY;
+  }
+  if (rc != CURLE_OK) {
+    const struct reply *last = got > 0 ? &r[got - 1] : &r[0];
+    out->smtp_code = got > 0 ? last->code : 0;
+    wire_failure(w, rc, rc == CURLE_WEIRD_SERVER_REPLY ? &r[got] : last, out);
+    return SMTP_BROKEN;
+  }
+  out->smtp_code = r[got - 1].code;
+  snprintf(out->detail, sizeof out->detail, "accepted (smtp %d)", r[got - 1].code);
+  return SMTP_CLEAN;
+}
+
+/* MAIL, RCPT and BDAT <n> LAST with msg (len bytes; its last line end added when missing). */
+static void add_bdat(struct mbuf *b, unsigned ext, const char *from, const char *to,
+                     const char *msg, size_t len)
+{
+  size_t wire_len = smtp_wire_len(msg, len);
+  mbuf_addf(b, "MAIL FROM:<%s>", from);
+  if (ext & SMTP_EXT_SIZE)
+    mbuf_addf(b, " SIZE=%zu", wire_len);
+  mbuf_addf(b, "\r\nRCPT TO:<%s>\r\nBDAT %zu LAST\r\n", to, wire_len);
+  mbuf_addn(b, msg, len);
+  if (wire_len != len)
+    mbuf_add(b, "\r\n");
+}
+
 enum smtp_after smtp_transaction(struct smtp_wire *w, const char *from, const char *to,
                                  const char *msg, size_t len, struct mail_delivery *out)
 {
@@ -233,19 +270,17 @@ enum smtp_after smtp_transaction(struct smtp_wire *w, const char *from, const ch
   size_t wire_len = smtp_wire_len(msg, len);
   struct mbuf b = {0};
   mbuf_reserve(&b, 128 + (bdat ? len : 0));
-  mbuf_addf(&b, "MAIL FROM:<%s>", from);
-  if (ext & SMTP_EXT_SIZE)
-    mbuf_addf(&b, " SIZE=%zu", wire_len);
-  mbuf_add(&b, "\r\n");
-  size_t cut[4] = {0, b.len, 0, 0};
-  mbuf_addf(&b, "RCPT TO:<%s>\r\n", to);
-  cut[2] = b.len;
+  size_t cut[4] = {0};
   if (bdat) {
-    mbuf_addf(&b, "BDAT %zu LAST\r\n", wire_len);
-    mbuf_addn(&b, msg, len);
-    if (wire_len != len)
-      mbuf_add(&b, "\r\n");
+    add_bdat(&b, ext, from, to, msg, len);
   } else {
+    mbuf_addf(&b, "MAIL FROM:<%s>", from);
+    if (ext & SMTP_EXT_SIZE)
+      mbuf_addf(&b, " SIZE=%zu", wire_len);
+    mbuf_add(&b, "\r\n");
+    cut[1] = b.len;
+    mbuf_addf(&b, "RCPT TO:<%s>\r\n", to);
+    cut[2] = b.len;
     mbuf_add(&b, "DATA\r\n");
   }
   cut[3] = b.len;
@@ -286,20 +321,50 @@ enum smtp_after smtp_transaction(struct smtp_wire *w, const char *from, const ch
       got = 4;
   }
   mbuf_recycle(mbuf_take(&b));
-  if (refused >= 0) { /* the server's line, never one of ours */
-    out->curl_code = CURLE_WEIRD_SERVER_REPLY;
-    out->smtp_code = r[refused].code;
-    snprintf(out->detail, sizeof out->detail, "smtp %s", r[refused].line);
-    /* a refused message's data ends its transaction; anything else leaves one open */
-    return rc != CURLE_OK ? SMTP_BROKEN : refused == 3 ? SMTP_CLEAN : SMTP_DIRTY;
+  return decide(w, rc, r, got, refused, out);
+}
+
+enum smtp_after smtp_batch(struct smtp_wire *w, const char *from, const struct smtp_msg *m,
+                           size_t n)
+{
+  size_t total = 0;
+  for (size_t i = 0; i < n; i++)
+    total += m[i].len + 2 * strlen(m[i].to) + 200;
+  struct mbuf b = {0};
+  mbuf_reserve(&b, total + strlen(from) * n);
+  for (size_t i = 0; i < n; i++) {
+    memset(m[i].out, 0, sizeof *m[i].out);
+    if (i > 0) /* the transaction before is over, refused or not: no MAIL nested in it */
+      mbuf_add(&b, "RSET\r\n");
+    add_bdat(&b, w->conn->ext, from, m[i].to, m[i].msg, m[i].len);
   }
-  if (rc != CURLE_OK) {
-    const struct reply *last = got > 0 ? &r[got - 1] : &r[0];
-    out->smtp_code = last->code;
-    wire_failure(w, rc, rc == CURLE_WEIRD_SERVER_REPLY ? &r[got] : last, out);
-    return SMTP_BROKEN;
+  if (b.oom) {
+    mbuf_free(&b);
+    for (size_t i = 0; i < n; i++) {
+      m[i].out->curl_code = CURLE_OUT_OF_MEMORY;
+      snprintf(m[i].out->detail, sizeof m[i].out->detail, "out of memory");
+    }
+    return SMTP_CLEAN; /* nothing was sent */
   }
-  out->smtp_code = r[got - 1].code;
-  snprintf(out->detail, sizeof out->detail, "accepted (smtp %d)", r[got - 1].code);
-  return SMTP_CLEAN;
+  CURLcode rc = put(w, b.p, b.len);
+  mbuf_recycle(mbuf_take(&b));
+  /* the answers in order: each message's own (MAIL, RCPT, BDAT) after the RSET's before it;
+   * once the wire fails, every message not fully answered fails with it */
+  enum smtp_after after = SMTP_CLEAN;
+  for (size_t i = 0; i < n; i++) {
+    struct reply r[4] = {0};
+    int got = 0;
+    if (i > 0 && rc == CURLE_OK) {
+      rc = get_reply(w, &r[0]);
+      if (rc == CURLE_OK && r[0].code / 100 != 2) /* RSET refused: what follows is unknown */
+        rc = CURLE_WEIRD_SERVER_REPLY;
+    }
+    for (int j = 0; j < 3 && rc == CURLE_OK; j++) {
+      rc = get_reply(w, &r[j]);
+      if (rc == CURLE_OK)
+        got++;
+    }
+    after = decide(w, rc, r, got, first_refusal(r, got, true), m[i].out);
+  }
+  return rc != CURLE_OK ? SMTP_BROKEN : after;
 }

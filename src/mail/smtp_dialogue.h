@@ -48,6 +48,25 @@ enum smtp_after { SMTP_CLEAN, SMTP_DIRTY, SMTP_BROKEN };
 enum smtp_after smtp_transaction(struct smtp_wire *w, const char *from, const char *to,
                                  const char *msg, size_t len, struct mail_delivery *out);
 
+/* One message of a batch: from `from` to `to`, msg (len bytes, CRLF line ends); its outcome
+ * goes to *out. */
+struct smtp_msg {
+  const char *to, *msg;
+  size_t len;
+  struct mail_delivery *out;
+};
+
+/* Sends m[0..n) on a connection whose server advertised PIPELINING and CHUNKING in one write
+ * (each as MAIL, RCPT, BDAT <len> LAST and its bytes, each after the first preceded by RSET:
+ * RFC 2920 lets transactions follow unanswered, and the RSET ends a refused one before the
+ * next MAIL) and reads all their answers in one wait. Each message's out is decided by its own
+ * three answers as smtp_transaction decides one (a refusal of one fails that one only); when
+ * the wire fails (closed, timed out, stopped, an answer not SMTP or a refused RSET) every
+ * message not yet fully answered gets that failure (smtp_code 0 for one that had no answer:
+ * the server never took it). Returns the connection's state after the last one. */
+enum smtp_after smtp_batch(struct smtp_wire *w, const char *from, const struct smtp_msg *m,
+                           size_t n);
+
 /* Sends one command line ("RSET\r\n", "QUIT\r\n") and reads its answer; true for a 2xx. */
 bool smtp_command(struct smtp_wire *w, const char *line);
 

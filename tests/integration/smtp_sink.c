@@ -55,6 +55,7 @@ static void spawn(struct smtp_sink *k, int fail_first, int delay_s)
   if (k->drop)
     argv[n++] = k->drop == SINK_CLOSE_AFTER_MESSAGE  ? "--close-after-message"
                 : k->drop == SINK_DROP_AT_SECOND_MAIL ? "--drop-at-second-mail"
+                : k->drop == SINK_CUT_AT_SECOND_MAIL  ? "--cut-at-second-mail"
                                                       : "--cut-after-data";
   if (k->no_ext & SINK_NO_PIPELINING)
     argv[n++] = "--no-pipelining";
@@ -275,4 +276,16 @@ json_t *sink_find(json_t *arr, const char *message_id)
       return rec;
   }
   return NULL;
+}
+
+char *sink_message(const char *id, const char *body)
+{
+  char *m = NULL;
+  if (asprintf(&m,
+               "From: advisord@example.se\r\nTo: kund@example.se\r\nSubject: test\r\n"
+               "Message-ID: <%s@test>\r\nMIME-Version: 1.0\r\n"
+               "Content-Type: text/plain; charset=us-ascii\r\n\r\n%s",
+               id, body) < 0)
+    abort();
+  return m;
 }

@@ -36,12 +36,15 @@ void sink_start_tls(struct smtp_sink *k, int tls, const char *auth);
  * sink_restart keeps this. */
 void sink_start_ack(struct smtp_sink *k, int delay_s);
 enum { SINK_KEEP = 0, SINK_CLOSE_AFTER_MESSAGE = 1, SINK_DROP_AT_SECOND_MAIL = 2,
-       SINK_CUT_AFTER_DATA = 3 };
+       SINK_CUT_AFTER_DATA = 3, SINK_CUT_AT_SECOND_MAIL = 4 };
 /* Starts a sink that closes connections: right after answering each message
- * (SINK_CLOSE_AFTER_MESSAGE), unanswered at the second MAIL FROM of a connection
- * (SINK_DROP_AT_SECOND_MAIL: the server timed the connection out as the message began), or
- * after saving each message, before answering it (SINK_CUT_AFTER_DATA). sink_restart keeps
- * this. */
+ * (SINK_CLOSE_AFTER_MESSAGE), unanswered at a MAIL FROM that follows a message taken on the
+ * connection and came in a later read of the socket than the MAIL before it
+ * (SINK_DROP_AT_SECOND_MAIL: the server timed the idle connection out as the next message
+ * began; messages the client sent together are not dropped), unanswered at the second MAIL
+ * FROM of a connection whatever came with it (SINK_CUT_AT_SECOND_MAIL: a connection cut in
+ * the middle of several messages sent together), or after saving each message, before
+ * answering it (SINK_CUT_AFTER_DATA). sink_restart keeps this. */
 void sink_start_drop(struct smtp_sink *k, int drop);
 /* The sink advertises PIPELINING and CHUNKING (and takes BDAT) unless told not to. */
 enum { SINK_NO_PIPELINING = 1, SINK_NO_CHUNKING = 2 };
@@ -67,7 +70,8 @@ void sink_reject(struct smtp_sink *k, const char *const *addresses);
 /* Every message received so far, in order: a JSON array (new reference) of objects with
  * connection (the client's port), on_connection (1 for its first message), how ("DATA" or
  * "BDAT"), segments (the socket reads from the one carrying MAIL FROM to the message's end;
- * 1: one write), file (its raw copy, <dir>/<file>), mail_from,
+ * 1: one write), mail_read (the number on its connection of the socket read that carried its
+ * MAIL FROM: messages sent in one write share it), file (its raw copy, <dir>/<file>), mail_from,
  * rcpt_tos, message_id, to, from, subject (decoded), date, mime_version, content_type,
  * charset, transfer_encoding, language, body (decoded), defects. */
 json_t *sink_received(const struct smtp_sink *k);
@@ -82,6 +86,9 @@ size_t sink_wait(const struct smtp_sink *k, size_t n, int timeout_ms);
 /* The same for messages with n different Message-IDs (a message sent again after a crash
  * counts once); returns how many different ones were received. */
 size_t sink_wait_different(const struct smtp_sink *k, size_t n, int timeout_ms);
+/* A plain-text message (From advisord@example.se, To kund@example.se) with Message-ID
+ * <id@test> and body (CRLF line ends), for tests that send through the transport; malloc'd. */
+char *sink_message(const char *id, const char *body);
 /* The first received message with this Message-ID (borrowed from arr), or NULL. */
 json_t *sink_find(json_t *arr, const char *message_id);
 

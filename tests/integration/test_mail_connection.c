@@ -2,12 +2,13 @@
  * a connection the server closes between messages costs nothing but a new one. Against the
  * real SMTP server of tests/mail/smtp_sink.py, with one mail worker so that every message goes
  * the same way:
- * - a server that keeps connections gets five messages over one connection;
+ * - a server that keeps connections gets five messages over one connection, those of a claim
+ *   after the first in one write (several e-mails per round trip);
  * - a server that closes each connection after one message gets all five, each once, each
  *   sent at the first try;
  * - a server that closes the connection unanswered when the next message begins (as one that
  *   timed the idle connection out just then) gets all five, each once, at the first try (the
- *   message goes again over a new connection at once);
+ *   message, or the claim's messages sent together, go again over a new connection at once);
  * - a recipient refused with 550 on a kept connection is retried and failed exactly as before,
  *   and the messages after it still go out;
  * - a quick try's outcome, held for the worker's next claim, is not held through a slow try
@@ -15,6 +16,7 @@
 #include "harness.h"
 #include "mail_fixtures.h"
 #include "smtp_sink.h"
+#include "testdb.h"
 #include "testlib.h"
 
 #include <stdio.h>
@@ -80,6 +82,23 @@ static size_t check_once(const struct smtp_sink *k, char ids[N_MSG][37])
   return n_conns;
 }
 
+/* How many received messages came in the same read of the server's socket as one before them
+ * on their connection (sent in one write with it: several e-mails per round trip). */
+static int batched(const struct smtp_sink *k)
+{
+  json_t *got = sink_received(k);
+  int n = 0;
+  for (size_t i = 1; i < json_array_size(got); i++) {
+    json_t *a = json_array_get(got, i - 1), *b = json_array_get(got, i);
+    n += json_integer_value(json_object_get(a, "connection")) ==
+             json_integer_value(json_object_get(b, "connection")) &&
+         json_integer_value(json_object_get(a, "mail_read")) ==
+             json_integer_value(json_object_get(b, "mail_read"));
+  }
+  json_decref(got);
+  return n;
+}
+
 static void test_kept(void)
 {
   struct smtp_sink k;
@@ -88,6 +107,10 @@ static void test_kept(void)
   struct outbox_row rows[N_MSG];
   run(&k, NULL, ids, rows, true);
   CHECK_INT(check_once(&k, ids), 1); /* one connection for all five */
+  /* the claim's messages after the first (which opened the connection) in one write; on
+   * PostgreSQL a claim takes one row (store_outbox_claim_many): nothing to batch */
+  if (!testdb_pg())
+    CHECK_MSG(batched(&k) >= 2, "%d messages shared a round trip", batched(&k));
   sink_cleanup(&k);
 }
 
@@ -109,9 +132,13 @@ static void test_dropped_as_next_begins(void)
   char ids[N_MSG][37];
   struct outbox_row rows[N_MSG];
   run(&k, NULL, ids, rows, true);
-  CHECK_INT(check_once(&k, ids), N_MSG);
+  size_t conns = check_once(&k, ids); /* one per round trip: a message, or a claim's rest */
+  CHECK_MSG(conns >= 2 && conns <= N_MSG, "%zu connections", conns);
   json_t *ev = sink_events(&k);
-  CHECK_INT(json_array_size(ev), N_MSG - 1); /* each later message first met a dropped one */
+  /* each later round trip (one message, or the rest of a claim in one write) first met a
+   * dropped connection */
+  CHECK_MSG(json_array_size(ev) >= 1 && json_array_size(ev) <= N_MSG - 1, "%zu drops",
+            json_array_size(ev));
   json_decref(ev);
   sink_cleanup(&k);
 }

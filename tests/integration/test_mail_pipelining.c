@@ -45,19 +45,6 @@ static struct mail_smtp_settings settings(const struct smtp_sink *k, long timeou
   return (struct mail_smtp_settings){k->url, NULL, NULL, "off", NULL, timeout_s};
 }
 
-/* A message with this Message-ID and body (CRLF line ends), malloc'd. */
-static char *message(const char *id, const char *body)
-{
-  char *m = NULL;
-  if (asprintf(&m,
-               "From: advisord@example.se\r\nTo: kund@example.se\r\nSubject: test\r\n"
-               "Message-ID: <%s@test>\r\nMIME-Version: 1.0\r\n"
-               "Content-Type: text/plain; charset=us-ascii\r\n\r\n%s",
-               id, body) < 0)
-    abort();
-  return m;
-}
-
 static bool send_one(struct mail_smtp_conn *c, const struct mail_smtp_settings *s,
                      const char *to, const char *msg, struct mail_delivery *d)
 {
@@ -89,8 +76,8 @@ static void test_two_messages(enum path p)
   start(&k, p, (struct sink_options){0});
   struct mail_smtp_settings s = settings(&k, 10);
   struct mail_smtp_conn c = {0};
-  char *m1 = message("m1", ".a line with a dot\r\n..two dots\r\n.\r\nthe end\r\n");
-  char *m2 = message("m2", "second\r\n");
+  char *m1 = sink_message("m1", ".a line with a dot\r\n..two dots\r\n.\r\nthe end\r\n");
+  char *m2 = sink_message("m2", "second\r\n");
   struct mail_delivery d;
   CHECK_MSG(send_one(&c, &s, "a@example.se", m1, &d), "%s", d.detail);
   CHECK_INT(d.smtp_code, 250);
@@ -131,7 +118,7 @@ static void test_refused_recipient(enum path p)
   sink_reject(&k, refused);
   struct mail_smtp_settings s = settings(&k, 10);
   struct mail_smtp_conn c = {0};
-  char *m = message("r1", "hello\r\n");
+  char *m = sink_message("r1", "hello\r\n");
   struct mail_delivery d;
   CHECK(!send_one(&c, &s, "nobody@example.se", m, &d));
   CHECK_INT(d.smtp_code, 550);
@@ -157,7 +144,7 @@ static void test_deferred_data(enum path p)
   start(&k, p, (struct sink_options){.fail_first = 1});
   struct mail_smtp_settings s = settings(&k, 10);
   struct mail_smtp_conn c = {0};
-  char *m = message("d1", "hello\r\n");
+  char *m = sink_message("d1", "hello\r\n");
   struct mail_delivery d;
   CHECK(!send_one(&c, &s, "kund@example.se", m, &d));
   CHECK_INT(d.smtp_code, 451);
@@ -179,7 +166,7 @@ static void three_once(struct smtp_sink *k, int connections)
   for (int i = 0; i < 3; i++) {
     char id[16];
     snprintf(id, sizeof id, "x%d", i);
-    char *m = message(id, "hello\r\n");
+    char *m = sink_message(id, "hello\r\n");
     struct mail_delivery d;
     CHECK_MSG(send_one(&c, &s, "kund@example.se", m, &d), "message %d: %s", i, d.detail);
     free(m);
@@ -215,7 +202,7 @@ static void test_cut_after_data(enum path p)
   start(&k, p, (struct sink_options){.drop = SINK_CUT_AFTER_DATA});
   struct mail_smtp_settings s = settings(&k, 10);
   struct mail_smtp_conn c = {0};
-  char *m = message("c1", "hello\r\n");
+  char *m = sink_message("c1", "hello\r\n");
   struct mail_delivery d;
   CHECK(!send_one(&c, &s, "kund@example.se", m, &d));
   CHECK_INT(d.curl_code, CURLE_GOT_NOTHING);
@@ -242,7 +229,7 @@ static void test_size(enum path p)
   char body[1500];
   memset(body, 'x', sizeof body - 3);
   memcpy(body + sizeof body - 3, "\r\n", 3);
-  char *big = message("big", body), *small = message("small", "hello\r\n");
+  char *big = sink_message("big", body), *small = sink_message("small", "hello\r\n");
   struct mail_delivery d;
   CHECK_MSG(send_one(&c, &s, "kund@example.se", small, &d), "%s", d.detail); /* learns SIZE */
   CHECK(!send_one(&c, &s, "kund@example.se", big, &d));
@@ -280,7 +267,7 @@ static void test_stop_slow_timeout(void)
   start(&k, PIPE_BDAT, (struct sink_options){.delay_s = 2});
   struct mail_smtp_settings s = settings(&k, 10);
   struct mail_smtp_conn c = {0};
-  char *m = message("s1", "hello\r\n");
+  char *m = sink_message("s1", "hello\r\n");
   struct mail_delivery d;
   int slow = 0;
   c.on_slow = on_slow;
@@ -323,7 +310,7 @@ static void test_tls(enum path p)
   start(&k, p, (struct sink_options){.tls = SINK_STARTTLS, .auth = "advisord:pw-4711"});
   struct mail_smtp_settings s = {k.url, "advisord", "pw-4711", "required", k.cert, 10};
   struct mail_smtp_conn c = {0};
-  char *m = message("t1", ".dot\r\nhello\r\n");
+  char *m = sink_message("t1", ".dot\r\nhello\r\n");
   struct mail_delivery d;
   CHECK_MSG(send_one(&c, &s, "kund@example.se", m, &d), "%s", d.detail);
   CHECK_MSG(send_one(&c, &s, "kund@example.se", m, &d), "%s", d.detail);

@@ -18,8 +18,12 @@ reads them: an independent check of advisord's MIME). Refusals are logged to
   --auth USER:PASSWORD require login with these credentials (after TLS, if any)
   --close-after-message  close the connection right after answering 250 to a message (a
                        server that takes one message per connection)
-  --drop-at-second-mail  close the connection, unanswered, at the second MAIL FROM on it (a
-                       server that timed the idle connection out just as the next message began)
+  --drop-at-second-mail  close the connection, unanswered, at a MAIL FROM after a message
+                       taken on it that came in a later read of the socket than the MAIL before
+                       it (a server that timed the idle connection out just as the next message
+                       began; not in the middle of messages the client sent together)
+  --cut-at-second-mail  close the connection, unanswered, at its second MAIL FROM, whatever
+                       came with it (a connection cut in the middle of pipelined messages)
   --cut-after-data     save each message, then close the connection without answering it
   --no-pipelining, --no-chunking  do not advertise PIPELINING (RFC 2920) or CHUNKING (RFC 3030:
                        BDAT); both are advertised by default (plain aiosmtpd has neither)
@@ -27,7 +31,8 @@ reads them: an independent check of advisord's MIME). Refusals are logged to
 Each received.jsonl line also names its connection (the client's port), the message's number
 on that connection (so that a test sees several messages share one), how it came (DATA or
 BDAT) and in how many segments (reads of the socket, from the one that carried MAIL FROM to the
-message's end: 1 when the client sent it all in one write). Each QUIT adds a line to
+message's end: 1 when the client sent it all in one write), and the number of the read that
+carried its MAIL FROM (mail_read: messages the client sent in one write share it). Each QUIT adds a line to
 <dir>/quit.jsonl.
 The listening port is written to <dir>/port once the server listens. SIGTERM stops it.
 Run with Debian's /usr/bin/python3 (python3-aiosmtpd).
@@ -92,8 +97,9 @@ def append_json(path, record):
 class Sink:
     def __init__(self, folder, fail_first, reject_file, delay_data, implicit_tls=False,
                  delay_ack=0, close_after_message=False, drop_at_second_mail=False,
-                 extensions=(), cut_after_data=False):
+                 extensions=(), cut_after_data=False, cut_at_second_mail=False):
         self.folder = folder
+        self.cut_at_second_mail = cut_at_second_mail
         self.extensions = extensions
         self.cut_after_data = cut_after_data
         self.close_after_message = close_after_message
@@ -122,7 +128,15 @@ class Sink:
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         envelope.segment_at_mail = server.segments
-        if self.drop_at_second_mail and getattr(session, "messages", 0) >= 1:
+        read_before = getattr(session, "mail_read", 0)
+        session.mail_read = server.segments
+        session.mails = getattr(session, "mails", 0) + 1
+        if getattr(session, "closing", False):  # closed after a message: nothing more
+            server.transport.close()
+            return "421 never arrives: the connection is closed"
+        idle = getattr(session, "messages", 0) >= 1 and server.segments != read_before
+        if (self.drop_at_second_mail and idle) or \
+                (self.cut_at_second_mail and session.mails >= 2):
             append_json(os.path.join(self.folder, "events.jsonl"),
                         {"event": "dropped", "connection": session.peer[1]})
             server.transport.close()
@@ -183,6 +197,7 @@ class Sink:
             "defects": [type(d).__name__ for d in msg.defects],
             "how": getattr(envelope, "how", "DATA"),
             "segments": server.segments - getattr(envelope, "segment_at_mail", 0) + 1,
+            "mail_read": getattr(envelope, "segment_at_mail", 0),
         }
         append_json(os.path.join(self.folder, "received.jsonl"), record)
         if self.cut_after_data:
@@ -191,6 +206,7 @@ class Sink:
         if self.delay_ack > 0:
             await asyncio.sleep(self.delay_ack)
         if self.close_after_message:  # runs once the 250 below is written
+            session.closing = True  # commands sent with it are not taken
             asyncio.get_running_loop().call_soon(server.transport.close)
         return "250 OK: queued as %s" % name
 
@@ -241,6 +257,7 @@ async def main():
     ap.add_argument("--close-after-message", action="store_true")
     ap.add_argument("--drop-at-second-mail", action="store_true")
     ap.add_argument("--cut-after-data", action="store_true")
+    ap.add_argument("--cut-at-second-mail", action="store_true")
     ap.add_argument("--no-pipelining", action="store_true")
     ap.add_argument("--no-chunking", action="store_true")
     ap.add_argument("--size", type=int, default=33554432)
@@ -249,7 +266,8 @@ async def main():
     sink = Sink(args.dir, args.fail_first, args.reject_file, args.delay_data, args.implicit_tls,
                 args.delay_ack, args.close_after_message, args.drop_at_second_mail,
                 ([] if args.no_pipelining else ["PIPELINING"]) +
-                ([] if args.no_chunking else ["CHUNKING"]), args.cut_after_data)
+                ([] if args.no_chunking else ["CHUNKING"]), args.cut_after_data,
+                args.cut_at_second_mail)
     tls = make_cert(args.dir) if args.starttls or args.implicit_tls else None
     options = {"hostname": "sink.test", "ident": "advisord-test-sink",
                "data_size_limit": args.size}
