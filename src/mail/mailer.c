@@ -216,19 +216,20 @@ static void *run(void *arg)
       attempt_deliver_many(&m->env, &conn, rows + next, k, t);
     else
       attempt_deliver(&m->env, &conn, &rows[next], t);
-    bool quick = util_mono_ms() - began < HOLD_FAST_MS;
+    bool quick = util_mono_ms() - began < HOLD_FAST_MS, unreached = false;
     for (size_t i = 0; i < k; i++) {
       struct outbox_row *cur = &rows[next++];
       /* what the try showed of the server: a batch's messages share its connection, and
-       * its failure to reach the server counts once (the first's) */
+       * its failure to reach the server counts once (the first that showed it) */
       enum mail_breaker_seen showed = t[i].d.aborted || t[i].cls == MAIL_UNSENDABLE
                                         ? BREAKER_NOTHING
                                         : mail_breaker_seen_of(t[i].d.curl_code,
                                                                t[i].d.smtp_code);
       if (m->smtp.url)
-        mail_breaker_note(&m->breaker, i > 0 && showed == BREAKER_UNREACHED ? BREAKER_NOTHING
-                                                                            : showed,
+        mail_breaker_note(&m->breaker, unreached && showed == BREAKER_UNREACHED ? BREAKER_NOTHING
+                                                                                : showed,
                           probe, t[i].d.detail);
+      unreached = unreached || showed == BREAKER_UNREACHED;
       probe = false;
       /* a quick try's outcome goes with the next claim of any worker (or a flush before one
        * sleeps): one write for many e-mails; a slow one's at once. Over SMTP every row's: a

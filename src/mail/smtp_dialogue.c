@@ -324,6 +324,15 @@ enum smtp_after smtp_transaction(struct smtp_wire *w, const char *from, const ch
   return decide(w, rc, r, got, refused, out);
 }
 
+/* Whether bytes the server sent unasked wait on w's connection (not TLS's own records). */
+static bool unasked_bytes(struct smtp_wire *w)
+{
+  struct pollfd p = {.fd = smtp_socket(w->curl), .events = POLLIN};
+  size_t got = 0;
+  return p.fd >= 0 && poll(&p, 1, 0) > 0 &&
+         curl_easy_recv(w->curl, w->buf, sizeof w->buf, &got) == CURLE_OK && got > 0;
+}
+
 enum smtp_after smtp_batch(struct smtp_wire *w, const char *from, const struct smtp_msg *m,
                            size_t n)
 {
@@ -349,15 +358,22 @@ enum smtp_after smtp_batch(struct smtp_wire *w, const char *from, const struct s
   CURLcode rc = put(w, b.p, b.len);
   mbuf_recycle(mbuf_take(&b));
   /* the answers in order: each message's own (MAIL, RCPT, BDAT) after the RSET's before it;
-   * once the wire fails, every message not fully answered fails with it */
+   * once the wire fails, every message not fully answered fails with it. Each message has the
+   * setting's time from the one before's answers, message i at most the first deadline + i
+   * timeouts (its row's lease allows i + 2) */
   enum smtp_after after = SMTP_CLEAN;
+  int64_t first = w->deadline, step = (int64_t)w->timeout_s * 1000;
+  bool out_of_step = false;
   for (size_t i = 0; i < n; i++) {
     struct reply r[4] = {0};
     int got = 0;
     if (i > 0 && rc == CURLE_OK) {
       rc = get_reply(w, &r[0]);
-      if (rc == CURLE_OK && r[0].code / 100 != 2) /* RSET refused: what follows is unknown */
-        rc = CURLE_WEIRD_SERVER_REPLY;
+      /* RSET refused: 421, the server closing (it took none of the rest: sent again as after
+       * a cut); anything else, answers out of step with what was asked */
+      out_of_step = rc == CURLE_OK && r[0].code / 100 != 2 && r[0].code != 421;
+      if (rc == CURLE_OK && r[0].code / 100 != 2)
+        rc = out_of_step ? CURLE_WEIRD_SERVER_REPLY : CURLE_GOT_NOTHING;
     }
     for (int j = 0; j < 3 && rc == CURLE_OK; j++) {
       rc = get_reply(w, &r[j]);
@@ -365,6 +381,20 @@ enum smtp_after smtp_batch(struct smtp_wire *w, const char *from, const struct s
         got++;
     }
     after = decide(w, rc, r, got, first_refusal(r, got, true), m[i].out);
+    int64_t next = util_mono_ms() + step, cap = first + (int64_t)(i + 1) * step;
+    w->deadline = next < cap ? next : cap;
+  }
+  /* an answer more than asked (left over, or shifting the others): no message's answers can
+   * be trusted, each is tried again (a duplicate rather than an e-mail lost) */
+  if (out_of_step || (rc == CURLE_OK && (w->start != w->end || unasked_bytes(w)))) {
+    for (size_t i = 0; i < n; i++)
+      if (m[i].out->curl_code == CURLE_OK || m[i].out->smtp_code != 0) {
+        m[i].out->curl_code = CURLE_WEIRD_SERVER_REPLY;
+        m[i].out->smtp_code = 0;
+        snprintf(m[i].out->detail, sizeof m[i].out->detail,
+                 "the server's answers were out of step with the batch: tried again");
+      }
+    return SMTP_BROKEN;
   }
   return rc != CURLE_OK ? SMTP_BROKEN : after;
 }

@@ -61,9 +61,13 @@ struct smtp_msg {
  * RFC 2920 lets transactions follow unanswered, and the RSET ends a refused one before the
  * next MAIL) and reads all their answers in one wait. Each message's out is decided by its own
  * three answers as smtp_transaction decides one (a refusal of one fails that one only); when
- * the wire fails (closed, timed out, stopped, an answer not SMTP or a refused RSET) every
+ * the wire fails (closed, timed out, stopped, an answer not SMTP, a 421 to RSET: closed) every
  * message not yet fully answered gets that failure (smtp_code 0 for one that had no answer:
- * the server never took it). Returns the connection's state after the last one. */
+ * the server never took it). w->deadline is the first message's; each next one's is the
+ * setting's time after the answers before it, message i's at most the first + i timeouts.
+ * Answers out of step (an RSET refused otherwise, or answers left over) make every message a
+ * temporary failure (CURLE_WEIRD_SERVER_REPLY, smtp_code 0). Returns the connection's state
+ * after the last one. */
 enum smtp_after smtp_batch(struct smtp_wire *w, const char *from, const struct smtp_msg *m,
                            size_t n);
 

@@ -56,6 +56,7 @@ static void spawn(struct smtp_sink *k, int fail_first, int delay_s)
     argv[n++] = k->drop == SINK_CLOSE_AFTER_MESSAGE  ? "--close-after-message"
                 : k->drop == SINK_DROP_AT_SECOND_MAIL ? "--drop-at-second-mail"
                 : k->drop == SINK_CUT_AT_SECOND_MAIL  ? "--cut-at-second-mail"
+                : k->drop == SINK_EXTRA_REPLY         ? "--extra-reply"
                                                       : "--cut-after-data";
   if (k->no_ext & SINK_NO_PIPELINING)
     argv[n++] = "--no-pipelining";

@@ -13,6 +13,10 @@
  * - a kept connection the server timed out (closed unanswered at the batch's first MAIL): the
  *   whole batch goes again at once on a new connection, each message once;
  * - without PIPELINING the messages go one by one, each in its own round trip;
+ * - a server that takes 1 s for each message (--smtp-timeout 2): four in one batch, each
+ *   message has the timeout for its own answers, all delivered once;
+ * - a server out of step (one answer more than asked, its first two messages' data refused
+ *   451): no message taken as delivered or refused for good, each tried again;
  * - the mailer (one worker) with a server that cuts each connection at its second message:
  *   every e-mail of the claims sent at the first try, each received once. */
 #include "harness.h"
@@ -336,6 +340,55 @@ static void test_mailer_cut(void)
   sink_cleanup(&k);
 }
 
+static void test_slow_server(void)
+{
+  fprintf(stderr, "-- a server that takes 1 s for each message, --smtp-timeout 2\n");
+  struct smtp_sink k;
+  sink_start_ack(&k, 1);
+  struct mail_smtp_settings s = settings(&k);
+  s.timeout_s = 2; /* each message's answers within it; the four together take 4 s */
+  struct mail_smtp_conn c = {0};
+  struct mail_smtp_item it[4];
+  make(it, 4, "w", NULL);
+  mail_smtp_send_many(&c, &s, FROM, it, 4, NULL);
+  for (int i = 0; i < 4; i++)
+    CHECK_MSG(it[i].out.curl_code == 0, "message %d: %s", i, it[i].out.detail);
+  mail_smtp_close(&c);
+  CHECK_INT(sink_wait(&k, 4, 5000), 4);
+  for (int i = 0; i < 4; i++) {
+    char id[8];
+    snprintf(id, sizeof id, "w%d", i);
+    CHECK_MSG(received(&k, id, NULL, NULL) == 1, "%s not received once", id);
+  }
+  unmake(it, 4);
+  sink_cleanup(&k);
+}
+
+static void test_out_of_step(void)
+{
+  fprintf(stderr, "-- a server that answers one more than asked (its first two data: 451)\n");
+  struct smtp_sink k;
+  sink_start_with(&k, &(struct sink_options){.fail_first = 2, .drop = SINK_EXTRA_REPLY});
+  struct mail_smtp_settings s = settings(&k);
+  struct mail_smtp_conn c = {0};
+  struct mail_smtp_item it[3];
+  make(it, 3, "x", NULL);
+  mail_smtp_send_many(&c, &s, FROM, it, 3, NULL);
+  mail_smtp_close(&c);
+  sink_wait(&k, 1, 2000);
+  /* the second's 451 would be read as its RSET's answer shifted: every answer is doubtful,
+   * so none is taken as delivered or refused for good: each is tried again */
+  for (int i = 0; i < 3; i++) {
+    char id[8];
+    snprintf(id, sizeof id, "x%d", i);
+    CHECK_MSG(mail_retry_classify(it[i].out.curl_code, it[i].out.smtp_code) == MAIL_TEMPORARY,
+              "%s: %s (received %d times)", id, it[i].out.detail, received(&k, id, NULL, NULL));
+  }
+  CHECK_INT(received(&k, "x1", NULL, NULL), 0);
+  unmake(it, 3);
+  sink_cleanup(&k);
+}
+
 int main(void)
 {
   test_one_round_trip();
@@ -345,5 +398,7 @@ int main(void)
   test_kept_connection_timed_out();
   test_without_pipelining();
   test_mailer_cut();
+  test_slow_server();
+  test_out_of_step();
   return TEST_REPORT();
 }

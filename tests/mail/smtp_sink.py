@@ -85,6 +85,9 @@ class SinkSMTP(SMTP):
         status = await self._call_handler_hook("DATA")
         self._set_post_data_state()
         await self.push("250 OK" if status is MISSING else status)
+        if self.event_handler.extra_reply and not getattr(self, "extra_sent", False):
+            self.extra_sent = True  # a server out of step: one answer more than asked
+            await self.push("250 2.0.0 an answer nobody asked for")
 
 
 def append_json(path, record):
@@ -97,9 +100,11 @@ def append_json(path, record):
 class Sink:
     def __init__(self, folder, fail_first, reject_file, delay_data, implicit_tls=False,
                  delay_ack=0, close_after_message=False, drop_at_second_mail=False,
-                 extensions=(), cut_after_data=False, cut_at_second_mail=False):
+                 extensions=(), cut_after_data=False, cut_at_second_mail=False,
+                 extra_reply=False):
         self.folder = folder
         self.cut_at_second_mail = cut_at_second_mail
+        self.extra_reply = extra_reply
         self.extensions = extensions
         self.cut_after_data = cut_after_data
         self.close_after_message = close_after_message
@@ -258,6 +263,7 @@ async def main():
     ap.add_argument("--drop-at-second-mail", action="store_true")
     ap.add_argument("--cut-after-data", action="store_true")
     ap.add_argument("--cut-at-second-mail", action="store_true")
+    ap.add_argument("--extra-reply", action="store_true")
     ap.add_argument("--no-pipelining", action="store_true")
     ap.add_argument("--no-chunking", action="store_true")
     ap.add_argument("--size", type=int, default=33554432)
@@ -267,7 +273,7 @@ async def main():
                 args.delay_ack, args.close_after_message, args.drop_at_second_mail,
                 ([] if args.no_pipelining else ["PIPELINING"]) +
                 ([] if args.no_chunking else ["CHUNKING"]), args.cut_after_data,
-                args.cut_at_second_mail)
+                args.cut_at_second_mail, args.extra_reply)
     tls = make_cert(args.dir) if args.starttls or args.implicit_tls else None
     options = {"hostname": "sink.test", "ident": "advisord-test-sink",
                "data_size_limit": args.size}
