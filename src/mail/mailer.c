@@ -3,8 +3,9 @@
  * them, so no two workers take one row; no read first when the claim before saw more due),
  * then renders and builds their messages and delivers them (SMTP or spool) with no
  * transaction open, over SMTP all in one round trip when the server allows (PIPELINING and
- * CHUNKING: attempt_deliver_many, mail_smtp_send_many), else each in turn, and records its outcome (sent, retry later with backoff and jitter, or
- * failed) for the store's writer without waiting for it
+ * CHUNKING: attempt_deliver_many, mail_smtp_send_many), else each in turn, and records its
+ * outcome (sent, retry later with backoff and jitter, or failed) for the store's writer
+ * without waiting for it
  * (outcomes.h: a quick try's outcome goes with the next claim's write, others in a write of
  * their own). When nothing is due it sleeps until the next row is due, a wake-up, or the
  * poll interval, whichever comes first (rows written by another process are seen by polling);

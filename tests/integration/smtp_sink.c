@@ -266,6 +266,23 @@ size_t sink_wait_different(const struct smtp_sink *k, size_t n, int timeout_ms)
   }
 }
 
+int sink_times(json_t *arr, const char *message_id, json_t **last)
+{
+  int times = 0;
+  size_t i;
+  json_t *rec;
+  json_array_foreach(arr, i, rec)
+  {
+    const char *mid = json_string_value(json_object_get(rec, "message_id"));
+    if (mid && message_id && strcmp(mid, message_id) == 0) {
+      times++;
+      if (last)
+        *last = rec;
+    }
+  }
+  return times;
+}
+
 json_t *sink_find(json_t *arr, const char *message_id)
 {
   size_t i;

@@ -91,6 +91,9 @@ size_t sink_wait_different(const struct smtp_sink *k, size_t n, int timeout_ms);
  * <id@test> and body (CRLF line ends), for tests that send through the transport; malloc'd. */
 char *sink_message(const char *id, const char *body);
 /* The first received message with this Message-ID (borrowed from arr), or NULL. */
+/* How many records of arr (sink_received's) have message_id; *last (may be NULL) the last one
+ * (borrowed from arr), untouched when none. */
+int sink_times(json_t *arr, const char *message_id, json_t **last);
 json_t *sink_find(json_t *arr, const char *message_id);
 
 #endif

@@ -62,22 +62,14 @@ static struct mail_smtp_settings settings(const struct smtp_sink *k)
  * connection and mail_read. */
 static int received(const struct smtp_sink *k, const char *id, json_int_t *conn, json_int_t *read)
 {
-  json_t *all = sink_received(k);
+  json_t *all = sink_received(k), *last = NULL;
   char mid[64];
   snprintf(mid, sizeof mid, "<%s@test>", id);
-  int times = 0;
-  size_t i;
-  json_t *m;
-  json_array_foreach(all, i, m)
-  {
-    if (strcmp(json_string_value(json_object_get(m, "message_id")), mid) != 0)
-      continue;
-    times++;
-    if (conn)
-      *conn = json_integer_value(json_object_get(m, "connection"));
-    if (read)
-      *read = json_integer_value(json_object_get(m, "mail_read"));
-  }
+  int times = sink_times(all, mid, &last);
+  if (conn && last)
+    *conn = json_integer_value(json_object_get(last, "connection"));
+  if (read && last)
+    *read = json_integer_value(json_object_get(last, "mail_read"));
   json_decref(all);
   return times;
 }

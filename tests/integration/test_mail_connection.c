@@ -61,22 +61,15 @@ static size_t check_once(const struct smtp_sink *k, char ids[N_MSG][37])
   for (int i = 0; i < N_MSG; i++) {
     char mid[64];
     snprintf(mid, sizeof mid, "<%s@advisord>", ids[i]);
-    int times = 0;
-    size_t j;
-    json_t *m;
-    json_array_foreach(got, j, m)
-    {
-      if (strcmp(json_string_value(json_object_get(m, "message_id")), mid) != 0)
-        continue;
-      times++;
-      json_int_t conn = json_integer_value(json_object_get(m, "connection"));
-      bool seen = false;
-      for (size_t c = 0; c < n_conns; c++)
-        seen = seen || conns[c] == conn;
-      if (!seen && n_conns < N_MSG * 2)
-        conns[n_conns++] = conn;
-    }
+    json_t *m = NULL;
+    int times = sink_times(got, mid, &m);
     CHECK_MSG(times == 1, "%s arrived %d times", mid, times);
+    json_int_t conn = m ? json_integer_value(json_object_get(m, "connection")) : -1;
+    bool seen = !m;
+    for (size_t c = 0; c < n_conns; c++)
+      seen = seen || conns[c] == conn;
+    if (!seen && n_conns < N_MSG * 2)
+      conns[n_conns++] = conn;
   }
   json_decref(got);
   return n_conns;
