@@ -31,7 +31,8 @@ struct mail_smtp_settings {
   const char *starttls; /* "off", "try" or "required" */
   const char *ca_file;  /* "" or NULL: the system's CA store */
   long timeout_s;       /* one connection's deadline: its connect, the transaction and the
-                         * RSET after a refusal together at most this long */
+                         * RSET after a refusal together at most this long (several messages
+                         * in one write: mail_smtp_send_many) */
 };
 
 /* One worker's SMTP connection, kept open from one message to the next (one greeting, EHLO,
@@ -77,9 +78,11 @@ struct mail_smtp_item {
 
 /* Delivers items[0..n) from `from` over conn's connection as n mail_smtp_send calls would,
  * each with its own outcome, but, when the server advertises PIPELINING and CHUNKING, all in
- * one write and one round trip (smtp_dialogue.h's smtp_batch), each connection used with one
- * deadline (timeout_s) for its connect and what goes over it. A refusal fails only its
- * message. A connection closed before it answered anything about a message: that message and
+ * one write and one round trip (smtp_dialogue.h's smtp_batch): each connection's deadline
+ * (timeout_s) covers its connect and the first message's answers, and each later message has
+ * timeout_s from the answers before it (message i at most i more). A refusal fails only its
+ * message; answers out of step with the write (one too many, an RSET refused other than by
+ * 421) make every message of it a temporary failure (sent again later, perhaps twice). A connection closed before it answered anything about a message: that message and
  * those after it go once more at once on a new connection, when it was a kept one (as
  * mail_smtp_send) or had fully answered some messages first (each new connection must settle
  * at least one more: at most n + 1 connections, message i settled within i + 2 deadlines);

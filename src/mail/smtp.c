@@ -17,8 +17,8 @@
  * connect (CURLOPT_TIMEOUT_MS, what is left), the transaction and the RSET after a refusal
  * (what is left then). A second connection is opened only when the kept one was found closed
  * by the server before it answered (mail_smtp_send). Several messages (mail_smtp_send_many)
- * go in one write when the server takes PIPELINING and CHUNKING (smtp_batch), each
- * connection they use with one deadline. */
+ * go in one write when the server takes PIPELINING and CHUNKING (smtp_batch): the deadline
+ * moves on by timeout_s after each message's answers, message i's at most the first + i. */
 #include "mail_mime.h"
 #include "mail_transport.h"
 #include "smtp_dialogue.h"
