@@ -13,7 +13,11 @@ enum mail_breaker_seen mail_breaker_seen_of(int curl_code, long smtp_code)
 {
   if (curl_code == CURLE_BAD_FUNCTION_ARGUMENT) /* an unusable address: nothing was sent */
     return BREAKER_NOTHING;
-  return curl_code == CURLE_OK || smtp_code != 0 ? BREAKER_REACHED : BREAKER_UNREACHED;
+  /* an answer that is not SMTP, or answers out of step with a batch (smtp_code 0 then), came
+   * from a server too */
+  return curl_code == CURLE_OK || curl_code == CURLE_WEIRD_SERVER_REPLY || smtp_code != 0
+             ? BREAKER_REACHED
+             : BREAKER_UNREACHED;
 }
 
 void mail_breaker_init(struct mail_breaker *b, int64_t retry_max_ms)

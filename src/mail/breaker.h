@@ -40,8 +40,8 @@ enum mail_breaker_seen { BREAKER_REACHED, BREAKER_UNREACHED, BREAKER_NOTHING };
 
 /* What one SMTP try (mail_delivery's codes) showed: no answer from the server at all and a
  * transport failure (refused, unreachable, timed out before a greeting) is UNREACHED; any
- * answer (delivered, or refused with a reply code) REACHED; an unusable address (not sent)
- * NOTHING. */
+ * answer (delivered, refused with a reply code, not SMTP or out of step) REACHED; an unusable
+ * address (not sent) NOTHING. */
 enum mail_breaker_seen mail_breaker_seen_of(int curl_code, long smtp_code);
 /* retry_max_ms: --mail-retry-max; the pause never grows beyond it. */
 void mail_breaker_init(struct mail_breaker *b, int64_t retry_max_ms);

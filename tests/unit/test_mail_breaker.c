@@ -101,6 +101,8 @@ int main(void)
   CHECK(mail_breaker_seen_of(CURLE_OK, 250) == BREAKER_REACHED);
   CHECK(mail_breaker_seen_of(CURLE_WEIRD_SERVER_REPLY, 451) == BREAKER_REACHED);
   CHECK(mail_breaker_seen_of(CURLE_WEIRD_SERVER_REPLY, 550) == BREAKER_REACHED);
+  /* answers out of step with a batch (smtp_batch: every message then smtp_code 0) */
+  CHECK(mail_breaker_seen_of(CURLE_WEIRD_SERVER_REPLY, 0) == BREAKER_REACHED);
   CHECK(mail_breaker_seen_of(CURLE_OPERATION_TIMEDOUT, 220) == BREAKER_REACHED);
   CHECK(mail_breaker_seen_of(CURLE_BAD_FUNCTION_ARGUMENT, 553) == BREAKER_NOTHING);
   return TEST_REPORT();
