@@ -61,16 +61,18 @@ void outbox_row_clear(struct outbox_row *r);
  * its next_attempt_at there) and fills out, data included. A row whose earlier lease ran out
  * (its mailer died mid-try) gets that try counted in attempts, with OUTBOX_LOST_TRY as its
  * last_error. STORE_NOT_FOUND when none is due. *more (when not NULL) tells whether another
- * row was due too (true when the engine cannot tell cheaply: PostgreSQL). */
+ * row was due too (on PostgreSQL, which cannot tell cheaply: whenever a row was taken). */
 enum store_status store_outbox_claim(struct store_conn *c, int64_t now_ms, int64_t lease_ms,
                                      struct outbox_row *out, bool *more);
 /* The most rows one store_outbox_claim_many takes. */
 #define OUTBOX_CLAIM_MAX 16
 /* Claims up to max (at most OUTBOX_CLAIM_MAX) due rows into out[0..*n), oldest first, each as
  * store_outbox_claim would one after another: out[i] is leased until now_ms + lease_ms + i *
- * step_ms (it is tried after the i before it, each of which may take up to step_ms). PostgreSQL
- * claims one row at a time. STORE_NOT_FOUND (*n = 0) when none is due; *more as for
- * store_outbox_claim, about the rows after these. Free each row with outbox_row_clear(). */
+ * step_ms (it is tried after the i before it, each of which may take up to step_ms). Several
+ * claims at once (threads, or servers on one PostgreSQL database) never take one row.
+ * STORE_NOT_FOUND (*n = 0) when none is due; *more as for store_outbox_claim, about the rows
+ * after these (PostgreSQL: true when max rows were taken). Free each row with
+ * outbox_row_clear(). */
 enum store_status store_outbox_claim_many(struct store_conn *c, int64_t now_ms, int64_t lease_ms,
                                           int64_t step_ms, struct outbox_row *out, size_t max,
                                           size_t *n, bool *more);

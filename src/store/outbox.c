@@ -1,5 +1,6 @@
-/* outbox.c - SQL of the mail outbox after enqueueing: the mailer's claim/finish cycle and
- * support's list, get and retry (see store_outbox.h). */
+/* outbox.c - SQL of the mail outbox after enqueueing: the mailer's claim/finish cycle (the
+ * claim on PostgreSQL: outbox_claim_pg.c) and support's list, get and retry (see
+ * store_outbox.h). */
 #include "db.h"
 #include "outbox_sql.h"
 #include "store_outbox.h"
@@ -9,14 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The columns read_row() expects, in order. */
-#define ROW_COLS                                                                           \
-  "id, recipient, template, language, coalesce(collaboration_id, ''), status, attempts, "   \
-  "next_attempt_at, coalesce(leased_until, 0), coalesce(last_error, ''), created_at, "      \
-  "updated_at, coalesce(sent_at, '')"
-#define ROW_NCOLS 13
-
-static void read_row(struct db_stmt *s, struct outbox_row *r)
+void outbox_read_row(struct db_stmt *s, struct outbox_row *r)
 {
   memset(r, 0, sizeof *r);
   db_col_text(s, 0, r->id, sizeof r->id);
@@ -40,42 +34,6 @@ void outbox_row_clear(struct outbox_row *r)
 {
   free(r->data);
   r->data = NULL;
-}
-
-/* PostgreSQL (engine-specific): two mailers claim at once, so the claim is one statement that
- * locks the row it picks and skips rows another claim holds; it returns the row as claimed,
- * with the lease it had before in column 8 (as read_row expects). */
-#define PG_CLAIM                                                                              \
-  "WITH pick AS (SELECT id AS pick_id, leased_until AS old_lease FROM outbox "                \
-  "WHERE status = 'pending' AND next_attempt_at <= :now "                                     \
-  "ORDER BY next_attempt_at, created_at LIMIT 1 FOR UPDATE SKIP LOCKED) "                     \
-  "UPDATE outbox SET leased_until = :until, next_attempt_at = :until, "                       \
-  "attempts = attempts + CASE WHEN old_lease IS NOT NULL THEN 1 ELSE 0 END, "                 \
-  "last_error = CASE WHEN old_lease IS NOT NULL THEN :lost ELSE last_error END "              \
-  "FROM pick WHERE id = pick_id RETURNING id, recipient, template, language, "                \
-  "coalesce(collaboration_id, ''), status, attempts, next_attempt_at, coalesce(old_lease, 0), " \
-  "coalesce(last_error, ''), created_at, updated_at, coalesce(sent_at, ''), data"
-
-static enum store_status claim_pg(struct store_conn *c, int64_t now_ms, int64_t lease_ms,
-                                  struct outbox_row *out, bool *more)
-{
-  *more = true; /* not known without another statement: the caller looks (a read) */
-  struct db_stmt *s = db_stmt(c, PG_CLAIM);
-  if (!s)
-    return STORE_ERROR;
-  db_bind_int(s, ":now", now_ms);
-  db_bind_int(s, ":until", now_ms + lease_ms);
-  db_bind_text(s, ":lost", OUTBOX_LOST_TRY);
-  enum store_status st = db_step_row(c, s);
-  if (st != STORE_OK) {
-    *more = false; /* none claimed: none due either (or an error) */
-    return st;
-  }
-  read_row(s, out);
-  const char *data = db_col_str(s, ROW_NCOLS);
-  out->data = strdup(data ? data : "{}");
-  db_reset(s);
-  return out->data ? STORE_OK : STORE_ERROR;
 }
 
 enum store_status store_outbox_claim(struct store_conn *c, int64_t now_ms, int64_t lease_ms,
@@ -119,13 +77,11 @@ enum store_status store_outbox_claim_many(struct store_conn *c, int64_t now_ms, 
     more = &more_dummy;
   *more = false;
   *n = 0;
-  if (db_dialect(c) == DB_PG) {
-    enum store_status st = claim_pg(c, now_ms, lease_ms, out, more);
-    *n = st == STORE_OK;
-    return st;
-  }
+  if (db_dialect(c) == DB_PG)
+    return outbox_claim_pg(c, now_ms, lease_ms, step_ms, out,
+                           max < OUTBOX_CLAIM_MAX ? max : OUTBOX_CLAIM_MAX, n, more);
   /* SQLite: one writer at a time, so reading the rows and then leasing them cannot race */
-  struct db_stmt *s = db_stmt(c, "SELECT " ROW_COLS ", data, rowid FROM outbox "
+  struct db_stmt *s = db_stmt(c, "SELECT " OUTBOX_ROW_COLS ", data, rowid FROM outbox "
                                "WHERE status = 'pending' AND next_attempt_at <= :now "
                                "ORDER BY next_attempt_at, created_at LIMIT :lim");
   if (!s)
@@ -136,12 +92,12 @@ enum store_status store_outbox_claim_many(struct store_conn *c, int64_t now_ms, 
   enum store_status st = STORE_NOT_FOUND;
   while (*n < max && *n < OUTBOX_CLAIM_MAX && (st = db_step_row(c, s)) == STORE_OK) {
     struct outbox_row *r = &out[*n];
-    read_row(s, r);
+    outbox_read_row(s, r);
     /* every outcome clears the lease: a due row still leased was held by a mailer that died
      * before recording its try (which may have been delivered): count that try now */
     lost[*n] = db_col_int64(s, 8) != 0;
-    r->rowid = db_col_int64(s, ROW_NCOLS + 1);
-    const char *data = db_col_str(s, ROW_NCOLS);
+    r->rowid = db_col_int64(s, OUTBOX_ROW_NCOLS + 1);
+    const char *data = db_col_str(s, OUTBOX_ROW_NCOLS);
     r->data = strdup(data ? data : "{}");
     ++*n;
     if (!r->data) {
@@ -287,7 +243,7 @@ static enum store_status collect(struct store_conn *c, struct db_stmt *s, struct
       *more = true;
       break;
     }
-    read_row(s, &out[(*n)++]);
+    outbox_read_row(s, &out[(*n)++]);
   }
   db_reset(s);
   return st == STORE_NOT_FOUND || st == STORE_OK ? STORE_OK : st;
@@ -313,16 +269,16 @@ enum store_status store_outbox_list(struct store_conn *c, const char *status,
   /* pending or failed: on the small index of the rows not sent; sent (nearly every row): on
    * outbox_by_created, as all of them */
   if (status && strcmp(status, "sent") != 0)
-    s = db_stmt(c, "SELECT " ROW_COLS " FROM outbox WHERE " OUTBOX_UNSENT " AND "
+    s = db_stmt(c, "SELECT " OUTBOX_ROW_COLS " FROM outbox WHERE " OUTBOX_UNSENT " AND "
                    "status = :status AND "
                    "(:after IS NULL OR created_at < :after OR (created_at = :after AND id < :id)) "
                    "ORDER BY created_at DESC, id DESC LIMIT :lim");
   else if (status)
-    s = db_stmt(c, "SELECT " ROW_COLS " FROM outbox WHERE status = :status AND "
+    s = db_stmt(c, "SELECT " OUTBOX_ROW_COLS " FROM outbox WHERE status = :status AND "
                    "(:after IS NULL OR created_at < :after OR (created_at = :after AND id < :id)) "
                    "ORDER BY created_at DESC, id DESC LIMIT :lim");
   else
-    s = db_stmt(c, "SELECT " ROW_COLS " FROM outbox WHERE "
+    s = db_stmt(c, "SELECT " OUTBOX_ROW_COLS " FROM outbox WHERE "
                    "(:after IS NULL OR created_at < :after OR (created_at = :after AND id < :id)) "
                    "ORDER BY created_at DESC, id DESC LIMIT :lim");
   if (!s)
@@ -337,13 +293,13 @@ enum store_status store_outbox_list(struct store_conn *c, const char *status,
 
 enum store_status store_outbox_get(struct store_conn *c, const char *id, struct outbox_row *out)
 {
-  struct db_stmt *s = db_stmt(c, "SELECT " ROW_COLS " FROM outbox WHERE id = :id");
+  struct db_stmt *s = db_stmt(c, "SELECT " OUTBOX_ROW_COLS " FROM outbox WHERE id = :id");
   if (!s)
     return STORE_ERROR;
   db_bind_text(s, ":id", id);
   enum store_status st = db_step_row(c, s);
   if (st == STORE_OK)
-    read_row(s, out);
+    outbox_read_row(s, out);
   db_reset(s);
   return st;
 }
@@ -377,10 +333,10 @@ enum store_status store_outbox_latest(struct store_conn *c, const char *collabor
 {
   /* instr() is SQLite's, strpos() PostgreSQL's (engine-specific) */
   struct db_stmt *s = db_dialect(c) == DB_PG
-      ? db_stmt(c, "SELECT " ROW_COLS " FROM outbox WHERE collaboration_id = :collab AND "
+      ? db_stmt(c, "SELECT " OUTBOX_ROW_COLS " FROM outbox WHERE collaboration_id = :collab AND "
                    "(:tpls IS NULL OR strpos(',' || :tpls || ',', ',' || template || ',') > 0) "
                    "ORDER BY created_at DESC, id DESC LIMIT 1")
-      : db_stmt(c, "SELECT " ROW_COLS " FROM outbox WHERE collaboration_id = :collab AND "
+      : db_stmt(c, "SELECT " OUTBOX_ROW_COLS " FROM outbox WHERE collaboration_id = :collab AND "
                    "(:tpls IS NULL OR instr(',' || :tpls || ',', ',' || template || ',') > 0) "
                    "ORDER BY created_at DESC, id DESC LIMIT 1");
   if (!s)
@@ -389,7 +345,7 @@ enum store_status store_outbox_latest(struct store_conn *c, const char *collabor
   db_bind_text(s, ":tpls", templates);
   enum store_status st = db_step_row(c, s);
   if (st == STORE_OK)
-    read_row(s, out);
+    outbox_read_row(s, out);
   db_reset(s);
   return st;
 }
