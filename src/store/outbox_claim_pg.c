@@ -11,12 +11,12 @@
  * once, so the claim is one statement. `locked` takes up to :lim due rows in the pick order of
  * SQLite's claim (the index outbox_pending), locking each and skipping rows another claim holds
  * (FOR UPDATE SKIP LOCKED): no two claims get one row. PostgreSQL allows no window function
- * beside FOR UPDATE, so `pick` numbers the locked rows, k from 0, in that order (rowid, the
- * insertion order, for rows equal in both, as SQLite's index ends in its rowid). Row k is leased
- * until :until + k steps (tried after the k before it); a row still leased when picked (due
- * again: its mailer died mid-try) has that try counted, as on SQLite. RETURNING gives each row
- * as claimed, the lease it had before in column 8 (as outbox_read_row expects), its data, and
- * its k last (the order RETURNING gives is not defined). */
+ * beside FOR UPDATE, so `pick` numbers the locked rows, k from 0, in that order (between rows
+ * equal in both keys by rowid, the insertion order, as SQLite's index ends in its rowid). Row k
+ * is leased until :until + k steps (tried after the k before it); a row still leased when picked
+ * (due again: its mailer died mid-try) has that try counted, as on SQLite. RETURNING gives each
+ * row as claimed, the lease it had before in column 8 (as outbox_read_row expects), its data,
+ * and its k last (the order RETURNING gives is not defined). */
 #define PG_CLAIM                                                                              \
   "WITH locked AS (SELECT id, leased_until, next_attempt_at, created_at, rowid FROM outbox "  \
   "WHERE status = 'pending' AND next_attempt_at <= :now "                                     \

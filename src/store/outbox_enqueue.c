@@ -18,7 +18,7 @@ enum store_status store_outbox_enqueue_at(struct store_conn *c, const struct out
                                           const char *now, char *id_out)
 {
   char id[37];
-  util_uuid(id); /* the Message-ID is "<id@advisord>" (read_row in outbox.c) */
+  util_uuid(id); /* the Message-ID is "<id@advisord>" (outbox_read_row in outbox.c) */
   struct db_stmt *s = db_stmt(
       c, "INSERT INTO outbox (id, recipient, template, language, data, "
          "collaboration_id, status, attempts, next_attempt_at, created_at, updated_at) "
