@@ -50,6 +50,18 @@ typedef enum store_status (*store_tx_fn)(struct store_conn *c, void *arg);
  * (thread_prio.h) of an engine with a writer thread (SQLite), the writer thread runs fn while
  * the caller waits: a thread of lower priority never leads other callers' writes. */
 enum store_status store_write(struct store *st, store_tx_fn fn, void *arg);
+/* How much of the isolation a write transaction needs (store_write_isolated). */
+enum store_isolation {
+  STORE_SERIALIZABLE,   /* as store_write: the default, for every write that reads to decide */
+  /* PostgreSQL: READ COMMITTED (each statement sees what was committed before it began; a row
+   * another transaction changed meanwhile is waited for and its WHERE checked again on its
+   * newest version; no serialization failures). Only for a write whose every statement is safe
+   * so, stated where it is asked for. SQLite: serializable all the same (one writer). */
+  STORE_READ_COMMITTED,
+};
+/* store_write with the isolation iso (STORE_SERIALIZABLE: store_write itself). */
+enum store_status store_write_isolated(struct store *st, enum store_isolation iso,
+                                       store_tx_fn fn, void *arg);
 /* Called once with the outcome of a write queued by store_write_async. */
 typedef void (*store_done_fn)(enum store_status status, void *arg);
 /* Runs fn as store_write does, without making the caller wait: done(status, arg) is called once

@@ -79,6 +79,25 @@ struct claim_arg {
   struct outcomes_carry carry; /* the workers' held outcomes, written in the same write */
 };
 
+/* The claim's write runs at READ COMMITTED on PostgreSQL (store_write_isolated; SQLite: one
+ * writer, serializable anyway). SERIALIZABLE made two claims at once fail as a pivot and run
+ * again (~12% of the claims of a drain: both read the same range of outbox_pending), and
+ * nothing in it needs more than the locks of the rows it writes:
+ * - the claim (outbox_claim_pg.c) locks each row it takes (FOR UPDATE SKIP LOCKED) and, when
+ *   the row changed after its statement began (a claim or outcome committed meanwhile),
+ *   PostgreSQL evaluates its WHERE again on the row's newest version before taking it:
+ *   status = 'pending' AND next_attempt_at <= now, i.e. still pending and due (a row another
+ *   claim leased meanwhile is due only at its lease's end, so it is passed over); a row another
+ *   claim holds uncommitted is skipped. Its UPDATE then re-checks only id = the locked row's id,
+ *   on that newest version (held locked until the commit: nobody changes it meanwhile), and
+ *   counts a lost try from the lease read under the lock. So no two claims take one row, as
+ *   under SERIALIZABLE; what READ COMMITTED allows besides is only that a claim misses a row
+ *   committed while it ran (the next claim takes it, as if it had run a moment earlier).
+ * - the held outcomes written first (outcomes_carry_write) are one UPDATE per row or per
+ *   claim's 'sent' rows, each WHERE id = ... AND status = 'pending', read and written in the
+ *   statement: a row changed meanwhile is waited for and checked again on its newest version,
+ *   the outcome the one a serializable run again would write. No statement reads a row to
+ *   decide what it writes elsewhere. Every other write stays SERIALIZABLE. */
 static enum store_status claim_tx(struct store_conn *c, void *arg)
 {
   struct claim_arg *a = arg;
@@ -165,7 +184,8 @@ static void *run(void *arg)
       claimed_at = util_now_ms();
       struct claim_arg a = {claimed_at, m->lease_ms, m->step_ms, rows, want,
                             0,          false,       {out, false, NULL}};
-      enum store_status st = store_write(m->app->store, claim_tx, &a);
+      enum store_status st =
+          store_write_isolated(m->app->store, STORE_READ_COMMITTED, claim_tx, &a);
       outcomes_carry_done(&a.carry, st); /* written, or queued again when it failed */
       held.any = false;
       if (st != STORE_OK) /* rows read in a transaction that did not commit are not claimed */

@@ -117,6 +117,14 @@ enum store_status store_write(struct store *st, store_tx_fn fn, void *arg)
   return queued_write(st, fn, arg);
 }
 
+enum store_status store_write_isolated(struct store *st, enum store_isolation iso,
+                                       store_tx_fn fn, void *arg)
+{
+  if (iso == STORE_READ_COMMITTED && st->eng->run_tx_read_committed)
+    return st->eng->run_tx_read_committed(st, fn, arg);
+  return store_write(st, fn, arg);
+}
+
 static enum store_status nothing_tx(struct store_conn *c, void *arg)
 {
   (void)c;

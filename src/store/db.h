@@ -158,6 +158,8 @@ struct db_engine {
   struct store_conn *(*conn)(struct store *st);
   void (*conn_release)(struct store *st);
   enum store_status (*run_tx)(struct store *st, bool write, store_tx_fn fn, void *arg);
+  /* a write at READ COMMITTED (store_write_isolated); NULL: run_tx's serializable write */
+  enum store_status (*run_tx_read_committed)(struct store *st, store_tx_fn fn, void *arg);
   void (*set_lock_waiters)(struct store *st, unsigned n);
   /* store_snapshot; NULL: fn runs without one */
   void (*snapshot)(struct store *st, store_snapshot_fn fn, void *arg);

@@ -1,6 +1,7 @@
 /* pg_db.c - the PostgreSQL engine's core: a libpq connection per thread (opened lazily, closed
  * when the thread exits, reopened when the server dropped it) and the transaction runner:
- * SERIALIZABLE, run again from the start when it lost a race (40001 serialization failure,
+ * writes SERIALIZABLE (READ COMMITTED only where store_write_isolated asks for it), reads
+ * REPEATABLE READ, run again from the start when it lost a race (40001 serialization failure,
  * 40P01 deadlock), a bounded number of times. A lock waited for longer than lock_timeout
  * (2 s) ends the statement: STORE_BUSY, as SQLite's busy wait does. */
 #include "log.h"
@@ -136,7 +137,9 @@ static void backoff(int attempt)
   nanosleep(&ts, NULL);
 }
 
-static enum store_status pgs_run_tx(struct store *base, bool write, store_tx_fn fn, void *arg)
+/* Runs fn in a transaction begun with begin (write: a write transaction), as run_tx says. */
+static enum store_status run_tx_as(struct store *base, bool write, const char *begin,
+                                   store_tx_fn fn, void *arg)
 {
   struct pg_conn *c = conn_of((struct pg_store *)base);
   if (!c)
@@ -147,8 +150,7 @@ static enum store_status pgs_run_tx(struct store *base, bool write, store_tx_fn 
     if (attempt)
       backoff(attempt);
     c->retry = false;
-    s = pg_exec(c, write ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
-                         : "BEGIN ISOLATION LEVEL REPEATABLE READ");
+    s = pg_exec(c, begin);
     if (s != STORE_OK)
       break;
     c->in_tx = true;
@@ -176,6 +178,23 @@ static enum store_status pgs_run_tx(struct store *base, bool write, store_tx_fn 
   return s;
 }
 
+static enum store_status pgs_run_tx(struct store *base, bool write, store_tx_fn fn, void *arg)
+{
+  return run_tx_as(base, write,
+                   write ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
+                         : "BEGIN ISOLATION LEVEL REPEATABLE READ",
+                   fn, arg);
+}
+
+/* store_write_isolated(STORE_READ_COMMITTED): no serialization failures, but no protection
+ * against a read made stale by a commit during the transaction but that of the row locks its
+ * statements take; the caller states why its statements need no more. A deadlock (40P01) is
+ * still run again. */
+static enum store_status pgs_run_tx_rc(struct store *base, store_tx_fn fn, void *arg)
+{
+  return run_tx_as(base, true, "BEGIN ISOLATION LEVEL READ COMMITTED", fn, arg);
+}
+
 static enum store_status pgs_exec_op(struct store_conn *c, const char *sql)
 {
   return pg_exec((struct pg_conn *)c, sql);
@@ -192,6 +211,7 @@ const struct db_engine db_engine_pg = {
     .conn = pgs_conn,
     .conn_release = pgs_conn_release,
     .run_tx = pgs_run_tx,
+    .run_tx_read_committed = pgs_run_tx_rc,
     .exec = pgs_exec_op,
     .changes = pg_changes,
     .prepare = pg_prepare,
