@@ -82,6 +82,17 @@ enum store_status store_outbox_mark_sent(struct store_conn *c, const char *id);
  * its rowid when that still is the row's (a VACUUM may renumber them), else by id. */
 enum store_status store_outbox_mark_sent_claimed(struct store_conn *c, const char *id,
                                                  int64_t rowid);
+/* The most rows one statement of store_outbox_mark_sent_many marks (more take more of them). */
+#define OUTBOX_SENT_MAX 64
+/* store_outbox_mark_sent_claimed of each of rows ids[0..n) (rowids[i] as there; rowids NULL:
+ * none known), in that order, each marked only while it is still pending, as that call marks
+ * it: on PostgreSQL in one statement (per OUTBOX_SENT_MAX rows), on SQLite one each (a
+ * statement there costs no round trip). sent (when not NULL) gets for each row whether it was
+ * marked: false where the one-row call returns STORE_NOT_FOUND (no longer pending, no such row;
+ * an id twice: its second), which is not an error here. STORE_OK, else the first error (rows
+ * before it may be marked in the transaction). */
+enum store_status store_outbox_mark_sent_many(struct store_conn *c, const char *const *ids,
+                                              const int64_t *rowids, size_t n, bool *sent);
 enum store_status store_outbox_schedule_retry(struct store_conn *c, const char *id,
                                               int64_t next_attempt_ms, const char *error);
 enum store_status store_outbox_mark_failed(struct store_conn *c, const char *id,

@@ -36,11 +36,32 @@ static enum store_status finish_one(struct store_conn *c, const struct finish_ar
   return STORE_ERROR;
 }
 
-/* Writes the outcomes of list (oldest last), each once. */
+static bool is_sent(const struct outcome *x)
+{
+  return !x->f.release && x->f.decision == MAIL_MARK_SENT;
+}
+
+/* Writes the outcomes of list (oldest last), each once, in list order: a run of 'sent' ones
+ * (a claim's e-mails, mostly) in one call (store_outbox_mark_sent_many: one statement on
+ * PostgreSQL), each row marked exactly as its own call would; others one by one. A row not
+ * found (no longer pending: e.g. marked failed, or sent, since) needs nothing either way. */
 static enum store_status write_list(struct store_conn *c, struct outcome *list)
 {
-  for (struct outcome *x = list; x; x = x->next) {
-    enum store_status st = finish_one(c, &x->f);
+  const char *ids[OUTBOX_SENT_MAX];
+  int64_t rowids[OUTBOX_SENT_MAX];
+  for (struct outcome *x = list; x;) {
+    enum store_status st;
+    if (is_sent(x)) {
+      size_t n = 0;
+      for (; x && is_sent(x) && n < OUTBOX_SENT_MAX; x = x->next, n++) {
+        ids[n] = x->f.id;
+        rowids[n] = x->f.rowid;
+      }
+      st = store_outbox_mark_sent_many(c, ids, rowids, n, NULL);
+    } else {
+      st = finish_one(c, &x->f);
+      x = x->next;
+    }
     if (st != STORE_OK && st != STORE_NOT_FOUND) /* NOT_FOUND: no longer pending; nothing to do */
       return st;
   }

@@ -138,9 +138,7 @@ static enum store_status changed(struct store_conn *c, enum store_status st)
 
 /* The 'sent' of a row: by id (rowid 0), or on the table's b-tree by a claimed row's rowid (as
  * the lease), without a search of the id's index first, the id checked. */
-#define SENT_SET                                                                              \
-  "UPDATE outbox SET status = 'sent', attempts = attempts + 1, leased_until = NULL, "         \
-  "sent_at = :now, updated_at = :now WHERE "
+#define SENT_SET OUTBOX_SENT_SET "WHERE "
 static enum store_status mark_sent(struct store_conn *c, const char *id, int64_t rowid)
 {
   char now[40];
@@ -168,6 +166,26 @@ enum store_status store_outbox_mark_sent_claimed(struct store_conn *c, const cha
   enum store_status st = mark_sent(c, id, rowid);
   /* not found there: renumbered since the claim, or no longer pending (then not by id either) */
   return st == STORE_NOT_FOUND && rowid > 0 ? mark_sent(c, id, 0) : st;
+}
+
+enum store_status store_outbox_mark_sent_many(struct store_conn *c, const char *const *ids,
+                                              const int64_t *rowids, size_t n, bool *sent)
+{
+  enum store_status st = STORE_OK;
+  for (size_t i = 0; i < n && st == STORE_OK;) {
+    if (db_dialect(c) == DB_PG) { /* the rowid is SQLite's */
+      size_t k = n - i < OUTBOX_SENT_MAX ? n - i : OUTBOX_SENT_MAX;
+      st = outbox_mark_sent_pg(c, ids + i, k, sent ? sent + i : NULL);
+      i += k;
+      continue;
+    }
+    st = store_outbox_mark_sent_claimed(c, ids[i], rowids ? rowids[i] : 0);
+    if (sent)
+      sent[i] = st == STORE_OK;
+    st = st == STORE_NOT_FOUND ? STORE_OK : st;
+    i++;
+  }
+  return st;
 }
 
 enum store_status store_outbox_schedule_retry(struct store_conn *c, const char *id,
