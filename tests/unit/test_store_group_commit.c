@@ -5,7 +5,7 @@
  * - every fifth write returns STORE_ABORT after writing, and every seventh fails on a duplicate
  *   key after writing (STORE_CONFLICT): none of their rows and none of their additions remain,
  *   while the writes batched with them do;
- * - each write carries 32 KiB, about 100 MiB of WAL frames in all: the WAL file must stay far
+ * - each write carries 64 KiB, about 200 MiB of WAL frames in all: the WAL file must stay far
  *   below that (the checkpointer, and the restart between batches, sqlite_ckpt.c).
  * And a write still sees the writes committed before it started (read your own acknowledged
  * write): each thread reads back its previous row inside the next write.
@@ -31,7 +31,7 @@ TEST_MAIN_DEFS
 
 #define THREADS 8
 #define WRITES 400
-#define PAYLOAD 32768
+#define PAYLOAD 65536
 
 static struct store *st;
 
