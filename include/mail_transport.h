@@ -48,7 +48,8 @@ struct mail_smtp_conn {
    * (from libcurl's progress function while connecting, or from the wait for the server's
    * answers: at least every 200 ms while a delivery waits), when the delivery is still under
    * way at slow_at (util_mono_ms); it must not call libcurl. The mailer writes the outcomes
-   * it holds then (outcomes.h). mail_smtp_send clears it. */
+   * it holds then (outcomes.h). A call calls it at most once, whichever of its messages is
+   * under way then; mail_smtp_send and mail_smtp_send_many clear it when they return. */
   void (*on_slow)(void *arg);
   void *slow_arg;
   int64_t slow_at;
@@ -88,8 +89,13 @@ struct mail_smtp_item {
  * at least one more: at most n + 1 connections, message i settled within i + 2 deadlines);
  * otherwise (a new connection that answered nothing, a cut after some of a message's answers,
  * a timeout, a stop) the unanswered ones fail (temporary: retried later with the same
- * Message-ID; at least once, as a cut is). Without both extensions the messages go one by
- * one through mail_smtp_send. */
+ * Message-ID; at least once, as a cut is). A write cut short by a close or reset still reads
+ * the answers that had arrived: a message the server took before it closed is not sent
+ * again. On a connection without both extensions (the kept one, or one opened in the call)
+ * the messages go one by one under the same rules: each the timeout from the one before,
+ * a connection opened in the call a new one (closed before it answered its first message:
+ * not again at once), the rest not sent once it is dropped (and sent at once on a new one
+ * when it was dropped after settling one). */
 void mail_smtp_send_many(struct mail_smtp_conn *conn, const struct mail_smtp_settings *s,
                          const char *from, struct mail_smtp_item *items, size_t n,
                          const atomic_bool *stop);
