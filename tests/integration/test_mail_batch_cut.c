@@ -2,7 +2,7 @@
  * (mail_smtp_send_many; smtp_batch in smtp_dialogue.c, send_on in smtp.c), against the real
  * SMTP server of tests/mail/smtp_sink.py:
  * - a write cut short: the server answers the batch's first message (250 to its data) and
- *   closes the connection without reading the rest (a 16 MiB second message still being
+ *   closes the connection without reading the rest (a 16 MB second message still being
  *   written: the client's write fails with the 250 already in its socket): that message is
  *   delivered, not sent again by the later try (received once), the rest go on new
  *   connections, each received once;
@@ -28,7 +28,7 @@
 
 TEST_MAIN_DEFS
 
-#define BIG_BYTES (16u << 20) /* more than the client's and the server's socket buffers take */
+#define BIG_BYTES 16000000u /* more than the client's and the server's socket buffers take */
 
 /* A message with Message-ID <id@test> and a body of BIG_BYTES in 100-byte lines; malloc'd. */
 static char *big_message(const char *id)
