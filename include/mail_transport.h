@@ -83,7 +83,8 @@ struct mail_smtp_item {
  * (timeout_s) covers its connect and the first message's answers, and each later message has
  * timeout_s from the answers before it (message i at most i more). A refusal fails only its
  * message; answers out of step with the write (one too many, an RSET refused other than by
- * 421) make every message of it a temporary failure (sent again later, perhaps twice). A connection closed before it answered anything about a message: that message and
+ * 421) make every message of it a temporary failure (sent again later, perhaps twice). A
+ * connection closed before it answered anything about a message: that message and
  * those after it go once more at once on a new connection, when it was a kept one (as
  * mail_smtp_send) or had fully answered some messages first (each new connection must settle
  * at least one more: at most n + 1 connections, message i settled within i + 2 deadlines);
