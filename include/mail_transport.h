@@ -53,6 +53,12 @@ struct mail_smtp_conn {
   void (*on_slow)(void *arg);
   void *slow_arg;
   int64_t slow_at;
+  /* Set by the caller before a call, or 0 for none: util_mono_ms by which the whole call must
+   * be settled (the mailer: the first row's lease end, less the time to write its outcome).
+   * Every deadline of the call (connects, answers, RSETs) ends there at the latest; a message
+   * not settled by then is a temporary failure as after a timeout (the server may hold it),
+   * and one not yet sent is not sent. Cleared when the call returns. */
+  int64_t settle_by;
 };
 
 /* Delivers msg (a complete message with CRLF line ends) from envelope sender `from` to `to`

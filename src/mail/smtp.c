@@ -122,23 +122,48 @@ static void not_sent(const struct mail_delivery *broke, struct mail_delivery *ou
            "before (%.200s)", broke->detail);
 }
 
+/* Whether the call's time is up (conn->settle_by passed): nothing more is sent. */
+static bool late(const struct mail_smtp_conn *conn)
+{
+  return conn->settle_by > 0 && util_mono_ms() >= conn->settle_by;
+}
+
+/* A message not sent because the call's time was up: a temporary failure, as a timeout. */
+static void too_late(struct mail_delivery *out)
+{
+  *out = (struct mail_delivery){.curl_code = CURLE_OPERATION_TIMEDOUT};
+  snprintf(out->detail, sizeof out->detail,
+           "not sent: the time the call had to be settled by (the claim's lease) was up");
+}
+
 /* m[0..n) one by one over conn's open connection (its server does not take several per round
  * trip, or one is left), the first by deadline, each next one by the setting's time after the
  * one before was settled, at most the first + i timeouts (as smtp_batch's); once the
- * connection is dropped, the rest are not sent (not_sent). */
+ * connection is dropped, the rest are not sent (not_sent: again at once on a new one when the
+ * one before was settled); once the call's time is up, the rest are too_late. */
 static void transact_each(struct mail_smtp_conn *conn, const struct mail_smtp_settings *s,
                           const char *from, const struct smtp_msg *m, size_t n,
                           int64_t deadline, const atomic_bool *stop)
 {
   int64_t first = deadline, step = (int64_t)s->timeout_s * 1000;
   size_t i = 0;
-  for (; i < n && conn->curl; i++) {
+  for (; i < n && conn->curl && !late(conn); i++) {
     transact(conn, s, from, m[i].to, m[i].msg, m[i].len, deadline, stop, m[i].out);
     int64_t next = util_mono_ms() + step, cap = first + (int64_t)(i + 1) * step;
     deadline = next < cap ? next : cap;
   }
-  for (size_t j = i; i > 0 && j < n; j++)
-    not_sent(m[i - 1].out, m[j].out);
+  for (size_t j = i; j < n; j++)
+    if (i > 0 && !conn->curl)
+      not_sent(m[i - 1].out, m[j].out);
+    else
+      too_late(m[j].out);
+}
+
+/* A connection's deadline from now: the setting's time, at most the call's settle_by. */
+static int64_t conn_deadline(const struct mail_smtp_conn *conn, const struct mail_smtp_settings *s)
+{
+  int64_t d = util_mono_ms() + s->timeout_s * 1000;
+  return conn->settle_by > 0 && conn->settle_by < d ? conn->settle_by : d;
 }
 
 /* m[0..k) (their addresses usable) over conn's kept connection or a new one: see
@@ -158,8 +183,13 @@ static void send_on(struct mail_smtp_conn *conn, const struct mail_smtp_settings
    * after some of a message's answers (the server may hold it): those stay failures, and so
    * do the messages after them. */
   bool again = conn->curl != NULL;
-  int64_t deadline = util_mono_ms() + s->timeout_s * 1000; /* this connection's */
+  int64_t deadline = conn_deadline(conn, s); /* this connection's */
   struct mail_delivery opened;
+  if (late(conn)) {
+    for (size_t i = 0; i < k; i++)
+      too_late(m[i].out);
+    return;
+  }
   if (!conn->curl && !smtp_open(conn, s, deadline, stop, &opened)) {
     for (size_t i = 0; i < k; i++) /* none sent: each fails as its own try would */
       *m[i].out = opened;
@@ -183,7 +213,12 @@ static void send_on(struct mail_smtp_conn *conn, const struct mail_smtp_settings
     again = false; /* the next connection is a new one */
     done = first;
     smtp_drop(conn);
-    deadline = util_mono_ms() + s->timeout_s * 1000;
+    deadline = conn_deadline(conn, s);
+    if (late(conn)) {
+      for (size_t i = done; i < k; i++)
+        too_late(m[i].out);
+      break;
+    }
     if (!smtp_open(conn, s, deadline, stop, &opened)) {
       for (size_t i = done; i < k; i++)
         *m[i].out = opened;
@@ -210,6 +245,7 @@ void mail_smtp_send_many(struct mail_smtp_conn *conn, const struct mail_smtp_set
   if (k > 0)
     send_on(conn, s, from, m, k, stop);
   conn->on_slow = NULL;
+  conn->settle_by = 0;
 }
 
 void mail_smtp_send(struct mail_smtp_conn *conn, const struct mail_smtp_settings *s,

@@ -73,18 +73,24 @@ static enum smtp_after decide(const struct smtp_wire *w, CURLcode rc, const stru
   return SMTP_CLEAN;
 }
 
-/* MAIL, RCPT and BDAT <n> LAST with msg (len bytes; its last line end added when missing). */
+/* MAIL, RCPT and BDAT <n> LAST with msg (len bytes; its last line end added when missing);
+ * ends: where in b the MAIL line, the RCPT line and the data end. */
 static void add_bdat(struct mbuf *b, unsigned ext, const char *from, const char *to,
-                     const char *msg, size_t len)
+                     const char *msg, size_t len, size_t ends[3])
 {
   size_t wire_len = smtp_wire_len(msg, len);
   mbuf_addf(b, "MAIL FROM:<%s>", from);
   if (ext & SMTP_EXT_SIZE)
     mbuf_addf(b, " SIZE=%zu", wire_len);
-  mbuf_addf(b, "\r\nRCPT TO:<%s>\r\nBDAT %zu LAST\r\n", to, wire_len);
+  mbuf_add(b, "\r\n");
+  ends[0] = b->len;
+  mbuf_addf(b, "RCPT TO:<%s>\r\n", to);
+  ends[1] = b->len;
+  mbuf_addf(b, "BDAT %zu LAST\r\n", wire_len);
   mbuf_addn(b, msg, len);
   if (wire_len != len)
     mbuf_add(b, "\r\n");
+  ends[2] = b->len;
 }
 
 enum smtp_after smtp_transaction(struct smtp_wire *w, const char *from, const char *to,
@@ -97,7 +103,8 @@ enum smtp_after smtp_transaction(struct smtp_wire *w, const char *from, const ch
   mbuf_reserve(&b, 128 + (bdat ? len : 0));
   size_t cut[4] = {0};
   if (bdat) {
-    add_bdat(&b, ext, from, to, msg, len);
+    size_t ends[3];
+    add_bdat(&b, ext, from, to, msg, len, ends);
   } else {
     mbuf_addf(&b, "MAIL FROM:<%s>", from);
     if (ext & SMTP_EXT_SIZE)
@@ -149,6 +156,14 @@ enum smtp_after smtp_transaction(struct smtp_wire *w, const char *from, const ch
   return decide(w, rc, r, got, refused, out);
 }
 
+/* An answer (code) to a command ending at end of a write of which written bytes went out:
+ * not the answer to it when the command was not all written (a BDAT's data the server did not
+ * get all of cannot have been taken), but for a 421 (the server closing, unasked). */
+static bool unwritten(int code, size_t end, size_t written)
+{
+  return end > written && code != 421;
+}
+
 enum smtp_after smtp_batch(struct smtp_wire *w, const char *from, const struct smtp_msg *m,
                            size_t n)
 {
@@ -157,11 +172,13 @@ enum smtp_after smtp_batch(struct smtp_wire *w, const char *from, const struct s
     total += m[i].len + 2 * strlen(m[i].to) + 200;
   struct mbuf b = {0};
   mbuf_reserve(&b, total + strlen(from) * n);
+  size_t ends[n][4]; /* where message i's RSET, MAIL, RCPT and data end in b */
   for (size_t i = 0; i < n; i++) {
     memset(m[i].out, 0, sizeof *m[i].out);
     if (i > 0) /* the transaction before is over, refused or not: no MAIL nested in it */
       mbuf_add(&b, "RSET\r\n");
-    add_bdat(&b, w->conn->ext, from, m[i].to, m[i].msg, m[i].len);
+    ends[i][0] = b.len;
+    add_bdat(&b, w->conn->ext, from, m[i].to, m[i].msg, m[i].len, &ends[i][1]);
   }
   if (b.oom) {
     mbuf_free(&b);
@@ -176,6 +193,7 @@ enum smtp_after smtp_batch(struct smtp_wire *w, const char *from, const struct s
    * data already received: taken, not to be sent again); only what has arrived is read, and
    * a message whose answers are missing gets the write's failure (or the close found) */
   w->write_failed = smtp_put(w, b.p, b.len);
+  size_t written = w->written;
   mbuf_recycle(mbuf_take(&b));
   CURLcode rc = CURLE_OK;
   /* the answers in order: each message's own (MAIL, RCPT, BDAT) after the RSET's before it;
@@ -192,14 +210,18 @@ enum smtp_after smtp_batch(struct smtp_wire *w, const char *from, const struct s
       rc = smtp_get_reply(w, &r[0]);
       /* RSET refused: 421, the server closing (it took none of the rest: sent again as after
        * a cut); anything else, answers out of step with what was asked */
-      out_of_step = rc == CURLE_OK && r[0].code / 100 != 2 && r[0].code != 421;
+      bool refused = rc == CURLE_OK && r[0].code / 100 != 2 && r[0].code != 421;
+      out_of_step = out_of_step || refused ||
+                    (rc == CURLE_OK && unwritten(r[0].code, ends[i][0], written));
       if (rc == CURLE_OK && r[0].code / 100 != 2)
-        rc = out_of_step ? CURLE_WEIRD_SERVER_REPLY : CURLE_GOT_NOTHING;
+        rc = refused ? CURLE_WEIRD_SERVER_REPLY : CURLE_GOT_NOTHING;
     }
     for (int j = 0; j < 3 && rc == CURLE_OK; j++) {
       rc = smtp_get_reply(w, &r[j]);
       if (rc == CURLE_OK)
         got++;
+      out_of_step =
+          out_of_step || (rc == CURLE_OK && unwritten(r[j].code, ends[i][j + 1], written));
     }
     after = decide(w, rc, r, got, first_refusal(r, got, true), m[i].out);
     int64_t next = util_mono_ms() + step, cap = first + (int64_t)(i + 1) * step;

@@ -27,6 +27,12 @@ void smtp_check_slow(struct mail_smtp_conn *c, int64_t now)
   }
 }
 
+int64_t smtp_deadline(const struct smtp_wire *w)
+{
+  int64_t by = w->conn ? w->conn->settle_by : 0;
+  return by > 0 && by < w->deadline ? by : w->deadline;
+}
+
 /* The stop, on_slow and the deadline, looked at before every wait and every receive (a server
  * that keeps sending must not hold the worker past them). */
 static CURLcode check_wire(struct smtp_wire *w, int64_t now)
@@ -34,7 +40,7 @@ static CURLcode check_wire(struct smtp_wire *w, int64_t now)
   if (w->stop && atomic_load(w->stop))
     return CURLE_ABORTED_BY_CALLBACK;
   smtp_check_slow(w->conn, now);
-  return now >= w->deadline ? CURLE_OPERATION_TIMEDOUT : CURLE_OK;
+  return now >= smtp_deadline(w) ? CURLE_OPERATION_TIMEDOUT : CURLE_OK;
 }
 
 /* Waits until the socket is ready for events; the failure that ended the wait otherwise. */
@@ -48,7 +54,7 @@ static CURLcode wait_ready(struct smtp_wire *w, short events)
     CURLcode rc = check_wire(w, now);
     if (rc != CURLE_OK)
       return rc;
-    int64_t left = w->deadline - now;
+    int64_t left = smtp_deadline(w) - now;
     struct pollfd p = {.fd = sock, .events = events};
     int n = poll(&p, 1, (int)(left < SLICE_MS ? left : SLICE_MS));
     if (n > 0)
@@ -60,6 +66,7 @@ static CURLcode wait_ready(struct smtp_wire *w, short events)
 
 CURLcode smtp_put(struct smtp_wire *w, const char *p, size_t len)
 {
+  w->written = 0;
   while (len > 0) {
     size_t n = 0;
     CURLcode rc = curl_easy_send(w->curl, p, len, &n);
@@ -69,6 +76,7 @@ CURLcode smtp_put(struct smtp_wire *w, const char *p, size_t len)
       return rc;
     p += n;
     len -= n;
+    w->written += n;
   }
   return CURLE_OK;
 }
@@ -175,6 +183,9 @@ void smtp_wire_failure(const struct smtp_wire *w, CURLcode rc, const struct smtp
     snprintf(out->detail, sizeof out->detail,
              "an answer longer than %d lines or %d bytes: not SMTP", SMTP_REPLY_MAX_LINES,
              SMTP_REPLY_MAX_BYTES);
+  else if (rc == CURLE_OPERATION_TIMEDOUT && smtp_deadline(w) < w->deadline)
+    snprintf(out->detail, sizeof out->detail, "no answer from the server before the time the "
+             "call had to be settled by (the claim's lease)");
   else if (rc == CURLE_OPERATION_TIMEDOUT)
     snprintf(out->detail, sizeof out->detail, "no answer from the server within %ld s",
              w->timeout_s);

@@ -22,11 +22,13 @@ struct smtp_wire {
   struct mail_smtp_conn *conn;  /* its on_slow, called once when the wait reaches slow_at */
   const atomic_bool *stop;      /* true: the wait ends with CURLE_ABORTED_BY_CALLBACK */
   int64_t deadline;             /* util_mono_ms: looked at before every wait and receive;
-                                 * past it: CURLE_OPERATION_TIMEDOUT */
+                                 * past it (or conn->settle_by): CURLE_OPERATION_TIMEDOUT */
   long timeout_s;               /* the setting the deadline comes from (for the detail) */
   CURLcode write_failed;        /* CURLE_OK, or the failure of a write cut short: from then
                                  * on a read takes only what has arrived (no wait, no deadline,
                                  * no stop) and, with nothing more there, fails with it */
+  size_t written;               /* the bytes the last smtp_put wrote (all, or those before
+                                 * its failure) */
   bool overlong;                /* a reply was longer than the dialogue takes (not SMTP) */
   size_t start, end;            /* unread bytes of buf */
   char buf[1024];
@@ -38,7 +40,11 @@ struct smtp_reply {
   char line[200];
 };
 
-/* Writes all of p (len bytes) by w's deadline; CURLE_OK or the failure that ended it. */
+/* The time w's waits end by: its deadline, or the connection's settle_by when sooner. */
+int64_t smtp_deadline(const struct smtp_wire *w);
+
+/* Writes all of p (len bytes) by w's deadline; CURLE_OK or the failure that ended it;
+ * w->written: how many were written. */
 CURLcode smtp_put(struct smtp_wire *w, const char *p, size_t len);
 
 /* Reads one reply into r (all its lines, at most SMTP_REPLY_MAX_LINES and
