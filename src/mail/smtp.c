@@ -138,9 +138,11 @@ static void too_late(struct mail_delivery *out)
 
 /* m[0..n) one by one over conn's open connection (its server does not take several per round
  * trip, or one is left), the first by deadline, each next one by the setting's time after the
- * one before was settled, at most the first + i timeouts (as smtp_batch's); once the
- * connection is dropped, the rest are not sent (not_sent: again at once on a new one when the
- * one before was settled); once the call's time is up, the rest are too_late. */
+ * one before was settled, at most the first + i timeouts (as smtp_batch's). Before each next
+ * one the connection is looked at (as before the first: a 421 the server sent unasked between
+ * messages, or a close, is not read as the next MAIL's answer): once it is dropped, the rest
+ * are not sent (not_sent: again at once on a new one when the one before was settled); once
+ * the call's time is up, the rest are too_late. */
 static void transact_each(struct mail_smtp_conn *conn, const struct mail_smtp_settings *s,
                           const char *from, const struct smtp_msg *m, size_t n,
                           int64_t deadline, const atomic_bool *stop)
@@ -148,6 +150,10 @@ static void transact_each(struct mail_smtp_conn *conn, const struct mail_smtp_se
   int64_t first = deadline, step = (int64_t)s->timeout_s * 1000;
   size_t i = 0;
   for (; i < n && conn->curl && !late(conn); i++) {
+    if (i > 0 && !smtp_still_open(conn)) {
+      smtp_drop(conn);
+      break;
+    }
     transact(conn, s, from, m[i].to, m[i].msg, m[i].len, deadline, stop, m[i].out);
     int64_t next = util_mono_ms() + step, cap = first + (int64_t)(i + 1) * step;
     deadline = next < cap ? next : cap;
