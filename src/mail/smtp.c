@@ -20,7 +20,10 @@
  * go in one write when the server takes PIPELINING and CHUNKING (smtp_batch), one by one
  * otherwise (on any of the call's connections), under the same rules: the deadline moves on
  * by timeout_s after each message's answers, message i's at most the first + i; a connection
- * opened by the call is a new one (send_on). mail_smtp_send is a call with one message. */
+ * opened by the call is a new one (send_on). Every deadline of a call ends at conn->settle_by
+ * when the caller set one (the mailer: before the first row's lease ends): a message not
+ * settled by then fails as after a timeout, one not yet sent is not sent (too_late).
+ * mail_smtp_send is a call with one message. */
 #include "mail_mime.h"
 #include "mail_transport.h"
 #include "smtp_connect.h"
@@ -271,6 +274,7 @@ void mail_smtp_close(struct mail_smtp_conn *conn)
   struct smtp_wire w = {.curl = conn->curl, .conn = conn,
                         .deadline = util_mono_ms() + QUIT_WAIT_MS, .timeout_s = 2};
   conn->on_slow = NULL;
+  conn->settle_by = 0; /* QUIT's own wait */
   smtp_command(&w, "QUIT\r\n");
   curl_easy_cleanup(conn->curl);
   conn->curl = NULL;

@@ -53,8 +53,11 @@ struct smtp_msg {
  * a message they settle keeps its outcome (one the server took is not sent again), the others
  * get the failure. w->deadline is the first message's; each next one's is the
  * setting's time after the answers before it, message i's at most the first + i timeouts.
- * Answers out of step (an RSET refused otherwise, or answers left over) make every message a
- * temporary failure (CURLE_WEIRD_SERVER_REPLY, smtp_code 0). Returns the connection's state
+ * Answers out of step (an RSET refused otherwise, answers left over, or, after a write cut
+ * short, an answer other than 421 to a command not all written: a BDAT whose data the server
+ * did not get all of cannot have been taken) make every message a temporary failure
+ * (CURLE_WEIRD_SERVER_REPLY, smtp_code 0). Every wait ends at w->conn->settle_by too (the
+ * messages not settled by then fail as after a timeout). Returns the connection's state
  * after the last one. */
 enum smtp_after smtp_batch(struct smtp_wire *w, const char *from, const struct smtp_msg *m,
                            size_t n);
