@@ -48,10 +48,17 @@ struct mail_smtp_conn {
    * (from libcurl's progress function while connecting, or from the wait for the server's
    * answers: at least every 200 ms while a delivery waits), when the delivery is still under
    * way at slow_at (util_mono_ms); it must not call libcurl. The mailer writes the outcomes
-   * it holds then (outcomes.h). mail_smtp_send clears it. */
+   * it holds then (outcomes.h). A call calls it at most once, whichever of its messages is
+   * under way then; mail_smtp_send and mail_smtp_send_many clear it when they return. */
   void (*on_slow)(void *arg);
   void *slow_arg;
   int64_t slow_at;
+  /* Set by the caller before a call, or 0 for none: util_mono_ms by which the whole call must
+   * be settled (the mailer: the first row's lease end, less the time to write its outcome).
+   * Every deadline of the call (connects, answers, RSETs) ends there at the latest; a message
+   * not settled by then is a temporary failure as after a timeout (the server may hold it),
+   * and one not yet sent is not sent. Cleared when the call returns. */
+  int64_t settle_by;
 };
 
 /* Delivers msg (a complete message with CRLF line ends) from envelope sender `from` to `to`
@@ -82,14 +89,20 @@ struct mail_smtp_item {
  * (timeout_s) covers its connect and the first message's answers, and each later message has
  * timeout_s from the answers before it (message i at most i more). A refusal fails only its
  * message; answers out of step with the write (one too many, an RSET refused other than by
- * 421) make every message of it a temporary failure (sent again later, perhaps twice). A connection closed before it answered anything about a message: that message and
+ * 421) make every message of it a temporary failure (sent again later, perhaps twice). A
+ * connection closed before it answered anything about a message: that message and
  * those after it go once more at once on a new connection, when it was a kept one (as
  * mail_smtp_send) or had fully answered some messages first (each new connection must settle
  * at least one more: at most n + 1 connections, message i settled within i + 2 deadlines);
  * otherwise (a new connection that answered nothing, a cut after some of a message's answers,
  * a timeout, a stop) the unanswered ones fail (temporary: retried later with the same
- * Message-ID; at least once, as a cut is). Without both extensions the messages go one by
- * one through mail_smtp_send. */
+ * Message-ID; at least once, as a cut is). A write cut short by a close or reset still reads
+ * the answers that had arrived: a message the server took before it closed is not sent
+ * again. On a connection without both extensions (the kept one, or one opened in the call)
+ * the messages go one by one under the same rules: each the timeout from the one before,
+ * a connection opened in the call a new one (closed before it answered its first message:
+ * not again at once), the rest not sent once it is dropped (and sent at once on a new one
+ * when it was dropped after settling one). */
 void mail_smtp_send_many(struct mail_smtp_conn *conn, const struct mail_smtp_settings *s,
                          const char *from, struct mail_smtp_item *items, size_t n,
                          const atomic_bool *stop);

@@ -233,6 +233,11 @@ static void *run(void *arg)
     conn.on_slow = held.any ? flush_held : NULL; /* held ones do not wait for a slow try */
     conn.slow_arg = &held;
     conn.slow_at = began + HOLD_FAST_MS;
+    /* the call settled 5 s (to write the outcomes) before row next's lease ends: a batch of
+     * slow messages must not outlive it (another worker would claim the row and send it again;
+     * mail_transport.h: those not settled by then fail as after a timeout) */
+    conn.settle_by = began + claimed_at + m->lease_ms + (int64_t)next * m->step_ms -
+                     util_now_ms() - 5000;
     if (k > 1)
       attempt_deliver_many(&m->env, &conn, rows + next, k, t);
     else

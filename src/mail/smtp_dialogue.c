@@ -11,165 +11,12 @@
 #include "util.h"
 
 #include <curl/curl.h>
-#include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <string.h>
-
-#define SLICE_MS 200 /* how often a wait looks at stop, on_slow and the deadline */
-#define REPLY_MAX_BYTES 65536 /* one reply longer than this (or of more lines) is not SMTP */
-#define REPLY_MAX_LINES 100
-
-int smtp_socket(void *curl)
-{
-  curl_socket_t sock = CURL_SOCKET_BAD;
-  if (curl_easy_getinfo(curl, CURLINFO_ACTIVESOCKET, &sock) != CURLE_OK)
-    return -1;
-  return sock == CURL_SOCKET_BAD ? -1 : (int)sock;
-}
 
 size_t smtp_wire_len(const char *msg, size_t len)
 {
   return len >= 2 && memcmp(msg + len - 2, "\r\n", 2) == 0 ? len : len + 2;
-}
-
-void smtp_check_slow(struct mail_smtp_conn *c, int64_t now)
-{
-  if (c->on_slow && now >= c->slow_at) {
-    void (*fn)(void *) = c->on_slow;
-    c->on_slow = NULL;
-    fn(c->slow_arg);
-  }
-}
-
-/* The stop, on_slow and the deadline, looked at before every wait and every receive (a server
- * that keeps sending must not hold the worker past them). */
-static CURLcode check_wire(struct smtp_wire *w, int64_t now)
-{
-  if (w->stop && atomic_load(w->stop))
-    return CURLE_ABORTED_BY_CALLBACK;
-  smtp_check_slow(w->conn, now);
-  return now >= w->deadline ? CURLE_OPERATION_TIMEDOUT : CURLE_OK;
-}
-
-/* Waits until the socket is ready for events; the failure that ended the wait otherwise. */
-static CURLcode wait_ready(struct smtp_wire *w, short events)
-{
-  int sock = smtp_socket(w->curl);
-  if (sock < 0)
-    return CURLE_GOT_NOTHING;
-  for (;;) {
-    int64_t now = util_mono_ms();
-    CURLcode rc = check_wire(w, now);
-    if (rc != CURLE_OK)
-      return rc;
-    int64_t left = w->deadline - now;
-    struct pollfd p = {.fd = sock, .events = events};
-    int n = poll(&p, 1, (int)(left < SLICE_MS ? left : SLICE_MS));
-    if (n > 0)
-      return CURLE_OK; /* readable, writable, or an error the next call reports */
-    if (n < 0 && errno != EINTR)
-      return CURLE_RECV_ERROR;
-  }
-}
-
-/* Writes all of p (through libcurl: TLS when the connection has it). */
-static CURLcode put(struct smtp_wire *w, const char *p, size_t len)
-{
-  while (len > 0) {
-    size_t n = 0;
-    CURLcode rc = curl_easy_send(w->curl, p, len, &n);
-    if (rc == CURLE_AGAIN || (rc == CURLE_OK && n == 0))
-      rc = wait_ready(w, POLLOUT);
-    if (rc != CURLE_OK)
-      return rc;
-    p += n;
-    len -= n;
-  }
-  return CURLE_OK;
-}
-
-/* One line of the server's without its line end, printable ASCII only (it ends up in logs and
- * JSON), cut to len - 1; *budget: the bytes the reply may still take (each one read counts).
- * The server closing the connection: CURLE_GOT_NOTHING; the budget spent:
- * CURLE_WEIRD_SERVER_REPLY with w->overlong set. */
-static CURLcode get_line(struct smtp_wire *w, char *line, size_t len, size_t *budget)
-{
-  size_t n = 0;
-  for (;;) {
-    while (w->start < w->end) {
-      if (*budget == 0) {
-        w->overlong = true;
-        return CURLE_WEIRD_SERVER_REPLY;
-      }
-      --*budget;
-      char ch = w->buf[w->start++];
-      if (ch == '\n') {
-        smtp_printable_line(line, len, line, n);
-        return CURLE_OK;
-      }
-      if (n + 1 < len)
-        line[n++] = ch;
-    }
-    size_t got = 0;
-    CURLcode rc = check_wire(w, util_mono_ms());
-    if (rc == CURLE_OK)
-      rc = curl_easy_recv(w->curl, w->buf, sizeof w->buf, &got);
-    if (rc == CURLE_AGAIN) /* only then the socket: TLS may hold what was read already */
-      rc = wait_ready(w, POLLIN);
-    else if (rc == CURLE_OK && got == 0)
-      rc = CURLE_GOT_NOTHING;
-    if (rc != CURLE_OK)
-      return rc;
-    w->start = 0;
-    w->end = got;
-  }
-}
-
-void smtp_printable_line(char *dst, size_t cap, const char *src, size_t n)
-{
-  while (n > 0 && (src[n - 1] == '\r' || src[n - 1] == '\n'))
-    n--;
-  if (n >= cap)
-    n = cap - 1;
-  for (size_t i = 0; i < n; i++)
-    dst[i] = src[i] >= 0x20 && src[i] < 0x7F ? src[i] : ' ';
-  dst[n] = '\0';
-}
-
-struct reply {
-  int code;       /* 0 until one came */
-  char line[200]; /* its last line */
-};
-
-/* One reply (all its lines, at most REPLY_MAX_LINES and REPLY_MAX_BYTES; the last one kept). */
-static CURLcode get_reply(struct smtp_wire *w, struct reply *r)
-{
-  size_t budget = REPLY_MAX_BYTES;
-  for (int lines = 1;; lines++) {
-    CURLcode rc = get_line(w, r->line, sizeof r->line, &budget);
-    if (rc != CURLE_OK)
-      return rc;
-    if (lines > REPLY_MAX_LINES) {
-      w->overlong = true;
-      return CURLE_WEIRD_SERVER_REPLY;
-    }
-    const char *l = r->line;
-    if (strlen(l) < 3 || l[0] < '2' || l[0] > '5' || l[1] < '0' || l[1] > '9' || l[2] < '0' ||
-        l[2] > '9' || (l[3] != '\0' && l[3] != ' ' && l[3] != '-'))
-      return CURLE_WEIRD_SERVER_REPLY;
-    if (l[3] != '-') {
-      r->code = (l[0] - '0') * 100 + (l[1] - '0') * 10 + (l[2] - '0');
-      return CURLE_OK;
-    }
-  }
-}
-
-bool smtp_command(struct smtp_wire *w, const char *line)
-{
-  struct reply r = {0};
-  return put(w, line, strlen(line)) == CURLE_OK && get_reply(w, &r) == CURLE_OK &&
-         r.code / 100 == 2;
 }
 
 /* msg for DATA: a '.' starting a line doubled (RFC 5321 4.5.2), a missing last line end added,
@@ -192,30 +39,8 @@ static void add_dot_stuffed(struct mbuf *b, const char *msg, size_t len)
   mbuf_add(b, ".\r\n");
 }
 
-static void wire_failure(const struct smtp_wire *w, CURLcode rc, const struct reply *last,
-                         struct mail_delivery *out)
-{
-  out->curl_code = (int)rc;
-  out->aborted = rc == CURLE_ABORTED_BY_CALLBACK;
-  if (w->overlong)
-    snprintf(out->detail, sizeof out->detail,
-             "an answer longer than %d lines or %d bytes: not SMTP", REPLY_MAX_LINES,
-             REPLY_MAX_BYTES);
-  else if (rc == CURLE_OPERATION_TIMEDOUT)
-    snprintf(out->detail, sizeof out->detail, "no answer from the server within %ld s",
-             w->timeout_s);
-  else if (rc == CURLE_GOT_NOTHING)
-    snprintf(out->detail, sizeof out->detail, "the server closed the connection");
-  else if (rc == CURLE_WEIRD_SERVER_REPLY)
-    snprintf(out->detail, sizeof out->detail, "an answer that is not SMTP: %.200s", last->line);
-  else if (out->aborted)
-    snprintf(out->detail, sizeof out->detail, "abandoned: the mailer is stopping");
-  else
-    snprintf(out->detail, sizeof out->detail, "%s", curl_easy_strerror(rc));
-}
-
 /* The index of the first answer (of got) that refuses the transaction, or -1. */
-static int first_refusal(const struct reply *r, int got, bool bdat)
+static int first_refusal(const struct smtp_reply *r, int got, bool bdat)
 {
   for (int i = 0; i < got; i++) {
     bool ok = i == 2 && !bdat ? r[i].code == 354 : r[i].code / 100 == 2;
@@ -227,7 +52,7 @@ static int first_refusal(const struct reply *r, int got, bool bdat)
 
 /* The outcome of one transaction from its answers r[0..got) (refused: first_refusal's) and
  * the wire's state rc; the connection after it. */
-static enum smtp_after decide(const struct smtp_wire *w, CURLcode rc, const struct reply *r,
+static enum smtp_after decide(const struct smtp_wire *w, CURLcode rc, const struct smtp_reply *r,
                               int got, int refused, struct mail_delivery *out)
 {
   if (refused >= 0) { /* the server's line, never one of ours */
@@ -238,9 +63,9 @@ static enum smtp_after decide(const struct smtp_wire *w, CURLcode rc, const stru
     return rc != CURLE_OK ? SMTP_BROKEN : refused == 3 ? SMTP_CLEAN : SMTP_DIRTY;
   }
   if (rc != CURLE_OK) {
-    const struct reply *last = got > 0 ? &r[got - 1] : &r[0];
+    const struct smtp_reply *last = got > 0 ? &r[got - 1] : &r[0];
     out->smtp_code = got > 0 ? last->code : 0;
-    wire_failure(w, rc, rc == CURLE_WEIRD_SERVER_REPLY ? &r[got] : last, out);
+    smtp_wire_failure(w, rc, rc == CURLE_WEIRD_SERVER_REPLY ? &r[got] : last, out);
     return SMTP_BROKEN;
   }
   out->smtp_code = r[got - 1].code;
@@ -248,18 +73,24 @@ static enum smtp_after decide(const struct smtp_wire *w, CURLcode rc, const stru
   return SMTP_CLEAN;
 }
 
-/* MAIL, RCPT and BDAT <n> LAST with msg (len bytes; its last line end added when missing). */
+/* MAIL, RCPT and BDAT <n> LAST with msg (len bytes; its last line end added when missing);
+ * ends: where in b the MAIL line, the RCPT line and the data end. */
 static void add_bdat(struct mbuf *b, unsigned ext, const char *from, const char *to,
-                     const char *msg, size_t len)
+                     const char *msg, size_t len, size_t ends[3])
 {
   size_t wire_len = smtp_wire_len(msg, len);
   mbuf_addf(b, "MAIL FROM:<%s>", from);
   if (ext & SMTP_EXT_SIZE)
     mbuf_addf(b, " SIZE=%zu", wire_len);
-  mbuf_addf(b, "\r\nRCPT TO:<%s>\r\nBDAT %zu LAST\r\n", to, wire_len);
+  mbuf_add(b, "\r\n");
+  ends[0] = b->len;
+  mbuf_addf(b, "RCPT TO:<%s>\r\n", to);
+  ends[1] = b->len;
+  mbuf_addf(b, "BDAT %zu LAST\r\n", wire_len);
   mbuf_addn(b, msg, len);
   if (wire_len != len)
     mbuf_add(b, "\r\n");
+  ends[2] = b->len;
 }
 
 enum smtp_after smtp_transaction(struct smtp_wire *w, const char *from, const char *to,
@@ -272,7 +103,8 @@ enum smtp_after smtp_transaction(struct smtp_wire *w, const char *from, const ch
   mbuf_reserve(&b, 128 + (bdat ? len : 0));
   size_t cut[4] = {0};
   if (bdat) {
-    add_bdat(&b, ext, from, to, msg, len);
+    size_t ends[3];
+    add_bdat(&b, ext, from, to, msg, len, ends);
   } else {
     mbuf_addf(&b, "MAIL FROM:<%s>", from);
     if (ext & SMTP_EXT_SIZE)
@@ -291,14 +123,14 @@ enum smtp_after smtp_transaction(struct smtp_wire *w, const char *from, const ch
     snprintf(out->detail, sizeof out->detail, "out of memory");
     return SMTP_CLEAN; /* nothing was sent */
   }
-  struct reply r[4] = {0};
+  struct smtp_reply r[4] = {0};
   int got = 0, refused = -1;
-  CURLcode rc = pipe ? put(w, b.p, b.len) : CURLE_OK;
+  CURLcode rc = pipe ? smtp_put(w, b.p, b.len) : CURLE_OK;
   for (int i = 0; i < 3 && rc == CURLE_OK && refused < 0; i++) {
     if (!pipe)
-      rc = put(w, b.p + cut[i], cut[i + 1] - cut[i]);
+      rc = smtp_put(w, b.p + cut[i], cut[i + 1] - cut[i]);
     if (rc == CURLE_OK)
-      rc = get_reply(w, &r[i]);
+      rc = smtp_get_reply(w, &r[i]);
     if (rc == CURLE_OK)
       got++;
     if (!pipe) /* lockstep stops at the first refusal; pipelined, all three answers come */
@@ -312,9 +144,9 @@ enum smtp_after smtp_transaction(struct smtp_wire *w, const char *from, const ch
       add_dot_stuffed(&b, msg, len);
     else
       mbuf_add(&b, ".\r\n");
-    rc = b.oom ? CURLE_OUT_OF_MEMORY : put(w, b.p, b.len);
+    rc = b.oom ? CURLE_OUT_OF_MEMORY : smtp_put(w, b.p, b.len);
     if (rc == CURLE_OK)
-      rc = get_reply(w, &r[3]);
+      rc = smtp_get_reply(w, &r[3]);
     if (rc == CURLE_OK && refused < 0 && r[3].code / 100 != 2)
       refused = 3;
     if (rc == CURLE_OK && refused < 0)
@@ -324,13 +156,12 @@ enum smtp_after smtp_transaction(struct smtp_wire *w, const char *from, const ch
   return decide(w, rc, r, got, refused, out);
 }
 
-/* Whether bytes the server sent unasked wait on w's connection (not TLS's own records). */
-static bool unasked_bytes(struct smtp_wire *w)
+/* An answer (code) to a command ending at end of a write of which written bytes went out:
+ * not the answer to it when the command was not all written (a BDAT's data the server did not
+ * get all of cannot have been taken), but for a 421 (the server closing, unasked). */
+static bool unwritten(int code, size_t end, size_t written)
 {
-  struct pollfd p = {.fd = smtp_socket(w->curl), .events = POLLIN};
-  size_t got = 0;
-  return p.fd >= 0 && poll(&p, 1, 0) > 0 &&
-         curl_easy_recv(w->curl, w->buf, sizeof w->buf, &got) == CURLE_OK && got > 0;
+  return end > written && code != 421;
 }
 
 enum smtp_after smtp_batch(struct smtp_wire *w, const char *from, const struct smtp_msg *m,
@@ -341,11 +172,13 @@ enum smtp_after smtp_batch(struct smtp_wire *w, const char *from, const struct s
     total += m[i].len + 2 * strlen(m[i].to) + 200;
   struct mbuf b = {0};
   mbuf_reserve(&b, total + strlen(from) * n);
+  size_t ends[n][4]; /* where message i's RSET, MAIL, RCPT and data end in b */
   for (size_t i = 0; i < n; i++) {
     memset(m[i].out, 0, sizeof *m[i].out);
     if (i > 0) /* the transaction before is over, refused or not: no MAIL nested in it */
       mbuf_add(&b, "RSET\r\n");
-    add_bdat(&b, w->conn->ext, from, m[i].to, m[i].msg, m[i].len);
+    ends[i][0] = b.len;
+    add_bdat(&b, w->conn->ext, from, m[i].to, m[i].msg, m[i].len, &ends[i][1]);
   }
   if (b.oom) {
     mbuf_free(&b);
@@ -355,8 +188,14 @@ enum smtp_after smtp_batch(struct smtp_wire *w, const char *from, const struct s
     }
     return SMTP_CLEAN; /* nothing was sent */
   }
-  CURLcode rc = put(w, b.p, b.len);
+  /* A write cut short (the server closed or reset the connection part-way, the deadline, a
+   * stop): the answers that came before still decide their messages (a 250 to a message's
+   * data already received: taken, not to be sent again); only what has arrived is read, and
+   * a message whose answers are missing gets the write's failure (or the close found) */
+  w->write_failed = smtp_put(w, b.p, b.len);
+  size_t written = w->written;
   mbuf_recycle(mbuf_take(&b));
+  CURLcode rc = CURLE_OK;
   /* the answers in order: each message's own (MAIL, RCPT, BDAT) after the RSET's before it;
    * once the wire fails, every message not fully answered fails with it. Each message has the
    * setting's time from the one before's answers, message i at most the first deadline + i
@@ -365,20 +204,24 @@ enum smtp_after smtp_batch(struct smtp_wire *w, const char *from, const struct s
   int64_t first = w->deadline, step = (int64_t)w->timeout_s * 1000;
   bool out_of_step = false;
   for (size_t i = 0; i < n; i++) {
-    struct reply r[4] = {0};
+    struct smtp_reply r[4] = {0};
     int got = 0;
     if (i > 0 && rc == CURLE_OK) {
-      rc = get_reply(w, &r[0]);
+      rc = smtp_get_reply(w, &r[0]);
       /* RSET refused: 421, the server closing (it took none of the rest: sent again as after
        * a cut); anything else, answers out of step with what was asked */
-      out_of_step = rc == CURLE_OK && r[0].code / 100 != 2 && r[0].code != 421;
+      bool refused = rc == CURLE_OK && r[0].code / 100 != 2 && r[0].code != 421;
+      out_of_step = out_of_step || refused ||
+                    (rc == CURLE_OK && unwritten(r[0].code, ends[i][0], written));
       if (rc == CURLE_OK && r[0].code / 100 != 2)
-        rc = out_of_step ? CURLE_WEIRD_SERVER_REPLY : CURLE_GOT_NOTHING;
+        rc = refused ? CURLE_WEIRD_SERVER_REPLY : CURLE_GOT_NOTHING;
     }
     for (int j = 0; j < 3 && rc == CURLE_OK; j++) {
-      rc = get_reply(w, &r[j]);
+      rc = smtp_get_reply(w, &r[j]);
       if (rc == CURLE_OK)
         got++;
+      out_of_step =
+          out_of_step || (rc == CURLE_OK && unwritten(r[j].code, ends[i][j + 1], written));
     }
     after = decide(w, rc, r, got, first_refusal(r, got, true), m[i].out);
     int64_t next = util_mono_ms() + step, cap = first + (int64_t)(i + 1) * step;
@@ -386,7 +229,7 @@ enum smtp_after smtp_batch(struct smtp_wire *w, const char *from, const struct s
   }
   /* an answer more than asked (left over, or shifting the others): no message's answers can
    * be trusted, each is tried again (a duplicate rather than an e-mail lost) */
-  if (out_of_step || (rc == CURLE_OK && (w->start != w->end || unasked_bytes(w)))) {
+  if (out_of_step || (rc == CURLE_OK && (w->start != w->end || smtp_unasked_bytes(w)))) {
     for (size_t i = 0; i < n; i++)
       if (m[i].out->curl_code == CURLE_OK || m[i].out->smtp_code != 0) {
         m[i].out->curl_code = CURLE_WEIRD_SERVER_REPLY;
@@ -396,5 +239,5 @@ enum smtp_after smtp_batch(struct smtp_wire *w, const char *from, const struct s
       }
     return SMTP_BROKEN;
   }
-  return rc != CURLE_OK ? SMTP_BROKEN : after;
+  return rc != CURLE_OK || w->write_failed != CURLE_OK ? SMTP_BROKEN : after;
 }

@@ -5,30 +5,15 @@
 #define ADVISORD_MAIL_SMTP_DIALOGUE_H
 
 #include "mail_transport.h"
+#include "smtp_wire.h"
 
-#include <stdatomic.h>
-#include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 
 /* The EHLO keywords the dialogue uses when the server advertises them (mail_smtp_conn.ext). */
 enum {
   SMTP_EXT_PIPELINING = 1, /* RFC 2920: MAIL, RCPT and DATA/BDAT in one write */
   SMTP_EXT_CHUNKING = 2,   /* RFC 3030: BDAT, the message's bytes as they are */
   SMTP_EXT_SIZE = 4,       /* RFC 1870: MAIL FROM ... SIZE=n; a limit in size_max */
-};
-
-/* One connection's wire while a message goes over it. */
-struct smtp_wire {
-  void *curl;                   /* the easy handle holding the connection */
-  struct mail_smtp_conn *conn;  /* its on_slow, called once when the wait reaches slow_at */
-  const atomic_bool *stop;      /* true: the wait ends with CURLE_ABORTED_BY_CALLBACK */
-  int64_t deadline;             /* util_mono_ms: looked at before every wait and receive;
-                                 * past it: CURLE_OPERATION_TIMEDOUT */
-  long timeout_s;               /* the setting the deadline comes from (for the detail) */
-  bool overlong;                /* a reply was longer than the dialogue takes (not SMTP) */
-  size_t start, end;            /* unread bytes of buf */
-  char buf[1024];
 };
 
 /* The connection after a transaction: ready for the next message, in a refused transaction
@@ -63,29 +48,22 @@ struct smtp_msg {
  * three answers as smtp_transaction decides one (a refusal of one fails that one only); when
  * the wire fails (closed, timed out, stopped, an answer not SMTP, a 421 to RSET: closed) every
  * message not yet fully answered gets that failure (smtp_code 0 for one that had no answer:
- * the server never took it). w->deadline is the first message's; each next one's is the
+ * the server never took it). A write cut short (the server closed or reset the connection
+ * part-way, the deadline, a stop) still reads the answers that had arrived, without waiting:
+ * a message they settle keeps its outcome (one the server took is not sent again), the others
+ * get the failure. w->deadline is the first message's; each next one's is the
  * setting's time after the answers before it, message i's at most the first + i timeouts.
- * Answers out of step (an RSET refused otherwise, or answers left over) make every message a
- * temporary failure (CURLE_WEIRD_SERVER_REPLY, smtp_code 0). Returns the connection's state
+ * Answers out of step (an RSET refused otherwise, answers left over, or, after a write cut
+ * short, an answer other than 421 to a command not all written: a BDAT whose data the server
+ * did not get all of cannot have been taken) make every message a temporary failure
+ * (CURLE_WEIRD_SERVER_REPLY, smtp_code 0). Every wait ends at w->conn->settle_by too (the
+ * messages not settled by then fail as after a timeout). Returns the connection's state
  * after the last one. */
 enum smtp_after smtp_batch(struct smtp_wire *w, const char *from, const struct smtp_msg *m,
                            size_t n);
 
-/* Sends one command line ("RSET\r\n", "QUIT\r\n") and reads its answer; true for a 2xx. */
-bool smtp_command(struct smtp_wire *w, const char *line);
-
-/* The socket of curl's connection (CURLINFO_ACTIVESOCKET), -1 for none. */
-int smtp_socket(void *curl);
-
 /* The bytes msg (len bytes) takes on the wire as the message's data: len, plus 2 when its
  * last line end is missing (the transaction adds it). For SIZE and BDAT. */
 size_t smtp_wire_len(const char *msg, size_t len);
-
-/* Calls c's on_slow (once: it is cleared) when one is set and now has reached slow_at. */
-void smtp_check_slow(struct mail_smtp_conn *c, int64_t now);
-
-/* A line the server sent (src, n bytes) as text for logs and JSON into dst (cap bytes): its
- * line end dropped, cut to cap - 1, bytes outside printable ASCII as spaces. dst may be src. */
-void smtp_printable_line(char *dst, size_t cap, const char *src, size_t n);
 
 #endif

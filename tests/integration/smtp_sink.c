@@ -29,7 +29,7 @@ static void sleep_ms(long ms)
 
 static void spawn(struct smtp_sink *k, int fail_first, int delay_s)
 {
-  char port_file[300], port[16], fail[16], delay[16], ack[16], size[24];
+  char port_file[300], port[16], fail[16], delay[16], ack[16], size[24], cut[16];
   const char *argv[32];
   int n = 0;
   snprintf(port_file, sizeof port_file, "%s/port", k->dir);
@@ -62,6 +62,13 @@ static void spawn(struct smtp_sink *k, int fail_first, int delay_s)
     argv[n++] = "--no-pipelining";
   if (k->no_ext & SINK_NO_CHUNKING)
     argv[n++] = "--no-chunking";
+  if (k->no_ext & SINK_EXT_FIRST_ONLY)
+    argv[n++] = "--ext-first-only";
+  if (k->cut_connection > 0) {
+    snprintf(cut, sizeof cut, "%d", k->cut_connection);
+    argv[n++] = "--cut-connection";
+    argv[n++] = cut;
+  }
   if (k->size > 0) {
     snprintf(size, sizeof size, "%ld", k->size);
     argv[n++] = "--size";
@@ -151,6 +158,7 @@ void sink_start_with(struct smtp_sink *k, const struct sink_options *o)
   k->drop = o->drop;
   k->no_ext = o->no_ext;
   k->size = o->size;
+  k->cut_connection = o->cut_connection;
   spawn(k, o->fail_first, o->delay_s);
 }
 

@@ -15,7 +15,9 @@ struct smtp_sink {
   char auth[128];     /* "user:password" the server requires, or "" */
   int ack_delay_s;    /* > 0: each message is saved, then 250 waits this long (sink_start_ack) */
   int drop;           /* SINK_CLOSE_AFTER_MESSAGE, SINK_DROP_AT_SECOND_MAIL, SINK_CUT_AFTER_DATA */
-  int no_ext;         /* SINK_NO_PIPELINING | SINK_NO_CHUNKING: not advertised (sink_start_with) */
+  int no_ext;         /* SINK_NO_PIPELINING | SINK_NO_CHUNKING: not advertised (sink_start_with),
+                       * or SINK_EXT_FIRST_ONLY: both on the first connection only */
+  int cut_connection; /* > 0: that connection (from 1) closed unanswered at its first MAIL */
   long size;          /* > 0: the SIZE advertised and enforced (else aiosmtpd's 33554432) */
   char cert[300];     /* with TLS: the server's self-signed certificate (the CA file) */
   int port;
@@ -47,15 +49,19 @@ enum { SINK_KEEP = 0, SINK_CLOSE_AFTER_MESSAGE = 1, SINK_DROP_AT_SECOND_MAIL = 2
  * answering it (SINK_CUT_AFTER_DATA); or answers a connection's first message with one more
  * answer than asked (SINK_EXTRA_REPLY: a server out of step). sink_restart keeps this. */
 void sink_start_drop(struct smtp_sink *k, int drop);
-/* The sink advertises PIPELINING and CHUNKING (and takes BDAT) unless told not to. */
-enum { SINK_NO_PIPELINING = 1, SINK_NO_CHUNKING = 2 };
+/* The sink advertises PIPELINING and CHUNKING (and takes BDAT) unless told not to: not at all
+ * (SINK_NO_PIPELINING, SINK_NO_CHUNKING), or on its first connection only (SINK_EXT_FIRST_ONLY:
+ * a server that no longer offers them when the client connects again). */
+enum { SINK_NO_PIPELINING = 1, SINK_NO_CHUNKING = 2, SINK_EXT_FIRST_ONLY = 4 };
 struct sink_options {
   int fail_first, delay_s; /* as sink_start's */
   int tls;                 /* SINK_PLAIN, SINK_STARTTLS or SINK_IMPLICIT_TLS */
   const char *auth;        /* "user:password" or NULL */
   int drop;                /* as sink_start_drop's */
-  int no_ext;              /* SINK_NO_PIPELINING | SINK_NO_CHUNKING */
+  int no_ext;              /* SINK_NO_PIPELINING | SINK_NO_CHUNKING, or SINK_EXT_FIRST_ONLY */
   long size;               /* > 0: SIZE advertised and enforced */
+  int cut_connection;      /* > 0: the sink's n-th connection (counted from 1) is closed,
+                            * unanswered, at its first MAIL FROM (an event "dropped") */
 };
 /* Starts a sink with all of these; sink_restart keeps them (but fail_first and delay_s). */
 void sink_start_with(struct smtp_sink *k, const struct sink_options *o);

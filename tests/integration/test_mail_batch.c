@@ -20,6 +20,7 @@
  * - the mailer (one worker) with a server that cuts each connection at its second message:
  *   every e-mail of the claims sent at the first try, each received once. */
 #include "harness.h"
+#include "mail_batch_fx.h"
 #include "mail_fixtures.h"
 #include "mail_retry.h"
 #include "mail_transport.h"
@@ -32,47 +33,6 @@
 #include <unistd.h>
 
 TEST_MAIN_DEFS
-
-#define FROM "advisord@example.se"
-
-/* n items to to[i] (NULL: kund@example.se), Message-ID <tag><i>@test. */
-static void make(struct mail_smtp_item *it, size_t n, const char *tag, const char *const *to)
-{
-  for (size_t i = 0; i < n; i++) {
-    char id[32], body[64];
-    snprintf(id, sizeof id, "%s%zu", tag, i);
-    snprintf(body, sizeof body, ".dot line %zu\r\n..two\r\nend %zu", i, i); /* last CRLF missing */
-    it[i] = (struct mail_smtp_item){.to = to && to[i] ? to[i] : "kund@example.se",
-                                    .msg = sink_message(id, body)};
-  }
-}
-
-static void unmake(struct mail_smtp_item *it, size_t n)
-{
-  for (size_t i = 0; i < n; i++)
-    free((char *)it[i].msg);
-}
-
-static struct mail_smtp_settings settings(const struct smtp_sink *k)
-{
-  return (struct mail_smtp_settings){k->url, NULL, NULL, "off", NULL, 10};
-}
-
-/* The received message with Message-ID <id@test>: how many times, and (the last) one's
- * connection and mail_read. */
-static int received(const struct smtp_sink *k, const char *id, json_int_t *conn, json_int_t *read)
-{
-  json_t *all = sink_received(k), *last = NULL;
-  char mid[64];
-  snprintf(mid, sizeof mid, "<%s@test>", id);
-  int times = sink_times(all, mid, &last);
-  if (conn && last)
-    *conn = json_integer_value(json_object_get(last, "connection"));
-  if (read && last)
-    *read = json_integer_value(json_object_get(last, "mail_read"));
-  json_decref(all);
-  return times;
-}
 
 /* The raw bytes the sink saved for Message-ID <id@test> (malloc'd, "" when none). */
 static char *saved(const struct smtp_sink *k, const char *id)

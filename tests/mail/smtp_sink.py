@@ -27,6 +27,10 @@ reads them: an independent check of advisord's MIME). Refusals are logged to
   --cut-after-data     save each message, then close the connection without answering it
   --no-pipelining, --no-chunking  do not advertise PIPELINING (RFC 2920) or CHUNKING (RFC 3030:
                        BDAT); both are advertised by default (plain aiosmtpd has neither)
+  --ext-first-only     advertise PIPELINING and CHUNKING on the first connection only (a
+                       server that no longer offers them when the client connects again)
+  --cut-connection N   close the N-th connection (counted from 1 since the start),
+                       unanswered, at its first MAIL FROM
   --size N             advertise SIZE N and refuse larger messages (aiosmtpd: 33554432)
 Each received.jsonl line also names its connection (the client's port), the message's number
 on that connection (so that a test sees several messages share one), how it came (DATA or
@@ -56,6 +60,8 @@ class SinkSMTP(SMTP):
     def __init__(self, handler, chunking, **options):
         super().__init__(handler, **options)
         self.segments = 0
+        handler.connections += 1
+        self.number = handler.connections  # this connection's, from 1
         if not chunking:
             self._smtp_methods.pop("BDAT", None)
 
@@ -101,8 +107,11 @@ class Sink:
     def __init__(self, folder, fail_first, reject_file, delay_data, implicit_tls=False,
                  delay_ack=0, close_after_message=False, drop_at_second_mail=False,
                  extensions=(), cut_after_data=False, cut_at_second_mail=False,
-                 extra_reply=False):
+                 extra_reply=False, ext_first_only=False, cut_connection=0):
         self.folder = folder
+        self.connections = 0
+        self.ext_first_only = ext_first_only
+        self.cut_connection = cut_connection
         self.cut_at_second_mail = cut_at_second_mail
         self.extra_reply = extra_reply
         self.extensions = extensions
@@ -125,7 +134,8 @@ class Sink:
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         session.host_name = hostname
-        return responses[:-1] + ["250-" + e for e in self.extensions] + responses[-1:]
+        offered = [] if self.ext_first_only and server.number > 1 else self.extensions
+        return responses[:-1] + ["250-" + e for e in offered] + responses[-1:]
 
     async def handle_QUIT(self, server, session, envelope):
         append_json(os.path.join(self.folder, "quit.jsonl"), {"connection": session.peer[1]})
@@ -141,7 +151,8 @@ class Sink:
             return "421 never arrives: the connection is closed"
         idle = getattr(session, "messages", 0) >= 1 and server.segments != read_before
         if (self.drop_at_second_mail and idle) or \
-                (self.cut_at_second_mail and session.mails >= 2):
+                (self.cut_at_second_mail and session.mails >= 2) or \
+                (self.cut_connection == server.number and session.mails == 1):
             append_json(os.path.join(self.folder, "events.jsonl"),
                         {"event": "dropped", "connection": session.peer[1]})
             server.transport.close()
@@ -266,6 +277,8 @@ async def main():
     ap.add_argument("--extra-reply", action="store_true")
     ap.add_argument("--no-pipelining", action="store_true")
     ap.add_argument("--no-chunking", action="store_true")
+    ap.add_argument("--ext-first-only", action="store_true")
+    ap.add_argument("--cut-connection", type=int, default=0)
     ap.add_argument("--size", type=int, default=33554432)
     args = ap.parse_args()
     session_folder[0] = args.dir
@@ -273,7 +286,8 @@ async def main():
                 args.delay_ack, args.close_after_message, args.drop_at_second_mail,
                 ([] if args.no_pipelining else ["PIPELINING"]) +
                 ([] if args.no_chunking else ["CHUNKING"]), args.cut_after_data,
-                args.cut_at_second_mail, args.extra_reply)
+                args.cut_at_second_mail, args.extra_reply, args.ext_first_only,
+                args.cut_connection)
     tls = make_cert(args.dir) if args.starttls or args.implicit_tls else None
     options = {"hostname": "sink.test", "ident": "advisord-test-sink",
                "data_size_limit": args.size}
