@@ -210,6 +210,11 @@ static void send_on(struct mail_smtp_conn *conn, const struct mail_smtp_settings
       m[left++] = m[i];
   k = left;
   for (size_t done = 0; done < k;) {
+    if (late(conn)) { /* an open that ended just before settle_by: nothing written past it */
+      for (size_t i = done; i < k; i++)
+        too_late(m[i].out);
+      break;
+    }
     if (k - done > 1 && mail_smtp_batches(conn))
       transact_many(conn, s, from, m + done, k - done, deadline, stop);
     else
