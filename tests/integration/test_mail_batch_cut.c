@@ -6,6 +6,11 @@
  *   written: the client's write fails with the 250 already in its socket): that message is
  *   delivered, not sent again by the later try (received once), the rest go on new
  *   connections, each received once;
+ * - a write cut short by a 421: the server takes the first message, then answers the 16 MB
+ *   second one's BDAT with 421 before reading its data and closes; the 421 to a command not all
+ *   written is the server closing, not answers out of step (smtp_batch's unwritten): the first
+ *   stays delivered (not sent again, received once), the second a temporary failure with the
+ *   421 (tried again later), the third, unanswered, sent again at once on a new connection;
  * - a server that no longer offers PIPELINING and CHUNKING when the client connects again:
  *   the kept connection timed out at the batch's first MAIL, the messages go one by one on
  *   the new connections, each received once, and the call's on_slow is still called when the
@@ -96,6 +101,35 @@ static void test_write_cut_after_accepted(void)
   sink_wait(&k, 3, 10000);
   usleep(300 * 1000);
   each_once(&k, "v", 3);
+  unmake(it, 3);
+  sink_cleanup(&k);
+}
+
+static void test_write_cut_by_421(void)
+{
+  fprintf(stderr, "-- the first message taken, a 421 at the 16 MB second one's BDAT, closed\n");
+  struct smtp_sink k;
+  sink_start_drop(&k, SINK_CLOSE_AT_BIG_BDAT); /* on the first connection only */
+  struct mail_smtp_settings s = settings(&k);
+  struct mail_smtp_conn c = {0};
+  struct mail_smtp_item it[3];
+  make(it, 3, "c", NULL);
+  free((char *)it[1].msg);
+  it[1].msg = big_message("c1");
+  mail_smtp_send_many(&c, &s, FROM, it, 3, NULL);
+  CHECK_MSG(it[0].out.curl_code == 0 && it[0].out.smtp_code == 250, "c0: %d %ld %s",
+            it[0].out.curl_code, it[0].out.smtp_code, it[0].out.detail);
+  CHECK_MSG(it[1].out.smtp_code == 421 &&
+                mail_retry_classify(it[1].out.curl_code, it[1].out.smtp_code) == MAIL_TEMPORARY,
+            "c1: %d %ld %s", it[1].out.curl_code, it[1].out.smtp_code, it[1].out.detail);
+  CHECK_MSG(it[2].out.curl_code == 0, "c2: %s", it[2].out.detail); /* at once, a new one */
+  CHECK_INT((int)c.connections, 2);
+  CHECK_INT(received(&k, "c1", NULL, NULL), 0);
+  CHECK_INT((int)try_again(&c, &s, it, 3), 1); /* c1 only: c0 is not sent again */
+  mail_smtp_close(&c);
+  sink_wait(&k, 3, 10000);
+  usleep(300 * 1000);
+  each_once(&k, "c", 3);
   unmake(it, 3);
   sink_cleanup(&k);
 }
@@ -218,6 +252,7 @@ static void test_first_connection_cut(void)
 int main(void)
 {
   test_write_cut_after_accepted();
+  test_write_cut_by_421();
   test_fallback_after_reconnect();
   test_new_connection_cut_after_reconnect();
   test_first_connection_cut();

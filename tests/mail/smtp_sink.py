@@ -25,6 +25,9 @@ reads them: an independent check of advisord's MIME). Refusals are logged to
   --cut-at-second-mail  close the connection, unanswered, at its second MAIL FROM, whatever
                        came with it (a connection cut in the middle of pipelined messages)
   --cut-after-data     save each message, then close the connection without answering it
+  --close-at-big-bdat  on the first connection, at a BDAT of more than 1,000,000 bytes: answer
+                       421 without reading its data and close (the client's write of a large
+                       message cut short, the 421 the answer to a command not all written)
   --no-pipelining, --no-chunking  do not advertise PIPELINING (RFC 2920) or CHUNKING (RFC 3030:
                        BDAT); both are advertised by default (plain aiosmtpd has neither)
   --ext-first-only     advertise PIPELINING and CHUNKING on the first connection only (a
@@ -76,6 +79,13 @@ class SinkSMTP(SMTP):
             await self.push("501 Syntax: BDAT size [LAST]")
             self.transport.close()  # the chunk's length is unknown: nothing can follow
             return
+        if self.event_handler.close_at_big_bdat and self.number == 1 and \
+                int(parts[0]) > 1000000:
+            append_json(os.path.join(self.event_handler.folder, "events.jsonl"),
+                        {"event": "closed_at_bdat", "connection": self.session.peer[1]})
+            await self.push("421 4.3.2 closing: the message is not read")
+            self.transport.close()
+            return
         chunk = await self._reader.readexactly(int(parts[0]))  # read even when refused
         if await self.check_helo_needed() or await self.check_auth_needed("BDAT"):
             return
@@ -107,8 +117,10 @@ class Sink:
     def __init__(self, folder, fail_first, reject_file, delay_data, implicit_tls=False,
                  delay_ack=0, close_after_message=False, drop_at_second_mail=False,
                  extensions=(), cut_after_data=False, cut_at_second_mail=False,
-                 extra_reply=False, ext_first_only=False, cut_connection=0):
+                 extra_reply=False, ext_first_only=False, cut_connection=0,
+                 close_at_big_bdat=False):
         self.folder = folder
+        self.close_at_big_bdat = close_at_big_bdat
         self.connections = 0
         self.ext_first_only = ext_first_only
         self.cut_connection = cut_connection
@@ -275,6 +287,7 @@ async def main():
     ap.add_argument("--cut-after-data", action="store_true")
     ap.add_argument("--cut-at-second-mail", action="store_true")
     ap.add_argument("--extra-reply", action="store_true")
+    ap.add_argument("--close-at-big-bdat", action="store_true")
     ap.add_argument("--no-pipelining", action="store_true")
     ap.add_argument("--no-chunking", action="store_true")
     ap.add_argument("--ext-first-only", action="store_true")
@@ -287,7 +300,7 @@ async def main():
                 ([] if args.no_pipelining else ["PIPELINING"]) +
                 ([] if args.no_chunking else ["CHUNKING"]), args.cut_after_data,
                 args.cut_at_second_mail, args.extra_reply, args.ext_first_only,
-                args.cut_connection)
+                args.cut_connection, args.close_at_big_bdat)
     tls = make_cert(args.dir) if args.starttls or args.implicit_tls else None
     options = {"hostname": "sink.test", "ident": "advisord-test-sink",
                "data_size_limit": args.size}
