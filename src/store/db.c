@@ -146,6 +146,15 @@ void store_write_async(struct store *st, store_tx_fn fn, void *arg, store_done_f
     done(store_write(st, fn, arg), arg);
 }
 
+void store_write_async_isolated(struct store *st, enum store_isolation iso, store_tx_fn fn,
+                                void *arg, store_done_fn done)
+{
+  if (st->eng->write_async)
+    st->eng->write_async(st, fn, arg, done);
+  else
+    done(store_write_isolated(st, iso, fn, arg), arg);
+}
+
 enum store_status store_read(struct store *st, store_tx_fn fn, void *arg)
 {
   return st->eng->run_tx(st, false, fn, arg);
