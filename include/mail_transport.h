@@ -98,7 +98,8 @@ struct mail_smtp_item {
  * a timeout, a stop) the unanswered ones fail (temporary: retried later with the same
  * Message-ID; at least once, as a cut is). A write cut short by a close or reset still reads
  * the answers that had arrived: a message the server took before it closed is not sent
- * again. On a connection without both extensions (the kept one, or one opened in the call)
+ * again (also when the server refused a later one on its BDAT line, unread, and closed). On
+ * a connection without both extensions (the kept one, or one opened in the call)
  * the messages go one by one under the same rules: each the timeout from the one before,
  * a connection opened in the call a new one (closed before it answered its first message:
  * not again at once), the rest not sent once it is dropped (and sent at once on a new one

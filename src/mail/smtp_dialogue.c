@@ -74,9 +74,9 @@ static enum smtp_after decide(const struct smtp_wire *w, CURLcode rc, const stru
 }
 
 /* MAIL, RCPT and BDAT <n> LAST with msg (len bytes; its last line end added when missing);
- * ends: where in b the MAIL line, the RCPT line and the data end. */
+ * ends: where in b the MAIL line, the RCPT line, the BDAT line and the data end. */
 static void add_bdat(struct mbuf *b, unsigned ext, const char *from, const char *to,
-                     const char *msg, size_t len, size_t ends[3])
+                     const char *msg, size_t len, size_t ends[4])
 {
   size_t wire_len = smtp_wire_len(msg, len);
   mbuf_addf(b, "MAIL FROM:<%s>", from);
@@ -87,10 +87,11 @@ static void add_bdat(struct mbuf *b, unsigned ext, const char *from, const char 
   mbuf_addf(b, "RCPT TO:<%s>\r\n", to);
   ends[1] = b->len;
   mbuf_addf(b, "BDAT %zu LAST\r\n", wire_len);
+  ends[2] = b->len;
   mbuf_addn(b, msg, len);
   if (wire_len != len)
     mbuf_add(b, "\r\n");
-  ends[2] = b->len;
+  ends[3] = b->len;
 }
 
 enum smtp_after smtp_transaction(struct smtp_wire *w, const char *from, const char *to,
@@ -103,7 +104,7 @@ enum smtp_after smtp_transaction(struct smtp_wire *w, const char *from, const ch
   mbuf_reserve(&b, 128 + (bdat ? len : 0));
   size_t cut[4] = {0};
   if (bdat) {
-    size_t ends[3];
+    size_t ends[4];
     add_bdat(&b, ext, from, to, msg, len, ends);
   } else {
     mbuf_addf(&b, "MAIL FROM:<%s>", from);
@@ -156,12 +157,18 @@ enum smtp_after smtp_transaction(struct smtp_wire *w, const char *from, const ch
   return decide(w, rc, r, got, refused, out);
 }
 
-/* An answer (code) to a command ending at end of a write of which written bytes went out:
- * not the answer to it when the command was not all written (a BDAT's data the server did not
- * get all of cannot have been taken), but for a 421 (the server closing, unasked). */
-static bool unwritten(int code, size_t end, size_t written)
+/* An answer (code) to a command whose line ends at line and the command (a BDAT: with its
+ * data) at end, of a write of which written bytes went out: not the answer to it when the
+ * command was not all written (the server cannot have answered a command it has not read
+ * whole, nor taken a message whose data it did not get all of), but for a 421 (the server
+ * closing, unasked: RFC 5321 3.8) and a refusal (4xx, 5xx) of a BDAT whose line went out: a
+ * server may refuse a chunk on its BDAT line alone and close before reading its data (RFC 3030
+ * 2 wants the data read and discarded first; such servers exist). That refusal is the last
+ * answer that can come: any after it is to a command not written (out of step). */
+static bool unwritten(int code, size_t line, size_t end, size_t written)
 {
-  return end > written && code != 421;
+  bool refused_early = code >= 400 && code < 600 && line <= written;
+  return end > written && code != 421 && !refused_early;
 }
 
 enum smtp_after smtp_batch(struct smtp_wire *w, const char *from, const struct smtp_msg *m,
@@ -172,7 +179,7 @@ enum smtp_after smtp_batch(struct smtp_wire *w, const char *from, const struct s
     total += m[i].len + 2 * strlen(m[i].to) + 200;
   struct mbuf b = {0};
   mbuf_reserve(&b, total + strlen(from) * n);
-  size_t ends[n][4]; /* where message i's RSET, MAIL, RCPT and data end in b */
+  size_t ends[n][5]; /* where message i's RSET, MAIL, RCPT, BDAT line and data end in b */
   for (size_t i = 0; i < n; i++) {
     memset(m[i].out, 0, sizeof *m[i].out);
     if (i > 0) /* the transaction before is over, refused or not: no MAIL nested in it */
@@ -212,7 +219,7 @@ enum smtp_after smtp_batch(struct smtp_wire *w, const char *from, const struct s
        * a cut); anything else, answers out of step with what was asked */
       bool refused = rc == CURLE_OK && r[0].code / 100 != 2 && r[0].code != 421;
       out_of_step = out_of_step || refused ||
-                    (rc == CURLE_OK && unwritten(r[0].code, ends[i][0], written));
+                    (rc == CURLE_OK && unwritten(r[0].code, ends[i][0], ends[i][0], written));
       if (rc == CURLE_OK && r[0].code / 100 != 2)
         rc = refused ? CURLE_WEIRD_SERVER_REPLY : CURLE_GOT_NOTHING;
     }
@@ -220,8 +227,9 @@ enum smtp_after smtp_batch(struct smtp_wire *w, const char *from, const struct s
       rc = smtp_get_reply(w, &r[j]);
       if (rc == CURLE_OK)
         got++;
+      size_t end = ends[i][j < 2 ? j + 1 : 4];
       out_of_step =
-          out_of_step || (rc == CURLE_OK && unwritten(r[j].code, ends[i][j + 1], written));
+          out_of_step || (rc == CURLE_OK && unwritten(r[j].code, ends[i][j + 1], end, written));
     }
     after = decide(w, rc, r, got, first_refusal(r, got, true), m[i].out);
     int64_t next = util_mono_ms() + step, cap = first + (int64_t)(i + 1) * step;

@@ -54,9 +54,11 @@ struct smtp_msg {
  * get the failure. w->deadline is the first message's; each next one's is the
  * setting's time after the answers before it, message i's at most the first + i timeouts.
  * Answers out of step (an RSET refused otherwise, answers left over, or, after a write cut
- * short, an answer other than 421 to a command not all written: a BDAT whose data the server
- * did not get all of cannot have been taken) make every message a temporary failure
- * (CURLE_WEIRD_SERVER_REPLY, smtp_code 0). Every wait ends at w->conn->settle_by too (the
+ * short, an answer to a command not all written: a BDAT whose data the server did not get all
+ * of cannot have been taken) make every message a temporary failure (CURLE_WEIRD_SERVER_REPLY,
+ * smtp_code 0); but for a 421 (the server closing) and a refusal of a BDAT whose line was
+ * written, before its data was all read (a server refusing the chunk unread, against RFC 3030
+ * 2, then closing: the refusal decides that message, those before it keep their outcomes). Every wait ends at w->conn->settle_by too (the
  * messages not settled by then fail as after a timeout). Returns the connection's state
  * after the last one. */
 enum smtp_after smtp_batch(struct smtp_wire *w, const char *from, const struct smtp_msg *m,

@@ -1,6 +1,6 @@
 /* mail_batch_fx.h - the transport-level batch tests' messages and look-ups (header-only;
  * test_mail_batch.c, test_mail_batch_cut.c): messages made for mail_smtp_send_many, the
- * settings for a sink, and how many times (and on which connection and read) the sink
+ * settings for a sink, a message too large for the sockets' buffers, and how many times (and on which connection and read) the sink
  * received a Message-ID. */
 #ifndef ADVISORD_TEST_MAIL_BATCH_FX_H
 #define ADVISORD_TEST_MAIL_BATCH_FX_H
@@ -11,6 +11,7 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define FROM "advisord@example.se"
 
@@ -25,6 +26,34 @@ static inline void make(struct mail_smtp_item *it, size_t n, const char *tag,
     it[i] = (struct mail_smtp_item){.to = to && to[i] ? to[i] : "kund@example.se",
                                     .msg = sink_message(id, body)};
   }
+}
+
+#define BIG_BYTES 16000000u /* more than the client's and the server's socket buffers take */
+
+/* A message with Message-ID <id@test> and a body of BIG_BYTES in 100-byte lines; malloc'd. */
+static inline char *big_message(const char *id)
+{
+  char *body = malloc(BIG_BYTES + 1);
+  if (!body)
+    abort();
+  for (size_t i = 0; i < BIG_BYTES; i += 100) {
+    memset(body + i, 'x', 98);
+    memcpy(body + i + 98, "\r\n", 2);
+  }
+  body[BIG_BYTES] = '\0';
+  char *m = sink_message(id, body);
+  free(body);
+  return m;
+}
+
+/* Three items as make's, the second (<tag>1) of BIG_BYTES. */
+static inline void make_big_second(struct mail_smtp_item it[3], const char *tag)
+{
+  char id[32];
+  snprintf(id, sizeof id, "%s1", tag);
+  make(it, 3, tag, NULL);
+  free((char *)it[1].msg);
+  it[1].msg = big_message(id);
 }
 
 static inline void unmake(struct mail_smtp_item *it, size_t n)

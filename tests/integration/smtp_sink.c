@@ -58,6 +58,8 @@ static void spawn(struct smtp_sink *k, int fail_first, int delay_s)
                 : k->drop == SINK_CUT_AT_SECOND_MAIL  ? "--cut-at-second-mail"
                 : k->drop == SINK_EXTRA_REPLY         ? "--extra-reply"
                 : k->drop == SINK_CLOSE_AT_BIG_BDAT   ? "--close-at-big-bdat"
+                : k->drop == SINK_REFUSE_AT_BIG_BDAT  ? "--refuse-at-big-bdat"
+                : k->drop == SINK_CLOSE_AT_RSET       ? "--close-at-rset"
                                                       : "--cut-after-data";
   if (k->no_ext & SINK_NO_PIPELINING)
     argv[n++] = "--no-pipelining";

@@ -11,6 +11,13 @@
  *   written is the server closing, not answers out of step (smtp_batch's unwritten): the first
  *   stays delivered (not sent again, received once), the second a temporary failure with the
  *   421 (tried again later), the third, unanswered, sent again at once on a new connection;
+ * - the same with a 552: a server that refuses the chunk on its BDAT line alone and closes
+ *   before reading its data (RFC 3030 2 wants it read first): the refusal decides the second
+ *   message (permanent, as the server said), the first stays delivered (before, the batch was
+ *   out of step and the first, which the server had, was sent again);
+ * - a 421 to the RSET between two messages and a close: the server closing (smtp_batch's RSET
+ *   exception), not a refused RSET: the first stays delivered, the others go at once on a new
+ *   connection, each received once;
  * - a server that no longer offers PIPELINING and CHUNKING when the client connects again:
  *   the kept connection timed out at the batch's first MAIL, the messages go one by one on
  *   the new connections, each received once, and the call's on_slow is still called when the
@@ -32,24 +39,6 @@
 #include <unistd.h>
 
 TEST_MAIN_DEFS
-
-#define BIG_BYTES 16000000u /* more than the client's and the server's socket buffers take */
-
-/* A message with Message-ID <id@test> and a body of BIG_BYTES in 100-byte lines; malloc'd. */
-static char *big_message(const char *id)
-{
-  char *body = malloc(BIG_BYTES + 1);
-  if (!body)
-    abort();
-  for (size_t i = 0; i < BIG_BYTES; i += 100) {
-    memset(body + i, 'x', 98);
-    memcpy(body + i + 98, "\r\n", 2);
-  }
-  body[BIG_BYTES] = '\0';
-  char *m = sink_message(id, body);
-  free(body);
-  return m;
-}
 
 /* The items of it[0..n) not delivered, sent again (the mailer's later try of them); how many. */
 static size_t try_again(struct mail_smtp_conn *c, const struct mail_smtp_settings *s,
@@ -86,9 +75,7 @@ static void test_write_cut_after_accepted(void)
   struct mail_smtp_settings s = settings(&k);
   struct mail_smtp_conn c = {0};
   struct mail_smtp_item it[3];
-  make(it, 3, "v", NULL);
-  free((char *)it[1].msg);
-  it[1].msg = big_message("v1");
+  make_big_second(it, "v");
   mail_smtp_send_many(&c, &s, FROM, it, 3, NULL);
   /* its 250 came before the close: delivered, whatever became of the write */
   CHECK_MSG(it[0].out.curl_code == 0 && it[0].out.smtp_code == 250, "v0: %s",
@@ -105,31 +92,70 @@ static void test_write_cut_after_accepted(void)
   sink_cleanup(&k);
 }
 
-static void test_write_cut_by_421(void)
+/* A batch of three (tag0, a 16 MB tag1, tag2) to a sink that answers the big one's BDAT with
+ * code, unread, and closes (drop, its first connection only): tag0 delivered, tag1 refused
+ * with code (class cls: tried again later), tag2 sent at once on a new connection; the later
+ * try sends tag1 only; each received once. */
+static void write_cut_by(int drop, const char *tag, long code, enum mail_class cls)
 {
-  fprintf(stderr, "-- the first message taken, a 421 at the 16 MB second one's BDAT, closed\n");
   struct smtp_sink k;
-  sink_start_drop(&k, SINK_CLOSE_AT_BIG_BDAT); /* on the first connection only */
+  sink_start_drop(&k, drop);
   struct mail_smtp_settings s = settings(&k);
   struct mail_smtp_conn c = {0};
   struct mail_smtp_item it[3];
-  make(it, 3, "c", NULL);
-  free((char *)it[1].msg);
-  it[1].msg = big_message("c1");
+  char big[16];
+  snprintf(big, sizeof big, "%s1", tag);
+  make_big_second(it, tag);
   mail_smtp_send_many(&c, &s, FROM, it, 3, NULL);
-  CHECK_MSG(it[0].out.curl_code == 0 && it[0].out.smtp_code == 250, "c0: %d %ld %s",
+  CHECK_MSG(it[0].out.curl_code == 0 && it[0].out.smtp_code == 250, "%s0: %d %ld %s", tag,
             it[0].out.curl_code, it[0].out.smtp_code, it[0].out.detail);
-  CHECK_MSG(it[1].out.smtp_code == 421 &&
-                mail_retry_classify(it[1].out.curl_code, it[1].out.smtp_code) == MAIL_TEMPORARY,
-            "c1: %d %ld %s", it[1].out.curl_code, it[1].out.smtp_code, it[1].out.detail);
-  CHECK_MSG(it[2].out.curl_code == 0, "c2: %s", it[2].out.detail); /* at once, a new one */
+  CHECK_MSG(it[1].out.smtp_code == code &&
+                mail_retry_classify(it[1].out.curl_code, it[1].out.smtp_code) == cls,
+            "%s1: %d %ld %s", tag, it[1].out.curl_code, it[1].out.smtp_code, it[1].out.detail);
+  CHECK_MSG(it[2].out.curl_code == 0, "%s2: %s", tag, it[2].out.detail); /* at once, a new one */
   CHECK_INT((int)c.connections, 2);
-  CHECK_INT(received(&k, "c1", NULL, NULL), 0);
-  CHECK_INT((int)try_again(&c, &s, it, 3), 1); /* c1 only: c0 is not sent again */
+  CHECK_INT(received(&k, big, NULL, NULL), 0);
+  CHECK_INT((int)try_again(&c, &s, it, 3), 1); /* tag1 only: tag0 is not sent again */
   mail_smtp_close(&c);
   sink_wait(&k, 3, 10000);
   usleep(300 * 1000);
-  each_once(&k, "c", 3);
+  each_once(&k, tag, 3);
+  unmake(it, 3);
+  sink_cleanup(&k);
+}
+
+static void test_write_cut_by_421(void)
+{
+  fprintf(stderr, "-- the first message taken, a 421 at the 16 MB second one's BDAT, closed\n");
+  write_cut_by(SINK_CLOSE_AT_BIG_BDAT, "c", 421, MAIL_TEMPORARY);
+}
+
+static void test_chunk_refused_unread(void)
+{
+  fprintf(stderr, "-- the first message taken, a 552 at the 16 MB second one's BDAT line, "
+                  "closed unread\n");
+  write_cut_by(SINK_REFUSE_AT_BIG_BDAT, "d", 552, MAIL_PERMANENT);
+}
+
+static void test_closed_at_rset(void)
+{
+  fprintf(stderr, "-- the first message taken, a 421 to the RSET after it, closed\n");
+  struct smtp_sink k;
+  sink_start_drop(&k, SINK_CLOSE_AT_RSET); /* on the first connection only */
+  struct mail_smtp_settings s = settings(&k);
+  struct mail_smtp_conn c = {0};
+  struct mail_smtp_item it[3];
+  make(it, 3, "q", NULL);
+  mail_smtp_send_many(&c, &s, FROM, it, 3, NULL);
+  for (int i = 0; i < 3; i++) /* q0 on the first connection, q1 and q2 at once on a second */
+    CHECK_MSG(it[i].out.curl_code == 0 && it[i].out.smtp_code == 250, "q%d: %d %ld %s", i,
+              it[i].out.curl_code, it[i].out.smtp_code, it[i].out.detail);
+  CHECK_INT((int)c.connections, 2);
+  CHECK_INT((int)try_again(&c, &s, it, 3), 0);
+  mail_smtp_close(&c);
+  sink_wait(&k, 3, 10000);
+  usleep(300 * 1000);
+  each_once(&k, "q", 3);
   unmake(it, 3);
   sink_cleanup(&k);
 }
@@ -253,6 +279,8 @@ int main(void)
 {
   test_write_cut_after_accepted();
   test_write_cut_by_421();
+  test_chunk_refused_unread();
+  test_closed_at_rset();
   test_fallback_after_reconnect();
   test_new_connection_cut_after_reconnect();
   test_first_connection_cut();

@@ -28,6 +28,10 @@ reads them: an independent check of advisord's MIME). Refusals are logged to
   --close-at-big-bdat  on the first connection, at a BDAT of more than 1,000,000 bytes: answer
                        421 without reading its data and close (the client's write of a large
                        message cut short, the 421 the answer to a command not all written)
+  --refuse-at-big-bdat  the same with 552 (a server that refuses a chunk on its BDAT line
+                       alone, against RFC 3030 2, and closes before reading its data)
+  --close-at-rset      on the first connection, answer its first RSET with 421 and close (a
+                       server closing between the messages of a batch)
   --no-pipelining, --no-chunking  do not advertise PIPELINING (RFC 2920) or CHUNKING (RFC 3030:
                        BDAT); both are advertised by default (plain aiosmtpd has neither)
   --ext-first-only     advertise PIPELINING and CHUNKING on the first connection only (a
@@ -79,11 +83,13 @@ class SinkSMTP(SMTP):
             await self.push("501 Syntax: BDAT size [LAST]")
             self.transport.close()  # the chunk's length is unknown: nothing can follow
             return
-        if self.event_handler.close_at_big_bdat and self.number == 1 and \
-                int(parts[0]) > 1000000:
+        code = self.event_handler.big_bdat_code
+        if code and self.number == 1 and int(parts[0]) > 1000000:
             append_json(os.path.join(self.event_handler.folder, "events.jsonl"),
-                        {"event": "closed_at_bdat", "connection": self.session.peer[1]})
-            await self.push("421 4.3.2 closing: the message is not read")
+                        {"event": "closed_at_bdat", "code": code,
+                         "connection": self.session.peer[1]})
+            await self.push("421 4.3.2 closing: the message is not read" if code == 421 else
+                            "552 5.3.4 the message is too big: not read")
             self.transport.close()
             return
         chunk = await self._reader.readexactly(int(parts[0]))  # read even when refused
@@ -118,9 +124,10 @@ class Sink:
                  delay_ack=0, close_after_message=False, drop_at_second_mail=False,
                  extensions=(), cut_after_data=False, cut_at_second_mail=False,
                  extra_reply=False, ext_first_only=False, cut_connection=0,
-                 close_at_big_bdat=False):
+                 big_bdat_code=0, close_at_rset=False):
         self.folder = folder
-        self.close_at_big_bdat = close_at_big_bdat
+        self.big_bdat_code = big_bdat_code  # 421 or 552: --close-at-big-bdat's, --refuse-...
+        self.close_at_rset = close_at_rset
         self.connections = 0
         self.ext_first_only = ext_first_only
         self.cut_connection = cut_connection
@@ -148,6 +155,14 @@ class Sink:
         session.host_name = hostname
         offered = [] if self.ext_first_only and server.number > 1 else self.extensions
         return responses[:-1] + ["250-" + e for e in offered] + responses[-1:]
+
+    async def handle_RSET(self, server, session, envelope):
+        if self.close_at_rset and server.number == 1:
+            append_json(os.path.join(self.folder, "events.jsonl"),
+                        {"event": "closed_at_rset", "connection": session.peer[1]})
+            asyncio.get_running_loop().call_soon(server.transport.close)  # after the 421
+            return "421 4.3.2 closing"
+        return MISSING
 
     async def handle_QUIT(self, server, session, envelope):
         append_json(os.path.join(self.folder, "quit.jsonl"), {"connection": session.peer[1]})
@@ -288,6 +303,8 @@ async def main():
     ap.add_argument("--cut-at-second-mail", action="store_true")
     ap.add_argument("--extra-reply", action="store_true")
     ap.add_argument("--close-at-big-bdat", action="store_true")
+    ap.add_argument("--refuse-at-big-bdat", action="store_true")
+    ap.add_argument("--close-at-rset", action="store_true")
     ap.add_argument("--no-pipelining", action="store_true")
     ap.add_argument("--no-chunking", action="store_true")
     ap.add_argument("--ext-first-only", action="store_true")
@@ -300,7 +317,9 @@ async def main():
                 ([] if args.no_pipelining else ["PIPELINING"]) +
                 ([] if args.no_chunking else ["CHUNKING"]), args.cut_after_data,
                 args.cut_at_second_mail, args.extra_reply, args.ext_first_only,
-                args.cut_connection, args.close_at_big_bdat)
+                args.cut_connection,
+                421 if args.close_at_big_bdat else 552 if args.refuse_at_big_bdat else 0,
+                args.close_at_rset)
     tls = make_cert(args.dir) if args.starttls or args.implicit_tls else None
     options = {"hostname": "sink.test", "ident": "advisord-test-sink",
                "data_size_limit": args.size}
