@@ -160,6 +160,7 @@ class Sink:
         if self.close_at_rset and server.number == 1:
             append_json(os.path.join(self.folder, "events.jsonl"),
                         {"event": "closed_at_rset", "connection": session.peer[1]})
+            session.closing = True  # commands sent with it are not taken (handle_MAIL)
             asyncio.get_running_loop().call_soon(server.transport.close)  # after the 421
             return "421 4.3.2 closing"
         return MISSING
