@@ -21,6 +21,9 @@ struct mail_delivery {
                       * advertised (refused before sending, as the server would), 553 for
                       * an unusable address (not sent) */
   bool aborted;      /* abandoned because the mailer is stopping */
+  bool unsent;       /* never put on the wire: the call's time (mail_smtp_conn.settle_by) was
+                      * up before any of it was written (curl_code CURLE_OPERATION_TIMEDOUT,
+                      * smtp_code 0): no try was made, the server cannot hold it */
   char detail[300];  /* what happened, for the log and last_error; never holds credentials */
 };
 
@@ -57,7 +60,7 @@ struct mail_smtp_conn {
    * be settled (the mailer: the first row's lease end, less the time to write its outcome).
    * Every deadline of the call (connects, answers, RSETs) ends there at the latest; a message
    * not settled by then is a temporary failure as after a timeout (the server may hold it),
-   * and one not yet sent is not sent. Cleared when the call returns. */
+   * and one not yet sent is not sent (mail_delivery.unsent). Cleared when the call returns. */
   int64_t settle_by;
 };
 

@@ -24,12 +24,16 @@ static uint32_t random_u32(void)
 static void decide(const struct mail_try_env *e, const struct outbox_row *row, struct attempt *t)
 {
   t->f = (struct finish_arg){.id = row->id, .rowid = row->rowid, .error = t->d.detail};
-  t->attempts = row->attempts + 1;
-  if (t->d.aborted) { /* stopping: the row waits, due at once, for the next start */
+  /* stopping, or never put on the wire (the call's time was up: mail_delivery.unsent): no
+   * try was made; the row is given back untouched (its attempts too), due at once (for the
+   * next start, or the next claim) */
+  if (t->d.aborted || t->d.unsent) {
+    t->attempts = row->attempts;
     t->f.release = true;
     t->f.next_at = util_now_ms();
     return;
   }
+  t->attempts = row->attempts + 1;
   /* the jitter's random number only for a try that may be retried (RAND_bytes, libcrypto's
    * samples in the mailer's profile, was drawn for every e-mail) */
   uint32_t r = t->cls == MAIL_DELIVERED || t->cls == MAIL_UNSENDABLE ? 0 : random_u32();
@@ -94,8 +98,9 @@ void attempt_deliver_many(const struct mail_try_env *e, struct mail_smtp_conn *c
 
 void attempt_report(const struct outbox_row *row, const struct attempt *t)
 {
-  if (t->f.release) {
-    log_json(LOG_INFO, "mail_abandoned", json_pack("{s:s}", "outbox_id", row->id));
+  if (t->f.release) { /* no try: not counted */
+    log_json(LOG_INFO, t->d.unsent ? "mail_not_sent" : "mail_abandoned",
+             json_pack("{s:s}", "outbox_id", row->id));
     return;
   }
   metrics_mail(t->f.decision == MAIL_MARK_SENT     ? "sent"

@@ -39,7 +39,9 @@ void attempt_deliver(const struct mail_try_env *e, struct mail_smtp_conn *conn,
  * when the server allows; fills t[0..n), each from its own row's answers. */
 void attempt_deliver_many(const struct mail_try_env *e, struct mail_smtp_conn *conn,
                           const struct outbox_row *rows, size_t n, struct attempt *t);
-/* Counts t (metrics) and logs it (mail_sent at info, mail_retry, mail_failed, mail_abandoned). */
+/* Counts t (metrics) and logs it (mail_sent at info, mail_retry, mail_failed; a row given back
+ * untried, not counted: mail_abandoned at a stop, mail_not_sent when the call's time was up
+ * before it was sent). */
 void attempt_report(const struct outbox_row *row, const struct attempt *t);
 
 #endif

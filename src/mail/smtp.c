@@ -22,7 +22,8 @@
  * by timeout_s after each message's answers, message i's at most the first + i; a connection
  * opened by the call is a new one (send_on). Every deadline of a call ends at conn->settle_by
  * when the caller set one (the mailer: before the first row's lease ends): a message not
- * settled by then fails as after a timeout, one not yet sent is not sent (too_late).
+ * settled by then fails as after a timeout, one not yet sent is not sent (smtp_too_late:
+ * unsent, no try made).
  * mail_smtp_send is a call with one message. */
 #include "mail_mime.h"
 #include "mail_transport.h"
@@ -131,12 +132,17 @@ static bool late(const struct mail_smtp_conn *conn)
   return conn->settle_by > 0 && util_mono_ms() >= conn->settle_by;
 }
 
-/* A message not sent because the call's time was up: a temporary failure, as a timeout. */
-static void too_late(struct mail_delivery *out)
+/* m[from..k) not sent: unsent (smtp_too_late) once the call's time is up, else why's failure
+ * (the open's). */
+static void none_sent(const struct mail_smtp_conn *conn, struct smtp_msg *m, size_t from,
+                      size_t k, const struct mail_delivery *why)
 {
-  *out = (struct mail_delivery){.curl_code = CURLE_OPERATION_TIMEDOUT};
-  snprintf(out->detail, sizeof out->detail,
-           "not sent: the time the call had to be settled by (the claim's lease) was up");
+  bool up = late(conn);
+  for (size_t i = from; i < k; i++)
+    if (up)
+      smtp_too_late(m[i].out);
+    else
+      *m[i].out = *why;
 }
 
 /* m[0..n) one by one over conn's open connection (its server does not take several per round
@@ -145,7 +151,8 @@ static void too_late(struct mail_delivery *out)
  * one the connection is looked at (as before the first: a 421 the server sent unasked between
  * messages, or a close, is not read as the next MAIL's answer): once it is dropped, the rest
  * are not sent (not_sent: again at once on a new one when the one before was settled); once
- * the call's time is up, the rest are too_late. */
+ * the call's time is up (also when it cut the one before), the rest are unsent
+ * (smtp_too_late). */
 static void transact_each(struct mail_smtp_conn *conn, const struct mail_smtp_settings *s,
                           const char *from, const struct smtp_msg *m, size_t n,
                           int64_t deadline, const atomic_bool *stop)
@@ -161,11 +168,11 @@ static void transact_each(struct mail_smtp_conn *conn, const struct mail_smtp_se
     int64_t next = util_mono_ms() + step, cap = first + (int64_t)(i + 1) * step;
     deadline = next < cap ? next : cap;
   }
-  for (size_t j = i; j < n; j++)
-    if (i > 0 && !conn->curl)
-      not_sent(m[i - 1].out, m[j].out);
+  for (size_t j = i; j < n; j++) /* once the time is up (also after a cut by it), unsent */
+    if (conn->curl || late(conn))
+      smtp_too_late(m[j].out);
     else
-      too_late(m[j].out);
+      not_sent(m[i - 1].out, m[j].out);
 }
 
 /* A connection's deadline from now: the setting's time, at most the call's settle_by. */
@@ -194,14 +201,8 @@ static void send_on(struct mail_smtp_conn *conn, const struct mail_smtp_settings
   bool again = conn->curl != NULL;
   int64_t deadline = conn_deadline(conn, s); /* this connection's */
   struct mail_delivery opened;
-  if (late(conn)) {
-    for (size_t i = 0; i < k; i++)
-      too_late(m[i].out);
-    return;
-  }
-  if (!conn->curl && !smtp_open(conn, s, deadline, stop, &opened)) {
-    for (size_t i = 0; i < k; i++) /* none sent: each fails as its own try would */
-      *m[i].out = opened;
+  if (late(conn) || (!conn->curl && !smtp_open(conn, s, deadline, stop, &opened))) {
+    none_sent(conn, m, 0, k, &opened); /* each fails as its own try would */
     return;
   }
   size_t left = 0;
@@ -211,8 +212,7 @@ static void send_on(struct mail_smtp_conn *conn, const struct mail_smtp_settings
   k = left;
   for (size_t done = 0; done < k;) {
     if (late(conn)) { /* an open that ended just before settle_by: nothing written past it */
-      for (size_t i = done; i < k; i++)
-        too_late(m[i].out);
+      none_sent(conn, m, done, k, NULL);
       break;
     }
     if (k - done > 1 && mail_smtp_batches(conn))
@@ -228,14 +228,8 @@ static void send_on(struct mail_smtp_conn *conn, const struct mail_smtp_settings
     done = first;
     smtp_drop(conn);
     deadline = conn_deadline(conn, s);
-    if (late(conn)) {
-      for (size_t i = done; i < k; i++)
-        too_late(m[i].out);
-      break;
-    }
-    if (!smtp_open(conn, s, deadline, stop, &opened)) {
-      for (size_t i = done; i < k; i++)
-        *m[i].out = opened;
+    if (late(conn) || !smtp_open(conn, s, deadline, stop, &opened)) {
+      none_sent(conn, m, done, k, &opened);
       break;
     }
   }

@@ -171,6 +171,15 @@ static bool unwritten(int code, size_t line, size_t end, size_t written)
   return end > written && code != 421 && !refused_early;
 }
 
+/* Whether a message beginning at begin of the write had none of its bytes written because the
+ * call's time (w->conn->settle_by) was up during the write: never on the wire. */
+static bool cut_before(const struct smtp_wire *w, size_t begin, size_t written)
+{
+  int64_t by = w->conn->settle_by;
+  return begin >= written && w->write_failed == CURLE_OPERATION_TIMEDOUT && by > 0 &&
+         util_mono_ms() >= by;
+}
+
 enum smtp_after smtp_batch(struct smtp_wire *w, const char *from, const struct smtp_msg *m,
                            size_t n)
 {
@@ -232,6 +241,8 @@ enum smtp_after smtp_batch(struct smtp_wire *w, const char *from, const struct s
           out_of_step || (rc == CURLE_OK && unwritten(r[j].code, ends[i][j + 1], end, written));
     }
     after = decide(w, rc, r, got, first_refusal(r, got, true), m[i].out);
+    if (got == 0 && cut_before(w, ends[i][0], written))
+      smtp_too_late(m[i].out);
     int64_t next = util_mono_ms() + step, cap = first + (int64_t)(i + 1) * step;
     w->deadline = next < cap ? next : cap;
   }

@@ -58,9 +58,10 @@ struct smtp_msg {
  * of cannot have been taken) make every message a temporary failure (CURLE_WEIRD_SERVER_REPLY,
  * smtp_code 0); but for a 421 (the server closing) and a refusal of a BDAT whose line was
  * written, before its data was all read (a server refusing the chunk unread, against RFC 3030
- * 2, then closing: the refusal decides that message, those before it keep their outcomes). Every wait ends at w->conn->settle_by too (the
- * messages not settled by then fail as after a timeout). Returns the connection's state
- * after the last one. */
+ * 2, then closing: the refusal decides that message, those before it keep their outcomes).
+ * Every wait ends at w->conn->settle_by too (the messages not settled by then fail as after a
+ * timeout; one none of whose bytes were written when it cut the write is unsent:
+ * smtp_too_late). Returns the connection's state after the last one. */
 enum smtp_after smtp_batch(struct smtp_wire *w, const char *from, const struct smtp_msg *m,
                            size_t n);
 

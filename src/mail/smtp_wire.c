@@ -198,3 +198,10 @@ void smtp_wire_failure(const struct smtp_wire *w, CURLcode rc, const struct smtp
   else
     snprintf(out->detail, sizeof out->detail, "%s", curl_easy_strerror(rc));
 }
+
+void smtp_too_late(struct mail_delivery *out)
+{
+  *out = (struct mail_delivery){.curl_code = CURLE_OPERATION_TIMEDOUT, .unsent = true};
+  snprintf(out->detail, sizeof out->detail,
+           "not sent: the time the call had to be settled by (the claim's lease) was up");
+}

@@ -62,6 +62,11 @@ bool smtp_unasked_bytes(struct smtp_wire *w);
 void smtp_wire_failure(const struct smtp_wire *w, CURLcode rc, const struct smtp_reply *last,
                        struct mail_delivery *out);
 
+/* Fills out for a message not sent (none of its bytes written) because the call's time
+ * (conn->settle_by) was up: a temporary failure as after a timeout (CURLE_OPERATION_TIMEDOUT,
+ * smtp_code 0), unsent. */
+void smtp_too_late(struct mail_delivery *out);
+
 /* Sends one command line ("RSET\r\n", "QUIT\r\n") and reads its answer; true for a 2xx. */
 bool smtp_command(struct smtp_wire *w, const char *line);
 

@@ -1,7 +1,7 @@
 /* mail_batch_fx.h - the transport-level batch tests' messages and look-ups (header-only;
- * test_mail_batch.c, test_mail_batch_cut.c): messages made for mail_smtp_send_many, the
- * settings for a sink, a message too large for the sockets' buffers, and how many times (and on which connection and read) the sink
- * received a Message-ID. */
+ * test_mail_batch.c, test_mail_batch_cut.c, test_mail_settle.c): messages made for
+ * mail_smtp_send_many (also one too large for the sockets' buffers), the settings for a sink,
+ * and how many times (and on which connection and read) the sink received a Message-ID. */
 #ifndef ADVISORD_TEST_MAIL_BATCH_FX_H
 #define ADVISORD_TEST_MAIL_BATCH_FX_H
 

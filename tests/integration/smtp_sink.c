@@ -60,6 +60,7 @@ static void spawn(struct smtp_sink *k, int fail_first, int delay_s)
                 : k->drop == SINK_CLOSE_AT_BIG_BDAT   ? "--close-at-big-bdat"
                 : k->drop == SINK_REFUSE_AT_BIG_BDAT  ? "--refuse-at-big-bdat"
                 : k->drop == SINK_CLOSE_AT_RSET       ? "--close-at-rset"
+                : k->drop == SINK_STALL_AT_BIG_BDAT   ? "--stall-at-big-bdat"
                                                       : "--cut-after-data";
   if (k->no_ext & SINK_NO_PIPELINING)
     argv[n++] = "--no-pipelining";

@@ -39,7 +39,8 @@ void sink_start_tls(struct smtp_sink *k, int tls, const char *auth);
 void sink_start_ack(struct smtp_sink *k, int delay_s);
 enum { SINK_KEEP = 0, SINK_CLOSE_AFTER_MESSAGE = 1, SINK_DROP_AT_SECOND_MAIL = 2,
        SINK_CUT_AFTER_DATA = 3, SINK_CUT_AT_SECOND_MAIL = 4, SINK_EXTRA_REPLY = 5,
-       SINK_CLOSE_AT_BIG_BDAT = 6, SINK_REFUSE_AT_BIG_BDAT = 7, SINK_CLOSE_AT_RSET = 8 };
+       SINK_CLOSE_AT_BIG_BDAT = 6, SINK_REFUSE_AT_BIG_BDAT = 7, SINK_CLOSE_AT_RSET = 8,
+       SINK_STALL_AT_BIG_BDAT = 9 };
 /* Starts a sink that closes connections: right after answering each message
  * (SINK_CLOSE_AFTER_MESSAGE), unanswered at a MAIL FROM that follows a message taken on the
  * connection and came in a later read of the socket than the MAIL before it
@@ -53,7 +54,9 @@ enum { SINK_KEEP = 0, SINK_CLOSE_AFTER_MESSAGE = 1, SINK_DROP_AT_SECOND_MAIL = 2
  * (SINK_CLOSE_AT_BIG_BDAT: a large message's write cut short, the 421 the answer to a command
  * not all written), or with 552 (SINK_REFUSE_AT_BIG_BDAT: a chunk refused on its BDAT line
  * alone, against RFC 3030 2); or answers its first connection's first RSET with 421 and
- * closes (SINK_CLOSE_AT_RSET: closing between a batch's messages). sink_restart keeps this. */
+ * closes (SINK_CLOSE_AT_RSET: closing between a batch's messages); or, on its first
+ * connection, waits 3 s before reading a BDAT's data of more than 1,000,000 bytes
+ * (SINK_STALL_AT_BIG_BDAT: the client's write of it blocks). sink_restart keeps this. */
 void sink_start_drop(struct smtp_sink *k, int drop);
 /* The sink advertises PIPELINING and CHUNKING (and takes BDAT) unless told not to: not at all
  * (SINK_NO_PIPELINING, SINK_NO_CHUNKING), or on its first connection only (SINK_EXT_FIRST_ONLY:

@@ -3,7 +3,11 @@
  * - conn.settle_by (the mailer: the first row's lease end, less the time to write its
  *   outcome): a batch of slow messages, and one by one on a connection without PIPELINING,
  *   returns by it, the messages settled before it keep their outcome, the others are
- *   temporary failures (a timeout); a call whose time is already up sends nothing;
+ *   temporary failures (a timeout), and those never put on the wire are unsent (no try was
+ *   made: the mailer gives their rows back untouched); a call whose time is already up sends
+ *   nothing (each unsent);
+ * - a batch whose write is cut by settle_by (the server stops reading a 16 MB message's data):
+ *   the message before it delivered, it a timeout (on the wire), the one after it unsent;
  * - a write cut short (a 16 MB message, the server reads 4 KB of its data and closes) with an
  *   answer the server sent unasked before it (read as the BDAT's 250): the message cannot have
  *   been taken, the batch is out of step: the message a temporary failure (the one after it,
@@ -37,9 +41,9 @@ static bool temporary(const struct mail_delivery *d)
 
 /* n messages over k's sink, the call to be settled settle_ms from now (after a first message
  * that opens the connection); checks the call's length and that the first `settled` are
- * delivered, the rest temporary. */
+ * delivered, the rest temporary, and those from `written` on unsent. */
 static void settle_case(struct smtp_sink *k, size_t n, int64_t settle_ms, size_t settled,
-                        const char *tag)
+                        size_t written, const char *tag)
 {
   struct mail_smtp_settings s = settings(k);
   struct mail_smtp_conn c = {0};
@@ -63,6 +67,7 @@ static void settle_case(struct smtp_sink *k, size_t n, int64_t settle_ms, size_t
     else
       CHECK_MSG(temporary(&it[i].out) && it[i].out.curl_code == 28, "%s%zu: %d %ld %s", tag, i,
                 it[i].out.curl_code, it[i].out.smtp_code, it[i].out.detail);
+    CHECK_MSG(it[i].out.unsent == (i >= written), "%s%zu: unsent %d", tag, i, it[i].out.unsent);
   }
   mail_smtp_close(&c);
   unmake(warm, 1);
@@ -74,7 +79,7 @@ static void test_settle_batch(void)
   fprintf(stderr, "-- a batch of messages answered 1 s each, to be settled in 2.5 s\n");
   struct smtp_sink k;
   sink_start_ack(&k, 1);
-  settle_case(&k, 5, 2500, 2, "b");
+  settle_case(&k, 5, 2500, 2, 5, "b"); /* all in one write */
   sink_cleanup(&k);
 }
 
@@ -84,7 +89,7 @@ static void test_settle_each(void)
   struct smtp_sink k;
   struct sink_options o = {.delay_s = 1, .no_ext = SINK_NO_PIPELINING | SINK_NO_CHUNKING};
   sink_start_with(&k, &o);
-  settle_case(&k, 4, 2500, 2, "e");
+  settle_case(&k, 4, 2500, 2, 3, "e"); /* e2 cut in its answers' wait, e3 not begun */
   CHECK_INT(received(&k, "e3", NULL, NULL), 0); /* the call's time was up: not sent */
   sink_cleanup(&k);
 }
@@ -101,10 +106,36 @@ static void test_settle_passed(void)
   mail_smtp_send_many(&c, &s, FROM, it, 2, NULL);
   CHECK_INT((long long)c.connections, 0);
   for (int i = 0; i < 2; i++)
-    CHECK_MSG(temporary(&it[i].out), "p%d: %s", i, it[i].out.detail);
+    CHECK_MSG(temporary(&it[i].out) && it[i].out.unsent, "p%d: %s", i, it[i].out.detail);
   CHECK_INT(received(&k, "p0", NULL, NULL) + received(&k, "p1", NULL, NULL), 0);
   mail_smtp_close(&c);
   unmake(it, 2);
+  sink_cleanup(&k);
+}
+
+static void test_settle_write(void)
+{
+  fprintf(stderr, "-- a batch's write blocked by the server past settle_by\n");
+  struct smtp_sink k;
+  sink_start_drop(&k, SINK_STALL_AT_BIG_BDAT); /* waits 3 s before reading w1's data */
+  struct mail_smtp_settings s = settings(&k);
+  struct mail_smtp_conn c = {0};
+  struct mail_smtp_item it[3];
+  make_big_second(it, "w");
+  c.settle_by = util_mono_ms() + 1500;
+  mail_smtp_send_many(&c, &s, FROM, it, 3, NULL);
+  CHECK_MSG(delivered(&it[0].out), "w0: %s", it[0].out.detail);
+  CHECK_MSG(temporary(&it[1].out) && it[1].out.curl_code == 28 && !it[1].out.unsent,
+            "w1: %d %ld unsent %d %s", it[1].out.curl_code, it[1].out.smtp_code,
+            it[1].out.unsent, it[1].out.detail);
+  CHECK_MSG(temporary(&it[2].out) && it[2].out.curl_code == 28 && it[2].out.unsent,
+            "w2: %d unsent %d %s", it[2].out.curl_code, it[2].out.unsent, it[2].out.detail);
+  CHECK(c.curl == NULL); /* the write was cut: dropped */
+  mail_smtp_close(&c);
+  usleep(200 * 1000);
+  CHECK_INT(received(&k, "w0", NULL, NULL), 1);
+  CHECK_INT(received(&k, "w2", NULL, NULL), 0);
+  unmake(it, 3);
   sink_cleanup(&k);
 }
 
@@ -144,16 +175,8 @@ static void test_unasked_answer_write_cut(void)
   pid_t pid = rogue_start("extra", dir, url, sizeof url);
   struct mail_smtp_settings s = {url, NULL, NULL, "off", NULL, 5};
   struct mail_smtp_conn c = {0};
-  size_t big = 16000000;
-  char *body = malloc(big + 1);
-  for (size_t i = 0; i < big; i += 100) {
-    memset(body + i, 'x', 98);
-    memcpy(body + i + 98, "\r\n", 2);
-  }
-  body[big] = '\0';
-  struct mail_smtp_item it[2] = {{.to = "kund@example.se", .msg = sink_message("r0", body)},
+  struct mail_smtp_item it[2] = {{.to = "kund@example.se", .msg = big_message("r0")},
                                  {.to = "kund@example.se", .msg = sink_message("r1", "x")}};
-  free(body);
   mail_smtp_send_many(&c, &s, FROM, it, 2, NULL); /* one batch on the call's connection */
   /* r0 out of step (temporary, tried again later); r1 had no answer: sent again at once on a
    * new connection (the rogue's second behaves) */
@@ -181,6 +204,7 @@ int main(void)
   test_settle_batch();
   test_settle_each();
   test_settle_passed();
+  test_settle_write();
   test_unasked_answer_write_cut();
   return TEST_REPORT();
 }

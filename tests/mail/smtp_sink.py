@@ -30,6 +30,8 @@ reads them: an independent check of advisord's MIME). Refusals are logged to
                        message cut short, the 421 the answer to a command not all written)
   --refuse-at-big-bdat  the same with 552 (a server that refuses a chunk on its BDAT line
                        alone, against RFC 3030 2, and closes before reading its data)
+  --stall-at-big-bdat  on the first connection, at a BDAT of more than 1,000,000 bytes: wait
+                       3 s before reading its data (the client's write blocks meanwhile)
   --close-at-rset      on the first connection, answer its first RSET with 421 and close (a
                        server closing between the messages of a batch)
   --no-pipelining, --no-chunking  do not advertise PIPELINING (RFC 2920) or CHUNKING (RFC 3030:
@@ -92,6 +94,9 @@ class SinkSMTP(SMTP):
                             "552 5.3.4 the message is too big: not read")
             self.transport.close()
             return
+        if self.event_handler.stall_at_big_bdat and self.number == 1 and \
+                int(parts[0]) > 1000000:
+            await asyncio.sleep(3)
         chunk = await self._reader.readexactly(int(parts[0]))  # read even when refused
         if await self.check_helo_needed() or await self.check_auth_needed("BDAT"):
             return
@@ -124,10 +129,11 @@ class Sink:
                  delay_ack=0, close_after_message=False, drop_at_second_mail=False,
                  extensions=(), cut_after_data=False, cut_at_second_mail=False,
                  extra_reply=False, ext_first_only=False, cut_connection=0,
-                 big_bdat_code=0, close_at_rset=False):
+                 big_bdat_code=0, close_at_rset=False, stall_at_big_bdat=False):
         self.folder = folder
         self.big_bdat_code = big_bdat_code  # 421 or 552: --close-at-big-bdat's, --refuse-...
         self.close_at_rset = close_at_rset
+        self.stall_at_big_bdat = stall_at_big_bdat
         self.connections = 0
         self.ext_first_only = ext_first_only
         self.cut_connection = cut_connection
@@ -306,6 +312,7 @@ async def main():
     ap.add_argument("--close-at-big-bdat", action="store_true")
     ap.add_argument("--refuse-at-big-bdat", action="store_true")
     ap.add_argument("--close-at-rset", action="store_true")
+    ap.add_argument("--stall-at-big-bdat", action="store_true")
     ap.add_argument("--no-pipelining", action="store_true")
     ap.add_argument("--no-chunking", action="store_true")
     ap.add_argument("--ext-first-only", action="store_true")
@@ -320,7 +327,7 @@ async def main():
                 args.cut_at_second_mail, args.extra_reply, args.ext_first_only,
                 args.cut_connection,
                 421 if args.close_at_big_bdat else 552 if args.refuse_at_big_bdat else 0,
-                args.close_at_rset)
+                args.close_at_rset, args.stall_at_big_bdat)
     tls = make_cert(args.dir) if args.starttls or args.implicit_tls else None
     options = {"hostname": "sink.test", "ident": "advisord-test-sink",
                "data_size_limit": args.size}
