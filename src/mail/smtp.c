@@ -56,15 +56,18 @@ static void settle(struct mail_smtp_conn *conn, struct smtp_wire *w, enum smtp_a
     smtp_drop(conn);
 }
 
-/* One message over conn's open connection by deadline; leaves it ready for the next or drops
- * it. */
+/* m[0..n) over conn's open connection by deadline: one (smtp_transaction) or, n > 1, in one
+ * write (smtp_batch: its server takes PIPELINING and CHUNKING); leaves it ready for the next
+ * or drops it. */
 static void transact(struct mail_smtp_conn *conn, const struct mail_smtp_settings *s,
-                     const char *from, const char *to, const char *msg, size_t len,
-                     int64_t deadline, const atomic_bool *stop, struct mail_delivery *out)
+                     const char *from, const struct smtp_msg *m, size_t n, int64_t deadline,
+                     const atomic_bool *stop)
 {
   struct smtp_wire w = {.curl = conn->curl, .conn = conn, .stop = stop, .deadline = deadline,
                         .timeout_s = s->timeout_s};
-  settle(conn, &w, smtp_transaction(&w, from, to, msg, len, out));
+  settle(conn, &w,
+         n > 1 ? smtp_batch(&w, from, m, n)
+               : smtp_transaction(&w, from, m->to, m->msg, m->len, m->out));
 }
 
 /* An address that must not go into a command (it could carry a line of its own): out filled
@@ -98,17 +101,6 @@ bool mail_smtp_batches(const struct mail_smtp_conn *conn)
 {
   unsigned both = SMTP_EXT_PIPELINING | SMTP_EXT_CHUNKING;
   return conn->curl && (conn->ext & both) == both;
-}
-
-/* The batch's messages m[0..n) over conn's open connection by deadline; leaves it ready for
- * the next or drops it. */
-static void transact_many(struct mail_smtp_conn *conn, const struct mail_smtp_settings *s,
-                          const char *from, const struct smtp_msg *m, size_t n,
-                          int64_t deadline, const atomic_bool *stop)
-{
-  struct smtp_wire w = {.curl = conn->curl, .conn = conn, .stop = stop, .deadline = deadline,
-                        .timeout_s = s->timeout_s};
-  settle(conn, &w, smtp_batch(&w, from, m, n));
 }
 
 /* A message never sent because the connection was dropped at the one before (broke): when
@@ -164,7 +156,7 @@ static void transact_each(struct mail_smtp_conn *conn, const struct mail_smtp_se
       smtp_drop(conn);
       break;
     }
-    transact(conn, s, from, m[i].to, m[i].msg, m[i].len, deadline, stop, m[i].out);
+    transact(conn, s, from, &m[i], 1, deadline, stop);
     int64_t next = util_mono_ms() + step, cap = first + (int64_t)(i + 1) * step;
     deadline = next < cap ? next : cap;
   }
@@ -216,7 +208,7 @@ static void send_on(struct mail_smtp_conn *conn, const struct mail_smtp_settings
       break;
     }
     if (k - done > 1 && mail_smtp_batches(conn))
-      transact_many(conn, s, from, m + done, k - done, deadline, stop);
+      transact(conn, s, from, m + done, k - done, deadline, stop);
     else
       transact_each(conn, s, from, m + done, k - done, deadline, stop);
     size_t first = done; /* the first the closing failed; those after it too */
