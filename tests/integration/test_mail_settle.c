@@ -8,6 +8,9 @@
  *   nothing (each unsent);
  * - a batch whose write is cut by settle_by (the server stops reading a 16 MB message's data):
  *   the message before it delivered, it a timeout (on the wire), the one after it unsent;
+ * - one by one (no PIPELINING), the time up just after the first message's last answer was
+ *   read (its on_slow moves settle_by to just past each read it sees through): the next
+ *   message is not begun (transact_each's late()), unsent, and the connection is kept;
  * - a write cut short (a 16 MB message, the server reads 4 KB of its data and closes) with an
  *   answer the server sent unasked before it (read as the BDAT's 250): the message cannot have
  *   been taken, the batch is out of step: the message a temporary failure (the one after it,
@@ -20,6 +23,8 @@
 #include "testlib.h"
 #include "util.h"
 
+#include <curl/curl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,6 +144,66 @@ static void test_settle_write(void)
   sink_cleanup(&k);
 }
 
+/* The kept connection's socket, and its call's on_slow that lets each read it sees through:
+ * it waits until the answer being read has arrived, then sets settle_by to just after now, so
+ * that the wait (which compares the time taken before on_slow) passes and the read takes it,
+ * and is due again at once for the next read. Once a message's last answer is read no read is
+ * left to move settle_by: the call's time is up before the next message begins. */
+struct just_in_time {
+  struct mail_smtp_conn *c;
+  int fd;
+  int calls;
+};
+
+static void just_in_time(void *arg)
+{
+  struct just_in_time *j = arg;
+  struct pollfd p = {.fd = j->fd, .events = POLLIN};
+  CHECK(poll(&p, 1, 5000) == 1);
+  j->c->settle_by = util_mono_ms() + 1;
+  usleep(3000);
+  j->c->on_slow = just_in_time;
+  j->c->slow_at = 0;
+  j->calls++;
+}
+
+static void test_time_up_between_messages(void)
+{
+  fprintf(stderr, "-- one by one, the time up right after the first message's last answer\n");
+  struct smtp_sink k;
+  sink_start_with(&k, &(struct sink_options){.no_ext = SINK_NO_PIPELINING | SINK_NO_CHUNKING});
+  struct mail_smtp_settings s = settings(&k);
+  struct mail_smtp_conn c = {0};
+  struct mail_smtp_item warm[1], it[3];
+  make(warm, 1, "jw", NULL);
+  mail_smtp_send_many(&c, &s, FROM, warm, 1, NULL); /* opens the connection */
+  CHECK_MSG(delivered(&warm[0].out), "warm-up: %s", warm[0].out.detail);
+  curl_socket_t fd = CURL_SOCKET_BAD;
+  CHECK(c.curl && curl_easy_getinfo(c.curl, CURLINFO_ACTIVESOCKET, &fd) == CURLE_OK);
+  struct just_in_time j = {&c, (int)fd, 0};
+  c.on_slow = just_in_time;
+  c.slow_arg = &j;
+  c.slow_at = 0;
+  make(it, 3, "j", NULL);
+  mail_smtp_send_many(&c, &s, FROM, it, 3, NULL);
+  /* MAIL, RCPT, DATA and the data's answer, each read in time */
+  CHECK_MSG(j.calls == 4, "on_slow called %d times", j.calls);
+  CHECK_MSG(delivered(&it[0].out), "j0: %s", it[0].out.detail);
+  for (int i = 1; i < 3; i++)
+    CHECK_MSG(it[i].out.unsent && it[i].out.curl_code == 28, "j%d: unsent %d, %d %s", i,
+              it[i].out.unsent, it[i].out.curl_code, it[i].out.detail);
+  CHECK(c.curl != NULL); /* nothing cut: the connection is kept */
+  CHECK_INT((long long)c.connections, 1);
+  mail_smtp_close(&c);
+  sink_wait(&k, 2, 2000);
+  usleep(200 * 1000);
+  CHECK_INT(received(&k, "j0", NULL, NULL), 1);
+  CHECK_INT(received(&k, "j1", NULL, NULL) + received(&k, "j2", NULL, NULL), 0);
+  unmake(warm, 1);
+  unmake(it, 3);
+  sink_cleanup(&k);
+}
+
 /* Starts tests/mail/smtp_rogue.py in mode into a new folder (dir); its URL into url. */
 static pid_t rogue_start(const char *mode, char *dir, char *url, size_t len)
 {
@@ -205,6 +270,7 @@ int main(void)
   test_settle_each();
   test_settle_passed();
   test_settle_write();
+  test_time_up_between_messages();
   test_unasked_answer_write_cut();
   return TEST_REPORT();
 }
