@@ -94,11 +94,12 @@ struct claim_arg {
  *   under SERIALIZABLE; what READ COMMITTED allows besides is only that a claim misses a row
  *   committed while it ran (the next claim takes it, as if it had run a moment earlier).
  * - the held outcomes written first (outcomes_carry_write) are one UPDATE per row or per
- *   claim's 'sent' rows, each WHERE id = ... AND status = 'pending', read and written in the
- *   statement: a row changed meanwhile is waited for and checked again on its newest version,
- *   the outcome the one a serializable run again would write. No statement reads a row to
- *   decide what it writes elsewhere. The queued outcomes run so too (outcomes.c, above
- *   write_tx); every other write stays SERIALIZABLE. */
+ *   claim's 'sent' rows, each WHERE id = ... AND status = 'pending' AND the lease its claim
+ *   set (store_outbox.h, "Leases"; a run's late 'sent' of the rows it did not mark: the lease
+ *   left out), read and written in the statement: a row changed meanwhile is waited for and
+ *   checked again on its newest version, the outcome the one a serializable run again would
+ *   write. No statement reads a row to decide what it writes elsewhere. The queued outcomes
+ *   run so too (outcomes.c, above write_tx); every other write stays SERIALIZABLE. */
 static enum store_status claim_tx(struct store_conn *c, void *arg)
 {
   struct claim_arg *a = arg;
