@@ -115,12 +115,12 @@ enum store_status store_outbox_mark_sent_claimed(struct store_conn *c, const cha
 /* The most rows one statement of store_outbox_mark_sent_many marks (more take more of them). */
 #define OUTBOX_SENT_MAX 64
 /* store_outbox_mark_sent_claimed of each of rows ids[0..n) (rowids[i] and helds[i] as there;
- * rowids NULL: none known; helds not NULL), in that order, each marked only as that call marks it: on
- * PostgreSQL in one statement (per OUTBOX_SENT_MAX rows; one more for the rows found re-claimed,
- * if any), on SQLite one each (a statement there costs no round trip). how (when not NULL) gets
- * for each row how it was found (an id twice: its second OUTBOX_SENT_NOT); a row not marked is
- * not an error here. STORE_OK, else the first error (rows before it may be marked in the
- * transaction). */
+ * rowids NULL: none known; helds not NULL), in that order, each marked only as that call
+ * marks it: on PostgreSQL in one statement (per OUTBOX_SENT_MAX rows; one more for the rows
+ * it did not mark, if any: their late 'sent'), on SQLite one each (a statement there costs no
+ * round trip). how (when not NULL) gets for each row how it was found (an id twice: its
+ * second OUTBOX_SENT_NOT); a row not marked is not an error here. STORE_OK, else the first
+ * error (rows before it may be marked in the transaction). */
 enum store_status store_outbox_mark_sent_many(struct store_conn *c, const char *const *ids,
                                               const int64_t *rowids, const int64_t *helds,
                                               size_t n, enum outbox_sent *how);
