@@ -130,9 +130,9 @@ static enum store_status write_list(struct store_conn *c, struct outcome *list)
  *   outcome holds is skipped; one a claim holds is waited for, then written as 'claim, then
  *   outcome': the re-claim raised the lease, so a late retry, failure or give-back changes
  *   nothing and a late 'sent' marks the row sent, attempts as the re-claim left them;
- * - another outcome of the row (its new holder's, in this or another process): the second to
- *   lock it writes only if the first left it pending and, but for a 'sent', still leased with
- *   its own lease (none of the first's: the first cleared it);
+ * - another outcome of the row (another holder's, in this or another process): the second to
+ *   lock it finds the lease the first cleared (every outcome clears it), so it writes at most
+ *   a late 'sent', and only if the first left the row pending;
  * - support's retry (failed -> pending, lease cleared, SERIALIZABLE), the one way back to
  *   pending: the row then carries no claim's lease, so only a late 'sent' can write it (the
  *   e-mail was delivered: it is sent), at either level and in either order;
