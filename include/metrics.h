@@ -46,6 +46,10 @@ void metrics_mail(const char *outcome);
  * closed (a try reached it again); a probe, one worker's try while it is open. */
 void metrics_mail_circuit(bool open);
 void metrics_mail_probe(void);
+/* The outcome of a try ("sent", "retry", "failed" or "released") found its row no longer held
+ * with its claim's lease (the lease ran out and another claim took the row): a late 'sent' is
+ * still recorded while the row is pending, the others change nothing (store_outbox.h). */
+void metrics_mail_lease_lost(const char *outcome);
 
 /* One delivery attempt of a webhook event: "delivered", "retry" (tried again later) or
  * "failed" (given up). */

@@ -49,6 +49,9 @@ struct outbox_row {
                                 only; free with outbox_row_clear() */
   int64_t rowid;             /* the row's rowid: filled by store_outbox_claim on SQLite only
                                 (0 otherwise), for store_outbox_mark_sent_claimed */
+  int64_t lease;             /* the lease (leased_until, unix ms) the claim set: filled by
+                                store_outbox_claim only; the outcome writes' proof that the
+                                row is still this claim's (see "Leases" below) */
 };
 
 void outbox_row_clear(struct outbox_row *r);
@@ -68,7 +71,8 @@ enum store_status store_outbox_claim(struct store_conn *c, int64_t now_ms, int64
 #define OUTBOX_CLAIM_MAX 16
 /* Claims up to max (at most OUTBOX_CLAIM_MAX) due rows into out[0..*n), oldest first, each as
  * store_outbox_claim would one after another: out[i] is leased until now_ms + lease_ms + i *
- * step_ms (it is tried after the i before it, each of which may take up to step_ms). Several
+ * step_ms (it is tried after the i before it, each of which may take up to step_ms), or its
+ * old lease + 1 ms if that is later (a re-claim always raises the lease: "Leases" below). Several
  * claims at once (threads, or servers on one PostgreSQL database) never take one row.
  * STORE_NOT_FOUND (*n = 0) when none is due; *more as for store_outbox_claim, about the rows
  * after these (PostgreSQL: true when max rows were taken). Free each row with
@@ -76,29 +80,60 @@ enum store_status store_outbox_claim(struct store_conn *c, int64_t now_ms, int64
 enum store_status store_outbox_claim_many(struct store_conn *c, int64_t now_ms, int64_t lease_ms,
                                           int64_t step_ms, struct outbox_row *out, size_t max,
                                           size_t *n, bool *more);
-/* Ends a try on a held row: counts the attempt and drops the lease. */
+/* Leases. The outcome of a claim's try (sent, retry, failed, given back) is written with the
+ * lease that claim set (outbox_row.lease, as `held`): a re-claim of a row whose lease ran out
+ * (its mailer slow or stalled) always sets a greater one (a row is due again only at its
+ * lease's end, a claim leases until after its own now, and at least until the old lease + 1
+ * ms), so a held lease matches only while no other claim has taken the row since. A retry, a
+ * failure or a give-back of a row no longer held changes nothing (STORE_NOT_FOUND): the new
+ * holder tries it, and its claim counted the lost try (OUTBOX_LOST_TRY). A 'sent' of a row no
+ * longer held is still written while the row is pending (the e-mail was delivered: the new
+ * holder's tries of it, and any retry after them, would only send it again), its attempts
+ * left as they are (the re-claim counted that try); a row sent or failed meanwhile is left as
+ * it is. OUTBOX_ANY_LEASE as held: whoever holds the row (tests and tools, never the mailer).
+ * One lease value may be several rows' (a claim's rows share a now): it tells claims of one
+ * row apart, not rows. */
+#define OUTBOX_ANY_LEASE INT64_C(-1)
+
+/* How a 'sent' found its row (store_outbox_mark_sent_many). */
+enum outbox_sent {
+  OUTBOX_SENT_NOT,  /* no longer pending (sent or failed meanwhile), or no such row: untouched */
+  OUTBOX_SENT_HELD, /* pending and still this claim's: sent, the try counted */
+  OUTBOX_SENT_LATE  /* pending, re-claimed since: sent, attempts untouched (see above) */
+};
+
+/* Ends a try on a row, whoever holds it (OUTBOX_ANY_LEASE): counts the attempt and drops the
+ * lease. */
 enum store_status store_outbox_mark_sent(struct store_conn *c, const char *id);
-/* store_outbox_mark_sent of a row claimed with rowid (outbox_row.rowid; 0: not known), found on
- * its rowid when that still is the row's (a VACUUM may renumber them), else by id. */
+/* The 'sent' of a row claimed with rowid (outbox_row.rowid; 0: not known) and lease held
+ * (outbox_row.lease), found on its rowid when that still is the row's (a VACUUM may renumber
+ * them), else by id; written as "Leases" says. STORE_OK when written (held or late; *how, when
+ * not NULL, tells which), STORE_NOT_FOUND when not. */
 enum store_status store_outbox_mark_sent_claimed(struct store_conn *c, const char *id,
-                                                 int64_t rowid);
+                                                 int64_t rowid, int64_t held,
+                                                 enum outbox_sent *how);
 /* The most rows one statement of store_outbox_mark_sent_many marks (more take more of them). */
 #define OUTBOX_SENT_MAX 64
-/* store_outbox_mark_sent_claimed of each of rows ids[0..n) (rowids[i] as there; rowids NULL:
- * none known), in that order, each marked only while it is still pending, as that call marks
- * it: on PostgreSQL in one statement (per OUTBOX_SENT_MAX rows), on SQLite one each (a
- * statement there costs no round trip). sent (when not NULL) gets for each row whether it was
- * marked: false where the one-row call returns STORE_NOT_FOUND (no longer pending, no such row;
- * an id twice: its second), which is not an error here. STORE_OK, else the first error (rows
- * before it may be marked in the transaction). */
+/* store_outbox_mark_sent_claimed of each of rows ids[0..n) (rowids[i] and helds[i] as there;
+ * rowids NULL: none known; helds not NULL), in that order, each marked only as that call
+ * marks it: on PostgreSQL in one statement (per OUTBOX_SENT_MAX rows; one more for the rows
+ * it did not mark, if any: their late 'sent'), on SQLite one each (a statement there costs no
+ * round trip). how (when not NULL) gets for each row how it was found (an id twice: its
+ * second OUTBOX_SENT_NOT); a row not marked is not an error here. STORE_OK, else the first
+ * error (rows before it may be marked in the transaction). */
 enum store_status store_outbox_mark_sent_many(struct store_conn *c, const char *const *ids,
-                                              const int64_t *rowids, size_t n, bool *sent);
+                                              const int64_t *rowids, const int64_t *helds,
+                                              size_t n, enum outbox_sent *how);
+/* The outcomes of a try of a row held with lease held ("Leases"): STORE_NOT_FOUND, and
+ * nothing changed, when the row is no longer pending or no longer held with it. */
 enum store_status store_outbox_schedule_retry(struct store_conn *c, const char *id,
-                                              int64_t next_attempt_ms, const char *error);
-enum store_status store_outbox_mark_failed(struct store_conn *c, const char *id,
+                                              int64_t held, int64_t next_attempt_ms,
+                                              const char *error);
+enum store_status store_outbox_mark_failed(struct store_conn *c, const char *id, int64_t held,
                                            const char *error);
-/* Gives a held row back untouched, due at due_ms (a try abandoned at shutdown). */
-enum store_status store_outbox_release(struct store_conn *c, const char *id, int64_t due_ms);
+/* Gives a row held with lease held back untouched, due at due_ms (a try abandoned at a stop). */
+enum store_status store_outbox_release(struct store_conn *c, const char *id, int64_t held,
+                                       int64_t due_ms);
 /* When the next pending row is due (unix ms); STORE_NOT_FOUND when nothing is pending. A
  * read, no write: the mailer asks it before a claim, so that finding nothing to do costs no
  * write transaction. */

@@ -29,6 +29,8 @@ static const char *const cut_reasons[] = {"head_timeout", "body_too_slow", "idle
 #define N_CUT (sizeof cut_reasons / sizeof cut_reasons[0])
 static const char *const mail_outcomes[] = {"sent", "retry", "failed"};
 #define N_MAIL (sizeof mail_outcomes / sizeof mail_outcomes[0])
+static const char *const lease_outcomes[] = {"sent", "retry", "failed", "released"};
+#define N_LEASE (sizeof lease_outcomes / sizeof lease_outcomes[0])
 
 struct route_counters {
   counter by_status[N_STATUS];
@@ -46,6 +48,7 @@ static struct {
   counter batches;
   counter mail[N_MAIL];
   counter mail_circuit_open, mail_circuit_opened, mail_probes;
+  counter mail_lease_lost[N_LEASE];
   counter webhook[N_MAIL]; /* delivered, retry, failed: the same three outcomes */
   counter guesses_failed, guesses_refused;
   time_t started;
@@ -128,6 +131,13 @@ void metrics_mail_circuit(bool open)
 }
 
 void metrics_mail_probe(void) { add(&m.mail_probes, 1); }
+
+void metrics_mail_lease_lost(const char *outcome)
+{
+  for (size_t i = 0; i < N_LEASE; i++)
+    if (strcmp(lease_outcomes[i], outcome) == 0)
+      add(&m.mail_lease_lost[i], 1);
+}
 
 void metrics_webhook(const char *outcome)
 {
@@ -260,6 +270,13 @@ void metrics_render(FILE *out)
                  "E-mails tried as probes of an SMTP server that could not be reached");
   fprintf(out, "advisord_mail_circuit_probes_total %llu\n",
           (unsigned long long)get(&m.mail_probes));
+  metrics_family(out, "advisord_mail_lease_lost_total", "counter",
+                 "Tries whose outcome found the e-mail no longer held by their claim (its lease "
+                 "ran out and another claim took it), by outcome: a late sent is still recorded "
+                 "while the e-mail is pending, the others change nothing");
+  for (size_t i = 0; i < N_LEASE; i++)
+    fprintf(out, "advisord_mail_lease_lost_total{outcome=\"%s\"} %llu\n", lease_outcomes[i],
+            (unsigned long long)get(&m.mail_lease_lost[i]));
   static const char *const hook_outcomes[] = {"delivered", "retry", "failed"};
   metrics_family(out, "advisord_webhook_deliveries_total", "counter",
                  "Webhook delivery attempts, by outcome (retry: tried again later; failed: "

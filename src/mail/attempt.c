@@ -23,7 +23,8 @@ static uint32_t random_u32(void)
 /* t's outcome from t->cls and t->d (filled) for row. */
 static void decide(const struct mail_try_env *e, const struct outbox_row *row, struct attempt *t)
 {
-  t->f = (struct finish_arg){.id = row->id, .rowid = row->rowid, .error = t->d.detail};
+  t->f = (struct finish_arg){
+      .id = row->id, .rowid = row->rowid, .lease = row->lease, .error = t->d.detail};
   /* stopping, or never put on the wire (the call's time was up: mail_delivery.unsent): no
    * try was made; the row is given back untouched (its attempts too), due at once (for the
    * next start, or the next claim) */

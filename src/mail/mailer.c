@@ -94,11 +94,12 @@ struct claim_arg {
  *   under SERIALIZABLE; what READ COMMITTED allows besides is only that a claim misses a row
  *   committed while it ran (the next claim takes it, as if it had run a moment earlier).
  * - the held outcomes written first (outcomes_carry_write) are one UPDATE per row or per
- *   claim's 'sent' rows, each WHERE id = ... AND status = 'pending', read and written in the
- *   statement: a row changed meanwhile is waited for and checked again on its newest version,
- *   the outcome the one a serializable run again would write. No statement reads a row to
- *   decide what it writes elsewhere. The queued outcomes run so too (outcomes.c, above
- *   write_tx); every other write stays SERIALIZABLE. */
+ *   claim's 'sent' rows, each WHERE id = ... AND status = 'pending' AND the lease its claim
+ *   set (store_outbox.h, "Leases"; a run's late 'sent' of the rows it did not mark: the lease
+ *   left out), read and written in the statement: a row changed meanwhile is waited for and
+ *   checked again on its newest version, the outcome the one a serializable run again would
+ *   write. No statement reads a row to decide what it writes elsewhere. The queued outcomes
+ *   run so too (outcomes.c, above write_tx); every other write stays SERIALIZABLE. */
 static enum store_status claim_tx(struct store_conn *c, void *arg)
 {
   struct claim_arg *a = arg;
@@ -247,8 +248,9 @@ static void *run(void *arg)
     for (size_t i = 0; i < k; i++) {
       struct outbox_row *cur = &rows[next++];
       /* what the try showed of the server: a batch's messages share its connection, and
-       * its failure to reach the server counts once (the first that showed it) */
-      enum mail_breaker_seen showed = t[i].d.aborted || t[i].cls == MAIL_UNSENDABLE
+       * its failure to reach the server counts once (the first that showed it); a row given
+       * back untried (a stop, or never put on the wire: attempt.c) showed nothing */
+      enum mail_breaker_seen showed = t[i].f.release || t[i].cls == MAIL_UNSENDABLE
                                         ? BREAKER_NOTHING
                                         : mail_breaker_seen_of(t[i].d.curl_code,
                                                                t[i].d.smtp_code);

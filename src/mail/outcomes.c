@@ -1,6 +1,7 @@
 /* outcomes.c - see outcomes.h. */
 #include "outcomes.h"
 #include "log.h"
+#include "metrics.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -15,6 +16,8 @@ struct outcome {
   char id[37];
   char error[OUTBOX_ERROR_MAX];
   int tries;
+  enum outbox_sent how; /* a 'sent': how its last write found the row */
+  bool lost;            /* its last write found the row no longer held with its lease */
   struct outcome *next;
 };
 
@@ -24,14 +27,14 @@ struct outcome {
 static enum store_status finish_one(struct store_conn *c, const struct finish_arg *f)
 {
   if (f->release)
-    return store_outbox_release(c, f->id, f->next_at);
+    return store_outbox_release(c, f->id, f->lease, f->next_at);
   switch (f->decision) {
   case MAIL_MARK_SENT:
-    return store_outbox_mark_sent_claimed(c, f->id, f->rowid);
+    return store_outbox_mark_sent_claimed(c, f->id, f->rowid, f->lease, NULL);
   case MAIL_RETRY_LATER:
-    return store_outbox_schedule_retry(c, f->id, f->next_at, f->error);
+    return store_outbox_schedule_retry(c, f->id, f->lease, f->next_at, f->error);
   case MAIL_MARK_FAILED:
-    return store_outbox_mark_failed(c, f->id, f->error);
+    return store_outbox_mark_failed(c, f->id, f->lease, f->error);
   }
   return STORE_ERROR;
 }
@@ -41,28 +44,65 @@ static bool is_sent(const struct outcome *x)
   return !x->f.release && x->f.decision == MAIL_MARK_SENT;
 }
 
+static const char *kind_of(const struct finish_arg *f)
+{
+  return f->release                          ? "released"
+         : f->decision == MAIL_MARK_SENT     ? "sent"
+         : f->decision == MAIL_MARK_FAILED   ? "failed"
+                                             : "retry";
+}
+
+/* Counts and logs an outcome whose write found its row no longer held with its claim's lease
+ * (its lease ran out and another claim took the row, or the row was sent or failed since):
+ * after the write's commit. */
+static void report_lost(const char *id, const struct finish_arg *f, bool written)
+{
+  metrics_mail_lease_lost(kind_of(f));
+  log_json(LOG_WARN, "mail_lease_lost",
+           json_pack("{s:s, s:s, s:s}", "outbox_id", id, "outcome", kind_of(f), "written",
+                     written ? "sent (attempts unchanged: the re-claim counted the try)"
+                             : "nothing (the row is another claim's, or no longer pending)"));
+}
+
+static void report_list(const struct outcome *list)
+{
+  for (const struct outcome *x = list; x; x = x->next)
+    if (x->lost)
+      report_lost(x->f.id, &x->f, is_sent(x) && x->how == OUTBOX_SENT_LATE);
+}
+
 /* Writes the outcomes of list (oldest last), each once, in list order: a run of 'sent' ones
  * (a claim's e-mails, mostly) in one call (store_outbox_mark_sent_many: one statement on
- * PostgreSQL), each row marked exactly as its own call would; others one by one. A row not
- * found (no longer pending: e.g. marked failed, or sent, since) needs nothing either way. */
+ * PostgreSQL), each row marked exactly as its own call would; others one by one. Each is
+ * written only while its row carries its claim's lease (a late 'sent' while the row is
+ * pending: store_outbox.h, "Leases"); one that finds it otherwise is noted (lost: reported
+ * after the commit) and needs nothing more. */
 static enum store_status write_list(struct store_conn *c, struct outcome *list)
 {
   const char *ids[OUTBOX_SENT_MAX];
-  int64_t rowids[OUTBOX_SENT_MAX];
+  int64_t rowids[OUTBOX_SENT_MAX], leases[OUTBOX_SENT_MAX];
+  enum outbox_sent how[OUTBOX_SENT_MAX];
   for (struct outcome *x = list; x;) {
     enum store_status st;
     if (is_sent(x)) {
+      struct outcome *run = x;
       size_t n = 0;
       for (; x && is_sent(x) && n < OUTBOX_SENT_MAX; x = x->next, n++) {
         ids[n] = x->f.id;
         rowids[n] = x->f.rowid;
+        leases[n] = x->f.lease;
       }
-      st = store_outbox_mark_sent_many(c, ids, rowids, n, NULL);
+      st = store_outbox_mark_sent_many(c, ids, rowids, leases, n, how);
+      for (size_t i = 0; i < n && st == STORE_OK; i++, run = run->next) {
+        run->how = how[i];
+        run->lost = how[i] != OUTBOX_SENT_HELD;
+      }
     } else {
       st = finish_one(c, &x->f);
+      x->lost = st == STORE_NOT_FOUND;
       x = x->next;
     }
-    if (st != STORE_OK && st != STORE_NOT_FOUND) /* NOT_FOUND: no longer pending; nothing to do */
+    if (st != STORE_OK && st != STORE_NOT_FOUND) /* NOT_FOUND: not held; nothing to do */
       return st;
   }
   return STORE_OK;
@@ -71,22 +111,31 @@ static enum store_status write_list(struct store_conn *c, struct outcome *list)
 /* The outcome writes (write_tx, release_tx) run at READ COMMITTED on PostgreSQL (OUTCOME_ISO;
  * SQLite: one writer, serializable anyway), as the claim's held outcomes do (mailer.c, above
  * claim_tx): SERIALIZABLE ran an outcome again whenever a claim or another outcome had written
- * its row after its snapshot, to the same result. Each statement (outbox.c, outbox_sent_pg.c)
- * is one UPDATE of the outbox by its key, id = :id (a run of 'sent': id = ANY (...)), AND
- * status = 'pending', its SET from the row and the parameters alone; no statement reads anything
- * else, none takes a parameter from another's result (a row not found is skipped; nothing
- * follows from it). At READ COMMITTED a row that matches in the statement's snapshot but was
- * changed since is waited for and locked, its WHERE evaluated again and its SET computed on the
- * newest version; under SERIALIZABLE the same meeting is a serialization failure and the run
- * again, on a snapshot that shows that version, writes the same. Against each writer of a row:
+ * its row after its snapshot, to the same result. Each statement (outbox_outcomes.c,
+ * outbox_sent_pg.c) is one UPDATE of the outbox by its key, id = :id (a run of 'sent': id =
+ * ANY (...)), AND status = 'pending' AND leased_until = the lease its claim set (store_outbox.h,
+ * "Leases"), its SET from the row and the parameters alone; no statement reads anything else.
+ * At READ COMMITTED a row that matches in the statement's snapshot but was changed since is
+ * waited for and locked, its WHERE (the lease with it) evaluated again and its SET computed on
+ * the newest version; under SERIALIZABLE the same meeting is a serialization failure and the
+ * run again, on a snapshot that shows that version, writes the same. One statement takes a
+ * parameter from another's result: the late 'sent' (OUTBOX_SENT_LATE_SET, by id AND status =
+ * 'pending' alone) of the rows its 'sent' did not mark. A row the 'sent' skipped was, in the
+ * newest version, not pending or leased by another claim; a lease once lost does not come
+ * back (a re-claim only raises it; the lease of a claim is set by that claim alone), so the
+ * late statement's own WHERE, evaluated on the row's newest version when it runs, decides as
+ * a serial run after every commit before it would: pending -> sent, the try not counted again;
+ * else untouched. Against each writer of a row:
  * - a claim (READ COMMITTED, FOR UPDATE SKIP LOCKED), also of an expired lease: a row the
  *   outcome holds is skipped; one a claim holds is waited for, then written as 'claim, then
- *   outcome' (the WHERE has no lease, at either level: a late outcome overwrites the new lease);
- * - another outcome of the row (its new holder's, in this or another process): the second to
- *   lock it writes only if the first left it pending (a retry or a release), as serially;
- * - support's retry (failed -> pending, SERIALIZABLE), the one way back to pending: an outcome
- *   whose snapshot shows the row failed passes it over ('outcome, then retry'), as SERIALIZABLE
- *   does (its snapshot shows the same);
+ *   outcome': the re-claim raised the lease, so a late retry, failure or give-back changes
+ *   nothing and a late 'sent' marks the row sent, attempts as the re-claim left them;
+ * - another outcome of the row (another holder's, in this or another process): the second to
+ *   lock it finds the lease the first cleared (every outcome clears it), so it writes at most
+ *   a late 'sent', and only if the first left the row pending;
+ * - support's retry (failed -> pending, lease cleared, SERIALIZABLE), the one way back to
+ *   pending: the row then carries no claim's lease, so only a late 'sent' can write it (the
+ *   e-mail was delivered: it is sent), at either level and in either order;
  * - enqueueing inserts rows of new ids; nothing deletes or cancels outbox rows (status is
  *   pending, sent or failed: migration 0002); a request that reads a row's state (webhook
  *   events, collab_op) writes no row an outcome writes: it is simply ordered before it.
@@ -107,10 +156,12 @@ static enum store_status write_tx(struct store_conn *c, void *arg)
   return write_list(c, w->taken);
 }
 
-/* Counts w's outcomes written (status STORE_OK: freed) or failed (kept for outcomes_rewrite);
- * under o->mu. */
+/* Counts w's outcomes written (status STORE_OK: freed, those that found their rows no longer
+ * held reported) or failed (kept for outcomes_rewrite); under o->mu. */
 static void settle(struct mail_outcomes *o, struct outcomes_carry *w, enum store_status status)
 {
+  if (status == STORE_OK)
+    report_list(w->taken);
   for (struct outcome *x = w->taken, *next; x; x = next) {
     next = x->next;
     x->tries++;
@@ -169,6 +220,8 @@ static void rewrite_one(struct mail_outcomes *o, struct outcome *x)
     if (st == STORE_OK)
       break;
   }
+  if (st == STORE_OK)
+    report_list(x);
   if (st != STORE_OK)
     log_msg(LOG_ERROR, "mail_outcome_lost",
             "outbox %s: the outcome could not be recorded (%d); it is tried again after its "
@@ -205,7 +258,9 @@ static void record(struct mail_outcomes *o, const struct finish_arg *f, bool hol
     struct outcome one = {.f = *f};
     struct outcomes_carry now = {o, true, &one};
     enum store_status st = store_write_isolated(o->store, OUTCOME_ISO, write_tx, &now);
-    if (st != STORE_OK)
+    if (st == STORE_OK)
+      report_list(&one);
+    else
       log_msg(LOG_ERROR, "mail_outcome_lost", "outbox %s: the outcome could not be recorded "
               "(%d); it is tried again after its lease", f->id, (int)st);
     return;
@@ -283,15 +338,17 @@ struct release_arg {
   const struct outbox_row *rows;
   size_t n;
   int64_t due;
+  bool *lost; /* out: row i was no longer held with its claim's lease (nothing changed) */
 };
 
 static enum store_status release_tx(struct store_conn *c, void *arg)
 {
   struct release_arg *a = arg;
   for (size_t i = 0; i < a->n; i++) {
-    enum store_status st = store_outbox_release(c, a->rows[i].id, a->due);
+    enum store_status st = store_outbox_release(c, a->rows[i].id, a->rows[i].lease, a->due);
     if (st != STORE_OK && st != STORE_NOT_FOUND)
       return st;
+    a->lost[i] = st == STORE_NOT_FOUND;
   }
   return STORE_OK;
 }
@@ -300,13 +357,17 @@ void outcomes_release(struct mail_outcomes *o, const struct outbox_row *rows, si
 {
   if (n == 0)
     return;
-  struct release_arg a = {rows, n, util_now_ms()};
+  bool lost[n];
+  struct release_arg a = {rows, n, util_now_ms(), lost};
   enum store_status st = STORE_ERROR;
   for (int i = 0; i < FINISH_TRIES && st != STORE_OK; i++)
     st = store_write_isolated(o->store, OUTCOME_ISO, release_tx, &a);
   if (st != STORE_OK)
     log_msg(LOG_ERROR, "mail_outcome_lost", "%zu claimed e-mails could not be given back (%d); "
             "they are tried after their leases", n, (int)st);
+  for (size_t i = 0; i < n && st == STORE_OK; i++)
+    if (lost[i])
+      report_lost(rows[i].id, &(struct finish_arg){.release = true}, false);
 }
 
 void outcomes_finish(struct mail_outcomes *o)

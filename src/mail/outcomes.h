@@ -30,10 +30,13 @@
 struct finish_arg {
   const char *id;
   int64_t rowid; /* the claimed row's outbox_row.rowid (0: not known): a 'sent' is written on it */
+  int64_t lease; /* the claimed row's outbox_row.lease: written only while the row still
+                    carries it (store_outbox.h, "Leases"; a late 'sent' while it is pending) */
   enum mail_decision decision;
   int64_t next_at;
   const char *error;
-  bool release; /* give the row back untouched, due at next_at (a try abandoned at a stop) */
+  bool release; /* give the row back untouched, due at next_at (a try abandoned at a stop, or a
+                 * message never put on the wire: attempt.c) */
 };
 
 struct outcome;

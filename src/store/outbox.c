@@ -1,5 +1,5 @@
-/* outbox.c - SQL of the mail outbox after enqueueing: the mailer's claim/finish cycle (the
- * claim on PostgreSQL: outbox_claim_pg.c) and support's list, get and retry (see
+/* outbox.c - SQL of the mail outbox after enqueueing: the mailer's claim (on PostgreSQL:
+ * outbox_claim_pg.c; its outcomes: outbox_outcomes.c) and support's list, get and retry (see
  * store_outbox.h). */
 #include "db.h"
 #include "outbox_sql.h"
@@ -43,12 +43,14 @@ enum store_status store_outbox_claim(struct store_conn *c, int64_t now_ms, int64
   return store_outbox_claim_many(c, now_ms, lease_ms, 0, out, 1, &n, more);
 }
 
-/* Leases the row just read into out (SQLite), on its rowid, until until_ms; lost_try: its
- * earlier lease ran out (the try it was held for is counted). By rowid, the row is found on the
- * table's own b-tree, without a search of the id's index first: 33,200 -> 30,400 instructions
- * a row of a claim of four (callgrind, bench/HISTORY.md, eleventh step). */
+/* Leases the row just read into out (SQLite), on its rowid, until until_ms, or old_lease + 1
+ * if that is later (old_lease: the row's lease before, 0 when none; a re-claim always raises
+ * it: store_outbox.h, "Leases"); lost_try: its earlier lease ran out (the try it was held for
+ * is counted). By rowid, the row is found on the table's own b-tree, without a search of the
+ * id's index first: 33,200 -> 30,400 instructions a row of a claim of four (callgrind,
+ * bench/HISTORY.md, eleventh step). */
 static enum store_status lease_sqlite(struct store_conn *c, struct outbox_row *out,
-                                      int64_t until_ms, bool lost_try)
+                                      int64_t until_ms, int64_t old_lease)
 {
   struct db_stmt *u = db_stmt(
       c, "UPDATE outbox SET leased_until = :until, next_attempt_at = :until, "
@@ -57,11 +59,14 @@ static enum store_status lease_sqlite(struct store_conn *c, struct outbox_row *o
          "WHERE rowid = :rowid");
   if (!u)
     return STORE_ERROR;
+  if (old_lease != 0 && until_ms <= old_lease)
+    until_ms = old_lease + 1;
   db_bind_int(u, ":until", until_ms);
   db_bind_text_kept(u, ":lost", OUTBOX_LOST_TRY);
   db_bind_int(u, ":rowid", out->rowid);
   enum store_status st = db_exec_stmt(c, u);
-  if (st == STORE_OK && lost_try) {
+  out->lease = until_ms;
+  if (st == STORE_OK && old_lease != 0) {
     out->attempts++;
     snprintf(out->last_error, sizeof out->last_error, "%s", OUTBOX_LOST_TRY);
   }
@@ -88,14 +93,14 @@ enum store_status store_outbox_claim_many(struct store_conn *c, int64_t now_ms, 
     return STORE_ERROR;
   db_bind_int(s, ":now", now_ms);
   db_bind_int(s, ":lim", (int64_t)max + 1);
-  bool lost[OUTBOX_CLAIM_MAX];
+  int64_t old[OUTBOX_CLAIM_MAX]; /* each row's lease before (0: none) */
   enum store_status st = STORE_NOT_FOUND;
   while (*n < max && *n < OUTBOX_CLAIM_MAX && (st = db_step_row(c, s)) == STORE_OK) {
     struct outbox_row *r = &out[*n];
     outbox_read_row(s, r);
     /* every outcome clears the lease: a due row still leased was held by a mailer that died
      * before recording its try (which may have been delivered): count that try now */
-    lost[*n] = db_col_int64(s, 8) != 0;
+    old[*n] = db_col_int64(s, 8);
     r->rowid = db_col_int64(s, OUTBOX_ROW_NCOLS + 1);
     const char *data = db_col_str(s, OUTBOX_ROW_NCOLS);
     r->data = strdup(data ? data : "{}");
@@ -121,115 +126,13 @@ enum store_status store_outbox_claim_many(struct store_conn *c, int64_t now_ms, 
   db_reset(s);
   st = STORE_OK;
   for (size_t i = 0; i < *n && st == STORE_OK; i++) /* the i-th is tried after i others */
-    st = lease_sqlite(c, &out[i], now_ms + lease_ms + (int64_t)i * step_ms, lost[i]);
+    st = lease_sqlite(c, &out[i], now_ms + lease_ms + (int64_t)i * step_ms, old[i]);
   if (st != STORE_OK) {
     for (size_t i = 0; i < *n; i++)
       outbox_row_clear(&out[i]);
     *n = 0;
   }
   return st;
-}
-
-/* STORE_NOT_FOUND when the last UPDATE touched no row. */
-static enum store_status changed(struct store_conn *c, enum store_status st)
-{
-  return st == STORE_OK && db_changes(c) == 0 ? STORE_NOT_FOUND : st;
-}
-
-/* The 'sent' of a row: by id (rowid 0), or on the table's b-tree by a claimed row's rowid (as
- * the lease), without a search of the id's index first, the id checked. */
-#define SENT_SET OUTBOX_SENT_SET "WHERE "
-static enum store_status mark_sent(struct store_conn *c, const char *id, int64_t rowid)
-{
-  char now[40];
-  util_now_iso8601(now, sizeof now);
-  struct db_stmt *s =
-      rowid > 0 ? db_stmt(c, SENT_SET "rowid = :rowid AND id = :id AND status = 'pending'")
-                : db_stmt(c, SENT_SET "id = :id AND status = 'pending'");
-  if (!s)
-    return STORE_ERROR;
-  db_bind_text_kept(s, ":now", now);
-  if (rowid > 0)
-    db_bind_int(s, ":rowid", rowid);
-  db_bind_text_kept(s, ":id", id);
-  return changed(c, db_exec_stmt(c, s));
-}
-
-enum store_status store_outbox_mark_sent(struct store_conn *c, const char *id)
-{
-  return mark_sent(c, id, 0);
-}
-
-enum store_status store_outbox_mark_sent_claimed(struct store_conn *c, const char *id,
-                                                 int64_t rowid)
-{
-  enum store_status st = mark_sent(c, id, rowid);
-  /* not found there: renumbered since the claim, or no longer pending (then not by id either) */
-  return st == STORE_NOT_FOUND && rowid > 0 ? mark_sent(c, id, 0) : st;
-}
-
-enum store_status store_outbox_mark_sent_many(struct store_conn *c, const char *const *ids,
-                                              const int64_t *rowids, size_t n, bool *sent)
-{
-  enum store_status st = STORE_OK;
-  for (size_t i = 0; i < n && st == STORE_OK;) {
-    if (db_dialect(c) == DB_PG) { /* the rowid is SQLite's */
-      size_t k = n - i < OUTBOX_SENT_MAX ? n - i : OUTBOX_SENT_MAX;
-      st = outbox_mark_sent_pg(c, ids + i, k, sent ? sent + i : NULL);
-      i += k;
-      continue;
-    }
-    st = store_outbox_mark_sent_claimed(c, ids[i], rowids ? rowids[i] : 0);
-    if (sent)
-      sent[i] = st == STORE_OK;
-    st = st == STORE_NOT_FOUND ? STORE_OK : st;
-    i++;
-  }
-  return st;
-}
-
-enum store_status store_outbox_schedule_retry(struct store_conn *c, const char *id,
-                                              int64_t next_attempt_ms, const char *error)
-{
-  char now[40];
-  util_now_iso8601(now, sizeof now);
-  struct db_stmt *s = db_stmt(c, "UPDATE outbox SET attempts = attempts + 1, leased_until = NULL, "
-                               "next_attempt_at = :next, last_error = :err, updated_at = :now "
-                               "WHERE id = :id AND status = 'pending'");
-  if (!s)
-    return STORE_ERROR;
-  db_bind_int(s, ":next", next_attempt_ms);
-  db_bind_text(s, ":err", error);
-  db_bind_text(s, ":now", now);
-  db_bind_text(s, ":id", id);
-  return changed(c, db_exec_stmt(c, s));
-}
-
-enum store_status store_outbox_mark_failed(struct store_conn *c, const char *id,
-                                           const char *error)
-{
-  char now[40];
-  util_now_iso8601(now, sizeof now);
-  struct db_stmt *s = db_stmt(c, "UPDATE outbox SET status = 'failed', attempts = attempts + 1, "
-                               "leased_until = NULL, last_error = :err, updated_at = :now "
-                               "WHERE id = :id AND status = 'pending'");
-  if (!s)
-    return STORE_ERROR;
-  db_bind_text(s, ":err", error);
-  db_bind_text(s, ":now", now);
-  db_bind_text(s, ":id", id);
-  return changed(c, db_exec_stmt(c, s));
-}
-
-enum store_status store_outbox_release(struct store_conn *c, const char *id, int64_t due_ms)
-{
-  struct db_stmt *s = db_stmt(c, "UPDATE outbox SET leased_until = NULL, next_attempt_at = :due "
-                               "WHERE id = :id AND status = 'pending'");
-  if (!s)
-    return STORE_ERROR;
-  db_bind_int(s, ":due", due_ms);
-  db_bind_text(s, ":id", id);
-  return changed(c, db_exec_stmt(c, s));
 }
 
 enum store_status store_outbox_next_due(struct store_conn *c, int64_t *due_ms)

@@ -13,22 +13,25 @@
  * (FOR UPDATE SKIP LOCKED): no two claims get one row. PostgreSQL allows no window function
  * beside FOR UPDATE, so `pick` numbers the locked rows, k from 0, in that order (between rows
  * equal in both keys by rowid, the insertion order, as SQLite's index ends in its rowid). Row k
- * is leased until :until + k steps (tried after the k before it); a row still leased when picked
- * (due again: its mailer died mid-try) has that try counted, as on SQLite. RETURNING gives each
- * row as claimed, the lease it had before in column 8 (as outbox_read_row expects), its data,
- * and its k last (the order RETURNING gives is not defined). */
+ * is leased until :until + k steps (tried after the k before it), or its old lease + 1 ms if
+ * that is later (a re-claim always raises the lease: store_outbox.h, "Leases"); a row still
+ * leased when picked (due again: its mailer died mid-try) has that try counted, as on SQLite.
+ * RETURNING gives each row as claimed, the lease it had before in column 8 (as
+ * outbox_read_row expects), its data, its k (the order RETURNING gives is not defined) and the
+ * lease set last. */
 #define PG_CLAIM                                                                              \
   "WITH locked AS (SELECT id, leased_until, next_attempt_at, created_at, rowid FROM outbox "  \
   "WHERE status = 'pending' AND next_attempt_at <= :now "                                     \
   "ORDER BY next_attempt_at, created_at LIMIT :lim FOR UPDATE SKIP LOCKED), "                 \
-  "pick AS (SELECT id AS pick_id, leased_until AS old_lease, row_number() OVER "              \
-  "(ORDER BY next_attempt_at, created_at, rowid) - 1 AS k FROM locked) "                      \
-  "UPDATE outbox SET leased_until = :until + k * :step, next_attempt_at = :until + k * :step, " \
+  "pick AS (SELECT id AS pick_id, leased_until AS old_lease, greatest(:until + (row_number() " \
+  "OVER w - 1) * :step, leased_until + 1) AS new_lease, row_number() OVER w - 1 AS k "        \
+  "FROM locked WINDOW w AS (ORDER BY next_attempt_at, created_at, rowid)) "                   \
+  "UPDATE outbox SET leased_until = new_lease, next_attempt_at = new_lease, "                 \
   "attempts = attempts + CASE WHEN old_lease IS NOT NULL THEN 1 ELSE 0 END, "                 \
   "last_error = CASE WHEN old_lease IS NOT NULL THEN :lost ELSE last_error END "              \
   "FROM pick WHERE id = pick_id RETURNING id, recipient, template, language, "                \
   "coalesce(collaboration_id, ''), status, attempts, next_attempt_at, coalesce(old_lease, 0), " \
-  "coalesce(last_error, ''), created_at, updated_at, coalesce(sent_at, ''), data, k"
+  "coalesce(last_error, ''), created_at, updated_at, coalesce(sent_at, ''), data, k, new_lease"
 
 enum store_status outbox_claim_pg(struct store_conn *c, int64_t now_ms, int64_t lease_ms,
                                   int64_t step_ms, struct outbox_row *out, size_t max,
@@ -55,6 +58,7 @@ enum store_status outbox_claim_pg(struct store_conn *c, int64_t now_ms, int64_t 
     }
     struct outbox_row *r = &out[k];
     outbox_read_row(s, r);
+    r->lease = db_col_int64(s, OUTBOX_ROW_NCOLS + 2);
     const char *data = db_col_str(s, OUTBOX_ROW_NCOLS);
     r->data = strdup(data ? data : "{}");
     filled[k] = true;

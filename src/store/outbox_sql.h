@@ -25,13 +25,17 @@ enum store_status outbox_claim_pg(struct store_conn *c, int64_t now_ms, int64_t 
                                   int64_t step_ms, struct outbox_row *out, size_t max,
                                   size_t *n, bool *more);
 
-/* The SET of a row's 'sent' (outbox.c, outbox_sent_pg.c), :now its time (ISO 8601). */
+/* The SET of a row's 'sent' (outbox_outcomes.c, outbox_sent_pg.c), :now its time (ISO 8601). */
 #define OUTBOX_SENT_SET                                                                        \
   "UPDATE outbox SET status = 'sent', attempts = attempts + 1, leased_until = NULL, "         \
   "sent_at = :now, updated_at = :now "
+/* The SET of a late 'sent' (a row re-claimed since: store_outbox.h, "Leases"): its try was
+ * counted by the re-claim (OUTBOX_LOST_TRY), so attempts are left as they are. */
+#define OUTBOX_SENT_LATE_SET                                                                   \
+  "UPDATE outbox SET status = 'sent', leased_until = NULL, sent_at = :now, updated_at = :now "
 
 /* store_outbox_mark_sent_many on PostgreSQL (outbox_sent_pg.c), n at most OUTBOX_SENT_MAX. */
-enum store_status outbox_mark_sent_pg(struct store_conn *c, const char *const *ids, size_t n,
-                                      bool *sent);
+enum store_status outbox_mark_sent_pg(struct store_conn *c, const char *const *ids,
+                                      const int64_t *helds, size_t n, enum outbox_sent *how);
 
 #endif

@@ -3,20 +3,24 @@
  * outcomes' thread waits for its row locks), each row ending as the serial order 'the other
  * writer, then the outcomes' leaves it, the state a serializable run gives:
  * - a re-claim of expired leases (READ COMMITTED, as the mailer's claim): the old holder's late
- *   outcomes (sent, retry, failed, given back) are written over the new lease: sent, attempts 2;
- *   pending, due at the retry's time, its error; failed; pending, due now, the lost try's error;
- * - another process's outcomes of the same rows (SERIALIZABLE, as another server's write):
- *   failed / sent / retry, then this one's sent / retry / sent (held, one write): the failed row
- *   stays failed, the sent row sent (attempts 1), the retried row sent (attempts 2, its error);
+ *   outcomes (sent, retry, failed, given back) find the rows leased by the re-claim
+ *   (store_outbox.h, "Leases"): the 'sent' is written late (sent, attempts 1: the re-claim
+ *   counted that try), the others change nothing (pending, the re-claim's lease, in flight);
+ *   then the re-claimer's own outcomes apply (retry, failed, given back), but its 'sent' of the
+ *   row already sent;
+ * - another process's outcomes of the same rows, after its re-claim (SERIALIZABLE, as another
+ *   server's write): failed / sent / retry, then this one's late sent / retry / sent (held, one
+ *   write): the failed row stays failed, the sent row sent (attempts 2: the lost try, the
+ *   other's), the retried row sent late (attempts 2, the other's error);
  * - support's retry of a failed row (failed -> pending, SERIALIZABLE) with a late retry outcome
- *   of it: the outcome passes it over (its statement's snapshot shows it failed); pending, due
- *   at the support's time, attempts 1.
+ *   of it: the row carries no lease of the outcome's claim, so nothing changes, on both engines
+ *   (before the lease check SQLite, one writer, wrote 'retry, then outcome'): pending, due at
+ *   support's time, attempts 1.
  * On PostgreSQL no transaction is run again (advisord_db_transaction_retries_total, write):
  * the outcomes run at READ COMMITTED; at SERIALIZABLE the outcome write that met an uncommitted
  * row was run again after a serialization failure (one in each of the first two cases), every
  * row ending the same. A WHERE without status = 'pending' (the 'sent' of several rows, or the
- * retry's) fails the second or third case. SQLite: one writer, the outcomes wait for it; the
- * same states but the third's (see there). */
+ * retry's) fails the second case; one without the lease fails the first and third. */
 #include "metrics.h"
 #include "outcomes.h"
 #include "store_outbox.h"
@@ -82,7 +86,7 @@ static enum store_status claim_tx(struct store_conn *c, void *arg) { return clai
 
 struct scene {
   char ids[N][37];
-  struct claim old;                          /* the old holder's claim */
+  struct claim old;                          /* the old holder's claim (rows in ids' order) */
   enum store_status (*other)(struct store_conn *c, struct scene *s); /* the other writer */
   void (*outcomes)(struct scene *s);         /* this mailer's late outcomes */
   struct claim again;                        /* a re-claim's rows */
@@ -125,7 +129,8 @@ static void setup(struct scene *s)
 static void done(struct scene *s)
 {
   for (size_t i = 0; i < N; i++) {
-    enum store_status r = store_outbox_mark_failed(store_conn(st), s->ids[i], "scene over");
+    enum store_status r =
+        store_outbox_mark_failed(store_conn(st), s->ids[i], OUTBOX_ANY_LEASE, "scene over");
     CHECK(r == STORE_OK || r == STORE_NOT_FOUND);
   }
 }
@@ -151,10 +156,21 @@ static struct outbox_row get(const char *id)
   return r;
 }
 
-static struct finish_arg outcome(const char *id, enum mail_decision d, int64_t next_at,
-                                 const char *error)
+/* An outcome of row i of claim k. */
+static struct finish_arg outcome(const struct claim *k, int i, enum mail_decision d,
+                                 int64_t next_at, const char *error)
 {
-  return (struct finish_arg){.id = id, .decision = d, .next_at = next_at, .error = error};
+  return (struct finish_arg){.id = k->rows[i].id, .lease = k->rows[i].lease, .decision = d,
+                             .next_at = next_at, .error = error};
+}
+
+/* The lease claim k set on the row with id (0: not among its rows). */
+static int64_t lease_of(const struct claim *k, const char *id)
+{
+  for (size_t i = 0; i < k->n; i++)
+    if (strcmp(k->rows[i].id, id) == 0)
+      return k->rows[i].lease;
+  return 0;
 }
 
 /* ---- 1: a re-claim of the expired leases ---- */
@@ -172,13 +188,26 @@ static void late_outcomes(struct scene *s)
 {
   struct mail_outcomes o;
   outcomes_init(&o, st);
-  outcomes_record(&o, &(struct finish_arg){.id = s->ids[0], .decision = MAIL_MARK_SENT});
-  struct finish_arg r = outcome(s->ids[1], MAIL_RETRY_LATER, later, "451 later");
+  struct finish_arg x = outcome(&s->old, 0, MAIL_MARK_SENT, 0, "");
+  outcomes_record(&o, &x);
+  struct finish_arg r = outcome(&s->old, 1, MAIL_RETRY_LATER, later, "451 later");
   outcomes_record(&o, &r);
-  struct finish_arg f = outcome(s->ids[2], MAIL_MARK_FAILED, 0, "550 no such user");
+  struct finish_arg f = outcome(&s->old, 2, MAIL_MARK_FAILED, 0, "550 no such user");
   outcomes_record(&o, &f);
   outcomes_release(&o, &s->old.rows[3], 1);
   outcomes_finish(&o);
+}
+
+/* Row id as the re-claim k left it: pending, in flight, its lease, the lost try counted. */
+static void as_reclaimed(const struct claim *k, const char *id)
+{
+  struct outbox_row r = get(id);
+  CHECK_STR(r.status, "pending");
+  CHECK_INT(r.attempts, 1);
+  CHECK_STR(r.last_error, OUTBOX_LOST_TRY);
+  CHECK(r.in_flight);
+  CHECK(lease_of(k, id) > 0);
+  CHECK_INT(r.next_attempt_at, lease_of(k, id));
 }
 
 static void reclaimed(void)
@@ -193,20 +222,45 @@ static void reclaimed(void)
   int64_t t0 = util_now_ms();
   play(&s, STORE_READ_COMMITTED);
   CHECK_INT((int)s.again.n, N);
-  struct outbox_row r = get(s.ids[0]);
+  struct outbox_row r = get(s.ids[0]); /* delivered: sent late, its try counted once */
   CHECK_STR(r.status, "sent");
-  CHECK_INT(r.attempts, 2); /* the lost try, then this one */
+  CHECK_INT(r.attempts, 1);
   CHECK(!r.in_flight);
+  for (int i = 1; i < N; i++) /* the late retry, failure and give-back: nothing changed */
+    as_reclaimed(&s.again, s.ids[i]);
+  /* the re-claimer's own outcomes apply; its 'sent' of row 0 finds it sent */
+  struct mail_outcomes o;
+  outcomes_init(&o, st);
+  struct claim *k = &s.again;
+  for (size_t i = 0; i < k->n; i++) {
+    const char *id = k->rows[i].id;
+    if (strcmp(id, s.ids[0]) == 0 || strcmp(id, s.ids[2]) == 0) {
+      struct finish_arg f = strcmp(id, s.ids[0]) == 0
+                                ? outcome(k, (int)i, MAIL_MARK_SENT, 0, "")
+                                : outcome(k, (int)i, MAIL_MARK_FAILED, 0, "550 again");
+      outcomes_record(&o, &f);
+    } else if (strcmp(id, s.ids[1]) == 0) {
+      struct finish_arg f = outcome(k, (int)i, MAIL_RETRY_LATER, later, "451 again");
+      outcomes_record(&o, &f);
+    }
+  }
+  for (size_t i = 0; i < k->n; i++)
+    if (strcmp(k->rows[i].id, s.ids[3]) == 0)
+      outcomes_release(&o, &k->rows[i], 1);
+  outcomes_finish(&o);
+  r = get(s.ids[0]);
+  CHECK_STR(r.status, "sent");
+  CHECK_INT(r.attempts, 1);
   r = get(s.ids[1]);
   CHECK_STR(r.status, "pending");
   CHECK_INT(r.attempts, 2);
   CHECK_INT(r.next_attempt_at, later);
-  CHECK_STR(r.last_error, "451 later");
+  CHECK_STR(r.last_error, "451 again");
   CHECK(!r.in_flight);
   r = get(s.ids[2]);
   CHECK_STR(r.status, "failed");
   CHECK_INT(r.attempts, 2);
-  CHECK_STR(r.last_error, "550 no such user");
+  CHECK_STR(r.last_error, "550 again");
   r = get(s.ids[3]); /* given back: the re-claim's lost try stays counted */
   CHECK_STR(r.status, "pending");
   CHECK_INT(r.attempts, 1);
@@ -225,11 +279,14 @@ static void reclaimed(void)
 
 static enum store_status other_outcomes(struct store_conn *c, struct scene *s)
 {
-  enum store_status r = store_outbox_mark_failed(c, s->ids[0], "550 elsewhere");
+  const struct claim *k = &s->again; /* its claim, committed before */
+  enum store_status r =
+      store_outbox_mark_failed(c, s->ids[0], lease_of(k, s->ids[0]), "550 elsewhere");
   if (r == STORE_OK)
-    r = store_outbox_mark_sent(c, s->ids[1]);
+    r = store_outbox_mark_sent_claimed(c, s->ids[1], 0, lease_of(k, s->ids[1]), NULL);
   if (r == STORE_OK)
-    r = store_outbox_schedule_retry(c, s->ids[2], later, "451 elsewhere");
+    r = store_outbox_schedule_retry(c, s->ids[2], lease_of(k, s->ids[2]), later,
+                                    "451 elsewhere");
   return r;
 }
 
@@ -237,10 +294,12 @@ static void held_outcomes(struct scene *s)
 {
   struct mail_outcomes o;
   outcomes_init(&o, st);
-  outcomes_hold(&o, &(struct finish_arg){.id = s->ids[0], .decision = MAIL_MARK_SENT});
-  struct finish_arg r = outcome(s->ids[1], MAIL_RETRY_LATER, later + 1, "451 here");
+  struct finish_arg x = outcome(&s->old, 0, MAIL_MARK_SENT, 0, "");
+  outcomes_hold(&o, &x);
+  struct finish_arg r = outcome(&s->old, 1, MAIL_RETRY_LATER, later + 1, "451 here");
   outcomes_hold(&o, &r);
-  outcomes_hold(&o, &(struct finish_arg){.id = s->ids[2], .decision = MAIL_MARK_SENT});
+  struct finish_arg y = outcome(&s->old, 2, MAIL_MARK_SENT, 0, "");
+  outcomes_hold(&o, &y);
   outcomes_flush(&o); /* one write of the three */
   outcomes_finish(&o);
 }
@@ -254,22 +313,30 @@ static void two_processes(void)
   s.other = other_outcomes;
   s.outcomes = held_outcomes;
   later = util_now_ms() + 300000;
+  s.again.now = util_now_ms();
+  s.again.lease = LEASE;
+  CHECK_INT(store_write(st, claim_tx, &s.again), STORE_OK); /* the other server's claim */
+  CHECK_INT((int)s.again.n, N);
   play(&s, STORE_SERIALIZABLE);
   struct outbox_row r = get(s.ids[0]);
   CHECK_STR(r.status, "failed");
-  CHECK_INT(r.attempts, 1);
+  CHECK_INT(r.attempts, 2); /* the lost try, the other's */
   CHECK_STR(r.last_error, "550 elsewhere");
   r = get(s.ids[1]);
   CHECK_STR(r.status, "sent");
-  CHECK_INT(r.attempts, 1);
-  CHECK_STR(r.last_error, "");
-  r = get(s.ids[2]);
+  CHECK_INT(r.attempts, 2);
+  CHECK_STR(r.last_error, OUTBOX_LOST_TRY);
+  r = get(s.ids[2]); /* pending after the other's retry: this one's 'sent' written late */
   CHECK_STR(r.status, "sent");
   CHECK_INT(r.attempts, 2);
   CHECK_STR(r.last_error, "451 elsewhere");
+  CHECK(!r.in_flight);
+  as_reclaimed(&s.again, s.ids[3]); /* neither wrote it */
   done(&s);
   for (size_t i = 0; i < s.old.n; i++)
     outbox_row_clear(&s.old.rows[i]);
+  for (size_t i = 0; i < s.again.n; i++)
+    outbox_row_clear(&s.again.rows[i]);
 }
 
 /* ---- 3: support's retry of a failed row ---- */
@@ -287,7 +354,7 @@ static void late_retry(struct scene *s)
 {
   struct mail_outcomes o;
   outcomes_init(&o, st);
-  struct finish_arg r = outcome(s->ids[0], MAIL_RETRY_LATER, later, "451 late");
+  struct finish_arg r = outcome(&s->old, 0, MAIL_RETRY_LATER, later, "451 late");
   outcomes_record(&o, &r);
   outcomes_finish(&o);
 }
@@ -298,22 +365,17 @@ static void support(void)
   setup(&s);
   for (size_t i = 0; i < N; i++)
     snprintf(s.ids[i], sizeof s.ids[i], "%s", s.old.rows[i].id);
-  CHECK_INT(store_outbox_mark_failed(store_conn(st), s.ids[0], "550 first"), STORE_OK);
+  CHECK_INT(store_outbox_mark_failed(store_conn(st), s.ids[0], OUTBOX_ANY_LEASE, "550 first"),
+            STORE_OK);
   s.other = support_retry;
   s.outcomes = late_retry;
   later = util_now_ms() + 300000;
   play(&s, STORE_SERIALIZABLE);
   struct outbox_row r = get(s.ids[0]);
-  CHECK_STR(r.status, "pending");
-  if (testdb_pg()) { /* its statement's snapshot shows the row failed: 'outcome, then retry' */
-    CHECK_INT(r.attempts, 1);
-    CHECK_INT(r.next_attempt_at, support_at);
-    CHECK_STR(r.last_error, "550 first");
-  } else { /* one writer: the outcome waits for the support's commit, 'retry, then outcome' */
-    CHECK_INT(r.attempts, 2);
-    CHECK_INT(r.next_attempt_at, later);
-    CHECK_STR(r.last_error, "451 late");
-  }
+  CHECK_STR(r.status, "pending"); /* either order: the row is not the outcome's claim's */
+  CHECK_INT(r.attempts, 1);
+  CHECK_INT(r.next_attempt_at, support_at);
+  CHECK_STR(r.last_error, "550 first");
   done(&s);
   for (size_t i = 0; i < s.old.n; i++)
     outbox_row_clear(&s.old.rows[i]);

@@ -92,17 +92,28 @@ int main(void)
   CHECK_INT(store_outbox_get(c, e[0].id, &r), STORE_OK);
   CHECK(r.in_flight);
   CHECK_INT(r.next_attempt_at, now + 60000);
+  int64_t held0 = cl.row.lease;
+  CHECK_INT(held0, now + 60000);
   CHECK_INT(store_write(st, claim_tx, &cl), STORE_OK);
   CHECK_STR(cl.row.id, e[1].id);
+  int64_t held1 = cl.row.lease;
 
-  /* finish: sent, retry later, failed */
-  CHECK_INT(store_outbox_mark_sent(c, e[0].id), STORE_OK);
+  /* finish: sent, retry later, failed, each with its claim's lease (another changes nothing) */
+  enum outbox_sent how = OUTBOX_SENT_LATE;
+  CHECK_INT(store_outbox_mark_sent_claimed(c, e[0].id, 0, held0, &how), STORE_OK);
+  CHECK_INT(how, OUTBOX_SENT_HELD);
   CHECK_INT(store_outbox_get(c, e[0].id, &r), STORE_OK);
   CHECK_STR(r.status, "sent");
   CHECK_INT(r.attempts, 1);
   CHECK(!r.in_flight && r.sent_at[0] != '\0');
   CHECK_INT(store_outbox_mark_sent(c, e[0].id), STORE_NOT_FOUND); /* only pending rows */
-  CHECK_INT(store_outbox_schedule_retry(c, e[1].id, now + 5000, "smtp 451: try later"),
+  CHECK_INT(store_outbox_schedule_retry(c, e[1].id, held1 + 1, now + 5000, "451 not held"),
+            STORE_NOT_FOUND);
+  CHECK_INT(store_outbox_mark_failed(c, e[1].id, held1 + 2, "550 not held"), STORE_NOT_FOUND);
+  CHECK_INT(store_outbox_release(c, e[1].id, held1 - 1, now), STORE_NOT_FOUND);
+  CHECK_INT(store_outbox_get(c, e[1].id, &r), STORE_OK);
+  CHECK(r.in_flight && r.attempts == 0 && r.next_attempt_at == held1 && !r.last_error[0]);
+  CHECK_INT(store_outbox_schedule_retry(c, e[1].id, held1, now + 5000, "smtp 451: try later"),
             STORE_OK);
   CHECK_INT(store_outbox_get(c, e[1].id, &r), STORE_OK);
   CHECK_STR(r.status, "pending");
@@ -112,11 +123,12 @@ int main(void)
   CHECK(!r.in_flight);
   CHECK_INT(store_write(st, claim_tx, &cl), STORE_OK);
   CHECK_STR(cl.row.id, e[2].id);
-  CHECK_INT(store_outbox_mark_failed(c, e[2].id, "smtp 550: no such user"), STORE_OK);
+  CHECK_INT(store_outbox_mark_failed(c, e[2].id, cl.row.lease, "smtp 550: no such user"),
+            STORE_OK);
   /* release: the abandoned row is due again at once, its attempts unchanged */
   CHECK_INT(store_write(st, claim_tx, &cl), STORE_OK);
   CHECK_STR(cl.row.id, e[3].id);
-  CHECK_INT(store_outbox_release(c, e[3].id, now), STORE_OK);
+  CHECK_INT(store_outbox_release(c, e[3].id, cl.row.lease, now), STORE_OK);
   CHECK_INT(store_outbox_get(c, e[3].id, &r), STORE_OK);
   CHECK(!r.in_flight && r.attempts == 0 && r.next_attempt_at == now);
   int64_t due = 0;
@@ -282,16 +294,22 @@ int main(void)
     CHECK(pg ? hr[i].rowid == 0 : hr[i].rowid > 0);
   }
   clear_many(&one);
-  CHECK_INT(store_outbox_mark_sent_claimed(c, h[0].id, pg ? 1 : hr[1].rowid), STORE_OK);
+  CHECK_INT(store_outbox_mark_sent_claimed(c, h[0].id, pg ? 1 : hr[1].rowid, hr[0].lease, &how),
+            STORE_OK);
+  CHECK_INT(how, OUTBOX_SENT_HELD);
   CHECK_INT(store_outbox_get(c, h[0].id, &r), STORE_OK);
   CHECK_STR(r.status, "sent");
   CHECK_INT(store_outbox_get(c, h[1].id, &r), STORE_OK);
   CHECK_STR(r.status, "pending"); /* not the row whose rowid was given */
-  CHECK_INT(store_outbox_mark_sent_claimed(c, h[1].id, hr[1].rowid), STORE_OK);
+  CHECK_INT(store_outbox_mark_sent_claimed(c, h[1].id, hr[1].rowid, hr[1].lease, &how),
+            STORE_OK);
+  CHECK_INT(how, OUTBOX_SENT_HELD);
   CHECK_INT(store_outbox_get(c, h[1].id, &r), STORE_OK);
   CHECK_STR(r.status, "sent");
   CHECK_INT(r.attempts, 1);
-  CHECK_INT(store_outbox_mark_sent_claimed(c, h[1].id, hr[1].rowid), STORE_NOT_FOUND);
+  CHECK_INT(store_outbox_mark_sent_claimed(c, h[1].id, hr[1].rowid, hr[1].lease, &how),
+            STORE_NOT_FOUND);
+  CHECK_INT(how, OUTBOX_SENT_NOT);
 
   outbox_row_clear(&cl.row);
   CHECK(testdb_store_temp_end(st, dir, path));

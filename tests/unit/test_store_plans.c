@@ -168,7 +168,7 @@ static void check_claim_plans(void)
   outbox_row_clear(&row);
   struct captured claim = cap;
   cap.n = 0;
-  CHECK_INT(store_outbox_mark_sent_claimed(c, row.id, row.rowid), STORE_OK);
+  CHECK_INT(store_outbox_mark_sent_claimed(c, row.id, row.rowid, row.lease, NULL), STORE_OK);
   char plan[3][2048] = {"", "", ""};
   for (int i = 0; i < 2 && i < claim.n; i++)
     plan_scans(((struct sq_conn *)c)->db, claim.sql[i], plan[i], sizeof plan[i]);
