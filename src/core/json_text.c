@@ -3,6 +3,7 @@
 #include "domain/decimal.h"
 #include "util.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,6 +228,73 @@ void json_text_raw_k(struct json_text *w, const char *key, size_t klen, const ch
 {
   member(w, key, klen);
   mbuf_add(&w->buf, json);
+}
+
+/* ---- keys made by the compiler (json_text.h's _lit forms): qkey is "\"key\":", qlen bytes */
+
+/* The comma before a member, and its quoted key. */
+static void member_q(struct json_text *w, const char *qkey, size_t qlen)
+{
+  assert(qlen >= 3 && plain_len((const unsigned char *)qkey + 1, qlen - 3) == qlen - 3);
+  if (w->items[w->depth]++)
+    mbuf_addc(&w->buf, ',');
+  mbuf_addn(&w->buf, qkey, qlen);
+}
+
+void json_text_open_q(struct json_text *w, const char *qkey, size_t qlen, char bracket)
+{
+  member_q(w, qkey, qlen);
+  if (w->depth >= JSON_TEXT_DEPTH) {
+    w->bad = true;
+    return;
+  }
+  mbuf_addc(&w->buf, bracket);
+  w->items[++w->depth] = 0;
+}
+
+void json_text_str_q(struct json_text *w, const char *qkey, size_t qlen, const char *s)
+{
+  if (!s) {
+    member_q(w, qkey, qlen);
+    mbuf_addn(&w->buf, "null", 4);
+    return;
+  }
+  size_t n = strlen(s);
+  struct mbuf *b = &w->buf;
+  if (plain_len((const unsigned char *)s, n) < n) {
+    member_q(w, qkey, qlen);
+    escaped(w, s, n, 0);
+    return;
+  }
+  /* the value needs no escape (nearly all): comma, key and value in one reservation */
+  assert(qlen >= 3 && plain_len((const unsigned char *)qkey + 1, qlen - 3) == qlen - 3);
+  size_t need = qlen + n + 3; /* ,"key":"value" */
+  if ((b->oom || b->len + need + 1 > b->cap) && !mbuf_reserve(b, need))
+    return; /* out of memory: oom set, the text fails */
+  char *d = b->p + b->len;
+  if (w->items[w->depth]++)
+    *d++ = ',';
+  memcpy(d, qkey, qlen);
+  d += qlen;
+  *d++ = '"';
+  memcpy(d, s, n);
+  d += n;
+  *d++ = '"';
+  *d = '\0';
+  b->len = (size_t)(d - b->p);
+}
+
+void json_text_int_q(struct json_text *w, const char *qkey, size_t qlen, int64_t v)
+{
+  member_q(w, qkey, qlen);
+  char digits[DECIMAL_I64_LEN];
+  mbuf_addn(&w->buf, digits, decimal_i64(v, digits));
+}
+
+void json_text_bool_q(struct json_text *w, const char *qkey, size_t qlen, bool v)
+{
+  member_q(w, qkey, qlen);
+  mbuf_addn(&w->buf, v ? "true" : "false", v ? 4 : 5);
 }
 
 char *json_text_take(struct json_text *w, size_t *len)
