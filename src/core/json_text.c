@@ -143,15 +143,33 @@ static void member(struct json_text *w, const char *key, size_t klen)
     escaped(w, key, klen, ':');
 }
 
-void json_text_open_k(struct json_text *w, const char *key, size_t klen, char bracket)
+/* The values after a member's key (json_text_*_k and json_text_*_q): a bracket that opens, an
+ * integer, a boolean. */
+static void open_value(struct json_text *w, char bracket)
 {
-  member(w, key, klen);
   if (w->depth >= JSON_TEXT_DEPTH) {
     w->bad = true;
     return;
   }
   mbuf_addc(&w->buf, bracket);
   w->items[++w->depth] = 0;
+}
+
+static void int_value(struct json_text *w, int64_t v)
+{
+  char digits[DECIMAL_I64_LEN];
+  mbuf_addn(&w->buf, digits, decimal_i64(v, digits));
+}
+
+static void bool_value(struct json_text *w, bool v)
+{
+  mbuf_addn(&w->buf, v ? "true" : "false", v ? 4 : 5);
+}
+
+void json_text_open_k(struct json_text *w, const char *key, size_t klen, char bracket)
+{
+  member(w, key, klen);
+  open_value(w, bracket);
 }
 
 void json_text_close(struct json_text *w, char bracket)
@@ -214,14 +232,13 @@ void json_text_str_k(struct json_text *w, const char *key, size_t klen, const ch
 void json_text_int_k(struct json_text *w, const char *key, size_t klen, int64_t v)
 {
   member(w, key, klen);
-  char digits[DECIMAL_I64_LEN];
-  mbuf_addn(&w->buf, digits, decimal_i64(v, digits));
+  int_value(w, v);
 }
 
 void json_text_bool_k(struct json_text *w, const char *key, size_t klen, bool v)
 {
   member(w, key, klen);
-  mbuf_addn(&w->buf, v ? "true" : "false", v ? 4 : 5);
+  bool_value(w, v);
 }
 
 void json_text_raw_k(struct json_text *w, const char *key, size_t klen, const char *json)
@@ -244,12 +261,7 @@ static void member_q(struct json_text *w, const char *qkey, size_t qlen)
 void json_text_open_q(struct json_text *w, const char *qkey, size_t qlen, char bracket)
 {
   member_q(w, qkey, qlen);
-  if (w->depth >= JSON_TEXT_DEPTH) {
-    w->bad = true;
-    return;
-  }
-  mbuf_addc(&w->buf, bracket);
-  w->items[++w->depth] = 0;
+  open_value(w, bracket);
 }
 
 void json_text_str_q(struct json_text *w, const char *qkey, size_t qlen, const char *s)
@@ -287,14 +299,13 @@ void json_text_str_q(struct json_text *w, const char *qkey, size_t qlen, const c
 void json_text_int_q(struct json_text *w, const char *qkey, size_t qlen, int64_t v)
 {
   member_q(w, qkey, qlen);
-  char digits[DECIMAL_I64_LEN];
-  mbuf_addn(&w->buf, digits, decimal_i64(v, digits));
+  int_value(w, v);
 }
 
 void json_text_bool_q(struct json_text *w, const char *qkey, size_t qlen, bool v)
 {
   member_q(w, qkey, qlen);
-  mbuf_addn(&w->buf, v ? "true" : "false", v ? 4 : 5);
+  bool_value(w, v);
 }
 
 char *json_text_take(struct json_text *w, size_t *len)
