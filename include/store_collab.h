@@ -160,7 +160,7 @@ struct collab_mail_state;
 typedef void (*store_collab_fn)(const struct collab *co, const struct collab_mail_state *mail,
                                 void *arg);
 /* Newest first, at most limit, each with its invitation e-mail; *more tells whether there are
- * further ones. */
+ * further ones. Each row is a view (see store_collab_get_with_mail). */
 enum store_status store_collab_list(struct store_conn *c, const struct collab_filter *f,
                                     int limit, store_collab_fn fn, void *arg, bool *more);
 
@@ -187,8 +187,11 @@ struct collab_mail_state {
 enum store_status store_collab_invitation_mail(struct store_conn *c, const char *collab_id,
                                                struct collab_mail_state *out);
 /* store_collab_get and store_collab_invitation_mail in one statement (one read of the
- * database, one snapshot): *has_mail false when it has no invitation e-mail. Not for a write
- * transaction on PostgreSQL (it does not lock the row as store_collab_get does there). */
+ * database, one snapshot): *has_mail false when it has no invitation e-mail. A view, for
+ * showing: out's inviter_kind, inviter_id, approved_by_kind, approved_by_id, token_nonce and
+ * accept_attempts are left empty (0), as in store_collab_list's rows (collab_sql.h,
+ * COLLAB_VIEW_SELECT); a change reads with store_collab_get. Not for a write transaction on
+ * PostgreSQL (it does not lock the row as store_collab_get does there). */
 enum store_status store_collab_get_with_mail(struct store_conn *c, const char *id,
                                              struct collab *out, struct collab_mail_state *mail,
                                              bool *has_mail);

@@ -129,7 +129,8 @@ void collab_invite_office(const struct app *app, const struct collab_start_in *i
 
 /* ---- reading ---- */
 
-/* The collaboration id as caller may see it (404 refusal otherwise). */
+/* The collaboration id as caller may see it (404 refusal otherwise), for showing: out->co is
+ * a view (store_collab_get_with_mail: the members only changes use are left empty). */
 enum store_status collab_read(const struct app *app, const struct principal *caller,
                               const char *id, struct collab_outcome *out);
 /* The collaboration of an invitation link's token (404 refusal when none). */

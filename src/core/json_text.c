@@ -3,6 +3,7 @@
 #include "domain/decimal.h"
 #include "util.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,15 +143,33 @@ static void member(struct json_text *w, const char *key, size_t klen)
     escaped(w, key, klen, ':');
 }
 
-void json_text_open_k(struct json_text *w, const char *key, size_t klen, char bracket)
+/* The values after a member's key (json_text_*_k and json_text_*_q): a bracket that opens, an
+ * integer, a boolean. */
+static void open_value(struct json_text *w, char bracket)
 {
-  member(w, key, klen);
   if (w->depth >= JSON_TEXT_DEPTH) {
     w->bad = true;
     return;
   }
   mbuf_addc(&w->buf, bracket);
   w->items[++w->depth] = 0;
+}
+
+static void int_value(struct json_text *w, int64_t v)
+{
+  char digits[DECIMAL_I64_LEN];
+  mbuf_addn(&w->buf, digits, decimal_i64(v, digits));
+}
+
+static void bool_value(struct json_text *w, bool v)
+{
+  mbuf_addn(&w->buf, v ? "true" : "false", v ? 4 : 5);
+}
+
+void json_text_open_k(struct json_text *w, const char *key, size_t klen, char bracket)
+{
+  member(w, key, klen);
+  open_value(w, bracket);
 }
 
 void json_text_close(struct json_text *w, char bracket)
@@ -213,20 +232,80 @@ void json_text_str_k(struct json_text *w, const char *key, size_t klen, const ch
 void json_text_int_k(struct json_text *w, const char *key, size_t klen, int64_t v)
 {
   member(w, key, klen);
-  char digits[DECIMAL_I64_LEN];
-  mbuf_addn(&w->buf, digits, decimal_i64(v, digits));
+  int_value(w, v);
 }
 
 void json_text_bool_k(struct json_text *w, const char *key, size_t klen, bool v)
 {
   member(w, key, klen);
-  mbuf_addn(&w->buf, v ? "true" : "false", v ? 4 : 5);
+  bool_value(w, v);
 }
 
 void json_text_raw_k(struct json_text *w, const char *key, size_t klen, const char *json)
 {
   member(w, key, klen);
   mbuf_add(&w->buf, json);
+}
+
+/* ---- keys made by the compiler (json_text.h's _lit forms): qkey is "\"key\":", qlen bytes */
+
+/* The comma before a member, and its quoted key. */
+static void member_q(struct json_text *w, const char *qkey, size_t qlen)
+{
+  assert(qlen >= 3 && plain_len((const unsigned char *)qkey + 1, qlen - 3) == qlen - 3);
+  if (w->items[w->depth]++)
+    mbuf_addc(&w->buf, ',');
+  mbuf_addn(&w->buf, qkey, qlen);
+}
+
+void json_text_open_q(struct json_text *w, const char *qkey, size_t qlen, char bracket)
+{
+  member_q(w, qkey, qlen);
+  open_value(w, bracket);
+}
+
+void json_text_str_q(struct json_text *w, const char *qkey, size_t qlen, const char *s)
+{
+  if (!s) {
+    member_q(w, qkey, qlen);
+    mbuf_addn(&w->buf, "null", 4);
+    return;
+  }
+  size_t n = strlen(s);
+  struct mbuf *b = &w->buf;
+  if (plain_len((const unsigned char *)s, n) < n) {
+    member_q(w, qkey, qlen);
+    escaped(w, s, n, 0);
+    return;
+  }
+  /* the value needs no escape (nearly all): comma, key and value in one reservation */
+  assert(qlen >= 3 && plain_len((const unsigned char *)qkey + 1, qlen - 3) == qlen - 3);
+  size_t need = qlen + n + 3; /* ,"key":"value" */
+  if ((b->oom || b->len + need + 1 > b->cap) && !mbuf_reserve(b, need))
+    return; /* out of memory: oom set, the text fails */
+  char *d = b->p + b->len;
+  if (w->items[w->depth]++)
+    *d++ = ',';
+  memcpy(d, qkey, qlen);
+  d += qlen;
+  *d++ = '"';
+  memcpy(d, s, n);
+  d += n;
+  *d++ = '"';
+  *d = '\0';
+  b->len = (size_t)(d - b->p);
+}
+
+void json_text_int_q(struct json_text *w, const char *qkey, size_t qlen, int64_t v)
+{
+  member_q(w, qkey, qlen);
+  int_value(w, v);
+}
+
+void json_text_bool_q(struct json_text *w, const char *qkey, size_t qlen, bool v)
+{
+  member_q(w, qkey, qlen);
+  bool_value(w, v);
 }
 
 char *json_text_take(struct json_text *w, size_t *len)

@@ -65,21 +65,74 @@ static void allow_add(char *allow, size_t len, const char *method)
   strncat(allow, method, len - strlen(allow) - 1);
 }
 
-size_t *router_literals(const struct route *routes, size_t n)
+/* router_literals' table for n routes, in four parts of n: each pattern's literal start (the
+ * bytes before its first '{'), its method's code (method_code), and the start's first W bytes
+ * (head) with the mask that keeps as many of a word (both zero-padded, laid out by memcpy, so
+ * the same in either byte order). */
+enum { T_LITERAL, T_METHOD, T_HEAD, T_MASK, T_PARTS };
+#define W sizeof(size_t)
+
+/* 1 + the method's place among the methods routes take; 0 for any other (compared as text) */
+static size_t method_code(const char *m)
 {
-  size_t *literal = malloc((n ? n : 1) * sizeof *literal);
-  for (size_t i = 0; literal && i < n; i++)
-    literal[i] = strcspn(routes[i].pattern, "{");
-  return literal;
+  static const char *const known[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
+  for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+    if (strcmp(m, known[i]) == 0)
+      return i + 1;
+  return 0;
 }
 
-/* Whether path (path_len bytes) may match route i: it starts with the pattern's literal start
- * (up to the first '{', where segments and bytes still pair one to one). */
-static bool may_match(const struct route *routes, const size_t *literal, size_t i,
-                      const char *path, size_t path_len)
+/* The first min(n, W) bytes at s in a zero-padded word */
+static size_t head_of(const char *s, size_t n)
 {
-  return !literal ||
-         (literal[i] <= path_len && memcmp(routes[i].pattern, path, literal[i]) == 0);
+  size_t h = 0;
+  memcpy(&h, s, n < W ? n : W);
+  return h;
+}
+
+size_t *router_literals(const struct route *routes, size_t n)
+{
+  size_t *t = malloc((n ? n : 1) * T_PARTS * sizeof *t);
+  for (size_t i = 0; t && i < n; i++) {
+    size_t lit = strcspn(routes[i].pattern, "{"), mask = 0;
+    memset(&mask, 0xff, lit < W ? lit : W);
+    t[T_LITERAL * n + i] = lit;
+    t[T_METHOD * n + i] = method_code(routes[i].method);
+    t[T_HEAD * n + i] = head_of(routes[i].pattern, lit);
+    t[T_MASK * n + i] = mask;
+  }
+  return t;
+}
+
+/* A path as may_match compares it: its length and its first W bytes */
+struct path_key {
+  const char *path;
+  size_t len, head;
+};
+
+/* Whether the path may match route i: it starts with the pattern's literal start (up to the
+ * first '{', where segments and bytes still pair one to one): its first word under the mask,
+ * then the rest of the start by memcmp (a path differs from most patterns within "/v1/" and
+ * the next four bytes). */
+static bool may_match(const struct route *routes, const size_t *t, size_t n, size_t i,
+                      const struct path_key *k)
+{
+  if (!t)
+    return true;
+  size_t lit = t[T_LITERAL * n + i];
+  return lit <= k->len && (k->head & t[T_MASK * n + i]) == t[T_HEAD * n + i] &&
+         (lit <= W || memcmp(routes[i].pattern + W, k->path + W, lit - W) == 0);
+}
+
+/* Whether route i is of the method (want_code: method_code(want)) */
+static bool of_method(const struct route *routes, const size_t *t, size_t n, size_t i,
+                      const char *want, size_t want_code)
+{
+  if (t && want_code)
+    return t[T_METHOD * n + i] == want_code;
+  /* the first two letters first: a strcmp for each route was about half of the match's time */
+  return routes[i].method[0] == want[0] && routes[i].method[1] == want[1] &&
+         strcmp(routes[i].method, want) == 0;
 }
 
 enum router_result router_match(const struct route *routes, const size_t *literal, size_t n,
@@ -87,16 +140,16 @@ enum router_result router_match(const struct route *routes, const size_t *litera
                                 size_t allow_len)
 {
   const char *want = strcmp(method, "HEAD") == 0 ? "GET" : method;
+  size_t want_code = method_code(want);
   const struct route *found = NULL;
   size_t path_len = strlen(req->path);
+  struct path_key k = {req->path, path_len, head_of(req->path, path_len)};
   allow[0] = '\0';
   /* The first route of the method whose pattern matches: a match needs no Allow list (only
    * a preflight's and a 405's answers show one), so only patterns of the method are walked. */
-  for (size_t i = 0; i < n && !found; i++) /* the first two letters first: a strcmp for */
-    if (routes[i].method[0] == want[0] && routes[i].method[1] == want[1] && /* each route was */
-        strcmp(routes[i].method, want) == 0 && /* about half of the match's time */
-        may_match(routes, literal, i, req->path, path_len) &&
-        path_matches(routes[i].pattern, req->path, NULL))
+  for (size_t i = 0; i < n && !found; i++)
+    if (of_method(routes, literal, n, i, want, want_code) &&
+        may_match(routes, literal, n, i, &k) && path_matches(routes[i].pattern, req->path, NULL))
       found = &routes[i];
   if (found) {
     /* Values and names of the parameters together never exceed path + pattern. */
@@ -108,7 +161,7 @@ enum router_result router_match(const struct route *routes, const size_t *litera
     return ROUTER_MATCH;
   }
   for (size_t i = 0; i < n; i++) {
-    if (!may_match(routes, literal, i, req->path, path_len) ||
+    if (!may_match(routes, literal, n, i, &k) ||
         !path_matches(routes[i].pattern, req->path, NULL))
       continue;
     allow_add(allow, allow_len, routes[i].method);

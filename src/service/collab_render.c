@@ -17,17 +17,17 @@ json_t *collab_str_or_null(const char *s)
 static void mail_write(struct json_text *w, const struct collab_mail_state *m)
 {
   if (!m) {
-    json_text_null(w, "invitation_email");
+    json_text_lit_null(w, "invitation_email");
     return;
   }
-  json_text_open(w, "invitation_email", '{');
-  json_text_str(w, "id", m->outbox_id);
-  json_text_str(w, "template", m->template_name);
-  json_text_str(w, "status", m->status);
-  json_text_int(w, "attempts", m->attempts);
-  json_text_str_or_null(w, "last_error", m->last_error);
-  json_text_str(w, "created_at", m->created_at);
-  json_text_str_or_null(w, "sent_at", m->sent_at);
+  json_text_lit_open(w, "invitation_email", '{');
+  json_text_lit_str(w, "id", m->outbox_id);
+  json_text_lit_str(w, "template", m->template_name);
+  json_text_lit_str(w, "status", m->status);
+  json_text_lit_int(w, "attempts", m->attempts);
+  json_text_lit_str_or_null(w, "last_error", m->last_error);
+  json_text_lit_str(w, "created_at", m->created_at);
+  json_text_lit_str_or_null(w, "sent_at", m->sent_at);
   json_text_close(w, '}');
 }
 
@@ -50,55 +50,55 @@ void collab_json_write(struct json_text *w, const struct collab *co,
       st = COLLAB_ACTIVE;
   }
   json_text_open(w, NULL, '{');
-  json_text_str(w, "id", co->id);
-  json_text_str(w, "office_id", co->office_id);
-  json_text_str(w, "office_name", co->office_name);
-  json_text_str_or_null(w, "customer_id", co->customer_id);
-  json_text_str_or_null(w, "customer_name", office ? co->customer_name : NULL);
-  json_text_open(w, "company", '{');
-  json_text_str(w, "id", co->company_id);
-  json_text_str(w, "corporate_id", co->corporate_id);
-  json_text_str(w, "name", co->company_name);
+  json_text_lit_str(w, "id", co->id);
+  json_text_lit_str(w, "office_id", co->office_id);
+  json_text_lit_str(w, "office_name", co->office_name);
+  json_text_lit_str_or_null(w, "customer_id", co->customer_id);
+  json_text_lit_str_or_null(w, "customer_name", office ? co->customer_name : NULL);
+  json_text_lit_open(w, "company", '{');
+  json_text_lit_str(w, "id", co->company_id);
+  json_text_lit_str(w, "corporate_id", co->corporate_id);
+  json_text_lit_str(w, "name", co->company_name);
   json_text_close(w, '}');
-  json_text_str_or_null(w, "task_id", co->task_id);
-  json_text_str(w, "variant", co->variant);
-  json_text_str(w, "invoice_recipient", co->invoice_recipient);
-  json_text_int(w, "agreement_period_months", co->agreement_period_months);
-  json_text_bool(w, "agreement_continues", co->agreement_continues);
-  json_text_str_or_null(w, "starts_on", co->starts_on);
-  json_text_str_or_null(w, "renews_on", co->renews_on);
-  json_text_str(w, "initiated_by", collab_initiator_str(co->initiated_by));
-  json_text_str(w, "way", collab_way_str(co->way));
-  json_text_str(w, "state", collab_state_str(st));
-  json_text_str(w, "language", co->language);
-  json_text_str(w, "expires_at", expires);
-  json_text_str_or_null(w, "administrator_id", co->administrator_id);
+  json_text_lit_str_or_null(w, "task_id", co->task_id);
+  json_text_lit_str(w, "variant", co->variant);
+  json_text_lit_str(w, "invoice_recipient", co->invoice_recipient);
+  json_text_lit_int(w, "agreement_period_months", co->agreement_period_months);
+  json_text_lit_bool(w, "agreement_continues", co->agreement_continues);
+  json_text_lit_str_or_null(w, "starts_on", co->starts_on);
+  json_text_lit_str_or_null(w, "renews_on", co->renews_on);
+  json_text_lit_str(w, "initiated_by", collab_initiator_str(co->initiated_by));
+  json_text_lit_str(w, "way", collab_way_str(co->way));
+  json_text_lit_str(w, "state", collab_state_str(st));
+  json_text_lit_str(w, "language", co->language);
+  json_text_lit_str(w, "expires_at", expires);
+  json_text_lit_str_or_null(w, "administrator_id", co->administrator_id);
   if (office && co->way == COLLAB_WAY_NEW_CUSTOMER && co->administrator_id[0]) {
-    json_text_open(w, "administrator", '{');
-    json_text_str(w, "id", co->administrator_id);
-    json_text_str(w, "name", co->admin_name);
-    json_text_str(w, "email", co->admin_email);
-    json_text_str_or_null(w, "phone", co->admin_phone);
-    json_text_bool(w, "confirmed", co->admin_confirmed);
+    json_text_lit_open(w, "administrator", '{');
+    json_text_lit_str(w, "id", co->administrator_id);
+    json_text_lit_str(w, "name", co->admin_name);
+    json_text_lit_str(w, "email", co->admin_email);
+    json_text_lit_str_or_null(w, "phone", co->admin_phone);
+    json_text_lit_bool(w, "confirmed", co->admin_confirmed);
     json_text_close(w, '}');
   }
   /* a customer's open invitation, to the office: the terms it accepts (sent back with accept) */
   if (office && co->way == COLLAB_WAY_CUSTOMER_INVITE && st == COLLAB_INVITED)
-    json_text_str(w, "terms_version", COLLAB_TERMS_VERSION);
+    json_text_lit_str(w, "terms_version", COLLAB_TERMS_VERSION);
   if (co->keep_service < 0)
-    json_text_null(w, "keep_service");
+    json_text_lit_null(w, "keep_service");
   else
-    json_text_bool(w, "keep_service", co->keep_service);
-  json_text_bool(w, "service_decision_pending", co->service_decision_pending);
-  json_text_str_or_null(w, "renewal_requested_at", co->renewal_requested_at);
-  json_text_open(w, "reminders", '{');
-  json_text_int(w, "count", co->reminder_count);
-  json_text_str_or_null(w, "last_sent_at", reminded);
+    json_text_lit_bool(w, "keep_service", co->keep_service);
+  json_text_lit_bool(w, "service_decision_pending", co->service_decision_pending);
+  json_text_lit_str_or_null(w, "renewal_requested_at", co->renewal_requested_at);
+  json_text_lit_open(w, "reminders", '{');
+  json_text_lit_int(w, "count", co->reminder_count);
+  json_text_lit_str_or_null(w, "last_sent_at", reminded);
   json_text_close(w, '}');
   mail_write(w, mail);
-  json_text_str(w, "created_at", co->created_at);
-  json_text_str(w, "updated_at", co->updated_at);
-  json_text_int(w, "version", co->version);
+  json_text_lit_str(w, "created_at", co->created_at);
+  json_text_lit_str(w, "updated_at", co->updated_at);
+  json_text_lit_int(w, "version", co->version);
   json_text_close(w, '}');
 }
 

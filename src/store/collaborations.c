@@ -7,7 +7,9 @@
 
 #include <string.h>
 
-int store_collab_read_row(struct db_stmt *s, struct collab *co)
+/* A row of COLLAB_SELECT (full) or of COLLAB_VIEW_SELECT (not full: the members the view
+ * leaves out stay 0) into co; the number of columns read. */
+static int read_row(struct db_stmt *s, struct collab *co, bool full)
 {
   memset(co, 0, sizeof *co);
   int i = 0;
@@ -30,16 +32,22 @@ int store_collab_read_row(struct db_stmt *s, struct collab *co)
   db_col_text(s, i++, text, sizeof text);
   collab_state_parse(text, &co->state);
   db_col_text(s, i++, co->language, sizeof co->language);
-  db_col_text(s, i++, co->inviter_kind, sizeof co->inviter_kind);
-  db_col_text(s, i++, co->inviter_id, sizeof co->inviter_id);
+  if (full) {
+    db_col_text(s, i++, co->inviter_kind, sizeof co->inviter_kind);
+    db_col_text(s, i++, co->inviter_id, sizeof co->inviter_id);
+  }
   db_col_text(s, i++, co->administrator_id, sizeof co->administrator_id);
-  db_col_text(s, i++, co->approved_by_kind, sizeof co->approved_by_kind);
-  db_col_text(s, i++, co->approved_by_id, sizeof co->approved_by_id);
+  if (full) {
+    db_col_text(s, i++, co->approved_by_kind, sizeof co->approved_by_kind);
+    db_col_text(s, i++, co->approved_by_id, sizeof co->approved_by_id);
+  }
   co->keep_service = db_col_null(s, i) ? -1 : db_col_int(s, i);
   i++;
   co->expires_at_ms = db_col_int64(s, i++);
-  db_col_text(s, i++, co->token_nonce, sizeof co->token_nonce);
-  co->accept_attempts = db_col_int(s, i++);
+  if (full) {
+    db_col_text(s, i++, co->token_nonce, sizeof co->token_nonce);
+    co->accept_attempts = db_col_int(s, i++);
+  }
   co->reminder_count = db_col_int(s, i++);
   co->last_reminder_ms = db_col_int64(s, i++);
   co->version = db_col_int64(s, i++);
@@ -56,6 +64,11 @@ int store_collab_read_row(struct db_stmt *s, struct collab *co)
   db_col_text(s, i++, co->admin_phone, sizeof co->admin_phone);
   co->admin_confirmed = db_col_int(s, i++) != 0;
   return i;
+}
+
+int store_collab_read_row(struct db_stmt *s, struct collab *co)
+{
+  return read_row(s, co, true);
 }
 
 /* Binds the columns a change may set, which the INSERT and the UPDATE both write under the
@@ -169,7 +182,7 @@ enum store_status store_collab_get_with_mail(struct store_conn *c, const char *i
 bool store_collab_read_with_mail(struct db_stmt *s, struct collab *co,
                                  struct collab_mail_state *mail)
 {
-  int n = store_collab_read_row(s, co);
+  int n = read_row(s, co, false);
   bool has = !db_col_null(s, n);
   if (has)
     store_collab_read_mail(s, n, mail);

@@ -1,7 +1,8 @@
 /* Unit tests of json_text.h: what it writes is byte for byte what jansson's
  * json_dumps(..., JSON_COMPACT) writes for the same values (every ASCII character and some
  * UTF-8 in strings, short and at every place of a longer one, integers at their limits, nesting, null and booleans), and a string that
- * is not UTF-8 fails the whole text as it fails jansson's tree. */
+ * is not UTF-8 fails the whole text as it fails jansson's tree; the _lit forms (keys made by the
+ * compiler) write the same text as the others. */
 #include "json_text.h"
 #include "testlib.h"
 
@@ -51,6 +52,20 @@ static void same_member(const char *s, const char *label)
   CHECK_MSG((mine == NULL) == (theirs == NULL), "%s as a member: one refused it", label);
   if (mine && theirs)
     CHECK_MSG(strcmp(mine, theirs) == 0, "%s as a member: %s, jansson %s", label, mine, theirs);
+  free(mine);
+  /* the same with the keys made by the compiler (the _lit forms) */
+  json_text_open(&w, NULL, '{');
+  json_text_lit_str(&w, "a", "b");
+  json_text_lit_str(&w, "k", s);
+  json_text_lit_open(&w, "o", '{');
+  json_text_str(&w, s, "v");
+  json_text_close(&w, '}');
+  json_text_close(&w, '}');
+  mine = json_text_take(&w, NULL);
+  CHECK_MSG((mine == NULL) == (theirs == NULL), "%s as a _lit member: one refused it", label);
+  if (mine && theirs)
+    CHECK_MSG(strcmp(mine, theirs) == 0, "%s as a _lit member: %s, jansson %s", label, mine,
+              theirs);
   free(mine);
   free(theirs);
 }
@@ -126,6 +141,15 @@ int main(void)
       CHECK_MSG(mine && theirs && strcmp(mine, theirs) == 0, "members of %d and %d bytes", p,
                 n);
       free(mine);
+      /* and with the keys made by the compiler */
+      json_text_open(&o, NULL, '{');
+      json_text_lit_str(&o, "fill", fill);
+      json_text_lit_str(&o, "tail", tail);
+      json_text_close(&o, '}');
+      mine = json_text_take(&o, NULL);
+      CHECK_MSG(mine && theirs && strcmp(mine, theirs) == 0, "_lit members of %d and %d bytes",
+                p, n);
+      free(mine);
       free(theirs);
     }
 
@@ -165,6 +189,7 @@ int main(void)
                            "a", "b");
   char *theirs = json_dumps(tree, JSON_COMPACT);
   json_decref(tree);
+  char *theirs_copy = theirs ? strdup(theirs) : NULL;
   CHECK(mine != NULL && theirs != NULL);
   if (mine && theirs) {
     CHECK_STR(mine, theirs);
@@ -172,6 +197,36 @@ int main(void)
   }
   free(mine);
   free(theirs);
+
+  /* the same members with the keys made by the compiler (the escaped key as before) */
+  json_text_open(&w, NULL, '{');
+  json_text_lit_str(&w, "id", "x\"y");
+  json_text_str(&w, "k\"\xc3\xa5\n", "a key escaped");
+  json_text_lit_str_or_null(&w, "none", "");
+  json_text_lit_str_or_null(&w, "some", "v");
+  json_text_lit_null(&w, "null");
+  json_text_lit_int(&w, "min", INT64_MIN);
+  json_text_lit_int(&w, "max", INT64_MAX);
+  json_text_lit_int(&w, "zero", 0);
+  json_text_lit_int(&w, "minus", -42);
+  json_text_lit_bool(&w, "t", true);
+  json_text_lit_bool(&w, "f", false);
+  json_text_lit_open(&w, "inner", '{');
+  json_text_lit_open(&w, "list", '[');
+  json_text_int(&w, NULL, 1);
+  json_text_str(&w, NULL, "two");
+  json_text_open(&w, NULL, '{');
+  json_text_close(&w, '}');
+  json_text_close(&w, ']');
+  json_text_lit_null(&w, "n");
+  json_text_close(&w, '}');
+  json_text_raw(&w, "raw", "[1,{\"a\":\"b\"}]");
+  json_text_close(&w, '}');
+  char *lit = json_text_take(&w, &len);
+  CHECK(lit != NULL && theirs_copy != NULL && strcmp(lit, theirs_copy) == 0);
+  CHECK_INT(len, lit ? strlen(lit) : 0);
+  free(lit);
+  free(theirs_copy);
 
   /* unbalanced, too deep, or two outermost values: no text */
   json_text_open(&w, NULL, '{');

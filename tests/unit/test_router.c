@@ -1,7 +1,8 @@
 /* Unit tests of the router's literal starts (router_literals): over the real route table, every
  * pattern with its parameters filled, cut short, lengthened, with a byte changed at each place,
  * and odd paths, each with every method, router_match answers the same with them as without
- * (the route, the result and the Allow list); and a few answers checked as they must be. */
+ * (the route, the result and the Allow list; methods no route takes too); and a few answers
+ * checked as they must be. */
 #include "api.h"
 #include "router.h"
 #include "testlib.h"
@@ -12,7 +13,8 @@
 
 TEST_MAIN_DEFS
 
-static const char *const methods[] = {"GET", "HEAD", "POST", "PATCH", "DELETE", "OPTIONS", "PUT"};
+static const char *const methods[] = {"GET",     "HEAD", "POST", "PATCH", "DELETE",
+                                      "OPTIONS", "PUT",  "GE",   "PROPFIND"};
 static size_t *literal;
 static int compared;
 

@@ -4,6 +4,7 @@
  * customer_open_collaborations view, the latest invitation e-mail's delivery state, what one
  * principal started in a window, another active collaboration of a company. */
 #include "db.h"
+#include "service/collab_render.h"
 #include "store_collab.h"
 #include "store_identity.h"
 #include "store_outbox.h"
@@ -329,6 +330,9 @@ int main(void)
   a.state = COLLAB_ACTIVE;
   a.service_decision_pending = true;
   snprintf(a.renewal_requested_at, sizeof a.renewal_requested_at, "2027-01-01T00:00:00.000Z");
+  snprintf(a.approved_by_kind, sizeof a.approved_by_kind, "office_user");
+  snprintf(a.approved_by_id, sizeof a.approved_by_id, "%s", a.inviter_id);
+  a.accept_attempts = 2;
   CHECK_INT(store_collab_update(c, &a, false), STORE_OK);
   CHECK_INT(store_collab_other_active(c, fx.cp.id, lapsed.id, other), STORE_OK);
   CHECK_STR(other, a.id);
@@ -337,6 +341,28 @@ int main(void)
   CHECK_INT(store_collab_get(c, a.id, &got), STORE_OK);
   CHECK(got.service_decision_pending);
   CHECK_STR(got.renewal_requested_at, "2027-01-01T00:00:00.000Z");
+
+  /* a view (GET one's read, a list's rows) leaves the six members only changes use empty,
+   * and shows every viewer what the full read shows: the JSON reads none of them */
+  struct collab view;
+  CHECK_INT(store_collab_get_with_mail(c, a.id, &view, &m, &has_mail), STORE_OK);
+  CHECK(got.inviter_kind[0] && got.inviter_id[0] && got.approved_by_kind[0] &&
+        got.approved_by_id[0] && got.token_nonce[0] && got.accept_attempts == 2);
+  CHECK(!view.inviter_kind[0] && !view.inviter_id[0] && !view.approved_by_kind[0] &&
+        !view.approved_by_id[0] && !view.token_nonce[0] && view.accept_attempts == 0);
+  struct principal viewers[3] = {{.kind = PRINCIPAL_OFFICE_USER},
+                                 {.kind = PRINCIPAL_CUSTOMER_ADMIN},
+                                 {.kind = PRINCIPAL_SUPPORT}};
+  snprintf(viewers[0].office_id, sizeof viewers[0].office_id, "%s", a.office_id);
+  snprintf(viewers[1].company_id, sizeof viewers[1].company_id, "%s", a.company_id);
+  for (size_t v = 0; v < 3; v++) {
+    size_t n1, n2;
+    char *shown = collab_json_text(&view, has_mail ? &m : NULL, util_now_ms(), &viewers[v], &n1);
+    char *full = collab_json_text(&got, has_mail ? &m : NULL, util_now_ms(), &viewers[v], &n2);
+    CHECK(shown && full && strcmp(shown, full) == 0);
+    free(shown);
+    free(full);
+  }
 
   /* an administrator only named (way 3): one per company and e-mail, the second is CONFLICT
    * and changes nothing */
