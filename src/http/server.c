@@ -17,7 +17,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 const char *http_param(const struct request *req, const char *name)
@@ -321,23 +320,17 @@ struct http_server *http_start(const struct http_options *opts)
     log_msg(LOG_ERROR, "start_failed", "out of memory or threads for the connection watchdog");
     goto fail;
   }
-  /* libmicrohttpd gets a duplicate of the socket, which it closes itself (also on some of its
-   * failure paths, so that closing ours stays right on every path); ours names the port. */
-  int mhd_fd = fcntl(listen_fd, F_DUPFD_CLOEXEC, 0);
-  if (mhd_fd < 0) {
-    log_msg(LOG_ERROR, "listen_failed", "could not duplicate the listening socket");
-    goto fail;
-  }
-  srv->mhd_fd = mhd_fd;
-  /* The socket is ours (http_listen): libmicrohttpd accepts on it. epoll, not poll(2): each
-   * wake of a worker polled all its connections (at 64 connections 13% of GET one's samples
-   * were poll's kernel side). http_stop does not use MHD_quiesce_daemon (see there). */
+  /* The socket is ours (http_listen) and so is accepting on it (acceptor.c): the library's
+   * own accept let one pool worker take a series of up to 10 connections, often all of them.
+   * epoll, not poll(2): each wake of a worker polled all its connections (at 64 connections 13%
+   * of GET one's samples were poll's kernel side). MHD_USE_ITC: a worker is woken for a
+   * connection added to its queue. */
   srv->daemon = MHD_start_daemon(
-      MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME,
+      MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME |
+          MHD_USE_NO_LISTEN_SOCKET,
       0, NULL, NULL,
       on_request, srv,
       MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
-      MHD_OPTION_LISTEN_SOCKET, (MHD_socket)mhd_fd,
       MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)opts->threads,
       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)opts->conn_timeout_s,
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, conn_memory(opts->url_max),
@@ -346,8 +339,11 @@ struct http_server *http_start(const struct http_options *opts)
       MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
       MHD_OPTION_NOTIFY_CONNECTION, conn_watch_notify, srv->watch,
       MHD_OPTION_END);
-  if (srv->daemon)
+  if (srv->daemon && (srv->acceptor = acceptor_start(srv->daemon, listen_fd,
+                                                      opts->max_connections)))
     return srv;
+  if (srv->daemon)
+    MHD_stop_daemon(srv->daemon);
   log_msg(LOG_ERROR, "listen_failed", "could not start serving on %s port %u", opts->bind,
           (unsigned)bound);
 fail:

@@ -11,7 +11,7 @@
 
 struct http_server {
   struct MHD_Daemon *daemon;
-  int mhd_fd;                   /* libmicrohttpd's duplicate of the listening socket */
+  struct acceptor *acceptor;    /* owned: the "http-accept" thread; NULL once stopped */
   struct http_options opts;
   struct conn_watch *watch;     /* owned */
   struct guess_limit *guesses;  /* owned */
@@ -21,6 +21,15 @@ struct http_server {
   atomic_uint unfinished;       /* suspended requests not yet ended (answered or not) */
   atomic_bool closing;          /* http_stop began: no connection is suspended any more */
 };
+
+/* acceptor.c: starts the "http-accept" thread, which accepts connections on listen_fd (not
+ * owned: close it after acceptor_stop) and hands them to daemon (MHD_add_connection) while it
+ * holds fewer than max_connections. NULL when out of memory, descriptors or threads. */
+struct acceptor *acceptor_start(struct MHD_Daemon *daemon, int listen_fd,
+                                unsigned max_connections);
+/* Stops and joins the thread and frees a (NULL: nothing). Nothing is accepted afterwards;
+ * connections that arrive wait in the backlog until the listening socket is closed. */
+void acceptor_stop(struct acceptor *a);
 
 /* True when the request announces a body (a Content-Length other than 0, or a transfer
  * coding). */
