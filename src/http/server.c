@@ -163,10 +163,10 @@ enum MHD_Result request_finish(struct request *req)
   return r;
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+static enum MHD_Result handle_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                      const char *method, const char *version,
+                                      const char *upload_data, size_t *upload_data_size,
+                                      void **con_cls)
 {
   struct http_server *srv = cls;
   struct request *req = *con_cls;
@@ -249,6 +249,35 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
   *con_cls = NULL;
 }
 
+/* libmicrohttpd's request callback: handle_request, marked as the worker's busy time (a
+ * worker held in it gets no new connections, acceptor.c). */
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+  struct http_server *srv = cls;
+  acceptor_worker_busy(srv->acceptor, true);
+  enum MHD_Result r = handle_request(cls, conn, url, method, version, upload_data,
+                                     upload_data_size, con_cls);
+  acceptor_worker_busy(srv->acceptor, false);
+  return r;
+}
+
+/* MHD_OPTION_NOTIFY_CONNECTION: tells the acceptor which worker a descriptor went to, then the
+ * watchdog. */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+  struct http_server *srv = cls;
+  if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    acceptor_worker_started(srv->acceptor, ci ? ci->connect_fd : -1);
+  }
+  conn_watch_notify(srv->watch, conn, socket_context, toe);
+}
+
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
   (void)cls;
@@ -315,7 +344,9 @@ struct http_server *http_start(const struct http_options *opts)
   srv->throttle_keys = guess_limit_new(opts->throttle_per_key, opts->throttle_forget_s);
   srv->throttle_clients = guess_limit_new(opts->throttle_per_client, opts->throttle_forget_s);
   srv->route_literal = router_literals(opts->routes, opts->n_routes);
-  if (!srv->watch || !srv->guesses || !srv->throttle_keys || !srv->throttle_clients ||
+  srv->acceptor = acceptor_new(opts->threads, opts->max_connections);
+  if (!srv->watch || !srv->acceptor || !srv->guesses || !srv->throttle_keys ||
+      !srv->throttle_clients ||
       !srv->route_literal) {
     log_msg(LOG_ERROR, "start_failed", "out of memory or threads for the connection watchdog");
     goto fail;
@@ -337,16 +368,16 @@ struct http_server *http_start(const struct http_options *opts)
       MHD_OPTION_CONNECTION_LIMIT, (unsigned int)opts->max_connections,
       MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)opts->max_connections_per_ip,
       MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-      MHD_OPTION_NOTIFY_CONNECTION, conn_watch_notify, srv->watch,
+      MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
       MHD_OPTION_END);
-  if (srv->daemon && (srv->acceptor = acceptor_start(srv->daemon, listen_fd,
-                                                      opts->max_connections)))
+  if (srv->daemon && acceptor_start(srv->acceptor, srv->daemon, listen_fd))
     return srv;
   if (srv->daemon)
     MHD_stop_daemon(srv->daemon);
   log_msg(LOG_ERROR, "listen_failed", "could not start serving on %s port %u", opts->bind,
           (unsigned)bound);
 fail:
+  acceptor_free(srv->acceptor);
   conn_watch_stop(srv->watch);
   server_limits_free(srv);
   free(srv);

@@ -11,7 +11,7 @@
 
 struct http_server {
   struct MHD_Daemon *daemon;
-  struct acceptor *acceptor;    /* owned: the "http-accept" thread; NULL once stopped */
+  struct acceptor *acceptor;    /* owned: the "http-accept" thread and the workers' marks */
   struct http_options opts;
   struct conn_watch *watch;     /* owned */
   struct guess_limit *guesses;  /* owned */
@@ -22,14 +22,23 @@ struct http_server {
   atomic_bool closing;          /* http_stop began: no connection is suspended any more */
 };
 
-/* acceptor.c: starts the "http-accept" thread, which accepts connections on listen_fd (not
- * owned: close it after acceptor_stop) and hands them to daemon (MHD_add_connection) while it
- * holds fewer than max_connections. NULL when out of memory, descriptors or threads. */
-struct acceptor *acceptor_start(struct MHD_Daemon *daemon, int listen_fd,
-                                unsigned max_connections);
-/* Stops and joins the thread and frees a (NULL: nothing). Nothing is accepted afterwards;
- * connections that arrive wait in the backlog until the listening socket is closed. */
+/* acceptor.c: the accept thread's state for a daemon of threads workers (the pool size; 0 or
+ * 1: none), which accepts while the daemon holds fewer than max_connections. NULL when out of
+ * memory. Free with acceptor_free after the daemon is stopped (its workers call it). */
+struct acceptor *acceptor_new(unsigned threads, unsigned max_connections);
+/* Starts the "http-accept" thread: it accepts connections on listen_fd (not owned: close it
+ * after acceptor_stop) and hands them to daemon (MHD_add_connection). False when out of
+ * descriptors or threads. */
+bool acceptor_start(struct acceptor *a, struct MHD_Daemon *daemon, int listen_fd);
+/* Stops and joins the thread (if running). Nothing is accepted afterwards; connections that
+ * arrive wait in the backlog until the listening socket is closed. */
 void acceptor_stop(struct acceptor *a);
+/* acceptor_stop, then frees a (NULL: nothing). */
+void acceptor_free(struct acceptor *a);
+/* Called by a pool worker thread around each libmicrohttpd callback (busy: entering it). */
+void acceptor_worker_busy(struct acceptor *a, bool busy);
+/* Called by a pool worker thread when a connection with descriptor fd starts on it. */
+void acceptor_worker_started(struct acceptor *a, int fd);
 
 /* True when the request announces a body (a Content-Length other than 0, or a transfer
  * coding). */

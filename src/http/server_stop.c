@@ -14,7 +14,6 @@ void http_stop(struct http_server *srv, unsigned drain_s)
   /* No new connections: the accept thread ends, then the listening socket is closed (an
    * attempt from now on is refused; one left in the backlog is reset). */
   acceptor_stop(srv->acceptor);
-  srv->acceptor = NULL;
   close(srv->opts.listen_fd);
   conn_watch_drain(srv->watch); /* idle keep-alive connections go at once */
   int64_t deadline = util_mono_ms() + (int64_t)drain_s * 1000;
@@ -32,6 +31,7 @@ void http_stop(struct http_server *srv, unsigned drain_s)
   }
   later_wait_all(srv);
   MHD_stop_daemon(srv->daemon);
+  acceptor_free(srv->acceptor); /* after the daemon: its workers mark themselves in it */
   conn_watch_stop(srv->watch); /* after the daemon: closing notifies it */
   server_limits_free(srv);
   free(srv);
