@@ -178,9 +178,9 @@ static bool accept_all(struct acceptor *a)
       accept_failed(a, errno);
       return false;
     }
+    fd = steer(a, fd);
     /* The socket is the library's from here, also when it refuses it (it closes it then, and
      * logs why through on_mhd_log). */
-    fd = steer(a, fd);
     (void)MHD_add_connection(a->daemon, fd, (struct sockaddr *)&ss, len);
     handed++;
   }
