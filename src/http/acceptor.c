@@ -10,7 +10,8 @@
  * threads - 1 workers wait so that one stays free) would get connections it cannot serve,
  * where the library's own accept left them to the free worker; so each worker marks when it
  * is inside a callback, and a connection whose descriptor names a worker held for
- * BLOCKED_MS is given a descriptor (F_DUPFD) that names a free one. */
+ * BLOCKED_MS (long enough that a worker merely preempted on a busy machine does not count) is
+ * given a descriptor (F_DUPFD) that names a free one. */
 #include "log.h"
 #include "server_internal.h"
 #include "util.h"
@@ -30,7 +31,7 @@ enum {
   FULL_WAIT_MS = 10,     /* at --max-connections: look again this often */
   BACKOFF_MS = 100,      /* after accept failed for want of descriptors or memory */
   LOG_EVERY_MS = 10000,  /* such a failure is logged at most this often */
-  BLOCKED_MS = 20,       /* a worker inside one callback this long gets no new connections */
+  BLOCKED_MS = 100,      /* a worker inside one callback this long gets no new connections */
 };
 
 /* One pool worker: claimed by the worker thread on its first callback. */
