@@ -1,12 +1,18 @@
 /* mhd_hello.c - the front end's limit for bench/run.sh: bare libmicrohttpd 0.9.75 answering every
  * request with one fixed JSON body, started the way advisord starts its daemon (internal polling
- * thread, epoll, a thread pool of one thread per core). Usage: mhd_hello PORT [THREADS]
+ * thread, epoll, a thread pool of one thread per core, no listening socket of its own: a thread
+ * accepts and hands each connection over with MHD_add_connection, which spreads a burst of them
+ * over the pool's workers; see src/http/acceptor.c). Usage: mhd_hello PORT [THREADS]
  * It runs until SIGTERM or SIGINT. */
+#define _GNU_SOURCE /* accept4 */
 #include <microhttpd.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 /* about the size of advisord's answer to GET /v1/variants/smart */
@@ -38,6 +44,28 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
   return ret;
 }
 
+static struct MHD_Daemon *daemon_;
+
+/* accepts until the process ends; libmicrohttpd closes each socket it was given */
+static void *accept_loop(void *arg)
+{
+  int fd = *(int *)arg;
+  for (;;) {
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    if (poll(&p, 1, -1) < 0)
+      continue;
+    for (;;) {
+      struct sockaddr_storage a;
+      socklen_t len = sizeof a;
+      int c = accept4(fd, (struct sockaddr *)&a, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+      if (c < 0)
+        break;
+      MHD_add_connection(daemon_, c, (struct sockaddr *)&a, len);
+    }
+  }
+  return NULL;
+}
+
 int main(int argc, char **argv)
 {
   if (argc < 2) {
@@ -52,15 +80,24 @@ int main(int argc, char **argv)
   sigaddset(&s, SIGTERM);
   sigaddset(&s, SIGINT);
   pthread_sigmask(SIG_BLOCK, &s, NULL); /* before the daemon's threads start: they inherit it */
-  struct MHD_Daemon *d = MHD_start_daemon(
-      MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC, (uint16_t)port, NULL, NULL, handle, NULL,
-      MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
-  if (!d) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  int on = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+                          .sin_addr.s_addr = htonl(INADDR_ANY)};
+  if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, SOMAXCONN) != 0) {
     fprintf(stderr, "mhd_hello: cannot listen on port %d\n", port);
+    return 1;
+  }
+  daemon_ = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_NO_LISTEN_SOCKET,
+                             0, NULL, NULL, handle, NULL, MHD_OPTION_THREAD_POOL_SIZE, threads,
+                             MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
+  pthread_t t;
+  if (!daemon_ || pthread_create(&t, NULL, accept_loop, &fd) != 0) {
+    fprintf(stderr, "mhd_hello: cannot start the daemon\n");
     return 1;
   }
   int sig;
   sigwait(&s, &sig);
-  MHD_stop_daemon(d);
-  return 0;
+  _exit(0); /* the accept thread never returns; nothing to flush */
 }

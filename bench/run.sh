@@ -79,7 +79,8 @@ sq() { sqlite3 -cmd '.timeout 10000' "$@"; }
 # "label|ok/s|ratio|p50 ms|p99 ms|non-2xx|RSS|HWM" to $work/results and prints it.
 run_wrk() {
   local label=$1 base=$2 pid=$3 url=$4; shift 4
-  local out
+  local out w0=""
+  [ "$pid" != - ] && w0=$(worker_ticks "$pid")
   out=$(env "$@" wrk -t1 -c"${CONNS:-$conns}" -d"${SECS:-$secs}s" --timeout 30s \
         -s "$bench/wrk.lua" "$url" 2>&1) || die "wrk failed for $label: $out"
   echo "$out" >>"$work/wrk.log"
@@ -93,6 +94,19 @@ run_wrk() {
   local r="$label|$rate|$ratio|$(calc "round($p50_us/1000, 2)")|$(calc "round($p99_us/1000, 2)")|$non2xx|${m% *}|${m#* }"
   echo "$r" >>"$work/results"
   echo "  $r"
+  # how wrk's connections fell on libmicrohttpd's workers (whichever wakes first accepts a
+  # series of them; the bare baseline's too): advisord's GET one with all of them on one worker
+  # ran at about 0.77 of its rate with them spread over two (bench/HISTORY.md, sixteenth step)
+  [ -n "$w0" ] && echo "    (CPU ticks of each MHD worker: $(join <(echo "$w0") <(worker_ticks "$pid") | awk '{printf "%s%d", (NR > 1 ? " / " : ""), $3 - $2}'))"
+  return 0
+}
+# "tid ticks" (user + system, 1/100 s) of each thread of process $1 named MHD-worker, sorted
+worker_ticks() {
+  local t
+  for t in /proc/"$1"/task/*; do
+    [ "$(cat "$t/comm" 2>/dev/null)" = MHD-worker ] || continue
+    echo "${t##*/} $(cut -d')' -f2 "$t/stat" | awk '{print $12 + $13}')"
+  done | sort
 }
 
 echo "bench ($mode): $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); wrk -t1 -c$conns -d${secs}s; work in $work"
