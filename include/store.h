@@ -71,6 +71,11 @@ typedef void (*store_done_fn)(enum store_status status, void *arg);
  * store); an engine without a queue (PostgreSQL) runs store_write and done on the calling thread
  * before this returns. arg must live until done has been called. */
 void store_write_async(struct store *st, store_tx_fn fn, void *arg, store_done_fn done);
+/* store_write_async with the isolation iso (store_write_isolated): an engine with a queue
+ * (SQLite: one writer, serializable anyway) queues it as store_write_async does; one without
+ * (PostgreSQL) runs store_write_isolated and done on the calling thread. */
+void store_write_async_isolated(struct store *st, enum store_isolation iso, store_tx_fn fn,
+                                void *arg, store_done_fn done);
 /* Starts the engine's own threads now, from the calling thread, if not yet started (SQLite:
  * the writer thread, which starts the checkpointer). A thread takes the scheduling priority
  * of the thread that creates it: call this before any background thread (thread_prio.h)

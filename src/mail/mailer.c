@@ -97,7 +97,8 @@ struct claim_arg {
  *   claim's 'sent' rows, each WHERE id = ... AND status = 'pending', read and written in the
  *   statement: a row changed meanwhile is waited for and checked again on its newest version,
  *   the outcome the one a serializable run again would write. No statement reads a row to
- *   decide what it writes elsewhere. Every other write stays SERIALIZABLE. */
+ *   decide what it writes elsewhere. The queued outcomes run so too (outcomes.c, above
+ *   write_tx); every other write stays SERIALIZABLE. */
 static enum store_status claim_tx(struct store_conn *c, void *arg)
 {
   struct claim_arg *a = arg;

@@ -68,6 +68,31 @@ static enum store_status write_list(struct store_conn *c, struct outcome *list)
   return STORE_OK;
 }
 
+/* The outcome writes (write_tx, release_tx) run at READ COMMITTED on PostgreSQL (OUTCOME_ISO;
+ * SQLite: one writer, serializable anyway), as the claim's held outcomes do (mailer.c, above
+ * claim_tx): SERIALIZABLE ran an outcome again whenever a claim or another outcome had written
+ * its row after its snapshot, to the same result. Each statement (outbox.c, outbox_sent_pg.c)
+ * is one UPDATE of the outbox by its key, id = :id (a run of 'sent': id = ANY (...)), AND
+ * status = 'pending', its SET from the row and the parameters alone; no statement reads anything
+ * else, none takes a parameter from another's result (a row not found is skipped; nothing
+ * follows from it). At READ COMMITTED a row that matches in the statement's snapshot but was
+ * changed since is waited for and locked, its WHERE evaluated again and its SET computed on the
+ * newest version; under SERIALIZABLE the same meeting is a serialization failure and the run
+ * again, on a snapshot that shows that version, writes the same. Against each writer of a row:
+ * - a claim (READ COMMITTED, FOR UPDATE SKIP LOCKED), also of an expired lease: a row the
+ *   outcome holds is skipped; one a claim holds is waited for, then written as 'claim, then
+ *   outcome' (the WHERE has no lease, at either level: a late outcome overwrites the new lease);
+ * - another outcome of the row (its new holder's, in this or another process): the second to
+ *   lock it writes only if the first left it pending (a retry or a release), as serially;
+ * - support's retry (failed -> pending, SERIALIZABLE), the one way back to pending: an outcome
+ *   whose snapshot shows the row failed passes it over ('outcome, then retry'), as SERIALIZABLE
+ *   does (its snapshot shows the same);
+ * - enqueueing inserts rows of new ids; nothing deletes or cancels outbox rows (status is
+ *   pending, sent or failed: migration 0002); a request that reads a row's state (webhook
+ *   events, collab_op) writes no row an outcome writes: it is simply ordered before it.
+ * A row twice in one list is written in list order, as before. */
+#define OUTCOME_ISO STORE_READ_COMMITTED
+
 static enum store_status write_tx(struct store_conn *c, void *arg)
 {
   struct outcomes_carry *w = arg;
@@ -140,7 +165,7 @@ static void rewrite_one(struct mail_outcomes *o, struct outcome *x)
       struct timespec ts = {0, 200000000L};
       nanosleep(&ts, NULL);
     }
-    st = store_write(o->store, write_tx, &w);
+    st = store_write_isolated(o->store, OUTCOME_ISO, write_tx, &w);
     if (st == STORE_OK)
       break;
   }
@@ -157,11 +182,11 @@ static void queue_write(struct mail_outcomes *o)
   struct outcomes_carry *w = calloc(1, sizeof *w);
   if (w) {
     w->o = o;
-    store_write_async(o->store, write_tx, w, write_done);
+    store_write_async_isolated(o->store, OUTCOME_ISO, write_tx, w, write_done);
     return;
   }
   struct outcomes_carry now = {o, false, NULL}; /* out of memory: written now, waiting for it */
-  enum store_status st = store_write(o->store, write_tx, &now);
+  enum store_status st = store_write_isolated(o->store, OUTCOME_ISO, write_tx, &now);
   pthread_mutex_lock(&o->mu);
   if (!now.started) { /* not run: taken back, to be written again by a worker */
     now.taken = o->pending;
@@ -179,7 +204,7 @@ static void record(struct mail_outcomes *o, const struct finish_arg *f, bool hol
   if (!x) { /* out of memory: written now, waiting for it */
     struct outcome one = {.f = *f};
     struct outcomes_carry now = {o, true, &one};
-    enum store_status st = store_write(o->store, write_tx, &now);
+    enum store_status st = store_write_isolated(o->store, OUTCOME_ISO, write_tx, &now);
     if (st != STORE_OK)
       log_msg(LOG_ERROR, "mail_outcome_lost", "outbox %s: the outcome could not be recorded "
               "(%d); it is tried again after its lease", f->id, (int)st);
@@ -278,7 +303,7 @@ void outcomes_release(struct mail_outcomes *o, const struct outbox_row *rows, si
   struct release_arg a = {rows, n, util_now_ms()};
   enum store_status st = STORE_ERROR;
   for (int i = 0; i < FINISH_TRIES && st != STORE_OK; i++)
-    st = store_write(o->store, release_tx, &a);
+    st = store_write_isolated(o->store, OUTCOME_ISO, release_tx, &a);
   if (st != STORE_OK)
     log_msg(LOG_ERROR, "mail_outcome_lost", "%zu claimed e-mails could not be given back (%d); "
             "they are tried after their leases", n, (int)st);

@@ -140,10 +140,16 @@ void store_start_threads(struct store *st)
 
 void store_write_async(struct store *st, store_tx_fn fn, void *arg, store_done_fn done)
 {
+  store_write_async_isolated(st, STORE_SERIALIZABLE, fn, arg, done);
+}
+
+void store_write_async_isolated(struct store *st, enum store_isolation iso, store_tx_fn fn,
+                                void *arg, store_done_fn done)
+{
   if (st->eng->write_async)
     st->eng->write_async(st, fn, arg, done);
   else
-    done(store_write(st, fn, arg), arg);
+    done(store_write_isolated(st, iso, fn, arg), arg);
 }
 
 enum store_status store_read(struct store *st, store_tx_fn fn, void *arg)
