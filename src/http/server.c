@@ -61,34 +61,6 @@ static void set_request_id(struct request *req)
     util_uuid(req->request_id);
 }
 
-static bool origin_allowed(const char *list, const char *origin)
-{
-  if (!list || !*list)
-    return false;
-  size_t on = strlen(origin);
-  for (const char *p = list; *p;) {
-    while (*p == ' ' || *p == ',')
-      p++;
-    const char *e = p;
-    while (*e && *e != ',')
-      e++;
-    const char *t = e;
-    while (t > p && t[-1] == ' ')
-      t--;
-    if ((t - p == 1 && *p == '*') || ((size_t)(t - p) == on && strncmp(p, origin, on) == 0))
-      return true;
-    p = e;
-  }
-  return false;
-}
-
-static void set_cors(struct request *req, const struct http_options *o)
-{
-  const char *origin = http_header(req, "Origin");
-  if (origin && origin_allowed(o->cors_origins, origin))
-    req->cors_origin = strdup(origin);
-}
-
 /* Appends a chunk of body, discarding everything once the cap is passed. */
 static void body_append(struct request *req, const char *data, size_t len, size_t max)
 {
@@ -189,7 +161,7 @@ static enum MHD_Result handle_request(void *cls, struct MHD_Connection *conn, co
     if (!req->path)
       return MHD_NO;
     set_request_id(req);
-    set_cors(req, &srv->opts);
+    request_cors(req, &srv->opts);
     /* libmicrohttpd closes the connection after a reply queued on this first call (it will
      * not read a body then). That is right for a body we refuse unread, but a request without
      * a body gets its checks on the next call so that keep-alive survives an error reply. */
@@ -264,18 +236,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
   return r;
 }
 
-/* MHD_OPTION_NOTIFY_CONNECTION: tells the acceptor which worker a descriptor went to, then the
- * watchdog. */
+/* MHD_OPTION_NOTIFY_CONNECTION: the acceptor's books and the watchdog (a connection leaves the
+ * watchdog before the books, which bound its table). */
 static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
                           enum MHD_ConnectionNotificationCode toe)
 {
   struct http_server *srv = cls;
-  if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-    acceptor_worker_started(srv->acceptor, ci ? ci->connect_fd : -1);
-  }
+  if (toe == MHD_CONNECTION_NOTIFY_STARTED)
+    acceptor_notify(srv->acceptor, conn, toe);
   conn_watch_notify(srv->watch, conn, socket_context, toe);
+  if (toe != MHD_CONNECTION_NOTIFY_STARTED)
+    acceptor_notify(srv->acceptor, conn, toe);
 }
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
@@ -346,16 +317,17 @@ struct http_server *http_start(const struct http_options *opts)
   srv->route_literal = router_literals(opts->routes, opts->n_routes);
   srv->acceptor = acceptor_new(opts->threads, opts->max_connections);
   if (!srv->watch || !srv->acceptor || !srv->guesses || !srv->throttle_keys ||
-      !srv->throttle_clients ||
-      !srv->route_literal) {
-    log_msg(LOG_ERROR, "start_failed", "out of memory or threads for the connection watchdog");
+      !srv->throttle_clients || !srv->route_literal) {
+    log_msg(LOG_ERROR, "start_failed", "out of memory, descriptors or threads for the "
+            "connection watchdog or the accept thread");
     goto fail;
   }
   /* The socket is ours (http_listen) and so is accepting on it (acceptor.c): the library's
    * own accept let one pool worker take a series of up to 10 connections, often all of them.
    * epoll, not poll(2): each wake of a worker polled all its connections (at 64 connections 13%
    * of GET one's samples were poll's kernel side). MHD_USE_ITC: a worker is woken for a
-   * connection added to its queue. */
+   * connection added to its queue. The acceptor keeps --max-connections; the library's
+   * limit is set where no worker reaches its share (0.9.75 deadlocks there). */
   srv->daemon = MHD_start_daemon(
       MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME |
           MHD_USE_NO_LISTEN_SOCKET,
@@ -365,17 +337,18 @@ struct http_server *http_start(const struct http_options *opts)
       MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)opts->threads,
       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)opts->conn_timeout_s,
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, conn_memory(opts->url_max),
-      MHD_OPTION_CONNECTION_LIMIT, (unsigned int)opts->max_connections,
+      MHD_OPTION_CONNECTION_LIMIT, acceptor_library_limit(opts->threads, opts->max_connections),
       MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)opts->max_connections_per_ip,
       MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
       MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
       MHD_OPTION_END);
   if (srv->daemon && acceptor_start(srv->acceptor, srv->daemon, listen_fd))
     return srv;
-  if (srv->daemon)
+  if (srv->daemon) /* acceptor_start logged why */
     MHD_stop_daemon(srv->daemon);
-  log_msg(LOG_ERROR, "listen_failed", "could not start serving on %s port %u", opts->bind,
-          (unsigned)bound);
+  else
+    log_msg(LOG_ERROR, "listen_failed", "could not start serving on %s port %u", opts->bind,
+            (unsigned)bound);
 fail:
   acceptor_free(srv->acceptor);
   conn_watch_stop(srv->watch);

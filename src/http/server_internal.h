@@ -3,6 +3,7 @@
 #ifndef ADVISORD_HTTP_SERVER_INTERNAL_H
 #define ADVISORD_HTTP_SERVER_INTERNAL_H
 
+#include "acceptor.h"
 #include "conn_watch.h"
 #include "guess_limit.h"
 #include "http.h"
@@ -22,30 +23,14 @@ struct http_server {
   atomic_bool closing;          /* http_stop began: no connection is suspended any more */
 };
 
-/* acceptor.c: the accept thread's state for a daemon of threads workers (the pool size; 0 or
- * 1: none), which accepts while the daemon holds fewer than max_connections. NULL when out of
- * memory. Free with acceptor_free after the daemon is stopped (its workers call it). */
-struct acceptor *acceptor_new(unsigned threads, unsigned max_connections);
-/* Starts the "http-accept" thread: it accepts connections on listen_fd (not owned: close it
- * after acceptor_stop) and hands them to daemon (MHD_add_connection). False when out of
- * descriptors or threads. */
-bool acceptor_start(struct acceptor *a, struct MHD_Daemon *daemon, int listen_fd);
-/* Stops and joins the thread (if running). Nothing is accepted afterwards; connections that
- * arrive wait in the backlog until the listening socket is closed. */
-void acceptor_stop(struct acceptor *a);
-/* acceptor_stop, then frees a (NULL: nothing). */
-void acceptor_free(struct acceptor *a);
-/* Called by a pool worker thread around each libmicrohttpd callback (busy: entering it). */
-void acceptor_worker_busy(struct acceptor *a, bool busy);
-/* Called by a pool worker thread when a connection with descriptor fd starts on it. */
-void acceptor_worker_started(struct acceptor *a, int fd);
-
 /* True when the request announces a body (a Content-Length other than 0, or a transfer
  * coding). */
 bool request_has_body(const struct request *req);
 /* Whether a Content-Type value (NULL: none) names CSV (text/csv), whatever its parameters. */
 bool http_is_csv_type(const char *ct);
 
+/* precheck.c: sets req->cors_origin (owned by req) when its Origin is one of o->cors_origins. */
+void request_cors(struct request *req, const struct http_options *o);
 /* Checks made before any body byte is read: HTTP version and Host, URI, route, method,
  * preflight, authentication, guessing, declared length and type. Returns true when a reply
  * was queued (its result in *result). */

@@ -20,7 +20,8 @@ void http_stop(struct http_server *srv, unsigned drain_s)
   for (;;) {
     const union MHD_DaemonInfo *info =
         MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-    unsigned open = info ? info->num_connections : 0;
+    /* and those handed over before the accept thread ended that no worker started yet */
+    unsigned open = (info ? info->num_connections : 0) + acceptor_pending(srv->acceptor);
     if (open == 0 || util_mono_ms() >= deadline) {
       log_json(LOG_INFO, "draining_done",
                json_pack("{s:i, s:I}", "open_connections", (int)open, "connections_cut",
