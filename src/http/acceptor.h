@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* A worker inside one request callback this long (a write waiting for the database's lock)
  * counts as held: new connections go to the others while one is not. Long enough that a
@@ -52,6 +53,8 @@ struct pend {
   int fd;
   unsigned k; /* fd % n: its worker */
   uint64_t seq;
+  dev_t dev;  /* the socket's identity at the hand-over (fstat): a pending descriptor that */
+  ino_t ino;  /* no longer names it was dropped by the library (acceptor_count.c) */
 };
 struct books {
   unsigned n, max;      /* workers (residues), --max-connections */

@@ -16,11 +16,18 @@
  * Pending connections are kept in hand-over order per worker (seq). A worker takes its queue
  * in that order (new_connections_list_process_ is FIFO), so when it starts one, any of its
  * pending connections handed earlier and still listed never started: the library dropped it
- * (no memory for its pool) without a notification, and it is struck off then. */
+ * (no memory for its pool) without a notification, and it is struck off then. A worker that
+ * starts nothing more would keep such a slot for good (at the limit the server would stop
+ * accepting, and the drain at a stop would wait for it), so when the books are full, and when
+ * the drain counts them, each pending descriptor is checked too: one that no longer names the
+ * socket handed over (fstat: closed, or its number taken by another file) was dropped. Only a
+ * drop can close a pending socket: NOTIFY_STARTED strikes its entry, under the lock, before
+ * the connection can be closed. */
 #include "acceptor.h"
 #include "log.h"
 
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <time.h>
 
 static int64_t coarse_ms(void)
@@ -67,9 +74,40 @@ static unsigned in_use(const struct books *b)
   return t;
 }
 
+/* Lock held: strikes pend[i] off. */
+static void strike(struct books *b, unsigned i)
+{
+  b->workers[b->pend[i].k].pending--;
+  b->pend[i] = b->pend[--b->n_pend];
+}
+
+/* Lock held: strikes off the pending connections the library dropped before they started
+ * (their descriptors no longer name the sockets handed over). */
+static void prune_dropped(struct books *b)
+{
+  unsigned dropped = 0;
+  for (unsigned i = 0; i < b->n_pend;) {
+    struct stat st;
+    if (fstat(b->pend[i].fd, &st) != 0 || st.st_dev != b->pend[i].dev ||
+        st.st_ino != b->pend[i].ino) {
+      strike(b, i); /* pend[i] is now another one: look at i again */
+      dropped++;
+    } else {
+      i++;
+    }
+  }
+  if (dropped)
+    log_json(LOG_WARN, "connections_dropped",
+             json_pack("{s:I, s:s}", "count", (json_int_t)dropped, "detail",
+                       "libmicrohttpd closed connections handed to it before serving them "
+                       "(no memory for their buffers); their places are free again"));
+}
+
 bool books_full(struct books *b)
 {
   pthread_mutex_lock(&b->lock);
+  if (in_use(b) >= b->max)
+    prune_dropped(b);
   bool full = in_use(b) >= b->max;
   b->full = full;
   pthread_mutex_unlock(&b->lock);
@@ -79,6 +117,7 @@ bool books_full(struct books *b)
 unsigned books_pending(struct books *b)
 {
   pthread_mutex_lock(&b->lock);
+  prune_dropped(b);
   unsigned n = b->n_pend;
   pthread_mutex_unlock(&b->lock);
   return n;
@@ -119,19 +158,15 @@ uint64_t books_handed(struct books *b, int fd)
   unsigned k = (unsigned)fd % b->n;
   pthread_mutex_lock(&b->lock);
   uint64_t seq = ++b->workers[k].seq;
+  struct stat st = {0};
+  (void)fstat(fd, &st); /* an open socket of ours: cannot fail (else st is zero: pruned) */
   if (b->n_pend < b->max) { /* always: the caller checked books_full */
-    b->pend[b->n_pend++] = (struct pend){.fd = fd, .k = k, .seq = seq};
+    b->pend[b->n_pend++] =
+        (struct pend){.fd = fd, .k = k, .seq = seq, .dev = st.st_dev, .ino = st.st_ino};
     b->workers[k].pending++;
   }
   pthread_mutex_unlock(&b->lock);
   return seq;
-}
-
-/* Lock held: strikes pend[i] off. */
-static void strike(struct books *b, unsigned i)
-{
-  b->workers[b->pend[i].k].pending--;
-  b->pend[i] = b->pend[--b->n_pend];
 }
 
 /* Lock held: a connection went, so a slot is free; wakes the accept thread if it waits. */
