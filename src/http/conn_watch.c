@@ -308,7 +308,9 @@ struct conn_watch *conn_watch_start(const struct conn_watch_options *o)
   if (!w)
     return NULL;
   w->o = *o;
-  w->n_slots = o->max_connections + 16; /* the library never holds more than its limit */
+  /* the acceptor never lets more than max_connections be open (acceptor_count.c), and a
+   * connection leaves this table before the acceptor's books */
+  w->n_slots = o->max_connections + 16;
   w->slots = calloc(w->n_slots, sizeof *w->slots);
   w->pfd = calloc(w->n_slots, sizeof *w->pfd);
   w->pfd_slot = calloc(w->n_slots, sizeof *w->pfd_slot);

@@ -1,6 +1,6 @@
 /* listen.c - the listening socket, made before the server starts so that the port bound is
- * known first (with port 0, the links in e-mails name the real one) and handed to
- * libmicrohttpd with MHD_OPTION_LISTEN_SOCKET. */
+ * known first (with port 0, the links in e-mails name the real one); the server's accept thread
+ * (acceptor.c) accepts on it. */
 #include "http.h"
 #include "log.h"
 

@@ -301,3 +301,31 @@ enum MHD_Result answer_bodiless(struct request *req, struct http_server *srv, co
   req->in_snapshot = false;
   return result;
 }
+
+static bool origin_allowed(const char *list, const char *origin)
+{
+  if (!list || !*list)
+    return false;
+  size_t on = strlen(origin);
+  for (const char *p = list; *p;) {
+    while (*p == ' ' || *p == ',')
+      p++;
+    const char *e = p;
+    while (*e && *e != ',')
+      e++;
+    const char *t = e;
+    while (t > p && t[-1] == ' ')
+      t--;
+    if ((t - p == 1 && *p == '*') || ((size_t)(t - p) == on && strncmp(p, origin, on) == 0))
+      return true;
+    p = e;
+  }
+  return false;
+}
+
+void request_cors(struct request *req, const struct http_options *o)
+{
+  const char *origin = http_header(req, "Origin");
+  if (origin && origin_allowed(o->cors_origins, origin))
+    req->cors_origin = strdup(origin);
+}

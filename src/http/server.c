@@ -17,7 +17,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 const char *http_param(const struct request *req, const char *name)
@@ -60,34 +59,6 @@ static void set_request_id(struct request *req)
     memcpy(req->request_id, given, n + 1);
   else
     util_uuid(req->request_id);
-}
-
-static bool origin_allowed(const char *list, const char *origin)
-{
-  if (!list || !*list)
-    return false;
-  size_t on = strlen(origin);
-  for (const char *p = list; *p;) {
-    while (*p == ' ' || *p == ',')
-      p++;
-    const char *e = p;
-    while (*e && *e != ',')
-      e++;
-    const char *t = e;
-    while (t > p && t[-1] == ' ')
-      t--;
-    if ((t - p == 1 && *p == '*') || ((size_t)(t - p) == on && strncmp(p, origin, on) == 0))
-      return true;
-    p = e;
-  }
-  return false;
-}
-
-static void set_cors(struct request *req, const struct http_options *o)
-{
-  const char *origin = http_header(req, "Origin");
-  if (origin && origin_allowed(o->cors_origins, origin))
-    req->cors_origin = strdup(origin);
 }
 
 /* Appends a chunk of body, discarding everything once the cap is passed. */
@@ -164,10 +135,10 @@ enum MHD_Result request_finish(struct request *req)
   return r;
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+static enum MHD_Result handle_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                      const char *method, const char *version,
+                                      const char *upload_data, size_t *upload_data_size,
+                                      void **con_cls)
 {
   struct http_server *srv = cls;
   struct request *req = *con_cls;
@@ -190,7 +161,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (!req->path)
       return MHD_NO;
     set_request_id(req);
-    set_cors(req, &srv->opts);
+    request_cors(req, &srv->opts);
     /* libmicrohttpd closes the connection after a reply queued on this first call (it will
      * not read a body then). That is right for a body we refuse unread, but a request without
      * a body gets its checks on the next call so that keep-alive survives an error reply. */
@@ -248,6 +219,34 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
   free(req->cors_origin);
   free(req);
   *con_cls = NULL;
+}
+
+/* libmicrohttpd's request callback: handle_request, marked as the worker's busy time (a
+ * worker held in it gets no new connections, acceptor.c). */
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+  struct http_server *srv = cls;
+  acceptor_worker_busy(srv->acceptor, true);
+  enum MHD_Result r = handle_request(cls, conn, url, method, version, upload_data,
+                                     upload_data_size, con_cls);
+  acceptor_worker_busy(srv->acceptor, false);
+  return r;
+}
+
+/* MHD_OPTION_NOTIFY_CONNECTION: the acceptor's books and the watchdog (a connection leaves the
+ * watchdog before the books, which bound its table). */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+  struct http_server *srv = cls;
+  if (toe == MHD_CONNECTION_NOTIFY_STARTED)
+    acceptor_notify(srv->acceptor, conn, toe);
+  conn_watch_notify(srv->watch, conn, socket_context, toe);
+  if (toe != MHD_CONNECTION_NOTIFY_STARTED)
+    acceptor_notify(srv->acceptor, conn, toe);
 }
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
@@ -316,41 +315,42 @@ struct http_server *http_start(const struct http_options *opts)
   srv->throttle_keys = guess_limit_new(opts->throttle_per_key, opts->throttle_forget_s);
   srv->throttle_clients = guess_limit_new(opts->throttle_per_client, opts->throttle_forget_s);
   srv->route_literal = router_literals(opts->routes, opts->n_routes);
-  if (!srv->watch || !srv->guesses || !srv->throttle_keys || !srv->throttle_clients ||
-      !srv->route_literal) {
-    log_msg(LOG_ERROR, "start_failed", "out of memory or threads for the connection watchdog");
+  srv->acceptor = acceptor_new(opts->threads, opts->max_connections);
+  if (!srv->watch || !srv->acceptor || !srv->guesses || !srv->throttle_keys ||
+      !srv->throttle_clients || !srv->route_literal) {
+    log_msg(LOG_ERROR, "start_failed", "out of memory, descriptors or threads for the "
+            "connection watchdog or the accept thread");
     goto fail;
   }
-  /* libmicrohttpd gets a duplicate of the socket, which it closes itself (also on some of its
-   * failure paths, so that closing ours stays right on every path); ours names the port. */
-  int mhd_fd = fcntl(listen_fd, F_DUPFD_CLOEXEC, 0);
-  if (mhd_fd < 0) {
-    log_msg(LOG_ERROR, "listen_failed", "could not duplicate the listening socket");
-    goto fail;
-  }
-  srv->mhd_fd = mhd_fd;
-  /* The socket is ours (http_listen): libmicrohttpd accepts on it. epoll, not poll(2): each
-   * wake of a worker polled all its connections (at 64 connections 13% of GET one's samples
-   * were poll's kernel side). http_stop does not use MHD_quiesce_daemon (see there). */
+  /* The socket is ours (http_listen) and so is accepting on it (acceptor.c): the library's
+   * own accept let one pool worker take a series of up to 10 connections, often all of them.
+   * epoll, not poll(2): each wake of a worker polled all its connections (at 64 connections 13%
+   * of GET one's samples were poll's kernel side). MHD_USE_ITC: a worker is woken for a
+   * connection added to its queue. The acceptor keeps --max-connections; the library's
+   * limit is set where no worker reaches its share (0.9.75 deadlocks there). */
   srv->daemon = MHD_start_daemon(
-      MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME,
+      MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME |
+          MHD_USE_NO_LISTEN_SOCKET,
       0, NULL, NULL,
       on_request, srv,
       MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
-      MHD_OPTION_LISTEN_SOCKET, (MHD_socket)mhd_fd,
       MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)opts->threads,
       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)opts->conn_timeout_s,
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, conn_memory(opts->url_max),
-      MHD_OPTION_CONNECTION_LIMIT, (unsigned int)opts->max_connections,
+      MHD_OPTION_CONNECTION_LIMIT, acceptor_library_limit(opts->threads, opts->max_connections),
       MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)opts->max_connections_per_ip,
       MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-      MHD_OPTION_NOTIFY_CONNECTION, conn_watch_notify, srv->watch,
+      MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
       MHD_OPTION_END);
-  if (srv->daemon)
+  if (srv->daemon && acceptor_start(srv->acceptor, srv->daemon, listen_fd))
     return srv;
-  log_msg(LOG_ERROR, "listen_failed", "could not start serving on %s port %u", opts->bind,
-          (unsigned)bound);
+  if (srv->daemon) /* acceptor_start logged why */
+    MHD_stop_daemon(srv->daemon);
+  else
+    log_msg(LOG_ERROR, "listen_failed", "could not start serving on %s port %u", opts->bind,
+            (unsigned)bound);
 fail:
+  acceptor_free(srv->acceptor);
   conn_watch_stop(srv->watch);
   server_limits_free(srv);
   free(srv);

@@ -3,6 +3,7 @@
 #ifndef ADVISORD_HTTP_SERVER_INTERNAL_H
 #define ADVISORD_HTTP_SERVER_INTERNAL_H
 
+#include "acceptor.h"
 #include "conn_watch.h"
 #include "guess_limit.h"
 #include "http.h"
@@ -11,7 +12,7 @@
 
 struct http_server {
   struct MHD_Daemon *daemon;
-  int mhd_fd;                   /* libmicrohttpd's duplicate of the listening socket */
+  struct acceptor *acceptor;    /* owned: the "http-accept" thread and the workers' marks */
   struct http_options opts;
   struct conn_watch *watch;     /* owned */
   struct guess_limit *guesses;  /* owned */
@@ -28,6 +29,8 @@ bool request_has_body(const struct request *req);
 /* Whether a Content-Type value (NULL: none) names CSV (text/csv), whatever its parameters. */
 bool http_is_csv_type(const char *ct);
 
+/* precheck.c: sets req->cors_origin (owned by req) when its Origin is one of o->cors_origins. */
+void request_cors(struct request *req, const struct http_options *o);
 /* Checks made before any body byte is read: HTTP version and Host, URI, route, method,
  * preflight, authentication, guessing, declared length and type. Returns true when a reply
  * was queued (its result in *result). */
