@@ -3,12 +3,16 @@
  * least long); open + pending counted exactly from hand-over to close, a connection the
  * library dropped unstarted struck off when a later one of its worker starts (also when its
  * descriptor number came back), a refused one at once; at the limit a freed slot wakes the
- * accept thread. Each worker's calls run on a thread of its own, as in the pool. */
+ * accept thread; one whose descriptor no longer names the socket handed over struck off when
+ * the books are full and when the drain counts them. Each worker's calls run on a thread of
+ * its own, as in the pool. The descriptor numbers used are open sockets (dup2 of one). */
 #include "acceptor.h"
 #include "testlib.h"
 
 #include <pthread.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 TEST_MAIN_DEFS
 
@@ -56,8 +60,22 @@ static unsigned load(const struct books *b, unsigned k)
   return b->workers[k].open + b->workers[k].pending;
 }
 
+/* Makes descriptor fd an open socket of its own (another file than before). */
+static void socket_at(int fd)
+{
+  int s = socket(AF_UNIX, SOCK_STREAM, 0);
+  CHECK(s >= 0 && dup2(s, fd) == fd);
+  close(s);
+}
+
 int main(void)
 {
+  int first = socket(AF_UNIX, SOCK_STREAM, 0);
+  CHECK(first >= 0 && first < 10);
+  for (int fd = 10; fd < 100; fd++) /* every number below names an open socket */
+    CHECK(dup2(first, fd) == fd);
+  close(first);
+
   CHECK_INT(acceptor_library_limit(2, 8), 18);
   CHECK_INT(acceptor_library_limit(0, 8), 9);
 
@@ -150,5 +168,27 @@ int main(void)
   CHECK_INT(books_choose(&b, 1), 1);
 
   books_free(&b);
+
+  /* dropped, and its descriptor closed or its number taken by another file: struck off when
+   * the books are full (the accept thread would wait for good) and when the drain counts */
+  struct books c = {0};
+  CHECK(books_init(&c, 2, 3));
+  c.kick = kick;
+  books_handed(&c, 80);
+  books_handed(&c, 81);
+  books_handed(&c, 82);
+  CHECK(books_full(&c)); /* all three still name their sockets */
+  CHECK_INT(books_pending(&c), 3);
+  close(80);      /* the library closed it unstarted */
+  socket_at(81);  /* ... and its number went to another socket */
+  CHECK(!books_full(&c));
+  CHECK_INT(books_pending(&c), 1);
+  CHECK_INT(load(&c, 0) + load(&c, 1), 1);
+  close(82);
+  CHECK_INT(books_pending(&c), 0);
+  books_free(&c);
+  for (int fd = 10; fd < 100; fd++)
+    if (fd != 80 && fd != 82)
+      close(fd);
   return TEST_REPORT();
 }
