@@ -32,9 +32,10 @@
 #include <unistd.h>
 
 enum {
-  BACKOFF_MS = 100,      /* after accept failed for want of descriptors or memory */
-  LOG_EVERY_MS = 10000,  /* such a failure is logged at most this often */
-  FULL_RECHECK_MS = 1000 /* at the limit, the books are looked at again this often anyway */
+  BACKOFF_MS = 100,       /* after accept failed for want of descriptors or memory */
+  LOG_EVERY_MS = 10000,   /* such a failure is logged at most this often */
+  FULL_RECHECK_MS = 1000, /* at the limit, the books are looked at again this often anyway */
+  RETRY_MAX = 64          /* accept errors of one connection retried at once in a row */
 };
 
 struct acceptor {
@@ -49,7 +50,18 @@ struct acceptor {
   pthread_t thread;
 };
 
-/* accept(2) failed with err (not EAGAIN, EINTR or ECONNABORTED): logged at most once every
+/* True when accept(2) failed with err for that one connection only, so that the next is
+ * accepted at once: a signal, a connection aborted, or the errors accept(2) says Linux passes
+ * on from the new socket and to retry like EAGAIN (network errors; EPERM: a firewall rule
+ * forbade the connection). */
+static bool retry_at_once(int err)
+{
+  return err == EINTR || err == ECONNABORTED || err == ENETDOWN || err == EPROTO ||
+         err == ENOPROTOOPT || err == EHOSTDOWN || err == ENONET || err == EHOSTUNREACH ||
+         err == EOPNOTSUPP || err == ENETUNREACH || err == EPERM;
+}
+
+/* accept(2) failed with err (not EAGAIN, nor one to retry at once): logged at most once every
  * LOG_EVERY_MS. */
 static void accept_failed(struct acceptor *a, int err)
 {
@@ -96,18 +108,24 @@ static int steer(struct acceptor *a, int fd, unsigned j)
  * failed otherwise (out of descriptors or memory, or worse): the caller backs off. */
 static bool accept_all(struct acceptor *a)
 {
+  unsigned retried = 0; /* in a row: one that leaves the connection queued would spin */
   while (!atomic_load(&a->stopping) && !books_full(&a->books)) {
     struct sockaddr_storage ss;
     socklen_t len = sizeof ss;
     int fd = accept4(a->listen_fd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
-      if (errno == EINTR || errno == ECONNABORTED)
-        continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK)
         return true;
+      if (retry_at_once(errno) && ++retried < RETRY_MAX) {
+        if (errno != EINTR)
+          log_msg(LOG_DEBUG, "accept_retried", "a connection was lost before it could be "
+                  "accepted (%s); accepting the next", strerror(errno));
+        continue;
+      }
       accept_failed(a, errno);
       return false;
     }
+    retried = 0;
     if (a->n > 1)
       fd = steer(a, fd, books_choose(&a->books, (unsigned)fd % a->n));
     uint64_t seq = books_handed(&a->books, fd); /* before: the worker may start it at once */

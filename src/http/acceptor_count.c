@@ -201,7 +201,7 @@ void books_started(struct books *b, int fd)
     return;
   unsigned k = (unsigned)fd % b->n;
   if (me != 0 && me != k + 1 && !atomic_exchange(&b->misrouted, true))
-    log_msg(LOG_WARN, "connection_misrouted",
+    log_msg(LOG_ERROR, "connection_misrouted",
             "libmicrohttpd started a connection on another worker than its descriptor names; "
             "the count of connections per worker is off from now on");
   me = k + 1;

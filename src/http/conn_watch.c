@@ -18,11 +18,12 @@
 #include <time.h>
 
 #define TICK_MS 100
+#define HEAD_GRACE_MS 500
 
 enum phase { PH_HEAD, PH_BODY, PH_BUSY, PH_IDLE };
 
 struct slot {
-  bool used, cut, hup_seen;
+  bool used, cut, hup_seen, owed, owed_address; /* owed: room is to be made for it */
   enum phase phase;
   int fd;
   int64_t since_ms;         /* start of the current phase */
@@ -66,21 +67,30 @@ static void cut(struct conn_watch *w, struct slot *s, const char *why, int64_t n
   shutdown(s->fd, SHUT_RDWR);
 }
 
-/* The oldest connection without a request in flight, optionally from one address. */
-static struct slot *oldest_waiting(struct conn_watch *w, const struct slot *from,
-                                   const struct slot *except)
+/* The connection to give way to a new one (from the address of from only, when given; never
+ * except): the longest idle keep-alive connection, else the connection that has been reading
+ * its head the longest, if for the grace at least. NULL when there is none: a request in
+ * flight, and a head begun less than the grace ago, never give way. The grace (a quarter of
+ * --head-timeout, at most HEAD_GRACE_MS): a new head may be whole in its socket buffer
+ * already, waiting for a worker (a burst is handed over at once; a worker may be held). */
+static struct slot *victim(struct conn_watch *w, const struct slot *from,
+                           const struct slot *except, int64_t now)
 {
-  struct slot *best = NULL;
+  struct slot *idle = NULL, *head = NULL;
+  int64_t g = w->o.head_timeout_ms / 4, grace = g < HEAD_GRACE_MS ? g : HEAD_GRACE_MS;
   for (unsigned i = 0; i < w->n_slots; i++) {
     struct slot *s = &w->slots[i];
-    if (!s->used || s->cut || s == except || (s->phase != PH_HEAD && s->phase != PH_IDLE))
+    if (!s->used || s->cut || s == except)
       continue;
     if (from && (s->addr_len != from->addr_len || memcmp(s->addr, from->addr, s->addr_len)))
       continue;
-    if (!best || s->since_ms < best->since_ms)
-      best = s;
+    if (s->phase == PH_IDLE && (!idle || s->since_ms < idle->since_ms))
+      idle = s;
+    if (s->phase == PH_HEAD && now - s->since_ms >= grace &&
+        (!head || s->since_ms < head->since_ms))
+      head = s;
   }
-  return best;
+  return idle ? idle : head;
 }
 
 static unsigned count_from(const struct conn_watch *w, const struct slot *from)
@@ -101,19 +111,41 @@ static unsigned high_water(unsigned limit)
   return limit > keep ? limit - keep : 1;
 }
 
+/* Room for s (mutex held): when the table (or, by_address, the share of s's address) is
+ * nearly full, a connection gives way to s. False when none may yet. */
+static bool give_way(struct conn_watch *w, struct slot *s, bool by_address, int64_t now)
+{
+  bool full = by_address ? count_from(w, s) >= high_water(w->o.max_connections_per_ip)
+                         : w->live >= high_water(w->o.max_connections);
+  if (!full)
+    return true;
+  struct slot *v = victim(w, by_address ? s : NULL, s, now);
+  if (v)
+    cut(w, v, by_address ? "pressure_address" : "pressure", now);
+  return v != NULL;
+}
+
 /* A new connection s arrived (mutex held): make room when the table or its address's share
- * is nearly full, so that a client sending a whole request promptly finds a place. */
+ * is nearly full, so that a client sending a whole request promptly finds a place. When none
+ * may give way yet, s still has a place (the level is below the limit) and is owed the room:
+ * each tick makes it once one may, while s is open and the level reached (pay_owed). Else a
+ * table filled within the grace would stay full until the head deadline (at the limit the
+ * acceptor accepts no new connection to make room for). */
 static void make_room(struct conn_watch *w, struct slot *s, int64_t now)
 {
-  if (w->live >= high_water(w->o.max_connections)) {
-    struct slot *old = oldest_waiting(w, NULL, s);
-    if (old)
-      cut(w, old, "pressure", now);
-  }
-  if (count_from(w, s) >= high_water(w->o.max_connections_per_ip)) {
-    struct slot *old = oldest_waiting(w, s, s);
-    if (old)
-      cut(w, old, "pressure_address", now);
+  s->owed = !give_way(w, s, false, now);
+  s->owed_address = !give_way(w, s, true, now);
+}
+
+static void pay_owed(struct conn_watch *w, int64_t now)
+{
+  bool stuck = false; /* none may give way for the table this tick: the others wait too */
+  for (unsigned i = 0; i < w->n_slots; i++) {
+    struct slot *s = &w->slots[i];
+    if (s->used && !s->cut && s->owed && !stuck)
+      stuck = s->owed = !give_way(w, s, false, now);
+    if (s->used && !s->cut && s->owed_address)
+      s->owed_address = !give_way(w, s, true, now);
   }
 }
 
@@ -297,6 +329,7 @@ static void *watch_main(void *arg)
         cut(w, s, why, now);
     }
     reap_closed(w, now);
+    pay_owed(w, now);
   }
   pthread_mutex_unlock(&w->mu);
   return NULL;

@@ -9,8 +9,12 @@
  *     ("idle_timeout", a backstop for a next head trickled in byte by byte);
  *   - the client closed it while no request was in flight ("client_closed": the library
  *     misses a close that arrives together with the last bytes of a half-sent head);
- *   - the connection table, or one address's share of it, is nearly full: the oldest
- *     connection without a request in flight makes room ("pressure", "pressure_address").
+ *   - the connection table, or one address's share of it, is nearly full at a new
+ *     connection: a connection without a request in flight makes room for it ("pressure",
+ *     "pressure_address"): the longest idle keep-alive connection, else the one reading its
+ *     head the longest, but not within a grace (a quarter of head_timeout_ms, at most
+ *     500 ms: its request may be waiting in its socket buffer for a busy worker). When none
+ *     may give way yet, the room is made at the first tick at which one may.
  * Every cut is logged ("connection_cut") and counted. */
 #ifndef ADVISORD_HTTP_CONN_WATCH_H
 #define ADVISORD_HTTP_CONN_WATCH_H

@@ -12,7 +12,10 @@ void http_stop(struct http_server *srv, unsigned drain_s)
     return;
   atomic_store(&srv->closing, true); /* from now on requests are not suspended (later.c) */
   /* No new connections: the accept thread ends, then the listening socket is closed (an
-   * attempt from now on is refused; one left in the backlog is reset). */
+   * attempt from now on is refused; one left in the backlog is reset). The thread must be
+   * joined before MHD_stop_daemon below: 0.9.75's close_all_connections walks each worker's
+   * queue of added connections (new_connections) without its mutex, so an MHD_add_connection
+   * running meanwhile would race it (fixed upstream in 0d85d573, after 0.9.75). */
   acceptor_stop(srv->acceptor);
   close(srv->opts.listen_fd);
   conn_watch_drain(srv->watch); /* idle keep-alive connections go at once */
