@@ -175,12 +175,6 @@ void http_suspend(struct request *req, http_resume_fn resume, void *ctx,
 /* From any thread, exactly once after http_suspend, when the work is done (its results in
  * ctx): the request's answer can be made. Nothing of req may be touched after this call. */
 void http_resume(struct request *req);
-/* Between http_resume_hold and http_resume_release on one thread (a group commit's done
- * functions: store_set_done_hooks), http_resume only notes the request; the release resumes
- * them grouped by HTTP worker thread (each worker's, in the order noted), so that each worker
- * is woken once and finds all of its answers (bench/HISTORY.md, eighteenth step). */
-void http_resume_hold(void);
-void http_resume_release(void);
 
 /* ---- replies: each queues exactly one response and returns libmicrohttpd's result ---- */
 /* Adds a header to the coming reply (the value is copied). */

@@ -71,10 +71,6 @@ typedef void (*store_done_fn)(enum store_status status, void *arg);
  * store); an engine without a queue (PostgreSQL) runs store_write and done on the calling thread
  * before this returns. arg must live until done has been called. */
 void store_write_async(struct store *st, store_tx_fn fn, void *arg, store_done_fn done);
-/* Hooks around the done functions of one group commit (SQLite's writer thread calls begin before
- * the first and end after the last, on that thread; other engines never call them). NULL: none.
- * Process-wide; set before writes are queued. */
-void store_set_done_hooks(void (*begin)(void), void (*end)(void));
 /* store_write_async with the isolation iso (store_write_isolated): an engine with a queue
  * (SQLite: one writer, serializable anyway) queues it as store_write_async does; one without
  * (PostgreSQL) runs store_write_isolated and done on the calling thread. */

@@ -294,7 +294,6 @@ static int cmd_serve(const struct config *cfg, int argc, char **argv)
     close(listen_fd);
     goto out;
   }
-  store_set_done_hooks(http_resume_hold, http_resume_release);
   if (!(srv = http_start(&opts)) || !start_metrics_listener(cfg, &opts, &metrics_srv))
     goto out;
   char db_shown[512];

@@ -41,21 +41,6 @@ void http_suspend(struct request *req, http_resume_fn resume, void *ctx,
   MHD_suspend_connection(req->conn);
 }
 
-/* http_resume_hold's requests (this thread's; a group commit holds at most 64). */
-#define HELD_MAX 64
-static _Thread_local struct {
-  bool on;
-  unsigned n;
-  struct request *req[HELD_MAX];
-} held;
-
-static void resume_now(struct request *req)
-{
-  struct http_server *srv = req->srv; /* req may be answered and freed once resumed */
-  MHD_resume_connection(req->conn);
-  atomic_fetch_sub(&srv->suspended, 1);
-}
-
 void http_resume(struct request *req)
 {
   if (req->wait_here) {
@@ -65,52 +50,9 @@ void http_resume(struct request *req)
     pthread_mutex_unlock(&here_mu);
     return;
   }
-  if (held.on && held.n < HELD_MAX) {
-    held.req[held.n++] = req;
-    return;
-  }
-  resume_now(req);
-}
-
-void http_resume_hold(void)
-{
-  held.on = true;
-  held.n = 0;
-}
-
-/* The worker a held request's connection is on: its descriptor's residue (acceptor.h). */
-static unsigned worker_of(struct request *req)
-{
-  const union MHD_ConnectionInfo *ci =
-      MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-  unsigned n = req->srv->opts.threads ? req->srv->opts.threads : 1;
-  return ci ? (unsigned)ci->connect_fd % n : 0;
-}
-
-void http_resume_release(void)
-{
-  held.on = false;
-  unsigned n = held.n, key[HELD_MAX];
-  held.n = 0;
-  if (n == 0)
-    return;
-  for (unsigned i = 0; i < n; i++)
-    key[i] = worker_of(held.req[i]);
-  for (unsigned done = 0, w = key[0]; done < n;) { /* each worker's in turn, in noted order */
-    unsigned next = w;
-    for (unsigned i = 0; i < n; i++) {
-      if (!held.req[i])
-        continue;
-      if (key[i] == w) {
-        resume_now(held.req[i]);
-        held.req[i] = NULL;
-        done++;
-      } else if (next == w) {
-        next = key[i];
-      }
-    }
-    w = next;
-  }
+  struct http_server *srv = req->srv; /* req may be answered and freed once resumed */
+  MHD_resume_connection(req->conn);
+  atomic_fetch_sub(&srv->suspended, 1);
 }
 
 /* Answers with the request's resume function (exactly one reply). */

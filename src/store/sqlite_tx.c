@@ -28,7 +28,6 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <time.h>
@@ -196,14 +195,6 @@ static void unqueue(struct sq_store *st, struct write_job *j)
 /* Leads one batch (called with st->mu held and no batch running; returns with it held): takes
  * the queue's head, runs it, then marks each waiting caller's write done (the broadcast wakes
  * them) and calls each async write's done function, outside the lock, in queue order. */
-static void (*_Atomic done_begin)(void), (*_Atomic done_end)(void);
-
-void store_set_done_hooks(void (*begin)(void), void (*end)(void))
-{
-  atomic_store(&done_begin, begin);
-  atomic_store(&done_end, end);
-}
-
 static void lead_batch(struct sq_store *st, bool caller)
 {
   struct write_job *batch, *async = NULL, **async_tail = &async;
@@ -228,20 +219,12 @@ static void lead_batch(struct sq_store *st, bool caller)
   if (st->queue || st->stopping) /* the writer thread leads the next unless a caller does; */
     pthread_cond_signal(&st->work); /* at the close, it may have missed the stop's signal */
   pthread_mutex_unlock(&st->mu);
-  void (*end)(void) = async ? atomic_load(&done_end) : NULL;
-  if (end) {
-    void (*begin)(void) = atomic_load(&done_begin);
-    if (begin)
-      begin();
-  }
   for (struct write_job *b = async, *next; b; b = next) {
     next = b->next;
     metrics_store_tx(true, db_tx_outcome(b->status));
     b->done_fn(b->status, b->done_arg);
     free(b);
   }
-  if (end)
-    end();
   pthread_mutex_lock(&st->mu);
 }
 
