@@ -25,17 +25,10 @@
  * the connection can be closed. */
 #include "acceptor.h"
 #include "log.h"
+#include "util.h"
 
 #include <stdlib.h>
 #include <sys/stat.h>
-#include <time.h>
-
-static int64_t coarse_ms(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 unsigned acceptor_library_limit(unsigned threads, unsigned max_connections)
 {
@@ -127,7 +120,7 @@ unsigned books_choose(struct books *b, unsigned natural)
 {
   if (b->n < 2)
     return 0;
-  int64_t now = coarse_ms();
+  int64_t now = util_mono_ms();
   /* best: among all, the fewest; among equals the one inside its callback least long (all
    * held: a write waiting for the lock holds a worker for seconds, the others' writes wait
    * briefly before their 503). best_free: among those not held, the fewest. */
@@ -246,6 +239,6 @@ void books_closed(struct books *b, int fd)
 void books_busy(struct books *b, bool busy)
 {
   if (me != 0)
-    atomic_store_explicit(&b->workers[me - 1].busy_since_ms, busy ? coarse_ms() : 0,
+    atomic_store_explicit(&b->workers[me - 1].busy_since_ms, busy ? util_mono_ms() : 0,
                           memory_order_relaxed);
 }
