@@ -109,6 +109,24 @@ static struct db_stmt *held_stmt(struct store_conn *c, const char *held_sql,
   return s;
 }
 
+/* A try that failed: its statement (held_sql or any_sql, as held_stmt) with :err and :now
+ * bound, and :next to *next_ms (NULL for the failed-for-good statement, which has none). */
+static enum store_status failed_try(struct store_conn *c, const char *held_sql,
+                                    const char *any_sql, const char *id, int64_t held,
+                                    const int64_t *next_ms, const char *error)
+{
+  char now[40];
+  util_now_iso8601(now, sizeof now);
+  struct db_stmt *s = held_stmt(c, held_sql, any_sql, id, held);
+  if (!s)
+    return STORE_ERROR;
+  if (next_ms)
+    db_bind_int(s, ":next", *next_ms);
+  db_bind_text(s, ":err", error);
+  db_bind_text(s, ":now", now);
+  return changed(c, db_exec_stmt(c, s));
+}
+
 #define RETRY_SET                                                                              \
   "UPDATE outbox SET attempts = attempts + 1, leased_until = NULL, next_attempt_at = :next, " \
   "last_error = :err, updated_at = :now WHERE id = :id"
@@ -116,15 +134,8 @@ enum store_status store_outbox_schedule_retry(struct store_conn *c, const char *
                                               int64_t held, int64_t next_attempt_ms,
                                               const char *error)
 {
-  char now[40];
-  util_now_iso8601(now, sizeof now);
-  struct db_stmt *s = held_stmt(c, RETRY_SET IF_HELD, RETRY_SET IF_PENDING, id, held);
-  if (!s)
-    return STORE_ERROR;
-  db_bind_int(s, ":next", next_attempt_ms);
-  db_bind_text(s, ":err", error);
-  db_bind_text(s, ":now", now);
-  return changed(c, db_exec_stmt(c, s));
+  return failed_try(c, RETRY_SET IF_HELD, RETRY_SET IF_PENDING, id, held, &next_attempt_ms,
+                    error);
 }
 
 #define FAILED_SET                                                                             \
@@ -133,14 +144,7 @@ enum store_status store_outbox_schedule_retry(struct store_conn *c, const char *
 enum store_status store_outbox_mark_failed(struct store_conn *c, const char *id, int64_t held,
                                            const char *error)
 {
-  char now[40];
-  util_now_iso8601(now, sizeof now);
-  struct db_stmt *s = held_stmt(c, FAILED_SET IF_HELD, FAILED_SET IF_PENDING, id, held);
-  if (!s)
-    return STORE_ERROR;
-  db_bind_text(s, ":err", error);
-  db_bind_text(s, ":now", now);
-  return changed(c, db_exec_stmt(c, s));
+  return failed_try(c, FAILED_SET IF_HELD, FAILED_SET IF_PENDING, id, held, NULL, error);
 }
 
 #define RELEASE_SET "UPDATE outbox SET leased_until = NULL, next_attempt_at = :due WHERE id = :id"
