@@ -31,12 +31,13 @@ while [ $# -gt 0 ]; do
 done
 if [ "$mode" = smoke ]; then
   secs=1 conns=8 customers=1000 collabs=64 commits=2000 drain=100 smtp_base=200 sizes="10000"
-  drain_wait=60 post_pairs=300 rand_pairs=300 mix_pairs=200
+  drain_wait=60 post_pairs=300 rand_pairs=300 mix_pairs=200 get_pairs=1
 else
   # POST uses each pair once: enough for 5 s at 25,000 activations/s (in random order, at
   # 10,000/s), and the mix's tenth
   secs=5 conns=32 customers=4000 collabs=1000 commits=20000 drain=10000 smtp_base=10000
   sizes="10000 1000000" drain_wait=600 post_pairs=125000 rand_pairs=50000 mix_pairs=25000
+  get_pairs=3
 fi
 
 for tool in wrk sqlite3 curl gcc pkg-config; do
@@ -107,6 +108,18 @@ worker_ticks() {
     [ "$(cat "$t/comm" 2>/dev/null)" = MHD-worker ] || continue
     echo "${t##*/} $(cut -d')' -f2 "$t/stat" | awk '{print $12 + $13}')"
   done | sort
+}
+
+# Waits (at most 30 s) until process $1 used under 2 CPU ticks (1/100 s) in half a second.
+quiet() {
+  local a b
+  for _ in $(seq 60); do
+    a=$(awk '{print $14 + $15}' "/proc/$1/stat")
+    sleep 0.5
+    b=$(awk '{print $14 + $15}' "/proc/$1/stat")
+    [ $((b - a)) -lt 2 ] && return 0
+  done
+  echo "    (advisord still busy after 30 s; measuring anyway)"
 }
 
 echo "bench ($mode): $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); wrk -t1 -c$conns -d${secs}s; work in $work"
@@ -209,10 +222,30 @@ head -n "$post_pairs" "$work/pairs.txt" >>"$work/post-ids.txt"
 sed -n "$((post_pairs + 1)),$((post_pairs + rand_pairs))p" "$work/pairs.txt" | shuf >>"$work/rand-ids.txt"
 tail -n +"$((post_pairs + rand_pairs + 1))" "$work/pairs.txt" >>"$work/mix-ids.txt"
 cid=$(cat "$work/collab.txt")
-run_wrk "GET one collaboration" "$hello" "$ap" "$url" BENCH_MODE=get TOKEN="$tok" \
-  BENCH_PATH="/v1/collaborations/$cid"
+# GET one against bare libmicrohttpd measured just before it, in $get_pairs pairs (bare, GET):
+# the host's speed drifts by a fifth within minutes (bench/HISTORY.md, eighteenth step), and the
+# run's first baseline is a minute older than this. Each bare load waits until advisord is idle
+# (its seeding's e-mails sent, its checkpoints done), so that the baseline does not share the
+# cores with it. The pair with the median ratio is the result; every pair is printed.
+for k in $(seq "$get_pairs"); do
+  quiet "$ap"
+  start_hello
+  run_wrk "baseline: bare libmicrohttpd, before GET one ($k)" - "$hp" "http://127.0.0.1:$p/" \
+    BENCH_MODE=get
+  hello_k=$(tail -n1 "$work/results" | cut -d'|' -f2)
+  stop "$hp"
+  run_wrk "GET one collaboration ($k)" "$hello_k" "$ap" "$url" BENCH_MODE=get TOKEN="$tok" \
+    BENCH_PATH="/v1/collaborations/$cid"
+done
+# the median pair's GET line, labelled as before, last in the results (field() takes the first)
+grep '^GET one collaboration ([0-9]*)|' "$work/results" | sort -t'|' -k3,3g |
+  sed -n "$(((get_pairs + 1) / 2))p" | sed 's/^GET one collaboration ([0-9]*)|/GET one collaboration|/' \
+  >"$work/get-median"
+cat "$work/get-median" >>"$work/results"
+echo "  (the median pair) $(cat "$work/get-median")"
 # issue 12's p99 target is at 64 connections: bare libmicrohttpd at 64 just before, so that
 # advisord's tail can be judged against the front end's own in the same minute
+quiet "$ap"
 start_hello
 CONNS=64 run_wrk "baseline: bare libmicrohttpd, 64 connections" - "$hp" "http://127.0.0.1:$p/" BENCH_MODE=get
 hello64=$(tail -n1 "$work/results" | cut -d'|' -f2)
