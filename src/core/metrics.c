@@ -125,9 +125,9 @@ void metrics_mail(const char *outcome)
 
 void metrics_mail_circuit(bool open)
 {
-  atomic_store_explicit(&m.mail_circuit_open, open ? 1 : 0, memory_order_relaxed);
-  if (open)
+  if (open) /* counted first: a scrape that sees the circuit open sees its opening counted */
     add(&m.mail_circuit_opened, 1);
+  atomic_store_explicit(&m.mail_circuit_open, open ? 1 : 0, memory_order_release);
 }
 
 void metrics_mail_probe(void) { add(&m.mail_probes, 1); }

@@ -111,12 +111,13 @@ void mail_breaker_note(struct mail_breaker *b, enum mail_breaker_seen seen, bool
 {
   int64_t now = util_mono_ms(), paused = mail_breaker_open_ms(b, now);
   enum mail_breaker_change ch = mail_breaker_report(b, now, seen, probe);
-  if (ch != BREAKER_SAME)
-    metrics_mail_circuit(ch == BREAKER_OPENED);
+  /* logged first, so that the line is there by the time the gauge shows the change */
   if (ch == BREAKER_OPENED)
     log_json(LOG_WARN, "mail_paused",
              json_pack("{s:s, s:i, s:i}", "reason", detail ? detail : "", "failures",
                        BREAKER_FAILURES, "probe_in_ms", BREAKER_FIRST_MS));
   else if (ch == BREAKER_CLOSED)
     log_json(LOG_INFO, "mail_resumed", json_pack("{s:I}", "paused_ms", (json_int_t)paused));
+  if (ch != BREAKER_SAME)
+    metrics_mail_circuit(ch == BREAKER_OPENED);
 }

@@ -135,6 +135,16 @@ int server_log_count(const struct server *s, const char *needle)
   return n;
 }
 
+int server_log_wait(const struct server *s, const char *needle, int n, long timeout_ms)
+{
+  int got = server_log_count(s, needle);
+  for (long waited = 0; got < n && waited < timeout_ms; waited += 20) {
+    sleep_ms(20);
+    got = server_log_count(s, needle);
+  }
+  return got;
+}
+
 int server_metrics_port(const struct server *s)
 {
   char *log = file_slurp(s->log, NULL);

@@ -59,6 +59,10 @@ const char *resp_str(const struct resp *r, const char *path);
 
 /* How many times needle occurs in the server's log so far. */
 int server_log_count(const struct server *s, const char *needle);
+/* server_log_count, read again every 20 ms until it is at least n or timeout_ms passed: a line
+ * the server writes after its answer went out (the access log, on_completed) may come later
+ * than the answer on a slow machine. The last count. */
+int server_log_wait(const struct server *s, const char *needle, int n, long timeout_ms);
 
 /* The port of the --metrics-bind listener, from its start line in the log; 0 when absent. */
 int server_metrics_port(const struct server *s);

@@ -82,8 +82,12 @@ int main(void)
   int after = load_acked(&L);
   CHECK_MSG(out && strstr(out, "integrity: ok"), "backup said: %s", out ? out : "");
   free(out);
-  usleep(300 * 1000);
+  /* the clients go on writing: the next write acknowledged (up to 10 s on a slow machine) */
   int later = load_acked(&L);
+  for (int waited = 0; later <= after && waited < 10000; waited += 20) {
+    usleep(20 * 1000);
+    later = load_acked(&L);
+  }
   load_end(&L);
   fprintf(stderr, "backup: %d writes acknowledged before it began, %d by its end, %d when the "
                   "clients stopped\n", before, after, later);

@@ -160,8 +160,18 @@ static void locked(const char *collab_id, bool stop_meanwhile)
   CHECK(sqlite3_open(s.db, &db) == SQLITE_OK);
   sqlite3_busy_timeout(db, 5000);
   CHECK(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK);
+  double started0 = server_metric(&s, "advisord_http_connections_total");
   run_all(a, WAITERS, th, false);
-  usleep(300 * 1000); /* the activations wait for the lock now */
+  /* every activation's connection started on the worker (the accept thread hands one over
+   * before the worker starts it; a drain cuts one not yet started), then a moment for the
+   * requests, sent right after each connect, to be read: the activations wait for the lock */
+  double started = 0;
+  for (int64_t w0 = now_ms(); now_ms() - w0 < 10000; usleep(20 * 1000))
+    if ((started = server_metric(&s, "advisord_http_connections_total") - started0) >= WAITERS)
+      break;
+  CHECK_MSG(started >= WAITERS, "%.0f of %d activations' connections started", started,
+            WAITERS);
+  usleep(300 * 1000);
   pid_t pid = s.pid;
   if (stop_meanwhile)
     kill(pid, SIGTERM);
@@ -199,7 +209,8 @@ static void locked(const char *collab_id, bool stop_meanwhile)
 
 int main(void)
 {
-  const char *args[] = {"--threads", "1", "--collaboration-create-limit", "0", NULL};
+  const char *args[] = {"--threads", "1", "--collaboration-create-limit", "0",
+                        "--metrics-bind", "127.0.0.1:0", NULL};
   server_start(&s, args, NULL);
   fx_office(&s, "Byrå Vänta AB", "5560360793", "info@byra-vanta.se", office, tok);
   pairs();

@@ -158,23 +158,38 @@ static void test_drain(void)
   CHECK_INT(r.status, 200);
   resp_free(&r);
 
-  /* A slow client: headers and part of the body, then silence. */
+  /* A slow client: headers and part of the body, then silence. Expect: 100-continue, so that
+   * the server's "100 Continue" shows that a worker has taken the request up (a fixed wait is
+   * not enough on a slow machine: a connection handed over but not yet started would be cut
+   * by the drain as it starts, and the stop would not wait for it). */
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s.port)};
   inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
   CHECK(connect(fd, (struct sockaddr *)&a, sizeof a) == 0);
-  const char *part = "POST /v1/variant-changes/preview HTTP/1.1\r\nHost: x\r\n"
-                     "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"from\":";
-  CHECK(send(fd, part, strlen(part), MSG_NOSIGNAL) == (ssize_t)strlen(part));
-  usleep(200 * 1000);
+  const char *head = "POST /v1/variant-changes/preview HTTP/1.1\r\nHost: x\r\n"
+                     "Content-Type: application/json\r\nContent-Length: 100\r\n"
+                     "Expect: 100-continue\r\n\r\n";
+  CHECK(send(fd, head, strlen(head), MSG_NOSIGNAL) == (ssize_t)strlen(head));
+  struct timeval tv = {.tv_sec = 10};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  char cont[64] = "";
+  ssize_t got = recv(fd, cont, sizeof cont - 1, 0);
+  CHECK_MSG(got > 12 && strncmp(cont, "HTTP/1.1 100", 12) == 0, "no 100 Continue: '%s'",
+            got > 0 ? cont : "");
+  CHECK(send(fd, "{\"from\":", 8, MSG_NOSIGNAL) == 8);
 
   double t0 = now_s();
   kill(s.pid, SIGTERM);
-  usleep(300 * 1000); /* draining now: the slow request holds the stop */
-  int late = socket(AF_INET, SOCK_STREAM, 0);
-  int refused = connect(late, (struct sockaddr *)&a, sizeof a) != 0 && errno == ECONNREFUSED;
+  /* draining now: the slow request holds the stop, and the listening socket closes as soon
+   * as the main thread has stopped accepting (read until refused, within the 2 s drain) */
+  int refused = 0;
+  while (!refused && now_s() - t0 < 1.5) {
+    usleep(20 * 1000);
+    int late = socket(AF_INET, SOCK_STREAM, 0);
+    refused = connect(late, (struct sockaddr *)&a, sizeof a) != 0 && errno == ECONNREFUSED;
+    close(late);
+  }
   CHECK_MSG(refused, "a connection made while the server drains was not refused");
-  close(late);
   int status = -1;
   CHECK(waitpid(s.pid, &status, 0) == s.pid);
   double took = now_s() - t0;
@@ -310,10 +325,14 @@ static void test_per_ip_limit(void)
   resp_free(&r);
   for (int i = 0; i < 3; i++)
     close(fds[i]);
-  usleep(200 * 1000);
-  CHECK(http(&s, "GET", "/healthz", NULL, NULL, &r));
-  CHECK_INT(r.status, 200);
-  resp_free(&r);
+  /* the address's places come back as each worker sees its close (read again, up to 5 s) */
+  bool back = false;
+  for (double t0 = raw_now_ms(); !back && raw_now_ms() - t0 < 5000;) {
+    usleep(50 * 1000);
+    back = http(&s, "GET", "/healthz", NULL, NULL, &r) && r.status == 200;
+    resp_free(&r);
+  }
+  CHECK_MSG(back, "the address's places did not come back after its three connections closed");
 
   for (int i = 0; i < 3; i++) {
     fds[i] = socket(AF_INET, SOCK_STREAM, 0);

@@ -159,7 +159,14 @@ int main(void)
   CHECK_INT(r.status, 401);
   resp_free(&r);
 
-  /* The mailer writes the invitation to the spool shortly after. */
+  /* The mailer writes the invitation to the spool shortly after. A request is counted when
+   * it completes, after its answer went out (on_completed, on its worker's thread): the scrape
+   * is read again (up to 10 s) until every count checked below is there, and then each must be
+   * there exactly (counted twice would show). */
+  const char *unmatched[] = {"route=unmatched", "status=404", NULL};
+  const char *me401[] = {"method=GET", "route=/v1/me", "status=401", NULL};
+  const char *post_count = "advisord_http_request_duration_seconds_count{method=\"POST\","
+                           "route=\"/v1/customers\"}";
   char *after = NULL;
   json_t *a = NULL;
   for (int i = 0; i < 100; i++) {
@@ -167,19 +174,20 @@ int main(void)
     json_decref(a);
     after = scrape(&s, mbase, NULL, &st, ct, sizeof ct);
     a = parse(after);
-    if (a && sample(a, "advisord_mail_deliveries_total", sent) >= 1)
+    if (a && sample(a, "advisord_mail_deliveries_total", sent) >= 1 &&
+        sample(a, "advisord_http_requests_total", post_cust) >= 2 &&
+        sample(a, "advisord_http_requests_total", unmatched) >= 1 &&
+        sample(a, "advisord_http_requests_total", me401) >= 1 &&
+        line_value(after, post_count) >= 2)
       break;
     usleep(100 * 1000);
   }
   CHECK_MSG(promtool_ok(after), "promtool refused the second scrape:\n%s", after);
   CHECK_MSG(a != NULL, "the parser refused the second scrape");
   CHECK(sample(a, "advisord_http_requests_total", post_cust) == 2);
-  const char *unmatched[] = {"route=unmatched", "status=404", NULL};
   CHECK(sample(a, "advisord_http_requests_total", unmatched) == 1);
-  const char *me401[] = {"method=GET", "route=/v1/me", "status=401", NULL};
   CHECK(sample(a, "advisord_http_requests_total", me401) == 1);
-  CHECK(line_value(after, "advisord_http_request_duration_seconds_count{method=\"POST\","
-                          "route=\"/v1/customers\"}") == 2);
+  CHECK(line_value(after, post_count) == 2);
   CHECK(line_value(after, "advisord_http_request_duration_seconds_bucket{method=\"POST\","
                           "route=\"/v1/customers\",le=\"+Inf\"}") == 2);
   CHECK(line_value(after, "advisord_http_request_duration_seconds_sum{method=\"POST\","
