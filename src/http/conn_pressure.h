@@ -12,6 +12,9 @@
 
 #define TICK_MS 100
 #define HEAD_GRACE_MS 500
+#define PEEK_MAX 4      /* candidates to give way peeked at, at most, per decision */
+#define PEEK_BYTES 8192 /* a request head longer than this is not seen whole by a peek */
+#define PEEK_MEMORY_MS 1000 /* a connection seen waiting is passed over for so long unpeeked */
 
 enum phase { PH_HEAD, PH_BODY, PH_BUSY, PH_IDLE };
 
@@ -20,11 +23,20 @@ struct slot {
   enum phase phase;
   int fd;
   int64_t since_ms;         /* start of the current phase */
+  int64_t waiting_ms;       /* when a peek saw its request waiting in this phase; 0: never */
   uint64_t body_bytes;
   unsigned char addr[16];   /* client address (IPv4: 4 bytes) */
   uint8_t addr_len;
   char ip[INET6_ADDRSTRLEN];
   unsigned next_free;
+};
+
+/* An address owed room, for a tick's pass (conn_pressure_pay_owed). */
+struct owed_addr {
+  unsigned char addr[16];
+  uint8_t len;
+  bool stuck;     /* none of its connections may give way this tick */
+  unsigned count; /* its connections open and not cut */
 };
 
 struct conn_watch {
@@ -38,6 +50,8 @@ struct conn_watch {
   uint64_t cuts;
   struct pollfd *pfd;                /* scratch for the tick */
   unsigned *pfd_slot;
+  struct owed_addr *oa;              /* scratch for the tick: n_slots entries */
+  char peek[PEEK_BYTES];             /* scratch for a peek (mutex held) */
 };
 
 /* Cuts s (mutex held): the socket is shut down; libmicrohttpd sees the close and frees it. */

@@ -113,6 +113,7 @@ static void set_phase(struct conn_watch *w, struct MHD_Connection *conn, enum ph
   pthread_mutex_lock(&w->mu);
   s->phase = p;
   s->since_ms = util_mono_ms();
+  s->waiting_ms = 0;
   s->body_bytes = 0;
   s->hup_seen = false;
   pthread_mutex_unlock(&w->mu);
@@ -234,7 +235,8 @@ struct conn_watch *conn_watch_start(const struct conn_watch_options *o)
   w->slots = calloc(w->n_slots, sizeof *w->slots);
   w->pfd = calloc(w->n_slots, sizeof *w->pfd);
   w->pfd_slot = calloc(w->n_slots, sizeof *w->pfd_slot);
-  if (!w->slots || !w->pfd || !w->pfd_slot)
+  w->oa = calloc(w->n_slots, sizeof *w->oa);
+  if (!w->slots || !w->pfd || !w->pfd_slot || !w->oa)
     goto fail;
   for (unsigned i = 0; i < w->n_slots; i++)
     w->slots[i].next_free = i + 1;
@@ -248,6 +250,7 @@ fail:
   free(w->slots);
   free(w->pfd);
   free(w->pfd_slot);
+  free(w->oa);
   free(w);
   return NULL;
 }
@@ -282,5 +285,6 @@ void conn_watch_stop(struct conn_watch *w)
   free(w->slots);
   free(w->pfd);
   free(w->pfd_slot);
+  free(w->oa);
   free(w);
 }
