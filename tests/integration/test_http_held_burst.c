@@ -175,6 +175,7 @@ static void peek_phase(void)
   CHECK(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK);
   pthread_t th;
   wstatus = 0;
+  double held = raw_now_ms();
   CHECK(pthread_create(&th, NULL, writer, NULL) == 0);
   usleep(300 * 1000); /* the write waits for the lock (2 s), holding its worker */
   for (int i = 0; i < PK + PH; i++)
@@ -209,8 +210,9 @@ static void peek_phase(void)
   while ((cuts = server_log_count(&s, "\"reason\":\"pressure\"")) < PT &&
          raw_now_ms() - t0 < 10000)
     usleep(10 * 1000);
-  fprintf(stderr, "peek: %d of %d answered during the hold, %d pressure cuts after %.0f ms\n",
-          n_answered, PK + PH, cuts, raw_now_ms() - t0);
+  fprintf(stderr, "peek: %d of %d answered during the hold, %d pressure cuts after %.0f ms, "
+          "%.0f ms into the 2 s hold\n", n_answered, PK + PH, cuts, raw_now_ms() - t0,
+          raw_now_ms() - held);
   for (int i = 0; i < PT; i++)
     CHECK_MSG(read_reply(t[i], 5000) == 0, "trickler %d not cut", i);
 
