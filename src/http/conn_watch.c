@@ -1,7 +1,7 @@
 /* conn_watch.c - the connection watchdog: one slot per open connection (its phase, start time,
- * client address and socket), a thread that cuts late sockets every tick, and room made under
- * pressure at each new connection. See conn_watch.h for the rules. */
-#include "conn_watch.h"
+ * client address and socket) and a thread that cuts late sockets every tick; the room made
+ * under pressure is conn_pressure.c. See conn_watch.h for the rules. */
+#include "conn_pressure.h"
 #include "log.h"
 #include "metrics.h"
 #include "util.h"
@@ -17,40 +17,9 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#define TICK_MS 100
-#define HEAD_GRACE_MS 500
-
-enum phase { PH_HEAD, PH_BODY, PH_BUSY, PH_IDLE };
-
-struct slot {
-  bool used, cut, hup_seen, owed, owed_address; /* owed: room is to be made for it */
-  enum phase phase;
-  int fd;
-  int64_t since_ms;         /* start of the current phase */
-  uint64_t body_bytes;
-  unsigned char addr[16];   /* client address (IPv4: 4 bytes) */
-  uint8_t addr_len;
-  char ip[INET6_ADDRSTRLEN];
-  unsigned next_free;
-};
-
-struct conn_watch {
-  struct conn_watch_options o;
-  pthread_mutex_t mu;
-  pthread_cond_t wake;
-  pthread_t thread;
-  bool stopping, draining;
-  struct slot *slots;
-  unsigned n_slots, free_head, live; /* live: used and not cut */
-  uint64_t cuts;
-  struct pollfd *pfd;                /* scratch for the tick */
-  unsigned *pfd_slot;
-};
-
 static const char *const phase_names[] = {"head", "body", "busy", "idle"};
 
-/* Cuts s (mutex held): the socket is shut down; libmicrohttpd sees the close and frees it. */
-static void cut(struct conn_watch *w, struct slot *s, const char *why, int64_t now)
+void conn_watch_cut(struct conn_watch *w, struct slot *s, const char *why, int64_t now)
 {
   if (s->cut)
     return;
@@ -65,88 +34,6 @@ static void cut(struct conn_watch *w, struct slot *s, const char *why, int64_t n
                      phase_names[s->phase], "phase_ms", (json_int_t)(now - s->since_ms),
                      "cut_total", (json_int_t)w->cuts));
   shutdown(s->fd, SHUT_RDWR);
-}
-
-/* The connection to give way to a new one (from the address of from only, when given; never
- * except): the longest idle keep-alive connection, else the connection that has been reading
- * its head the longest, if for the grace at least. NULL when there is none: a request in
- * flight, and a head begun less than the grace ago, never give way. The grace (a quarter of
- * --head-timeout, at most HEAD_GRACE_MS): a new head may be whole in its socket buffer
- * already, waiting for a worker (a burst is handed over at once; a worker may be held). */
-static struct slot *victim(struct conn_watch *w, const struct slot *from,
-                           const struct slot *except, int64_t now)
-{
-  struct slot *idle = NULL, *head = NULL;
-  int64_t g = w->o.head_timeout_ms / 4, grace = g < HEAD_GRACE_MS ? g : HEAD_GRACE_MS;
-  for (unsigned i = 0; i < w->n_slots; i++) {
-    struct slot *s = &w->slots[i];
-    if (!s->used || s->cut || s == except)
-      continue;
-    if (from && (s->addr_len != from->addr_len || memcmp(s->addr, from->addr, s->addr_len)))
-      continue;
-    if (s->phase == PH_IDLE && (!idle || s->since_ms < idle->since_ms))
-      idle = s;
-    if (s->phase == PH_HEAD && now - s->since_ms >= grace &&
-        (!head || s->since_ms < head->since_ms))
-      head = s;
-  }
-  return idle ? idle : head;
-}
-
-static unsigned count_from(const struct conn_watch *w, const struct slot *from)
-{
-  unsigned n = 0;
-  for (unsigned i = 0; i < w->n_slots; i++) {
-    const struct slot *s = &w->slots[i];
-    n += s->used && !s->cut && s->addr_len == from->addr_len &&
-         memcmp(s->addr, from->addr, s->addr_len) == 0;
-  }
-  return n;
-}
-
-/* The level at which room is made: an eighth of the limit (at least one) is kept free. */
-static unsigned high_water(unsigned limit)
-{
-  unsigned keep = limit / 8 ? limit / 8 : 1;
-  return limit > keep ? limit - keep : 1;
-}
-
-/* Room for s (mutex held): when the table (or, by_address, the share of s's address) is
- * nearly full, a connection gives way to s. False when none may yet. */
-static bool give_way(struct conn_watch *w, struct slot *s, bool by_address, int64_t now)
-{
-  bool full = by_address ? count_from(w, s) >= high_water(w->o.max_connections_per_ip)
-                         : w->live >= high_water(w->o.max_connections);
-  if (!full)
-    return true;
-  struct slot *v = victim(w, by_address ? s : NULL, s, now);
-  if (v)
-    cut(w, v, by_address ? "pressure_address" : "pressure", now);
-  return v != NULL;
-}
-
-/* A new connection s arrived (mutex held): make room when the table or its address's share
- * is nearly full, so that a client sending a whole request promptly finds a place. When none
- * may give way yet, s still has a place (the level is below the limit) and is owed the room:
- * each tick makes it once one may, while s is open and the level reached (pay_owed). Else a
- * table filled within the grace would stay full until the head deadline (at the limit the
- * acceptor accepts no new connection to make room for). */
-static void make_room(struct conn_watch *w, struct slot *s, int64_t now)
-{
-  s->owed = !give_way(w, s, false, now);
-  s->owed_address = !give_way(w, s, true, now);
-}
-
-static void pay_owed(struct conn_watch *w, int64_t now)
-{
-  bool stuck = false; /* none may give way for the table this tick: the others wait too */
-  for (unsigned i = 0; i < w->n_slots; i++) {
-    struct slot *s = &w->slots[i];
-    if (s->used && !s->cut && s->owed && !stuck)
-      stuck = s->owed = !give_way(w, s, false, now);
-    if (s->used && !s->cut && s->owed_address)
-      s->owed_address = !give_way(w, s, true, now);
-  }
 }
 
 static void set_addr(struct slot *s, struct MHD_Connection *conn)
@@ -191,9 +78,9 @@ void conn_watch_notify(void *cls, struct MHD_Connection *conn, void **socket_con
       if (w->o.metrics)
         metrics_connection_opened();
       *socket_context = s;
-      make_room(w, s, now);
+      conn_pressure_make_room(w, s, now);
       if (w->draining)
-        cut(w, s, "shutdown", now);
+        conn_watch_cut(w, s, "shutdown", now);
     }
   } else if (*socket_context) {
     /* libmicrohttpd calls this before it closes the socket, so under the mutex a slot's fd
@@ -226,6 +113,7 @@ static void set_phase(struct conn_watch *w, struct MHD_Connection *conn, enum ph
   pthread_mutex_lock(&w->mu);
   s->phase = p;
   s->since_ms = util_mono_ms();
+  s->waiting_ms = 0;
   s->body_bytes = 0;
   s->hup_seen = false;
   pthread_mutex_unlock(&w->mu);
@@ -302,7 +190,7 @@ static void reap_closed(struct conn_watch *w, int64_t now)
       continue;
     }
     if (s->hup_seen)
-      cut(w, s, "client_closed", now);
+      conn_watch_cut(w, s, "client_closed", now);
     else
       s->hup_seen = true;
   }
@@ -326,10 +214,10 @@ static void *watch_main(void *arg)
       struct slot *s = &w->slots[i];
       const char *why = s->used && !s->cut ? late(w, s, now) : NULL;
       if (why)
-        cut(w, s, why, now);
+        conn_watch_cut(w, s, why, now);
     }
     reap_closed(w, now);
-    pay_owed(w, now);
+    conn_pressure_pay_owed(w, now);
   }
   pthread_mutex_unlock(&w->mu);
   return NULL;
@@ -347,7 +235,8 @@ struct conn_watch *conn_watch_start(const struct conn_watch_options *o)
   w->slots = calloc(w->n_slots, sizeof *w->slots);
   w->pfd = calloc(w->n_slots, sizeof *w->pfd);
   w->pfd_slot = calloc(w->n_slots, sizeof *w->pfd_slot);
-  if (!w->slots || !w->pfd || !w->pfd_slot)
+  w->oa = calloc(w->n_slots, sizeof *w->oa);
+  if (!w->slots || !w->pfd || !w->pfd_slot || !w->oa)
     goto fail;
   for (unsigned i = 0; i < w->n_slots; i++)
     w->slots[i].next_free = i + 1;
@@ -361,6 +250,7 @@ fail:
   free(w->slots);
   free(w->pfd);
   free(w->pfd_slot);
+  free(w->oa);
   free(w);
   return NULL;
 }
@@ -395,5 +285,6 @@ void conn_watch_stop(struct conn_watch *w)
   free(w->slots);
   free(w->pfd);
   free(w->pfd_slot);
+  free(w->oa);
   free(w);
 }

@@ -13,8 +13,10 @@
  *     connection: a connection without a request in flight makes room for it ("pressure",
  *     "pressure_address"): the longest idle keep-alive connection, else the one reading its
  *     head the longest, but not within a grace (a quarter of head_timeout_ms, at most
- *     500 ms: its request may be waiting in its socket buffer for a busy worker). When none
- *     may give way yet, the room is made at the first tick at which one may.
+ *     500 ms: its request may be waiting for a busy worker), nor, peeked at (MSG_PEEK), one
+ *     whose whole head, or next request's first byte, waits unread in its socket buffer (its
+ *     worker held in another request). When none may give way yet, the room is made at the
+ *     first tick at which one may.
  * Every cut is logged ("connection_cut") and counted. */
 #ifndef ADVISORD_HTTP_CONN_WATCH_H
 #define ADVISORD_HTTP_CONN_WATCH_H

@@ -14,13 +14,18 @@
  * admits a burst at once, so the sixth arrives while the other five are still reading their
  * heads (requests already in their socket buffers); the watchdog used to cut the oldest of
  * them, 0-1 ms old, without an answer (conn19: a head gets a grace before it gives way).
- * Then a burst of 6 with no worker held (on PostgreSQL only that). */
+ * Then a burst of 6 with no worker held (on PostgreSQL only that).
+ *
+ * Then (SQLite only) a second server, `--max-connections 16` (pressure level 14), for the
+ * watchdog's peek (conn21): requests waiting unread behind a held worker, older than the
+ * grace, must not be cut under pressure, while tricklers still are. See peek_phase. */
 #include "fixtures.h"
 #include "harness.h"
 #include "rawclient.h"
 #include "testlib.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -88,6 +93,153 @@ static int burst(const char *what, int n_conns, bool keep_alive)
   return ok;
 }
 
+/* Reads one reply on fd (its head and a Content-Length body) within timeout_ms. Returns its
+ * status, 0 when the connection was closed first, -1 on a timeout or error. */
+static int read_reply(int fd, int timeout_ms)
+{
+  char buf[4096];
+  size_t got = 0;
+  double t0 = raw_now_ms();
+  for (;;) {
+    buf[got] = '\0';
+    char *end = strstr(buf, "\r\n\r\n"), len[32];
+    if (end && (!raw_header(buf, "Content-Length", len, sizeof len) ||
+                (size_t)(end + 4 - buf) + strtoul(len, NULL, 10) <= got))
+      return got > 12 && strncmp(buf, "HTTP/1.1 ", 9) == 0 ? atoi(buf + 9) : -1;
+    int left = timeout_ms - (int)(raw_now_ms() - t0);
+    struct timeval tv = {.tv_sec = left / 1000, .tv_usec = (left % 1000) * 1000};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    ssize_t n = left > 0 && got < sizeof buf - 1 ? recv(fd, buf + got, sizeof buf - 1 - got, 0) : -1;
+    if (n <= 0)
+      return n == 0 || errno == ECONNRESET ? 0 : -1;
+    got += (size_t)n;
+  }
+}
+
+/* Waits (up to 10 s) until the series reaches at least (or, !at_least, at most) v. */
+static double wait_metric(const char *series, double v, bool at_least)
+{
+  double t0 = raw_now_ms(), m = -1;
+  while (((m = server_metric(&s, series)) < 0 || (at_least ? m < v : m > v)) &&
+         raw_now_ms() - t0 < 10000)
+    usleep(10 * 1000);
+  return m;
+}
+
+#define PK 6 /* keep-alive connections, one request answered before the hold */
+#define PH 4 /* connections opened before the hold, their whole head sent during it */
+#define PT 2 /* tricklers: half a head sent before the hold */
+#define PF 7 /* fresh connections opened during the hold */
+
+/* `--threads 2 --max-connections 16`: PK keep-alive connections (each answered once), PH
+ * connections that send nothing yet, PT that send half a head: 12, spread 6/6 over the two
+ * workers by the accept thread (the least loaded each time, ties to the descriptor's own).
+ * After 600 ms (all heads older than the 500 ms grace) a POST waits for SQLite's lock, which
+ * this process holds, and holds its worker: the 13th connection, on either (6/6), whose other
+ * six (3 keep-alive, 2 heads, 1 trickler) it no longer reads. Each keep-alive and head
+ * connection then sends a whole GET: the other worker's five are answered (and closed), the
+ * held worker's five wait in their socket buffers (phase idle, and head begun > 500 ms ago).
+ * Then PF fresh connections, one at a time: at the 6th and 7th the table reaches 14 of 16 and
+ * a connection must give way. The watchdog used to cut the longest idle one (a waiting
+ * keep-alive connection), then the oldest head (a waiting whole one); now it peeks, passes them
+ * over and cuts the two tricklers. After the hold every waiting request is answered 200. */
+static void peek_phase(void)
+{
+  const char *args[] = {"--threads", "2", "--max-connections", "16",
+                        "--metrics-bind", "127.0.0.1:0", NULL};
+  server_start(&s, args, NULL);
+  fx_office(&s, "Byrå Tittar AB", "5560360793", "info@byra-tittar.se", office, token);
+  CHECK(server_metrics_port(&s) > 0);
+  const char *ka = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
+             *last = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+             *half = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+  int w[PK + PH], t[PT], f[PF]; /* w: keep-alive, then heads: the ones that may wait */
+  for (int i = 0; i < PK; i++) {
+    w[i] = raw_connect(&s, "127.0.0.1", false);
+    CHECK(w[i] >= 0 && send(w[i], ka, strlen(ka), MSG_NOSIGNAL) == (ssize_t)strlen(ka));
+    CHECK_INT(read_reply(w[i], 5000), 200);
+  }
+  for (int i = PK; i < PK + PH; i++)
+    CHECK((w[i] = raw_connect(&s, "127.0.0.1", false)) >= 0);
+  for (int i = 0; i < PT; i++) {
+    t[i] = raw_connect(&s, "127.0.0.1", false);
+    CHECK(t[i] >= 0 && send(t[i], half, strlen(half), MSG_NOSIGNAL) == (ssize_t)strlen(half));
+  }
+  CHECK_INT(wait_metric("advisord_http_connections_open", PK + PH + PT, true), PK + PH + PT);
+  double total = server_metric(&s, "advisord_http_connections_total");
+  usleep(600 * 1000); /* every head older than the grace */
+
+  sqlite3 *db = NULL;
+  CHECK(sqlite3_open(s.db, &db) == SQLITE_OK);
+  sqlite3_busy_timeout(db, 5000);
+  CHECK(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK);
+  pthread_t th;
+  wstatus = 0;
+  double held = raw_now_ms();
+  CHECK(pthread_create(&th, NULL, writer, NULL) == 0);
+  usleep(300 * 1000); /* the write waits for the lock (2 s), holding its worker */
+  for (int i = 0; i < PK + PH; i++)
+    CHECK(send(w[i], last, strlen(last), MSG_NOSIGNAL) == (ssize_t)strlen(last));
+  /* the free worker's five answered; the held worker's five wait */
+  bool answered[PK + PH] = {0};
+  int n_answered = 0;
+  double t0 = raw_now_ms();
+  while (n_answered < (PK + PH) / 2 && raw_now_ms() - t0 < 10000) {
+    struct pollfd pf[PK + PH];
+    for (int i = 0; i < PK + PH; i++)
+      pf[i] = (struct pollfd){.fd = answered[i] ? -1 : w[i], .events = POLLIN};
+    if (poll(pf, PK + PH, 100) > 0)
+      for (int i = 0; i < PK + PH; i++)
+        if (pf[i].revents) {
+          CHECK_INT(read_reply(w[i], 5000), 200);
+          answered[i] = true;
+          n_answered++;
+        }
+  }
+  CHECK_INT(n_answered, (PK + PH) / 2);
+  int live = PK + PH + PT + 1 - n_answered; /* with the POST */
+  CHECK_INT(wait_metric("advisord_http_connections_open", live, false), live);
+  for (int i = 0; i < PF; i++) { /* each counted: the watchdog has decided */
+    CHECK((f[i] = raw_connect(&s, "127.0.0.1", false)) >= 0);
+    CHECK_INT(wait_metric("advisord_http_connections_total", total + 1 + i + 1, true),
+              total + 1 + i + 1);
+  }
+  /* two must give way: at once, or at a tick (the waiting ones are peeked at four a time) */
+  int cuts = 0;
+  t0 = raw_now_ms();
+  while ((cuts = server_log_count(&s, "\"reason\":\"pressure\"")) < PT &&
+         raw_now_ms() - t0 < 10000)
+    usleep(10 * 1000);
+  fprintf(stderr, "peek: %d of %d answered during the hold, %d pressure cuts after %.0f ms, "
+          "%.0f ms into the 2 s hold\n", n_answered, PK + PH, cuts, raw_now_ms() - t0,
+          raw_now_ms() - held);
+  for (int i = 0; i < PT; i++)
+    CHECK_MSG(read_reply(t[i], 5000) == 0, "trickler %d not cut", i);
+
+  pthread_join(th, NULL);
+  CHECK_INT(wstatus, 503);
+  sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close(db);
+  for (int i = 0; i < PK + PH; i++)
+    if (!answered[i]) {
+      int st = read_reply(w[i], 5000);
+      if (st != 200)
+        fprintf(stderr, "peek: %s connection %d waiting behind the hold: %d\n",
+                i < PK ? "keep-alive" : "head", i, st);
+      CHECK_INT(st, 200);
+    }
+  CHECK_INT(server_log_count(&s, "\"reason\":\"pressure\""), PT);
+  for (int i = 0; i < PK + PH; i++)
+    close(w[i]);
+  for (int i = 0; i < PT; i++)
+    close(t[i]);
+  for (int i = 0; i < PF; i++)
+    close(f[i]);
+  if (getenv("KEEP"))
+    fprintf(stderr, "kept %s\n", s.dir);
+  CHECK_INT(server_stop(&s, getenv("KEEP") != NULL), 0);
+}
+
 /* SIGTERM; the server must exit (0) within STOP_MS, else it is killed and the test fails. */
 static void stop_in_time(void)
 {
@@ -138,5 +290,7 @@ int main(void)
   if (getenv("KEEP"))
     fprintf(stderr, "kept %s\n", s.dir);
   CHECK_INT(server_stop(&s, getenv("KEEP") != NULL), 0);
+  if (!testdb_pg())
+    peek_phase();
   return TEST_REPORT();
 }
