@@ -131,6 +131,23 @@ static double wait_metric(const char *series, double v, bool at_least)
 #define PT 2 /* tricklers: half a head sent before the hold */
 #define PF 7 /* fresh connections opened during the hold */
 
+/* The peek phase's end when it cannot judge: the write let go, every socket closed, the
+ * server stopped. */
+static void peek_cleanup(sqlite3 *db, pthread_t th, const int *w, const int *t, const int *f,
+                         int nf)
+{
+  pthread_join(th, NULL);
+  sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close(db);
+  for (int i = 0; i < PK + PH; i++)
+    close(w[i]);
+  for (int i = 0; i < PT; i++)
+    close(t[i]);
+  for (int i = 0; i < nf; i++)
+    close(f[i]);
+  CHECK_INT(server_stop(&s, false), 0);
+}
+
 /* `--threads 2 --max-connections 16`: PK keep-alive connections (each answered once), PH
  * connections that send nothing yet, PT that send half a head: 12, spread 6/6 over the two
  * workers by the accept thread (the least loaded each time, ties to the descriptor's own).
@@ -197,6 +214,15 @@ static void peek_phase(void)
         }
   }
   CHECK_INT(n_answered, (PK + PH) / 2);
+  /* what follows is judged only while the write still holds its worker (2 s): a machine too
+   * slow to get this far within 1.2 s of it says so and judges nothing (a hold ended early
+   * would free the waiting requests and the room with them) */
+  if (raw_now_ms() - held > 1200) {
+    fprintf(stderr, "peek: SKIPPED, this machine took %.0f ms of the 2 s hold before the "
+            "fresh connections\n", raw_now_ms() - held);
+    peek_cleanup(db, th, w, t, NULL, 0);
+    return;
+  }
   int live = PK + PH + PT + 1 - n_answered; /* with the POST */
   CHECK_INT(wait_metric("advisord_http_connections_open", live, false), live);
   for (int i = 0; i < PF; i++) { /* each counted: the watchdog has decided */
@@ -210,9 +236,14 @@ static void peek_phase(void)
   while ((cuts = server_log_count(&s, "\"reason\":\"pressure\"")) < PT &&
          raw_now_ms() - t0 < 10000)
     usleep(10 * 1000);
+  double into = raw_now_ms() - held;
   fprintf(stderr, "peek: %d of %d answered during the hold, %d pressure cuts after %.0f ms, "
-          "%.0f ms into the 2 s hold\n", n_answered, PK + PH, cuts, raw_now_ms() - t0,
-          raw_now_ms() - held);
+          "%.0f ms into the 2 s hold\n", n_answered, PK + PH, cuts, raw_now_ms() - t0, into);
+  if (into > 1800 && cuts < PT) { /* the hold may have ended first: nothing to judge */
+    fprintf(stderr, "peek: SKIPPED, the hold ran out before the cuts on this machine\n");
+    peek_cleanup(db, th, w, t, f, PF);
+    return;
+  }
   for (int i = 0; i < PT; i++)
     CHECK_MSG(read_reply(t[i], 5000) == 0, "trickler %d not cut", i);
 
@@ -261,7 +292,8 @@ static void stop_in_time(void)
 
 int main(void)
 {
-  const char *args[] = {"--threads", "2", "--max-connections", "8", NULL};
+  const char *args[] = {"--threads", "2", "--max-connections", "8",
+                        "--metrics-bind", "127.0.0.1:0", NULL};
   server_start(&s, args, NULL);
   if (!testdb_pg()) {
     fx_office(&s, "Byrå Lås AB", "5560360793", "info@byra-las.se", office, token);
@@ -274,7 +306,8 @@ int main(void)
     usleep(300 * 1000); /* the write waits for the lock, holding its worker */
     CHECK_INT(burst("held", 5, false), 5);
     for (int i = 0; i < ROUNDS; i++) {
-      usleep(100 * 1000); /* the last burst's connections gone */
+      /* the last burst's connections gone (only the held write's left open) */
+      CHECK(wait_metric("advisord_http_connections_open", 1, false) <= 1);
       CHECK_INT(burst("held, keep-alive", 6, true), 6);
     }
     pthread_join(th, NULL);

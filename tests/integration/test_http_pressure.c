@@ -27,13 +27,21 @@ int main(void)
   server_start(&s, args, NULL);
   const char *half = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ";
   int heads[HEADS];
+  double first = raw_now_ms();
   for (int i = 0; i < HEADS; i++) {
     heads[i] = raw_connect(&s, "127.0.0.1", false);
     CHECK(heads[i] >= 0 &&
           send(heads[i], half, strlen(half), MSG_NOSIGNAL) == (ssize_t)strlen(half));
   }
   usleep(200 * 1000);
-  CHECK_INT(server_log_count(&s, "\"reason\":\"pressure\""), 0); /* within the grace */
+  /* within the grace (500 ms from the first head's start), none gives way; a machine that
+   * stalled this thread past it cannot tell */
+  int early = server_log_count(&s, "\"reason\":\"pressure\"");
+  if (raw_now_ms() - first < 450)
+    CHECK_INT(early, 0);
+  else
+    fprintf(stderr, "the no-cut-within-the-grace check skipped: %.0f ms passed\n",
+            raw_now_ms() - first);
 
   double t0 = raw_now_ms();
   int fd = raw_connect(&s, "127.0.0.1", false);
