@@ -29,7 +29,8 @@ static bool waiting(struct conn_watch *w, struct slot *s, int64_t now)
   bool whole = n > 0 && s->phase == PH_IDLE;
   for (ssize_t i = 1; !whole && i < n; i++) /* the head's end: an empty line, bare "\n" too */
     whole = w->peek[i] == '\n' &&
-            (w->peek[i - 1] == '\n' || (i >= 2 && w->peek[i - 1] == '\r' && w->peek[i - 2] == '\n'));
+            (w->peek[i - 1] == '\n' ||
+             (i >= 2 && w->peek[i - 1] == '\r' && w->peek[i - 2] == '\n'));
   if (whole)
     s->waiting_ms = now ? now : 1;
   return whole; /* else nothing unread (EAGAIN), part of a head, or the client closed */

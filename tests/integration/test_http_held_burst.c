@@ -109,7 +109,8 @@ static int read_reply(int fd, int timeout_ms)
     int left = timeout_ms - (int)(raw_now_ms() - t0);
     struct timeval tv = {.tv_sec = left / 1000, .tv_usec = (left % 1000) * 1000};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    ssize_t n = left > 0 && got < sizeof buf - 1 ? recv(fd, buf + got, sizeof buf - 1 - got, 0) : -1;
+    ssize_t n =
+        left > 0 && got < sizeof buf - 1 ? recv(fd, buf + got, sizeof buf - 1 - got, 0) : -1;
     if (n <= 0)
       return n == 0 || errno == ECONNRESET ? 0 : -1;
     got += (size_t)n;
@@ -131,21 +132,26 @@ static double wait_metric(const char *series, double v, bool at_least)
 #define PT 2 /* tricklers: half a head sent before the hold */
 #define PF 7 /* fresh connections opened during the hold */
 
-/* The peek phase's end when it cannot judge: the write let go, every socket closed, the
- * server stopped. */
-static void peek_cleanup(sqlite3 *db, pthread_t th, const int *w, const int *t, const int *f,
-                         int nf)
+/* The peek phase's write let go: its thread joined, the lock released. */
+static void peek_release(sqlite3 *db, pthread_t th)
 {
   pthread_join(th, NULL);
   sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
   sqlite3_close(db);
+}
+
+/* The peek phase's end: every socket closed (nf of f), the server stopped. */
+static void peek_close(const int *w, const int *t, const int *f, int nf)
+{
   for (int i = 0; i < PK + PH; i++)
     close(w[i]);
   for (int i = 0; i < PT; i++)
     close(t[i]);
   for (int i = 0; i < nf; i++)
     close(f[i]);
-  CHECK_INT(server_stop(&s, false), 0);
+  if (getenv("KEEP"))
+    fprintf(stderr, "kept %s\n", s.dir);
+  CHECK_INT(server_stop(&s, getenv("KEEP") != NULL), 0);
 }
 
 /* `--threads 2 --max-connections 16`: PK keep-alive connections (each answered once), PH
@@ -220,7 +226,8 @@ static void peek_phase(void)
   if (raw_now_ms() - held > 1200) {
     fprintf(stderr, "peek: SKIPPED, this machine took %.0f ms of the 2 s hold before the "
             "fresh connections\n", raw_now_ms() - held);
-    peek_cleanup(db, th, w, t, NULL, 0);
+    peek_release(db, th);
+    peek_close(w, t, NULL, 0);
     return;
   }
   int live = PK + PH + PT + 1 - n_answered; /* with the POST */
@@ -241,16 +248,15 @@ static void peek_phase(void)
           "%.0f ms into the 2 s hold\n", n_answered, PK + PH, cuts, raw_now_ms() - t0, into);
   if (into > 1800 && cuts < PT) { /* the hold may have ended first: nothing to judge */
     fprintf(stderr, "peek: SKIPPED, the hold ran out before the cuts on this machine\n");
-    peek_cleanup(db, th, w, t, f, PF);
+    peek_release(db, th);
+    peek_close(w, t, f, PF);
     return;
   }
   for (int i = 0; i < PT; i++)
     CHECK_MSG(read_reply(t[i], 5000) == 0, "trickler %d not cut", i);
 
-  pthread_join(th, NULL);
+  peek_release(db, th);
   CHECK_INT(wstatus, 503);
-  sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-  sqlite3_close(db);
   for (int i = 0; i < PK + PH; i++)
     if (!answered[i]) {
       int st = read_reply(w[i], 5000);
@@ -260,15 +266,7 @@ static void peek_phase(void)
       CHECK_INT(st, 200);
     }
   CHECK_INT(server_log_count(&s, "\"reason\":\"pressure\""), PT);
-  for (int i = 0; i < PK + PH; i++)
-    close(w[i]);
-  for (int i = 0; i < PT; i++)
-    close(t[i]);
-  for (int i = 0; i < PF; i++)
-    close(f[i]);
-  if (getenv("KEEP"))
-    fprintf(stderr, "kept %s\n", s.dir);
-  CHECK_INT(server_stop(&s, getenv("KEEP") != NULL), 0);
+  peek_close(w, t, f, PF);
 }
 
 /* SIGTERM; the server must exit (0) within STOP_MS, else it is killed and the test fails. */
