@@ -151,4 +151,16 @@ static inline int load_acked(struct load *l)
   return n;
 }
 
+/* How many writes instance (L.to's index) has acknowledged so far; after_kill: only those
+ * acknowledged after load_killed. */
+static inline int load_acked_by(struct load *l, int instance, bool after_kill)
+{
+  pthread_mutex_lock(&l->mu);
+  int n = 0;
+  for (int i = 0; i < l->n_acked; i++)
+    n += l->acked[i].instance == instance && (!after_kill || l->acked[i].after_kill);
+  pthread_mutex_unlock(&l->mu);
+  return n;
+}
+
 #endif

@@ -41,14 +41,24 @@ int main(void)
   L.prefix = "557";
   L.collaborations = true;
   load_begin(&L, CLIENTS);
+  /* 1.5 s of load, and until each instance has acknowledged a write (up to 10 s more: a slow
+   * cluster) */
   usleep(1500 * 1000);
+  for (int waited = 0; (load_acked_by(&L, 0, false) == 0 || load_acked_by(&L, 1, false) == 0) &&
+                       waited < 10000;
+       waited += 20)
+    usleep(20 * 1000);
   CHECK_INT(kill(a.pid, SIGKILL), 0);
   atomic_store(&L.killed, true);
   int status = 0;
   CHECK_INT(waitpid(a.pid, &status, 0), a.pid);
   CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
   a.pid = 0;
-  usleep(1500 * 1000); /* the load goes on; only b answers now */
+  /* the load goes on for 1.5 s, and until b has acknowledged a write since (up to 10 s more);
+   * only b answers now */
+  usleep(1500 * 1000);
+  for (int waited = 0; load_acked_by(&L, 1, true) == 0 && waited < 10000; waited += 20)
+    usleep(20 * 1000);
   load_end(&L);
 
   char why[256];
