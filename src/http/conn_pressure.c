@@ -6,6 +6,11 @@
 #include <string.h>
 #include <sys/socket.h>
 
+static bool same_addr(const struct slot *a, const struct slot *b)
+{
+  return a->addr_len == b->addr_len && memcmp(a->addr, b->addr, a->addr_len) == 0;
+}
+
 /* Whether a's claim to give way comes before b's: idle keep-alive connections first, each
  * kind the longest in its phase first. */
 static bool before(const struct slot *a, const struct slot *b)
@@ -57,7 +62,7 @@ static struct slot *victim(struct conn_watch *w, const struct slot *from,
     struct slot *s = &w->slots[i];
     if (!s->used || s->cut || s == except)
       continue;
-    if (from && (s->addr_len != from->addr_len || memcmp(s->addr, from->addr, s->addr_len)))
+    if (from && !same_addr(s, from))
       continue;
     if (s->phase != PH_IDLE && (s->phase != PH_HEAD || now - s->since_ms < grace))
       continue;
@@ -74,11 +79,6 @@ static struct slot *victim(struct conn_watch *w, const struct slot *from,
     if (!waiting(w, best[k], now))
       return best[k];
   return NULL;
-}
-
-static bool same_addr(const struct slot *a, const struct slot *b)
-{
-  return a->addr_len == b->addr_len && memcmp(a->addr, b->addr, a->addr_len) == 0;
 }
 
 static unsigned count_from(const struct conn_watch *w, const struct slot *from)

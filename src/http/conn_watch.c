@@ -223,6 +223,16 @@ static void *watch_main(void *arg)
   return NULL;
 }
 
+/* Frees w's table, its scratch and w (its thread stopped or never started). */
+static void watch_free(struct conn_watch *w)
+{
+  free(w->slots);
+  free(w->pfd);
+  free(w->pfd_slot);
+  free(w->oa);
+  free(w);
+}
+
 struct conn_watch *conn_watch_start(const struct conn_watch_options *o)
 {
   struct conn_watch *w = calloc(1, sizeof *w);
@@ -247,11 +257,7 @@ struct conn_watch *conn_watch_start(const struct conn_watch_options *o)
   pthread_cond_destroy(&w->wake);
   pthread_mutex_destroy(&w->mu);
 fail:
-  free(w->slots);
-  free(w->pfd);
-  free(w->pfd_slot);
-  free(w->oa);
-  free(w);
+  watch_free(w);
   return NULL;
 }
 
@@ -282,9 +288,5 @@ void conn_watch_stop(struct conn_watch *w)
   pthread_join(w->thread, NULL);
   pthread_cond_destroy(&w->wake);
   pthread_mutex_destroy(&w->mu);
-  free(w->slots);
-  free(w->pfd);
-  free(w->pfd_slot);
-  free(w->oa);
-  free(w);
+  watch_free(w);
 }
