@@ -229,6 +229,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   void **con_cls)
 {
   struct http_server *srv = cls;
+  http_idle_wait_mark(); /* this worker's waits end a held read (idle_wait.c) */
   acceptor_worker_busy(srv->acceptor, true);
   enum MHD_Result r = handle_request(cls, conn, url, method, version, upload_data,
                                      upload_data_size, con_cls);

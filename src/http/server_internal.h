@@ -59,4 +59,8 @@ void later_finished(struct request *req);
  * stop with one; each waits for a write, which ends within the store's lock wait). */
 void later_wait_all(struct http_server *srv);
 
+/* idle_wait.c: marks the calling thread (a worker, at each request) as one whose waits in
+ * epoll_wait run its idle hook (thread_idle.h). */
+void http_idle_wait_mark(void);
+
 #endif

@@ -82,7 +82,7 @@ void sq_cache_check(struct sq_conn *c)
  * nothing was committed between them. The region is the connection's own mapping of the -shm
  * file (its VFS's xShmMap, which opens it if the connection had not yet). False when the header
  * cannot be read or is being written. */
-static bool wal_header(struct sq_conn *c, uint32_t out[12])
+bool sq_wal_header(struct sq_conn *c, uint32_t out[12])
 {
   sqlite3_file *f = NULL;
   /* only with the WAL open: mapping the -shm of a database in another mode would leave the
@@ -113,7 +113,7 @@ static bool wal_header(struct sq_conn *c, uint32_t out[12])
  * count in neither: a reader never makes one (migrations run in store_open, before any
  * snapshot; another process's are seen by data_version).
  * Outside any transaction (autocommit, no statement active), the WAL index's header itself
- * (wal_header), with no transaction begun: a read transaction that begins after it reads the
+ * (sq_wal_header), with no transaction begun: a read transaction that begins after it reads the
  * database at that header or a later one, so rows read there are the rows at a later equal
  * reading. The rows this connection changed count too, as inside a snapshot (a change is
  * committed, so it moves the header anyway). */
@@ -130,7 +130,7 @@ bool sq_snapshot_version(struct store_conn *base, struct db_version *v)
     return v->others != -1 && sqlite3_txn_state(c->db, "main") == SQLITE_TXN_READ;
   }
   if (!sqlite3_get_autocommit(c->db) || sqlite3_txn_state(c->db, "main") != SQLITE_TXN_NONE ||
-      !wal_header(c, v->wal))
+      !sq_wal_header(c, v->wal))
     return false;
   v->others = INT64_MIN; /* never a data_version: a snapshot's reading never equals this one */
   v->own = sqlite3_total_changes64(c->db);

@@ -17,6 +17,7 @@
 static void conn_close(struct store_conn *base)
 {
   struct sq_conn *c = (struct sq_conn *)base;
+  sq_held_end(c);
   db_conn_forget_stmts(&c->base);
   if (sqlite3_close(c->db) != SQLITE_OK)
     log_msg(LOG_ERROR, "db_close_failed", "%s", sqlite3_errmsg(c->db));
@@ -92,13 +93,22 @@ struct sq_conn *sq_conn_open(struct sq_store *st, bool writer)
   return c;
 }
 
-struct sq_conn *sq_conn_of(struct sq_store *st)
+/* The calling thread's connection as it is (a read transaction may be held: sq_snapshot). */
+static struct sq_conn *thread_conn(struct sq_store *st)
 {
   struct store_conn *c = db_threads_get(&st->threads);
   if (c)
     return (struct sq_conn *)c;
   struct sq_conn *n = conn_new(st, NULL);
   return n && db_threads_add(&st->threads, &n->base) ? n : NULL;
+}
+
+struct sq_conn *sq_conn_of(struct sq_store *st)
+{
+  struct sq_conn *c = thread_conn(st);
+  if (c && !c->in_snapshot)
+    sq_held_end(c); /* every use outside a snapshot starts from the database as it is now */
+  return c;
 }
 
 static struct store_conn *sq_conn(struct store *base)
@@ -164,24 +174,33 @@ static enum store_status sq_run_tx(struct store *base, bool write, store_tx_fn f
 }
 
 /* store_snapshot: a deferred BEGIN takes the WAL read lock at fn's first statement and COMMIT
- * releases it (sq_exec_static, as every transaction's BEGIN and COMMIT).
+ * releases it (sq_exec_static, as every transaction's BEGIN and COMMIT); on an HTTP worker the
+ * read transaction may instead be kept for the next snapshot (sqlite_hold.c).
  * When BEGIN fails, fn runs without the transaction, as it would have before. */
 static void sq_snapshot(struct store *base, store_snapshot_fn fn, void *arg)
 {
-  struct sq_conn *c = sq_conn_of((struct sq_store *)base);
+  struct sq_conn *c = thread_conn((struct sq_store *)base);
+  if (c && !c->in_snapshot && sq_held_reuse(c)) {
+    c->in_snapshot = true;
+    fn(arg);
+    c->in_snapshot = false;
+    sq_held_check(c);
+    return;
+  }
   if (!c || c->in_snapshot || !sqlite3_get_autocommit(c->db)) {
     fn(arg);
     return;
   }
+  uint32_t header[12];
+  bool keep = sq_held_before(c, header);
   c->in_snapshot = sq_exec_static(c, "BEGIN") == STORE_OK;
   fn(arg);
   if (!c->in_snapshot)
     return;
   c->in_snapshot = false;
-  if (!sqlite3_get_autocommit(c->db) &&
-      sq_exec_static(c, "COMMIT") != STORE_OK &&
-      !sqlite3_get_autocommit(c->db))
-    sq_exec_static(c, "ROLLBACK");
+  if (keep && sq_held_keep(c, header))
+    return;
+  sq_end_read(c);
 }
 
 static enum store_status sq_exec_op(struct store_conn *c, const char *sql)

@@ -51,6 +51,8 @@ struct sq_conn {
   bool waiter;             /* holds one of the store's waiter places */
   bool cut_short;          /* this transaction's wait for the write lock was cut short */
   bool in_snapshot;        /* inside store_snapshot's read transaction (sqlite_db.c) */
+  bool held;               /* that read transaction kept open after it (sqlite_db.c) */
+  uint32_t held_hdr[12];   /* the WAL index's header read just before it began */
   bool wal;                /* the database is in WAL mode (conn_new): its -shm may be mapped */
   int64_t data_version;    /* the writer's PRAGMA data_version at its last BEGIN (row cache) */
 };
@@ -133,6 +135,23 @@ void sq_cache_start(struct sq_conn *c);
 void sq_cache_check(struct sq_conn *c);
 /* The engine's snapshot_version (db_read_version), in sqlite_cache.c. */
 bool sq_snapshot_version(struct store_conn *c, struct db_version *v);
+/* The WAL index's header now, into out (sqlite_cache.c): two equal readings mean that nothing
+ * was committed between them. False when it cannot be read. */
+bool sq_wal_header(struct sq_conn *c, uint32_t out[12]);
+
+/* sqlite_hold.c: a worker's read transaction kept between snapshots (see there).
+ * sq_end_read ends c's transaction (COMMIT, or ROLLBACK when that fails), if one is open.
+ * sq_held_end ends the kept one, if any. sq_held_reuse: whether c's kept transaction still
+ * reads the database as it is now (else it is ended). sq_held_check, after a snapshot in a
+ * kept transaction: ends it when a statement ended it. sq_held_before, before a snapshot's
+ * BEGIN: whether it may be kept (the header read into header). sq_held_keep, after it: keeps
+ * it (true) when a read transaction is open. */
+void sq_end_read(struct sq_conn *c);
+void sq_held_end(struct sq_conn *c);
+bool sq_held_reuse(struct sq_conn *c);
+void sq_held_check(struct sq_conn *c);
+bool sq_held_before(struct sq_conn *c, uint32_t header[12]);
+bool sq_held_keep(struct sq_conn *c, const uint32_t header[12]);
 /* store_write_async through the engine table; sq_writer_stop (at close) waits until every
  * queued write is done and ends the writer thread. */
 void sq_write_async(struct store *st, store_tx_fn fn, void *arg, store_done_fn done);

@@ -1,0 +1,78 @@
+/* sqlite_hold.c - an HTTP worker's read transaction kept from one snapshot to the next.
+ *
+ * Beginning and ending a read transaction (the WAL read lock: the wal-index's shared mutex and,
+ * when no other connection of the process holds the same read mark, an fcntl lock and unlock)
+ * was about a fifth of a worker's CPU for GET one (bench/HISTORY.md, nineteenth step). A
+ * snapshot (store_snapshot, sqlite_db.c) on a thread whose waits run its idle hook (an HTTP
+ * worker: thread_idle.h) therefore keeps its read transaction open when it ends, with the WAL
+ * index's header read just before it began, and the next snapshot on that connection uses it
+ * again when the header is still the same: nothing has been committed since by any connection
+ * of any process (every commit writes a new header, and a header never comes back to an earlier
+ * value: sq_wal_header), so the kept transaction reads exactly what a new one would. A commit
+ * in between (a write of this server's, acknowledged only after its COMMIT, or of another
+ * process) changes the header: the kept transaction is ended and a new one begun.
+ *
+ * The kept transaction is ended as soon as the connection is used outside a snapshot
+ * (sq_conn_of), when the worker is about to wait for its connections (its idle hook), when it
+ * is closed, and when a statement inside it ended it (an error that rolls back). So a worker
+ * that goes idle never holds an old snapshot, which would keep the checkpointer from copying
+ * the log past it. */
+#include "sqlite_engine.h"
+#include "thread_idle.h"
+
+#include <string.h>
+
+void sq_end_read(struct sq_conn *c)
+{
+  if (!sqlite3_get_autocommit(c->db) && sq_exec_static(c, "COMMIT") != STORE_OK &&
+      !sqlite3_get_autocommit(c->db))
+    sq_exec_static(c, "ROLLBACK");
+}
+
+void sq_held_end(struct sq_conn *c)
+{
+  if (!c->held)
+    return;
+  c->held = false;
+  thread_idle_cancel(c);
+  sq_end_read(c);
+}
+
+static void held_idle(void *arg) { sq_held_end(arg); }
+
+static bool reading(struct sq_conn *c)
+{
+  return sqlite3_txn_state(c->db, "main") == SQLITE_TXN_READ;
+}
+
+bool sq_held_reuse(struct sq_conn *c)
+{
+  if (!c->held)
+    return false;
+  uint32_t now[12];
+  if (reading(c) && sq_wal_header(c, now) && memcmp(now, c->held_hdr, sizeof now) == 0)
+    return true;
+  sq_held_end(c);
+  return false;
+}
+
+void sq_held_check(struct sq_conn *c)
+{
+  if (!reading(c))
+    sq_held_end(c);
+}
+
+bool sq_held_before(struct sq_conn *c, uint32_t header[12])
+{
+  return thread_idle_waits() && c->wal && sq_wal_header(c, header);
+}
+
+bool sq_held_keep(struct sq_conn *c, const uint32_t header[12])
+{
+  if (!reading(c))
+    return false;
+  c->held = true;
+  memcpy(c->held_hdr, header, sizeof c->held_hdr);
+  thread_idle_set(held_idle, c);
+  return true;
+}
