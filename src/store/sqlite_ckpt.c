@@ -107,9 +107,11 @@ static void *run(void *arg)
     int before = k->copied;
     pthread_mutex_unlock(&k->mu);
     int log_pages = 0, done = 0;
+    sq_ckpt_begin(k->st); /* no read transaction is kept meanwhile (sqlite_hold.c) */
     int rc = c ? sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log_pages,
                                            &done)
                : SQLITE_CANTOPEN;
+    sq_ckpt_end(k->st);
     if (rc != SQLITE_OK && rc != SQLITE_BUSY)
       log_msg(LOG_WARN, "db_checkpoint_failed", "%s", c ? sqlite3_errmsg(c->db)
                                                         : "no connection for the checkpointer");
@@ -197,7 +199,9 @@ void db_ckpt_between_batches(struct store_ckpt *k, struct sq_conn *writer)
   k->wanted = k->sync_db = false;
   k->restart_asked = false;
   pthread_mutex_unlock(&k->mu);
+  sq_ckpt_begin(writer->owner);
   int rc = sqlite3_wal_checkpoint_v2(writer->db, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
+  sq_ckpt_end(writer->owner);
   if (rc == SQLITE_BUSY) /* a reader kept it from starting the WAL over: after the next batch */
     return;
   if (rc != SQLITE_OK)

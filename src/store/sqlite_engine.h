@@ -8,6 +8,7 @@
 
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -38,6 +39,11 @@ struct sq_store {
   bool writer_started;
   bool stopping;            /* the store closes: the writer thread ends once the queue is empty */
   unsigned last_batch;      /* writes the writer thread's last batch took */
+  /* raised whenever a connection of this store waits for a lock (a checkpoint waiting for
+   * readers among them) and as each checkpoint begins: a read transaction kept between
+   * snapshots is let go at its next use (sqlite_hold.c) */
+  atomic_uint read_epoch;
+  atomic_int checkpoints;   /* checkpoints running now: no read transaction is kept meanwhile */
 };
 
 struct sq_conn {
@@ -53,6 +59,7 @@ struct sq_conn {
   bool in_snapshot;        /* inside store_snapshot's read transaction (sqlite_db.c) */
   bool held;               /* that read transaction kept open after it (sqlite_db.c) */
   uint32_t held_hdr[12];   /* the WAL index's header read just before it began */
+  unsigned held_epoch;     /* the store's read_epoch then */
   bool wal;                /* the database is in WAL mode (conn_new): its -shm may be mapped */
   int64_t data_version;    /* the writer's PRAGMA data_version at its last BEGIN (row cache) */
 };
@@ -142,11 +149,18 @@ bool sq_wal_header(struct sq_conn *c, uint32_t out[12]);
 /* sqlite_hold.c: a worker's read transaction kept between snapshots (see there).
  * sq_end_read ends c's transaction (COMMIT, or ROLLBACK when that fails), if one is open.
  * sq_held_end ends the kept one, if any. sq_held_reuse: whether c's kept transaction still
- * reads the database as it is now (else it is ended). sq_held_check, after a snapshot in a
+ * reads the database as it is now and nothing asked it to let go (else it is ended). sq_held_check, after a snapshot in a
  * kept transaction: ends it when a statement ended it. sq_held_before, before a snapshot's
  * BEGIN: whether it may be kept (the header read into header). sq_held_keep, after it: keeps
  * it (true) when a read transaction is open. */
 void sq_end_read(struct sq_conn *c);
+/* Asks every kept read transaction of st to end at its next use (a lock is waited for: the
+ * wait may be for those readers). */
+void sq_readers_let_go(struct sq_store *st);
+/* A checkpoint of st begins (sq_ckpt_begin: kept read transactions end at their next use and
+ * none is kept until it ends) and ends (sq_ckpt_end). */
+void sq_ckpt_begin(struct sq_store *st);
+void sq_ckpt_end(struct sq_store *st);
 void sq_held_end(struct sq_conn *c);
 bool sq_held_reuse(struct sq_conn *c);
 void sq_held_check(struct sq_conn *c);

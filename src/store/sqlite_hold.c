@@ -16,7 +16,16 @@
  * (sq_conn_of), when the worker is about to wait for its connections (its idle hook), when it
  * is closed, and when a statement inside it ended it (an error that rolls back). So a worker
  * that goes idle never holds an old snapshot, which would keep the checkpointer from copying
- * the log past it. */
+ * the log past it. And none is kept while a checkpoint of the store runs (sq_ckpt_begin): a
+ * busy worker lets its kept one go at its next request and ends each of its read transactions
+ * with its request again, as before, until the checkpoint is over; the same after any
+ * connection of the store waited for a lock (sq_readers_let_go). A checkpoint waits for the
+ * readers of the log's older frames to leave (the writer's RESTART while every write waits):
+ * kept from request to request, or let go and at once taken again on the same read mark, a
+ * worker's reader would leave it no moment free under a steady load of reads (a test load of
+ * GETs at 32 connections beside POSTs at 4 held writes up to 0.3-0.8 s in three runs of six).
+ * A checkpoint of another process that waits for readers is not seen: it waits until the
+ * workers go idle or something is committed. */
 #include "sqlite_engine.h"
 #include "thread_idle.h"
 
@@ -40,6 +49,35 @@ void sq_held_end(struct sq_conn *c)
 
 static void held_idle(void *arg) { sq_held_end(arg); }
 
+void sq_readers_let_go(struct sq_store *st)
+{
+  atomic_fetch_add_explicit(&st->read_epoch, 1, memory_order_relaxed);
+}
+
+void sq_ckpt_begin(struct sq_store *st)
+{
+  atomic_fetch_add_explicit(&st->checkpoints, 1, memory_order_relaxed);
+  sq_readers_let_go(st);
+}
+
+void sq_ckpt_end(struct sq_store *st)
+{
+  atomic_fetch_sub_explicit(&st->checkpoints, 1, memory_order_relaxed);
+}
+
+/* Whether nothing asked kept readers to let go since c's transaction began (and no checkpoint
+ * runs now). */
+static bool undisturbed(const struct sq_conn *c)
+{
+  return atomic_load_explicit(&c->owner->checkpoints, memory_order_relaxed) == 0 &&
+         atomic_load_explicit(&c->owner->read_epoch, memory_order_relaxed) == c->held_epoch;
+}
+
+static unsigned epoch(const struct sq_conn *c)
+{
+  return atomic_load_explicit(&c->owner->read_epoch, memory_order_relaxed);
+}
+
 static bool reading(struct sq_conn *c)
 {
   return sqlite3_txn_state(c->db, "main") == SQLITE_TXN_READ;
@@ -50,7 +88,8 @@ bool sq_held_reuse(struct sq_conn *c)
   if (!c->held)
     return false;
   uint32_t now[12];
-  if (reading(c) && sq_wal_header(c, now) && memcmp(now, c->held_hdr, sizeof now) == 0)
+  if (reading(c) && undisturbed(c) && sq_wal_header(c, now) &&
+      memcmp(now, c->held_hdr, sizeof now) == 0)
     return true;
   sq_held_end(c);
   return false;
@@ -64,12 +103,13 @@ void sq_held_check(struct sq_conn *c)
 
 bool sq_held_before(struct sq_conn *c, uint32_t header[12])
 {
+  c->held_epoch = epoch(c); /* read before the transaction begins, as the header */
   return thread_idle_waits() && c->wal && sq_wal_header(c, header);
 }
 
 bool sq_held_keep(struct sq_conn *c, const uint32_t header[12])
 {
-  if (!reading(c))
+  if (!reading(c) || !undisturbed(c))
     return false;
   c->held = true;
   memcpy(c->held_hdr, header, sizeof c->held_hdr);

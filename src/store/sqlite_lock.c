@@ -45,6 +45,7 @@ int sq_busy_wait(void *arg, int count)
 {
   static const int delays[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100};
   struct sq_conn *c = arg;
+  sq_readers_let_go(c->owner); /* the wait may be for a kept read transaction (sqlite_hold.c) */
   int64_t now = util_mono_ms();
   if (count == 0 && !c->in_tx)
     c->deadline_ms = now + SQ_LOCK_WAIT_MS;
