@@ -15,7 +15,6 @@
 #include "thread_idle.h"
 
 #include <dlfcn.h>
-#include <errno.h>
 #include <pthread.h>
 #include <string.h>
 #include <sys/epoll.h>

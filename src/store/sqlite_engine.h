@@ -149,11 +149,17 @@ bool sq_wal_header(struct sq_conn *c, uint32_t out[12]);
 /* sqlite_hold.c: a worker's read transaction kept between snapshots (see there).
  * sq_end_read ends c's transaction (COMMIT, or ROLLBACK when that fails), if one is open.
  * sq_held_end ends the kept one, if any. sq_held_reuse: whether c's kept transaction still
- * reads the database as it is now and nothing asked it to let go (else it is ended). sq_held_check, after a snapshot in a
- * kept transaction: ends it when a statement ended it. sq_held_before, before a snapshot's
- * BEGIN: whether it may be kept (the header read into header). sq_held_keep, after it: keeps
- * it (true) when a read transaction is open. */
+ * reads the database as it is now and nothing asked it to let go (else it is ended).
+ * sq_held_check, after a snapshot in a kept transaction: ends it when a statement ended it.
+ * sq_held_before, before a snapshot's BEGIN: whether it may be kept (the header read into
+ * header). sq_held_keep, after it: keeps it (true) when a read transaction is open and nothing
+ * asked kept ones to let go since it began. */
 void sq_end_read(struct sq_conn *c);
+void sq_held_end(struct sq_conn *c);
+bool sq_held_reuse(struct sq_conn *c);
+void sq_held_check(struct sq_conn *c);
+bool sq_held_before(struct sq_conn *c, uint32_t header[12]);
+bool sq_held_keep(struct sq_conn *c, const uint32_t header[12]);
 /* Asks every kept read transaction of st to end at its next use (a lock is waited for: the
  * wait may be for those readers). */
 void sq_readers_let_go(struct sq_store *st);
@@ -161,11 +167,6 @@ void sq_readers_let_go(struct sq_store *st);
  * none is kept until it ends) and ends (sq_ckpt_end). */
 void sq_ckpt_begin(struct sq_store *st);
 void sq_ckpt_end(struct sq_store *st);
-void sq_held_end(struct sq_conn *c);
-bool sq_held_reuse(struct sq_conn *c);
-void sq_held_check(struct sq_conn *c);
-bool sq_held_before(struct sq_conn *c, uint32_t header[12]);
-bool sq_held_keep(struct sq_conn *c, const uint32_t header[12]);
 /* store_write_async through the engine table; sq_writer_stop (at close) waits until every
  * queued write is done and ends the writer thread. */
 void sq_write_async(struct store *st, store_tx_fn fn, void *arg, store_done_fn done);

@@ -65,17 +65,17 @@ void sq_ckpt_end(struct sq_store *st)
   atomic_fetch_sub_explicit(&st->checkpoints, 1, memory_order_relaxed);
 }
 
+static unsigned epoch(const struct sq_conn *c)
+{
+  return atomic_load_explicit(&c->owner->read_epoch, memory_order_relaxed);
+}
+
 /* Whether nothing asked kept readers to let go since c's transaction began (and no checkpoint
  * runs now). */
 static bool undisturbed(const struct sq_conn *c)
 {
   return atomic_load_explicit(&c->owner->checkpoints, memory_order_relaxed) == 0 &&
-         atomic_load_explicit(&c->owner->read_epoch, memory_order_relaxed) == c->held_epoch;
-}
-
-static unsigned epoch(const struct sq_conn *c)
-{
-  return atomic_load_explicit(&c->owner->read_epoch, memory_order_relaxed);
+         epoch(c) == c->held_epoch;
 }
 
 static bool reading(struct sq_conn *c)
