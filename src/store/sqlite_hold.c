@@ -23,7 +23,7 @@
  * readers of the log's older frames to leave (the writer's RESTART while every write waits):
  * kept from request to request, or let go and at once taken again on the same read mark, a
  * worker's reader would leave it no moment free under a steady load of reads (a test load of
- * GETs at 32 connections beside POSTs at 4 held writes up to 0.3-0.8 s in three runs of six).
+ * GETs at 32 connections beside POSTs at 4: POST p99 up to 1.9 s; bench/HISTORY.md).
  * A checkpoint of another process that waits for readers is not seen: it waits until the
  * workers go idle or something is committed. */
 #include "sqlite_engine.h"
