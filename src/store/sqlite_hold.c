@@ -33,9 +33,9 @@
 
 void sq_end_read(struct sq_conn *c)
 {
-  if (!sqlite3_get_autocommit(c->db) && sq_exec_static(c, "COMMIT") != STORE_OK &&
-      !sqlite3_get_autocommit(c->db))
-    sq_exec_static(c, "ROLLBACK");
+  if (!sqlite3_get_autocommit(c->db))
+    sq_exec_static(c, "COMMIT");
+  sq_rollback_if_open(c); /* a COMMIT that failed left it open */
 }
 
 void sq_held_end(struct sq_conn *c)
