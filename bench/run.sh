@@ -84,6 +84,14 @@ slices() {
 }
 # field LABEL N: field N of the first result line labelled LABEL (0: the whole line)
 field() { awk -F'|' -v l="$1" -v f="$2" '$1 == l {print $f; exit}' "$work/results"; }
+# keep_median LABEL N: of the N result lines "LABEL (k)|...", the one with the median ratio is
+# appended to the results labelled LABEL (field() then finds it); prints its k
+keep_median() {
+  local line
+  line=$(grep "^$1 ([0-9]*)|" "$work/results" | sort -t'|' -k3,3g | sed -n "$((($2 + 1) / 2))p")
+  echo "$1|${line#*|}" >>"$work/results"
+  echo "$line" | sed 's/^[^|]* (\([0-9]*\))|.*/\1/'
+}
 
 # run_wrk LABEL BASELINE_RATE PID URL [VAR=VALUE...]: one workload; appends a result line
 # "label|ok/s|ratio|p50 ms|p99 ms|non-2xx|RSS|HWM" to $work/results and prints it.
@@ -177,7 +185,8 @@ if [ -n "$peer" ]; then
       NODE_PATH="$pdir/node_modules" node "$peer/server.js" "$p" "$work/peer.db" 2>>"$work/peer.log" & pp=$!
       pids+=("$pp")
       wait_port "$p" "$pp" || die "the peer did not start"
-      NODE_PATH="$pdir/node_modules" node "$peer/seed.js" "$work/peer.db" "$((customers + post_runs * peer_pairs))" peertoken "$work/peer-ids.txt" >/dev/null
+      NODE_PATH="$pdir/node_modules" node "$peer/seed.js" "$work/peer.db" \
+        "$((customers + post_runs * peer_pairs))" peertoken "$work/peer-ids.txt" >/dev/null
       curl -sf -o /dev/null -X POST -H 'Authorization: Bearer peertoken' -H 'Content-Type: application/json' \
         -d '{"task_id":"t0","variant":"smart","invoice_recipient":"office","agreement_period_months":12}' \
         "http://127.0.0.1:$p/v1/customers/c0/collaborations" || die "the peer refused an activation"
@@ -219,16 +228,17 @@ t0=$(date +%s.%N)
 echo "  seeded $customers customers with a task and $collabs activations through the API in $(calc "round($(date +%s.%N) - $t0, 1)") s"
 url="http://127.0.0.1:$aport"
 # the POST and mix workloads' pairs, made faster than seed.py can (wrk, bench/seed_pairs.lua)
-made=$(bash "$bench/seed_pairs.sh" "$url" "$tok" $((post_runs * post_pairs + rand_pairs + mix_pairs)) 1000000 \
+all_post=$((post_runs * post_pairs))
+made=$(bash "$bench/seed_pairs.sh" "$url" "$tok" $((all_post + rand_pairs + mix_pairs)) 1000000 \
   "$work/pairs.txt") || die "seeding customer/task pairs failed"
 echo "  seeded $made (customers with a task, through the API)"
 # the pairs are in the order they were made (ids in time order), so the POST load's
 # per-customer index entries (a collaboration's customer, company and task, the one-open rule,
 # the administrators' addresses) all go to their b-trees' right edges; traffic arrives in no
 # particular order, so a second POST load takes its own pairs shuffled
-all_post=$((post_runs * post_pairs))
 slices "$work/pairs.txt" 1 "$post_pairs" "$work/post-ids-"
-sed -n "$((all_post + 1)),$((all_post + rand_pairs))p" "$work/pairs.txt" | shuf >>"$work/rand-ids.txt"
+sed -n "$((all_post + 1)),$((all_post + rand_pairs))p" "$work/pairs.txt" |
+  shuf >>"$work/rand-ids.txt"
 tail -n +"$((all_post + rand_pairs + 1))" "$work/pairs.txt" >>"$work/mix-ids.txt"
 cid=$(cat "$work/collab.txt")
 # GET one against bare libmicrohttpd measured just before it, in $get_pairs pairs (bare, GET):
@@ -246,12 +256,8 @@ for k in $(seq "$get_pairs"); do
   run_wrk "GET one collaboration ($k)" "$hello_k" "$ap" "$url" BENCH_MODE=get TOKEN="$tok" \
     BENCH_PATH="/v1/collaborations/$cid"
 done
-# the median pair's GET line, labelled as before, last in the results (field() takes the first)
-grep '^GET one collaboration ([0-9]*)|' "$work/results" | sort -t'|' -k3,3g |
-  sed -n "$(((get_pairs + 1) / 2))p" | sed 's/^GET one collaboration ([0-9]*)|/GET one collaboration|/' \
-  >"$work/get-median"
-cat "$work/get-median" >>"$work/results"
-echo "  (the median pair) $(cat "$work/get-median")"
+keep_median "GET one collaboration" "$get_pairs" >/dev/null
+echo "  (the median pair) $(field 'GET one collaboration' 0)"
 # issue 12's p99 target is at 64 connections: bare libmicrohttpd at 64 just before, so that
 # advisord's tail can be judged against the front end's own in the same minute
 quiet "$ap"
@@ -270,6 +276,7 @@ run_wrk "PATCH a customer (If-Match)" "$commit" "$ap" "$url" BENCH_MODE=patch TO
 # before it (and the peer's POST, when measured, between the two), on an idle server: the host's
 # speed drifts by a fifth within minutes, and the run's first baselines are minutes older than
 # this. The run with the median ratio to its commits is the result; every run is printed.
+xs=() # advisord / peer in each run
 for k in $(seq 0 $((post_runs - 1))); do
   quiet "$ap"
   commit_k=$("$work/sqlite_commit" "$work/commit.db" "$commits" | awk '{print $(NF-1)}')
@@ -281,18 +288,20 @@ for k in $(seq 0 $((post_runs - 1))); do
   before=$(sq "$db" 'select count(*) from collaborations')
   run_wrk "POST activation ($k)" "$commit_k" "$ap" "$url" BENCH_MODE=post TOKEN="$tok" \
     BENCH_IDS="$work/post-ids-$k"
-  echo "    (collaborations created: $(( $(sq "$db" 'select count(*) from collaborations') - before )))"
+  made=$(( $(sq "$db" 'select count(*) from collaborations') - before ))
+  echo "    (collaborations created: $made)"
   if [ -n "$peer_url" ]; then
-    echo "    (advisord / peer in this run: $(calc "'%.2f' % ($(field "POST activation ($k)" 2) / $(field "peer: POST activation ($k)" 2))")x)"
+    x=$(calc "'%.2f' % ($(field "POST activation ($k)" 2) /
+                          $(field "peer: POST activation ($k)" 2))")
+    echo "    (advisord / peer in this run: ${x}x)"
+    xs+=("$x")
   fi
 done
 if [ -n "$peer_url" ]; then stop "$pp"; fi
 # the median run's lines (advisord's and the peer's beside it), labelled as before
-median=$(grep '^POST activation ([0-9]*)|' "$work/results" | sort -t'|' -k3,3g |
-  sed -n "$(((post_runs + 1) / 2))p")
-k=$(echo "$median" | sed 's/^POST activation (\([0-9]*\))|.*/\1/')
-echo "$median" | sed 's/^POST activation ([0-9]*)|/POST activation|/' >>"$work/results"
-grep "^peer: POST activation ($k)|" "$work/results" | sed 's/ ([0-9]*)|/|/' >>"$work/results" || true
+k=$(keep_median "POST activation" "$post_runs")
+line=$(field "peer: POST activation ($k)" 0)
+if [ -n "$line" ]; then echo "peer: POST activation|${line#*|}" >>"$work/results"; fi
 echo "  (the median run) $(field 'POST activation' 0)"
 run_wrk "POST activation, customers in random order" "$commit" "$ap" "$url" BENCH_MODE=post \
   TOKEN="$tok" BENCH_IDS="$work/rand-ids.txt"
@@ -396,7 +405,14 @@ echo "ratios: reads and the mix to bare libmicrohttpd, writes to SQLite commits,
   cat "$work/results"
 } | awk -F'|' '{printf "%-58s %10s %8s %8s %8s %7s %7s %7s\n", $1, $2, $3, $4, $5, $6, $7, $8}'
 if [ -n "$(field 'peer: POST activation' 2)" ]; then
-  echo "advisord / peer: GET one $(calc "'%.2f' % ($(field 'GET one collaboration' 2) / $(field 'peer: GET one collaboration' 2))")x, POST activation $(calc "'%.2f' % ($(field 'POST activation' 2) / $(field 'peer: POST activation' 2))")x; resident memory (HWM) peer/advisord $(calc "'%.1f' % ($(field 'peer: POST activation' 8) / $(field 'mix: 90% GET one, 10% POST' 8))")x"
+  # POST's: the median of its runs' own ratios (each run beside the peer's)
+  x=$(printf '%s\n' "${xs[@]}" | sort -g | sed -n "$(((post_runs + 1) / 2))p")
+  g=$(calc "'%.2f' % ($(field 'GET one collaboration' 2) /
+                      $(field 'peer: GET one collaboration' 2))")
+  m=$(calc "'%.1f' % ($(field 'peer: POST activation' 8) /
+                      $(field 'mix: 90% GET one, 10% POST' 8))")
+  echo "advisord / peer: GET one ${g}x, POST activation ${x}x (its runs: $(echo "${xs[*]}" |
+    sed 's/ /x, /g')x); resident memory (HWM) peer/advisord ${m}x"
 fi
 echo "GET one collaboration at 64 connections: p99 $(field 'GET one collaboration, 64 connections' 5) ms (bare libmicrohttpd just before it: $(field 'baseline: bare libmicrohttpd, 64 connections' 5) ms); issue 12's target: 5 ms"
 if [ -n "$(field 'GET one collaboration while the mailer drains' 5)" ]; then
